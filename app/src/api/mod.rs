@@ -1,0 +1,5 @@
+//! Server functions: the HTTP API of the pages. Each one re-validates its
+//! input with the shared domain rules and re-checks who may call it.
+
+pub mod registration;
+pub mod site;

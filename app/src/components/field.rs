@@ -1,0 +1,216 @@
+//! Form fields with a visible label, a hint and a message linked to the input
+//! (`aria-invalid`, `aria-describedby`), and the error summary of a form.
+
+use leptos::prelude::*;
+
+use crate::domain::FieldErrors;
+
+/// The DOM id of a field's input.
+pub fn input_id(name: &str) -> String {
+    format!("f-{name}")
+}
+
+fn message_id(name: &str) -> String {
+    format!("f-{name}-msg")
+}
+
+fn hint_id(name: &str) -> String {
+    format!("f-{name}-hint")
+}
+
+fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let mut ids = vec![];
+    if has_error {
+        ids.push(message_id(name));
+    }
+    if has_hint {
+        ids.push(hint_id(name));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// Whether focus leaves a field for a submit button. Then the blur shows no
+/// message: inserting one would move the button under the pointer and swallow
+/// the click; the submit validates every field anyway.
+fn moving_to_submit(ev: &leptos::ev::FocusEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.related_target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| el.get_attribute("type").as_deref() == Some("submit"))
+}
+
+/// The state a form keeps: shown messages and which fields were left once.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: RwSignal<FieldErrors>,
+    pub touched: RwSignal<Vec<String>>,
+    pub submitted: RwSignal<bool>,
+    /// A message for the whole form (not tied to a field).
+    pub alert: RwSignal<Option<String>>,
+}
+
+impl FormState {
+    pub fn new(initial: FieldErrors, alert: Option<String>) -> Self {
+        FormState {
+            errors: RwSignal::new(initial),
+            touched: RwSignal::new(vec![]),
+            submitted: RwSignal::new(false),
+            alert: RwSignal::new(alert),
+        }
+    }
+
+    /// Whether `name`'s message should show while typing (after first blur or submit).
+    pub fn live(&self, name: &str) -> bool {
+        self.submitted.get_untracked()
+            || self.touched.with_untracked(|t| t.iter().any(|n| n == name))
+    }
+
+    pub fn touch(&self, name: &str) {
+        if !self.touched.with_untracked(|t| t.iter().any(|n| n == name)) {
+            self.touched.update(|t| t.push(name.to_string()));
+        }
+    }
+
+    /// Replaces `name`'s message with the one in `all` (or clears it).
+    pub fn refresh(&self, name: &str, all: &FieldErrors) {
+        let new = all.get(name).map(str::to_string);
+        self.errors.update(|e| match new {
+            Some(m) => {
+                e.0.insert(name.to_string(), m);
+            }
+            None => {
+                e.0.remove(name);
+            }
+        });
+    }
+
+    pub fn message(&self, name: &str) -> Option<String> {
+        self.errors.with(|e| e.get(name).map(str::to_string))
+    }
+}
+
+/// A labelled text input bound to `value`. `check` validates the whole form,
+/// so each field's message comes from the same rules the server runs.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    /// Shown under the input, e.g. the normalised form of a code.
+    #[prop(optional, into)]
+    note: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let has_error = move || form.message(name).is_some();
+    let on_input = move |ev| {
+        value.set(event_target_value(&ev));
+        if form.live(name) {
+            form.refresh(name, &check.run(()));
+        }
+    };
+    let on_blur = move |ev: leptos::ev::FocusEvent| {
+        form.touch(name);
+        if !moving_to_submit(&ev) {
+            form.refresh(name, &check.run(()));
+        }
+    };
+    view! {
+        <div class="field" class:invalid=has_error>
+            <label for=input_id(name)>{label}</label>
+            <input
+                id=input_id(name)
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                maxlength=maxlength
+                prop:value=move || value.get()
+                value=value.get_untracked()
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                on:input=on_input
+                on:blur=on_blur
+            />
+            {move || form.message(name).map(|m| view! { <p class="field-error" id=message_id(name) role="alert">{m}</p> })}
+            {note.map(|n| move || n.get().map(|t| view! { <p class="field-note">{t}</p> }))}
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id(name)>{h}</p> })}
+        </div>
+    }
+}
+
+/// A labelled `<select>` bound to `value`; `options` are (code, label).
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let has_error = move || form.message(name).is_some();
+    let on_change = move |ev| {
+        value.set(event_target_value(&ev));
+        form.touch(name);
+        form.refresh(name, &check.run(()));
+    };
+    view! {
+        <div class="field" class:invalid=has_error>
+            <label for=input_id(name)>{label}</label>
+            <select
+                id=input_id(name)
+                name=name
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                on:change=on_change
+            >
+                <option value="" selected=move || value.get().is_empty()>"请选择"</option>
+                {options
+                    .into_iter()
+                    .map(|(code, text)| {
+                        view! { <option value=code selected=move || value.get() == code>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || form.message(name).map(|m| view! { <p class="field-error" id=message_id(name) role="alert">{m}</p> })}
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id(name)>{h}</p> })}
+        </div>
+    }
+}
+
+/// The list of every problem of a form, each linking to its field.
+#[component]
+pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) -> impl IntoView {
+    move || {
+        let errors = form.errors.get();
+        let alert = form.alert.get();
+        if errors.is_empty() && alert.is_none() {
+            return None;
+        }
+        let items = labels
+            .iter()
+            .filter_map(|(name, label)| {
+                errors.get(name).map(|m| {
+                    view! {
+                        <li>
+                            <a href=format!("#{}", input_id(name))>{*label}</a>
+                            ":"
+                            {m.to_string()}
+                        </li>
+                    }
+                })
+            })
+            .collect_view();
+        Some(view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                <h2 id="error-summary-title">{alert.unwrap_or_else(|| "请修改以下内容后再提交:".to_string())}</h2>
+                <ul>{items}</ul>
+            </div>
+        })
+    }
+}

@@ -1,0 +1,27 @@
+//! Pure domain rules shared by the browser (wasm) and the server.
+//!
+//! Nothing in here depends on leptos, sqlx or a cargo feature: the same code
+//! checks a field on every keystroke in the browser and again in the server
+//! function. Each rule is a type that can only hold a valid value
+//! ("parse, don't validate"), with an error enum whose messages say, in
+//! Simplified Chinese, what is wrong and what to do.
+
+pub mod business_mode;
+pub mod credit_code;
+pub mod date;
+pub mod fields;
+pub mod id_document;
+pub mod licence;
+pub mod mobile;
+pub mod normalize;
+pub mod password;
+pub mod registration;
+
+pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};
+pub use credit_code::{CreditCode, CreditCodeError};
+pub use date::Date;
+pub use fields::FieldErrors;
+pub use id_document::{IdDocType, IdDocument};
+pub use licence::LicenceNumber;
+pub use mobile::{Mobile, SmsCode};
+pub use password::Password;

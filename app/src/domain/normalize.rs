@@ -1,0 +1,85 @@
+//! Input normalisation shared by every rule.
+//!
+//! Users paste codes from PDFs, chat apps and Chinese IMEs: full-width digits
+//! (`９１３２…`), ideographic spaces, stray spaces inside the code. The national
+//! system rejected such input ("请仔细检查输入的账号(是否包含空格之类的)"); we
+//! accept it and show the normalised form instead.
+//!
+//! Only the NFKC mappings that matter for codes are implemented (the
+//! full-width ASCII block U+FF01–U+FF5E and U+3000), so the browser does not
+//! carry Unicode normalisation tables.
+
+/// Maps one full-width ASCII variant (U+FF01–U+FF5E) or the ideographic
+/// space (U+3000) to its half-width form; every other character is unchanged.
+pub fn to_half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Whether `c` is white space of any width (ASCII, ideographic, no-break, …).
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00A0}' || c == '\u{FEFF}' || c == '\u{200B}'
+}
+
+/// Normalises a code (credit code, ID number, phone, licence serial…):
+/// half-width, every space removed (also inside), ASCII letters upper-cased.
+/// Idempotent.
+pub fn normalize_code(input: &str) -> String {
+    input
+        .chars()
+        .map(to_half_width)
+        .filter(|c| !is_space(*c) && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Normalises free text such as a name: half-width, trimmed, runs of inner
+/// white space collapsed to one ASCII space. Idempotent.
+pub fn normalize_text(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.chars().map(to_half_width) {
+        if is_space(c) {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_spaces() {
+        assert_eq!(
+            normalize_code(" ９１３２ ０１０２ｍａ1XYR7K61\u{3000}"),
+            "91320102MA1XYR7K61"
+        );
+        assert_eq!(normalize_code("138-0013\u{00A0}8000"), "13800138000");
+        assert_eq!(
+            normalize_text("  南京  某某\u{3000}化工有限公司 "),
+            "南京 某某 化工有限公司"
+        );
+        assert_eq!(normalize_text("（张三）"), "(张三)");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalisation_is_idempotent(s in "\\PC{0,40}") {
+            let once = normalize_code(&s);
+            proptest::prop_assert_eq!(normalize_code(&once), once.clone());
+            let t = normalize_text(&s);
+            proptest::prop_assert_eq!(normalize_text(&t), t.clone());
+        }
+    }
+}

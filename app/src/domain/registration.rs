@@ -1,0 +1,367 @@
+//! The registration form of an enterprise (法人用户): what each step accepts.
+
+use serde::{Deserialize, Serialize};
+
+use super::credit_code::{CreditCode, CreditCodeFinding};
+use super::date::Date;
+use super::fields::FieldErrors;
+use super::id_document::{IdDocType, IdDocument};
+use super::mobile::Mobile;
+use super::normalize::normalize_text;
+use super::password::Password;
+
+/// 法人类型, as offered on the registration page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LegalType {
+    Enterprise,
+    IndividualBusiness,
+    Cooperative,
+    PublicInstitution,
+    ManualReview,
+}
+
+impl LegalType {
+    pub const ALL: [LegalType; 5] = [
+        LegalType::Enterprise,
+        LegalType::IndividualBusiness,
+        LegalType::Cooperative,
+        LegalType::PublicInstitution,
+        LegalType::ManualReview,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LegalType::Enterprise => "enterprise",
+            LegalType::IndividualBusiness => "individual_business",
+            LegalType::Cooperative => "cooperative",
+            LegalType::PublicInstitution => "public_institution",
+            LegalType::ManualReview => "manual_review",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<LegalType> {
+        LegalType::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LegalType::Enterprise => "企业法人",
+            LegalType::IndividualBusiness => "个体工商户",
+            LegalType::Cooperative => "农民专业合作社",
+            LegalType::PublicInstitution => "事业单位",
+            LegalType::ManualReview => "其它(人工审核)",
+        }
+    }
+
+    /// The first two characters of the credit code this type carries.
+    fn code_prefix(self) -> Option<&'static str> {
+        match self {
+            LegalType::Enterprise => Some("91"),
+            LegalType::IndividualBusiness => Some("92"),
+            LegalType::Cooperative => Some("93"),
+            LegalType::PublicInstitution => Some("12"),
+            LegalType::ManualReview => None,
+        }
+    }
+}
+
+const NAME_MAX: usize = 100;
+const PERSON_MAX: usize = 50;
+
+/// Checks a company name: 2–100 characters after normalisation.
+pub fn parse_enterprise_name(input: &str) -> Result<String, String> {
+    let s = normalize_text(input);
+    match s.chars().count() {
+        0 => Err("请输入企业名称,与营业执照上的名称一致。".into()),
+        1 => Err("企业名称过短,请填写营业执照上的完整名称。".into()),
+        n if n > NAME_MAX => Err(format!("企业名称最多{NAME_MAX}个字,请核对。")),
+        _ => Ok(s),
+    }
+}
+
+/// Checks a person's name: 2–50 characters, no digits.
+pub fn parse_person_name(input: &str, what: &str) -> Result<String, String> {
+    let s = normalize_text(input);
+    let n = s.chars().count();
+    if n == 0 {
+        Err(format!("请输入{what}姓名。"))
+    } else if n < 2 {
+        Err(format!("{what}姓名至少2个字,请填写证件上的姓名。"))
+    } else if n > PERSON_MAX {
+        Err(format!("{what}姓名最多{PERSON_MAX}个字。"))
+    } else if s.chars().any(|c| c.is_ascii_digit()) {
+        Err(format!("{what}姓名中不应有数字,请填写证件上的姓名。"))
+    } else {
+        Ok(s)
+    }
+}
+
+/// Step 1 as typed (form field names are the struct's field names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInfoInput {
+    pub legal_type: String,
+    pub credit_code: String,
+    pub enterprise_name: String,
+    pub legal_rep_name: String,
+    pub id_doc_type: String,
+    pub id_doc_number: String,
+}
+
+/// Step 1, valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgInfo {
+    pub legal_type: LegalType,
+    pub credit_code: CreditCode,
+    pub credit_code_findings: Vec<CreditCodeFinding>,
+    pub enterprise_name: String,
+    pub legal_rep_name: String,
+    pub id_document: IdDocument,
+}
+
+/// Checks the credit code as the chosen 法人类型 needs it.
+pub fn check_credit_code_for(
+    legal_type: Option<LegalType>,
+    input: &str,
+) -> Result<(CreditCode, Vec<CreditCodeFinding>), String> {
+    if legal_type == Some(LegalType::ManualReview) {
+        return CreditCode::parse_for_manual_review(input).map_err(|e| e.to_string());
+    }
+    let code = CreditCode::parse(input).map_err(|e| e.to_string())?;
+    Ok((code.clone(), code.org_code_finding().into_iter().collect()))
+}
+
+impl OrgInfoInput {
+    pub fn validate(&self, today: Date) -> Result<OrgInfo, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let legal_type = errors.take(
+            "legal_type",
+            LegalType::from_code(&self.legal_type).ok_or("请选择法人类型。"),
+        );
+        let code = errors.take(
+            "credit_code",
+            check_credit_code_for(legal_type, &self.credit_code),
+        );
+        if let (Some(t), Some((c, _))) = (legal_type, &code) {
+            if let Some(prefix) = t.code_prefix() {
+                if !c.as_str().starts_with(prefix) {
+                    errors.add(
+                        "legal_type",
+                        format!(
+                            "“{}”的统一社会信用代码以{prefix}开头,您输入的代码以{}开头。请核对法人类型;如都与营业执照一致,请选择“其它(人工审核)”。",
+                            t.label(),
+                            &c.as_str()[..2]
+                        ),
+                    );
+                }
+            }
+        }
+        let enterprise_name = errors.take(
+            "enterprise_name",
+            parse_enterprise_name(&self.enterprise_name),
+        );
+        let legal_rep_name = errors.take(
+            "legal_rep_name",
+            parse_person_name(&self.legal_rep_name, "法定代表人"),
+        );
+        let doc_type = errors.take(
+            "id_doc_type",
+            IdDocType::from_code(&self.id_doc_type).ok_or("请选择法人证件类型。"),
+        );
+        let id_document = doc_type.and_then(|t| {
+            errors.take(
+                "id_doc_number",
+                IdDocument::parse(t, &self.id_doc_number, today),
+            )
+        });
+        match (
+            legal_type,
+            code,
+            enterprise_name,
+            legal_rep_name,
+            id_document,
+        ) {
+            (Some(legal_type), Some((credit_code, findings)), Some(en), Some(rep), Some(doc))
+                if errors.is_empty() =>
+            {
+                Ok(OrgInfo {
+                    legal_type,
+                    credit_code,
+                    credit_code_findings: findings,
+                    enterprise_name: en,
+                    legal_rep_name: rep,
+                    id_document: doc,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Step 2 as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInput {
+    pub handler_name: String,
+    pub handler_mobile: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// Step 2, valid.
+#[derive(Debug, Clone)]
+pub struct AccountInfo {
+    pub handler_name: String,
+    pub handler_mobile: Mobile,
+    pub password: Password,
+}
+
+impl AccountInput {
+    /// `account` is the credit code the password must not contain.
+    pub fn validate(&self, account: &str) -> Result<AccountInfo, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let handler_name = errors.take(
+            "handler_name",
+            parse_person_name(&self.handler_name, "经办人"),
+        );
+        let handler_mobile = errors.take("handler_mobile", Mobile::parse(&self.handler_mobile));
+        let password = errors.take("password", Password::parse(&self.password, Some(account)));
+        if password.is_some() && self.password != self.password_confirm {
+            errors.add(
+                "password_confirm",
+                super::password::PasswordError::Mismatch.to_string(),
+            );
+        }
+        match (handler_name, handler_mobile, password) {
+            (Some(handler_name), Some(handler_mobile), Some(password)) if errors.is_empty() => {
+                Ok(AccountInfo {
+                    handler_name,
+                    handler_mobile,
+                    password,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).unwrap()
+    }
+
+    fn org(legal_type: &str, code: &str) -> OrgInfoInput {
+        OrgInfoInput {
+            legal_type: legal_type.into(),
+            credit_code: code.into(),
+            enterprise_name: " 南京示例化工有限公司 ".into(),
+            legal_rep_name: "张三".into(),
+            id_doc_type: "resident_id".into(),
+            id_doc_number: "11010519491231002x".into(),
+        }
+    }
+
+    #[test]
+    fn valid_step_one_is_normalised() {
+        let ok = org("enterprise", "9132 0102 ma1x yr7k 61")
+            .validate(today())
+            .unwrap();
+        assert_eq!(ok.credit_code.as_str(), "91320102MA1XYR7K61");
+        assert_eq!(ok.enterprise_name, "南京示例化工有限公司");
+        assert_eq!(ok.id_document.number(), "11010519491231002X");
+    }
+
+    #[test]
+    fn each_error_at_its_field() {
+        let mut input = org("", "91320102MA1XYR7K62");
+        input.enterprise_name = String::new();
+        input.id_doc_number = "110101199003071234".into();
+        let e = org_errors(&input);
+        assert!(e.get("legal_type").is_some());
+        assert!(e.get("credit_code").unwrap_or("").contains("校验位"));
+        assert!(e.get("enterprise_name").is_some());
+        assert!(e.get("id_doc_number").unwrap_or("").contains("校验位"));
+        assert_eq!(e.get("legal_rep_name"), None);
+    }
+
+    fn org_errors(input: &OrgInfoInput) -> FieldErrors {
+        input.validate(today()).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn legal_type_must_match_code() {
+        let e = org_errors(&org("individual_business", "91320102MA1XYR7K61"));
+        assert!(e.get("legal_type").unwrap_or("").contains("以92开头"));
+    }
+
+    #[test]
+    fn manual_review_accepts_failing_check_char() {
+        let ok = org("manual_review", "91350211M0000XUF46")
+            .validate(today())
+            .unwrap();
+        assert_eq!(ok.credit_code_findings.len(), 1);
+        assert!(org("enterprise", "91350211M0000XUF46")
+            .validate(today())
+            .is_err());
+    }
+
+    #[test]
+    fn account_step() {
+        let input = AccountInput {
+            handler_name: "李四".into(),
+            handler_mobile: "+86 138 0013 8000".into(),
+            password: "Safe-Pass-2026".into(),
+            password_confirm: "Safe-Pass-2026".into(),
+        };
+        let ok = input.validate("91320102MA1XYR7K61").unwrap();
+        assert_eq!(ok.handler_mobile.as_str(), "13800138000");
+        let bad = AccountInput {
+            password_confirm: "x".into(),
+            ..input.clone()
+        };
+        assert!(bad
+            .validate("91320102MA1XYR7K61")
+            .unwrap_err()
+            .get("password_confirm")
+            .is_some());
+        let bad = AccountInput {
+            password: "Safe*Pass-2026".into(),
+            ..input
+        };
+        assert!(bad
+            .validate("91320102MA1XYR7K61")
+            .unwrap_err()
+            .get("password")
+            .unwrap_or("")
+            .contains("# * /"));
+    }
+}
+
+#[cfg(test)]
+mod empty_form_tests {
+    use super::*;
+
+    #[test]
+    fn every_empty_field_gets_its_message() {
+        let input = OrgInfoInput {
+            legal_type: "enterprise".into(),
+            credit_code: "91350211M0000XUF46".into(),
+            id_doc_type: "resident_id".into(),
+            ..Default::default()
+        };
+        let e = input
+            .validate(Date::new(2026, 11, 28).unwrap())
+            .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            fields,
+            [
+                "credit_code",
+                "enterprise_name",
+                "id_doc_number",
+                "legal_rep_name"
+            ]
+        );
+    }
+}

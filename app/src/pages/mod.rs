@@ -1,0 +1,18 @@
+//! Route-level components.
+
+pub mod home;
+pub mod register;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>"页面不存在"</h1>
+        <p>"您访问的地址不存在。请从" <a href="/">"首页"</a> "重新进入;如需帮助,请拨打页面底部的客服电话。"</p>
+    }
+}

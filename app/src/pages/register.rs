@@ -1,0 +1,388 @@
+//! 企业注册: step 1 机构信息, step 2 经办人与密码, then the submitted state.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::registration::{get_registration, RegistrationView, SaveOrgInfo, SubmitAccount};
+use crate::clock::today;
+use crate::components::field::{ErrorSummary, FormState, SelectField, TextField};
+use crate::components::HydrationMarker;
+use crate::domain::normalize::normalize_code;
+use crate::domain::password::{check as check_password, PasswordRule};
+use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput};
+use crate::domain::{CreditCode, FieldErrors, IdDocType};
+use crate::error::AppError;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_registration());
+    view! {
+        <Title text="企业注册 - 危化品经营安全监管系统" />
+        <h1>"企业注册(法人用户)"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <RegisterFlow initial=v /> }.into_any(),
+                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
+    let state = RwSignal::new(initial);
+    let step = Memo::new(move |_| {
+        state.with(|v| {
+            if v.submitted.is_some() {
+                3usize
+            } else if v.org_accepted {
+                2
+            } else {
+                1
+            }
+        })
+    });
+    let steps = ["机构信息", "经办人与密码", "提交完成"];
+    view! {
+        <ol class="steps" aria-label="注册步骤">
+            {steps
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    let n = i + 1;
+                    view! {
+                        <li
+                            class:current=move || step.get() == n
+                            class:done=move || { step.get() > n }
+                            aria-current=move || (step.get() == n).then_some("step")
+                        >
+                            <span class="step-no">{n}</span>
+                            {*label}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        <HydrationMarker />
+        {move || match step.get() {
+            1 => view! { <OrgStep state /> }.into_any(),
+            2 => view! { <AccountStep state /> }.into_any(),
+            _ => view! { <Done state /> }.into_any(),
+        }}
+    }
+}
+
+/// Applies an action's result to the page: the new state, or the messages.
+fn on_result(
+    result: Option<Result<RegistrationView, AppError>>,
+    state: RwSignal<RegistrationView>,
+    form: FormState,
+) {
+    match result {
+        Some(Ok(v)) => state.set(v),
+        Some(Err(e)) => {
+            form.submitted.set(true);
+            form.errors.set(e.field_errors());
+            form.alert.set(form_alert(&e));
+        }
+        None => {}
+    }
+}
+
+/// A message for the top of the form when an error belongs to no field.
+fn form_alert(e: &AppError) -> Option<String> {
+    e.field_errors().is_empty().then(|| e.to_string())
+}
+
+fn initial_form(result: Option<Result<RegistrationView, AppError>>) -> FormState {
+    match result {
+        Some(Err(e)) => FormState::new(e.field_errors(), form_alert(&e)),
+        _ => FormState::new(FieldErrors::new(), None),
+    }
+}
+
+#[component]
+fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
+    let init = state.get_untracked().org;
+    let legal_type = RwSignal::new(init.legal_type);
+    let credit_code = RwSignal::new(init.credit_code);
+    let enterprise_name = RwSignal::new(init.enterprise_name);
+    let legal_rep_name = RwSignal::new(init.legal_rep_name);
+    let id_doc_type = RwSignal::new(if init.id_doc_type.is_empty() {
+        IdDocType::ResidentId.code().to_string()
+    } else {
+        init.id_doc_type
+    });
+    let id_doc_number = RwSignal::new(init.id_doc_number);
+    let input = move || OrgInfoInput {
+        legal_type: legal_type.get_untracked(),
+        credit_code: credit_code.get_untracked(),
+        enterprise_name: enterprise_name.get_untracked(),
+        legal_rep_name: legal_rep_name.get_untracked(),
+        id_doc_type: id_doc_type.get_untracked(),
+        id_doc_number: id_doc_number.get_untracked(),
+    };
+    let check = Callback::new(move |_| input().validate(today()).err().unwrap_or_default());
+
+    let action = ServerAction::<SaveOrgInfo>::new();
+    let form = initial_form(action.value().get_untracked());
+    Effect::new(move |prev: Option<usize>| {
+        let v = action.version().get();
+        if prev.is_some_and(|p| p != v) {
+            on_result(action.value().get_untracked(), state, form);
+        }
+        v
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        let errors = check.run(());
+        form.alert.set(None);
+        if !errors.is_empty() {
+            form.errors.set(errors);
+            return;
+        }
+        form.errors.set(FieldErrors::new());
+        let i = input();
+        action.dispatch(SaveOrgInfo {
+            legal_type: i.legal_type,
+            credit_code: i.credit_code,
+            enterprise_name: i.enterprise_name,
+            legal_rep_name: i.legal_rep_name,
+            id_doc_type: i.id_doc_type,
+            id_doc_number: i.id_doc_number,
+        });
+    };
+
+    let normalised_note = Signal::derive(move || {
+        let raw = credit_code.get();
+        let n = normalize_code(&raw);
+        (!n.is_empty() && n != raw)
+            .then(|| format!("将按“{n}”提交(已自动去除空格、转换全角字符和大小写)。"))
+    });
+    // A check-character failure must not dead-end: offer the manual-review path in place.
+    let offer_manual = move || {
+        legal_type.get() != LegalType::ManualReview.code()
+            && form.message("credit_code").is_some()
+            && CreditCode::parse(&credit_code.get()).is_err_and(|e| e.manual_review_possible())
+    };
+    let switch_to_manual = move |_| {
+        legal_type.set(LegalType::ManualReview.code().to_string());
+        form.errors.set(check.run(()));
+    };
+
+    let legal_types = LegalType::ALL
+        .iter()
+        .map(|t| (t.code(), t.label()))
+        .collect::<Vec<_>>();
+    let doc_types = IdDocType::ALL
+        .iter()
+        .map(|t| (t.code(), t.label()))
+        .collect::<Vec<_>>();
+    view! {
+        <form class="form" action=SaveOrgInfo::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary
+                form
+                labels=vec![
+                    ("legal_type", "法人类型"),
+                    ("credit_code", "统一社会信用代码"),
+                    ("enterprise_name", "企业名称"),
+                    ("legal_rep_name", "法定代表人姓名"),
+                    ("id_doc_type", "法人证件类型"),
+                    ("id_doc_number", "法人证件号码"),
+                ]
+            />
+            <p class="form-intro">"请按营业执照填写。带空格或全角字符的代码会自动规范化。"</p>
+            <SelectField
+                name="legal_type"
+                label="法人类型"
+                value=legal_type
+                form
+                check
+                options=legal_types
+                hint="信息与登记机关数据核对不上、或代码校验不通过时,可选择“其它(人工审核)”,由管理员一个工作日内人工审核。"
+            />
+            <TextField
+                name="credit_code"
+                label="统一社会信用代码"
+                value=credit_code
+                form
+                check
+                maxlength=40
+                autocomplete="off"
+                hint="营业执照上的18位代码,注册后即为登录账号。"
+                note=normalised_note
+            />
+            <Show when=offer_manual>
+                <p class="manual-offer">
+                    <button type="button" class="button link" on:click=switch_to_manual>
+                        "代码与营业执照一致?改为“其它(人工审核)”注册,已填内容保留"
+                    </button>
+                </p>
+            </Show>
+            <TextField name="enterprise_name" label="企业名称" value=enterprise_name form check maxlength=120 autocomplete="organization" />
+            <TextField name="legal_rep_name" label="法定代表人姓名" value=legal_rep_name form check maxlength=60 />
+            <SelectField name="id_doc_type" label="法人证件类型" value=id_doc_type form check options=doc_types />
+            <TextField name="id_doc_number" label="法人证件号码" value=id_doc_number form check maxlength=40 autocomplete="off" />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "正在保存……" } else { "下一步" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
+    let init = state.get_untracked();
+    let account = init.org.credit_code.clone();
+    let handler_name = RwSignal::new(init.handler_name);
+    let handler_mobile = RwSignal::new(init.handler_mobile);
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let input = move || AccountInput {
+        handler_name: handler_name.get_untracked(),
+        handler_mobile: handler_mobile.get_untracked(),
+        password: password.get_untracked(),
+        password_confirm: password_confirm.get_untracked(),
+    };
+    let check = {
+        let account = account.clone();
+        Callback::new(move |_| input().validate(&account).err().unwrap_or_default())
+    };
+
+    let action = ServerAction::<SubmitAccount>::new();
+    let form = initial_form(action.value().get_untracked());
+    Effect::new(move |prev: Option<usize>| {
+        let v = action.version().get();
+        if prev.is_some_and(|p| p != v) {
+            on_result(action.value().get_untracked(), state, form);
+        }
+        v
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.alert.set(None);
+        let errors = check.run(());
+        if !errors.is_empty() {
+            form.errors.set(errors);
+            return;
+        }
+        form.errors.set(FieldErrors::new());
+        let i = input();
+        action.dispatch(SubmitAccount {
+            handler_name: i.handler_name,
+            handler_mobile: i.handler_mobile,
+            password: i.password,
+            password_confirm: i.password_confirm,
+        });
+    };
+    let rules = {
+        let account = account.clone();
+        move || check_password(&password.get(), Some(&account))
+    };
+    let back = move |_| state.update(|v| v.org_accepted = false);
+    view! {
+        <p class="summary-line">
+            "机构:" {init.org.enterprise_name.clone()} "(" {init.org.credit_code.clone()} ")"
+            <button type="button" class="button link" on:click=back>"修改机构信息"</button>
+        </p>
+        <form class="form" action=SubmitAccount::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary
+                form
+                labels=vec![
+                    ("handler_name", "经办人姓名"),
+                    ("handler_mobile", "经办人手机号"),
+                    ("password", "密码"),
+                    ("password_confirm", "确认密码"),
+                ]
+            />
+            <TextField name="handler_name" label="经办人姓名" value=handler_name form check maxlength=60 autocomplete="name" />
+            <TextField
+                name="handler_mobile"
+                label="经办人手机号"
+                value=handler_mobile
+                form
+                check
+                input_type="tel"
+                maxlength=20
+                autocomplete="tel"
+                hint="审核结果将以短信发送到此号码;以后忘记密码,也要通过此手机号接收验证码找回。请填写经办人本人常用的号码。"
+            />
+            <input type="hidden" name="account" value=account.clone() autocomplete="username" />
+            <TextField
+                name="password"
+                label="设置密码"
+                value=password
+                form
+                check
+                input_type="password"
+                maxlength=64
+                autocomplete="new-password"
+                hint="登录账号为统一社会信用代码,请牢记密码。"
+            />
+            <ul class="password-rules" aria-live="polite" aria-label="密码要求">
+                {move || {
+                    rules()
+                        .into_iter()
+                        .map(|s| {
+                            let text = PasswordRule::describe(s.rule);
+                            view! {
+                                <li class:met=s.met class:unmet=!s.met data-met=if s.met { "true" } else { "false" }>
+                                    <span aria-hidden="true">{if s.met { "✓ " } else { "✗ " }}</span>
+                                    {text}
+                                    <span class="sr-only">{if s.met { "(已满足)" } else { "(未满足)" }}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <TextField
+                name="password_confirm"
+                label="确认密码"
+                value=password_confirm
+                form
+                check
+                input_type="password"
+                maxlength=64
+                autocomplete="new-password"
+            />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "正在提交……" } else { "提交注册" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Done(state: RwSignal<RegistrationView>) -> impl IntoView {
+    let s = state.get_untracked().submitted;
+    view! {
+        <section class="done" role="status">
+            <h2>"注册申请已提交"</h2>
+            {s.map(|s| {
+                view! {
+                    <dl>
+                        <dt>"登录账号(统一社会信用代码)"</dt>
+                        <dd class="account">{s.credit_code}</dd>
+                        <dt>"企业名称"</dt>
+                        <dd>{s.enterprise_name}</dd>
+                        <dt>"经办人手机"</dt>
+                        <dd>{s.mobile_masked.clone()}</dd>
+                    </dl>
+                    <p>"机构信息核验通过后即可登录。核验结果将以短信发送到 " {s.mobile_masked} "。"</p>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,225 @@
+//! Configuration from the environment (and an optional `.env`).
+//!
+//! Every value has a development default except where production must choose:
+//! in production `PUBLIC_BASE_URL` and `SESSION_KEY` are required, so a
+//! forgotten setting stops the server at boot with a clear message.
+
+use std::fmt;
+
+/// Where the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub environment: Environment,
+    /// The one canonical origin all links and redirects are built from (no trailing slash).
+    pub public_base_url: String,
+    pub database_url: String,
+    pub session_key: String,
+    pub log_filter: String,
+    pub service_phone: String,
+    pub service_hours: String,
+    /// argon2id parameters (memory KiB, iterations, parallelism).
+    pub argon2: (u32, u32, u32),
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("public_base_url", &self.public_base_url)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("session_key", &"***")
+            .field("log_filter", &self.log_filter)
+            .finish()
+    }
+}
+
+/// The database URL without its password, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A configuration problem, reported at boot as one line per problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads the configuration through `get` (the process environment in `main`).
+    pub fn from_lookup(
+        get: impl Fn(&str) -> Option<String>,
+        site_addr: &str,
+    ) -> Result<Config, ConfigError> {
+        let var = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let environment = match var("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "APP_ENV must be 'development' or 'production', not '{other}'"
+                )))
+            }
+        };
+        let prod = environment == Environment::Production;
+        let public_base_url =
+            match var("PUBLIC_BASE_URL") {
+                Some(url) => url.trim_end_matches('/').to_string(),
+                None if prod => return Err(ConfigError(
+                    "PUBLIC_BASE_URL is required in production (e.g. https://whp.example.gov.cn)"
+                        .into(),
+                )),
+                None => format!("http://{site_addr}"),
+            };
+        let host = public_base_url
+            .strip_prefix("https://")
+            .or_else(|| public_base_url.strip_prefix("http://"));
+        if !matches!(host, Some(h) if !h.is_empty() && !h.contains('/')) {
+            return Err(ConfigError(format!(
+                "PUBLIC_BASE_URL must be an origin such as https://host[:port], not '{public_base_url}'"
+            )));
+        }
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/whp.db".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(format!(
+                "DATABASE_URL must start with sqlite: or postgres://, not '{}'",
+                redact_url(&database_url)
+            )));
+        }
+        let session_key = match var("SESSION_KEY") {
+            Some(k) if k.len() >= 32 => k,
+            Some(_) => {
+                return Err(ConfigError(
+                    "SESSION_KEY must be at least 32 characters".into(),
+                ))
+            }
+            None if prod => {
+                return Err(ConfigError(
+                    "SESSION_KEY is required in production (32+ random characters)".into(),
+                ))
+            }
+            None => super::random_token(),
+        };
+        let num = |k: &str, default: u32| -> Result<u32, ConfigError> {
+            match var(k) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| ConfigError(format!("{k} must be a whole number, not '{v}'"))),
+            }
+        };
+        let argon2 = (
+            num("ARGON2_MEMORY_KIB", 19_456)?,
+            num("ARGON2_ITERATIONS", 2)?,
+            num("ARGON2_PARALLELISM", 1)?,
+        );
+        if prod && argon2.0 < 19_456 {
+            return Err(ConfigError(
+                "ARGON2_MEMORY_KIB below 19456 is not allowed in production".into(),
+            ));
+        }
+        Ok(Config {
+            environment,
+            public_base_url,
+            database_url,
+            session_key,
+            log_filter: var("LOG_LEVEL")
+                .or_else(|| var("RUST_LOG"))
+                .unwrap_or_else(|| "info".into()),
+            service_phone: var("SERVICE_PHONE").unwrap_or_else(|| "400-9659818".into()),
+            service_hours: var("SERVICE_HOURS").unwrap_or_else(|| "工作日 9:00–17:00".into()),
+            argon2,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned(), "127.0.0.1:3000")
+    }
+
+    #[test]
+    fn development_defaults() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/whp.db");
+        assert!(!c.is_production());
+    }
+
+    #[test]
+    fn production_requires_settings() {
+        let e = cfg(&[("APP_ENV", "production")]).unwrap_err();
+        assert!(e.0.contains("PUBLIC_BASE_URL"));
+        let e = cfg(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://whp.example.cn"),
+        ])
+        .unwrap_err();
+        assert!(e.0.contains("SESSION_KEY"));
+        let ok = cfg(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
+            ("SESSION_KEY", &"k".repeat(32)),
+        ])
+        .unwrap();
+        assert_eq!(ok.public_base_url, "https://whp.example.cn");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert!(cfg(&[("APP_ENV", "staging")])
+            .unwrap_err()
+            .0
+            .contains("APP_ENV"));
+        assert!(cfg(&[("DATABASE_URL", "mysql://x")])
+            .unwrap_err()
+            .0
+            .contains("DATABASE_URL"));
+        assert!(cfg(&[("ARGON2_ITERATIONS", "two")])
+            .unwrap_err()
+            .0
+            .contains("ARGON2_ITERATIONS"));
+        assert!(cfg(&[("PUBLIC_BASE_URL", "whp.example.cn")])
+            .unwrap_err()
+            .0
+            .contains("PUBLIC_BASE_URL"));
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let c = cfg(&[("DATABASE_URL", "postgres://app:s3cret@db/whp")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("postgres://app:***@db/whp"), "{shown}");
+    }
+}

@@ -1,0 +1,154 @@
+//! The database: SQLite by default, PostgreSQL when `DATABASE_URL` says so,
+//! through one code path (sqlx `Any`, portable SQL with `$1` placeholders).
+//!
+//! SQLite runs in WAL mode with `synchronous=NORMAL`, foreign keys and a busy
+//! timeout; it gets one writer connection (SQLite has one writer at a time, so
+//! writes queue in the pool rather than in SQLite's lock) and a read-only pool.
+//! Read-then-write transactions start with `BEGIN IMMEDIATE` on SQLite so they
+//! wait for the write lock instead of failing with `SQLITE_BUSY`.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+/// Which engine is behind the pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+}
+
+pub type Tx = Transaction<'static, Any>;
+pub type Row = AnyRow;
+
+fn sqlite_pool(max: u32, read_only: bool) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_millis(BUSY_TIMEOUT_MS + 5_000))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    format!(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA synchronous = NORMAL;{}",
+                        if read_only { " PRAGMA query_only = ON;" } else { "" }
+                    )
+                    .as_str(),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating a
+    /// SQLite file (and its directory) if missing, and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let db = if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let file = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = std::path::Path::new(file).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            let writer_url = format!("sqlite://{file}?mode=rwc");
+            let writer = sqlite_pool(1, false).connect(&writer_url).await?;
+            // WAL is a property of the file: set it once, before readers open it.
+            writer.execute("PRAGMA journal_mode = WAL").await?;
+            let reader_url = format!("sqlite://{file}?mode=ro");
+            let cores = std::thread::available_parallelism()
+                .map(|n| n.get() as u32)
+                .unwrap_or(2);
+            let reader = sqlite_pool(cores.max(2), true).connect(&reader_url).await?;
+            Db {
+                backend: Backend::Sqlite,
+                writer,
+                reader,
+            }
+        } else {
+            let pool = AnyPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Db {
+                backend: Backend::Postgres,
+                writer: pool.clone(),
+                reader: pool,
+            }
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        migrator.run(&self.writer).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads that need no transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// The pool for single-statement writes.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// A transaction that may read and then write: `BEGIN IMMEDIATE` on SQLite.
+    pub async fn write_tx(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
+        }
+    }
+
+    /// A cheap query on both pools, for `/healthz`.
+    pub async fn health(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        sqlx::query("SELECT 1").execute(&self.writer).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// Whether `err` violates the unique constraint `constraint` (PostgreSQL
+/// names it) on `table.column` (SQLite names the column).
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str, column: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            db.constraint() == Some(constraint) || db.message().contains(column)
+        }
+        _ => false,
+    }
+}

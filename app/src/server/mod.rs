@@ -1,0 +1,32 @@
+//! Server-only code (feature `ssr`): configuration, database, password
+//! hashing and the repositories. Never compiled into the wasm bundle.
+
+pub mod config;
+pub mod db;
+pub mod password;
+pub mod registration;
+pub mod seed;
+pub mod state;
+
+pub use state::AppState;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Today's date in China Standard Time (UTC+8), for rules such as "a birth date not in the future".
+pub fn today() -> crate::domain::Date {
+    crate::domain::Date::from_days_since_epoch((now() + 8 * 3600).div_euclid(86_400))
+}
+
+/// A random token of 256 bits, URL-safe hex.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,199 @@
+//! Registration drafts and the creation of an enterprise account.
+
+use sqlx::Row as _;
+
+use super::db::{is_unique_violation, Db};
+use crate::domain::registration::{AccountInfo, AccountInput, OrgInfo, OrgInfoInput};
+
+/// What the user has typed so far (never a password).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub org: OrgInfoInput,
+    pub org_accepted: bool,
+    pub handler_name: String,
+    pub handler_mobile: String,
+    pub user_id: Option<i64>,
+}
+
+pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT legal_type, credit_code, enterprise_name, legal_rep_name, id_doc_type, id_doc_number, \
+         org_accepted, handler_name, handler_mobile, user_id FROM registration_drafts WHERE token = $1",
+    )
+    .bind(token)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|r| {
+        Ok(Draft {
+            org: OrgInfoInput {
+                legal_type: r.try_get(0)?,
+                credit_code: r.try_get(1)?,
+                enterprise_name: r.try_get(2)?,
+                legal_rep_name: r.try_get(3)?,
+                id_doc_type: r.try_get(4)?,
+                id_doc_number: r.try_get(5)?,
+            },
+            org_accepted: r.try_get::<i64, _>(6)? != 0,
+            handler_name: r.try_get(7)?,
+            handler_mobile: r.try_get(8)?,
+            user_id: r.try_get(9)?,
+        })
+    })
+    .transpose()
+}
+
+/// Stores step 1 as typed; `accepted` is whether it passed validation.
+/// When accepted, the stored values are the normalised ones.
+pub async fn save_org_step(
+    db: &Db,
+    token: &str,
+    input: &OrgInfoInput,
+    valid: Option<&OrgInfo>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let normalised;
+    let values = match valid {
+        Some(v) => {
+            normalised = OrgInfoInput {
+                legal_type: v.legal_type.code().into(),
+                credit_code: v.credit_code.to_string(),
+                enterprise_name: v.enterprise_name.clone(),
+                legal_rep_name: v.legal_rep_name.clone(),
+                id_doc_type: v.id_document.doc_type().code().into(),
+                id_doc_number: v.id_document.number().into(),
+            };
+            &normalised
+        }
+        None => input,
+    };
+    sqlx::query(
+        "INSERT INTO registration_drafts (token, legal_type, credit_code, enterprise_name, legal_rep_name, \
+         id_doc_type, id_doc_number, org_accepted, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         ON CONFLICT (token) DO UPDATE SET legal_type = excluded.legal_type, credit_code = excluded.credit_code, \
+         enterprise_name = excluded.enterprise_name, legal_rep_name = excluded.legal_rep_name, \
+         id_doc_type = excluded.id_doc_type, id_doc_number = excluded.id_doc_number, \
+         org_accepted = excluded.org_accepted, updated_at = excluded.updated_at",
+    )
+    .bind(token)
+    .bind(&values.legal_type)
+    .bind(&values.credit_code)
+    .bind(&values.enterprise_name)
+    .bind(&values.legal_rep_name)
+    .bind(&values.id_doc_type)
+    .bind(&values.id_doc_number)
+    .bind(i64::from(valid.is_some()))
+    .bind(now)
+    .execute(db.writer())
+    .await?;
+    Ok(())
+}
+
+/// Stores the non-secret part of step 2 as typed.
+pub async fn save_account_step(
+    db: &Db,
+    token: &str,
+    input: &AccountInput,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE registration_drafts SET handler_name = $2, handler_mobile = $3, updated_at = $4 WHERE token = $1",
+    )
+    .bind(token)
+    .bind(&input.handler_name)
+    .bind(&input.handler_mobile)
+    .bind(now)
+    .execute(db.writer())
+    .await?;
+    Ok(())
+}
+
+/// Whether a credit code already has an account.
+pub async fn is_registered(db: &Db, credit_code: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises WHERE credit_code = $1")
+        .bind(credit_code)
+        .fetch_one(db.reader())
+        .await?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("already registered")]
+    AlreadyRegistered,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates the enterprise and its user, pending verification, in one
+/// transaction, and links the draft to the user. The unique constraint on
+/// the credit code decides a race between two registrations.
+pub async fn create_account(
+    db: &Db,
+    token: &str,
+    org: &OrgInfo,
+    account: &AccountInfo,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64, CreateError> {
+    let mut tx = db.write_tx().await?;
+    let enterprise_id: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(org.credit_code.as_str())
+    .bind(&org.enterprise_name)
+    .bind(org.legal_type.code())
+    .bind(&org.legal_rep_name)
+    .bind(org.id_document.doc_type().code())
+    .bind(org.id_document.number())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "enterprises_credit_code_key", "enterprises.credit_code") {
+            CreateError::AlreadyRegistered
+        } else {
+            CreateError::Db(e)
+        }
+    })?;
+    let user_id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) \
+         VALUES ('enterprise', $1, $2, $3, $4, $5, 'pending_verification', $6) RETURNING id",
+    )
+    .bind(org.credit_code.as_str())
+    .bind(&account.handler_name)
+    .bind(enterprise_id)
+    .bind(account.handler_mobile.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE registration_drafts SET handler_name = $2, handler_mobile = $3, user_id = $4, updated_at = $5 WHERE token = $1",
+    )
+    .bind(token)
+    .bind(&account.handler_name)
+    .bind(account.handler_mobile.as_str())
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// (credit code, enterprise name, handler mobile) of a registered user.
+pub async fn submitted_summary(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT e.credit_code, e.name, COALESCE(u.mobile, '') FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+}

@@ -1,0 +1,47 @@
+import { expect, type Page, type Request } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+/** Opens `path` and waits until the page is hydrated (its handlers are live). */
+export async function gotoHydrated(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Records every request the page sends from now on. */
+export function recordRequests(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on('request', (r) => seen.push(r));
+  return seen;
+}
+
+/** Runs a query against the end-to-end database (SQLite) and returns its rows. */
+export function sql(query: string, ...params: string[]): string[][] {
+  const db = process.env.WHP_E2E_DB;
+  if (!db) throw new Error('WHP_E2E_DB is not set: run the suite through scripts/test');
+  const bound = params.reduce((q, p) => q.replace('?', `'${p.replace(/'/g, "''")}'`), query);
+  const out = execFileSync('sqlite3', ['-separator', '\t', db, bound], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+}
+
+// GB 32100-2015, implemented independently of the Rust code under test.
+const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export function creditCheckChar(first17: string): string {
+  const sum = [...first17].reduce((s, c, i) => s + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
+  return ALPHABET[(31 - (sum % 31)) % 31];
+}
+
+/** A fresh valid 91 (enterprise) code in Nanjing with a valid embedded organisation code. */
+export function freshCreditCode(): string {
+  for (;;) {
+    let body = '';
+    for (let i = 0; i < 8; i++) body += '0123456789ABCDEFGHJKLMNPQRTUWXY'[Math.floor(Math.random() * 31)];
+    const ow = [3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = [...body].reduce((s, c, i) => s + parseInt(c, 36) * ow[i], 0);
+    const r = 11 - (sum % 11);
+    const org = r === 10 ? 'X' : r === 11 ? '0' : String(r);
+    const first17 = `91320102${body}${org}`;
+    if ([...first17].every((c) => ALPHABET.includes(c))) return first17 + creditCheckChar(first17);
+  }
+}

@@ -1,0 +1,233 @@
+import { expect, test } from '@playwright/test';
+import { creditCheckChar, freshCreditCode, gotoHydrated, recordRequests, sql } from './helpers';
+
+const GOOD_ID = '11010519491231002X';
+
+async function fillOrgStep(page, code: string, name = '南京测试化工有限公司') {
+  await page.getByLabel('法人类型').selectOption({ label: '企业法人' });
+  await page.getByLabel('统一社会信用代码').fill(code);
+  await page.getByLabel('企业名称').fill(name);
+  await page.getByLabel('法定代表人姓名').fill('王五');
+  await page.getByLabel('法人证件类型').selectOption({ label: '居民身份证' });
+  await page.getByLabel('法人证件号码').fill(GOOD_ID);
+}
+
+/** What the server answers for step 1 with these fields, bypassing the browser. */
+async function serverFieldErrors(request, fields: Record<string, string>) {
+  const res = await request.post('/api/register/org', {
+    form: {
+      legal_type: 'enterprise',
+      credit_code: '',
+      enterprise_name: '南京测试化工有限公司',
+      legal_rep_name: '王五',
+      id_doc_type: 'resident_id',
+      id_doc_number: GOOD_ID,
+      ...fields,
+    },
+  });
+  expect(res.ok()).toBe(false);
+  const body = await res.json();
+  return body.Validation ?? body.Conflict;
+}
+
+test('a bad credit code is explained in the browser before any request, with the server’s words', async ({ page, request }) => {
+  await gotoHydrated(page, '/register');
+  const sent = recordRequests(page);
+  const code = page.getByLabel('统一社会信用代码');
+  await code.fill('91350100M000100YO3');
+  await code.blur();
+  await expect(code).toHaveAttribute('aria-invalid', 'true');
+  await expect(code).toHaveAccessibleDescription(/第17位的字母“O”.*应是数字“0”/);
+  const browserMessage = await page.locator('#f-credit_code-msg').innerText();
+
+  // Typing a fix clears the message at once, still without a request.
+  await code.fill('91350100M000100Y4');
+  await expect(code).toHaveAccessibleDescription(/应为18位,您输入了17位/);
+  await code.fill('91350100M000100Y43');
+  await expect(code).not.toHaveAttribute('aria-invalid', 'true');
+  expect(sent.map((r) => r.url())).toEqual([]);
+
+  const server = await serverFieldErrors(request, { credit_code: '91350100M000100YO3' });
+  expect(server.credit_code).toBe(browserMessage);
+});
+
+test('an ID-number message appears before any request and matches the server', async ({ page, request }) => {
+  await gotoHydrated(page, '/register');
+  const sent = recordRequests(page);
+  const id = page.getByLabel('法人证件号码');
+  await id.fill('110101199003071234');
+  await id.blur();
+  await expect(id).toHaveAccessibleDescription(/校验位/);
+  const browserMessage = await page.locator('#f-id_doc_number-msg').innerText();
+  await id.fill('11010519900230001X');
+  await expect(id).toHaveAccessibleDescription(/不是有效日期/);
+  expect(sent).toEqual([]);
+  const server = await serverFieldErrors(request, { credit_code: freshCreditCode(), id_doc_number: '110101199003071234' });
+  expect(server.id_doc_number).toBe(browserMessage);
+});
+
+test('submitting an incomplete form lists every problem with a link, and sends nothing', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const sent = recordRequests(page);
+  await page.getByRole('button', { name: '下一步' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary.getByRole('link', { name: '统一社会信用代码' })).toHaveAttribute('href', '#f-credit_code');
+  await expect(summary.getByRole('link', { name: '法人类型' })).toBeVisible();
+  await expect(page.getByLabel('企业名称')).toHaveAttribute('aria-invalid', 'true');
+  expect(sent).toEqual([]);
+});
+
+test('clicking 下一步 straight from a wrong field submits and shows every message', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  await page.getByLabel('法人类型').selectOption({ label: '企业法人' });
+  await page.getByLabel('统一社会信用代码').fill('91350211M0000XUF46');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary.getByRole('link')).toHaveText(['统一社会信用代码', '企业名称', '法定代表人姓名', '法人证件号码']);
+});
+
+test('a code typed with spaces and full-width characters is accepted in its normalised form', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  const fullWidth = [...code].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+  await fillOrgStep(page, ` ${fullWidth.slice(0, 6)} ${fullWidth.slice(6).toLowerCase()} `);
+  await expect(page.getByText(`将按“${code}”提交`)).toBeVisible();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText(`(${code})`)).toBeVisible();
+  expect(sql('SELECT credit_code, org_accepted FROM registration_drafts WHERE credit_code = ?', code)).toEqual([[code, '1']]);
+});
+
+test('a good registration is stored, survives a reload and ends pending verification', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  await fillOrgStep(page, code, '南京保存测试化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText(`(${code})`)).toBeVisible();
+  expect(page.url()).toMatch(/\/register$/);
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByText(`南京保存测试化工有限公司(${code})`)).toBeVisible();
+  await expect(page.locator('[aria-current=step]')).toContainText('经办人与密码');
+
+  await page.getByLabel('经办人姓名').fill('赵六');
+  await expect(page.getByText('忘记密码,也要通过此手机号')).toBeVisible();
+  await page.getByLabel('经办人手机号').fill('+86 139 1234 5678');
+  // Every character but # * / works, also those that break URLs.
+  const password = 'Hx7%&+?=中文ab';
+  await page.getByLabel('设置密码').fill(password);
+  await page.getByLabel('确认密码').fill(password);
+  await page.getByRole('button', { name: '提交注册' }).click();
+  await expect(page.getByRole('heading', { name: '注册申请已提交' })).toBeVisible();
+  await expect(page.locator('.account')).toHaveText(code);
+  await expect(page.getByText('139****5678').first()).toBeVisible();
+
+  const rows = sql(
+    "SELECT e.name, u.status, u.mobile, substr(u.password_hash, 1, 10) FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = ?",
+    code,
+  );
+  expect(rows).toEqual([['南京保存测试化工有限公司', 'pending_verification', '13912345678', '$argon2id$']]);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '注册申请已提交' })).toBeVisible();
+});
+
+test('the password checklist updates live and forbidden characters are refused before sending', async ({ page, request }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  await fillOrgStep(page, code);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByLabel('设置密码')).toBeVisible();
+  const sent = recordRequests(page);
+  const pw = page.getByLabel('设置密码');
+  await pw.fill('Abc*defg1');
+  const rule = page.locator('.password-rules li', { hasText: '不含以下符号:# * /' });
+  await expect(rule).toHaveAttribute('data-met', 'false');
+  await pw.blur();
+  await expect(pw).toHaveAccessibleDescription(/密码须满足:不含以下符号:# \* \//);
+  const browserMessage = await page.locator('#f-password-msg').innerText();
+  await pw.fill('Abc-defg1');
+  await expect(rule).toHaveAttribute('data-met', 'true');
+  await expect(pw).not.toHaveAttribute('aria-invalid', 'true');
+  expect(sent).toEqual([]);
+
+  // The server says the same for the same password (a direct POST with the draft cookie).
+  const cookies = await page.context().cookies();
+  const res = await request.post('/api/register/account', {
+    headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+    form: { handler_name: '赵六', handler_mobile: '13912345678', password: 'Abc*defg1', password_confirm: 'Abc*defg1' },
+  });
+  expect(res.ok()).toBe(false);
+  expect((await res.json()).Validation.password).toBe(browserMessage);
+  expect(sql('SELECT COUNT(*) FROM enterprises WHERE credit_code = ?', code)).toEqual([['0']]);
+});
+
+test('a direct POST that bypasses the browser is refused and nothing is stored', async ({ request }) => {
+  const before = sql('SELECT COUNT(*) FROM registration_drafts WHERE org_accepted = 1')[0][0];
+  const errors = await serverFieldErrors(request, { credit_code: '91320102MA1XYR7KI1', enterprise_name: '' });
+  expect(errors.credit_code).toContain('第17位的字母“I”');
+  expect(errors.enterprise_name).toContain('请输入企业名称');
+  expect(sql('SELECT COUNT(*) FROM registration_drafts WHERE org_accepted = 1')[0][0]).toBe(before);
+});
+
+test('an already registered code says so at the field (已被注册)', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  await fillOrgStep(page, '91320102 MA1XYR7K61');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const code = page.getByRole('textbox', { name: '统一社会信用代码' });
+  await expect(code).toHaveAccessibleDescription(/已被注册.*登录账号就是统一社会信用代码.*忘记密码/);
+  await expect(code).toHaveValue('91320102 MA1XYR7K61');
+  await expect(page.getByLabel('企业名称')).toHaveValue('南京测试化工有限公司');
+});
+
+test('a failing check character offers manual review without losing anything', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  await fillOrgStep(page, '91350211M0000XUF46');
+  const code = page.getByLabel('统一社会信用代码');
+  await code.blur();
+  await expect(code).toHaveAccessibleDescription(/校验位.*其它\(人工审核\)/);
+  await page.getByRole('button', { name: /改为“其它\(人工审核\)”注册/ }).click();
+  await expect(page.getByLabel('法人类型')).toHaveValue('manual_review');
+  await expect(code).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(code).toHaveValue('91350211M0000XUF46');
+  await expect(page.getByLabel('企业名称')).toHaveValue('南京测试化工有限公司');
+});
+
+test('the check character generator agrees with the worked example of GB 32100', () => {
+  expect(creditCheckChar('91350100M000100Y4')).toBe('3');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the form still works: server messages at the fields, typed values kept', async ({ page }) => {
+    await page.goto('/register');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'false');
+    const code = freshCreditCode();
+    await fillOrgStep(page, code.slice(0, 17) + (code[17] === '0' ? '1' : '0'), '南京无脚本化工有限公司');
+    await page.getByRole('button', { name: '下一步' }).click();
+    const field = page.getByLabel('统一社会信用代码');
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(field).toHaveAccessibleDescription(/校验位/);
+    await expect(page.getByLabel('企业名称')).toHaveValue('南京无脚本化工有限公司');
+    await expect(page.locator('.error-summary')).toBeVisible();
+
+    await field.fill(code);
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByText(`南京无脚本化工有限公司(${code})`)).toBeVisible();
+    expect(page.url()).not.toContain('__err');
+  });
+});
+
+test.describe('with the wasm blocked', () => {
+  test('nothing is checked in the browser (the checks above really are wasm)', async ({ page }) => {
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto('/register');
+    const code = page.getByLabel('统一社会信用代码');
+    await code.fill('91350100M000100YO3');
+    await code.blur();
+    await page.waitForTimeout(500);
+    await expect(code).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'false');
+  });
+});

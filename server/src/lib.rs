@@ -1,0 +1,165 @@
+//! The HTTP server: the Leptos app, its server functions and the operational
+//! endpoints, behind logging, compression, security headers and one canonical
+//! origin. `main.rs` only parses the command line.
+
+use std::sync::Arc;
+
+use app::server::config::Config;
+use app::server::db::Db;
+use app::server::password::PasswordHasher;
+use app::server::AppState;
+use app::{shell, App};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Opens the database (migrating it) and builds the shared state.
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            app::server::config::redact_url(&config.database_url)
+        )
+    })?;
+    let hasher = PasswordHasher::new(config.argon2)
+        .map_err(|e| format!("invalid argon2 parameters: {e}"))?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+        hasher,
+    })
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.health().await {
+        Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Product rule 1: one canonical origin. A request for another host or port
+/// (the national system's `:2443` problem) is sent to the configured one.
+async fn canonical_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let canonical = state
+        .config
+        .public_base_url
+        .split_once("://")
+        .map(|(_, host)| host.to_string())
+        .unwrap_or_default();
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if req.uri().path() == "/healthz" || host.is_empty() || host.eq_ignore_ascii_case(&canonical) {
+        return next.run(req).await;
+    }
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let target = format!("{}{}", state.config.public_base_url, path);
+    match HeaderValue::from_str(&target) {
+        Ok(v) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, v)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        header::HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+/// The complete application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let production = state.config.is_production();
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            canonical_host,
+        ))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(header_layer("x-content-type-options", "nosniff"))
+        .layer(header_layer("x-frame-options", "DENY"))
+        .layer(header_layer("referrer-policy", "same-origin"))
+        .layer(header_layer(
+            "content-security-policy",
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+        ))
+        .layer(header_layer(
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
+    if production {
+        router = router.layer(header_layer(
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    router
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // The path only: no query strings in logs.
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
+        )
+        .with_state(state)
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing open requests");
+}

@@ -1,0 +1,412 @@
+//! The server through its real router, on SQLite and on PostgreSQL.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+#[tokio::test]
+async fn health_check_reaches_the_database() {
+    for b in backends().await {
+        let r = send(&b.router, get("/healthz")).await;
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (StatusCode::OK, "ok"),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            r.headers
+                .get("x-content-type-options")
+                .map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        b.state.db.close().await;
+        let r = send(&b.router, get("/healthz")).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn registration_step_one_validates_and_stores_the_normalised_values() {
+    for b in backends().await {
+        let code = fresh_code();
+        let spaced = format!("{} {}", &code[..9], code[9..].to_lowercase());
+        let mut fields = org_fields(&spaced);
+        fields[3].1 = " 王五 ".into();
+        let r = post_form(&b.router, "/api/register/org", &as_refs(&fields), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let cookie = r.cookie().expect("draft cookie");
+        assert!(cookie.starts_with("whp_reg="), "{cookie}");
+        let set = r
+            .headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        let view = r.json();
+        assert_eq!(view["org"]["credit_code"], code.as_str(), "{}", b.name);
+        assert_eq!(view["org"]["legal_rep_name"], "王五");
+        assert_eq!(view["org_accepted"], true);
+
+        // Shown back on a later visit with the same cookie.
+        let again = post_form(&b.router, "/api/registration", &[], Some(&cookie)).await;
+        assert_eq!(
+            again.json()["org"]["credit_code"],
+            code.as_str(),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_input_is_refused_field_by_field_and_kept_as_typed() {
+    for b in backends().await {
+        let mut fields = org_fields("91350100M000100YO3");
+        fields[2].1 = String::new();
+        let r = post_form(&b.router, "/api/register/org", &as_refs(&fields), None).await;
+        assert!(!r.status.is_success(), "{}", b.name);
+        let errors = &r.json()["Validation"];
+        let expected = app::domain::CreditCode::parse("91350100M000100YO3")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(errors["credit_code"], expected.as_str(), "{}", b.name);
+        assert!(errors["enterprise_name"]
+            .as_str()
+            .unwrap_or("")
+            .contains("请输入企业名称"));
+        assert!(errors.get("legal_rep_name").is_none());
+        // The raw input is in the draft, not accepted; nothing else is written.
+        let cookie = r.cookie().expect("draft cookie");
+        let view = post_form(&b.router, "/api/registration", &[], Some(&cookie))
+            .await
+            .json();
+        assert_eq!(view["org"]["credit_code"], "91350100M000100YO3");
+        assert_eq!(view["org_accepted"], false);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{}", b.name);
+    }
+}
+
+async fn register(b: &Backend, code: &str, password: &str) -> Reply {
+    let r = post_form(
+        &b.router,
+        "/api/register/org",
+        &as_refs(&org_fields(code)),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let cookie = r.cookie().expect("cookie");
+    let fields = [
+        ("handler_name", "赵六"),
+        ("handler_mobile", "+86 139 1234 5678"),
+        ("password", password),
+        ("password_confirm", password),
+    ];
+    post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await
+}
+
+#[tokio::test]
+async fn registration_creates_one_pending_account_with_an_argon2id_hash() {
+    for b in backends().await {
+        let code = fresh_code();
+        let r = register(&b, &code, "Hx7%&+?=中文ab").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(r.json()["submitted"]["mobile_masked"], "139****5678");
+        let (status, mobile, hash): (String, String, String) = sqlx::query_as(
+            "SELECT u.status, u.mobile, u.password_hash FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = $1",
+        )
+        .bind(&code)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(
+            (status.as_str(), mobile.as_str()),
+            ("pending_verification", "13912345678"),
+            "{}",
+            b.name
+        );
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(b
+            .state
+            .hasher
+            .verify("Hx7%&+?=中文ab".into(), hash)
+            .await
+            .unwrap());
+
+        // The same code again: 已被注册 at the credit-code field, no second account.
+        let r = post_form(
+            &b.router,
+            "/api/register/org",
+            &as_refs(&org_fields(&code)),
+            None,
+        )
+        .await;
+        let conflict = &r.json()["Conflict"];
+        assert_eq!(conflict["field"], "credit_code", "{}", b.name);
+        assert!(conflict["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("已被注册"));
+    }
+}
+
+#[tokio::test]
+async fn forbidden_password_characters_are_refused_by_the_server() {
+    for b in backends().await {
+        let code = fresh_code();
+        for pw in ["Hx7pass*word", "Hx7pass#word", "Hx7pass/word"] {
+            let r = register(&b, &code, pw).await;
+            let msg = r.json()["Validation"]["password"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            assert!(msg.contains("不含以下符号:# * /"), "{}: {msg}", b.name);
+        }
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
+            .bind(&code)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}
+
+#[tokio::test]
+async fn two_simultaneous_registrations_of_one_code_create_one_account() {
+    use app::domain::registration::{AccountInput, OrgInfoInput};
+    use app::server::registration::{create_account, save_org_step, CreateError};
+    for b in backends().await {
+        let code = fresh_code();
+        let org = OrgInfoInput {
+            legal_type: "enterprise".into(),
+            credit_code: code.clone(),
+            enterprise_name: "南京并发测试有限公司".into(),
+            legal_rep_name: "王五".into(),
+            id_doc_type: "resident_id".into(),
+            id_doc_number: GOOD_ID.into(),
+        }
+        .validate(app::server::today())
+        .unwrap();
+        let account = AccountInput {
+            handler_name: "赵六".into(),
+            handler_mobile: "13912345678".into(),
+            password: "Safe-Pass-2026".into(),
+            password_confirm: "Safe-Pass-2026".into(),
+        }
+        .validate(&code)
+        .unwrap();
+        let db = &b.state.db;
+        let tokens: Vec<String> = (0..8).map(|_| app::server::random_token()).collect();
+        for t in &tokens {
+            save_org_step(db, t, &OrgInfoInput::default(), Some(&org), 1)
+                .await
+                .unwrap();
+        }
+        let results = futures::future::join_all(
+            tokens
+                .iter()
+                .map(|t| create_account(db, t, &org, &account, "$argon2id$x", 2)),
+        )
+        .await;
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let dup = results
+            .iter()
+            .filter(|r| matches!(r, Err(CreateError::AlreadyRegistered)))
+            .count();
+        assert_eq!((ok, dup), (1, 7), "{}: {results:?}", b.name);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
+            .bind(&code)
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn read_then_write_transactions_do_not_lose_updates() {
+    for b in backends().await {
+        let db = b.state.db.clone();
+        sqlx::query("CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")
+            .execute(db.writer())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO counter (id, n) VALUES (1, 0)")
+            .execute(db.writer())
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let mut tx = db.write_tx().await?;
+                    let lock = if db.backend() == app::server::db::Backend::Postgres {
+                        " FOR UPDATE"
+                    } else {
+                        ""
+                    };
+                    let n: i64 =
+                        sqlx::query_scalar(&format!("SELECT n FROM counter WHERE id = 1{lock}"))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    tokio::task::yield_now().await;
+                    sqlx::query("UPDATE counter SET n = $1 WHERE id = 1")
+                        .bind(n + 1)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        }
+        let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 20, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_with_foreign_keys_and_a_read_only_reader() {
+    let b = backends().await.into_iter().next().expect("sqlite");
+    let db = &b.state.db;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(db.writer())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    assert_eq!(fk, 1);
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(db.writer())
+        .await
+        .unwrap();
+    assert_eq!(sync, 1, "NORMAL");
+    assert!(sqlx::query("INSERT INTO organizations (name, level, region_code, created_at) VALUES ('x', 'city', '320100', 0)")
+        .execute(db.reader())
+        .await
+        .is_err());
+    let orphan = sqlx::query("INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) VALUES ('enterprise', 'x', 'x', 999, 'h', 'active', 0)")
+        .execute(db.writer())
+        .await;
+    assert!(orphan.is_err(), "foreign key not enforced");
+}
+
+#[tokio::test]
+async fn demo_data_is_seeded_once() {
+    for b in backends().await {
+        let seeded = app::server::seed::seed_demo(&b.state.db, &b.state.hasher, 0)
+            .await
+            .unwrap();
+        assert!(seeded, "{}", b.name);
+        assert!(
+            !app::server::seed::seed_demo(&b.state.db, &b.state.hasher, 0)
+                .await
+                .unwrap()
+        );
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT kind, login FROM users ORDER BY id")
+                .fetch_all(b.state.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), app::server::seed::LOGINS.len(), "{}", b.name);
+        let levels: Vec<String> = sqlx::query_scalar(
+            "SELECT o.level FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.kind = 'regulator' ORDER BY u.id",
+        )
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(levels, ["province", "city", "county"], "{}", b.name);
+        // A demo enterprise cannot register again.
+        let r = post_form(
+            &b.router,
+            "/api/register/org",
+            &as_refs(&org_fields("91320102MA1XYR7K61")),
+            None,
+        )
+        .await;
+        assert_eq!(r.json()["Conflict"]["field"], "credit_code", "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_no_js_form_post_is_redirected_back_with_the_error() {
+    let b = backends().await.into_iter().next().expect("sqlite");
+    let body = "legal_type=enterprise&credit_code=123&enterprise_name=&legal_rep_name=&id_doc_type=resident_id&id_doc_number=";
+    let req = Request::post("/api/register/org")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://127.0.0.1:3000/register")
+        .body(Body::from(body))
+        .unwrap();
+    let r = send(&b.router, req).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let location = r
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        location.starts_with("http://127.0.0.1:3000/register?"),
+        "{location}"
+    );
+    assert!(location.contains("__err="), "{location}");
+}
+
+#[tokio::test]
+async fn other_hosts_are_redirected_to_the_canonical_origin() {
+    let b = backends().await.into_iter().next().expect("sqlite");
+    let req = Request::get("/register?x=1")
+        .header(header::HOST, "whp.example.cn:2443")
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&b.router, req).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        "http://127.0.0.1:3000/register?x=1"
+    );
+}
+
+#[test]
+fn bad_configuration_stops_with_a_clear_message() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("migrate")
+        .env("APP_ENV", "production")
+        .env_remove("PUBLIC_BASE_URL")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("PUBLIC_BASE_URL is required in production"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,193 @@
+//! Test support: the real router and database on each engine.
+//!
+//! Every test gets fresh databases: a SQLite file in a temp directory, and,
+//! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
+//! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
+
+#![allow(dead_code)]
+
+use app::server::config::Config;
+use app::server::AppState;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub struct Backend {
+    pub name: &'static str,
+    pub state: AppState,
+    pub router: Router,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn config(database_url: String) -> Config {
+    let mut c = Config::from_lookup(|_| None, "127.0.0.1:3000").expect("default config");
+    c.database_url = database_url;
+    // Cheap hashing for tests; one unit test in app keeps the production parameters.
+    c.argon2 = (1024, 1, 1);
+    c
+}
+
+async fn backend(name: &'static str, url: String, dir: Option<tempfile::TempDir>) -> Backend {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("whp")
+        .build();
+    let state = server::build_state(config(url), options)
+        .await
+        .expect("state");
+    let router = server::router(state.clone());
+    Backend {
+        name,
+        state,
+        router,
+        _dir: dir,
+    }
+}
+
+/// Fresh SQLite and (when available) PostgreSQL backends.
+pub async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("test.db");
+    let mut all = vec![backend("sqlite", format!("sqlite://{}", file.display()), Some(dir)).await];
+    match std::env::var("WHP_TEST_PG_URL") {
+        Ok(admin) => {
+            let name = format!("whp_test_{}", &app::server::random_token()[..16]);
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create database");
+            pool.close().await;
+            let url = match admin.rfind('/') {
+                Some(i) => format!("{}/{name}", &admin[..i]),
+                None => panic!("WHP_TEST_PG_URL has no database part"),
+            };
+            all.push(backend("postgres", url, None).await);
+        }
+        Err(_) if std::env::var("WHP_REQUIRE_PG").as_deref() == Ok("1") => {
+            panic!("WHP_REQUIRE_PG=1 but WHP_TEST_PG_URL is not set")
+        }
+        Err(_) => eprintln!("note: WHP_TEST_PG_URL not set, testing SQLite only"),
+    }
+    all
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `name=value` of the first Set-Cookie header.
+    pub fn cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string)
+    }
+}
+
+/// Sends one request through the real router, no network.
+pub async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let res = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// POSTs a form to a server function, as the browser's fetch does.
+pub async fn post_form(
+    router: &Router,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Reply {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut req = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(router, req.body(Body::from(body)).expect("request")).await
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn get(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// A valid enterprise (91) credit code that no demo data uses.
+pub fn fresh_code() -> String {
+    let digits: String = app::server::random_token()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(8)
+        .collect();
+    let digits = format!("{digits:0<8}");
+    let body = format!("91320102{digits}");
+    // organisation-code check character over positions 9-16
+    let weights = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = digits
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let org = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        n => char::from_digit(n, 10).unwrap_or('0'),
+    };
+    app::domain::credit_code::complete_with_check_char(&format!("{body}{org}"))
+        .expect("17 characters")
+}
+
+pub const GOOD_ID: &str = "11010519491231002X";
+
+pub fn org_fields(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("legal_type", "enterprise".into()),
+        ("credit_code", code.into()),
+        ("enterprise_name", "南京集成测试化工有限公司".into()),
+        ("legal_rep_name", "王五".into()),
+        ("id_doc_type", "resident_id".into()),
+        ("id_doc_number", GOOD_ID.into()),
+    ]
+}
+
+pub fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
