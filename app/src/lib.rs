@@ -19,7 +19,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
-use pages::{home::HomePage, register::RegisterPage, NotFound};
+use pages::{
+    home::HomePage, login::LoginPage, register::RegisterPage, workspace::WorkspacePage, NotFound,
+};
 
 /// The HTML document around the app (server-side rendering only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,6 +54,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

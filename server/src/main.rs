@@ -111,10 +111,13 @@ async fn run(
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             tracing::info!("listening on http://{addr} (public URL {base_url})");
             let db = state.db.clone();
-            axum::serve(listener, server::router(state).into_make_service())
-                .with_graceful_shutdown(server::shutdown_signal())
-                .await
-                .map_err(|e| format!("server error: {e}"))?;
+            axum::serve(
+                listener,
+                server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(server::shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
             db.close().await;
         }
     }

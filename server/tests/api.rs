@@ -1,5 +1,7 @@
 //! The server through its real router, on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 mod common;
 
 use axum::body::Body;

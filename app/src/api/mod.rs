@@ -1,5 +1,6 @@
 //! Server functions: the HTTP API of the pages. Each one re-validates its
 //! input with the shared domain rules and re-checks who may call it.
 
+pub mod auth;
 pub mod registration;
 pub mod site;

@@ -31,23 +31,13 @@ pub const ALREADY_REGISTERED: &str = "该统一社会信用代码已被注册,�
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
+    use crate::server::http;
     use crate::server::{registration as repo, AppState};
-    use axum::http::{header, HeaderMap, HeaderValue};
 
     pub const COOKIE: &str = "whp_reg";
 
     pub async fn token_from_request() -> Result<Option<String>, AppError> {
-        let headers: HeaderMap = leptos_axum::extract().await.map_err(AppError::log)?;
-        Ok(headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, v)| {
-                *k == COOKIE && v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
-            })
-            .map(|(_, v)| v.to_string()))
+        Ok(http::token_cookie(&http::headers().await?, COOKIE))
     }
 
     /// The draft token of this browser, creating (and setting) one if needed.
@@ -56,19 +46,7 @@ mod ssr {
             return Ok(t);
         }
         let token = crate::server::random_token();
-        let secure = if state.config.is_production() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie =
-            format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{secure}");
-        if let (Some(opts), Ok(v)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            HeaderValue::from_str(&cookie),
-        ) {
-            opts.append_header(header::SET_COOKIE, v);
-        }
+        http::set_cookie(state, COOKIE, &token, Some(7 * 24 * 3600));
         Ok(token)
     }
 

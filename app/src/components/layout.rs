@@ -1,17 +1,41 @@
-//! Page frame: header, main content and the footer with the customer-service line.
+//! Page frame: header (with the logged-in user), main content and the footer
+//! with the customer-service line.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
+use crate::api::auth::{current_user, Logout};
 use crate::api::site::site_info;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info = Resource::new(|| (), |_| site_info());
+    let path = use_location().pathname;
+    // Refetched on every navigation, so the header follows login and logout.
+    let user = Resource::new(move || path.get(), |_| current_user());
+    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
             <a class="brand" href="/">"危化品经营安全监管系统"</a>
-            <nav>
-                <a href="/register">"企业注册"</a>
+            <nav aria-label="账号">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! {
+                                <a href="/workspace" class="current-user">{u.belongs_to}" · "{u.display_name}</a>
+                                <ActionForm action=logout attr:class="inline">
+                                    <button type="submit" class="button link on-dark">"退出登录"</button>
+                                </ActionForm>
+                            }
+                                .into_any(),
+                            _ => view! {
+                                <a href="/login">"登录"</a>
+                                <a href="/register">"企业注册"</a>
+                            }
+                                .into_any(),
+                        }
+                    })}
+                </Suspense>
             </nav>
         </header>
         <main id="main">{children()}</main>

@@ -10,7 +10,9 @@ pub fn HomePage() -> impl IntoView {
             <h1>"危险化学品经营安全监管系统"</h1>
             <p>"危险化学品经营企业在此注册账号、维护企业信息和经营许可证;各级应急管理部门在此审核与监管。"</p>
             <div class="actions">
-                <a class="button primary" href="/register">"企业注册"</a>
+                <a class="button primary" href="/login">"登录"</a>
+                " "
+                <a class="button" href="/register">"企业注册"</a>
             </div>
             <aside class="notice">
                 <h2>"登录账号是什么?"</h2>

@@ -1,7 +1,9 @@
 //! Route-level components.
 
 pub mod home;
+pub mod login;
 pub mod register;
+pub mod workspace;
 
 use leptos::prelude::*;
 

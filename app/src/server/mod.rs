@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod db;
+pub mod http;
 pub mod password;
 pub mod registration;
 pub mod seed;
+pub mod session;
 pub mod state;
 
 pub use state::AppState;

@@ -1,0 +1,122 @@
+//! 登录: 法人用户登录 and 监管用户登录 on one page.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::Login;
+use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::HydrationMarker;
+use crate::domain::{CreditCode, FieldErrors};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let regulator =
+        Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("regulator")));
+    view! {
+        <Title text="登录 - 危化品经营安全监管系统" />
+        <h1>"登录"</h1>
+        <nav class="tabs" aria-label="登录方式">
+            <a href="/login" class:active=move || !regulator.get() aria-current=move || (!regulator.get()).then_some("page")>
+                "法人用户登录"
+            </a>
+            <a href="/login?tab=regulator" class:active=move || regulator.get() aria-current=move || regulator.get().then_some("page")>
+                "监管用户登录"
+            </a>
+        </nav>
+        <HydrationMarker />
+        {move || view! { <LoginForm regulator=regulator.get() /> }}
+    }
+}
+
+#[component]
+fn LoginForm(regulator: bool) -> impl IntoView {
+    let account = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let action = ServerAction::<Login>::new();
+    let form = match action.value().get_untracked() {
+        Some(Err(e)) => FormState::new(
+            e.field_errors(),
+            e.field_errors().is_empty().then(|| e.to_string()),
+        ),
+        _ => FormState::new(FieldErrors::new(), None),
+    };
+    let check = Callback::new(move |_| {
+        let mut e = FieldErrors::new();
+        let a = account.get_untracked();
+        if a.trim().is_empty() {
+            e.add(
+                "account",
+                if regulator {
+                    "请输入用户名。"
+                } else {
+                    "请输入账号(统一社会信用代码)。"
+                },
+            );
+        } else if !regulator {
+            if let Err(err) = CreditCode::parse(&a) {
+                if !err.manual_review_possible() {
+                    e.add("account", err.to_string());
+                }
+            }
+        }
+        if password.get_untracked().is_empty() {
+            e.add("password", "请输入密码。");
+        }
+        e
+    });
+    Effect::new(move |prev: Option<usize>| {
+        let v = action.version().get();
+        if prev.is_some_and(|p| p != v) {
+            if let Some(Err(e)) = action.value().get_untracked() {
+                form.submitted.set(true);
+                form.errors.set(e.field_errors());
+                form.alert
+                    .set(e.field_errors().is_empty().then(|| e.to_string()));
+            }
+        }
+        v
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.alert.set(None);
+        let errors = check.run(());
+        let ok = errors.is_empty();
+        form.errors.set(errors);
+        if ok {
+            action.dispatch(Login {
+                tab: if regulator { "regulator" } else { "enterprise" }.into(),
+                account: account.get_untracked(),
+                password: password.get_untracked(),
+            });
+        }
+    };
+    let (label, hint) = if regulator {
+        ("用户名", "监管部门和系统管理员使用管理员分配的用户名登录。")
+    } else {
+        (
+            "账号(统一社会信用代码)",
+            "企业的登录账号就是营业执照上的18位统一社会信用代码;空格、全角字符和大小写会自动处理。",
+        )
+    };
+    view! {
+        <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("account", label), ("password", "密码")] />
+            <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
+            <TextField name="account" label=label value=account form check hint=hint autocomplete="username" maxlength=40 />
+            <TextField name="password" label="密码" value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "正在登录……" } else { "登录" }}
+                </button>
+            </div>
+            <p class="form-links">
+                {(!regulator).then(|| view! { <a href="/register">"没有账号?企业注册"</a> })}
+            </p>
+        </form>
+    }
+}

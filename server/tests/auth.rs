@@ -1,0 +1,302 @@
+//! Login, sessions, the lock and throttling, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+async fn seeded() -> Vec<Backend> {
+    let all = backends().await;
+    for b in &all {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+    }
+    all
+}
+
+async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
+    post_form(
+        &b.router,
+        "/api/auth/login",
+        &[("tab", tab), ("account", account), ("password", password)],
+        None,
+    )
+    .await
+}
+
+async fn me(b: &Backend, cookie: &str) -> serde_json::Value {
+    post_form(&b.router, "/api/auth/me", &[], Some(cookie))
+        .await
+        .json()
+}
+
+#[tokio::test]
+async fn enterprise_logs_in_with_a_normalised_credit_code() {
+    for b in seeded().await {
+        let r = login(
+            &b,
+            "enterprise",
+            " ９１３２０１０２ma1xyr7k61 ",
+            DEMO_PASSWORD,
+        )
+        .await;
+        assert!(
+            r.status.is_success() || r.status.is_redirection(),
+            "{}: {} {}",
+            b.name,
+            r.status,
+            r.body
+        );
+        let cookie = r.cookie().expect("session cookie");
+        assert!(cookie.starts_with("whp_session="), "{cookie}");
+        let set = r
+            .headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        let location = r
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(location, "http://127.0.0.1:3000/workspace", "{}", b.name);
+        let user = me(&b, &cookie).await;
+        assert_eq!(user["login"], "91320102MA1XYR7K61", "{}", b.name);
+        assert_eq!(user["belongs_to"], "南京玄武示例化工贸易有限公司");
+        // The token is stored only as a hash.
+        let token = cookie.trim_start_matches("whp_session=");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
+            .bind(token)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{}: raw token stored", b.name);
+    }
+}
+
+#[tokio::test]
+async fn each_login_gets_a_new_session_and_logout_ends_them_all() {
+    for b in seeded().await {
+        let a = login(&b, "regulator", "nj-city", DEMO_PASSWORD)
+            .await
+            .cookie()
+            .unwrap();
+        let c = login(&b, "regulator", "nj-city", DEMO_PASSWORD)
+            .await
+            .cookie()
+            .unwrap();
+        assert_ne!(a, c, "{}", b.name);
+        assert_eq!(me(&b, &a).await["belongs_to"], "南京市应急管理局");
+        let r = post_form(&b.router, "/api/auth/logout", &[], Some(&a)).await;
+        assert!(
+            r.status.is_redirection() || r.status.is_success(),
+            "{}",
+            b.name
+        );
+        assert!(me(&b, &a).await.is_null(), "{}", b.name);
+        assert!(
+            me(&b, &c).await.is_null(),
+            "{}: other session survived logout",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_wrong_tabs_say_此账号不存在() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let r = login(&b, "enterprise", &code, DEMO_PASSWORD).await;
+        let c = &r.json()["Conflict"];
+        assert_eq!(c["field"], "account", "{}", b.name);
+        assert!(c["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("此账号不存在"));
+        // An enterprise account on the regulator tab does not exist there.
+        let r = login(&b, "regulator", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
+        assert!(r.json()["Conflict"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("法人用户登录"));
+        // A malformed code is explained by the shared rule, not looked up.
+        let r = login(&b, "enterprise", "9132010MA1XYR7K61", DEMO_PASSWORD).await;
+        assert!(r.json()["Validation"]["account"]
+            .as_str()
+            .unwrap_or("")
+            .contains("您输入了17位"));
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
+    for b in seeded().await {
+        for left in (0..5).rev() {
+            let r = login(&b, "enterprise", "91350100M000100Y43", "Wrong-Pass-1").await;
+            let msg = r.json()["Conflict"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            if left > 0 {
+                assert!(
+                    msg.contains(&format!("还可再试{left}次")),
+                    "{}: {msg}",
+                    b.name
+                );
+            } else {
+                assert!(msg.contains("锁定至"), "{}: {msg}", b.name);
+            }
+        }
+        // Even the right password is refused while locked, and nothing is created.
+        let r = login(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
+        assert!(
+            r.json()["Conflict"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("锁定至"),
+            "{}",
+            b.name
+        );
+        assert!(r.cookie().is_none());
+        // Fifteen minutes later (moved in the database) it works again.
+        sqlx::query("UPDATE login_failures SET at = at - 901")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let r = login(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
+        assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
+    }
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
+    for b in seeded().await {
+        let cookie = login(&b, "regulator", "admin", DEMO_PASSWORD)
+            .await
+            .cookie()
+            .unwrap();
+        assert!(!me(&b, &cookie).await.is_null());
+        sqlx::query("UPDATE sessions SET last_seen = last_seen - 1801")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        assert!(
+            me(&b, &cookie).await.is_null(),
+            "{}: idle session still alive",
+            b.name
+        );
+
+        let cookie = login(&b, "regulator", "admin", DEMO_PASSWORD)
+            .await
+            .cookie()
+            .unwrap();
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE last_seen > $2")
+            .bind(app::server::now() - 1)
+            .bind(app::server::now() - 100)
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        assert!(
+            me(&b, &cookie).await.is_null(),
+            "{}: expired session still alive",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn pending_registrations_are_told_their_status() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let r = post_form(
+            &b.router,
+            "/api/register/org",
+            &as_refs(&org_fields(&code)),
+            None,
+        )
+        .await;
+        let cookie = r.cookie().unwrap();
+        let fields = [
+            ("handler_name", "赵六"),
+            ("handler_mobile", "13912345678"),
+            ("password", "Safe-Pass-2026"),
+            ("password_confirm", "Safe-Pass-2026"),
+        ];
+        assert_eq!(
+            post_form(&b.router, "/api/register/account", &fields, Some(&cookie))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = login(&b, "enterprise", &code, "Safe-Pass-2026").await;
+        assert!(
+            r.json()["Conflict"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("正在审核"),
+            "{}",
+            b.name
+        );
+        assert!(r.cookie().is_none());
+    }
+}
+
+#[tokio::test]
+async fn login_attempts_per_address_are_throttled() {
+    let b = seeded().await.into_iter().next().unwrap();
+    let now = app::server::now();
+    for i in 0..30 {
+        assert!(
+            app::server::session::throttle(&b.state.db, "login:203.0.113.9", 30, 300, now)
+                .await
+                .unwrap(),
+            "{i}"
+        );
+    }
+    assert!(
+        !app::server::session::throttle(&b.state.db, "login:203.0.113.9", 30, 300, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        app::server::session::throttle(&b.state.db, "login:203.0.113.9", 30, 300, now + 301)
+            .await
+            .unwrap()
+    );
+    // Through the endpoint: in-process requests have no address and share the bucket "unknown".
+    for _ in 0..30 {
+        app::server::session::throttle(&b.state.db, "login:unknown", 30, 300, now)
+            .await
+            .unwrap();
+    }
+    let r = login(&b, "regulator", "admin", DEMO_PASSWORD).await;
+    assert!(
+        r.json()["RateLimited"]
+            .as_str()
+            .unwrap_or("")
+            .contains("过于频繁"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn passwords_are_refused_in_a_query_string() {
+    let b = seeded().await.into_iter().next().unwrap();
+    let req = Request::get("/api/auth/login?tab=regulator&account=admin&password=Demo-Pass-2026")
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&b.router, req).await;
+    assert!(r.cookie().is_none(), "a GET login must not start a session");
+    assert!(!r.status.is_success(), "{}", r.status);
+}
