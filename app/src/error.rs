@@ -47,6 +47,19 @@ impl AppError {
         }
     }
 
+    /// The HTTP status that says what kind of error this is (logs, clients).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::RateLimited(_) => 429,
+            AppError::Transport(_) => 400,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
     /// An internal error with a fresh id; log the cause with that id.
     #[cfg(feature = "ssr")]
     pub fn internal() -> AppError {

@@ -20,7 +20,8 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
 use pages::{
-    home::HomePage, login::LoginPage, register::RegisterPage, workspace::WorkspacePage, NotFound,
+    dev_sms::DevSmsPage, forgot::ForgotPasswordPage, home::HomePage, login::LoginPage,
+    register::RegisterPage, workspace::WorkspacePage, NotFound,
 };
 
 /// The HTML document around the app (server-side rendering only).
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -3,10 +3,12 @@
 //! origin. `main.rs` only parses the command line.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use app::server::config::Config;
+use app::server::config::{Config, SmsConfig};
 use app::server::db::Db;
 use app::server::password::PasswordHasher;
+use app::server::sms::Gateway;
 use app::server::AppState;
 use app::{shell, App};
 use axum::extract::{Request, State};
@@ -36,11 +38,24 @@ pub async fn build_state(
     })?;
     let hasher = PasswordHasher::new(config.argon2)
         .map_err(|e| format!("invalid argon2 parameters: {e}"))?;
+    let sms = match &config.sms {
+        SmsConfig::Builtin => Gateway::builtin(Duration::from_secs(5)),
+        SmsConfig::Http {
+            url,
+            token,
+            timeout_ms,
+        } => Gateway::http(
+            url.clone(),
+            token.clone(),
+            Duration::from_millis(*timeout_ms),
+        )?,
+    };
     Ok(AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         hasher,
+        sms,
     })
 }
 
@@ -83,6 +98,29 @@ async fn canonical_host(State(state): State<AppState>, req: Request, next: Next)
     }
 }
 
+/// Server functions answer every error with 500; give each its real status
+/// (422 validation, 409 conflict, 429 throttled, …) so logs and monitoring
+/// see real failures only. The browser decodes any 4xx/5xx the same way.
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(
         header::HeaderName::from_static(name),
@@ -105,6 +143,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             canonical_host,
         ))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("x-frame-options", "DENY"))

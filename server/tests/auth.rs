@@ -273,10 +273,17 @@ async fn login_attempts_per_address_are_throttled() {
             .unwrap()
     );
     // Through the endpoint: in-process requests have no address and share the bucket "unknown".
-    for _ in 0..30 {
-        app::server::session::throttle(&b.state.db, "login:unknown", 30, 300, now)
-            .await
-            .unwrap();
+    use app::server::session::{LOGIN_RATE_LIMIT, LOGIN_RATE_WINDOW};
+    for _ in 0..LOGIN_RATE_LIMIT {
+        app::server::session::throttle(
+            &b.state.db,
+            "login:unknown",
+            LOGIN_RATE_LIMIT,
+            LOGIN_RATE_WINDOW,
+            now,
+        )
+        .await
+        .unwrap();
     }
     let r = login(&b, "regulator", "admin", DEMO_PASSWORD).await;
     assert!(

@@ -38,12 +38,6 @@ pub(crate) mod ssr {
         };
         Ok(session::lookup(&state.db, &token, now()).await?)
     }
-
-    /// "HH:MM" in China Standard Time.
-    pub fn clock(unix: i64) -> String {
-        let secs = (unix + 8 * 3600).rem_euclid(86_400);
-        format!("{:02}:{:02}", secs / 3600, secs / 60 % 60)
-    }
 }
 
 /// The logged-in user, or `None`.
@@ -70,7 +64,15 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
     let regulator = tab == "regulator";
     let ip = http::client_ip().await;
     let t = now();
-    if !session::throttle(&state.db, &format!("login:{ip}"), 30, 300, t).await? {
+    if !session::throttle(
+        &state.db,
+        &format!("login:{ip}"),
+        session::LOGIN_RATE_LIMIT,
+        session::LOGIN_RATE_WINDOW,
+        t,
+    )
+    .await?
+    {
         return Err(AppError::RateLimited(
             "登录尝试过于频繁,请5分钟后再试。".into(),
         ));
@@ -108,7 +110,7 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
             message: format!(
                 "密码连续输错{}次,账号已锁定至 {}(北京时间)。请到时再试,或点击“忘记密码”重置密码。",
                 session::LOCK_FAILURES,
-                ssr::clock(until)
+                crate::server::cst_clock(until)
             ),
         });
     }
@@ -131,7 +133,7 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
             format!(
                 "密码错误。已连续输错{}次,账号锁定至 {}(北京时间);可点击“忘记密码”重置。",
                 session::LOCK_FAILURES,
-                ssr::clock(t + session::LOCK_SECS)
+                crate::server::cst_clock(t + session::LOCK_SECS)
             )
         } else {
             format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。")

@@ -2,5 +2,6 @@
 //! input with the shared domain rules and re-checks who may call it.
 
 pub mod auth;
+pub mod recovery;
 pub mod registration;
 pub mod site;

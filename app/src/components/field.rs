@@ -183,6 +183,30 @@ pub fn SelectField(
     }
 }
 
+/// The password policy as a live checklist (rules from `domain::password`).
+#[component]
+pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl IntoView {
+    use crate::domain::password::check;
+    view! {
+        <ul class="password-rules" aria-live="polite" aria-label="密码要求">
+            {move || {
+                check(&password.get(), Some(&account))
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li class:met=s.met class:unmet=!s.met data-met=if s.met { "true" } else { "false" }>
+                                <span aria-hidden="true">{if s.met { "✓ " } else { "✗ " }}</span>
+                                {s.rule.describe()}
+                                <span class="sr-only">{if s.met { "(已满足)" } else { "(未满足)" }}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
 /// The list of every problem of a form, each linking to its field.
 #[component]
 pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) -> impl IntoView {

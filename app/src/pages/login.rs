@@ -28,6 +28,9 @@ pub fn LoginPage() -> impl IntoView {
             </a>
         </nav>
         <HydrationMarker />
+        <Show when=move || query.with(|q| q.get("reset").as_deref() == Some("1"))>
+            <p class="notice success" role="status">"密码已重置,请使用新密码登录。"</p>
+        </Show>
         {move || view! { <LoginForm regulator=regulator.get() /> }}
     }
 }
@@ -115,7 +118,14 @@ fn LoginForm(regulator: bool) -> impl IntoView {
                 </button>
             </div>
             <p class="form-links">
-                {(!regulator).then(|| view! { <a href="/register">"没有账号?企业注册"</a> })}
+                {(!regulator)
+                    .then(|| {
+                        view! {
+                            <a href="/forgot-password">"忘记密码?"</a>
+                            " · "
+                            <a href="/register">"没有账号?企业注册"</a>
+                        }
+                    })}
             </p>
         </form>
     }

@@ -1,5 +1,7 @@
 //! Route-level components.
 
+pub mod dev_sms;
+pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod register;

@@ -7,10 +7,11 @@ use leptos_meta::Title;
 
 use crate::api::registration::{get_registration, RegistrationView, SaveOrgInfo, SubmitAccount};
 use crate::clock::today;
-use crate::components::field::{ErrorSummary, FormState, SelectField, TextField};
+use crate::components::field::{
+    ErrorSummary, FormState, PasswordChecklist, SelectField, TextField,
+};
 use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
-use crate::domain::password::{check as check_password, PasswordRule};
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput};
 use crate::domain::{CreditCode, FieldErrors, IdDocType};
 use crate::error::AppError;
@@ -284,10 +285,6 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             password_confirm: i.password_confirm,
         });
     };
-    let rules = {
-        let account = account.clone();
-        move || check_password(&password.get(), Some(&account))
-    };
     let back = move |_| state.update(|v| v.org_accepted = false);
     view! {
         <p class="summary-line">
@@ -328,23 +325,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 autocomplete="new-password"
                 hint="登录账号为统一社会信用代码,请牢记密码。"
             />
-            <ul class="password-rules" aria-live="polite" aria-label="密码要求">
-                {move || {
-                    rules()
-                        .into_iter()
-                        .map(|s| {
-                            let text = PasswordRule::describe(s.rule);
-                            view! {
-                                <li class:met=s.met class:unmet=!s.met data-met=if s.met { "true" } else { "false" }>
-                                    <span aria-hidden="true">{if s.met { "✓ " } else { "✗ " }}</span>
-                                    {text}
-                                    <span class="sr-only">{if s.met { "(已满足)" } else { "(未满足)" }}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            <PasswordChecklist password account=account.clone() />
             <TextField
                 name="password_confirm"
                 label="确认密码"

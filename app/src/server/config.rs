@@ -25,6 +25,20 @@ pub struct Config {
     pub service_hours: String,
     /// argon2id parameters (memory KiB, iterations, parallelism).
     pub argon2: (u32, u32, u32),
+    pub sms: SmsConfig,
+}
+
+/// Which SMS gateway sends messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsConfig {
+    /// Development and tests: records messages (see `/dev/sms`), sends nothing.
+    Builtin,
+    /// The real gateway: JSON POST to `url`.
+    Http {
+        url: String,
+        token: Option<String>,
+        timeout_ms: u64,
+    },
 }
 
 impl fmt::Debug for Config {
@@ -35,6 +49,12 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("session_key", &"***")
             .field("log_filter", &self.log_filter)
+            .field(
+                "sms",
+                &matches!(self.sms, SmsConfig::Http { .. })
+                    .then_some("http")
+                    .unwrap_or("builtin"),
+            )
             .finish()
     }
 }
@@ -136,7 +156,28 @@ impl Config {
                 "ARGON2_MEMORY_KIB below 19456 is not allowed in production".into(),
             ));
         }
+        let sms = match var("SMS_GATEWAY").as_deref() {
+            Some("http") => SmsConfig::Http {
+                url: var("SMS_GATEWAY_URL").ok_or_else(|| {
+                    ConfigError("SMS_GATEWAY=http needs SMS_GATEWAY_URL".into())
+                })?,
+                token: var("SMS_GATEWAY_TOKEN"),
+                timeout_ms: u64::from(num("SMS_TIMEOUT_MS", 5_000)?),
+            },
+            None | Some("builtin") if prod => {
+                return Err(ConfigError(
+                    "SMS_GATEWAY must be 'http' in production: the built-in gateway only records messages".into(),
+                ))
+            }
+            None | Some("builtin") => SmsConfig::Builtin,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "SMS_GATEWAY must be 'builtin' or 'http', not '{other}'"
+                )))
+            }
+        };
         Ok(Config {
+            sms,
             environment,
             public_base_url,
             database_url,
@@ -186,12 +227,31 @@ mod tests {
         ])
         .unwrap_err();
         assert!(e.0.contains("SESSION_KEY"));
-        let ok = cfg(&[
+        let e = cfg(&[
             ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
             ("SESSION_KEY", &"k".repeat(32)),
         ])
+        .unwrap_err();
+        assert!(
+            e.0.contains("SMS_GATEWAY must be 'http' in production"),
+            "{e}"
+        );
+        let ok = cfg(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
+            ("SESSION_KEY", &"k".repeat(32)),
+            ("SMS_GATEWAY", "http"),
+            ("SMS_GATEWAY_URL", "https://sms.example.cn/send"),
+        ])
         .unwrap();
+        assert!(matches!(
+            ok.sms,
+            SmsConfig::Http {
+                timeout_ms: 5_000,
+                ..
+            }
+        ));
         assert_eq!(ok.public_base_url, "https://whp.example.cn");
     }
 

@@ -8,6 +8,8 @@ pub mod password;
 pub mod registration;
 pub mod seed;
 pub mod session;
+pub mod sms;
+pub mod sms_code;
 pub mod state;
 
 pub use state::AppState;
@@ -23,6 +25,18 @@ pub fn now() -> i64 {
 /// Today's date in China Standard Time (UTC+8), for rules such as "a birth date not in the future".
 pub fn today() -> crate::domain::Date {
     crate::domain::Date::from_days_since_epoch((now() + 8 * 3600).div_euclid(86_400))
+}
+
+/// "HH:MM" of a Unix time in China Standard Time.
+pub fn cst_clock(unix: i64) -> String {
+    let secs = (unix + 8 * 3600).rem_euclid(86_400);
+    format!("{:02}:{:02}", secs / 3600, secs / 60 % 60)
+}
+
+/// "YYYY-MM-DD HH:MM" of a Unix time in China Standard Time.
+pub fn cst_datetime(unix: i64) -> String {
+    let day = crate::domain::Date::from_days_since_epoch((unix + 8 * 3600).div_euclid(86_400));
+    format!("{day} {}", cst_clock(unix))
 }
 
 /// A random token of 256 bits, URL-safe hex.

@@ -14,6 +14,10 @@ pub const IDLE_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_SECS: i64 = 12 * 3600;
 pub const LOCK_FAILURES: i64 = 5;
 pub const LOCK_SECS: i64 = 15 * 60;
+/// Login attempts per client address within `LOGIN_RATE_WINDOW` seconds
+/// (generous: many enterprises share an office or county network).
+pub const LOGIN_RATE_LIMIT: i64 = 100;
+pub const LOGIN_RATE_WINDOW: i64 = 300;
 /// A session's last-seen time is written at most this often.
 const TOUCH_SECS: i64 = 60;
 

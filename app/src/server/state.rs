@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use super::config::Config;
 use super::db::Db;
 use super::password::PasswordHasher;
+use super::sms::Gateway;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -15,6 +16,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
+    pub sms: Gateway,
 }
 
 impl AppState {

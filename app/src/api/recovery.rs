@@ -1,0 +1,215 @@
+//! 忘记密码: a code by SMS to the handler's phone, then a new password.
+//!
+//! After the code is sent the page moves to `?account=…&sent=1` (the credit
+//! code is public), so the second step survives a reload and works without
+//! JavaScript. After the reset the user lands on this system's login page.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const PURPOSE: &str = "reset_password";
+
+/// The handler's phone, masked, where the code went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetDestination {
+    pub account: String,
+    pub mobile_masked: String,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::domain::{CreditCode, FieldErrors, Mobile};
+    use crate::error::AppError;
+    use crate::server::{session, AppState};
+
+    pub struct Target {
+        pub user_id: i64,
+        pub account: String,
+        pub mobile: Mobile,
+    }
+
+    /// The enterprise user behind a typed credit code, with its handler's phone.
+    pub async fn target(state: &AppState, account: &str) -> Result<Target, AppError> {
+        let code = match CreditCode::parse(account) {
+            Ok(c) => c.to_string(),
+            Err(e) if e.manual_review_possible() => {
+                crate::domain::normalize::normalize_code(account)
+            }
+            Err(e) => {
+                let mut f = FieldErrors::new();
+                f.add("account", e.to_string());
+                return Err(AppError::Validation(f));
+            }
+        };
+        let no_account = || AppError::Conflict {
+            field: "account".into(),
+            message: format!(
+                "{}忘记密码只适用于已注册的企业账号。",
+                super::super::auth::NO_SUCH_ACCOUNT
+            ),
+        };
+        let row = session::find_login(&state.db, false, &code)
+            .await?
+            .ok_or_else(no_account)?;
+        let mobile: Option<String> = sqlx::query_scalar("SELECT mobile FROM users WHERE id = $1")
+            .bind(row.user_id)
+            .fetch_one(state.db.reader())
+            .await?;
+        let mobile =
+            mobile
+                .and_then(|m| Mobile::parse(&m).ok())
+                .ok_or_else(|| AppError::Conflict {
+                    field: "account".into(),
+                    message: format!(
+                        "该账号没有可用的经办人手机号,无法通过短信找回。请拨打客服电话 {}。",
+                        state.config.service_phone
+                    ),
+                })?;
+        Ok(Target {
+            user_id: row.user_id,
+            account: code,
+            mobile,
+        })
+    }
+}
+
+/// Step 1: sends a code to the handler's phone.
+#[server(endpoint = "recovery/send")]
+pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppError> {
+    use crate::server::{http, now, session, sms_code, AppState};
+    let state = AppState::get()?;
+    let ip = http::client_ip().await;
+    if !session::throttle(&state.db, &format!("sms:{ip}"), 20, 3600, now()).await? {
+        return Err(AppError::RateLimited(
+            "获取验证码过于频繁,请一小时后再试。".into(),
+        ));
+    }
+    let t = ssr::target(&state, &account).await?;
+    match sms_code::issue(
+        &state.db,
+        &state.sms,
+        PURPOSE,
+        &t.user_id.to_string(),
+        &t.mobile,
+        now(),
+    )
+    .await
+    {
+        Ok(()) => {}
+        // A code sent a moment ago is still valid: continue to step 2.
+        Err(sms_code::IssueError::TooSoon(_)) => {}
+        Err(e) => {
+            return Err(AppError::Conflict {
+                field: "account".into(),
+                message: sms_code::issue_message(&e, &state.config.service_phone),
+            })
+        }
+    }
+    leptos_axum::redirect(&format!(
+        "{}/forgot-password?account={}&sent=1",
+        state.config.public_base_url, t.account
+    ));
+    Ok(ResetDestination {
+        account: t.account,
+        mobile_masked: t.mobile.masked(),
+    })
+}
+
+/// The masked phone of an account, for the page after a reload (no code is sent).
+#[server(endpoint = "recovery/target")]
+pub async fn reset_target(account: String) -> Result<ResetDestination, AppError> {
+    let state = crate::server::AppState::get()?;
+    let t = ssr::target(&state, &account).await?;
+    Ok(ResetDestination {
+        account: t.account,
+        mobile_masked: t.mobile.masked(),
+    })
+}
+
+/// Step 2: checks the code and sets the new password; ends all sessions.
+#[server(endpoint = "recovery/reset")]
+pub async fn reset_password(
+    account: String,
+    code: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::PasswordError;
+    use crate::domain::{FieldErrors, Password, SmsCode};
+    use crate::server::{now, session, sms_code, AppState};
+    let state = AppState::get()?;
+    let t = ssr::target(&state, &account).await?;
+    let mut errors = FieldErrors::new();
+    let code = errors.take("code", SmsCode::parse(&code));
+    match Password::parse_confirmed(&password, &password_confirm, Some(&t.account)) {
+        Ok(_) => {}
+        Err(PasswordError::Mismatch) => {
+            errors.add("password_confirm", PasswordError::Mismatch.to_string())
+        }
+        Err(e) => errors.add("password", e.to_string()),
+    }
+    let (Some(code), true) = (code, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    if let Err(e) = sms_code::verify(
+        &state.db,
+        PURPOSE,
+        &t.user_id.to_string(),
+        code.as_str(),
+        now(),
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            field: "code".into(),
+            message: sms_code::verify_message(&e),
+        });
+    }
+    let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(t.user_id)
+        .bind(hash)
+        .execute(state.db.writer())
+        .await?;
+    session::end_all(&state.db, t.user_id).await?;
+    session::clear_failures(&state.db, &format!("enterprise:{}", t.account)).await?;
+    leptos_axum::redirect(&format!("{}/login?reset=1", state.config.public_base_url));
+    Ok(())
+}
+
+/// Development only: the latest messages of the built-in gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub mobile: String,
+    pub body: String,
+    pub status: String,
+    pub sent_at: String,
+}
+
+#[server(endpoint = "dev/sms")]
+pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
+    use sqlx::Row as _;
+    let state = crate::server::AppState::get()?;
+    if state.config.is_production() || !state.sms.is_builtin() {
+        return Err(AppError::Forbidden);
+    }
+    let rows = sqlx::query(
+        "SELECT mobile, COALESCE(body, ''), status, created_at FROM sms_messages ORDER BY id DESC LIMIT 50",
+    )
+    .fetch_all(state.db.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let at: i64 = r.try_get(3)?;
+            Ok(OutboxMessage {
+                mobile: r.try_get(0)?,
+                body: r.try_get(1)?,
+                status: r.try_get(2)?,
+                sent_at: crate::server::cst_datetime(at),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

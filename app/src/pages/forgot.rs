@@ -1,0 +1,233 @@
+//! 忘记密码: request a code, then set a new password.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::recovery::{reset_target, ResetPassword, SendResetCode};
+use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::HydrationMarker;
+use crate::domain::password::PasswordError;
+use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
+use crate::error::AppError;
+
+/// A form's state after a no-JS round trip (errors from the URL) or fresh.
+fn form_for<T>(result: Option<Result<T, AppError>>) -> FormState {
+    match result {
+        Some(Err(e)) => FormState::new(
+            e.field_errors(),
+            e.field_errors().is_empty().then(|| e.to_string()),
+        ),
+        _ => FormState::new(FieldErrors::new(), None),
+    }
+}
+
+fn account_errors(account: &str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    match CreditCode::parse(account) {
+        Ok(_) => {}
+        Err(err) if err.manual_review_possible() => {}
+        Err(err) => e.add("account", err.to_string()),
+    }
+    e
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let account = Memo::new(move |_| query.with(|q| q.get("account").unwrap_or_default()));
+    let sent = Memo::new(move |_| query.with(|q| q.get("sent").as_deref() == Some("1")));
+    view! {
+        <Title text="忘记密码 - 危化品经营安全监管系统" />
+        <h1>"忘记密码"</h1>
+        <ol class="steps" aria-label="找回步骤">
+            <li class:current=move || !sent.get() class:done=move || sent.get()><span class="step-no">"1"</span>"获取验证码"</li>
+            <li class:current=move || sent.get()><span class="step-no">"2"</span>"设置新密码"</li>
+        </ol>
+        <HydrationMarker />
+        {move || {
+            if sent.get() && !account.get().is_empty() {
+                view! { <ResetStep account=account.get() /> }.into_any()
+            } else {
+                view! { <RequestStep initial=account.get() /> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn RequestStep(initial: String) -> impl IntoView {
+    let account = RwSignal::new(initial);
+    let action = ServerAction::<SendResetCode>::new();
+    let form = form_for(action.value().get_untracked());
+    let check = Callback::new(move |_| account_errors(&account.get_untracked()));
+    Effect::new(move |prev: Option<usize>| {
+        let v = action.version().get();
+        if prev.is_some_and(|p| p != v) {
+            if let Some(Err(e)) = action.value().get_untracked() {
+                form.errors.set(e.field_errors());
+                form.alert
+                    .set(e.field_errors().is_empty().then(|| e.to_string()));
+            }
+        }
+        v
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.alert.set(None);
+        let errors = check.run(());
+        let ok = errors.is_empty();
+        form.errors.set(errors);
+        if ok {
+            action.dispatch(SendResetCode {
+                account: account.get_untracked(),
+            });
+        }
+    };
+    view! {
+        <form class="form" action=SendResetCode::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("account", "账号(统一社会信用代码)")] />
+            <TextField
+                name="account"
+                label="账号(统一社会信用代码)"
+                value=account
+                form
+                check
+                autocomplete="username"
+                maxlength=40
+                hint="验证码将发送到注册时填写的经办人手机。"
+            />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "正在发送……" } else { "获取验证码" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ResetStep(account: String) -> impl IntoView {
+    let target = {
+        let account = account.clone();
+        Resource::new(move || account.clone(), reset_target)
+    };
+    let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let action = ServerAction::<ResetPassword>::new();
+    let resend = ServerAction::<SendResetCode>::new();
+    let form = form_for(action.value().get_untracked());
+    let check = {
+        let account = account.clone();
+        Callback::new(move |_| {
+            let mut e = FieldErrors::new();
+            e.take("code", SmsCode::parse(&code.get_untracked()));
+            let (p, c) = (password.get_untracked(), password_confirm.get_untracked());
+            match Password::parse_confirmed(&p, &c, Some(&account)) {
+                Ok(_) => {}
+                Err(PasswordError::Mismatch) => {
+                    e.add("password_confirm", PasswordError::Mismatch.to_string())
+                }
+                Err(err) => e.add("password", err.to_string()),
+            }
+            e
+        })
+    };
+    Effect::new(move |prev: Option<usize>| {
+        let v = action.version().get();
+        if prev.is_some_and(|p| p != v) {
+            if let Some(Err(e)) = action.value().get_untracked() {
+                form.errors.set(e.field_errors());
+                form.alert
+                    .set(e.field_errors().is_empty().then(|| e.to_string()));
+            }
+        }
+        v
+    });
+    let on_submit = {
+        let account = account.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            form.submitted.set(true);
+            form.alert.set(None);
+            let errors = check.run(());
+            let ok = errors.is_empty();
+            form.errors.set(errors);
+            if ok {
+                action.dispatch(ResetPassword {
+                    account: account.clone(),
+                    code: code.get_untracked(),
+                    password: password.get_untracked(),
+                    password_confirm: password_confirm.get_untracked(),
+                });
+            }
+        }
+    };
+    let resent = move || match resend.value().get() {
+        Some(Ok(_)) => Some("已重新发送验证码,请查收短信。".to_string()),
+        Some(Err(e)) => Some(e.to_string()),
+        None => None,
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match target.await {
+                    Ok(t) => view! {
+                        <p class="notice" role="status">
+                            "验证码已发送至经办人手机 " <strong class="masked-mobile">{t.mobile_masked}</strong> ",5分钟内有效。"
+                        </p>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <form class="form" action=ResetPassword::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary
+                form
+                labels=vec![("code", "短信验证码"), ("password", "新密码"), ("password_confirm", "确认新密码")]
+            />
+            <input type="hidden" name="account" value=account.clone() autocomplete="username" />
+            <TextField name="code" label="短信验证码" value=code form check input_type="text" autocomplete="one-time-code" maxlength=10 />
+            <TextField
+                name="password"
+                label="新密码"
+                value=password
+                form
+                check
+                input_type="password"
+                autocomplete="new-password"
+                maxlength=64
+            />
+            <PasswordChecklist password account=account.clone() />
+            <TextField
+                name="password_confirm"
+                label="确认新密码"
+                value=password_confirm
+                form
+                check
+                input_type="password"
+                autocomplete="new-password"
+                maxlength=64
+            />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "正在提交……" } else { "重置密码" }}
+                </button>
+            </div>
+        </form>
+        <ActionForm action=resend attr:class="inline">
+            <input type="hidden" name="account" value=account.clone() />
+            <button type="submit" class="button link">"没收到?重新获取验证码"</button>
+        </ActionForm>
+        {move || resent().map(|m| view! { <p class="field-note" role="status">{m}</p> })}
+        <details class="help">
+            <summary>"手机号码无法接收短信?"</summary>
+            <p>"经办人手机号已停用或更换时,无法通过短信找回密码,需要先更换经办人手机号。请拨打页面底部的客服电话,说明企业名称和统一社会信用代码。"</p>
+        </details>
+    }
+}

@@ -1,0 +1,183 @@
+//! SMS verification codes: 6 digits, valid 5 minutes, single use, void after
+//! 5 wrong tries, a new one at the earliest 60 seconds after the last, at
+//! most 10 a day per phone. Only a hash of each code is stored.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::Row as _;
+
+use super::db::Db;
+use super::sms::{Gateway, SmsError};
+use crate::domain::Mobile;
+
+pub const VALID_SECS: i64 = 5 * 60;
+pub const RESEND_SECS: i64 = 60;
+pub const MAX_TRIES: i64 = 5;
+pub const DAILY_LIMIT: i64 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("wait {0} s before asking for another code")]
+    TooSoon(i64),
+    #[error("daily limit reached for this phone")]
+    DailyLimit,
+    #[error(transparent)]
+    Send(#[from] SmsError),
+}
+
+impl From<sqlx::Error> for IssueError {
+    fn from(e: sqlx::Error) -> Self {
+        IssueError::Send(SmsError::Db(e))
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("no code was sent")]
+    NoCode,
+    #[error("the code has expired")]
+    Expired,
+    #[error("wrong code, {0} tries left")]
+    Wrong(i64),
+    #[error("too many wrong tries")]
+    TooManyTries,
+}
+
+fn hash(subject: &str, code: &str) -> String {
+    Sha256::digest(format!("{subject}:{code}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Sends a new code for `purpose` to `mobile`; `subject` ties it to a user or draft.
+/// A code whose message could not be delivered is removed, so the user can retry at once.
+pub async fn issue(
+    db: &Db,
+    gateway: &Gateway,
+    purpose: &str,
+    subject: &str,
+    mobile: &Mobile,
+    now: i64,
+) -> Result<(), IssueError> {
+    let row = sqlx::query(
+        "SELECT MAX(created_at), COUNT(*) FROM sms_codes WHERE mobile = $1 AND created_at > $2",
+    )
+    .bind(mobile.as_str())
+    .bind(now - 86_400)
+    .fetch_one(db.reader())
+    .await?;
+    let last: Option<i64> = row.try_get(0)?;
+    let today: i64 = row.try_get(1)?;
+    if let Some(last) = last {
+        if now - last < RESEND_SECS {
+            return Err(IssueError::TooSoon(RESEND_SECS - (now - last)));
+        }
+    }
+    if today >= DAILY_LIMIT {
+        return Err(IssueError::DailyLimit);
+    }
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sms_codes (purpose, subject, mobile, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(purpose)
+    .bind(subject)
+    .bind(mobile.as_str())
+    .bind(hash(subject, &code))
+    .bind(now)
+    .bind(now + VALID_SECS)
+    .fetch_one(db.writer())
+    .await?;
+    let text = format!(
+        "【危化品经营安全监管系统】您的验证码是{code},5分钟内有效。如非本人操作,请忽略本短信。"
+    );
+    if let Err(e) = gateway.send(db, mobile, purpose, &text, now).await {
+        sqlx::query("DELETE FROM sms_codes WHERE id = $1")
+            .bind(id)
+            .execute(db.writer())
+            .await?;
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// Checks `code` against the latest code for (`purpose`, `subject`) and uses it up.
+pub async fn verify(
+    db: &Db,
+    purpose: &str,
+    subject: &str,
+    code: &str,
+    now: i64,
+) -> Result<Result<(), VerifyError>, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let row = sqlx::query(
+        "SELECT id, code_hash, expires_at, attempts, used_at FROM sms_codes \
+         WHERE purpose = $1 AND subject = $2 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(purpose)
+    .bind(subject)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Err(VerifyError::NoCode));
+    };
+    let id: i64 = r.try_get(0)?;
+    let stored: String = r.try_get(1)?;
+    let expires_at: i64 = r.try_get(2)?;
+    let attempts: i64 = r.try_get(3)?;
+    let used_at: Option<i64> = r.try_get(4)?;
+    let outcome = if used_at.is_some() {
+        Err(VerifyError::NoCode)
+    } else if attempts >= MAX_TRIES {
+        Err(VerifyError::TooManyTries)
+    } else if now > expires_at {
+        Err(VerifyError::Expired)
+    } else if stored == hash(subject, code) {
+        sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    } else {
+        sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let left = MAX_TRIES - attempts - 1;
+        Err(if left == 0 {
+            VerifyError::TooManyTries
+        } else {
+            VerifyError::Wrong(left)
+        })
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The user-facing message for a failed check, with what to do next.
+pub fn verify_message(e: &VerifyError) -> String {
+    match e {
+        VerifyError::NoCode => "请先点击“获取验证码”,并输入短信中的6位数字。".into(),
+        VerifyError::Expired => "验证码已过期(有效期5分钟),请重新获取验证码。".into(),
+        VerifyError::Wrong(left) => {
+            format!("验证码不正确,还可再试{left}次。请核对短信中的6位数字。")
+        }
+        VerifyError::TooManyTries => "验证码输错次数过多,已失效,请重新获取验证码。".into(),
+    }
+}
+
+/// The user-facing message for a code that could not be sent.
+pub fn issue_message(e: &IssueError, service_phone: &str) -> String {
+    match e {
+        IssueError::TooSoon(s) => format!("验证码已发送,请查收短信;如未收到,{s}秒后可重新获取。"),
+        IssueError::DailyLimit => format!(
+            "该手机号今天获取验证码的次数已达上限({DAILY_LIMIT}次),请明天再试;如急需办理,请拨打客服电话 {service_phone}。"
+        ),
+        IssueError::Send(SmsError::Db(_)) => "系统暂时无法发送短信,请稍后重试。".into(),
+        IssueError::Send(_) => format!(
+            "短信发送失败(短信平台暂时无法送达),您填写的内容已保留,请稍后点击“获取验证码”重试;多次失败请拨打客服电话 {service_phone}。"
+        ),
+    }
+}
