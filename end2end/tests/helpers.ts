@@ -45,3 +45,19 @@ export function freshCreditCode(): string {
     if ([...first17].every((c) => ALPHABET.includes(c))) return first17 + creditCheckChar(first17);
   }
 }
+
+/** Puts an enterprise in the built-in registry (as an operator's CSV import would). */
+export function registryAdd(code: string, name: string, rep = '王五', id = '11010519491231002X', simulate = '') {
+  sql(
+    'INSERT INTO registry_entries (credit_code, name, legal_rep_name, id_number, simulate, imported_at) VALUES (?, ?, ?, ?, ?, 0)',
+    code, name, rep, id, simulate,
+  );
+}
+
+/** The newest SMS code the built-in gateway sent to `mobile`. */
+export function lastSmsCode(mobile: string): string {
+  const rows = sql('SELECT body FROM sms_messages WHERE mobile = ? ORDER BY id DESC LIMIT 1', mobile);
+  const code = rows[0]?.[0]?.match(/验证码是(\d{6})/)?.[1];
+  if (!code) throw new Error(`no SMS code sent to ${mobile}`);
+  return code;
+}

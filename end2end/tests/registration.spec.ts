@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { creditCheckChar, freshCreditCode, gotoHydrated, recordRequests, sql } from './helpers';
+import { creditCheckChar, freshCreditCode, gotoHydrated, lastSmsCode, recordRequests, registryAdd, sql } from './helpers';
 
 const GOOD_ID = '11010519491231002X';
 
@@ -90,6 +90,7 @@ test('clicking 下一步 straight from a wrong field submits and shows every mes
 test('a code typed with spaces and full-width characters is accepted in its normalised form', async ({ page }) => {
   await gotoHydrated(page, '/register');
   const code = freshCreditCode();
+  registryAdd(code, '南京测试化工有限公司');
   const fullWidth = [...code].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
   await fillOrgStep(page, ` ${fullWidth.slice(0, 6)} ${fullWidth.slice(6).toLowerCase()} `);
   await expect(page.getByText(`将按“${code}”提交`)).toBeVisible();
@@ -101,6 +102,7 @@ test('a code typed with spaces and full-width characters is accepted in its norm
 test('a good registration is stored, survives a reload and ends pending verification', async ({ page }) => {
   await gotoHydrated(page, '/register');
   const code = freshCreditCode();
+  registryAdd(code, '南京保存测试化工有限公司');
   await fillOrgStep(page, code, '南京保存测试化工有限公司');
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByText(`(${code})`)).toBeVisible();
@@ -110,16 +112,20 @@ test('a good registration is stored, survives a reload and ends pending verifica
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByText(`南京保存测试化工有限公司(${code})`)).toBeVisible();
   await expect(page.locator('[aria-current=step]')).toContainText('经办人与密码');
+  await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
 
   await page.getByLabel('经办人姓名').fill('赵六');
   await expect(page.getByText('忘记密码,也要通过此手机号')).toBeVisible();
   await page.getByLabel('经办人手机号').fill('+86 139 1234 5678');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByText('验证码已发送至 139****5678')).toBeVisible();
+  await page.getByLabel('短信验证码').fill(lastSmsCode('13912345678'));
   // Every character but # * / works, also those that break URLs.
   const password = 'Hx7%&+?=中文ab';
   await page.getByLabel('设置密码').fill(password);
   await page.getByLabel('确认密码').fill(password);
   await page.getByRole('button', { name: '提交注册' }).click();
-  await expect(page.getByRole('heading', { name: '注册申请已提交' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '注册成功' })).toBeVisible();
   await expect(page.locator('.account')).toHaveText(code);
   await expect(page.getByText('139****5678').first()).toBeVisible();
 
@@ -127,14 +133,24 @@ test('a good registration is stored, survives a reload and ends pending verifica
     "SELECT e.name, u.status, u.mobile, substr(u.password_hash, 1, 10) FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = ?",
     code,
   );
-  expect(rows).toEqual([['南京保存测试化工有限公司', 'pending_verification', '13912345678', '$argon2id$']]);
+  expect(rows).toEqual([['南京保存测试化工有限公司', 'active', '13912345678', '$argon2id$']]);
   await page.reload();
-  await expect(page.getByRole('heading', { name: '注册申请已提交' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '注册成功' })).toBeVisible();
+
+  // Registered and verified: the new account logs in at once.
+  await page.getByRole('link', { name: '登录', exact: true }).last().click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('账号(统一社会信用代码)').fill(code);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.locator('.belongs-to')).toHaveText('南京保存测试化工有限公司');
 });
 
 test('the password checklist updates live and forbidden characters are refused before sending', async ({ page, request }) => {
   await gotoHydrated(page, '/register');
   const code = freshCreditCode();
+  registryAdd(code, '南京测试化工有限公司');
   await fillOrgStep(page, code);
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByLabel('设置密码')).toBeVisible();
@@ -155,7 +171,7 @@ test('the password checklist updates live and forbidden characters are refused b
   const cookies = await page.context().cookies();
   const res = await request.post('/api/register/account', {
     headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
-    form: { handler_name: '赵六', handler_mobile: '13912345678', password: 'Abc*defg1', password_confirm: 'Abc*defg1' },
+    form: { handler_name: '赵六', handler_mobile: '13912345678', sms_code: '123456', password: 'Abc*defg1', password_confirm: 'Abc*defg1' },
   });
   expect(res.ok()).toBe(false);
   expect((await res.json()).Validation.password).toBe(browserMessage);
@@ -193,6 +209,74 @@ test('a failing check character offers manual review without losing anything', a
   await expect(page.getByLabel('企业名称')).toHaveValue('南京测试化工有限公司');
 });
 
+test('a registry mismatch is reported at its field in the national wording, with the manual path offered', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  registryAdd(code, '南京登记名称化工有限公司');
+  await fillOrgStep(page, code, '南京另一个名称化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const name = page.getByRole('textbox', { name: '企业名称' });
+  await expect(name).toHaveAccessibleDescription(/^验证失败,输入的企业名称与库中匹配失败。请填写营业执照上的完整名称/);
+  await expect(page.locator('.verification-offer')).toContainText('转人工审核');
+  await name.fill('南京登记名称化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
+});
+
+test('when the registry times out, manual review takes everything already typed', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  registryAdd(code, '南京超时测试化工有限公司', '王五', '11010519491231002X', 'timeout');
+  await fillOrgStep(page, code, '南京超时测试化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const offer = page.locator('.verification-offer');
+  await expect(offer).toContainText('调用第三方服务超时');
+  await expect(offer).toContainText('您填写的内容都已保留');
+  await expect(page.getByLabel('法人类型')).toHaveValue('enterprise');
+  await expect(page.getByLabel('企业名称')).toHaveValue('南京超时测试化工有限公司');
+
+  await offer.getByRole('button', { name: '转人工审核(已填内容保留)' }).click();
+  await expect(page.getByText('机构信息将由管理员人工审核(一个工作日内)')).toBeVisible();
+  await expect(page.getByText(`南京超时测试化工有限公司(${code})`)).toBeVisible();
+  await page.getByLabel('经办人姓名').fill('赵六');
+  await page.getByLabel('经办人手机号').fill('13912340088');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByText('验证码已发送至 139****0088')).toBeVisible();
+  await page.getByLabel('短信验证码').fill(lastSmsCode('13912340088'));
+  await page.getByLabel('设置密码').fill('Manual-Pass-2026');
+  await page.getByLabel('确认密码').fill('Manual-Pass-2026');
+  await page.getByRole('button', { name: '提交注册' }).click();
+  await expect(page.getByRole('heading', { name: '注册申请已提交人工审核' })).toBeVisible();
+  expect(sql('SELECT e.legal_type, u.status FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = ?', code))
+    .toEqual([['enterprise', 'pending_review']]);
+
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('账号(统一社会信用代码)').fill(code);
+  await page.getByLabel('密码').fill('Manual-Pass-2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('textbox', { name: '账号(统一社会信用代码)' })).toHaveAccessibleDescription(/正在审核中/);
+});
+
+test('a wrong SMS code is explained at its field and nothing is created', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  registryAdd(code, '南京测试化工有限公司');
+  await fillOrgStep(page, code);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('经办人姓名').fill('赵六');
+  await page.getByLabel('经办人手机号').fill('13912340099');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByText('验证码已发送至 139****0099')).toBeVisible();
+  const right = lastSmsCode('13912340099');
+  const sms = page.getByLabel('短信验证码');
+  await sms.fill(right === '000000' ? '111111' : '000000');
+  await page.getByLabel('设置密码').fill('Sms-Pass-2026');
+  await page.getByLabel('确认密码').fill('Sms-Pass-2026');
+  await page.getByRole('button', { name: '提交注册' }).click();
+  await expect(sms).toHaveAccessibleDescription(/验证码不正确,还可再试4次/);
+  expect(sql('SELECT COUNT(*) FROM enterprises WHERE credit_code = ?', code)).toEqual([['0']]);
+});
+
 test('the check character generator agrees with the worked example of GB 32100', () => {
   expect(creditCheckChar('91350100M000100Y4')).toBe('3');
 });
@@ -204,6 +288,7 @@ test.describe('without JavaScript', () => {
     await page.goto('/register');
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'false');
     const code = freshCreditCode();
+    registryAdd(code, '南京无脚本化工有限公司');
     await fillOrgStep(page, code.slice(0, 17) + (code[17] === '0' ? '1' : '0'), '南京无脚本化工有限公司');
     await page.getByRole('button', { name: '下一步' }).click();
     const field = page.getByLabel('统一社会信用代码');

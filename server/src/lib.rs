@@ -5,9 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::server::config::{Config, SmsConfig};
+use app::server::config::{Config, RegistryConfig, SmsConfig};
 use app::server::db::Db;
 use app::server::password::PasswordHasher;
+use app::server::registry::Registry;
 use app::server::sms::Gateway;
 use app::server::AppState;
 use app::{shell, App};
@@ -50,12 +51,27 @@ pub async fn build_state(
             Duration::from_millis(*timeout_ms),
         )?,
     };
+    let registry = match &config.registry {
+        RegistryConfig::Builtin { timeout_ms } => {
+            Registry::builtin(Duration::from_millis(*timeout_ms))
+        }
+        RegistryConfig::Http {
+            url,
+            token,
+            timeout_ms,
+        } => Registry::http(
+            url.clone(),
+            token.clone(),
+            Duration::from_millis(*timeout_ms),
+        )?,
+    };
     Ok(AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         hasher,
         sms,
+        registry,
     })
 }
 

@@ -11,7 +11,11 @@ const USAGE: &str = "\
 USAGE:
     server [serve]      run the web server (default)
     server migrate      create or update the database schema, then exit
-    server seed-demo    migrate, add demo data if the database has no users, print the demo logins
+    server seed-demo    migrate, add demo data if the database has no users (and the demo registry
+                        data/registry-demo.csv if the registry is empty), print the demo logins
+    server registry import FILE.csv
+                        load enterprise-credit registry entries (header: credit_code,name,
+                        legal_rep_name,id_number[,simulate]); all rows or none
     server help         show this text
 
 Configuration comes from the environment (and ./.env): see .env.example.";
@@ -29,7 +33,15 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    if !matches!(command, "serve" | "migrate" | "seed-demo") {
+    if command == "registry"
+        && (args.get(1).map(String::as_str) != Some("import") || args.len() != 3)
+    {
+        return fail(
+            2,
+            format!("usage: server registry import FILE.csv\n\n{USAGE}"),
+        );
+    }
+    if !matches!(command, "serve" | "migrate" | "seed-demo" | "registry") {
         return fail(2, format!("unknown command '{command}'\n\n{USAGE}"));
     }
     let mut leptos_options = match get_configuration(None) {
@@ -57,7 +69,7 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(1, format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(run(command, config, leptos_options)) {
+    match runtime.block_on(run(command, args.get(2).cloned(), config, leptos_options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, e),
     }
@@ -74,6 +86,7 @@ fn init_tracing(config: &Config) {
 
 async fn run(
     command: &str,
+    file: Option<String>,
     config: Config,
     leptos_options: leptos::config::LeptosOptions,
 ) -> Result<(), String> {
@@ -85,10 +98,36 @@ async fn run(
         "migrate" => {
             println!("database is up to date");
         }
+        "registry" => {
+            let path = file.unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let n = app::server::registry::import_csv(&state.db, &text, app::server::now())
+                .await
+                .map_err(|problems| {
+                    format!("{path}: nothing imported:\n  {}", problems.join("\n  "))
+                })?;
+            println!("imported {n} registry entries from {path}");
+        }
         "seed-demo" => {
             let seeded = app::server::seed::seed_demo(&state.db, &state.hasher, app::server::now())
                 .await
                 .map_err(|e| format!("seeding demo data failed: {e}"))?;
+            let demo_registry = std::path::Path::new("data/registry-demo.csv");
+            let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_entries")
+                .fetch_one(state.db.reader())
+                .await
+                .map_err(|e| e.to_string())?;
+            if entries == 0 && demo_registry.exists() {
+                let text = std::fs::read_to_string(demo_registry).map_err(|e| e.to_string())?;
+                let n = app::server::registry::import_csv(&state.db, &text, app::server::now())
+                    .await
+                    .map_err(|p| format!("demo registry: {}", p.join("; ")))?;
+                println!(
+                    "demo registry: {n} entries from {}",
+                    demo_registry.display()
+                );
+            }
             println!(
                 "{}",
                 if seeded {

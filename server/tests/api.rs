@@ -34,6 +34,7 @@ async fn health_check_reaches_the_database() {
 async fn registration_step_one_validates_and_stores_the_normalised_values() {
     for b in backends().await {
         let code = fresh_code();
+        add_registry_entry(&b, &code, "").await;
         let spaced = format!("{} {}", &code[..9], code[9..].to_lowercase());
         let mut fields = org_fields(&spaced);
         fields[3].1 = " 王五 ".into();
@@ -99,26 +100,12 @@ async fn invalid_input_is_refused_field_by_field_and_kept_as_typed() {
 }
 
 async fn register(b: &Backend, code: &str, password: &str) -> Reply {
-    let r = post_form(
-        &b.router,
-        "/api/register/org",
-        &as_refs(&org_fields(code)),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let cookie = r.cookie().expect("cookie");
-    let fields = [
-        ("handler_name", "赵六"),
-        ("handler_mobile", "+86 139 1234 5678"),
-        ("password", password),
-        ("password_confirm", password),
-    ];
-    post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await
+    add_registry_entry(b, code, "").await;
+    register_with(b, code, password, &[]).await
 }
 
 #[tokio::test]
-async fn registration_creates_one_pending_account_with_an_argon2id_hash() {
+async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
     for b in backends().await {
         let code = fresh_code();
         let r = register(&b, &code, "Hx7%&+?=中文ab").await;
@@ -133,7 +120,7 @@ async fn registration_creates_one_pending_account_with_an_argon2id_hash() {
         .unwrap();
         assert_eq!(
             (status.as_str(), mobile.as_str()),
-            ("pending_verification", "13912345678"),
+            ("active", "13912345678"),
             "{}",
             b.name
         );
@@ -166,8 +153,32 @@ async fn registration_creates_one_pending_account_with_an_argon2id_hash() {
 async fn forbidden_password_characters_are_refused_by_the_server() {
     for b in backends().await {
         let code = fresh_code();
+        add_registry_entry(&b, &code, "").await;
+        let r = post_form(
+            &b.router,
+            "/api/register/org",
+            &as_refs(&org_fields(&code)),
+            None,
+        )
+        .await;
+        let cookie = r.cookie().unwrap();
+        post_form(
+            &b.router,
+            "/api/register/code",
+            &[("handler_mobile", "13912345678")],
+            Some(&cookie),
+        )
+        .await;
+        let sms = last_sms_code(&b, "13912345678").await;
         for pw in ["Hx7pass*word", "Hx7pass#word", "Hx7pass/word"] {
-            let r = register(&b, &code, pw).await;
+            let fields = [
+                ("handler_name", "赵六"),
+                ("handler_mobile", "13912345678"),
+                ("sms_code", sms.as_str()),
+                ("password", pw),
+                ("password_confirm", pw),
+            ];
+            let r = post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await;
             let msg = r.json()["Validation"]["password"]
                 .as_str()
                 .unwrap_or("")
@@ -186,7 +197,7 @@ async fn forbidden_password_characters_are_refused_by_the_server() {
 #[tokio::test]
 async fn two_simultaneous_registrations_of_one_code_create_one_account() {
     use app::domain::registration::{AccountInput, OrgInfoInput};
-    use app::server::registration::{create_account, save_org_step, CreateError};
+    use app::server::registration::{create_account, save_org_step, CreateError, Verification};
     for b in backends().await {
         let code = fresh_code();
         let org = OrgInfoInput {
@@ -202,6 +213,7 @@ async fn two_simultaneous_registrations_of_one_code_create_one_account() {
         let account = AccountInput {
             handler_name: "赵六".into(),
             handler_mobile: "13912345678".into(),
+            sms_code: "123456".into(),
             password: "Safe-Pass-2026".into(),
             password_confirm: "Safe-Pass-2026".into(),
         }
@@ -210,15 +222,27 @@ async fn two_simultaneous_registrations_of_one_code_create_one_account() {
         let db = &b.state.db;
         let tokens: Vec<String> = (0..8).map(|_| app::server::random_token()).collect();
         for t in &tokens {
-            save_org_step(db, t, &OrgInfoInput::default(), Some(&org), 1)
-                .await
-                .unwrap();
+            save_org_step(
+                db,
+                t,
+                &OrgInfoInput::default(),
+                Some((&org, Verification::Registry)),
+                1,
+            )
+            .await
+            .unwrap();
         }
-        let results = futures::future::join_all(
-            tokens
-                .iter()
-                .map(|t| create_account(db, t, &org, &account, "$argon2id$x", 2)),
-        )
+        let results = futures::future::join_all(tokens.iter().map(|t| {
+            create_account(
+                db,
+                t,
+                &org,
+                &account,
+                "$argon2id$x",
+                Verification::Registry,
+                2,
+            )
+        }))
         .await;
         let ok = results.iter().filter(|r| r.is_ok()).count();
         let dup = results

@@ -217,26 +217,10 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
 async fn pending_registrations_are_told_their_status() {
     for b in seeded().await {
         let code = fresh_code();
-        let r = post_form(
-            &b.router,
-            "/api/register/org",
-            &as_refs(&org_fields(&code)),
-            None,
-        )
-        .await;
-        let cookie = r.cookie().unwrap();
-        let fields = [
-            ("handler_name", "赵六"),
-            ("handler_mobile", "13912345678"),
-            ("password", "Safe-Pass-2026"),
-            ("password_confirm", "Safe-Pass-2026"),
-        ];
-        assert_eq!(
-            post_form(&b.router, "/api/register/account", &fields, Some(&cookie))
-                .await
-                .status,
-            StatusCode::OK
-        );
+        // Manual review: no registry entry needed, the account waits for an administrator.
+        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(r.json()["submitted"]["status"], "pending_review");
         let r = login(&b, "enterprise", &code, "Safe-Pass-2026").await;
         assert!(
             r.json()["Conflict"]["message"]

@@ -1,6 +1,11 @@
 //! Registration of an enterprise account, step by step. What the user typed
 //! is kept in a server-side draft (keyed by an HttpOnly cookie), so a reload,
 //! an error or a no-JS form post never loses it.
+//!
+//! Step 1 checks the organisation against the enterprise-credit registry.
+//! Each mismatch is reported at its field in the national system's words;
+//! when the registry does not answer, the page offers 转人工审核 with
+//! everything kept, under the 法人类型 already chosen.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,6 +18,8 @@ use crate::error::AppError;
 pub struct RegistrationView {
     pub org: OrgInfoInput,
     pub org_accepted: bool,
+    /// "registry" (confirmed by the registry) or "manual" (left to review).
+    pub verification: String,
     pub handler_name: String,
     pub handler_mobile: String,
     pub submitted: Option<Submitted>,
@@ -23,16 +30,24 @@ pub struct Submitted {
     pub credit_code: String,
     pub enterprise_name: String,
     pub mobile_masked: String,
+    /// "active" or "pending_review".
+    pub status: String,
 }
 
 /// The message for a credit code that already has an account (FAQ wording first).
 pub const ALREADY_REGISTERED: &str = "该统一社会信用代码已被注册,无需再次注册。请直接登录(登录账号就是统一社会信用代码);如不记得密码,请在登录页点击“忘记密码”找回。";
 
+/// The form field that carries registry problems (not an input: the page
+/// shows the 转人工审核 offer when it has a message).
+pub const VERIFICATION_FIELD: &str = "verification";
+
+pub const SMS_PURPOSE: &str = "register";
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::server::http;
-    use crate::server::{registration as repo, AppState};
+    use crate::server::registration::{self as repo, Verification};
+    use crate::server::{http, AppState};
 
     pub const COOKIE: &str = "whp_reg";
 
@@ -61,26 +76,102 @@ mod ssr {
             return Ok(RegistrationView::default());
         };
         let submitted = match d.user_id {
-            Some(id) => {
-                repo::submitted_summary(&state.db, id)
-                    .await?
-                    .map(|(code, name, mobile)| Submitted {
-                        credit_code: code,
-                        enterprise_name: name,
-                        mobile_masked: crate::domain::Mobile::parse(&mobile)
-                            .map(|m| m.masked())
-                            .unwrap_or_default(),
-                    })
-            }
+            Some(id) => repo::submitted_summary(&state.db, id)
+                .await?
+                .map(|s| Submitted {
+                    credit_code: s.credit_code,
+                    enterprise_name: s.name,
+                    mobile_masked: crate::domain::Mobile::parse(&s.mobile)
+                        .map(|m| m.masked())
+                        .unwrap_or_default(),
+                    status: s.status,
+                }),
             None => None,
         };
         Ok(RegistrationView {
             org: d.org,
-            org_accepted: d.org_accepted,
+            org_accepted: d.verification.is_some(),
+            verification: d
+                .verification
+                .map(|v| v.code().to_string())
+                .unwrap_or_default(),
             handler_name: d.handler_name,
             handler_mobile: d.handler_mobile,
             submitted,
         })
+    }
+
+    /// The SMS-code subject: the draft and the phone, so a changed phone needs a new code.
+    pub fn sms_subject(token: &str, mobile: &str) -> String {
+        format!("{token}:{mobile}")
+    }
+
+    pub fn not_started() -> AppError {
+        AppError::Conflict {
+            field: "handler_name".into(),
+            message: "未找到第一步填写的机构信息(可能已超过7天或浏览器清除了Cookie),请返回第一步重新填写。".into(),
+        }
+    }
+
+    pub const OFFER: &str =
+        "如核对后确认无误,可点击“转人工审核”直接提交,已填内容保留,由管理员在一个工作日内审核。";
+
+    /// Field messages for a registry verdict (the national system's wording, then what to do).
+    pub fn verdict_errors(
+        verdict: &crate::server::registry::Verdict,
+    ) -> crate::domain::FieldErrors {
+        use crate::server::registry::{Mismatch, Verdict};
+        let mut f = crate::domain::FieldErrors::new();
+        match verdict {
+            Verdict::Match => {}
+            Verdict::NotFound => f.add(
+                "credit_code",
+                "验证失败,根据统一社会信用代码未查询到信息。请对照营业执照核对代码;新设立的企业可能尚未同步到登记库。",
+            ),
+            Verdict::Mismatch(fields) => {
+                for m in fields {
+                    match m {
+                        Mismatch::Name => f.add(
+                            "enterprise_name",
+                            "验证失败,输入的企业名称与库中匹配失败。请填写营业执照上的完整名称(括号、“有限公司”等都要一致)。",
+                        ),
+                        Mismatch::LegalRepName => f.add(
+                            "legal_rep_name",
+                            "机构信息认证失败,请输入准确的机构信息:法定代表人姓名与登记信息不一致,请按营业执照填写。",
+                        ),
+                        Mismatch::IdNumber => f.add(
+                            "id_doc_number",
+                            "验证失败,法人证件号码与库中匹配失败。请核对法定代表人的证件号码(注意末位的X)。",
+                        ),
+                    }
+                }
+            }
+        }
+        if !f.is_empty() {
+            f.add(
+                VERIFICATION_FIELD,
+                format!("填写的机构信息与登记机关的数据不一致(见标出的项目)。{OFFER}"),
+            );
+        }
+        f
+    }
+
+    pub async fn accept(
+        state: &AppState,
+        token: &str,
+        input: &OrgInfoInput,
+        org: &crate::domain::registration::OrgInfo,
+        v: Verification,
+    ) -> Result<RegistrationView, AppError> {
+        repo::save_org_step(
+            &state.db,
+            token,
+            input,
+            Some((org, v)),
+            crate::server::now(),
+        )
+        .await?;
+        view_of(state, Some(token)).await
     }
 }
 
@@ -92,7 +183,8 @@ pub async fn get_registration() -> Result<RegistrationView, AppError> {
     ssr::view_of(&state, token.as_deref()).await
 }
 
-/// Step 1: the organisation's data as on the business licence.
+/// Step 1: the organisation's data as on the business licence, checked
+/// against the registry (or, with `manual_review`, left to an administrator).
 #[server(endpoint = "register/org")]
 pub async fn save_org_info(
     legal_type: String,
@@ -101,8 +193,12 @@ pub async fn save_org_info(
     legal_rep_name: String,
     id_doc_type: String,
     id_doc_number: String,
+    #[server(default)] manual_review: Option<String>,
 ) -> Result<RegistrationView, AppError> {
-    use crate::server::{now, registration as repo, today, AppState};
+    use crate::domain::registration::LegalType;
+    use crate::server::registration::{self as repo, Verification};
+    use crate::server::registry::{Claim, RegistryError, Verdict};
+    use crate::server::{now, today, AppState};
     let state = AppState::get()?;
     let input = OrgInfoInput {
         legal_type,
@@ -123,66 +219,164 @@ pub async fn save_org_info(
             message: "此浏览器中的注册申请已提交,无法再修改。".into(),
         });
     }
-    let valid = input.validate(today());
-    repo::save_org_step(&state.db, &token, &input, valid.as_ref().ok(), now()).await?;
-    let valid = valid?;
-    if repo::is_registered(&state.db, valid.credit_code.as_str()).await? {
-        repo::save_org_step(&state.db, &token, &input, None, now()).await?;
+    // Keep what was typed whatever happens next.
+    repo::save_org_step(&state.db, &token, &input, None, now()).await?;
+    let org = input.validate(today())?;
+    if repo::is_registered(&state.db, org.credit_code.as_str()).await? {
         return Err(AppError::Conflict {
             field: "credit_code".into(),
             message: ALREADY_REGISTERED.into(),
         });
     }
-    ssr::view_of(&state, Some(&token)).await
+    let manual = manual_review.as_deref() == Some("1")
+        || org.legal_type == LegalType::ManualReview
+        || !org.credit_code.auto_verifiable();
+    if manual {
+        return ssr::accept(&state, &token, &input, &org, Verification::Manual).await;
+    }
+    let claim = Claim {
+        credit_code: org.credit_code.to_string(),
+        name: org.enterprise_name.clone(),
+        legal_rep_name: org.legal_rep_name.clone(),
+        id_number: org.id_document.number().to_string(),
+    };
+    match state.registry.verify(&state.db, &claim).await {
+        Ok(Verdict::Match) => {
+            ssr::accept(&state, &token, &input, &org, Verification::Registry).await
+        }
+        Ok(verdict) => Err(AppError::Validation(ssr::verdict_errors(&verdict))),
+        Err(e) => {
+            tracing::warn!(error = %e, "registry verification failed");
+            let what = match e {
+                RegistryError::Timeout => "调用第三方服务超时:登记机关的数据服务暂时没有响应。",
+                RegistryError::Unavailable(_) => "登记机关的数据服务暂时无法使用。",
+            };
+            Err(AppError::Conflict {
+                field: VERIFICATION_FIELD.into(),
+                message: format!("{what}您填写的内容都已保留:可稍后再点“下一步”重试,或点击“转人工审核”直接提交,由管理员在一个工作日内审核。"),
+            })
+        }
+    }
 }
 
-/// Step 2: the handler (经办人) and the password; creates the account,
-/// pending verification of the organisation's data.
+/// Sends a verification code to the handler's mobile (step 2).
+#[server(endpoint = "register/code")]
+pub async fn send_register_code(handler_mobile: String) -> Result<String, AppError> {
+    use crate::domain::{FieldErrors, Mobile};
+    use crate::server::registration as repo;
+    use crate::server::{http, now, session, sms_code, AppState};
+    let state = AppState::get()?;
+    let token = ssr::token_from_request()
+        .await?
+        .ok_or_else(ssr::not_started)?;
+    let draft = repo::load_draft(&state.db, &token)
+        .await?
+        .ok_or_else(ssr::not_started)?;
+    repo::save_account_step(
+        &state.db,
+        &token,
+        &draft.handler_name,
+        &handler_mobile,
+        now(),
+    )
+    .await?;
+    let mobile = Mobile::parse(&handler_mobile).map_err(|e| {
+        let mut f = FieldErrors::new();
+        f.add("handler_mobile", e.to_string());
+        AppError::Validation(f)
+    })?;
+    let ip = http::client_ip().await;
+    if !session::throttle(&state.db, &format!("sms:{ip}"), 20, 3600, now()).await? {
+        return Err(AppError::RateLimited(
+            "获取验证码过于频繁,请一小时后再试。".into(),
+        ));
+    }
+    let subject = ssr::sms_subject(&token, mobile.as_str());
+    match sms_code::issue(&state.db, &state.sms, SMS_PURPOSE, &subject, &mobile, now()).await {
+        Ok(()) => Ok(format!("验证码已发送至 {},5分钟内有效。", mobile.masked())),
+        Err(e) => Err(AppError::Conflict {
+            field: "handler_mobile".into(),
+            message: sms_code::issue_message(&e, &state.config.service_phone),
+        }),
+    }
+}
+
+/// Step 2: the handler (经办人), the SMS code and the password; creates the
+/// account: active when the registry confirmed step 1, else pending review.
 #[server(endpoint = "register/account")]
 pub async fn submit_account(
     handler_name: String,
     handler_mobile: String,
+    sms_code: String,
     password: String,
     password_confirm: String,
 ) -> Result<RegistrationView, AppError> {
     use crate::domain::registration::AccountInput;
-    use crate::server::{now, registration as repo, today, AppState};
+    use crate::server::registration as repo;
+    use crate::server::{now, sms_code as codes, today, AppState};
     let state = AppState::get()?;
     let input = AccountInput {
         handler_name,
         handler_mobile,
+        sms_code,
         password,
         password_confirm,
     };
-    let Some(token) = ssr::token_from_request().await? else {
-        return Err(AppError::Conflict {
-            field: "handler_name".into(),
-            message: "未找到第一步填写的机构信息(可能已超过7天或浏览器清除了Cookie),请返回第一步重新填写。".into(),
-        });
-    };
+    let token = ssr::token_from_request()
+        .await?
+        .ok_or_else(ssr::not_started)?;
     let draft = repo::load_draft(&state.db, &token)
         .await?
         .unwrap_or_default();
-    let org = match (draft.org_accepted, draft.org.validate(today())) {
-        (true, Ok(org)) => org,
-        _ => {
-            return Err(AppError::Conflict {
-                field: "handler_name".into(),
-                message: "请先完成第一步“机构信息”。".into(),
-            })
-        }
+    let (Some(verification), Ok(org)) = (draft.verification, draft.org.validate(today())) else {
+        return Err(AppError::Conflict {
+            field: "handler_name".into(),
+            message: "请先完成第一步“机构信息”。".into(),
+        });
     };
     if draft.user_id.is_some() {
         return ssr::view_of(&state, Some(&token)).await;
     }
-    repo::save_account_step(&state.db, &token, &input, now()).await?;
+    repo::save_account_step(
+        &state.db,
+        &token,
+        &input.handler_name,
+        &input.handler_mobile,
+        now(),
+    )
+    .await?;
     let account = input.validate(org.credit_code.as_str())?;
+    let subject = ssr::sms_subject(&token, account.handler_mobile.as_str());
+    if let Err(e) = codes::verify(
+        &state.db,
+        SMS_PURPOSE,
+        &subject,
+        account.sms_code.as_str(),
+        now(),
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            field: "sms_code".into(),
+            message: codes::verify_message(&e),
+        });
+    }
     let hash = state
         .hasher
         .hash(account.password.expose().to_string())
         .await
         .map_err(AppError::log)?;
-    match repo::create_account(&state.db, &token, &org, &account, &hash, now()).await {
+    match repo::create_account(
+        &state.db,
+        &token,
+        &org,
+        &account,
+        &hash,
+        verification,
+        now(),
+    )
+    .await
+    {
         Ok(_) => ssr::view_of(&state, Some(&token)).await,
         Err(repo::CreateError::AlreadyRegistered) => Err(AppError::Conflict {
             field: "handler_name".into(),

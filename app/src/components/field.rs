@@ -39,6 +39,12 @@ fn moving_to_submit(ev: &leptos::ev::FocusEvent) -> bool {
         .is_some_and(|el| el.get_attribute("type").as_deref() == Some("submit"))
 }
 
+/// Whether the form was submitted with the button named `name`.
+pub fn submitted_by(ev: &leptos::ev::SubmitEvent, name: &str) -> bool {
+    ev.submitter()
+        .is_some_and(|el| el.get_attribute("name").as_deref() == Some(name))
+}
+
 /// The state a form keeps: shown messages and which fields were left once.
 #[derive(Clone, Copy)]
 pub struct FormState {

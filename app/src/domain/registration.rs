@@ -6,7 +6,7 @@ use super::credit_code::{CreditCode, CreditCodeFinding};
 use super::date::Date;
 use super::fields::FieldErrors;
 use super::id_document::{IdDocType, IdDocument};
-use super::mobile::Mobile;
+use super::mobile::{Mobile, SmsCode};
 use super::normalize::normalize_text;
 use super::password::Password;
 
@@ -202,6 +202,8 @@ impl OrgInfoInput {
 pub struct AccountInput {
     pub handler_name: String,
     pub handler_mobile: String,
+    /// The SMS code sent to `handler_mobile`.
+    pub sms_code: String,
     pub password: String,
     pub password_confirm: String,
 }
@@ -211,6 +213,7 @@ pub struct AccountInput {
 pub struct AccountInfo {
     pub handler_name: String,
     pub handler_mobile: Mobile,
+    pub sms_code: SmsCode,
     pub password: Password,
 }
 
@@ -223,6 +226,7 @@ impl AccountInput {
             parse_person_name(&self.handler_name, "经办人"),
         );
         let handler_mobile = errors.take("handler_mobile", Mobile::parse(&self.handler_mobile));
+        let sms_code = errors.take("sms_code", SmsCode::parse(&self.sms_code));
         let password = errors.take("password", Password::parse(&self.password, Some(account)));
         if password.is_some() && self.password != self.password_confirm {
             errors.add(
@@ -230,11 +234,14 @@ impl AccountInput {
                 super::password::PasswordError::Mismatch.to_string(),
             );
         }
-        match (handler_name, handler_mobile, password) {
-            (Some(handler_name), Some(handler_mobile), Some(password)) if errors.is_empty() => {
+        match (handler_name, handler_mobile, sms_code, password) {
+            (Some(handler_name), Some(handler_mobile), Some(sms_code), Some(password))
+                if errors.is_empty() =>
+            {
                 Ok(AccountInfo {
                     handler_name,
                     handler_mobile,
+                    sms_code,
                     password,
                 })
             }
@@ -311,6 +318,7 @@ mod tests {
         let input = AccountInput {
             handler_name: "李四".into(),
             handler_mobile: "+86 138 0013 8000".into(),
+            sms_code: "123456".into(),
             password: "Safe-Pass-2026".into(),
             password_confirm: "Safe-Pass-2026".into(),
         };

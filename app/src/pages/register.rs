@@ -5,15 +5,18 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::registration::{get_registration, RegistrationView, SaveOrgInfo, SubmitAccount};
+use crate::api::registration::{
+    get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount,
+    VERIFICATION_FIELD,
+};
 use crate::clock::today;
 use crate::components::field::{
-    ErrorSummary, FormState, PasswordChecklist, SelectField, TextField,
+    submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, TextField,
 };
 use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput};
-use crate::domain::{CreditCode, FieldErrors, IdDocType};
+use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 use crate::error::AppError;
 
 #[component]
@@ -141,6 +144,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let manual = submitted_by(&ev, "manual_review");
         form.submitted.set(true);
         let errors = check.run(());
         form.alert.set(None);
@@ -157,6 +161,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             legal_rep_name: i.legal_rep_name,
             id_doc_type: i.id_doc_type,
             id_doc_number: i.id_doc_number,
+            manual_review: manual.then(|| "1".to_string()),
         });
     };
 
@@ -196,6 +201,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                     ("legal_rep_name", "法定代表人姓名"),
                     ("id_doc_type", "法人证件类型"),
                     ("id_doc_number", "法人证件号码"),
+                    (VERIFICATION_FIELD, "机构信息核验"),
                 ]
             />
             <p class="form-intro">"请按营业执照填写。带空格或全角字符的代码会自动规范化。"</p>
@@ -230,6 +236,19 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             <TextField name="legal_rep_name" label="法定代表人姓名" value=legal_rep_name form check maxlength=60 />
             <SelectField name="id_doc_type" label="法人证件类型" value=id_doc_type form check options=doc_types />
             <TextField name="id_doc_number" label="法人证件号码" value=id_doc_number form check maxlength=40 autocomplete="off" />
+            {move || {
+                form.message(VERIFICATION_FIELD)
+                    .map(|m| {
+                        view! {
+                            <div class="verification-offer" id="f-verification" tabindex="-1" role="alert">
+                                <p>{m}</p>
+                                <button type="submit" name="manual_review" value="1" class="button">
+                                    "转人工审核(已填内容保留)"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "正在保存……" } else { "下一步" }}
@@ -247,9 +266,11 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     let handler_mobile = RwSignal::new(init.handler_mobile);
     let password = RwSignal::new(String::new());
     let password_confirm = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
     let input = move || AccountInput {
         handler_name: handler_name.get_untracked(),
         handler_mobile: handler_mobile.get_untracked(),
+        sms_code: sms_code.get_untracked(),
         password: password.get_untracked(),
         password_confirm: password_confirm.get_untracked(),
     };
@@ -281,15 +302,55 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
         action.dispatch(SubmitAccount {
             handler_name: i.handler_name,
             handler_mobile: i.handler_mobile,
+            sms_code: i.sms_code,
             password: i.password,
             password_confirm: i.password_confirm,
         });
     };
     let back = move |_| state.update(|v| v.org_accepted = false);
+    let send = ServerAction::<SendRegisterCode>::new();
+    let send_code = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        form.touch("handler_mobile");
+        match Mobile::parse(&handler_mobile.get_untracked()) {
+            Ok(_) => {
+                form.refresh("handler_mobile", &FieldErrors::new());
+                send.dispatch(SendRegisterCode {
+                    handler_mobile: handler_mobile.get_untracked(),
+                });
+            }
+            Err(e) => form.errors.update(|f| {
+                f.0.insert("handler_mobile".into(), e.to_string());
+            }),
+        }
+    };
+    Effect::new(move |prev: Option<usize>| {
+        let v = send.version().get();
+        if prev.is_some_and(|p| p != v) {
+            if let Some(Err(e)) = send.value().get_untracked() {
+                let fields = e.field_errors();
+                form.errors.update(|f| f.0.extend(fields.0.clone()));
+                form.alert.set(fields.is_empty().then(|| e.to_string()));
+            }
+        }
+        v
+    });
+    let sent_note = move || match send.value().get() {
+        Some(Ok(m)) => Some(m),
+        _ => None,
+    };
+    let verified = init.verification == "registry";
     view! {
         <p class="summary-line">
             "机构:" {init.org.enterprise_name.clone()} "(" {init.org.credit_code.clone()} ")"
             <button type="button" class="button link" on:click=back>"修改机构信息"</button>
+        </p>
+        <p class="verification-status" class:ok=verified>
+            {if verified {
+                "✓ 机构信息已通过登记机关核验,提交后即可登录。"
+            } else {
+                "机构信息将由管理员人工审核(一个工作日内),结果以短信通知经办人手机。"
+            }}
         </p>
         <form class="form" action=SubmitAccount::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary
@@ -297,6 +358,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 labels=vec![
                     ("handler_name", "经办人姓名"),
                     ("handler_mobile", "经办人手机号"),
+                    ("sms_code", "短信验证码"),
                     ("password", "密码"),
                     ("password_confirm", "确认密码"),
                 ]
@@ -312,6 +374,29 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 maxlength=20
                 autocomplete="tel"
                 hint="审核结果将以短信发送到此号码;以后忘记密码,也要通过此手机号接收验证码找回。请填写经办人本人常用的号码。"
+            />
+            <div class="sms-row">
+                <button
+                    type="submit"
+                    class="button"
+                    name="send_code"
+                    formaction=SendRegisterCode::url()
+                    formnovalidate=true
+                    on:click=send_code
+                    disabled=move || send.pending().get()
+                >
+                    {move || if send.pending().get() { "正在发送……" } else { "获取验证码" }}
+                </button>
+                {move || sent_note().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
+            </div>
+            <TextField
+                name="sms_code"
+                label="短信验证码"
+                value=sms_code
+                form
+                check
+                autocomplete="one-time-code"
+                maxlength=10
             />
             <input type="hidden" name="account" value=account.clone() autocomplete="username" />
             <TextField
@@ -348,22 +433,38 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
 #[component]
 fn Done(state: RwSignal<RegistrationView>) -> impl IntoView {
     let s = state.get_untracked().submitted;
-    view! {
-        <section class="done" role="status">
-            <h2>"注册申请已提交"</h2>
-            {s.map(|s| {
-                view! {
-                    <dl>
-                        <dt>"登录账号(统一社会信用代码)"</dt>
-                        <dd class="account">{s.credit_code}</dd>
-                        <dt>"企业名称"</dt>
-                        <dd>{s.enterprise_name}</dd>
-                        <dt>"经办人手机"</dt>
-                        <dd>{s.mobile_masked.clone()}</dd>
-                    </dl>
-                    <p>"机构信息核验通过后即可登录。核验结果将以短信发送到 " {s.mobile_masked} "。"</p>
-                }
-            })}
-        </section>
-    }
+    s.map(|s| {
+        let active = s.status == "active";
+        view! {
+            <section class="done" role="status">
+                <h2>{if active { "注册成功" } else { "注册申请已提交人工审核" }}</h2>
+                <dl>
+                    <dt>"登录账号(统一社会信用代码)"</dt>
+                    <dd class="account">{s.credit_code}</dd>
+                    <dt>"企业名称"</dt>
+                    <dd>{s.enterprise_name}</dd>
+                    <dt>"经办人手机"</dt>
+                    <dd>{s.mobile_masked.clone()}</dd>
+                </dl>
+                {if active {
+                    view! {
+                        <p>
+                            "机构信息已通过核验,现在即可用统一社会信用代码和刚设置的密码"
+                            <a href="/login">"登录"</a>
+                            "。"
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p>
+                            "管理员将在一个工作日内审核,结果以短信发送到 " {s.mobile_masked}
+                            "。审核通过后即可登录。"
+                        </p>
+                    }
+                        .into_any()
+                }}
+            </section>
+        }
+    })
 }

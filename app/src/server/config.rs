@@ -26,6 +26,20 @@ pub struct Config {
     /// argon2id parameters (memory KiB, iterations, parallelism).
     pub argon2: (u32, u32, u32),
     pub sms: SmsConfig,
+    pub registry: RegistryConfig,
+}
+
+/// Which enterprise-credit registry verifies registrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryConfig {
+    /// The `registry_entries` table, loaded from CSV.
+    Builtin { timeout_ms: u64 },
+    /// An online registry: JSON POST to `url`.
+    Http {
+        url: String,
+        token: Option<String>,
+        timeout_ms: u64,
+    },
 }
 
 /// Which SMS gateway sends messages.
@@ -176,7 +190,27 @@ impl Config {
                 )))
             }
         };
+        let registry_timeout = u64::from(num("REGISTRY_TIMEOUT_MS", 5_000)?);
+        let registry = match var("REGISTRY").as_deref() {
+            Some("http") => RegistryConfig::Http {
+                url: var("REGISTRY_URL")
+                    .ok_or_else(|| ConfigError("REGISTRY=http needs REGISTRY_URL".into()))?,
+                token: var("REGISTRY_TOKEN"),
+                timeout_ms: registry_timeout,
+            },
+            Some("builtin") => RegistryConfig::Builtin { timeout_ms: registry_timeout },
+            None if prod => {
+                return Err(ConfigError(
+                    "REGISTRY must be set in production: 'http' (online registry) or 'builtin' (CSV-loaded table)".into(),
+                ))
+            }
+            None => RegistryConfig::Builtin { timeout_ms: registry_timeout },
+            Some(other) => {
+                return Err(ConfigError(format!("REGISTRY must be 'builtin' or 'http', not '{other}'")))
+            }
+        };
         Ok(Config {
+            registry,
             sms,
             environment,
             public_base_url,
@@ -237,12 +271,23 @@ mod tests {
             e.0.contains("SMS_GATEWAY must be 'http' in production"),
             "{e}"
         );
+        let e = cfg(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
+            ("SESSION_KEY", &"k".repeat(32)),
+            ("SMS_GATEWAY", "http"),
+            ("SMS_GATEWAY_URL", "https://sms.example.cn/send"),
+        ])
+        .unwrap_err();
+        assert!(e.0.contains("REGISTRY must be set in production"), "{e}");
         let ok = cfg(&[
             ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
             ("SESSION_KEY", &"k".repeat(32)),
             ("SMS_GATEWAY", "http"),
             ("SMS_GATEWAY_URL", "https://sms.example.cn/send"),
+            ("REGISTRY", "http"),
+            ("REGISTRY_URL", "https://registry.example.cn/verify"),
         ])
         .unwrap();
         assert!(matches!(

@@ -6,6 +6,7 @@ pub mod db;
 pub mod http;
 pub mod password;
 pub mod registration;
+pub mod registry;
 pub mod seed;
 pub mod session;
 pub mod sms;

@@ -3,13 +3,48 @@
 use sqlx::Row as _;
 
 use super::db::{is_unique_violation, Db};
-use crate::domain::registration::{AccountInfo, AccountInput, OrgInfo, OrgInfoInput};
+use crate::domain::registration::{AccountInfo, OrgInfo, OrgInfoInput};
+
+/// How the organisation data of a draft was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// The enterprise-credit registry confirmed it: the account is active at once.
+    Registry,
+    /// Left to an administrator: the account waits in the review queue.
+    Manual,
+}
+
+impl Verification {
+    pub fn code(self) -> &'static str {
+        match self {
+            Verification::Registry => "registry",
+            Verification::Manual => "manual",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Verification> {
+        match code {
+            "registry" => Some(Verification::Registry),
+            "manual" => Some(Verification::Manual),
+            _ => None,
+        }
+    }
+
+    /// The status of an account created from a draft confirmed this way.
+    pub fn account_status(self) -> &'static str {
+        match self {
+            Verification::Registry => "active",
+            Verification::Manual => "pending_review",
+        }
+    }
+}
 
 /// What the user has typed so far (never a password).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Draft {
     pub org: OrgInfoInput,
-    pub org_accepted: bool,
+    /// Set once step 1 is accepted.
+    pub verification: Option<Verification>,
     pub handler_name: String,
     pub handler_mobile: String,
     pub user_id: Option<i64>,
@@ -18,7 +53,7 @@ pub struct Draft {
 pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT legal_type, credit_code, enterprise_name, legal_rep_name, id_doc_type, id_doc_number, \
-         org_accepted, handler_name, handler_mobile, user_id FROM registration_drafts WHERE token = $1",
+         verification, handler_name, handler_mobile, user_id FROM registration_drafts WHERE token = $1",
     )
     .bind(token)
     .fetch_optional(db.reader())
@@ -33,7 +68,7 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
                 id_doc_type: r.try_get(4)?,
                 id_doc_number: r.try_get(5)?,
             },
-            org_accepted: r.try_get::<i64, _>(6)? != 0,
+            verification: Verification::from_code(&r.try_get::<String, _>(6)?),
             handler_name: r.try_get(7)?,
             handler_mobile: r.try_get(8)?,
             user_id: r.try_get(9)?,
@@ -42,18 +77,17 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
     .transpose()
 }
 
-/// Stores step 1 as typed; `accepted` is whether it passed validation.
-/// When accepted, the stored values are the normalised ones.
+/// Stores step 1: as typed, or, when `accepted`, normalised with how it was confirmed.
 pub async fn save_org_step(
     db: &Db,
     token: &str,
     input: &OrgInfoInput,
-    valid: Option<&OrgInfo>,
+    accepted: Option<(&OrgInfo, Verification)>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let normalised;
-    let values = match valid {
-        Some(v) => {
+    let values = match accepted {
+        Some((v, _)) => {
             normalised = OrgInfoInput {
                 legal_type: v.legal_type.code().into(),
                 credit_code: v.credit_code.to_string(),
@@ -66,14 +100,15 @@ pub async fn save_org_step(
         }
         None => input,
     };
+    let verification = accepted.map(|(_, v)| v.code()).unwrap_or("");
     sqlx::query(
         "INSERT INTO registration_drafts (token, legal_type, credit_code, enterprise_name, legal_rep_name, \
-         id_doc_type, id_doc_number, org_accepted, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         id_doc_type, id_doc_number, org_accepted, verification, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
          ON CONFLICT (token) DO UPDATE SET legal_type = excluded.legal_type, credit_code = excluded.credit_code, \
          enterprise_name = excluded.enterprise_name, legal_rep_name = excluded.legal_rep_name, \
          id_doc_type = excluded.id_doc_type, id_doc_number = excluded.id_doc_number, \
-         org_accepted = excluded.org_accepted, updated_at = excluded.updated_at",
+         org_accepted = excluded.org_accepted, verification = excluded.verification, updated_at = excluded.updated_at",
     )
     .bind(token)
     .bind(&values.legal_type)
@@ -82,7 +117,8 @@ pub async fn save_org_step(
     .bind(&values.legal_rep_name)
     .bind(&values.id_doc_type)
     .bind(&values.id_doc_number)
-    .bind(i64::from(valid.is_some()))
+    .bind(i64::from(accepted.is_some()))
+    .bind(verification)
     .bind(now)
     .execute(db.writer())
     .await?;
@@ -93,15 +129,16 @@ pub async fn save_org_step(
 pub async fn save_account_step(
     db: &Db,
     token: &str,
-    input: &AccountInput,
+    handler_name: &str,
+    handler_mobile: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE registration_drafts SET handler_name = $2, handler_mobile = $3, updated_at = $4 WHERE token = $1",
     )
     .bind(token)
-    .bind(&input.handler_name)
-    .bind(&input.handler_mobile)
+    .bind(handler_name)
+    .bind(handler_mobile)
     .bind(now)
     .execute(db.writer())
     .await?;
@@ -125,15 +162,16 @@ pub enum CreateError {
     Db(#[from] sqlx::Error),
 }
 
-/// Creates the enterprise and its user, pending verification, in one
-/// transaction, and links the draft to the user. The unique constraint on
-/// the credit code decides a race between two registrations.
+/// Creates the enterprise and its user in one transaction, and links the
+/// draft to the user. The unique constraint on the credit code decides a race
+/// between two registrations.
 pub async fn create_account(
     db: &Db,
     token: &str,
     org: &OrgInfo,
     account: &AccountInfo,
     password_hash: &str,
+    verification: Verification,
     now: i64,
 ) -> Result<i64, CreateError> {
     let mut tx = db.write_tx().await?;
@@ -159,13 +197,14 @@ pub async fn create_account(
     })?;
     let user_id: i64 = sqlx::query_scalar(
         "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) \
-         VALUES ('enterprise', $1, $2, $3, $4, $5, 'pending_verification', $6) RETURNING id",
+         VALUES ('enterprise', $1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(org.credit_code.as_str())
     .bind(&account.handler_name)
     .bind(enterprise_id)
     .bind(account.handler_mobile.as_str())
     .bind(password_hash)
+    .bind(verification.account_status())
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -183,17 +222,32 @@ pub async fn create_account(
     Ok(user_id)
 }
 
-/// (credit code, enterprise name, handler mobile) of a registered user.
+/// What a submitted registration shows: credit code, name, handler mobile, account status.
+pub struct SubmittedSummary {
+    pub credit_code: String,
+    pub name: String,
+    pub mobile: String,
+    pub status: String,
+}
+
 pub async fn submitted_summary(
     db: &Db,
     user_id: i64,
-) -> Result<Option<(String, String, String)>, sqlx::Error> {
+) -> Result<Option<SubmittedSummary>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT e.credit_code, e.name, COALESCE(u.mobile, '') FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
+        "SELECT e.credit_code, e.name, COALESCE(u.mobile, ''), u.status FROM users u \
+         JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    row.map(|r| {
+        Ok(SubmittedSummary {
+            credit_code: r.try_get(0)?,
+            name: r.try_get(1)?,
+            mobile: r.try_get(2)?,
+            status: r.try_get(3)?,
+        })
+    })
+    .transpose()
 }

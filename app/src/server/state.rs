@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use super::config::Config;
 use super::db::Db;
 use super::password::PasswordHasher;
+use super::registry::Registry;
 use super::sms::Gateway;
 
 #[derive(Clone, FromRef)]
@@ -17,6 +18,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
     pub sms: Gateway,
+    pub registry: Registry,
 }
 
 impl AppState {

@@ -26,6 +26,8 @@ fn config(database_url: String) -> Config {
     c.database_url = database_url;
     // Cheap hashing for tests; one unit test in app keeps the production parameters.
     c.argon2 = (1024, 1, 1);
+    // A registry told to hang gives up quickly in tests.
+    c.registry = app::server::config::RegistryConfig::Builtin { timeout_ms: 300 };
     c
 }
 
@@ -190,4 +192,65 @@ pub fn org_fields(code: &str) -> Vec<(&'static str, String)> {
 
 pub fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Puts `code` in the built-in registry with the data of `org_fields`.
+pub async fn add_registry_entry(b: &Backend, code: &str, simulate: &str) {
+    sqlx::query(
+        "INSERT INTO registry_entries (credit_code, name, legal_rep_name, id_number, simulate, imported_at) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (credit_code) DO NOTHING",
+    )
+    .bind(code)
+    .bind("南京集成测试化工有限公司")
+    .bind("王五")
+    .bind(GOOD_ID)
+    .bind(simulate)
+    .execute(b.state.db.writer())
+    .await
+    .expect("registry entry");
+}
+
+/// The newest code the built-in SMS gateway sent to `mobile`.
+pub async fn last_sms_code(b: &Backend, mobile: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM sms_messages WHERE mobile = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(mobile)
+    .fetch_one(b.state.db.reader())
+    .await
+    .expect("an SMS was sent");
+    body.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
+/// Runs both registration steps (step 1 as `extra` says, e.g. manual review);
+/// returns step 2's reply.
+pub async fn register_with(
+    b: &Backend,
+    code: &str,
+    password: &str,
+    extra: &[(&'static str, &str)],
+) -> Reply {
+    let org = org_fields(code);
+    let mut fields = as_refs(&org);
+    fields.extend_from_slice(extra);
+    let r = post_form(&b.router, "/api/register/org", &fields, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let cookie = r.cookie().expect("cookie");
+    let mobile = "13912345678";
+    let sent = post_form(
+        &b.router,
+        "/api/register/code",
+        &[("handler_mobile", mobile)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}: {}", b.name, sent.body);
+    let sms = last_sms_code(b, mobile).await;
+    let fields = [
+        ("handler_name", "赵六"),
+        ("handler_mobile", "+86 139 1234 5678"),
+        ("sms_code", sms.as_str()),
+        ("password", password),
+        ("password_confirm", password),
+    ];
+    post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await
 }
