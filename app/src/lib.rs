@@ -21,7 +21,7 @@ use leptos_router::{path, SsrMode};
 use components::layout::Layout;
 use pages::{
     dev_sms::DevSmsPage, forgot::ForgotPasswordPage, home::HomePage, login::LoginPage,
-    register::RegisterPage, workspace::WorkspacePage, NotFound,
+    register::RegisterPage, review::ReviewPage, workspace::WorkspacePage, NotFound,
 };
 
 /// The HTML document around the app (server-side rendering only).
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
+                    <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

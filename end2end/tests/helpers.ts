@@ -61,3 +61,21 @@ export function lastSmsCode(mobile: string): string {
   if (!code) throw new Error(`no SMS code sent to ${mobile}`);
   return code;
 }
+
+export const GOOD_ID = '11010519491231002X';
+
+/** Fills registration step 1 as on a business licence in 南京市玄武区 (`region` false: province only). */
+export async function fillOrgStep(page: Page, code: string, name = '南京测试化工有限公司', legalType = '企业法人', region = true) {
+  await page.getByLabel('法人类型').selectOption({ label: legalType });
+  await page.getByLabel('统一社会信用代码').fill(code);
+  await page.getByLabel('企业名称').fill(name);
+  await page.getByLabel('法定代表人姓名').fill('王五');
+  await page.getByLabel('法人证件类型').selectOption({ label: '居民身份证' });
+  await page.getByLabel('法人证件号码').fill(GOOD_ID);
+  await page.getByLabel('住所').fill('南京市玄武区北京东路1号');
+  await page.getByLabel('省份').selectOption({ label: '江苏省' });
+  if (region) {
+    await page.getByLabel('城市').selectOption({ label: '南京市' });
+    await page.getByLabel('区县').selectOption({ label: '玄武区' });
+  }
+}

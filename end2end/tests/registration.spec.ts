@@ -1,16 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { creditCheckChar, freshCreditCode, gotoHydrated, lastSmsCode, recordRequests, registryAdd, sql } from './helpers';
+import { creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, sql } from './helpers';
 
-const GOOD_ID = '11010519491231002X';
 
-async function fillOrgStep(page, code: string, name = '南京测试化工有限公司') {
-  await page.getByLabel('法人类型').selectOption({ label: '企业法人' });
-  await page.getByLabel('统一社会信用代码').fill(code);
-  await page.getByLabel('企业名称').fill(name);
-  await page.getByLabel('法定代表人姓名').fill('王五');
-  await page.getByLabel('法人证件类型').selectOption({ label: '居民身份证' });
-  await page.getByLabel('法人证件号码').fill(GOOD_ID);
-}
 
 /** What the server answers for step 1 with these fields, bypassing the browser. */
 async function serverFieldErrors(request, fields: Record<string, string>) {
@@ -84,7 +75,7 @@ test('clicking 下一步 straight from a wrong field submits and shows every mes
   await page.getByLabel('统一社会信用代码').fill('91350211M0000XUF46');
   await page.getByRole('button', { name: '下一步' }).click();
   const summary = page.locator('.error-summary');
-  await expect(summary.getByRole('link')).toHaveText(['统一社会信用代码', '企业名称', '法定代表人姓名', '法人证件号码']);
+  await expect(summary.getByRole('link')).toHaveText(['统一社会信用代码', '企业名称', '法定代表人姓名', '法人证件号码', '住所', '所属地区']);
 });
 
 test('a code typed with spaces and full-width characters is accepted in its normalised form', async ({ page }) => {
@@ -289,15 +280,21 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'false');
     const code = freshCreditCode();
     registryAdd(code, '南京无脚本化工有限公司');
-    await fillOrgStep(page, code.slice(0, 17) + (code[17] === '0' ? '1' : '0'), '南京无脚本化工有限公司');
+    // Without JavaScript the 城市 and 区县 lists come with the next page.
+    await fillOrgStep(page, code.slice(0, 17) + (code[17] === '0' ? '1' : '0'), '南京无脚本化工有限公司', '企业法人', false);
     await page.getByRole('button', { name: '下一步' }).click();
     const field = page.getByLabel('统一社会信用代码');
     await expect(field).toHaveAttribute('aria-invalid', 'true');
     await expect(field).toHaveAccessibleDescription(/校验位/);
     await expect(page.getByLabel('企业名称')).toHaveValue('南京无脚本化工有限公司');
+    await expect(page.locator('#f-region_code-msg')).toHaveText(/请继续选择城市和区县/);
     await expect(page.locator('.error-summary')).toBeVisible();
 
     await field.fill(code);
+    await page.getByLabel('城市').selectOption({ label: '南京市' });
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.locator('#f-region_code-msg')).toHaveText(/请继续选择区县/);
+    await page.getByLabel('区县').selectOption({ label: '玄武区' });
     await page.getByRole('button', { name: '下一步' }).click();
     await expect(page.getByText(`南京无脚本化工有限公司(${code})`)).toBeVisible();
     expect(page.url()).not.toContain('__err');

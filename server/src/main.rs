@@ -16,6 +16,9 @@ USAGE:
     server registry import FILE.csv
                         load enterprise-credit registry entries (header: credit_code,name,
                         legal_rep_name,id_number[,simulate]); all rows or none
+    server create-admin LOGIN NAME
+                        create an administrator; the password comes from ADMIN_PASSWORD
+                        (it must meet the password policy)
     server help         show this text
 
 Configuration comes from the environment (and ./.env): see .env.example.";
@@ -41,7 +44,16 @@ fn main() -> ExitCode {
             format!("usage: server registry import FILE.csv\n\n{USAGE}"),
         );
     }
-    if !matches!(command, "serve" | "migrate" | "seed-demo" | "registry") {
+    if command == "create-admin" && args.len() != 3 {
+        return fail(
+            2,
+            format!("usage: ADMIN_PASSWORD=… server create-admin LOGIN NAME\n\n{USAGE}"),
+        );
+    }
+    if !matches!(
+        command,
+        "serve" | "migrate" | "seed-demo" | "registry" | "create-admin"
+    ) {
         return fail(2, format!("unknown command '{command}'\n\n{USAGE}"));
     }
     let mut leptos_options = match get_configuration(None) {
@@ -69,7 +81,7 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(1, format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(run(command, args.get(2).cloned(), config, leptos_options)) {
+    match runtime.block_on(run(command, &args[1..], config, leptos_options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, e),
     }
@@ -86,7 +98,7 @@ fn init_tracing(config: &Config) {
 
 async fn run(
     command: &str,
-    file: Option<String>,
+    rest: &[String],
     config: Config,
     leptos_options: leptos::config::LeptosOptions,
 ) -> Result<(), String> {
@@ -99,7 +111,7 @@ async fn run(
             println!("database is up to date");
         }
         "registry" => {
-            let path = file.unwrap_or_default();
+            let path = rest.get(1).cloned().unwrap_or_default();
             let text =
                 std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let n = app::server::registry::import_csv(&state.db, &text, app::server::now())
@@ -108,6 +120,40 @@ async fn run(
                     format!("{path}: nothing imported:\n  {}", problems.join("\n  "))
                 })?;
             println!("imported {n} registry entries from {path}");
+        }
+        "create-admin" => {
+            let (login, name) = (rest[0].trim(), rest[1].trim());
+            let password = std::env::var("ADMIN_PASSWORD").map_err(|_| {
+                "set ADMIN_PASSWORD to the new administrator's password".to_string()
+            })?;
+            app::domain::Password::parse(&password, None)
+                .map_err(|e| format!("ADMIN_PASSWORD: {e}"))?;
+            if login.is_empty() || name.is_empty() {
+                return Err("LOGIN and NAME must not be empty".into());
+            }
+            let hash = state
+                .hasher
+                .hash(password)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::query(
+                "INSERT INTO users (kind, login, display_name, password_hash, status, created_at) \
+                 VALUES ('admin', $1, $2, $3, 'active', $4)",
+            )
+            .bind(login)
+            .bind(name)
+            .bind(hash)
+            .bind(app::server::now())
+            .execute(state.db.writer())
+            .await
+            .map_err(|e| {
+                if app::server::db::is_unique_violation(&e, "users_login_key", "users.kind") {
+                    format!("an administrator '{login}' exists already")
+                } else {
+                    e.to_string()
+                }
+            })?;
+            println!("administrator '{login}' created; log in on the 监管用户登录 tab");
         }
         "seed-demo" => {
             let seeded = app::server::seed::seed_demo(&state.db, &state.hasher, app::server::now())

@@ -207,6 +207,10 @@ async fn two_simultaneous_registrations_of_one_code_create_one_account() {
             legal_rep_name: "王五".into(),
             id_doc_type: "resident_id".into(),
             id_doc_number: GOOD_ID.into(),
+            address: "南京市玄武区北京东路1号".into(),
+            region_code: "320102".into(),
+            established: String::new(),
+            industry: String::new(),
         }
         .validate(app::server::today())
         .unwrap();

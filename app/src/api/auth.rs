@@ -155,7 +155,10 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
         "rejected" => {
             return Err(AppError::Conflict {
                 field: "account".into(),
-                message: "您的注册申请未通过审核,请按短信中的原因修改后重新注册。".into(),
+                message: format!(
+                    "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
+                    if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
+                ),
             })
         }
         _ => {

@@ -4,4 +4,5 @@
 pub mod auth;
 pub mod recovery;
 pub mod registration;
+pub mod review;
 pub mod site;

@@ -7,6 +7,9 @@
 //! when the registry does not answer, the page offers 转人工审核 with
 //! everything kept, under the 法人类型 already chosen.
 
+// Server-function arguments are form fields (no-JS posts name them one by one).
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -193,6 +196,12 @@ pub async fn save_org_info(
     legal_rep_name: String,
     id_doc_type: String,
     id_doc_number: String,
+    #[server(default)] address: String,
+    #[server(default)] region_province: String,
+    #[server(default)] region_city: String,
+    #[server(default)] region_county: String,
+    #[server(default)] established: String,
+    #[server(default)] industry: String,
     #[server(default)] manual_review: Option<String>,
 ) -> Result<RegistrationView, AppError> {
     use crate::domain::registration::LegalType;
@@ -200,6 +209,11 @@ pub async fn save_org_info(
     use crate::server::registry::{Claim, RegistryError, Verdict};
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
+    // The most specific level chosen in the 省/市/区县 selects.
+    let region_code = [region_county, region_city, region_province]
+        .into_iter()
+        .find(|c| !c.trim().is_empty())
+        .unwrap_or_default();
     let input = OrgInfoInput {
         legal_type,
         credit_code,
@@ -207,6 +221,10 @@ pub async fn save_org_info(
         legal_rep_name,
         id_doc_type,
         id_doc_number,
+        address,
+        region_code,
+        established,
+        industry,
     };
     let token = ssr::token_or_new(&state).await?;
     if ssr::view_of(&state, Some(&token))
@@ -222,6 +240,16 @@ pub async fn save_org_info(
     // Keep what was typed whatever happens next.
     repo::save_org_step(&state.db, &token, &input, None, now()).await?;
     let org = input.validate(today())?;
+    if !crate::server::regions::is_complete(&org.region_code) {
+        let mut f = crate::domain::FieldErrors::new();
+        let message = if crate::server::regions::get(&org.region_code).is_some() {
+            crate::domain::registration::REGION_INCOMPLETE
+        } else {
+            "所选地区不在行政区划表中,请重新选择省份、城市和区县。"
+        };
+        f.add("region_code", message);
+        return Err(AppError::Validation(f));
+    }
     if repo::is_registered(&state.db, org.credit_code.as_str()).await? {
         return Err(AppError::Conflict {
             field: "credit_code".into(),

@@ -19,3 +19,12 @@ pub async fn site_info() -> Result<SiteContact, AppError> {
         service_hours: state.config.service_hours.clone(),
     })
 }
+
+/// The provinces (`parent` empty) or the children of a province or city, as (code, name).
+#[server(endpoint = "regions")]
+pub async fn regions(parent: String) -> Result<Vec<(String, String)>, AppError> {
+    Ok(crate::server::regions::children(&parent)
+        .into_iter()
+        .map(|r| (r.code.to_string(), r.name.to_string()))
+        .collect())
+}

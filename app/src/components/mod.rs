@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod layout;
+pub mod region_picker;
 
 use leptos::prelude::*;
 

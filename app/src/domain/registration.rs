@@ -105,11 +105,66 @@ pub struct OrgInfoInput {
     pub legal_rep_name: String,
     pub id_doc_type: String,
     pub id_doc_number: String,
+    /// 住所, as on the business licence.
+    pub address: String,
+    /// 所属地区: the most specific GB/T 2260 code chosen (complete = a county).
+    pub region_code: String,
+    /// 成立日期 (optional).
+    pub established: String,
+    /// 所属系统 (optional).
+    pub industry: String,
+}
+
+/// The choices of 所属系统 (optional on the form).
+pub const INDUSTRIES: [&str; 5] = ["商贸流通", "石油化工", "医药", "农资", "其他"];
+
+/// Checks 住所: 5–200 characters after normalisation.
+pub fn parse_address(input: &str) -> Result<String, String> {
+    let s = normalize_text(input);
+    match s.chars().count() {
+        0 => Err("请输入住所(营业执照上的“住所”或“经营场所”)。".into()),
+        1..=4 => Err("住所请写到门牌号,例如:南京市玄武区北京东路1号。".into()),
+        n if n > 200 => Err("住所最多200个字。".into()),
+        _ => Ok(s),
+    }
+}
+
+/// Checks 所属地区 as far as the browser can: a GB/T 2260 code below the
+/// province. The server also checks that it exists and that it is a county,
+/// or a city without counties (东莞, 中山, 儋州): see [`REGION_INCOMPLETE`].
+pub fn parse_region(code: &str) -> Result<String, String> {
+    let ok = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        Err("请选择所属地区(省份、城市、区县)。".into())
+    } else if code.ends_with("0000") {
+        Err("请继续选择城市和区县。".into())
+    } else {
+        Ok(code.to_string())
+    }
+}
+
+/// The message for a city chosen where a county is still to be chosen.
+pub const REGION_INCOMPLETE: &str = "请继续选择区县。";
+
+/// Checks the optional 成立日期: a real date, not in the future.
+pub fn parse_established(input: &str, today: Date) -> Result<Option<Date>, String> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
+    match Date::parse(input) {
+        Some(d) if d > today => Err("成立日期不能晚于今天,请对照营业执照填写。".into()),
+        Some(d) => Ok(Some(d)),
+        None => Err("请按“年-月-日”填写成立日期,例如 2015-06-01。".into()),
+    }
 }
 
 /// Step 1, valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgInfo {
+    pub address: String,
+    pub region_code: String,
+    pub established: Option<Date>,
+    pub industry: String,
     pub legal_type: LegalType,
     pub credit_code: CreditCode,
     pub credit_code_findings: Vec<CreditCodeFinding>,
@@ -167,6 +222,13 @@ impl OrgInfoInput {
             "id_doc_type",
             IdDocType::from_code(&self.id_doc_type).ok_or("请选择法人证件类型。"),
         );
+        let address = errors.take("address", parse_address(&self.address));
+        let region_code = errors.take("region_code", parse_region(&self.region_code));
+        let established = errors.take("established", parse_established(&self.established, today));
+        let industry = self.industry.trim().to_string();
+        if !industry.is_empty() && !INDUSTRIES.contains(&industry.as_str()) {
+            errors.add("industry", "请从列表中选择所属系统,或不选。");
+        }
         let id_document = doc_type.and_then(|t| {
             errors.take(
                 "id_doc_number",
@@ -174,24 +236,30 @@ impl OrgInfoInput {
             )
         });
         match (
-            legal_type,
-            code,
-            enterprise_name,
-            legal_rep_name,
-            id_document,
+            (
+                legal_type,
+                code,
+                enterprise_name,
+                legal_rep_name,
+                id_document,
+            ),
+            (address, region_code, established),
         ) {
-            (Some(legal_type), Some((credit_code, findings)), Some(en), Some(rep), Some(doc))
-                if errors.is_empty() =>
-            {
-                Ok(OrgInfo {
-                    legal_type,
-                    credit_code,
-                    credit_code_findings: findings,
-                    enterprise_name: en,
-                    legal_rep_name: rep,
-                    id_document: doc,
-                })
-            }
+            (
+                (Some(legal_type), Some((credit_code, findings)), Some(en), Some(rep), Some(doc)),
+                (Some(address), Some(region_code), Some(established)),
+            ) if errors.is_empty() => Ok(OrgInfo {
+                address,
+                region_code,
+                established,
+                industry,
+                legal_type,
+                credit_code,
+                credit_code_findings: findings,
+                enterprise_name: en,
+                legal_rep_name: rep,
+                id_document: doc,
+            }),
             _ => Err(errors),
         }
     }
@@ -266,7 +334,31 @@ mod tests {
             legal_rep_name: "张三".into(),
             id_doc_type: "resident_id".into(),
             id_doc_number: "11010519491231002x".into(),
+            address: "南京市玄武区北京东路1号".into(),
+            region_code: "320102".into(),
+            established: "2015-06-01".into(),
+            industry: String::new(),
         }
+    }
+
+    #[test]
+    fn region_address_and_date_rules() {
+        assert_eq!(parse_region("320102"), Ok("320102".into()));
+        assert!(parse_region("320000").unwrap_err().contains("城市和区县"));
+        assert_eq!(parse_region("441900"), Ok("441900".into()));
+        assert!(parse_region("").is_err());
+        assert!(parse_address("南京").is_err());
+        let today = Date::new(2026, 11, 28).unwrap();
+        assert_eq!(parse_established("", today), Ok(None));
+        assert!(parse_established("2027-01-01", today)
+            .unwrap_err()
+            .contains("不能晚于今天"));
+        assert!(parse_established("2015-02-30", today)
+            .unwrap_err()
+            .contains("年-月-日"));
+        let mut bad = org("enterprise", "91320102MA1XYR7K61");
+        bad.industry = "军工".into();
+        assert!(bad.validate(today).unwrap_err().get("industry").is_some());
     }
 
     #[test]
@@ -365,10 +457,12 @@ mod empty_form_tests {
         assert_eq!(
             fields,
             [
+                "address",
                 "credit_code",
                 "enterprise_name",
                 "id_doc_number",
-                "legal_rep_name"
+                "legal_rep_name",
+                "region_code"
             ]
         );
     }

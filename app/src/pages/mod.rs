@@ -5,6 +5,7 @@ pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod register;
+pub mod review;
 pub mod workspace;
 
 use leptos::prelude::*;

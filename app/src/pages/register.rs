@@ -13,9 +13,10 @@ use crate::clock::today;
 use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, TextField,
 };
+use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
-use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput};
+use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 use crate::error::AppError;
 
@@ -122,7 +123,15 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
         init.id_doc_type
     });
     let id_doc_number = RwSignal::new(init.id_doc_number);
+    let address = RwSignal::new(init.address);
+    let region_code = RwSignal::new(init.region_code);
+    let established = RwSignal::new(init.established);
+    let industry = RwSignal::new(init.industry);
     let input = move || OrgInfoInput {
+        address: address.get_untracked(),
+        region_code: region_code.get_untracked(),
+        established: established.get_untracked(),
+        industry: industry.get_untracked(),
         legal_type: legal_type.get_untracked(),
         credit_code: credit_code.get_untracked(),
         enterprise_name: enterprise_name.get_untracked(),
@@ -161,6 +170,12 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             legal_rep_name: i.legal_rep_name,
             id_doc_type: i.id_doc_type,
             id_doc_number: i.id_doc_number,
+            address: i.address,
+            region_province: String::new(),
+            region_city: String::new(),
+            region_county: i.region_code,
+            established: i.established,
+            industry: i.industry,
             manual_review: manual.then(|| "1".to_string()),
         });
     };
@@ -201,6 +216,10 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                     ("legal_rep_name", "法定代表人姓名"),
                     ("id_doc_type", "法人证件类型"),
                     ("id_doc_number", "法人证件号码"),
+                    ("address", "住所"),
+                    ("region_code", "所属地区"),
+                    ("established", "成立日期"),
+                    ("industry", "所属系统"),
                     (VERIFICATION_FIELD, "机构信息核验"),
                 ]
             />
@@ -236,6 +255,35 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             <TextField name="legal_rep_name" label="法定代表人姓名" value=legal_rep_name form check maxlength=60 />
             <SelectField name="id_doc_type" label="法人证件类型" value=id_doc_type form check options=doc_types />
             <TextField name="id_doc_number" label="法人证件号码" value=id_doc_number form check maxlength=40 autocomplete="off" />
+            <TextField
+                name="address"
+                label="住所"
+                value=address
+                form
+                check
+                maxlength=200
+                autocomplete="street-address"
+                hint="营业执照上的“住所”或“经营场所”,写到门牌号。"
+            />
+            <RegionPicker value=region_code form check />
+            <TextField
+                name="established"
+                label="成立日期(选填)"
+                value=established
+                form
+                check
+                input_type="date"
+                hint="营业执照上的成立日期。"
+            />
+            <SelectField
+                name="industry"
+                label="所属系统(选填)"
+                value=industry
+                form
+                check
+                options=INDUSTRIES.iter().map(|i| (*i, *i)).collect()
+                hint="可不选;不影响注册和审核。"
+            />
             {move || {
                 form.message(VERIFICATION_FIELD)
                     .map(|m| {

@@ -30,6 +30,14 @@ pub fn WorkspacePage() -> impl IntoView {
                                 <dt>"身份"</dt>
                                 <dd>{role} " · " {u.display_name}</dd>
                             </dl>
+                            {(u.kind != "enterprise")
+                                .then(|| {
+                                    view! {
+                                        <nav class="tasks" aria-label="业务">
+                                            <a class="button" href="/review">"注册审核"</a>
+                                        </nav>
+                                    }
+                                })}
                             <HydrationMarker />
                         }
                             .into_any()

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod password;
+pub mod regions;
 pub mod registration;
 pub mod registry;
 pub mod seed;

@@ -53,7 +53,8 @@ pub struct Draft {
 pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT legal_type, credit_code, enterprise_name, legal_rep_name, id_doc_type, id_doc_number, \
-         verification, handler_name, handler_mobile, user_id FROM registration_drafts WHERE token = $1",
+         verification, handler_name, handler_mobile, user_id, address, region_code, established, industry \
+         FROM registration_drafts WHERE token = $1",
     )
     .bind(token)
     .fetch_optional(db.reader())
@@ -67,6 +68,10 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
                 legal_rep_name: r.try_get(3)?,
                 id_doc_type: r.try_get(4)?,
                 id_doc_number: r.try_get(5)?,
+                address: r.try_get(10)?,
+                region_code: r.try_get(11)?,
+                established: r.try_get(12)?,
+                industry: r.try_get(13)?,
             },
             verification: Verification::from_code(&r.try_get::<String, _>(6)?),
             handler_name: r.try_get(7)?,
@@ -95,6 +100,10 @@ pub async fn save_org_step(
                 legal_rep_name: v.legal_rep_name.clone(),
                 id_doc_type: v.id_document.doc_type().code().into(),
                 id_doc_number: v.id_document.number().into(),
+                address: v.address.clone(),
+                region_code: v.region_code.clone(),
+                established: v.established.map(|d| d.to_string()).unwrap_or_default(),
+                industry: v.industry.clone(),
             };
             &normalised
         }
@@ -103,12 +112,15 @@ pub async fn save_org_step(
     let verification = accepted.map(|(_, v)| v.code()).unwrap_or("");
     sqlx::query(
         "INSERT INTO registration_drafts (token, legal_type, credit_code, enterprise_name, legal_rep_name, \
-         id_doc_type, id_doc_number, org_accepted, verification, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         id_doc_type, id_doc_number, org_accepted, verification, address, region_code, established, industry, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $10, $10) \
          ON CONFLICT (token) DO UPDATE SET legal_type = excluded.legal_type, credit_code = excluded.credit_code, \
          enterprise_name = excluded.enterprise_name, legal_rep_name = excluded.legal_rep_name, \
          id_doc_type = excluded.id_doc_type, id_doc_number = excluded.id_doc_number, \
-         org_accepted = excluded.org_accepted, verification = excluded.verification, updated_at = excluded.updated_at",
+         org_accepted = excluded.org_accepted, verification = excluded.verification, address = excluded.address, \
+         region_code = excluded.region_code, established = excluded.established, industry = excluded.industry, \
+         updated_at = excluded.updated_at",
     )
     .bind(token)
     .bind(&values.legal_type)
@@ -120,6 +132,10 @@ pub async fn save_org_step(
     .bind(i64::from(accepted.is_some()))
     .bind(verification)
     .bind(now)
+    .bind(&values.address)
+    .bind(&values.region_code)
+    .bind(&values.established)
+    .bind(&values.industry)
     .execute(db.writer())
     .await?;
     Ok(())
@@ -145,12 +161,15 @@ pub async fn save_account_step(
     Ok(())
 }
 
-/// Whether a credit code already has an account.
+/// Whether a credit code already has an account (a rejected registration may be submitted again).
 pub async fn is_registered(db: &Db, credit_code: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises WHERE credit_code = $1")
-        .bind(credit_code)
-        .fetch_one(db.reader())
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enterprises e WHERE e.credit_code = $1 AND NOT EXISTS \
+         (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'rejected')",
+    )
+    .bind(credit_code)
+    .fetch_one(db.reader())
+    .await?;
     Ok(n > 0)
 }
 
@@ -175,9 +194,36 @@ pub async fn create_account(
     now: i64,
 ) -> Result<i64, CreateError> {
     let mut tx = db.write_tx().await?;
+    // A rejected registration of the same code gives way to the new one.
+    let rejected: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT u.id, e.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE e.credit_code = $1 AND u.status = 'rejected'",
+    )
+    .bind(org.credit_code.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((user, enterprise)) = rejected {
+        sqlx::query("UPDATE registration_drafts SET user_id = NULL WHERE user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM enterprises WHERE id = $1")
+            .bind(enterprise)
+            .execute(&mut *tx)
+            .await?;
+    }
     let enterprise_id: i64 = sqlx::query_scalar(
-        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, created_at, \
+         address, region_code, established, industry) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(org.credit_code.as_str())
     .bind(&org.enterprise_name)
@@ -186,6 +232,10 @@ pub async fn create_account(
     .bind(org.id_document.doc_type().code())
     .bind(org.id_document.number())
     .bind(now)
+    .bind(&org.address)
+    .bind(&org.region_code)
+    .bind(org.established.map(|d| d.to_string()).unwrap_or_default())
+    .bind(&org.industry)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| {

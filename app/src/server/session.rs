@@ -186,6 +186,8 @@ pub struct LoginRow {
     pub user_id: i64,
     pub status: String,
     pub password_hash: String,
+    /// A reviewer's reason for rejecting the registration.
+    pub review_note: String,
 }
 
 /// Finds an enterprise user by credit code, or a regulator/administrator by user name.
@@ -200,7 +202,8 @@ pub async fn find_login(
         "('enterprise')"
     };
     let row = sqlx::query(&format!(
-        "SELECT id, status, password_hash FROM users WHERE login = $1 AND kind IN {kinds}"
+        "SELECT id, status, password_hash, review_note FROM users WHERE login = $1 AND kind IN {kinds} \
+         ORDER BY CASE status WHEN 'rejected' THEN 1 ELSE 0 END, id DESC"
     ))
     .bind(login)
     .fetch_optional(db.reader())
@@ -210,6 +213,7 @@ pub async fn find_login(
             user_id: r.try_get(0)?,
             status: r.try_get(1)?,
             password_hash: r.try_get(2)?,
+            review_note: r.try_get(3)?,
         })
     })
     .transpose()

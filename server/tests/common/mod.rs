@@ -187,6 +187,11 @@ pub fn org_fields(code: &str) -> Vec<(&'static str, String)> {
         ("legal_rep_name", "王五".into()),
         ("id_doc_type", "resident_id".into()),
         ("id_doc_number", GOOD_ID.into()),
+        ("address", "南京市玄武区北京东路1号".into()),
+        ("region_province", "320000".into()),
+        ("region_city", "320100".into()),
+        ("region_county", "320102".into()),
+        ("established", "2015-06-01".into()),
     ]
 }
 
@@ -253,4 +258,17 @@ pub async fn register_with(
         ("password_confirm", password),
     ];
     post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await
+}
+
+/// Logs in and returns the session cookie.
+pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str) -> String {
+    let r = post_form(
+        &b.router,
+        "/api/auth/login",
+        &[("tab", tab), ("account", account), ("password", password)],
+        None,
+    )
+    .await;
+    r.cookie()
+        .unwrap_or_else(|| panic!("{}: login of {account} failed: {}", b.name, r.body))
 }

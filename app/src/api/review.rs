@@ -1,0 +1,231 @@
+//! 注册审核: the manual-review queue of registrations, for administrators
+//! (all) and regulators (their region subtree).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One registration waiting for review, as the reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub user_id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub legal_type: String,
+    pub legal_rep_name: String,
+    pub id_doc: String,
+    pub address: String,
+    pub region: String,
+    pub established: String,
+    pub industry: String,
+    pub handler_name: String,
+    pub mobile_masked: String,
+    pub submitted_at: String,
+    /// "已等待 3 小时" and whether the one-working-day promise is broken.
+    pub waited: String,
+    pub overdue: bool,
+}
+
+/// The end of the review promise: one working day (Monday to Friday) after `submitted`.
+pub fn due(submitted: i64) -> i64 {
+    let mut t = submitted + 86_400;
+    // Days since 1970-01-01 (a Thursday) in China time; 0 = Monday.
+    let weekday = |t: i64| ((t + 8 * 3600).div_euclid(86_400) + 3).rem_euclid(7);
+    while weekday(t) >= 5 {
+        t += 86_400;
+    }
+    t
+}
+
+pub fn waited_text(submitted: i64, now: i64) -> String {
+    let mins = (now - submitted).max(0) / 60;
+    match mins {
+        0..=59 => format!("已等待 {mins} 分钟"),
+        60..=2879 => format!("已等待 {} 小时", mins / 60),
+        _ => format!("已等待 {} 天", mins / 1440),
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use crate::server::session::SessionUser;
+    use crate::server::AppState;
+
+    /// The reviewer behind this request and the region prefix they may see ("" = everything).
+    pub async fn reviewer(state: &AppState) -> Result<(SessionUser, Option<String>), AppError> {
+        let user = crate::api::auth::ssr::session_user(state)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        match user.kind.as_str() {
+            "admin" => Ok((user, None)),
+            "regulator" => {
+                let region: Option<String> =
+                    sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
+                        .bind(user.organization_id)
+                        .fetch_optional(state.db.reader())
+                        .await?;
+                let region = region.ok_or(AppError::Forbidden)?;
+                Ok((user, Some(region)))
+            }
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+#[server(endpoint = "review/queue")]
+pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
+    use crate::domain::id_document::mask_id_number;
+    use crate::domain::registration::LegalType;
+    use crate::domain::{IdDocType, Mobile};
+    use crate::server::{cst_datetime, now, regions, AppState};
+    use sqlx::Row as _;
+    let state = AppState::get()?;
+    let (_, scope) = ssr::reviewer(&state).await?;
+    let rows = sqlx::query(
+        "SELECT u.id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, e.id_doc_number, \
+         e.address, COALESCE(e.region_code, ''), e.established, e.industry, u.display_name, COALESCE(u.mobile, ''), u.created_at \
+         FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.status = 'pending_review' ORDER BY u.created_at, u.id",
+    )
+    .fetch_all(state.db.reader())
+    .await?;
+    let t = now();
+    let mut items = vec![];
+    for r in rows {
+        let region_code: String = r.try_get(8)?;
+        if let Some(scope) = &scope {
+            if !regions::within(&region_code, scope) {
+                continue;
+            }
+        }
+        let submitted: i64 = r.try_get(13)?;
+        let doc_type: String = r.try_get(5)?;
+        let doc_number: String = r.try_get(6)?;
+        let legal_type: String = r.try_get(3)?;
+        let mobile: String = r.try_get(12)?;
+        items.push(ReviewItem {
+            user_id: r.try_get(0)?,
+            credit_code: r.try_get(1)?,
+            name: r.try_get(2)?,
+            legal_type: LegalType::from_code(&legal_type)
+                .map(|l| l.label().to_string())
+                .unwrap_or(legal_type),
+            legal_rep_name: r.try_get(4)?,
+            id_doc: format!(
+                "{} {}",
+                IdDocType::from_code(&doc_type)
+                    .map(|d| d.label())
+                    .unwrap_or(""),
+                mask_id_number(&doc_number)
+            ),
+            address: r.try_get(7)?,
+            region: regions::full_name(&region_code),
+            established: r.try_get(9)?,
+            industry: r.try_get(10)?,
+            handler_name: r.try_get(11)?,
+            mobile_masked: Mobile::parse(&mobile)
+                .map(|m| m.masked())
+                .unwrap_or_default(),
+            submitted_at: cst_datetime(submitted),
+            waited: waited_text(submitted, t),
+            overdue: t > due(submitted),
+        });
+    }
+    Ok(items)
+}
+
+/// Approves (`decision` = "approve") or rejects (with `reason`) a registration.
+#[server(endpoint = "review/decide")]
+pub async fn decide_review(
+    user_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::domain::normalize::normalize_text;
+    use crate::domain::{FieldErrors, Mobile};
+    use crate::server::{now, regions, AppState};
+    let state = AppState::get()?;
+    let (reviewer, scope) = ssr::reviewer(&state).await?;
+    let approve = decision == "approve";
+    let reason = normalize_text(&reason);
+    if !approve && reason.chars().count() < 4 {
+        let mut f = FieldErrors::new();
+        f.add(
+            "reason",
+            "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。",
+        );
+        return Err(AppError::Validation(f));
+    }
+    let mut tx = state.db.write_tx().await?;
+    let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT u.status, COALESCE(e.region_code, ''), u.mobile, e.name FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((status, region, mobile, name)) = row else {
+        return Err(AppError::Forbidden);
+    };
+    if scope
+        .as_deref()
+        .is_some_and(|s| !regions::within(&region, s))
+    {
+        return Err(AppError::Forbidden);
+    }
+    if status != "pending_review" {
+        return Err(AppError::Conflict {
+            field: "decision".into(),
+            message: "该申请已由其他审核人处理,请刷新列表。".into(),
+        });
+    }
+    sqlx::query(
+        "UPDATE users SET status = $2, review_note = $3, reviewed_at = $4, reviewed_by = $5 WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(if approve { "active" } else { "rejected" })
+    .bind(if approve { "" } else { reason.as_str() })
+    .bind(now())
+    .bind(reviewer.user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let text = if approve {
+        format!("【危化品经营安全监管系统】{name}的注册申请已审核通过,请使用统一社会信用代码登录。")
+    } else {
+        format!("【危化品经营安全监管系统】{name}的注册申请未通过审核,原因:{reason}。请修改后重新注册。")
+    };
+    let sms = match mobile.as_deref().map(Mobile::parse) {
+        Some(Ok(m)) => state
+            .sms
+            .send(&state.db, &m, "review_result", &text, now())
+            .await
+            .is_ok(),
+        _ => false,
+    };
+    Ok(match (approve, sms) {
+        (true, true) => format!("已通过“{name}”的注册申请,已短信通知经办人。"),
+        (false, true) => format!("已退回“{name}”的注册申请,已短信通知经办人。"),
+        (_, false) => format!("已处理“{name}”的注册申请,但短信通知发送失败,请电话联系经办人。"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_working_day() {
+        // 2026-11-27 is a Friday; 10:00 China time = 02:00 UTC.
+        let friday = 1_795_744_800; // 2026-11-27T02:00:00Z
+        assert_eq!(due(friday) - friday, 3 * 86_400, "Friday -> Monday");
+        let monday = friday + 3 * 86_400;
+        assert_eq!(due(monday) - monday, 86_400);
+        let saturday = friday + 86_400;
+        assert_eq!(due(saturday) - saturday, 2 * 86_400, "Saturday -> Monday");
+        assert_eq!(waited_text(0, 59 * 60), "已等待 59 分钟");
+        assert_eq!(waited_text(0, 5 * 3600), "已等待 5 小时");
+        assert_eq!(waited_text(0, 3 * 86_400), "已等待 3 天");
+    }
+}

@@ -1,0 +1,137 @@
+//! 注册审核: the queue of registrations waiting for manual review.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::review::{review_queue, DecideReview, ReviewItem};
+use crate::components::HydrationMarker;
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let decide = ServerAction::<DecideReview>::new();
+    let queue = Resource::new(move || decide.version().get(), |_| review_queue());
+    let outcome = move || match decide.value().get() {
+        Some(Ok(m)) => Some(view! { <p class="notice success" role="status">{m}</p> }.into_any()),
+        Some(Err(e)) => {
+            // A field problem (the missing reason) is clearer than the generic text.
+            let text = e
+                .field_errors()
+                .iter()
+                .next()
+                .map(|(_, m)| m.to_string())
+                .unwrap_or_else(|| e.to_string());
+            Some(view! { <p class="alert" role="alert">{text}</p> }.into_any())
+        }
+        None => None,
+    };
+    view! {
+        <Title text="注册审核 - 危化品经营安全监管系统" />
+        <h1>"注册审核"</h1>
+        <p class="form-intro">"承诺在一个工作日内完成审核;超时的申请标为红色。通过或不通过,都会以短信通知经办人。"</p>
+        {outcome}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Ok(items) if items.is_empty() => view! {
+                        <p class="empty">"没有待审核的注册申请。"</p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Ok(items) => view! {
+                        <ul class="review-list">
+                            {items.into_iter().map(|i| view! { <ReviewCard item=i decide /> }).collect_view()}
+                        </ul>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Err(e) => view! {
+                        <p class="alert" role="alert">{e.to_string()}</p>
+                        <p><a href="/login?tab=regulator">"以监管用户登录"</a></p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl IntoView {
+    let id = item.user_id.to_string();
+    let id2 = id.clone();
+    let reason_id = format!("reason-{}", item.user_id);
+    let reason_msg_id = format!("reason-{}-msg", item.user_id);
+    let reason = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<String>);
+    let user_id = item.user_id;
+    let on_reject = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let r = reason.get_untracked();
+        if r.trim().chars().count() < 4 {
+            reason_error.set(Some(
+                "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。".into(),
+            ));
+            return;
+        }
+        reason_error.set(None);
+        decide.dispatch(DecideReview {
+            user_id,
+            decision: "reject".into(),
+            reason: r,
+        });
+    };
+    view! {
+        <li class="review-card" class:overdue=item.overdue>
+            <h2>{item.name.clone()}</h2>
+            <p class="waited">{item.waited.clone()} {item.overdue.then_some("(已超过一个工作日)")}</p>
+            <dl>
+                <dt>"统一社会信用代码"</dt><dd class="code">{item.credit_code.clone()}</dd>
+                <dt>"法人类型"</dt><dd>{item.legal_type.clone()}</dd>
+                <dt>"法定代表人"</dt><dd>{item.legal_rep_name.clone()} " · " {item.id_doc.clone()}</dd>
+                <dt>"住所"</dt><dd>{item.address.clone()}</dd>
+                <dt>"所属地区"</dt><dd>{item.region.clone()}</dd>
+                <dt>"成立日期"</dt><dd>{item.established.clone()}</dd>
+                <dt>"所属系统"</dt><dd>{item.industry.clone()}</dd>
+                <dt>"经办人"</dt><dd>{item.handler_name.clone()} " · " {item.mobile_masked.clone()}</dd>
+                <dt>"提交时间"</dt><dd>{item.submitted_at.clone()}</dd>
+            </dl>
+            <div class="review-actions">
+                <ActionForm action=decide>
+                    <input type="hidden" name="user_id" value=id.clone() />
+                    <input type="hidden" name="decision" value="approve" />
+                    <input type="hidden" name="reason" value="" />
+                    <button type="submit" class="button primary">"审核通过"</button>
+                </ActionForm>
+                <form class="reject-form" action=DecideReview::url() method="post" novalidate on:submit=on_reject>
+                    <input type="hidden" name="user_id" value=id2 />
+                    <input type="hidden" name="decision" value="reject" />
+                    <label for=reason_id.clone()>"不通过原因"</label>
+                    <input
+                        id=reason_id
+                        name="reason"
+                        type="text"
+                        maxlength="200"
+                        placeholder="如:企业名称与营业执照不一致"
+                        aria-invalid=move || reason_error.get().is_some().then_some("true")
+                        aria-describedby={
+                            let id = reason_msg_id.clone();
+                            move || reason_error.get().is_some().then(|| id.clone())
+                        }
+                        on:input=move |ev| {
+                            reason.set(event_target_value(&ev));
+                            reason_error.set(None);
+                        }
+                    />
+                    <button type="submit" class="button">"不通过"</button>
+                </form>
+                {move || {
+                    reason_error
+                        .get()
+                        .map(|m| view! { <p class="field-error" id=reason_msg_id.clone() role="alert">{m}</p> })
+                }}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,252 @@
+//! The manual-review queue: who sees what, decisions, SMS, resubmission.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use axum::http::StatusCode;
+use common::*;
+
+async fn seeded() -> Vec<Backend> {
+    let all = backends().await;
+    for b in &all {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        // A regulator of another county (秦淮区), to prove the jurisdiction filter.
+        sqlx::query("INSERT INTO organizations (name, level, region_code, created_at) VALUES ('南京市秦淮区应急管理局', 'county', '320104', 0)")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let hash = b.state.hasher.hash(DEMO_PASSWORD.into()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at) \
+             VALUES ('regulator', 'nj-qinhuai', '秦淮', (SELECT id FROM organizations WHERE region_code = '320104'), $1, 'active', 0)",
+        )
+        .bind(hash)
+        .execute(b.state.db.writer())
+        .await
+        .unwrap();
+    }
+    all
+}
+
+async fn queue(b: &Backend, cookie: Option<&str>) -> Reply {
+    post_form(&b.router, "/api/review/queue", &[], cookie).await
+}
+
+async fn decide(b: &Backend, cookie: &str, user_id: &str, decision: &str, reason: &str) -> Reply {
+    post_form(
+        &b.router,
+        "/api/review/decide",
+        &[
+            ("user_id", user_id),
+            ("decision", decision),
+            ("reason", reason),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+/// A manual-review registration in 南京市玄武区; returns its user id.
+async fn pending(b: &Backend, code: &str) -> String {
+    let r = register_with(b, code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
+    assert_eq!(
+        r.json()["submitted"]["status"],
+        "pending_review",
+        "{}: {}",
+        b.name,
+        r.body
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+        .bind(code)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+#[tokio::test]
+async fn reviewers_see_their_jurisdiction_only_and_others_nothing() {
+    for b in seeded().await {
+        let code = fresh_code();
+        pending(&b, &code).await;
+        for (login, sees) in [
+            ("admin", true),
+            ("js-province", true),
+            ("nj-city", true),
+            ("nj-xuanwu", true),
+            ("nj-qinhuai", false),
+        ] {
+            let cookie = login_cookie(&b, "regulator", login, DEMO_PASSWORD).await;
+            let items = queue(&b, Some(&cookie)).await.json();
+            let found = items
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["credit_code"] == code.as_str());
+            assert_eq!(found, sees, "{}: {login}", b.name);
+        }
+        let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let item = queue(&b, Some(&cookie)).await.json()[0].clone();
+        assert_eq!(item["region"], "江苏省 南京市 玄武区");
+        assert_eq!(item["id_doc"], "居民身份证 110105**********2X");
+        assert_eq!(item["mobile_masked"], "139****5678");
+        assert_eq!(item["overdue"], false);
+        assert!(item["waited"].as_str().unwrap().starts_with("已等待"));
+
+        // An enterprise and an anonymous visitor get nothing.
+        let ent = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
+        assert_eq!(
+            queue(&b, Some(&ent)).await.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            queue(&b, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_regulator_outside_the_county_cannot_decide() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let id = pending(&b, &code).await;
+        let other = login_cookie(&b, "regulator", "nj-qinhuai", DEMO_PASSWORD).await;
+        assert_eq!(
+            decide(&b, &other, &id, "approve", "").await.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        let ent = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
+        assert_eq!(
+            decide(&b, &ent, &id, "approve", "").await.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
+            .bind(id.parse::<i64>().unwrap())
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(status, "pending_review");
+    }
+}
+
+#[tokio::test]
+async fn approval_activates_the_account_and_tells_the_handler() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let id = pending(&b, &code).await;
+        let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let r = decide(&b, &cookie, &id, "approve", "").await;
+        assert!(
+            r.json().as_str().unwrap().contains("已短信通知经办人"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert!(sms.contains("已审核通过"), "{sms}");
+        login_cookie(&b, "enterprise", &code, "Safe-Pass-2026").await;
+        // Decided once only.
+        let again = decide(&b, &cookie, &id, "reject", "重复处理测试").await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let id = pending(&b, &code).await;
+        let cookie = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let r = decide(&b, &cookie, &id, "reject", "").await;
+        assert!(
+            r.json()["Validation"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("原因"),
+            "{}",
+            b.name
+        );
+        decide(&b, &cookie, &id, "reject", "企业名称与营业执照不一致").await;
+        let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert!(sms.contains("企业名称与营业执照不一致"), "{sms}");
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "enterprise"),
+                ("account", &code),
+                ("password", "Safe-Pass-2026"),
+            ],
+            None,
+        )
+        .await;
+        let msg = r.json()["Conflict"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("未通过审核,原因:企业名称与营业执照不一致"),
+            "{}: {msg}",
+            b.name
+        );
+        assert!(msg.contains("重新注册"));
+
+        // The same code can register again (a while later); the rejected record gives way.
+        sqlx::query("UPDATE sms_codes SET created_at = created_at - 61")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let id2 = pending(&b, &code).await;
+        assert_ne!(id, id2);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises WHERE credit_code = $1")
+            .bind(&code)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{}", b.name);
+    }
+}
+
+#[test]
+fn create_admin_makes_a_working_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("admin.db").display());
+    let run = |password: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["create-admin", "root-admin", "首任管理员"])
+            .env("DATABASE_URL", &db)
+            .env("ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let weak = run("Aa123456");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("常见的弱密码"));
+    let ok = run("Root-Admin-2026");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let again = run("Root-Admin-2026");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
