@@ -81,7 +81,8 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(1, format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(run(command, &args[1..], config, leptos_options)) {
+    let rest = args.get(1..).unwrap_or(&[]);
+    match runtime.block_on(run(command, rest, config, leptos_options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, e),
     }
@@ -122,7 +123,10 @@ async fn run(
             println!("imported {n} registry entries from {path}");
         }
         "create-admin" => {
-            let (login, name) = (rest[0].trim(), rest[1].trim());
+            let [login, name] = rest else {
+                return Err("usage: ADMIN_PASSWORD=… server create-admin LOGIN NAME".into());
+            };
+            let (login, name) = (login.trim(), name.trim());
             let password = std::env::var("ADMIN_PASSWORD").map_err(|_| {
                 "set ADMIN_PASSWORD to the new administrator's password".to_string()
             })?;

@@ -1,5 +1,6 @@
 //! Route-level components.
 
+pub mod admin_users;
 pub mod dev_sms;
 pub mod forgot;
 pub mod home;

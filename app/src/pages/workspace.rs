@@ -35,6 +35,8 @@ pub fn WorkspacePage() -> impl IntoView {
                                     view! {
                                         <nav class="tasks" aria-label="业务">
                                             <a class="button" href="/review">"注册审核"</a>
+                                            {(u.kind == "admin")
+                                                .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> })}
                                         </nav>
                                     }
                                 })}

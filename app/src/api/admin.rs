@@ -1,0 +1,222 @@
+//! 用户管理: administrators create and disable regulator users.
+//!
+//! A regulator belongs to the 应急管理局 (应急管理厅 at province level) of a
+//! region from the GB/T 2260 data; the organisation is created on first use.
+//! The initial password is random, shown once to the administrator, and
+//! meets the password policy.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegulatorRow {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub organization: String,
+    pub active: bool,
+}
+
+/// The organisation name for a region: 江苏省应急管理厅, 南京市应急管理局, 南京市玄武区应急管理局.
+#[cfg(feature = "ssr")]
+pub fn organization_name(code: &str) -> Option<(String, &'static str)> {
+    use crate::server::regions;
+    let r = regions::get(code)?;
+    Some(match r.level {
+        "province" => (format!("{}应急管理厅", r.name), "province"),
+        "city" => {
+            let p = regions::get(r.parent)?;
+            let name = if matches!(
+                r.name,
+                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划"
+            ) {
+                p.name
+            } else {
+                r.name
+            };
+            (format!("{name}应急管理局"), "city")
+        }
+        _ => {
+            let city = regions::get(r.parent)?;
+            let prefix = if matches!(
+                city.name,
+                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划" | "县"
+            ) {
+                regions::get(city.parent).map(|p| p.name).unwrap_or("")
+            } else {
+                city.name
+            };
+            (format!("{prefix}{}应急管理局", r.name), "county")
+        }
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn require_admin(
+    state: &crate::server::AppState,
+) -> Result<crate::server::session::SessionUser, AppError> {
+    let user = crate::api::auth::ssr::session_user(state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.kind != "admin" {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// A random initial password that meets the policy.
+#[cfg(feature = "ssr")]
+fn initial_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let body: String = (0..12)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        let pw = format!("{}-{}", &body[..6], &body[6..]);
+        if crate::domain::Password::parse(&pw, None).is_ok() {
+            return pw;
+        }
+    }
+}
+
+#[server(endpoint = "admin/regulators")]
+pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
+    use sqlx::Row as _;
+    let state = crate::server::AppState::get()?;
+    require_admin(&state).await?;
+    let rows = sqlx::query(
+        "SELECT u.id, u.login, u.display_name, COALESCE(o.name, ''), u.status FROM users u \
+         LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.kind = 'regulator' ORDER BY o.region_code, u.login",
+    )
+    .fetch_all(state.db.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RegulatorRow {
+                user_id: r.try_get(0)?,
+                login: r.try_get(1)?,
+                display_name: r.try_get(2)?,
+                organization: r.try_get(3)?,
+                active: r.try_get::<String, _>(4)? == "active",
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Creates a regulator user; returns the one-time initial password.
+#[server(endpoint = "admin/regulators/create")]
+pub async fn create_regulator(
+    login: String,
+    display_name: String,
+    #[server(default)] region_province: String,
+    #[server(default)] region_city: String,
+    #[server(default)] region_county: String,
+) -> Result<String, AppError> {
+    use crate::domain::registration::parse_person_name;
+    use crate::domain::FieldErrors;
+    use crate::server::{db::is_unique_violation, now, AppState};
+    let state = AppState::get()?;
+    require_admin(&state).await?;
+    let mut errors = FieldErrors::new();
+    let login = login.trim().to_string();
+    let login_ok = (3..=32).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !login_ok {
+        errors.add(
+            "login",
+            "用户名为3–32位字母、数字、“-”或“_”,例如 nj-xuanwu-01。",
+        );
+    }
+    let name = errors.take("display_name", parse_person_name(&display_name, "用户"));
+    let region = [region_county, region_city, region_province]
+        .into_iter()
+        .find(|c| !c.is_empty())
+        .unwrap_or_default();
+    let org = organization_name(&region);
+    if org.is_none() {
+        errors.add("region_code", "请选择所属单位所在的省、市或区县。");
+    }
+    let (Some(name), Some((org_name, level)), true) = (name, org, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let password = initial_password();
+    let hash = state
+        .hasher
+        .hash(password.clone())
+        .await
+        .map_err(AppError::log)?;
+    let t = now();
+    let mut tx = state.db.write_tx().await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE region_code = $1 AND name = $2")
+            .bind(&region)
+            .bind(&org_name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let org_id = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar("INSERT INTO organizations (name, level, region_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(&org_name)
+                .bind(level)
+                .bind(&region)
+                .bind(t)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at) \
+         VALUES ('regulator', $1, $2, $3, $4, 'active', $5)",
+    )
+    .bind(&login)
+    .bind(&name)
+    .bind(org_id)
+    .bind(&hash)
+    .bind(t)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e, "users_login_key", "users.kind") => {
+            return Err(AppError::Conflict {
+                field: "login".into(),
+                message: format!("用户名“{login}”已被使用,请换一个。"),
+            });
+        }
+        other => {
+            other?;
+        }
+    }
+    tx.commit().await?;
+    Ok(format!(
+        "已创建监管用户 {login}({org_name})。初始密码:{password} (只显示这一次,请通过安全方式告知本人)"
+    ))
+}
+
+/// Disables (ending every session) or re-enables a regulator user.
+#[server(endpoint = "admin/regulators/status")]
+pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    use crate::server::{session, AppState};
+    let state = AppState::get()?;
+    require_admin(&state).await?;
+    let n = sqlx::query("UPDATE users SET status = $2 WHERE id = $1 AND kind = 'regulator'")
+        .bind(user_id)
+        .bind(if active { "active" } else { "disabled" })
+        .execute(state.db.writer())
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::Forbidden);
+    }
+    if !active {
+        session::end_all(&state.db, user_id).await?;
+    }
+    Ok(())
+}

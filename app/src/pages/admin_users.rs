@@ -1,0 +1,148 @@
+//! 用户管理 (administrators): regulator users, create and disable.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::admin::{list_regulators, CreateRegulator, SetRegulatorActive};
+use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::region_picker::RegionPicker;
+use crate::components::HydrationMarker;
+use crate::domain::registration::parse_person_name;
+use crate::domain::FieldErrors;
+
+fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    let login = login.trim();
+    if !(3..=32).contains(&login.len())
+        || !login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        e.add(
+            "login",
+            "用户名为3–32位字母、数字、“-”或“_”,例如 nj-xuanwu-01。",
+        );
+    }
+    e.take("display_name", parse_person_name(name, "用户"));
+    if region.len() != 6 {
+        e.add("region_code", "请选择所属单位所在的省、市或区县。");
+    }
+    e
+}
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let create = ServerAction::<CreateRegulator>::new();
+    let toggle = ServerAction::<SetRegulatorActive>::new();
+    let users = Resource::new(
+        move || (create.version().get(), toggle.version().get()),
+        |_| list_regulators(),
+    );
+    let login = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let region = RwSignal::new(String::new());
+    let form = FormState::new(FieldErrors::new(), None);
+    let check = Callback::new(move |_| {
+        check_new_user(
+            &login.get_untracked(),
+            &name.get_untracked(),
+            &region.get_untracked(),
+        )
+    });
+    Effect::new(move |prev: Option<usize>| {
+        let v = create.version().get();
+        if prev.is_some_and(|p| p != v) {
+            match create.value().get_untracked() {
+                Some(Err(e)) => {
+                    form.errors.set(e.field_errors());
+                    form.alert
+                        .set(e.field_errors().is_empty().then(|| e.to_string()));
+                }
+                Some(Ok(_)) => {
+                    login.set(String::new());
+                    name.set(String::new());
+                }
+                None => {}
+            }
+        }
+        v
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.alert.set(None);
+        let errors = check.run(());
+        let ok = errors.is_empty();
+        form.errors.set(errors);
+        if ok {
+            create.dispatch(CreateRegulator {
+                login: login.get_untracked(),
+                display_name: name.get_untracked(),
+                region_province: String::new(),
+                region_city: String::new(),
+                region_county: region.get_untracked(),
+            });
+        }
+    };
+    let created = move || match create.value().get() {
+        Some(Ok(m)) => Some(view! { <p class="notice success" role="status">{m}</p> }),
+        _ => None,
+    };
+    view! {
+        <Title text="用户管理 - 危化品经营安全监管系统" />
+        <h1>"用户管理"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! {
+                        <table class="users">
+                            <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"所属单位"</th><th>"状态"</th><th></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|u| {
+                                    let id = u.user_id.to_string();
+                                    let next = (!u.active).to_string();
+                                    view! {
+                                        <tr class:disabled=!u.active>
+                                            <td class="login">{u.login.clone()}</td>
+                                            <td>{u.display_name}</td>
+                                            <td>{u.organization}</td>
+                                            <td>{if u.active { "正常" } else { "已停用" }}</td>
+                                            <td>
+                                                <ActionForm action=toggle>
+                                                    <input type="hidden" name="user_id" value=id />
+                                                    <input type="hidden" name="active" value=next />
+                                                    <button type="submit" class="button link" aria-label=format!("{} {}", if u.active { "停用" } else { "启用" }, u.login)>
+                                                        {if u.active { "停用" } else { "启用" }}
+                                                    </button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <HydrationMarker />
+                    }.into_any(),
+                    Err(e) => view! {
+                        <p class="alert" role="alert">{e.to_string()}</p>
+                        <HydrationMarker />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>"新增监管用户"</h2>
+        {created}
+        <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
+            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
+            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
+            <RegionPicker value=region form check />
+            <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,40 @@
+import { expect, test, type Page } from '@playwright/test';
+import { gotoHydrated } from './helpers';
+
+async function loginRegulator(page: Page, login: string, password: string) {
+  await gotoHydrated(page, '/login?tab=regulator');
+  await page.getByLabel('用户名').fill(login);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+test('an administrator creates a regulator, who logs in, and disables them', async ({ browser }) => {
+  const admin = await browser.newPage();
+  await loginRegulator(admin, 'admin', 'Demo-Pass-2026');
+  await admin.getByRole('link', { name: '用户管理' }).click();
+  await expect(admin.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(admin.locator('table.users')).toContainText('nj-xuanwu');
+
+  // Bad input is explained before sending.
+  await admin.getByRole('button', { name: '创建用户' }).click();
+  await expect(admin.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/3–32位字母/);
+
+  await admin.getByRole('textbox', { name: '用户名' }).fill('nj-jianye-01');
+  await admin.getByLabel('姓名').fill('孙八');
+  await admin.getByLabel('省份').selectOption({ label: '江苏省' });
+  await admin.getByLabel('城市').selectOption({ label: '南京市' });
+  await admin.getByLabel('区县').selectOption({ label: '建邺区' });
+  await admin.getByRole('button', { name: '创建用户' }).click();
+  const created = admin.getByRole('status');
+  await expect(created).toContainText('已创建监管用户 nj-jianye-01(南京市建邺区应急管理局)');
+  const password = (await created.innerText()).match(/初始密码:(\S+)/)![1];
+
+  const regulator = await browser.newPage();
+  await loginRegulator(regulator, 'nj-jianye-01', password);
+  await expect(regulator.locator('.belongs-to')).toHaveText('南京市建邺区应急管理局');
+
+  await admin.getByRole('button', { name: '停用 nj-jianye-01' }).click();
+  await expect(admin.locator('tr', { hasText: 'nj-jianye-01' })).toContainText('已停用');
+  await loginRegulator(regulator, 'nj-jianye-01', password);
+  await expect(regulator.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/该账号已停用/);
+});
