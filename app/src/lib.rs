@@ -20,9 +20,9 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
 use pages::{
-    admin_users::AdminUsersPage, dev_sms::DevSmsPage, forgot::ForgotPasswordPage, home::HomePage,
-    login::LoginPage, register::RegisterPage, review::ReviewPage, workspace::WorkspacePage,
-    NotFound,
+    admin_users::AdminUsersPage, change_phone::ChangePhonePage, dev_sms::DevSmsPage,
+    forgot::ForgotPasswordPage, home::HomePage, login::LoginPage, register::RegisterPage,
+    review::ReviewPage, workspace::WorkspacePage, NotFound,
 };
 
 /// The HTML document around the app (server-side rendering only).
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

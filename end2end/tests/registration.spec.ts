@@ -184,6 +184,8 @@ test('an already registered code says so at the field (已被注册)', async ({ 
   const code = page.getByRole('textbox', { name: '统一社会信用代码' });
   await expect(code).toHaveAccessibleDescription(/已被注册.*登录账号就是统一社会信用代码.*忘记密码/);
   await expect(code).toHaveValue('91320102 MA1XYR7K61');
+  await expect(page.getByRole('link', { name: '去登录' })).toHaveAttribute('href', '/login');
+  await expect(page.getByRole('link', { name: '忘记密码?找回' })).toHaveAttribute('href', '/forgot-password?account=91320102MA1XYR7K61');
   await expect(page.getByLabel('企业名称')).toHaveValue('南京测试化工有限公司');
 });
 

@@ -457,6 +457,7 @@ fn the_binary_serves_without_arguments_and_stops_gracefully() {
         )
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("LOG_LEVEL", "warn")
+        .env("LEPTOS_OUTPUT_NAME", "whp")
         .spawn()
         .unwrap();
     let mut reply = String::new();

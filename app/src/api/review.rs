@@ -48,7 +48,7 @@ pub fn waited_text(submitted: i64, now: i64) -> String {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::server::session::SessionUser;
     use crate::server::AppState;

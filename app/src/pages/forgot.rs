@@ -227,7 +227,11 @@ fn ResetStep(account: String) -> impl IntoView {
         {move || resent().map(|m| view! { <p class="field-note" role="status">{m}</p> })}
         <details class="help">
             <summary>"手机号码无法接收短信?"</summary>
-            <p>"经办人手机号已停用或更换时,无法通过短信找回密码,需要先更换经办人手机号。请拨打页面底部的客服电话,说明企业名称和统一社会信用代码。"</p>
+            <p>
+                "经办人手机号已停用或更换时,请先"
+                <a href="/change-phone">"更换经办人手机号"</a>
+                ":核对企业名称和法定代表人证件号码,并用新手机号接收验证码。"
+            </p>
         </details>
     }
 }

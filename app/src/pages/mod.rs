@@ -1,6 +1,7 @@
 //! Route-level components.
 
 pub mod admin_users;
+pub mod change_phone;
 pub mod dev_sms;
 pub mod forgot;
 pub mod home;

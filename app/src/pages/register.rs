@@ -244,6 +244,20 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 hint="营业执照上的18位代码,注册后即为登录账号。"
                 note=normalised_note
             />
+            {move || {
+                form.message("credit_code")
+                    .filter(|m| m.contains("已被注册"))
+                    .map(|_| {
+                        let code = normalize_code(&credit_code.get_untracked());
+                        view! {
+                            <p class="next-steps">
+                                <a href="/login">"去登录"</a>
+                                " · "
+                                <a href=format!("/forgot-password?account={code}")>"忘记密码?找回"</a>
+                            </p>
+                        }
+                    })
+            }}
             <Show when=offer_manual>
                 <p class="manual-offer">
                     <button type="button" class="button link" on:click=switch_to_manual>

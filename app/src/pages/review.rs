@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
+use crate::api::phone::{phone_change_queue, DecidePhoneChange};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
 use crate::components::HydrationMarker;
 
@@ -54,6 +55,7 @@ pub fn ReviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <PhoneChanges />
     }
 }
 
@@ -133,5 +135,66 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
                 }}
             </div>
         </li>
+    }
+}
+
+/// Phone changes the registry could not confirm.
+#[component]
+fn PhoneChanges() -> impl IntoView {
+    let decide = ServerAction::<DecidePhoneChange>::new();
+    let list = Resource::new(move || decide.version().get(), |_| phone_change_queue());
+    let outcome = move || {
+        decide.value().get().map(|r| match r {
+            Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
+            Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <h2>"手机号更换申请"</h2>
+        {outcome}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => {
+                        view! { <p class="empty">"没有待审核的手机号更换申请。"</p> }.into_any()
+                    }
+                    Ok(items) => view! {
+                        <ul class="review-list">
+                            {items
+                                .into_iter()
+                                .map(|i| {
+                                    let (id, id2) = (i.id.to_string(), i.id.to_string());
+                                    view! {
+                                        <li class="review-card phone-change" class:overdue=i.overdue>
+                                            <h3>{i.name.clone()}</h3>
+                                            <p class="waited">{i.waited.clone()}</p>
+                                            <dl>
+                                                <dt>"统一社会信用代码"</dt><dd>{i.credit_code.clone()}</dd>
+                                                <dt>"原手机号"</dt><dd>{i.old_mobile.clone()}</dd>
+                                                <dt>"新手机号"</dt><dd>{i.new_mobile.clone()}</dd>
+                                            </dl>
+                                            <div class="review-actions">
+                                                <ActionForm action=decide>
+                                                    <input type="hidden" name="request_id" value=id />
+                                                    <input type="hidden" name="approve" value="true" />
+                                                    <button type="submit" class="button primary">"同意更换"</button>
+                                                </ActionForm>
+                                                <ActionForm action=decide>
+                                                    <input type="hidden" name="request_id" value=id2 />
+                                                    <input type="hidden" name="approve" value="false" />
+                                                    <button type="submit" class="button">"不同意"</button>
+                                                </ActionForm>
+                                            </div>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any(),
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
