@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
+use leptos::server_fn::ServerFn;
+
 use crate::domain::FieldErrors;
+use crate::error::AppError;
 
 /// The DOM id of a field's input.
 pub fn input_id(name: &str) -> String {
@@ -93,6 +96,63 @@ impl FormState {
     pub fn message(&self, name: &str) -> Option<String> {
         self.errors.with(|e| e.get(name).map(str::to_string))
     }
+
+    /// The state of a form that submits to `action`: it starts with the error
+    /// of a no-JS round trip (carried in the URL), shows every later error at
+    /// its fields, and hands every success to `on_ok`.
+    pub fn for_action<S>(action: ServerAction<S>, on_ok: impl Fn(S::Output) + 'static) -> FormState
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let form = match action.value().get_untracked() {
+            Some(Err(e)) => FormState::new(e.field_errors(), form_alert(&e)),
+            _ => FormState::new(FieldErrors::new(), None),
+        };
+        form.follow(action, on_ok);
+        form
+    }
+
+    /// Shows the results of `action` after the current one (see [`FormState::for_action`]).
+    pub fn follow<S>(self, action: ServerAction<S>, on_ok: impl Fn(S::Output) + 'static)
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Effect::new(move |prev: Option<usize>| {
+            let v = action.version().get();
+            if prev.is_some_and(|p| p != v) {
+                match action.value().get_untracked() {
+                    Some(Ok(out)) => on_ok(out),
+                    Some(Err(e)) => self.show(&e),
+                    None => {}
+                }
+            }
+            v
+        });
+    }
+
+    /// Shows a server error: field messages at their fields, anything else at the top.
+    pub fn show(&self, e: &AppError) {
+        self.submitted.set(true);
+        self.errors.set(e.field_errors());
+        self.alert.set(form_alert(e));
+    }
+
+    /// On submit: checks every field and shows every problem; true when the form may be sent.
+    pub fn validate(&self, check: Callback<(), FieldErrors>) -> bool {
+        self.submitted.set(true);
+        self.alert.set(None);
+        let errors = check.run(());
+        let ok = errors.is_empty();
+        self.errors.set(errors);
+        ok
+    }
+}
+
+/// A message for the top of a form when an error belongs to no field.
+pub fn form_alert(e: &AppError) -> Option<String> {
+    e.field_errors().is_empty().then(|| e.to_string())
 }
 
 /// A labelled text input bound to `value`. `check` validates the whole form,

@@ -43,7 +43,6 @@ pub fn AdminUsersPage() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let region = RwSignal::new(String::new());
-    let form = FormState::new(FieldErrors::new(), None);
     let check = Callback::new(move |_| {
         check_new_user(
             &login.get_untracked(),
@@ -51,32 +50,13 @@ pub fn AdminUsersPage() -> impl IntoView {
             &region.get_untracked(),
         )
     });
-    Effect::new(move |prev: Option<usize>| {
-        let v = create.version().get();
-        if prev.is_some_and(|p| p != v) {
-            match create.value().get_untracked() {
-                Some(Err(e)) => {
-                    form.errors.set(e.field_errors());
-                    form.alert
-                        .set(e.field_errors().is_empty().then(|| e.to_string()));
-                }
-                Some(Ok(_)) => {
-                    login.set(String::new());
-                    name.set(String::new());
-                }
-                None => {}
-            }
-        }
-        v
+    let form = FormState::for_action(create, move |_| {
+        login.set(String::new());
+        name.set(String::new());
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.alert.set(None);
-        let errors = check.run(());
-        let ok = errors.is_empty();
-        form.errors.set(errors);
-        if ok {
+        if form.validate(check) {
             create.dispatch(CreateRegulator {
                 login: login.get_untracked(),
                 display_name: name.get_untracked(),

@@ -37,13 +37,8 @@ pub fn ChangePhonePage() -> impl IntoView {
     let sms_code = RwSignal::new(String::new());
     let change = ServerAction::<ChangePhone>::new();
     let send = ServerAction::<SendPhoneCode>::new();
-    let form = match change.value().get_untracked() {
-        Some(Err(e)) => FormState::new(
-            e.field_errors(),
-            e.field_errors().is_empty().then(|| e.to_string()),
-        ),
-        _ => FormState::new(FieldErrors::new(), None),
-    };
+    let form = FormState::for_action(change, |_| ());
+    form.follow(send, |_| ());
     let check = Callback::new(move |_| {
         check(
             &account.get_untracked(),
@@ -52,23 +47,6 @@ pub fn ChangePhonePage() -> impl IntoView {
             &new_mobile.get_untracked(),
             &sms_code.get_untracked(),
         )
-    });
-    Effect::new(move |prev: Option<(usize, usize)>| {
-        let v = (change.version().get(), send.version().get());
-        if prev.is_some_and(|p| p != v) {
-            let err = if prev.is_some_and(|p| p.0 != v.0) {
-                change.value().get_untracked().and_then(Result::err)
-            } else {
-                send.value().get_untracked().and_then(Result::err)
-            };
-            if let Some(e) = err {
-                form.submitted.set(true);
-                form.errors.update(|f| f.0.extend(e.field_errors().0));
-                form.alert
-                    .set(e.field_errors().is_empty().then(|| e.to_string()));
-            }
-        }
-        v
     });
     let send_code = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -91,12 +69,7 @@ pub fn ChangePhonePage() -> impl IntoView {
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.alert.set(None);
-        let errors = check.run(());
-        let ok = errors.is_empty();
-        form.errors.set(errors);
-        if ok {
+        if form.validate(check) {
             change.dispatch(ChangePhone {
                 account: account.get_untracked(),
                 enterprise_name: name.get_untracked(),

@@ -11,18 +11,6 @@ use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextF
 use crate::components::HydrationMarker;
 use crate::domain::password::PasswordError;
 use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
-use crate::error::AppError;
-
-/// A form's state after a no-JS round trip (errors from the URL) or fresh.
-fn form_for<T>(result: Option<Result<T, AppError>>) -> FormState {
-    match result {
-        Some(Err(e)) => FormState::new(
-            e.field_errors(),
-            e.field_errors().is_empty().then(|| e.to_string()),
-        ),
-        _ => FormState::new(FieldErrors::new(), None),
-    }
-}
 
 fn account_errors(account: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
@@ -61,27 +49,11 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 fn RequestStep(initial: String) -> impl IntoView {
     let account = RwSignal::new(initial);
     let action = ServerAction::<SendResetCode>::new();
-    let form = form_for(action.value().get_untracked());
+    let form = FormState::for_action(action, |_| ());
     let check = Callback::new(move |_| account_errors(&account.get_untracked()));
-    Effect::new(move |prev: Option<usize>| {
-        let v = action.version().get();
-        if prev.is_some_and(|p| p != v) {
-            if let Some(Err(e)) = action.value().get_untracked() {
-                form.errors.set(e.field_errors());
-                form.alert
-                    .set(e.field_errors().is_empty().then(|| e.to_string()));
-            }
-        }
-        v
-    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.alert.set(None);
-        let errors = check.run(());
-        let ok = errors.is_empty();
-        form.errors.set(errors);
-        if ok {
+        if form.validate(check) {
             action.dispatch(SendResetCode {
                 account: account.get_untracked(),
             });
@@ -120,7 +92,7 @@ fn ResetStep(account: String) -> impl IntoView {
     let password_confirm = RwSignal::new(String::new());
     let action = ServerAction::<ResetPassword>::new();
     let resend = ServerAction::<SendResetCode>::new();
-    let form = form_for(action.value().get_untracked());
+    let form = FormState::for_action(action, |_| ());
     let check = {
         let account = account.clone();
         Callback::new(move |_| {
@@ -137,27 +109,11 @@ fn ResetStep(account: String) -> impl IntoView {
             e
         })
     };
-    Effect::new(move |prev: Option<usize>| {
-        let v = action.version().get();
-        if prev.is_some_and(|p| p != v) {
-            if let Some(Err(e)) = action.value().get_untracked() {
-                form.errors.set(e.field_errors());
-                form.alert
-                    .set(e.field_errors().is_empty().then(|| e.to_string()));
-            }
-        }
-        v
-    });
     let on_submit = {
         let account = account.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            form.submitted.set(true);
-            form.alert.set(None);
-            let errors = check.run(());
-            let ok = errors.is_empty();
-            form.errors.set(errors);
-            if ok {
+            if form.validate(check) {
                 action.dispatch(ResetPassword {
                     account: account.clone(),
                     code: code.get_untracked(),

@@ -40,13 +40,7 @@ fn LoginForm(regulator: bool) -> impl IntoView {
     let account = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let action = ServerAction::<Login>::new();
-    let form = match action.value().get_untracked() {
-        Some(Err(e)) => FormState::new(
-            e.field_errors(),
-            e.field_errors().is_empty().then(|| e.to_string()),
-        ),
-        _ => FormState::new(FieldErrors::new(), None),
-    };
+    let form = FormState::for_action(action, |_| ());
     let check = Callback::new(move |_| {
         let mut e = FieldErrors::new();
         let a = account.get_untracked();
@@ -71,26 +65,9 @@ fn LoginForm(regulator: bool) -> impl IntoView {
         }
         e
     });
-    Effect::new(move |prev: Option<usize>| {
-        let v = action.version().get();
-        if prev.is_some_and(|p| p != v) {
-            if let Some(Err(e)) = action.value().get_untracked() {
-                form.submitted.set(true);
-                form.errors.set(e.field_errors());
-                form.alert
-                    .set(e.field_errors().is_empty().then(|| e.to_string()));
-            }
-        }
-        v
-    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.alert.set(None);
-        let errors = check.run(());
-        let ok = errors.is_empty();
-        form.errors.set(errors);
-        if ok {
+        if form.validate(check) {
             action.dispatch(Login {
                 tab: if regulator { "regulator" } else { "enterprise" }.into(),
                 account: account.get_untracked(),

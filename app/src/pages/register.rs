@@ -18,7 +18,6 @@ use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
-use crate::error::AppError;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -81,35 +80,6 @@ fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
     }
 }
 
-/// Applies an action's result to the page: the new state, or the messages.
-fn on_result(
-    result: Option<Result<RegistrationView, AppError>>,
-    state: RwSignal<RegistrationView>,
-    form: FormState,
-) {
-    match result {
-        Some(Ok(v)) => state.set(v),
-        Some(Err(e)) => {
-            form.submitted.set(true);
-            form.errors.set(e.field_errors());
-            form.alert.set(form_alert(&e));
-        }
-        None => {}
-    }
-}
-
-/// A message for the top of the form when an error belongs to no field.
-fn form_alert(e: &AppError) -> Option<String> {
-    e.field_errors().is_empty().then(|| e.to_string())
-}
-
-fn initial_form(result: Option<Result<RegistrationView, AppError>>) -> FormState {
-    match result {
-        Some(Err(e)) => FormState::new(e.field_errors(), form_alert(&e)),
-        _ => FormState::new(FieldErrors::new(), None),
-    }
-}
-
 #[component]
 fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     let init = state.get_untracked().org;
@@ -142,26 +112,14 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     let check = Callback::new(move |_| input().validate(today()).err().unwrap_or_default());
 
     let action = ServerAction::<SaveOrgInfo>::new();
-    let form = initial_form(action.value().get_untracked());
-    Effect::new(move |prev: Option<usize>| {
-        let v = action.version().get();
-        if prev.is_some_and(|p| p != v) {
-            on_result(action.value().get_untracked(), state, form);
-        }
-        v
-    });
+    let form = FormState::for_action(action, move |v| state.set(v));
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let manual = submitted_by(&ev, "manual_review");
-        form.submitted.set(true);
-        let errors = check.run(());
-        form.alert.set(None);
-        if !errors.is_empty() {
-            form.errors.set(errors);
+        if !form.validate(check) {
             return;
         }
-        form.errors.set(FieldErrors::new());
         let i = input();
         action.dispatch(SaveOrgInfo {
             legal_type: i.legal_type,
@@ -342,24 +300,12 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     };
 
     let action = ServerAction::<SubmitAccount>::new();
-    let form = initial_form(action.value().get_untracked());
-    Effect::new(move |prev: Option<usize>| {
-        let v = action.version().get();
-        if prev.is_some_and(|p| p != v) {
-            on_result(action.value().get_untracked(), state, form);
-        }
-        v
-    });
+    let form = FormState::for_action(action, move |v| state.set(v));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.alert.set(None);
-        let errors = check.run(());
-        if !errors.is_empty() {
-            form.errors.set(errors);
+        if !form.validate(check) {
             return;
         }
-        form.errors.set(FieldErrors::new());
         let i = input();
         action.dispatch(SubmitAccount {
             handler_name: i.handler_name,
@@ -386,17 +332,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             }),
         }
     };
-    Effect::new(move |prev: Option<usize>| {
-        let v = send.version().get();
-        if prev.is_some_and(|p| p != v) {
-            if let Some(Err(e)) = send.value().get_untracked() {
-                let fields = e.field_errors();
-                form.errors.update(|f| f.0.extend(fields.0.clone()));
-                form.alert.set(fields.is_empty().then(|| e.to_string()));
-            }
-        }
-        v
-    });
+    form.follow(send, |_| ());
     let sent_note = move || match send.value().get() {
         Some(Ok(m)) => Some(m),
         _ => None,

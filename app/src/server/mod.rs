@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod external;
 pub mod http;
 pub mod password;
 pub mod regions;

@@ -13,6 +13,7 @@ use std::time::Duration;
 use sqlx::Row as _;
 
 use super::db::Db;
+use super::external::ExternalError;
 use crate::domain::normalize::{normalize_code, normalize_text};
 use crate::domain::{CreditCode, IdDocType, IdDocument};
 
@@ -82,11 +83,7 @@ impl Registry {
     }
 
     pub fn http(url: String, token: Option<String>, timeout: Duration) -> Result<Registry, String> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| format!("cannot build the registry HTTP client: {e}"))?;
+        let client = super::external::client(timeout)?;
         Ok(Registry::Http { client, url, token })
     }
 
@@ -136,27 +133,12 @@ impl Registry {
                 })
             }
             Registry::Http { client, url, token } => {
-                let mut req = client.post(url).json(claim);
-                if let Some(t) = token {
-                    req = req.bearer_auth(t);
-                }
-                let res = req.send().await.map_err(|e| {
-                    if e.is_timeout() {
-                        RegistryError::Timeout
-                    } else {
-                        RegistryError::Unavailable(format!("cannot reach the registry: {e}"))
-                    }
-                })?;
-                if !res.status().is_success() {
-                    return Err(RegistryError::Unavailable(format!("HTTP {}", res.status())));
-                }
-                let reply: Reply = res.json().await.map_err(|e| {
-                    if e.is_timeout() {
-                        RegistryError::Timeout
-                    } else {
-                        RegistryError::Unavailable(format!("malformed reply: {e}"))
-                    }
-                })?;
+                let reply: Reply = super::external::post_json(client, url, token.as_deref(), claim)
+                    .await
+                    .map_err(|e| match e {
+                        ExternalError::Timeout => RegistryError::Timeout,
+                        ExternalError::Unavailable(m) => RegistryError::Unavailable(m),
+                    })?;
                 match reply.result.as_str() {
                     "match" => Ok(Verdict::Match),
                     "not_found" => Ok(Verdict::NotFound),

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use super::db::Db;
+use super::external::ExternalError;
 use crate::domain::Mobile;
 
 /// Built-in gateway: mobiles ending in this fail as if the gateway refused them.
@@ -58,11 +59,7 @@ impl Gateway {
     }
 
     pub fn http(url: String, token: Option<String>, timeout: Duration) -> Result<Gateway, String> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| format!("cannot build the SMS HTTP client: {e}"))?;
+        let client = super::external::client(timeout)?;
         Ok(Gateway::Http { client, url, token })
     }
 
@@ -121,30 +118,14 @@ impl Gateway {
                 Ok(())
             }
             Gateway::Http { client, url, token } => {
-                let mut req = client
-                    .post(url)
-                    .json(&serde_json::json!({ "mobile": mobile.as_str(), "text": text }));
-                if let Some(t) = token {
-                    req = req.bearer_auth(t);
-                }
-                let res = req.send().await.map_err(|e| {
-                    if e.is_timeout() {
-                        SmsError::Timeout
-                    } else {
-                        SmsError::Refused(format!("cannot reach the gateway: {e}"))
-                    }
-                })?;
-                let status = res.status();
-                if !status.is_success() {
-                    return Err(SmsError::Refused(format!("HTTP {status}")));
-                }
-                let reply: GatewayReply = res.json().await.map_err(|e| {
-                    if e.is_timeout() {
-                        SmsError::Timeout
-                    } else {
-                        SmsError::Refused(format!("malformed reply: {e}"))
-                    }
-                })?;
+                let body = serde_json::json!({ "mobile": mobile.as_str(), "text": text });
+                let reply: GatewayReply =
+                    super::external::post_json(client, url, token.as_deref(), &body)
+                        .await
+                        .map_err(|e| match e {
+                            ExternalError::Timeout => SmsError::Timeout,
+                            ExternalError::Unavailable(m) => SmsError::Refused(m),
+                        })?;
                 if reply.ok {
                     Ok(())
                 } else {
