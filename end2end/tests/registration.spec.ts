@@ -216,6 +216,25 @@ test('a registry mismatch is reported at its field in the national wording, with
   await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
 });
 
+test('each registry answer of the national FAQ appears at its own field', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const unknown = freshCreditCode();
+  await fillOrgStep(page, unknown, '南京未登记化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const code = page.getByRole('textbox', { name: '统一社会信用代码' });
+  await expect(code).toHaveAccessibleDescription(/^验证失败,根据统一社会信用代码未查询到信息。/);
+
+  const known = freshCreditCode();
+  registryAdd(known, '南京已登记化工有限公司', '李四', '440524188001010014');
+  await code.fill(known);
+  await page.getByLabel('企业名称').fill('南京已登记化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('textbox', { name: '法定代表人姓名' })).toHaveAccessibleDescription(/^机构信息认证失败,请输入准确的机构信息/);
+  await expect(page.getByRole('textbox', { name: '法人证件号码' })).toHaveAccessibleDescription(/^验证失败,法人证件号码与库中匹配失败/);
+  await expect(code).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.verification-offer')).toContainText('转人工审核');
+});
+
 test('when the registry times out, manual review takes everything already typed', async ({ page }) => {
   await gotoHydrated(page, '/register');
   const code = freshCreditCode();
