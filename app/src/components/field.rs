@@ -273,6 +273,36 @@ pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl In
     }
 }
 
+/// The 获取验证码 button of a form, with the outcome next to it. Without
+/// JavaScript it posts the form to the sending server function (`formaction`).
+#[component]
+pub fn SendCodeButton<S>(
+    action: ServerAction<S>,
+    /// Checks the fields the code needs and dispatches `action`.
+    on_click: Callback<leptos::ev::MouseEvent>,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError, Output = String> + Clone + Send + Sync + 'static,
+{
+    let sent = move || action.value().get().and_then(Result::ok);
+    view! {
+        <div class="sms-row">
+            <button
+                type="submit"
+                class="button"
+                name="send_code"
+                formaction=S::url()
+                formnovalidate=true
+                on:click=move |ev| on_click.run(ev)
+                disabled=move || action.pending().get()
+            >
+                {move || if action.pending().get() { "正在发送……" } else { "获取验证码" }}
+            </button>
+            {move || sent().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
+        </div>
+    }
+}
+
 /// The list of every problem of a form, each linking to its field.
 #[component]
 pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::phone::{ChangePhone, SendPhoneCode};
-use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::field::{ErrorSummary, FormState, SendCodeButton, TextField};
 use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::parse_enterprise_name;
@@ -80,7 +80,6 @@ pub fn ChangePhonePage() -> impl IntoView {
         }
     };
     let done = move || change.value().get().and_then(Result::ok);
-    let sent = move || send.value().get().and_then(Result::ok);
     view! {
         <Title text="更换经办人手机号 - 危化品经营安全监管系统" />
         <h1>"手机号码无法接收短信?"</h1>
@@ -105,20 +104,7 @@ pub fn ChangePhonePage() -> impl IntoView {
                 <TextField name="enterprise_name" label="企业名称" value=name form check maxlength=120 />
                 <TextField name="id_number" label="法定代表人证件号码" value=id_number form check maxlength=40 autocomplete="off" />
                 <TextField name="new_mobile" label="新手机号" value=new_mobile form check input_type="tel" maxlength=20 />
-                <div class="sms-row">
-                    <button
-                        type="submit"
-                        class="button"
-                        name="send_code"
-                        formaction=SendPhoneCode::url()
-                        formnovalidate=true
-                        on:click=send_code
-                        disabled=move || send.pending().get()
-                    >
-                        "获取验证码"
-                    </button>
-                    {move || sent().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
-                </div>
+                <SendCodeButton action=send on_click=Callback::new(send_code) />
                 <TextField name="sms_code" label="短信验证码" value=sms_code form check maxlength=10 autocomplete="one-time-code" />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || change.pending().get()>"确认更换"</button>

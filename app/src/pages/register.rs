@@ -11,7 +11,8 @@ use crate::api::registration::{
 };
 use crate::clock::today;
 use crate::components::field::{
-    submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, TextField,
+    submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
+    TextField,
 };
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
@@ -333,10 +334,6 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
         }
     };
     form.follow(send, |_| ());
-    let sent_note = move || match send.value().get() {
-        Some(Ok(m)) => Some(m),
-        _ => None,
-    };
     let verified = init.verification == "registry";
     view! {
         <p class="summary-line">
@@ -373,20 +370,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 autocomplete="tel"
                 hint="审核结果将以短信发送到此号码;以后忘记密码,也要通过此手机号接收验证码找回。请填写经办人本人常用的号码。"
             />
-            <div class="sms-row">
-                <button
-                    type="submit"
-                    class="button"
-                    name="send_code"
-                    formaction=SendRegisterCode::url()
-                    formnovalidate=true
-                    on:click=send_code
-                    disabled=move || send.pending().get()
-                >
-                    {move || if send.pending().get() { "正在发送……" } else { "获取验证码" }}
-                </button>
-                {move || sent_note().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
-            </div>
+            <SendCodeButton action=send on_click=Callback::new(send_code) />
             <TextField
                 name="sms_code"
                 label="短信验证码"
