@@ -11,6 +11,8 @@ pub struct DemoLogin {
     pub kind: &'static str,
     pub login: &'static str,
     pub who: &'static str,
+    /// The organisation of a regulator.
+    pub org: Option<&'static str>,
 }
 
 const ORGS: &[(&str, &str, &str)] = &[
@@ -49,36 +51,43 @@ pub const LOGINS: &[DemoLogin] = &[
         kind: "admin",
         login: "admin",
         who: "系统管理员",
+        org: None,
     },
     DemoLogin {
         kind: "regulator",
         login: "js-province",
         who: "江苏省应急管理厅 监管用户",
+        org: Some("江苏省应急管理厅"),
     },
     DemoLogin {
         kind: "regulator",
         login: "nj-city",
         who: "南京市应急管理局 监管用户",
+        org: Some("南京市应急管理局"),
     },
     DemoLogin {
         kind: "regulator",
         login: "nj-xuanwu",
         who: "南京市玄武区应急管理局 监管用户",
+        org: Some("南京市玄武区应急管理局"),
     },
     DemoLogin {
         kind: "enterprise",
         login: "91320102MA1XYR7K61",
         who: "南京玄武示例化工贸易有限公司",
+        org: None,
     },
     DemoLogin {
         kind: "enterprise",
         login: "91350100M000100Y43",
         who: "福州示例危险品储运有限公司",
+        org: None,
     },
     DemoLogin {
         kind: "enterprise",
         login: "92440106MA59QK2T0A",
         who: "广州天河示例加油站",
+        org: None,
     },
 ];
 
@@ -129,7 +138,7 @@ pub async fn seed_demo(
     for (i, l) in LOGINS.iter().enumerate() {
         let (enterprise, org) = match l.kind {
             "enterprise" => (Some(l.login), None),
-            "regulator" => (None, ORGS.get(i - 1).map(|o| o.0)),
+            "regulator" => (None, l.org),
             _ => (None, None),
         };
         sqlx::query(
