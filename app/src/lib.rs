@@ -20,9 +20,17 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
 use pages::{
-    admin_users::AdminUsersPage, change_phone::ChangePhonePage, dev_sms::DevSmsPage,
-    forgot::ForgotPasswordPage, home::HomePage, login::LoginPage, register::RegisterPage,
-    review::ReviewPage, workspace::WorkspacePage, NotFound,
+    admin_users::AdminUsersPage,
+    change_phone::ChangePhonePage,
+    dev_sms::DevSmsPage,
+    forgot::ForgotPasswordPage,
+    help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
+    home::HomePage,
+    login::LoginPage,
+    register::RegisterPage,
+    review::ReviewPage,
+    workspace::WorkspacePage,
+    NotFound,
 };
 
 /// The HTML document around the app (server-side rendering only).
@@ -63,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
+                    <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
+                    <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
+                    <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />
+                    <Route path=path!("help/:slug/edit") view=HelpEditPage ssr=SsrMode::Async />
+                    <Route path=path!("help/:slug/history") view=HelpHistoryPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

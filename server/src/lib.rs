@@ -37,6 +37,12 @@ pub async fn build_state(
             app::server::config::redact_url(&config.database_url)
         )
     })?;
+    let added = app::server::help::seed(&db, app::server::now())
+        .await
+        .map_err(|e| format!("cannot add the shipped help articles: {e}"))?;
+    if added > 0 {
+        tracing::info!(added, "help articles added from help/");
+    }
     let hasher = PasswordHasher::new(config.argon2)
         .map_err(|e| format!("invalid argon2 parameters: {e}"))?;
     let sms = match &config.sms {

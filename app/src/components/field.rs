@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
 
+use crate::components::help::message_with_help;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 
@@ -155,6 +156,16 @@ pub fn form_alert(e: &AppError) -> Option<String> {
     e.field_errors().is_empty().then(|| e.to_string())
 }
 
+/// The message of field `name`, with its help link, when there is one.
+#[component]
+pub fn FieldMessage(name: &'static str, form: FormState) -> impl IntoView {
+    move || {
+        form.message(name).map(|m| {
+            view! { <p class="field-error" id=message_id(name) role="alert">{message_with_help(name, m)}</p> }
+        })
+    }
+}
+
 /// A labelled text input bound to `value`. `check` validates the whole form,
 /// so each field's message comes from the same rules the server runs.
 #[component]
@@ -201,7 +212,7 @@ pub fn TextField(
                 on:input=on_input
                 on:blur=on_blur
             />
-            {move || form.message(name).map(|m| view! { <p class="field-error" id=message_id(name) role="alert">{m}</p> })}
+            <FieldMessage name form />
             {note.map(|n| move || n.get().map(|t| view! { <p class="field-note">{t}</p> }))}
             {hint.map(|h| view! { <p class="field-hint" id=hint_id(name)>{h}</p> })}
         </div>
@@ -243,7 +254,7 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-            {move || form.message(name).map(|m| view! { <p class="field-error" id=message_id(name) role="alert">{m}</p> })}
+            <FieldMessage name form />
             {hint.map(|h| view! { <p class="field-hint" id=hint_id(name)>{h}</p> })}
         </div>
     }
@@ -320,7 +331,7 @@ pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) 
                         <li>
                             <a href=format!("#{}", input_id(name))>{*label}</a>
                             ":"
-                            {m.to_string()}
+                            {message_with_help(name, m.to_string())}
                         </li>
                     }
                 })
@@ -328,7 +339,12 @@ pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) 
             .collect_view();
         Some(view! {
             <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-                <h2 id="error-summary-title">{alert.unwrap_or_else(|| "请修改以下内容后再提交:".to_string())}</h2>
+                <h2 id="error-summary-title">
+                    {match alert {
+                        Some(a) => message_with_help("", a).into_any(),
+                        None => "请修改以下内容后再提交:".into_any(),
+                    }}
+                </h2>
                 <ul>{items}</ul>
             </div>
         })

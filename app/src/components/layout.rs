@@ -5,11 +5,47 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::{current_user, Logout};
-use crate::api::site::site_info;
+use crate::api::site::{site_info, SiteContact};
+use crate::components::help::message_with_help;
+use crate::error::AppError;
+
+type ContactResource = Resource<Result<SiteContact, AppError>>;
+
+/// 客服电话 and working hours (configured), for the footer and every error.
+#[component]
+pub fn ServiceLine() -> impl IntoView {
+    let info = use_context::<ContactResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let i = info?.await.ok()?;
+                Some(view! {
+                    <p class="service-line">
+                        "客服电话:"
+                        <a class="service-phone" href=format!("tel:{}", i.service_phone)>{i.service_phone.clone()}</a>
+                        "(" {i.service_hours} ")"
+                    </p>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// An error that stops a page: the message, its help link and the service line.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! {
+        <div class="alert" role="alert">
+            <p>{message_with_help("", error.to_string())}</p>
+            <ServiceLine />
+        </div>
+    }
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let info = Resource::new(|| (), |_| site_info());
+    let info: ContactResource = Resource::new(|| (), |_| site_info());
+    provide_context(info);
     let path = use_location().pathname;
     // Refetched on every navigation, so the header follows login and logout.
     let user = Resource::new(move || path.get(), |_| current_user());
@@ -17,6 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">"危化品经营安全监管系统"</a>
+            <a class="header-help" href="/help">"帮助中心"</a>
             <nav aria-label="账号">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -41,23 +78,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main">{children()}</main>
         <footer class="site-footer">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    info.await
-                        .ok()
-                        .map(|i| {
-                            view! {
-                                <p>
-                                    "客服电话:"
-                                    <span class="service-phone">{i.service_phone}</span>
-                                    "("
-                                    {i.service_hours}
-                                    ")"
-                                </p>
-                            }
-                        })
-                })}
-            </Suspense>
+            <ServiceLine />
+            <p><a href="/help">"帮助中心"</a></p>
         </footer>
     }
 }

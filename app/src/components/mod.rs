@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod field;
+pub mod help;
 pub mod layout;
 pub mod region_picker;
 

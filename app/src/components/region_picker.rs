@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::field::FormState;
+use super::field::{FieldMessage, FormState};
 use crate::api::site::regions;
 use crate::domain::FieldErrors;
 
@@ -127,7 +127,7 @@ pub fn RegionPicker(
                     }),
                 )}
             </div>
-            {move || form.message("region_code").map(|m| view! { <p class="field-error" id="f-region_code-msg" role="alert">{m}</p> })}
+            <FieldMessage name="region_code" form />
             <p class="field-hint">"企业住所所在的区县;监管部门按此确定属地管辖。"</p>
         </fieldset>
     }

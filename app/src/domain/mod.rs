@@ -10,6 +10,7 @@ pub mod business_mode;
 pub mod credit_code;
 pub mod date;
 pub mod fields;
+pub mod help;
 pub mod id_document;
 pub mod licence;
 pub mod mobile;

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::admin::{list_regulators, CreateRegulator, SetRegulatorActive};
 use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
 use crate::domain::registration::parse_person_name;
@@ -106,7 +107,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         <HydrationMarker />
                     }.into_any(),
                     Err(e) => view! {
-                        <p class="alert" role="alert">{e.to_string()}</p>
+                        <ErrorNotice error=e />
                         <HydrationMarker />
                     }.into_any(),
                 }

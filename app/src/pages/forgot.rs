@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::recovery::{reset_target, ResetPassword, SendResetCode};
 use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::password::PasswordError;
 use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
@@ -138,7 +139,7 @@ fn ResetStep(account: String) -> impl IntoView {
                         </p>
                     }
                         .into_any(),
-                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::help::SearchBox;
 use crate::components::HydrationMarker;
 
 #[component]
@@ -14,6 +15,14 @@ pub fn HomePage() -> impl IntoView {
                 " "
                 <a class="button" href="/register">"企业注册"</a>
             </div>
+            <SearchBox />
+            <p class="popular">"常用:"
+                <a href="/help/faq-forgot-password">"忘记密码"</a> " · "
+                <a href="/help/enterprise-info-manual">"完善信息"</a> " · "
+                <a href="/help/faq-business-mode">"经营方式怎么选"</a> " · "
+                <a href="/help/faq-multiple-licences">"一企多证"</a> " · "
+                <a href="/help/faq-phone-no-sms">"手机号码无法接收短信"</a>
+            </p>
             <aside class="notice">
                 <h2>"登录账号是什么?"</h2>
                 <p>"企业(法人用户)的登录账号就是营业执照上的" <strong>"统一社会信用代码"</strong>

@@ -4,6 +4,7 @@ pub mod admin_users;
 pub mod change_phone;
 pub mod dev_sms;
 pub mod forgot;
+pub mod help;
 pub mod home;
 pub mod login;
 pub mod register;
@@ -11,6 +12,9 @@ pub mod review;
 pub mod workspace;
 
 use leptos::prelude::*;
+
+use crate::components::help::SearchBox;
+use crate::components::layout::ServiceLine;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -20,6 +24,8 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <h1>"页面不存在"</h1>
-        <p>"您访问的地址不存在。请从" <a href="/">"首页"</a> "重新进入;如需帮助,请拨打页面底部的客服电话。"</p>
+        <p>"您访问的地址不存在。请从" <a href="/">"首页"</a> "重新进入,或在帮助中心搜索您要办理的事项:"</p>
+        <SearchBox />
+        <ServiceLine />
     }
 }

@@ -14,6 +14,7 @@ use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
     TextField,
 };
+use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
 use crate::domain::normalize::normalize_code;
@@ -30,7 +31,7 @@ pub fn RegisterPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <RegisterFlow initial=v /> }.into_any(),
-                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,6 +6,8 @@ use leptos_meta::Title;
 
 use crate::api::phone::{phone_change_queue, DecidePhoneChange};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
+use crate::components::help::message_with_help;
+use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 
 #[component]
@@ -22,7 +24,10 @@ pub fn ReviewPage() -> impl IntoView {
                 .next()
                 .map(|(_, m)| m.to_string())
                 .unwrap_or_else(|| e.to_string());
-            Some(view! { <p class="alert" role="alert">{text}</p> }.into_any())
+            Some(
+                view! { <p class="alert" role="alert">{message_with_help("", text)}</p> }
+                    .into_any(),
+            )
         }
         None => None,
     };
@@ -47,7 +52,7 @@ pub fn ReviewPage() -> impl IntoView {
                     }
                         .into_any(),
                     Err(e) => view! {
-                        <p class="alert" role="alert">{e.to_string()}</p>
+                        <ErrorNotice error=e />
                         <p><a href="/login?tab=regulator">"以监管用户登录"</a></p>
                         <HydrationMarker />
                     }
@@ -131,7 +136,7 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
                 {move || {
                     reason_error
                         .get()
-                        .map(|m| view! { <p class="field-error" id=reason_msg_id.clone() role="alert">{m}</p> })
+                        .map(|m| view! { <p class="field-error" id=reason_msg_id.clone() role="alert">{message_with_help("reason", m)}</p> })
                 }}
             </div>
         </li>
@@ -146,7 +151,7 @@ fn PhoneChanges() -> impl IntoView {
     let outcome = move || {
         decide.value().get().map(|r| match r {
             Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
-            Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
         })
     };
     view! {

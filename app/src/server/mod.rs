@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod external;
+pub mod help;
 pub mod http;
 pub mod password;
 pub mod regions;

@@ -1,0 +1,473 @@
+//! Help centre rules shared by the browser and the server: how a search box's
+//! text becomes search terms, how matches are highlighted in a snippet, and
+//! which help article explains which message or field.
+//!
+//! Chinese has no word spaces, so a term is a substring, not a word: "完善信息"
+//! matches "企业完善信息操作手册". Terms are compared case-insensitively for
+//! ASCII letters (CAS numbers, "PDF"); CJK has no case.
+
+use serde::{Deserialize, Serialize};
+
+use super::normalize::normalize_text;
+
+/// At most this many terms are used from one query.
+pub const MAX_TERMS: usize = 5;
+/// Longer terms are cut to this many characters.
+pub const MAX_TERM_CHARS: usize = 40;
+
+/// The terms of a search query: full-width forms folded, ASCII lower-cased,
+/// split at white space, duplicates dropped, at most [`MAX_TERMS`].
+pub fn search_terms(query: &str) -> Vec<String> {
+    let mut terms: Vec<String> = vec![];
+    for word in normalize_text(query).split(' ') {
+        let term: String = word
+            .chars()
+            .take(MAX_TERM_CHARS)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if !term.is_empty() && !terms.contains(&term) {
+            terms.push(term);
+        }
+        if terms.len() == MAX_TERMS {
+            break;
+        }
+    }
+    terms
+}
+
+/// A piece of text, marked when it matches a search term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// The first match of any term at or after byte `from` of `lowered`:
+/// (start, end) in bytes, the longest term winning a tie.
+fn next_match(lowered: &str, terms: &[String], from: usize) -> Option<(usize, usize)> {
+    terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| {
+            lowered[from..]
+                .find(t.as_str())
+                .map(|i| (from + i, from + i + t.len()))
+        })
+        .min_by_key(|&(start, end)| (start, usize::MAX - end))
+}
+
+/// `text` cut into segments, every match of a term marked.
+pub fn highlight(text: &str, terms: &[String]) -> Vec<Segment> {
+    // ASCII lower-casing keeps every byte offset, so offsets found in
+    // `lowered` are valid in `text`.
+    let lowered = text.to_ascii_lowercase();
+    let mut out = vec![];
+    let mut pos = 0;
+    while let Some((start, end)) = next_match(&lowered, terms, pos) {
+        if start > pos {
+            out.push(Segment {
+                text: text[pos..start].to_string(),
+                hit: false,
+            });
+        }
+        out.push(Segment {
+            text: text[start..end].to_string(),
+            hit: true,
+        });
+        pos = end;
+    }
+    if pos < text.len() {
+        out.push(Segment {
+            text: text[pos..].to_string(),
+            hit: false,
+        });
+    }
+    out
+}
+
+/// Characters of context shown before the first match in a snippet.
+const SNIPPET_LEAD: usize = 24;
+
+/// About `width` characters of `text` around the first match, with "…" where
+/// text was cut, every match highlighted.
+pub fn snippet(text: &str, terms: &[String], width: usize) -> Vec<Segment> {
+    let lowered = text.to_ascii_lowercase();
+    let first = next_match(&lowered, terms, 0).map_or(0, |(start, _)| start);
+    let first_char = text[..first].chars().count();
+    let start_char = first_char.saturating_sub(SNIPPET_LEAD);
+    let total = text.chars().count();
+    let window: String = text.chars().skip(start_char).take(width).collect();
+    let mut out = vec![];
+    if start_char > 0 {
+        out.push(Segment {
+            text: "…".into(),
+            hit: false,
+        });
+    }
+    out.extend(highlight(&window, terms));
+    if start_char + width < total {
+        out.push(Segment {
+            text: "…".into(),
+            hit: false,
+        });
+    }
+    out
+}
+
+/// Longest article title, in characters.
+pub const TITLE_MAX: usize = 100;
+/// Longest article body, in characters.
+pub const BODY_MAX: usize = 100_000;
+
+/// An article as an editor saves it: a title and a Markdown body, both checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    pub title: String,
+    pub body: String,
+}
+
+impl ArticleText {
+    /// Checks an edit; the messages are keyed by field (`title`, `body`).
+    pub fn parse(title: &str, body: &str) -> Result<ArticleText, super::FieldErrors> {
+        let mut errors = super::FieldErrors::new();
+        let title = normalize_text(title);
+        let n = title.chars().count();
+        if n == 0 {
+            errors.add("title", "请输入文章标题。");
+        } else if n > TITLE_MAX {
+            errors.add("title", format!("标题最多{TITLE_MAX}个字,现在有{n}个字。"));
+        }
+        // Keep the author's line breaks; only trailing white space goes.
+        let body = body.replace("\r\n", "\n").trim_end().to_string();
+        let n = body.chars().count();
+        if body.trim().is_empty() {
+            errors.add("body", "请输入正文(Markdown 格式)。");
+        } else if n > BODY_MAX {
+            errors.add(
+                "body",
+                format!("正文最多{BODY_MAX}个字,现在有{n}个字,请拆分为多篇文章。"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(ArticleText { title, body })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A help article, optionally at one of its sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpLink {
+    pub slug: &'static str,
+    pub anchor: Option<&'static str>,
+}
+
+impl HelpLink {
+    pub const fn article(slug: &'static str) -> HelpLink {
+        HelpLink { slug, anchor: None }
+    }
+
+    pub const fn section(slug: &'static str, anchor: &'static str) -> HelpLink {
+        HelpLink {
+            slug,
+            anchor: Some(anchor),
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self.anchor {
+            Some(a) => format!("/help/{}#{a}", self.slug),
+            None => format!("/help/{}", self.slug),
+        }
+    }
+}
+
+/// The operation manuals and their sections: every form step links to one.
+pub mod manual {
+    use super::HelpLink;
+
+    pub const REGISTER: &str = "register-manual";
+    pub const ENTERPRISE_INFO: &str = "enterprise-info-manual";
+    pub const LOGIN: &str = "login-manual";
+    pub const REGULATOR: &str = "regulator-manual";
+
+    pub const REGISTER_ORG: HelpLink = HelpLink::section(REGISTER, "org-info");
+    pub const REGISTER_MANUAL_REVIEW: HelpLink = HelpLink::section(REGISTER, "manual-review");
+    pub const REGISTER_ACCOUNT: HelpLink = HelpLink::section(REGISTER, "account");
+    pub const LOGIN_ENTERPRISE: HelpLink = HelpLink::section(LOGIN, "login");
+    pub const LOGIN_REGULATOR: HelpLink = HelpLink::section(LOGIN, "regulator-login");
+    pub const FORGOT: HelpLink = HelpLink::section(LOGIN, "forgot");
+    pub const CHANGE_PHONE: HelpLink = HelpLink::section(LOGIN, "change-phone");
+    pub const REVIEW: HelpLink = HelpLink::section(REGULATOR, "review");
+    pub const PHONE_CHANGES: HelpLink = HelpLink::section(REGULATOR, "phone-changes");
+    pub const USERS: HelpLink = HelpLink::section(REGULATOR, "users");
+    pub const HELP_EDITING: HelpLink = HelpLink::section(REGULATOR, "help-editing");
+}
+
+/// Articles explaining a message, by a phrase the message contains. The
+/// national FAQ's own wording comes first; checked in order.
+const BY_MESSAGE: &[(&[&str], HelpLink)] = &[
+    (&["已被注册"], HelpLink::article("faq-already-registered")),
+    (
+        &["此账号不存在"],
+        HelpLink::article("faq-account-not-found"),
+    ),
+    (
+        &["调用第三方服务超时", "数据服务暂时无法使用"],
+        HelpLink::article("faq-registry-timeout"),
+    ),
+    (
+        &[
+            "机构信息认证失败",
+            "匹配失败",
+            "未查询到信息",
+            "与登记机关的数据不一致",
+        ],
+        HelpLink::article("faq-registry-mismatch"),
+    ),
+    (
+        &["监管机构正在修改企业信息"],
+        HelpLink::article("faq-regulator-editing"),
+    ),
+    (&["锁定"], HelpLink::article("faq-account-locked")),
+    (&["密码错误"], HelpLink::article("faq-forgot-password")),
+    (
+        &["审核中", "未通过审核"],
+        HelpLink::article("faq-manual-review"),
+    ),
+    (
+        &[
+            "短信发送失败",
+            "次数已达上限",
+            "无法发送短信",
+            "没有可用的经办人手机号",
+            "与注册时的信息不一致",
+        ],
+        HelpLink::article("faq-phone-no-sms"),
+    ),
+    (&["验证码"], HelpLink::article("faq-sms-code")),
+    (&["经营方式"], HelpLink::article("faq-business-mode")),
+];
+
+/// Articles explaining a field, for messages no phrase above matches.
+const BY_FIELD: &[(&[&str], HelpLink)] = &[
+    (&["account"], HelpLink::article("faq-login-account")),
+    (&["credit_code"], HelpLink::article("faq-credit-code")),
+    (
+        &["password", "password_confirm"],
+        HelpLink::article("faq-password-rules"),
+    ),
+    (&["sms_code"], HelpLink::article("faq-sms-code")),
+    (&["handler_mobile", "new_mobile"], manual::REGISTER_ACCOUNT),
+    (&["handler_name"], manual::REGISTER_ACCOUNT),
+    (
+        &[
+            "legal_type",
+            "enterprise_name",
+            "legal_rep_name",
+            "id_doc_type",
+            "id_doc_number",
+            "id_number",
+        ],
+        manual::REGISTER_ORG,
+    ),
+    (
+        &["address", "established", "region_code", "industry"],
+        manual::REGISTER_MANUAL_REVIEW,
+    ),
+    (&["login", "display_name"], manual::USERS),
+    (&["reason"], manual::REVIEW),
+];
+
+/// The article that explains `message`, shown at field `field` (empty for a
+/// message about the whole form).
+pub fn for_message(field: &str, message: &str) -> Option<HelpLink> {
+    BY_MESSAGE
+        .iter()
+        .find(|(phrases, _)| phrases.iter().any(|p| message.contains(p)))
+        .or_else(|| BY_FIELD.iter().find(|(fields, _)| fields.contains(&field)))
+        .map(|(_, link)| *link)
+}
+
+/// Every article a message or a form step links to (tests check each exists).
+pub fn linked_slugs() -> Vec<&'static str> {
+    let mut slugs: Vec<&'static str> = BY_MESSAGE
+        .iter()
+        .chain(BY_FIELD)
+        .map(|(_, l)| l.slug)
+        .chain([
+            manual::REGISTER,
+            manual::ENTERPRISE_INFO,
+            manual::LOGIN,
+            manual::REGULATOR,
+        ])
+        .collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    slugs
+}
+
+/// Every section anchor a form step links to, as (slug, anchor).
+pub const LINKED_SECTIONS: &[HelpLink] = &[
+    manual::REGISTER_ORG,
+    manual::REGISTER_MANUAL_REVIEW,
+    manual::REGISTER_ACCOUNT,
+    manual::LOGIN_ENTERPRISE,
+    manual::LOGIN_REGULATOR,
+    manual::FORGOT,
+    manual::CHANGE_PHONE,
+    manual::REVIEW,
+    manual::PHONE_CHANGES,
+    manual::USERS,
+    manual::HELP_EDITING,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn terms_are_normalised_split_and_deduplicated() {
+        assert_eq!(search_terms("  完善信息 "), t(&["完善信息"]));
+        assert_eq!(search_terms("忘记\u{3000}密码 忘记"), t(&["忘记", "密码"]));
+        assert_eq!(search_terms("ＣＡＳ 号"), t(&["cas", "号"]));
+        assert!(search_terms(" \t ").is_empty());
+        assert_eq!(search_terms("a b c d e f g").len(), MAX_TERMS);
+        assert_eq!(
+            search_terms(&"长".repeat(100))[0].chars().count(),
+            MAX_TERM_CHARS
+        );
+    }
+
+    #[test]
+    fn highlight_marks_every_match_case_insensitively() {
+        let segs = highlight("填写CAS号:cas 登记号", &t(&["cas"]));
+        let hits: Vec<&str> = segs
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(hits, ["CAS", "cas"]);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, "填写CAS号:cas 登记号");
+    }
+
+    #[test]
+    fn highlight_prefers_the_longest_term_at_a_position() {
+        let segs = highlight("一企多证填报", &t(&["一企", "一企多证"]));
+        assert_eq!(
+            segs[0],
+            Segment {
+                text: "一企多证".into(),
+                hit: true
+            }
+        );
+    }
+
+    #[test]
+    fn snippet_is_cut_around_the_first_match() {
+        let text = format!("{}重大危险源{}", "前".repeat(100), "后".repeat(100));
+        let segs = snippet(&text, &t(&["重大危险源"]), 60);
+        assert_eq!(segs.first().map(|s| s.text.as_str()), Some("…"));
+        assert_eq!(segs.last().map(|s| s.text.as_str()), Some("…"));
+        assert!(segs.iter().any(|s| s.hit && s.text == "重大危险源"));
+        let shown: usize = segs.iter().map(|s| s.text.chars().count()).sum();
+        assert_eq!(shown, 62);
+    }
+
+    #[test]
+    fn snippet_without_match_starts_at_the_beginning() {
+        let segs = snippet("短文", &t(&["无"]), 60);
+        assert_eq!(
+            segs,
+            vec![Segment {
+                text: "短文".into(),
+                hit: false
+            }]
+        );
+    }
+
+    #[test]
+    fn article_text_is_checked_per_field() {
+        let ok = ArticleText::parse(" 标题 ", "正文\r\n第二行\n\n").unwrap();
+        assert_eq!(ok.title, "标题");
+        assert_eq!(ok.body, "正文\n第二行");
+        let e = ArticleText::parse("", " \n").unwrap_err();
+        assert!(e.get("title").is_some() && e.get("body").is_some());
+        let e = ArticleText::parse(&"长".repeat(TITLE_MAX + 1), "x").unwrap_err();
+        assert!(e.get("title").unwrap().contains("101"));
+    }
+
+    #[test]
+    fn faq_messages_link_to_their_articles() {
+        let cases = [
+            (
+                "credit_code",
+                "该统一社会信用代码已被注册,无需再次注册。",
+                "faq-already-registered",
+            ),
+            ("account", "此账号不存在。请确认……", "faq-account-not-found"),
+            (
+                "",
+                "调用第三方服务超时:登记机关的数据服务暂时没有响应。",
+                "faq-registry-timeout",
+            ),
+            (
+                "id_doc_number",
+                "验证失败,法人证件号码与库中匹配失败。",
+                "faq-registry-mismatch",
+            ),
+            (
+                "credit_code",
+                "验证失败,根据统一社会信用代码未查询到信息。",
+                "faq-registry-mismatch",
+            ),
+            (
+                "legal_rep_name",
+                "机构信息认证失败,请输入准确的机构信息:……",
+                "faq-registry-mismatch",
+            ),
+            (
+                "password",
+                "密码连续输错5次,账号已锁定至 10:15",
+                "faq-account-locked",
+            ),
+            ("password", "密码错误,还可再试3次。", "faq-forgot-password"),
+            (
+                "sms_code",
+                "验证码已过期(有效期5分钟),请重新获取验证码。",
+                "faq-sms-code",
+            ),
+            (
+                "",
+                "监管机构正在修改企业信息,请等待申请确认后再操作企业信息",
+                "faq-regulator-editing",
+            ),
+        ];
+        for (field, message, slug) in cases {
+            assert_eq!(
+                for_message(field, message).map(|l| l.slug),
+                Some(slug),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn format_messages_link_by_field() {
+        let l = for_message("credit_code", "统一社会信用代码应为18位,您输入了17位。");
+        assert_eq!(l.map(|l| l.slug), Some("faq-credit-code"));
+        let l = for_message("password", "密码须满足:不含以下符号:# * /。");
+        assert_eq!(l.map(|l| l.slug), Some("faq-password-rules"));
+        assert_eq!(
+            for_message("address", "请输入住所。").map(|l| l.href()),
+            Some("/help/register-manual#manual-review".to_string())
+        );
+        assert_eq!(for_message("nothing", "其他错误"), None);
+    }
+}

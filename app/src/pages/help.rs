@@ -1,0 +1,350 @@
+//! 帮助中心: the index, search results, an article (current or an older
+//! version), its history, and the administrators' editor with a preview.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::help::{
+    help_article, help_history, help_index, search_help, ArticleLink, ArticleView, PreviewHelp,
+    SaveHelp,
+};
+use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
+use crate::components::help::{highlighted, HelpTip, SearchBox};
+use crate::components::layout::{ErrorNotice, ServiceLine};
+use crate::components::HydrationMarker;
+use crate::domain::help::{manual, ArticleText};
+use crate::error::AppError;
+use crate::pages::NotFound;
+
+fn links(items: Vec<ArticleLink>) -> impl IntoView {
+    view! {
+        <ul class="article-list">
+            {items
+                .into_iter()
+                .map(|a| view! { <li><a href=format!("/help/{}", a.slug)>{a.title}</a></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn HelpIndexPage() -> impl IntoView {
+    let index = Resource::new(|| (), |_| help_index());
+    view! {
+        <Title text="帮助中心 - 危化品经营安全监管系统" />
+        <h1>"帮助中心"</h1>
+        <SearchBox />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match index.await {
+                    Ok(i) => view! {
+                        <div class="help-columns">
+                            <section>
+                                <h2>"操作手册"</h2>
+                                {links(i.manuals)}
+                            </section>
+                            <section>
+                                <h2>"常见问题"</h2>
+                                {links(i.faqs)}
+                            </section>
+                        </div>
+                        <p class="notice">"没有找到答案?" <ServiceLine /></p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn HelpSearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.with(|p| p.get("q").unwrap_or_default());
+    let results = Resource::new(q, search_help);
+    view! {
+        <Title text="搜索帮助 - 危化品经营安全监管系统" />
+        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › 搜索"</p>
+        <h1>"搜索帮助"</h1>
+        {move || view! { <SearchBox value=q() /> }}
+        <Suspense fallback=|| view! { <p>"正在搜索……"</p> }>
+            {move || Suspend::new(async move {
+                let hits = results.await;
+                let q = q();
+                let body = match hits {
+                    _ if q.trim().is_empty() => view! {
+                        <p>"请输入要查找的内容,例如“完善信息”“忘记密码”“一企多证”。"</p>
+                    }
+                        .into_any(),
+                    Ok(hits) if hits.is_empty() => view! {
+                        <div class="notice" role="status">
+                            <p>"没有找到包含“" {q.clone()} "”的文章。请换一个说法或只输入关键的几个字(例如“密码”“许可证”),或浏览"
+                                <a href="/help">"帮助中心目录"</a> "。"</p>
+                            <ServiceLine />
+                        </div>
+                    }
+                        .into_any(),
+                    Ok(hits) => view! {
+                        <p role="status">"找到 " {hits.len()} " 篇与“" {q.clone()} "”相关的文章:"</p>
+                        <ol class="search-results">
+                            {hits
+                                .into_iter()
+                                .map(|h| {
+                                    view! {
+                                        <li>
+                                            <a class="result-title" href=format!("/help/{}", h.slug)>{highlighted(h.title)}</a>
+                                            " "
+                                            <span class="tag">{crate::api::help::category_label(&h.category)}</span>
+                                            <p class="snippet">{highlighted(h.snippet)}</p>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                };
+                view! { {body} <HydrationMarker /> }
+            })}
+        </Suspense>
+    }
+}
+
+fn slug_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()))
+}
+
+#[component]
+pub fn HelpArticlePage() -> impl IntoView {
+    let slug = slug_param();
+    let query = use_query_map();
+    let version = move || query.with(|q| q.get("version").and_then(|v| v.parse::<i64>().ok()));
+    let saved = move || query.with(|q| q.get("saved"));
+    let article = Resource::new(
+        move || (slug.get(), version(), saved()),
+        |(slug, version, _)| help_article(slug, version),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match article.await {
+                    Ok(Some(a)) => view! { <Article a saved=saved() /><HydrationMarker /> }.into_any(),
+                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Article(a: ArticleView, saved: Option<String>) -> impl IntoView {
+    let base = format!("/help/{}", a.slug);
+    let old = a.version != a.latest;
+    view! {
+        <Title text=format!("{} - 帮助中心", a.title) />
+        <div class="help-top no-print">
+            <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " {a.category.clone()}</p>
+            <SearchBox />
+        </div>
+        {saved.map(|v| view! { <p class="notice success no-print" role="status">"已保存为第" {v} "版。"</p> })}
+        {old.then(|| view! {
+            <p class="notice no-print">"您正在查看第" {a.version} "版(历史版本)。" <a href=base.clone()>"查看当前版本"</a></p>
+        })}
+        <article class="help-article">
+            <h1>{a.title}</h1>
+            <p class="article-meta">"第" {a.version} "版 · 更新于 " {a.edited}</p>
+            <div class="article-body" inner_html=a.html></div>
+        </article>
+        <p class="article-actions no-print">
+            <button type="button" class="button" on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                let _ = window().print();
+            }>"打印"</button>
+            " "
+            <a href=format!("{base}/history")>"历史版本"</a>
+            {(a.editable && !old).then(|| view! { " " <a class="button" href=format!("{base}/edit")>"编辑"</a> })}
+        </p>
+    }
+}
+
+#[component]
+pub fn HelpHistoryPage() -> impl IntoView {
+    let slug = slug_param();
+    let history = Resource::new(move || slug.get(), help_history);
+    view! {
+        <Title text="历史版本 - 帮助中心" />
+        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=move || format!("/help/{}", slug.get())>"文章"</a> " › 历史版本"</p>
+        <h1>"历史版本"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(v) if v.is_empty() => view! { <NotFound /><HydrationMarker /> }.into_any(),
+                    Ok(v) => view! {
+                        <ol class="versions" reversed>
+                            {v.into_iter()
+                                .map(|i| view! {
+                                    <li>
+                                        <a href=format!("/help/{}?version={}", slug.get_untracked(), i.version)>"第" {i.version} "版"</a>
+                                        " · " {i.edited}
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ol>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn HelpEditPage() -> impl IntoView {
+    let slug = slug_param();
+    let article = Resource::new(move || slug.get(), |s| help_article(s, None));
+    view! {
+        <Title text="编辑帮助文章 - 帮助中心" />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match article.await {
+                    Ok(Some(a)) if a.editable => view! { <Editor a /><HydrationMarker /> }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <ErrorNotice error=AppError::Forbidden />
+                        <p>"帮助文章由系统管理员编辑。" <a href="/login?tab=regulator">"以管理员身份登录"</a></p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Editor(a: ArticleView) -> impl IntoView {
+    let slug = a.slug.clone();
+    let title = RwSignal::new(a.title.clone());
+    let body = RwSignal::new(a.body.clone());
+    let base = RwSignal::new(a.version);
+    // The version someone else saved meanwhile, shown after a conflict.
+    let theirs = RwSignal::new(None::<ArticleView>);
+    let save = ServerAction::<SaveHelp>::new();
+    let preview = ServerAction::<PreviewHelp>::new();
+    let navigate = use_navigate();
+    let done_slug = slug.clone();
+    let form = FormState::for_action(save, move |v| {
+        navigate(&format!("/help/{done_slug}?saved={v}"), Default::default());
+    });
+    let conflict_slug = slug.clone();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
+            if field == "body" {
+                let slug = conflict_slug.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(Some(now)) = help_article(slug, None).await {
+                        // The next save builds on what the administrator has now seen.
+                        base.set(now.version);
+                        theirs.set(Some(now));
+                    }
+                });
+            }
+        }
+    });
+    let check = Callback::new(move |_| {
+        ArticleText::parse(&title.get_untracked(), &body.get_untracked())
+            .err()
+            .unwrap_or_default()
+    });
+    let submit_slug = slug.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.validate(check) {
+            save.dispatch(SaveHelp {
+                slug: submit_slug.clone(),
+                title: title.get_untracked(),
+                body: body.get_untracked(),
+                base_version: base.get_untracked(),
+            });
+        }
+    };
+    let body_invalid = move || form.message("body").is_some();
+    view! {
+        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{slug}")>{a.title.clone()}</a> " › 编辑"</p>
+        <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
+        <form class="form wide" action=SaveHelp::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
+            <input type="hidden" name="slug" value=slug.clone() />
+            <input type="hidden" name="base_version" prop:value=move || base.get().to_string() />
+            <TextField name="title" label="标题" value=title form check maxlength=100 />
+            <div class="field" class:invalid=body_invalid>
+                <label for="f-body">"正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"</label>
+                <textarea
+                    id="f-body"
+                    name="body"
+                    rows="24"
+                    aria-invalid=move || body_invalid().then_some("true")
+                    aria-describedby=move || body_invalid().then_some("f-body-msg")
+                    prop:value=move || body.get()
+                    on:input=move |ev| body.set(event_target_value(&ev))
+                >
+                    {a.body.clone()}
+                </textarea>
+                <FieldMessage name="body" form />
+            </div>
+            <div class="form-actions">
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        preview.dispatch(PreviewHelp { body: body.get_untracked() });
+                    }
+                >
+                    "预览"
+                </button>
+                " "
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "正在保存……" } else { "保存" }}
+                </button>
+                " "
+                <a href=format!("/help/{slug}")>"取消"</a>
+            </div>
+        </form>
+        {move || {
+            theirs
+                .get()
+                .map(|t| view! {
+                    <section class="their-version" aria-labelledby="their-title">
+                        <h2 id="their-title">"最新版本(第" {t.version} "版," {t.edited} ")"</h2>
+                        <p class="field-hint">"以下是对方保存的内容。请把需要保留的部分合并到上面的编辑框,再点“保存”。"</p>
+                        <pre class="markdown-source">{t.body}</pre>
+                    </section>
+                })
+        }}
+        {move || {
+            preview
+                .value()
+                .get()
+                .map(|r| match r {
+                    Ok(html) => view! {
+                        <section class="preview" aria-label="预览">
+                            <h2>"预览"</h2>
+                            <div class="article-body" inner_html=html></div>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                })
+        }}
+    }
+}
