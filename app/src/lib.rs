@@ -4,6 +4,10 @@
 //! the browser side (with `frontend/`). `domain` is compiled in both,
 //! unchanged, and holds every validation rule.
 
+// The registration form's view type is deeper than the default limit allows
+// when the release build computes the layout of its async SSR future.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod clock;
 pub mod components;

@@ -59,6 +59,7 @@ test('five wrong passwords lock the account and say until when', async ({ page }
   await password.fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(password).toHaveAccessibleDescription(/锁定至/);
+  await expect(page.locator('#f-password-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-account-locked');
   await expect(page).toHaveURL(/\/login$/);
 });
 

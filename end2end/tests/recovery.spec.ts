@@ -54,6 +54,7 @@ test('a wrong or expired code is explained at the code field, the new password k
   await code.fill('123456');
   await page.getByRole('button', { name: '重置密码' }).click();
   await expect(code).toHaveAccessibleDescription(/验证码已过期.*重新获取/);
+  await expect(page.locator('#f-code-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-sms-code');
 });
 
 test('a password with a forbidden character is refused before anything is sent', async ({ page }) => {

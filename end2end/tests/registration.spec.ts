@@ -29,7 +29,8 @@ test('a bad credit code is explained in the browser before any request, with the
   await code.blur();
   await expect(code).toHaveAttribute('aria-invalid', 'true');
   await expect(code).toHaveAccessibleDescription(/第17位的字母“O”.*应是数字“0”/);
-  const browserMessage = await page.locator('#f-credit_code-msg').innerText();
+  const browserMessage = await page.locator('#f-credit_code-msg .message-text').innerText();
+  await expect(page.locator('#f-credit_code-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-credit-code');
 
   // Typing a fix clears the message at once, still without a request.
   await code.fill('91350100M000100Y4');
@@ -49,7 +50,7 @@ test('an ID-number message appears before any request and matches the server', a
   await id.fill('110101199003071234');
   await id.blur();
   await expect(id).toHaveAccessibleDescription(/校验位/);
-  const browserMessage = await page.locator('#f-id_doc_number-msg').innerText();
+  const browserMessage = await page.locator('#f-id_doc_number-msg .message-text').innerText();
   await id.fill('11010519900230001X');
   await expect(id).toHaveAccessibleDescription(/不是有效日期/);
   expect(sent).toEqual([]);
@@ -152,7 +153,7 @@ test('the password checklist updates live and forbidden characters are refused b
   await expect(rule).toHaveAttribute('data-met', 'false');
   await pw.blur();
   await expect(pw).toHaveAccessibleDescription(/密码须满足:不含以下符号:# \* \//);
-  const browserMessage = await page.locator('#f-password-msg').innerText();
+  const browserMessage = await page.locator('#f-password-msg .message-text').innerText();
   await pw.fill('Abc-defg1');
   await expect(rule).toHaveAttribute('data-met', 'true');
   await expect(pw).not.toHaveAttribute('aria-invalid', 'true');
@@ -185,6 +186,7 @@ test('an already registered code says so at the field (已被注册)', async ({ 
   await expect(code).toHaveAccessibleDescription(/已被注册.*登录账号就是统一社会信用代码.*忘记密码/);
   await expect(code).toHaveValue('91320102 MA1XYR7K61');
   await expect(page.getByRole('link', { name: '去登录' })).toHaveAttribute('href', '/login');
+  await expect(page.locator('#f-credit_code-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-already-registered');
   await expect(page.getByRole('link', { name: '忘记密码?找回' })).toHaveAttribute('href', '/forgot-password?account=91320102MA1XYR7K61');
   await expect(page.getByLabel('企业名称')).toHaveValue('南京测试化工有限公司');
 });
@@ -223,6 +225,7 @@ test('each registry answer of the national FAQ appears at its own field', async 
   await page.getByRole('button', { name: '下一步' }).click();
   const code = page.getByRole('textbox', { name: '统一社会信用代码' });
   await expect(code).toHaveAccessibleDescription(/^验证失败,根据统一社会信用代码未查询到信息。/);
+  await expect(page.locator('#f-credit_code-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-registry-mismatch');
 
   const known = freshCreditCode();
   registryAdd(known, '南京已登记化工有限公司', '李四', '440524188001010014');
@@ -231,6 +234,9 @@ test('each registry answer of the national FAQ appears at its own field', async 
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByRole('textbox', { name: '法定代表人姓名' })).toHaveAccessibleDescription(/^机构信息认证失败,请输入准确的机构信息/);
   await expect(page.getByRole('textbox', { name: '法人证件号码' })).toHaveAccessibleDescription(/^验证失败,法人证件号码与库中匹配失败/);
+  for (const field of ['legal_rep_name', 'id_doc_number']) {
+    await expect(page.locator(`#f-${field}-msg`).getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-registry-mismatch');
+  }
   await expect(code).not.toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('.verification-offer')).toContainText('转人工审核');
 });
@@ -244,6 +250,7 @@ test('when the registry times out, manual review takes everything already typed'
   const offer = page.locator('.verification-offer');
   await expect(offer).toContainText('调用第三方服务超时');
   await expect(offer).toContainText('您填写的内容都已保留');
+  await expect(offer.getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-registry-timeout');
   await expect(page.getByLabel('法人类型')).toHaveValue('enterprise');
   await expect(page.getByLabel('企业名称')).toHaveValue('南京超时测试化工有限公司');
 
@@ -267,6 +274,7 @@ test('when the registry times out, manual review takes everything already typed'
   await page.getByLabel('密码').fill('Manual-Pass-2026');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByRole('textbox', { name: '账号(统一社会信用代码)' })).toHaveAccessibleDescription(/正在审核中/);
+  await expect(page.locator('#f-account-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-manual-review');
 });
 
 test('a wrong SMS code is explained at its field and nothing is created', async ({ page }) => {

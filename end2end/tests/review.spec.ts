@@ -77,5 +77,7 @@ test('enterprises cannot open the review queue', async ({ page }) => {
   await expect(page.locator('.belongs-to')).toBeVisible();
   await expect(page.getByRole('link', { name: '注册审核' })).toHaveCount(0);
   await gotoHydrated(page, '/review');
-  await expect(page.getByRole('alert')).toHaveText('您没有权限进行此操作。');
+  await expect(page.getByRole('alert')).toContainText('您没有权限进行此操作。');
+  // Every error says whom to call.
+  await expect(page.getByRole('alert').locator('.service-phone')).toHaveText('400-9659818');
 });

@@ -331,7 +331,7 @@ pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) 
                         <li>
                             <a href=format!("#{}", input_id(name))>{*label}</a>
                             ":"
-                            {message_with_help(name, m.to_string())}
+                            {m.to_string()}
                         </li>
                     }
                 })

@@ -46,7 +46,7 @@ pub fn HelpTip(link: HelpLink, topic: &'static str) -> impl IntoView {
 pub fn message_with_help(field: &str, message: String) -> impl IntoView {
     let link = for_message(field, &message);
     view! {
-        {message}
+        <span class="message-text">{message}</span>
         {link
             .map(|l| {
                 view! {

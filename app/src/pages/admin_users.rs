@@ -7,9 +7,11 @@ use leptos_meta::Title;
 
 use crate::api::admin::{list_regulators, CreateRegulator, SetRegulatorActive};
 use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 use crate::domain::registration::parse_person_name;
 use crate::domain::FieldErrors;
 
@@ -73,7 +75,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     };
     view! {
         <Title text="用户管理 - 危化品经营安全监管系统" />
-        <h1>"用户管理"</h1>
+        <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match users.await {

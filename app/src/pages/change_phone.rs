@@ -7,7 +7,9 @@ use leptos_meta::Title;
 
 use crate::api::phone::{ChangePhone, SendPhoneCode};
 use crate::components::field::{ErrorSummary, FormState, SendCodeButton, TextField};
+use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::parse_enterprise_name;
 use crate::domain::{CreditCode, FieldErrors, Mobile, SmsCode};
@@ -82,7 +84,7 @@ pub fn ChangePhonePage() -> impl IntoView {
     let done = move || change.value().get().and_then(Result::ok);
     view! {
         <Title text="更换经办人手机号 - 危化品经营安全监管系统" />
-        <h1>"手机号码无法接收短信?"</h1>
+        <h1>"手机号码无法接收短信? " <HelpTip link=manual::CHANGE_PHONE topic="更换经办人手机号" /></h1>
         <HydrationMarker />
         <Show
             when=move || done().is_none()

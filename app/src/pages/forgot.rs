@@ -8,8 +8,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::recovery::{reset_target, ResetPassword, SendResetCode};
 use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 use crate::domain::password::PasswordError;
 use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
 
@@ -30,7 +32,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let sent = Memo::new(move |_| query.with(|q| q.get("sent").as_deref() == Some("1")));
     view! {
         <Title text="忘记密码 - 危化品经营安全监管系统" />
-        <h1>"忘记密码"</h1>
+        <h1>"忘记密码 " <HelpTip link=manual::FORGOT topic="找回密码" /></h1>
         <ol class="steps" aria-label="找回步骤">
             <li class:current=move || !sent.get() class:done=move || sent.get()><span class="step-no">"1"</span>"获取验证码"</li>
             <li class:current=move || sent.get()><span class="step-no">"2"</span>"设置新密码"</li>

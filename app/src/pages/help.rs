@@ -327,6 +327,7 @@ fn Editor(a: ArticleView) -> impl IntoView {
                     <section class="their-version" aria-labelledby="their-title">
                         <h2 id="their-title">"最新版本(第" {t.version} "版," {t.edited} ")"</h2>
                         <p class="field-hint">"以下是对方保存的内容。请把需要保留的部分合并到上面的编辑框,再点“保存”。"</p>
+                        <p><strong>"标题:" {t.title}</strong></p>
                         <pre class="markdown-source">{t.body}</pre>
                     </section>
                 })

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
 use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 use crate::domain::{CreditCode, FieldErrors};
 
 #[component]
@@ -18,7 +20,17 @@ pub fn LoginPage() -> impl IntoView {
         Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("regulator")));
     view! {
         <Title text="登录 - 危化品经营安全监管系统" />
-        <h1>"登录"</h1>
+        <h1>
+            "登录 "
+            {move || {
+                let (link, topic) = if regulator.get() {
+                    (manual::LOGIN_REGULATOR, "监管用户登录")
+                } else {
+                    (manual::LOGIN_ENTERPRISE, "企业登录")
+                };
+                view! { <HelpTip link topic /> }
+            }}
+        </h1>
         <nav class="tabs" aria-label="登录方式">
             <a href="/login" class:active=move || !regulator.get() aria-current=move || (!regulator.get()).then_some("page")>
                 "法人用户登录"

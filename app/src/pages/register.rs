@@ -14,9 +14,11 @@ use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
     TextField,
 };
+use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
@@ -183,6 +185,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                     (VERIFICATION_FIELD, "机构信息核验"),
                 ]
             />
+            <h2 class="step-title">"机构信息" <HelpTip link=manual::REGISTER_ORG topic="填写机构信息" /></h2>
             <p class="form-intro">"请按营业执照填写。带空格或全角字符的代码会自动规范化。"</p>
             <SelectField
                 name="legal_type"
@@ -229,6 +232,10 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             <TextField name="legal_rep_name" label="法定代表人姓名" value=legal_rep_name form check maxlength=60 />
             <SelectField name="id_doc_type" label="法人证件类型" value=id_doc_type form check options=doc_types />
             <TextField name="id_doc_number" label="法人证件号码" value=id_doc_number form check maxlength=40 autocomplete="off" />
+            <p class="section-help">
+                "以下为人工审核时需要的营业执照信息 "
+                <HelpTip link=manual::REGISTER_MANUAL_REVIEW topic="人工审核注册" />
+            </p>
             <TextField
                 name="address"
                 label="住所"
@@ -263,7 +270,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                     .map(|m| {
                         view! {
                             <div class="verification-offer" id="f-verification" tabindex="-1" role="alert">
-                                <p>{m}</p>
+                                <p>{message_with_help(VERIFICATION_FIELD, m)}</p>
                                 <button type="submit" name="manual_review" value="1" class="button">
                                     "转人工审核(已填内容保留)"
                                 </button>
@@ -341,6 +348,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             "机构:" {init.org.enterprise_name.clone()} "(" {init.org.credit_code.clone()} ")"
             <button type="button" class="button link" on:click=back>"修改机构信息"</button>
         </p>
+        <h2 class="step-title">"经办人与密码" <HelpTip link=manual::REGISTER_ACCOUNT topic="经办人与密码" /></h2>
         <p class="verification-status" class:ok=verified>
             {if verified {
                 "✓ 机构信息已通过登记机关核验,提交后即可登录。"

@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use crate::api::phone::{phone_change_queue, DecidePhoneChange};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
 use crate::components::help::message_with_help;
+use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
+use crate::domain::help::manual;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -33,7 +35,7 @@ pub fn ReviewPage() -> impl IntoView {
     };
     view! {
         <Title text="注册审核 - 危化品经营安全监管系统" />
-        <h1>"注册审核"</h1>
+        <h1>"注册审核 " <HelpTip link=manual::REVIEW topic="注册审核" /></h1>
         <p class="form-intro">"承诺在一个工作日内完成审核;超时的申请标为红色。通过或不通过,都会以短信通知经办人。"</p>
         {outcome}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -155,7 +157,7 @@ fn PhoneChanges() -> impl IntoView {
         })
     };
     view! {
-        <h2>"手机号更换申请"</h2>
+        <h2>"手机号更换申请 " <HelpTip link=manual::PHONE_CHANGES topic="手机号更换审核" /></h2>
         {outcome}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
