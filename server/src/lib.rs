@@ -43,6 +43,13 @@ pub async fn build_state(
     if added > 0 {
         tracing::info!(added, "help articles added from help/");
     }
+    let year = app::server::today().year();
+    if !app::server::calendar().covers(year) {
+        tracing::warn!(
+            year,
+            "data/holidays.csv has no public holidays for this year: review deadlines count Monday to Friday only; add the State Council's schedule"
+        );
+    }
     let hasher = PasswordHasher::new(config.argon2)
         .map_err(|e| format!("invalid argon2 parameters: {e}"))?;
     let sms = match &config.sms {

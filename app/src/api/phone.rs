@@ -194,7 +194,7 @@ pub struct PhoneChangeItem {
 
 #[server(endpoint = "phone/queue")]
 pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
-    use crate::api::review::{due, waited_text};
+    use crate::api::review::waited_text;
     use crate::domain::Mobile;
     use crate::server::{now, regions, AppState};
     let state = AppState::get()?;
@@ -221,7 +221,7 @@ pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
                 old_mobile: old.as_deref().map(mask).unwrap_or_default(),
                 new_mobile: mask(&new),
                 waited: waited_text(created, t),
-                overdue: t > due(created),
+                overdue: t > crate::server::calendar().one_working_day_after(created),
             },
         )
         .collect())

@@ -27,17 +27,6 @@ pub struct ReviewItem {
     pub overdue: bool,
 }
 
-/// The end of the review promise: one working day (Monday to Friday) after `submitted`.
-pub fn due(submitted: i64) -> i64 {
-    let mut t = submitted + 86_400;
-    // Days since 1970-01-01 (a Thursday) in China time; 0 = Monday.
-    let weekday = |t: i64| ((t + 8 * 3600).div_euclid(86_400) + 3).rem_euclid(7);
-    while weekday(t) >= 5 {
-        t += 86_400;
-    }
-    t
-}
-
 pub fn waited_text(submitted: i64, now: i64) -> String {
     let mins = (now - submitted).max(0) / 60;
     match mins {
@@ -130,7 +119,7 @@ pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
                 .unwrap_or_default(),
             submitted_at: cst_datetime(submitted),
             waited: waited_text(submitted, t),
-            overdue: t > due(submitted),
+            overdue: t > crate::server::calendar().one_working_day_after(submitted),
         });
     }
     Ok(items)
@@ -216,14 +205,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_working_day() {
-        // 2026-11-27 is a Friday; 10:00 China time = 02:00 UTC.
-        let friday = 1_795_744_800; // 2026-11-27T02:00:00Z
-        assert_eq!(due(friday) - friday, 3 * 86_400, "Friday -> Monday");
-        let monday = friday + 3 * 86_400;
-        assert_eq!(due(monday) - monday, 86_400);
-        let saturday = friday + 86_400;
-        assert_eq!(due(saturday) - saturday, 2 * 86_400, "Saturday -> Monday");
+    fn waiting_time_in_words() {
         assert_eq!(waited_text(0, 59 * 60), "已等待 59 分钟");
         assert_eq!(waited_text(0, 5 * 3600), "已等待 5 小时");
         assert_eq!(waited_text(0, 3 * 86_400), "已等待 3 天");

@@ -7,6 +7,7 @@
 //! Simplified Chinese, what is wrong and what to do.
 
 pub mod business_mode;
+pub mod calendar;
 pub mod credit_code;
 pub mod date;
 pub mod fields;

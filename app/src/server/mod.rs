@@ -26,6 +26,19 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The working-day calendar from `data/holidays.csv` (compiled in; a unit
+/// test proves it parses, so the fallback to Monday–Friday never happens).
+pub fn calendar() -> &'static crate::domain::calendar::Calendar {
+    use crate::domain::calendar::Calendar;
+    static CAL: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    CAL.get_or_init(|| {
+        Calendar::parse_csv(include_str!("../../../data/holidays.csv")).unwrap_or_else(|e| {
+            tracing::error!("data/holidays.csv: {e}; counting Monday to Friday only");
+            Calendar::default()
+        })
+    })
+}
+
 /// Today's date in China Standard Time (UTC+8), for rules such as "a birth date not in the future".
 pub fn today() -> crate::domain::Date {
     crate::domain::Date::from_days_since_epoch((now() + 8 * 3600).div_euclid(86_400))
