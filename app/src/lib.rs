@@ -30,7 +30,9 @@ use pages::{
     forgot::ForgotPasswordPage,
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
     home::HomePage,
+    info::InfoPage,
     login::LoginPage,
+    maintenance::{EnterpriseRecordPage, MaintenancePage},
     register::RegisterPage,
     review::ReviewPage,
     workspace::WorkspacePage,
@@ -75,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
+                    <Route path=path!("info") view=InfoPage ssr=SsrMode::Async />
+                    <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
+                    <Route path=path!("maintenance/:code") view=EnterpriseRecordPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

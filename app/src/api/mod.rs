@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod enterprise_info;
 pub mod help;
 pub mod phone;
 pub mod recovery;

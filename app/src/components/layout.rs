@@ -59,7 +59,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! {
-                                {(u.kind != "enterprise").then(|| view! { <a href="/review">"注册审核"</a> })}
+                                {if u.kind == "enterprise" {
+                                    view! { <a href="/info">"完善信息"</a> }.into_any()
+                                } else {
+                                    view! { <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
+                                }}
                                 <a href="/workspace" class="current-user">{u.belongs_to}" · "{u.display_name}</a>
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="button link on-dark">"退出登录"</button>

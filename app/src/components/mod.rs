@@ -20,3 +20,19 @@ pub fn HydrationMarker() -> impl IntoView {
         }
     });
 }
+
+/// Bumps `reload` after each successful run of `action`, so the resources
+/// keyed on it fetch the new state.
+pub fn reload_after_success<S>(action: ServerAction<S>, reload: RwSignal<i32>)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |prev: Option<usize>| {
+        let n = action.version().get();
+        if prev.is_some_and(|p| p != n) && matches!(action.value().get_untracked(), Some(Ok(_))) {
+            reload.update(|r| *r += 1);
+        }
+        n
+    });
+}

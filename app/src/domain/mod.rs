@@ -10,6 +10,7 @@ pub mod business_mode;
 pub mod calendar;
 pub mod credit_code;
 pub mod date;
+pub mod enterprise_info;
 pub mod fields;
 pub mod help;
 pub mod id_document;

@@ -34,12 +34,15 @@ pub fn WorkspacePage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <nav class="tasks" aria-label="业务">
+                                            <a class="button" href="/maintenance">"信息维护"</a>
+                                            " "
                                             <a class="button" href="/review">"注册审核"</a>
                                             {(u.kind == "admin")
                                                 .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> })}
                                         </nav>
                                     }
                                 })}
+                            {(u.kind == "enterprise").then(|| view! { <EnterpriseSummary /> })}
                             <HydrationMarker />
                         }
                             .into_any()
@@ -51,6 +54,36 @@ pub fn WorkspacePage() -> impl IntoView {
                     }
                         .into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// The enterprise's status at a glance: information, licences, what waits for it.
+#[component]
+fn EnterpriseSummary() -> impl IntoView {
+    use crate::api::enterprise_info::{my_info, status_label};
+    let info = Resource::new(|| (), |_| my_info());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                info.await.ok().map(|v| {
+                    let missing = v.issues.len();
+                    view! {
+                        <section class="glance" aria-labelledby="glance-title">
+                            <h2 id="glance-title">"企业信息"</h2>
+                            {v.lock.clone().map(|p| view! {
+                                <p class="alert" role="alert">"待处理:" {p.organization} "申请修改企业信息,请确认或拒绝。" <a href="/info">"去处理"</a></p>
+                            })}
+                            <p>
+                                "状态:" <strong class="info-status">{status_label(&v.status, v.changing)}</strong>
+                                {(v.status == "draft" && missing > 0).then(|| format!(",还有 {missing} 项待完善"))}
+                                " " <a class="button primary" href="/info">{if v.status == "draft" { "完善信息" } else { "查看企业信息" }}</a>
+                            </p>
+                            {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone()))}
+                        </section>
+                    }
+                })
             })}
         </Suspense>
     }

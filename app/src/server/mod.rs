@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod enterprise_info;
 pub mod external;
 pub mod help;
 pub mod http;

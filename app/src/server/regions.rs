@@ -68,17 +68,24 @@ pub fn full_name(code: &str) -> String {
     names.join(" ")
 }
 
-/// Whether `code` lies in the jurisdiction of a regulator at `jurisdiction`
-/// (a province, city or county code).
-pub fn within(code: &str, jurisdiction: &str) -> bool {
-    let prefix = if jurisdiction.ends_with("0000") {
+/// The code prefix shared by every region in a jurisdiction: "32" for a
+/// province, "3201" for a city, the whole code for a county.
+pub fn prefix(jurisdiction: &str) -> &str {
+    if jurisdiction.len() != 6 {
+        jurisdiction
+    } else if jurisdiction.ends_with("0000") {
         &jurisdiction[..2]
     } else if jurisdiction.ends_with("00") {
         &jurisdiction[..4]
     } else {
         jurisdiction
-    };
-    code.len() == 6 && code.starts_with(prefix)
+    }
+}
+
+/// Whether `code` lies in the jurisdiction of a regulator at `jurisdiction`
+/// (a province, city or county code).
+pub fn within(code: &str, jurisdiction: &str) -> bool {
+    code.len() == 6 && code.starts_with(prefix(jurisdiction))
 }
 
 #[cfg(test)]

@@ -134,6 +134,27 @@ pub async fn post_form(
     send(router, req.body(Body::from(body)).expect("request")).await
 }
 
+/// POSTs a JSON body to a server function that takes JSON input.
+pub async fn post_json(
+    router: &Router,
+    path: &str,
+    body: &serde_json::Value,
+    cookie: Option<&str>,
+) -> Reply {
+    let mut req = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(
+        router,
+        req.body(Body::from(body.to_string())).expect("request"),
+    )
+    .await
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -1,0 +1,592 @@
+//! 完善信息 (enterprises) and 信息维护 (regulators): one record per
+//! enterprise, edited as a draft, submitted, confirmed; changes proposed by
+//! regulators lock the enterprise's form with who, since when and what.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::enterprise_info::{EnterpriseRecord, Expiry, FieldChange, Issue};
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+
+/// The national FAQ's words for the lock, kept because users know them.
+pub const LOCK_MESSAGE: &str =
+    "监管机构正在修改企业信息,请等待申请确认后再操作企业信息,以防两边同时修改数据导致冲突";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub id: i64,
+    pub organization: String,
+    pub user: String,
+    pub since: String,
+    pub changes: Vec<FieldChange>,
+    /// Whether the viewer's organisation made it (may withdraw).
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceSummary {
+    pub number: String,
+    pub valid_until: String,
+    pub expiry: Option<Expiry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub ip: String,
+    pub summary: String,
+    pub changes: Vec<FieldChange>,
+    pub outcome: String,
+}
+
+/// The enterprise's own view of its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoView {
+    pub credit_code: String,
+    /// draft, submitted or confirmed.
+    pub status: String,
+    /// A 信息变更 is under way (a confirmed version stays in force).
+    pub changing: bool,
+    pub version: i64,
+    pub draft: EnterpriseRecord,
+    pub confirmed: Option<EnterpriseRecord>,
+    pub return_reason: String,
+    pub lock: Option<ProposalView>,
+    pub issues: Vec<Issue>,
+    pub licences: Vec<LicenceSummary>,
+    pub trail: Vec<AuditView>,
+}
+
+pub fn status_label(status: &str, changing: bool) -> &'static str {
+    match (status, changing) {
+        ("confirmed", _) => "已确认",
+        ("submitted", true) => "变更已提交,待确认",
+        ("submitted", false) => "已提交,待确认",
+        ("draft", true) => "变更中(原信息继续有效)",
+        ("draft", false) => "待完善",
+        ("none", _) => "未填报",
+        ("changing", _) => "变更中",
+        _ => "",
+    }
+}
+
+/// The result of saving a step: the new version and that step's problems
+/// (the draft is saved either way, so nothing typed is lost).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedStep {
+    pub version: i64,
+    pub errors: FieldErrors,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::domain::enterprise_info::{expiry_state, EnterpriseRecord};
+    use crate::error::AppError;
+    use crate::server::enterprise_info::{Actor, AuditRow, InfoError, Proposal};
+    use crate::server::session::SessionUser;
+    use crate::server::{cst_datetime, http, AppState};
+
+    pub async fn actor(user: &SessionUser) -> Actor {
+        Actor {
+            user_id: user.user_id,
+            name: format!("{} · {}", user.belongs_to, user.display_name),
+            ip: http::client_ip().await,
+        }
+    }
+
+    /// The logged-in enterprise user and their enterprise id.
+    pub async fn enterprise_user(state: &AppState) -> Result<(SessionUser, i64), AppError> {
+        let user = crate::api::auth::ssr::session_user(state)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        match (user.kind.as_str(), user.enterprise_id) {
+            ("enterprise", Some(id)) => Ok((user, id)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// A regulator (or administrator) and an enterprise of their jurisdiction, by credit code.
+    pub async fn regulated(
+        state: &AppState,
+        credit_code: &str,
+    ) -> Result<(SessionUser, i64), AppError> {
+        use sqlx::Row as _;
+        let (user, scope) = crate::api::review::ssr::reviewer(state).await?;
+        let code = crate::domain::normalize::normalize_code(credit_code);
+        let row = sqlx::query(
+            "SELECT id, COALESCE(region_code, '') FROM enterprises WHERE credit_code = $1",
+        )
+        .bind(&code)
+        .fetch_optional(state.db.reader())
+        .await?
+        .ok_or(AppError::Forbidden)?;
+        let id: i64 = row.try_get(0)?;
+        let region: String = row.try_get(1)?;
+        if let Some(scope) = scope {
+            if !crate::server::regions::within(&region, &scope) {
+                // Not "not found": the same answer as for an enterprise that does not exist.
+                return Err(AppError::Forbidden);
+            }
+        }
+        Ok((user, id))
+    }
+
+    pub fn proposal_view(p: Proposal, viewer_org: Option<i64>) -> super::ProposalView {
+        super::ProposalView {
+            id: p.id,
+            since: cst_datetime(p.created_at),
+            mine: viewer_org == Some(p.organization_id),
+            organization: p.organization,
+            user: p.user,
+            changes: p.changes,
+        }
+    }
+
+    pub fn audit_view(a: AuditRow) -> super::AuditView {
+        super::AuditView {
+            at: cst_datetime(a.at),
+            actor: a.actor,
+            ip: a.ip,
+            summary: a.summary,
+            changes: a.changes,
+            outcome: if a.outcome == "ok" {
+                "成功".into()
+            } else {
+                "被拒绝".into()
+            },
+        }
+    }
+
+    pub fn licences(rec: &EnterpriseRecord) -> Vec<super::LicenceSummary> {
+        let today = crate::server::today();
+        rec.licences
+            .iter()
+            .map(|l| super::LicenceSummary {
+                number: l.number.clone(),
+                valid_until: l.valid_until.clone(),
+                expiry: crate::domain::Date::parse(&l.valid_until).map(|d| expiry_state(d, today)),
+            })
+            .collect()
+    }
+
+    /// The message of a refusal.
+    pub fn error(e: InfoError) -> AppError {
+        match e {
+            InfoError::Locked(p) => AppError::Conflict {
+                field: "lock".into(),
+                message: format!(
+                    "{}。({}{}自{}起申请修改:{}。请在本页上方确认或拒绝该申请,或请该局在“信息维护”中撤回。)",
+                    super::LOCK_MESSAGE,
+                    p.organization,
+                    p.user,
+                    cst_datetime(p.created_at),
+                    p.changes
+                        .iter()
+                        .map(|c| c.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            },
+            InfoError::Stale { changes, by, at } => AppError::Conflict {
+                field: "version".into(),
+                message: format!(
+                    "保存未成功:您打开页面后,{by}于{}修改了这份信息:{}。您填写的内容仍在页面上,没有丢失;请核对后再保存(将以最新版本为基础)。",
+                    cst_datetime(at),
+                    if changes.is_empty() {
+                        "状态有变化".to_string()
+                    } else {
+                        changes
+                            .iter()
+                            .map(|c| format!("{}“{}”→“{}”", c.label, c.before, c.after))
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    }
+                ),
+            },
+            InfoError::WrongStatus(message) => AppError::Conflict {
+                field: "status".into(),
+                message,
+            },
+            InfoError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// The logged-in enterprise's record, its lock, completeness and history.
+#[server(endpoint = "info/mine")]
+pub async fn my_info() -> Result<InfoView, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::enterprise_user(&state).await?;
+    let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
+    let lock = repo::pending_proposal(&state.db, id)
+        .await
+        .map_err(ssr::error)?
+        .map(|p| ssr::proposal_view(p, None));
+    let trail = repo::trail(&state.db, id, 50).await.map_err(ssr::error)?;
+    let shown = info.confirmed.as_ref().unwrap_or(&info.draft);
+    Ok(InfoView {
+        credit_code: user.login,
+        changing: info.confirmed.is_some() && info.status != "confirmed",
+        issues: info.draft.completeness(today()),
+        licences: ssr::licences(shown),
+        status: info.status,
+        version: info.version,
+        draft: info.draft,
+        confirmed: info.confirmed,
+        return_reason: info.return_reason,
+        lock,
+        trail: trail.into_iter().map(ssr::audit_view).collect(),
+    })
+}
+
+/// Saves the draft (from any step) and returns that step's problems.
+#[server(endpoint = "info/save", input = Json)]
+pub async fn save_info(
+    step: String,
+    record: EnterpriseRecord,
+    base_version: i64,
+) -> Result<SavedStep, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::enterprise_user(&state).await?;
+    let actor = ssr::actor(&user).await;
+    match repo::save_draft(&state.db, id, base_version, &record, &actor, now()).await {
+        Ok(version) => Ok(SavedStep {
+            version,
+            errors: record.check_step(&step, today()),
+        }),
+        Err(e) => {
+            repo::audit_refusal(&state.db, &actor, id, "info.save", "保存被拒绝", now()).await;
+            Err(ssr::error(e))
+        }
+    }
+}
+
+/// Submits the draft after the completeness check.
+#[server(endpoint = "info/submit")]
+pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::enterprise_user(&state).await?;
+    let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
+    let issues = info.draft.completeness(today());
+    if !issues.is_empty() {
+        let mut e = FieldErrors::new();
+        for i in issues {
+            e.add(&i.field, i.message);
+        }
+        return Err(AppError::Validation(e));
+    }
+    let actor = ssr::actor(&user).await;
+    repo::submit(&state.db, id, base_version, &actor, now())
+        .await
+        .map_err(ssr::error)
+}
+
+/// 撤回 (a submission not yet confirmed) or 信息变更 (a confirmed record), by `action`.
+#[server(endpoint = "info/status")]
+pub async fn change_info_status(action: String, base_version: i64) -> Result<i64, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::enterprise_user(&state).await?;
+    let actor = ssr::actor(&user).await;
+    let result = match action.as_str() {
+        "withdraw" => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
+        "change" => repo::start_change(&state.db, id, base_version, &actor, now()).await,
+        _ => return Err(AppError::Forbidden),
+    };
+    result.map_err(ssr::error)
+}
+
+/// The enterprise accepts or (with a reason) rejects a regulator's proposal.
+#[server(endpoint = "info/proposal/answer")]
+pub async fn answer_proposal(
+    proposal_id: i64,
+    accept: bool,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::enterprise_user(&state).await?;
+    let reason = crate::domain::normalize::normalize_text(&reason);
+    if !accept && reason.is_empty() {
+        let mut e = FieldErrors::new();
+        e.add("reason", "请填写拒绝的理由,监管部门会看到。");
+        return Err(AppError::Validation(e));
+    }
+    let actor = ssr::actor(&user).await;
+    let outcome = if accept { "accepted" } else { "rejected" };
+    let p = repo::close_proposal(&state.db, id, proposal_id, outcome, &reason, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(if accept {
+        format!("已确认{}的修改申请,企业信息已更新。", p.organization)
+    } else {
+        format!("已拒绝{}的修改申请。", p.organization)
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub credit_code: String,
+    pub name: String,
+    pub region: String,
+    pub status: String,
+    pub mode: String,
+    pub next_expiry: Option<String>,
+    pub expiry: Option<Expiry>,
+    pub proposal_pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryPage {
+    pub entries: Vec<DirectoryEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+pub const PER_PAGE: i64 = 20;
+
+/// 信息维护: the enterprises of the regulator's jurisdiction, filtered, one page.
+#[server(endpoint = "info/directory")]
+pub async fn info_directory(
+    q: String,
+    region: String,
+    mode: String,
+    status: String,
+    expiring_days: String,
+    page: i64,
+) -> Result<DirectoryPage, AppError> {
+    use crate::domain::business_mode::BusinessMode;
+    use crate::domain::enterprise_info::expiry_state;
+    use crate::server::enterprise_info::{directory, Filter};
+    use crate::server::{regions, today, AppState};
+    let state = AppState::get()?;
+    let (_, scope) = crate::api::review::ssr::reviewer(&state).await?;
+    let scope = scope
+        .map(|s| regions::prefix(&s).to_string())
+        .unwrap_or_default();
+    // A narrower region only inside the jurisdiction.
+    let region = if region.len() == 6 && regions::prefix(&region).starts_with(&scope) {
+        region
+    } else {
+        String::new()
+    };
+    let expiring_by = expiring_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (0..=3650).contains(d))
+        .map(|d| today().add_days(d).to_string())
+        .unwrap_or_default();
+    let filter = Filter {
+        scope,
+        q,
+        region,
+        mode,
+        status,
+        expiring_by,
+    };
+    let (rows, total) = directory(&state.db, &filter, page, PER_PAGE)
+        .await
+        .map_err(ssr::error)?;
+    let t = today();
+    Ok(DirectoryPage {
+        entries: rows
+            .into_iter()
+            .map(|r| DirectoryEntry {
+                region: regions::full_name(&r.region_code),
+                status: status_label(&r.status, false).to_string(),
+                mode: BusinessMode::from_code(&r.mode)
+                    .map(|m| m.label().to_string())
+                    .unwrap_or_default(),
+                expiry: r
+                    .next_expiry
+                    .as_deref()
+                    .and_then(crate::domain::Date::parse)
+                    .map(|d| expiry_state(d, t)),
+                next_expiry: r.next_expiry,
+                proposal_pending: r.proposal_pending,
+                credit_code: r.credit_code,
+                name: r.name,
+            })
+            .collect(),
+        total,
+        page: page.max(1),
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+    })
+}
+
+/// One enterprise as a regulator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub credit_code: String,
+    pub status: String,
+    pub status_label: String,
+    pub version: i64,
+    /// The record in force (confirmed, else submitted), if any.
+    pub record: Option<EnterpriseRecord>,
+    /// A submission waiting for confirmation: what it changes.
+    pub submitted: Option<Vec<FieldChange>>,
+    pub proposal: Option<ProposalView>,
+    pub licences: Vec<LicenceSummary>,
+    pub trail: Vec<AuditView>,
+    /// Whether the viewer may propose changes (a regulator with an organisation).
+    pub can_propose: bool,
+}
+
+#[server(endpoint = "info/record")]
+pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppError> {
+    use crate::domain::enterprise_info::diff;
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::regulated(&state, &credit_code).await?;
+    let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
+    let proposal = repo::pending_proposal(&state.db, id)
+        .await
+        .map_err(ssr::error)?
+        .map(|p| ssr::proposal_view(p, user.organization_id));
+    let trail = repo::trail(&state.db, id, 100).await.map_err(ssr::error)?;
+    let changing = info.confirmed.is_some() && info.status != "confirmed";
+    let submitted = (info.status == "submitted").then(|| match &info.confirmed {
+        Some(c) => diff(c, &info.draft),
+        None => diff(&EnterpriseRecord::default(), &info.draft),
+    });
+    let record = info.in_force().cloned();
+    Ok(RecordView {
+        credit_code: crate::domain::normalize::normalize_code(&credit_code),
+        status_label: status_label(&info.status, changing).to_string(),
+        licences: record.as_ref().map(ssr::licences).unwrap_or_default(),
+        status: info.status,
+        version: info.version,
+        record,
+        submitted,
+        proposal,
+        trail: trail.into_iter().map(ssr::audit_view).collect(),
+        can_propose: user.kind == "regulator",
+    })
+}
+
+/// Confirms (`approve`) or sends back (with `reason`) a submitted record.
+#[server(endpoint = "info/decide")]
+pub async fn decide_info(
+    credit_code: String,
+    base_version: i64,
+    approve: bool,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::regulated(&state, &credit_code).await?;
+    let reason = crate::domain::normalize::normalize_text(&reason);
+    if !approve && reason.is_empty() {
+        let mut e = FieldErrors::new();
+        e.add("reason", "请填写退回原因,企业会看到并据此修改。");
+        return Err(AppError::Validation(e));
+    }
+    let actor = ssr::actor(&user).await;
+    repo::decide(&state.db, id, base_version, approve, &reason, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(if approve {
+        "已确认企业信息。".into()
+    } else {
+        "已退回,企业将看到退回原因。".into()
+    })
+}
+
+/// 申请修改: proposes new values for some fields of the record in force.
+#[server(endpoint = "info/propose", input = Json)]
+pub async fn propose_change(
+    credit_code: String,
+    base_version: i64,
+    values: Vec<(String, String)>,
+) -> Result<String, AppError> {
+    use crate::domain::enterprise_info::diff;
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::regulated(&state, &credit_code).await?;
+    let org = match (user.kind.as_str(), user.organization_id) {
+        ("regulator", Some(org)) => org,
+        _ => return Err(AppError::Forbidden),
+    };
+    let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
+    let current = info.confirmed.clone().unwrap_or_default();
+    let mut proposed = current.clone();
+    for (k, v) in &values {
+        if !proposed.set(k, v.trim().to_string()) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    // The changed fields must themselves be valid.
+    let mut errors = FieldErrors::new();
+    let changed: Vec<String> = diff(&current, &proposed)
+        .into_iter()
+        .map(|c| c.field)
+        .collect();
+    for (field, msg) in proposed
+        .check_basic()
+        .iter()
+        .chain(proposed.check_mode(today()).iter())
+    {
+        if changed.iter().any(|c| c == field) {
+            errors.add(field, msg);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let actor = ssr::actor(&user).await;
+    let changes = repo::propose(&state.db, id, base_version, &proposed, org, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(format!(
+        "已提交修改申请({}项),等待企业确认;确认前企业不能修改信息,您可以随时撤回。",
+        changes.len()
+    ))
+}
+
+/// 撤回 a pending proposal (only by the organisation that made it).
+#[server(endpoint = "info/proposal/withdraw")]
+pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<String, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::regulated(&state, &credit_code).await?;
+    let pending = repo::pending_proposal(&state.db, id)
+        .await
+        .map_err(ssr::error)?;
+    match pending {
+        Some(p) if p.id == proposal_id && Some(p.organization_id) == user.organization_id => {}
+        Some(p) if p.id == proposal_id => {
+            return Err(AppError::Conflict {
+                field: "proposal".into(),
+                message: format!("该申请由{}提出,只能由该局撤回。", p.organization),
+            })
+        }
+        _ => {
+            return Err(AppError::Conflict {
+                field: "proposal".into(),
+                message: "该修改申请已被处理或撤回,请刷新页面。".into(),
+            })
+        }
+    }
+    let actor = ssr::actor(&user).await;
+    repo::close_proposal(&state.db, id, proposal_id, "withdrawn", "", &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok("已撤回修改申请,企业可以继续操作企业信息。".into())
+}

@@ -1,0 +1,803 @@
+//! 企业信息 (the enterprise's information record) and its licences: the
+//! fields of each step of 完善信息, the checks of each step, the completeness
+//! check before submitting, and field-level differences (for a regulator's
+//! proposal, a stale save and the audit trail).
+//!
+//! The record travels as one value; every check is pure and runs in the
+//! browser on each step and again on the server.
+
+use serde::{Deserialize, Serialize};
+
+use super::business_mode::{check_choice, policy_at, BusinessMode, ModeAnswers};
+use super::licence::LicenceNumber;
+use super::mobile::Mobile;
+use super::normalize::normalize_text;
+use super::registration::{parse_address, parse_enterprise_name, parse_person_name, parse_region};
+use super::{Date, FieldErrors};
+
+/// The steps of 完善信息, in order: (code, title).
+pub const STEPS: [(&str, &str); 3] = [
+    ("basic", "基础信息"),
+    ("mode", "经营方式"),
+    ("licences", "许可证"),
+];
+
+pub const ECONOMIC_TYPES: &[&str] = &[
+    "有限责任公司",
+    "股份有限公司",
+    "国有企业",
+    "集体企业",
+    "私营企业",
+    "外商投资企业",
+    "港澳台商投资企业",
+    "个体工商户",
+    "农民专业合作社",
+    "其他",
+];
+
+/// Years a 危险化学品经营许可证 is valid (《危险化学品经营许可证管理办法》第二十二条).
+pub const LICENCE_YEARS: i32 = 3;
+
+/// One chemical of a licence's 许可范围.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeItem {
+    pub name: String,
+    /// CAS number, empty when the entry has none (e.g. a mixture class).
+    pub cas: String,
+    /// Whether it is stored on site.
+    pub stored: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceEntry {
+    pub number: String,
+    pub issuer: String,
+    /// YYYY-MM-DD
+    pub issued_on: String,
+    /// YYYY-MM-DD
+    pub valid_until: String,
+    /// A [`BusinessMode`] code.
+    pub mode: String,
+    pub scope: Vec<ScopeItem>,
+    pub business_address: String,
+    pub storage_address: String,
+}
+
+/// The whole record as the enterprise edits it. Answers are "yes", "no" or "".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseRecord {
+    pub name: String,
+    pub legal_rep: String,
+    pub principal_name: String,
+    pub principal_mobile: String,
+    pub safety_name: String,
+    pub safety_mobile: String,
+    pub registered_address: String,
+    pub business_address: String,
+    pub storage_address: String,
+    pub region_code: String,
+    pub economic_type: String,
+    pub fuel_station: String,
+    pub has_storage: String,
+    pub major_hazard: String,
+    pub business_mode: String,
+    pub multi_licence: String,
+    pub licences: Vec<LicenceEntry>,
+}
+
+fn answer(v: &str) -> Option<bool> {
+    match v {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn mobile(errors: &mut FieldErrors, field: &str, value: &str) {
+    errors.take(field, Mobile::parse(value));
+}
+
+fn required_text(errors: &mut FieldErrors, field: &str, value: &str, message: &str) {
+    if normalize_text(value).is_empty() {
+        errors.add(field, message);
+    }
+}
+
+impl EnterpriseRecord {
+    /// The guiding answers, with the first licence's mode as printed on it.
+    pub fn mode_answers(&self) -> ModeAnswers {
+        ModeAnswers {
+            fuel_station: answer(&self.fuel_station),
+            has_storage: answer(&self.has_storage),
+            major_hazard: answer(&self.major_hazard),
+            licence_mode: self
+                .licences
+                .first()
+                .and_then(|l| BusinessMode::from_code(&l.mode)),
+        }
+    }
+
+    pub fn check_basic(&self) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        e.take("name", parse_enterprise_name(&self.name));
+        e.take(
+            "legal_rep",
+            parse_person_name(&self.legal_rep, "法定代表人"),
+        );
+        e.take(
+            "principal_name",
+            parse_person_name(&self.principal_name, "主要负责人"),
+        );
+        mobile(&mut e, "principal_mobile", &self.principal_mobile);
+        e.take(
+            "safety_name",
+            parse_person_name(&self.safety_name, "安全管理人员"),
+        );
+        mobile(&mut e, "safety_mobile", &self.safety_mobile);
+        e.take(
+            "registered_address",
+            parse_address(&self.registered_address),
+        );
+        e.take("business_address", parse_address(&self.business_address));
+        if answer(&self.has_storage) == Some(true) || !self.storage_address.trim().is_empty() {
+            if let Err(m) = parse_address(&self.storage_address) {
+                e.add(
+                    "storage_address",
+                    if self.storage_address.trim().is_empty() {
+                        "有储存设施的企业请填写储存场所地址。".to_string()
+                    } else {
+                        m
+                    },
+                );
+            }
+        }
+        e.take("region_code", parse_region(&self.region_code));
+        if !ECONOMIC_TYPES.contains(&self.economic_type.as_str()) {
+            e.add("economic_type", "请选择经济类型(见营业执照“类型”一栏)。");
+        }
+        e
+    }
+
+    /// The business-mode step: every question answered, and the chosen mode
+    /// the one the rules give (with the reason when it is not).
+    pub fn check_mode(&self, today: Date) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        for (field, value, q) in [
+            ("fuel_station", &self.fuel_station, "是否经营加油站"),
+            ("has_storage", &self.has_storage, "是否有危险化学品储存设施"),
+            (
+                "major_hazard",
+                &self.major_hazard,
+                "储存设施是否构成重大危险源",
+            ),
+        ] {
+            let needed = match field {
+                // Without storage there is no major hazard source to ask about.
+                "major_hazard" => {
+                    answer(&self.has_storage) != Some(false)
+                        || answer(&self.fuel_station) == Some(true)
+                }
+                "has_storage" => true,
+                _ => true,
+            };
+            if needed && answer(value).is_none() {
+                e.add(field, format!("请回答:{q}?"));
+            }
+        }
+        match BusinessMode::from_code(&self.business_mode) {
+            None => e.add(
+                "business_mode",
+                "请选择经营方式(可按上面的回答采用推荐项)。",
+            ),
+            Some(chosen) if e.is_empty() => {
+                let mut answers = self.mode_answers();
+                if answers.has_storage == Some(false) && answers.major_hazard.is_none() {
+                    answers.major_hazard = Some(false);
+                }
+                if let Err(err) = check_choice(&answers, chosen, policy_at(today)) {
+                    e.add("business_mode", err.to_string());
+                }
+            }
+            Some(_) => {}
+        }
+        e
+    }
+
+    pub fn check_licences(&self, today: Date) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        match (answer(&self.multi_licence), self.licences.len()) {
+            (None, _) => e.add("multi_licence", "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
+            (Some(_), 0) => e.add("licences", "请填写经营许可证(点击“新增经营许可证”)。"),
+            (Some(false), n) if n > 1 => e.add(
+                "multi_licence",
+                format!("“是否一企多证”选择“否”时只能填写一张许可证,现在有{n}张。有多张许可证请选择“是”。"),
+            ),
+            (Some(true), 1) => e.add(
+                "licences",
+                "选择“一企多证”时请点击“新增经营许可证”填写全部许可证(至少两张);只有一张请选择“否”。",
+            ),
+            _ => {}
+        }
+        for (i, l) in self.licences.iter().enumerate() {
+            let f = |name: &str| format!("licences.{i}.{name}");
+            match LicenceNumber::parse(&l.number) {
+                Ok(n) => {
+                    let dup = self.licences[..i]
+                        .iter()
+                        .any(|o| LicenceNumber::parse(&o.number).is_ok_and(|x| x == n));
+                    if dup {
+                        e.add(&f("number"), "这张许可证的编号与前面一张相同,请核对。");
+                    }
+                }
+                Err(err) => e.add(&f("number"), err.to_string()),
+            }
+            required_text(
+                &mut e,
+                &f("issuer"),
+                &l.issuer,
+                "请填写发证机关(见证书落款),例如:南京市应急管理局。",
+            );
+            let issued = Date::parse(&l.issued_on);
+            match issued {
+                None => e.add(
+                    &f("issued_on"),
+                    "请按“年-月-日”填写发证日期,例如 2024-03-15。",
+                ),
+                Some(d) if d > today => {
+                    e.add(&f("issued_on"), "发证日期不能晚于今天,请对照证书填写。")
+                }
+                _ => {}
+            }
+            match (issued, Date::parse(&l.valid_until)) {
+                (_, None) => e.add(
+                    &f("valid_until"),
+                    "请按“年-月-日”填写有效期至,例如 2027-03-14。",
+                ),
+                (Some(from), Some(to)) if to <= from => {
+                    e.add(&f("valid_until"), "有效期至应晚于发证日期,请对照证书填写。")
+                }
+                (Some(from), Some(to)) if to > from.add_years(LICENCE_YEARS) => e.add(
+                    &f("valid_until"),
+                    format!(
+                        "经营许可证有效期为{LICENCE_YEARS}年,有效期至不能晚于 {}。请对照证书核对。",
+                        from.add_years(LICENCE_YEARS)
+                    ),
+                ),
+                _ => {}
+            }
+            let mode = BusinessMode::from_code(&l.mode);
+            if mode.is_none() {
+                e.add(&f("mode"), "请选择许可证上的经营方式。");
+            }
+            if l.scope.is_empty() {
+                e.add(&f("scope"), "请填写许可范围(至少一种危险化学品)。");
+            }
+            for (j, item) in l.scope.iter().enumerate() {
+                let g = |name: &str| format!("licences.{i}.scope.{j}.{name}");
+                required_text(
+                    &mut e,
+                    &g("name"),
+                    &item.name,
+                    "请填写危险化学品名称(按《危险化学品目录》)。",
+                );
+                if !item.cas.trim().is_empty() {
+                    if let Err(m) = check_cas(&item.cas) {
+                        e.add(&g("cas"), m);
+                    }
+                }
+            }
+            e.take(&f("business_address"), parse_address(&l.business_address));
+            let stores = l.scope.iter().any(|s| s.stored)
+                || mode.is_some_and(|m| m != BusinessMode::NoStorage);
+            if stores || !l.storage_address.trim().is_empty() {
+                if let Err(m) = parse_address(&l.storage_address) {
+                    e.add(
+                        &f("storage_address"),
+                        if l.storage_address.trim().is_empty() {
+                            "有储存的许可证请填写储存地址。".to_string()
+                        } else {
+                            m
+                        },
+                    );
+                }
+            }
+        }
+        e
+    }
+
+    /// The checks of one step.
+    pub fn check_step(&self, step: &str, today: Date) -> FieldErrors {
+        match step {
+            "basic" => self.check_basic(),
+            "mode" => self.check_mode(today),
+            _ => self.check_licences(today),
+        }
+    }
+
+    /// Every missing or inconsistent item, with the step it belongs to.
+    pub fn completeness(&self, today: Date) -> Vec<Issue> {
+        STEPS
+            .iter()
+            .flat_map(|(step, _)| {
+                self.check_step(step, today)
+                    .iter()
+                    .map(|(field, message)| Issue {
+                        step: step.to_string(),
+                        field: field.to_string(),
+                        label: label(field),
+                        message: message.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Every field as (key, label, shown value), licences flattened.
+    pub fn fields(&self) -> Vec<(String, String, String)> {
+        let yes_no = |v: &str| match v {
+            "yes" => "是".to_string(),
+            "no" => "否".to_string(),
+            _ => String::new(),
+        };
+        let mode =
+            |v: &str| BusinessMode::from_code(v).map_or(v.to_string(), |m| m.label().to_string());
+        let mut out: Vec<(String, String, String)> = SCALARS
+            .iter()
+            .map(|(key, label)| {
+                let raw = self.get(key).unwrap_or_default();
+                let shown = match *key {
+                    "fuel_station" | "has_storage" | "major_hazard" | "multi_licence" => {
+                        yes_no(&raw)
+                    }
+                    "business_mode" => mode(&raw),
+                    _ => raw,
+                };
+                (key.to_string(), label.to_string(), shown)
+            })
+            .collect();
+        for (i, l) in self.licences.iter().enumerate() {
+            let n = i + 1;
+            let scope = l
+                .scope
+                .iter()
+                .map(|s| {
+                    let mut t = s.name.clone();
+                    if !s.cas.is_empty() {
+                        t.push_str(&format!("(CAS {})", s.cas));
+                    }
+                    if s.stored {
+                        t.push_str("[储存]");
+                    }
+                    t
+                })
+                .collect::<Vec<_>>()
+                .join("、");
+            for (key, label, value) in [
+                ("number", "编号", l.number.clone()),
+                ("issuer", "发证机关", l.issuer.clone()),
+                ("issued_on", "发证日期", l.issued_on.clone()),
+                ("valid_until", "有效期至", l.valid_until.clone()),
+                ("mode", "经营方式", mode(&l.mode)),
+                ("scope", "许可范围", scope),
+                ("business_address", "经营地址", l.business_address.clone()),
+                ("storage_address", "储存地址", l.storage_address.clone()),
+            ] {
+                out.push((
+                    format!("licences.{i}.{key}"),
+                    format!("许可证{n} {label}"),
+                    value,
+                ));
+            }
+        }
+        out
+    }
+
+    /// A scalar field by key (see [`SCALARS`]).
+    pub fn get(&self, key: &str) -> Option<String> {
+        Some(
+            match key {
+                "name" => &self.name,
+                "legal_rep" => &self.legal_rep,
+                "principal_name" => &self.principal_name,
+                "principal_mobile" => &self.principal_mobile,
+                "safety_name" => &self.safety_name,
+                "safety_mobile" => &self.safety_mobile,
+                "registered_address" => &self.registered_address,
+                "business_address" => &self.business_address,
+                "storage_address" => &self.storage_address,
+                "region_code" => &self.region_code,
+                "economic_type" => &self.economic_type,
+                "fuel_station" => &self.fuel_station,
+                "has_storage" => &self.has_storage,
+                "major_hazard" => &self.major_hazard,
+                "business_mode" => &self.business_mode,
+                "multi_licence" => &self.multi_licence,
+                _ => return None,
+            }
+            .clone(),
+        )
+    }
+
+    /// Sets a scalar field by key; false for an unknown key.
+    pub fn set(&mut self, key: &str, value: String) -> bool {
+        let slot = match key {
+            "name" => &mut self.name,
+            "legal_rep" => &mut self.legal_rep,
+            "principal_name" => &mut self.principal_name,
+            "principal_mobile" => &mut self.principal_mobile,
+            "safety_name" => &mut self.safety_name,
+            "safety_mobile" => &mut self.safety_mobile,
+            "registered_address" => &mut self.registered_address,
+            "business_address" => &mut self.business_address,
+            "storage_address" => &mut self.storage_address,
+            "region_code" => &mut self.region_code,
+            "economic_type" => &mut self.economic_type,
+            "fuel_station" => &mut self.fuel_station,
+            "has_storage" => &mut self.has_storage,
+            "major_hazard" => &mut self.major_hazard,
+            "business_mode" => &mut self.business_mode,
+            "multi_licence" => &mut self.multi_licence,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+}
+
+/// The scalar fields and their labels, in form order.
+pub const SCALARS: [(&str, &str); 16] = [
+    ("name", "企业名称"),
+    ("legal_rep", "法定代表人"),
+    ("principal_name", "主要负责人"),
+    ("principal_mobile", "主要负责人手机"),
+    ("safety_name", "安全管理人员"),
+    ("safety_mobile", "安全管理人员手机"),
+    ("registered_address", "注册地址"),
+    ("business_address", "经营场所"),
+    ("storage_address", "储存场所"),
+    ("region_code", "所属地区"),
+    ("economic_type", "经济类型"),
+    ("fuel_station", "是否经营加油站"),
+    ("has_storage", "是否有储存设施"),
+    ("major_hazard", "是否构成重大危险源"),
+    ("business_mode", "经营方式"),
+    ("multi_licence", "是否一企多证"),
+];
+
+/// The label of a field key (scalar or `licences.N.field`).
+pub fn label(key: &str) -> String {
+    if let Some((_, l)) = SCALARS.iter().find(|(k, _)| *k == key) {
+        return l.to_string();
+    }
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["licences"] => "经营许可证".into(),
+        ["licences", i, rest @ ..] => {
+            let n = i.parse::<usize>().map_or(0, |n| n + 1);
+            let what = match rest {
+                ["number"] => "编号",
+                ["issuer"] => "发证机关",
+                ["issued_on"] => "发证日期",
+                ["valid_until"] => "有效期至",
+                ["mode"] => "经营方式",
+                ["scope"] => "许可范围",
+                ["scope", _, "name"] => "许可范围 品名",
+                ["scope", _, "cas"] => "许可范围 CAS号",
+                ["business_address"] => "经营地址",
+                ["storage_address"] => "储存地址",
+                _ => "",
+            };
+            format!("许可证{n} {what}")
+        }
+        _ => key.to_string(),
+    }
+}
+
+/// A problem found by the completeness check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub step: String,
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// One changed field: before and after as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields that differ between two records (licences field by field).
+pub fn diff(before: &EnterpriseRecord, after: &EnterpriseRecord) -> Vec<FieldChange> {
+    let old = before.fields();
+    let new = after.fields();
+    let mut out = vec![];
+    for (key, label, value) in &new {
+        let was = old
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_default();
+        if &was != value {
+            out.push(FieldChange {
+                field: key.clone(),
+                label: label.clone(),
+                before: was,
+                after: value.clone(),
+            });
+        }
+    }
+    for (key, label, value) in &old {
+        if !value.is_empty() && !new.iter().any(|(k, _, _)| k == key) {
+            out.push(FieldChange {
+                field: key.clone(),
+                label: label.clone(),
+                before: value.clone(),
+                after: String::new(),
+            });
+        }
+    }
+    out
+}
+
+/// Checks a CAS Registry Number: 2–7 digits, 2 digits, 1 check digit
+/// (the weighted digit sum modulo 10), e.g. 7664-93-9 (sulphuric acid).
+pub fn check_cas(input: &str) -> Result<String, String> {
+    let s: String = input
+        .trim()
+        .chars()
+        .map(super::normalize::to_half_width)
+        .collect();
+    let parts: Vec<&str> = s.split('-').collect();
+    let shape_ok = parts.len() == 3
+        && (2..=7).contains(&parts[0].len())
+        && parts[1].len() == 2
+        && parts[2].len() == 1
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if !shape_ok {
+        return Err(
+            "CAS号格式为“数字-两位数字-一位校验数字”,例如 7664-93-9;没有CAS号请留空。".into(),
+        );
+    }
+    let digits: Vec<u32> = format!("{}{}", parts[0], parts[1])
+        .bytes()
+        .map(|b| u32::from(b - b'0'))
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| (i as u32 + 1) * d)
+        .sum();
+    if parts[2] != (sum % 10).to_string() {
+        return Err(format!(
+            "CAS号 {s} 的校验位不符,可能有输错的数字,请对照《危险化学品目录》核对。"
+        ));
+    }
+    Ok(s)
+}
+
+/// Whether a licence valid until `until` is within the renewal window
+/// (3 months before expiry, 《危险化学品经营许可证管理办法》第二十三条) or expired.
+pub fn expiry_state(until: Date, today: Date) -> Expiry {
+    if until < today {
+        Expiry::Expired
+    } else if until <= today.add_months(3) {
+        Expiry::RenewNow
+    } else {
+        Expiry::Valid
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expiry {
+    Valid,
+    RenewNow,
+    Expired,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::parse("2026-11-28").unwrap()
+    }
+
+    pub fn complete() -> EnterpriseRecord {
+        EnterpriseRecord {
+            name: "南京示例化工有限公司".into(),
+            legal_rep: "张明".into(),
+            principal_name: "李强".into(),
+            principal_mobile: "13912345678".into(),
+            safety_name: "王芳".into(),
+            safety_mobile: "13812345678".into(),
+            registered_address: "南京市玄武区北京东路1号".into(),
+            business_address: "南京市玄武区北京东路1号".into(),
+            storage_address: "南京市江北新区化工园1号".into(),
+            region_code: "320102".into(),
+            economic_type: "有限责任公司".into(),
+            fuel_station: "no".into(),
+            has_storage: "yes".into(),
+            major_hazard: "no".into(),
+            business_mode: "storage".into(),
+            multi_licence: "no".into(),
+            licences: vec![LicenceEntry {
+                number: "苏(宁)危化经字〔2024〕000123".into(),
+                issuer: "南京市应急管理局".into(),
+                issued_on: "2024-03-15".into(),
+                valid_until: "2027-03-14".into(),
+                mode: "storage".into(),
+                scope: vec![ScopeItem {
+                    name: "硫酸".into(),
+                    cas: "7664-93-9".into(),
+                    stored: true,
+                }],
+                business_address: "南京市玄武区北京东路1号".into(),
+                storage_address: "南京市江北新区化工园1号".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_complete_record_has_no_issues() {
+        assert_eq!(complete().completeness(today()), vec![]);
+    }
+
+    #[test]
+    fn an_empty_record_lists_every_step() {
+        let issues = EnterpriseRecord::default().completeness(today());
+        for step in ["basic", "mode", "licences"] {
+            assert!(issues.iter().any(|i| i.step == step), "{step}");
+        }
+        assert!(issues.iter().any(|i| i.field == "economic_type"));
+    }
+
+    #[test]
+    fn the_mode_step_explains_an_inconsistent_choice() {
+        let mut r = complete();
+        r.fuel_station = "yes".into();
+        r.major_hazard = "no".into();
+        r.business_mode = "storage_major_hazard".into();
+        r.licences[0].mode = "fuel_station".into();
+        let e = r.check_mode(today());
+        assert!(
+            e.get("business_mode").unwrap().contains("应选择“加油站”"),
+            "{e:?}"
+        );
+        r.business_mode = "fuel_station".into();
+        assert!(r.check_mode(today()).is_empty());
+    }
+
+    #[test]
+    fn no_storage_needs_no_major_hazard_answer() {
+        let mut r = complete();
+        r.has_storage = "no".into();
+        r.major_hazard = String::new();
+        r.business_mode = "no_storage".into();
+        r.licences[0].mode = "no_storage".into();
+        assert!(
+            r.check_mode(today()).is_empty(),
+            "{:?}",
+            r.check_mode(today())
+        );
+    }
+
+    #[test]
+    fn one_licence_or_several_as_declared() {
+        let mut r = complete();
+        r.multi_licence = "yes".into();
+        assert!(r
+            .check_licences(today())
+            .get("licences")
+            .unwrap()
+            .contains("至少两张"));
+        r.licences.push(LicenceEntry {
+            number: "苏(宁)危化经字〔2024〕000124".into(),
+            ..r.licences[0].clone()
+        });
+        assert!(
+            r.check_licences(today()).is_empty(),
+            "{:?}",
+            r.check_licences(today())
+        );
+        r.multi_licence = "no".into();
+        assert!(r
+            .check_licences(today())
+            .get("multi_licence")
+            .unwrap()
+            .contains("2张"));
+        r.multi_licence = "yes".into();
+        r.licences[1].number = r.licences[0].number.clone();
+        assert!(r
+            .check_licences(today())
+            .get("licences.1.number")
+            .unwrap()
+            .contains("相同"));
+    }
+
+    #[test]
+    fn licence_dates_and_validity() {
+        let mut r = complete();
+        r.licences[0].valid_until = "2027-03-16".into();
+        let e = r.check_licences(today());
+        assert!(
+            e.get("licences.0.valid_until")
+                .unwrap()
+                .contains("2027-03-15"),
+            "{e:?}"
+        );
+        r.licences[0].valid_until = "2024-03-01".into();
+        assert!(r
+            .check_licences(today())
+            .get("licences.0.valid_until")
+            .is_some());
+        r.licences[0].issued_on = "2027-01-01".into();
+        assert!(r
+            .check_licences(today())
+            .get("licences.0.issued_on")
+            .unwrap()
+            .contains("晚于今天"));
+    }
+
+    #[test]
+    fn cas_numbers() {
+        assert_eq!(check_cas("7664-93-9"), Ok("7664-93-9".into()));
+        assert_eq!(check_cas(" 64-17-5 "), Ok("64-17-5".into()));
+        assert_eq!(check_cas("７６６４-９３-９"), Ok("7664-93-9".into()));
+        assert!(check_cas("7664-93-8").unwrap_err().contains("校验位"));
+        assert!(check_cas("766493").unwrap_err().contains("格式"));
+    }
+
+    #[test]
+    fn diff_names_each_changed_field() {
+        let a = complete();
+        let mut b = a.clone();
+        b.principal_name = "赵六".into();
+        b.licences[0].issuer = "江苏省应急管理厅".into();
+        let d = diff(&a, &b);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].label, "主要负责人");
+        assert_eq!(
+            (d[0].before.as_str(), d[0].after.as_str()),
+            ("李强", "赵六")
+        );
+        assert_eq!(d[1].label, "许可证1 发证机关");
+        let mut c = b.clone();
+        c.licences.clear();
+        assert!(diff(&b, &c)
+            .iter()
+            .any(|f| f.field == "licences.0.number" && f.after.is_empty()));
+    }
+
+    #[test]
+    fn expiry_window_is_three_months() {
+        let t = today();
+        assert_eq!(
+            expiry_state(Date::parse("2027-03-14").unwrap(), t),
+            Expiry::Valid
+        );
+        assert_eq!(
+            expiry_state(Date::parse("2027-02-28").unwrap(), t),
+            Expiry::RenewNow
+        );
+        assert_eq!(
+            expiry_state(Date::parse("2026-11-27").unwrap(), t),
+            Expiry::Expired
+        );
+    }
+
+    #[test]
+    fn set_and_get_cover_every_scalar() {
+        let mut r = EnterpriseRecord::default();
+        for (k, _) in SCALARS {
+            assert!(r.set(k, format!("v-{k}")), "{k}");
+            assert_eq!(r.get(k), Some(format!("v-{k}")));
+        }
+        assert!(!r.set("licences", String::new()));
+    }
+}

@@ -1,0 +1,727 @@
+//! 完善信息: the enterprise's guided form (基础信息 → 经营方式 → 许可证 →
+//! 提交), saved as a draft at every step, with the status and any lock
+//! explained on the form itself.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::enterprise_info::{
+    my_info, status_label, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo,
+    SubmitInfo, LOCK_MESSAGE,
+};
+use crate::components::field::{ErrorSummary, FieldMessage, FormState, SelectField, TextField};
+use crate::components::help::{message_with_help, HelpTip};
+use crate::components::layout::ErrorNotice;
+use crate::components::region_picker::RegionPicker;
+use crate::components::{reload_after_success, HydrationMarker};
+use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice};
+use crate::domain::enterprise_info::{
+    EnterpriseRecord, Expiry, FieldChange, LicenceEntry, ScopeItem, ECONOMIC_TYPES, LICENCE_YEARS,
+    STEPS,
+};
+use crate::domain::help::HelpLink;
+use crate::domain::{Date, FieldErrors};
+use crate::error::AppError;
+
+const MANUAL: &str = "enterprise-info-manual";
+
+fn step_help(step: &str) -> HelpLink {
+    match step {
+        "basic" => HelpLink::section(MANUAL, "basic"),
+        "mode" => HelpLink::section(MANUAL, "business-mode"),
+        "licences" => HelpLink::section(MANUAL, "licences"),
+        _ => HelpLink::section(MANUAL, "submit"),
+    }
+}
+
+/// A table of field changes: before → after.
+pub fn changes_table(changes: Vec<FieldChange>) -> impl IntoView {
+    view! {
+        <table class="changes">
+            <thead><tr><th>"项目"</th><th>"修改前"</th><th>"修改后"</th></tr></thead>
+            <tbody>
+                {changes
+                    .into_iter()
+                    .map(|c| view! { <tr><th scope="row">{c.label}</th><td class="before">{c.before}</td><td class="after">{c.after}</td></tr> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn InfoPage() -> impl IntoView {
+    let query = use_query_map();
+    let first_step = query
+        .with_untracked(|q| q.get("step"))
+        .unwrap_or_else(|| "basic".into());
+    let reload = RwSignal::new(0);
+    let info = Resource::new(move || reload.get(), |_| my_info());
+    view! {
+        <Title text="完善信息 - 危化品经营安全监管系统" />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || {
+                let first_step = first_step.clone();
+                Suspend::new(async move {
+                    match info.await {
+                        Ok(v) => view! { <InfoEditor v reload first_step /><HydrationMarker /> }.into_any(),
+                        Err(AppError::Unauthorized) => view! {
+                            <h1>"请先登录"</h1>
+                            <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
+                            <HydrationMarker />
+                        }
+                            .into_any(),
+                        Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// One signal per scalar field, so the shared `TextField` can bind to it.
+#[derive(Clone, Copy)]
+struct Fields {
+    all: [(&'static str, RwSignal<String>); 16],
+    licences: RwSignal<Vec<LicenceEntry>>,
+}
+
+impl Fields {
+    fn new(r: &EnterpriseRecord) -> Fields {
+        let all = crate::domain::enterprise_info::SCALARS
+            .map(|(k, _)| (k, RwSignal::new(r.get(k).unwrap_or_default())));
+        Fields {
+            all,
+            licences: RwSignal::new(r.licences.clone()),
+        }
+    }
+
+    fn get(&self, key: &str) -> RwSignal<String> {
+        self.all
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| *s)
+            .unwrap_or_else(|| RwSignal::new(String::new()))
+    }
+
+    fn record(&self) -> EnterpriseRecord {
+        let mut r = EnterpriseRecord::default();
+        for (k, s) in self.all.iter() {
+            r.set(k, s.get_untracked());
+        }
+        r.licences = self.licences.get_untracked();
+        r
+    }
+}
+
+#[component]
+fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl IntoView {
+    let editable = v.status == "draft" && v.lock.is_none();
+    let fields = Fields::new(&v.draft);
+    let version = RwSignal::new(v.version);
+    let step = RwSignal::new(
+        if STEPS.iter().any(|(s, _)| *s == first_step) || first_step == "submit" {
+            first_step
+        } else {
+            "basic".to_string()
+        },
+    );
+    let save = ServerAction::<SaveInfo>::new();
+    let submit = ServerAction::<SubmitInfo>::new();
+    let status = ServerAction::<ChangeInfoStatus>::new();
+    // Which button saved: "next" moves on when the step is clean.
+    let intent = RwSignal::new("save");
+    let saved_note = RwSignal::new(None::<String>);
+    let today = crate::clock::today();
+    let check = Callback::new(move |_| fields.record().check_step(&step.get_untracked(), today));
+    let form = FormState::for_action(save, move |out| {
+        version.set(out.version);
+        let clean = out.errors.is_empty();
+        if clean && intent.get_untracked() == "next" {
+            let idx = STEPS.iter().position(|(s, _)| *s == step.get_untracked());
+            step.set(match idx {
+                Some(i) if i + 1 < STEPS.len() => STEPS[i + 1].0.to_string(),
+                _ => "submit".into(),
+            });
+        }
+        saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
+    });
+    // The step's problems after a save (the draft is stored either way).
+    Effect::new(move |_| {
+        if let Some(Ok(out)) = save.value().get() {
+            form.submitted.set(true);
+            form.errors.set(out.errors);
+        }
+    });
+    // A stale save: keep what was typed, build on the newest version next time.
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
+            if field == "version" {
+                leptos::task::spawn_local(async move {
+                    if let Ok(now) = my_info().await {
+                        version.set(now.version);
+                    }
+                });
+            }
+        }
+    });
+    reload_after_success(status, reload);
+    Effect::new(move |prev: Option<usize>| {
+        let n = submit.version().get();
+        if prev.is_some_and(|p| p != n) {
+            match submit.value().get_untracked() {
+                Some(Ok(_)) => reload.update(|r| *r += 1),
+                Some(Err(e)) => form.show(&e),
+                None => {}
+            }
+        }
+        n
+    });
+    let do_save = move |next: bool| {
+        intent.set(if next { "next" } else { "save" });
+        saved_note.set(None);
+        save.dispatch(SaveInfo {
+            step: step.get_untracked(),
+            record: fields.record(),
+            base_version: version.get_untracked(),
+        });
+    };
+    let go = move |s: &'static str| {
+        move |_| {
+            form.errors.set(FieldErrors::new());
+            form.alert.set(None);
+            step.set(s.to_string());
+        }
+    };
+    let changing = v.changing;
+    let status_text = status_label(&v.status, changing);
+    let lock = v.lock.clone();
+    let issues = v.issues.clone();
+    let confirm_change = RwSignal::new(false);
+    let base = v.version;
+    view! {
+        <h1>"完善信息 " <span class="status-badge">{status_text}</span></h1>
+        <p class="summary-line">"统一社会信用代码(登录账号):" {v.credit_code.clone()}</p>
+        {lock.map(|p| view! { <LockNotice p reload /> })}
+        {(!v.return_reason.is_empty()).then(|| view! {
+            <p class="alert" role="alert">"监管部门退回了提交的信息,原因:" {v.return_reason.clone()} "。请按原因修改后重新提交。"</p>
+        })}
+        {changing.then(|| view! {
+            <p class="notice">"变更进行中:变更被确认之前,原已确认的信息继续有效,监管部门看到的仍是原信息。"</p>
+        })}
+        {(v.status == "submitted").then(|| view! {
+            <div class="notice" role="status">
+                <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
+                <ActionForm action=status>
+                    <input type="hidden" name="action" value="withdraw" />
+                    <input type="hidden" name="base_version" value=base />
+                    <button type="submit" class="button">"撤回"</button>
+                </ActionForm>
+            </div>
+        })}
+        {(v.status == "confirmed").then(|| view! {
+            <div class="notice success" role="status">
+                <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
+                <button type="button" class="button" on:click=move |_| confirm_change.set(true)>"信息变更"</button>
+                <Show when=move || confirm_change.get()>
+                    <div class="confirm-panel" role="dialog" aria-labelledby="confirm-change-title">
+                        <h2 id="confirm-change-title">"开始信息变更?"</h2>
+                        <p>"点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。"</p>
+                        <ActionForm action=status>
+                            <input type="hidden" name="action" value="change" />
+                            <input type="hidden" name="base_version" value=base />
+                            <button type="submit" class="button primary">"确定"</button>
+                            " "
+                            <button type="button" class="button" on:click=move |_| confirm_change.set(false)>"取消"</button>
+                        </ActionForm>
+                    </div>
+                </Show>
+            </div>
+        })}
+        {move || status.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+        <ol class="steps" aria-label="完善信息步骤">
+            {STEPS
+                .iter()
+                .chain([("submit", "提交")].iter())
+                .enumerate()
+                .map(|(i, (code, title))| {
+                    let code: &'static str = code;
+                    view! {
+                        <li class:current=move || step.get() == code aria-current=move || (step.get() == code).then_some("step")>
+                            <button type="button" class="button link" on:click=go(code)>
+                                <span class="step-no">{i + 1}</span>
+                                {*title}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        <form class="form wide" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            do_save(true);
+        }>
+            <ErrorSummary form labels=vec![] />
+            <fieldset class="plain" disabled=!editable>
+                {move || {
+                    let s = step.get();
+                    let title = STEPS.iter().find(|(c, _)| *c == s).map(|(_, t)| *t).unwrap_or("提交");
+                    view! {
+                        <h2 class="step-title">{title} " " <HelpTip link=step_help(&s) topic="完善信息" /></h2>
+                    }
+                }}
+                {move || match step.get().as_str() {
+                    "basic" => view! { <BasicStep fields form check /> }.into_any(),
+                    "mode" => view! { <ModeStep fields form check /> }.into_any(),
+                    "licences" => view! { <LicencesStep fields form check /> }.into_any(),
+                    _ => view! { <SubmitStep issues=issues.clone() step /> }.into_any(),
+                }}
+                {move || (step.get() != "submit" && editable).then(|| view! {
+                    <div class="form-actions">
+                        <button type="button" class="button" on:click=move |_| do_save(false) disabled=move || save.pending().get()>"保存草稿"</button>
+                        " "
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                            {move || if save.pending().get() { "正在保存……" } else { "保存并下一步" }}
+                        </button>
+                        {move || saved_note.get().map(|n| view! { " " <span class="field-note" role="status">{n}</span> })}
+                    </div>
+                })}
+            </fieldset>
+        </form>
+        {move || (step.get() == "submit" && editable).then(|| view! {
+            <ActionForm action=submit>
+                <input type="hidden" name="base_version" prop:value=move || version.get().to_string() />
+                <button type="submit" class="button primary">"提交"</button>
+            </ActionForm>
+        })}
+        <InfoTrail trail=v.trail.clone() />
+    }
+}
+
+#[component]
+fn LockNotice(p: ProposalView, reload: RwSignal<i32>) -> impl IntoView {
+    let answer = ServerAction::<AnswerProposal>::new();
+    reload_after_success(answer, reload);
+    let id = p.id;
+    view! {
+        <section class="lock-notice" role="alert" aria-labelledby="lock-title">
+            <h2 id="lock-title">{LOCK_MESSAGE}</h2>
+            <p class="lock-who">
+                <strong>{p.organization.clone()}</strong> " " {p.user.clone()} " 自 " {p.since.clone()} " 起申请修改以下内容:"
+            </p>
+            {changes_table(p.changes.clone())}
+            <p>"请核对后确认或拒绝;处理后即可继续操作企业信息。"</p>
+            <div class="review-actions">
+                <ActionForm action=answer>
+                    <input type="hidden" name="proposal_id" value=id />
+                    <input type="hidden" name="accept" value="true" />
+                    <input type="hidden" name="reason" value="" />
+                    <button type="submit" class="button primary">"确认修改"</button>
+                </ActionForm>
+                <ActionForm action=answer attr:class="reject-form">
+                    <input type="hidden" name="proposal_id" value=id />
+                    <input type="hidden" name="accept" value="false" />
+                    <label for="proposal-reason">"拒绝理由"</label>
+                    <input id="proposal-reason" name="reason" />
+                    <button type="submit" class="button">"拒绝"</button>
+                </ActionForm>
+            </div>
+            {move || answer.value().get().and_then(Result::err).map(|e| {
+                let text = e.field_errors().get("reason").map(str::to_string).unwrap_or_else(|| e.to_string());
+                view! { <p class="field-error" role="alert">{text}</p> }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn BasicStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -> impl IntoView {
+    let f = |k| fields.get(k);
+    view! {
+        <TextField name="name" label="企业名称" value=f("name") form check maxlength=120 />
+        <TextField name="legal_rep" label="法定代表人" value=f("legal_rep") form check maxlength=60 />
+        <TextField name="principal_name" label="主要负责人" value=f("principal_name") form check maxlength=60 />
+        <TextField name="principal_mobile" label="主要负责人手机" value=f("principal_mobile") form check maxlength=20 input_type="tel" />
+        <TextField name="safety_name" label="安全管理人员" value=f("safety_name") form check maxlength=60 />
+        <TextField name="safety_mobile" label="安全管理人员手机" value=f("safety_mobile") form check maxlength=20 input_type="tel" />
+        <TextField name="registered_address" label="注册地址" value=f("registered_address") form check maxlength=200 hint="营业执照上的住所。" />
+        <TextField name="business_address" label="经营场所" value=f("business_address") form check maxlength=200 />
+        <TextField name="storage_address" label="储存场所(有储存设施时必填)" value=f("storage_address") form check maxlength=200 />
+        <RegionPicker value=f("region_code") form check />
+        <SelectField name="economic_type" label="经济类型" value=f("economic_type") form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
+    }
+}
+
+/// A yes/no question as a radio group.
+#[component]
+fn YesNo(
+    name: &'static str,
+    question: &'static str,
+    value: RwSignal<String>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+) -> impl IntoView {
+    let set = move |v: &'static str| {
+        move |_| {
+            value.set(v.to_string());
+            form.touch(name);
+            form.refresh(name, &check.run(()));
+        }
+    };
+    view! {
+        <fieldset class="field yes-no" class:invalid=move || form.message(name).is_some() id=format!("f-{name}")>
+            <legend>{question}</legend>
+            <label><input type="radio" name=name value="yes" prop:checked=move || value.get() == "yes" on:change=set("yes") /> "是"</label>
+            <label><input type="radio" name=name value="no" prop:checked=move || value.get() == "no" on:change=set("no") /> "否"</label>
+            <FieldMessage name form />
+        </fieldset>
+    }
+}
+
+#[component]
+fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -> impl IntoView {
+    let mode = fields.get("business_mode");
+    let advice = move || {
+        let _ = (
+            fields.get("fuel_station").get(),
+            fields.get("has_storage").get(),
+            fields.get("major_hazard").get(),
+            fields.licences.get(),
+        );
+        let mut answers = fields.record().mode_answers();
+        if answers.has_storage == Some(false)
+            && answers.fuel_station == Some(false)
+            && answers.major_hazard.is_none()
+        {
+            answers.major_hazard = Some(false);
+        }
+        recommend(&answers, policy_at(crate::clock::today()))
+    };
+    view! {
+        <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
+        <YesNo name="fuel_station" question="是否经营加油站?" value=fields.get("fuel_station") form check />
+        <YesNo name="has_storage" question="是否有危险化学品储存设施(仓库、储罐)?" value=fields.get("has_storage") form check />
+        <Show when=move || !(fields.get("has_storage").get() == "no" && fields.get("fuel_station").get() != "yes")>
+            <YesNo name="major_hazard" question="储存设施是否构成重大危险源(按 GB 18218 辨识)?" value=fields.get("major_hazard") form check />
+        </Show>
+        <div class="advice" role="status" aria-live="polite">
+            {move || match advice() {
+                ModeAdvice::Ask(q) => view! { <p>"请先回答:" {q.text()}</p> }.into_any(),
+                ModeAdvice::Inconsistent(m) => view! { <p class="field-error">{m}</p> }.into_any(),
+                ModeAdvice::Recommend { mode: m, reason } => view! {
+                    <p>"推荐经营方式:" <strong class="recommended">{m.label()}</strong> "。" {reason} " "
+                        <button type="button" class="button link" on:click=move |_| {
+                            mode.set(m.code().to_string());
+                            form.refresh("business_mode", &check.run(()));
+                        }>"采用推荐"</button>
+                    </p>
+                }
+                    .into_any(),
+            }}
+        </div>
+        <SelectField
+            name="business_mode"
+            label="经营方式"
+            value=mode
+            form
+            check
+            options=BusinessMode::ALL.iter().map(|m| (m.code(), m.label())).collect()
+            hint="非加油站企业按经营许可证上的经营方式选择;与上面的回答不一致时会说明原因。"
+        />
+    }
+}
+
+fn message_at(form: FormState, key: String) -> impl IntoView {
+    let id = format!("f-{key}-msg");
+    move || {
+        form.message(&key).map(|m| {
+            let field = key.clone();
+            view! { <p class="field-error" id=id.clone() role="alert">{message_with_help(&field, m)}</p> }
+        })
+    }
+}
+
+/// A text input bound to one field of licence `i`.
+fn licence_input(
+    fields: Fields,
+    form: FormState,
+    i: usize,
+    key: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+) -> impl IntoView {
+    let name = format!("licences.{i}.{key}");
+    let id = format!("f-{name}");
+    let get = move || {
+        fields
+            .licences
+            .with(|ls| {
+                ls.get(i).map(|l| match key {
+                    "number" => l.number.clone(),
+                    "issuer" => l.issuer.clone(),
+                    "issued_on" => l.issued_on.clone(),
+                    "valid_until" => l.valid_until.clone(),
+                    "business_address" => l.business_address.clone(),
+                    _ => l.storage_address.clone(),
+                })
+            })
+            .unwrap_or_default()
+    };
+    let set = move |v: String| {
+        fields.licences.update(|ls| {
+            if let Some(l) = ls.get_mut(i) {
+                match key {
+                    "number" => l.number = v,
+                    "issuer" => l.issuer = v,
+                    "issued_on" => {
+                        // Validity defaults to three years, the day before the anniversary.
+                        if l.valid_until.is_empty() {
+                            if let Some(d) = Date::parse(&v) {
+                                l.valid_until = d.add_years(LICENCE_YEARS).add_days(-1).to_string();
+                            }
+                        }
+                        l.issued_on = v
+                    }
+                    "valid_until" => l.valid_until = v,
+                    "business_address" => l.business_address = v,
+                    _ => l.storage_address = v,
+                }
+            }
+        })
+    };
+    let msg_key = name.clone();
+    let invalid = Memo::new(move |_| form.message(&msg_key).is_some());
+    view! {
+        <div class="field" class:invalid=move || invalid.get()>
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() name=name.clone() type=input_type prop:value=get on:input=move |ev| set(event_target_value(&ev)) aria-invalid=move || invalid.get().then_some("true") />
+            {message_at(form, name)}
+        </div>
+    }
+}
+
+#[component]
+fn LicencesStep(
+    fields: Fields,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+) -> impl IntoView {
+    let add = move |_| {
+        fields.licences.update(|ls| {
+            ls.push(LicenceEntry {
+                scope: vec![ScopeItem::default()],
+                ..LicenceEntry::default()
+            })
+        })
+    };
+    let multi = fields.get("multi_licence");
+    view! {
+        <YesNo name="multi_licence" question="是否一企多证(持有多张危险化学品经营许可证)?" value=multi form check />
+        {message_at(form, "licences".into())}
+        {move || {
+            let n = fields.licences.with(Vec::len);
+            (0..n)
+                .map(|i| view! { <LicenceCard fields form i /> })
+                .collect_view()
+        }}
+        <p>
+            <button
+                type="button"
+                class="button"
+                on:click=add
+                disabled=move || multi.get() != "yes" && fields.licences.with(|l| !l.is_empty())
+            >
+                "新增经营许可证"
+            </button>
+            {move || (multi.get() != "yes" && fields.licences.with(|l| !l.is_empty())).then(|| view! {
+                <span class="field-hint">" 有多张许可证时,先将“是否一企多证”选为“是”。"</span>
+            })}
+        </p>
+    }
+}
+
+#[component]
+fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
+    let mode_id = format!("f-licences.{i}.mode");
+    let mode_key = format!("licences.{i}.mode");
+    let scope_key = format!("licences.{i}.scope");
+    let mode = move || {
+        fields
+            .licences
+            .with(|ls| ls.get(i).map(|l| l.mode.clone()).unwrap_or_default())
+    };
+    let remove = move |_| {
+        fields.licences.update(|ls| {
+            if i < ls.len() {
+                ls.remove(i);
+            }
+        })
+    };
+    let add_item = move |_| {
+        fields.licences.update(|ls| {
+            if let Some(l) = ls.get_mut(i) {
+                l.scope.push(ScopeItem::default());
+            }
+        })
+    };
+    let items = move || {
+        fields
+            .licences
+            .with(|ls| ls.get(i).map(|l| l.scope.len()).unwrap_or(0))
+    };
+    view! {
+        <section class="licence-card" aria-label=format!("经营许可证{}", i + 1)>
+            <h3>"经营许可证 " {i + 1} " " <button type="button" class="button link" on:click=remove>"删除这张"</button></h3>
+            {licence_input(fields, form, i, "number", "许可证编号", "text")}
+            {licence_input(fields, form, i, "issuer", "发证机关", "text")}
+            {licence_input(fields, form, i, "issued_on", "发证日期", "date")}
+            {licence_input(fields, form, i, "valid_until", "有效期至(默认发证后3年)", "date")}
+            <div class="field">
+                <label for=mode_id.clone()>"许可证上的经营方式"</label>
+                <select id=mode_id on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    fields.licences.update(|ls| if let Some(l) = ls.get_mut(i) { l.mode = v });
+                }>
+                    <option value="" selected=move || mode().is_empty()>"请选择"</option>
+                    {BusinessMode::ALL.iter().map(|m| {
+                        let code = m.code();
+                        view! { <option value=code selected=move || mode() == code>{m.label()}</option> }
+                    }).collect_view()}
+                </select>
+                {message_at(form, mode_key)}
+            </div>
+            <fieldset class="scope">
+                <legend>"许可范围"</legend>
+                {message_at(form, scope_key)}
+                {move || (0..items()).map(|j| view! { <ScopeRow fields form i j /> }).collect_view()}
+                <button type="button" class="button link" on:click=add_item>"增加一种危险化学品"</button>
+            </fieldset>
+            {licence_input(fields, form, i, "business_address", "经营地址", "text")}
+            {licence_input(fields, form, i, "storage_address", "储存地址(有储存时必填)", "text")}
+        </section>
+    }
+}
+
+#[component]
+fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoView {
+    let get = move |f: fn(&ScopeItem) -> String| {
+        move || {
+            fields.licences.with(|ls| {
+                ls.get(i)
+                    .and_then(|l| l.scope.get(j))
+                    .map(f)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let update = move |f: fn(&mut ScopeItem, String), v: String| {
+        fields.licences.update(|ls| {
+            if let Some(s) = ls.get_mut(i).and_then(|l| l.scope.get_mut(j)) {
+                f(s, v)
+            }
+        })
+    };
+    let stored = move || {
+        fields.licences.with(|ls| {
+            ls.get(i)
+                .and_then(|l| l.scope.get(j))
+                .is_some_and(|s| s.stored)
+        })
+    };
+    let name_id = format!("f-licences.{i}.scope.{j}.name");
+    let cas_id = format!("f-licences.{i}.scope.{j}.cas");
+    view! {
+        <div class="scope-row">
+            <label for=name_id.clone()>"品名 " {j + 1}</label>
+            <input id=name_id prop:value=get(|s| s.name.clone()) on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev)) />
+            <label for=cas_id.clone()>"CAS号"</label>
+            <input id=cas_id prop:value=get(|s| s.cas.clone()) on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev)) placeholder="如 7664-93-9" />
+            <label><input type="checkbox" prop:checked=stored on:change=move |ev| update(|s, v| s.stored = v == "true", event_target_checked(&ev).to_string()) /> "储存"</label>
+            <button type="button" class="button link" on:click=move |_| fields.licences.update(|ls| { if let Some(l) = ls.get_mut(i) { if j < l.scope.len() { l.scope.remove(j); } } })>"删除"</button>
+            {message_at(form, format!("licences.{i}.scope.{j}.name"))}
+            {message_at(form, format!("licences.{i}.scope.{j}.cas"))}
+        </div>
+    }
+}
+
+#[component]
+fn SubmitStep(
+    issues: Vec<crate::domain::enterprise_info::Issue>,
+    step: RwSignal<String>,
+) -> impl IntoView {
+    if issues.is_empty() {
+        return view! { <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p> }
+            .into_any();
+    }
+    view! {
+        <div class="error-summary" role="alert">
+            <h2>"提交前还需处理以下 " {issues.len()} " 项(以最近一次保存的草稿为准):"</h2>
+            <ul class="issues">
+                {issues
+                    .into_iter()
+                    .map(|i| {
+                        let target = i.step.clone();
+                        let title = STEPS.iter().find(|(c, _)| *c == i.step).map(|(_, t)| *t).unwrap_or("");
+                        view! {
+                            <li>
+                                <button type="button" class="button link" on:click=move |_| step.set(target.clone())>
+                                    {title} " · " {i.label}
+                                </button>
+                                ":" {i.message}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn InfoTrail(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl IntoView {
+    (!trail.is_empty()).then(|| {
+        view! {
+            <details class="trail">
+                <summary>"操作记录(" {trail.len()} ")"</summary>
+                {audit_list(trail)}
+            </details>
+        }
+    })
+}
+
+pub fn audit_list(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl IntoView {
+    view! {
+        <ol class="audit">
+            {trail
+                .into_iter()
+                .map(|a| view! {
+                    <li>
+                        <span class="audit-at">{a.at}</span> " " <span class="audit-actor">{a.actor}</span> " (" {a.ip} ") " {a.summary} " · " {a.outcome}
+                        {(!a.changes.is_empty()).then(|| changes_table(a.changes))}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// Licences with expiry highlighted, for the workspace's status at a glance.
+pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> impl IntoView {
+    view! {
+        <ul class="licence-list">
+            {licences
+                .into_iter()
+                .map(|l| {
+                    let (class, note) = match l.expiry {
+                        Some(Expiry::Expired) => ("expired", "已过期,请尽快办理"),
+                        Some(Expiry::RenewNow) => ("renew", "3个月内到期,请申请延期换证"),
+                        _ => ("", ""),
+                    };
+                    view! { <li class=class>{l.number} " · 有效期至 " {l.valid_until} " " <strong>{note}</strong></li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,329 @@
+//! 许可证业务 → 信息维护 (regulators): the enterprises of the jurisdiction,
+//! one enterprise's record, confirming submissions and proposing changes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::enterprise_info::{
+    info_directory, regulated_record, DecideInfo, DirectoryPage, ProposeChange, RecordView,
+    WithdrawProposal,
+};
+use crate::components::help::HelpTip;
+use crate::components::layout::ErrorNotice;
+use crate::components::{reload_after_success, HydrationMarker};
+use crate::domain::business_mode::BusinessMode;
+use crate::domain::enterprise_info::{Expiry, SCALARS};
+use crate::domain::help::HelpLink;
+use crate::pages::info::{audit_list, changes_table, licence_list};
+
+const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
+
+const STATUSES: &[(&str, &str)] = &[
+    ("", "全部状态"),
+    ("submitted", "待确认"),
+    ("confirmed", "已确认"),
+    ("changing", "变更中"),
+    ("draft", "待完善"),
+    ("proposal", "有待企业确认的修改申请"),
+    ("none", "未填报"),
+];
+
+#[component]
+pub fn MaintenancePage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    let page = Resource::new(
+        move || {
+            (
+                param("q"),
+                param("mode"),
+                param("status"),
+                param("expiring"),
+                param("page").parse::<i64>().unwrap_or(1),
+            )
+        },
+        |(q, mode, status, expiring, page)| {
+            info_directory(q, String::new(), mode, status, expiring, page)
+        },
+    );
+    view! {
+        <Title text="信息维护 - 危化品经营安全监管系统" />
+        <p class="breadcrumbs">"许可证业务 › 信息维护"</p>
+        <h1>"信息维护 " <HelpTip link=MAINTENANCE_HELP topic="信息维护" /></h1>
+        {move || {
+            let (q, mode, status, expiring) = (param("q"), param("mode"), param("status"), param("expiring"));
+            view! {
+                <form class="filters" method="get" action="/maintenance" role="search">
+                    <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
+                    <input id="dir-q" type="search" name="q" value=q />
+                    <label for="dir-mode">"经营方式"</label>
+                    <select id="dir-mode" name="mode">
+                        <option value="">"全部"</option>
+                        {BusinessMode::ALL.iter().map(|m| {
+                            let selected = mode == m.code();
+                            view! { <option value=m.code() selected=selected>{m.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="dir-status">"状态"</label>
+                    <select id="dir-status" name="status">
+                        {STATUSES.iter().map(|(code, label)| {
+                            let selected = status == *code;
+                            view! { <option value=*code selected=selected>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="dir-expiring">"许可证在多少天内到期"</label>
+                    <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
+                    <button type="submit" class="button">"查询"</button>
+                </form>
+            }
+        }}
+        <Suspense fallback=|| view! { <p>"正在查询……"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <Directory p /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Directory(p: DirectoryPage) -> impl IntoView {
+    let query = use_query_map();
+    let link = move |page: i64| {
+        let mut parts: Vec<String> = ["q", "mode", "status", "expiring"]
+            .iter()
+            .filter_map(|k| {
+                query
+                    .with_untracked(|q| q.get(k))
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", urlencode(&v)))
+            })
+            .collect();
+        parts.push(format!("page={page}"));
+        format!("/maintenance?{}", parts.join("&"))
+    };
+    view! {
+        <p role="status">"共 " {p.total} " 家企业" {(p.pages > 1).then(|| format!(",第 {} / {} 页", p.page, p.pages))}</p>
+        <table class="directory">
+            <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>
+            <tbody>
+                {p.entries.into_iter().map(|e| {
+                    let class = match e.expiry { Some(Expiry::Expired) => "expired", Some(Expiry::RenewNow) => "renew", _ => "" };
+                    view! {
+                        <tr>
+                            <td><a href=format!("/maintenance/{}", e.credit_code)>{e.name}</a></td>
+                            <td>{e.credit_code}</td>
+                            <td>{e.region}</td>
+                            <td>{e.mode}</td>
+                            <td>{e.status} {e.proposal_pending.then_some("(修改申请待确认)")}</td>
+                            <td class=class>{e.next_expiry.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="分页">
+            {(p.page > 1).then(|| view! { <a href=link(p.page - 1)>"上一页"</a> })}
+            " "
+            {(p.page < p.pages).then(|| view! { <a href=link(p.page + 1)>"下一页"</a> })}
+        </nav>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn EnterpriseRecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let reload = RwSignal::new(0);
+    let record = Resource::new(move || (code(), reload.get()), |(c, _)| regulated_record(c));
+    view! {
+        <Title text="企业信息 - 信息维护" />
+        <p class="breadcrumbs"><a href="/maintenance">"信息维护"</a> " › 企业信息"</p>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(r) => view! { <Record r reload /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Record(r: RecordView, reload: RwSignal<i32>) -> impl IntoView {
+    let decide = ServerAction::<DecideInfo>::new();
+    let withdraw = ServerAction::<WithdrawProposal>::new();
+    reload_after_success(decide, reload);
+    reload_after_success(withdraw, reload);
+    let name = r
+        .record
+        .as_ref()
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| r.credit_code.clone());
+    let outcome = move || {
+        decide
+            .value()
+            .get()
+            .or_else(|| withdraw.value().get())
+            .map(|res| match res {
+                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            })
+    };
+    let code = r.credit_code.clone();
+    view! {
+        <h1>{name} " " <span class="status-badge">{r.status_label.clone()}</span></h1>
+        <p class="summary-line">"统一社会信用代码:" {r.credit_code.clone()}</p>
+        {outcome}
+        {r.proposal.clone().map(|p| {
+            let code = code.clone();
+            view! {
+                <section class="lock-notice" aria-labelledby="proposal-title">
+                    <h2 id="proposal-title">"修改申请待企业确认"</h2>
+                    <p>{p.organization.clone()} " " {p.user.clone()} " 自 " {p.since.clone()} " 起申请修改;确认前企业不能修改信息。"</p>
+                    {changes_table(p.changes.clone())}
+                    {p.mine.then(|| view! {
+                        <ActionForm action=withdraw>
+                            <input type="hidden" name="credit_code" value=code />
+                            <input type="hidden" name="proposal_id" value=p.id />
+                            <button type="submit" class="button">"撤回申请"</button>
+                        </ActionForm>
+                    })}
+                </section>
+            }
+        })}
+        {r.submitted.clone().map(|changes| {
+            let (code, code2) = (code.clone(), code.clone());
+            view! {
+                <section class="submitted" aria-labelledby="submitted-title">
+                    <h2 id="submitted-title">"企业提交的信息(待确认)"</h2>
+                    {changes_table(changes)}
+                    <div class="review-actions">
+                        <ActionForm action=decide>
+                            <input type="hidden" name="credit_code" value=code2 />
+                            <input type="hidden" name="base_version" value=r.version />
+                            <input type="hidden" name="approve" value="true" />
+                            <input type="hidden" name="reason" value="" />
+                            <button type="submit" class="button primary">"确认"</button>
+                        </ActionForm>
+                        <ActionForm action=decide attr:class="reject-form">
+                            <input type="hidden" name="credit_code" value=code />
+                            <input type="hidden" name="base_version" value=r.version />
+                            <input type="hidden" name="approve" value="false" />
+                            <label for="return-reason">"退回原因"</label>
+                            <input id="return-reason" name="reason" />
+                            <button type="submit" class="button">"退回"</button>
+                        </ActionForm>
+                    </div>
+                </section>
+            }
+        })}
+        <h2>"企业信息"</h2>
+        {match r.record.clone() {
+            Some(rec) => view! {
+                <dl class="profile record">
+                    {rec.fields().into_iter().map(|(_, label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+                </dl>
+            }
+                .into_any(),
+            None => view! { <p>"企业尚未提交信息。"</p> }.into_any(),
+        }}
+        <h2>"经营许可证"</h2>
+        {licence_list(r.licences.clone())}
+        {(r.can_propose && r.status == "confirmed" && r.proposal.is_none()).then(|| {
+            let rec = r.record.clone().unwrap_or_default();
+            view! { <ProposeForm code=code.clone() version=r.version rec reload /> }
+        })}
+        <h2>"变更记录"</h2>
+        {audit_list(r.trail.clone())}
+    }
+}
+
+/// 申请修改: the fields a regulator may change, prefilled with the record in force.
+#[component]
+fn ProposeForm(
+    code: String,
+    version: i64,
+    rec: crate::domain::enterprise_info::EnterpriseRecord,
+    reload: RwSignal<i32>,
+) -> impl IntoView {
+    let propose = ServerAction::<ProposeChange>::new();
+    reload_after_success(propose, reload);
+    let open = RwSignal::new(false);
+    let editable: Vec<(&'static str, &'static str, RwSignal<String>)> = SCALARS
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                *k,
+                "fuel_station"
+                    | "has_storage"
+                    | "major_hazard"
+                    | "business_mode"
+                    | "multi_licence"
+                    | "region_code"
+            )
+        })
+        .map(|(k, l)| (*k, *l, RwSignal::new(rec.get(k).unwrap_or_default())))
+        .collect();
+    let original = rec.clone();
+    let fields = editable.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let values: Vec<(String, String)> = fields
+            .iter()
+            .filter(|(k, _, s)| original.get(k).unwrap_or_default() != s.get_untracked())
+            .map(|(k, _, s)| (k.to_string(), s.get_untracked()))
+            .collect();
+        propose.dispatch(ProposeChange {
+            credit_code: code.clone(),
+            base_version: version,
+            values,
+        });
+    };
+    view! {
+        <section class="propose" aria-labelledby="propose-title">
+            <h2 id="propose-title">"申请修改 " <HelpTip link=MAINTENANCE_HELP topic="申请修改" /></h2>
+            <Show when=move || !open.get() fallback=|| ()>
+                <button type="button" class="button" on:click=move |_| open.set(true)>"申请修改企业信息"</button>
+            </Show>
+            <Show when=move || open.get() fallback=|| ()>
+                <p class="field-hint">"修改需要的项目后提交;企业确认后生效。确认前企业不能修改信息,您可以随时撤回。"</p>
+            </Show>
+            <form class="form" novalidate on:submit=on_submit.clone() class:hidden=move || !open.get()>
+                {editable.iter().map(|(k, label, s)| {
+                    let id = format!("p-{k}");
+                    let s = *s;
+                    let key = *k;
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{*label}</label>
+                            <input id=id name=key prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev)) />
+                            {move || propose.value().get().and_then(Result::err).and_then(|e| e.field_errors().get(key).map(str::to_string)).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                        </div>
+                    }
+                }).collect_view()}
+                <button type="submit" class="button primary" disabled=move || propose.pending().get()>"提交修改申请"</button>
+            </form>
+            {move || propose.value().get().map(|res| match res {
+                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
+                Err(e) if !e.field_errors().is_empty() => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            })}
+        </section>
+    }
+}

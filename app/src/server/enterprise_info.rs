@@ -1,0 +1,995 @@
+//! 企业信息 storage: the enterprise's draft and the confirmed record in force,
+//! every stored version, the licence index regulators search, regulators'
+//! change proposals, and the audit trail. Every change is one transaction
+//! that checks the version it was based on and writes its audit row.
+
+use serde::Serialize;
+use sqlx::Row as _;
+
+use super::db::{Db, Tx};
+use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange};
+
+/// Who acts, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    /// "南京市玄武区应急管理局 · 王五" or "某某公司 · 经办人".
+    pub name: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    pub enterprise_id: i64,
+    pub status: String,
+    pub draft: EnterpriseRecord,
+    pub confirmed: Option<EnterpriseRecord>,
+    pub version: i64,
+    pub return_reason: String,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+    pub change_started_at: Option<i64>,
+}
+
+impl Info {
+    /// What regulators see: the confirmed record, else the submitted one.
+    pub fn in_force(&self) -> Option<&EnterpriseRecord> {
+        self.confirmed
+            .as_ref()
+            .or((self.status == "submitted").then_some(&self.draft))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: i64,
+    pub base_version: i64,
+    pub changes: Vec<FieldChange>,
+    pub proposed: EnterpriseRecord,
+    pub organization_id: i64,
+    pub organization: String,
+    pub user: String,
+    pub created_at: i64,
+}
+
+/// Why an operation was refused; turned into a message by the API layer.
+#[derive(Debug)]
+pub enum InfoError {
+    /// A regulator's proposal is pending: the enterprise may not edit.
+    Locked(Box<Proposal>),
+    /// The save was based on `base`; these fields changed since (by whom, when).
+    Stale {
+        changes: Vec<FieldChange>,
+        by: String,
+        at: i64,
+    },
+    /// Not allowed in the record's current status (message says why and what to do).
+    WrongStatus(String),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for InfoError {
+    fn from(e: sqlx::Error) -> Self {
+        InfoError::Db(e)
+    }
+}
+
+impl From<serde_json::Error> for InfoError {
+    fn from(e: serde_json::Error) -> Self {
+        InfoError::Db(sqlx::Error::Decode(Box::new(e)))
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, InfoError> {
+    Ok(serde_json::to_string(v)?)
+}
+
+fn record(json: &str) -> Result<EnterpriseRecord, InfoError> {
+    Ok(serde_json::from_str(json)?)
+}
+
+/// The record a new enterprise starts from: what registration already knows.
+async fn initial(tx: &mut Tx, enterprise_id: i64) -> Result<EnterpriseRecord, InfoError> {
+    let r = sqlx::query(
+        "SELECT name, legal_rep_name, address, COALESCE(region_code, '') FROM enterprises WHERE id = $1",
+    )
+    .bind(enterprise_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let address: String = r.try_get(2)?;
+    Ok(EnterpriseRecord {
+        name: r.try_get(0)?,
+        legal_rep: r.try_get(1)?,
+        registered_address: address,
+        region_code: r.try_get(3)?,
+        ..EnterpriseRecord::default()
+    })
+}
+
+const SELECT_INFO: &str =
+    "SELECT i.enterprise_id, i.status, i.draft, i.confirmed, i.version, i.return_reason, \
+     i.updated_at, u.display_name, i.change_started_at \
+     FROM enterprise_info i LEFT JOIN users u ON u.id = i.updated_by WHERE i.enterprise_id = $1";
+
+fn info_from(r: &super::db::Row) -> Result<Info, InfoError> {
+    let confirmed: Option<String> = r.try_get(3)?;
+    Ok(Info {
+        enterprise_id: r.try_get(0)?,
+        status: r.try_get(1)?,
+        draft: record(&r.try_get::<String, _>(2)?)?,
+        confirmed: confirmed.as_deref().map(record).transpose()?,
+        version: r.try_get(4)?,
+        return_reason: r.try_get(5)?,
+        updated_at: r.try_get(6)?,
+        updated_by: r.try_get(7)?,
+        change_started_at: r.try_get(8)?,
+    })
+}
+
+/// The enterprise's record, created (as a draft from the registration data) on first use.
+pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoError> {
+    if let Some(r) = sqlx::query(SELECT_INFO)
+        .bind(enterprise_id)
+        .fetch_optional(db.reader())
+        .await?
+    {
+        return info_from(&r);
+    }
+    let mut tx = db.write_tx().await?;
+    let exists = sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1")
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if !exists {
+        let draft = initial(&mut tx, enterprise_id).await?;
+        let json = to_json(&draft)?;
+        sqlx::query(
+            "INSERT INTO enterprise_info (enterprise_id, status, draft, version, updated_at) VALUES ($1, 'draft', $2, 1, $3)",
+        )
+        .bind(enterprise_id)
+        .bind(&json)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO enterprise_info_versions (enterprise_id, version, status, draft, at) VALUES ($1, 1, 'draft', $2, $3)",
+        )
+        .bind(enterprise_id)
+        .bind(&json)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let r = sqlx::query(SELECT_INFO)
+        .bind(enterprise_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let info = info_from(&r)?;
+    tx.commit().await?;
+    Ok(info)
+}
+
+async fn load_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Info>, InfoError> {
+    sqlx::query(SELECT_INFO)
+        .bind(enterprise_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(info_from)
+        .transpose()
+}
+
+const SELECT_PROPOSAL: &str = "SELECT p.id, p.base_version, p.changes, p.proposed, p.organization_id, o.name, u.display_name, p.created_at \
+     FROM change_proposals p JOIN organizations o ON o.id = p.organization_id JOIN users u ON u.id = p.user_id \
+     WHERE p.enterprise_id = $1 AND p.status = 'pending'";
+
+fn proposal_from(r: &super::db::Row) -> Result<Proposal, InfoError> {
+    Ok(Proposal {
+        id: r.try_get(0)?,
+        base_version: r.try_get(1)?,
+        changes: serde_json::from_str(&r.try_get::<String, _>(2)?)?,
+        proposed: record(&r.try_get::<String, _>(3)?)?,
+        organization_id: r.try_get(4)?,
+        organization: r.try_get(5)?,
+        user: r.try_get(6)?,
+        created_at: r.try_get(7)?,
+    })
+}
+
+/// The regulator's proposal waiting for the enterprise, if any.
+pub async fn pending_proposal(db: &Db, enterprise_id: i64) -> Result<Option<Proposal>, InfoError> {
+    sqlx::query(SELECT_PROPOSAL)
+        .bind(enterprise_id)
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(proposal_from)
+        .transpose()
+}
+
+async fn pending_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Proposal>, InfoError> {
+    sqlx::query(SELECT_PROPOSAL)
+        .bind(enterprise_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(proposal_from)
+        .transpose()
+}
+
+/// Appends one audit row (inside the caller's transaction when it has one).
+#[allow(clippy::too_many_arguments)]
+pub async fn audit(
+    exec: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    enterprise_id: Option<i64>,
+    action: &str,
+    summary: &str,
+    changes: &[FieldChange],
+    outcome: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let changes = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(&actor.name)
+    .bind(&actor.ip)
+    .bind(enterprise_id)
+    .bind(action)
+    .bind(summary)
+    .bind(changes)
+    .bind(outcome)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Records a refused attempt (outside any transaction, so it survives the refusal).
+pub async fn audit_refusal(
+    db: &Db,
+    actor: &Actor,
+    enterprise_id: i64,
+    action: &str,
+    why: &str,
+    now: i64,
+) {
+    let result = async {
+        let mut conn = db.writer().acquire().await?;
+        audit(
+            &mut conn,
+            actor,
+            Some(enterprise_id),
+            action,
+            why,
+            &[],
+            "refused",
+            now,
+        )
+        .await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, action, "cannot write the audit row of a refusal");
+    }
+}
+
+/// Stores a new version of the row; `confirmed` is written when `Some`.
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    tx: &mut Tx,
+    info: &Info,
+    status: &str,
+    draft: &EnterpriseRecord,
+    confirmed: Option<&EnterpriseRecord>,
+    return_reason: &str,
+    change_started_at: Option<i64>,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let next = info.version + 1;
+    let draft_json = to_json(draft)?;
+    let confirmed_json = match confirmed {
+        Some(c) => Some(to_json(c)?),
+        None => info.confirmed.as_ref().map(to_json).transpose()?,
+    };
+    let shown = confirmed
+        .or(info.confirmed.as_ref())
+        .or((status == "submitted").then_some(draft));
+    let updated = sqlx::query(
+        "UPDATE enterprise_info SET status = $1, draft = $2, confirmed = $3, version = $4, return_reason = $5, \
+         business_mode = $6, updated_at = $7, updated_by = $8, change_started_at = $9, \
+         submitted_at = CASE WHEN $10 = 'submitted' THEN $11 ELSE submitted_at END \
+         WHERE enterprise_id = $12 AND version = $13",
+    )
+    .bind(status)
+    .bind(&draft_json)
+    .bind(&confirmed_json)
+    .bind(next)
+    .bind(return_reason)
+    .bind(shown.map(|r| r.business_mode.clone()).unwrap_or_default())
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(change_started_at)
+    .bind(status)
+    .bind(now)
+    .bind(info.enterprise_id)
+    .bind(info.version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(InfoError::WrongStatus(
+            "记录刚刚被修改,请刷新页面后再操作。".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO enterprise_info_versions (enterprise_id, version, status, draft, at, by_user) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(info.enterprise_id)
+    .bind(next)
+    .bind(status)
+    .bind(&draft_json)
+    .bind(now)
+    .bind(actor.user_id)
+    .execute(&mut **tx)
+    .await?;
+    if let Some(shown) = shown {
+        index_licences(tx, info.enterprise_id, shown).await?;
+    }
+    Ok(next)
+}
+
+/// Rebuilds the searchable licence rows of an enterprise.
+async fn index_licences(
+    tx: &mut Tx,
+    enterprise_id: i64,
+    rec: &EnterpriseRecord,
+) -> Result<(), InfoError> {
+    sqlx::query("DELETE FROM licences WHERE enterprise_id = $1")
+        .bind(enterprise_id)
+        .execute(&mut **tx)
+        .await?;
+    for l in &rec.licences {
+        let number = crate::domain::LicenceNumber::parse(&l.number)
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_else(|_| l.number.clone());
+        sqlx::query("INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, $2, $3, $4)")
+            .bind(enterprise_id)
+            .bind(number)
+            .bind(&l.valid_until)
+            .bind(&l.mode)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locks the row for this transaction and checks the version it is based on.
+async fn begin(db: &Db, enterprise_id: i64, base: i64) -> Result<(Tx, Info), InfoError> {
+    let mut tx = db.write_tx().await?;
+    if db.backend() == super::db::Backend::Postgres {
+        sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1 FOR UPDATE")
+            .bind(enterprise_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let info = load_tx(&mut tx, enterprise_id)
+        .await?
+        .ok_or_else(|| InfoError::WrongStatus("请先打开“完善信息”页面。".into()))?;
+    if info.version != base {
+        let old: Option<String> = sqlx::query_scalar(
+            "SELECT draft FROM enterprise_info_versions WHERE enterprise_id = $1 AND version = $2",
+        )
+        .bind(enterprise_id)
+        .bind(base)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let old = old.as_deref().map(record).transpose()?.unwrap_or_default();
+        return Err(InfoError::Stale {
+            changes: diff(&old, &info.draft),
+            by: info.updated_by.clone().unwrap_or_default(),
+            at: info.updated_at,
+        });
+    }
+    Ok((tx, info))
+}
+
+/// The enterprise saves its draft (any step; the checks are shown, not enforced).
+pub async fn save_draft(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    draft: &EnterpriseRecord,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
+        return Err(InfoError::Locked(Box::new(p)));
+    }
+    match info.status.as_str() {
+        "submitted" => {
+            return Err(InfoError::WrongStatus(
+                "信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。".into(),
+            ))
+        }
+        "confirmed" => {
+            return Err(InfoError::WrongStatus(
+                "信息已确认。如需修改,请先点击“信息变更”。".into(),
+            ))
+        }
+        _ => {}
+    }
+    let changes = diff(&info.draft, draft);
+    let v = write(
+        &mut tx,
+        &info,
+        "draft",
+        draft,
+        None,
+        &info.return_reason,
+        info.change_started_at,
+        actor,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "info.save",
+        "保存企业信息草稿",
+        &changes,
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// The enterprise submits its draft (the caller checked completeness).
+pub async fn submit(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
+        return Err(InfoError::Locked(Box::new(p)));
+    }
+    if info.status != "draft" {
+        return Err(InfoError::WrongStatus(
+            "信息已提交或已确认,无需再次提交。".into(),
+        ));
+    }
+    let changes = info
+        .confirmed
+        .as_ref()
+        .map(|c| diff(c, &info.draft))
+        .unwrap_or_default();
+    let v = write(
+        &mut tx,
+        &info,
+        "submitted",
+        &info.draft,
+        None,
+        "",
+        info.change_started_at,
+        actor,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "info.submit",
+        "提交企业信息",
+        &changes,
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// 撤回: a submitted record goes back to draft.
+pub async fn withdraw(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if info.status != "submitted" {
+        return Err(InfoError::WrongStatus(
+            "只有已提交、尚未确认的信息可以撤回。".into(),
+        ));
+    }
+    let v = write(
+        &mut tx,
+        &info,
+        "draft",
+        &info.draft,
+        None,
+        "",
+        info.change_started_at,
+        actor,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "info.withdraw",
+        "撤回已提交的企业信息",
+        &[],
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// 信息变更: a confirmed record gets an editable draft; the confirmed one stays in force.
+pub async fn start_change(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
+        return Err(InfoError::Locked(Box::new(p)));
+    }
+    let Some(confirmed) = info
+        .confirmed
+        .clone()
+        .filter(|_| info.status == "confirmed")
+    else {
+        return Err(InfoError::WrongStatus(
+            "信息尚未确认,可直接修改,无需“信息变更”。".into(),
+        ));
+    };
+    let v = write(
+        &mut tx,
+        &info,
+        "draft",
+        &confirmed,
+        None,
+        "",
+        Some(now),
+        actor,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "info.change",
+        "开始信息变更(原信息继续有效)",
+        &[],
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// A regulator confirms (or, with a reason, sends back) a submitted record.
+pub async fn decide(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    approve: bool,
+    reason: &str,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if info.status != "submitted" {
+        return Err(InfoError::WrongStatus(
+            "该企业的信息不在待确认状态(可能已被撤回或已处理),请刷新。".into(),
+        ));
+    }
+    let changes = info
+        .confirmed
+        .as_ref()
+        .map(|c| diff(c, &info.draft))
+        .unwrap_or_default();
+    let v = if approve {
+        let v = write(
+            &mut tx,
+            &info,
+            "confirmed",
+            &info.draft,
+            Some(&info.draft),
+            "",
+            None,
+            actor,
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            Some(enterprise_id),
+            "info.confirm",
+            "确认企业提交的信息",
+            &changes,
+            "ok",
+            now,
+        )
+        .await?;
+        v
+    } else {
+        let v = write(
+            &mut tx,
+            &info,
+            "draft",
+            &info.draft,
+            None,
+            reason,
+            info.change_started_at,
+            actor,
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            Some(enterprise_id),
+            "info.return",
+            &format!("退回企业提交的信息:{reason}"),
+            &[],
+            "ok",
+            now,
+        )
+        .await?;
+        v
+    };
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// A regulator proposes changes to the record in force.
+pub async fn propose(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    proposed: &EnterpriseRecord,
+    organization_id: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<Vec<FieldChange>, InfoError> {
+    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
+        return Err(InfoError::WrongStatus(format!(
+            "{}({})已对该企业提出修改申请,尚未处理;请待其处理或由其撤回后再申请。",
+            p.organization, p.user
+        )));
+    }
+    let Some(current) = info
+        .confirmed
+        .as_ref()
+        .filter(|_| info.status == "confirmed")
+    else {
+        return Err(InfoError::WrongStatus(
+            "企业正在填报或变更信息(尚未确认),请在企业提交后确认或退回,不能同时申请修改。".into(),
+        ));
+    };
+    let changes = diff(current, proposed);
+    if changes.is_empty() {
+        return Err(InfoError::WrongStatus("没有修改任何内容。".into()));
+    }
+    sqlx::query(
+        "INSERT INTO change_proposals (enterprise_id, base_version, changes, proposed, organization_id, user_id, created_at, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')",
+    )
+    .bind(enterprise_id)
+    .bind(info.version)
+    .bind(to_json(&changes)?)
+    .bind(to_json(proposed)?)
+    .bind(organization_id)
+    .bind(actor.user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "proposal.create",
+        "申请修改企业信息",
+        &changes,
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changes)
+}
+
+/// Ends the pending proposal: the enterprise accepts (applied at once) or
+/// rejects it, or the proposing organisation withdraws it.
+pub async fn close_proposal(
+    db: &Db,
+    enterprise_id: i64,
+    proposal_id: i64,
+    outcome: &str,
+    reason: &str,
+    actor: &Actor,
+    now: i64,
+) -> Result<Proposal, InfoError> {
+    let mut tx = db.write_tx().await?;
+    let p = pending_tx(&mut tx, enterprise_id)
+        .await?
+        .filter(|p| p.id == proposal_id)
+        .ok_or_else(|| InfoError::WrongStatus("该修改申请已被处理或撤回,请刷新页面。".into()))?;
+    let closed = sqlx::query(
+        "UPDATE change_proposals SET status = $1, decided_at = $2, decided_by = $3, reason = $4 WHERE id = $5 AND status = 'pending'",
+    )
+    .bind(outcome)
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(reason)
+    .bind(p.id)
+    .execute(&mut *tx)
+    .await?;
+    if closed.rows_affected() != 1 {
+        return Err(InfoError::WrongStatus(
+            "该修改申请已被处理或撤回,请刷新页面。".into(),
+        ));
+    }
+    let (action, summary) = match outcome {
+        "accepted" => (
+            "proposal.accept",
+            format!("确认{}的修改申请", p.organization),
+        ),
+        "rejected" => (
+            "proposal.reject",
+            format!("拒绝{}的修改申请:{reason}", p.organization),
+        ),
+        _ => ("proposal.withdraw", "撤回修改申请".to_string()),
+    };
+    if outcome == "accepted" {
+        let info = load_tx(&mut tx, enterprise_id)
+            .await?
+            .ok_or_else(|| InfoError::WrongStatus("企业信息不存在。".into()))?;
+        let Some(confirmed) = info.confirmed.clone() else {
+            return Err(InfoError::WrongStatus(
+                "企业信息尚未确认,无法应用修改。".into(),
+            ));
+        };
+        // Apply the proposal's fields onto the record in force.
+        let mut updated = confirmed.clone();
+        for c in &p.changes {
+            if let Some(v) = p.proposed.get(&c.field) {
+                updated.set(&c.field, v);
+            }
+        }
+        if p.changes.iter().any(|c| c.field.starts_with("licences.")) {
+            updated.licences = p.proposed.licences.clone();
+        }
+        let changes = diff(&confirmed, &updated);
+        write(
+            &mut tx,
+            &info,
+            "confirmed",
+            &updated,
+            Some(&updated),
+            "",
+            None,
+            actor,
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            Some(enterprise_id),
+            action,
+            &summary,
+            &changes,
+            "ok",
+            now,
+        )
+        .await?;
+    } else {
+        audit(
+            &mut tx,
+            actor,
+            Some(enterprise_id),
+            action,
+            &summary,
+            &p.changes,
+            "ok",
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// One audit row as shown.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor: String,
+    pub ip: String,
+    pub action: String,
+    pub summary: String,
+    pub changes: Vec<FieldChange>,
+    pub outcome: String,
+}
+
+/// The audit trail of one enterprise, newest first.
+pub async fn trail(db: &Db, enterprise_id: i64, limit: i64) -> Result<Vec<AuditRow>, InfoError> {
+    let rows = sqlx::query(
+        "SELECT at, actor, ip, action, summary, changes, outcome FROM audit_log WHERE enterprise_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+    )
+    .bind(enterprise_id)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                at: r.try_get(0)?,
+                actor: r.try_get(1)?,
+                ip: r.try_get(2)?,
+                action: r.try_get(3)?,
+                summary: r.try_get(4)?,
+                changes: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
+                outcome: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Directory filters (all optional).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Region code prefix of the jurisdiction ("" = everything).
+    pub scope: String,
+    /// Name part, credit code or licence number.
+    pub q: String,
+    /// A narrower region (must lie in the scope).
+    pub region: String,
+    pub mode: String,
+    pub status: String,
+    /// Licences expiring on or before this date (YYYY-MM-DD).
+    pub expiring_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryRow {
+    pub credit_code: String,
+    pub name: String,
+    pub region_code: String,
+    pub status: String,
+    pub mode: String,
+    pub next_expiry: Option<String>,
+    pub proposal_pending: bool,
+}
+
+/// One page of the directory, sorted by name, and the total count.
+pub async fn directory(
+    db: &Db,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<DirectoryRow>, i64), InfoError> {
+    let mut args: Vec<String> = vec![];
+    let mut bind = |v: String| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    let mut conds = vec!["u.status = 'active'".to_string()];
+    let region = if f.region.is_empty() {
+        f.scope.clone()
+    } else {
+        super::regions::prefix(&f.region).to_string()
+    };
+    if !region.is_empty() {
+        conds.push(format!("e.region_code LIKE {}", bind(format!("{region}%"))));
+    }
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let code = crate::domain::normalize::normalize_code(q);
+        let lic = crate::domain::LicenceNumber::parse(q)
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default();
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        conds.push(format!(
+            "(e.credit_code = {} OR e.name LIKE {} ESCAPE '\\' OR e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number = {}))",
+            bind(code),
+            bind(like),
+            bind(lic)
+        ));
+    }
+    if !f.mode.is_empty() {
+        conds.push(format!("i.business_mode = {}", bind(f.mode.clone())));
+    }
+    match f.status.as_str() {
+        "" => {}
+        "none" => conds.push("i.status IS NULL".into()),
+        "changing" => conds.push("i.confirmed IS NOT NULL AND i.status <> 'confirmed'".into()),
+        "proposal" => conds.push(
+            "e.id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')"
+                .into(),
+        ),
+        s => conds.push(format!("i.status = {}", bind(s.to_string()))),
+    }
+    if !f.expiring_by.is_empty() {
+        conds.push(format!(
+            "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.valid_until <= {})",
+            bind(f.expiring_by.clone())
+        ));
+    }
+    let from = format!(
+        "FROM enterprises e JOIN users u ON u.enterprise_id = e.id LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
+        conds.join(" AND ")
+    );
+    let count_sql = format!("SELECT COUNT(*) {from}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for a in &args {
+        count = count.bind(a.clone());
+    }
+    let total = count.fetch_one(db.reader()).await?;
+    let sql = format!(
+        "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
+         (SELECT MIN(l.valid_until) FROM licences l WHERE l.enterprise_id = e.id), \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
+         CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT) \
+         {from} ORDER BY e.name, e.id LIMIT {per_page} OFFSET {}",
+        (page.max(1) - 1) * per_page
+    );
+    let mut query = sqlx::query(&sql);
+    for a in &args {
+        query = query.bind(a.clone());
+    }
+    let rows = query.fetch_all(db.reader()).await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            let pending: i64 = r.try_get(6)?;
+            let changing: i64 = r.try_get(7)?;
+            let status: String = r.try_get(3)?;
+            Ok(DirectoryRow {
+                credit_code: r.try_get(0)?,
+                name: r.try_get(1)?,
+                region_code: r.try_get(2)?,
+                status: if changing != 0 {
+                    "changing".into()
+                } else {
+                    status
+                },
+                mode: r.try_get(4)?,
+                next_expiry: r.try_get(5)?,
+                proposal_pending: pending != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, InfoError>>()?;
+    Ok((list, total))
+}

@@ -1,0 +1,592 @@
+//! 企业信息 on both engines: the draft → submitted → confirmed cycle, the
+//! lock of a regulator's proposal, the version check, the audit rows, and
+//! who may see and change what.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+/// Demo enterprises: A in 南京玄武 (320102), B in 福州 (350100).
+const A: &str = "91320102MA1XYR7K61";
+const B: &str = "91350100M000100Y43";
+const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
+
+fn complete_record(name: &str) -> serde_json::Value {
+    json!({
+        "name": name, "legal_rep": "张明",
+        "principal_name": "李强", "principal_mobile": "13912345678",
+        "safety_name": "王芳", "safety_mobile": "13812345678",
+        "registered_address": "南京市玄武区北京东路1号", "business_address": "南京市玄武区北京东路1号",
+        "storage_address": "南京市江北新区化工园1号", "region_code": "320102", "economic_type": "有限责任公司",
+        "fuel_station": "no", "has_storage": "yes", "major_hazard": "no", "business_mode": "storage",
+        "multi_licence": "no",
+        "licences": [{
+            "number": LICENCE, "issuer": "南京市应急管理局", "issued_on": "2024-03-15", "valid_until": "2027-03-14",
+            "mode": "storage", "scope": [{"name": "硫酸", "cas": "7664-93-9", "stored": true}],
+            "business_address": "南京市玄武区北京东路1号", "storage_address": "南京市江北新区化工园1号"
+        }]
+    })
+}
+
+async fn mine(b: &Backend, cookie: &str) -> serde_json::Value {
+    let r = post_form(&b.router, "/api/info/mine", &[], Some(cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.json()
+}
+
+async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) -> Reply {
+    post_json(
+        &b.router,
+        "/api/info/save",
+        &json!({"step": "licences", "record": record, "base_version": base}),
+        Some(cookie),
+    )
+    .await
+}
+
+async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) -> Reply {
+    post_form(&b.router, path, fields, Some(cookie)).await
+}
+
+fn version(v: &serde_json::Value) -> String {
+    v["version"].as_i64().unwrap().to_string()
+}
+
+async fn audit_actions(b: &Backend, code: &str) -> Vec<(String, String, String)> {
+    use sqlx::Row as _;
+    sqlx::query(
+        "SELECT a.action, a.actor, a.outcome FROM audit_log a JOIN enterprises e ON e.id = a.enterprise_id \
+         WHERE e.credit_code = $1 ORDER BY a.id",
+    )
+    .bind(code)
+    .fetch_all(b.state.db.reader())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// Logs in the demo users and brings A's record to 已确认.
+async fn confirmed(b: &Backend) -> (String, String) {
+    seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+        .await
+        .unwrap();
+    let a = login_cookie(b, "enterprise", A, DEMO_PASSWORD).await;
+    let county = login_cookie(b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+    let v = mine(b, &a).await;
+    let r = save(
+        b,
+        &a,
+        &complete_record("南京玄武示例化工贸易有限公司"),
+        v["version"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let v = mine(b, &a).await;
+    let r = form(b, "/api/info/submit", &[("base_version", &version(&v))], &a).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let rec = form(b, "/api/info/record", &[("credit_code", A)], &county)
+        .await
+        .json();
+    let r = form(
+        b,
+        "/api/info/decide",
+        &[
+            ("credit_code", A),
+            ("base_version", &version(&rec)),
+            ("approve", "true"),
+            ("reason", ""),
+        ],
+        &county,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    (a, county)
+}
+
+#[tokio::test]
+async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let v = mine(&b, &a).await;
+        assert_eq!(v["status"], "draft");
+        // The draft starts from what registration knows.
+        assert_eq!(v["draft"]["name"], "南京玄武示例化工贸易有限公司");
+        assert!(!v["issues"].as_array().unwrap().is_empty());
+
+        // An incomplete step is saved anyway, and its problems come back.
+        let mut partial = complete_record("南京玄武示例化工贸易有限公司");
+        partial["licences"][0]["scope"][0]["cas"] = json!("7664-93-8");
+        let r = save(&b, &a, &partial, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let saved = r.json();
+        assert!(saved["errors"]["licences.0.scope.0.cas"]
+            .as_str()
+            .unwrap()
+            .contains("校验位"));
+        // Submitting is refused with every problem at its field.
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&saved))],
+            &a,
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(r.body.contains("licences.0.scope.0.cas"), "{}", r.body);
+
+        let r = save(
+            &b,
+            &a,
+            &complete_record("南京玄武示例化工贸易有限公司"),
+            saved["version"].as_i64().unwrap(),
+        )
+        .await;
+        let saved = r.json();
+        assert!(saved["errors"].as_object().unwrap().is_empty(), "{saved}");
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&saved))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        assert_eq!(v["status"], "submitted");
+        // A submitted record is read-only until withdrawn.
+        let r = save(
+            &b,
+            &a,
+            &complete_record("改名"),
+            v["version"].as_i64().unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("撤回"), "{}", r.body);
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "withdraw"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        assert_eq!(v["status"], "draft");
+        form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+
+        // The county regulator sees the submission and confirms it.
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        assert_eq!(rec["status"], "submitted");
+        assert!(rec["submitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["label"] == "主要负责人" && c["after"] == "李强"));
+        let r = form(
+            &b,
+            "/api/info/decide",
+            &[
+                ("credit_code", A),
+                ("base_version", &version(&rec)),
+                ("approve", "true"),
+                ("reason", ""),
+            ],
+            &county,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(mine(&b, &a).await["status"], "confirmed");
+
+        // The directory finds it by licence number (typed with ASCII brackets).
+        let dir = form(
+            &b,
+            "/api/info/directory",
+            &[
+                ("q", "苏(宁)危化经字[2024]000123"),
+                ("region", ""),
+                ("mode", ""),
+                ("status", ""),
+                ("expiring_days", ""),
+                ("page", "1"),
+            ],
+            &county,
+        )
+        .await;
+        let dir = dir.json();
+        assert_eq!(dir["total"], 1, "{}: {dir}", b.name);
+        assert_eq!(dir["entries"][0]["credit_code"], A);
+        assert_eq!(dir["entries"][0]["mode"], "有储存经营(不构成重大危险源)");
+
+        let ok: Vec<String> = audit_actions(&b, A)
+            .await
+            .into_iter()
+            .filter(|(_, _, outcome)| outcome == "ok")
+            .map(|(a, _, _)| a)
+            .collect();
+        assert_eq!(
+            ok,
+            [
+                "info.save",
+                "info.save",
+                "info.submit",
+                "info.withdraw",
+                "info.submit",
+                "info.confirm"
+            ],
+            "{}",
+            b.name
+        );
+        let rows = audit_actions(&b, A).await;
+        assert!(
+            rows.iter().any(|(a, who, outcome)| a == "info.confirm"
+                && who.contains("南京市玄武区应急管理局")
+                && outcome == "ok"),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter()
+                .any(|(a, _, outcome)| a == "info.save" && outcome == "refused"),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter().any(|(a, _, _)| a == "info.withdraw"),
+            "{rows:?}"
+        );
+        // Append-only: the database itself refuses to change or delete a row.
+        assert!(
+            sqlx::query("UPDATE audit_log SET outcome = 'x'")
+                .execute(b.state.db.writer())
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+        assert!(
+            sqlx::query("DELETE FROM audit_log")
+                .execute(b.state.db.writer())
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let propose = |cookie: String, name: &'static str| {
+            let b = &b;
+            async move {
+                let rec = form(b, "/api/info/record", &[("credit_code", A)], &cookie)
+                    .await
+                    .json();
+                post_json(
+                    &b.router,
+                    "/api/info/propose",
+                    &json!({"credit_code": A, "base_version": rec["version"], "values": [["principal_name", name]]}),
+                    Some(&cookie),
+                )
+                .await
+            }
+        };
+        let r = propose(county.clone(), "赵六").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+
+        // The enterprise sees who, since when and what.
+        let v = mine(&b, &a).await;
+        let lock = &v["lock"];
+        assert_eq!(lock["organization"], "南京市玄武区应急管理局", "{}", b.name);
+        assert_eq!(lock["user"], "南京市玄武区应急管理局 监管用户");
+        assert_eq!(lock["changes"][0]["label"], "主要负责人");
+        assert_eq!(
+            (
+                lock["changes"][0]["before"].as_str(),
+                lock["changes"][0]["after"].as_str()
+            ),
+            (Some("李强"), Some("赵六"))
+        );
+        // …and cannot start a change meanwhile: the FAQ's words, plus who and what.
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "change"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(
+            r.body.contains(app::api::enterprise_info::LOCK_MESSAGE),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("南京市玄武区应急管理局") && r.body.contains("主要负责人"),
+            "{}",
+            r.body
+        );
+
+        // One pending proposal at a time; only its bureau may withdraw it.
+        let r = propose(city.clone(), "钱七").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        let id = lock["id"].as_i64().unwrap().to_string();
+        let r = form(
+            &b,
+            "/api/info/proposal/withdraw",
+            &[("credit_code", A), ("proposal_id", &id)],
+            &city,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("只能由该局撤回"), "{}", r.body);
+        let r = form(
+            &b,
+            "/api/info/proposal/withdraw",
+            &[("credit_code", A), ("proposal_id", &id)],
+            &county,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert!(mine(&b, &a).await["lock"].is_null());
+
+        // Rejected: nothing changes.
+        propose(county.clone(), "孙八").await;
+        let id = mine(&b, &a).await["lock"]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let r = form(
+            &b,
+            "/api/info/proposal/answer",
+            &[("proposal_id", &id), ("accept", "false"), ("reason", "")],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        let r = form(
+            &b,
+            "/api/info/proposal/answer",
+            &[
+                ("proposal_id", &id),
+                ("accept", "false"),
+                ("reason", "负责人未变更"),
+            ],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(mine(&b, &a).await["confirmed"]["principal_name"], "李强");
+
+        // Accepted: applied at once.
+        propose(county.clone(), "周九").await;
+        let id = mine(&b, &a).await["lock"]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let r = form(
+            &b,
+            "/api/info/proposal/answer",
+            &[("proposal_id", &id), ("accept", "true"), ("reason", "")],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        assert_eq!(v["confirmed"]["principal_name"], "周九");
+        assert_eq!(v["status"], "confirmed");
+
+        let actions: Vec<String> = audit_actions(&b, A)
+            .await
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect();
+        for expected in [
+            "proposal.create",
+            "proposal.withdraw",
+            "proposal.reject",
+            "proposal.accept",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == expected),
+                "{}: {expected} in {actions:?}",
+                b.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "change"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let base = mine(&b, &a).await["version"].as_i64().unwrap();
+        // Tab one saves a new principal.
+        let mut first = complete_record("南京玄武示例化工贸易有限公司");
+        first["principal_name"] = json!("吴十");
+        assert_eq!(save(&b, &a, &first, base).await.status, StatusCode::OK);
+        // Tab two, opened before, saves on the old version: refused, with the change named.
+        let mut second = complete_record("南京玄武示例化工贸易有限公司");
+        second["safety_name"] = json!("郑十一");
+        let r = save(&b, &a, &second, base).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("主要负责人“李强”→“吴十”"), "{}", r.body);
+        assert!(r.body.contains("没有丢失"), "{}", r.body);
+        let v = mine(&b, &a).await;
+        assert_eq!(v["draft"]["principal_name"], "吴十");
+        assert_eq!(v["draft"]["safety_name"], "王芳");
+        // The confirmed version stays in force during the change.
+        assert_eq!(v["confirmed"]["principal_name"], "李强");
+        assert!(v["changing"].as_bool().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn nobody_reads_or_changes_what_is_not_theirs() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let enterprise_b = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
+        // B's own record is B's, never A's.
+        let v = mine(&b, &enterprise_b).await;
+        assert_eq!(v["credit_code"], B);
+        assert_ne!(v["draft"]["name"], "南京玄武示例化工贸易有限公司");
+        // Enterprises cannot use the regulators' endpoints.
+        for path in ["/api/info/record", "/api/info/proposal/withdraw"] {
+            let r = form(
+                &b,
+                path,
+                &[("credit_code", A), ("proposal_id", "1")],
+                &enterprise_b,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {path}", b.name);
+        }
+        // A proposal for A cannot be answered by B.
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        post_json(&b.router, "/api/info/propose", &json!({"credit_code": A, "base_version": rec["version"], "values": [["safety_name", "冯十二"]]}), Some(&county)).await;
+        let id = mine(&b, &a).await["lock"]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let r = form(
+            &b,
+            "/api/info/proposal/answer",
+            &[("proposal_id", &id), ("accept", "true"), ("reason", "")],
+            &enterprise_b,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(
+            !mine(&b, &a).await["lock"].is_null(),
+            "{}: still pending",
+            b.name
+        );
+
+        // The 玄武 county regulator sees nothing of 福州.
+        let r = form(&b, "/api/info/record", &[("credit_code", B)], &county).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let r = form(
+            &b,
+            "/api/info/decide",
+            &[
+                ("credit_code", B),
+                ("base_version", "1"),
+                ("approve", "true"),
+                ("reason", ""),
+            ],
+            &county,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let r = post_json(
+            &b.router,
+            "/api/info/propose",
+            &json!({"credit_code": B, "base_version": 1, "values": [["name", "x"]]}),
+            Some(&county),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let list = |cookie: String| {
+            let b = &b;
+            async move {
+                form(
+                    b,
+                    "/api/info/directory",
+                    &[
+                        ("q", ""),
+                        ("region", ""),
+                        ("mode", ""),
+                        ("status", ""),
+                        ("expiring_days", ""),
+                        ("page", "1"),
+                    ],
+                    &cookie,
+                )
+                .await
+                .json()["entries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["credit_code"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(list(county.clone()).await, [A], "{}", b.name);
+        // Even naming another region in the filter does not widen it.
+        let r = form(
+            &b,
+            "/api/info/directory",
+            &[
+                ("q", ""),
+                ("region", "350100"),
+                ("mode", ""),
+                ("status", ""),
+                ("expiring_days", ""),
+                ("page", "1"),
+            ],
+            &county,
+        )
+        .await;
+        assert_eq!(r.json()["total"], 1, "{}", b.name);
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        assert_eq!(list(admin).await.len(), 3, "{}", b.name);
+    }
+}
