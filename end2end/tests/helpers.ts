@@ -19,7 +19,7 @@ export function sql(query: string, ...params: string[]): string[][] {
   const db = process.env.WHP_E2E_DB;
   if (!db) throw new Error('WHP_E2E_DB is not set: run the suite through scripts/test');
   const bound = params.reduce((q, p) => q.replace('?', `'${p.replace(/'/g, "''")}'`), query);
-  const out = execFileSync('sqlite3', ['-separator', '\t', db, bound], { encoding: 'utf8' });
+  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', db, bound], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
 }
 
@@ -78,4 +78,32 @@ export async function fillOrgStep(page: Page, code: string, name = '南京测试
     await page.getByLabel('城市').selectOption({ label: '南京市' });
     await page.getByLabel('区县').selectOption({ label: '玄武区' });
   }
+}
+
+export const DEMO_PASSWORD = 'Demo-Pass-2026';
+
+/**
+ * An active enterprise account in 南京市玄武区 that no other test touches,
+ * with the demo password (its hash is copied from a demo account).
+ */
+export function makeEnterprise(name: string): string {
+  const code = freshCreditCode();
+  sql(
+    "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) VALUES (?, ?, 'enterprise', '王五', 'resident_id', ?, '320102', '南京市玄武区北京东路1号', 0)",
+    code, name, GOOD_ID,
+  );
+  sql(
+    "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) SELECT 'enterprise', ?, '经办人', (SELECT id FROM enterprises WHERE credit_code = ?), '13900000000', password_hash, 'active', 0 FROM users WHERE login = 'admin'",
+    code, code,
+  );
+  return code;
+}
+
+/** Logs in on the given tab and waits for the workspace. */
+export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
+  await gotoHydrated(page, tab === 'regulator' ? '/login?tab=regulator' : '/login');
+  await page.getByLabel(tab === 'regulator' ? '用户名' : '账号(统一社会信用代码)').fill(account);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.locator('.belongs-to')).toBeVisible();
 }

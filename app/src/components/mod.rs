@@ -36,3 +36,28 @@ where
         n
     });
 }
+
+/// Shows the message a successful `action` returns in `flash` (which lives
+/// outside what `reload` re-renders), then bumps `reload`.
+pub fn flash_and_reload<S>(
+    action: ServerAction<S>,
+    flash: RwSignal<Option<String>>,
+    reload: RwSignal<i32>,
+) where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError, Output = String>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Effect::new(move |prev: Option<usize>| {
+        let n = action.version().get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(Ok(message)) = action.value().get_untracked() {
+                flash.set(Some(message));
+                reload.update(|r| *r += 1);
+            }
+        }
+        n
+    });
+}

@@ -50,6 +50,18 @@ pub fn changes_table(changes: Vec<FieldChange>) -> impl IntoView {
     }
 }
 
+/// The fields the error summary lists: conflicts first, then every scalar field.
+fn summary_labels() -> Vec<(&'static str, &'static str)> {
+    [
+        ("version", "保存"),
+        ("lock", "企业信息"),
+        ("status", "企业信息"),
+    ]
+    .into_iter()
+    .chain(crate::domain::enterprise_info::SCALARS)
+    .collect()
+}
+
 #[component]
 pub fn InfoPage() -> impl IntoView {
     let query = use_query_map();
@@ -130,7 +142,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     let save = ServerAction::<SaveInfo>::new();
     let submit = ServerAction::<SubmitInfo>::new();
     let status = ServerAction::<ChangeInfoStatus>::new();
-    // Which button saved: "next" moves on when the step is clean.
+    // Which button saved: "next" moves on when the step is clean, "submit" submits.
     let intent = RwSignal::new("save");
     let saved_note = RwSignal::new(None::<String>);
     let today = crate::clock::today();
@@ -146,6 +158,12 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             });
         }
         saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
+        // 提交 saves what is on the form first, then submits exactly that version.
+        if intent.get_untracked() == "submit" {
+            submit.dispatch(SubmitInfo {
+                base_version: out.version,
+            });
+        }
     });
     // The step's problems after a save (the draft is stored either way).
     Effect::new(move |_| {
@@ -197,7 +215,6 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     let changing = v.changing;
     let status_text = status_label(&v.status, changing);
     let lock = v.lock.clone();
-    let issues = v.issues.clone();
     let confirm_change = RwSignal::new(false);
     let base = v.version;
     view! {
@@ -220,7 +237,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
                 </ActionForm>
             </div>
         })}
-        {(v.status == "confirmed").then(|| view! {
+        {(v.status == "confirmed" && v.lock.is_none()).then(|| view! {
             <div class="notice success" role="status">
                 <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
                 <button type="button" class="button" on:click=move |_| confirm_change.set(true)>"信息变更"</button>
@@ -262,7 +279,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             ev.prevent_default();
             do_save(true);
         }>
-            <ErrorSummary form labels=vec![] />
+            <ErrorSummary form labels=summary_labels() />
             <fieldset class="plain" disabled=!editable>
                 {move || {
                     let s = step.get();
@@ -275,7 +292,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
                     "basic" => view! { <BasicStep fields form check /> }.into_any(),
                     "mode" => view! { <ModeStep fields form check /> }.into_any(),
                     "licences" => view! { <LicencesStep fields form check /> }.into_any(),
-                    _ => view! { <SubmitStep issues=issues.clone() step /> }.into_any(),
+                    _ => view! { <SubmitStep fields step /> }.into_any(),
                 }}
                 {move || (step.get() != "submit" && editable).then(|| view! {
                     <div class="form-actions">
@@ -290,10 +307,16 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             </fieldset>
         </form>
         {move || (step.get() == "submit" && editable).then(|| view! {
-            <ActionForm action=submit>
-                <input type="hidden" name="base_version" prop:value=move || version.get().to_string() />
-                <button type="submit" class="button primary">"提交"</button>
-            </ActionForm>
+            <div class="form-actions">
+                <button type="button" class="button primary" disabled=move || save.pending().get() || submit.pending().get() on:click=move |_| {
+                    intent.set("submit");
+                    save.dispatch(SaveInfo {
+                        step: "licences".into(),
+                        record: fields.record(),
+                        base_version: version.get_untracked(),
+                    });
+                }>"提交"</button>
+            </div>
         })}
         <InfoTrail trail=v.trail.clone() />
     }
@@ -645,38 +668,40 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
     }
 }
 
+/// The completeness check of what is on the form now (the same rules the
+/// server runs on submit), each problem linking to its step.
 #[component]
-fn SubmitStep(
-    issues: Vec<crate::domain::enterprise_info::Issue>,
-    step: RwSignal<String>,
-) -> impl IntoView {
-    if issues.is_empty() {
-        return view! { <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p> }
-            .into_any();
+fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
+    move || {
+        let issues = fields.record().completeness(crate::clock::today());
+        if issues.is_empty() {
+            return view! { <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p> }
+                .into_any();
+        }
+        view! {
+            <div class="error-summary" role="alert">
+                <h2>"提交前还需处理以下 " {issues.len()} " 项:"</h2>
+                <ul class="issues">
+                    {issues
+                        .into_iter()
+                        .map(|i| {
+                            let target = i.step.clone();
+                            let title = STEPS.iter().find(|(c, _)| *c == i.step).map(|(_, t)| *t).unwrap_or("");
+                            view! {
+                                <li>
+                                    <button type="button" class="button link" on:click=move |_| step.set(target.clone())>
+                                        {title} " · " {i.label}
+                                    </button>
+                                    ":" {i.message}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any()
     }
-    view! {
-        <div class="error-summary" role="alert">
-            <h2>"提交前还需处理以下 " {issues.len()} " 项(以最近一次保存的草稿为准):"</h2>
-            <ul class="issues">
-                {issues
-                    .into_iter()
-                    .map(|i| {
-                        let target = i.step.clone();
-                        let title = STEPS.iter().find(|(c, _)| *c == i.step).map(|(_, t)| *t).unwrap_or("");
-                        view! {
-                            <li>
-                                <button type="button" class="button link" on:click=move |_| step.set(target.clone())>
-                                    {title} " · " {i.label}
-                                </button>
-                                ":" {i.message}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </div>
-    }
-    .into_any()
 }
 
 #[component]

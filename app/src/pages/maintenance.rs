@@ -11,7 +11,7 @@ use crate::api::enterprise_info::{
 };
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::{flash_and_reload, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, SCALARS};
 use crate::domain::help::HelpLink;
@@ -149,14 +149,17 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let reload = RwSignal::new(0);
+    // Outcome of the last action, kept across the reload it causes.
+    let flash = RwSignal::new(None::<String>);
     let record = Resource::new(move || (code(), reload.get()), |(c, _)| regulated_record(c));
     view! {
         <Title text="企业信息 - 信息维护" />
         <p class="breadcrumbs"><a href="/maintenance">"信息维护"</a> " › 企业信息"</p>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <Record r reload /><HydrationMarker /> }.into_any(),
+                    Ok(r) => view! { <Record r reload flash /><HydrationMarker /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}
@@ -165,11 +168,11 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
 }
 
 #[component]
-fn Record(r: RecordView, reload: RwSignal<i32>) -> impl IntoView {
+fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
     let decide = ServerAction::<DecideInfo>::new();
     let withdraw = ServerAction::<WithdrawProposal>::new();
-    reload_after_success(decide, reload);
-    reload_after_success(withdraw, reload);
+    flash_and_reload(decide, flash, reload);
+    flash_and_reload(withdraw, flash, reload);
     let name = r
         .record
         .as_ref()
@@ -180,10 +183,8 @@ fn Record(r: RecordView, reload: RwSignal<i32>) -> impl IntoView {
             .value()
             .get()
             .or_else(|| withdraw.value().get())
-            .map(|res| match res {
-                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-            })
+            .and_then(Result::err)
+            .map(|e| view! { <ErrorNotice error=e /> })
     };
     let code = r.credit_code.clone();
     view! {
@@ -247,7 +248,7 @@ fn Record(r: RecordView, reload: RwSignal<i32>) -> impl IntoView {
         {licence_list(r.licences.clone())}
         {(r.can_propose && r.status == "confirmed" && r.proposal.is_none()).then(|| {
             let rec = r.record.clone().unwrap_or_default();
-            view! { <ProposeForm code=code.clone() version=r.version rec reload /> }
+            view! { <ProposeForm code=code.clone() version=r.version rec reload flash /> }
         })}
         <h2>"变更记录"</h2>
         {audit_list(r.trail.clone())}
@@ -261,9 +262,10 @@ fn ProposeForm(
     version: i64,
     rec: crate::domain::enterprise_info::EnterpriseRecord,
     reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let propose = ServerAction::<ProposeChange>::new();
-    reload_after_success(propose, reload);
+    flash_and_reload(propose, flash, reload);
     let open = RwSignal::new(false);
     let editable: Vec<(&'static str, &'static str, RwSignal<String>)> = SCALARS
         .iter()
@@ -319,10 +321,12 @@ fn ProposeForm(
                 }).collect_view()}
                 <button type="submit" class="button primary" disabled=move || propose.pending().get()>"提交修改申请"</button>
             </form>
-            {move || propose.value().get().map(|res| match res {
-                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
-                Err(e) if !e.field_errors().is_empty() => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            {move || propose.value().get().and_then(Result::err).map(|e| {
+                if e.field_errors().is_empty() {
+                    view! { <ErrorNotice error=e /> }.into_any()
+                } else {
+                    view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any()
+                }
             })}
         </section>
     }

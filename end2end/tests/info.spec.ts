@@ -1,0 +1,276 @@
+import { expect, test, type Page } from '@playwright/test';
+import { gotoHydrated, loginAs, makeEnterprise, sql } from './helpers';
+
+const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
+const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
+
+async function fillBasic(page: Page) {
+  await page.getByLabel('主要负责人', { exact: true }).fill('李强');
+  await page.getByLabel('主要负责人手机').fill('13912345678');
+  await page.getByLabel('安全管理人员', { exact: true }).fill('王芳');
+  await page.getByLabel('安全管理人员手机').fill('13812345678');
+  await page.getByLabel('经营场所').fill('南京市玄武区北京东路1号');
+  await page.getByLabel(/^储存场所/).fill('南京市江北新区化工园1号');
+  await page.getByLabel('区县').selectOption({ label: '玄武区' });
+  await page.getByLabel('经济类型').selectOption({ label: '有限责任公司' });
+}
+
+async function fillLicence(page: Page, n: number, number: string, mode: string) {
+  const card = page.getByRole('region', { name: `经营许可证${n}` });
+  await card.getByLabel('许可证编号').fill(number);
+  await card.getByLabel('发证机关').fill('南京市应急管理局');
+  await card.getByLabel('发证日期').fill('2024-03-15');
+  await expect(card.getByLabel(/^有效期至/)).toHaveValue('2027-03-14');
+  await card.getByLabel('许可证上的经营方式').selectOption({ label: mode });
+  await card.getByLabel('品名 1').fill('硫酸');
+  await card.getByLabel('CAS号').fill('7664-93-9');
+  await card.getByLabel('储存', { exact: true }).check();
+  await card.getByLabel('经营地址').fill('南京市玄武区北京东路1号');
+  await card.getByLabel(/^储存地址/).fill('南京市江北新区化工园1号');
+}
+
+test('an enterprise completes its information with several licences and submits', async ({ page }) => {
+  const code = makeEnterprise('南京多证测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await expect(page.locator('.info-status')).toHaveText('待完善');
+  await page.getByRole('link', { name: '完善信息' }).last().click();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('企业名称')).toHaveValue('南京多证测试化工有限公司');
+
+  // A step with a problem is saved as a draft and says what is wrong.
+  await page.getByLabel('主要负责人手机').fill('1391234');
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await expect(page.getByLabel('主要负责人手机')).toHaveAccessibleDescription(/11位/);
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  await fillBasic(page);
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+
+  await expect(page.getByRole('heading', { name: /经营方式/ })).toBeVisible();
+  await no(page, /是否经营加油站/).check();
+  await yes(page, /是否有危险化学品储存设施/).check();
+  await yes(page, /是否构成重大危险源/).check();
+  await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
+  await page.getByRole('button', { name: '采用推荐' }).click();
+  await expect(page.getByLabel('经营方式')).toHaveValue('storage_major_hazard');
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+
+  await expect(page.getByRole('heading', { name: /许可证/ })).toBeVisible();
+  await yes(page, /是否一企多证/).check();
+  await page.getByRole('button', { name: '新增经营许可证' }).click();
+  await fillLicence(page, 1, '苏(宁)危化经字〔2024〕000201', '有储存经营(构成重大危险源)');
+  await page.getByRole('button', { name: '新增经营许可证' }).click();
+  await fillLicence(page, 2, '苏(宁)危化经字[2024]000202', '有储存经营(构成重大危险源)');
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+
+  await expect(page.getByText('信息已完整')).toBeVisible();
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
+  const [row] = sql("SELECT i.status, i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);
+  expect(row[0]).toBe('submitted');
+  const stored = JSON.parse(row[1]);
+  expect(stored.licences.map((l: { number: string }) => l.number)).toEqual(['苏(宁)危化经字〔2024〕000201', '苏(宁)危化经字[2024]000202']);
+  expect(stored.business_mode).toBe('storage_major_hazard');
+  // Submitted is read-only.
+  await expect(page.getByLabel('主要负责人', { exact: true })).toBeDisabled();
+});
+
+test('the questions recommend 加油站, and an inconsistent choice is refused in the browser and on the server', async ({ page }) => {
+  const code = makeEnterprise('南京加油站测试有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info?step=mode');
+  await yes(page, /是否经营加油站/).check();
+  await yes(page, /是否有危险化学品储存设施/).check();
+  await no(page, /是否构成重大危险源/).check();
+  await expect(page.locator('.recommended')).toHaveText('加油站');
+  await expect(page.locator('.advice')).toContainText('加油站未构成重大危险源时,经营方式选择“加油站”');
+
+  await page.getByLabel('经营方式').selectOption({ label: '无储存经营' });
+  const message = /根据您的回答应选择“加油站”,而不是“无储存经营”/;
+  await expect(page.getByLabel('经营方式')).toHaveAccessibleDescription(message);
+
+  // The server says the same about the same record.
+  const info = await page.request.post('/api/info/mine', { headers: { Accept: 'application/json' } });
+  const mine = await info.json();
+  const record = { ...mine.draft, fuel_station: 'yes', has_storage: 'yes', major_hazard: 'no', business_mode: 'no_storage' };
+  const res = await page.request.post('/api/info/save', {
+    data: { step: 'mode', record, base_version: mine.version },
+    headers: { Accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+  const saved = await res.json();
+  expect(saved.errors.business_mode).toMatch(message);
+
+  // Major hazard source: 有储存经营(构成重大危险源).
+  await yes(page, /是否构成重大危险源/).check();
+  await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
+});
+
+/** Puts a complete record of `code` in the database as saved, at version 2 (draft). */
+async function completeViaApi(page: Page) {
+  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json' } })).json();
+  const record = {
+    ...mine.draft,
+    principal_name: '李强', principal_mobile: '13912345678', safety_name: '王芳', safety_mobile: '13812345678',
+    business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号', region_code: '320102',
+    economic_type: '有限责任公司', fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage',
+    multi_licence: 'no',
+    licences: [{
+      number: '苏(宁)危化经字〔2024〕000301', issuer: '南京市应急管理局', issued_on: '2024-03-15', valid_until: '2027-03-14',
+      mode: 'storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: true }],
+      business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号',
+    }],
+  };
+  const res = await page.request.post('/api/info/save', {
+    data: { step: 'licences', record, base_version: mine.version },
+    headers: { Accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+}
+
+test('submit, 撤回, confirmation by the county, then 信息变更 with the confirmed version in force', async ({ browser }) => {
+  test.slow(); // many page loads by two users
+  const code = makeEnterprise('南京变更测试化工有限公司');
+  const enterprise = await browser.newPage();
+  await loginAs(enterprise, 'enterprise', code);
+  await completeViaApi(enterprise);
+  await gotoHydrated(enterprise, '/info?step=submit');
+  await enterprise.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
+  await enterprise.getByRole('button', { name: '撤回' }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('待完善');
+  await enterprise.getByRole('button', { name: '1 基础信息' }).click();
+  await expect(enterprise.getByLabel('主要负责人', { exact: true })).toBeEnabled();
+  await enterprise.getByRole('button', { name: '4 提交' }).click();
+  await enterprise.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
+
+  const county = await browser.newPage();
+  await loginAs(county, 'regulator', 'nj-xuanwu');
+  await gotoHydrated(county, '/maintenance?q=' + encodeURIComponent('南京变更测试'));
+  await county.getByRole('link', { name: '南京变更测试化工有限公司' }).click();
+  await expect(county.getByRole('heading', { name: '企业提交的信息(待确认)' })).toBeVisible();
+  await expect(county.locator('.submitted')).toContainText('李强');
+  await county.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(county.getByRole('status')).toHaveText('已确认企业信息。');
+  await expect(county.locator('.status-badge')).toHaveText('已确认');
+
+  await gotoHydrated(enterprise, '/info');
+  await expect(enterprise.locator('.status-badge')).toHaveText('已确认');
+  await enterprise.getByRole('button', { name: '信息变更' }).click();
+  const dialog = enterprise.getByRole('dialog', { name: '开始信息变更?' });
+  await expect(dialog).toContainText('原已确认的信息继续有效');
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('变更中(原信息继续有效)');
+  await enterprise.getByLabel('主要负责人', { exact: true }).fill('吴十');
+  await enterprise.getByRole('button', { name: '保存草稿' }).click();
+  await expect(enterprise.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  // The regulator still sees the confirmed version.
+  await county.reload();
+  await expect(county.locator('dl.record')).toContainText('李强');
+  await expect(county.locator('dl.record')).not.toContainText('吴十');
+});
+
+async function confirmedEnterprise(browser: import('@playwright/test').Browser, name: string) {
+  const code = makeEnterprise(name);
+  const enterprise = await browser.newPage();
+  await loginAs(enterprise, 'enterprise', code);
+  await completeViaApi(enterprise);
+  const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json' } })).json();
+  await enterprise.request.post('/api/info/submit', { form: { base_version: String(mine.version) }, headers: { Accept: 'application/json' } });
+  const county = await browser.newPage();
+  await loginAs(county, 'regulator', 'nj-xuanwu');
+  const rec = await (await county.request.post('/api/info/record', { form: { credit_code: code }, headers: { Accept: 'application/json' } })).json();
+  const res = await county.request.post('/api/info/decide', {
+    form: { credit_code: code, base_version: String(rec.version), approve: 'true', reason: '' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+  return { code, enterprise, county };
+}
+
+async function propose(county: Page, code: string, principal: string) {
+  await gotoHydrated(county, `/maintenance/${code}`);
+  await county.getByRole('button', { name: '申请修改企业信息' }).click();
+  await county.getByLabel('主要负责人', { exact: true }).fill(principal);
+  await county.getByRole('button', { name: '提交修改申请' }).click();
+  await expect(county.getByRole('heading', { name: '修改申请待企业确认' })).toBeVisible();
+}
+
+test('a regulator proposal locks the form and says who and what; confirm, reject and withdraw', async ({ browser }) => {
+  test.slow(); // many page loads by two users
+  const { code, enterprise, county } = await confirmedEnterprise(browser, '南京申请修改测试有限公司');
+  await propose(county, code, '赵六');
+
+  await gotoHydrated(enterprise, '/info');
+  const lock = enterprise.getByRole('alert').filter({ hasText: '监管机构正在修改企业信息' });
+  await expect(lock.getByRole('heading')).toHaveText('监管机构正在修改企业信息,请等待申请确认后再操作企业信息,以防两边同时修改数据导致冲突');
+  await expect(lock).toContainText('南京市玄武区应急管理局');
+  await expect(lock).toContainText('南京市玄武区应急管理局 监管用户');
+  await expect(lock.locator('.lock-who')).toContainText(/自 \d{4}-\d\d-\d\d \d\d:\d\d 起申请修改/);
+  const row = lock.getByRole('row', { name: /主要负责人/ });
+  await expect(row.locator('.before')).toHaveText('李强');
+  await expect(row.locator('.after')).toHaveText('赵六');
+  await expect(enterprise.getByLabel('主要负责人', { exact: true })).toBeDisabled();
+  await expect(enterprise.getByRole('button', { name: '信息变更' })).toHaveCount(0);
+
+  // Rejected: nothing changes, the lock is gone.
+  await lock.getByLabel('拒绝理由').fill('负责人没有变化');
+  await lock.getByRole('button', { name: '拒绝' }).click();
+  await expect(enterprise.locator('.lock-notice')).toHaveCount(0);
+  await expect(enterprise.getByLabel('主要负责人', { exact: true })).toHaveValue('李强');
+
+  // Withdrawn by the bureau from 信息维护.
+  await propose(county, code, '孙八');
+  await county.getByRole('button', { name: '撤回申请' }).click();
+  await expect(county.getByRole('status')).toHaveText('已撤回修改申请,企业可以继续操作企业信息。');
+  await gotoHydrated(enterprise, '/info');
+  await expect(enterprise.locator('.lock-notice')).toHaveCount(0);
+
+  // Confirmed: applied at once.
+  await propose(county, code, '周九');
+  await gotoHydrated(enterprise, '/info');
+  await enterprise.getByRole('button', { name: '确认修改' }).click();
+  await expect(enterprise.locator('.lock-notice')).toHaveCount(0);
+  await expect(enterprise.getByLabel('主要负责人', { exact: true })).toHaveValue('周九');
+  await gotoHydrated(county, `/maintenance/${code}`);
+  await expect(county.locator('dl.record')).toContainText('周九');
+  await expect(county.locator('ol.audit')).toContainText('确认南京市玄武区应急管理局的修改申请');
+});
+
+test('a save based on a stale version is refused, shows what changed, and keeps what was typed', async ({ browser }) => {
+  const code = makeEnterprise('南京并发测试化工有限公司');
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await loginAs(first, 'enterprise', code);
+  await completeViaApi(first);
+  const second = await context.newPage();
+  await gotoHydrated(first, '/info');
+  await gotoHydrated(second, '/info');
+  await first.getByLabel('主要负责人', { exact: true }).fill('吴十');
+  await first.getByRole('button', { name: '保存草稿' }).click();
+  await expect(first.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+
+  await second.getByLabel('安全管理人员', { exact: true }).fill('郑十一');
+  await second.getByRole('button', { name: '保存草稿' }).click();
+  const alert = second.locator('.error-summary');
+  await expect(alert).toContainText('保存未成功');
+  await expect(alert).toContainText('主要负责人“李强”→“吴十”');
+  await expect(second.getByLabel('安全管理人员', { exact: true })).toHaveValue('郑十一');
+  const [row] = sql("SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);
+  expect(JSON.parse(row[0]).safety_name).toBe('王芳');
+  // Having seen the change, saving again builds on the newest version.
+  await second.getByLabel('主要负责人', { exact: true }).fill('吴十');
+  await second.getByRole('button', { name: '保存草稿' }).click();
+  await expect(second.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  const [after] = sql("SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);
+  expect(JSON.parse(after[0])).toMatchObject({ principal_name: '吴十', safety_name: '郑十一' });
+});
+
+test('a county regulator cannot see an enterprise of another county', async ({ page }) => {
+  await loginAs(page, 'regulator', 'nj-xuanwu');
+  await gotoHydrated(page, '/maintenance/91350100M000100Y43');
+  await expect(page.getByRole('alert')).toContainText('您没有权限进行此操作。');
+  await expect(page.locator('dl.record')).toHaveCount(0);
+  await gotoHydrated(page, '/maintenance?q=' + encodeURIComponent('福州示例'));
+  await expect(page.getByRole('status')).toHaveText('共 0 家企业');
+});
