@@ -274,3 +274,24 @@ test('a county regulator cannot see an enterprise of another county', async ({ p
   await gotoHydrated(page, '/maintenance?q=' + encodeURIComponent('福州示例'));
   await expect(page.getByRole('status')).toHaveText('共 0 家企业');
 });
+
+test('a session that times out while editing loses nothing', async ({ browser }) => {
+  const code = makeEnterprise('南京超时保存测试有限公司');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info');
+  await page.getByLabel('主要负责人', { exact: true }).fill('陈十三');
+  // The session ends (idle time-out) while the form is open.
+  sql("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = ?)", code);
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '登录已超时' })).toContainText('您填写的内容仍在本页');
+  await expect(page.getByLabel('主要负责人', { exact: true })).toHaveValue('陈十三');
+  // Log in again in another tab, come back, save.
+  const other = await context.newPage();
+  await loginAs(other, 'enterprise', code);
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  const [row] = sql("SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);
+  expect(JSON.parse(row[0]).principal_name).toBe('陈十三');
+});

@@ -247,8 +247,23 @@ const BY_MESSAGE: &[(&[&str], HelpLink)] = &[
         HelpLink::article("faq-phone-no-sms"),
     ),
     (&["验证码"], HelpLink::article("faq-sms-code")),
+    (
+        &["一企多证", "新增经营许可证"],
+        HelpLink::article("faq-multiple-licences"),
+    ),
     (&["经营方式"], HelpLink::article("faq-business-mode")),
+    (&["重大危险源"], HelpLink::article("faq-major-hazard")),
+    (
+        &["撤回", "信息变更", "已确认", "保存未成功"],
+        HelpLink::article("faq-cannot-edit"),
+    ),
 ];
+
+/// Articles for fields whose name starts with a prefix (licence rows).
+const BY_FIELD_PREFIX: &[(&str, HelpLink)] = &[(
+    "licences",
+    HelpLink::section(manual::ENTERPRISE_INFO, "licences"),
+)];
 
 /// Articles explaining a field, for messages no phrase above matches.
 const BY_FIELD: &[(&[&str], HelpLink)] = &[
@@ -276,6 +291,30 @@ const BY_FIELD: &[(&[&str], HelpLink)] = &[
         &["address", "established", "region_code", "industry"],
         manual::REGISTER_MANUAL_REVIEW,
     ),
+    (
+        &[
+            "legal_rep",
+            "principal_name",
+            "principal_mobile",
+            "safety_name",
+            "safety_mobile",
+            "registered_address",
+            "business_address",
+            "storage_address",
+            "economic_type",
+            "name",
+        ],
+        HelpLink::section(manual::ENTERPRISE_INFO, "basic"),
+    ),
+    (
+        &["fuel_station", "has_storage", "business_mode"],
+        HelpLink::article("faq-business-mode"),
+    ),
+    (
+        &["multi_licence"],
+        HelpLink::article("faq-multiple-licences"),
+    ),
+    (&["major_hazard"], HelpLink::article("faq-major-hazard")),
     (&["login", "display_name"], manual::USERS),
     (&["reason"], manual::REVIEW),
 ];
@@ -288,6 +327,12 @@ pub fn for_message(field: &str, message: &str) -> Option<HelpLink> {
         .find(|(phrases, _)| phrases.iter().any(|p| message.contains(p)))
         .or_else(|| BY_FIELD.iter().find(|(fields, _)| fields.contains(&field)))
         .map(|(_, link)| *link)
+        .or_else(|| {
+            BY_FIELD_PREFIX
+                .iter()
+                .find(|(prefix, _)| field.starts_with(prefix))
+                .map(|(_, link)| *link)
+        })
 }
 
 /// Every article a message or a form step links to (tests check each exists).
@@ -296,6 +341,7 @@ pub fn linked_slugs() -> Vec<&'static str> {
         .iter()
         .chain(BY_FIELD)
         .map(|(_, l)| l.slug)
+        .chain(BY_FIELD_PREFIX.iter().map(|(_, l)| l.slug))
         .chain([
             manual::REGISTER,
             manual::ENTERPRISE_INFO,
@@ -310,6 +356,11 @@ pub fn linked_slugs() -> Vec<&'static str> {
 
 /// Every section anchor a form step links to, as (slug, anchor).
 pub const LINKED_SECTIONS: &[HelpLink] = &[
+    HelpLink::section(manual::ENTERPRISE_INFO, "basic"),
+    HelpLink::section(manual::ENTERPRISE_INFO, "business-mode"),
+    HelpLink::section(manual::ENTERPRISE_INFO, "licences"),
+    HelpLink::section(manual::ENTERPRISE_INFO, "submit"),
+    HelpLink::section(manual::REGULATOR, "maintenance"),
     manual::REGISTER_ORG,
     manual::REGISTER_MANUAL_REVIEW,
     manual::REGISTER_ACCOUNT,
@@ -469,5 +520,17 @@ mod tests {
             Some("/help/register-manual#manual-review".to_string())
         );
         assert_eq!(for_message("nothing", "其他错误"), None);
+        assert_eq!(
+            for_message("licences.1.scope.0.cas", "CAS号格式为……").map(|l| l.href()),
+            Some("/help/enterprise-info-manual#licences".to_string())
+        );
+        assert_eq!(
+            for_message(
+                "status",
+                "信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。"
+            )
+            .map(|l| l.slug),
+            Some("faq-cannot-edit")
+        );
     }
 }

@@ -280,6 +280,13 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             do_save(true);
         }>
             <ErrorSummary form labels=summary_labels() />
+            {move || matches!(save.value().get(), Some(Err(AppError::Unauthorized))).then(|| view! {
+                <p class="alert" role="alert">
+                    "登录已超时。您填写的内容仍在本页,没有丢失:请"
+                    <a href="/login" target="_blank" rel="noopener">"在新窗口重新登录"</a>
+                    ",然后回到本页再点“保存草稿”。"
+                </p>
+            })}
             <fieldset class="plain" disabled=!editable>
                 {move || {
                     let s = step.get();
