@@ -60,14 +60,16 @@ CREATE TABLE change_proposals (
 CREATE UNIQUE INDEX change_proposals_one_pending ON change_proposals (enterprise_id) WHERE status = 'pending';
 
 -- The audit trail: who (and their organisation, as it was), when, from
--- where, what (field-level before/after) and the outcome. Append-only.
+-- where, what (field-level before/after) and the outcome. Append-only, and
+-- without foreign keys: it outlives the rows it tells about (a rejected
+-- registration is replaced by the next one).
 CREATE TABLE audit_log (
     id            BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at            BIGINT  NOT NULL,
-    user_id       BIGINT  REFERENCES users (id),
+    user_id       BIGINT,
     actor         TEXT    NOT NULL,
     ip            TEXT    NOT NULL,
-    enterprise_id BIGINT  REFERENCES enterprises (id),
+    enterprise_id BIGINT,
     action        TEXT    NOT NULL,
     summary       TEXT    NOT NULL,
     changes       TEXT    NOT NULL DEFAULT '[]',

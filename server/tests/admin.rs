@@ -82,6 +82,19 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         )
         .await;
         assert!(r.status.is_success(), "{}: {}", b.name, r.body);
+        for (action, what) in [
+            ("account.create", "创建监管用户 nj-qinhuai-01"),
+            ("account.disable", "停用监管用户 nj-qinhuai-01"),
+        ] {
+            let rows = audit_rows(&b, action).await;
+            assert!(
+                rows.iter()
+                    .any(|(actor, summary, _)| actor.ends_with("系统管理员")
+                        && summary.starts_with(what)),
+                "{}: {action}: {rows:?}",
+                b.name
+            );
+        }
         assert!(
             post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
                 .await

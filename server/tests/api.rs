@@ -244,6 +244,7 @@ async fn two_simultaneous_registrations_of_one_code_create_one_account() {
                 &account,
                 "$argon2id$x",
                 Verification::Registry,
+                "127.0.0.1",
                 2,
             )
         }))

@@ -76,6 +76,9 @@ async fn a_confirmed_proof_changes_the_phone_at_once_and_ends_sessions() {
                 .await
                 .unwrap();
         assert_eq!(mobile, "13912349901", "{}", b.name);
+        let rows = audit_rows(&b, "account.phone").await;
+        assert_eq!(rows.len(), 1, "{}", b.name);
+        assert!(rows[0].2.contains("139****9901"), "{}: {rows:?}", b.name);
         assert!(
             post_form(&b.router, "/api/auth/me", &[], Some(&session))
                 .await

@@ -161,6 +161,18 @@ async fn approval_activates_the_account_and_tells_the_handler() {
             .unwrap();
         assert!(sms.contains("已审核通过"), "{sms}");
         login_cookie(&b, "enterprise", &code, "Safe-Pass-2026").await;
+        let rows = audit_rows(&b, "review.approve").await;
+        assert!(
+            rows.iter()
+                .any(|(actor, _, _)| actor.starts_with("南京市玄武区应急管理局 · ")),
+            "{}: {rows:?}",
+            b.name
+        );
+        assert!(
+            !audit_rows(&b, "account.register").await.is_empty(),
+            "{}",
+            b.name
+        );
         // Decided once only.
         let again = decide(&b, &cookie, &id, "reject", "重复处理测试").await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", b.name);
@@ -188,6 +200,13 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             .await
             .unwrap();
         assert!(sms.contains("企业名称与营业执照不一致"), "{sms}");
+        let rows = audit_rows(&b, "review.reject").await;
+        assert!(
+            rows.iter()
+                .any(|(_, summary, _)| summary.contains("企业名称与营业执照不一致")),
+            "{}: {rows:?}",
+            b.name
+        );
         let r = post_form(
             &b.router,
             "/api/auth/login",

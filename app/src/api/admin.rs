@@ -121,7 +121,7 @@ pub async fn create_regulator(
     use crate::domain::FieldErrors;
     use crate::server::{db::is_unique_violation, now, AppState};
     let state = AppState::get()?;
-    require_admin(&state).await?;
+    let admin = require_admin(&state).await?;
     let mut errors = FieldErrors::new();
     let login = login.trim().to_string();
     let login_ok = (3..=32).contains(&login.len())
@@ -194,6 +194,18 @@ pub async fn create_regulator(
             other?;
         }
     }
+    let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
+    crate::server::audit::audit(
+        &mut tx,
+        &actor,
+        None,
+        "account.create",
+        &format!("创建监管用户 {login}({org_name})"),
+        &[],
+        "ok",
+        t,
+    )
+    .await?;
     tx.commit().await?;
     Ok(format!(
         "已创建监管用户 {login}({org_name})。初始密码:{password} (只显示这一次,请通过安全方式告知本人)"
@@ -205,16 +217,36 @@ pub async fn create_regulator(
 pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::{session, AppState};
     let state = AppState::get()?;
-    require_admin(&state).await?;
-    let n = sqlx::query("UPDATE users SET status = $2 WHERE id = $1 AND kind = 'regulator'")
-        .bind(user_id)
-        .bind(if active { "active" } else { "disabled" })
-        .execute(state.db.writer())
-        .await?
-        .rows_affected();
-    if n == 0 {
+    let admin = require_admin(&state).await?;
+    let mut tx = state.db.write_tx().await?;
+    let login: Option<String> = sqlx::query_scalar(
+        "UPDATE users SET status = $2 WHERE id = $1 AND kind = 'regulator' RETURNING login",
+    )
+    .bind(user_id)
+    .bind(if active { "active" } else { "disabled" })
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(login) = login else {
         return Err(AppError::Forbidden);
-    }
+    };
+    let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
+    let (action, summary) = if active {
+        ("account.enable", format!("启用监管用户 {login}"))
+    } else {
+        ("account.disable", format!("停用监管用户 {login}"))
+    };
+    crate::server::audit::audit(
+        &mut tx,
+        &actor,
+        None,
+        action,
+        &summary,
+        &[],
+        "ok",
+        crate::server::now(),
+    )
+    .await?;
+    tx.commit().await?;
     if !active {
         session::end_all(&state.db, user_id).await?;
     }

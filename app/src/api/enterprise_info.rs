@@ -85,16 +85,13 @@ pub struct SavedStep {
 pub(crate) mod ssr {
     use crate::domain::enterprise_info::{expiry_state, EnterpriseRecord};
     use crate::error::AppError;
-    use crate::server::enterprise_info::{Actor, AuditRow, InfoError, Proposal};
+    use crate::server::audit::{Actor, AuditRow};
+    use crate::server::enterprise_info::{InfoError, Proposal};
     use crate::server::session::SessionUser;
     use crate::server::{cst_datetime, http, AppState};
 
     pub async fn actor(user: &SessionUser) -> Actor {
-        Actor {
-            user_id: user.user_id,
-            name: format!("{} · {}", user.belongs_to, user.display_name),
-            ip: http::client_ip().await,
-        }
+        Actor::of(user, http::client_ip().await)
     }
 
     /// The logged-in enterprise user and their enterprise id.
@@ -227,7 +224,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
         .await
         .map_err(ssr::error)?
         .map(|p| ssr::proposal_view(p, None));
-    let trail = repo::trail(&state.db, id, 50).await.map_err(ssr::error)?;
+    let trail = crate::server::audit::trail(&state.db, id, 50).await?;
     let shown = info.confirmed.as_ref().unwrap_or(&info.draft);
     Ok(InfoView {
         credit_code: user.login,
@@ -262,7 +259,15 @@ pub async fn save_info(
             errors: record.check_step(&step, today()),
         }),
         Err(e) => {
-            repo::audit_refusal(&state.db, &actor, id, "info.save", "保存被拒绝", now()).await;
+            crate::server::audit::audit_refusal(
+                &state.db,
+                &actor,
+                id,
+                "info.save",
+                "保存被拒绝",
+                now(),
+            )
+            .await;
             Err(ssr::error(e))
         }
     }
@@ -457,7 +462,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         .await
         .map_err(ssr::error)?
         .map(|p| ssr::proposal_view(p, user.organization_id));
-    let trail = repo::trail(&state.db, id, 100).await.map_err(ssr::error)?;
+    let trail = crate::server::audit::trail(&state.db, id, 100).await?;
     let changing = info.confirmed.is_some() && info.status != "confirmed";
     let submitted = (info.status == "submitted").then(|| match &info.confirmed {
         Some(c) => diff(c, &info.draft),

@@ -24,6 +24,23 @@ pub(crate) mod ssr {
         pub name: String,
         pub legal_rep_name: String,
         pub id_doc_number: String,
+        pub enterprise_id: i64,
+        pub mobile: String,
+    }
+
+    /// The audit entry of a phone change, with both numbers masked.
+    pub fn mobile_change(old: &str, new: &str) -> crate::domain::enterprise_info::FieldChange {
+        let masked = |m: &str| {
+            crate::domain::Mobile::parse(m)
+                .map(|m| m.masked())
+                .unwrap_or_default()
+        };
+        crate::domain::enterprise_info::FieldChange {
+            field: "mobile".into(),
+            label: "经办人手机号".into(),
+            before: masked(old),
+            after: masked(new),
+        }
     }
 
     /// The active enterprise account of a typed credit code.
@@ -37,15 +54,15 @@ pub(crate) mod ssr {
                 return Err(AppError::Validation(f));
             }
         };
-        let row: Option<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, e.name, e.legal_rep_name, e.id_doc_number FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+        let row: Option<(i64, String, String, String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, e.name, e.legal_rep_name, e.id_doc_number, e.id, u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
              WHERE u.kind = 'enterprise' AND u.login = $1 AND u.status = 'active'",
         )
         .bind(&code)
         .fetch_optional(state.db.reader())
         .await?;
-        let (user_id, name, legal_rep_name, id_doc_number) =
-            row.ok_or_else(|| AppError::Conflict {
+        let (user_id, name, legal_rep_name, id_doc_number, enterprise_id, mobile) = row
+            .ok_or_else(|| AppError::Conflict {
                 field: "account".into(),
                 message: super::super::auth::NO_SUCH_ACCOUNT.into(),
             })?;
@@ -55,6 +72,8 @@ pub(crate) mod ssr {
             name,
             legal_rep_name,
             id_doc_number,
+            enterprise_id,
+            mobile: mobile.unwrap_or_default(),
         })
     }
 
@@ -153,12 +172,31 @@ pub async fn change_phone(
         state.registry.verify(&state.db, &claim).await,
         Ok(Verdict::Match)
     );
+    let actor = crate::server::audit::Actor {
+        user_id: a.user_id,
+        name: format!("{} · 经办人(短信验证新手机)", a.name),
+        ip: crate::server::http::client_ip().await,
+    };
+    let change = ssr::mobile_change(&a.mobile, mobile.as_str());
+    let mut tx = state.db.write_tx().await?;
     if confirmed {
         sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
             .bind(a.user_id)
             .bind(mobile.as_str())
-            .execute(state.db.writer())
+            .execute(&mut *tx)
             .await?;
+        crate::server::audit::audit(
+            &mut tx,
+            &actor,
+            Some(a.enterprise_id),
+            "account.phone",
+            "更换经办人手机号(登记机关核验一致)",
+            &[change],
+            "ok",
+            now(),
+        )
+        .await?;
+        tx.commit().await?;
         session::end_all(&state.db, a.user_id).await?;
         Ok(format!(
             "经办人手机号已更换为 {}。原有登录已全部退出;如需找回密码,验证码将发送到新手机。",
@@ -171,8 +209,20 @@ pub async fn change_phone(
         .bind(a.user_id)
         .bind(mobile.as_str())
         .bind(now())
-        .execute(state.db.writer())
+        .execute(&mut *tx)
         .await?;
+        crate::server::audit::audit(
+            &mut tx,
+            &actor,
+            Some(a.enterprise_id),
+            "account.phone_request",
+            "申请更换经办人手机号(转人工审核)",
+            &[change],
+            "ok",
+            now(),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(format!(
             "登记机关暂时无法确认企业信息,更换申请已提交人工审核(一个工作日内)。审核通过后经办人手机号将更换为 {},结果以短信通知新手机。",
             mobile.masked()
@@ -235,14 +285,16 @@ pub async fn decide_phone_change(request_id: i64, approve: bool) -> Result<Strin
     let state = AppState::get()?;
     let (reviewer, scope) = crate::api::review::ssr::reviewer(&state).await?;
     let mut tx = state.db.write_tx().await?;
-    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.user_id, p.new_mobile, p.status, COALESCE(e.region_code, ''), e.name FROM phone_change_requests p \
+    /// user id, new mobile, status, region, enterprise name and id, old mobile
+    type RequestRow = (i64, String, String, String, String, i64, Option<String>);
+    let row: Option<RequestRow> = sqlx::query_as(
+        "SELECT p.user_id, p.new_mobile, p.status, COALESCE(e.region_code, ''), e.name, e.id, u.mobile FROM phone_change_requests p \
          JOIN users u ON u.id = p.user_id JOIN enterprises e ON e.id = u.enterprise_id WHERE p.id = $1",
     )
     .bind(request_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((user_id, new_mobile, status, region, name)) = row else {
+    let Some((user_id, new_mobile, status, region, name, enterprise_id, old_mobile)) = row else {
         return Err(AppError::Forbidden);
     };
     if scope
@@ -271,6 +323,24 @@ pub async fn decide_phone_change(request_id: i64, approve: bool) -> Result<Strin
             .execute(&mut *tx)
             .await?;
     }
+    let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
+    let change = ssr::mobile_change(old_mobile.as_deref().unwrap_or(""), &new_mobile);
+    let (action, summary) = if approve {
+        ("account.phone_approve", "手机号更换申请审核通过")
+    } else {
+        ("account.phone_reject", "手机号更换申请审核不通过")
+    };
+    crate::server::audit::audit(
+        &mut tx,
+        &actor,
+        Some(enterprise_id),
+        action,
+        summary,
+        &[change],
+        "ok",
+        now(),
+    )
+    .await?;
     tx.commit().await?;
     if approve {
         session::end_all(&state.db, user_id).await?;

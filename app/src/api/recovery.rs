@@ -168,11 +168,34 @@ pub async fn reset_password(
         });
     }
     let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
+    let mut tx = state.db.write_tx().await?;
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(t.user_id)
         .bind(hash)
-        .execute(state.db.writer())
+        .execute(&mut *tx)
         .await?;
+    let enterprise_id: Option<i64> =
+        sqlx::query_scalar("SELECT enterprise_id FROM users WHERE id = $1")
+            .bind(t.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let actor = crate::server::audit::Actor {
+        user_id: t.user_id,
+        name: format!("{} · 经办人(短信验证)", t.account),
+        ip: crate::server::http::client_ip().await,
+    };
+    crate::server::audit::audit(
+        &mut tx,
+        &actor,
+        enterprise_id,
+        "account.password_reset",
+        "通过短信验证码重置密码",
+        &[],
+        "ok",
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
     session::end_all(&state.db, t.user_id).await?;
     session::clear_failures(&state.db, &format!("enterprise:{}", t.account)).await?;
     leptos_axum::redirect(&format!("{}/login?reset=1", state.config.public_base_url));

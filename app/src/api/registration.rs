@@ -401,6 +401,7 @@ pub async fn submit_account(
         &account,
         &hash,
         verification,
+        &crate::server::http::client_ip().await,
         now(),
     )
     .await

@@ -148,13 +148,13 @@ pub async fn decide_review(
         return Err(AppError::Validation(f));
     }
     let mut tx = state.db.write_tx().await?;
-    let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT u.status, COALESCE(e.region_code, ''), u.mobile, e.name FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
+    let row: Option<(String, String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT u.status, COALESCE(e.region_code, ''), u.mobile, e.name, e.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, region, mobile, name)) = row else {
+    let Some((status, region, mobile, name, enterprise_id)) = row else {
         return Err(AppError::Forbidden);
     };
     if scope
@@ -178,6 +178,23 @@ pub async fn decide_review(
     .bind(now())
     .bind(reviewer.user_id)
     .execute(&mut *tx)
+    .await?;
+    let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
+    let (action, summary) = if approve {
+        ("review.approve", "注册审核通过".to_string())
+    } else {
+        ("review.reject", format!("注册审核不通过:{reason}"))
+    };
+    crate::server::audit::audit(
+        &mut tx,
+        &actor,
+        Some(enterprise_id),
+        action,
+        &summary,
+        &[],
+        "ok",
+        now(),
+    )
     .await?;
     tx.commit().await?;
     let text = if approve {

@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): configuration, database, password
 //! hashing and the repositories. Never compiled into the wasm bundle.
 
+pub mod audit;
 pub mod config;
 pub mod db;
 pub mod enterprise_info;

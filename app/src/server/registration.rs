@@ -184,6 +184,7 @@ pub enum CreateError {
 /// Creates the enterprise and its user in one transaction, and links the
 /// draft to the user. The unique constraint on the credit code decides a race
 /// between two registrations.
+#[allow(clippy::too_many_arguments)] // each is one piece of the account; the audit needs ip and time
 pub async fn create_account(
     db: &Db,
     token: &str,
@@ -191,6 +192,7 @@ pub async fn create_account(
     account: &AccountInfo,
     password_hash: &str,
     verification: Verification,
+    ip: &str,
     now: i64,
 ) -> Result<i64, CreateError> {
     let mut tx = db.write_tx().await?;
@@ -267,6 +269,26 @@ pub async fn create_account(
     .bind(user_id)
     .bind(now)
     .execute(&mut *tx)
+    .await?;
+    let actor = super::audit::Actor {
+        user_id,
+        name: format!("{} · {}", org.enterprise_name, account.handler_name),
+        ip: ip.to_string(),
+    };
+    let summary = match verification {
+        Verification::Registry => "注册企业账号(登记机关核验一致)",
+        Verification::Manual => "注册企业账号(提交人工审核)",
+    };
+    super::audit::audit(
+        &mut tx,
+        &actor,
+        Some(enterprise_id),
+        "account.register",
+        summary,
+        &[],
+        "ok",
+        now,
+    )
     .await?;
     tx.commit().await?;
     Ok(user_id)

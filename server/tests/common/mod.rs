@@ -293,3 +293,12 @@ pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str)
     r.cookie()
         .unwrap_or_else(|| panic!("{}: login of {account} failed: {}", b.name, r.body))
 }
+
+/// The audit rows of `action`, oldest first: (actor, summary, changes JSON).
+pub async fn audit_rows(b: &Backend, action: &str) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT actor, summary, changes FROM audit_log WHERE action = $1 ORDER BY id")
+        .bind(action)
+        .fetch_all(b.state.db.reader())
+        .await
+        .expect("audit rows")
+}
