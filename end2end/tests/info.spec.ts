@@ -58,6 +58,13 @@ test('an enterprise completes its information with several licences and submits'
   await yes(page, /是否一企多证/).check();
   await page.getByRole('button', { name: '新增经营许可证' }).click();
   await fillLicence(page, 1, '苏(宁)危化经字〔2024〕000201', '有储存经营(构成重大危险源)');
+  // The certificate scan: refused in the browser by type, then uploaded.
+  const first = page.getByRole('region', { name: '经营许可证1' });
+  const scan = first.getByLabel(/^证书扫描件/);
+  await scan.setInputFiles({ name: 'scan.txt', mimeType: 'text/plain', buffer: Buffer.from('not a scan') });
+  await expect(scan).toHaveAccessibleDescription(/只能上传 PDF、JPG 或 PNG/);
+  await scan.setInputFiles({ name: '许可证.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%scan\n') });
+  await expect(first.getByRole('link', { name: '许可证.pdf' })).toBeVisible();
   await page.getByRole('button', { name: '新增经营许可证' }).click();
   await fillLicence(page, 2, '苏(宁)危化经字[2024]000202', '有储存经营(构成重大危险源)');
   await page.getByRole('button', { name: '保存并下一步' }).click();

@@ -2,6 +2,8 @@
 //! endpoints, behind logging, compression, security headers and one canonical
 //! origin. `main.rs` only parses the command line.
 
+mod files;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -174,6 +176,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(server_fn_status))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // Scans are bigger than any form: their own limit, added after the general one.
+        .route(
+            "/files/licence-scan",
+            axum::routing::post(files::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
+        )
+        .route("/files/{id}", get(files::download))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("referrer-policy", "same-origin"))

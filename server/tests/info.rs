@@ -590,3 +590,144 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         assert_eq!(list(admin).await.len(), 3, "{}", b.name);
     }
 }
+
+async fn upload(b: &Backend, cookie: Option<&str>, name: &str, bytes: Vec<u8>) -> Reply {
+    let mut req =
+        axum::http::Request::post(format!("/files/licence-scan?name={}", urlencode(name)))
+            .header(axum::http::header::HOST, "127.0.0.1:3000");
+    if let Some(c) = cookie {
+        req = req.header(axum::http::header::COOKIE, c);
+    }
+    send(&b.router, req.body(axum::body::Body::from(bytes)).unwrap()).await
+}
+
+async fn download(b: &Backend, cookie: &str, id: &str) -> Reply {
+    let req = axum::http::Request::get(format!("/files/{id}"))
+        .header(axum::http::header::HOST, "127.0.0.1:3000")
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    send(&b.router, req).await
+}
+
+#[tokio::test]
+async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to_who_may() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let other = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let pdf = b"%PDF-1.4\n% licence scan\n".to_vec();
+
+        assert_eq!(
+            upload(&b, None, "证书.pdf", pdf.clone()).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            upload(&b, Some(&county), "证书.pdf", pdf.clone())
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        // The name says PDF, the content says HTML: refused.
+        let r = upload(
+            &b,
+            Some(&a),
+            "证书.pdf",
+            b"<html><script>alert(1)</script>".to_vec(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert!(r.body.contains("PDF、JPG 或 PNG"), "{}", r.body);
+        let r = upload(
+            &b,
+            Some(&a),
+            "big.pdf",
+            [b"%PDF-".to_vec(), vec![0u8; 5 * 1024 * 1024]].concat(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert!(r.body.contains("5 MB"), "{}", r.body);
+
+        let r = upload(&b, Some(&a), "../苏宁证书.pdf", pdf.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let answer = r.json();
+        let id = answer["id"].as_str().unwrap().to_string();
+        assert_eq!(answer["name"], "苏宁证书.pdf");
+        // On disk: named by the id only, readable by the owner only.
+        let path = b.state.config.upload_dir.join(&id);
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", b.name);
+        }
+
+        let r = download(&b, &a, &id).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", b.name);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        assert!(r.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox"));
+        assert_eq!(r.body.as_bytes(), pdf.as_slice());
+        assert_eq!(
+            download(&b, &county, &id).await.status,
+            StatusCode::OK,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            download(&b, &other, &id).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            download(&b, &a, "../../etc/passwd").await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            b.name
+        );
+
+        // B's scan is not the 玄武 county's business, and A cannot attach it.
+        let theirs = upload(&b, Some(&other), "b.png", b"\x89PNG\r\n\x1a\n....".to_vec())
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            download(&b, &county, &theirs).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            b.name
+        );
+        let v = mine(&b, &a).await;
+        let mut rec = complete_record("南京玄武示例化工贸易有限公司");
+        rec["licences"][0]["scan"] = json!(theirs);
+        let r = save(&b, &a, &rec, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        rec["licences"][0]["scan"] = json!(id);
+        rec["licences"][0]["scan_name"] = json!("苏宁证书.pdf");
+        assert_eq!(
+            save(&b, &a, &rec, v["version"].as_i64().unwrap())
+                .await
+                .status,
+            StatusCode::OK,
+            "{}",
+            b.name
+        );
+        assert!(
+            audit_rows(&b, "licence.scan").await.len() >= 2,
+            "{}",
+            b.name
+        );
+    }
+}

@@ -24,7 +24,7 @@ pub const WORKSPACE: &str = "/workspace";
 pub const NO_SUCH_ACCOUNT: &str = "此账号不存在。请确认:①企业请在“法人用户登录”页登录,监管部门请在“监管用户登录”页登录;②企业的账号是统一社会信用代码。若确未注册,请先注册。";
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use crate::error::AppError;
     use crate::server::session::{self, SessionUser};
     use crate::server::{http, now, AppState};

@@ -30,6 +30,8 @@ pub struct LicenceSummary {
     pub number: String,
     pub valid_until: String,
     pub expiry: Option<Expiry>,
+    /// The certificate scan's id ("" = none).
+    pub scan: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +167,7 @@ pub(crate) mod ssr {
                 number: l.number.clone(),
                 valid_until: l.valid_until.clone(),
                 expiry: crate::domain::Date::parse(&l.valid_until).map(|d| expiry_state(d, today)),
+                scan: l.scan.clone(),
             })
             .collect()
     }
@@ -252,6 +255,10 @@ pub async fn save_info(
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
     let (user, id) = ssr::enterprise_user(&state).await?;
+    let scans: Vec<&str> = record.licences.iter().map(|l| l.scan.as_str()).collect();
+    if !crate::server::files::all_belong(&state.db, id, &scans).await? {
+        return Err(AppError::Forbidden);
+    }
     let actor = ssr::actor(&user).await;
     match repo::save_draft(&state.db, id, base_version, &record, &actor, now()).await {
         Ok(version) => Ok(SavedStep {

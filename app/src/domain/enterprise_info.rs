@@ -35,6 +35,9 @@ pub const ECONOMIC_TYPES: &[&str] = &[
     "其他",
 ];
 
+/// The largest certificate scan accepted (checked in the browser and on the server).
+pub const SCAN_MAX_BYTES: usize = 5 * 1024 * 1024;
+
 /// Years a 危险化学品经营许可证 is valid (《危险化学品经营许可证管理办法》第二十二条).
 pub const LICENCE_YEARS: i32 = 3;
 
@@ -61,6 +64,11 @@ pub struct LicenceEntry {
     pub scope: Vec<ScopeItem>,
     pub business_address: String,
     pub storage_address: String,
+    /// The id of the uploaded certificate scan ("" = none) and its file name.
+    #[serde(default)]
+    pub scan: String,
+    #[serde(default)]
+    pub scan_name: String,
 }
 
 /// The whole record as the enterprise edits it. Answers are "yes", "no" or "".
@@ -381,6 +389,7 @@ impl EnterpriseRecord {
                 ("scope", "许可范围", scope),
                 ("business_address", "经营地址", l.business_address.clone()),
                 ("storage_address", "储存地址", l.storage_address.clone()),
+                ("scan", "证书扫描件", l.scan_name.clone()),
             ] {
                 out.push((
                     format!("licences.{i}.{key}"),
@@ -485,6 +494,7 @@ pub fn label(key: &str) -> String {
                 ["scope", _, "cas"] => "许可范围 CAS号",
                 ["business_address"] => "经营地址",
                 ["storage_address"] => "储存地址",
+                ["scan"] => "证书扫描件",
                 _ => "",
             };
             format!("许可证{n} {what}")
@@ -639,6 +649,7 @@ mod tests {
                 }],
                 business_address: "南京市玄武区北京东路1号".into(),
                 storage_address: "南京市江北新区化工园1号".into(),
+                ..LicenceEntry::default()
             }],
         }
     }

@@ -525,7 +525,18 @@ fn licence_input(
     view! {
         <div class="field" class:invalid=move || invalid.get()>
             <label for=id.clone()>{label}</label>
-            <input id=id.clone() name=name.clone() type=input_type prop:value=get on:input=move |ev| set(event_target_value(&ev)) aria-invalid=move || invalid.get().then_some("true") />
+            <input
+                id=id.clone()
+                name=name.clone()
+                type=input_type
+                prop:value=get
+                on:input=move |ev| set(event_target_value(&ev))
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby={
+                    let m = format!("{id}-msg");
+                    move || invalid.get().then(|| m.clone())
+                }
+            />
             {message_at(form, name)}
         </div>
     }
@@ -629,7 +640,135 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
             </fieldset>
             {licence_input(fields, form, i, "business_address", "经营地址", "text")}
             {licence_input(fields, form, i, "storage_address", "储存地址(有储存时必填)", "text")}
+            <ScanField fields form i />
         </section>
+    }
+}
+
+/// What `POST /files/licence-scan` answers.
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct UploadAnswer {
+    id: Option<String>,
+    name: Option<String>,
+    error: Option<String>,
+}
+
+/// The optional certificate scan: checked in the browser (size, type), sent
+/// as the raw file, checked again by its content on the server.
+#[component]
+fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
+    let key = format!("licences.{i}.scan");
+    let id = format!("f-{key}");
+    let uploading = RwSignal::new(false);
+    let scan = move || {
+        fields.licences.with(|ls| {
+            ls.get(i)
+                .filter(|l| !l.scan.is_empty())
+                .map(|l| (l.scan.clone(), l.scan_name.clone()))
+        })
+    };
+    let error_key = key.clone();
+    let on_change = move |ev: leptos::ev::Event| {
+        let set_error = {
+            let k = error_key.clone();
+            move |m: Option<String>| {
+                form.errors.update(|e| match m {
+                    Some(m) => {
+                        e.0.insert(k.clone(), m);
+                    }
+                    None => {
+                        e.0.remove(&k);
+                    }
+                })
+            }
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Some(file) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                return;
+            };
+            let name = file.name();
+            let lower = name.to_ascii_lowercase();
+            if file.size() > crate::domain::enterprise_info::SCAN_MAX_BYTES as f64 {
+                set_error(Some(format!(
+                    "文件有 {:.1} MB,超过了 5 MB。请降低扫描分辨率或压缩后再上传。",
+                    file.size() / 1024.0 / 1024.0
+                )));
+                return;
+            }
+            if ![".pdf", ".jpg", ".jpeg", ".png"]
+                .iter()
+                .any(|x| lower.ends_with(x))
+            {
+                set_error(Some("只能上传 PDF、JPG 或 PNG 格式的证书扫描件。".into()));
+                return;
+            }
+            uploading.set(true);
+            leptos::task::spawn_local(async move {
+                let url = format!(
+                    "/files/licence-scan?name={}",
+                    String::from(js_sys::encode_uri_component(&name))
+                );
+                let result = async {
+                    let resp = gloo_net::http::Request::post(&url)
+                        .body(leptos::wasm_bindgen::JsValue::from(file))
+                        .map_err(|e| e.to_string())?
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let answer: UploadAnswer = resp.json().await.map_err(|e| e.to_string())?;
+                    match answer.id {
+                        Some(id) => Ok((id, answer.name.unwrap_or_default())),
+                        None => Err(answer.error.unwrap_or_else(|| "上传失败,请重试。".into())),
+                    }
+                }
+                .await;
+                uploading.set(false);
+                match result {
+                    Ok((id, name)) => {
+                        fields.licences.update(|ls| {
+                            if let Some(l) = ls.get_mut(i) {
+                                l.scan = id;
+                                l.scan_name = name;
+                            }
+                        });
+                        set_error(None);
+                    }
+                    Err(m) => set_error(Some(m)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (ev, set_error);
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>"证书扫描件(选填;PDF、JPG、PNG,不超过5MB)"</label>
+            <input
+                id=id.clone()
+                type="file"
+                accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                on:change=on_change
+                aria-describedby={
+                    let (m, k) = (format!("{id}-msg"), key.clone());
+                    move || form.message(&k).is_some().then(|| m.clone())
+                }
+            />
+            {move || uploading.get().then(|| view! { <p class="field-note" role="status">"正在上传……"</p> })}
+            {move || scan().map(|(id, name)| view! {
+                <p class="field-note" role="status">"已上传:" <a href=format!("/files/{id}") target="_blank" rel="noopener">{name}</a></p>
+            })}
+            {message_at(form, key)}
+        </div>
     }
 }
 
@@ -751,7 +890,10 @@ pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) 
                         Some(Expiry::RenewNow) => ("renew", "3个月内到期,请申请延期换证"),
                         _ => ("", ""),
                     };
-                    view! { <li class=class>{l.number} " · 有效期至 " {l.valid_until} " " <strong>{note}</strong></li> }
+                    let scan = (!l.scan.is_empty()).then(|| {
+                        view! { " " <a href=format!("/files/{}", l.scan) target="_blank" rel="noopener">"证书扫描件"</a> }
+                    });
+                    view! { <li class=class>{l.number} " · 有效期至 " {l.valid_until} " " <strong>{note}</strong> {scan}</li> }
                 })
                 .collect_view()}
         </ul>

@@ -27,6 +27,8 @@ pub struct Config {
     pub argon2: (u32, u32, u32),
     pub sms: SmsConfig,
     pub registry: RegistryConfig,
+    /// Where licence scans are stored (`UPLOAD_DIR`, default `data/uploads`).
+    pub upload_dir: std::path::PathBuf,
 }
 
 /// Which enterprise-credit registry verifies registrations.
@@ -222,6 +224,9 @@ impl Config {
             service_phone: var("SERVICE_PHONE").unwrap_or_else(|| "400-9659818".into()),
             service_hours: var("SERVICE_HOURS").unwrap_or_else(|| "工作日 9:00–17:00".into()),
             argon2,
+            upload_dir: var("UPLOAD_DIR")
+                .unwrap_or_else(|| "data/uploads".into())
+                .into(),
         })
     }
 

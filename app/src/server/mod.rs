@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod enterprise_info;
 pub mod external;
+pub mod files;
 pub mod help;
 pub mod http;
 pub mod password;

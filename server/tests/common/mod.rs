@@ -28,6 +28,10 @@ fn config(database_url: String) -> Config {
     c.argon2 = (1024, 1, 1);
     // A registry told to hang gives up quickly in tests.
     c.registry = app::server::config::RegistryConfig::Builtin { timeout_ms: 300 };
+    c.upload_dir = std::env::temp_dir().join(format!(
+        "whp-uploads-{}",
+        &app::server::random_token()[..12]
+    ));
     c
 }
 
