@@ -8,8 +8,10 @@ CREATE TABLE enterprise_info (
     confirmed         TEXT,
     version           BIGINT  NOT NULL,
     return_reason     TEXT    NOT NULL DEFAULT '',
-    -- 经营方式 of the record regulators see, for the directory filter.
+    -- 经营方式 and the soonest licence expiry of the record regulators see,
+    -- for the directory's filters and sorting.
     business_mode     TEXT    NOT NULL DEFAULT '',
+    next_expiry       TEXT,
     updated_at        BIGINT  NOT NULL,
     updated_by        BIGINT  REFERENCES users (id),
     submitted_at      BIGINT,
@@ -17,7 +19,10 @@ CREATE TABLE enterprise_info (
 );
 CREATE INDEX enterprise_info_status ON enterprise_info (status);
 CREATE INDEX enterprise_info_mode ON enterprise_info (business_mode);
+CREATE INDEX enterprise_info_next_expiry ON enterprise_info (next_expiry);
 CREATE INDEX enterprises_name ON enterprises (name);
+-- The directory joins each enterprise to its account.
+CREATE INDEX users_enterprise ON users (enterprise_id);
 
 -- Every stored version (append-only): the change history and stale-save diffs.
 CREATE TABLE enterprise_info_versions (

@@ -731,3 +731,84 @@ async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to
         );
     }
 }
+
+#[tokio::test]
+async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expiry() {
+    for b in backends().await {
+        let (_, _) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let list = |region: &'static str, sort: &'static str| {
+            let (b, city) = (&b, city.clone());
+            async move {
+                form(
+                    b,
+                    "/api/info/directory",
+                    &[
+                        ("q", ""),
+                        ("region", region),
+                        ("mode", ""),
+                        ("status", ""),
+                        ("expiring_days", ""),
+                        ("sort", sort),
+                        ("page", "1"),
+                    ],
+                    &city,
+                )
+                .await
+                .json()
+            }
+        };
+        let all = list("", "").await;
+        assert!(
+            all["regions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r[1] == "玄武区"),
+            "{}: {all}",
+            b.name
+        );
+        assert_eq!(list("320102", "").await["total"], 1, "{}", b.name);
+        assert_eq!(list("320104", "").await["total"], 0, "{}", b.name);
+        let by_expiry = list("", "expiry").await;
+        assert_eq!(
+            by_expiry["entries"][0]["credit_code"], A,
+            "{}: the only one with a licence comes first",
+            b.name
+        );
+        assert_eq!(by_expiry["entries"][0]["next_expiry"], "2027-03-14");
+        // Licences expiring within 30 days of today: none (2027-03-14 is further).
+        let soon = form(
+            &b,
+            "/api/info/directory",
+            &[
+                ("q", ""),
+                ("region", ""),
+                ("mode", ""),
+                ("status", ""),
+                ("expiring_days", "30"),
+                ("page", "1"),
+            ],
+            &city,
+        )
+        .await
+        .json();
+        assert_eq!(soon["total"], 0, "{}", b.name);
+        let later = form(
+            &b,
+            "/api/info/directory",
+            &[
+                ("q", ""),
+                ("region", ""),
+                ("mode", ""),
+                ("status", ""),
+                ("expiring_days", "3650"),
+                ("page", "1"),
+            ],
+            &city,
+        )
+        .await
+        .json();
+        assert_eq!(later["total"], 1, "{}", b.name);
+    }
+}

@@ -361,6 +361,8 @@ pub struct DirectoryEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryPage {
+    /// The regions one level below the jurisdiction, for the region filter.
+    pub regions: Vec<(String, String)>,
     pub entries: Vec<DirectoryEntry>,
     pub total: i64,
     pub page: i64,
@@ -377,6 +379,7 @@ pub async fn info_directory(
     mode: String,
     status: String,
     expiring_days: String,
+    #[server(default)] sort: String,
     page: i64,
 ) -> Result<DirectoryPage, AppError> {
     use crate::domain::business_mode::BusinessMode;
@@ -384,10 +387,15 @@ pub async fn info_directory(
     use crate::server::enterprise_info::{directory, Filter};
     use crate::server::{regions, today, AppState};
     let state = AppState::get()?;
-    let (_, scope) = crate::api::review::ssr::reviewer(&state).await?;
-    let scope = scope
-        .map(|s| regions::prefix(&s).to_string())
+    let (_, jurisdiction) = crate::api::review::ssr::reviewer(&state).await?;
+    let scope = jurisdiction
+        .as_deref()
+        .map(|s| regions::prefix(s).to_string())
         .unwrap_or_default();
+    let choices = regions::children(jurisdiction.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|r| (r.code.to_string(), r.name.to_string()))
+        .collect();
     // A narrower region only inside the jurisdiction.
     let region = if region.len() == 6 && regions::prefix(&region).starts_with(&scope) {
         region
@@ -408,12 +416,14 @@ pub async fn info_directory(
         mode,
         status,
         expiring_by,
+        sort,
     };
     let (rows, total) = directory(&state.db, &filter, page, PER_PAGE)
         .await
         .map_err(ssr::error)?;
     let t = today();
     Ok(DirectoryPage {
+        regions: choices,
         entries: rows
             .into_iter()
             .map(|r| DirectoryEntry {

@@ -33,55 +33,72 @@ const STATUSES: &[(&str, &str)] = &[
 pub fn MaintenancePage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    /// The filters, in the order of the query string.
+    const FILTERS: [&str; 6] = ["q", "region", "mode", "status", "expiring", "sort"];
     let page = Resource::new(
         move || {
             (
-                param("q"),
-                param("mode"),
-                param("status"),
-                param("expiring"),
+                FILTERS.map(param),
                 param("page").parse::<i64>().unwrap_or(1),
             )
         },
-        |(q, mode, status, expiring, page)| {
-            info_directory(q, String::new(), mode, status, expiring, page)
+        |([q, region, mode, status, expiring, sort], page)| {
+            info_directory(q, region, mode, status, expiring, sort, page)
         },
     );
     view! {
         <Title text="信息维护 - 危化品经营安全监管系统" />
         <p class="breadcrumbs">"许可证业务 › 信息维护"</p>
         <h1>"信息维护 " <HelpTip link=MAINTENANCE_HELP topic="信息维护" /></h1>
-        {move || {
-            let (q, mode, status, expiring) = (param("q"), param("mode"), param("status"), param("expiring"));
-            view! {
-                <form class="filters" method="get" action="/maintenance" role="search">
-                    <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
-                    <input id="dir-q" type="search" name="q" value=q />
-                    <label for="dir-mode">"经营方式"</label>
-                    <select id="dir-mode" name="mode">
-                        <option value="">"全部"</option>
-                        {BusinessMode::ALL.iter().map(|m| {
-                            let selected = mode == m.code();
-                            view! { <option value=m.code() selected=selected>{m.label()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="dir-status">"状态"</label>
-                    <select id="dir-status" name="status">
-                        {STATUSES.iter().map(|(code, label)| {
-                            let selected = status == *code;
-                            view! { <option value=*code selected=selected>{*label}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="dir-expiring">"许可证在多少天内到期"</label>
-                    <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
-                    <button type="submit" class="button">"查询"</button>
-                </form>
-            }
-        }}
         <Suspense fallback=|| view! { <p>"正在查询……"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Directory p /><HydrationMarker /> }.into_any(),
+                    Ok(p) => {
+                        let [q, region, mode, status, expiring, sort] = FILTERS.map(param);
+                        let regions = p.regions.clone();
+                        view! {
+                            <form class="filters" method="get" action="/maintenance" role="search">
+                                <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
+                                <input id="dir-q" type="search" name="q" value=q />
+                                {(!regions.is_empty()).then(|| view! {
+                                    <label for="dir-region">"地区"</label>
+                                    <select id="dir-region" name="region">
+                                        <option value="">"本辖区全部"</option>
+                                        {regions.into_iter().map(|(code, name)| {
+                                            let selected = region == code;
+                                            view! { <option value=code selected=selected>{name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                })}
+                                <label for="dir-mode">"经营方式"</label>
+                                <select id="dir-mode" name="mode">
+                                    <option value="">"全部"</option>
+                                    {BusinessMode::ALL.iter().map(|m| {
+                                        let selected = mode == m.code();
+                                        view! { <option value=m.code() selected=selected>{m.label()}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <label for="dir-status">"状态"</label>
+                                <select id="dir-status" name="status">
+                                    {STATUSES.iter().map(|(code, label)| {
+                                        let selected = status == *code;
+                                        view! { <option value=*code selected=selected>{*label}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <label for="dir-expiring">"许可证在多少天内到期"</label>
+                                <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
+                                <label for="dir-sort">"排序"</label>
+                                <select id="dir-sort" name="sort">
+                                    <option value="" selected=sort.is_empty()>"按企业名称"</option>
+                                    <option value="expiry" selected=sort == "expiry">"按许可证到期日(最近的在前)"</option>
+                                </select>
+                                <button type="submit" class="button">"查询"</button>
+                            </form>
+                            <Directory p />
+                            <HydrationMarker />
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}
@@ -93,7 +110,7 @@ pub fn MaintenancePage() -> impl IntoView {
 fn Directory(p: DirectoryPage) -> impl IntoView {
     let query = use_query_map();
     let link = move |page: i64| {
-        let mut parts: Vec<String> = ["q", "mode", "status", "expiring"]
+        let mut parts: Vec<String> = ["q", "region", "mode", "status", "expiring", "sort"]
             .iter()
             .filter_map(|k| {
                 query

@@ -235,7 +235,7 @@ async fn write(
     let updated = sqlx::query(
         "UPDATE enterprise_info SET status = $1, draft = $2, confirmed = $3, version = $4, return_reason = $5, \
          business_mode = $6, updated_at = $7, updated_by = $8, change_started_at = $9, \
-         submitted_at = CASE WHEN $10 = 'submitted' THEN $11 ELSE submitted_at END \
+         submitted_at = CASE WHEN $10 = 'submitted' THEN $11 ELSE submitted_at END, next_expiry = $14 \
          WHERE enterprise_id = $12 AND version = $13",
     )
     .bind(status)
@@ -251,6 +251,13 @@ async fn write(
     .bind(now)
     .bind(info.enterprise_id)
     .bind(info.version)
+    .bind(shown.and_then(|r| {
+        r.licences
+            .iter()
+            .filter_map(|l| crate::domain::Date::parse(&l.valid_until))
+            .min()
+            .map(|d| d.to_string())
+    }))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -771,6 +778,8 @@ pub struct Filter {
     pub status: String,
     /// Licences expiring on or before this date (YYYY-MM-DD).
     pub expiring_by: String,
+    /// "expiry": the soonest licence expiry first; anything else: by name.
+    pub sort: String,
 }
 
 #[derive(Debug, Clone)]
@@ -782,6 +791,15 @@ pub struct DirectoryRow {
     pub mode: String,
     pub next_expiry: Option<String>,
     pub proposal_pending: bool,
+}
+
+/// The codes starting with a digit `prefix`, as a half-open range.
+fn prefix_range(prefix: &str) -> (String, String) {
+    let hi = prefix
+        .parse::<u64>()
+        .map(|n| format!("{:0width$}", n + 1, width = prefix.len()))
+        .unwrap_or_else(|_| format!("{prefix}\u{10FFFF}"));
+    (prefix.to_string(), hi)
 }
 
 /// One page of the directory, sorted by name, and the total count.
@@ -796,14 +814,24 @@ pub async fn directory(
         args.push(v);
         format!("${}", args.len())
     };
-    let mut conds = vec!["u.status = 'active'".to_string()];
+    // EXISTS, not a join: the plan starts from the enterprises of the region.
+    let mut conds = vec![
+        "EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active')"
+            .to_string(),
+    ];
     let region = if f.region.is_empty() {
         f.scope.clone()
     } else {
         super::regions::prefix(&f.region).to_string()
     };
     if !region.is_empty() {
-        conds.push(format!("e.region_code LIKE {}", bind(format!("{region}%"))));
+        // A code range, not LIKE 'prefix%': both engines use the index for it.
+        let (lo, hi) = prefix_range(&region);
+        conds.push(format!(
+            "e.region_code >= {} AND e.region_code < {}",
+            bind(lo),
+            bind(hi)
+        ));
     }
     let q = f.q.trim();
     if !q.is_empty() {
@@ -817,12 +845,17 @@ pub async fn directory(
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        conds.push(format!(
-            "(e.credit_code = {} OR e.name LIKE {} ESCAPE '\\' OR e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number = {}))",
-            bind(code),
-            bind(like),
-            bind(lic)
-        ));
+        // One indexed lookup by what the text looks like; a name part otherwise.
+        if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
+            conds.push(format!("e.credit_code = {}", bind(code)));
+        } else if lic.contains("经字") {
+            conds.push(format!(
+                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number = {})",
+                bind(lic)
+            ));
+        } else {
+            conds.push(format!("e.name LIKE {} ESCAPE '\\'", bind(like)));
+        }
     }
     if !f.mode.is_empty() {
         conds.push(format!("i.business_mode = {}", bind(f.mode.clone())));
@@ -838,13 +871,10 @@ pub async fn directory(
         s => conds.push(format!("i.status = {}", bind(s.to_string()))),
     }
     if !f.expiring_by.is_empty() {
-        conds.push(format!(
-            "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.valid_until <= {})",
-            bind(f.expiring_by.clone())
-        ));
+        conds.push(format!("i.next_expiry <= {}", bind(f.expiring_by.clone())));
     }
     let from = format!(
-        "FROM enterprises e JOIN users u ON u.enterprise_id = e.id LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
+        "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
         conds.join(" AND ")
     );
     let count_sql = format!("SELECT COUNT(*) {from}");
@@ -855,10 +885,16 @@ pub async fn directory(
     let total = count.fetch_one(db.reader()).await?;
     let sql = format!(
         "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
-         (SELECT MIN(l.valid_until) FROM licences l WHERE l.enterprise_id = e.id), \
+         i.next_expiry, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
          CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT) \
-         {from} ORDER BY e.name, e.id LIMIT {per_page} OFFSET {}",
+         {from} ORDER BY {} LIMIT {per_page} OFFSET {}",
+        if f.sort == "expiry" {
+            // Enterprises without licences last, on both engines.
+            "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id"
+        } else {
+            "e.name, e.id"
+        },
         (page.max(1) - 1) * per_page
     );
     let mut query = sqlx::query(&sql);
@@ -888,4 +924,18 @@ pub async fn directory(
         })
         .collect::<Result<Vec<_>, InfoError>>()?;
     Ok((list, total))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(super::prefix_range("32"), ("32".into(), "33".into()));
+        assert_eq!(super::prefix_range("3201"), ("3201".into(), "3202".into()));
+        assert_eq!(
+            super::prefix_range("320109"),
+            ("320109".into(), "320110".into())
+        );
+        assert_eq!(super::prefix_range("09"), ("09".into(), "10".into()));
+    }
 }

@@ -1,0 +1,240 @@
+//! Benchmark: the regulators' enterprise directory (信息维护) with hundreds
+//! of thousands of enterprises, on SQLite (a temp file) and, when
+//! `WHP_TEST_PG_URL` is set, on PostgreSQL. Each query is reported next to a
+//! baseline measured in the same run on the same data: looking up one
+//! enterprise by its credit code (a unique-index point lookup).
+//!
+//! Usage: directory [ENTERPRISES] [ITERATIONS]   (run by scripts/bench)
+
+use std::time::{Duration, Instant};
+
+use app::server::db::Db;
+use app::server::enterprise_info::{directory, Filter};
+use app::server::regions;
+
+fn counties() -> Vec<String> {
+    let mut out = vec![];
+    for p in regions::children("") {
+        for c in regions::children(p.code) {
+            for d in regions::children(c.code) {
+                out.push(d.code.to_string());
+            }
+        }
+    }
+    out
+}
+
+async fn fill(db: &Db, n: usize) -> Result<(), String> {
+    let counties = counties();
+    let e = |e: sqlx::Error| e.to_string();
+    let hash: String = "$argon2id$v=19$m=19456,t=2,p=1$bench$bench".into();
+    const BATCH: usize = 500;
+    for start in (0..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        let mut tx = db.write_tx().await.map_err(e)?;
+        let mut values = vec![];
+        for i in start..end {
+            let region = &counties[i % counties.len()];
+            values.push(format!(
+                "('B{i:017}', '基准测试化工{i}有限公司', 'enterprise', '王五', 'resident_id', 'x', '{region}', 0)"
+            ));
+        }
+        sqlx::query(&format!(
+            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) VALUES {}",
+            values.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        sqlx::query(&format!(
+            "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
+             SELECT 'enterprise', credit_code, '经办人', id, '{hash}', 'active', 0 FROM enterprises \
+             WHERE credit_code >= 'B{start:017}' AND credit_code < 'B{end:017}'"
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        // Every third enterprise has a confirmed record and a licence.
+        sqlx::query(&format!(
+            "INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, business_mode, next_expiry, updated_at) \
+             SELECT id, 'confirmed', '{{}}', '{{}}', 2, 'storage', CASE WHEN id % 2 = 0 THEN '2027-01-01' ELSE '2029-06-30' END, 0 FROM enterprises \
+             WHERE credit_code >= 'B{start:017}' AND credit_code < 'B{end:017}' AND id % 3 = 0"
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        sqlx::query(&format!(
+            "INSERT INTO licences (enterprise_id, number, valid_until, mode) \
+             SELECT id, '苏危化经字〔2024〕' || substr(credit_code, 2), CASE WHEN id % 2 = 0 THEN '2027-01-01' ELSE '2029-06-30' END, 'storage' \
+             FROM enterprises WHERE credit_code >= 'B{start:017}' AND credit_code < 'B{end:017}' AND id % 3 = 0"
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+    }
+    // As a database in service would have: planner statistics.
+    sqlx::query("ANALYZE")
+        .execute(db.writer())
+        .await
+        .map_err(e)?;
+    Ok(())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+async fn time<F, Fut>(iterations: usize, mut f: F) -> Result<Duration, String>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let mut samples = vec![];
+    for i in 0..iterations {
+        let t = Instant::now();
+        f(i).await?;
+        samples.push(t.elapsed());
+    }
+    Ok(median(samples))
+}
+
+async fn run(name: &str, url: &str, n: usize, iterations: usize) -> Result<(), String> {
+    let db = Db::connect(url).await.map_err(|e| format!("{name}: {e}"))?;
+    let t = Instant::now();
+    fill(&db, n).await?;
+    println!(
+        "== {name}: {n} enterprises loaded in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let base = time(iterations, |i| {
+        let db = db.clone();
+        async move {
+            sqlx::query("SELECT id FROM enterprises WHERE credit_code = $1")
+                .bind(format!("B{:017}", (i * 7919) % n))
+                .fetch_optional(db.reader())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    })
+    .await?;
+    println!(
+        "  baseline (one enterprise by credit code): median {:.2} ms",
+        base.as_secs_f64() * 1000.0
+    );
+    let cases: Vec<(&str, Filter)> = vec![
+        (
+            "county, page 1",
+            Filter {
+                scope: "320102".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "city, page 50",
+            Filter {
+                scope: "3201".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "province, by expiry",
+            Filter {
+                scope: "32".into(),
+                sort: "expiry".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "national, name part",
+            Filter {
+                q: "化工12345".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "licence number",
+            Filter {
+                q: format!("苏危化经字〔2024〕{:017}", 2999),
+                ..Filter::default()
+            },
+        ),
+        (
+            "province, expiring",
+            Filter {
+                scope: "32".into(),
+                expiring_by: "2027-06-30".into(),
+                ..Filter::default()
+            },
+        ),
+    ];
+    println!(
+        "  {:<22} {:>8} {:>11} {:>16}",
+        "query", "total", "median ms", "median/baseline"
+    );
+    for (label, filter) in cases {
+        let page = if label.contains("page 50") { 50 } else { 1 };
+        let (_, total) = directory(&db, &filter, page, 20)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let m = time(iterations, |_| {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move {
+                directory(&db, &filter, page, 20)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:?}"))
+            }
+        })
+        .await?;
+        println!(
+            "  {:<22} {:>8} {:>11.2} {:>16.1}",
+            label,
+            total,
+            m.as_secs_f64() * 1000.0,
+            m.as_secs_f64() / base.as_secs_f64()
+        );
+    }
+    db.close().await;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n = args.first().and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let iterations = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let dir = std::env::temp_dir().join(format!(
+        "whp-dir-bench-{}",
+        &app::server::random_token()[..8]
+    ));
+    let file = dir.join("bench.db");
+    run(
+        "SQLite",
+        &format!("sqlite://{}", file.display()),
+        n,
+        iterations,
+    )
+    .await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(admin) = std::env::var("WHP_TEST_PG_URL") {
+        let name = format!("whp_bench_{}", &app::server::random_token()[..12]);
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        let url = match admin.rfind('/') {
+            Some(i) => format!("{}/{name}", &admin[..i]),
+            None => return Err("WHP_TEST_PG_URL has no database part".into()),
+        };
+        run("PostgreSQL", &url, n, iterations).await?;
+        pool.close().await;
+    }
+    Ok(())
+}
