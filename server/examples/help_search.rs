@@ -124,20 +124,10 @@ async fn main() -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     if let Ok(admin) = std::env::var("WHP_TEST_PG_URL") {
         let name = format!("whp_bench_{}", &app::server::random_token()[..12]);
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&admin)
+        let url = app::server::db::create_postgres_database(&admin, &name)
             .await
             .map_err(|e| e.to_string())?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&pool)
-            .await
-            .map_err(|e| e.to_string())?;
-        let url = match admin.rfind('/') {
-            Some(i) => format!("{}/{name}", &admin[..i]),
-            None => return Err("WHP_TEST_PG_URL has no database part".into()),
-        };
         ok &= run("PostgreSQL (pg_trgm)", &url, iterations).await?;
-        pool.close().await;
     }
     println!(
         "  target: every query's p95 within {} ms: {}",

@@ -83,16 +83,7 @@ pub async fn download(
     }
     match files::read(&state.config.upload_dir, &id) {
         Ok(bytes) => {
-            let encoded: String = stored
-                .name
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
+            let encoded = app::url::urlencode(&stored.name);
             (
                 [
                     (header::CONTENT_TYPE, stored.kind.content_type().to_string()),

@@ -54,7 +54,7 @@ pub fn organization_name(code: &str) -> Option<(String, &'static str)> {
 }
 
 #[cfg(feature = "ssr")]
-async fn require_admin(
+pub(crate) async fn require_admin(
     state: &crate::server::AppState,
 ) -> Result<crate::server::session::SessionUser, AppError> {
     let user = crate::api::auth::ssr::session_user(state)

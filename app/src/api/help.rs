@@ -77,19 +77,6 @@ async fn is_admin(state: &crate::server::AppState) -> Result<bool, AppError> {
         .is_some_and(|u| u.kind == "admin"))
 }
 
-#[cfg(feature = "ssr")]
-async fn require_admin(
-    state: &crate::server::AppState,
-) -> Result<crate::server::session::SessionUser, AppError> {
-    let user = crate::api::auth::ssr::session_user(state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if user.kind != "admin" {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 #[server(endpoint = "help/index")]
 pub async fn help_index() -> Result<HelpContents, AppError> {
     let state = crate::server::AppState::get()?;
@@ -166,7 +153,7 @@ pub async fn help_history(slug: String) -> Result<Vec<VersionInfo>, AppError> {
 #[server(endpoint = "help/preview")]
 pub async fn preview_help(body: String) -> Result<String, AppError> {
     let state = crate::server::AppState::get()?;
-    require_admin(&state).await?;
+    crate::api::admin::require_admin(&state).await?;
     Ok(crate::server::help::render_markdown(&body))
 }
 
@@ -184,7 +171,7 @@ pub async fn save_help(
     use crate::domain::help::ArticleText;
     use crate::server::help::{self, SaveError};
     let state = crate::server::AppState::get()?;
-    let user = require_admin(&state).await?;
+    let user = crate::api::admin::require_admin(&state).await?;
     let text = ArticleText::parse(&title, &body).map_err(AppError::Validation)?;
     match help::save(
         &state.db,

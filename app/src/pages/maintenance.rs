@@ -16,6 +16,7 @@ use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, SCALARS};
 use crate::domain::help::HelpLink;
 use crate::pages::info::{audit_list, changes_table, licence_list};
+use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
 
@@ -148,17 +149,6 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
             {(p.page < p.pages).then(|| view! { <a href=link(p.page + 1)>"下一页"</a> })}
         </nav>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

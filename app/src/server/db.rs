@@ -142,6 +142,23 @@ impl Db {
     }
 }
 
+/// Creates a new, empty database named `name` on the PostgreSQL server of
+/// `admin_url` and returns its URL (for tests and benchmarks).
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPool::connect(admin_url).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    match admin_url.rfind('/') {
+        Some(i) => Ok(format!("{}/{name}", &admin_url[..i])),
+        None => Err(sqlx::Error::Configuration(
+            "the PostgreSQL URL has no database part".into(),
+        )),
+    }
+}
+
 /// Whether `err` violates the unique constraint `constraint` (PostgreSQL
 /// names it) on `table.column` (SQLite names the column).
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str, column: &str) -> bool {

@@ -210,19 +210,58 @@ async fn pending_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Proposal>,
         .transpose()
 }
 
-/// Stores a new version of the row; `confirmed` is written when `Some`.
-#[allow(clippy::too_many_arguments)]
-async fn write(
-    tx: &mut Tx,
-    info: &Info,
-    status: &str,
-    draft: &EnterpriseRecord,
-    confirmed: Option<&EnterpriseRecord>,
-    return_reason: &str,
+/// The state a change leaves a record in; `confirmed` is replaced when `Some`.
+struct Next<'a> {
+    status: &'a str,
+    draft: &'a EnterpriseRecord,
+    confirmed: Option<&'a EnterpriseRecord>,
+    return_reason: &'a str,
     change_started_at: Option<i64>,
+}
+
+/// Stores the next version and its audit row, and commits: one transaction.
+#[allow(clippy::too_many_arguments)] // the audit row's parts, named at each call
+async fn commit(
+    mut tx: Tx,
+    info: &Info,
+    next: Next<'_>,
+    action: &str,
+    summary: &str,
+    changes: &[FieldChange],
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
+    let v = write(&mut tx, info, &next, actor, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(info.enterprise_id),
+        action,
+        summary,
+        changes,
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Stores a new version of the row.
+async fn write(
+    tx: &mut Tx,
+    info: &Info,
+    n: &Next<'_>,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, InfoError> {
+    let Next {
+        status,
+        draft,
+        confirmed,
+        return_reason,
+        change_started_at,
+    } = *n;
     let next = info.version + 1;
     let draft_json = to_json(draft)?;
     let confirmed_json = match confirmed {
@@ -364,31 +403,24 @@ pub async fn save_draft(
         _ => {}
     }
     let changes = diff(&info.draft, draft);
-    let v = write(
-        &mut tx,
-        &info,
-        "draft",
+    let next = Next {
+        status: "draft",
         draft,
-        None,
-        &info.return_reason,
-        info.change_started_at,
-        actor,
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(enterprise_id),
+        confirmed: None,
+        return_reason: &info.return_reason,
+        change_started_at: info.change_started_at,
+    };
+    commit(
+        tx,
+        &info,
+        next,
         "info.save",
         "保存企业信息草稿",
         &changes,
-        "ok",
+        actor,
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
 
 /// The enterprise submits its draft (the caller checked completeness).
@@ -413,31 +445,24 @@ pub async fn submit(
         .as_ref()
         .map(|c| diff(c, &info.draft))
         .unwrap_or_default();
-    let v = write(
-        &mut tx,
+    let next = Next {
+        status: "submitted",
+        draft: &info.draft,
+        confirmed: None,
+        return_reason: "",
+        change_started_at: info.change_started_at,
+    };
+    commit(
+        tx,
         &info,
-        "submitted",
-        &info.draft,
-        None,
-        "",
-        info.change_started_at,
-        actor,
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(enterprise_id),
+        next,
         "info.submit",
         "提交企业信息",
         &changes,
-        "ok",
+        actor,
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
 
 /// 撤回: a submitted record goes back to draft.
@@ -448,37 +473,30 @@ pub async fn withdraw(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (tx, info) = begin(db, enterprise_id, base).await?;
     if info.status != "submitted" {
         return Err(InfoError::WrongStatus(
             "只有已提交、尚未确认的信息可以撤回。".into(),
         ));
     }
-    let v = write(
-        &mut tx,
+    let next = Next {
+        status: "draft",
+        draft: &info.draft,
+        confirmed: None,
+        return_reason: "",
+        change_started_at: info.change_started_at,
+    };
+    commit(
+        tx,
         &info,
-        "draft",
-        &info.draft,
-        None,
-        "",
-        info.change_started_at,
-        actor,
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(enterprise_id),
+        next,
         "info.withdraw",
         "撤回已提交的企业信息",
         &[],
-        "ok",
+        actor,
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
 
 /// 信息变更: a confirmed record gets an editable draft; the confirmed one stays in force.
@@ -502,31 +520,24 @@ pub async fn start_change(
             "信息尚未确认,可直接修改,无需“信息变更”。".into(),
         ));
     };
-    let v = write(
-        &mut tx,
+    let next = Next {
+        status: "draft",
+        draft: &confirmed,
+        confirmed: None,
+        return_reason: "",
+        change_started_at: Some(now),
+    };
+    commit(
+        tx,
         &info,
-        "draft",
-        &confirmed,
-        None,
-        "",
-        Some(now),
-        actor,
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(enterprise_id),
+        next,
         "info.change",
         "开始信息变更(原信息继续有效)",
         &[],
-        "ok",
+        actor,
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
 
 /// A regulator confirms (or, with a reason, sends back) a submitted record.
@@ -539,7 +550,7 @@ pub async fn decide(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (tx, info) = begin(db, enterprise_id, base).await?;
     if info.status != "submitted" {
         return Err(InfoError::WrongStatus(
             "该企业的信息不在待确认状态(可能已被撤回或已处理),请刷新。".into(),
@@ -550,59 +561,37 @@ pub async fn decide(
         .as_ref()
         .map(|c| diff(c, &info.draft))
         .unwrap_or_default();
-    let v = if approve {
-        let v = write(
-            &mut tx,
+    if approve {
+        let next = Next {
+            status: "confirmed",
+            draft: &info.draft,
+            confirmed: Some(&info.draft),
+            return_reason: "",
+            change_started_at: None,
+        };
+        let summary = "确认企业提交的信息";
+        commit(
+            tx,
             &info,
-            "confirmed",
-            &info.draft,
-            Some(&info.draft),
-            "",
-            None,
-            actor,
-            now,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            Some(enterprise_id),
+            next,
             "info.confirm",
-            "确认企业提交的信息",
+            summary,
             &changes,
-            "ok",
+            actor,
             now,
         )
-        .await?;
-        v
+        .await
     } else {
-        let v = write(
-            &mut tx,
-            &info,
-            "draft",
-            &info.draft,
-            None,
-            reason,
-            info.change_started_at,
-            actor,
-            now,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            Some(enterprise_id),
-            "info.return",
-            &format!("退回企业提交的信息:{reason}"),
-            &[],
-            "ok",
-            now,
-        )
-        .await?;
-        v
-    };
-    tx.commit().await?;
-    Ok(v)
+        let next = Next {
+            status: "draft",
+            draft: &info.draft,
+            confirmed: None,
+            return_reason: reason,
+            change_started_at: info.change_started_at,
+        };
+        let summary = format!("退回企业提交的信息:{reason}");
+        commit(tx, &info, next, "info.return", &summary, &[], actor, now).await
+    }
 }
 
 /// A regulator proposes changes to the record in force.
@@ -725,18 +714,14 @@ pub async fn close_proposal(
             updated.licences = p.proposed.licences.clone();
         }
         let changes = diff(&confirmed, &updated);
-        write(
-            &mut tx,
-            &info,
-            "confirmed",
-            &updated,
-            Some(&updated),
-            "",
-            None,
-            actor,
-            now,
-        )
-        .await?;
+        let next = Next {
+            status: "confirmed",
+            draft: &updated,
+            confirmed: Some(&updated),
+            return_reason: "",
+            change_started_at: None,
+        };
+        write(&mut tx, &info, &next, actor, now).await?;
         audit(
             &mut tx,
             actor,

@@ -59,19 +59,9 @@ pub async fn backends() -> Vec<Backend> {
     match std::env::var("WHP_TEST_PG_URL") {
         Ok(admin) => {
             let name = format!("whp_test_{}", &app::server::random_token()[..16]);
-            sqlx::any::install_default_drivers();
-            let pool = sqlx::AnyPool::connect(&admin)
+            let url = app::server::db::create_postgres_database(&admin, &name)
                 .await
-                .expect("connect to the PostgreSQL test server");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .expect("create database");
-            pool.close().await;
-            let url = match admin.rfind('/') {
-                Some(i) => format!("{}/{name}", &admin[..i]),
-                None => panic!("WHP_TEST_PG_URL has no database part"),
-            };
+                .expect("a new database on the PostgreSQL test server");
             all.push(backend("postgres", url, None).await);
         }
         Err(_) if std::env::var("WHP_REQUIRE_PG").as_deref() == Ok("1") => {
@@ -159,16 +149,7 @@ pub async fn post_json(
     .await
 }
 
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use app::url::urlencode;
 
 pub fn get(path: &str) -> Request<Body> {
     Request::get(path)
