@@ -99,11 +99,16 @@ export function makeEnterprise(name: string): string {
   return code;
 }
 
-/** Logs in on the given tab and waits for the workspace. */
-export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
+/** Fills and sends the login form on the given tab (the outcome is the caller's to check). */
+export async function submitLogin(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
   await gotoHydrated(page, tab === 'regulator' ? '/login?tab=regulator' : '/login');
   await page.getByLabel(tab === 'regulator' ? '用户名' : '账号(统一社会信用代码)').fill(account);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** Logs in on the given tab and waits for the workspace. */
+export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
+  await submitLogin(page, tab, account, password);
   await expect(page.locator('.belongs-to')).toBeVisible();
 }

@@ -1,7 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, sql } from './helpers';
-
-const DEMO_PASSWORD = 'Demo-Pass-2026';
+import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, sql, submitLogin as loginAs } from './helpers';
 
 /** Registers `code` through 其它(人工审核) with handler phone `mobile`. */
 async function registerForReview(page: Page, code: string, name: string, mobile: string) {
@@ -19,13 +17,6 @@ async function registerForReview(page: Page, code: string, name: string, mobile:
   await page.getByLabel('确认密码').fill('Review-Pass-2026');
   await page.getByRole('button', { name: '提交注册' }).click();
   await expect(page.getByRole('heading', { name: '注册申请已提交人工审核' })).toBeVisible();
-}
-
-async function loginAs(page: Page, tab: 'enterprise' | 'regulator', account: string, password: string) {
-  await gotoHydrated(page, tab === 'regulator' ? '/login?tab=regulator' : '/login');
-  await page.getByLabel(tab === 'regulator' ? '用户名' : '账号(统一社会信用代码)').fill(account);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
 }
 
 test('a rejected manual review tells the registrant why at login', async ({ browser }) => {

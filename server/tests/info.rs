@@ -53,6 +53,23 @@ async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) ->
     post_form(&b.router, path, fields, Some(cookie)).await
 }
 
+/// One page of 信息维护 with the given filters (the others empty).
+async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> serde_json::Value {
+    let mut fields: Vec<(&str, &str)> = ["q", "region", "mode", "status", "expiring_days", "sort"]
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                filters.iter().find(|(f, _)| f == k).map_or("", |(_, v)| *v),
+            )
+        })
+        .collect();
+    fields.push(("page", "1"));
+    let r = form(b, "/api/info/directory", &fields, cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.json()
+}
+
 fn version(v: &serde_json::Value) -> String {
     v["version"].as_i64().unwrap().to_string()
 }
@@ -224,21 +241,7 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         assert_eq!(mine(&b, &a).await["status"], "confirmed");
 
         // The directory finds it by licence number (typed with ASCII brackets).
-        let dir = form(
-            &b,
-            "/api/info/directory",
-            &[
-                ("q", "苏(宁)危化经字[2024]000123"),
-                ("region", ""),
-                ("mode", ""),
-                ("status", ""),
-                ("expiring_days", ""),
-                ("page", "1"),
-            ],
-            &county,
-        )
-        .await;
-        let dir = dir.json();
+        let dir = directory(&b, &county, &[("q", "苏(宁)危化经字[2024]000123")]).await;
         assert_eq!(dir["total"], 1, "{}: {dir}", b.name);
         assert_eq!(dir["entries"][0]["credit_code"], A);
         assert_eq!(dir["entries"][0]["mode"], "有储存经营(不构成重大危险源)");
@@ -547,21 +550,7 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         let list = |cookie: String| {
             let b = &b;
             async move {
-                form(
-                    b,
-                    "/api/info/directory",
-                    &[
-                        ("q", ""),
-                        ("region", ""),
-                        ("mode", ""),
-                        ("status", ""),
-                        ("expiring_days", ""),
-                        ("page", "1"),
-                    ],
-                    &cookie,
-                )
-                .await
-                .json()["entries"]
+                directory(b, &cookie, &[]).await["entries"]
                     .as_array()
                     .unwrap()
                     .iter()
@@ -571,21 +560,8 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         };
         assert_eq!(list(county.clone()).await, [A], "{}", b.name);
         // Even naming another region in the filter does not widen it.
-        let r = form(
-            &b,
-            "/api/info/directory",
-            &[
-                ("q", ""),
-                ("region", "350100"),
-                ("mode", ""),
-                ("status", ""),
-                ("expiring_days", ""),
-                ("page", "1"),
-            ],
-            &county,
-        )
-        .await;
-        assert_eq!(r.json()["total"], 1, "{}", b.name);
+        let r = directory(&b, &county, &[("region", "350100")]).await;
+        assert_eq!(r["total"], 1, "{}", b.name);
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         assert_eq!(list(admin).await.len(), 3, "{}", b.name);
     }
@@ -739,24 +715,7 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         let list = |region: &'static str, sort: &'static str| {
             let (b, city) = (&b, city.clone());
-            async move {
-                form(
-                    b,
-                    "/api/info/directory",
-                    &[
-                        ("q", ""),
-                        ("region", region),
-                        ("mode", ""),
-                        ("status", ""),
-                        ("expiring_days", ""),
-                        ("sort", sort),
-                        ("page", "1"),
-                    ],
-                    &city,
-                )
-                .await
-                .json()
-            }
+            async move { directory(b, &city, &[("region", region), ("sort", sort)]).await }
         };
         let all = list("", "").await;
         assert!(
@@ -778,37 +737,9 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
         );
         assert_eq!(by_expiry["entries"][0]["next_expiry"], "2027-03-14");
         // Licences expiring within 30 days of today: none (2027-03-14 is further).
-        let soon = form(
-            &b,
-            "/api/info/directory",
-            &[
-                ("q", ""),
-                ("region", ""),
-                ("mode", ""),
-                ("status", ""),
-                ("expiring_days", "30"),
-                ("page", "1"),
-            ],
-            &city,
-        )
-        .await
-        .json();
+        let soon = directory(&b, &city, &[("expiring_days", "30")]).await;
         assert_eq!(soon["total"], 0, "{}", b.name);
-        let later = form(
-            &b,
-            "/api/info/directory",
-            &[
-                ("q", ""),
-                ("region", ""),
-                ("mode", ""),
-                ("status", ""),
-                ("expiring_days", "3650"),
-                ("page", "1"),
-            ],
-            &city,
-        )
-        .await
-        .json();
+        let later = directory(&b, &city, &[("expiring_days", "3650")]).await;
         assert_eq!(later["total"], 1, "{}", b.name);
     }
 }
