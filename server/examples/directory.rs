@@ -8,6 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use app::server::db::Db;
 use app::server::enterprise_info::{directory, Filter};
 use app::server::regions;
@@ -206,25 +208,10 @@ async fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n = args.first().and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let iterations = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
-    let dir = std::env::temp_dir().join(format!(
-        "whp-dir-bench-{}",
-        &app::server::random_token()[..8]
-    ));
-    let file = dir.join("bench.db");
-    run(
-        "SQLite",
-        &format!("sqlite://{}", file.display()),
-        n,
-        iterations,
-    )
-    .await?;
-    let _ = std::fs::remove_dir_all(&dir);
-    if let Ok(admin) = std::env::var("WHP_TEST_PG_URL") {
-        let name = format!("whp_bench_{}", &app::server::random_token()[..12]);
-        let url = app::server::db::create_postgres_database(&admin, &name)
-            .await
-            .map_err(|e| e.to_string())?;
-        run("PostgreSQL", &url, n, iterations).await?;
+    let (dbs, dir) = common::bench_databases().await?;
+    for (engine, url) in &dbs {
+        run(engine, url, n, iterations).await?;
     }
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -8,6 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use app::server::db::Db;
 use app::server::help;
 
@@ -110,25 +112,12 @@ async fn main() -> Result<(), String> {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
-    let dir = std::env::temp_dir().join(format!(
-        "whp-help-bench-{}",
-        &app::server::random_token()[..8]
-    ));
-    let file = dir.join("bench.db");
-    let mut ok = run(
-        "SQLite (FTS5 trigram)",
-        &format!("sqlite://{}", file.display()),
-        iterations,
-    )
-    .await?;
-    let _ = std::fs::remove_dir_all(&dir);
-    if let Ok(admin) = std::env::var("WHP_TEST_PG_URL") {
-        let name = format!("whp_bench_{}", &app::server::random_token()[..12]);
-        let url = app::server::db::create_postgres_database(&admin, &name)
-            .await
-            .map_err(|e| e.to_string())?;
-        ok &= run("PostgreSQL (pg_trgm)", &url, iterations).await?;
+    let (dbs, dir) = common::bench_databases().await?;
+    let mut ok = true;
+    for (engine, url) in &dbs {
+        ok &= run(engine, url, iterations).await?;
     }
+    let _ = std::fs::remove_dir_all(&dir);
     println!(
         "  target: every query's p95 within {} ms: {}",
         TARGET.as_millis(),

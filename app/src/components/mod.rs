@@ -21,40 +21,22 @@ pub fn HydrationMarker() -> impl IntoView {
     });
 }
 
-/// Bumps `reload` after each successful run of `action`, so the resources
-/// keyed on it fetch the new state.
-pub fn reload_after_success<S>(action: ServerAction<S>, reload: RwSignal<i32>)
-where
+/// After each successful run of `action`: hands its output to `on_ok` (e.g.
+/// to keep a message in a signal that outlives the reload), then bumps
+/// `reload` so the resources keyed on it fetch the new state.
+pub fn reload_after_success<S>(
+    action: ServerAction<S>,
+    reload: RwSignal<i32>,
+    on_ok: impl Fn(S::Output) + 'static,
+) where
     S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     Effect::new(move |prev: Option<usize>| {
         let n = action.version().get();
-        if prev.is_some_and(|p| p != n) && matches!(action.value().get_untracked(), Some(Ok(_))) {
-            reload.update(|r| *r += 1);
-        }
-        n
-    });
-}
-
-/// Shows the message a successful `action` returns in `flash` (which lives
-/// outside what `reload` re-renders), then bumps `reload`.
-pub fn flash_and_reload<S>(
-    action: ServerAction<S>,
-    flash: RwSignal<Option<String>>,
-    reload: RwSignal<i32>,
-) where
-    S: leptos::server_fn::ServerFn<Error = crate::error::AppError, Output = String>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-{
-    Effect::new(move |prev: Option<usize>| {
-        let n = action.version().get();
         if prev.is_some_and(|p| p != n) {
-            if let Some(Ok(message)) = action.value().get_untracked() {
-                flash.set(Some(message));
+            if let Some(Ok(out)) = action.value().get_untracked() {
+                on_ok(out);
                 reload.update(|r| *r += 1);
             }
         }

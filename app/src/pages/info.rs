@@ -184,7 +184,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             }
         }
     });
-    reload_after_success(status, reload);
+    reload_after_success(status, reload, |_| ());
     Effect::new(move |prev: Option<usize>| {
         let n = submit.version().get();
         if prev.is_some_and(|p| p != n) {
@@ -332,7 +332,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
 #[component]
 fn LockNotice(p: ProposalView, reload: RwSignal<i32>) -> impl IntoView {
     let answer = ServerAction::<AnswerProposal>::new();
-    reload_after_success(answer, reload);
+    reload_after_success(answer, reload, |_| ());
     let id = p.id;
     view! {
         <section class="lock-notice" role="alert" aria-labelledby="lock-title">

@@ -11,7 +11,7 @@ use crate::api::enterprise_info::{
 };
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
-use crate::components::{flash_and_reload, HydrationMarker};
+use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, SCALARS};
 use crate::domain::help::HelpLink;
@@ -178,8 +178,8 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
 fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
     let decide = ServerAction::<DecideInfo>::new();
     let withdraw = ServerAction::<WithdrawProposal>::new();
-    flash_and_reload(decide, flash, reload);
-    flash_and_reload(withdraw, flash, reload);
+    reload_after_success(decide, reload, move |m| flash.set(Some(m)));
+    reload_after_success(withdraw, reload, move |m| flash.set(Some(m)));
     let name = r
         .record
         .as_ref()
@@ -272,7 +272,7 @@ fn ProposeForm(
     flash: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let propose = ServerAction::<ProposeChange>::new();
-    flash_and_reload(propose, flash, reload);
+    reload_after_success(propose, reload, move |m| flash.set(Some(m)));
     let open = RwSignal::new(false);
     let editable: Vec<(&'static str, &'static str, RwSignal<String>)> = SCALARS
         .iter()

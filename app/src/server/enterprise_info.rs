@@ -24,6 +24,14 @@ pub struct Info {
 }
 
 impl Info {
+    /// What the draft changes against the confirmed version (nothing before the first confirmation).
+    pub fn submitted_changes(&self) -> Vec<FieldChange> {
+        self.confirmed
+            .as_ref()
+            .map(|c| diff(c, &self.draft))
+            .unwrap_or_default()
+    }
+
     /// What regulators see: the confirmed record, else the submitted one.
     pub fn in_force(&self) -> Option<&EnterpriseRecord> {
         self.confirmed
@@ -198,6 +206,14 @@ pub async fn pending_proposal(db: &Db, enterprise_id: i64) -> Result<Option<Prop
         .as_ref()
         .map(proposal_from)
         .transpose()
+}
+
+/// Refuses an enterprise's change while a regulator's proposal is pending.
+async fn ensure_unlocked(tx: &mut Tx, enterprise_id: i64) -> Result<(), InfoError> {
+    match pending_tx(tx, enterprise_id).await? {
+        Some(p) => Err(InfoError::Locked(Box::new(p))),
+        None => Ok(()),
+    }
 }
 
 async fn pending_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Proposal>, InfoError> {
@@ -386,9 +402,7 @@ pub async fn save_draft(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base).await?;
-    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
-        return Err(InfoError::Locked(Box::new(p)));
-    }
+    ensure_unlocked(&mut tx, enterprise_id).await?;
     match info.status.as_str() {
         "submitted" => {
             return Err(InfoError::WrongStatus(
@@ -432,19 +446,13 @@ pub async fn submit(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base).await?;
-    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
-        return Err(InfoError::Locked(Box::new(p)));
-    }
+    ensure_unlocked(&mut tx, enterprise_id).await?;
     if info.status != "draft" {
         return Err(InfoError::WrongStatus(
             "信息已提交或已确认,无需再次提交。".into(),
         ));
     }
-    let changes = info
-        .confirmed
-        .as_ref()
-        .map(|c| diff(c, &info.draft))
-        .unwrap_or_default();
+    let changes = info.submitted_changes();
     let next = Next {
         status: "submitted",
         draft: &info.draft,
@@ -508,9 +516,7 @@ pub async fn start_change(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base).await?;
-    if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
-        return Err(InfoError::Locked(Box::new(p)));
-    }
+    ensure_unlocked(&mut tx, enterprise_id).await?;
     let Some(confirmed) = info
         .confirmed
         .clone()
@@ -556,11 +562,7 @@ pub async fn decide(
             "该企业的信息不在待确认状态(可能已被撤回或已处理),请刷新。".into(),
         ));
     }
-    let changes = info
-        .confirmed
-        .as_ref()
-        .map(|c| diff(c, &info.draft))
-        .unwrap_or_default();
+    let changes = info.submitted_changes();
     if approve {
         let next = Next {
             status: "confirmed",
