@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
-use common::*;
 
 async fn seeded() -> Vec<Backend> {
     let all = backends().await;

@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
-use common::*;
 use serde_json::json;
 
 /// Demo enterprises: A in 南京玄武 (320102), B in 福州 (350100).

@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
-use common::*;
 
 async fn search(b: &Backend, q: &str) -> Vec<serde_json::Value> {
     let r = post_form(&b.router, "/api/help/search", &[("q", q)], None).await;

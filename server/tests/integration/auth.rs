@@ -2,12 +2,10 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 async fn seeded() -> Vec<Backend> {
     let all = backends().await;

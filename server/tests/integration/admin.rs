@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
-use common::*;
 
 #[tokio::test]
 async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {

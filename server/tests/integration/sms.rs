@@ -3,10 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use app::domain::Mobile;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use app::server::sms::{Gateway, SmsError};
@@ -14,7 +13,6 @@ use app::server::sms_code::{self, IssueError, VerifyError};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::*;
 
 /// A local gateway: mobiles ending 1 answer ok, 2 fail with 500, 3 reply
 /// malformed JSON, 4 hang longer than the client's time-out.

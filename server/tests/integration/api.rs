@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn health_check_reaches_the_database() {

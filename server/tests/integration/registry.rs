@@ -4,15 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use app::server::registry::{Claim, Mismatch, Registry, RegistryError, Verdict};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::*;
 
 async fn step_one(b: &Backend, fields: &[(&'static str, &str)]) -> Reply {
     post_form(&b.router, "/api/register/org", fields, None).await

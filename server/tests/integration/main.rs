@@ -1,0 +1,17 @@
+//! The HTTP-level integration tests: the real router on a fresh SQLite file
+//! and a fresh PostgreSQL database for every case.
+//!
+//! One test binary on purpose: each integration-test binary links the whole
+//! application, and nine of them filled CI's disk at the link step.
+
+mod common;
+
+mod admin;
+mod api;
+mod auth;
+mod help;
+mod info;
+mod phone;
+mod registry;
+mod review;
+mod sms;
