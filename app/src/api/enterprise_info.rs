@@ -453,6 +453,8 @@ pub async fn info_directory(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordView {
     pub credit_code: String,
+    /// The name in force, else the one the enterprise registered with.
+    pub name: String,
     pub status: String,
     pub status_label: String,
     pub version: i64,
@@ -471,10 +473,10 @@ pub struct RecordView {
 pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppError> {
     use crate::domain::enterprise_info::diff;
     use crate::server::enterprise_info as repo;
-    use crate::server::{now, AppState};
+    use crate::server::AppState;
     let state = AppState::get()?;
     let (user, id) = ssr::regulated(&state, &credit_code).await?;
-    let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
+    let info = repo::peek(&state.db, id).await.map_err(ssr::error)?;
     let proposal = repo::pending_proposal(&state.db, id)
         .await
         .map_err(ssr::error)?
@@ -488,6 +490,9 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
     let record = info.in_force().cloned();
     Ok(RecordView {
         credit_code: crate::domain::normalize::normalize_code(&credit_code),
+        name: record
+            .as_ref()
+            .map_or_else(|| info.draft.name.clone(), |r| r.name.clone()),
         status_label: status_label(&info.status, changing).to_string(),
         licences: record.as_ref().map(ssr::licences).unwrap_or_default(),
         status: info.status,

@@ -180,11 +180,7 @@ fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>)
     let withdraw = ServerAction::<WithdrawProposal>::new();
     reload_after_success(decide, reload, move |m| flash.set(Some(m)));
     reload_after_success(withdraw, reload, move |m| flash.set(Some(m)));
-    let name = r
-        .record
-        .as_ref()
-        .map(|x| x.name.clone())
-        .unwrap_or_else(|| r.credit_code.clone());
+    let name = r.name.clone();
     let outcome = move || {
         decide
             .value()

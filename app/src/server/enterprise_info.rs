@@ -89,12 +89,15 @@ fn record(json: &str) -> Result<EnterpriseRecord, InfoError> {
 }
 
 /// The record a new enterprise starts from: what registration already knows.
-async fn initial(tx: &mut Tx, enterprise_id: i64) -> Result<EnterpriseRecord, InfoError> {
+async fn initial<'e, E>(ex: E, enterprise_id: i64) -> Result<EnterpriseRecord, InfoError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let r = sqlx::query(
         "SELECT name, legal_rep_name, address, COALESCE(region_code, '') FROM enterprises WHERE id = $1",
     )
     .bind(enterprise_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(ex)
     .await?;
     let address: String = r.try_get(2)?;
     Ok(EnterpriseRecord {
@@ -142,7 +145,7 @@ pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoErr
         .await?
         .is_some();
     if !exists {
-        let draft = initial(&mut tx, enterprise_id).await?;
+        let draft = initial(&mut *tx, enterprise_id).await?;
         let json = to_json(&draft)?;
         sqlx::query(
             "INSERT INTO enterprise_info (enterprise_id, status, draft, version, updated_at) VALUES ($1, 'draft', $2, 1, $3)",
@@ -168,6 +171,30 @@ pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoErr
     let info = info_from(&r)?;
     tx.commit().await?;
     Ok(info)
+}
+
+/// The record as it stands, for a regulator's look: never written. An
+/// enterprise that has not opened its form yet reads as the draft it would
+/// start from (version 0, nothing to confirm).
+pub async fn peek(db: &Db, enterprise_id: i64) -> Result<Info, InfoError> {
+    if let Some(r) = sqlx::query(SELECT_INFO)
+        .bind(enterprise_id)
+        .fetch_optional(db.reader())
+        .await?
+    {
+        return info_from(&r);
+    }
+    Ok(Info {
+        enterprise_id,
+        status: "draft".into(),
+        draft: initial(db.reader(), enterprise_id).await?,
+        confirmed: None,
+        version: 0,
+        return_reason: String::new(),
+        updated_at: 0,
+        updated_by: None,
+        change_started_at: None,
+    })
 }
 
 async fn load_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Info>, InfoError> {

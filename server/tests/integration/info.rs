@@ -326,7 +326,7 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         let v = mine(&b, &a).await;
         let lock = &v["lock"];
         assert_eq!(lock["organization"], "南京市玄武区应急管理局", "{}", b.name);
-        assert_eq!(lock["user"], "南京市玄武区应急管理局 监管用户");
+        assert_eq!(lock["user"], "孙磊", "{}", b.name);
         assert_eq!(lock["changes"][0]["label"], "主要负责人");
         assert_eq!(
             (
@@ -562,6 +562,34 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         assert_eq!(r["total"], 1, "{}", b.name);
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         assert_eq!(list(admin).await.len(), 3, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_regulators_look_at_a_record_never_opened_writes_nothing() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let rows = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM enterprise_info")
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap()
+        };
+        let before = rows().await;
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let r = form(&b, "/api/info/record", &[("credit_code", B)], &admin).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = r.json();
+        assert_eq!(v["status"], "draft", "{}", b.name);
+        assert_eq!(v["name"], "福州示例危险品储运有限公司", "{}", b.name);
+        assert!(v["record"].is_null(), "{}: nothing submitted", b.name);
+        assert_eq!(rows().await, before, "{}: a look wrote a row", b.name);
+        // The enterprise's own first visit creates its draft.
+        let enterprise = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
+        assert_eq!(mine(&b, &enterprise).await["draft"]["name"], v["name"]);
+        assert_eq!(rows().await, before + 1, "{}", b.name);
     }
 }
 
