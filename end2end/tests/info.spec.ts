@@ -212,7 +212,7 @@ test('a regulator proposal locks the form and says who and what; confirm, reject
   const lock = enterprise.getByRole('alert').filter({ hasText: '监管机构正在修改企业信息' });
   await expect(lock.getByRole('heading')).toHaveText('监管机构正在修改企业信息,请等待申请确认后再操作企业信息,以防两边同时修改数据导致冲突');
   await expect(lock).toContainText('南京市玄武区应急管理局');
-  await expect(lock).toContainText('南京市玄武区应急管理局 监管用户');
+  await expect(lock.locator('.lock-who')).toContainText('南京市玄武区应急管理局 孙磊');
   await expect(lock.locator('.lock-who')).toContainText(/自 \d{4}-\d\d-\d\d \d\d:\d\d 起申请修改/);
   const row = lock.getByRole('row', { name: /主要负责人/ });
   await expect(row.locator('.before')).toHaveText('李强');

@@ -191,7 +191,7 @@ async fn run(
                 app::server::seed::DEMO_PASSWORD
             );
             for l in app::server::seed::LOGINS {
-                println!("  {:<10} {:<20} {}", l.kind, l.login, l.who);
+                println!("  {:<10} {:<20} {} · {}", l.kind, l.login, l.who, l.person);
             }
         }
         _ => {

@@ -64,7 +64,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 } else {
                                     view! { <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
                                 }}
-                                <a href="/workspace" class="current-user">{u.belongs_to}" · "{u.display_name}</a>
+                                <a href="/workspace" class="current-user">
+                                    {if u.display_name == u.belongs_to { u.belongs_to.clone() } else { format!("{} · {}", u.belongs_to, u.display_name) }}
+                                </a>
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="button link on-dark">"退出登录"</button>
                                 </ActionForm>

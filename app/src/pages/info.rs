@@ -880,6 +880,9 @@ pub fn audit_list(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl In
 
 /// Licences with expiry highlighted, for the workspace's status at a glance.
 pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> impl IntoView {
+    if licences.is_empty() {
+        return view! { <p class="empty">"暂无已提交的经营许可证。"</p> }.into_any();
+    }
     view! {
         <ul class="licence-list">
             {licences
@@ -898,4 +901,5 @@ pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) 
                 .collect_view()}
         </ul>
     }
+    .into_any()
 }

@@ -10,7 +10,10 @@ pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
 pub struct DemoLogin {
     pub kind: &'static str,
     pub login: &'static str,
+    /// What the demo list shows: the enterprise or the organisation and role.
     pub who: &'static str,
+    /// The person: the enterprise's 经办人, the regulator's officer.
+    pub person: &'static str,
     /// The organisation of a regulator.
     pub org: Option<&'static str>,
 }
@@ -51,42 +54,49 @@ pub const LOGINS: &[DemoLogin] = &[
         kind: "admin",
         login: "admin",
         who: "系统管理员",
+        person: "系统管理员",
         org: None,
     },
     DemoLogin {
         kind: "regulator",
         login: "js-province",
         who: "江苏省应急管理厅 监管用户",
+        person: "周敏",
         org: Some("江苏省应急管理厅"),
     },
     DemoLogin {
         kind: "regulator",
         login: "nj-city",
         who: "南京市应急管理局 监管用户",
+        person: "刘洋",
         org: Some("南京市应急管理局"),
     },
     DemoLogin {
         kind: "regulator",
         login: "nj-xuanwu",
         who: "南京市玄武区应急管理局 监管用户",
+        person: "孙磊",
         org: Some("南京市玄武区应急管理局"),
     },
     DemoLogin {
         kind: "enterprise",
         login: "91320102MA1XYR7K61",
         who: "南京玄武示例化工贸易有限公司",
+        person: "王磊",
         org: None,
     },
     DemoLogin {
         kind: "enterprise",
         login: "91350100M000100Y43",
         who: "福州示例危险品储运有限公司",
+        person: "郑华",
         org: None,
     },
     DemoLogin {
         kind: "enterprise",
         login: "92440106MA59QK2T0A",
         who: "广州天河示例加油站",
+        person: "黄丽",
         org: None,
     },
 ];
@@ -148,7 +158,7 @@ pub async fn seed_demo(
         )
         .bind(l.kind)
         .bind(l.login)
-        .bind(l.who)
+        .bind(l.person)
         .bind(enterprise)
         .bind(org)
         .bind(format!("1380013800{i}"))
