@@ -131,12 +131,8 @@ fn info_from(r: &super::db::Row) -> Result<Info, InfoError> {
 
 /// The enterprise's record, created (as a draft from the registration data) on first use.
 pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoError> {
-    if let Some(r) = sqlx::query(SELECT_INFO)
-        .bind(enterprise_id)
-        .fetch_optional(db.reader())
-        .await?
-    {
-        return info_from(&r);
+    if let Some(info) = stored(db, enterprise_id).await? {
+        return Ok(info);
     }
     let mut tx = db.write_tx().await?;
     let exists = sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1")
@@ -177,12 +173,8 @@ pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoErr
 /// enterprise that has not opened its form yet reads as the draft it would
 /// start from (version 0, nothing to confirm).
 pub async fn peek(db: &Db, enterprise_id: i64) -> Result<Info, InfoError> {
-    if let Some(r) = sqlx::query(SELECT_INFO)
-        .bind(enterprise_id)
-        .fetch_optional(db.reader())
-        .await?
-    {
-        return info_from(&r);
+    if let Some(info) = stored(db, enterprise_id).await? {
+        return Ok(info);
     }
     Ok(Info {
         enterprise_id,
@@ -197,14 +189,26 @@ pub async fn peek(db: &Db, enterprise_id: i64) -> Result<Info, InfoError> {
     })
 }
 
-async fn load_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Info>, InfoError> {
+/// The stored record, read on the reader pool or inside a transaction.
+async fn fetch_info<'e, E>(ex: E, enterprise_id: i64) -> Result<Option<Info>, InfoError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(SELECT_INFO)
         .bind(enterprise_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(ex)
         .await?
         .as_ref()
         .map(info_from)
         .transpose()
+}
+
+async fn stored(db: &Db, enterprise_id: i64) -> Result<Option<Info>, InfoError> {
+    fetch_info(db.reader(), enterprise_id).await
+}
+
+async fn load_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Info>, InfoError> {
+    fetch_info(&mut **tx, enterprise_id).await
 }
 
 const SELECT_PROPOSAL: &str = "SELECT p.id, p.base_version, p.changes, p.proposed, p.organization_id, o.name, u.display_name, p.created_at \
