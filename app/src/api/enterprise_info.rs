@@ -133,6 +133,18 @@ pub(crate) mod ssr {
         Ok((user, id))
     }
 
+    /// Changes as people read them: regions by name, not by code.
+    pub fn named(mut changes: Vec<super::FieldChange>) -> Vec<super::FieldChange> {
+        for c in changes.iter_mut().filter(|c| c.field == "region_code") {
+            for v in [&mut c.before, &mut c.after] {
+                if !v.is_empty() {
+                    *v = crate::server::regions::full_name(v);
+                }
+            }
+        }
+        changes
+    }
+
     pub fn proposal_view(p: Proposal, viewer_org: Option<i64>) -> super::ProposalView {
         super::ProposalView {
             id: p.id,
@@ -140,7 +152,7 @@ pub(crate) mod ssr {
             mine: viewer_org == Some(p.organization_id),
             organization: p.organization,
             user: p.user,
-            changes: p.changes,
+            changes: named(p.changes),
         }
     }
 
@@ -150,7 +162,7 @@ pub(crate) mod ssr {
             actor: a.actor,
             ip: a.ip,
             summary: a.summary,
-            changes: a.changes,
+            changes: named(a.changes),
             outcome: if a.outcome == "ok" {
                 "成功".into()
             } else {
@@ -198,7 +210,7 @@ pub(crate) mod ssr {
                     if changes.is_empty() {
                         "状态有变化".to_string()
                     } else {
-                        changes
+                        named(changes)
                             .iter()
                             .map(|c| format!("{}“{}”→“{}”", c.label, c.before, c.after))
                             .collect::<Vec<_>>()
@@ -455,6 +467,8 @@ pub struct RecordView {
     pub credit_code: String,
     /// The name in force, else the one the enterprise registered with.
     pub name: String,
+    /// The region of the record in force, by name.
+    pub region_name: String,
     pub status: String,
     pub status_label: String,
     pub version: i64,
@@ -483,9 +497,11 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         .map(|p| ssr::proposal_view(p, user.organization_id));
     let trail = crate::server::audit::trail(&state.db, id, 100).await?;
     let changing = info.confirmed.is_some() && info.status != "confirmed";
-    let submitted = (info.status == "submitted").then(|| match &info.confirmed {
-        Some(c) => diff(c, &info.draft),
-        None => diff(&EnterpriseRecord::default(), &info.draft),
+    let submitted = (info.status == "submitted").then(|| {
+        ssr::named(match &info.confirmed {
+            Some(c) => diff(c, &info.draft),
+            None => diff(&EnterpriseRecord::default(), &info.draft),
+        })
     });
     let record = info.in_force().cloned();
     Ok(RecordView {
@@ -493,6 +509,9 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         name: record
             .as_ref()
             .map_or_else(|| info.draft.name.clone(), |r| r.name.clone()),
+        region_name: record.as_ref().map_or_else(String::new, |r| {
+            crate::server::regions::full_name(&r.region_code)
+        }),
         status_label: status_label(&info.status, changing).to_string(),
         licences: record.as_ref().map(ssr::licences).unwrap_or_default(),
         status: info.status,

@@ -241,7 +241,11 @@ fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>)
         {match r.record.clone() {
             Some(rec) => view! {
                 <dl class="profile record">
-                    {rec.fields().into_iter().map(|(_, label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+                    {rec.fields().into_iter().map(|(key, label, value)| {
+                        let value = if key == "region_code" { r.region_name.clone() } else { value };
+                        let empty = value.is_empty();
+                        view! { <dt>{label}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
+                    }).collect_view()}
                 </dl>
             }
                 .into_any(),

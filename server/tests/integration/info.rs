@@ -223,6 +223,13 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
             .unwrap()
             .iter()
             .any(|c| c["label"] == "主要负责人" && c["after"] == "李强"));
+        // Regions read by name, not by code.
+        assert!(rec["submitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "region_code" && c["after"] == "江苏省 南京市 玄武区"));
+        assert_eq!(rec["region_name"], "江苏省 南京市 玄武区", "{}", b.name);
         let r = form(
             &b,
             "/api/info/decide",
