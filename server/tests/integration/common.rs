@@ -4,8 +4,6 @@
 //! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
 //! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
 
-#![allow(dead_code)]
-
 use app::server::config::Config;
 use app::server::AppState;
 use axum::body::Body;
