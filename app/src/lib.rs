@@ -25,8 +25,9 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
 use pages::{
+    account::ChangePasswordPage,
     admin_users::AdminUsersPage,
-    change_phone::ChangePhonePage,
+    change_phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
     dev_sms::DevSmsPage,
     forgot::ForgotPasswordPage,
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
@@ -73,11 +74,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
+                    <Route path=path!("change-phone/status") view=PhoneChangeStatusPage ssr=SsrMode::Async />
+                    <Route path=path!("change-phone/cancel") view=PhoneChangeCancelPage ssr=SsrMode::Async />
                     <Route path=path!("info") view=InfoPage ssr=SsrMode::Async />
                     <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("maintenance/:code") view=EnterpriseRecordPage ssr=SsrMode::Async />

@@ -31,10 +31,17 @@ test('an administrator creates a regulator, who logs in, and disables them', asy
 
   const regulator = await browser.newPage();
   await loginRegulator(regulator, 'nj-jianye-01', password);
+  // The administrator's password only opens the form that replaces it.
+  await expect(regulator).toHaveURL(/\/account\/password\?first=1$/);
+  await expect(regulator.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await regulator.getByLabel('当前密码').fill(password);
+  await regulator.getByLabel('新密码', { exact: true }).fill('Sun-Ba-2026x');
+  await regulator.getByLabel('确认新密码').fill('Sun-Ba-2026x');
+  await regulator.getByRole('button', { name: '修改密码' }).click();
   await expect(regulator.locator('.belongs-to')).toHaveText('南京市建邺区应急管理局');
 
   await admin.getByRole('button', { name: '停用 nj-jianye-01' }).click();
   await expect(admin.locator('tr', { hasText: 'nj-jianye-01' })).toContainText('已停用');
-  await loginRegulator(regulator, 'nj-jianye-01', password);
+  await loginRegulator(regulator, 'nj-jianye-01', 'Sun-Ba-2026x');
   await expect(regulator.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/该账号已停用/);
 });

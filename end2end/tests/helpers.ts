@@ -1,5 +1,6 @@
 import { expect, type Page, type Request } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 
 /** Opens `path` and waits until the page is hydrated (its handlers are live). */
 export async function gotoHydrated(page: Page, path: string) {
@@ -103,12 +104,52 @@ export function makeEnterprise(name: string): string {
 export async function submitLogin(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
   await gotoHydrated(page, tab === 'regulator' ? '/login?tab=regulator' : '/login');
   await page.getByLabel(tab === 'regulator' ? '用户名' : '账号(统一社会信用代码)').fill(account);
-  await page.getByLabel('密码').fill(password);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  if (tab === 'regulator') await page.getByLabel('动态验证码(身份验证器App)').fill(nextTotpCode(account));
   await page.getByRole('button', { name: '登录' }).click();
+}
+
+/**
+ * A TOTP code of the demo secret that `account` has not used yet: each time
+ * step is accepted once per account, and parallel tests log in as the same
+ * demo regulators, so this waits for a fresh step when the current one is used.
+ */
+export function nextTotpCode(account: string): string {
+  for (;;) {
+    const step = Math.floor(Date.now() / 1000 / 30);
+    const used = Number(sql('SELECT totp_last_step FROM users WHERE login = ? AND kind IN (\'regulator\', \'admin\')', account)[0]?.[0] ?? 0);
+    // The current step, or the next one (accepted as clock drift), if still unused.
+    for (const s of [step, step + 1]) if (s > used) return totpCode(DEMO_TOTP_SECRET, s);
+    execFileSync('sleep', ['1']);
+  }
 }
 
 /** Logs in on the given tab and waits for the workspace. */
 export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', account: string, password = DEMO_PASSWORD) {
   await submitLogin(page, tab, account, password);
   await expect(page.locator('.belongs-to')).toBeVisible();
+}
+
+/**
+ * The demo regulators' and administrator's TOTP secret (seed-demo enrols them with it),
+ * and RFC 6238 codes for it, computed independently of the Rust code under test.
+ */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+function base32Decode(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+export function totpCode(secret: string, step = Math.floor(Date.now() / 1000 / 30)): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
 }

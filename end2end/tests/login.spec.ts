@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { freshCreditCode, gotoHydrated, recordRequests } from './helpers';
+import { freshCreditCode, gotoHydrated, lastSmsCode, recordRequests } from './helpers';
 
 const DEMO_PASSWORD = 'Demo-Pass-2026';
 
@@ -44,7 +44,7 @@ test('a malformed account is explained before any request', async ({ page }) => 
   expect(sent).toEqual([]);
 });
 
-test('five wrong passwords lock the account and say until when', async ({ page }) => {
+test('five wrong passwords lock the account; the owner comes in at once with a code to the handler phone', async ({ page }) => {
   await gotoHydrated(page, '/login');
   await page.getByLabel('账号(统一社会信用代码)').fill('92440106MA59QK2T0A');
   const password = page.getByRole('textbox', { name: '密码' });
@@ -55,12 +55,67 @@ test('five wrong passwords lock the account and say until when', async ({ page }
   }
   await password.fill('Wrong-Pass-1');
   await page.getByRole('button', { name: '登录' }).click();
-  await expect(password).toHaveAccessibleDescription(/账号锁定至 \d\d:\d\d\(北京时间\)/);
+  const unlock = page.getByRole('textbox', { name: '解锁验证码(发送到经办人手机)' });
+  await expect(unlock).toHaveAccessibleDescription(/账号锁定至 \d\d:\d\d\(北京时间\).*获取解锁验证码/);
+  await expect(page.locator('#f-unlock_code-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-account-locked');
+  // The right password alone does not open it …
   await password.fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
-  await expect(password).toHaveAccessibleDescription(/锁定至/);
-  await expect(page.locator('#f-password-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-account-locked');
+  await expect(unlock).toHaveAccessibleDescription(/锁定至/);
   await expect(page).toHaveURL(/\/login$/);
+  // … with the code sent to the phone on file it does, and the workspace says what happened.
+  await page.getByRole('button', { name: '获取解锁验证码' }).click();
+  await expect(page.getByText('解锁验证码已发送至经办人手机 138****8006')).toBeVisible();
+  await unlock.fill(lastSmsCode('13800138006'));
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL('http://127.0.0.1:3000/workspace');
+  const events = page.locator('section.security-events');
+  await expect(events).toContainText('密码连续输错5次,账号被锁定');
+  await expect(events).toContainText('通过经办人手机短信验证码解锁账号并登录');
+});
+
+test('a regulator created by an administrator sets a password only they know, then changes it again', async ({ browser }) => {
+  const admin = await browser.newPage();
+  await gotoHydrated(admin, '/login?tab=regulator');
+  await admin.getByLabel('用户名').fill('admin');
+  await admin.getByLabel('密码').fill(DEMO_PASSWORD);
+  await admin.getByRole('button', { name: '登录' }).click();
+  await expect(admin.locator('.belongs-to')).toBeVisible();
+  await gotoHydrated(admin, '/admin/users');
+  await admin.getByRole('textbox', { name: '用户名' }).fill('nj-qinhuai-01');
+  await admin.getByLabel('姓名').fill('韩梅');
+  await admin.getByLabel('省份').selectOption({ label: '江苏省' });
+  await admin.getByLabel('城市').selectOption({ label: '南京市' });
+  await admin.getByLabel('区县').selectOption({ label: '秦淮区' });
+  await admin.getByRole('button', { name: '创建用户' }).click();
+  const created = admin.getByRole('status').filter({ hasText: '初始密码' });
+  await expect(created).toContainText('首次登录时必须改为自己的新密码');
+  const initial = (await created.innerText()).match(/初始密码:(\S+)/)![1];
+
+  const page = await browser.newPage();
+  await gotoHydrated(page, '/login?tab=regulator');
+  await page.getByLabel('用户名').fill('nj-qinhuai-01');
+  await page.getByLabel('密码').fill(initial);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/account\/password\?first=1$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByText('您的密码由系统管理员设置')).toBeVisible();
+  // Nothing else opens before the change.
+  await gotoHydrated(page, '/workspace');
+  await expect(page.getByRole('heading', { name: '请先设置新密码' })).toBeVisible();
+  await page.getByRole('link', { name: '设置新密码' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('当前密码').fill(initial);
+  await page.getByLabel('新密码', { exact: true }).fill('Han-Mei-2026x');
+  await page.getByLabel('确认新密码').fill('Han-Mei-2026x');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page).toHaveURL(/\/workspace\?password=1$/);
+  await expect(page.getByText('密码已修改')).toBeVisible();
+  await expect(page.locator('.belongs-to')).toHaveText('南京市秦淮区应急管理局');
+  // The administrator sees that the user now has a password of their own.
+  await admin.reload();
+  await expect(admin.locator('tr', { hasText: 'nj-qinhuai-01' })).toContainText('正常');
+  await expect(admin.locator('tr', { hasText: 'nj-qinhuai-01' })).not.toContainText('待本人设置密码');
 });
 
 test('regulators log in on their own tab', async ({ page }) => {

@@ -18,11 +18,12 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 }
 
 async fn user(state: &AppState, headers: &HeaderMap) -> Option<session::SessionUser> {
-    let token = token_cookie(headers, app::api::auth::ssr::COOKIE)?;
+    let token = token_cookie(headers, app::api::auth::ssr::cookie_name(state))?;
     session::lookup(&state.db, &token, now())
         .await
         .ok()
         .flatten()
+        .filter(|u| !u.must_change_password)
 }
 
 #[derive(Deserialize)]
@@ -81,12 +82,17 @@ pub async fn download(
     {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }
-    match files::read(&state.config.upload_dir, &id) {
+    serve_file(&state, &id, stored.kind, &stored.name).await
+}
+
+/// A stored file as an inline download that no browser caches or runs.
+async fn serve_file(state: &AppState, id: &str, kind: files::Kind, name: &str) -> Response {
+    match files::read(&state.config.upload_dir, id).await {
         Ok(bytes) => {
-            let encoded = app::url::urlencode(&stored.name);
+            let encoded = app::url::urlencode(name);
             (
                 [
-                    (header::CONTENT_TYPE, stored.kind.content_type().to_string()),
+                    (header::CONTENT_TYPE, kind.content_type().to_string()),
                     (
                         header::CONTENT_DISPOSITION,
                         format!("inline; filename*=UTF-8''{encoded}"),
@@ -108,4 +114,120 @@ pub async fn download(
             refuse(StatusCode::NOT_FOUND, "文件不存在。")
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct EvidenceQuery {
+    #[serde(default)]
+    r: String,
+    #[serde(default)]
+    document: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /files/phone-evidence?r=…&document=…&name=…`: a document for a phone
+/// change that waits for them. The requester's token is the only credential
+/// (they cannot log in: that is why they ask).
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    Query(q): Query<EvidenceQuery>,
+    body: Bytes,
+) -> Response {
+    use app::domain::phone_change::EvidenceDocument;
+    use app::server::phone::{self, EvidenceError};
+    let Some(document) = EvidenceDocument::from_code(&q.document) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "请选择材料类型后再上传。");
+    };
+    let change = match phone::by_request_token(&state.db, &q.r).await {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "找不到这个更换申请,请使用短信中的完整链接。",
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "looking up a phone change failed");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时无法保存文件,请稍后重试。",
+            );
+        }
+    };
+    match phone::add_evidence(
+        &state.db,
+        &state.config.upload_dir,
+        &change,
+        document,
+        &q.name,
+        &body,
+        now(),
+    )
+    .await
+    {
+        Ok(e) => Json(serde_json::json!({ "id": e.id, "name": e.name, "size": body.len() }))
+            .into_response(),
+        Err(EvidenceError::Invalid(m)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &m),
+        Err(EvidenceError::NotAwaited) => refuse(
+            StatusCode::CONFLICT,
+            "这个申请已提交审核或已结束,不能再上传材料。",
+        ),
+        Err(EvidenceError::TooMany) => refuse(
+            StatusCode::CONFLICT,
+            &format!(
+                "每个申请最多上传{}个文件。请合并成 PDF 后再上传。",
+                phone::MAX_EVIDENCE
+            ),
+        ),
+        Err(EvidenceError::Io(e)) => {
+            tracing::error!(error = %e, "storing phone-change evidence failed");
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时无法保存文件,请稍后重试。",
+            )
+        }
+        Err(EvidenceError::Db(e)) => {
+            tracing::error!(error = %e, "storing phone-change evidence failed");
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时无法保存文件,请稍后重试。",
+            )
+        }
+    }
+}
+
+/// `GET /files/phone-evidence/{id}`: for the administrators and the
+/// regulators of the enterprise's region, who review it.
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(user) = user(&state, &headers).await else {
+        return refuse(StatusCode::UNAUTHORIZED, "请先登录。");
+    };
+    let found = match app::server::phone::evidence_file(&state.db, &id).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "looking up phone-change evidence failed");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法读取文件。");
+        }
+    };
+    let Some((kind, name, region)) = found else {
+        return refuse(StatusCode::NOT_FOUND, "文件不存在。");
+    };
+    let allowed = match user.kind.as_str() {
+        "admin" => true,
+        "regulator" => files::organization_region(&state.db, user.organization_id)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|r| app::server::regions::within(&region, &r)),
+        _ => false,
+    };
+    if !allowed {
+        return refuse(StatusCode::NOT_FOUND, "文件不存在。");
+    }
+    serve_file(&state, &id, kind, &name).await
 }

@@ -152,6 +152,47 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// Every state-changing request must come from a page of this system: its
+/// `Origin` (or, without one, its `Referer`) must be the configured origin.
+/// This stops cross-site form posts (CSRF), login CSRF included, whatever the
+/// cookie's SameSite attribute.
+async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let base = state.config.public_base_url.clone();
+    // Read before any await: a borrowed request would make the future !Send.
+    let [origin, referer] = [header::ORIGIN, header::REFERER].map(|name| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    });
+    let allowed = match &origin {
+        Some(o) => *o == base,
+        None => referer.is_some_and(|r| {
+            r == base
+                || r.strip_prefix(base.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }),
+    };
+    if allowed {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), origin = ?origin, "cross-origin request refused");
+    let err = app::error::AppError::Conflict {
+        field: "form".into(),
+        message: "请求不是从本系统的页面发出的,已拒绝。请打开本系统网址后直接在页面上操作。".into(),
+    };
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&err).unwrap_or_default(),
+    )
+        .into_response()
+}
+
 fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(
         header::HeaderName::from_static(name),
@@ -183,6 +224,13 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
         )
         .route("/files/{id}", get(files::download))
+        .route(
+            "/files/phone-evidence",
+            axum::routing::post(files::upload_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
+        )
+        .route("/files/phone-evidence/{id}", get(files::download_evidence))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("referrer-policy", "same-origin"))
@@ -216,6 +264,22 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// Puts due phone changes into effect every minute (each exactly once, also
+/// with several instances on one database). Runs until the process stops.
+pub fn spawn_background_jobs(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::server::phone::apply_due(&state.db, &state.sms, app::server::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "phone changes took effect"),
+                Err(e) => tracing::error!(error = %e, "applying due phone changes failed"),
+            }
+        }
+    });
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).

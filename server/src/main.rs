@@ -73,6 +73,15 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(2, e),
     };
+    if !config.is_production() && !leptos_options.site_addr.ip().is_loopback() {
+        return fail(
+            2,
+            format!(
+                "configuration error: development mode listens on loopback only (it shows SMS codes on /dev/sms), not on {}; use BIND_ADDR=127.0.0.1:3000, or APP_ENV=production with its settings",
+                leptos_options.site_addr
+            ),
+        );
+    }
     init_tracing(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -104,6 +113,7 @@ async fn run(
     leptos_options: leptos::config::LeptosOptions,
 ) -> Result<(), String> {
     let base_url = config.public_base_url.clone();
+    let production = config.is_production();
     let addr = leptos_options.site_addr;
     tracing::info!(?config, "starting");
     let state = server::build_state(config, leptos_options).await?;
@@ -159,6 +169,12 @@ async fn run(
             })?;
             println!("administrator '{login}' created; log in on the 监管用户登录 tab");
         }
+        "seed-demo" if state.config.is_production() => {
+            return Err(
+                "seed-demo refuses to run in production: its accounts share a published password"
+                    .into(),
+            );
+        }
         "seed-demo" => {
             let seeded = app::server::seed::seed_demo(&state.db, &state.hasher, app::server::now())
                 .await
@@ -198,8 +214,13 @@ async fn run(
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-            tracing::info!("listening on http://{addr} (public URL {base_url})");
+            if production {
+                tracing::info!("listening on http://{addr} (public URL {base_url})");
+            } else {
+                tracing::warn!("development mode: listening on loopback only, http://{addr}; SMS codes are shown on /dev/sms (set APP_ENV=production for a real deployment)");
+            }
             let db = state.db.clone();
+            server::spawn_background_jobs(state.clone());
             axum::serve(
                 listener,
                 server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -17,6 +17,10 @@ pub struct RegulatorRow {
     pub display_name: String,
     pub organization: String,
     pub active: bool,
+    /// Five wrong passwords: the administrator may unlock it.
+    pub locked: bool,
+    /// Still on a password an administrator chose.
+    pub must_change_password: bool,
 }
 
 /// The organisation name for a region: 江苏省应急管理厅, 南京市应急管理局, 南京市玄武区应急管理局.
@@ -89,23 +93,35 @@ pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
     let state = crate::server::AppState::get()?;
     require_admin(&state).await?;
     let rows = sqlx::query(
-        "SELECT u.id, u.login, u.display_name, COALESCE(o.name, ''), u.status FROM users u \
+        "SELECT u.id, u.login, u.display_name, COALESCE(o.name, ''), u.status, u.must_change_password FROM users u \
          LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.kind = 'regulator' ORDER BY o.region_code, u.login",
     )
     .fetch_all(state.db.reader())
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RegulatorRow {
-                user_id: r.try_get(0)?,
-                login: r.try_get(1)?,
-                display_name: r.try_get(2)?,
-                organization: r.try_get(3)?,
-                active: r.try_get::<String, _>(4)? == "active",
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    let t = crate::server::now();
+    let mut out = vec![];
+    for r in rows {
+        let login: String = r.try_get(1)?;
+        let key = crate::server::session::login_key(true, &login);
+        let locked = crate::server::limits::denied(
+            &state.db,
+            &key,
+            crate::server::session::LOGIN_FAILURES,
+            t,
+        )
+        .await?
+        .is_some();
+        out.push(RegulatorRow {
+            user_id: r.try_get(0)?,
+            login,
+            display_name: r.try_get(2)?,
+            organization: r.try_get(3)?,
+            active: r.try_get::<String, _>(4)? == "active",
+            locked,
+            must_change_password: r.try_get::<i64, _>(5)? != 0,
+        });
+    }
+    Ok(out)
 }
 
 /// Creates a regulator user; returns the one-time initial password.
@@ -173,8 +189,8 @@ pub async fn create_regulator(
         }
     };
     let inserted = sqlx::query(
-        "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at) \
-         VALUES ('regulator', $1, $2, $3, $4, 'active', $5)",
+        "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, must_change_password) \
+         VALUES ('regulator', $1, $2, $3, $4, 'active', $5, 1)",
     )
     .bind(&login)
     .bind(&name)
@@ -208,7 +224,7 @@ pub async fn create_regulator(
     .await?;
     tx.commit().await?;
     Ok(format!(
-        "已创建监管用户 {login}({org_name})。初始密码:{password} (只显示这一次,请通过安全方式告知本人)"
+        "已创建监管用户 {login}({org_name})。初始密码:{password} (只显示这一次,请通过安全方式告知本人;本人首次登录时必须改为自己的新密码,管理员不会知道新密码)"
     ))
 }
 
@@ -251,4 +267,72 @@ pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppE
         session::end_all(&state.db, user_id).await?;
     }
     Ok(())
+}
+
+/// The regulator `user_id`'s login, for an administrator's action on it.
+#[cfg(feature = "ssr")]
+async fn regulator_login(
+    state: &crate::server::AppState,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let login: Option<String> =
+        sqlx::query_scalar("SELECT login FROM users WHERE id = $1 AND kind = 'regulator'")
+            .bind(user_id)
+            .fetch_optional(state.db.reader())
+            .await?;
+    login.ok_or(AppError::Forbidden)
+}
+
+/// Unlocks a regulator locked by wrong passwords (audited; shown to them at the next login).
+#[server(endpoint = "admin/regulators/unlock")]
+pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
+    use crate::server::{audit, http, limits, now, session, AppState};
+    let state = AppState::get()?;
+    let admin = require_admin(&state).await?;
+    let login = regulator_login(&state, user_id).await?;
+    limits::reset(&state.db, &session::login_key(true, &login)).await?;
+    let actor = audit::Actor::of(&admin, http::client_ip().await);
+    audit::security_event_now(
+        &state.db,
+        &actor,
+        user_id,
+        "account.unlock",
+        &format!("管理员解锁了账号 {login}"),
+        now(),
+    )
+    .await?;
+    Ok(format!("已解锁 {login},本人可立即登录。"))
+}
+
+/// Gives a regulator a new one-time password that they must replace at the
+/// next login; every session of theirs ends. Returns the password once.
+#[server(endpoint = "admin/regulators/reset-password")]
+pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> {
+    use crate::server::{account, audit, http, limits, now, session, AppState};
+    let state = AppState::get()?;
+    let admin = require_admin(&state).await?;
+    let login = regulator_login(&state, user_id).await?;
+    let password = initial_password();
+    let hash = state
+        .hasher
+        .hash(password.clone())
+        .await
+        .map_err(AppError::log)?;
+    let actor = audit::Actor::of(&admin, http::client_ip().await);
+    account::set_password(
+        &state.db,
+        &actor,
+        user_id,
+        &hash,
+        true,
+        "account.password_reset",
+        &format!("管理员重置了 {login} 的密码(首次登录须改为本人密码)"),
+        now(),
+    )
+    .await?;
+    session::end_all(&state.db, user_id).await?;
+    limits::reset(&state.db, &session::login_key(true, &login)).await?;
+    Ok(format!(
+        "已重置 {login} 的密码。临时密码:{password} (只显示这一次;本人登录后必须立即改为自己的新密码)"
+    ))
 }

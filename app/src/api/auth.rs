@@ -16,6 +16,8 @@ pub struct UserView {
     pub login: String,
     pub display_name: String,
     pub belongs_to: String,
+    /// An administrator chose the password: the user must replace it first.
+    pub must_change_password: bool,
 }
 
 /// Where a user lands after login.
@@ -30,13 +32,140 @@ pub mod ssr {
     use crate::server::{http, now, AppState};
 
     pub const COOKIE: &str = "whp_session";
+    /// In production the cookie is `__Host-` prefixed: Secure, host-only, path `/`.
+    pub const HOST_COOKIE: &str = "__Host-whp_session";
 
-    /// The user of this request's session, if any.
-    pub async fn session_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
-        let Some(token) = http::token_cookie(&http::headers().await?, COOKIE) else {
+    pub fn cookie_name(state: &AppState) -> &'static str {
+        if state.config.is_production() {
+            HOST_COOKIE
+        } else {
+            COOKIE
+        }
+    }
+
+    /// The login of a typed account: a normalised credit code or a user name.
+    pub fn login_name(
+        regulator: bool,
+        account: &str,
+        errors: &mut crate::domain::FieldErrors,
+    ) -> String {
+        use crate::domain::normalize::normalize_code;
+        use crate::domain::CreditCode;
+        let login = if regulator {
+            account.trim().to_string()
+        } else {
+            match CreditCode::parse(account) {
+                Ok(code) => code.to_string(),
+                // A code that fails the check may still be a genuine (manually reviewed) account.
+                Err(e) if e.manual_review_possible() => normalize_code(account),
+                Err(e) => {
+                    errors.add("account", e.to_string());
+                    return String::new();
+                }
+            }
+        };
+        if login.is_empty() {
+            errors.add("account", "请输入账号。");
+        }
+        login
+    }
+
+    pub fn no_such_account(_regulator: bool, _login: &str) -> AppError {
+        AppError::Conflict {
+            field: "account".into(),
+            message: super::NO_SUCH_ACCOUNT.into(),
+        }
+    }
+
+    /// Counts one login attempt of `key` before its password is checked. An
+    /// attempt counts as a failure until it succeeds (which resets the count),
+    /// so parallel guesses never get more than `LOCK_FAILURES` checks. When
+    /// the count is full only because attempts of the last seconds are still
+    /// being checked (several honest logins at once), this waits for them,
+    /// for at most two seconds, before calling the account locked.
+    pub async fn take_attempt(
+        state: &AppState,
+        key: &str,
+        now: i64,
+    ) -> Result<Result<i64, crate::server::limits::Denied>, AppError> {
+        use crate::server::limits;
+        let mut tries = 0;
+        loop {
+            let outcome = limits::hit(&state.db, key, session::LOGIN_FAILURES, now).await?;
+            let recent = limits::last_hit(&state.db, key)
+                .await?
+                .is_some_and(|last| crate::server::now() - last <= 2);
+            if outcome.is_ok() || !recent || tries >= 20 {
+                return Ok(outcome);
+            }
+            tries += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The message of a locked account, with the way in that remains.
+    pub fn locked(regulator: bool, until: i64, just_now: bool) -> AppError {
+        let when = crate::server::cst_clock(until);
+        let n = session::LOCK_FAILURES;
+        let head = if just_now {
+            format!("密码错误。已连续输错{n}次,账号锁定至 {when}(北京时间)。")
+        } else {
+            format!("密码连续输错{n}次,账号已锁定至 {when}(北京时间)。")
+        };
+        if regulator {
+            AppError::Conflict {
+                field: "password".into(),
+                message: format!("{head}请到时再试,或请系统管理员在“用户管理”中解锁。"),
+            }
+        } else {
+            AppError::Conflict {
+                field: "unlock_code".into(),
+                message: format!("{head}如是本人操作,可点击“获取解锁验证码”,用经办人手机收到的验证码和正确密码立即登录;忘记密码请点击“忘记密码”。"),
+            }
+        }
+    }
+
+    /// Refuses accounts that may not log in (yet), saying why.
+    pub fn check_status(user: &session::LoginRow) -> Result<(), AppError> {
+        let message = match user.status.as_str() {
+            "active" => return Ok(()),
+            "pending_verification" | "pending_review" => {
+                "您的注册申请正在审核中,审核通过后即可登录;结果会以短信通知经办人手机。".to_string()
+            }
+            "rejected" => format!(
+                "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
+                if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
+            ),
+            _ => "该账号已停用。如有疑问请联系客服。".to_string(),
+        };
+        Err(AppError::Conflict {
+            field: "account".into(),
+            message,
+        })
+    }
+
+    /// The user of this request's session, if any, whatever the account still has to do.
+    pub async fn session_user_any(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+        let Some(token) = session_token(state).await? else {
             return Ok(None);
         };
         Ok(session::lookup(&state.db, &token, now()).await?)
+    }
+
+    /// The session token of this request, if any.
+    pub async fn session_token(state: &AppState) -> Result<Option<String>, AppError> {
+        Ok(http::token_cookie(
+            &http::headers().await?,
+            cookie_name(state),
+        ))
+    }
+
+    /// The user of this request's session, if any. A user who must first
+    /// replace an administrator's password counts as not logged in here.
+    pub async fn session_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+        Ok(session_user_any(state)
+            .await?
+            .filter(|u| !u.must_change_password))
     }
 }
 
@@ -44,21 +173,34 @@ pub mod ssr {
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     let state = crate::server::AppState::get()?;
-    Ok(ssr::session_user(&state).await?.map(|u| UserView {
+    Ok(ssr::session_user_any(&state).await?.map(|u| UserView {
         kind: u.kind,
         login: u.login,
         display_name: u.display_name,
         belongs_to: u.belongs_to,
+        must_change_password: u.must_change_password,
     }))
 }
 
-/// Logs in; on success redirects to the workspace on the configured origin.
+/// Logs in; on success redirects to the workspace on the configured origin
+/// (or to the password form when an administrator chose the password).
+///
+/// Every attempt counts against the account before the password is hashed,
+/// atomically, so parallel guesses get no more than `LOCK_FAILURES` checks.
+/// After that the account is not closed to its owner: an enterprise proves
+/// itself with a code sent to the phone on file (`unlock_code`); a regulator
+/// waits 15 minutes or asks an administrator to unlock it.
 #[server(endpoint = "auth/login")]
-pub async fn login(tab: String, account: String, password: String) -> Result<(), AppError> {
-    use crate::domain::normalize::normalize_code;
-    use crate::domain::{CreditCode, FieldErrors};
-    use crate::server::session;
-    use crate::server::{http, now, AppState};
+pub async fn login(
+    tab: String,
+    account: String,
+    password: String,
+    #[server(default)] unlock_code: String,
+) -> Result<(), AppError> {
+    use crate::domain::{FieldErrors, SmsCode};
+    use crate::server::audit::{security_event_now, Actor};
+    use crate::server::limits::{self, Denied};
+    use crate::server::{http, now, session, sms_code, AppState};
 
     let state = AppState::get()?;
     let regulator = tab == "regulator";
@@ -66,7 +208,7 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
     let t = now();
     if !session::throttle(
         &state.db,
-        &format!("login:{ip}"),
+        &format!("ip:login:{ip}"),
         session::LOGIN_RATE_LIMIT,
         session::LOGIN_RATE_WINDOW,
         t,
@@ -78,101 +220,168 @@ pub async fn login(tab: String, account: String, password: String) -> Result<(),
         ));
     }
     let mut errors = FieldErrors::new();
-    let login = if regulator {
-        account.trim().to_string()
-    } else {
-        match CreditCode::parse(&account) {
-            Ok(code) => code.to_string(),
-            // A code that fails the check may still be a genuine (manually reviewed) account.
-            Err(e) if e.manual_review_possible() => normalize_code(&account),
-            Err(e) => {
-                errors.add("account", e.to_string());
-                String::new()
-            }
-        }
-    };
-    if login.is_empty() && errors.get("account").is_none() {
-        errors.add("account", "请输入账号。");
-    }
+    let login = ssr::login_name(regulator, &account, &mut errors);
     if password.is_empty() {
         errors.add("password", "请输入密码。");
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let key = format!(
-        "{}:{login}",
-        if regulator { "regulator" } else { "enterprise" }
-    );
-    if let Some(until) = session::locked_until(&state.db, &key, t).await? {
-        return Err(AppError::Conflict {
-            field: "password".into(),
-            message: format!(
-                "密码连续输错{}次,账号已锁定至 {}(北京时间)。请到时再试,或点击“忘记密码”重置密码。",
-                session::LOCK_FAILURES,
-                crate::server::cst_clock(until)
-            ),
-        });
-    }
     let Some(user) = session::find_login(&state.db, regulator, &login).await? else {
         // Same work as a real check, so timing does not tell which accounts exist.
         let _ = state.hasher.verify(password, DUMMY_HASH.to_string()).await;
-        return Err(AppError::Conflict {
-            field: "account".into(),
-            message: NO_SUCH_ACCOUNT.into(),
-        });
+        return Err(ssr::no_such_account(regulator, &login));
     };
-    let ok = state
-        .hasher
-        .verify(password, user.password_hash.clone())
-        .await
-        .map_err(AppError::log)?;
-    if !ok {
-        let left = session::record_failure(&state.db, &key, &ip, t).await?;
-        let message = if left == 0 {
-            format!(
-                "密码错误。已连续输错{}次,账号锁定至 {}(北京时间);可点击“忘记密码”重置。",
-                session::LOCK_FAILURES,
-                crate::server::cst_clock(t + session::LOCK_SECS)
+    let key = session::login_key(regulator, &login);
+    let anonymous = Actor {
+        user_id: user.user_id,
+        name: format!("登录尝试({login})"),
+        ip: ip.clone(),
+    };
+    match ssr::take_attempt(&state, &key, t).await? {
+        Ok(n) => {
+            let ok = state
+                .hasher
+                .verify(password, user.password_hash.clone())
+                .await
+                .map_err(AppError::log)?;
+            if !ok {
+                let left = session::LOCK_FAILURES - n;
+                if left <= 0 {
+                    security_event_now(
+                        &state.db,
+                        &anonymous,
+                        user.user_id,
+                        "account.lock",
+                        &format!("密码连续输错{}次,账号被锁定", session::LOCK_FAILURES),
+                        t,
+                    )
+                    .await?;
+                    return Err(ssr::locked(regulator, t + session::LOCK_SECS, true));
+                }
+                return Err(AppError::Conflict {
+                    field: "password".into(),
+                    message: format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。"),
+                });
+            }
+        }
+        Err(denied) => {
+            let until = match denied {
+                Denied::Exhausted { until } => until,
+                Denied::TooSoon(secs) => t + secs,
+            };
+            // Locked: an enterprise may still come in with a code sent to the phone on file.
+            if regulator || unlock_code.trim().is_empty() {
+                return Err(ssr::locked(regulator, until, false));
+            }
+            let code = SmsCode::parse(&unlock_code).map_err(|e| AppError::Conflict {
+                field: "unlock_code".into(),
+                message: e.to_string(),
+            })?;
+            if let Err(e) = sms_code::verify(
+                &state.db,
+                UNLOCK_PURPOSE,
+                &user.user_id.to_string(),
+                code.as_str(),
+                t,
             )
-        } else {
-            format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。")
-        };
-        return Err(AppError::Conflict {
-            field: "password".into(),
-            message,
-        });
-    }
-    match user.status.as_str() {
-        "active" => {}
-        "pending_verification" | "pending_review" => {
-            return Err(AppError::Conflict {
-                field: "account".into(),
-                message: "您的注册申请正在审核中,审核通过后即可登录;结果会以短信通知经办人手机。"
-                    .into(),
-            })
-        }
-        "rejected" => {
-            return Err(AppError::Conflict {
-                field: "account".into(),
-                message: format!(
-                    "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
-                    if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
-                ),
-            })
-        }
-        _ => {
-            return Err(AppError::Conflict {
-                field: "account".into(),
-                message: "该账号已停用。如有疑问请联系客服。".into(),
-            })
+            .await?
+            {
+                return Err(AppError::Conflict {
+                    field: "unlock_code".into(),
+                    message: sms_code::verify_message(&e),
+                });
+            }
+            let ok = state
+                .hasher
+                .verify(password, user.password_hash.clone())
+                .await
+                .map_err(AppError::log)?;
+            if !ok {
+                return Err(AppError::Conflict {
+                    field: "password".into(),
+                    message: "密码错误。解锁验证码已使用,请重新获取验证码后再试;如忘记密码,请点击“忘记密码”重置。".into(),
+                });
+            }
+            security_event_now(
+                &state.db,
+                &anonymous,
+                user.user_id,
+                "account.unlock",
+                "通过经办人手机短信验证码解锁账号并登录",
+                t,
+            )
+            .await?;
         }
     }
-    session::clear_failures(&state.db, &key).await?;
+    ssr::check_status(&user)?;
+    limits::reset(&state.db, &key).await?;
+    session::record_login(&state.db, user.user_id, t).await?;
     let token = session::create(&state.db, user.user_id, &ip, t).await?;
-    http::set_cookie(&state, ssr::COOKIE, &token, None);
-    leptos_axum::redirect(&format!("{}{WORKSPACE}", state.config.public_base_url));
+    http::set_cookie(&state, ssr::cookie_name(&state), &token, None);
+    let next = if user.must_change_password {
+        PASSWORD_PAGE_FIRST
+    } else {
+        WORKSPACE
+    };
+    leptos_axum::redirect(&format!("{}{next}", state.config.public_base_url));
     Ok(())
+}
+
+/// The SMS purpose of the code that opens a locked enterprise account.
+pub const UNLOCK_PURPOSE: &str = "unlock_login";
+
+/// Where a user whose password an administrator chose must go first.
+pub const PASSWORD_PAGE_FIRST: &str = "/account/password?first=1";
+
+/// Sends the code that opens a locked enterprise account to the phone on file.
+#[server(endpoint = "auth/unlock-code")]
+pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
+    use crate::domain::{FieldErrors, Mobile};
+    use crate::server::{http, now, session, sms_code, AppState};
+    let state = AppState::get()?;
+    let ip = http::client_ip().await;
+    if !sms_code::ip_allows(&state.db, &ip, now()).await? {
+        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+    }
+    let mut errors = FieldErrors::new();
+    let login = ssr::login_name(false, &account, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let user = session::find_login(&state.db, false, &login)
+        .await?
+        .ok_or_else(|| ssr::no_such_account(false, &login))?;
+    let mobile = user
+        .mobile
+        .as_deref()
+        .and_then(|m| Mobile::parse(m).ok())
+        .ok_or_else(|| AppError::Conflict {
+            field: "unlock_code".into(),
+            message: format!(
+                "该账号没有可用的经办人手机号,请等待锁定结束,或拨打客服电话 {}。",
+                state.config.service_phone
+            ),
+        })?;
+    sms_code::issue(
+        &state.db,
+        &state.sms,
+        UNLOCK_PURPOSE,
+        &user.user_id.to_string(),
+        &mobile,
+        now(),
+    )
+    .await
+    .map(|()| {
+        format!(
+            "解锁验证码已发送至经办人手机 {},5分钟内有效。",
+            mobile.masked()
+        )
+    })
+    .map_err(|e| AppError::Conflict {
+        field: "unlock_code".into(),
+        message: sms_code::issue_message(&e, &state.config.service_phone),
+    })
 }
 
 /// A valid argon2id hash of a random password, verified when an account does not exist.
@@ -185,10 +394,10 @@ const DUMMY_HASH: &str =
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{http, session, AppState};
     let state = AppState::get()?;
-    if let Some(user) = ssr::session_user(&state).await? {
+    if let Some(user) = ssr::session_user_any(&state).await? {
         session::end_all(&state.db, user.user_id).await?;
     }
-    http::set_cookie(&state, ssr::COOKIE, "", Some(0));
+    http::set_cookie(&state, ssr::cookie_name(&state), "", Some(0));
     leptos_axum::redirect(&format!("{}/login", state.config.public_base_url));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Server functions: the HTTP API of the pages. Each one re-validates its
 //! input with the shared domain rules and re-checks who may call it.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod enterprise_info;

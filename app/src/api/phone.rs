@@ -1,22 +1,63 @@
-//! 手机号码无法接收短信? The handler's phone is changed by proving who one
-//! is: the credit code, the enterprise name and the legal representative's
-//! ID number (each checked against the registered record and reported per
-//! field), and a code sent to the new number. When the registry confirms the
-//! enterprise as well, the phone changes at once; otherwise the request goes
-//! to the review queue. Every session of the account ends after a change.
+//! 手机号码无法接收短信? The handler's phone is changed by a request that the
+//! real owner controls.
+//!
+//! The requester receives a code on the new phone; only after that code is
+//! checked are the typed enterprise name and the legal representative's ID
+//! number compared (throttled per enterprise, per ID number and per address,
+//! so the form is no oracle for public-data guessing). Then, however the
+//! request is checked, the phone on file is told at once by SMS with a link
+//! that cancels it, and nothing changes before the waiting period has
+//! passed. When the registry confirms the typed data the request waits for
+//! that period; otherwise the requester uploads 营业执照, 法人授权书 and their
+//! ID, a regulator of the enterprise's region reviews them, and the waiting
+//! period starts after approval. When the change takes effect every session
+//! of the account ends and both phones are told.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
 use crate::error::AppError;
 
 pub const PURPOSE: &str = "change_phone";
 
+/// Where the requester follows a request (the token is theirs alone).
+pub const STATUS_PAGE: &str = "/change-phone/status";
+/// The page the phone on file is sent to.
+pub const CANCEL_PAGE: &str = "/change-phone/cancel";
+
+/// One uploaded document as the requester and the reviewer see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    pub id: String,
+    pub document: EvidenceDocument,
+    pub name: String,
+}
+
+/// Where a phone change stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneChangeView {
+    pub enterprise_name: String,
+    pub credit_code: String,
+    pub old_mobile: String,
+    pub new_mobile: String,
+    pub status: PhoneChangeStatus,
+    /// What happens next, with the times that matter.
+    pub explanation: String,
+    pub submitted_at: String,
+    pub evidence: Vec<EvidenceView>,
+    pub missing: Vec<EvidenceDocument>,
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use super::{EvidenceView, PhoneChangeView};
+    use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
     use crate::domain::{CreditCode, FieldErrors};
     use crate::error::AppError;
-    use crate::server::AppState;
+    use crate::server::limits::{self, Limit};
+    use crate::server::phone::{masked, Change};
+    use crate::server::{cst_datetime, AppState};
 
     pub struct Account {
         pub user_id: i64,
@@ -28,19 +69,32 @@ pub(crate) mod ssr {
         pub mobile: String,
     }
 
-    /// The audit entry of a phone change, with both numbers masked.
-    pub fn mobile_change(old: &str, new: &str) -> crate::domain::enterprise_info::FieldChange {
-        let masked = |m: &str| {
-            crate::domain::Mobile::parse(m)
-                .map(|m| m.masked())
-                .unwrap_or_default()
-        };
-        crate::domain::enterprise_info::FieldChange {
-            field: "mobile".into(),
-            label: "经办人手机号".into(),
-            before: masked(old),
-            after: masked(new),
+    /// Comparisons of typed personal data, per target and per address.
+    pub const PER_ENTERPRISE: Limit = Limit::per(5, 86_400);
+    pub const PER_ID_NUMBER: Limit = Limit::per(5, 86_400);
+    pub const PER_ADDRESS: Limit = Limit::per(30, 86_400);
+
+    /// Takes one comparison from every limit it counts against; false if any is spent.
+    pub async fn may_compare(
+        state: &AppState,
+        enterprise_id: i64,
+        id_number: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<bool, AppError> {
+        for (key, limit) in [
+            (
+                format!("compare:enterprise:{enterprise_id}"),
+                PER_ENTERPRISE,
+            ),
+            (format!("compare:id:{id_number}"), PER_ID_NUMBER),
+            (format!("ip:compare:{ip}"), PER_ADDRESS),
+        ] {
+            if limits::hit(&state.db, &key, limit, now).await?.is_err() {
+                return Ok(false);
+            }
         }
+        Ok(true)
     }
 
     /// The active enterprise account of a typed credit code.
@@ -80,13 +134,92 @@ pub(crate) mod ssr {
     pub fn subject(user_id: i64, mobile: &str) -> String {
         format!("{user_id}:{mobile}")
     }
+
+    pub fn hours(secs: i64) -> i64 {
+        (secs / 3600).max(1)
+    }
+
+    pub fn view_of(state: &AppState, c: &Change) -> PhoneChangeView {
+        let delay = hours(state.config.phone_change_delay_secs);
+        let when = c.effective_at.map(cst_datetime).unwrap_or_default();
+        let explanation = match c.status {
+            Status::Evidence => format!(
+                "登记机关暂时无法确认企业信息。请上传下列证明材料后点击“提交审核”;审核通过后公示{delay}小时,期间原手机号可取消,公示期满才更换。"
+            ),
+            Status::Review => format!(
+                "材料已提交,由企业所在地的监管部门人工审核(一个工作日内);审核通过后公示{delay}小时再生效,结果以短信通知新手机。"
+            ),
+            Status::Waiting => format!(
+                "已核验,正在公示:将于 {when}(北京时间)生效。已短信告知原手机号 {};如非本单位申请,原手机号可通过短信中的链接取消。",
+                masked(&c.old_mobile)
+            ),
+            Status::Done => "已生效:经办人手机号已更换,原有登录已全部退出;找回密码等验证码将发送到新手机。".into(),
+            Status::Cancelled => match c.closed_how.as_str() {
+                "old_phone" => "已被原手机号取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。".into(),
+                "requester" => "申请人已撤回,手机号未更换。".into(),
+                _ => "已取消,手机号未更换。".into(),
+            },
+            Status::Rejected => format!(
+                "审核未通过,手机号未更换。原因:{}。可按原因准备材料后重新申请。",
+                if c.review_note.is_empty() { "未说明" } else { c.review_note.as_str() }
+            ),
+        };
+        let missing = EvidenceDocument::ALL
+            .into_iter()
+            .filter(|d| !c.evidence.iter().any(|e| e.document == *d))
+            .collect();
+        PhoneChangeView {
+            enterprise_name: c.enterprise_name.clone(),
+            credit_code: c.credit_code.clone(),
+            old_mobile: masked(&c.old_mobile),
+            new_mobile: masked(&c.new_mobile),
+            status: c.status,
+            explanation,
+            submitted_at: cst_datetime(c.created_at),
+            evidence: c
+                .evidence
+                .iter()
+                .map(|e| EvidenceView {
+                    id: e.id.clone(),
+                    document: e.document,
+                    name: e.name.clone(),
+                })
+                .collect(),
+            missing,
+        }
+    }
+
+    pub fn not_found() -> AppError {
+        AppError::Conflict {
+            field: "request".into(),
+            message: "找不到这个更换申请:链接不完整或已失效。请使用短信中的完整链接。".into(),
+        }
+    }
+
+    /// The request behind a requester's token, after putting due changes into effect.
+    pub async fn by_request(state: &AppState, token: &str) -> Result<Change, AppError> {
+        let now = crate::server::now();
+        crate::server::phone::apply_due(&state.db, &state.sms, now).await?;
+        crate::server::phone::by_request_token(&state.db, token)
+            .await?
+            .ok_or_else(not_found)
+    }
+
+    pub async fn notify(state: &AppState, mobile: &str, purpose: &str, text: &str) {
+        if let Ok(m) = crate::domain::Mobile::parse(mobile) {
+            let _ = state
+                .sms
+                .send(&state.db, &m, purpose, text, crate::server::now())
+                .await;
+        }
+    }
 }
 
 /// Sends a code to the new phone.
 #[server(endpoint = "phone/code")]
 pub async fn send_phone_code(account: String, new_mobile: String) -> Result<String, AppError> {
     use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{http, now, session, sms_code, AppState};
+    use crate::server::{http, now, sms_code, AppState};
     let state = AppState::get()?;
     let mobile = Mobile::parse(&new_mobile).map_err(|e| {
         let mut f = FieldErrors::new();
@@ -94,11 +227,17 @@ pub async fn send_phone_code(account: String, new_mobile: String) -> Result<Stri
         AppError::Validation(f)
     })?;
     let a = ssr::account(&state, &account).await?;
+    if a.mobile == mobile.as_str() {
+        return Err(AppError::Conflict {
+            field: "new_mobile".into(),
+            message:
+                "新手机号与现在的经办人手机号相同,无需更换;如收不到短信,请检查手机的短信拦截设置。"
+                    .into(),
+        });
+    }
     let ip = http::client_ip().await;
-    if !session::throttle(&state.db, &format!("sms:{ip}"), 20, 3600, now()).await? {
-        return Err(AppError::RateLimited(
-            "获取验证码过于频繁,请一小时后再试。".into(),
-        ));
+    if !sms_code::ip_allows(&state.db, &ip, now()).await? {
+        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let subject = ssr::subject(a.user_id, mobile.as_str());
     sms_code::issue(&state.db, &state.sms, PURPOSE, &subject, &mobile, now())
@@ -110,7 +249,9 @@ pub async fn send_phone_code(account: String, new_mobile: String) -> Result<Stri
         })
 }
 
-/// Checks the proof and changes the phone, or files it for review. Returns what happened.
+/// Files a phone change: the code to the new phone first, then the typed
+/// data (throttled), then the announcement to the phone on file. Redirects
+/// to the request's status page.
 #[server(endpoint = "phone/change")]
 pub async fn change_phone(
     account: String,
@@ -122,8 +263,9 @@ pub async fn change_phone(
     use crate::domain::normalize::{normalize_code, normalize_text};
     use crate::domain::registration::parse_enterprise_name;
     use crate::domain::{FieldErrors, Mobile, SmsCode};
+    use crate::server::phone::{self as repo, masked, Proof};
     use crate::server::registry::{Claim, Verdict};
-    use crate::server::{now, session, sms_code as codes, AppState};
+    use crate::server::{cst_datetime, http, now, sms_code as codes, AppState};
     let state = AppState::get()?;
     let mut f = FieldErrors::new();
     let name = f.take("enterprise_name", parse_enterprise_name(&enterprise_name));
@@ -136,6 +278,23 @@ pub async fn change_phone(
     let (Some(name), Some(mobile), Some(code), true) = (name, mobile, code, f.is_empty()) else {
         return Err(AppError::Validation(f));
     };
+    let t = now();
+    // The cheap proof first: nothing about the typed data is said before it.
+    let subject = ssr::subject(a.user_id, mobile.as_str());
+    if let Err(e) = codes::verify(&state.db, PURPOSE, &subject, code.as_str(), t).await? {
+        return Err(AppError::Conflict {
+            field: "sms_code".into(),
+            message: codes::verify_message(&e),
+        });
+    }
+    let ip = http::client_ip().await;
+    let typed_id = normalize_code(&id_number);
+    if !ssr::may_compare(&state, a.enterprise_id, &typed_id, &ip, t).await? {
+        return Err(AppError::RateLimited(format!(
+            "该企业今天的核对次数已用完,请明天再试;如急需办理,请拨打客服电话 {}({})。",
+            state.config.service_phone, state.config.service_hours
+        )));
+    }
     let stuck = format!(
         "如确认填写无误仍提示不一致,请拨打客服电话 {}({})说明情况。",
         state.config.service_phone, state.config.service_hours
@@ -146,7 +305,7 @@ pub async fn change_phone(
             format!("企业名称与注册时的信息不一致,请填写营业执照上的完整名称。{stuck}"),
         );
     }
-    if normalize_code(&id_number) != normalize_code(&a.id_doc_number) {
+    if typed_id != normalize_code(&a.id_doc_number) {
         f.add(
             "id_number",
             format!("法定代表人证件号码与注册时的信息不一致,请核对(注意末位X)。{stuck}"),
@@ -155,79 +314,206 @@ pub async fn change_phone(
     if !f.is_empty() {
         return Err(AppError::Validation(f));
     }
-    let subject = ssr::subject(a.user_id, mobile.as_str());
-    if let Err(e) = codes::verify(&state.db, PURPOSE, &subject, code.as_str(), now()).await? {
-        return Err(AppError::Conflict {
-            field: "sms_code".into(),
-            message: codes::verify_message(&e),
-        });
-    }
+    // The registry is asked with what the requester typed.
     let claim = Claim {
         credit_code: a.credit_code.clone(),
-        name: a.name.clone(),
+        name: name.clone(),
         legal_rep_name: a.legal_rep_name.clone(),
-        id_number: a.id_doc_number.clone(),
+        id_number: typed_id,
     };
-    let confirmed = matches!(
-        state.registry.verify(&state.db, &claim).await,
-        Ok(Verdict::Match)
-    );
+    let proof = match state.registry.verify(&state.db, &claim).await {
+        Ok(Verdict::Match) => Proof::Registry,
+        _ => Proof::NeedsReview,
+    };
     let actor = crate::server::audit::Actor {
         user_id: a.user_id,
-        name: format!("{} · 经办人(短信验证新手机)", a.name),
-        ip: crate::server::http::client_ip().await,
+        name: format!("{} · 申请人(短信验证新手机 {})", a.name, mobile.masked()),
+        ip,
     };
-    let change = ssr::mobile_change(&a.mobile, mobile.as_str());
-    let mut tx = state.db.write_tx().await?;
-    if confirmed {
-        sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
-            .bind(a.user_id)
-            .bind(mobile.as_str())
-            .execute(&mut *tx)
-            .await?;
-        crate::server::audit::audit(
-            &mut tx,
-            &actor,
-            Some(a.enterprise_id),
-            "account.phone",
-            "更换经办人手机号(登记机关核验一致)",
-            &[change],
-            "ok",
-            now(),
-        )
-        .await?;
-        tx.commit().await?;
-        session::end_all(&state.db, a.user_id).await?;
-        Ok(format!(
-            "经办人手机号已更换为 {}。原有登录已全部退出;如需找回密码,验证码将发送到新手机。",
-            mobile.masked()
-        ))
-    } else {
-        sqlx::query(
-            "INSERT INTO phone_change_requests (user_id, new_mobile, status, created_at) VALUES ($1, $2, 'pending', $3)",
-        )
-        .bind(a.user_id)
-        .bind(mobile.as_str())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        crate::server::audit::audit(
-            &mut tx,
-            &actor,
-            Some(a.enterprise_id),
-            "account.phone_request",
-            "申请更换经办人手机号(转人工审核)",
-            &[change],
-            "ok",
-            now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(format!(
-            "登记机关暂时无法确认企业信息,更换申请已提交人工审核(一个工作日内)。审核通过后经办人手机号将更换为 {},结果以短信通知新手机。",
-            mobile.masked()
-        ))
+    let delay = state.config.phone_change_delay_secs;
+    let opened = repo::open(
+        &state.db,
+        &actor,
+        a.user_id,
+        a.enterprise_id,
+        &a.mobile,
+        &mobile,
+        proof,
+        delay,
+        t,
+    )
+    .await?
+    .map_err(|_| AppError::Conflict {
+        field: "account".into(),
+        message: "该账号已有一个手机号更换申请正在处理。请使用申请时短信中的链接查看进度;原经办人也可在原手机收到的短信中取消它。"
+            .into(),
+    })?;
+    let base = &state.config.public_base_url;
+    let hours = ssr::hours(delay);
+    let old_text = match proof {
+        Proof::Registry => format!(
+            "【危化品经营安全监管系统】有人申请将{}的经办人手机号更换为 {},将于 {} 生效。如非本单位申请,请打开 {base}{CANCEL_PAGE}?t={} 取消。",
+            a.name,
+            mobile.masked(),
+            cst_datetime(t + delay),
+            opened.cancel_token
+        ),
+        Proof::NeedsReview => format!(
+            "【危化品经营安全监管系统】有人申请将{}的经办人手机号更换为 {}(需人工审核,审核通过后公示{hours}小时生效)。如非本单位申请,请打开 {base}{CANCEL_PAGE}?t={} 取消。",
+            a.name,
+            mobile.masked(),
+            opened.cancel_token
+        ),
+    };
+    ssr::notify(&state, &a.mobile, "phone_change_notice", &old_text).await;
+    let status_url = format!("{base}{STATUS_PAGE}?r={}", opened.request_token);
+    ssr::notify(
+        &state,
+        mobile.as_str(),
+        "phone_change_receipt",
+        &format!(
+            "【危化品经营安全监管系统】已收到{}更换经办人手机号的申请,进度请查看 {status_url}",
+            a.name
+        ),
+    )
+    .await;
+    leptos_axum::redirect(&status_url);
+    Ok(match proof {
+        Proof::Registry => format!(
+            "申请已提交:已短信告知原手机号 {},公示{hours}小时后(无人取消)生效。",
+            masked(&a.mobile)
+        ),
+        Proof::NeedsReview => "申请已提交:请上传证明材料后提交审核。".into(),
+    })
+}
+
+/// Where the requester's change stands.
+#[server(endpoint = "phone/status")]
+pub async fn phone_change_progress(r: String) -> Result<PhoneChangeView, AppError> {
+    let state = crate::server::AppState::get()?;
+    let c = ssr::by_request(&state, &r).await?;
+    Ok(ssr::view_of(&state, &c))
+}
+
+/// Sends the uploaded documents to review.
+#[server(endpoint = "phone/submit")]
+pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
+    let state = crate::server::AppState::get()?;
+    let c = ssr::by_request(&state, &r).await?;
+    if c.status != PhoneChangeStatus::Evidence {
+        return Err(AppError::Conflict {
+            field: "request".into(),
+            message: format!("这个申请现在是“{}”,不能再提交材料。", c.status.label()),
+        });
     }
+    let view = ssr::view_of(&state, &c);
+    if let Some(first) = view.missing.first() {
+        return Err(AppError::Conflict {
+            field: format!("evidence.{}", first.code()),
+            message: format!(
+                "还缺:{}。请上传后再提交审核。",
+                view.missing
+                    .iter()
+                    .map(|d| d.label())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        });
+    }
+    if !crate::server::phone::submit_evidence(&state.db, &c).await? {
+        return Err(AppError::Conflict {
+            field: "request".into(),
+            message: "这个申请的状态已变化,请刷新页面查看。".into(),
+        });
+    }
+    Ok("材料已提交审核。审核结果将以短信通知新手机,也可随时打开本页查看。".into())
+}
+
+/// The requester withdraws their own request.
+#[server(endpoint = "phone/withdraw")]
+pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
+    use crate::server::{http, now, AppState};
+    let state = AppState::get()?;
+    let c = ssr::by_request(&state, &r).await?;
+    let actor = crate::server::audit::Actor {
+        user_id: c.user_id,
+        name: format!("{} · 申请人", c.enterprise_name),
+        ip: http::client_ip().await,
+    };
+    if !crate::server::phone::cancel(
+        &state.db,
+        &c,
+        &actor,
+        "requester",
+        "申请人撤回手机号更换申请",
+        now(),
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            field: "request".into(),
+            message: format!("这个申请已经是“{}”,无法撤回。", c.status.label()),
+        });
+    }
+    Ok("申请已撤回,手机号未更换。".into())
+}
+
+/// What the phone on file is asked to cancel (the token came by SMS to it).
+#[server(endpoint = "phone/cancel-info")]
+pub async fn phone_change_to_cancel(t: String) -> Result<PhoneChangeView, AppError> {
+    let state = crate::server::AppState::get()?;
+    crate::server::phone::apply_due(&state.db, &state.sms, crate::server::now()).await?;
+    let c = crate::server::phone::by_cancel_token(&state.db, &t)
+        .await?
+        .ok_or_else(ssr::not_found)?;
+    Ok(ssr::view_of(&state, &c))
+}
+
+/// The phone on file cancels a change (its SMS carried the token).
+#[server(endpoint = "phone/cancel")]
+pub async fn cancel_phone_change(t: String) -> Result<String, AppError> {
+    use crate::server::{http, now, AppState};
+    let state = AppState::get()?;
+    let c = crate::server::phone::by_cancel_token(&state.db, &t)
+        .await?
+        .ok_or_else(ssr::not_found)?;
+    let actor = crate::server::audit::Actor {
+        user_id: c.user_id,
+        name: format!("{} · 原经办人手机(短信链接)", c.enterprise_name),
+        ip: http::client_ip().await,
+    };
+    if !crate::server::phone::cancel(
+        &state.db,
+        &c,
+        &actor,
+        "old_phone",
+        "原手机号取消了手机号更换申请",
+        now(),
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            field: "request".into(),
+            message: match c.status {
+                PhoneChangeStatus::Done => format!(
+                    "这个申请已经生效,无法再取消。如非本单位申请,请立即拨打客服电话 {}。",
+                    state.config.service_phone
+                ),
+                s => format!("这个申请已经是“{}”,无需取消。", s.label()),
+            },
+        });
+    }
+    ssr::notify(
+        &state,
+        &c.new_mobile,
+        "phone_change_cancelled",
+        &format!(
+            "【危化品经营安全监管系统】{}更换经办人手机号的申请已被原手机号取消,手机号未更换。",
+            c.enterprise_name
+        ),
+    )
+    .await;
+    Ok("已取消:经办人手机号不会更换。如这不是本单位的申请,建议登录后修改密码。".into())
 }
 
 /// A phone change waiting for review.
@@ -240,126 +526,123 @@ pub struct PhoneChangeItem {
     pub new_mobile: String,
     pub waited: String,
     pub overdue: bool,
+    pub evidence: Vec<EvidenceView>,
 }
 
 #[server(endpoint = "phone/queue")]
 pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
     use crate::api::review::waited_text;
-    use crate::domain::Mobile;
+    use crate::server::phone::masked;
     use crate::server::{now, regions, AppState};
     let state = AppState::get()?;
     let (_, scope) = crate::api::review::ssr::reviewer(&state).await?;
-    /// (id, credit code, name, old mobile, new mobile, region, created at)
-    type Row = (i64, String, String, Option<String>, String, String, i64);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT p.id, e.credit_code, e.name, u.mobile, p.new_mobile, COALESCE(e.region_code, ''), p.created_at \
-         FROM phone_change_requests p JOIN users u ON u.id = p.user_id JOIN enterprises e ON e.id = u.enterprise_id \
-         WHERE p.status = 'pending' ORDER BY p.created_at, p.id",
-    )
-    .fetch_all(state.db.reader())
-    .await?;
     let t = now();
-    let mask = |m: &str| Mobile::parse(m).map(|m| m.masked()).unwrap_or_default();
-    Ok(rows
+    Ok(crate::server::phone::review_queue(&state.db)
+        .await?
         .into_iter()
-        .filter(|r| scope.as_deref().is_none_or(|s| regions::within(&r.5, s)))
-        .map(
-            |(id, credit_code, name, old, new, _, created)| PhoneChangeItem {
-                id,
-                credit_code,
-                name,
-                old_mobile: old.as_deref().map(mask).unwrap_or_default(),
-                new_mobile: mask(&new),
-                waited: waited_text(created, t),
-                overdue: t > crate::server::calendar().one_working_day_after(created),
-            },
-        )
+        .filter(|c| {
+            scope
+                .as_deref()
+                .is_none_or(|s| regions::within(&c.region_code, s))
+        })
+        .map(|c| PhoneChangeItem {
+            id: c.id,
+            credit_code: c.credit_code,
+            name: c.enterprise_name,
+            old_mobile: masked(&c.old_mobile),
+            new_mobile: masked(&c.new_mobile),
+            waited: waited_text(c.created_at, t),
+            overdue: t > crate::server::calendar().one_working_day_after(c.created_at),
+            evidence: c
+                .evidence
+                .into_iter()
+                .map(|e| EvidenceView {
+                    id: e.id,
+                    document: e.document,
+                    name: e.name,
+                })
+                .collect(),
+        })
         .collect())
 }
 
-/// Approves (the phone changes, sessions end) or rejects a phone change; the new phone gets an SMS.
+/// Approves (the waiting period starts, the phone on file is told again) or
+/// rejects (with a reason, sent to the new phone) a reviewed change.
 #[server(endpoint = "phone/decide")]
-pub async fn decide_phone_change(request_id: i64, approve: bool) -> Result<String, AppError> {
-    use crate::domain::Mobile;
-    use crate::server::{now, regions, session, AppState};
+pub async fn decide_phone_change(
+    request_id: i64,
+    approve: bool,
+    #[server(default)] note: String,
+) -> Result<String, AppError> {
+    use crate::server::phone::masked;
+    use crate::server::{cst_datetime, now, regions, AppState};
     let state = AppState::get()?;
     let (reviewer, scope) = crate::api::review::ssr::reviewer(&state).await?;
-    let mut tx = state.db.write_tx().await?;
-    /// user id, new mobile, status, region, enterprise name and id, old mobile
-    type RequestRow = (i64, String, String, String, String, i64, Option<String>);
-    let row: Option<RequestRow> = sqlx::query_as(
-        "SELECT p.user_id, p.new_mobile, p.status, COALESCE(e.region_code, ''), e.name, e.id, u.mobile FROM phone_change_requests p \
-         JOIN users u ON u.id = p.user_id JOIN enterprises e ON e.id = u.enterprise_id WHERE p.id = $1",
-    )
-    .bind(request_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((user_id, new_mobile, status, region, name, enterprise_id, old_mobile)) = row else {
-        return Err(AppError::Forbidden);
-    };
+    let c = crate::server::phone::by_id(&state.db, request_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     if scope
         .as_deref()
-        .is_some_and(|s| !regions::within(&region, s))
+        .is_some_and(|s| !regions::within(&c.region_code, s))
     {
         return Err(AppError::Forbidden);
     }
-    if status != "pending" {
-        return Err(AppError::Conflict {
-            field: "decision".into(),
-            message: "该申请已由其他审核人处理,请刷新列表。".into(),
-        });
-    }
-    sqlx::query("UPDATE phone_change_requests SET status = $2, decided_at = $3, decided_by = $4 WHERE id = $1")
-        .bind(request_id)
-        .bind(if approve { "approved" } else { "rejected" })
-        .bind(now())
-        .bind(reviewer.user_id)
-        .execute(&mut *tx)
-        .await?;
-    if approve {
-        sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(&new_mobile)
-            .execute(&mut *tx)
-            .await?;
+    let note = note.trim().to_string();
+    if !approve && note.is_empty() {
+        let mut f = crate::domain::FieldErrors::new();
+        f.add("note", "请填写不同意的原因,它会以短信告知申请人。");
+        return Err(AppError::Validation(f));
     }
     let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
-    let change = ssr::mobile_change(old_mobile.as_deref().unwrap_or(""), &new_mobile);
-    let (action, summary) = if approve {
-        ("account.phone_approve", "手机号更换申请审核通过")
-    } else {
-        ("account.phone_reject", "手机号更换申请审核不通过")
-    };
-    crate::server::audit::audit(
-        &mut tx,
-        &actor,
-        Some(enterprise_id),
-        action,
-        summary,
-        &[change],
-        "ok",
-        now(),
-    )
-    .await?;
-    tx.commit().await?;
-    if approve {
-        session::end_all(&state.db, user_id).await?;
+    let delay = state.config.phone_change_delay_secs;
+    let t = now();
+    if let Err(first) =
+        crate::server::phone::decide(&state.db, &c, &actor, approve, &note, delay, t).await?
+    {
+        return Err(AppError::Conflict {
+            field: "decision".into(),
+            message: format!(
+                "该申请已{}({}{}),请刷新列表。",
+                first.status.label(),
+                if first.by.is_empty() {
+                    String::new()
+                } else {
+                    format!("由 {} ", first.by)
+                },
+                first.at.map(cst_datetime).unwrap_or_default()
+            ),
+        });
     }
-    let text = if approve {
-        format!("【危化品经营安全监管系统】{name}的经办人手机号已更换为本号码。")
+    if approve {
+        let text = format!(
+            "【危化品经营安全监管系统】{}更换经办人手机号为 {} 的申请已审核通过,将于 {} 生效。如非本单位申请,请立即拨打客服电话 {}。",
+            c.enterprise_name,
+            masked(&c.new_mobile),
+            cst_datetime(t + delay),
+            state.config.service_phone
+        );
+        ssr::notify(&state, &c.old_mobile, "phone_change_notice", &text).await;
+        ssr::notify(&state, &c.new_mobile, "phone_change_result", &text).await;
     } else {
-        format!(
-            "【危化品经营安全监管系统】{name}更换经办人手机号的申请未通过审核,如有疑问请联系客服。"
+        ssr::notify(
+            &state,
+            &c.new_mobile,
+            "phone_change_result",
+            &format!(
+                "【危化品经营安全监管系统】{}更换经办人手机号的申请未通过审核,原因:{note}。",
+                c.enterprise_name
+            ),
         )
-    };
-    if let Ok(m) = Mobile::parse(&new_mobile) {
-        let _ = state
-            .sms
-            .send(&state.db, &m, "phone_change_result", &text, now())
-            .await;
+        .await;
     }
     Ok(format!(
-        "已{}“{name}”的手机号更换申请。",
-        if approve { "通过" } else { "退回" }
+        "已{}“{}”的手机号更换申请{}。",
+        if approve { "同意" } else { "退回" },
+        c.enterprise_name,
+        if approve {
+            ",公示期满后生效"
+        } else {
+            ""
+        }
     ))
 }

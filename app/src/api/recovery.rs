@@ -78,13 +78,11 @@ mod ssr {
 /// Step 1: sends a code to the handler's phone.
 #[server(endpoint = "recovery/send")]
 pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppError> {
-    use crate::server::{http, now, session, sms_code, AppState};
+    use crate::server::{http, now, sms_code, AppState};
     let state = AppState::get()?;
     let ip = http::client_ip().await;
-    if !session::throttle(&state.db, &format!("sms:{ip}"), 20, 3600, now()).await? {
-        return Err(AppError::RateLimited(
-            "获取验证码过于频繁,请一小时后再试。".into(),
-        ));
+    if !sms_code::ip_allows(&state.db, &ip, now()).await? {
+        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let t = ssr::target(&state, &account).await?;
     match sms_code::issue(
@@ -197,7 +195,8 @@ pub async fn reset_password(
     .await?;
     tx.commit().await?;
     session::end_all(&state.db, t.user_id).await?;
-    session::clear_failures(&state.db, &format!("enterprise:{}", t.account)).await?;
+    // The phone on file proved who this is: the login lock no longer applies.
+    crate::server::limits::reset(&state.db, &session::login_key(false, &t.account)).await?;
     leptos_axum::redirect(&format!("{}/login?reset=1", state.config.public_base_url));
     Ok(())
 }
@@ -215,7 +214,11 @@ pub struct OutboxMessage {
 pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     use sqlx::Row as _;
     let state = crate::server::AppState::get()?;
-    if state.config.is_production() || !state.sms.is_builtin() {
+    // Development only, and only to this machine: the codes are secrets.
+    if state.config.is_production()
+        || !state.sms.is_builtin()
+        || !crate::server::http::from_loopback().await
+    {
         return Err(AppError::Forbidden);
     }
     let rows = sqlx::query(

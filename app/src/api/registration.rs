@@ -292,7 +292,7 @@ pub async fn save_org_info(
 pub async fn send_register_code(handler_mobile: String) -> Result<String, AppError> {
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::registration as repo;
-    use crate::server::{http, now, session, sms_code, AppState};
+    use crate::server::{http, now, sms_code, AppState};
     let state = AppState::get()?;
     let token = ssr::token_from_request()
         .await?
@@ -314,10 +314,8 @@ pub async fn send_register_code(handler_mobile: String) -> Result<String, AppErr
         AppError::Validation(f)
     })?;
     let ip = http::client_ip().await;
-    if !session::throttle(&state.db, &format!("sms:{ip}"), 20, 3600, now()).await? {
-        return Err(AppError::RateLimited(
-            "获取验证码过于频繁,请一小时后再试。".into(),
-        ));
+    if !sms_code::ip_allows(&state.db, &ip, now()).await? {
+        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let subject = ssr::sms_subject(&token, mobile.as_str());
     match sms_code::issue(&state.db, &state.sms, SMS_PURPOSE, &subject, &mobile, now()).await {

@@ -291,6 +291,9 @@ pub fn SendCodeButton<S>(
     action: ServerAction<S>,
     /// Checks the fields the code needs and dispatches `action`.
     on_click: Callback<leptos::ev::MouseEvent>,
+    /// The button's text (default 获取验证码).
+    #[prop(optional)]
+    label: Option<&'static str>,
 ) -> impl IntoView
 where
     S: ServerFn<Error = AppError, Output = String> + Clone + Send + Sync + 'static,
@@ -307,7 +310,7 @@ where
                 on:click=move |ev| on_click.run(ev)
                 disabled=move || action.pending().get()
             >
-                {move || if action.pending().get() { "正在发送……" } else { "获取验证码" }}
+                {move || if action.pending().get() { "正在发送……" } else { label.unwrap_or("获取验证码") }}
             </button>
             {move || sent().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
         </div>

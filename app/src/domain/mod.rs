@@ -18,6 +18,7 @@ pub mod licence;
 pub mod mobile;
 pub mod normalize;
 pub mod password;
+pub mod phone_change;
 pub mod registration;
 
 pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::admin::{list_regulators, CreateRegulator, SetRegulatorActive};
+use crate::api::admin::{
+    list_regulators, CreateRegulator, ResetRegulatorPassword, SetRegulatorActive, UnlockRegulator,
+};
 use crate::components::field::{ErrorSummary, FormState, TextField};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
@@ -39,10 +41,29 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
 pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
     let toggle = ServerAction::<SetRegulatorActive>::new();
+    let unlock = ServerAction::<UnlockRegulator>::new();
+    let reset = ServerAction::<ResetRegulatorPassword>::new();
     let users = Resource::new(
-        move || (create.version().get(), toggle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                toggle.version().get(),
+                unlock.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| list_regulators(),
     );
+    let account_outcome = move || {
+        [unlock.value().get(), reset.value().get()]
+            .into_iter()
+            .flatten()
+            .map(|r| match r {
+                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            })
+            .collect_view()
+    };
     let login = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let region = RwSignal::new(String::new());
@@ -76,6 +97,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     view! {
         <Title text="用户管理 - 危化品经营安全监管系统" />
         <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
+        {account_outcome}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -86,13 +108,31 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 {list.into_iter().map(|u| {
                                     let id = u.user_id.to_string();
                                     let next = (!u.active).to_string();
+                                    let (id2, id3) = (id.clone(), id.clone());
+                                    let (unlock_label, reset_label) = (format!("解锁 {}", u.login), format!("重置密码 {}", u.login));
+                                    let state = match (u.active, u.locked, u.must_change_password) {
+                                        (false, _, _) => "已停用",
+                                        (true, true, _) => "已锁定(密码连续输错)",
+                                        (true, false, true) => "正常(待本人设置密码)",
+                                        (true, false, false) => "正常",
+                                    };
                                     view! {
                                         <tr class:disabled=!u.active>
                                             <td class="login">{u.login.clone()}</td>
                                             <td>{u.display_name}</td>
                                             <td>{u.organization}</td>
-                                            <td>{if u.active { "正常" } else { "已停用" }}</td>
-                                            <td>
+                                            <td>{state}</td>
+                                            <td class="actions">
+                                                {u.locked.then(|| view! {
+                                                    <ActionForm action=unlock>
+                                                        <input type="hidden" name="user_id" value=id2.clone() />
+                                                        <button type="submit" class="button link" aria-label=unlock_label.clone()>"解锁"</button>
+                                                    </ActionForm>
+                                                })}
+                                                <ActionForm action=reset>
+                                                    <input type="hidden" name="user_id" value=id3 />
+                                                    <button type="submit" class="button link" aria-label=reset_label>"重置密码"</button>
+                                                </ActionForm>
                                                 <ActionForm action=toggle>
                                                     <input type="hidden" name="user_id" value=id />
                                                     <input type="hidden" name="active" value=next />

@@ -645,15 +645,6 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
     }
 }
 
-/// What `POST /files/licence-scan` answers.
-#[cfg(feature = "hydrate")]
-#[derive(serde::Deserialize)]
-struct UploadAnswer {
-    id: Option<String>,
-    name: Option<String>,
-    error: Option<String>,
-}
-
 /// The optional certificate scan: checked in the browser (size, type), sent
 /// as the raw file, checked again by its content on the server.
 #[component]
@@ -685,51 +676,17 @@ fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
         };
         #[cfg(feature = "hydrate")]
         {
-            use leptos::wasm_bindgen::JsCast;
-            let Some(file) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-                .and_then(|input| input.files())
-                .and_then(|files| files.get(0))
-            else {
+            use crate::components::upload::{check_file, chosen_file, send_file};
+            let Some(file) = chosen_file(&ev) else {
                 return;
             };
-            let name = file.name();
-            let lower = name.to_ascii_lowercase();
-            if file.size() > crate::domain::enterprise_info::SCAN_MAX_BYTES as f64 {
-                set_error(Some(format!(
-                    "文件有 {:.1} MB,超过了 5 MB。请降低扫描分辨率或压缩后再上传。",
-                    file.size() / 1024.0 / 1024.0
-                )));
-                return;
-            }
-            if ![".pdf", ".jpg", ".jpeg", ".png"]
-                .iter()
-                .any(|x| lower.ends_with(x))
-            {
-                set_error(Some("只能上传 PDF、JPG 或 PNG 格式的证书扫描件。".into()));
+            if let Err(m) = check_file(&file, "证书扫描件") {
+                set_error(Some(m));
                 return;
             }
             uploading.set(true);
             leptos::task::spawn_local(async move {
-                let url = format!(
-                    "/files/licence-scan?name={}",
-                    String::from(js_sys::encode_uri_component(&name))
-                );
-                let result = async {
-                    let resp = gloo_net::http::Request::post(&url)
-                        .body(leptos::wasm_bindgen::JsValue::from(file))
-                        .map_err(|e| e.to_string())?
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    let answer: UploadAnswer = resp.json().await.map_err(|e| e.to_string())?;
-                    match answer.id {
-                        Some(id) => Ok((id, answer.name.unwrap_or_default())),
-                        None => Err(answer.error.unwrap_or_else(|| "上传失败,请重试。".into())),
-                    }
-                }
-                .await;
+                let result = send_file("/files/licence-scan", file).await;
                 uploading.set(false);
                 match result {
                     Ok((id, name)) => {

@@ -6,8 +6,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::Login;
-use crate::components::field::{ErrorSummary, FormState, TextField};
+use crate::api::auth::{Login, SendUnlockCode};
+use crate::components::field::{ErrorSummary, FormState, SendCodeButton, TextField};
 use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
@@ -51,8 +51,24 @@ pub fn LoginPage() -> impl IntoView {
 fn LoginForm(regulator: bool) -> impl IntoView {
     let account = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let unlock = RwSignal::new(String::new());
     let action = ServerAction::<Login>::new();
+    let send = ServerAction::<SendUnlockCode>::new();
     let form = FormState::for_action(action, |_| ());
+    form.follow(send, |_| ());
+    // A locked enterprise account asks for a code sent to the phone on file.
+    let locked = move || {
+        !regulator
+            && (form.errors.with(|e| e.get("unlock_code").is_some())
+                || send.value().with(Option::is_some)
+                || !unlock.with(String::is_empty))
+    };
+    let send_unlock = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        send.dispatch(SendUnlockCode {
+            account: account.get_untracked(),
+        });
+    };
     let check = Callback::new(move |_| {
         let mut e = FieldErrors::new();
         let a = account.get_untracked();
@@ -84,6 +100,7 @@ fn LoginForm(regulator: bool) -> impl IntoView {
                 tab: if regulator { "regulator" } else { "enterprise" }.into(),
                 account: account.get_untracked(),
                 password: password.get_untracked(),
+                unlock_code: unlock.get_untracked(),
             });
         }
     };
@@ -97,10 +114,14 @@ fn LoginForm(regulator: bool) -> impl IntoView {
     };
     view! {
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("account", label), ("password", "密码")] />
+            <ErrorSummary form labels=vec![("account", label), ("password", "密码"), ("unlock_code", "解锁验证码")] />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
             <TextField name="account" label=label value=account form check hint=hint autocomplete="username" maxlength=40 />
             <TextField name="password" label="密码" value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
+            {move || locked().then(|| view! {
+                <SendCodeButton action=send on_click=Callback::new(send_unlock) label="获取解锁验证码" />
+                <TextField name="unlock_code" label="解锁验证码(发送到经办人手机)" value=unlock form check maxlength=10 autocomplete="one-time-code" />
+            })}
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "正在登录……" } else { "登录" }}
@@ -111,6 +132,8 @@ fn LoginForm(regulator: bool) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a href="/forgot-password">"忘记密码?"</a>
+                            " · "
+                            <a href="/change-phone">"手机号码无法接收短信?"</a>
                             " · "
                             <a href="/register">"没有账号?企业注册"</a>
                         }

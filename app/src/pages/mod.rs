@@ -1,5 +1,6 @@
 //! Route-level components.
 
+pub mod account;
 pub mod admin_users;
 pub mod change_phone;
 pub mod dev_sms;

@@ -179,7 +179,19 @@ fn PhoneChanges() -> impl IntoView {
                                                 <dt>"统一社会信用代码"</dt><dd>{i.credit_code.clone()}</dd>
                                                 <dt>"原手机号"</dt><dd>{i.old_mobile.clone()}</dd>
                                                 <dt>"新手机号"</dt><dd>{i.new_mobile.clone()}</dd>
+                                                <dt>"证明材料"</dt>
+                                                <dd>
+                                                    <ul class="evidence-list">
+                                                        {i.evidence.iter().map(|e| view! {
+                                                            <li>
+                                                                {e.document.label()} ":"
+                                                                <a href=format!("/files/phone-evidence/{}", e.id) target="_blank" rel="noopener">{e.name.clone()}</a>
+                                                            </li>
+                                                        }).collect_view()}
+                                                    </ul>
+                                                </dd>
                                             </dl>
+                                            <p class="field-note">"请核对营业执照与企业名称、统一社会信用代码一致,授权书有法定代表人签字和公章,新经办人证件清晰有效。同意后将再次短信告知原手机号,公示期满才生效。"</p>
                                             <div class="review-actions">
                                                 <ActionForm action=decide>
                                                     <input type="hidden" name="request_id" value=id />
@@ -187,8 +199,10 @@ fn PhoneChanges() -> impl IntoView {
                                                     <button type="submit" class="button primary">"同意更换"</button>
                                                 </ActionForm>
                                                 <ActionForm action=decide>
-                                                    <input type="hidden" name="request_id" value=id2 />
+                                                    <input type="hidden" name="request_id" value=id2.clone() />
                                                     <input type="hidden" name="approve" value="false" />
+                                                    <label for=format!("note-{id2}")>"不同意的原因(短信告知申请人)"</label>
+                                                    <input id=format!("note-{id2}") name="note" type="text" maxlength="200" />
                                                     <button type="submit" class="button">"不同意"</button>
                                                 </ActionForm>
                                             </div>

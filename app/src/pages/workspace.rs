@@ -3,17 +3,32 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::current_user;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::account::security_events;
+use crate::api::auth::{current_user, PASSWORD_PAGE_FIRST};
 use crate::components::HydrationMarker;
 
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    let query = use_query_map();
+    let changed = move || query.with(|q| q.get("password").as_deref() == Some("1"));
     view! {
         <Title text="工作台 - 危化品经营安全监管系统" />
+        <Show when=changed>
+            <p class="notice success" role="status">"密码已修改。其他设备和浏览器上的登录已全部退出。"</p>
+        </Show>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    Ok(Some(u)) if u.must_change_password => view! {
+                        <h1>"请先设置新密码"</h1>
+                        <p class="alert" role="alert">"您的密码由系统管理员设置。为保证只有您本人知道密码,请先设置新密码,然后才能办理业务。"</p>
+                        <p><a class="button primary" href=PASSWORD_PAGE_FIRST>"设置新密码"</a></p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
                     Ok(Some(u)) => {
                         let role = match u.kind.as_str() {
                             "enterprise" => "法人用户",
@@ -43,6 +58,8 @@ pub fn WorkspacePage() -> impl IntoView {
                                     }
                                 })}
                             {(u.kind == "enterprise").then(|| view! { <EnterpriseSummary /> })}
+                            <SecuritySinceLastLogin />
+                            <p class="form-links"><a href="/account/password">"修改密码"</a></p>
                             <HydrationMarker />
                         }
                             .into_any()
@@ -83,6 +100,30 @@ fn EnterpriseSummary() -> impl IntoView {
                             {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone()))}
                         </section>
                     }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// What happened to the account since the previous login (locks, unlocks,
+/// password and phone changes), so the holder notices what they did not do.
+#[component]
+fn SecuritySinceLastLogin() -> impl IntoView {
+    let events = Resource::new(|| (), |_| security_events(false));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                events.await.ok().filter(|e| !e.is_empty()).map(|list| view! {
+                    <section class="security-events" aria-labelledby="security-title">
+                        <h2 id="security-title">"自上次登录以来的账号安全事件"</h2>
+                        <ul>
+                            {list.into_iter().map(|e| view! {
+                                <li><span class="when">{e.at}</span> " " {e.summary} " (" {e.actor} ")"</li>
+                            }).collect_view()}
+                        </ul>
+                        <p class="field-note">"如有不是您本人或本单位所为的事件,请立即修改密码并拨打客服电话。"</p>
+                    </section>
                 })
             })}
         </Suspense>

@@ -60,6 +60,101 @@ pub async fn audit(
     Ok(())
 }
 
+/// Appends a security event about the account `subject` (a lock, an unlock,
+/// a password or phone change); the account holder sees it at the next login.
+#[allow(clippy::too_many_arguments)]
+pub async fn security_event(
+    exec: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    subject: i64,
+    enterprise_id: Option<i64>,
+    action: &str,
+    summary: &str,
+    changes: &[FieldChange],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let changes = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome, subject_user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'ok', $9)",
+    )
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(&actor.name)
+    .bind(&actor.ip)
+    .bind(enterprise_id)
+    .bind(action)
+    .bind(summary)
+    .bind(changes)
+    .bind(subject)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// `security_event` outside any transaction (a lock happens without one).
+pub async fn security_event_now(
+    db: &Db,
+    actor: &Actor,
+    subject: i64,
+    action: &str,
+    summary: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut conn = db.writer().acquire().await?;
+    let enterprise_id: Option<i64> =
+        sqlx::query_scalar("SELECT enterprise_id FROM users WHERE id = $1")
+            .bind(subject)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    security_event(
+        &mut conn,
+        actor,
+        subject,
+        enterprise_id,
+        action,
+        summary,
+        &[],
+        now,
+    )
+    .await
+}
+
+/// One security event as its account holder sees it (no addresses).
+#[derive(Debug, Clone)]
+pub struct SecurityEvent {
+    pub at: i64,
+    pub actor: String,
+    pub summary: String,
+}
+
+/// The security events of an account since `since`, newest first.
+pub async fn security_events(
+    db: &Db,
+    subject: i64,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<SecurityEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, actor, summary FROM audit_log WHERE subject_user_id = $1 AND at >= $2 ORDER BY at DESC, id DESC LIMIT $3",
+    )
+    .bind(subject)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SecurityEvent {
+                at: r.try_get(0)?,
+                actor: r.try_get(1)?,
+                summary: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
 /// Records a refused attempt (outside any transaction, so it survives the refusal).
 pub async fn audit_refusal(
     db: &Db,

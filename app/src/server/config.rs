@@ -1,7 +1,7 @@
 //! Configuration from the environment (and an optional `.env`).
 //!
 //! Every value has a development default except where production must choose:
-//! in production `PUBLIC_BASE_URL` and `SESSION_KEY` are required, so a
+//! in production `PUBLIC_BASE_URL`, `SMS_GATEWAY` and `REGISTRY` are required, so a
 //! forgotten setting stops the server at boot with a clear message.
 
 use std::fmt;
@@ -19,7 +19,6 @@ pub struct Config {
     /// The one canonical origin all links and redirects are built from (no trailing slash).
     pub public_base_url: String,
     pub database_url: String,
-    pub session_key: String,
     pub log_filter: String,
     pub service_phone: String,
     pub service_hours: String,
@@ -29,6 +28,10 @@ pub struct Config {
     pub registry: RegistryConfig,
     /// Where licence scans are stored (`UPLOAD_DIR`, default `data/uploads`).
     pub upload_dir: std::path::PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How long a confirmed phone change waits for the phone on file to object (`PHONE_CHANGE_DELAY_HOURS`, default 24).
+    pub phone_change_delay_secs: i64,
 }
 
 /// Which enterprise-credit registry verifies registrations.
@@ -63,7 +66,6 @@ impl fmt::Debug for Config {
             .field("environment", &self.environment)
             .field("public_base_url", &self.public_base_url)
             .field("database_url", &redact_url(&self.database_url))
-            .field("session_key", &"***")
             .field("log_filter", &self.log_filter)
             .field(
                 "sms",
@@ -140,20 +142,6 @@ impl Config {
                 redact_url(&database_url)
             )));
         }
-        let session_key = match var("SESSION_KEY") {
-            Some(k) if k.len() >= 32 => k,
-            Some(_) => {
-                return Err(ConfigError(
-                    "SESSION_KEY must be at least 32 characters".into(),
-                ))
-            }
-            None if prod => {
-                return Err(ConfigError(
-                    "SESSION_KEY is required in production (32+ random characters)".into(),
-                ))
-            }
-            None => super::random_token(),
-        };
         let num = |k: &str, default: u32| -> Result<u32, ConfigError> {
             match var(k) {
                 None => Ok(default),
@@ -211,13 +199,27 @@ impl Config {
                 return Err(ConfigError(format!("REGISTRY must be 'builtin' or 'http', not '{other}'")))
             }
         };
+        let mut trusted_proxies = vec![];
+        for p in var("TRUSTED_PROXIES").unwrap_or_default().split(',') {
+            let p = p.trim();
+            if p.is_empty() {
+                continue;
+            }
+            trusted_proxies.push(p.parse().map_err(|_| {
+                ConfigError(format!(
+                    "TRUSTED_PROXIES must list IP addresses separated by commas, and '{p}' is not one"
+                ))
+            })?);
+        }
+        let phone_change_delay_secs = i64::from(num("PHONE_CHANGE_DELAY_HOURS", 24)?) * 3600;
         Ok(Config {
+            trusted_proxies,
+            phone_change_delay_secs,
             registry,
             sms,
             environment,
             public_base_url,
             database_url,
-            session_key,
             log_filter: var("LOG_LEVEL")
                 .or_else(|| var("RUST_LOG"))
                 .unwrap_or_else(|| "info".into()),
@@ -262,14 +264,7 @@ mod tests {
         assert!(e.0.contains("PUBLIC_BASE_URL"));
         let e = cfg(&[
             ("APP_ENV", "production"),
-            ("PUBLIC_BASE_URL", "https://whp.example.cn"),
-        ])
-        .unwrap_err();
-        assert!(e.0.contains("SESSION_KEY"));
-        let e = cfg(&[
-            ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
-            ("SESSION_KEY", &"k".repeat(32)),
         ])
         .unwrap_err();
         assert!(
@@ -279,7 +274,6 @@ mod tests {
         let e = cfg(&[
             ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
-            ("SESSION_KEY", &"k".repeat(32)),
             ("SMS_GATEWAY", "http"),
             ("SMS_GATEWAY_URL", "https://sms.example.cn/send"),
         ])
@@ -288,7 +282,6 @@ mod tests {
         let ok = cfg(&[
             ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://whp.example.cn/"),
-            ("SESSION_KEY", &"k".repeat(32)),
             ("SMS_GATEWAY", "http"),
             ("SMS_GATEWAY_URL", "https://sms.example.cn/send"),
             ("REGISTRY", "http"),
@@ -315,6 +308,17 @@ mod tests {
             .unwrap_err()
             .0
             .contains("DATABASE_URL"));
+        assert!(cfg(&[("TRUSTED_PROXIES", "10.0.0.1, proxy.local")])
+            .unwrap_err()
+            .0
+            .contains("'proxy.local'"));
+        assert_eq!(
+            cfg(&[("TRUSTED_PROXIES", "10.0.0.1, ::1")])
+                .unwrap()
+                .trusted_proxies
+                .len(),
+            2
+        );
         assert!(cfg(&[("ARGON2_ITERATIONS", "two")])
             .unwrap_err()
             .0

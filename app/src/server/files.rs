@@ -94,6 +94,36 @@ fn path_of(dir: &Path, id: &str) -> PathBuf {
     dir.join(id)
 }
 
+/// Writes `bytes` to a new file under `dir` that only the server may read,
+/// named by a fresh random id; returns (id, path, SHA-256). Off the runtime's threads.
+pub async fn write_private(
+    dir: &Path,
+    bytes: &[u8],
+) -> Result<(String, PathBuf, String), std::io::Error> {
+    let id = super::random_token();
+    let path = path_of(dir, &id);
+    let (dir, target, data) = (dir.to_path_buf(), path.clone(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::create_dir_all(&dir)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&target)?;
+        f.write_all(&data)?;
+        f.sync_all()
+    })
+    .await
+    .map_err(std::io::Error::other)??;
+    let sha: String = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((id, path, sha))
+}
+
 /// Stores a file for `user`'s enterprise after [`check`]; returns its id.
 pub async fn store(
     db: &Db,
@@ -103,27 +133,12 @@ pub async fn store(
     bytes: &[u8],
     now: i64,
 ) -> Result<String, std::io::Error> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
     let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, m);
     let kind = check(bytes).map_err(invalid)?;
     let enterprise_id = user
         .enterprise_id
         .ok_or_else(|| invalid("not an enterprise user".into()))?;
-    let id = super::random_token();
-    std::fs::create_dir_all(dir)?;
-    let path = path_of(dir, &id);
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    let sha: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let (id, path, sha) = write_private(dir, bytes).await?;
     let result = async {
         let mut tx = db.write_tx().await?;
         sqlx::query(
@@ -157,7 +172,7 @@ pub async fn store(
     .await;
     if let Err(e) = result {
         // Nothing half-written: no row, no file.
-        let _ = std::fs::remove_file(&path);
+        let _ = tokio::fs::remove_file(&path).await;
         return Err(std::io::Error::other(e));
     }
     Ok(id)
@@ -191,30 +206,36 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<Stored>, sqlx::Error> {
     .transpose()
 }
 
+/// The region an organisation supervises.
+pub async fn organization_region(
+    db: &Db,
+    organization_id: Option<i64>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_optional(db.reader())
+        .await
+}
+
 /// Whether `user` may see a scan of the enterprise `s` belongs to.
 pub async fn may_read(db: &Db, user: &SessionUser, s: &Stored) -> Result<bool, sqlx::Error> {
     Ok(match user.kind.as_str() {
         "enterprise" => user.enterprise_id == Some(s.enterprise_id),
         "admin" => true,
-        "regulator" => {
-            let region: Option<String> =
-                sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
-                    .bind(user.organization_id)
-                    .fetch_optional(db.reader())
-                    .await?;
-            region.is_some_and(|r| super::regions::within(&s.region_code, &r))
-        }
+        "regulator" => organization_region(db, user.organization_id)
+            .await?
+            .is_some_and(|r| super::regions::within(&s.region_code, &r)),
         _ => false,
     })
 }
 
-/// The bytes of a stored scan.
-pub fn read(dir: &Path, id: &str) -> std::io::Result<Vec<u8>> {
+/// The bytes of a stored file.
+pub async fn read(dir: &Path, id: &str) -> std::io::Result<Vec<u8>> {
     // Ids are our own hex tokens; anything else never reaches the disk.
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "bad id"));
     }
-    std::fs::read(path_of(dir, id))
+    tokio::fs::read(path_of(dir, id)).await
 }
 
 /// Whether every scan id of a record belongs to `enterprise_id`.

@@ -42,12 +42,105 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     }
 }
 
-/// The client's address (from the connection), or "unknown" (in-process tests).
+/// The client's address: the connection's peer, or, when the peer is one of
+/// the configured `TRUSTED_PROXIES`, the nearest address in `X-Forwarded-For`
+/// that is not a trusted proxy. "unknown" without a connection (in-process tests).
 pub async fn client_ip() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(a)| a.ip());
+    let trusted = leptos::prelude::use_context::<AppState>()
+        .map(|s| s.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    let forwarded = if trusted.is_empty() {
+        None
+    } else {
+        headers().await.ok().map(|h| {
+            h.get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    };
+    client_address(peer, forwarded.as_deref(), &trusted)
+}
+
+/// Whether the connection comes from this machine (in-process tests have none and count as local).
+pub async fn from_loopback() -> bool {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
     match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_string(),
+        Ok(ConnectInfo(addr)) => addr.ip().is_loopback(),
+        Err(_) => true,
+    }
+}
+
+/// `client_ip` without the request: see there.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_string();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let mut nearest = peer;
+    for hop in forwarded_for.unwrap_or("").rsplit(',') {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => nearest = ip,
+            Ok(ip) => return ip.to_string(),
+            // A malformed entry: trust nothing before it.
+            Err(_) => break,
+        }
+    }
+    nearest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let proxy = [ip("10.0.0.2"), ip("10.0.0.3")];
+        // No proxy configured, or a peer that is not one: the header is a client's word.
+        assert_eq!(
+            client_address(Some(ip("203.0.113.9")), Some("1.2.3.4"), &[]),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            client_address(Some(ip("203.0.113.9")), Some("1.2.3.4"), &proxy),
+            "203.0.113.9"
+        );
+        // Through the proxy: the nearest untrusted hop, whatever the client prepended.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), Some("6.6.6.6, 198.51.100.7"), &proxy),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), Some("198.51.100.7, 10.0.0.3"), &proxy),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), None, &proxy),
+            "10.0.0.2"
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), Some("junk"), &proxy),
+            "10.0.0.2"
+        );
+        assert_eq!(client_address(None, Some("1.2.3.4"), &proxy), "unknown");
     }
 }

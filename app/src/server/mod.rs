@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): configuration, database, password
 //! hashing and the repositories. Never compiled into the wasm bundle.
 
+pub mod account;
 pub mod audit;
 pub mod config;
 pub mod db;
@@ -9,7 +10,9 @@ pub mod external;
 pub mod files;
 pub mod help;
 pub mod http;
+pub mod limits;
 pub mod password;
+pub mod phone;
 pub mod regions;
 pub mod registration;
 pub mod registry;

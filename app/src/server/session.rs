@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row as _;
 
 use super::db::Db;
+use super::limits::{self, Limit};
 
 pub const IDLE_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_SECS: i64 = 12 * 3600;
@@ -32,6 +33,8 @@ pub struct SessionUser {
     pub organization_id: Option<i64>,
     /// Enterprise or organisation name.
     pub belongs_to: String,
+    /// An administrator chose the password: nothing but changing it is allowed.
+    pub must_change_password: bool,
 }
 
 pub fn hash_token(token: &str) -> String {
@@ -62,7 +65,7 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
     let hash = hash_token(token);
     let row = sqlx::query(
         "SELECT u.id, u.kind, u.login, u.display_name, u.enterprise_id, u.organization_id, \
-         COALESCE(e.name, o.name, ''), s.last_seen \
+         COALESCE(e.name, o.name, ''), s.last_seen, u.must_change_password \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN enterprises e ON e.id = u.enterprise_id \
          LEFT JOIN organizations o ON o.id = u.organization_id \
@@ -90,7 +93,18 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
         enterprise_id: r.try_get(4)?,
         organization_id: r.try_get(5)?,
         belongs_to: r.try_get(6)?,
+        must_change_password: r.try_get::<i64, _>(8)? != 0,
     }))
+}
+
+/// Ends every session of a user but the one of `keep` (a password change).
+pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(hash_token(keep))
+        .execute(db.writer())
+        .await?;
+    Ok(())
 }
 
 /// Ends every session of a user (logout, password or phone change, disabling).
@@ -102,54 +116,20 @@ pub async fn end_all(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Until when `account` is locked, if it is.
-pub async fn locked_until(db: &Db, account: &str, now: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT COUNT(*), MAX(at) FROM login_failures WHERE account = $1 AND at > $2")
-            .bind(account)
-            .bind(now - LOCK_SECS)
-            .fetch_one(db.reader())
-            .await?;
-    let count: i64 = row.try_get(0)?;
-    let last: Option<i64> = row.try_get(1)?;
-    Ok(match last {
-        Some(last) if count >= LOCK_FAILURES => Some(last + LOCK_SECS),
-        _ => None,
-    })
-}
+/// Wrong passwords allowed per account within `LOCK_SECS` before it asks for a second proof.
+pub const LOGIN_FAILURES: Limit = Limit::per(LOCK_FAILURES, LOCK_SECS);
 
-/// Records a wrong password; returns how many tries are left before the lock.
-pub async fn record_failure(
-    db: &Db,
-    account: &str,
-    ip: &str,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (account, at, ip) VALUES ($1, $2, $3)")
-        .bind(account)
-        .bind(now)
-        .bind(ip)
-        .execute(db.writer())
-        .await?;
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2")
-            .bind(account)
-            .bind(now - LOCK_SECS)
-            .fetch_one(db.reader())
-            .await?;
-    Ok((LOCK_FAILURES - n).max(0))
-}
-
-pub async fn clear_failures(db: &Db, account: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1")
-        .bind(account)
-        .execute(db.writer())
-        .await?;
-    Ok(())
+/// The counter of login attempts of one account (every attempt counts until
+/// it succeeds, so parallel guesses cannot pass the limit).
+pub fn login_key(regulator: bool, login: &str) -> String {
+    format!(
+        "login:{}:{login}",
+        if regulator { "regulator" } else { "enterprise" }
+    )
 }
 
 /// Counts one attempt in `bucket`; false if `limit` attempts were already
-/// made within `window` seconds (then nothing is counted).
+/// made within `window` seconds (then nothing is counted). Atomic.
 pub async fn throttle(
     db: &Db,
     bucket: &str,
@@ -157,27 +137,21 @@ pub async fn throttle(
     window: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.write_tx().await?;
-    sqlx::query("DELETE FROM rate_events WHERE bucket = $1 AND at <= $2")
-        .bind(bucket)
-        .bind(now - window)
-        .execute(&mut *tx)
-        .await?;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE bucket = $1")
-        .bind(bucket)
-        .fetch_one(&mut *tx)
-        .await?;
-    if n >= limit {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    sqlx::query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
-        .bind(bucket)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(limits::hit(db, bucket, Limit::per(limit, window), now)
+        .await?
+        .is_ok())
+}
+
+/// Records a successful login: the previous one is kept to show what happened since.
+pub async fn record_login(db: &Db, user_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    let prev: Option<i64> = sqlx::query_scalar(
+        "UPDATE users SET prev_login_at = last_login_at, last_login_at = $2 WHERE id = $1 RETURNING prev_login_at",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(db.writer())
+    .await?;
+    Ok(prev)
 }
 
 /// A user as the login needs it.
@@ -188,6 +162,8 @@ pub struct LoginRow {
     pub password_hash: String,
     /// A reviewer's reason for rejecting the registration.
     pub review_note: String,
+    pub mobile: Option<String>,
+    pub must_change_password: bool,
 }
 
 /// Finds an enterprise user by credit code, or a regulator/administrator by user name.
@@ -202,7 +178,7 @@ pub async fn find_login(
         "('enterprise')"
     };
     let row = sqlx::query(&format!(
-        "SELECT id, status, password_hash, review_note FROM users WHERE login = $1 AND kind IN {kinds} \
+        "SELECT id, status, password_hash, review_note, mobile, must_change_password FROM users WHERE login = $1 AND kind IN {kinds} \
          ORDER BY CASE status WHEN 'rejected' THEN 1 ELSE 0 END, id DESC"
     ))
     .bind(login)
@@ -214,6 +190,8 @@ pub async fn find_login(
             status: r.try_get(1)?,
             password_hash: r.try_get(2)?,
             review_note: r.try_get(3)?,
+            mobile: r.try_get(4)?,
+            must_change_password: r.try_get::<i64, _>(5)? != 0,
         })
     })
     .transpose()

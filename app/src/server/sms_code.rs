@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row as _;
 
 use super::db::Db;
+use super::limits::{self, Denied, Limit};
 use super::sms::{Gateway, SmsError};
 use crate::domain::Mobile;
 
@@ -50,8 +51,34 @@ fn hash(subject: &str, code: &str) -> String {
         .collect()
 }
 
+/// Codes per phone: at most `DAILY_LIMIT` a day, `RESEND_SECS` apart.
+pub const PER_MOBILE: Limit = Limit {
+    max: DAILY_LIMIT,
+    window: 86_400,
+    min_gap: RESEND_SECS,
+};
+
+/// The outer bound per client address: generous, since a service hall or an
+/// industrial park puts many honest users behind one address.
+pub const IP_LIMIT: Limit = Limit::per(300, 3600);
+pub const IP_LIMIT_MESSAGE: &str =
+    "此网络获取验证码的次数过多,请一小时后再试;如急需办理,请拨打客服电话。";
+
+/// Takes one SMS request of the client address `ip` (the outer bound).
+pub async fn ip_allows(db: &Db, ip: &str, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(limits::hit(db, &format!("ip:sms:{ip}"), IP_LIMIT, now)
+        .await?
+        .is_ok())
+}
+
+fn mobile_key(mobile: &Mobile) -> String {
+    format!("sms:mobile:{}", mobile.as_str())
+}
+
 /// Sends a new code for `purpose` to `mobile`; `subject` ties it to a user or draft.
-/// A code whose message could not be delivered is removed, so the user can retry at once.
+/// The phone's limits are taken atomically before anything is sent; a code
+/// whose message could not be delivered is removed and its hit given back,
+/// so the user can retry at once.
 pub async fn issue(
     db: &Db,
     gateway: &Gateway,
@@ -60,22 +87,11 @@ pub async fn issue(
     mobile: &Mobile,
     now: i64,
 ) -> Result<(), IssueError> {
-    let row = sqlx::query(
-        "SELECT MAX(created_at), COUNT(*) FROM sms_codes WHERE mobile = $1 AND created_at > $2",
-    )
-    .bind(mobile.as_str())
-    .bind(now - 86_400)
-    .fetch_one(db.reader())
-    .await?;
-    let last: Option<i64> = row.try_get(0)?;
-    let today: i64 = row.try_get(1)?;
-    if let Some(last) = last {
-        if now - last < RESEND_SECS {
-            return Err(IssueError::TooSoon(RESEND_SECS - (now - last)));
-        }
-    }
-    if today >= DAILY_LIMIT {
-        return Err(IssueError::DailyLimit);
+    let key = mobile_key(mobile);
+    match limits::hit(db, &key, PER_MOBILE, now).await? {
+        Ok(_) => {}
+        Err(Denied::TooSoon(s)) => return Err(IssueError::TooSoon(s)),
+        Err(Denied::Exhausted { .. }) => return Err(IssueError::DailyLimit),
     }
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
     let id: i64 = sqlx::query_scalar(
@@ -97,12 +113,16 @@ pub async fn issue(
             .bind(id)
             .execute(db.writer())
             .await?;
+        limits::give_back(db, &key).await?;
         return Err(e.into());
     }
     Ok(())
 }
 
 /// Checks `code` against the latest code for (`purpose`, `subject`) and uses it up.
+/// The try is counted before the code is compared, in one statement, so
+/// parallel guesses get no more than `MAX_TRIES` comparisons, and the code is
+/// used at most once.
 pub async fn verify(
     db: &Db,
     purpose: &str,
@@ -110,50 +130,55 @@ pub async fn verify(
     code: &str,
     now: i64,
 ) -> Result<Result<(), VerifyError>, sqlx::Error> {
-    let mut tx = db.write_tx().await?;
-    let row = sqlx::query(
-        "SELECT id, code_hash, expires_at, attempts, used_at FROM sms_codes \
-         WHERE purpose = $1 AND subject = $2 ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
+    let latest = "(SELECT id FROM sms_codes WHERE purpose = $1 AND subject = $2 ORDER BY created_at DESC, id DESC LIMIT 1)";
+    let claimed = sqlx::query(&format!(
+        "UPDATE sms_codes SET attempts = attempts + 1 \
+         WHERE id = {latest} AND used_at IS NULL AND attempts < $3 \
+         RETURNING id, code_hash, expires_at, attempts"
+    ))
     .bind(purpose)
     .bind(subject)
-    .fetch_optional(&mut *tx)
+    .bind(MAX_TRIES)
+    .fetch_optional(db.writer())
     .await?;
-    let Some(r) = row else {
-        return Ok(Err(VerifyError::NoCode));
+    let Some(r) = claimed else {
+        let row = sqlx::query(&format!(
+            "SELECT attempts, used_at FROM sms_codes WHERE id = {latest}"
+        ))
+        .bind(purpose)
+        .bind(subject)
+        .fetch_optional(db.writer())
+        .await?;
+        return Ok(Err(match row {
+            Some(r) if r.try_get::<Option<i64>, _>(1)?.is_none() => VerifyError::TooManyTries,
+            _ => VerifyError::NoCode,
+        }));
     };
     let id: i64 = r.try_get(0)?;
     let stored: String = r.try_get(1)?;
     let expires_at: i64 = r.try_get(2)?;
     let attempts: i64 = r.try_get(3)?;
-    let used_at: Option<i64> = r.try_get(4)?;
-    let outcome = if used_at.is_some() {
-        Err(VerifyError::NoCode)
-    } else if attempts >= MAX_TRIES {
-        Err(VerifyError::TooManyTries)
-    } else if now > expires_at {
-        Err(VerifyError::Expired)
-    } else if stored == hash(subject, code) {
-        sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
-    } else {
-        sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let left = MAX_TRIES - attempts - 1;
-        Err(if left == 0 {
+    if now > expires_at {
+        return Ok(Err(VerifyError::Expired));
+    }
+    if stored != hash(subject, code) {
+        let left = MAX_TRIES - attempts;
+        return Ok(Err(if left <= 0 {
             VerifyError::TooManyTries
         } else {
             VerifyError::Wrong(left)
-        })
-    };
-    tx.commit().await?;
-    Ok(outcome)
+        }));
+    }
+    let used = sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .execute(db.writer())
+        .await?;
+    Ok(if used.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(VerifyError::NoCode)
+    })
 }
 
 /// The user-facing message for a failed check, with what to do next.

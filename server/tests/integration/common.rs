@@ -91,6 +91,9 @@ impl Reply {
     }
 }
 
+/// The configured origin of the test servers: every POST of a page comes from it.
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
+
 /// Sends one request through the real router, no network.
 pub async fn send(router: &Router, req: Request<Body>) -> Reply {
     let res = router.clone().oneshot(req).await.expect("infallible");
@@ -118,6 +121,7 @@ pub async fn post_form(
         .join("&");
     let mut req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json");
     if let Some(c) = cookie {
@@ -135,6 +139,7 @@ pub async fn post_json(
 ) -> Reply {
     let mut req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT, "application/json");
     if let Some(c) = cookie {

@@ -603,7 +603,8 @@ async fn a_regulators_look_at_a_record_never_opened_writes_nothing() {
 async fn upload(b: &Backend, cookie: Option<&str>, name: &str, bytes: Vec<u8>) -> Reply {
     let mut req =
         axum::http::Request::post(format!("/files/licence-scan?name={}", urlencode(name)))
-            .header(axum::http::header::HOST, "127.0.0.1:3000");
+            .header(axum::http::header::HOST, "127.0.0.1:3000")
+            .header(axum::http::header::ORIGIN, ORIGIN);
     if let Some(c) = cookie {
         req = req.header(axum::http::header::COOKIE, c);
     }

@@ -14,4 +14,5 @@ mod info;
 mod phone;
 mod registry;
 mod review;
+mod security;
 mod sms;

@@ -228,7 +228,7 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
         assert!(msg.contains("重新注册"));
 
         // The same code can register again (a while later); the rejected record gives way.
-        sqlx::query("UPDATE sms_codes SET created_at = created_at - 61")
+        sqlx::query("UPDATE limit_counters SET last_at = last_at - 61")
             .execute(b.state.db.writer())
             .await
             .unwrap();

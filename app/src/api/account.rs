@@ -1,0 +1,136 @@
+//! 修改密码 and the account's own security events, for every user.
+//!
+//! The current password is required (and counted against the account's
+//! login limit, so this form is no way around it); every other session ends.
+//! A user whose password an administrator chose must come here first and
+//! set one only they know.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A security event of one's own account, as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityEventView {
+    pub at: String,
+    pub actor: String,
+    pub summary: String,
+}
+
+/// The account's security events since the previous login (for the
+/// workspace notice) or of the last 90 days (`recent`).
+#[server(endpoint = "account/events")]
+pub async fn security_events(
+    #[server(default)] recent: bool,
+) -> Result<Vec<SecurityEventView>, AppError> {
+    use crate::server::{audit, cst_datetime, now, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user_any(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let since = if recent {
+        now() - 90 * 86_400
+    } else {
+        let prev: Option<i64> = sqlx::query_scalar("SELECT prev_login_at FROM users WHERE id = $1")
+            .bind(user.user_id)
+            .fetch_one(state.db.reader())
+            .await?;
+        prev.unwrap_or(0)
+    };
+    Ok(audit::security_events(&state.db, user.user_id, since, 50)
+        .await?
+        .into_iter()
+        .map(|e| SecurityEventView {
+            at: cst_datetime(e.at),
+            actor: e.actor,
+            summary: e.summary,
+        })
+        .collect())
+}
+
+/// Changes the logged-in user's password; ends every other session.
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::PasswordError;
+    use crate::domain::{FieldErrors, Password};
+    use crate::server::{account, audit::Actor, http, limits, now, session, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user_any(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let token = crate::api::auth::ssr::session_token(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let (stored, login) = account::password_hash(&state.db, user.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let mut errors = FieldErrors::new();
+    if current.is_empty() {
+        errors.add("current", "请输入当前密码。");
+    }
+    match Password::parse_confirmed(&password, &password_confirm, Some(&login)) {
+        Ok(_) if password == current => errors.add("password", "新密码不能与当前密码相同。"),
+        Ok(_) => {}
+        Err(PasswordError::Mismatch) => {
+            errors.add("password_confirm", PasswordError::Mismatch.to_string())
+        }
+        Err(e) => errors.add("password", e.to_string()),
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let t = now();
+    let key = session::login_key(user.kind != "enterprise", &login);
+    if limits::hit(&state.db, &key, session::LOGIN_FAILURES, t)
+        .await?
+        .is_err()
+    {
+        return Err(AppError::Conflict {
+            field: "current".into(),
+            message: "当前密码已连续输错多次,请15分钟后再试;忘记密码请退出后点击“忘记密码”。"
+                .into(),
+        });
+    }
+    if !state
+        .hasher
+        .verify(current, stored)
+        .await
+        .map_err(AppError::log)?
+    {
+        return Err(AppError::Conflict {
+            field: "current".into(),
+            message: "当前密码不正确。".into(),
+        });
+    }
+    limits::reset(&state.db, &key).await?;
+    let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
+    let actor = Actor::of(&user, http::client_ip().await);
+    let summary = if user.must_change_password {
+        "首次登录,将管理员设置的初始密码改为本人密码"
+    } else {
+        "修改密码,其他登录已退出"
+    };
+    account::set_password(
+        &state.db,
+        &actor,
+        user.user_id,
+        &hash,
+        false,
+        "account.password_change",
+        summary,
+        t,
+    )
+    .await?;
+    session::end_others(&state.db, user.user_id, &token).await?;
+    leptos_axum::redirect(&format!(
+        "{}{}?password=1",
+        state.config.public_base_url,
+        crate::api::auth::WORKSPACE
+    ));
+    Ok(())
+}

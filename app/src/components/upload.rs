@@ -1,0 +1,59 @@
+//! Sending a chosen file as the raw request body: checked in the browser
+//! (size, type) first, checked again by its content on the server.
+
+/// What the upload routes answer.
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct UploadAnswer {
+    id: Option<String>,
+    name: Option<String>,
+    error: Option<String>,
+}
+
+/// The file chosen in the `<input type="file">` of `ev`.
+#[cfg(feature = "hydrate")]
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<leptos::web_sys::File> {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+}
+
+/// The browser's check of a file before it is sent; `what` names it in the message.
+#[cfg(feature = "hydrate")]
+pub fn check_file(file: &leptos::web_sys::File, what: &str) -> Result<(), String> {
+    let lower = file.name().to_ascii_lowercase();
+    if file.size() > crate::domain::enterprise_info::SCAN_MAX_BYTES as f64 {
+        return Err(format!(
+            "文件有 {:.1} MB,超过了 5 MB。请降低扫描分辨率或压缩后再上传。",
+            file.size() / 1024.0 / 1024.0
+        ));
+    }
+    if ![".pdf", ".jpg", ".jpeg", ".png"]
+        .iter()
+        .any(|x| lower.ends_with(x))
+    {
+        return Err(format!("只能上传 PDF、JPG 或 PNG 格式的{what}。"));
+    }
+    Ok(())
+}
+
+/// Posts `file` to `url` (which already carries its query, `name=` is
+/// added); the stored file's (id, name), or the server's message.
+#[cfg(feature = "hydrate")]
+pub async fn send_file(url: &str, file: leptos::web_sys::File) -> Result<(String, String), String> {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{sep}name={}", crate::url::urlencode(&file.name()));
+    let resp = gloo_net::http::Request::post(&url)
+        .body(leptos::wasm_bindgen::JsValue::from(file))
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let answer: UploadAnswer = resp.json().await.map_err(|e| e.to_string())?;
+    match answer.id {
+        Some(id) => Ok((id, answer.name.unwrap_or_default())),
+        None => Err(answer.error.unwrap_or_else(|| "上传失败,请重试。".into())),
+    }
+}

@@ -1,0 +1,124 @@
+//! Where a request to change the handler's phone stands, and what each step
+//! means for the requester and the phone on file.
+
+use serde::{Deserialize, Serialize};
+
+/// The steps of a phone change. Nothing changes before `Waiting` has run its
+/// course; the phone on file can stop every open step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhoneChangeStatus {
+    /// The registry could not confirm the enterprise: documents are awaited.
+    Evidence,
+    /// Documents uploaded: a regulator of the enterprise's region decides.
+    Review,
+    /// Confirmed: takes effect at the announced time unless cancelled.
+    Waiting,
+    Done,
+    Cancelled,
+    Rejected,
+}
+
+impl PhoneChangeStatus {
+    pub const OPEN: [PhoneChangeStatus; 3] = [Self::Evidence, Self::Review, Self::Waiting];
+
+    /// The value stored in `phone_changes.status`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Evidence => "evidence",
+            Self::Review => "review",
+            Self::Waiting => "waiting",
+            Self::Done => "done",
+            Self::Cancelled => "cancelled",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Evidence,
+            Self::Review,
+            Self::Waiting,
+            Self::Done,
+            Self::Cancelled,
+            Self::Rejected,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+
+    /// What the requester is told, in one line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Evidence => "待上传证明材料",
+            Self::Review => "人工审核中",
+            Self::Waiting => "等待生效(公示期)",
+            Self::Done => "已生效",
+            Self::Cancelled => "已取消",
+            Self::Rejected => "审核未通过",
+        }
+    }
+}
+
+/// The documents a reviewer needs when the registry cannot confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EvidenceDocument {
+    /// 营业执照
+    Licence,
+    /// 法人授权书 (the legal representative authorises the new handler)
+    Authorization,
+    /// The requester's own ID
+    RequesterId,
+}
+
+impl EvidenceDocument {
+    pub const ALL: [EvidenceDocument; 3] = [Self::Licence, Self::Authorization, Self::RequesterId];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Licence => "licence",
+            Self::Authorization => "authorization",
+            Self::RequesterId => "requester_id",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Licence => "营业执照(副本)扫描件",
+            Self::Authorization => "法定代表人授权书(盖公章)扫描件",
+            Self::RequesterId => "新经办人身份证件扫描件",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for s in [
+            PhoneChangeStatus::Evidence,
+            PhoneChangeStatus::Review,
+            PhoneChangeStatus::Waiting,
+            PhoneChangeStatus::Done,
+            PhoneChangeStatus::Cancelled,
+            PhoneChangeStatus::Rejected,
+        ] {
+            assert_eq!(PhoneChangeStatus::from_code(s.code()), Some(s));
+        }
+        for d in EvidenceDocument::ALL {
+            assert_eq!(EvidenceDocument::from_code(d.code()), Some(d));
+        }
+        assert_eq!(PhoneChangeStatus::from_code("pending"), None);
+        assert!(PhoneChangeStatus::Waiting.is_open());
+        assert!(!PhoneChangeStatus::Done.is_open());
+    }
+}

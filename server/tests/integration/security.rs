@@ -1,0 +1,592 @@
+//! Account security (issue 10), on SQLite and PostgreSQL: atomic limits under
+//! parallel requests, the lock that asks for a second proof instead of
+//! shutting the owner out, the origin check, forced and voluntary password
+//! changes, and the client address behind a trusted proxy.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use crate::common::*;
+use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+const FUZHOU: &str = "91350100M000100Y43";
+const FUZHOU_MOBILE: &str = "13800138005";
+
+async fn seeded() -> Vec<Backend> {
+    let all = backends().await;
+    for b in &all {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+    }
+    all
+}
+
+async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
+    post_form(
+        &b.router,
+        "/api/auth/login",
+        &[("tab", tab), ("account", account), ("password", password)],
+        None,
+    )
+    .await
+}
+
+fn conflict(r: &Reply) -> String {
+    r.json()["Conflict"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+async fn count(b: &Backend, sql: &str, bind: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(bind.to_string())
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_parallel_wrong_passwords_get_at_most_five_checks() {
+    for b in seeded().await {
+        let tasks: Vec<_> = (0..40)
+            .map(|_| {
+                let router = b.router.clone();
+                tokio::spawn(async move {
+                    post_form(
+                        &router,
+                        "/api/auth/login",
+                        &[
+                            ("tab", "enterprise"),
+                            ("account", FUZHOU),
+                            ("password", "Wrong-Pass-1"),
+                        ],
+                        None,
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        let mut locked = 0;
+        for t in tasks {
+            let r = t.await.unwrap();
+            let m = conflict(&r);
+            if m.starts_with("密码错误") {
+                checked += 1;
+            } else if m.contains("已锁定至") {
+                locked += 1;
+            } else {
+                panic!("{}: unexpected answer {}", b.name, r.body);
+            }
+        }
+        assert_eq!(checked, 5, "{}: {checked} passwords were checked", b.name);
+        assert_eq!(locked, 35, "{}", b.name);
+        // One lock event for the account holder, not 35.
+        assert_eq!(
+            count(
+                &b,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'account.lock' AND actor LIKE $1",
+                "%"
+            )
+            .await,
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_happened() {
+    for b in seeded().await {
+        for _ in 0..5 {
+            login(&b, "enterprise", FUZHOU, "Wrong-Pass-1").await;
+        }
+        // Locked: even the right password alone is refused, with the way in.
+        let r = login(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
+        assert_eq!(r.json()["Conflict"]["field"], "unlock_code", "{}", b.name);
+        assert!(
+            conflict(&r).contains("获取解锁验证码"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(r.cookie().is_none());
+        let sent = post_form(
+            &b.router,
+            "/api/auth/unlock-code",
+            &[("account", FUZHOU)],
+            None,
+        )
+        .await;
+        assert!(
+            sent.json().as_str().unwrap_or("").contains("138****8005"),
+            "{}: {}",
+            b.name,
+            sent.body
+        );
+        let code = last_sms_code(&b, FUZHOU_MOBILE).await;
+        // A wrong code does not open it.
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "enterprise"),
+                ("account", FUZHOU),
+                ("password", DEMO_PASSWORD),
+                ("unlock_code", "000000"),
+            ],
+            None,
+        )
+        .await;
+        assert!(r.cookie().is_none(), "{}: {}", b.name, r.body);
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "enterprise"),
+                ("account", FUZHOU),
+                ("password", DEMO_PASSWORD),
+                ("unlock_code", &code),
+            ],
+            None,
+        )
+        .await;
+        let cookie = r
+            .cookie()
+            .unwrap_or_else(|| panic!("{}: {}", b.name, r.body));
+        // The lock and the unlock are shown to the holder.
+        let events = post_form(&b.router, "/api/account/events", &[], Some(&cookie))
+            .await
+            .json();
+        let text = events.to_string();
+        assert!(text.contains("账号被锁定"), "{}: {text}", b.name);
+        assert!(text.contains("解锁账号并登录"), "{}: {text}", b.name);
+        // … without anybody's address.
+        assert!(!text.contains("unknown"), "{}: {text}", b.name);
+        // The lock is gone: the next wrong password has all tries again.
+        let r = login(&b, "enterprise", FUZHOU, "Wrong-Pass-1").await;
+        assert!(
+            conflict(&r).contains("还可再试4次"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_unlocks_a_regulator() {
+    for b in seeded().await {
+        for _ in 0..5 {
+            login(&b, "regulator", "nj-city", "Wrong-Pass-1").await;
+        }
+        let r = login(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        assert!(
+            conflict(&r).contains("请系统管理员"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let list = post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
+            .await
+            .json();
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["login"] == "nj-city")
+            .unwrap()
+            .clone();
+        assert_eq!(row["locked"], true, "{}", b.name);
+        // Nobody else may unlock.
+        let other = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
+        let id = row["user_id"].to_string();
+        let r = post_form(
+            &b.router,
+            "/api/admin/regulators/unlock",
+            &[("user_id", &id)],
+            Some(&other),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let r = post_form(
+            &b.router,
+            "/api/admin/regulators/unlock",
+            &[("user_id", &id)],
+            Some(&admin),
+        )
+        .await;
+        assert!(r.status.is_success(), "{}: {}", b.name, r.body);
+        let r = login(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
+        assert_eq!(
+            count(&b, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.unlock' AND summary LIKE $1", "%nj-city%").await,
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifteen_parallel_code_requests_send_one_code() {
+    for b in seeded().await {
+        let tasks: Vec<_> = (0..15)
+            .map(|_| {
+                let router = b.router.clone();
+                tokio::spawn(async move {
+                    post_form(&router, "/api/recovery/send", &[("account", FUZHOU)], None).await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let sent = count(
+            &b,
+            "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1",
+            FUZHOU_MOBILE,
+        )
+        .await;
+        assert_eq!(sent, 1, "{}: {sent} codes sent", b.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_of_a_code_get_five_comparisons() {
+    use app::domain::Mobile;
+    use app::server::sms_code;
+    for b in seeded().await {
+        let mobile = Mobile::parse("13912345001").unwrap();
+        sms_code::issue(&b.state.db, &b.state.sms, "test", "s", &mobile, 1_000)
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|i| {
+                let db = b.state.db.clone();
+                tokio::spawn(async move {
+                    sms_code::verify(&db, "test", "s", &format!("{:06}", 900_000 + i), 1_001)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut compared = 0;
+        for t in tasks {
+            if matches!(
+                t.await.unwrap(),
+                Err(sms_code::VerifyError::Wrong(_))
+                    | Err(sms_code::VerifyError::TooManyTries)
+                    | Ok(())
+            ) {
+                compared += 1;
+            }
+        }
+        let attempts: i64 =
+            sqlx::query_scalar("SELECT attempts FROM sms_codes WHERE subject = 's'")
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(attempts, 5, "{}", b.name);
+        assert!(compared >= 5, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn state_changes_from_another_origin_are_refused() {
+    for b in seeded().await {
+        let post = |origin: Option<&'static str>, referer: Option<&'static str>| {
+            let mut req = Request::post("/api/auth/login")
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json");
+            if let Some(o) = origin {
+                req = req.header(header::ORIGIN, o);
+            }
+            if let Some(r) = referer {
+                req = req.header(header::REFERER, r);
+            }
+            req.body(Body::from(format!(
+                "tab=regulator&account=admin&password={DEMO_PASSWORD}"
+            )))
+            .unwrap()
+        };
+        // Login CSRF: another site logging this browser in.
+        let r = send(&b.router, post(Some("https://evil.example"), None)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        assert!(r.cookie().is_none());
+        assert!(
+            conflict(&r).contains("不是从本系统的页面发出"),
+            "{}",
+            r.body
+        );
+        let r = send(&b.router, post(Some("null"), None)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let r = send(&b.router, post(None, None)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let r = send(
+            &b.router,
+            post(None, Some("http://127.0.0.1:3000.evil.example/x")),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        // A page of this system, by Origin or by Referer.
+        let r = send(&b.router, post(Some(ORIGIN), None)).await;
+        assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
+        let r = send(
+            &b.router,
+            post(None, Some("http://127.0.0.1:3000/login?tab=regulator")),
+        )
+        .await;
+        assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
+        // A logged-in browser tricked into a cross-site post (CSRF) of a file too.
+        let cookie = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
+        let req = Request::post("/files/licence-scan?name=a.pdf")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::COOKIE, &cookie)
+            .body(Body::from("%PDF-1.4 x"))
+            .unwrap();
+        assert_eq!(
+            send(&b.router, req).await.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        // Reading stays open.
+        assert_eq!(send(&b.router, get("/login")).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_regulator_must_replace_the_administrators_password_first() {
+    for b in seeded().await {
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let r = post_form(
+            &b.router,
+            "/api/admin/regulators/create",
+            &[
+                ("login", "nj-gulou"),
+                ("display_name", "钱进"),
+                ("region_county", "320106"),
+            ],
+            Some(&admin),
+        )
+        .await;
+        let text = r.json().as_str().unwrap().to_string();
+        let initial: String = text
+            .split("初始密码:")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '(')
+            .collect();
+        let r = login(&b, "regulator", "nj-gulou", &initial).await;
+        let location = r
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            location.ends_with("/account/password?first=1"),
+            "{}: {location} {} {:?} {} / {text}",
+            b.name,
+            r.status,
+            r.headers,
+            r.body
+        );
+        let cookie = r.cookie().unwrap();
+        // Nothing else works before the change.
+        let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
+        assert_eq!(
+            queue.status,
+            StatusCode::UNAUTHORIZED,
+            "{}: {}",
+            b.name,
+            queue.body
+        );
+        let me = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+            .await
+            .json();
+        assert_eq!(me["must_change_password"], true, "{}", b.name);
+        // The administrator's password is not accepted as the new one; a wrong current one is refused.
+        let r = post_form(
+            &b.router,
+            "/api/account/password",
+            &[
+                ("current", &initial),
+                ("password", &initial),
+                ("password_confirm", &initial),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        assert!(
+            r.json()["Validation"]["password"].as_str().is_some(),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let r = post_form(
+            &b.router,
+            "/api/account/password",
+            &[
+                ("current", "Wrong-Pass-1"),
+                ("password", "Qian-Jin-2026x"),
+                ("password_confirm", "Qian-Jin-2026x"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        assert!(
+            conflict(&r).contains("当前密码不正确"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let r = post_form(
+            &b.router,
+            "/api/account/password",
+            &[
+                ("current", &initial),
+                ("password", "Qian-Jin-2026x"),
+                ("password_confirm", "Qian-Jin-2026x"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        assert!(
+            r.status.is_success() || r.status.is_redirection(),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
+        assert_eq!(queue.status, StatusCode::OK, "{}: {}", b.name, queue.body);
+        // The administrator's password is gone for good.
+        assert!(login(&b, "regulator", "nj-gulou", &initial)
+            .await
+            .cookie()
+            .is_none());
+        assert!(login(&b, "regulator", "nj-gulou", "Qian-Jin-2026x")
+            .await
+            .cookie()
+            .is_some());
+        // A reset by the administrator makes the user choose again.
+        let list = post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
+            .await
+            .json();
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["login"] == "nj-gulou")
+            .unwrap()["user_id"]
+            .to_string();
+        let r = post_form(
+            &b.router,
+            "/api/admin/regulators/reset-password",
+            &[("user_id", &id)],
+            Some(&admin),
+        )
+        .await;
+        assert!(
+            r.json().as_str().unwrap().contains("临时密码"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let me = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+            .await
+            .json();
+        assert!(
+            me.is_null(),
+            "{}: the reset ends every session: {me}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn changing_ones_password_ends_the_other_sessions() {
+    for b in seeded().await {
+        let here = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
+        let there = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
+        let r = post_form(
+            &b.router,
+            "/api/account/password",
+            &[
+                ("current", DEMO_PASSWORD),
+                ("password", "Fu-Zhou-2026x"),
+                ("password_confirm", "Fu-Zhou-2026x"),
+            ],
+            Some(&here),
+        )
+        .await;
+        assert!(
+            r.status.is_success() || r.status.is_redirection(),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let me = |c: String| {
+            let router = b.router.clone();
+            async move {
+                post_form(&router, "/api/auth/me", &[], Some(&c))
+                    .await
+                    .json()
+            }
+        };
+        assert!(
+            !me(here.clone()).await.is_null(),
+            "{}: this session stays",
+            b.name
+        );
+        assert!(
+            me(there.clone()).await.is_null(),
+            "{}: the other one ends",
+            b.name
+        );
+        assert_eq!(
+            count(&b, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.password_change' AND summary LIKE $1", "%").await,
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_development_outbox_answers_this_machine_only() {
+    use axum::extract::ConnectInfo;
+    let b = seeded().await.into_iter().next().unwrap();
+    let from = |ip: &str| {
+        let mut req = Request::post("/api/dev/sms")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::new(
+                ip.parse().unwrap(),
+                40000,
+            )));
+        req
+    };
+    assert_eq!(
+        send(&b.router, from("127.0.0.1")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&b.router, from("192.0.2.7")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
