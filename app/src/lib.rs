@@ -25,7 +25,7 @@ use leptos_router::{path, SsrMode};
 
 use components::layout::Layout;
 use pages::{
-    account::ChangePasswordPage,
+    account::{ChangePasswordPage, TotpPage},
     admin_users::AdminUsersPage,
     change_phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
     dev_sms::DevSmsPage,
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
                     <Route path=path!("account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("account/totp") view=TotpPage ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />

@@ -1,16 +1,17 @@
 import { expect, test, type Page } from '@playwright/test';
-import { gotoHydrated } from './helpers';
+import { enrolTotp, gotoHydrated, loginAs, totpCode } from './helpers';
 
-async function loginRegulator(page: Page, login: string, password: string) {
+async function loginRegulator(page: Page, login: string, password: string, code = '') {
   await gotoHydrated(page, '/login?tab=regulator');
   await page.getByLabel('用户名').fill(login);
-  await page.getByLabel('密码').fill(password);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByLabel('动态验证码(身份验证器App)').fill(code);
   await page.getByRole('button', { name: '登录' }).click();
 }
 
 test('an administrator creates a regulator, who logs in, and disables them', async ({ browser }) => {
   const admin = await browser.newPage();
-  await loginRegulator(admin, 'admin', 'Demo-Pass-2026');
+  await loginAs(admin, 'regulator', 'admin');
   await admin.getByRole('link', { name: '用户管理' }).click();
   await expect(admin.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(admin.locator('table.users')).toContainText('nj-xuanwu');
@@ -38,10 +39,12 @@ test('an administrator creates a regulator, who logs in, and disables them', asy
   await regulator.getByLabel('新密码', { exact: true }).fill('Sun-Ba-2026x');
   await regulator.getByLabel('确认新密码').fill('Sun-Ba-2026x');
   await regulator.getByRole('button', { name: '修改密码' }).click();
+  // Then the second factor, before anything else.
+  const secret = await enrolTotp(regulator);
   await expect(regulator.locator('.belongs-to')).toHaveText('南京市建邺区应急管理局');
 
   await admin.getByRole('button', { name: '停用 nj-jianye-01' }).click();
   await expect(admin.locator('tr', { hasText: 'nj-jianye-01' })).toContainText('已停用');
-  await loginRegulator(regulator, 'nj-jianye-01', 'Sun-Ba-2026x');
+  await loginRegulator(regulator, 'nj-jianye-01', 'Sun-Ba-2026x', totpCode(secret, Math.floor(Date.now() / 30000) + 1));
   await expect(regulator.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/该账号已停用/);
 });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freshCreditCode, gotoHydrated, sql } from './helpers';
+import { freshCreditCode, gotoHydrated, sql, loginAs } from './helpers';
 
 const QUERIES: [string, string][] = [
   ['完善信息', '02 企业完善信息操作手册'],
@@ -90,11 +90,7 @@ test('an unknown help page is a 404 with search and the service line', async ({ 
 });
 
 async function loginAdmin(page: Page) {
-  await gotoHydrated(page, '/login?tab=regulator');
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill('Demo-Pass-2026');
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.locator('.belongs-to')).toBeVisible();
+  await loginAs(page, 'regulator', 'admin');
 }
 
 test('an administrator edits an article with a preview; a concurrent edit is never lost', async ({ browser }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { freshCreditCode, gotoHydrated, lastSmsCode, recordRequests } from './helpers';
+import { enrolTotp, freshCreditCode, gotoHydrated, lastSmsCode, loginAs, nextTotpCode, recordRequests } from './helpers';
 
 const DEMO_PASSWORD = 'Demo-Pass-2026';
 
@@ -76,11 +76,7 @@ test('five wrong passwords lock the account; the owner comes in at once with a c
 
 test('a regulator created by an administrator sets a password only they know, then changes it again', async ({ browser }) => {
   const admin = await browser.newPage();
-  await gotoHydrated(admin, '/login?tab=regulator');
-  await admin.getByLabel('用户名').fill('admin');
-  await admin.getByLabel('密码').fill(DEMO_PASSWORD);
-  await admin.getByRole('button', { name: '登录' }).click();
-  await expect(admin.locator('.belongs-to')).toBeVisible();
+  await loginAs(admin, 'regulator', 'admin');
   await gotoHydrated(admin, '/admin/users');
   await admin.getByRole('textbox', { name: '用户名' }).fill('nj-qinhuai-01');
   await admin.getByLabel('姓名').fill('韩梅');
@@ -95,7 +91,7 @@ test('a regulator created by an administrator sets a password only they know, th
   const page = await browser.newPage();
   await gotoHydrated(page, '/login?tab=regulator');
   await page.getByLabel('用户名').fill('nj-qinhuai-01');
-  await page.getByLabel('密码').fill(initial);
+  await page.getByLabel('密码', { exact: true }).fill(initial);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/account\/password\?first=1$/);
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
@@ -109,8 +105,8 @@ test('a regulator created by an administrator sets a password only they know, th
   await page.getByLabel('新密码', { exact: true }).fill('Han-Mei-2026x');
   await page.getByLabel('确认新密码').fill('Han-Mei-2026x');
   await page.getByRole('button', { name: '修改密码' }).click();
-  await expect(page).toHaveURL(/\/workspace\?password=1$/);
-  await expect(page.getByText('密码已修改')).toBeVisible();
+  // Next the second factor, with its QR code, before anything else.
+  await enrolTotp(page);
   await expect(page.locator('.belongs-to')).toHaveText('南京市秦淮区应急管理局');
   // The administrator sees that the user now has a password of their own.
   await admin.reload();
@@ -123,7 +119,11 @@ test('regulators log in on their own tab', async ({ page }) => {
   await page.getByRole('link', { name: '监管用户登录' }).click();
   await expect(page).toHaveURL(/tab=regulator/);
   await page.getByLabel('用户名').fill('nj-xuanwu');
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  // The password alone is not enough for a regulator.
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('textbox', { name: '动态验证码(身份验证器App)' })).toHaveAccessibleDescription(/请输入身份验证器App中显示的6位动态码/);
+  await page.getByLabel('动态验证码(身份验证器App)').fill(nextTotpCode('nj-xuanwu'));
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.locator('.belongs-to')).toHaveText('南京市玄武区应急管理局');
 });
@@ -133,7 +133,8 @@ test.describe('without JavaScript', () => {
   test('login works and lands on this system’s workspace', async ({ page }) => {
     await page.goto('/login?tab=regulator');
     await page.getByLabel('用户名').fill('js-province');
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByLabel('动态验证码(身份验证器App)').fill(nextTotpCode('js-province'));
     await page.getByRole('button', { name: '登录' }).click();
     await expect(page).toHaveURL('http://127.0.0.1:3000/workspace');
     await expect(page.locator('.belongs-to')).toHaveText('江苏省应急管理厅');

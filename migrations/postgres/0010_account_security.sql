@@ -13,6 +13,22 @@ CREATE TABLE limit_counters (
 
 -- Set when an administrator chose the password: the user must replace it.
 ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
+-- The second factor (TOTP, RFC 6238): the confirmed secret, one waiting for
+-- its first code during enrolment, and the last accepted time step (each
+-- step is accepted once).
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_pending TEXT;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+
+-- One-time recovery codes for a lost authenticator (only hashes are stored).
+CREATE TABLE recovery_codes (
+    user_id     BIGINT  NOT NULL REFERENCES users (id),
+    code_hash   TEXT    NOT NULL,
+    created_at  BIGINT  NOT NULL,
+    used_at     BIGINT
+);
+CREATE INDEX recovery_codes_user ON recovery_codes (user_id, code_hash);
+
 -- The previous successful login, so security events since then can be shown.
 ALTER TABLE users ADD COLUMN last_login_at BIGINT;
 ALTER TABLE users ADD COLUMN prev_login_at BIGINT;

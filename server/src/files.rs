@@ -23,7 +23,7 @@ async fn user(state: &AppState, headers: &HeaderMap) -> Option<session::SessionU
         .await
         .ok()
         .flatten()
-        .filter(|u| !u.must_change_password)
+        .filter(|u| u.ready())
 }
 
 #[derive(Deserialize)]

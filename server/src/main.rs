@@ -209,6 +209,10 @@ async fn run(
             for l in app::server::seed::LOGINS {
                 println!("  {:<10} {:<20} {} · {}", l.kind, l.login, l.who, l.person);
             }
+            println!(
+                "regulators and the administrator also need a code from an authenticator app with the secret {} (development: /dev/sms shows the current code)",
+                app::server::seed::DEMO_TOTP_SECRET
+            );
         }
         _ => {
             let listener = tokio::net::TcpListener::bind(addr)

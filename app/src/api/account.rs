@@ -127,10 +127,89 @@ pub async fn change_password(
     )
     .await?;
     session::end_others(&state.db, user.user_id, &token).await?;
-    leptos_axum::redirect(&format!(
-        "{}{}?password=1",
-        state.config.public_base_url,
-        crate::api::auth::WORKSPACE
-    ));
+    let next = if user.needs_totp_enrolment {
+        format!("{}?first=1", crate::api::auth::TOTP_PAGE)
+    } else {
+        format!("{}?password=1", crate::api::auth::WORKSPACE)
+    };
+    leptos_axum::redirect(&format!("{}{next}", state.config.public_base_url));
     Ok(())
+}
+
+/// What an authenticator app needs to enrol: the QR code and, for typing
+/// in by hand, the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrolment {
+    /// Already enrolled: nothing to show.
+    pub enrolled: bool,
+    pub secret: String,
+    /// The QR code of the `otpauth://` URL, as an SVG element made on the server.
+    pub qr_svg: String,
+    pub recovery_codes_left: i64,
+}
+
+/// Starts enrolling a second factor (a new secret each time the page opens),
+/// or says it is enrolled.
+#[server(endpoint = "account/totp/begin")]
+pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
+    use crate::server::{totp, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user_any(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.must_change_password {
+        return Err(AppError::Conflict {
+            field: "totp".into(),
+            message: "请先设置新密码,再绑定身份验证器。".into(),
+        });
+    }
+    let enrolled: Option<String> =
+        sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+            .bind(user.user_id)
+            .fetch_one(state.db.reader())
+            .await?;
+    if enrolled.is_some() {
+        return Ok(TotpEnrolment {
+            enrolled: true,
+            secret: String::new(),
+            qr_svg: String::new(),
+            recovery_codes_left: totp::recovery_codes_left(&state.db, user.user_id).await?,
+        });
+    }
+    let secret = totp::begin(&state.db, user.user_id).await?;
+    let url = totp::otpauth_url(&secret, &user.login).ok_or_else(AppError::internal)?;
+    Ok(TotpEnrolment {
+        enrolled: false,
+        qr_svg: totp::qr_svg(&url).unwrap_or_default(),
+        secret,
+        recovery_codes_left: 0,
+    })
+}
+
+/// Confirms the enrolment with the app's first code; returns the recovery
+/// codes, shown this once.
+#[server(endpoint = "account/totp/confirm")]
+pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
+    use crate::server::totp::{self, Refused};
+    use crate::server::{audit::Actor, http, now, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user_any(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let code = code.trim();
+    if code.chars().filter(char::is_ascii_digit).count() != 6 {
+        let mut f = crate::domain::FieldErrors::new();
+        f.add("code", "请输入身份验证器App中显示的6位数字。");
+        return Err(AppError::Validation(f));
+    }
+    let actor = Actor::of(&user, http::client_ip().await);
+    totp::confirm(&state.db, &actor, user.user_id, code, now())
+        .await?
+        .map_err(|e| AppError::Conflict {
+            field: "code".into(),
+            message: match e {
+                Refused::NotEnrolled => "绑定已过期,请刷新本页,用新的二维码重新绑定。".into(),
+                _ => "动态码不正确。请确认扫描的是本页当前的二维码,且手机时间准确,再输入App中显示的6位数字。".into(),
+            },
+        })
 }

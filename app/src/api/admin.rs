@@ -326,13 +326,17 @@ pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> 
         &hash,
         true,
         "account.password_reset",
-        &format!("管理员重置了 {login} 的密码(首次登录须改为本人密码)"),
+        &format!("管理员重置了 {login} 的密码和身份验证器(登录后须改为本人密码并重新绑定)"),
         now(),
     )
     .await?;
+    // A reset is for lost access: the authenticator goes too, and is enrolled anew.
+    let mut conn = state.db.writer().acquire().await?;
+    crate::server::totp::clear(&mut conn, user_id).await?;
+    drop(conn);
     session::end_all(&state.db, user_id).await?;
     limits::reset(&state.db, &session::login_key(true, &login)).await?;
     Ok(format!(
-        "已重置 {login} 的密码。临时密码:{password} (只显示这一次;本人登录后必须立即改为自己的新密码)"
+        "已重置 {login} 的密码和身份验证器。临时密码:{password} (只显示这一次;本人登录后必须立即改为自己的新密码,并重新绑定身份验证器)"
     ))
 }

@@ -18,6 +18,8 @@ pub struct UserView {
     pub belongs_to: String,
     /// An administrator chose the password: the user must replace it first.
     pub must_change_password: bool,
+    /// A regulator or administrator who must enrol a second factor first.
+    pub needs_totp: bool,
 }
 
 /// Where a user lands after login.
@@ -125,6 +127,81 @@ pub mod ssr {
         }
     }
 
+    /// Checks the second factor of a login (a TOTP code of an unused step,
+    /// or a recovery code), at most 5 wrong ones per 15 minutes.
+    pub async fn second_factor(
+        state: &AppState,
+        user: &session::LoginRow,
+        code: &str,
+        actor: &crate::server::audit::Actor,
+        now: i64,
+    ) -> Result<(), AppError> {
+        use crate::server::limits::{self, Limit};
+        use crate::server::totp::{self, Refused};
+        let fail = |message: &str| AppError::Conflict {
+            field: "totp".into(),
+            message: message.into(),
+        };
+        if code.trim().is_empty() {
+            return Err(fail(
+                "请输入身份验证器App中显示的6位动态码;手机丢失时可输入一个恢复码。",
+            ));
+        }
+        let key = format!("totp:{}", user.user_id);
+        if limits::hit(&state.db, &key, Limit::per(5, 15 * 60), now)
+            .await?
+            .is_err()
+        {
+            return Err(fail(
+                "动态码连续输错5次,请15分钟后再试;手机丢失请用恢复码,或请系统管理员重置。",
+            ));
+        }
+        match totp::check(&state.db, user.user_id, code, now).await? {
+            Ok(()) | Err(Refused::NotEnrolled) => {
+                limits::reset(&state.db, &key).await?;
+                if totp::is_recovery_code(code) {
+                    let left = totp::recovery_codes_left(&state.db, user.user_id).await?;
+                    crate::server::audit::security_event_now(
+                        &state.db,
+                        actor,
+                        user.user_id,
+                        "account.recovery_code",
+                        &format!("使用恢复码登录(还剩{left}个)"),
+                        now,
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+            Err(Refused::Wrong) => Err(fail("动态码不正确。请输入身份验证器App中当前显示的6位数字(手机时间需准确),或输入一个未用过的恢复码。")),
+            Err(Refused::Replayed) => Err(fail("这个动态码刚刚用过,请等身份验证器显示下一个动态码后再输入。")),
+        }
+    }
+
+    /// Starts the session of a login that passed every check, and sends the
+    /// user to what they must do first.
+    pub async fn finish_login(
+        state: &AppState,
+        user: &session::LoginRow,
+        key: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        crate::server::limits::reset(&state.db, key).await?;
+        session::record_login(&state.db, user.user_id, now).await?;
+        let token = session::create(&state.db, user.user_id, ip, now).await?;
+        http::set_cookie(state, cookie_name(state), &token, None);
+        let next = if user.must_change_password {
+            super::PASSWORD_PAGE_FIRST
+        } else if user.needs_totp() {
+            super::TOTP_PAGE
+        } else {
+            super::WORKSPACE
+        };
+        leptos_axum::redirect(&format!("{}{next}", state.config.public_base_url));
+        Ok(())
+    }
+
     /// Refuses accounts that may not log in (yet), saying why.
     pub fn check_status(user: &session::LoginRow) -> Result<(), AppError> {
         let message = match user.status.as_str() {
@@ -161,11 +238,10 @@ pub mod ssr {
     }
 
     /// The user of this request's session, if any. A user who must first
-    /// replace an administrator's password counts as not logged in here.
+    /// replace an administrator's password or enrol a second factor counts
+    /// as not logged in here.
     pub async fn session_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
-        Ok(session_user_any(state)
-            .await?
-            .filter(|u| !u.must_change_password))
+        Ok(session_user_any(state).await?.filter(SessionUser::ready))
     }
 }
 
@@ -179,6 +255,7 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
         display_name: u.display_name,
         belongs_to: u.belongs_to,
         must_change_password: u.must_change_password,
+        needs_totp: u.needs_totp_enrolment,
     }))
 }
 
@@ -189,13 +266,15 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
 /// atomically, so parallel guesses get no more than `LOCK_FAILURES` checks.
 /// After that the account is not closed to its owner: an enterprise proves
 /// itself with a code sent to the phone on file (`unlock_code`); a regulator
-/// waits 15 minutes or asks an administrator to unlock it.
+/// uses its second factor (TOTP) or asks an administrator to unlock it.
+/// An account with a second factor needs its code (`totp`) as well.
 #[server(endpoint = "auth/login")]
 pub async fn login(
     tab: String,
     account: String,
     password: String,
     #[server(default)] unlock_code: String,
+    #[server(default)] totp: String,
 ) -> Result<(), AppError> {
     use crate::domain::{FieldErrors, SmsCode};
     use crate::server::audit::{security_event_now, Actor};
@@ -270,8 +349,38 @@ pub async fn login(
                 Denied::Exhausted { until } => until,
                 Denied::TooSoon(secs) => t + secs,
             };
-            // Locked: an enterprise may still come in with a code sent to the phone on file.
-            if regulator || unlock_code.trim().is_empty() {
+            // Locked: the owner still comes in with a second proof: an
+            // enterprise with a code sent to the phone on file, a regulator
+            // with their TOTP code.
+            if regulator {
+                if !user.totp_enabled_for_unlock(&totp) {
+                    return Err(ssr::locked(regulator, until, false));
+                }
+                ssr::second_factor(&state, &user, &totp, &anonymous, t).await?;
+                let ok = state
+                    .hasher
+                    .verify(password, user.password_hash.clone())
+                    .await
+                    .map_err(AppError::log)?;
+                if !ok {
+                    return Err(AppError::Conflict {
+                        field: "password".into(),
+                        message: "密码错误。账号仍处于锁定状态,请输入下一个动态码和正确密码再试,或请系统管理员解锁。".into(),
+                    });
+                }
+                security_event_now(
+                    &state.db,
+                    &anonymous,
+                    user.user_id,
+                    "account.unlock",
+                    "通过身份验证器动态码解锁账号并登录",
+                    t,
+                )
+                .await?;
+                ssr::check_status(&user)?;
+                return ssr::finish_login(&state, &user, &key, &ip, t).await;
+            }
+            if unlock_code.trim().is_empty() {
                 return Err(ssr::locked(regulator, until, false));
             }
             let code = SmsCode::parse(&unlock_code).map_err(|e| AppError::Conflict {
@@ -315,17 +424,12 @@ pub async fn login(
         }
     }
     ssr::check_status(&user)?;
+    // The password was right: its count starts again; the second factor has its own.
     limits::reset(&state.db, &key).await?;
-    session::record_login(&state.db, user.user_id, t).await?;
-    let token = session::create(&state.db, user.user_id, &ip, t).await?;
-    http::set_cookie(&state, ssr::cookie_name(&state), &token, None);
-    let next = if user.must_change_password {
-        PASSWORD_PAGE_FIRST
-    } else {
-        WORKSPACE
-    };
-    leptos_axum::redirect(&format!("{}{next}", state.config.public_base_url));
-    Ok(())
+    if user.totp_enrolled {
+        ssr::second_factor(&state, &user, &totp, &anonymous, t).await?;
+    }
+    ssr::finish_login(&state, &user, &key, &ip, t).await
 }
 
 /// The SMS purpose of the code that opens a locked enterprise account.
@@ -333,6 +437,9 @@ pub const UNLOCK_PURPOSE: &str = "unlock_login";
 
 /// Where a user whose password an administrator chose must go first.
 pub const PASSWORD_PAGE_FIRST: &str = "/account/password?first=1";
+
+/// Where a regulator or administrator without a second factor must go first.
+pub const TOTP_PAGE: &str = "/account/totp";
 
 /// Sends the code that opens a locked enterprise account to the phone on file.
 #[server(endpoint = "auth/unlock-code")]

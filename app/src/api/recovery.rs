@@ -214,11 +214,7 @@ pub struct OutboxMessage {
 pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     use sqlx::Row as _;
     let state = crate::server::AppState::get()?;
-    // Development only, and only to this machine: the codes are secrets.
-    if state.config.is_production()
-        || !state.sms.is_builtin()
-        || !crate::server::http::from_loopback().await
-    {
+    if !dev_only(&state).await {
         return Err(AppError::Forbidden);
     }
     let rows = sqlx::query(
@@ -238,4 +234,24 @@ pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
+}
+
+/// Development only, and only to this machine: what `/dev/sms` shows is secret.
+#[cfg(feature = "ssr")]
+async fn dev_only(state: &crate::server::AppState) -> bool {
+    !state.config.is_production()
+        && state.sms.is_builtin()
+        && crate::server::http::from_loopback().await
+}
+
+/// Development only: the current second-factor code of the demo regulators
+/// and administrator (their secret is `seed::DEMO_TOTP_SECRET`).
+#[server(endpoint = "dev/totp")]
+pub async fn dev_demo_totp() -> Result<String, AppError> {
+    use crate::server::{now, seed::DEMO_TOTP_SECRET, totp};
+    let state = crate::server::AppState::get()?;
+    if !dev_only(&state).await {
+        return Err(AppError::Forbidden);
+    }
+    totp::code_at(DEMO_TOTP_SECRET, now()).ok_or_else(AppError::internal)
 }

@@ -7,9 +7,10 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::account::ChangePassword;
+use crate::api::account::{begin_totp, ChangePassword, ConfirmTotp};
 use crate::api::auth::current_user;
 use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::password::PasswordError;
 use crate::domain::{FieldErrors, Password};
@@ -89,6 +90,96 @@ fn PasswordForm(login: String) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "正在提交……" } else { "修改密码" }}
                 </button>
+            </div>
+        </form>
+    }
+}
+
+/// `/account/totp`: enrol an authenticator app (required for regulators and
+/// administrators, optional for enterprises) and receive recovery codes.
+#[component]
+pub fn TotpPage() -> impl IntoView {
+    let query = use_query_map();
+    let first = move || query.with(|q| q.get("first").as_deref() == Some("1"));
+    let enrolment = Resource::new(|| (), |_| begin_totp());
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let codes = move || confirm.value().get().and_then(Result::ok);
+    view! {
+        <Title text="身份验证器 - 危化品经营安全监管系统" />
+        <h1>"身份验证器(动态验证码)"</h1>
+        <Show when=first>
+            <p class="alert" role="alert">"监管用户和系统管理员登录时,除密码外还要输入手机身份验证器App中的动态验证码。请先完成绑定,然后才能办理业务。"</p>
+        </Show>
+        {move || codes().map(|list| view! {
+            <section class="recovery-codes">
+                <p class="notice success" role="status">"绑定成功。以后登录时请输入App中显示的动态验证码。"</p>
+                <h2>"恢复码"</h2>
+                <p>"手机丢失或App被删除时,可用下面的恢复码代替动态验证码登录,每个只能用一次。请现在抄写或打印,保存在安全的地方;离开本页后不再显示。"</p>
+                <ul class="codes">{list.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+                <p><a class="button primary" href="/workspace">"我已保存,进入工作台"</a></p>
+            </section>
+        })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            <HydrationMarker />
+            {move || Suspend::new(async move {
+                match enrolment.await {
+                    Ok(e) if e.enrolled => view! {
+                        <p class="notice" role="status">{format!("已绑定身份验证器。还有 {} 个未用的恢复码。", e.recovery_codes_left)}</p>
+                        <p><a href="/workspace">"返回工作台"</a></p>
+                    }
+                        .into_any(),
+                    Ok(e) => view! {
+                        <Show when=move || codes().is_none()>
+                            <ol class="totp-steps">
+                                <li>"在手机上安装身份验证器App(如腾讯身份验证器、Microsoft Authenticator、Google Authenticator)。"</li>
+                                <li>
+                                    "用App扫描下面的二维码:"
+                                    <div class="qr" aria-label="绑定二维码" role="img" inner_html=e.qr_svg.clone()></div>
+                                    "无法扫描时,在App中选择“手动输入密钥”,输入:"
+                                    <code class="totp-secret">{e.secret.clone()}</code>
+                                </li>
+                                <li>"输入App中显示的6位动态码,完成绑定。"</li>
+                            </ol>
+                            <ConfirmTotpForm confirm />
+                        </Show>
+                    }
+                        .into_any(),
+                    Err(e) => view! {
+                        <ErrorNotice error=e />
+                        <p><a href="/login">"前往登录"</a></p>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConfirmTotpForm(confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let form = FormState::for_action(confirm, |_| ());
+    let check = Callback::new(move |_| {
+        let mut e = FieldErrors::new();
+        if code.with_untracked(|c| c.chars().filter(char::is_ascii_digit).count()) != 6 {
+            e.add("code", "请输入身份验证器App中显示的6位数字。");
+        }
+        e
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if form.validate(check) {
+            confirm.dispatch(ConfirmTotp {
+                code: code.get_untracked(),
+            });
+        }
+    };
+    view! {
+        <form class="form" action=ConfirmTotp::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("code", "动态码")] />
+            <TextField name="code" label="动态码" value=code form check maxlength=10 autocomplete="one-time-code" input_type="text" />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || confirm.pending().get()>"完成绑定"</button>
             </div>
         </form>
     }

@@ -4,16 +4,24 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::recovery::dev_outbox;
+use crate::api::recovery::{dev_demo_totp, dev_outbox};
 use crate::components::HydrationMarker;
 
 #[component]
 pub fn DevSmsPage() -> impl IntoView {
     let messages = Resource::new(|| (), |_| dev_outbox());
+    let demo_code = Resource::new(|| (), |_| dev_demo_totp());
     view! {
         <Title text="短信发件箱(开发环境) - 危化品经营安全监管系统" />
         <h1>"短信发件箱(开发环境)"</h1>
         <p class="form-intro">"内置短信网关不会真的发送短信;这里显示最近50条。生产环境不提供此页面。"</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                demo_code.await.ok().map(|c| view! {
+                    <p class="notice" role="status">"演示监管账号和管理员的当前动态验证码:" <strong class="demo-totp">{c}</strong> "(每30秒变化,刷新本页可看新码)"</p>
+                })
+            })}
+        </Suspense>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match messages.await {

@@ -52,6 +52,7 @@ fn LoginForm(regulator: bool) -> impl IntoView {
     let account = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let unlock = RwSignal::new(String::new());
+    let totp = RwSignal::new(String::new());
     let action = ServerAction::<Login>::new();
     let send = ServerAction::<SendUnlockCode>::new();
     let form = FormState::for_action(action, |_| ());
@@ -62,6 +63,11 @@ fn LoginForm(regulator: bool) -> impl IntoView {
             && (form.errors.with(|e| e.get("unlock_code").is_some())
                 || send.value().with(Option::is_some)
                 || !unlock.with(String::is_empty))
+    };
+    // Regulators and administrators always have a second factor; an
+    // enterprise that chose one is asked for it by the server.
+    let asks_totp = move || {
+        regulator || form.errors.with(|e| e.get("totp").is_some()) || !totp.with(String::is_empty)
     };
     let send_unlock = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -101,6 +107,7 @@ fn LoginForm(regulator: bool) -> impl IntoView {
                 account: account.get_untracked(),
                 password: password.get_untracked(),
                 unlock_code: unlock.get_untracked(),
+                totp: totp.get_untracked(),
             });
         }
     };
@@ -114,10 +121,22 @@ fn LoginForm(regulator: bool) -> impl IntoView {
     };
     view! {
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("account", label), ("password", "密码"), ("unlock_code", "解锁验证码")] />
+            <ErrorSummary form labels=vec![("account", label), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
             <TextField name="account" label=label value=account form check hint=hint autocomplete="username" maxlength=40 />
             <TextField name="password" label="密码" value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
+            {move || asks_totp().then(|| view! {
+                <TextField
+                    name="totp"
+                    label="动态验证码(身份验证器App)"
+                    value=totp
+                    form
+                    check
+                    maxlength=12
+                    autocomplete="one-time-code"
+                    hint="身份验证器App中显示的6位数字;手机丢失时可输入一个恢复码。首次登录尚未绑定的账号不用填,登录后按提示绑定。"
+                />
+            })}
             {move || locked().then(|| view! {
                 <SendCodeButton action=send on_click=Callback::new(send_unlock) label="获取解锁验证码" />
                 <TextField name="unlock_code" label="解锁验证码(发送到经办人手机)" value=unlock form check maxlength=10 autocomplete="one-time-code" />

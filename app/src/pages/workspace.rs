@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::security_events;
-use crate::api::auth::{current_user, PASSWORD_PAGE_FIRST};
+use crate::api::auth::{current_user, PASSWORD_PAGE_FIRST, TOTP_PAGE};
 use crate::components::HydrationMarker;
 
 #[component]
@@ -26,6 +26,13 @@ pub fn WorkspacePage() -> impl IntoView {
                         <h1>"请先设置新密码"</h1>
                         <p class="alert" role="alert">"您的密码由系统管理员设置。为保证只有您本人知道密码,请先设置新密码,然后才能办理业务。"</p>
                         <p><a class="button primary" href=PASSWORD_PAGE_FIRST>"设置新密码"</a></p>
+                        <HydrationMarker />
+                    }
+                        .into_any(),
+                    Ok(Some(u)) if u.needs_totp => view! {
+                        <h1>"请先绑定身份验证器"</h1>
+                        <p class="alert" role="alert">"监管用户和系统管理员登录时须输入身份验证器App中的动态验证码。请先完成绑定,然后才能办理业务。"</p>
+                        <p><a class="button primary" href=format!("{TOTP_PAGE}?first=1")>"绑定身份验证器"</a></p>
                         <HydrationMarker />
                     }
                         .into_any(),
@@ -59,7 +66,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                 })}
                             {(u.kind == "enterprise").then(|| view! { <EnterpriseSummary /> })}
                             <SecuritySinceLastLogin />
-                            <p class="form-links"><a href="/account/password">"修改密码"</a></p>
+                            <p class="form-links"><a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a></p>
                             <HydrationMarker />
                         }
                             .into_any()

@@ -6,6 +6,9 @@ use super::password::PasswordHasher;
 
 /// The password of every demo account (meets the password policy).
 pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
+/// The second-factor secret of the demo regulators and administrator (add it
+/// to an authenticator app; `/dev/sms` shows its current code in development).
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 pub struct DemoLogin {
     pub kind: &'static str,
@@ -152,9 +155,9 @@ pub async fn seed_demo(
             _ => (None, None),
         };
         sqlx::query(
-            "INSERT INTO users (kind, login, display_name, enterprise_id, organization_id, mobile, password_hash, status, created_at) \
+            "INSERT INTO users (kind, login, display_name, enterprise_id, organization_id, mobile, password_hash, status, created_at, totp_secret) \
              VALUES ($1, $2, $3, (SELECT id FROM enterprises WHERE credit_code = $4), \
-             (SELECT id FROM organizations WHERE name = $5), $6, $7, 'active', $8)",
+             (SELECT id FROM organizations WHERE name = $5), $6, $7, 'active', $8, $9)",
         )
         .bind(l.kind)
         .bind(l.login)
@@ -164,6 +167,7 @@ pub async fn seed_demo(
         .bind(format!("1380013800{i}"))
         .bind(&hash)
         .bind(now)
+        .bind((l.kind != "enterprise").then_some(DEMO_TOTP_SECRET))
         .execute(&mut *tx)
         .await?;
     }

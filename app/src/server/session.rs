@@ -35,6 +35,15 @@ pub struct SessionUser {
     pub belongs_to: String,
     /// An administrator chose the password: nothing but changing it is allowed.
     pub must_change_password: bool,
+    /// A regulator or administrator without a second factor: nothing but enrolling is allowed.
+    pub needs_totp_enrolment: bool,
+}
+
+impl SessionUser {
+    /// Whether the account may do more than finish its own set-up.
+    pub fn ready(&self) -> bool {
+        !self.must_change_password && !self.needs_totp_enrolment
+    }
 }
 
 pub fn hash_token(token: &str) -> String {
@@ -65,7 +74,8 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
     let hash = hash_token(token);
     let row = sqlx::query(
         "SELECT u.id, u.kind, u.login, u.display_name, u.enterprise_id, u.organization_id, \
-         COALESCE(e.name, o.name, ''), s.last_seen, u.must_change_password \
+         COALESCE(e.name, o.name, ''), s.last_seen, u.must_change_password, \
+         CASE WHEN u.kind IN ('regulator', 'admin') AND u.totp_secret IS NULL THEN 1 ELSE 0 END \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN enterprises e ON e.id = u.enterprise_id \
          LEFT JOIN organizations o ON o.id = u.organization_id \
@@ -94,6 +104,7 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
         organization_id: r.try_get(5)?,
         belongs_to: r.try_get(6)?,
         must_change_password: r.try_get::<i64, _>(8)? != 0,
+        needs_totp_enrolment: r.try_get::<i64, _>(9)? != 0,
     }))
 }
 
@@ -164,6 +175,21 @@ pub struct LoginRow {
     pub review_note: String,
     pub mobile: Option<String>,
     pub must_change_password: bool,
+    /// A confirmed second factor.
+    pub totp_enrolled: bool,
+    pub kind: String,
+}
+
+impl LoginRow {
+    /// A regulator or administrator without a confirmed second factor.
+    pub fn needs_totp(&self) -> bool {
+        matches!(self.kind.as_str(), "regulator" | "admin") && !self.totp_enrolled
+    }
+
+    /// Whether `code` can serve as the second proof that opens a locked account.
+    pub fn totp_enabled_for_unlock(&self, code: &str) -> bool {
+        self.totp_enrolled && !code.trim().is_empty()
+    }
 }
 
 /// Finds an enterprise user by credit code, or a regulator/administrator by user name.
@@ -178,7 +204,8 @@ pub async fn find_login(
         "('enterprise')"
     };
     let row = sqlx::query(&format!(
-        "SELECT id, status, password_hash, review_note, mobile, must_change_password FROM users WHERE login = $1 AND kind IN {kinds} \
+        "SELECT id, status, password_hash, review_note, mobile, must_change_password, \
+         CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, kind FROM users WHERE login = $1 AND kind IN {kinds} \
          ORDER BY CASE status WHEN 'rejected' THEN 1 ELSE 0 END, id DESC"
     ))
     .bind(login)
@@ -192,6 +219,8 @@ pub async fn find_login(
             review_note: r.try_get(3)?,
             mobile: r.try_get(4)?,
             must_change_password: r.try_get::<i64, _>(5)? != 0,
+            totp_enrolled: r.try_get::<i64, _>(6)? != 0,
+            kind: r.try_get(7)?,
         })
     })
     .transpose()

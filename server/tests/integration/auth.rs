@@ -18,10 +18,20 @@ async fn seeded() -> Vec<Backend> {
 }
 
 async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
+    let totp = if tab == "regulator" {
+        demo_totp(b, account).await
+    } else {
+        String::new()
+    };
     post_form(
         &b.router,
         "/api/auth/login",
-        &[("tab", tab), ("account", account), ("password", password)],
+        &[
+            ("tab", tab),
+            ("account", account),
+            ("password", password),
+            ("totp", &totp),
+        ],
         None,
     )
     .await

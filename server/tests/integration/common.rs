@@ -269,12 +269,35 @@ pub async fn register_with(
     post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await
 }
 
-/// Logs in and returns the session cookie.
+/// A current second-factor code of a demo regulator or administrator. Each
+/// time step is accepted once per account and tests log in as one account
+/// many times within 30 seconds, so the account's last used step is cleared.
+pub async fn demo_totp(b: &Backend, login: &str) -> String {
+    sqlx::query("UPDATE users SET totp_last_step = 0 WHERE login = $1")
+        .bind(login)
+        .execute(b.state.db.writer())
+        .await
+        .expect("reset the TOTP step");
+    app::server::totp::code_at(app::server::seed::DEMO_TOTP_SECRET, app::server::now())
+        .expect("a code")
+}
+
+/// Logs in (with the demo second factor on the regulator tab) and returns the session cookie.
 pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str) -> String {
+    let totp = if tab == "regulator" {
+        demo_totp(b, account).await
+    } else {
+        String::new()
+    };
     let r = post_form(
         &b.router,
         "/api/auth/login",
-        &[("tab", tab), ("account", account), ("password", password)],
+        &[
+            ("tab", tab),
+            ("account", account),
+            ("password", password),
+            ("totp", &totp),
+        ],
         None,
     )
     .await;

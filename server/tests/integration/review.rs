@@ -19,10 +19,11 @@ async fn seeded() -> Vec<Backend> {
             .unwrap();
         let hash = b.state.hasher.hash(DEMO_PASSWORD.into()).await.unwrap();
         sqlx::query(
-            "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at) \
-             VALUES ('regulator', 'nj-qinhuai', '秦淮', (SELECT id FROM organizations WHERE region_code = '320104'), $1, 'active', 0)",
+            "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, totp_secret) \
+             VALUES ('regulator', 'nj-qinhuai', '秦淮', (SELECT id FROM organizations WHERE region_code = '320104'), $1, 'active', 0, $2)",
         )
         .bind(hash)
+        .bind(app::server::seed::DEMO_TOTP_SECRET)
         .execute(b.state.db.writer())
         .await
         .unwrap();

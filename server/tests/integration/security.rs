@@ -24,10 +24,20 @@ async fn seeded() -> Vec<Backend> {
 }
 
 async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
+    let totp = if tab == "regulator" {
+        demo_totp(b, account).await
+    } else {
+        String::new()
+    };
     post_form(
         &b.router,
         "/api/auth/login",
-        &[("tab", tab), ("account", account), ("password", password)],
+        &[
+            ("tab", tab),
+            ("account", account),
+            ("password", password),
+            ("totp", &totp),
+        ],
         None,
     )
     .await
@@ -184,7 +194,18 @@ async fn an_administrator_unlocks_a_regulator() {
         for _ in 0..5 {
             login(&b, "regulator", "nj-city", "Wrong-Pass-1").await;
         }
-        let r = login(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        // Without the second factor at hand, only the administrator helps.
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "regulator"),
+                ("account", "nj-city"),
+                ("password", DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
         assert!(
             conflict(&r).contains("请系统管理员"),
             "{}: {}",
@@ -312,7 +333,7 @@ async fn state_changes_from_another_origin_are_refused() {
                 req = req.header(header::REFERER, r);
             }
             req.body(Body::from(format!(
-                "tab=regulator&account=admin&password={DEMO_PASSWORD}"
+                "tab=enterprise&account={FUZHOU}&password={DEMO_PASSWORD}"
             )))
             .unwrap()
         };
@@ -338,11 +359,7 @@ async fn state_changes_from_another_origin_are_refused() {
         // A page of this system, by Origin or by Referer.
         let r = send(&b.router, post(Some(ORIGIN), None)).await;
         assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
-        let r = send(
-            &b.router,
-            post(None, Some("http://127.0.0.1:3000/login?tab=regulator")),
-        )
-        .await;
+        let r = send(&b.router, post(None, Some("http://127.0.0.1:3000/login"))).await;
         assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
         // A logged-in browser tricked into a cross-site post (CSRF) of a file too.
         let cookie = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
@@ -467,14 +484,41 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
             b.name,
             r.body
         );
+        // Next, the second factor: still nothing else works.
+        let location = r
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            location.ends_with("/account/totp?first=1"),
+            "{}: {location}",
+            b.name
+        );
+        let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
+        assert_eq!(queue.status, StatusCode::UNAUTHORIZED, "{}", b.name);
+        let secret = enrol_totp(&b, &cookie).await;
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
         assert_eq!(queue.status, StatusCode::OK, "{}: {}", b.name, queue.body);
         // The administrator's password is gone for good.
-        assert!(login(&b, "regulator", "nj-gulou", &initial)
-            .await
-            .cookie()
-            .is_none());
-        assert!(login(&b, "regulator", "nj-gulou", "Qian-Jin-2026x")
+        let code = app::server::totp::code_at(&secret, app::server::now() + 30).unwrap();
+        let fields = |pw: &str, code: &str| {
+            vec![
+                ("tab", "regulator".to_string()),
+                ("account", "nj-gulou".to_string()),
+                ("password", pw.to_string()),
+                ("totp", code.to_string()),
+            ]
+        };
+        let try_login = |f: Vec<(&'static str, String)>| {
+            let router = b.router.clone();
+            async move {
+                let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_form(&router, "/api/auth/login", &refs, None).await
+            }
+        };
+        assert!(try_login(fields(&initial, &code)).await.cookie().is_none());
+        assert!(try_login(fields("Qian-Jin-2026x", &code))
             .await
             .cookie()
             .is_some());
@@ -589,4 +633,208 @@ async fn the_development_outbox_answers_this_machine_only() {
         send(&b.router, from("192.0.2.7")).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// Enrols a second factor for the session's user through the API; returns the secret.
+async fn enrol_totp(b: &Backend, cookie: &str) -> String {
+    let e = post_form(&b.router, "/api/account/totp/begin", &[], Some(cookie))
+        .await
+        .json();
+    assert_eq!(e["enrolled"], false, "{}: {e}", b.name);
+    assert!(
+        e["qr_svg"].as_str().unwrap().starts_with("<svg"),
+        "{}",
+        b.name
+    );
+    let secret = e["secret"].as_str().unwrap().to_string();
+    let r = post_form(
+        &b.router,
+        "/api/account/totp/confirm",
+        &[("code", "000000")],
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(
+        r.json()["Conflict"]["field"],
+        "code",
+        "{}: {}",
+        b.name,
+        r.body
+    );
+    let code = app::server::totp::code_at(&secret, app::server::now()).unwrap();
+    let codes = post_form(
+        &b.router,
+        "/api/account/totp/confirm",
+        &[("code", &code)],
+        Some(cookie),
+    )
+    .await
+    .json();
+    assert_eq!(
+        codes.as_array().map(Vec::len),
+        Some(10),
+        "{}: {codes}",
+        b.name
+    );
+    secret
+}
+
+#[tokio::test]
+async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_once() {
+    for b in seeded().await {
+        let post = |fields: Vec<(&'static str, String)>| {
+            let router = b.router.clone();
+            async move {
+                let refs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_form(&router, "/api/auth/login", &refs, None).await
+            }
+        };
+        let with = |code: &str| {
+            vec![
+                ("tab", "regulator".to_string()),
+                ("account", "nj-city".to_string()),
+                ("password", DEMO_PASSWORD.to_string()),
+                ("totp", code.to_string()),
+            ]
+        };
+        // The password alone is not enough; a wrong code neither.
+        let r = post(with("")).await;
+        assert_eq!(
+            r.json()["Conflict"]["field"],
+            "totp",
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(r.cookie().is_none());
+        let r = post(with("000000")).await;
+        assert!(
+            conflict(&r).contains("动态码不正确"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        // The right one once; the same code again is refused.
+        let code = demo_totp(&b, "nj-city").await;
+        assert!(post(with(&code)).await.cookie().is_some(), "{}", b.name);
+        let r = post(with(&code)).await;
+        assert!(conflict(&r).contains("刚刚用过"), "{}: {}", b.name, r.body);
+        // A recovery code, once (a new regulator enrols and gets them).
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let created = post_form(
+            &b.router,
+            "/api/admin/regulators/create",
+            &[
+                ("login", "nj-pukou"),
+                ("display_name", "陆远"),
+                ("region_county", "320111"),
+            ],
+            Some(&admin),
+        )
+        .await;
+        let initial: String = created
+            .json()
+            .as_str()
+            .unwrap()
+            .split("初始密码:")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let r = post(vec![
+            ("tab", "regulator".into()),
+            ("account", "nj-pukou".into()),
+            ("password", initial.clone()),
+            ("totp", String::new()),
+        ])
+        .await;
+        let cookie = r
+            .cookie()
+            .unwrap_or_else(|| panic!("{}: {}", b.name, r.body));
+        post_form(
+            &b.router,
+            "/api/account/password",
+            &[
+                ("current", &initial),
+                ("password", "Lu-Yuan-2026x"),
+                ("password_confirm", "Lu-Yuan-2026x"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        let e = post_form(&b.router, "/api/account/totp/begin", &[], Some(&cookie))
+            .await
+            .json();
+        let secret = e["secret"].as_str().unwrap().to_string();
+        let code = app::server::totp::code_at(&secret, app::server::now()).unwrap();
+        let codes = post_form(
+            &b.router,
+            "/api/account/totp/confirm",
+            &[("code", &code)],
+            Some(&cookie),
+        )
+        .await
+        .json();
+        let recovery = codes[0].as_str().unwrap().to_lowercase();
+        let pukou = |code: &str| {
+            vec![
+                ("tab", "regulator".to_string()),
+                ("account", "nj-pukou".to_string()),
+                ("password", "Lu-Yuan-2026x".to_string()),
+                ("totp", code.to_string()),
+            ]
+        };
+        assert!(
+            post(pukou(&recovery)).await.cookie().is_some(),
+            "{}",
+            b.name
+        );
+        assert!(
+            post(pukou(&recovery)).await.cookie().is_none(),
+            "{}: used once",
+            b.name
+        );
+        assert_eq!(
+            audit_rows(&b, "account.recovery_code").await.len(),
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_locked_regulator_comes_in_with_the_second_factor() {
+    for b in seeded().await {
+        for _ in 0..5 {
+            login(&b, "regulator", "nj-xuanwu", "Wrong-Pass-1").await;
+        }
+        let plain = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "regulator"),
+                ("account", "nj-xuanwu"),
+                ("password", DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+        assert!(
+            conflict(&plain).contains("已锁定至"),
+            "{}: {}",
+            b.name,
+            plain.body
+        );
+        let r = login(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
+        assert_eq!(
+            audit_rows(&b, "account.unlock").await.len(),
+            1,
+            "{}",
+            b.name
+        );
+    }
 }
