@@ -40,7 +40,7 @@ test('an administrator creates a regulator, who logs in, and disables them', asy
   await regulator.getByLabel('确认新密码').fill('Sun-Ba-2026x');
   await regulator.getByRole('button', { name: '修改密码' }).click();
   // Then the second factor, before anything else.
-  const secret = await enrolTotp(regulator);
+  const secret = await enrolTotp(regulator, 'Sun-Ba-2026x');
   await expect(regulator.locator('.belongs-to')).toHaveText('南京市建邺区应急管理局');
 
   await admin.getByRole('button', { name: '停用 nj-jianye-01' }).click();

@@ -2,6 +2,13 @@ import { expect, type Page, type Request } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 
+/**
+ * The Origin every page of this system sends with a POST: direct requests
+ * made by a test (as a script bypassing the browser's checks would) carry it
+ * too, or the server's cross-site check refuses them before anything else.
+ */
+export const SAME_ORIGIN = { Origin: process.env.BASE_URL ?? 'http://127.0.0.1:3000' };
+
 /** Opens `path` and waits until the page is hydrated (its handlers are live). */
 export async function gotoHydrated(page: Page, path: string) {
   await page.goto(path);
@@ -87,15 +94,15 @@ export const DEMO_PASSWORD = 'Demo-Pass-2026';
  * An active enterprise account in 南京市玄武区 that no other test touches,
  * with the demo password (its hash is copied from a demo account).
  */
-export function makeEnterprise(name: string): string {
+export function makeEnterprise(name: string, mobile = '13900000000'): string {
   const code = freshCreditCode();
   sql(
     "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) VALUES (?, ?, 'enterprise', '王五', 'resident_id', ?, '320102', '南京市玄武区北京东路1号', 0)",
     code, name, GOOD_ID,
   );
   sql(
-    "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) SELECT 'enterprise', ?, '经办人', (SELECT id FROM enterprises WHERE credit_code = ?), '13900000000', password_hash, 'active', 0 FROM users WHERE login = 'admin'",
-    code, code,
+    "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) SELECT 'enterprise', ?, '经办人', (SELECT id FROM enterprises WHERE credit_code = ?), ?, password_hash, 'active', 0 FROM users WHERE login = 'admin'",
+    code, code, mobile,
   );
   return code;
 }
@@ -168,11 +175,12 @@ export function totpCode(secret: string, step = Math.floor(Date.now() / 1000 / 3
  * typing in by hand, confirms with its code, checks the recovery codes and
  * goes on to the workspace. Returns the secret.
  */
-export async function enrolTotp(page: Page): Promise<string> {
+export async function enrolTotp(page: Page, password: string): Promise<string> {
   await expect(page).toHaveURL(/\/account\/totp\?first=1$/);
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByRole('img', { name: '绑定二维码' }).locator('svg')).toBeVisible();
   const secret = (await page.locator('.totp-secret').innerText()).trim();
+  await page.getByLabel('当前密码').fill(password);
   await page.getByLabel('动态码').fill(totpCode(secret));
   await page.getByRole('button', { name: '完成绑定' }).click();
   await expect(page.locator('.recovery-codes li')).toHaveCount(10);

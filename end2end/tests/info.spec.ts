@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { gotoHydrated, loginAs, makeEnterprise, sql } from './helpers';
+import { gotoHydrated, loginAs, makeEnterprise, sql, SAME_ORIGIN } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -96,12 +96,12 @@ test('the questions recommend 加油站, and an inconsistent choice is refused i
   await expect(page.getByLabel('经营方式')).toHaveAccessibleDescription(message);
 
   // The server says the same about the same record.
-  const info = await page.request.post('/api/info/mine', { headers: { Accept: 'application/json' } });
+  const info = await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } });
   const mine = await info.json();
   const record = { ...mine.draft, fuel_station: 'yes', has_storage: 'yes', major_hazard: 'no', business_mode: 'no_storage' };
   const res = await page.request.post('/api/info/save', {
     data: { step: 'mode', record, base_version: mine.version },
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...SAME_ORIGIN },
   });
   expect(res.status()).toBe(200);
   const saved = await res.json();
@@ -114,7 +114,7 @@ test('the questions recommend 加油站, and an inconsistent choice is refused i
 
 /** Puts a complete record of `code` in the database as saved, at version 2 (draft). */
 async function completeViaApi(page: Page) {
-  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json' } })).json();
+  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
   const record = {
     ...mine.draft,
     principal_name: '李强', principal_mobile: '13912345678', safety_name: '王芳', safety_mobile: '13812345678',
@@ -129,7 +129,7 @@ async function completeViaApi(page: Page) {
   };
   const res = await page.request.post('/api/info/save', {
     data: { step: 'licences', record, base_version: mine.version },
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...SAME_ORIGIN },
   });
   expect(res.status()).toBe(200);
 }
@@ -182,14 +182,14 @@ async function confirmedEnterprise(browser: import('@playwright/test').Browser, 
   const enterprise = await browser.newPage();
   await loginAs(enterprise, 'enterprise', code);
   await completeViaApi(enterprise);
-  const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json' } })).json();
-  await enterprise.request.post('/api/info/submit', { form: { base_version: String(mine.version) }, headers: { Accept: 'application/json' } });
+  const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
+  await enterprise.request.post('/api/info/submit', { form: { base_version: String(mine.version) }, headers: { Accept: 'application/json', ...SAME_ORIGIN } });
   const county = await browser.newPage();
   await loginAs(county, 'regulator', 'nj-xuanwu');
-  const rec = await (await county.request.post('/api/info/record', { form: { credit_code: code }, headers: { Accept: 'application/json' } })).json();
+  const rec = await (await county.request.post('/api/info/record', { form: { credit_code: code }, headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
   const res = await county.request.post('/api/info/decide', {
     form: { credit_code: code, base_version: String(rec.version), approve: 'true', reason: '' },
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...SAME_ORIGIN },
   });
   expect(res.status()).toBe(200);
   return { code, enterprise, county };

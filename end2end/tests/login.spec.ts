@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { enrolTotp, freshCreditCode, gotoHydrated, lastSmsCode, loginAs, nextTotpCode, recordRequests } from './helpers';
+import { enrolTotp, freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, nextTotpCode, recordRequests } from './helpers';
 
 const DEMO_PASSWORD = 'Demo-Pass-2026';
 
@@ -45,8 +45,10 @@ test('a malformed account is explained before any request', async ({ page }) => 
 });
 
 test('five wrong passwords lock the account; the owner comes in at once with a code to the handler phone', async ({ page }) => {
+  // An account of its own, with a phone no other test uses.
+  const code = makeEnterprise('南京锁定测试有限公司', '13912340055');
   await gotoHydrated(page, '/login');
-  await page.getByLabel('账号(统一社会信用代码)').fill('92440106MA59QK2T0A');
+  await page.getByLabel('账号(统一社会信用代码)').fill(code);
   const password = page.getByRole('textbox', { name: '密码' });
   for (const left of [4, 3, 2, 1]) {
     await password.fill('Wrong-Pass-1');
@@ -65,8 +67,8 @@ test('five wrong passwords lock the account; the owner comes in at once with a c
   await expect(page).toHaveURL(/\/login$/);
   // … with the code sent to the phone on file it does, and the workspace says what happened.
   await page.getByRole('button', { name: '获取解锁验证码' }).click();
-  await expect(page.getByText('解锁验证码已发送至经办人手机 138****8006')).toBeVisible();
-  await unlock.fill(lastSmsCode('13800138006'));
+  await expect(page.getByText('解锁验证码已发送至经办人手机 139****0055')).toBeVisible();
+  await unlock.fill(lastSmsCode('13912340055'));
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL('http://127.0.0.1:3000/workspace');
   const events = page.locator('section.security-events');
@@ -106,7 +108,7 @@ test('a regulator created by an administrator sets a password only they know, th
   await page.getByLabel('确认新密码').fill('Han-Mei-2026x');
   await page.getByRole('button', { name: '修改密码' }).click();
   // Next the second factor, with its QR code, before anything else.
-  await enrolTotp(page);
+  await enrolTotp(page, 'Han-Mei-2026x');
   await expect(page.locator('.belongs-to')).toHaveText('南京市秦淮区应急管理局');
   // The administrator sees that the user now has a password of their own.
   await admin.reload();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { freshCreditCode, gotoHydrated, lastSmsCode, loginAs, registryAdd, sql } from './helpers';
+import { freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, registryAdd, sql } from './helpers';
 
 /** An account of its own (so parallel tests are not affected), known to the registry. */
 function enterpriseWithPhone(name: string, mobile: string): string {
@@ -140,4 +140,31 @@ test('without the registry the requester uploads documents and a reviewer decide
   await expect(page.locator('dd.status')).toHaveText('已生效');
   expect(sql('SELECT mobile FROM users WHERE login = ?', code)).toEqual([[next]]);
   expect(sql("SELECT COUNT(*) FROM sms_messages WHERE mobile = ? AND body LIKE '%已由%更换为%'", owner)).toEqual([['1']]);
+});
+
+test('the owner sees a pending change in the workspace and cancels it there', async ({ browser }) => {
+  const code = makeEnterprise('南京换号登录取消测试有限公司', '13912340066');
+  registryAdd(code, '南京换号登录取消测试有限公司');
+  const outsider = await browser.newPage();
+  await gotoHydrated(outsider, '/change-phone');
+  await outsider.getByLabel('账号(统一社会信用代码)').fill(code);
+  await outsider.getByLabel('企业名称').fill('南京换号登录取消测试有限公司');
+  await outsider.getByLabel('法定代表人证件号码').fill('11010519491231002X');
+  await outsider.getByLabel('新手机号').fill('13912340077');
+  await outsider.getByRole('button', { name: '获取验证码' }).click();
+  await expect(outsider.getByText('验证码已发送至新手机 139****0077')).toBeVisible();
+  await outsider.getByLabel('短信验证码').fill(lastSmsCode('13912340077'));
+  await outsider.getByRole('button', { name: '确认更换' }).click();
+  await expect(outsider.locator('dd.status')).toHaveText('等待生效(公示期)');
+
+  const owner = await browser.newPage();
+  await loginAs(owner, 'enterprise', code);
+  const banner = owner.locator('section.phone-change-pending');
+  await expect(banner).toContainText('139****0077');
+  await banner.getByRole('button', { name: '取消这次更换' }).click();
+  await expect(owner.getByRole('status').filter({ hasText: '已取消这次手机号更换' })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+  await outsider.reload();
+  await expect(outsider.locator('dd.status')).toHaveText('已取消');
+  expect(sql('SELECT mobile FROM users WHERE login = ?', code)).toEqual([['13912340066']]);
 });

@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, sql } from './helpers';
+import { creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, SAME_ORIGIN, sql } from './helpers';
 
 
 
 /** What the server answers for step 1 with these fields, bypassing the browser. */
 async function serverFieldErrors(request, fields: Record<string, string>) {
   const res = await request.post('/api/register/org', {
+    headers: SAME_ORIGIN,
     form: {
       legal_type: 'enterprise',
       credit_code: '',
@@ -162,7 +163,7 @@ test('the password checklist updates live and forbidden characters are refused b
   // The server says the same for the same password (a direct POST with the draft cookie).
   const cookies = await page.context().cookies();
   const res = await request.post('/api/register/account', {
-    headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+    headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), ...SAME_ORIGIN },
     form: { handler_name: '赵六', handler_mobile: '13912345678', sms_code: '123456', password: 'Abc*defg1', password_confirm: 'Abc*defg1' },
   });
   expect(res.ok()).toBe(false);

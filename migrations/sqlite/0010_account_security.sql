@@ -79,12 +79,12 @@ CREATE TABLE phone_change_evidence (
 );
 CREATE INDEX phone_change_evidence_change ON phone_change_evidence (change_id);
 
--- Earlier requests keep their history; an open one waits for review as before
--- (the hashes are of no token, so no link opens them).
+-- Earlier requests keep their history. Open ones were filed without telling
+-- the phone on file, so they are closed (the requester may ask again, now
+-- with the announcement); the hashes are of no token, so no link opens them.
 INSERT INTO phone_changes (user_id, old_mobile, new_mobile, status, request_hash, cancel_hash, created_at, decided_at, decided_by, review_note)
 SELECT p.user_id, COALESCE(u.mobile, ''), p.new_mobile,
-       CASE WHEN p.status = 'pending' AND p.id = (SELECT MAX(q.id) FROM phone_change_requests q WHERE q.user_id = p.user_id AND q.status = 'pending') THEN 'review'
-            WHEN p.status = 'pending' THEN 'cancelled' WHEN p.status = 'approved' THEN 'done' ELSE 'rejected' END,
+       CASE p.status WHEN 'pending' THEN 'cancelled' WHEN 'approved' THEN 'done' ELSE 'rejected' END,
        'legacy-request-' || p.id, 'legacy-cancel-' || p.id, p.created_at, p.decided_at, p.decided_by, p.review_note
 FROM phone_change_requests p JOIN users u ON u.id = p.user_id;
 DROP TABLE phone_change_requests;

@@ -16,6 +16,8 @@ USAGE:
     server registry import FILE.csv
                         load enterprise-credit registry entries (header: credit_code,name,
                         legal_rep_name,id_number[,simulate]); all rows or none
+    server unlock LOGIN
+                        lift the wrong-password lock of a regulator or administrator (audited)
     server create-admin LOGIN NAME
                         create an administrator; the password comes from ADMIN_PASSWORD
                         (it must meet the password policy)
@@ -50,9 +52,12 @@ fn main() -> ExitCode {
             format!("usage: ADMIN_PASSWORD=… server create-admin LOGIN NAME\n\n{USAGE}"),
         );
     }
+    if command == "unlock" && args.len() != 2 {
+        return fail(2, format!("usage: server unlock LOGIN\n\n{USAGE}"));
+    }
     if !matches!(
         command,
-        "serve" | "migrate" | "seed-demo" | "registry" | "create-admin"
+        "serve" | "migrate" | "seed-demo" | "registry" | "create-admin" | "unlock"
     ) {
         return fail(2, format!("unknown command '{command}'\n\n{USAGE}"));
     }
@@ -168,6 +173,39 @@ async fn run(
                 }
             })?;
             println!("administrator '{login}' created; log in on the 监管用户登录 tab");
+        }
+        "unlock" => {
+            let login = rest
+                .first()
+                .map(|l| l.trim().to_string())
+                .unwrap_or_default();
+            let user: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM users WHERE login = $1 AND kind IN ('regulator', 'admin')",
+            )
+            .bind(&login)
+            .fetch_optional(state.db.reader())
+            .await
+            .map_err(|e| e.to_string())?;
+            let user = user.ok_or_else(|| format!("no regulator or administrator '{login}'"))?;
+            app::server::limits::reset(&state.db, &app::server::session::login_key(true, &login))
+                .await
+                .map_err(|e| e.to_string())?;
+            let actor = app::server::audit::Actor {
+                user_id: user,
+                name: "命令行(server unlock)".into(),
+                ip: String::new(),
+            };
+            app::server::audit::security_event_now(
+                &state.db,
+                &actor,
+                user,
+                "account.unlock",
+                &format!("在服务器上解锁了账号 {login}"),
+                app::server::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("'{login}' is unlocked; they can log in now");
         }
         "seed-demo" if state.config.is_production() => {
             return Err(

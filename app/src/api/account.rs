@@ -10,6 +10,49 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use crate::server::session::{self, SessionUser};
+    use crate::server::{account, limits, now, AppState};
+
+    /// Checks the user's current password, counted against the account's
+    /// login limit (so these forms are no way around it).
+    pub async fn check_password(
+        state: &AppState,
+        user: &SessionUser,
+        current: String,
+    ) -> Result<(), AppError> {
+        let (stored, login) = account::password_hash(&state.db, user.user_id)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let key = session::login_key(user.kind != "enterprise", &login);
+        if limits::hit(&state.db, &key, session::LOGIN_FAILURES, now())
+            .await?
+            .is_err()
+        {
+            return Err(AppError::Conflict {
+                field: "current".into(),
+                message: "当前密码已连续输错多次,请15分钟后再试;忘记密码请退出后点击“忘记密码”。"
+                    .into(),
+            });
+        }
+        if !state
+            .hasher
+            .verify(current, stored)
+            .await
+            .map_err(AppError::log)?
+        {
+            return Err(AppError::Conflict {
+                field: "current".into(),
+                message: "当前密码不正确。".into(),
+            });
+        }
+        limits::reset(&state.db, &key).await?;
+        Ok(())
+    }
+}
+
 /// A security event of one's own account, as its holder sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityEventView {
@@ -58,7 +101,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::domain::password::PasswordError;
     use crate::domain::{FieldErrors, Password};
-    use crate::server::{account, audit::Actor, http, limits, now, session, AppState};
+    use crate::server::{account, audit::Actor, http, now, session, AppState};
     let state = AppState::get()?;
     let user = crate::api::auth::ssr::session_user_any(&state)
         .await?
@@ -66,7 +109,7 @@ pub async fn change_password(
     let token = crate::api::auth::ssr::session_token(&state)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let (stored, login) = account::password_hash(&state.db, user.user_id)
+    let (_, login) = account::password_hash(&state.db, user.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let mut errors = FieldErrors::new();
@@ -85,29 +128,7 @@ pub async fn change_password(
         return Err(AppError::Validation(errors));
     }
     let t = now();
-    let key = session::login_key(user.kind != "enterprise", &login);
-    if limits::hit(&state.db, &key, session::LOGIN_FAILURES, t)
-        .await?
-        .is_err()
-    {
-        return Err(AppError::Conflict {
-            field: "current".into(),
-            message: "当前密码已连续输错多次,请15分钟后再试;忘记密码请退出后点击“忘记密码”。"
-                .into(),
-        });
-    }
-    if !state
-        .hasher
-        .verify(current, stored)
-        .await
-        .map_err(AppError::log)?
-    {
-        return Err(AppError::Conflict {
-            field: "current".into(),
-            message: "当前密码不正确。".into(),
-        });
-    }
-    limits::reset(&state.db, &key).await?;
+    ssr::check_password(&state, &user, current).await?;
     let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
     let actor = Actor::of(&user, http::client_ip().await);
     let summary = if user.must_change_password {
@@ -188,8 +209,10 @@ pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
 
 /// Confirms the enrolment with the app's first code; returns the recovery
 /// codes, shown this once.
+/// The current password is asked again: a session left open on a shared
+/// computer must not be able to bind someone else's authenticator.
 #[server(endpoint = "account/totp/confirm")]
-pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
+pub async fn confirm_totp(current: String, code: String) -> Result<Vec<String>, AppError> {
     use crate::server::totp::{self, Refused};
     use crate::server::{audit::Actor, http, now, AppState};
     let state = AppState::get()?;
@@ -197,11 +220,17 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
         .await?
         .ok_or(AppError::Unauthorized)?;
     let code = code.trim();
+    let mut f = crate::domain::FieldErrors::new();
+    if current.is_empty() {
+        f.add("current", "请输入当前密码。");
+    }
     if code.chars().filter(char::is_ascii_digit).count() != 6 {
-        let mut f = crate::domain::FieldErrors::new();
         f.add("code", "请输入身份验证器App中显示的6位数字。");
+    }
+    if !f.is_empty() {
         return Err(AppError::Validation(f));
     }
+    ssr::check_password(&state, &user, current).await?;
     let actor = Actor::of(&user, http::client_ip().await);
     totp::confirm(&state.db, &actor, user.user_id, code, now())
         .await?

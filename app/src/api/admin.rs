@@ -275,11 +275,12 @@ async fn regulator_login(
     state: &crate::server::AppState,
     user_id: i64,
 ) -> Result<String, AppError> {
-    let login: Option<String> =
-        sqlx::query_scalar("SELECT login FROM users WHERE id = $1 AND kind = 'regulator'")
-            .bind(user_id)
-            .fetch_optional(state.db.reader())
-            .await?;
+    let login: Option<String> = sqlx::query_scalar(
+        "SELECT login FROM users WHERE id = $1 AND kind IN ('regulator', 'admin')",
+    )
+    .bind(user_id)
+    .fetch_optional(state.db.reader())
+    .await?;
     login.ok_or(AppError::Forbidden)
 }
 
@@ -326,17 +327,15 @@ pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> 
         &hash,
         true,
         "account.password_reset",
-        &format!("管理员重置了 {login} 的密码和身份验证器(登录后须改为本人密码并重新绑定)"),
+        &format!("管理员重置了 {login} 的密码(登录后须改为本人密码)"),
         now(),
     )
     .await?;
-    // A reset is for lost access: the authenticator goes too, and is enrolled anew.
-    let mut conn = state.db.writer().acquire().await?;
-    crate::server::totp::clear(&mut conn, user_id).await?;
-    drop(conn);
+    // The authenticator stays: the administrator knows the temporary password
+    // but cannot log in as the regulator without the regulator's phone.
     session::end_all(&state.db, user_id).await?;
     limits::reset(&state.db, &session::login_key(true, &login)).await?;
     Ok(format!(
-        "已重置 {login} 的密码和身份验证器。临时密码:{password} (只显示这一次;本人登录后必须立即改为自己的新密码,并重新绑定身份验证器)"
+        "已重置 {login} 的密码。临时密码:{password} (只显示这一次;本人用它和自己的身份验证器登录后,必须立即改为自己的新密码)"
     ))
 }

@@ -147,7 +147,9 @@ pub mod ssr {
                 "请输入身份验证器App中显示的6位动态码;手机丢失时可输入一个恢复码。",
             ));
         }
-        let key = format!("totp:{}", user.user_id);
+        // Per account and address: wrong codes from elsewhere cannot lock the
+        // owner out (guessing still needs the password, or 10^6 / 3 tries).
+        let key = format!("totp:{}:{}", user.user_id, actor.ip);
         if limits::hit(&state.db, &key, Limit::per(5, 15 * 60), now)
             .await?
             .is_err()
@@ -319,14 +321,26 @@ pub async fn login(
     };
     match ssr::take_attempt(&state, &key, t).await? {
         Ok(n) => {
-            let ok = state
+            let ok = match state
                 .hasher
                 .verify(password, user.password_hash.clone())
                 .await
-                .map_err(AppError::log)?;
+            {
+                Ok(ok) => ok,
+                Err(e) => {
+                    // A busy server is not a wrong password.
+                    limits::give_back(&state.db, &key).await?;
+                    return Err(AppError::log(e));
+                }
+            };
             if !ok {
                 let left = session::LOCK_FAILURES - n;
                 if left <= 0 {
+                    let until =
+                        match limits::denied(&state.db, &key, session::LOGIN_FAILURES, t).await? {
+                            Some(Denied::Exhausted { until }) => until,
+                            _ => t + session::LOCK_SECS,
+                        };
                     security_event_now(
                         &state.db,
                         &anonymous,
@@ -336,7 +350,7 @@ pub async fn login(
                         t,
                     )
                     .await?;
-                    return Err(ssr::locked(regulator, t + session::LOCK_SECS, true));
+                    return Err(ssr::locked(regulator, until, true));
                 }
                 return Err(AppError::Conflict {
                     field: "password".into(),
@@ -445,7 +459,7 @@ pub const TOTP_PAGE: &str = "/account/totp";
 #[server(endpoint = "auth/unlock-code")]
 pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
     use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{http, now, session, sms_code, AppState};
+    use crate::server::{http, limits, now, session, sms_code, AppState};
     let state = AppState::get()?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
@@ -459,6 +473,34 @@ pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
     let user = session::find_login(&state.db, false, &login)
         .await?
         .ok_or_else(|| ssr::no_such_account(false, &login))?;
+    let t = now();
+    // Only a locked account is sent a code, and at most 3 a day: the phone's
+    // daily quota must stay available for 忘记密码.
+    let key = session::login_key(false, &login);
+    if limits::denied(&state.db, &key, session::LOGIN_FAILURES, t)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Conflict {
+            field: "unlock_code".into(),
+            message: "账号没有被锁定,请直接输入密码登录。".into(),
+        });
+    }
+    if limits::hit(
+        &state.db,
+        &format!("sms:unlock:{}", user.user_id),
+        limits::Limit::per(3, 86_400),
+        t,
+    )
+    .await?
+    .is_err()
+    {
+        return Err(AppError::Conflict {
+            field: "unlock_code".into(),
+            message: "今天已发送过3次解锁验证码。请等锁定结束后再登录,或点击“忘记密码”重置。"
+                .into(),
+        });
+    }
     let mobile = user
         .mobile
         .as_deref()
@@ -476,7 +518,7 @@ pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
         UNLOCK_PURPOSE,
         &user.user_id.to_string(),
         &mobile,
-        now(),
+        t,
     )
     .await
     .map(|()| {

@@ -155,7 +155,9 @@ pub(crate) mod ssr {
             ),
             Status::Done => "已生效:经办人手机号已更换,原有登录已全部退出;找回密码等验证码将发送到新手机。".into(),
             Status::Cancelled => match c.closed_how.as_str() {
-                "old_phone" => "已被原手机号取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。".into(),
+                "old_phone" | "owner" => "已被原手机号或登录的经办人取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。".into(),
+                "expired" => "证明材料超过7天未提交,申请已自动关闭,手机号未更换。如需更换,请重新申请。".into(),
+                "stale" => "申请期间经办人手机号已有变化,本申请未生效。如仍需更换,请重新申请。".into(),
                 "requester" => "申请人已撤回,手机号未更换。".into(),
                 _ => "已取消,手机号未更换。".into(),
             },
@@ -227,14 +229,6 @@ pub async fn send_phone_code(account: String, new_mobile: String) -> Result<Stri
         AppError::Validation(f)
     })?;
     let a = ssr::account(&state, &account).await?;
-    if a.mobile == mobile.as_str() {
-        return Err(AppError::Conflict {
-            field: "new_mobile".into(),
-            message:
-                "新手机号与现在的经办人手机号相同,无需更换;如收不到短信,请检查手机的短信拦截设置。"
-                    .into(),
-        });
-    }
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
         return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
@@ -321,9 +315,14 @@ pub async fn change_phone(
         legal_rep_name: a.legal_rep_name.clone(),
         id_number: typed_id,
     };
-    let proof = match state.registry.verify(&state.db, &claim).await {
-        Ok(Verdict::Match) => Proof::Registry,
-        _ => Proof::NeedsReview,
+    // Without a phone on file nobody could object: a reviewer decides.
+    let proof = if a.mobile.is_empty() {
+        Proof::NeedsReview
+    } else {
+        match state.registry.verify(&state.db, &claim).await {
+            Ok(Verdict::Match) => Proof::Registry,
+            _ => Proof::NeedsReview,
+        }
     };
     let actor = crate::server::audit::Actor {
         user_id: a.user_id,
@@ -596,32 +595,41 @@ pub async fn decide_phone_change(
     let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
     let delay = state.config.phone_change_delay_secs;
     let t = now();
-    if let Err(first) =
-        crate::server::phone::decide(&state.db, &c, &actor, approve, &note, delay, t).await?
-    {
-        return Err(AppError::Conflict {
-            field: "decision".into(),
-            message: format!(
-                "该申请已{}({}{}),请刷新列表。",
-                first.status.label(),
-                if first.by.is_empty() {
-                    String::new()
-                } else {
-                    format!("由 {} ", first.by)
-                },
-                first.at.map(cst_datetime).unwrap_or_default()
-            ),
-        });
-    }
+    let decided =
+        crate::server::phone::decide(&state.db, &c, &actor, approve, &note, delay, t).await?;
+    let cancel_token = match decided {
+        Ok(token) => token,
+        Err(first) => {
+            return Err(AppError::Conflict {
+                field: "decision".into(),
+                message: format!(
+                    "该申请已{}({}{}),请刷新列表。",
+                    first.status.label(),
+                    if first.by.is_empty() {
+                        String::new()
+                    } else {
+                        format!("由 {} ", first.by)
+                    },
+                    first.at.map(cst_datetime).unwrap_or_default()
+                ),
+            })
+        }
+    };
     if approve {
         let text = format!(
-            "【危化品经营安全监管系统】{}更换经办人手机号为 {} 的申请已审核通过,将于 {} 生效。如非本单位申请,请立即拨打客服电话 {}。",
+            "【危化品经营安全监管系统】{}更换经办人手机号为 {} 的申请已审核通过,将于 {} 生效。",
             c.enterprise_name,
             masked(&c.new_mobile),
             cst_datetime(t + delay),
-            state.config.service_phone
         );
-        ssr::notify(&state, &c.old_mobile, "phone_change_notice", &text).await;
+        let base = &state.config.public_base_url;
+        let to_old = match cancel_token {
+            Some(token) => {
+                format!("{text}如非本单位申请,请打开 {base}{CANCEL_PAGE}?t={token} 取消。")
+            }
+            None => text.clone(),
+        };
+        ssr::notify(&state, &c.old_mobile, "phone_change_notice", &to_old).await;
         ssr::notify(&state, &c.new_mobile, "phone_change_result", &text).await;
     } else {
         ssr::notify(
@@ -645,4 +653,57 @@ pub async fn decide_phone_change(
             ""
         }
     ))
+}
+
+/// The open phone change of the logged-in enterprise account, if any: the
+/// owner sees it at login and can stop it without the old phone's SMS.
+#[server(endpoint = "phone/mine")]
+pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
+    let state = crate::server::AppState::get()?;
+    let user = crate::api::auth::ssr::session_user(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.kind != "enterprise" {
+        return Ok(None);
+    }
+    Ok(crate::server::phone::open_of_user(&state.db, user.user_id)
+        .await?
+        .map(|c| ssr::view_of(&state, &c)))
+}
+
+/// The logged-in owner cancels the open phone change of their account.
+#[server(endpoint = "phone/cancel-mine")]
+pub async fn cancel_my_phone_change() -> Result<String, AppError> {
+    use crate::server::{http, now, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let c = crate::server::phone::open_of_user(&state.db, user.user_id)
+        .await?
+        .ok_or_else(ssr::not_found)?;
+    let actor = crate::server::audit::Actor::of(&user, http::client_ip().await);
+    if !crate::server::phone::cancel(
+        &state.db,
+        &c,
+        &actor,
+        "owner",
+        "登录的经办人取消了手机号更换申请",
+        now(),
+    )
+    .await?
+    {
+        return Err(ssr::not_found());
+    }
+    ssr::notify(
+        &state,
+        &c.new_mobile,
+        "phone_change_cancelled",
+        &format!(
+            "【危化品经营安全监管系统】{}更换经办人手机号的申请已被取消,手机号未更换。",
+            c.enterprise_name
+        ),
+    )
+    .await;
+    Ok("已取消这次手机号更换,经办人手机号不变。如这不是本单位的申请,建议立即修改密码。".into())
 }

@@ -182,14 +182,14 @@ pub async fn reset_password(
         name: format!("{} · 经办人(短信验证)", t.account),
         ip: crate::server::http::client_ip().await,
     };
-    crate::server::audit::audit(
+    crate::server::audit::security_event(
         &mut tx,
         &actor,
+        t.user_id,
         enterprise_id,
         "account.password_reset",
-        "通过短信验证码重置密码",
+        "通过短信验证码重置密码,原有登录已全部退出",
         &[],
-        "ok",
         now(),
     )
     .await?;

@@ -262,6 +262,27 @@ pub async fn save_org_info(
     if manual {
         return ssr::accept(&state, &token, &input, &org, Verification::Manual).await;
     }
+    // The registry's per-field answers say whose ID number belongs to which
+    // company: they are counted per credit code, per draft and per address.
+    {
+        use crate::server::limits::{self, Limit};
+        let ip = crate::server::http::client_ip().await;
+        for (key, limit) in [
+            (
+                format!("reg:code:{}", org.credit_code),
+                Limit::per(10, 3600),
+            ),
+            (format!("reg:draft:{token}"), Limit::per(30, 3600)),
+            (format!("ip:reg:{ip}"), Limit::per(300, 3600)),
+        ] {
+            if limits::hit(&state.db, &key, limit, now()).await?.is_err() {
+                return Err(AppError::Conflict {
+                    field: VERIFICATION_FIELD.into(),
+                    message: "登记机关核验的次数过多,请一小时后再试。您填写的内容都已保留;如确认填写无误,也可以点击“转人工审核”直接提交。".into(),
+                });
+            }
+        }
+    }
     let claim = Claim {
         credit_code: org.credit_code.to_string(),
         name: org.enterprise_name.clone(),

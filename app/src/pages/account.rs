@@ -158,9 +158,13 @@ pub fn TotpPage() -> impl IntoView {
 #[component]
 fn ConfirmTotpForm(confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
     let code = RwSignal::new(String::new());
+    let current = RwSignal::new(String::new());
     let form = FormState::for_action(confirm, |_| ());
     let check = Callback::new(move |_| {
         let mut e = FieldErrors::new();
+        if current.with_untracked(String::is_empty) {
+            e.add("current", "请输入当前密码。");
+        }
         if code.with_untracked(|c| c.chars().filter(char::is_ascii_digit).count()) != 6 {
             e.add("code", "请输入身份验证器App中显示的6位数字。");
         }
@@ -170,13 +174,15 @@ fn ConfirmTotpForm(confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
         ev.prevent_default();
         if form.validate(check) {
             confirm.dispatch(ConfirmTotp {
+                current: current.get_untracked(),
                 code: code.get_untracked(),
             });
         }
     };
     view! {
         <form class="form" action=ConfirmTotp::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("code", "动态码")] />
+            <ErrorSummary form labels=vec![("current", "当前密码"), ("code", "动态码")] />
+            <TextField name="current" label="当前密码" value=current form check input_type="password" autocomplete="current-password" maxlength=64 />
             <TextField name="code" label="动态码" value=code form check maxlength=10 autocomplete="one-time-code" input_type="text" />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || confirm.pending().get()>"完成绑定"</button>

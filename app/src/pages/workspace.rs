@@ -64,7 +64,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                         </nav>
                                     }
                                 })}
-                            {(u.kind == "enterprise").then(|| view! { <EnterpriseSummary /> })}
+                            {(u.kind == "enterprise").then(|| view! { <PendingPhoneChange /> <EnterpriseSummary /> })}
                             <SecuritySinceLastLogin />
                             <p class="form-links"><a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a></p>
                             <HydrationMarker />
@@ -130,6 +130,35 @@ fn SecuritySinceLastLogin() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <p class="field-note">"如有不是您本人或本单位所为的事件,请立即修改密码并拨打客服电话。"</p>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// An open request to change this account's phone: shown at the top, with
+/// a button that stops it, so the owner needs no SMS to object.
+#[component]
+fn PendingPhoneChange() -> impl IntoView {
+    use crate::api::phone::{my_phone_change, CancelMyPhoneChange};
+    let cancel = ServerAction::<CancelMyPhoneChange>::new();
+    let change = Resource::new(move || cancel.version().get(), |_| my_phone_change());
+    view! {
+        {move || cancel.value().get().map(|r| match r {
+            Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
+            Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+        })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                change.await.ok().flatten().map(|c| view! {
+                    <section class="alert phone-change-pending" role="alert">
+                        <h2>"有人申请更换本账号的经办人手机号"</h2>
+                        <p>{format!("{} 申请将经办人手机号由 {} 更换为 {}。", c.submitted_at, c.old_mobile, c.new_mobile)} {c.explanation.clone()}</p>
+                        <p>"如果这不是本单位的申请,请立即取消:"</p>
+                        <ActionForm action=cancel>
+                            <button type="submit" class="button primary">"取消这次更换"</button>
+                        </ActionForm>
                     </section>
                 })
             })}

@@ -69,14 +69,21 @@ pub async fn client_ip() -> String {
     client_address(peer, forwarded.as_deref(), &trusted)
 }
 
-/// Whether the connection comes from this machine (in-process tests have none and count as local).
+/// Whether the request comes from this machine itself: a loopback peer and no
+/// sign of having passed a proxy (a reverse proxy on the same host makes
+/// every peer look local). Without connection information: no.
 pub async fn from_loopback() -> bool {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().is_loopback(),
-        Err(_) => true,
-    }
+    let Ok(ConnectInfo(addr)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return false;
+    };
+    let proxied = headers().await.map_or(true, |h| {
+        ["x-forwarded-for", "forwarded", "x-real-ip"]
+            .iter()
+            .any(|name| h.contains_key(*name))
+    });
+    addr.ip().to_canonical().is_loopback() && !proxied
 }
 
 /// `client_ip` without the request: see there.
@@ -88,6 +95,8 @@ pub fn client_address(
     let Some(peer) = peer else {
         return "unknown".to_string();
     };
+    // An IPv4 proxy reaching a server on [::] arrives as an IPv4-mapped address.
+    let peer = peer.to_canonical();
     if !trusted.contains(&peer) {
         return peer.to_string();
     }

@@ -117,8 +117,8 @@ pub async fn last_hit(db: &Db, key: &str) -> Result<Option<i64>, sqlx::Error> {
         .await
 }
 
-/// Gives one hit back (a message that could not be delivered), and allows
-/// the next one at once.
+/// Gives one hit back (a message that could not be delivered, a check that
+/// could not run), and allows the next one at once.
 pub async fn give_back(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE limit_counters SET hits = hits - 1, last_at = 0 WHERE key = $1 AND hits > 0",

@@ -19,6 +19,9 @@ use crate::domain::enterprise_info::FieldChange;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
 use crate::domain::Mobile;
 
+/// A request waiting for documents closes after this many days.
+pub const EVIDENCE_DAYS: i64 = 7;
+
 /// The most documents one request may hold (three kinds, a few pages each).
 pub const MAX_EVIDENCE: i64 = 9;
 
@@ -444,7 +447,8 @@ pub struct AlreadyDecided {
     pub at: Option<i64>,
 }
 
-/// A reviewer's decision: approval starts the waiting period, rejection closes.
+/// A reviewer's decision: approval starts the waiting period (with a new
+/// cancel link for the phone on file, returned), rejection closes.
 /// Exactly once: the update is guarded by the status.
 pub async fn decide(
     db: &Db,
@@ -454,11 +458,12 @@ pub async fn decide(
     note: &str,
     delay: i64,
     now: i64,
-) -> Result<Result<(), AlreadyDecided>, sqlx::Error> {
+) -> Result<Result<Option<String>, AlreadyDecided>, sqlx::Error> {
+    let cancel_token = approve.then(super::random_token);
     let mut tx = db.write_tx().await?;
-    let done = if approve {
+    let done = if let Some(token) = &cancel_token {
         sqlx::query(
-            "UPDATE phone_changes SET status = 'waiting', effective_at = $2, decided_at = $3, decided_by = $4, review_note = $5 \
+            "UPDATE phone_changes SET status = 'waiting', effective_at = $2, decided_at = $3, decided_by = $4, review_note = $5, cancel_hash = $6 \
              WHERE id = $1 AND status = 'review'",
         )
         .bind(change.id)
@@ -466,6 +471,7 @@ pub async fn decide(
         .bind(now)
         .bind(reviewer.user_id)
         .bind(note)
+        .bind(super::session::hash_token(token))
         .execute(&mut *tx)
         .await?
     } else {
@@ -516,14 +522,24 @@ pub async fn decide(
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(cancel_token))
 }
 
-/// Puts every change whose waiting period has passed into effect, each
+/// Closes requests whose documents never came, then puts every change whose
+/// waiting period has passed into effect, each
 /// exactly once however many instances run this: the new phone is stored,
 /// every session of the account ends, and both phones are told. Returns how
 /// many took effect.
 pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::Error> {
+    // Requests whose documents never came close after EVIDENCE_DAYS.
+    sqlx::query(
+        "UPDATE phone_changes SET status = 'cancelled', closed_at = $1, closed_how = 'expired' \
+         WHERE status = 'evidence' AND created_at <= $2",
+    )
+    .bind(now)
+    .bind(now - EVIDENCE_DAYS * 86_400)
+    .execute(db.writer())
+    .await?;
     let due: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM phone_changes WHERE status = 'waiting' AND effective_at <= $1 ORDER BY effective_at",
     )
@@ -548,9 +564,27 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
             tx.rollback().await?;
             continue;
         }
-        sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
+        // Only over the phone the request was announced to.
+        let moved =
+            sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1 AND COALESCE(mobile, '') = $3")
+                .bind(change.user_id)
+                .bind(&change.new_mobile)
+                .bind(&change.old_mobile)
+                .execute(&mut *tx)
+                .await?;
+        if moved.rows_affected() != 1 {
+            tx.rollback().await?;
+            sqlx::query(
+                "UPDATE phone_changes SET status = 'cancelled', closed_at = $2, closed_how = 'stale' WHERE id = $1 AND status = 'waiting'",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(db.writer())
+            .await?;
+            continue;
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(change.user_id)
-            .bind(&change.new_mobile)
             .execute(&mut *tx)
             .await?;
         let system = Actor {
@@ -570,7 +604,6 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
         )
         .await?;
         tx.commit().await?;
-        super::session::end_all(db, change.user_id).await?;
         applied += 1;
         let text = format!(
             "【危化品经营安全监管系统】{}的经办人手机号已由 {} 更换为 {},原有登录已全部退出。如非本单位申请,请立即拨打客服电话。",

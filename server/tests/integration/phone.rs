@@ -512,3 +512,64 @@ fn conflict_message(r: &Reply) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+#[tokio::test]
+async fn the_logged_in_owner_sees_and_stops_a_change_and_stale_or_abandoned_ones_close() {
+    for b in seeded().await {
+        change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, "13912349931").await;
+        let owner = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
+        let other = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
+        let mine = post_form(&b.router, "/api/phone/mine", &[], Some(&owner))
+            .await
+            .json();
+        assert_eq!(mine["new_mobile"], "139****9931", "{}: {mine}", b.name);
+        let theirs = post_form(&b.router, "/api/phone/mine", &[], Some(&other))
+            .await
+            .json();
+        assert!(
+            theirs.is_null(),
+            "{}: another enterprise sees nothing: {theirs}",
+            b.name
+        );
+        let r = post_form(&b.router, "/api/phone/cancel-mine", &[], Some(&other)).await;
+        assert!(!r.status.is_success(), "{}", b.name);
+        let r = post_form(&b.router, "/api/phone/cancel-mine", &[], Some(&owner)).await;
+        assert!(r.status.is_success(), "{}: {}", b.name, r.body);
+        assert!(post_form(&b.router, "/api/phone/mine", &[], Some(&owner))
+            .await
+            .json()
+            .is_null());
+        // A change whose phone on file moved meanwhile does not take effect.
+        change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, "13912349932").await;
+        sqlx::query("UPDATE users SET mobile = '13912349939' WHERE login = $1")
+            .bind(FUZHOU)
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let n =
+            app::server::phone::apply_due(&b.state.db, &b.state.sms, app::server::now() + 2 * DAY)
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{}", b.name);
+        assert_eq!(mobile_of(&b, FUZHOU).await, "13912349939", "{}", b.name);
+        // A request whose documents never come closes after a week.
+        change(
+            &b,
+            GUANGZHOU,
+            "广州天河示例加油站",
+            "510105198506150043",
+            "13912349933",
+        )
+        .await;
+        app::server::phone::apply_due(&b.state.db, &b.state.sms, app::server::now() + 8 * DAY)
+            .await
+            .unwrap();
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM phone_changes WHERE status IN ('evidence', 'review', 'waiting')",
+        )
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(open, 0, "{}", b.name);
+    }
+}

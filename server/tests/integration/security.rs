@@ -497,7 +497,7 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
         );
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
         assert_eq!(queue.status, StatusCode::UNAUTHORIZED, "{}", b.name);
-        let secret = enrol_totp(&b, &cookie).await;
+        let secret = enrol_totp(&b, &cookie, "Qian-Jin-2026x").await;
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
         assert_eq!(queue.status, StatusCode::OK, "{}: {}", b.name, queue.body);
         // The administrator's password is gone for good.
@@ -636,7 +636,7 @@ async fn the_development_outbox_answers_this_machine_only() {
 }
 
 /// Enrols a second factor for the session's user through the API; returns the secret.
-async fn enrol_totp(b: &Backend, cookie: &str) -> String {
+async fn enrol_totp(b: &Backend, cookie: &str, current: &str) -> String {
     let e = post_form(&b.router, "/api/account/totp/begin", &[], Some(cookie))
         .await
         .json();
@@ -647,13 +647,21 @@ async fn enrol_totp(b: &Backend, cookie: &str) -> String {
         b.name
     );
     let secret = e["secret"].as_str().unwrap().to_string();
-    let r = post_form(
-        &b.router,
-        "/api/account/totp/confirm",
-        &[("code", "000000")],
-        Some(cookie),
-    )
-    .await;
+    let confirm = |current: &str, code: &str| {
+        let (current, code) = (current.to_string(), code.to_string());
+        let router = b.router.clone();
+        let cookie = cookie.to_string();
+        async move {
+            post_form(
+                &router,
+                "/api/account/totp/confirm",
+                &[("current", &current), ("code", &code)],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    let r = confirm(current, "000000").await;
     assert_eq!(
         r.json()["Conflict"]["field"],
         "code",
@@ -662,14 +670,16 @@ async fn enrol_totp(b: &Backend, cookie: &str) -> String {
         r.body
     );
     let code = app::server::totp::code_at(&secret, app::server::now()).unwrap();
-    let codes = post_form(
-        &b.router,
-        "/api/account/totp/confirm",
-        &[("code", &code)],
-        Some(cookie),
-    )
-    .await
-    .json();
+    // Not without the current password.
+    let r = confirm("Wrong-Pass-1", &code).await;
+    assert_eq!(
+        r.json()["Conflict"]["field"],
+        "current",
+        "{}: {}",
+        b.name,
+        r.body
+    );
+    let codes = confirm(current, &code).await.json();
     assert_eq!(
         codes.as_array().map(Vec::len),
         Some(10),
@@ -772,7 +782,7 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
         let codes = post_form(
             &b.router,
             "/api/account/totp/confirm",
-            &[("code", &code)],
+            &[("current", "Lu-Yuan-2026x"), ("code", &code)],
             Some(&cookie),
         )
         .await
@@ -836,5 +846,44 @@ async fn a_locked_regulator_comes_in_with_the_second_factor() {
             "{}",
             b.name
         );
+    }
+}
+
+#[tokio::test]
+async fn unlock_codes_go_only_to_locked_accounts_and_registry_checks_are_counted() {
+    for b in seeded().await {
+        let r = post_form(
+            &b.router,
+            "/api/auth/unlock-code",
+            &[("account", FUZHOU)],
+            None,
+        )
+        .await;
+        assert!(
+            conflict(&r).contains("没有被锁定"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert_eq!(
+            count(
+                &b,
+                "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1",
+                FUZHOU_MOBILE
+            )
+            .await,
+            0,
+            "{}",
+            b.name
+        );
+        // Registration: per-field registry answers, ten per credit code an hour.
+        let code = fresh_code();
+        let mut last = String::new();
+        for _ in 0..11 {
+            let org = org_fields(&code);
+            let r = post_form(&b.router, "/api/register/org", &as_refs(&org), None).await;
+            last = r.body;
+        }
+        assert!(last.contains("核验的次数过多"), "{}: {last}", b.name);
     }
 }
