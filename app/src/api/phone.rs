@@ -69,8 +69,11 @@ pub(crate) mod ssr {
         pub mobile: String,
     }
 
-    /// Comparisons of typed personal data, per target and per address.
-    pub const PER_ENTERPRISE: Limit = Limit::per(5, 86_400);
+    /// Comparisons of typed personal data: per enterprise and requester's
+    /// phone (so one requester cannot use up the owner's), per enterprise,
+    /// per ID number and per address.
+    pub const PER_REQUESTER: Limit = Limit::per(5, 86_400);
+    pub const PER_ENTERPRISE: Limit = Limit::per(20, 86_400);
     pub const PER_ID_NUMBER: Limit = Limit::per(5, 86_400);
     pub const PER_ADDRESS: Limit = Limit::per(30, 86_400);
 
@@ -78,11 +81,16 @@ pub(crate) mod ssr {
     pub async fn may_compare(
         state: &AppState,
         enterprise_id: i64,
+        requester: &str,
         id_number: &str,
         ip: &str,
         now: i64,
     ) -> Result<bool, AppError> {
         for (key, limit) in [
+            (
+                format!("compare:enterprise:{enterprise_id}:{requester}"),
+                PER_REQUESTER,
+            ),
             (
                 format!("compare:enterprise:{enterprise_id}"),
                 PER_ENTERPRISE,
@@ -283,9 +291,9 @@ pub async fn change_phone(
     }
     let ip = http::client_ip().await;
     let typed_id = normalize_code(&id_number);
-    if !ssr::may_compare(&state, a.enterprise_id, &typed_id, &ip, t).await? {
+    if !ssr::may_compare(&state, a.enterprise_id, mobile.as_str(), &typed_id, &ip, t).await? {
         return Err(AppError::RateLimited(format!(
-            "该企业今天的核对次数已用完,请明天再试;如急需办理,请拨打客服电话 {}({})。",
+            "今天的核对次数已用完,请明天再试;如急需办理,请拨打客服电话 {}({})。",
             state.config.service_phone, state.config.service_hours
         )));
     }
@@ -306,6 +314,8 @@ pub async fn change_phone(
         );
     }
     if !f.is_empty() {
+        // The code proved the new phone; only the typed data must change.
+        codes::unuse(&state.db, PURPOSE, &subject, t).await?;
         return Err(AppError::Validation(f));
     }
     // The registry is asked with what the requester typed.

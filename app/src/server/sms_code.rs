@@ -181,6 +181,23 @@ pub async fn verify(
     })
 }
 
+/// Makes the code last used for (`purpose`, `subject`) usable again while it
+/// is valid: the proof it gave was sound but the request failed on another
+/// field (a typo in the ID number), and the user corrects that field only.
+pub async fn unuse(db: &Db, purpose: &str, subject: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sms_codes SET used_at = NULL WHERE id = \
+         (SELECT id FROM sms_codes WHERE purpose = $1 AND subject = $2 ORDER BY created_at DESC, id DESC LIMIT 1) \
+         AND expires_at >= $3",
+    )
+    .bind(purpose)
+    .bind(subject)
+    .bind(now)
+    .execute(db.writer())
+    .await?;
+    Ok(())
+}
+
 /// The user-facing message for a failed check, with what to do next.
 pub fn verify_message(e: &VerifyError) -> String {
     match e {
