@@ -43,6 +43,8 @@ use pages::{
 
 /// The HTML document around the app (server-side rendering only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::http::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" data-hydrated="false">

@@ -157,3 +157,46 @@ test('only administrators see the editor', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('您没有权限进行此操作。');
   await expect(page.getByLabel(/^正文/)).toHaveCount(0);
 });
+
+test('script in an article never runs: not in the preview, the article or an old version', async ({ page }) => {
+  const dialogs: string[] = [];
+  const violations: string[] = [];
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await loginAdmin(page);
+  const slug = 'faq-regulator-editing';
+  await gotoHydrated(page, `/help/${slug}/edit`);
+  const corpus = [
+    '## 测试 {onmouseover=alert(document.domain) tabindex=0}',
+    '## 第二 {#second onfocus=alert(2) autofocus=1}',
+    '<img src=x onerror=alert(3)> <svg onload=alert(4)></svg> <script>alert(5)</script>',
+    '[点我](javascript:alert(6)) ![图](data:image/svg+xml,<svg onload=alert(7)>)',
+    '[另一个](JaVaScRiPt:alert(8))',
+  ].join('\n\n');
+  await page.getByLabel(/^正文/).fill(corpus);
+  await page.getByRole('button', { name: '预览' }).click();
+  const preview = page.getByRole('region', { name: '预览' });
+  await expect(preview.getByRole('heading', { name: '测试' })).toBeVisible();
+  await expect(preview.locator('h2').first()).not.toHaveAttribute('onmouseover', /./);
+  await preview.getByRole('heading', { name: '测试' }).hover();
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status')).toContainText('已保存为第');
+
+  // The article, hovered and clicked as a reader would.
+  await gotoHydrated(page, `/help/${slug}`);
+  const body = page.locator('.article-body');
+  await body.getByRole('heading', { name: '测试' }).hover();
+  await body.getByRole('link', { name: '点我' }).click();
+  await body.getByRole('link', { name: '另一个' }).click();
+  expect(await body.locator('[onmouseover], [onerror], [onload], [onfocus], svg, script').count()).toBe(0);
+  expect(await body.locator('a[href^="javascript" i], img[src^="data" i]').count()).toBe(0);
+  await expect(body).toContainText('<script>alert(5)</script>');
+  await page.waitForTimeout(300);
+  expect(dialogs).toEqual([]);
+  expect(violations).toEqual([]);
+});

@@ -59,9 +59,50 @@ pub async fn upload(
     }
 }
 
+/// The client's address for a plain route (see `http::client_ip`).
+fn client_ip(state: &AppState, ext: &axum::http::Extensions, headers: &HeaderMap) -> String {
+    use axum::extract::ConnectInfo;
+    let peer = ext
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip());
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    app::server::http::client_address(peer, Some(&forwarded), &state.config.trusted_proxies)
+}
+
+/// Who looked at which file: a row in the audit trail of its enterprise.
+async fn audit_download(
+    state: &AppState,
+    user: &session::SessionUser,
+    ip: String,
+    enterprise_id: Option<i64>,
+    what: &str,
+) {
+    let actor = app::server::audit::Actor::of(user, ip);
+    app::server::audit::record(
+        &state.db,
+        app::server::audit::Entry {
+            actor: &actor,
+            enterprise_id,
+            subject: None,
+            action: "file.download",
+            summary: what,
+            changes: &[],
+            outcome: "ok",
+            now: now(),
+        },
+    )
+    .await
+}
+
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ext: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
     let Some(user) = user(&state, &headers).await else {
@@ -82,7 +123,13 @@ pub async fn download(
     {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }
-    serve_file(&state, &id, stored.kind, &stored.name).await
+    let response = serve_file(&state, &id, stored.kind, &stored.name).await;
+    if response.status().is_success() {
+        let ip = client_ip(&state, &ext, &headers);
+        let what = format!("查看许可证扫描件 {}", stored.name);
+        audit_download(&state, &user, ip, Some(stored.enterprise_id), &what).await;
+    }
+    response
 }
 
 /// A stored file as an inline download that no browser caches or runs.
@@ -202,6 +249,7 @@ pub async fn upload_evidence(
 pub async fn download_evidence(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ext: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
     let Some(user) = user(&state, &headers).await else {
@@ -214,7 +262,7 @@ pub async fn download_evidence(
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法读取文件。");
         }
     };
-    let Some((kind, name, region)) = found else {
+    let Some((kind, name, region, enterprise_id)) = found else {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     };
     let allowed = match user.kind.as_str() {
@@ -229,5 +277,11 @@ pub async fn download_evidence(
     if !allowed {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }
-    serve_file(&state, &id, kind, &name).await
+    let response = serve_file(&state, &id, kind, &name).await;
+    if response.status().is_success() {
+        let ip = client_ip(&state, &ext, &headers);
+        let what = format!("查看更换手机号申请材料 {name}");
+        audit_download(&state, &user, ip, Some(enterprise_id), &what).await;
+    }
+    response
 }

@@ -200,6 +200,21 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
     )
 }
 
+/// Only the static assets may be kept by a browser or a proxy: pages and
+/// answers carry personal data (a shared computer's back button or cache
+/// must not show them to the next person).
+async fn no_store(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let asset = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let mut res = next.run(req).await;
+    if !asset {
+        res.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -231,12 +246,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/files/phone-evidence/{id}", get(files::download_evidence))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
+        .layer(middleware::from_fn(no_store))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("referrer-policy", "same-origin"))
         .layer(header_layer(
             "content-security-policy",
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+            "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; \
+             base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ))
         .layer(header_layer(
             "permissions-policy",

@@ -18,6 +18,8 @@ USAGE:
                         legal_rep_name,id_number[,simulate]); all rows or none
     server unlock LOGIN
                         lift the wrong-password lock of a regulator or administrator (audited)
+    server audit verify check the audit trail's hash chain; names the first row that was
+                        altered or follows a removed row (exit status 1)
     server create-admin LOGIN NAME
                         create an administrator; the password comes from ADMIN_PASSWORD
                         (it must meet the password policy)
@@ -52,12 +54,16 @@ fn main() -> ExitCode {
             format!("usage: ADMIN_PASSWORD=… server create-admin LOGIN NAME\n\n{USAGE}"),
         );
     }
+    if command == "audit" && (args.get(1).map(String::as_str) != Some("verify") || args.len() != 2)
+    {
+        return fail(2, format!("usage: server audit verify\n\n{USAGE}"));
+    }
     if command == "unlock" && args.len() != 2 {
         return fail(2, format!("usage: server unlock LOGIN\n\n{USAGE}"));
     }
     if !matches!(
         command,
-        "serve" | "migrate" | "seed-demo" | "registry" | "create-admin" | "unlock"
+        "serve" | "migrate" | "seed-demo" | "registry" | "create-admin" | "unlock" | "audit"
     ) {
         return fail(2, format!("unknown command '{command}'\n\n{USAGE}"));
     }
@@ -135,6 +141,14 @@ async fn run(
                 .map_err(|problems| {
                     format!("{path}: nothing imported:\n  {}", problems.join("\n  "))
                 })?;
+            app::server::account::cli_event(
+                &state.db,
+                "registry import",
+                "registry.import",
+                &format!("导入企业信用登记数据 {n} 条(文件 {path})"),
+                app::server::now(),
+            )
+            .await;
             println!("imported {n} registry entries from {path}");
         }
         "create-admin" => {
@@ -155,23 +169,14 @@ async fn run(
                 .hash(password)
                 .await
                 .map_err(|e| e.to_string())?;
-            sqlx::query(
-                "INSERT INTO users (kind, login, display_name, password_hash, status, created_at) \
-                 VALUES ('admin', $1, $2, $3, 'active', $4)",
-            )
-            .bind(login)
-            .bind(name)
-            .bind(hash)
-            .bind(app::server::now())
-            .execute(state.db.writer())
-            .await
-            .map_err(|e| {
-                if app::server::db::is_unique_violation(&e, "users_login_key", "users.kind") {
-                    format!("an administrator '{login}' exists already")
-                } else {
-                    e.to_string()
-                }
-            })?;
+            app::server::account::create_admin(&state.db, login, name, &hash, app::server::now())
+                .await
+                .map_err(|e| match e {
+                    app::server::account::CreateAdminError::Taken => {
+                        format!("a regulator or administrator '{login}' exists already")
+                    }
+                    app::server::account::CreateAdminError::Db(e) => e.to_string(),
+                })?;
             println!("administrator '{login}' created; log in on the 监管用户登录 tab");
         }
         "unlock" => {
@@ -179,34 +184,27 @@ async fn run(
                 .first()
                 .map(|l| l.trim().to_string())
                 .unwrap_or_default();
-            let user: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM users WHERE login = $1 AND kind IN ('regulator', 'admin')",
-            )
-            .bind(&login)
-            .fetch_optional(state.db.reader())
-            .await
-            .map_err(|e| e.to_string())?;
-            let user = user.ok_or_else(|| format!("no regulator or administrator '{login}'"))?;
-            app::server::limits::reset(&state.db, &app::server::session::login_key(true, &login))
+            app::server::account::unlock_staff(&state.db, &login, app::server::now())
                 .await
-                .map_err(|e| e.to_string())?;
-            let actor = app::server::audit::Actor {
-                user_id: user,
-                name: "命令行(server unlock)".into(),
-                ip: String::new(),
-            };
-            app::server::audit::security_event_now(
-                &state.db,
-                &actor,
-                user,
-                "account.unlock",
-                &format!("在服务器上解锁了账号 {login}"),
-                app::server::now(),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no regulator or administrator '{login}'"))?;
             println!("'{login}' is unlocked; they can log in now");
         }
+        "audit" => match app::server::audit::verify(&state.db)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Ok(head) => println!(
+                "audit trail intact: {} rows, last row {}, head hash {}",
+                head.rows, head.last_id, head.head_hash
+            ),
+            Err(broken) => {
+                return Err(format!(
+                    "audit trail broken at row {}: {}",
+                    broken.id, broken.reason
+                ))
+            }
+        },
         "seed-demo" if state.config.is_production() => {
             return Err(
                 "seed-demo refuses to run in production: its accounts share a published password"
@@ -217,9 +215,18 @@ async fn run(
             let seeded = app::server::seed::seed_demo(&state.db, &state.hasher, app::server::now())
                 .await
                 .map_err(|e| format!("seeding demo data failed: {e}"))?;
+            if seeded {
+                app::server::account::cli_event(
+                    &state.db,
+                    "seed-demo",
+                    "demo.seed",
+                    "添加演示数据(演示账号共用公开密码,仅限开发环境)",
+                    app::server::now(),
+                )
+                .await;
+            }
             let demo_registry = std::path::Path::new("data/registry-demo.csv");
-            let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_entries")
-                .fetch_one(state.db.reader())
+            let entries = app::server::registry::count(&state.db)
                 .await
                 .map_err(|e| e.to_string())?;
             if entries == 0 && demo_registry.exists() {
@@ -227,6 +234,14 @@ async fn run(
                 let n = app::server::registry::import_csv(&state.db, &text, app::server::now())
                     .await
                     .map_err(|p| format!("demo registry: {}", p.join("; ")))?;
+                app::server::account::cli_event(
+                    &state.db,
+                    "seed-demo",
+                    "registry.import",
+                    &format!("导入演示企业信用登记数据 {n} 条"),
+                    app::server::now(),
+                )
+                .await;
                 println!(
                     "demo registry: {n} entries from {}",
                     demo_registry.display()

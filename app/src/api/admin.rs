@@ -200,7 +200,10 @@ pub async fn create_regulator(
     .execute(&mut *tx)
     .await;
     match inserted {
-        Err(e) if is_unique_violation(&e, "users_login_key", "users.kind") => {
+        Err(e)
+            if is_unique_violation(&e, "users_login_key", "users.kind")
+                || is_unique_violation(&e, "users_staff_login", "users_staff_login") =>
+        {
             return Err(AppError::Conflict {
                 field: "login".into(),
                 message: format!("用户名“{login}”已被使用,请换一个。"),

@@ -185,6 +185,7 @@ pub mod ssr {
     pub async fn finish_login(
         state: &AppState,
         user: &session::LoginRow,
+        login: &str,
         key: &str,
         ip: &str,
         now: i64,
@@ -192,6 +193,25 @@ pub mod ssr {
         crate::server::limits::reset(&state.db, key).await?;
         session::record_login(&state.db, user.user_id, now).await?;
         let token = session::create(&state.db, user.user_id, ip, now).await?;
+        let actor = crate::server::audit::Actor {
+            user_id: user.user_id,
+            name: format!("账号 {login}"),
+            ip: ip.to_string(),
+        };
+        crate::server::audit::record(
+            &state.db,
+            crate::server::audit::Entry {
+                actor: &actor,
+                enterprise_id: None,
+                subject: None,
+                action: "auth.login",
+                summary: "登录成功",
+                changes: &[],
+                outcome: "ok",
+                now,
+            },
+        )
+        .await;
         http::set_cookie(state, cookie_name(state), &token, None);
         let next = if user.must_change_password {
             super::PASSWORD_PAGE_FIRST
@@ -314,11 +334,7 @@ pub async fn login(
         return Err(ssr::no_such_account(regulator, &login));
     };
     let key = session::login_key(regulator, &login);
-    let anonymous = Actor {
-        user_id: user.user_id,
-        name: format!("登录尝试({login})"),
-        ip: ip.clone(),
-    };
+    let anonymous = Actor::anonymous(format!("登录尝试({login})"), ip.clone());
     match ssr::take_attempt(&state, &key, t).await? {
         Ok(n) => {
             let ok = match state
@@ -334,6 +350,20 @@ pub async fn login(
                 }
             };
             if !ok {
+                crate::server::audit::record(
+                    &state.db,
+                    crate::server::audit::Entry {
+                        actor: &anonymous,
+                        enterprise_id: None,
+                        subject: Some(user.user_id),
+                        action: "auth.login_failed",
+                        summary: "登录失败:密码错误",
+                        changes: &[],
+                        outcome: "refused",
+                        now: t,
+                    },
+                )
+                .await;
                 let left = session::LOCK_FAILURES - n;
                 if left <= 0 {
                     let until =
@@ -392,7 +422,7 @@ pub async fn login(
                 )
                 .await?;
                 ssr::check_status(&user)?;
-                return ssr::finish_login(&state, &user, &key, &ip, t).await;
+                return ssr::finish_login(&state, &user, &login, &key, &ip, t).await;
             }
             if unlock_code.trim().is_empty() {
                 return Err(ssr::locked(regulator, until, false));
@@ -443,7 +473,7 @@ pub async fn login(
     if user.totp_enrolled {
         ssr::second_factor(&state, &user, &totp, &anonymous, t).await?;
     }
-    ssr::finish_login(&state, &user, &key, &ip, t).await
+    ssr::finish_login(&state, &user, &login, &key, &ip, t).await
 }
 
 /// The SMS purpose of the code that opens a locked enterprise account.
@@ -545,6 +575,21 @@ pub async fn logout() -> Result<(), AppError> {
     let state = AppState::get()?;
     if let Some(user) = ssr::session_user_any(&state).await? {
         session::end_all(&state.db, user.user_id).await?;
+        let actor = crate::server::audit::Actor::of(&user, http::client_ip().await);
+        crate::server::audit::record(
+            &state.db,
+            crate::server::audit::Entry {
+                actor: &actor,
+                enterprise_id: None,
+                subject: None,
+                action: "auth.logout",
+                summary: "退出登录",
+                changes: &[],
+                outcome: "ok",
+                now: crate::server::now(),
+            },
+        )
+        .await;
     }
     http::set_cookie(&state, ssr::cookie_name(&state), "", Some(0));
     leptos_axum::redirect(&format!("{}/login", state.config.public_base_url));

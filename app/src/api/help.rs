@@ -173,12 +173,13 @@ pub async fn save_help(
     let state = crate::server::AppState::get()?;
     let user = crate::api::admin::require_admin(&state).await?;
     let text = ArticleText::parse(&title, &body).map_err(AppError::Validation)?;
+    let actor = crate::server::audit::Actor::of(&user, crate::server::http::client_ip().await);
     match help::save(
         &state.db,
         &slug,
         &text,
         base_version,
-        user.user_id,
+        &actor,
         crate::server::now(),
     )
     .await

@@ -335,11 +335,10 @@ pub async fn change_phone(
             _ => Proof::NeedsReview,
         }
     };
-    let actor = crate::server::audit::Actor {
-        user_id: a.user_id,
-        name: format!("{} · 申请人(短信验证新手机 {})", a.name, mobile.masked()),
+    let actor = crate::server::audit::Actor::anonymous(
+        format!("{} · 申请人(短信验证新手机 {})", a.name, mobile.masked()),
         ip,
-    };
+    );
     let delay = state.config.phone_change_delay_secs;
     let opened = repo::open(
         &state.db,
@@ -445,11 +444,10 @@ pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
     use crate::server::{http, now, AppState};
     let state = AppState::get()?;
     let c = ssr::by_request(&state, &r).await?;
-    let actor = crate::server::audit::Actor {
-        user_id: c.user_id,
-        name: format!("{} · 申请人", c.enterprise_name),
-        ip: http::client_ip().await,
-    };
+    let actor = crate::server::audit::Actor::anonymous(
+        format!("{} · 申请人", c.enterprise_name),
+        http::client_ip().await,
+    );
     if !crate::server::phone::cancel(
         &state.db,
         &c,
@@ -487,11 +485,10 @@ pub async fn cancel_phone_change(t: String) -> Result<String, AppError> {
     let c = crate::server::phone::by_cancel_token(&state.db, &t)
         .await?
         .ok_or_else(ssr::not_found)?;
-    let actor = crate::server::audit::Actor {
-        user_id: c.user_id,
-        name: format!("{} · 原经办人手机(短信链接)", c.enterprise_name),
-        ip: http::client_ip().await,
-    };
+    let actor = crate::server::audit::Actor::anonymous(
+        format!("{} · 原经办人手机(短信链接)", c.enterprise_name),
+        http::client_ip().await,
+    );
     if !crate::server::phone::cancel(
         &state.db,
         &c,

@@ -134,7 +134,7 @@ pub async fn decide_review(
 ) -> Result<String, AppError> {
     use crate::domain::normalize::normalize_text;
     use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{now, regions, AppState};
+    use crate::server::{cst_datetime, now, regions, registration, AppState};
     let state = AppState::get()?;
     let (reviewer, scope) = ssr::reviewer(&state).await?;
     let approve = decision == "approve";
@@ -147,56 +147,41 @@ pub async fn decide_review(
         );
         return Err(AppError::Validation(f));
     }
-    let mut tx = state.db.write_tx().await?;
-    let row: Option<(String, String, Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT u.status, COALESCE(e.region_code, ''), u.mobile, e.name, e.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((status, region, mobile, name, enterprise_id)) = row else {
-        return Err(AppError::Forbidden);
-    };
+    let p = registration::registration(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     if scope
         .as_deref()
-        .is_some_and(|s| !regions::within(&region, s))
+        .is_some_and(|s| !regions::within(&p.region_code, s))
     {
         return Err(AppError::Forbidden);
     }
-    if status != "pending_review" {
+    let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
+    if let Err(first) =
+        registration::decide_review(&state.db, &p, approve, &reason, &actor, now()).await?
+    {
         return Err(AppError::Conflict {
             field: "decision".into(),
-            message: "该申请已由其他审核人处理,请刷新列表。".into(),
+            message: format!(
+                "该申请已由{}{}{},请刷新列表。",
+                if first.by.is_empty() {
+                    "其他审核人".to_string()
+                } else {
+                    first.by
+                },
+                first
+                    .at
+                    .map(|t| format!("于 {} ", cst_datetime(t)))
+                    .unwrap_or_default(),
+                if first.approved {
+                    "审核通过"
+                } else {
+                    "退回"
+                },
+            ),
         });
     }
-    sqlx::query(
-        "UPDATE users SET status = $2, review_note = $3, reviewed_at = $4, reviewed_by = $5 WHERE id = $1",
-    )
-    .bind(user_id)
-    .bind(if approve { "active" } else { "rejected" })
-    .bind(if approve { "" } else { reason.as_str() })
-    .bind(now())
-    .bind(reviewer.user_id)
-    .execute(&mut *tx)
-    .await?;
-    let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
-    let (action, summary) = if approve {
-        ("review.approve", "注册审核通过".to_string())
-    } else {
-        ("review.reject", format!("注册审核不通过:{reason}"))
-    };
-    crate::server::audit::audit(
-        &mut tx,
-        &actor,
-        Some(enterprise_id),
-        action,
-        &summary,
-        &[],
-        "ok",
-        now(),
-    )
-    .await?;
-    tx.commit().await?;
+    let (name, mobile) = (p.name, p.mobile);
     let text = if approve {
         format!("【危化品经营安全监管系统】{name}的注册申请已审核通过,请使用统一社会信用代码登录。")
     } else {

@@ -47,3 +47,100 @@ pub async fn set_password(
     .await?;
     tx.commit().await
 }
+
+/// Why an administrator could not be created.
+#[derive(Debug)]
+pub enum CreateAdminError {
+    /// A regulator or administrator has this login (in any letter case).
+    Taken,
+    Db(sqlx::Error),
+}
+
+/// Creates an administrator from the command line, with its audit row.
+pub async fn create_admin(
+    db: &Db,
+    login: &str,
+    name: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), CreateAdminError> {
+    let result = async {
+        let mut tx = db.write_tx().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (kind, login, display_name, password_hash, status, created_at) \
+             VALUES ('admin', $1, $2, $3, 'active', $4) RETURNING id",
+        )
+        .bind(login)
+        .bind(name)
+        .bind(hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::security_event(
+            &mut tx,
+            &Actor::system("命令行(server create-admin)"),
+            id,
+            None,
+            "account.create",
+            &format!("在服务器上创建系统管理员 {login}({name})"),
+            &[],
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    result.map_err(|e| {
+        if super::db::is_unique_violation(&e, "users_login_key", "users.kind")
+            || super::db::is_unique_violation(&e, "users_staff_login", "users_staff_login")
+        {
+            CreateAdminError::Taken
+        } else {
+            CreateAdminError::Db(e)
+        }
+    })
+}
+
+/// Lifts the wrong-password lock of a regulator or administrator from the
+/// command line (audited). `None` if there is no such staff login.
+pub async fn unlock_staff(db: &Db, login: &str, now: i64) -> Result<Option<()>, sqlx::Error> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE login = $1 AND kind IN ('regulator', 'admin')",
+    )
+    .bind(login)
+    .fetch_optional(db.reader())
+    .await?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    super::limits::reset(db, &super::session::login_key(true, login)).await?;
+    audit::security_event_now(
+        db,
+        &Actor::system("命令行(server unlock)"),
+        user,
+        "account.unlock",
+        &format!("在服务器上解锁了账号 {login}"),
+        now,
+    )
+    .await?;
+    Ok(Some(()))
+}
+
+/// Records a command-line action that changes data (an import, the demo data).
+pub async fn cli_event(db: &Db, command: &str, action: &str, summary: &str, now: i64) {
+    let actor = Actor::system(&format!("命令行(server {command})"));
+    audit::record(
+        db,
+        audit::Entry {
+            actor: &actor,
+            enterprise_id: None,
+            subject: None,
+            action,
+            summary,
+            changes: &[],
+            outcome: "ok",
+            now,
+        },
+    )
+    .await
+}

@@ -1,8 +1,10 @@
 //! The audit trail: every change to an enterprise, a licence, an account or
 //! a review decision, with who (user and organisation as they were), when,
 //! from which IP, what (field-level before and after) and the outcome.
-//! Append-only (the database refuses updates and deletes); nothing removes
-//! rows, so the 180-day minimum is kept.
+//! Append-only (the database refuses updates, deletes and `TRUNCATE`) and
+//! hash-chained: every row carries the hash of the row before it, and
+//! [`verify`] names the first row that does not fit. Nothing removes rows,
+//! so the 180-day minimum retention is kept.
 
 use sqlx::Row as _;
 
@@ -12,6 +14,7 @@ use crate::domain::enterprise_info::FieldChange;
 /// Who acts, for the audit trail.
 #[derive(Debug, Clone)]
 pub struct Actor {
+    /// 0 for someone not logged in or the system (stored as NULL).
     pub user_id: i64,
     /// "南京市玄武区应急管理局 · 王五" or "某某公司 · 经办人".
     pub name: String,
@@ -27,7 +30,138 @@ impl Actor {
             ip,
         }
     }
+
+    /// Someone not logged in (a login attempt, a phone-change requester):
+    /// never recorded as the account they name.
+    pub fn anonymous(name: String, ip: String) -> Actor {
+        Actor {
+            user_id: 0,
+            name,
+            ip,
+        }
+    }
+
+    /// The system itself (a background job, the command line).
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            user_id: 0,
+            name: name.to_string(),
+            ip: String::new(),
+        }
+    }
 }
+
+/// One row to append.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub actor: &'a Actor,
+    pub enterprise_id: Option<i64>,
+    /// The account a security event is about (its holder sees it at login).
+    pub subject: Option<i64>,
+    pub action: &'a str,
+    pub summary: &'a str,
+    pub changes: &'a [FieldChange],
+    pub outcome: &'a str,
+    pub now: i64,
+}
+
+/// The fields a row's hash covers, in a fixed order (the id is not among
+/// them: the position in the chain is fixed by `prev_hash`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub at: i64,
+    pub user_id: Option<i64>,
+    pub actor: String,
+    pub ip: String,
+    pub enterprise_id: Option<i64>,
+    pub action: String,
+    pub summary: String,
+    pub changes: String,
+    pub outcome: String,
+    pub subject_user_id: Option<i64>,
+}
+
+impl Sealed {
+    /// SHA-256 over the previous row's hash and this row's fields as a JSON
+    /// array (unambiguous: every string is quoted and escaped), in hex.
+    pub fn hash(&self, prev_hash: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let canonical = serde_json::json!([
+            prev_hash,
+            self.at,
+            self.user_id,
+            self.actor,
+            self.ip,
+            self.enterprise_id,
+            self.action,
+            self.summary,
+            self.changes,
+            self.outcome,
+            self.subject_user_id,
+        ]);
+        Sha256::digest(canonical.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// Appends one row to the hash chain, inside the caller's transaction when
+/// it has one (a savepoint then), in its own otherwise. On PostgreSQL an
+/// advisory lock held to the end of the transaction orders all appends, so
+/// two instances never chain to the same row; SQLite has one writer.
+pub async fn append(exec: &mut sqlx::AnyConnection, e: Entry<'_>) -> Result<(), sqlx::Error> {
+    use sqlx::Connection as _;
+    let row = Sealed {
+        at: e.now,
+        user_id: Some(e.actor.user_id).filter(|&id| id != 0),
+        actor: e.actor.name.clone(),
+        ip: e.actor.ip.clone(),
+        enterprise_id: e.enterprise_id,
+        action: e.action.to_string(),
+        summary: e.summary.to_string(),
+        changes: serde_json::to_string(e.changes).unwrap_or_else(|_| "[]".into()),
+        outcome: e.outcome.to_string(),
+        subject_user_id: e.subject,
+    };
+    let postgres = exec.backend_name() == "PostgreSQL";
+    let mut tx = exec.begin().await?;
+    if postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let prev: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
+    let prev = prev.unwrap_or_default();
+    let hash = row.hash(&prev);
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome, subject_user_id, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(row.at)
+    .bind(row.user_id)
+    .bind(&row.actor)
+    .bind(&row.ip)
+    .bind(row.enterprise_id)
+    .bind(&row.action)
+    .bind(&row.summary)
+    .bind(&row.changes)
+    .bind(&row.outcome)
+    .bind(row.subject_user_id)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// The key of the PostgreSQL advisory lock that orders the chain.
+const CHAIN_LOCK: i64 = 0x0061_7564_6974; // "audit"
 
 /// Appends one audit row (inside the caller's transaction when it has one).
 #[allow(clippy::too_many_arguments)]
@@ -41,23 +175,20 @@ pub async fn audit(
     outcome: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let changes = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    append(
+        exec,
+        Entry {
+            actor,
+            enterprise_id,
+            subject: None,
+            action,
+            summary,
+            changes,
+            outcome,
+            now,
+        },
     )
-    .bind(now)
-    .bind(actor.user_id)
-    .bind(&actor.name)
-    .bind(&actor.ip)
-    .bind(enterprise_id)
-    .bind(action)
-    .bind(summary)
-    .bind(changes)
-    .bind(outcome)
-    .execute(exec)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Appends a security event about the account `subject` (a lock, an unlock,
@@ -73,23 +204,33 @@ pub async fn security_event(
     changes: &[FieldChange],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let changes = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome, subject_user_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'ok', $9)",
+    append(
+        exec,
+        Entry {
+            actor,
+            enterprise_id,
+            subject: Some(subject),
+            action,
+            summary,
+            changes,
+            outcome: "ok",
+            now,
+        },
     )
-    .bind(now)
-    .bind(actor.user_id)
-    .bind(&actor.name)
-    .bind(&actor.ip)
-    .bind(enterprise_id)
-    .bind(action)
-    .bind(summary)
-    .bind(changes)
-    .bind(subject)
-    .execute(exec)
-    .await?;
-    Ok(())
+    .await
+}
+
+/// Appends a row outside any transaction (a login, a download, a CLI
+/// action); a failure is logged, never shown to the user.
+pub async fn record(db: &Db, e: Entry<'_>) {
+    let result = async {
+        let mut conn = db.writer().acquire().await?;
+        append(&mut conn, e.clone()).await
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, action = e.action, "cannot write an audit row");
+    }
 }
 
 /// `security_event` outside any transaction (a lock happens without one).
@@ -164,24 +305,20 @@ pub async fn audit_refusal(
     why: &str,
     now: i64,
 ) {
-    let result = async {
-        let mut conn = db.writer().acquire().await?;
-        audit(
-            &mut conn,
+    record(
+        db,
+        Entry {
             actor,
-            Some(enterprise_id),
+            enterprise_id: Some(enterprise_id),
+            subject: None,
             action,
-            why,
-            &[],
-            "refused",
+            summary: why,
+            changes: &[],
+            outcome: "refused",
             now,
-        )
-        .await
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, action, "cannot write the audit row of a refusal");
-    }
+        },
+    )
+    .await
 }
 
 /// One audit row as shown.
@@ -218,4 +355,124 @@ pub async fn trail(db: &Db, enterprise_id: i64, limit: i64) -> Result<Vec<AuditR
             })
         })
         .collect()
+}
+
+fn sealed_from(r: &sqlx::any::AnyRow, first: usize) -> Result<Sealed, sqlx::Error> {
+    Ok(Sealed {
+        at: r.try_get(first)?,
+        user_id: r.try_get(first + 1)?,
+        actor: r.try_get(first + 2)?,
+        ip: r.try_get(first + 3)?,
+        enterprise_id: r.try_get(first + 4)?,
+        action: r.try_get(first + 5)?,
+        summary: r.try_get(first + 6)?,
+        changes: r.try_get(first + 7)?,
+        outcome: r.try_get(first + 8)?,
+        subject_user_id: r.try_get(first + 9)?,
+    })
+}
+
+const SEALED_COLUMNS: &str =
+    "at, user_id, actor, ip, enterprise_id, action, summary, changes, outcome, subject_user_id";
+
+/// Puts the rows written before the chain existed into it, in id order
+/// (run at every start; does nothing once they are sealed). Returns how
+/// many rows it sealed.
+pub async fn seal_unsealed(db: &Db) -> Result<u64, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    if db.backend() == super::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT id, {SEALED_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut sealed = 0;
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let prev: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT 1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
+        let prev = prev.unwrap_or_default();
+        let hash = sealed_from(r, 1)?.hash(&prev);
+        sqlx::query("UPDATE audit_log SET prev_hash = $2, hash = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        sealed += 1;
+    }
+    tx.commit().await?;
+    Ok(sealed)
+}
+
+/// The end of an intact chain: keep `head_hash` somewhere else (the log
+/// prints it daily) to notice a rewrite of the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub rows: u64,
+    pub last_id: i64,
+    pub head_hash: String,
+}
+
+/// The first row that does not fit the chain, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub id: i64,
+    pub reason: String,
+}
+
+/// Checks the whole chain in id order: each row's `prev_hash` must be the
+/// hash of the row before it (a removed row breaks the next one) and its
+/// `hash` must match its fields (an altered row breaks itself).
+pub async fn verify(db: &Db) -> Result<Result<ChainHead, Broken>, sqlx::Error> {
+    const PAGE: i64 = 1000;
+    let mut head = ChainHead {
+        rows: 0,
+        last_id: 0,
+        head_hash: String::new(),
+    };
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT id, prev_hash, hash, {SEALED_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(head.last_id)
+        .bind(PAGE)
+        .fetch_all(db.reader())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let prev: Option<String> = r.try_get(1)?;
+            let hash: Option<String> = r.try_get(2)?;
+            let broken = |reason: &str| {
+                Ok(Err(Broken {
+                    id,
+                    reason: reason.into(),
+                }))
+            };
+            let (Some(prev), Some(hash)) = (prev, hash) else {
+                return broken("row has no hash (written outside the application?)");
+            };
+            if prev != head.head_hash {
+                return broken("prev_hash does not match the row before it (a row before it was removed or altered)");
+            }
+            if sealed_from(r, 3)?.hash(&prev) != hash {
+                return broken("hash does not match the row's contents (the row was altered)");
+            }
+            head.rows += 1;
+            head.last_id = id;
+            head.head_hash = hash;
+        }
+        if (rows.len() as i64) < PAGE {
+            return Ok(Ok(head));
+        }
+    }
 }

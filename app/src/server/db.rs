@@ -104,6 +104,10 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
         migrator.run(&self.writer).await?;
+        let sealed = super::audit::seal_unsealed(self).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "audit rows from before the hash chain sealed");
+        }
         Ok(())
     }
 

@@ -112,6 +112,32 @@ pub fn client_address(
     nearest.to_string()
 }
 
+/// The Content-Security-Policy of every rendered page: scripts only from
+/// our origin or inline with this response's nonce (Leptos puts it on the
+/// hydration and resource scripts), WebAssembly allowed, no inline event
+/// handlers, styles or foreign connections. Responses that are not pages
+/// keep the stricter router-wide policy.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Puts [`page_policy`] on the page being rendered.
+pub fn set_page_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    if let (Some(res), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&page_policy(&nonce)),
+    ) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_address;

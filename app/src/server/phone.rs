@@ -368,9 +368,9 @@ pub async fn add_evidence(
 pub async fn evidence_file(
     db: &Db,
     id: &str,
-) -> Result<Option<(files::Kind, String, String)>, sqlx::Error> {
+) -> Result<Option<(files::Kind, String, String, i64)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT v.kind, v.name, COALESCE(e.region_code, '') FROM phone_change_evidence v \
+        "SELECT v.kind, v.name, COALESCE(e.region_code, ''), e.id FROM phone_change_evidence v \
          JOIN phone_changes p ON p.id = v.change_id JOIN users u ON u.id = p.user_id \
          JOIN enterprises e ON e.id = u.enterprise_id WHERE v.id = $1",
     )
@@ -384,6 +384,7 @@ pub async fn evidence_file(
                 .ok_or_else(|| sqlx::Error::Decode("upload kind".into()))?,
             r.try_get(1)?,
             r.try_get(2)?,
+            r.try_get(3)?,
         ))
     })
     .transpose()
@@ -587,11 +588,7 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
             .bind(change.user_id)
             .execute(&mut *tx)
             .await?;
-        let system = Actor {
-            user_id: change.user_id,
-            name: "系统(公示期满自动生效)".into(),
-            ip: String::new(),
-        };
+        let system = Actor::system("系统(公示期满自动生效)");
         audit::security_event(
             &mut tx,
             &system,

@@ -323,3 +323,101 @@ pub async fn submitted_summary(
     })
     .transpose()
 }
+
+/// A registration waiting for manual review, as the deciding reviewer needs it.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: i64,
+    pub enterprise_id: i64,
+    pub name: String,
+    pub region_code: String,
+    pub mobile: Option<String>,
+}
+
+/// The registration of `user_id` (whatever its state), or None.
+pub async fn registration(db: &Db, user_id: i64) -> Result<Option<Pending>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, e.id, e.name, COALESCE(e.region_code, ''), u.mobile FROM users u \
+         JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1 AND u.kind = 'enterprise'",
+    )
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|r| {
+        Ok(Pending {
+            user_id: r.try_get(0)?,
+            enterprise_id: r.try_get(1)?,
+            name: r.try_get(2)?,
+            region_code: r.try_get(3)?,
+            mobile: r.try_get(4)?,
+        })
+    })
+    .transpose()
+}
+
+/// Who decided a registration first, when the caller came second.
+#[derive(Debug, Clone)]
+pub struct AlreadyDecided {
+    pub approved: bool,
+    pub by: String,
+    pub at: Option<i64>,
+}
+
+/// Approves or rejects a pending registration, with its audit row; exactly
+/// once, also with two reviewers at the same moment on PostgreSQL: the
+/// update is guarded by the status, and the loser learns who won.
+pub async fn decide_review(
+    db: &Db,
+    p: &Pending,
+    approve: bool,
+    reason: &str,
+    actor: &super::audit::Actor,
+    now: i64,
+) -> Result<Result<(), AlreadyDecided>, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let done = sqlx::query(
+        "UPDATE users SET status = $2, review_note = $3, reviewed_at = $4, reviewed_by = $5 \
+         WHERE id = $1 AND status = 'pending_review'",
+    )
+    .bind(p.user_id)
+    .bind(if approve { "active" } else { "rejected" })
+    .bind(if approve { "" } else { reason })
+    .bind(now)
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        tx.rollback().await?;
+        let row = sqlx::query(
+            "SELECT u.status, COALESCE(r.display_name, ''), u.reviewed_at FROM users u \
+             LEFT JOIN users r ON r.id = u.reviewed_by WHERE u.id = $1",
+        )
+        .bind(p.user_id)
+        .fetch_one(db.reader())
+        .await?;
+        let status: String = row.try_get(0)?;
+        return Ok(Err(AlreadyDecided {
+            approved: status != "rejected",
+            by: row.try_get(1)?,
+            at: row.try_get(2)?,
+        }));
+    }
+    let (action, summary) = if approve {
+        ("review.approve", "注册审核通过".to_string())
+    } else {
+        ("review.reject", format!("注册审核不通过:{reason}"))
+    };
+    super::audit::audit(
+        &mut tx,
+        actor,
+        Some(p.enterprise_id),
+        action,
+        &summary,
+        &[],
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

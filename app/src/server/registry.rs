@@ -178,6 +178,13 @@ fn csv_fields(line: &str) -> Vec<String> {
 /// Loads registry entries from CSV text (header `credit_code,name,legal_rep_name,id_number[,simulate]`).
 /// Every row is checked with the domain rules; any bad row rejects the whole file
 /// (one transaction), with every problem listed by line number.
+/// How many entries the built-in registry holds.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM registry_entries")
+        .fetch_one(db.reader())
+        .await
+}
+
 pub async fn import_csv(db: &Db, text: &str, now: i64) -> Result<usize, Vec<String>> {
     let mut lines = text
         .lines()
