@@ -52,6 +52,9 @@ pub async fn upload(
     }
     match files::store(&state.db, &state.config.upload_dir, &user, &q.name, &body, now()).await {
         Ok(id) => Json(serde_json::json!({ "id": id, "name": files::display_name(&q.name), "size": body.len() })).into_response(),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            refuse(StatusCode::CONFLICT, &e.to_string())
+        }
         Err(e) => {
             tracing::error!(error = %e, "storing an upload failed");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法保存文件,请稍后重试。")

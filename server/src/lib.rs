@@ -215,6 +215,36 @@ async fn no_store(req: Request, next: Next) -> Response {
     res
 }
 
+/// The routes outside the server functions: uploads and downloads. The
+/// authorisation matrix test reads this list, so none ships without a rule.
+pub fn file_routes() -> Vec<(
+    &'static str,
+    &'static str,
+    axum::routing::MethodRouter<AppState>,
+)> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    vec![
+        // Scans are bigger than any form: their own limit, added after the general one.
+        (
+            "POST",
+            "/files/licence-scan",
+            post(files::upload).layer(DefaultBodyLimit::max(files::BODY_LIMIT)),
+        ),
+        ("GET", "/files/{id}", get(files::download)),
+        (
+            "POST",
+            "/files/phone-evidence",
+            post(files::upload_evidence).layer(DefaultBodyLimit::max(files::BODY_LIMIT)),
+        ),
+        (
+            "GET",
+            "/files/phone-evidence/{id}",
+            get(files::download_evidence),
+        ),
+    ]
+}
+
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -231,20 +261,11 @@ pub fn router(state: AppState) -> Router {
             canonical_host,
         ))
         .layer(middleware::from_fn(server_fn_status))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        // Scans are bigger than any form: their own limit, added after the general one.
-        .route(
-            "/files/licence-scan",
-            axum::routing::post(files::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
-        )
-        .route("/files/{id}", get(files::download))
-        .route(
-            "/files/phone-evidence",
-            axum::routing::post(files::upload_evidence)
-                .layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
-        )
-        .route("/files/phone-evidence/{id}", get(files::download_evidence))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024));
+    for (_, path, route) in file_routes() {
+        router = router.route(path, route);
+    }
+    let mut router = router
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(middleware::from_fn(no_store))
         .layer(header_layer("x-content-type-options", "nosniff"))
@@ -283,17 +304,44 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Puts due phone changes into effect every minute (each exactly once, also
-/// with several instances on one database). Runs until the process stops.
+/// Every minute: puts due phone changes into effect (each exactly once,
+/// also with several instances on one database). Every hour: deletes
+/// registration drafts 7 days after their last change and scans no record
+/// uses a day after upload, and logs the audit chain's head. Runs until the
+/// process stops.
 pub fn spawn_background_jobs(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
+        for minute in 0u64.. {
             tick.tick().await;
-            match app::server::phone::apply_due(&state.db, &state.sms, app::server::now()).await {
+            let now = app::server::now();
+            match app::server::phone::apply_due(&state.db, &state.sms, now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "phone changes took effect"),
                 Err(e) => tracing::error!(error = %e, "applying due phone changes failed"),
+            }
+            if minute % 60 != 0 {
+                continue;
+            }
+            // Hourly: the clean-ups, and the head of the audit chain in the
+            // log (kept elsewhere, it shows a rewrite of the whole chain).
+            match app::server::files::purge_orphans(&state.db, &state.config.upload_dir, now).await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "unused uploads deleted"),
+                Err(e) => tracing::error!(error = %e, "deleting unused uploads failed"),
+            }
+            match app::server::registration::purge_drafts(&state.db, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "expired registration drafts deleted"),
+                Err(e) => tracing::error!(error = %e, "purging registration drafts failed"),
+            }
+            match app::server::audit::head(&state.db).await {
+                Ok(Some((id, hash))) => {
+                    tracing::info!(last_id = id, head_hash = %hash, "audit chain head")
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "reading the audit chain head failed"),
             }
         }
     });

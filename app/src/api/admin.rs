@@ -23,40 +23,6 @@ pub struct RegulatorRow {
     pub must_change_password: bool,
 }
 
-/// The organisation name for a region: 江苏省应急管理厅, 南京市应急管理局, 南京市玄武区应急管理局.
-#[cfg(feature = "ssr")]
-pub fn organization_name(code: &str) -> Option<(String, &'static str)> {
-    use crate::server::regions;
-    let r = regions::get(code)?;
-    Some(match r.level {
-        "province" => (format!("{}应急管理厅", r.name), "province"),
-        "city" => {
-            let p = regions::get(r.parent)?;
-            let name = if matches!(
-                r.name,
-                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划"
-            ) {
-                p.name
-            } else {
-                r.name
-            };
-            (format!("{name}应急管理局"), "city")
-        }
-        _ => {
-            let city = regions::get(r.parent)?;
-            let prefix = if matches!(
-                city.name,
-                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划" | "县"
-            ) {
-                regions::get(city.parent).map(|p| p.name).unwrap_or("")
-            } else {
-                city.name
-            };
-            (format!("{prefix}{}应急管理局", r.name), "county")
-        }
-    })
-}
-
 #[cfg(feature = "ssr")]
 pub(crate) async fn require_admin(
     state: &crate::server::AppState,
@@ -155,7 +121,7 @@ pub async fn create_regulator(
         .into_iter()
         .find(|c| !c.is_empty())
         .unwrap_or_default();
-    let org = organization_name(&region);
+    let org = crate::server::regions::organization_name(&region);
     if org.is_none() {
         errors.add("region_code", "请选择所属单位所在的省、市或区县。");
     }

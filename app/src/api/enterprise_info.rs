@@ -92,6 +92,20 @@ pub(crate) mod ssr {
     use crate::server::session::SessionUser;
     use crate::server::{cst_datetime, http, AppState};
 
+    /// 所属地区 must be a complete region of the shipped GB/T 2260 table
+    /// (the browser checks the form only: the table stays on the server).
+    pub fn check_region(
+        record: &crate::domain::enterprise_info::EnterpriseRecord,
+        errors: &mut crate::domain::FieldErrors,
+    ) {
+        if record.region_code.is_empty() || errors.get("region_code").is_some() {
+            return;
+        }
+        if let Some(message) = crate::server::regions::problem(&record.region_code) {
+            errors.add("region_code", message);
+        }
+    }
+
     pub async fn actor(user: &SessionUser) -> Actor {
         Actor::of(user, http::client_ip().await)
     }
@@ -156,6 +170,7 @@ pub(crate) mod ssr {
         }
     }
 
+    /// An audit row for a regulator: with the address it came from.
     pub fn audit_view(a: AuditRow) -> super::AuditView {
         super::AuditView {
             at: cst_datetime(a.at),
@@ -168,6 +183,15 @@ pub(crate) mod ssr {
             } else {
                 "被拒绝".into()
             },
+        }
+    }
+
+    /// An audit row for the enterprise: who (bureau and person) and what,
+    /// never the addresses of regulators or of anyone else.
+    pub fn own_audit_view(a: AuditRow) -> super::AuditView {
+        super::AuditView {
+            ip: String::new(),
+            ..audit_view(a)
         }
     }
 
@@ -252,7 +276,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
         confirmed: info.confirmed,
         return_reason: info.return_reason,
         lock,
-        trail: trail.into_iter().map(ssr::audit_view).collect(),
+        trail: trail.into_iter().map(ssr::own_audit_view).collect(),
     })
 }
 
@@ -273,10 +297,13 @@ pub async fn save_info(
     }
     let actor = ssr::actor(&user).await;
     match repo::save_draft(&state.db, id, base_version, &record, &actor, now()).await {
-        Ok(version) => Ok(SavedStep {
-            version,
-            errors: record.check_step(&step, today()),
-        }),
+        Ok(version) => {
+            let mut errors = record.check_step(&step, today());
+            if step == "basic" {
+                ssr::check_region(&record, &mut errors);
+            }
+            Ok(SavedStep { version, errors })
+        }
         Err(e) => {
             crate::server::audit::audit_refusal(
                 &state.db,
@@ -301,11 +328,12 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     let (user, id) = ssr::enterprise_user(&state).await?;
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
     let issues = info.draft.completeness(today());
-    if !issues.is_empty() {
-        let mut e = FieldErrors::new();
-        for i in issues {
-            e.add(&i.field, i.message);
-        }
+    let mut e = FieldErrors::new();
+    for i in issues {
+        e.add(&i.field, i.message);
+    }
+    ssr::check_region(&info.draft, &mut e);
+    if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
@@ -341,6 +369,10 @@ pub async fn answer_proposal(
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let (user, id) = ssr::enterprise_user(&state).await?;
+    // Another enterprise's proposal: not yours, whatever its state.
+    if repo::proposal_enterprise(&state.db, proposal_id).await? != Some(id) {
+        return Err(AppError::Forbidden);
+    }
     let reason = crate::domain::normalize::normalize_text(&reason);
     if !accept && reason.is_empty() {
         let mut e = FieldErrors::new();
@@ -430,6 +462,8 @@ pub async fn info_directory(
         expiring_by,
         sort,
     };
+    // Bounded: a page number from the address bar never overflows the offset.
+    let page = page.clamp(1, 100_000);
     let (rows, total) = directory(&state.db, &filter, page, PER_PAGE)
         .await
         .map_err(ssr::error)?;
@@ -591,6 +625,9 @@ pub async fn propose_change(
         if changed.iter().any(|c| c == field) {
             errors.add(field, msg);
         }
+    }
+    if changed.iter().any(|c| c == "region_code") {
+        ssr::check_region(&proposed, &mut errors);
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

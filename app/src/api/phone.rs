@@ -687,6 +687,9 @@ pub async fn cancel_my_phone_change() -> Result<String, AppError> {
     let user = crate::api::auth::ssr::session_user(&state)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    if user.kind != "enterprise" {
+        return Err(AppError::Forbidden);
+    }
     let c = crate::server::phone::open_of_user(&state.db, user.user_id)
         .await?
         .ok_or_else(ssr::not_found)?;

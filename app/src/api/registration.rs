@@ -91,6 +91,13 @@ mod ssr {
                 }),
             None => None,
         };
+        if submitted.is_some() {
+            // Nothing typed is shown again once submitted (the draft keeps none of it).
+            return Ok(RegistrationView {
+                submitted,
+                ..RegistrationView::default()
+            });
+        }
         Ok(RegistrationView {
             org: d.org,
             org_accepted: d.verification.is_some(),
@@ -107,6 +114,31 @@ mod ssr {
     /// The SMS-code subject: the draft and the phone, so a changed phone needs a new code.
     pub fn sms_subject(token: &str, mobile: &str) -> String {
         format!("{token}:{mobile}")
+    }
+
+    /// Tells the handler of a closed manual-review application why.
+    pub async fn tell_superseded(state: &AppState, s: &repo::Superseded) {
+        let Some(Ok(mobile)) = s.mobile.as_deref().map(crate::domain::Mobile::parse) else {
+            return;
+        };
+        let text = format!(
+            "【危化品经营安全监管系统】您提交的“{}”注册申请已关闭:{}。如您确是该企业的经办人,请联系企业负责人或所在地应急管理局。",
+            s.name,
+            repo::SUPERSEDED_REASON
+        );
+        if let Err(e) = state
+            .sms
+            .send(
+                &state.db,
+                &mobile,
+                "review_result",
+                &text,
+                crate::server::now(),
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "telling a superseded applicant failed");
+        }
     }
 
     pub fn not_started() -> AppError {
@@ -240,25 +272,25 @@ pub async fn save_org_info(
     // Keep what was typed whatever happens next.
     repo::save_org_step(&state.db, &token, &input, None, now()).await?;
     let org = input.validate(today())?;
-    if !crate::server::regions::is_complete(&org.region_code) {
+    if let Some(message) = crate::server::regions::problem(&org.region_code) {
         let mut f = crate::domain::FieldErrors::new();
-        let message = if crate::server::regions::get(&org.region_code).is_some() {
-            crate::domain::registration::REGION_INCOMPLETE
-        } else {
-            "所选地区不在行政区划表中,请重新选择省份、城市和区县。"
-        };
         f.add("region_code", message);
         return Err(AppError::Validation(f));
-    }
-    if repo::is_registered(&state.db, org.credit_code.as_str()).await? {
-        return Err(AppError::Conflict {
-            field: "credit_code".into(),
-            message: ALREADY_REGISTERED.into(),
-        });
     }
     let manual = manual_review.as_deref() == Some("1")
         || org.legal_type == LegalType::ManualReview
         || !org.credit_code.auto_verifiable();
+    match repo::registered(&state.db, org.credit_code.as_str()).await? {
+        repo::Registered::No => {}
+        // Only a registration the registry confirms may replace it.
+        repo::Registered::PendingReview if !manual => {}
+        _ => {
+            return Err(AppError::Conflict {
+                field: "credit_code".into(),
+                message: ALREADY_REGISTERED.into(),
+            })
+        }
+    }
     if manual {
         return ssr::accept(&state, &token, &input, &org, Verification::Manual).await;
     }
@@ -425,7 +457,12 @@ pub async fn submit_account(
     )
     .await
     {
-        Ok(_) => ssr::view_of(&state, Some(&token)).await,
+        Ok((_, superseded)) => {
+            if let Some(s) = superseded {
+                ssr::tell_superseded(&state, &s).await;
+            }
+            ssr::view_of(&state, Some(&token)).await
+        }
         Err(repo::CreateError::AlreadyRegistered) => Err(AppError::Conflict {
             field: "handler_name".into(),
             message: ALREADY_REGISTERED.into(),

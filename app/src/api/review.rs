@@ -137,6 +137,28 @@ pub async fn decide_review(
     use crate::server::{cst_datetime, now, regions, registration, AppState};
     let state = AppState::get()?;
     let (reviewer, scope) = ssr::reviewer(&state).await?;
+    let Some(p) = registration::registration(&state.db, user_id).await? else {
+        // Replaced by a registration the registry confirmed: say so.
+        if let Some(at) = registration::superseded_at(&state.db, user_id).await? {
+            return Err(AppError::Conflict {
+                field: "decision".into(),
+                message: format!(
+                    "该申请已于 {} 由系统关闭:{},无需审核。请刷新列表。",
+                    cst_datetime(at),
+                    registration::SUPERSEDED_REASON
+                ),
+            });
+        }
+        return Err(AppError::Forbidden);
+    };
+    if scope
+        .as_deref()
+        .is_some_and(|s| !regions::within(&p.region_code, s))
+    {
+        return Err(AppError::Forbidden);
+    }
+    // Checked after the object is known to be the reviewer's: an outsider
+    // learns nothing from a field message.
     let approve = decision == "approve";
     let reason = normalize_text(&reason);
     if !approve && reason.chars().count() < 4 {
@@ -146,15 +168,6 @@ pub async fn decide_review(
             "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。",
         );
         return Err(AppError::Validation(f));
-    }
-    let p = registration::registration(&state.db, user_id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    if scope
-        .as_deref()
-        .is_some_and(|s| !regions::within(&p.region_code, s))
-    {
-        return Err(AppError::Forbidden);
     }
     let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
     if let Err(first) =

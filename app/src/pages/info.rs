@@ -826,7 +826,9 @@ pub fn audit_list(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl In
                 .into_iter()
                 .map(|a| view! {
                     <li>
-                        <span class="audit-at">{a.at}</span> " " <span class="audit-actor">{a.actor}</span> " (" {a.ip} ") " {a.summary} " · " {a.outcome}
+                        <span class="audit-at">{a.at}</span> " " <span class="audit-actor">{a.actor}</span>
+                        {(!a.ip.is_empty()).then(|| format!(" ({})", a.ip))}
+                        " " {a.summary} " · " {a.outcome}
                         {(!a.changes.is_empty()).then(|| changes_table(a.changes))}
                     </li>
                 })

@@ -476,3 +476,10 @@ pub async fn verify(db: &Db) -> Result<Result<ChainHead, Broken>, sqlx::Error> {
         }
     }
 }
+
+/// The last row of the chain: its id and hash.
+pub async fn head(db: &Db) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, COALESCE(hash, '') FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_optional(db.reader())
+        .await
+}

@@ -365,7 +365,62 @@ async fn write(
     if let Some(shown) = shown {
         index_licences(tx, info.enterprise_id, shown).await?;
     }
+    if let Some(c) = confirmed {
+        hand_over(tx, info.enterprise_id, &c.region_code, actor, now).await?;
+    }
     Ok(next)
+}
+
+/// The region of the record in force decides who supervises an
+/// enterprise: when a confirmed record moves it, the enterprise passes to
+/// the new region's bureau, recorded in its trail for both to read.
+async fn hand_over(
+    tx: &mut Tx,
+    enterprise_id: i64,
+    region: &str,
+    actor: &Actor,
+    now: i64,
+) -> Result<(), InfoError> {
+    use super::regions;
+    if regions::problem(region).is_some() {
+        return Ok(());
+    }
+    let old: String =
+        sqlx::query_scalar("SELECT COALESCE(region_code, '') FROM enterprises WHERE id = $1")
+            .bind(enterprise_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if old == region {
+        return Ok(());
+    }
+    sqlx::query("UPDATE enterprises SET region_code = $2 WHERE id = $1")
+        .bind(enterprise_id)
+        .bind(region)
+        .execute(&mut **tx)
+        .await?;
+    let summary = format!(
+        "所属地区变更,监管移交:{} → {}",
+        regions::described(&old),
+        regions::described(region)
+    );
+    let change = FieldChange {
+        field: "region_code".into(),
+        label: "监管地区".into(),
+        before: old.clone(),
+        after: region.to_string(),
+    };
+    audit(
+        tx,
+        actor,
+        Some(enterprise_id),
+        "info.handover",
+        &summary,
+        &[change],
+        "ok",
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Rebuilds the searchable licence rows of an enterprise.
@@ -394,7 +449,21 @@ async fn index_licences(
 }
 
 /// Locks the row for this transaction and checks the version it is based on.
-async fn begin(db: &Db, enterprise_id: i64, base: i64) -> Result<(Tx, Info), InfoError> {
+/// Who acts on a record, for what a refusal may show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Enterprise,
+    /// A regulator never sees the enterprise's unsubmitted draft, also not
+    /// in the field list of a stale-version refusal.
+    Regulator,
+}
+
+async fn begin(
+    db: &Db,
+    enterprise_id: i64,
+    base: i64,
+    side: Side,
+) -> Result<(Tx, Info), InfoError> {
     let mut tx = db.write_tx().await?;
     if db.backend() == super::db::Backend::Postgres {
         sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1 FOR UPDATE")
@@ -415,7 +484,10 @@ async fn begin(db: &Db, enterprise_id: i64, base: i64) -> Result<(Tx, Info), Inf
         .await?;
         let old = old.as_deref().map(record).transpose()?.unwrap_or_default();
         return Err(InfoError::Stale {
-            changes: diff(&old, &info.draft),
+            changes: match side {
+                Side::Enterprise => diff(&old, &info.draft),
+                Side::Regulator => Vec::new(),
+            },
             by: info.updated_by.clone().unwrap_or_default(),
             at: info.updated_at,
         });
@@ -432,7 +504,7 @@ pub async fn save_draft(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
     match info.status.as_str() {
         "submitted" => {
@@ -476,7 +548,7 @@ pub async fn submit(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
     if info.status != "draft" {
         return Err(InfoError::WrongStatus(
@@ -512,7 +584,7 @@ pub async fn withdraw(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (tx, info) = begin(db, enterprise_id, base).await?;
+    let (tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     if info.status != "submitted" {
         return Err(InfoError::WrongStatus(
             "只有已提交、尚未确认的信息可以撤回。".into(),
@@ -546,7 +618,7 @@ pub async fn start_change(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
     let Some(confirmed) = info
         .confirmed
@@ -587,7 +659,7 @@ pub async fn decide(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
-    let (tx, info) = begin(db, enterprise_id, base).await?;
+    let (tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
     if info.status != "submitted" {
         return Err(InfoError::WrongStatus(
             "该企业的信息不在待确认状态(可能已被撤回或已处理),请刷新。".into(),
@@ -637,7 +709,7 @@ pub async fn propose(
     actor: &Actor,
     now: i64,
 ) -> Result<Vec<FieldChange>, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base).await?;
+    let (mut tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
     if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
         return Err(InfoError::WrongStatus(format!(
             "{}({})已对该企业提出修改申请,尚未处理;请待其处理或由其撤回后再申请。",
@@ -683,6 +755,14 @@ pub async fn propose(
     .await?;
     tx.commit().await?;
     Ok(changes)
+}
+
+/// The enterprise a proposal (in any state) is about.
+pub async fn proposal_enterprise(db: &Db, proposal_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT enterprise_id FROM change_proposals WHERE id = $1")
+        .bind(proposal_id)
+        .fetch_optional(db.reader())
+        .await
 }
 
 /// Ends the pending proposal: the enterprise accepts (applied at once) or
@@ -913,7 +993,7 @@ pub async fn directory(
         } else {
             "e.name, e.id"
         },
-        (page.max(1) - 1) * per_page
+        (page.max(1) - 1).saturating_mul(per_page)
     );
     let mut query = sqlx::query(&sql);
     for a in &args {

@@ -141,6 +141,24 @@ pub async fn store(
     let (id, path, sha) = write_private(dir, bytes).await?;
     let result = async {
         let mut tx = db.write_tx().await?;
+        // Counted and inserted under the write lock (SQLite) or the
+        // enterprise's row lock (PostgreSQL): parallel uploads cannot pass
+        // the quota together.
+        if db.backend() == super::db::Backend::Postgres {
+            sqlx::query("SELECT 1 FROM enterprises WHERE id = $1 FOR UPDATE")
+                .bind(enterprise_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (count, used): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM uploads WHERE enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if count >= QUOTA_FILES || used + bytes.len() as i64 > QUOTA_BYTES {
+            return Err(StoreError::Quota);
+        }
         sqlx::query(
             "INSERT INTO uploads (id, enterprise_id, kind, size, sha256, name, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -167,15 +185,70 @@ pub async fn store(
             now,
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(())
     }
     .await;
     if let Err(e) = result {
         // Nothing half-written: no row, no file.
         let _ = tokio::fs::remove_file(&path).await;
-        return Err(std::io::Error::other(e));
+        return Err(match e {
+            StoreError::Quota => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, QUOTA_MESSAGE.to_string())
+            }
+            StoreError::Db(e) => std::io::Error::other(e),
+        });
     }
     Ok(id)
+}
+
+/// What one enterprise may keep: far above any real record (a scan per
+/// licence, each at most [`MAX_BYTES`]), far below a disk.
+pub const QUOTA_FILES: i64 = 200;
+pub const QUOTA_BYTES: i64 = 500 * 1024 * 1024;
+pub const QUOTA_MESSAGE: &str = "本企业上传的文件已达上限(200个或500MB)。未被任何许可证使用的文件会在一天后自动删除,请稍后再试,或联系客服。";
+
+enum StoreError {
+    Quota,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+/// Deletes the scans no draft or record in force uses a day after upload
+/// (a replaced scan, an abandoned form): rows and files. Returns how many.
+pub async fn purge_orphans(db: &Db, dir: &Path, now: i64) -> Result<u64, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, COALESCE(i.draft, ''), COALESCE(i.confirmed, '') FROM uploads u \
+         LEFT JOIN enterprise_info i ON i.enterprise_id = u.enterprise_id WHERE u.created_at < $1",
+    )
+    .bind(now - 24 * 3600)
+    .fetch_all(db.reader())
+    .await?;
+    let mut removed = 0;
+    for r in &rows {
+        let id: String = r.try_get(0)?;
+        let draft: String = r.try_get(1)?;
+        let confirmed: String = r.try_get(2)?;
+        // Ids are 64 random hex digits: a substring test is exact enough.
+        if draft.contains(&id) || confirmed.contains(&id) {
+            continue;
+        }
+        let done = sqlx::query("DELETE FROM uploads WHERE id = $1 AND created_at < $2")
+            .bind(&id)
+            .bind(now - 24 * 3600)
+            .execute(db.writer())
+            .await?;
+        if done.rows_affected() == 1 {
+            let _ = tokio::fs::remove_file(path_of(dir, &id)).await;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// A stored scan: its kind, name and enterprise.

@@ -88,6 +88,58 @@ pub fn within(code: &str, jurisdiction: &str) -> bool {
     code.len() == 6 && code.starts_with(prefix(jurisdiction))
 }
 
+/// The organisation name for a region: 江苏省应急管理厅, 南京市应急管理局, 南京市玄武区应急管理局.
+pub fn organization_name(code: &str) -> Option<(String, &'static str)> {
+    let r = get(code)?;
+    Some(match r.level {
+        "province" => (format!("{}应急管理厅", r.name), "province"),
+        "city" => {
+            let p = get(r.parent)?;
+            let name = if matches!(
+                r.name,
+                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划"
+            ) {
+                p.name
+            } else {
+                r.name
+            };
+            (format!("{name}应急管理局"), "city")
+        }
+        _ => {
+            let city = get(r.parent)?;
+            let prefix = if matches!(
+                city.name,
+                "市辖区" | "省直辖县级行政区划" | "自治区直辖县级行政区划" | "县"
+            ) {
+                get(city.parent).map(|p| p.name).unwrap_or("")
+            } else {
+                city.name
+            };
+            (format!("{prefix}{}应急管理局", r.name), "county")
+        }
+    })
+}
+
+/// The region's full name and its bureau, for the handover of an enterprise.
+pub fn described(code: &str) -> String {
+    match organization_name(code) {
+        Some((bureau, _)) => format!("{}({bureau})", full_name(code)),
+        None => format!("未登记地区 {code}"),
+    }
+}
+
+/// The message for a 所属地区 that is not a complete region of the shipped
+/// GB/T 2260 table, or None when it is one.
+pub fn problem(code: &str) -> Option<&'static str> {
+    if is_complete(code) {
+        None
+    } else if get(code).is_some() {
+        Some(crate::domain::registration::REGION_INCOMPLETE)
+    } else {
+        Some("所选地区不在行政区划表中,请重新选择省份、城市和区县。")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,9 +54,10 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
     let row = sqlx::query(
         "SELECT legal_type, credit_code, enterprise_name, legal_rep_name, id_doc_type, id_doc_number, \
          verification, handler_name, handler_mobile, user_id, address, region_code, established, industry \
-         FROM registration_drafts WHERE token = $1",
+         FROM registration_drafts WHERE token = $1 AND updated_at >= $2",
     )
     .bind(token)
+    .bind(super::now() - DRAFT_LIFETIME_SECS)
     .fetch_optional(db.reader())
     .await?;
     row.map(|r| {
@@ -161,17 +162,43 @@ pub async fn save_account_step(
     Ok(())
 }
 
-/// Whether a credit code already has an account (a rejected registration may be submitted again).
-pub async fn is_registered(db: &Db, credit_code: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM enterprises e WHERE e.credit_code = $1 AND NOT EXISTS \
-         (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'rejected')",
+/// Whether a credit code already has an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registered {
+    /// None, or a rejected one (which may be submitted again).
+    No,
+    /// One waiting for manual review: a registration the registry confirms
+    /// replaces it (whoever typed an enterprise's code first does not keep it).
+    PendingReview,
+    Yes,
+}
+
+pub async fn registered(db: &Db, credit_code: &str) -> Result<Registered, sqlx::Error> {
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT u.status FROM enterprises e JOIN users u ON u.enterprise_id = e.id \
+         WHERE e.credit_code = $1 AND u.kind = 'enterprise' ORDER BY u.id LIMIT 1",
     )
     .bind(credit_code)
-    .fetch_one(db.reader())
+    .fetch_optional(db.reader())
     .await?;
-    Ok(n > 0)
+    Ok(match status.as_deref() {
+        None | Some("rejected") => Registered::No,
+        Some("pending_review") => Registered::PendingReview,
+        Some(_) => Registered::Yes,
+    })
 }
+
+/// A manual-review registration closed because the registry confirmed
+/// another one of the same code: whom to tell.
+#[derive(Debug, Clone)]
+pub struct Superseded {
+    pub mobile: Option<String>,
+    pub name: String,
+}
+
+/// Why a superseded registration was closed (for its handler and reviewers).
+pub const SUPERSEDED_REASON: &str =
+    "同一统一社会信用代码的另一份注册申请已经登记机关核验一致并注册成功";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -194,17 +221,31 @@ pub async fn create_account(
     verification: Verification,
     ip: &str,
     now: i64,
-) -> Result<i64, CreateError> {
+) -> Result<(i64, Option<Superseded>), CreateError> {
     let mut tx = db.write_tx().await?;
-    // A rejected registration of the same code gives way to the new one.
-    let rejected: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT u.id, e.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
-         WHERE e.credit_code = $1 AND u.status = 'rejected'",
+    // A rejected registration of the same code gives way to the new one;
+    // so does one waiting for manual review when the registry confirmed this one.
+    let earlier: Option<(i64, i64, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT u.id, e.id, u.status, u.mobile, e.name FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE e.credit_code = $1 AND (u.status = 'rejected' OR (u.status = 'pending_review' AND $2 = 'registry'))",
     )
     .bind(org.credit_code.as_str())
+    .bind(verification.code())
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((user, enterprise)) = rejected {
+    let superseded = earlier
+        .as_ref()
+        .filter(|e| e.2 == "pending_review")
+        .map(|e| {
+            (
+                e.0,
+                Superseded {
+                    mobile: e.3.clone(),
+                    name: e.4.clone(),
+                },
+            )
+        });
+    if let Some((user, enterprise, ..)) = earlier {
         sqlx::query("UPDATE registration_drafts SET user_id = NULL WHERE user_id = $1")
             .bind(user)
             .execute(&mut *tx)
@@ -260,12 +301,13 @@ pub async fn create_account(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // Submitted: the draft keeps only the link to the account (for the
+    // status page of this browser), none of the personal data typed.
     sqlx::query(
-        "UPDATE registration_drafts SET handler_name = $2, handler_mobile = $3, user_id = $4, updated_at = $5 WHERE token = $1",
+        "UPDATE registration_drafts SET legal_rep_name = '', id_doc_number = '', handler_name = '', \
+         handler_mobile = '', address = '', user_id = $2, updated_at = $3 WHERE token = $1",
     )
     .bind(token)
-    .bind(&account.handler_name)
-    .bind(account.handler_mobile.as_str())
     .bind(user_id)
     .bind(now)
     .execute(&mut *tx)
@@ -290,8 +332,49 @@ pub async fn create_account(
         now,
     )
     .await?;
+    if let Some((old_user, _)) = &superseded {
+        // The reviewer of the closed application learns why from this row.
+        super::audit::append(
+            &mut tx,
+            super::audit::Entry {
+                actor: &super::audit::Actor::system("系统(登记机关核验一致的注册)"),
+                enterprise_id: Some(enterprise_id),
+                subject: Some(*old_user),
+                action: "review.superseded",
+                summary: &format!("关闭人工审核中的注册申请:{SUPERSEDED_REASON}"),
+                changes: &[],
+                outcome: "ok",
+                now,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(user_id)
+    Ok((user_id, superseded.map(|(_, s)| s)))
+}
+
+/// Why a registration is no longer in the review queue, when a
+/// registry-confirmed one replaced it: when.
+pub async fn superseded_at(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT at FROM audit_log WHERE action = 'review.superseded' AND subject_user_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// How long a registration draft lives after its last change.
+pub const DRAFT_LIFETIME_SECS: i64 = 7 * 24 * 3600;
+
+/// Deletes the drafts not changed for [`DRAFT_LIFETIME_SECS`] (run by the
+/// background jobs); returns how many.
+pub async fn purge_drafts(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM registration_drafts WHERE updated_at < $1")
+        .bind(now - DRAFT_LIFETIME_SECS)
+        .execute(db.writer())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// What a submitted registration shows: credit code, name, handler mobile, account status.

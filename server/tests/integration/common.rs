@@ -313,3 +313,41 @@ pub async fn audit_rows(b: &Backend, action: &str) -> Vec<(String, String, Strin
         .await
         .expect("audit rows")
 }
+
+/// A regulator of `county`, created by the administrator through the API and
+/// brought past its first-login steps (the demo password and second factor).
+pub async fn add_regulator(b: &Backend, admin: &str, login: &str, county: &str) -> i64 {
+    let r = post_form(
+        &b.router,
+        "/api/admin/regulators/create",
+        &[
+            ("login", login),
+            ("display_name", "测试"),
+            ("region_county", county),
+        ],
+        Some(admin),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_one(b.state.db.reader())
+        .await
+        .expect("the new regulator");
+    let hash = b
+        .state
+        .hasher
+        .hash(app::server::seed::DEMO_PASSWORD.into())
+        .await
+        .expect("hash");
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, must_change_password = 0, totp_secret = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(app::server::seed::DEMO_TOTP_SECRET)
+    .execute(b.state.db.writer())
+    .await
+    .expect("past the first login");
+    id
+}

@@ -296,3 +296,359 @@ async fn no_regulator_can_take_an_administrators_login() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
+    use crate::info::{complete_record, confirmed, form, mine, save, version, A};
+    for b in backends().await {
+        let (a, xuanwu) = confirmed(&b).await;
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        add_regulator(&b, &admin, "nj-qinhuai", "320104").await;
+        let qinhuai = login_cookie(&b, "regulator", "nj-qinhuai", DEMO_PASSWORD).await;
+        assert_eq!(
+            form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+
+        // The enterprise moves to 秦淮区: 信息变更, save, submit.
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "change"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let mut moved = complete_record("南京玄武示例化工贸易有限公司");
+        moved["region_code"] = "320104".into();
+        // A code outside the shipped table is refused by the server, at its field.
+        let mut bogus = moved.clone();
+        bogus["region_code"] = "999999".into();
+        let v = mine(&b, &a).await;
+        let r = save(&b, &a, &bogus, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert!(
+            r.json()["Validation"]["region_code"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("行政区划"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let r = save(&b, &a, &moved, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+
+        // Until it is confirmed, 玄武区 supervises it; after, 秦淮区 does.
+        assert_eq!(
+            form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &xuanwu)
+            .await
+            .json();
+        let r = form(
+            &b,
+            "/api/info/decide",
+            &[
+                ("credit_code", A),
+                ("base_version", &version(&rec)),
+                ("approve", "true"),
+                ("reason", ""),
+            ],
+            &xuanwu,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(
+            form(&b, "/api/info/record", &[("credit_code", A)], &xuanwu)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            b.name
+        );
+        let now_theirs = form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai).await;
+        assert_eq!(
+            now_theirs.status,
+            StatusCode::OK,
+            "{}: {}",
+            b.name,
+            now_theirs.body
+        );
+        assert!(
+            now_theirs.body.contains("监管移交") && now_theirs.body.contains("秦淮区应急管理局"),
+            "{}: the handover is in the trail: {}",
+            b.name,
+            now_theirs.body
+        );
+
+        // A proposal cannot move it to a region that does not exist.
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
+            .await
+            .json();
+        let r = post_json(
+            &b.router,
+            "/api/info/propose",
+            &serde_json::json!({"credit_code": A, "base_version": rec["version"], "values": [["region_code", "999999"]]}),
+            Some(&qinhuai),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(r.body.contains("region_code"), "{}", r.body);
+
+        // The enterprise's own trail names bureaus and people, never addresses.
+        let own = mine(&b, &a).await;
+        let trail = own["trail"].as_array().unwrap();
+        assert!(trail
+            .iter()
+            .any(|t| t["actor"].as_str().unwrap().contains("玄武区应急管理局")));
+        assert!(trail.iter().all(|t| t["ip"] == ""), "{}: {trail:?}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
+    for b in seeded().await {
+        let code = fresh_code();
+        // Someone with public data files a manual-review registration first.
+        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
+        assert_eq!(
+            r.json()["submitted"]["status"],
+            "pending_review",
+            "{}",
+            r.body
+        );
+        let squatter: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+            .bind(&code)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        // Another manual one is still refused: only the registry's word wins.
+        let org = org_fields(&code);
+        let mut fields = as_refs(&org);
+        fields.push(("manual_review", "1"));
+        let r = post_form(&b.router, "/api/register/org", &fields, None).await;
+        assert!(r.body.contains("已被注册"), "{}: {}", b.name, r.body);
+
+        // The enterprise itself, confirmed by the registry (its handler's
+        // phone may be the same: the resend pause is not what is tested).
+        add_registry_entry(&b, &code, "").await;
+        sqlx::query("DELETE FROM limit_counters")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let r = register_with(&b, &code, "Real-Owner-2026", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(
+            r.json()["submitted"]["status"],
+            "active",
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        let accounts = count(
+            &b,
+            &format!("SELECT COUNT(*) FROM users WHERE login = '{code}'"),
+        )
+        .await;
+        assert_eq!(accounts, 1, "{}", b.name);
+        let told: String = sqlx::query_scalar(
+            "SELECT body FROM sms_messages WHERE body LIKE '%注册申请已关闭%' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert!(told.contains("登记机关核验一致"), "{told}");
+
+        // A reviewer with the old queue open learns why it is gone.
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let r = post_form(
+            &b.router,
+            "/api/review/decide",
+            &[
+                ("user_id", &squatter.to_string()),
+                ("decision", "approve"),
+                ("reason", ""),
+            ],
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("由系统关闭"), "{}", r.body);
+        assert_eq!(
+            audit_rows(&b, "review.superseded").await.len(),
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_submitted_registration_keeps_no_personal_data_in_its_draft() {
+    for b in seeded().await {
+        let code = fresh_code();
+        let org = org_fields(&code);
+        let r = post_form(&b.router, "/api/register/org", &as_refs(&org), None).await;
+        let cookie = r.cookie().unwrap();
+        let _ = cookie;
+        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        // What the browser reads back: the status, not the ID number.
+        assert!(!r.body.contains(GOOD_ID), "{}: {}", b.name, r.body);
+        let stored = count(
+            &b,
+            &format!("SELECT COUNT(*) FROM registration_drafts WHERE id_doc_number = '{GOOD_ID}' AND user_id IS NOT NULL"),
+        )
+        .await;
+        assert_eq!(stored, 0, "{}", b.name);
+        // Drafts left for a week are deleted by the purge, also unsubmitted ones.
+        let unsubmitted = count(
+            &b,
+            "SELECT COUNT(*) FROM registration_drafts WHERE user_id IS NULL",
+        )
+        .await;
+        assert!(unsubmitted >= 1, "{}", b.name);
+        let purged = app::server::registration::purge_drafts(
+            &b.state.db,
+            app::server::now() + app::server::registration::DRAFT_LIFETIME_SECS + 1,
+        )
+        .await
+        .unwrap();
+        assert!(purged >= 2, "{}: {purged}", b.name);
+        assert_eq!(
+            count(&b, "SELECT COUNT(*) FROM registration_drafts").await,
+            0,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
+    use crate::info::{upload, A};
+    for b in seeded().await {
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let r = upload(&b, Some(&a), "废弃.pdf", b"%PDF-1.4 unused".to_vec()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        let file = b.state.config.upload_dir.join(&id);
+        assert!(file.exists(), "{}: stored", b.name);
+        // Not used by any record: kept for a day, then removed (row and file).
+        let dir = &b.state.config.upload_dir;
+        let now = app::server::now();
+        assert_eq!(
+            app::server::files::purge_orphans(&b.state.db, dir, now)
+                .await
+                .unwrap(),
+            0
+        );
+        let removed = app::server::files::purge_orphans(&b.state.db, dir, now + 2 * 86_400)
+            .await
+            .unwrap();
+        assert_eq!(removed, 1, "{}", b.name);
+        assert_eq!(
+            count(
+                &b,
+                &format!("SELECT COUNT(*) FROM uploads WHERE id = '{id}'")
+            )
+            .await,
+            0
+        );
+        assert!(!file.exists(), "{}: file deleted", b.name);
+
+        // At the quota the next upload is refused with what to do.
+        for i in 0..app::server::files::QUOTA_FILES {
+            sqlx::query(
+                "INSERT INTO uploads (id, enterprise_id, kind, size, sha256, name, created_at, created_by) \
+                 SELECT $1, enterprise_id, 'pdf', 1, '', 'x.pdf', $2, id FROM users WHERE login = $3",
+            )
+            .bind(format!("{i:064x}"))
+            .bind(now)
+            .bind(A)
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        }
+        let r = upload(&b, Some(&a), "多余.pdf", b"%PDF-1.4 more".to_vec()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("已达上限"), "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn a_regulator_never_sees_an_unsubmitted_draft_in_a_refusal() {
+    use crate::info::{complete_record, confirmed, form, mine, save, version, A};
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        // The enterprise starts a change and types something not yet submitted.
+        let v = mine(&b, &a).await;
+        form(
+            &b,
+            "/api/info/status",
+            &[("action", "change"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        let mut draft = complete_record("南京玄武示例化工贸易有限公司");
+        draft["principal_name"] = "尚未提交的名字".into();
+        let v = mine(&b, &a).await;
+        let r = save(&b, &a, &draft, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        // The regulator acts on the version they opened before.
+        let r = form(
+            &b,
+            "/api/info/decide",
+            &[
+                ("credit_code", A),
+                ("base_version", &version(&rec)),
+                ("approve", "true"),
+                ("reason", ""),
+            ],
+            &county,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(!r.body.contains("尚未提交的名字"), "{}: {}", b.name, r.body);
+        // The enterprise itself is shown what changed.
+        let r = save(&b, &a, &draft, v["version"].as_i64().unwrap()).await;
+        assert!(r.body.contains("尚未提交的名字"), "{}: {}", b.name, r.body);
+    }
+}

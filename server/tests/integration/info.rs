@@ -10,11 +10,11 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 /// Demo enterprises: A in 南京玄武 (320102), B in 福州 (350100).
-const A: &str = "91320102MA1XYR7K61";
-const B: &str = "91350100M000100Y43";
+pub const A: &str = "91320102MA1XYR7K61";
+pub const B: &str = "91350100M000100Y43";
 const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
 
-fn complete_record(name: &str) -> serde_json::Value {
+pub fn complete_record(name: &str) -> serde_json::Value {
     json!({
         "name": name, "legal_rep": "张明",
         "principal_name": "李强", "principal_mobile": "13912345678",
@@ -31,13 +31,13 @@ fn complete_record(name: &str) -> serde_json::Value {
     })
 }
 
-async fn mine(b: &Backend, cookie: &str) -> serde_json::Value {
+pub async fn mine(b: &Backend, cookie: &str) -> serde_json::Value {
     let r = post_form(&b.router, "/api/info/mine", &[], Some(cookie)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     r.json()
 }
 
-async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) -> Reply {
+pub async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) -> Reply {
     post_json(
         &b.router,
         "/api/info/save",
@@ -47,7 +47,7 @@ async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) 
     .await
 }
 
-async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) -> Reply {
+pub async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) -> Reply {
     post_form(&b.router, path, fields, Some(cookie)).await
 }
 
@@ -68,7 +68,7 @@ async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> serde
     r.json()
 }
 
-fn version(v: &serde_json::Value) -> String {
+pub fn version(v: &serde_json::Value) -> String {
     v["version"].as_i64().unwrap().to_string()
 }
 
@@ -88,7 +88,7 @@ async fn audit_actions(b: &Backend, code: &str) -> Vec<(String, String, String)>
 }
 
 /// Logs in the demo users and brings A's record to 已确认.
-async fn confirmed(b: &Backend) -> (String, String) {
+pub async fn confirmed(b: &Backend) -> (String, String) {
     seed_demo(&b.state.db, &b.state.hasher, app::server::now())
         .await
         .unwrap();
@@ -521,7 +521,7 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
             &enterprise_b,
         )
         .await;
-        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         assert!(
             !mine(&b, &a).await["lock"].is_null(),
             "{}: still pending",
@@ -600,7 +600,7 @@ async fn a_regulators_look_at_a_record_never_opened_writes_nothing() {
     }
 }
 
-async fn upload(b: &Backend, cookie: Option<&str>, name: &str, bytes: Vec<u8>) -> Reply {
+pub async fn upload(b: &Backend, cookie: Option<&str>, name: &str, bytes: Vec<u8>) -> Reply {
     let mut req =
         axum::http::Request::post(format!("/files/licence-scan?name={}", urlencode(name)))
             .header(axum::http::header::HOST, "127.0.0.1:3000")

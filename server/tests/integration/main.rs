@@ -12,6 +12,7 @@ mod auth;
 mod data_protection;
 mod help;
 mod info;
+mod matrix;
 mod phone;
 mod registry;
 mod review;
