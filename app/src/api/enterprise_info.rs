@@ -411,6 +411,19 @@ pub struct DirectoryPage {
     pub total: i64,
     pub page: i64,
     pub pages: i64,
+    /// Enterprises that moved into or out of the jurisdiction (180 days).
+    pub handovers: Vec<HandoverEntry>,
+}
+
+/// A move of an enterprise between regions, for both bureaus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverEntry {
+    pub at: String,
+    pub credit_code: String,
+    pub name: String,
+    pub summary: String,
+    /// Moved out: the enterprise is no longer this bureau's to open.
+    pub outgoing: bool,
 }
 
 pub const PER_PAGE: i64 = 20;
@@ -464,6 +477,21 @@ pub async fn info_directory(
     };
     // Bounded: a page number from the address bar never overflows the offset.
     let page = page.clamp(1, 100_000);
+    let handovers = crate::server::enterprise_info::handovers(
+        &state.db,
+        &filter.scope,
+        crate::server::now() - 180 * 86_400,
+    )
+    .await?
+    .into_iter()
+    .map(|h| HandoverEntry {
+        at: crate::server::cst_datetime(h.at),
+        credit_code: h.credit_code,
+        name: h.name,
+        summary: h.summary,
+        outgoing: h.outgoing,
+    })
+    .collect();
     let (rows, total) = directory(&state.db, &filter, page, PER_PAGE)
         .await
         .map_err(ssr::error)?;
@@ -492,6 +520,7 @@ pub async fn info_directory(
         total,
         page: page.max(1),
         pages: (total + PER_PAGE - 1) / PER_PAGE,
+        handovers,
     })
 }
 

@@ -148,6 +148,25 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
             " "
             {(p.page < p.pages).then(|| view! { <a href=link(p.page + 1)>"下一页"</a> })}
         </nav>
+        {(!p.handovers.is_empty()).then(|| view! {
+            <section class="handovers" aria-labelledby="handovers-title">
+                <h2 id="handovers-title">"监管移交记录(近180天)"</h2>
+                <ul>
+                    {p.handovers.into_iter().map(|h| view! {
+                        <li>
+                            <span class="audit-at">{h.at}</span> " "
+                            {if h.outgoing {
+                                view! { <strong>{h.name}</strong> }.into_any()
+                            } else {
+                                view! { <a href=format!("/maintenance/{}", h.credit_code)>{h.name}</a> }.into_any()
+                            }}
+                            " (" {h.credit_code} ") " {h.summary}
+                            {h.outgoing.then_some("。该企业已移出本辖区,不再由本局监管。")}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 

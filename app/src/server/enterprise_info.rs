@@ -661,9 +661,17 @@ pub async fn decide(
 ) -> Result<i64, InfoError> {
     let (tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
     if info.status != "submitted" {
-        return Err(InfoError::WrongStatus(
-            "该企业的信息不在待确认状态(可能已被撤回或已处理),请刷新。".into(),
-        ));
+        // Who got there first, and when (a second reviewer, or the
+        // enterprise withdrawing).
+        return Err(InfoError::WrongStatus(format!(
+            "该企业的信息已不在待确认状态:{}于 {} 已{}。请刷新。",
+            info.updated_by.as_deref().unwrap_or("其他用户"),
+            super::cst_datetime(info.updated_at),
+            match info.status.as_str() {
+                "confirmed" => "确认",
+                _ => "退回或撤回",
+            }
+        )));
     }
     let changes = info.submitted_changes();
     if approve {
@@ -861,6 +869,47 @@ pub async fn close_proposal(
     }
     tx.commit().await?;
     Ok(p)
+}
+
+/// A move of an enterprise between regions.
+#[derive(Debug, Clone)]
+pub struct Handover {
+    pub at: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub summary: String,
+    pub outgoing: bool,
+}
+
+/// The moves since `since` into or out of the region prefix `scope`
+/// ("" = everywhere), newest first, from the audit trail.
+pub async fn handovers(db: &Db, scope: &str, since: i64) -> Result<Vec<Handover>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.at, e.credit_code, e.name, a.summary, a.changes FROM audit_log a \
+         JOIN enterprises e ON e.id = a.enterprise_id \
+         WHERE a.action = 'info.handover' AND a.at >= $1 ORDER BY a.id DESC LIMIT 500",
+    )
+    .bind(since)
+    .fetch_all(db.reader())
+    .await?;
+    let mut out = vec![];
+    for r in &rows {
+        let changes: Vec<FieldChange> =
+            serde_json::from_str(&r.try_get::<String, _>(4)?).unwrap_or_default();
+        let Some(c) = changes.first() else { continue };
+        let (from, to) = (c.before.starts_with(scope), c.after.starts_with(scope));
+        if !from && !to {
+            continue;
+        }
+        out.push(Handover {
+            at: r.try_get(0)?,
+            credit_code: r.try_get(1)?,
+            name: r.try_get(2)?,
+            summary: r.try_get(3)?,
+            outgoing: from && !to,
+        });
+    }
+    Ok(out)
 }
 
 /// Directory filters (all optional).

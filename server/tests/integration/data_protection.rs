@@ -409,6 +409,24 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
             now_theirs.body
         );
 
+        // Both bureaus see the move in 信息维护; the old one without a link.
+        for (cookie, outgoing) in [(&xuanwu, true), (&qinhuai, false)] {
+            let fields = [
+                ("q", ""),
+                ("region", ""),
+                ("mode", ""),
+                ("status", ""),
+                ("expiring_days", ""),
+                ("page", "1"),
+            ];
+            let d = form(&b, "/api/info/directory", &fields, cookie)
+                .await
+                .json();
+            let h = &d["handovers"][0];
+            assert_eq!(h["credit_code"], A, "{}: {d}", b.name);
+            assert_eq!(h["outgoing"], outgoing, "{}: {d}", b.name);
+        }
+
         // A proposal cannot move it to a region that does not exist.
         let rec = form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
             .await
