@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { enrolTotp, gotoHydrated, loginAs, totpCode } from './helpers';
 
 async function loginRegulator(page: Page, login: string, password: string, code = '') {

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { gotoHydrated, loginAs, makeEnterprise, sql, SAME_ORIGIN } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');

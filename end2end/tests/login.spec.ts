@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { enrolTotp, freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, nextTotpCode, recordRequests } from './helpers';
 
 const DEMO_PASSWORD = 'Demo-Pass-2026';

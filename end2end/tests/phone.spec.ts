@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, registryAdd, sql } from './helpers';
 
 /** An account of its own (so parallel tests are not affected), known to the registry. */
@@ -42,7 +42,7 @@ test('someone with only public data cannot take over an account: the phone on fi
   await expect(page.getByText('申请提交后会立即以短信告知原手机号')).toBeVisible();
   await page.getByLabel('账号(统一社会信用代码)').fill(code);
   await page.getByLabel('企业名称').fill('南京换号测试有限公司');
-  await page.getByLabel('法定代表人证件号码').fill('110105194912310021');
+  await page.getByLabel('法定代表人证件号码').fill('110105194912310038');
   await page.getByLabel('新手机号').fill(attacker);
   await page.getByRole('button', { name: '获取验证码' }).click();
   await expect(page.getByText('验证码已发送至新手机 139****0022')).toBeVisible();

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { gotoHydrated, sql } from './helpers';
 
 /** Reads the newest code sent to `mobile` from the development outbox, as a person trying the system would. */

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, expectPageErrors, test } from './fixtures';
 import { creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, SAME_ORIGIN, sql } from './helpers';
 
 
@@ -274,7 +274,7 @@ test('when the registry times out, manual review takes everything already typed'
   await page.getByLabel('账号(统一社会信用代码)').fill(code);
   await page.getByLabel('密码').fill('Manual-Pass-2026');
   await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByRole('textbox', { name: '账号(统一社会信用代码)' })).toHaveAccessibleDescription(/正在审核中/);
+  await expect(page.getByRole('textbox', { name: '账号(统一社会信用代码)' })).toHaveAccessibleDescription(/正在人工审核中.*客服/);
   await expect(page.locator('#f-account-msg').getByRole('link', { name: '查看帮助' })).toHaveAttribute('href', '/help/faq-manual-review');
 });
 
@@ -333,6 +333,7 @@ test.describe('without JavaScript', () => {
 
 test.describe('with the wasm blocked', () => {
   test('nothing is checked in the browser (the checks above really are wasm)', async ({ page }) => {
+    expectPageErrors(/ERR_FAILED|Failed to fetch/, 'the test blocks the wasm download itself');
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto('/register');
     const code = page.getByLabel('统一社会信用代码');

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, sql, submitLogin as loginAs } from './helpers';
 
 /** Registers `code` through 其它(人工审核) with handler phone `mobile`. */

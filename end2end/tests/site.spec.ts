@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { gotoHydrated } from './helpers';
 
 test('home page explains the account and links to registration', async ({ page }) => {

@@ -25,6 +25,7 @@ pub struct UserView {
 /// Where a user lands after login.
 pub const WORKSPACE: &str = "/workspace";
 
+pub const WRONG_TAB: &str = "这是统一社会信用代码,是企业的账号:请切换到“法人用户登录”页登录。监管部门的账号是管理员分配的用户名。";
 pub const NO_SUCH_ACCOUNT: &str = "此账号不存在。请确认:①企业请在“法人用户登录”页登录,监管部门请在“监管用户登录”页登录;②企业的账号是统一社会信用代码。若确未注册,请先注册。";
 
 #[cfg(feature = "ssr")]
@@ -72,10 +73,17 @@ pub mod ssr {
         login
     }
 
-    pub fn no_such_account(_regulator: bool, _login: &str) -> AppError {
+    pub fn no_such_account(regulator: bool, login: &str) -> AppError {
+        // A credit code on the 监管用户 tab: say which tab it belongs on (a
+        // code's form is public, so this tells nobody whether it is registered).
+        let message = if regulator && crate::domain::CreditCode::parse(login).is_ok() {
+            super::WRONG_TAB.to_string()
+        } else {
+            super::NO_SUCH_ACCOUNT.to_string()
+        };
         AppError::Conflict {
             field: "account".into(),
-            message: super::NO_SUCH_ACCOUNT.into(),
+            message,
         }
     }
 
@@ -225,11 +233,11 @@ pub mod ssr {
     }
 
     /// Refuses accounts that may not log in (yet), saying why.
-    pub fn check_status(user: &session::LoginRow) -> Result<(), AppError> {
+    pub fn check_status(user: &session::LoginRow, service_phone: &str) -> Result<(), AppError> {
         let message = match user.status.as_str() {
             "active" => return Ok(()),
             "pending_verification" | "pending_review" => {
-                "您的注册申请正在审核中,审核通过后即可登录;结果会以短信通知经办人手机。".to_string()
+                format!("您的注册申请正在人工审核中(一个工作日内完成),审核通过后即可登录;结果会以短信通知经办人手机。如有疑问请致电客服 {service_phone}。")
             }
             "rejected" => format!(
                 "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
@@ -421,7 +429,7 @@ pub async fn login(
                     t,
                 )
                 .await?;
-                ssr::check_status(&user)?;
+                ssr::check_status(&user, &state.config.service_phone)?;
                 return ssr::finish_login(&state, &user, &login, &key, &ip, t).await;
             }
             if unlock_code.trim().is_empty() {
@@ -467,7 +475,7 @@ pub async fn login(
             .await?;
         }
     }
-    ssr::check_status(&user)?;
+    ssr::check_status(&user, &state.config.service_phone)?;
     // The password was right: its count starts again; the second factor has its own.
     limits::reset(&state.db, &key).await?;
     if user.totp_enrolled {

@@ -228,15 +228,26 @@ pub(crate) mod ssr {
 
 /// Sends a code to the new phone.
 #[server(endpoint = "phone/code")]
-pub async fn send_phone_code(account: String, new_mobile: String) -> Result<String, AppError> {
+pub async fn send_phone_code(
+    account: String,
+    new_mobile: String,
+    #[server(default)] enterprise_name: String,
+    #[server(default)] id_number: String,
+) -> Result<String, AppError> {
+    use crate::domain::id_document::parse_any_id_number;
+    use crate::domain::registration::parse_enterprise_name;
     use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{http, now, sms_code, AppState};
+    use crate::server::{http, now, sms_code, today, AppState};
     let state = AppState::get()?;
-    let mobile = Mobile::parse(&new_mobile).map_err(|e| {
-        let mut f = FieldErrors::new();
-        f.add("new_mobile", e.to_string());
-        AppError::Validation(f)
-    })?;
+    // The form's own rules first (never a comparison with the record: that
+    // comes only after the code, so this tells an outsider nothing).
+    let mut f = FieldErrors::new();
+    let mobile = f.take("new_mobile", Mobile::parse(&new_mobile));
+    f.take("enterprise_name", parse_enterprise_name(&enterprise_name));
+    f.take("id_number", parse_any_id_number(&id_number, today()));
+    let (Some(mobile), true) = (mobile, f.is_empty()) else {
+        return Err(AppError::Validation(f));
+    };
     let a = ssr::account(&state, &account).await?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {

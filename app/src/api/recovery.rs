@@ -16,6 +16,11 @@ pub const PURPOSE: &str = "reset_password";
 pub struct ResetDestination {
     pub account: String,
     pub mobile_masked: String,
+    /// Whether this request sent a code (false: the last one is still valid
+    /// and a new one may not be asked for yet).
+    pub sent: bool,
+    /// Seconds until another code may be asked for.
+    pub retry_in: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -85,7 +90,7 @@ pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppErr
         return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let t = ssr::target(&state, &account).await?;
-    match sms_code::issue(
+    let (sent, retry_in) = match sms_code::issue(
         &state.db,
         &state.sms,
         PURPOSE,
@@ -95,16 +100,16 @@ pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppErr
     )
     .await
     {
-        Ok(()) => {}
-        // A code sent a moment ago is still valid: continue to step 2.
-        Err(sms_code::IssueError::TooSoon(_)) => {}
+        Ok(()) => (true, sms_code::RESEND_SECS),
+        // A code sent a moment ago is still valid: continue to step 2, and say so.
+        Err(sms_code::IssueError::TooSoon(s)) => (false, s),
         Err(e) => {
             return Err(AppError::Conflict {
                 field: "account".into(),
                 message: sms_code::issue_message(&e, &state.config.service_phone),
             })
         }
-    }
+    };
     leptos_axum::redirect(&format!(
         "{}/forgot-password?account={}&sent=1",
         state.config.public_base_url, t.account
@@ -112,6 +117,8 @@ pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppErr
     Ok(ResetDestination {
         account: t.account,
         mobile_masked: t.mobile.masked(),
+        sent,
+        retry_in,
     })
 }
 
@@ -123,6 +130,8 @@ pub async fn reset_target(account: String) -> Result<ResetDestination, AppError>
     Ok(ResetDestination {
         account: t.account,
         mobile_masked: t.mobile.masked(),
+        sent: false,
+        retry_in: 0,
     })
 }
 

@@ -38,6 +38,16 @@ pub struct Submitted {
 }
 
 /// The message for a credit code that already has an account (FAQ wording first).
+/// 已被注册 for a code whose registration waits for manual review: not
+/// "请直接登录" (the login would say 审核中), but since when and what next.
+#[cfg(feature = "ssr")]
+pub fn under_review(since: i64, service_phone: &str) -> String {
+    format!(
+        "该统一社会信用代码已于 {} 提交注册,正在人工审核中(一个工作日内完成),结果会以短信通知经办人手机,无需再次注册。如有疑问请致电客服 {service_phone}。",
+        crate::server::cst_datetime(since)
+    )
+}
+
 pub const ALREADY_REGISTERED: &str = "该统一社会信用代码已被注册,无需再次注册。请直接登录(登录账号就是统一社会信用代码);如不记得密码,请在登录页点击“忘记密码”找回。";
 
 /// The form field that carries registry problems (not an input: the page
@@ -283,8 +293,14 @@ pub async fn save_org_info(
     match repo::registered(&state.db, org.credit_code.as_str()).await? {
         repo::Registered::No => {}
         // Only a registration the registry confirms may replace it.
-        repo::Registered::PendingReview if !manual => {}
-        _ => {
+        repo::Registered::PendingReview { .. } if !manual => {}
+        repo::Registered::PendingReview { since } => {
+            return Err(AppError::Conflict {
+                field: "credit_code".into(),
+                message: under_review(since, &state.config.service_phone),
+            })
+        }
+        repo::Registered::Yes => {
             return Err(AppError::Conflict {
                 field: "credit_code".into(),
                 message: ALREADY_REGISTERED.into(),

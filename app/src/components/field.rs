@@ -43,6 +43,76 @@ fn moving_to_submit(ev: &leptos::ev::FocusEvent) -> bool {
         .is_some_and(|el| el.get_attribute("type").as_deref() == Some("submit"))
 }
 
+/// The current value of an `<input>`, `<textarea>` or `<select>`.
+fn dom_value(el: &leptos::web_sys::Element) -> Option<String> {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        Some(i.value())
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        Some(t.value())
+    } else {
+        el.dyn_ref::<HtmlSelectElement>()
+            .map(HtmlSelectElement::value)
+    }
+}
+
+fn set_dom_value(el: &leptos::web_sys::Element, v: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        i.set_value(v);
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        t.set_value(v);
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        s.set_value(v);
+    }
+}
+
+/// Binds a form control to a value without ever wiping what was typed
+/// before the page hydrated (users and password managers fill forms as soon
+/// as they appear): on hydration the control's current content wins over
+/// the server-rendered value, and afterwards changes of the value (a reset,
+/// a normalised code) are written to the control. Use it instead of
+/// `prop:value`, which overwrites the typed text when hydration starts.
+pub fn keep_typed<E>(
+    node: NodeRef<E>,
+    get: impl Fn() -> String + 'static,
+    set: impl Fn(String) + 'static,
+) where
+    E: leptos::html::ElementType,
+    E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
+{
+    use leptos::wasm_bindgen::JsCast;
+    Effect::new(move |hydrated: Option<bool>| {
+        let Some(el) = node.get() else {
+            return hydrated.unwrap_or(false);
+        };
+        let el: &leptos::web_sys::Element = el.unchecked_ref();
+        if hydrated != Some(true) {
+            if let Some(typed) = dom_value(el).filter(|t| !t.is_empty()) {
+                if typed != untrack(&get) {
+                    set(typed);
+                }
+            }
+        }
+        let v = get();
+        if dom_value(el).is_some_and(|d| d != v) {
+            set_dom_value(el, &v);
+        }
+        true
+    });
+}
+
+/// [`keep_typed`] for a control bound to a signal.
+pub fn keep_typed_in<E>(node: NodeRef<E>, value: RwSignal<String>)
+where
+    E: leptos::html::ElementType,
+    E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
+{
+    keep_typed(node, move || value.get(), move |v| value.set(v));
+}
+
 /// Whether the form was submitted with the button named `name`.
 pub fn submitted_by(ev: &leptos::ev::SubmitEvent, name: &str) -> bool {
     ev.submitter()
@@ -184,6 +254,8 @@ pub fn TextField(
     note: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let has_error = move || form.message(name).is_some();
+    let input = NodeRef::<leptos::html::Input>::new();
+    keep_typed_in(input, value);
     let on_input = move |ev| {
         value.set(event_target_value(&ev));
         if form.live(name) {
@@ -205,7 +277,7 @@ pub fn TextField(
                 type=input_type
                 autocomplete=autocomplete
                 maxlength=maxlength
-                prop:value=move || value.get()
+                node_ref=input
                 value=value.get_untracked()
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby=move || described_by(name, hint.is_some(), has_error())

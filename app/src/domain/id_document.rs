@@ -248,6 +248,24 @@ impl fmt::Display for IdDocument {
 
 /// Masks an identity-document number for display: long numbers keep the
 /// first 6 and last 2 characters, short ones the first and last 2.
+/// A legal representative's number when the document type is not asked
+/// (更换手机号): valid as some document of [`IdDocType::ALL`]; an 18-character
+/// number that fails is judged as a 居民身份证, whose rule says what is wrong.
+pub fn parse_any_id_number(input: &str, today: Date) -> Result<String, IdNumberError> {
+    let mut first = None;
+    for doc in IdDocType::ALL {
+        match IdDocument::parse(doc, input, today) {
+            Ok(d) => return Ok(d.number().to_string()),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    Err(first.unwrap_or(IdNumberError::Empty {
+        doc: IdDocType::ResidentId,
+    }))
+}
+
 pub fn mask_id_number(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     let n = chars.len();
@@ -278,6 +296,25 @@ pub fn complete_resident_id(first17: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn any_document_number_is_accepted_and_a_bad_resident_id_is_named() {
+        let today = Date::new(2026, 12, 1).unwrap();
+        assert_eq!(
+            parse_any_id_number("11010519491231002x", today).as_deref(),
+            Ok("11010519491231002X")
+        );
+        assert!(parse_any_id_number("E12345678", today).is_ok());
+        // A wrong check digit: refused, with the resident-ID rule's own message.
+        let e = parse_any_id_number("110105194912310021", today).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            IdDocument::parse(IdDocType::ResidentId, "110105194912310021", today)
+                .unwrap_err()
+                .to_string()
+        );
+        assert!(parse_any_id_number("  ", today).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -17,7 +17,7 @@ use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
-use crate::domain::normalize::normalize_code;
+use crate::domain::id_document::parse_any_id_number;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
 use crate::domain::registration::parse_enterprise_name;
 use crate::domain::{CreditCode, FieldErrors, Mobile, SmsCode};
@@ -30,9 +30,7 @@ fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> Field
         }
     }
     e.take("enterprise_name", parse_enterprise_name(name));
-    if normalize_code(id).is_empty() {
-        e.add("id_number", "请输入法定代表人的证件号码。");
-    }
+    e.take("id_number", parse_any_id_number(id, crate::clock::today()));
     e.take("new_mobile", Mobile::parse(mobile));
     e.take("sms_code", SmsCode::parse(code));
     e
@@ -65,7 +63,9 @@ pub fn ChangePhonePage() -> impl IntoView {
             errors
                 .0
                 .into_iter()
-                .filter(|(k, _)| k == "account" || k == "new_mobile")
+                // Everything but the code itself: nobody waits for an SMS
+                // only to learn that the ID number had a typo.
+                .filter(|(k, _)| k != "sms_code")
                 .collect(),
         );
         if !blocking.is_empty() {
@@ -75,6 +75,8 @@ pub fn ChangePhonePage() -> impl IntoView {
         send.dispatch(SendPhoneCode {
             account: account.get_untracked(),
             new_mobile: new_mobile.get_untracked(),
+            enterprise_name: name.get_untracked(),
+            id_number: id_number.get_untracked(),
         });
     };
     let on_submit = move |ev: SubmitEvent| {

@@ -126,9 +126,43 @@ fn ResetStep(account: String) -> impl IntoView {
             }
         }
     };
+    // Exactly what happened, and a countdown to the next code.
+    let wait = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = resend.value().get() {
+            wait.set(d.retry_in);
+            #[cfg(feature = "hydrate")]
+            {
+                let handle = RwSignal::new(None::<leptos::prelude::IntervalHandle>);
+                let h = leptos::prelude::set_interval_with_handle(
+                    move || {
+                        let left = wait.get_untracked() - 1;
+                        wait.set(left.max(0));
+                        if left <= 0 {
+                            if let Some(h) = handle.get_untracked() {
+                                h.clear();
+                            }
+                        }
+                    },
+                    std::time::Duration::from_secs(1),
+                );
+                handle.set(h.ok());
+            }
+        }
+    });
     let resent = move || match resend.value().get() {
-        Some(Ok(_)) => Some("已重新发送验证码,请查收短信。".to_string()),
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(d)) if d.sent => Some((
+            false,
+            format!("已重新发送验证码至 {},5分钟内有效。", d.mobile_masked),
+        )),
+        Some(Ok(d)) => Some((
+            false,
+            format!(
+                "没有发送新的验证码:{} 刚刚已收到一条,仍然有效,请先查看短信。",
+                d.mobile_masked
+            ),
+        )),
+        Some(Err(e)) => Some((true, e.to_string())),
         None => None,
     };
     view! {
@@ -181,9 +215,16 @@ fn ResetStep(account: String) -> impl IntoView {
         </form>
         <ActionForm action=resend attr:class="inline">
             <input type="hidden" name="account" value=account.clone() />
-            <button type="submit" class="button link">"没收到?重新获取验证码"</button>
+            <button type="submit" class="button link" disabled=move || wait.get() > 0 || resend.pending().get()>
+                {move || match wait.get() {
+                    0 => "没收到?重新获取验证码".to_string(),
+                    n => format!("{n}秒后可重新获取验证码"),
+                }}
+            </button>
         </ActionForm>
-        {move || resent().map(|m| view! { <p class="field-note" role="status">{m}</p> })}
+        {move || resent().map(|(error, m)| {
+            view! { <p class=if error { "field-error" } else { "field-note" } role="status">{m}</p> }
+        })}
         <details class="help">
             <summary>"手机号码无法接收短信?"</summary>
             <p>

@@ -50,7 +50,7 @@ pub fn HelpIndexPage() -> impl IntoView {
                                 {links(i.faqs)}
                             </section>
                         </div>
-                        <p class="notice">"没有找到答案?" <ServiceLine /></p>
+                        <div class="notice"><p>"没有找到答案?"</p><ServiceLine /></div>
                         <HydrationMarker />
                     }
                         .into_any(),
@@ -279,6 +279,8 @@ fn Editor(a: ArticleView) -> impl IntoView {
         }
     };
     let body_invalid = move || form.message("body").is_some();
+    let body_input = NodeRef::<leptos::html::Textarea>::new();
+    crate::components::field::keep_typed_in(body_input, body);
     view! {
         <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{slug}")>{a.title.clone()}</a> " › 编辑"</p>
         <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
@@ -295,7 +297,7 @@ fn Editor(a: ArticleView) -> impl IntoView {
                     rows="24"
                     aria-invalid=move || body_invalid().then_some("true")
                     aria-describedby=move || body_invalid().then_some("f-body-msg")
-                    prop:value=move || body.get()
+                    node_ref=body_input
                     on:input=move |ev| body.set(event_target_value(&ev))
                 >
                     {a.body.clone()}

@@ -169,21 +169,24 @@ pub enum Registered {
     No,
     /// One waiting for manual review: a registration the registry confirms
     /// replaces it (whoever typed an enterprise's code first does not keep it).
-    PendingReview,
+    PendingReview {
+        since: i64,
+    },
     Yes,
 }
 
 pub async fn registered(db: &Db, credit_code: &str) -> Result<Registered, sqlx::Error> {
-    let status: Option<String> = sqlx::query_scalar(
-        "SELECT u.status FROM enterprises e JOIN users u ON u.enterprise_id = e.id \
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT u.status, u.created_at FROM enterprises e JOIN users u ON u.enterprise_id = e.id \
          WHERE e.credit_code = $1 AND u.kind = 'enterprise' ORDER BY u.id LIMIT 1",
     )
     .bind(credit_code)
     .fetch_optional(db.reader())
     .await?;
-    Ok(match status.as_deref() {
-        None | Some("rejected") => Registered::No,
-        Some("pending_review") => Registered::PendingReview,
+    Ok(match row {
+        None => Registered::No,
+        Some((status, _)) if status == "rejected" => Registered::No,
+        Some((status, since)) if status == "pending_review" => Registered::PendingReview { since },
         Some(_) => Registered::Yes,
     })
 }

@@ -236,7 +236,7 @@ async fn pending_registrations_are_told_their_status() {
             r.json()["Conflict"]["message"]
                 .as_str()
                 .unwrap_or("")
-                .contains("正在审核"),
+                .contains("正在人工审核中"),
             "{}",
             b.name
         );
@@ -300,4 +300,24 @@ async fn passwords_are_refused_in_a_query_string() {
     let r = send(&b.router, req).await;
     assert!(r.cookie().is_none(), "a GET login must not start a session");
     assert!(!r.status.is_success(), "{}", r.status);
+}
+
+#[tokio::test]
+async fn a_credit_code_on_the_regulator_tab_is_sent_to_the_enterprise_tab() {
+    for b in backends().await {
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "regulator"),
+                ("account", "91320102MA1XYR7K61"),
+                ("password", "Whatever-1"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("法人用户登录"), "{}: {}", b.name, r.body);
+        assert!(r.body.contains("请切换"), "{}: {}", b.name, r.body);
+    }
 }

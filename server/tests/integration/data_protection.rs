@@ -479,7 +479,15 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
         let mut fields = as_refs(&org);
         fields.push(("manual_review", "1"));
         let r = post_form(&b.router, "/api/register/org", &fields, None).await;
-        assert!(r.body.contains("已被注册"), "{}: {}", b.name, r.body);
+        // …and says the application is under review, since when, and whom to call.
+        assert!(
+            r.body.contains("正在人工审核中")
+                && r.body.contains("提交注册")
+                && r.body.contains("400-9659818"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
 
         // The enterprise itself, confirmed by the registry (its handler's
         // phone may be the same: the resend pause is not what is tested).

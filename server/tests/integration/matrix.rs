@@ -258,7 +258,12 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         api(
             "/api/phone/code",
             Public,
-            f(&[("account", A), ("new_mobile", "13912340000")]),
+            f(&[
+                ("account", A),
+                ("new_mobile", "13912340000"),
+                ("enterprise_name", "南京测试有限公司"),
+                ("id_number", GOOD_ID),
+            ]),
         ),
         api(
             "/api/phone/change",

@@ -41,7 +41,12 @@ async fn change(b: &Backend, account: &str, name: &str, id: &str, mobile: &str) 
     let sent = post_form(
         &b.router,
         "/api/phone/code",
-        &[("account", account), ("new_mobile", mobile)],
+        &[
+            ("account", account),
+            ("new_mobile", mobile),
+            ("enterprise_name", name),
+            ("id_number", id),
+        ],
         None,
     )
     .await;
@@ -276,7 +281,7 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
             &[
                 ("account", FUZHOU),
                 ("enterprise_name", "某某公司"),
-                ("id_number", "110105194912310021"),
+                ("id_number", "110105194912310038"),
                 ("new_mobile", "13912349910"),
                 ("sms_code", "123456"),
             ],
@@ -294,7 +299,7 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
         // With the code, the comparison is per field; a typo does not use the code up;
         // five comparisons a day per requester's phone.
         let requester = "13912349920";
-        let mut r = change(&b, FUZHOU, FUZHOU_NAME, "110105194912310021", requester).await;
+        let mut r = change(&b, FUZHOU, FUZHOU_NAME, "110105194912310038", requester).await;
         let code = last_sms_code(&b, requester).await;
         for i in 0..5 {
             let id = r.json()["Validation"]["id_number"]
@@ -315,7 +320,7 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
                     &[
                         ("account", FUZHOU),
                         ("enterprise_name", FUZHOU_NAME),
-                        ("id_number", "110105194912310021"),
+                        ("id_number", "110105194912310038"),
                         ("new_mobile", requester),
                         ("sms_code", &code),
                     ],
@@ -594,5 +599,43 @@ async fn the_logged_in_owner_sees_and_stops_a_change_and_stale_or_abandoned_ones
         .await
         .unwrap();
         assert_eq!(open, 0, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn no_code_is_sent_while_the_form_has_a_mistake() {
+    for b in seeded().await {
+        let before = sms_count(&b, "13912340088", "%").await;
+        let r = post_form(
+            &b.router,
+            "/api/phone/code",
+            &[
+                ("account", "91320102MA1XYR7K61"),
+                ("new_mobile", "13912340088"),
+                ("enterprise_name", "南京玄武示例化工贸易有限公司"),
+                // One digit wrong: the check digit says so before any SMS.
+                ("id_number", "110105194912310021"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(
+            r.json()["Validation"]["id_number"].is_string(),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            sms_count(&b, "13912340088", "%").await,
+            before,
+            "{}",
+            b.name
+        );
     }
 }
