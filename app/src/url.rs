@@ -13,6 +13,15 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// `path`, carrying the account typed so far (`?account=…`) so the next
+/// page does not ask for it again.
+pub fn with_account(path: &str, account: &str) -> String {
+    match account.trim() {
+        "" => path.to_string(),
+        a => format!("{path}?account={}", urlencode(a)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -21,6 +30,15 @@ mod tests {
         assert_eq!(
             super::urlencode("苏 宁&x=1"),
             "%E8%8B%8F%20%E5%AE%81%26x%3D1"
+        );
+    }
+
+    #[test]
+    fn an_account_is_carried_only_when_typed() {
+        assert_eq!(super::with_account("/change-phone", "  "), "/change-phone");
+        assert_eq!(
+            super::with_account("/forgot-password", " 91320102MA1XYR7K61 "),
+            "/forgot-password?account=91320102MA1XYR7K61"
         );
     }
 }

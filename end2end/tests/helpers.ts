@@ -139,8 +139,8 @@ export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', accou
   for (let attempt = 0; ; attempt++) {
     await submitLogin(page, tab, account, password);
     const inside = page.locator('.belongs-to');
-    const replayed = page.getByText('这个动态码刚刚用过');
-    await expect(inside.or(replayed)).toBeVisible();
+    const replayed = page.locator('.message-text', { hasText: '这个动态码刚刚用过' });
+    await expect(inside.or(replayed).first()).toBeVisible();
     if (await inside.isVisible()) return;
     if (attempt >= 3) throw new Error(`cannot log in as ${account}: the TOTP code was used`);
   }

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, sql, SAME_ORIGIN } from './helpers';
+import { gotoHydrated, loginAs, makeEnterprise, recordRequests, sql, SAME_ORIGIN } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -80,6 +80,78 @@ test('an enterprise completes its information with several licences and submits'
   expect(stored.business_mode).toBe('storage_major_hazard');
   // Submitted is read-only.
   await expect(page.getByLabel('主要负责人', { exact: true })).toBeDisabled();
+});
+
+test('a draft keeps whatever was typed, says what is still to fix, and leaving with unsaved typing asks first', async ({ page }) => {
+  const code = makeEnterprise('南京草稿测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info');
+  await page.getByLabel('主要负责人', { exact: true }).fill('李强');
+  await page.getByLabel('主要负责人手机').fill('1391234');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  const pending = page.locator('.pending-summary');
+  await expect(pending).toContainText(/已保存草稿\(第\d+版\)。提交前还需修改以下内容/);
+  await expect(pending.getByRole('link', { name: /主要负责人手机/ })).toBeVisible();
+  await expect(page.locator('.error-summary')).toHaveCount(0);
+  const [[draft]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
+  expect(JSON.parse(draft)).toMatchObject({ principal_name: '李强', principal_mobile: '1391234' });
+
+  // Typing not yet saved: a link asks first, and 取消 keeps it.
+  await page.getByLabel('安全管理人员', { exact: true }).fill('王芳');
+  const asked: string[] = [];
+  page.once('dialog', (d) => { asked.push(d.type() + ':' + d.message()); void d.dismiss(); });
+  await page.locator('header').getByRole('link', { name: '帮助中心' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toMatch(/^confirm:本页有尚未保存的内容/);
+  await expect(page).toHaveURL(/\/info$/);
+  await expect(page.getByLabel('安全管理人员', { exact: true })).toHaveValue('王芳');
+  // A reload asks too (the browser's own dialog).
+  page.once('dialog', (d) => { asked.push(d.type()); void d.accept(); });
+  await page.reload();
+  await expect.poll(() => asked.length).toBe(2);
+  expect(asked[1]).toBe('beforeunload');
+  // Once saved, nothing is asked.
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('安全管理人员', { exact: true }).fill('王芳');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(pending).toContainText('已保存草稿');
+  page.on('dialog', (d) => { asked.push(d.type()); void d.dismiss(); });
+  await page.locator('header').getByRole('link', { name: '帮助中心' }).click();
+  await expect(page).toHaveURL(/\/help$/);
+  expect(asked).toHaveLength(2);
+});
+
+test('an expired licence is named with what to do, to the enterprise and to the regulator deciding', async ({ browser }) => {
+  const code = makeEnterprise('南京过期证测试化工有限公司');
+  const page = await browser.newPage();
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info');
+  await fillBasic(page);
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await no(page, /是否经营加油站/).check();
+  await yes(page, /是否有危险化学品储存设施/).check();
+  await no(page, /是否构成重大危险源/).check();
+  await page.getByRole('button', { name: '采用推荐' }).click();
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await no(page, /是否一企多证/).check();
+  await page.getByRole('button', { name: '新增经营许可证' }).click();
+  await fillLicence(page, 1, '苏(宁)危化经字〔2021〕000301', '有储存经营(不构成重大危险源)');
+  const card = page.getByRole('region', { name: '经营许可证1' });
+  await card.getByLabel('发证日期').fill('2021-03-15');
+  await card.getByLabel(/^有效期至/).fill('2024-03-14');
+  await expect(card.getByRole('note')).toContainText('已于 2024-03-14 过期');
+  await expect(card.getByRole('note').getByRole('link')).toHaveAttribute('href', '/help/faq-licence-expiry');
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await expect(page.getByRole('note').filter({ hasText: '许可证有效期提示' })).toContainText('苏(宁)危化经字〔2021〕000301 已于 2024-03-14 过期');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
+
+  const county = await browser.newPage();
+  await loginAs(county, 'regulator', 'nj-xuanwu');
+  await gotoHydrated(county, `/maintenance/${code}`);
+  await expect(county.locator('.submitted').getByRole('note')).toContainText('已于 2024-03-14 过期');
+  await county.close();
+  await page.close();
 });
 
 test('the questions recommend 加油站, and an inconsistent choice is refused in the browser and on the server', async ({ page }) => {
@@ -280,7 +352,7 @@ test('a county regulator cannot see an enterprise of another county', async ({ p
   await expect(page.getByRole('alert')).toContainText('您没有权限进行此操作。');
   await expect(page.locator('dl.record')).toHaveCount(0);
   await gotoHydrated(page, '/maintenance?q=' + encodeURIComponent('福州示例'));
-  await expect(page.getByRole('status')).toHaveText('共 0 家企业');
+  await expect(page.getByRole('status')).toContainText('共 0 家企业');
 });
 
 test('a session that times out while editing loses nothing', async ({ browser }) => {
@@ -302,4 +374,56 @@ test('a session that times out while editing loses nothing', async ({ browser })
   await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
   const [row] = sql("SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);
   expect(JSON.parse(row[0]).principal_name).toBe('陈十三');
+});
+
+test('the regulator is told why 申请修改 is not offered during a change, can remind once, and 退回 needs a reason at its field', async ({ browser }) => {
+  test.slow(); // two users
+  const { code, enterprise, county } = await confirmedEnterprise(browser, '南京提醒测试化工有限公司');
+  await gotoHydrated(enterprise, '/info');
+  await enterprise.getByRole('button', { name: '信息变更' }).click();
+  await enterprise.getByRole('dialog', { name: '开始信息变更?' }).getByRole('button', { name: '确定' }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('变更中(原信息继续有效)');
+
+  await gotoHydrated(county, `/maintenance/${code}`);
+  const notice = county.getByRole('region', { name: '企业正在变更信息,暂不能申请修改' });
+  await expect(notice).toContainText('开始信息变更');
+  await expect(notice).toContainText('将自动作废');
+  await expect(county.getByRole('button', { name: '申请修改企业信息' })).toHaveCount(0);
+  await notice.getByRole('button', { name: '短信提醒企业尽快提交' }).click();
+  await expect(notice.getByRole('status')).toContainText('已发送短信提醒至企业经办人手机');
+  await notice.getByRole('button', { name: '短信提醒企业尽快提交' }).click();
+  await expect(notice.getByRole('alert')).toContainText('今天已提醒过该企业');
+
+  // The enterprise submits; 退回 without a reason is stopped at the field.
+  await gotoHydrated(enterprise, '/info?step=submit');
+  await enterprise.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(enterprise.locator('.status-badge')).toHaveText('变更已提交,待确认');
+  await gotoHydrated(county, `/maintenance/${code}`);
+  const requests = recordRequests(county);
+  await county.getByRole('button', { name: '退回' }).click();
+  await expect(county.getByLabel('退回原因')).toHaveAccessibleDescription('请填写退回原因,企业会看到并据此修改。');
+  expect(requests.filter((r) => r.url().includes('/api/info/decide'))).toHaveLength(0);
+
+  // Withdrawn meanwhile: 确认 says so in a regulator's words, and the stale buttons go.
+  const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
+  await enterprise.request.post('/api/info/status', { form: { action: 'withdraw', base_version: String(mine.version) }, headers: { Accept: 'application/json', ...SAME_ORIGIN } });
+  await county.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(county.getByRole('alert').filter({ hasText: '操作未完成' })).toBeVisible();
+  await expect(county.getByRole('button', { name: '确认', exact: true })).toHaveCount(0);
+  await expect(county.getByRole('region', { name: '企业正在变更信息,暂不能申请修改' })).toBeVisible();
+  await enterprise.close();
+  await county.close();
+});
+
+test('a part of a code or licence number finds the enterprise, and no result says what to try', async ({ page }) => {
+  await loginAs(page, 'regulator', 'nj-xuanwu');
+  await gotoHydrated(page, '/maintenance?q=MA1XYR');
+  await expect(page.getByRole('link', { name: '南京玄武示例化工贸易有限公司' })).toBeVisible();
+  await gotoHydrated(page, '/maintenance?q=999999');
+  await expect(page.getByRole('status').filter({ hasText: '共 0 家企业' })).toContainText('可以只输入名称中的字词、信用代码的前几位');
+});
+
+test('a record page without login links to both ways in', async ({ page }) => {
+  await gotoHydrated(page, '/maintenance/91320102MA1XYR7K61');
+  await expect(page.getByRole('alert').getByRole('link', { name: '监管用户登录' })).toHaveAttribute('href', '/login?tab=regulator');
 });

@@ -37,10 +37,11 @@ test('someone with only public data cannot take over an account: the phone on fi
   await gotoHydrated(page, `/forgot-password?account=${code}&sent=1`);
   await page.getByText('手机号码无法接收短信?').click();
   await page.getByRole('link', { name: '更换经办人手机号' }).click();
-  await expect(page).toHaveURL(/\/change-phone$/);
+  await expect(page).toHaveURL(new RegExp(`/change-phone\\?account=${code}$`));
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByText('申请提交后会立即以短信告知原手机号')).toBeVisible();
-  await page.getByLabel('账号(统一社会信用代码)').fill(code);
+  // The account comes along from the recovery page.
+  await expect(page.getByLabel('账号(统一社会信用代码)')).toHaveValue(code);
   await page.getByLabel('企业名称').fill('南京换号测试有限公司');
   await page.getByLabel('法定代表人证件号码').fill('110105194912310038');
   await page.getByLabel('新手机号').fill(attacker);

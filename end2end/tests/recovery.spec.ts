@@ -13,10 +13,13 @@ async function codeFromOutbox(page: Page, mobile: string): Promise<string> {
 
 test('forgot password: code by SMS, new password, back on this system’s login page', async ({ page }) => {
   await gotoHydrated(page, '/login');
-  await page.getByRole('link', { name: '忘记密码?' }).click();
-  await expect(page).toHaveURL(/\/forgot-password$/);
-  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  // What was typed on the login page goes along with each link.
   await page.getByLabel('账号(统一社会信用代码)').fill('91320102ma1xyr7k61');
+  await page.getByRole('link', { name: '忘记密码?' }).click();
+  await expect(page).toHaveURL(/\/forgot-password\?account=91320102ma1xyr7k61$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('账号(统一社会信用代码)')).toHaveValue('91320102ma1xyr7k61');
+  await expect(page.getByRole('link', { name: '手机号码无法接收短信?' })).toHaveAttribute('href', '/change-phone?account=91320102ma1xyr7k61');
   await page.getByRole('button', { name: '获取验证码' }).click();
   await expect(page).toHaveURL('http://127.0.0.1:3000/forgot-password?account=91320102MA1XYR7K61&sent=1');
   await expect(page.locator('.masked-mobile')).toHaveText('138****8004');
@@ -29,10 +32,10 @@ test('forgot password: code by SMS, new password, back on this system’s login 
   await page.getByLabel('确认新密码').fill('Reset-Pass-2026');
   await page.getByRole('button', { name: '重置密码' }).click();
 
-  await expect(page).toHaveURL('http://127.0.0.1:3000/login?reset=1');
+  await expect(page).toHaveURL('http://127.0.0.1:3000/login?reset=1&account=91320102MA1XYR7K61');
   await expect(page.getByRole('status')).toContainText('密码已重置');
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByLabel('账号(统一社会信用代码)').fill('91320102MA1XYR7K61');
+  await expect(page.getByLabel('账号(统一社会信用代码)')).toHaveValue('91320102MA1XYR7K61');
   await page.getByLabel('密码').fill('Reset-Pass-2026');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.locator('.belongs-to')).toHaveText('南京玄武示例化工贸易有限公司');

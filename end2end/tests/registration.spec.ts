@@ -149,6 +149,9 @@ test('the password checklist updates live and forbidden characters are refused b
   await expect(page.getByLabel('设置密码')).toBeVisible();
   const sent = recordRequests(page);
   const pw = page.getByLabel('设置密码');
+  // Nothing typed yet: no rule shows as met.
+  await expect(page.locator('.password-rules li[data-met=true]')).toHaveCount(0);
+  await expect(page.locator('.password-rules li')).not.toHaveCount(0);
   await pw.fill('Abc*defg1');
   const rule = page.locator('.password-rules li', { hasText: '不含以下符号:# * /' });
   await expect(rule).toHaveAttribute('data-met', 'false');
@@ -296,6 +299,54 @@ test('a wrong SMS code is explained at its field and nothing is created', async 
   await page.getByRole('button', { name: '提交注册' }).click();
   await expect(sms).toHaveAccessibleDescription(/验证码不正确,还可再试4次/);
   expect(sql('SELECT COUNT(*) FROM enterprises WHERE credit_code = ?', code)).toEqual([['0']]);
+});
+
+test('asking for a code again says exactly what happened and counts down, never as an error', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  registryAdd(code, '南京倒计时化工有限公司');
+  await fillOrgStep(page, code, '南京倒计时化工有限公司');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('经办人姓名').fill('赵六');
+  await page.getByLabel('经办人手机号').fill('13912340111');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '验证码已发送至 139****0111' })).toBeVisible();
+  const button = page.getByRole('button', { name: /秒后可重新获取/ });
+  await expect(button).toBeDisabled();
+  // After a reload the button works again, and the server says the last code still holds.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('经办人手机号').fill('13912340111');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '没有发送新的验证码' })).toContainText('139****0111');
+  await expect(page.locator('.field-error')).toHaveCount(0);
+  await expect(page.locator('.error-summary')).toHaveCount(0);
+  await expect(button).toBeDisabled();
+  expect(sql("SELECT COUNT(*) FROM sms_messages WHERE mobile = '13912340111'")).toEqual([['1']]);
+});
+
+test('所属地区 shows only what was picked: a new province or city clears the levels below', async ({ page }) => {
+  await gotoHydrated(page, '/register');
+  const province = page.getByLabel('省份');
+  const city = page.getByLabel('城市');
+  const county = page.getByLabel('区县');
+  await province.selectOption({ label: '江苏省' });
+  await city.selectOption({ label: '南京市' });
+  await county.selectOption({ label: '玄武区' });
+  await province.selectOption({ label: '海南省' });
+  await expect(city).toHaveValue('');
+  await expect(city.locator('option:checked')).toHaveText('请选择城市');
+  await expect(county).toHaveValue('');
+  await expect(city.locator('option', { hasText: '海口市' })).toHaveCount(1);
+  await city.selectOption({ label: '海口市' });
+  await expect(county).toHaveValue('');
+  await expect(county.locator('option:checked')).toHaveText('请选择区县');
+  await province.selectOption({ label: '江苏省' });
+  await expect(city).toHaveValue('');
+  await city.selectOption({ label: '南京市' });
+  await county.selectOption({ label: '秦淮区' });
+  await expect(county.locator('option:checked')).toHaveText('秦淮区');
+  await expect(page.locator('#f-region_code-msg')).toHaveCount(0);
 });
 
 test('the check character generator agrees with the worked example of GB 32100', () => {

@@ -309,7 +309,8 @@ pub fn router(state: AppState) -> Router {
 /// Every minute: puts due phone changes into effect (each exactly once,
 /// also with several instances on one database). Every hour: deletes
 /// registration drafts 7 days after their last change and scans no record
-/// uses a day after upload, and logs the audit chain's head. Runs until the
+/// uses a day after upload, lapses 信息变更 nobody saved for 30 days, and
+/// logs the audit chain's head. Runs until the
 /// process stops.
 pub fn spawn_background_jobs(state: AppState) {
     tokio::spawn(async move {
@@ -332,6 +333,13 @@ pub fn spawn_background_jobs(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "unused uploads deleted"),
                 Err(e) => tracing::error!(error = %e, "deleting unused uploads failed"),
+            }
+            match app::server::enterprise_info::lapse_stale_changes(&state.db, &state.sms, now)
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "untouched 信息变更 lapsed"),
+                Err(e) => tracing::error!(error = ?e, "lapsing untouched changes failed"),
             }
             match app::server::registration::purge_drafts(&state.db, now).await {
                 Ok(0) => {}

@@ -495,7 +495,7 @@ pub const TOTP_PAGE: &str = "/account/totp";
 
 /// Sends the code that opens a locked enterprise account to the phone on file.
 #[server(endpoint = "auth/unlock-code")]
-pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
+pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, AppError> {
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::{http, limits, now, session, sms_code, AppState};
     let state = AppState::get()?;
@@ -550,7 +550,7 @@ pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
                 state.config.service_phone
             ),
         })?;
-    sms_code::issue(
+    let sent = sms_code::issue(
         &state.db,
         &state.sms,
         UNLOCK_PURPOSE,
@@ -558,17 +558,14 @@ pub async fn send_unlock_code(account: String) -> Result<String, AppError> {
         &mobile,
         t,
     )
-    .await
-    .map(|()| {
-        format!(
-            "解锁验证码已发送至经办人手机 {},5分钟内有效。",
-            mobile.masked()
-        )
-    })
-    .map_err(|e| AppError::Conflict {
-        field: "unlock_code".into(),
-        message: sms_code::issue_message(&e, &state.config.service_phone),
-    })
+    .await;
+    super::code::Sending {
+        what: "解锁验证码",
+        place: "经办人手机",
+        mobile: &mobile,
+        field: "unlock_code",
+    }
+    .outcome(sent, &state.config.service_phone)
 }
 
 /// A valid argon2id hash of a random password, verified when an account does not exist.

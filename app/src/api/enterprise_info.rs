@@ -226,7 +226,19 @@ pub(crate) mod ssr {
                         .join("、")
                 ),
             },
-            InfoError::Stale { changes, by, at } => AppError::Conflict {
+            InfoError::Stale {
+                by,
+                at,
+                regulator: true,
+                ..
+            } => AppError::Conflict {
+                field: "version".into(),
+                message: format!(
+                    "操作未完成:您打开页面后,{by}于{}更改了这份信息(例如企业撤回或重新提交,或其他监管人员已处理)。页面已更新为最新状态,请核对后再操作。",
+                    cst_datetime(at)
+                ),
+            },
+            InfoError::Stale { changes, by, at, .. } => AppError::Conflict {
                 field: "version".into(),
                 message: format!(
                     "保存未成功:您打开页面后,{by}于{}修改了这份信息:{}。您填写的内容仍在页面上,没有丢失;请核对后再保存(将以最新版本为基础)。",
@@ -524,6 +536,17 @@ pub async fn info_directory(
     })
 }
 
+/// An enterprise's unsubmitted 信息变更, as its regulator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenChange {
+    /// Who saved last ("" when unknown).
+    pub by: String,
+    pub since: String,
+    pub saved: String,
+    /// When it lapses unless saved again.
+    pub lapses: String,
+}
+
 /// One enterprise as a regulator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordView {
@@ -539,6 +562,10 @@ pub struct RecordView {
     pub record: Option<EnterpriseRecord>,
     /// A submission waiting for confirmation: what it changes.
     pub submitted: Option<Vec<FieldChange>>,
+    /// Expired or soon-expiring licences of the submission, for the decider.
+    pub submitted_warnings: Vec<String>,
+    /// A 信息变更 the enterprise has not submitted yet (it blocks 申请修改).
+    pub open_change: Option<OpenChange>,
     pub proposal: Option<ProposalView>,
     pub licences: Vec<LicenceSummary>,
     pub trail: Vec<AuditView>,
@@ -566,6 +593,20 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
             None => diff(&EnterpriseRecord::default(), &info.draft),
         })
     });
+    let submitted_warnings = if info.status == "submitted" {
+        info.draft.expiry_warnings(crate::server::today())
+    } else {
+        vec![]
+    };
+    let open_change = (info.status == "draft" && info.confirmed.is_some()).then(|| OpenChange {
+        by: info.updated_by.clone().unwrap_or_default(),
+        since: info
+            .change_started_at
+            .map(crate::server::cst_datetime)
+            .unwrap_or_default(),
+        saved: crate::server::cst_datetime(info.updated_at),
+        lapses: crate::server::cst_datetime(info.updated_at + repo::CHANGE_LAPSE_SECS),
+    });
     let record = info.in_force().cloned();
     Ok(RecordView {
         credit_code: crate::domain::normalize::normalize_code(&credit_code),
@@ -581,11 +622,16 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         version: info.version,
         record,
         submitted,
+        submitted_warnings,
+        open_change,
         proposal,
         trail: trail.into_iter().map(ssr::audit_view).collect(),
         can_propose: user.kind == "regulator",
     })
 }
+
+/// What 退回 without a reason is told (in the browser and by the server).
+pub const RETURN_REASON_MISSING: &str = "请填写退回原因,企业会看到并据此修改。";
 
 /// Confirms (`approve`) or sends back (with `reason`) a submitted record.
 #[server(endpoint = "info/decide")]
@@ -602,7 +648,7 @@ pub async fn decide_info(
     let reason = crate::domain::normalize::normalize_text(&reason);
     if !approve && reason.is_empty() {
         let mut e = FieldErrors::new();
-        e.add("reason", "请填写退回原因,企业会看到并据此修改。");
+        e.add("reason", RETURN_REASON_MISSING);
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
@@ -669,6 +715,25 @@ pub async fn propose_change(
         "已提交修改申请({}项),等待企业确认;确认前企业不能修改信息,您可以随时撤回。",
         changes.len()
     ))
+}
+
+/// Reminds the enterprise by SMS to finish its open 信息变更 (a regulator
+/// of its jurisdiction; once a day per enterprise).
+#[server(endpoint = "info/remind")]
+pub async fn remind_enterprise(credit_code: String) -> Result<String, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, id) = ssr::regulated(&state, &credit_code).await?;
+    let org = match (user.kind.as_str(), user.organization_id) {
+        ("regulator", Some(org)) => org,
+        _ => return Err(AppError::Forbidden),
+    };
+    let actor = ssr::actor(&user).await;
+    let masked = repo::remind(&state.db, &state.sms, id, org, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(format!("已发送短信提醒至企业经办人手机 {masked}。"))
 }
 
 /// 撤回 a pending proposal (only by the organisation that made it).

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod code;
 pub mod enterprise_info;
 pub mod help;
 pub mod phone;

@@ -233,7 +233,7 @@ pub async fn send_phone_code(
     new_mobile: String,
     #[server(default)] enterprise_name: String,
     #[server(default)] id_number: String,
-) -> Result<String, AppError> {
+) -> Result<super::code::CodeSent, AppError> {
     use crate::domain::id_document::parse_any_id_number;
     use crate::domain::registration::parse_enterprise_name;
     use crate::domain::{FieldErrors, Mobile};
@@ -254,13 +254,14 @@ pub async fn send_phone_code(
         return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let subject = ssr::subject(a.user_id, mobile.as_str());
-    sms_code::issue(&state.db, &state.sms, PURPOSE, &subject, &mobile, now())
-        .await
-        .map(|()| format!("验证码已发送至新手机 {},5分钟内有效。", mobile.masked()))
-        .map_err(|e| AppError::Conflict {
-            field: "new_mobile".into(),
-            message: sms_code::issue_message(&e, &state.config.service_phone),
-        })
+    let sent = sms_code::issue(&state.db, &state.sms, PURPOSE, &subject, &mobile, now()).await;
+    super::code::Sending {
+        what: "验证码",
+        place: "新手机",
+        mobile: &mobile,
+        field: "new_mobile",
+    }
+    .outcome(sent, &state.config.service_phone)
 }
 
 /// Files a phone change: the code to the new phone first, then the typed

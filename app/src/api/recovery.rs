@@ -206,7 +206,12 @@ pub async fn reset_password(
     session::end_all(&state.db, t.user_id).await?;
     // The phone on file proved who this is: the login lock no longer applies.
     crate::server::limits::reset(&state.db, &session::login_key(false, &t.account)).await?;
-    leptos_axum::redirect(&format!("{}/login?reset=1", state.config.public_base_url));
+    // The account goes along: the login form is filled in already.
+    leptos_axum::redirect(&format!(
+        "{}/login?reset=1&account={}",
+        state.config.public_base_url,
+        crate::url::urlencode(&t.account)
+    ));
     Ok(())
 }
 

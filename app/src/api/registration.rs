@@ -358,7 +358,7 @@ pub async fn save_org_info(
 
 /// Sends a verification code to the handler's mobile (step 2).
 #[server(endpoint = "register/code")]
-pub async fn send_register_code(handler_mobile: String) -> Result<String, AppError> {
+pub async fn send_register_code(handler_mobile: String) -> Result<super::code::CodeSent, AppError> {
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::registration as repo;
     use crate::server::{http, now, sms_code, AppState};
@@ -387,13 +387,14 @@ pub async fn send_register_code(handler_mobile: String) -> Result<String, AppErr
         return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
     }
     let subject = ssr::sms_subject(&token, mobile.as_str());
-    match sms_code::issue(&state.db, &state.sms, SMS_PURPOSE, &subject, &mobile, now()).await {
-        Ok(()) => Ok(format!("验证码已发送至 {},5分钟内有效。", mobile.masked())),
-        Err(e) => Err(AppError::Conflict {
-            field: "handler_mobile".into(),
-            message: sms_code::issue_message(&e, &state.config.service_phone),
-        }),
+    let sent = sms_code::issue(&state.db, &state.sms, SMS_PURPOSE, &subject, &mobile, now()).await;
+    super::code::Sending {
+        what: "验证码",
+        place: "",
+        mobile: &mobile,
+        field: "handler_mobile",
     }
+    .outcome(sent, &state.config.service_phone)
 }
 
 /// Step 2: the handler (经办人), the SMS code and the password; creates the

@@ -198,7 +198,14 @@ pub async fn decide_review(
     let text = if approve {
         format!("【危化品经营安全监管系统】{name}的注册申请已审核通过,请使用统一社会信用代码登录。")
     } else {
-        format!("【危化品经营安全监管系统】{name}的注册申请未通过审核,原因:{reason}。请修改后重新注册。")
+        // The reason is the reviewer's words; "重新注册" is said once.
+        let reason = reason.trim_end_matches(['。', '.', ';', ';', ' ']);
+        let next = if reason.contains("重新注册") {
+            ""
+        } else {
+            "请按原因修改后重新注册。"
+        };
+        format!("【危化品经营安全监管系统】{name}的注册申请未通过审核,原因:{reason}。{next}")
     };
     let sms = match mobile.as_deref().map(Mobile::parse) {
         Some(Ok(m)) => state

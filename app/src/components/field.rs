@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
 
+use crate::api::code::CodeSent;
 use crate::components::help::message_with_help;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -339,9 +340,13 @@ pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl In
     view! {
         <ul class="password-rules" aria-live="polite" aria-label="密码要求">
             {move || {
-                check(&password.get(), Some(&account))
+                let typed = password.get();
+                // Nothing typed meets nothing (no ticks for an empty password).
+                let empty = typed.is_empty();
+                check(&typed, Some(&account))
                     .into_iter()
-                    .map(|s| {
+                    .map(|mut s| {
+                        s.met &= !empty;
                         view! {
                             <li class:met=s.met class:unmet=!s.met data-met=if s.met { "true" } else { "false" }>
                                 <span aria-hidden="true">{if s.met { "✓ " } else { "✗ " }}</span>
@@ -356,8 +361,48 @@ pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl In
     }
 }
 
-/// The 获取验证码 button of a form, with the outcome next to it. Without
-/// JavaScript it posts the form to the sending server function (`formaction`).
+/// Seconds left before `action`'s next code may be asked for, counting
+/// down once a second after each answer (`retry_in` of [`CodeSent`]).
+pub fn countdown<S>(action: ServerAction<S>, retry_in: fn(&S::Output) -> i64) -> RwSignal<i64>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let left = RwSignal::new(0i64);
+    #[cfg(feature = "hydrate")]
+    let ticking = RwSignal::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        if let Some(Ok(out)) = action.value().get() {
+            left.set(retry_in(&out));
+            #[cfg(feature = "hydrate")]
+            {
+                // One ticker at a time: a new answer restarts the count.
+                if let Some(h) = ticking.get_untracked() {
+                    h.clear();
+                }
+                let h = set_interval_with_handle(
+                    move || {
+                        let now = (left.get_untracked() - 1).max(0);
+                        left.set(now);
+                        if now == 0 {
+                            if let Some(h) = ticking.get_untracked() {
+                                h.clear();
+                            }
+                        }
+                    },
+                    std::time::Duration::from_secs(1),
+                );
+                ticking.set(h.ok());
+            }
+        }
+    });
+    left
+}
+
+/// The 获取验证码 button of a form, with what happened next to it (never
+/// as an error when the last code is still valid) and a countdown to the
+/// next code on the button. Without JavaScript it posts the form to the
+/// sending server function (`formaction`).
 #[component]
 pub fn SendCodeButton<S>(
     action: ServerAction<S>,
@@ -368,9 +413,11 @@ pub fn SendCodeButton<S>(
     label: Option<&'static str>,
 ) -> impl IntoView
 where
-    S: ServerFn<Error = AppError, Output = String> + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError, Output = CodeSent> + Clone + Send + Sync + 'static,
 {
-    let sent = move || action.value().get().and_then(Result::ok);
+    let answer = move || action.value().get().and_then(Result::ok);
+    let wait = countdown(action, |c| c.retry_in);
+    let label = label.unwrap_or("获取验证码");
     view! {
         <div class="sms-row">
             <button
@@ -380,48 +427,79 @@ where
                 formaction=S::url()
                 formnovalidate=true
                 on:click=move |ev| on_click.run(ev)
-                disabled=move || action.pending().get()
+                disabled=move || { action.pending().get() || wait.get() > 0 }
             >
-                {move || if action.pending().get() { "正在发送……" } else { label.unwrap_or("获取验证码") }}
+                {move || match (action.pending().get(), wait.get(), answer().is_some()) {
+                    (true, _, _) => "正在发送……".to_string(),
+                    (false, 0, false) => label.to_string(),
+                    (false, 0, true) => format!("重新{label}"),
+                    (false, n, _) => format!("{n}秒后可重新获取"),
+                }}
             </button>
-            {move || sent().map(|m| view! { <span class="field-note" role="status">{m}</span> })}
+            {move || answer().map(|c| view! { <span class="field-note" role="status">{c.message}</span> })}
         </div>
     }
 }
 
 /// The list of every problem of a form, each linking to its field.
 #[component]
-pub fn ErrorSummary(form: FormState, labels: Vec<(&'static str, &'static str)>) -> impl IntoView {
+pub fn ErrorSummary(
+    form: FormState,
+    labels: Vec<(&'static str, &'static str)>,
+    /// When set, what was just saved: the list then says what is still to
+    /// fix before submitting, as information rather than an error.
+    #[prop(optional, into)]
+    saved: Option<Signal<Option<String>>>,
+) -> impl IntoView {
     move || {
         let errors = form.errors.get();
         let alert = form.alert.get();
         if errors.is_empty() && alert.is_none() {
             return None;
         }
-        let items = labels
+        let item = |name: &str, label: Option<&str>, m: &str| {
+            let href = format!("#{}", input_id(name));
+            match label {
+                Some(l) => {
+                    view! { <li><a href=href>{format!("{l}:")}</a>{m.to_string()}</li> }.into_any()
+                }
+                None => view! { <li><a href=href>{m.to_string()}</a></li> }.into_any(),
+            }
+        };
+        // Every problem is listed: first those of the named fields in form
+        // order, then any other (a message never hides behind a missing label).
+        let mut items: Vec<_> = labels
             .iter()
-            .filter_map(|(name, label)| {
-                errors.get(name).map(|m| {
-                    view! {
-                        <li>
-                            <a href=format!("#{}", input_id(name))>{*label}</a>
-                            ":"
-                            {m.to_string()}
-                        </li>
-                    }
-                })
-            })
-            .collect_view();
-        Some(view! {
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-                <h2 id="error-summary-title">
-                    {match alert {
-                        Some(a) => message_with_help("", a).into_any(),
-                        None => "请修改以下内容后再提交:".into_any(),
-                    }}
-                </h2>
-                <ul>{items}</ul>
-            </div>
+            .filter_map(|(name, label)| errors.get(name).map(|m| item(name, Some(label), m)))
+            .collect();
+        items.extend(
+            errors
+                .0
+                .iter()
+                .filter(|(name, _)| !labels.iter().any(|(n, _)| n == name))
+                .map(|(name, m)| item(name, None, m)),
+        );
+        let saved = saved.and_then(|s| s.get()).filter(|_| alert.is_none());
+        Some(match saved {
+            Some(note) => view! {
+                <div class="pending-summary" role="status" aria-labelledby="error-summary-title" tabindex="-1">
+                    <h2 id="error-summary-title">{format!("{note}提交前还需修改以下内容:")}</h2>
+                    <ul>{items}</ul>
+                </div>
+            }
+            .into_any(),
+            None => view! {
+                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                    <h2 id="error-summary-title">
+                        {match alert {
+                            Some(a) => message_with_help("", a).into_any(),
+                            None => "请修改以下内容后再提交:".into_any(),
+                        }}
+                    </h2>
+                    <ul>{items}</ul>
+                </div>
+            }
+            .into_any(),
         })
     }
 }

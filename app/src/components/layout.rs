@@ -34,9 +34,20 @@ pub fn ServiceLine() -> impl IntoView {
 /// An error that stops a page: the message, its help link and the service line.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    // Not logged in (or timed out): the way in, on either tab.
+    let login = matches!(error, AppError::Unauthorized).then(|| {
+        view! {
+            <p class="form-links">
+                <a href="/login">"法人用户登录"</a>
+                " · "
+                <a href="/login?tab=regulator">"监管用户登录"</a>
+            </p>
+        }
+    });
     view! {
         <div class="alert" role="alert">
             <p>{message_with_help("", error.to_string())}</p>
+            {login}
             <ServiceLine />
         </div>
     }

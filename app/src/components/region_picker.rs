@@ -64,29 +64,42 @@ pub fn RegionPicker(
                        list: Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
                        selected: Signal<String>,
                        on_pick: Callback<String>| {
+        // The whole <select> is rebuilt whenever its list arrives, so what
+        // it shows is always the signal: a browser keeps a select's old
+        // choice (by position) when only its options are replaced, which
+        // showed a city or county nobody picked.
+        let attrs = move |disabled: bool, options: AnyView| {
+            view! {
+                <select
+                    id=format!("f-{name}")
+                    name=name
+                    aria-label=label
+                    disabled=disabled
+                    aria-invalid=move || has_error().then_some("true")
+                    aria-describedby=move || has_error().then_some("f-region_code-msg")
+                    on:change=move |ev| on_pick.run(event_target_value(&ev))
+                >
+                    <option value="">{format!("请选择{label}")}</option>
+                    {options}
+                </select>
+            }
+        };
         view! {
-            <select
-                id=format!("f-{name}")
-                name=name
-                aria-label=label
-                aria-invalid=move || has_error().then_some("true")
-                aria-describedby=move || has_error().then_some("f-region_code-msg")
-                on:change=move |ev| on_pick.run(event_target_value(&ev))
-            >
-                <option value="">{format!("请选择{label}")}</option>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        list.await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|(code, text)| {
-                                let is = code.clone();
-                                view! { <option value=code selected=move || selected.get() == is>{text}</option> }
-                            })
-                            .collect_view()
-                    })}
-                </Suspense>
-            </select>
+            <Suspense fallback=move || attrs(true, ().into_any())>
+                {move || Suspend::new(async move {
+                    let options = list
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(code, text)| {
+                            let chosen = selected.get_untracked() == code;
+                            view! { <option value=code selected=chosen>{text}</option> }
+                        })
+                        .collect_view()
+                        .into_any();
+                    attrs(false, options)
+                })}
+            </Suspense>
         }
     };
     view! {

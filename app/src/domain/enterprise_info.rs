@@ -592,7 +592,7 @@ pub fn check_cas(input: &str) -> Result<String, String> {
 }
 
 /// Whether a licence valid until `until` is within the renewal window
-/// (3 months before expiry, 《危险化学品经营许可证管理办法》第二十三条) or expired.
+/// (3 months before expiry, the 延期 rule of 《危险化学品经营许可证管理办法》) or expired.
 pub fn expiry_state(until: Date, today: Date) -> Expiry {
     if until < today {
         Expiry::Expired
@@ -600,6 +600,37 @@ pub fn expiry_state(until: Date, today: Date) -> Expiry {
         Expiry::RenewNow
     } else {
         Expiry::Valid
+    }
+}
+
+/// What the enterprise and its regulator are told about a licence numbered
+/// `number`, valid until `until`: nothing while it is valid for longer than
+/// the renewal window.
+pub fn expiry_warning(number: &str, until: Date, today: Date) -> Option<String> {
+    let which = match number.trim() {
+        "" => "这张许可证".to_string(),
+        n => format!("许可证 {n} "),
+    };
+    match expiry_state(until, today) {
+        Expiry::Expired => Some(format!(
+            "{which}已于 {until} 过期:过期的许可证不能继续用于经营,请立即联系原发证机关重新申请;已换发新证的,请改填新证的信息。"
+        )),
+        Expiry::RenewNow => Some(format!(
+            "{which}将于 {until} 到期:需要继续经营的,请在到期前向原发证机关申请延期换证。"
+        )),
+        Expiry::Valid => None,
+    }
+}
+
+impl EnterpriseRecord {
+    /// [`expiry_warning`] of every licence with a readable validity date.
+    pub fn expiry_warnings(&self, today: Date) -> Vec<String> {
+        self.licences
+            .iter()
+            .filter_map(|l| {
+                Date::parse(&l.valid_until).and_then(|d| expiry_warning(&l.number, d, today))
+            })
+            .collect()
     }
 }
 
@@ -783,6 +814,39 @@ mod tests {
         assert!(diff(&b, &c)
             .iter()
             .any(|f| f.field == "licences.0.number" && f.after.is_empty()));
+    }
+
+    #[test]
+    fn expired_and_expiring_licences_are_named_with_what_to_do() {
+        let mut r = EnterpriseRecord::default();
+        r.licences = vec![
+            LicenceEntry {
+                number: "苏(宁)危化经字〔2023〕000123".into(),
+                valid_until: "2026-11-27".into(),
+                ..LicenceEntry::default()
+            },
+            LicenceEntry {
+                valid_until: "2027-01-31".into(),
+                ..LicenceEntry::default()
+            },
+            LicenceEntry {
+                valid_until: "2029-11-27".into(),
+                ..LicenceEntry::default()
+            },
+        ];
+        let w = r.expiry_warnings(today());
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].starts_with("许可证 苏(宁)危化经字〔2023〕000123 已于 2026-11-27 过期"),
+            "{}",
+            w[0]
+        );
+        assert!(w[0].contains("原发证机关"));
+        assert!(
+            w[1].starts_with("这张许可证将于 2027-01-31 到期"),
+            "{}",
+            w[1]
+        );
     }
 
     #[test]

@@ -248,6 +248,10 @@ const BY_MESSAGE: &[(&[&str], HelpLink)] = &[
     ),
     (&["验证码"], HelpLink::article("faq-sms-code")),
     (
+        &["过期的许可证", "申请延期换证"],
+        HelpLink::article("faq-licence-expiry"),
+    ),
+    (
         &["一企多证", "新增经营许可证"],
         HelpLink::article("faq-multiple-licences"),
     ),

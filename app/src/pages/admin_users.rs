@@ -98,7 +98,8 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Title text="用户管理 - 危化品经营安全监管系统" />
         <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
         {account_outcome}
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+        // A Transition: after each action the page keeps showing while the list reloads.
+        <Transition fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(list) => view! {
@@ -146,6 +147,19 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        // Only an administrator gets here (the list is theirs alone).
+                        <h2>"新增监管用户"</h2>
+                        {created}
+                        <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
+                            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
+                            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
+                            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
+                            <RegionPicker value=region form check />
+                            <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
+                            <div class="form-actions">
+                                <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
+                            </div>
+                        </form>
                         <HydrationMarker />
                     }.into_any(),
                     Err(e) => view! {
@@ -154,18 +168,6 @@ pub fn AdminUsersPage() -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Suspense>
-        <h2>"新增监管用户"</h2>
-        {created}
-        <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
-            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
-            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
-            <RegionPicker value=region form check />
-            <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
-            </div>
-        </form>
+        </Transition>
     }
 }

@@ -38,7 +38,10 @@ fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> Field
 
 #[component]
 pub fn ChangePhonePage() -> impl IntoView {
-    let account = RwSignal::new(String::new());
+    // The account typed on the page before, carried in the link.
+    let carried = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("account").unwrap_or_default());
+    let account = RwSignal::new(carried);
     let name = RwSignal::new(String::new());
     let id_number = RwSignal::new(String::new());
     let new_mobile = RwSignal::new(String::new());

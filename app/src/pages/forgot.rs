@@ -7,13 +7,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::recovery::{reset_target, ResetPassword, SendResetCode};
-use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::field::{countdown, ErrorSummary, FormState, PasswordChecklist, TextField};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
 use crate::domain::password::PasswordError;
 use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
+use crate::url::with_account;
 
 fn account_errors(account: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
@@ -80,6 +81,9 @@ fn RequestStep(initial: String) -> impl IntoView {
                     {move || if action.pending().get() { "正在发送……" } else { "获取验证码" }}
                 </button>
             </div>
+            <p class="form-links">
+                <a href=move || with_account("/change-phone", &account.get())>"手机号码无法接收短信?"</a>
+            </p>
         </form>
     }
 }
@@ -127,29 +131,8 @@ fn ResetStep(account: String) -> impl IntoView {
         }
     };
     // Exactly what happened, and a countdown to the next code.
-    let wait = RwSignal::new(0i64);
-    Effect::new(move |_| {
-        if let Some(Ok(d)) = resend.value().get() {
-            wait.set(d.retry_in);
-            #[cfg(feature = "hydrate")]
-            {
-                let handle = RwSignal::new(None::<leptos::prelude::IntervalHandle>);
-                let h = leptos::prelude::set_interval_with_handle(
-                    move || {
-                        let left = wait.get_untracked() - 1;
-                        wait.set(left.max(0));
-                        if left <= 0 {
-                            if let Some(h) = handle.get_untracked() {
-                                h.clear();
-                            }
-                        }
-                    },
-                    std::time::Duration::from_secs(1),
-                );
-                handle.set(h.ok());
-            }
-        }
-    });
+    let wait = countdown(resend, |d| d.retry_in);
+    let change_phone = with_account("/change-phone", &account);
     let resent = move || match resend.value().get() {
         Some(Ok(d)) if d.sent => Some((
             false,
@@ -229,7 +212,7 @@ fn ResetStep(account: String) -> impl IntoView {
             <summary>"手机号码无法接收短信?"</summary>
             <p>
                 "经办人手机号已停用或更换时,请先"
-                <a href="/change-phone">"更换经办人手机号"</a>
+                <a href=change_phone>"更换经办人手机号"</a>
                 ":核对企业名称和法定代表人证件号码,并用新手机号接收验证码。"
             </p>
         </details>

@@ -14,11 +14,12 @@ use crate::components::field::{ErrorSummary, FieldMessage, FormState, SelectFiel
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
+use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice};
 use crate::domain::enterprise_info::{
-    EnterpriseRecord, Expiry, FieldChange, LicenceEntry, ScopeItem, ECONOMIC_TYPES, LICENCE_YEARS,
-    STEPS,
+    expiry_warning, EnterpriseRecord, Expiry, FieldChange, LicenceEntry, ScopeItem, ECONOMIC_TYPES,
+    LICENCE_YEARS, STEPS,
 };
 use crate::domain::help::HelpLink;
 use crate::domain::{Date, FieldErrors};
@@ -145,10 +146,14 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     // Which button saved: "next" moves on when the step is clean, "submit" submits.
     let intent = RwSignal::new("save");
     let saved_note = RwSignal::new(None::<String>);
+    // What the server holds, to tell unsaved typing (guarded below).
+    let stored = StoredValue::new(v.draft.clone());
+    let sent = StoredValue::new(v.draft.clone());
     let today = crate::clock::today();
     let check = Callback::new(move |_| fields.record().check_step(&step.get_untracked(), today));
     let form = FormState::for_action(save, move |out| {
         version.set(out.version);
+        stored.set_value(sent.get_value());
         let clean = out.errors.is_empty();
         if clean && intent.get_untracked() == "next" {
             let idx = STEPS.iter().position(|(s, _)| *s == step.get_untracked());
@@ -199,12 +204,14 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     let do_save = move |next: bool| {
         intent.set(if next { "next" } else { "save" });
         saved_note.set(None);
+        sent.set_value(fields.record());
         save.dispatch(SaveInfo {
             step: step.get_untracked(),
             record: fields.record(),
             base_version: version.get_untracked(),
         });
     };
+    guard_unsaved(move || editable && fields.record() != stored.get_value());
     let go = move |s: &'static str| {
         move |_| {
             form.errors.set(FieldErrors::new());
@@ -279,7 +286,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             ev.prevent_default();
             do_save(true);
         }>
-            <ErrorSummary form labels=summary_labels() />
+            <ErrorSummary form labels=summary_labels() saved=Signal::derive(move || saved_note.get()) />
             {move || matches!(save.value().get(), Some(Err(AppError::Unauthorized))).then(|| view! {
                 <p class="alert" role="alert">
                     "登录已超时。您填写的内容仍在本页,没有丢失:请"
@@ -308,7 +315,13 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
                         <button type="submit" class="button primary" disabled=move || save.pending().get()>
                             {move || if save.pending().get() { "正在保存……" } else { "保存并下一步" }}
                         </button>
-                        {move || saved_note.get().map(|n| view! { " " <span class="field-note" role="status">{n}</span> })}
+                        {move || {
+                            // With problems left, the summary above says it was saved.
+                            saved_note
+                                .get()
+                                .filter(|_| form.errors.with(FieldErrors::is_empty))
+                                .map(|n| view! { " " <span class="field-note" role="status">{n}</span> })
+                        }}
                     </div>
                 })}
             </fieldset>
@@ -317,6 +330,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             <div class="form-actions">
                 <button type="button" class="button primary" disabled=move || save.pending().get() || submit.pending().get() on:click=move |_| {
                     intent.set("submit");
+                    sent.set_value(fields.record());
                     save.dispatch(SaveInfo {
                         step: "licences".into(),
                         record: fields.record(),
@@ -618,6 +632,17 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
             {licence_input(fields, form, i, "issuer", "发证机关", "text")}
             {licence_input(fields, form, i, "issued_on", "发证日期", "date")}
             {licence_input(fields, form, i, "valid_until", "有效期至(默认发证后3年)", "date")}
+            {move || {
+                let today = crate::clock::today();
+                fields
+                    .licences
+                    .with(|ls| {
+                        ls.get(i).and_then(|l| {
+                            Date::parse(&l.valid_until).and_then(|d| expiry_warning(&l.number, d, today))
+                        })
+                    })
+                    .map(|m| view! { <p class="notice warning" role="note">{message_with_help("", m)}</p> })
+            }}
             <div class="field">
                 <label for=mode_id.clone()>"许可证上的经营方式"</label>
                 <select id=mode_id on:change=move |ev| {
@@ -776,12 +801,19 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
 #[component]
 fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
     move || {
-        let issues = fields.record().completeness(crate::clock::today());
+        let today = crate::clock::today();
+        let record = fields.record();
+        let issues = record.completeness(today);
+        let warnings = expiry_notices(record.expiry_warnings(today));
         if issues.is_empty() {
-            return view! { <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p> }
-                .into_any();
+            return view! {
+                {warnings}
+                <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p>
+            }
+            .into_any();
         }
         view! {
+            {warnings}
             <div class="error-summary" role="alert">
                 <h2>"提交前还需处理以下 " {issues.len()} " 项:"</h2>
                 <ul class="issues">
@@ -805,6 +837,21 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
         }
         .into_any()
     }
+}
+
+/// Expired and soon-expiring licences, each with what to do (never blocking:
+/// an expired licence is a fact the regulator must see).
+pub fn expiry_notices(warnings: Vec<String>) -> impl IntoView {
+    (!warnings.is_empty()).then(|| {
+        view! {
+            <div class="notice warning" role="note">
+                <h2>"许可证有效期提示"</h2>
+                <ul>
+                    {warnings.into_iter().map(|m| view! { <li>{message_with_help("", m)}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -848,14 +895,17 @@ pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) 
                 .into_iter()
                 .map(|l| {
                     let (class, note) = match l.expiry {
-                        Some(Expiry::Expired) => ("expired", "已过期,请尽快办理"),
-                        Some(Expiry::RenewNow) => ("renew", "3个月内到期,请申请延期换证"),
+                        Some(Expiry::Expired) => ("expired", "已过期"),
+                        Some(Expiry::RenewNow) => ("renew", "3个月内到期"),
                         _ => ("", ""),
                     };
+                    let what_to_do = (!note.is_empty()).then(|| {
+                        view! { " " <a href=HelpLink::article("faq-licence-expiry").href()>"怎么办理?"</a> }
+                    });
                     let scan = (!l.scan.is_empty()).then(|| {
                         view! { " " <a href=format!("/files/{}", l.scan) target="_blank" rel="noopener">"证书扫描件"</a> }
                     });
-                    view! { <li class=class>{l.number} " · 有效期至 " {l.valid_until} " " <strong>{note}</strong> {scan}</li> }
+                    view! { <li class=class>{l.number} " · 有效期至 " {l.valid_until} " " <strong>{note}</strong> {what_to_do} {scan}</li> }
                 })
                 .collect_view()}
         </ul>

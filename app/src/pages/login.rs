@@ -12,6 +12,7 @@ use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
 use crate::domain::{CreditCode, FieldErrors};
+use crate::url::with_account;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -43,13 +44,20 @@ pub fn LoginPage() -> impl IntoView {
         <Show when=move || query.with(|q| q.get("reset").as_deref() == Some("1"))>
             <p class="notice success" role="status">"密码已重置,请使用新密码登录。"</p>
         </Show>
-        {move || view! { <LoginForm regulator=regulator.get() /> }}
+        {move || {
+            let initial = query.with_untracked(|q| q.get("account").unwrap_or_default());
+            view! { <LoginForm regulator=regulator.get() initial /> }
+        }}
     }
 }
 
 #[component]
-fn LoginForm(regulator: bool) -> impl IntoView {
-    let account = RwSignal::new(String::new());
+fn LoginForm(
+    regulator: bool,
+    /// The account carried from the page before (after a reset, say).
+    initial: String,
+) -> impl IntoView {
+    let account = RwSignal::new(initial);
     let password = RwSignal::new(String::new());
     let unlock = RwSignal::new(String::new());
     let totp = RwSignal::new(String::new());
@@ -150,9 +158,9 @@ fn LoginForm(regulator: bool) -> impl IntoView {
                 {(!regulator)
                     .then(|| {
                         view! {
-                            <a href="/forgot-password">"忘记密码?"</a>
+                            <a href=move || with_account("/forgot-password", &account.get())>"忘记密码?"</a>
                             " · "
-                            <a href="/change-phone">"手机号码无法接收短信?"</a>
+                            <a href=move || with_account("/change-phone", &account.get())>"手机号码无法接收短信?"</a>
                             " · "
                             <a href="/register">"没有账号?企业注册"</a>
                         }

@@ -6,16 +6,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::enterprise_info::{
-    info_directory, regulated_record, DecideInfo, DirectoryPage, ProposeChange, RecordView,
-    WithdrawProposal,
+    info_directory, regulated_record, DecideInfo, DirectoryPage, OpenChange, ProposeChange,
+    RecordView, RemindEnterprise, WithdrawProposal, RETURN_REASON_MISSING,
 };
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
-use crate::domain::enterprise_info::{Expiry, SCALARS};
+use crate::domain::enterprise_info::{Expiry, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
-use crate::pages::info::{audit_list, changes_table, licence_list};
+use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
@@ -60,7 +60,8 @@ pub fn MaintenancePage() -> impl IntoView {
                         view! {
                             <form class="filters" method="get" action="/maintenance" role="search">
                                 <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
-                                <input id="dir-q" type="search" name="q" value=q />
+                                <input id="dir-q" type="search" name="q" value=q aria-describedby="dir-q-hint" />
+                                <span class="field-hint" id="dir-q-hint">"可只输入一部分:名称中的字词、信用代码的前几位或许可证编号中的一段数字。"</span>
                                 {(!regions.is_empty()).then(|| view! {
                                     <label for="dir-region">"地区"</label>
                                     <select id="dir-region" name="region">
@@ -107,6 +108,38 @@ pub fn MaintenancePage() -> impl IntoView {
     }
 }
 
+/// Why 申请修改 is not offered while the enterprise changes its record, who
+/// holds the change and since when, when it lapses, and a reminder by SMS.
+#[component]
+fn OpenChangeNotice(c: OpenChange, code: String) -> impl IntoView {
+    let remind = ServerAction::<RemindEnterprise>::new();
+    let by = if c.by.is_empty() {
+        "企业".to_string()
+    } else {
+        c.by.clone()
+    };
+    view! {
+        <section class="notice" aria-labelledby="open-change-title">
+            <h2 id="open-change-title">"企业正在变更信息,暂不能申请修改"</h2>
+            <p>
+                "企业于 " {c.since.clone()} " 开始信息变更,最近一次由" {by} "保存于 " {c.saved.clone()}
+                "。变更提交之前不能申请修改;企业提交后,您可以在本页确认或退回。"
+            </p>
+            <p>
+                "变更如至 " {c.lapses.clone()} " 仍未保存,将自动作废,原已确认的信息继续有效,届时即可申请修改。"
+            </p>
+            <ActionForm action=remind>
+                <input type="hidden" name="credit_code" value=code />
+                <button type="submit" class="button" disabled=move || remind.pending().get()>"短信提醒企业尽快提交"</button>
+            </ActionForm>
+            {move || remind.value().get().map(|r| match r {
+                Ok(m) => view! { <p class="field-note" role="status">{m}</p> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            })}
+        </section>
+    }
+}
+
 #[component]
 fn Directory(p: DirectoryPage) -> impl IntoView {
     let query = use_query_map();
@@ -124,7 +157,10 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
         format!("/maintenance?{}", parts.join("&"))
     };
     view! {
-        <p role="status">"共 " {p.total} " 家企业" {(p.pages > 1).then(|| format!(",第 {} / {} 页", p.page, p.pages))}</p>
+        <p role="status">
+            "共 " {p.total} " 家企业" {(p.pages > 1).then(|| format!(",第 {} / {} 页", p.page, p.pages))}
+            {(p.total == 0).then(|| "。没有符合条件的企业:可以只输入名称中的字词、信用代码的前几位或许可证编号中的一段数字,或放宽地区、经营方式、状态等条件后再查。")}
+        </p>
         <table class="directory">
             <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>
             <tbody>
@@ -177,15 +213,19 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
     let reload = RwSignal::new(0);
     // Outcome of the last action, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);
+    // A decision refused because the record changed meanwhile: said at the
+    // top of the reloaded page, which no longer offers the stale buttons.
+    let stale = RwSignal::new(None::<String>);
     let record = Resource::new(move || (code(), reload.get()), |(c, _)| regulated_record(c));
     view! {
         <Title text="企业信息 - 信息维护" />
         <p class="breadcrumbs"><a href="/maintenance">"信息维护"</a> " › 企业信息"</p>
         {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        {move || stale.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <Record r reload flash /><HydrationMarker /> }.into_any(),
+                    Ok(r) => view! { <Record r reload flash stale /><HydrationMarker /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}
@@ -194,18 +234,53 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
 }
 
 #[component]
-fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+fn Record(
+    r: RecordView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+    stale: RwSignal<Option<String>>,
+) -> impl IntoView {
     let decide = ServerAction::<DecideInfo>::new();
     let withdraw = ServerAction::<WithdrawProposal>::new();
-    reload_after_success(decide, reload, move |m| flash.set(Some(m)));
+    reload_after_success(decide, reload, move |m| {
+        stale.set(None);
+        flash.set(Some(m))
+    });
     reload_after_success(withdraw, reload, move |m| flash.set(Some(m)));
+    Effect::new(move |prev: Option<usize>| {
+        let n = decide.version().get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(Err(e)) = decide.value().get_untracked() {
+                let fields = e.field_errors();
+                if fields.get("version").is_some() || fields.get("status").is_some() {
+                    flash.set(None);
+                    stale.set(Some(e.to_string()));
+                    reload.update(|r| *r += 1);
+                }
+            }
+        }
+        n
+    });
     let name = r.name.clone();
+    // A missing reason is said at its field (in the browser, then by the server).
+    let reason_missing = RwSignal::new(None::<String>);
+    let reason_input = NodeRef::<leptos::html::Input>::new();
+    let reason_error = move || {
+        reason_missing.get().or_else(|| {
+            decide
+                .value()
+                .get()
+                .and_then(Result::err)
+                .and_then(|e| e.field_errors().get("reason").map(str::to_string))
+        })
+    };
     let outcome = move || {
         decide
             .value()
             .get()
             .or_else(|| withdraw.value().get())
             .and_then(Result::err)
+            .filter(|e| e.field_errors().get("reason").is_none())
             .map(|e| view! { <ErrorNotice error=e /> })
     };
     let code = r.credit_code.clone();
@@ -236,6 +311,7 @@ fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>)
                 <section class="submitted" aria-labelledby="submitted-title">
                     <h2 id="submitted-title">"企业提交的信息(待确认)"</h2>
                     {changes_table(changes)}
+                    {expiry_notices(r.submitted_warnings.clone())}
                     <div class="review-actions">
                         <ActionForm action=decide>
                             <input type="hidden" name="credit_code" value=code2 />
@@ -249,8 +325,24 @@ fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>)
                             <input type="hidden" name="base_version" value=r.version />
                             <input type="hidden" name="approve" value="false" />
                             <label for="return-reason">"退回原因"</label>
-                            <input id="return-reason" name="reason" />
-                            <button type="submit" class="button">"退回"</button>
+                            <input
+                                id="return-reason"
+                                name="reason"
+                                node_ref=reason_input
+                                aria-invalid=move || reason_error().map(|_| "true")
+                                aria-describedby=move || reason_error().map(|_| "return-reason-msg")
+                                on:input=move |_| reason_missing.set(None)
+                            />
+                            {move || reason_error().map(|m| view! { <p class="field-error" id="return-reason-msg" role="alert">{m}</p> })}
+                            <button type="submit" class="button" on:click=move |ev| {
+                                let empty = reason_input
+                                    .get()
+                                    .is_none_or(|i| i.value().trim().is_empty());
+                                if empty {
+                                    ev.prevent_default();
+                                    reason_missing.set(Some(RETURN_REASON_MISSING.into()));
+                                }
+                            }>"退回"</button>
                         </ActionForm>
                     </div>
                 </section>
@@ -272,6 +364,9 @@ fn Record(r: RecordView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>)
         }}
         <h2>"经营许可证"</h2>
         {licence_list(r.licences.clone())}
+        {r.open_change.clone().filter(|_| r.can_propose).map(|c| {
+            view! { <OpenChangeNotice c code=code.clone() /> }
+        })}
         {(r.can_propose && r.status == "confirmed" && r.proposal.is_none()).then(|| {
             let rec = r.record.clone().unwrap_or_default();
             view! { <ProposeForm code=code.clone() version=r.version rec reload flash /> }
@@ -337,10 +432,27 @@ fn ProposeForm(
                     let id = format!("p-{k}");
                     let s = *s;
                     let key = *k;
+                    // 经济类型 is one of a list: a select, as on the enterprise's form.
+                    let control = if key == "economic_type" {
+                        let current = s.get_untracked();
+                        view! {
+                            <select id=id name=key on:change=move |ev| s.set(event_target_value(&ev))>
+                                <option value="" selected=current.is_empty()>"请选择"</option>
+                                {ECONOMIC_TYPES.iter().map(|t| {
+                                    let chosen = current == *t;
+                                    view! { <option value=*t selected=chosen>{*t}</option> }
+                                }).collect_view()}
+                            </select>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <input id=id name=key prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev)) /> }
+                            .into_any()
+                    };
                     view! {
                         <div class="field">
-                            <label for=id.clone()>{*label}</label>
-                            <input id=id name=key prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev)) />
+                            <label for=format!("p-{k}")>{*label}</label>
+                            {control}
                             {move || propose.value().get().and_then(Result::err).and_then(|e| e.field_errors().get(key).map(str::to_string)).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                         </div>
                     }

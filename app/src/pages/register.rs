@@ -280,7 +280,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             }}
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在保存……" } else { "下一步" }}
+                    {move || if action.pending().get() { "正在核验……" } else { "下一步" }}
                 </button>
             </div>
         </form>

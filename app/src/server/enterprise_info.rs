@@ -8,7 +8,9 @@ use sqlx::Row as _;
 
 use super::audit::{audit, Actor};
 use super::db::{Db, Tx};
+use super::sms::Gateway;
 use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange};
+use crate::domain::Mobile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
@@ -62,6 +64,8 @@ pub enum InfoError {
         changes: Vec<FieldChange>,
         by: String,
         at: i64,
+        /// Whether a regulator was refused (told to look again, not to save again).
+        regulator: bool,
     },
     /// Not allowed in the record's current status (message says why and what to do).
     WrongStatus(String),
@@ -310,6 +314,8 @@ async fn write(
         change_started_at,
     } = *n;
     let next = info.version + 1;
+    // The system (a lapsed change) is no user.
+    let by_user = (actor.user_id != 0).then_some(actor.user_id);
     let draft_json = to_json(draft)?;
     let confirmed_json = match confirmed {
         Some(c) => Some(to_json(c)?),
@@ -331,7 +337,7 @@ async fn write(
     .bind(return_reason)
     .bind(shown.map(|r| r.business_mode.clone()).unwrap_or_default())
     .bind(now)
-    .bind(actor.user_id)
+    .bind(by_user)
     .bind(change_started_at)
     .bind(status)
     .bind(now)
@@ -359,7 +365,7 @@ async fn write(
     .bind(status)
     .bind(&draft_json)
     .bind(now)
-    .bind(actor.user_id)
+    .bind(by_user)
     .execute(&mut **tx)
     .await?;
     if let Some(shown) = shown {
@@ -448,7 +454,6 @@ async fn index_licences(
     Ok(())
 }
 
-/// Locks the row for this transaction and checks the version it is based on.
 /// Who acts on a record, for what a refusal may show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -458,6 +463,7 @@ enum Side {
     Regulator,
 }
 
+/// Locks the row for this transaction and checks the version it is based on.
 async fn begin(
     db: &Db,
     enterprise_id: i64,
@@ -490,6 +496,7 @@ async fn begin(
             },
             by: info.updated_by.clone().unwrap_or_default(),
             at: info.updated_at,
+            regulator: side == Side::Regulator,
         });
     }
     Ok((tx, info))
@@ -986,22 +993,36 @@ pub async fn directory(
         let lic = crate::domain::LicenceNumber::parse(q)
             .map(|n| n.as_str().to_string())
             .unwrap_or_default();
-        let like = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
+        let escape = |t: &str| {
+            t.replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
-        );
-        // One indexed lookup by what the text looks like; a name part otherwise.
+        };
+        let like = format!("%{}%", escape(q));
+        let by_licence = |placeholder: String| {
+            format!(
+                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number LIKE {placeholder} ESCAPE '\\')"
+            )
+        };
+        // A whole credit code: one indexed lookup. Letters and digits: a
+        // piece of a credit code or of a licence number (people type
+        // "009901" or the first digits). Otherwise a piece of the name or of
+        // a licence number.
         if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
             conds.push(format!("e.credit_code = {}", bind(code)));
-        } else if lic.contains("经字") {
+        } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let piece = format!("%{}%", escape(&code));
+            let in_code = bind(piece.clone());
+            let part = by_licence(bind(piece));
             conds.push(format!(
-                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number = {})",
-                bind(lic)
+                "(e.credit_code LIKE {in_code} ESCAPE '\\' OR {part})"
             ));
+        } else if lic.contains("经字") {
+            conds.push(by_licence(bind(format!("%{}%", escape(&lic)))));
         } else {
-            conds.push(format!("e.name LIKE {} ESCAPE '\\'", bind(like)));
+            let name = bind(like.clone());
+            let part = by_licence(bind(like));
+            conds.push(format!("(e.name LIKE {name} ESCAPE '\\' OR {part})"));
         }
     }
     if !f.mode.is_empty() {
@@ -1071,6 +1092,144 @@ pub async fn directory(
         })
         .collect::<Result<Vec<_>, InfoError>>()?;
     Ok((list, total))
+}
+
+/// A change (信息变更) whose draft nobody saved for this long lapses: the
+/// confirmed record stays in force, the draft stays in the version history,
+/// and the regulator may propose changes again.
+pub const CHANGE_LAPSE_SECS: i64 = 30 * 86_400;
+
+/// The enterprise's phone on file (its account's handler), if any.
+async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
+    let m: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT mobile FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active' ORDER BY id LIMIT 1",
+    )
+    .bind(enterprise_id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(m.flatten().and_then(|m| Mobile::parse(&m).ok()))
+}
+
+/// Ends every change nobody saved for [`CHANGE_LAPSE_SECS`] and tells the
+/// enterprise by SMS; returns how many lapsed. Each is one transaction that
+/// re-checks the draft under its lock (a save a moment ago keeps it).
+pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usize, InfoError> {
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT enterprise_id, version FROM enterprise_info \
+         WHERE status = 'draft' AND confirmed IS NOT NULL AND updated_at < $1",
+    )
+    .bind(now - CHANGE_LAPSE_SECS)
+    .fetch_all(db.reader())
+    .await?;
+    let actor = Actor::system("系统");
+    let mut lapsed = 0;
+    for (id, version) in due {
+        let (tx, info) = match begin(db, id, version, Side::Regulator).await {
+            Ok(t) => t,
+            // Saved or decided meanwhile: not due any more.
+            Err(InfoError::Stale { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        let Some(confirmed) = info.confirmed.clone() else {
+            continue;
+        };
+        let started = info
+            .change_started_at
+            .map(super::cst_datetime)
+            .unwrap_or_default();
+        let next = Next {
+            status: "confirmed",
+            draft: &confirmed,
+            confirmed: None,
+            return_reason: "",
+            change_started_at: None,
+        };
+        commit(
+            tx,
+            &info,
+            next,
+            "info.change_lapsed",
+            "信息变更超过30天未保存,已自动作废;原已确认的信息继续有效",
+            &[],
+            &actor,
+            now,
+        )
+        .await?;
+        lapsed += 1;
+        if let Some(m) = enterprise_mobile(db, id).await? {
+            let text = format!(
+                "【危化品经营安全监管系统】贵单位{started}开始的企业信息变更超过30天未保存,已自动作废,原已确认的信息继续有效。如仍需变更,请登录后在“完善信息”中重新点击“信息变更”。"
+            );
+            let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
+        }
+    }
+    Ok(lapsed)
+}
+
+/// A regulator reminds the enterprise by SMS to finish its open change; at
+/// most once a day per enterprise. Returns the masked phone it went to.
+pub async fn remind(
+    db: &Db,
+    sms: &Gateway,
+    enterprise_id: i64,
+    organization_id: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<String, InfoError> {
+    let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_one(db.reader())
+        .await?;
+    let info = peek(db, enterprise_id).await?;
+    if info.status != "draft" || info.confirmed.is_none() {
+        return Err(InfoError::WrongStatus(
+            "企业目前没有未提交的信息变更,无需提醒。".into(),
+        ));
+    }
+    let mobile = enterprise_mobile(db, enterprise_id).await?.ok_or_else(|| {
+        InfoError::WrongStatus("该企业账号没有可用的经办人手机号,无法发送短信提醒。".into())
+    })?;
+    let key = format!("info:remind:{enterprise_id}");
+    if let Err(d) = super::limits::hit(db, &key, super::limits::Limit::per(1, 86_400), now).await? {
+        let until = match d {
+            super::limits::Denied::Exhausted { until } => until,
+            super::limits::Denied::TooSoon(s) => now + s,
+        };
+        return Err(InfoError::WrongStatus(format!(
+            "今天已提醒过该企业,{}后可再次提醒。",
+            super::cst_datetime(until)
+        )));
+    }
+    let lapses = info.updated_at + CHANGE_LAPSE_SECS;
+    let text = format!(
+        "【危化品经营安全监管系统】{organization}提醒:贵单位的企业信息变更尚未提交,请登录系统完成并提交。变更如至{}仍未保存,将自动作废。",
+        super::cst_datetime(lapses)
+    );
+    if sms
+        .send(db, &mobile, "info_remind", &text, now)
+        .await
+        .is_err()
+    {
+        // Not sent: the day's reminder is still available.
+        super::limits::reset(db, &key).await?;
+        return Err(InfoError::WrongStatus(
+            "短信平台暂时无法发送,提醒没有发出,请稍后重试。".into(),
+        ));
+    }
+    let mut tx = db.write_tx().await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        "info.remind",
+        &format!("短信提醒企业提交信息变更(发送至 {})", mobile.masked()),
+        &[],
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(mobile.masked())
 }
 
 #[cfg(test)]

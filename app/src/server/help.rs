@@ -103,6 +103,10 @@ const SEED_FILES: &[(&str, &str)] = &[
         "28-faq-wrong-site.md",
         include_str!("../../../help/28-faq-wrong-site.md"),
     ),
+    (
+        "29-faq-licence-expiry.md",
+        include_str!("../../../help/29-faq-licence-expiry.md"),
+    ),
 ];
 
 /// An article as shipped: front matter (`slug`, `category`, `position`,
@@ -152,8 +156,9 @@ pub fn seed_articles() -> Result<Vec<SeedArticle>, String> {
         .collect()
 }
 
-/// Inserts every shipped article whose slug is not in the database yet (an
-/// article an administrator edited is never overwritten). Returns how many.
+/// Inserts every shipped article whose slug is not in the database yet and
+/// refreshes the unedited ones whose shipped text changed (an article an
+/// administrator edited is never overwritten). Returns how many.
 pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
     let articles = seed_articles().map_err(sqlx::Error::Protocol)?;
     let mut tx = db.write_tx().await?;
@@ -174,6 +179,24 @@ pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
         .await?;
         if let Some(id) = id {
             insert_version(&mut tx, id, 1, &a.title, &a.body, now, None).await?;
+            added += 1;
+            continue;
+        }
+        // A shipped text nobody edited follows the shipped file (as a new
+        // version, the old one kept in the history).
+        let refreshed: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE help_articles SET title = $2, body = $3, version = version + 1, updated_at = $4
+             WHERE slug = $1 AND updated_by IS NULL AND (title <> $2 OR body <> $3)
+             RETURNING id, version",
+        )
+        .bind(&a.slug)
+        .bind(&a.title)
+        .bind(&a.body)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id, version)) = refreshed {
+            insert_version(&mut tx, id, version, &a.title, &a.body, now, None).await?;
             added += 1;
         }
     }

@@ -272,9 +272,24 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
             .collect();
         assert_eq!(versions, [2, 1], "{}", b.name);
 
-        // Starting again never overwrites an edited article.
-        assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 0);
+        // Starting again never overwrites an edited article, but brings an
+        // unedited one up to its shipped text (here: as an older release had it).
+        sqlx::query(
+            "UPDATE help_articles SET body = '每步自动保存草稿。' WHERE slug = 'faq-update-info'",
+        )
+        .execute(b.state.db.writer())
+        .await
+        .unwrap();
+        assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 1);
         assert_eq!(article(&b, "faq-sms-code", None, None).await["version"], 2);
+        let refreshed = article(&b, "faq-update-info", None, None).await;
+        assert_eq!(refreshed["version"], 2, "{}: {refreshed}", b.name);
+        assert!(
+            !refreshed.to_string().contains("每步自动保存草稿"),
+            "{}",
+            b.name
+        );
+        assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 0);
         // An unknown article is "none", not an error.
         assert!(article(&b, "no-such-article", None, None).await.is_null());
     }

@@ -250,6 +250,17 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         assert_eq!(dir["total"], 1, "{}: {dir}", b.name);
         assert_eq!(dir["entries"][0]["credit_code"], A);
         assert_eq!(dir["entries"][0]["mode"], "有储存经营(不构成重大危险源)");
+        // A part is enough: the number's digits, the start of the code, a
+        // piece of the number with its prefix.
+        for part in ["000123", "2024", &A[..10], "危化经字〔2024〕000", "ma1xyr"] {
+            let dir = directory(&b, &county, &[("q", part)]).await;
+            let found = dir["entries"]
+                .as_array()
+                .is_some_and(|es| es.iter().any(|e| e["credit_code"] == A));
+            assert!(found, "{}: {part}: {dir}", b.name);
+        }
+        let none = directory(&b, &county, &[("q", "999999")]).await;
+        assert_eq!(none["total"], 0, "{}: {none}", b.name);
 
         let ok: Vec<String> = audit_actions(&b, A)
             .await
@@ -483,6 +494,148 @@ async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
         assert_eq!(v["confirmed"]["principal_name"], "李强");
         assert!(v["changing"].as_bool().unwrap());
     }
+}
+
+#[tokio::test]
+async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day_and_lapses() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "change"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        let open = &rec["open_change"];
+        assert!(
+            open["since"].as_str().is_some_and(|s| !s.is_empty()),
+            "{}: {rec}",
+            b.name
+        );
+        assert!(
+            open["lapses"].as_str().is_some_and(|s| !s.is_empty()),
+            "{}: {rec}",
+            b.name
+        );
+
+        // One reminder a day, by SMS to the phone on file, in the trail.
+        let sent_before = sms_total(&b).await;
+        let r = form(&b, "/api/info/remind", &[("credit_code", A)], &county).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("已发送短信提醒"), "{}", r.body);
+        let again = form(&b, "/api/info/remind", &[("credit_code", A)], &county).await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "{}: {}",
+            b.name,
+            again.body
+        );
+        assert!(again.body.contains("今天已提醒过"), "{}", again.body);
+        assert_eq!(sms_total(&b).await, sent_before + 1, "{}", b.name);
+        assert!(audit_actions(&b, A)
+            .await
+            .iter()
+            .any(|(action, _, outcome)| action == "info.remind" && outcome == "ok"));
+
+        // Untouched for 30 days: the change lapses, the confirmed record stays.
+        let now = app::server::now();
+        assert_eq!(
+            app::server::enterprise_info::lapse_stale_changes(&b.state.db, &b.state.sms, now)
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            b.name
+        );
+        sqlx::query("UPDATE enterprise_info SET updated_at = updated_at - 31 * 86400")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let lapsed =
+            app::server::enterprise_info::lapse_stale_changes(&b.state.db, &b.state.sms, now)
+                .await
+                .unwrap();
+        assert_eq!(lapsed, 1, "{}", b.name);
+        let v = mine(&b, &a).await;
+        assert_eq!(v["status"], "confirmed", "{}: {v}", b.name);
+        assert_eq!(v["confirmed"]["principal_name"], "李强");
+        assert_eq!(sms_total(&b).await, sent_before + 2, "{}", b.name);
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        assert!(rec["open_change"].is_null(), "{}: {rec}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_decision_on_a_withdrawn_submission_says_what_happened_in_a_regulators_words() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let v = mine(&b, &a).await;
+        let r = save(
+            &b,
+            &a,
+            &complete_record("南京玄武示例化工贸易有限公司"),
+            v["version"].as_i64().unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/status",
+            &[("action", "withdraw"), ("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let r = form(
+            &b,
+            "/api/info/decide",
+            &[
+                ("credit_code", A),
+                ("base_version", &version(&rec)),
+                ("approve", "true"),
+                ("reason", ""),
+            ],
+            &county,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
+        assert!(r.body.contains("操作未完成"), "{}", r.body);
+        assert!(!r.body.contains("保存"), "{}", r.body);
+        assert_eq!(mine(&b, &a).await["status"], "draft");
+    }
+}
+
+async fn sms_total(b: &Backend) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages")
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

@@ -235,6 +235,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
                 json!({"credit_code": A, "base_version": 0, "values": [["principal_name", "冒名"]]}),
             ),
         ),
+        api("/api/info/remind", RegulatorsOfA, f(&[("credit_code", A)])),
         api(
             "/api/info/proposal/withdraw",
             SupervisorsOfA,

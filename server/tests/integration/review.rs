@@ -193,12 +193,21 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             "{}",
             b.name
         );
-        decide(&b, &cookie, &id, "reject", "企业名称与营业执照不一致").await;
+        decide(
+            &b,
+            &cookie,
+            &id,
+            "reject",
+            "企业名称与营业执照不一致,请修改后重新注册。",
+        )
+        .await;
         let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
             .fetch_one(b.state.db.reader())
             .await
             .unwrap();
         assert!(sms.contains("企业名称与营业执照不一致"), "{sms}");
+        // The reviewer's own "重新注册" is not repeated.
+        assert_eq!(sms.matches("重新注册").count(), 1, "{sms}");
         let rows = audit_rows(&b, "review.reject").await;
         assert!(
             rows.iter()

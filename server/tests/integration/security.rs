@@ -133,7 +133,10 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         )
         .await;
         assert!(
-            sent.json().as_str().unwrap_or("").contains("138****8005"),
+            sent.json()["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("138****8005"),
             "{}: {}",
             b.name,
             sent.body

@@ -301,7 +301,7 @@ async fn forgot_password_resets_by_sms_and_ends_every_session() {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         assert_eq!(
-            location, "http://127.0.0.1:3000/login?reset=1",
+            location, "http://127.0.0.1:3000/login?reset=1&account=91350100M000100Y43",
             "{}: {}",
             b.name, r.body
         );
