@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { freshCreditCode, gotoHydrated, sql, loginAs } from './helpers';
+import { freshCreditCode, gotoHydrated, loginAs, makeRegulator, sql } from './helpers';
 
 const QUERIES: [string, string][] = [
   ['完善信息', '02 企业完善信息操作手册'],
@@ -91,7 +91,7 @@ test('an unknown help page is a 404 with search and the service line', async ({ 
 });
 
 async function loginAdmin(page: Page) {
-  await loginAs(page, 'regulator', 'admin');
+  await loginAs(page, 'regulator', makeRegulator('admin'));
 }
 
 test('an administrator edits an article with a preview; a concurrent edit is never lost', async ({ browser }) => {

@@ -22,12 +22,22 @@ export function recordRequests(page: Page): Request[] {
   return seen;
 }
 
-/** Runs a query against the end-to-end database (SQLite) and returns its rows. */
+/**
+ * Runs a query against the end-to-end database and returns its rows: SQLite
+ * (`WHP_E2E_DB`) or PostgreSQL (`WHP_E2E_PG`, the main flows' second run).
+ */
 export function sql(query: string, ...params: string[]): string[][] {
-  const db = process.env.WHP_E2E_DB;
-  if (!db) throw new Error('WHP_E2E_DB is not set: run the suite through scripts/test');
   const bound = params.reduce((q, p) => q.replace('?', `'${p.replace(/'/g, "''")}'`), query);
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', db, bound], { encoding: 'utf8' });
+  const pg = process.env.WHP_E2E_PG;
+  const db = process.env.WHP_E2E_DB;
+  let out: string;
+  if (pg) {
+    out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', pg, '-c', bound], { encoding: 'utf8' });
+  } else if (db) {
+    out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', db, bound], { encoding: 'utf8' });
+  } else {
+    throw new Error('WHP_E2E_DB (or WHP_E2E_PG) is not set: run the suite through scripts/test');
+  }
   return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
 }
 
@@ -105,6 +115,21 @@ export function makeEnterprise(name: string, mobile = '13900000000'): string {
     code, code, mobile,
   );
   return code;
+}
+
+/**
+ * A staff account of its own, copied from the demo account `template` (same
+ * organisation, password and authenticator secret). Each time step of the
+ * second factor is accepted once per account, so tests that share one demo
+ * regulator wait for each other's codes; a copy never waits.
+ */
+export function makeRegulator(template = 'nj-xuanwu'): string {
+  const login = `e2e-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  sql(
+    "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, totp_secret) SELECT kind, ?, display_name, organization_id, password_hash, 'active', 0, totp_secret FROM users WHERE login = ?",
+    login, template,
+  );
+  return login;
 }
 
 /** Fills and sends the login form on the given tab (the outcome is the caller's to check). */
@@ -187,3 +212,11 @@ export async function enrolTotp(page: Page, password: string): Promise<string> {
   await page.getByRole('link', { name: '我已保存,进入工作台' }).click();
   return secret;
 }
+
+/** Every page an outsider can open, and every page of each role (hydration and accessibility checks). */
+export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/no-such-page'];
+export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
+  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/account/password', '/account/totp', '/help'] },
+  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/account/password', '/help'] },
+  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
+];

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, gotoHydrated, loginAs } from './helpers';
+import { DEMO_PASSWORD, gotoHydrated, loginAs, PUBLIC_PAGES, ROLE_PAGES } from './helpers';
 
 /**
  * Users (and password managers) type as soon as a form appears, before the
@@ -60,13 +60,6 @@ test('a login typed before the page is ready is the login that is submitted', as
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.locator('.belongs-to')).toContainText('福州');
 });
-
-const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/no-such-page'];
-const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
-  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/account/password', '/account/totp', '/help'] },
-  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/account/password', '/help'] },
-  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
-];
 
 test('every public page hydrates without an error', async ({ page }) => {
   for (const path of PUBLIC_PAGES) await gotoHydrated(page, path);

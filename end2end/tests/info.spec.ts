@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, recordRequests, sql, SAME_ORIGIN } from './helpers';
+import { gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, SAME_ORIGIN, sql } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -103,7 +103,7 @@ test('a draft keeps whatever was typed, says what is still to fix, and leaving w
   await page.locator('header').getByRole('link', { name: '帮助中心' }).click();
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toMatch(/^confirm:本页有尚未保存的内容/);
-  await expect(page).toHaveURL(/\/info$/);
+  await expect(page).toHaveURL(/\/info\?step=basic$/);
   await expect(page.getByLabel('安全管理人员', { exact: true })).toHaveValue('王芳');
   // A reload asks too (the browser's own dialog).
   page.once('dialog', (d) => { asked.push(d.type()); void d.accept(); });
@@ -147,7 +147,7 @@ test('an expired licence is named with what to do, to the enterprise and to the 
   await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
 
   const county = await browser.newPage();
-  await loginAs(county, 'regulator', 'nj-xuanwu');
+  await loginAs(county, 'regulator', makeRegulator());
   await gotoHydrated(county, `/maintenance/${code}`);
   await expect(county.locator('.submitted').getByRole('note')).toContainText('已于 2024-03-14 过期');
   await county.close();
@@ -217,7 +217,17 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await enterprise.getByRole('button', { name: '提交', exact: true }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
   await enterprise.getByRole('button', { name: '撤回' }).click();
+  const withdraw = enterprise.getByRole('dialog', { name: '撤回这次提交?' });
+  await expect(withdraw).toContainText('监管部门将不再看到这次提交');
+  await withdraw.getByRole('button', { name: '确定撤回' }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('待完善');
+  await expect(enterprise.getByRole('status').filter({ hasText: '已撤回' })).toBeVisible();
+  // The step is in the address: a reload reopens it.
+  await enterprise.getByRole('button', { name: '3 许可证' }).click();
+  await expect(enterprise).toHaveURL(/\/info\?step=licences$/);
+  await enterprise.reload();
+  await expect(enterprise.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(enterprise.locator('[aria-current=step]')).toContainText('许可证');
   await enterprise.getByRole('button', { name: '1 基础信息' }).click();
   await expect(enterprise.getByLabel('主要负责人', { exact: true })).toBeEnabled();
   await enterprise.getByRole('button', { name: '4 提交' }).click();
@@ -225,7 +235,7 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
 
   const county = await browser.newPage();
-  await loginAs(county, 'regulator', 'nj-xuanwu');
+  await loginAs(county, 'regulator', makeRegulator());
   await gotoHydrated(county, '/maintenance?q=' + encodeURIComponent('南京变更测试'));
   await county.getByRole('link', { name: '南京变更测试化工有限公司' }).click();
   await expect(county.getByRole('heading', { name: '企业提交的信息(待确认)' })).toBeVisible();
@@ -250,15 +260,15 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await expect(county.locator('dl.record')).not.toContainText('吴十');
 });
 
-async function confirmedEnterprise(browser: import('@playwright/test').Browser, name: string) {
-  const code = makeEnterprise(name);
+async function confirmedEnterprise(browser: import('@playwright/test').Browser, name: string, mobile?: string) {
+  const code = makeEnterprise(name, mobile);
   const enterprise = await browser.newPage();
   await loginAs(enterprise, 'enterprise', code);
   await completeViaApi(enterprise);
   const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
   await enterprise.request.post('/api/info/submit', { form: { base_version: String(mine.version) }, headers: { Accept: 'application/json', ...SAME_ORIGIN } });
   const county = await browser.newPage();
-  await loginAs(county, 'regulator', 'nj-xuanwu');
+  await loginAs(county, 'regulator', makeRegulator());
   const rec = await (await county.request.post('/api/info/record', { form: { credit_code: code }, headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
   const res = await county.request.post('/api/info/decide', {
     form: { credit_code: code, base_version: String(rec.version), approve: 'true', reason: '' },
@@ -347,7 +357,7 @@ test('a save based on a stale version is refused, shows what changed, and keeps 
 });
 
 test('a county regulator cannot see an enterprise of another county', async ({ page }) => {
-  await loginAs(page, 'regulator', 'nj-xuanwu');
+  await loginAs(page, 'regulator', makeRegulator());
   await gotoHydrated(page, '/maintenance/91350100M000100Y43');
   await expect(page.getByRole('alert')).toContainText('您没有权限进行此操作。');
   await expect(page.locator('dl.record')).toHaveCount(0);
@@ -378,7 +388,8 @@ test('a session that times out while editing loses nothing', async ({ browser })
 
 test('the regulator is told why 申请修改 is not offered during a change, can remind once, and 退回 needs a reason at its field', async ({ browser }) => {
   test.slow(); // two users
-  const { code, enterprise, county } = await confirmedEnterprise(browser, '南京提醒测试化工有限公司');
+  // A phone the built-in gateway delivers to (13900000000 simulates a time-out).
+  const { code, enterprise, county } = await confirmedEnterprise(browser, '南京提醒测试化工有限公司', '13912340777');
   await gotoHydrated(enterprise, '/info');
   await enterprise.getByRole('button', { name: '信息变更' }).click();
   await enterprise.getByRole('dialog', { name: '开始信息变更?' }).getByRole('button', { name: '确定' }).click();
@@ -416,7 +427,7 @@ test('the regulator is told why 申请修改 is not offered during a change, can
 });
 
 test('a part of a code or licence number finds the enterprise, and no result says what to try', async ({ page }) => {
-  await loginAs(page, 'regulator', 'nj-xuanwu');
+  await loginAs(page, 'regulator', makeRegulator());
   await gotoHydrated(page, '/maintenance?q=MA1XYR');
   await expect(page.getByRole('link', { name: '南京玄武示例化工贸易有限公司' })).toBeVisible();
   await gotoHydrated(page, '/maintenance?q=999999');

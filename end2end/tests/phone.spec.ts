@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, registryAdd, sql } from './helpers';
+import { freshCreditCode, gotoHydrated, lastSmsCode, loginAs, makeEnterprise, makeRegulator, registryAdd, sql } from './helpers';
 
 /** An account of its own (so parallel tests are not affected), known to the registry. */
 function enterpriseWithPhone(name: string, mobile: string): string {
@@ -121,7 +121,7 @@ test('without the registry the requester uploads documents and a reviewer decide
 
   // The county's regulator reviews the documents and agrees.
   const reviewer = await browser.newPage();
-  await loginAs(reviewer, 'regulator', 'nj-xuanwu');
+  await loginAs(reviewer, 'regulator', makeRegulator());
   await gotoHydrated(reviewer, '/review');
   const card = reviewer.locator('li.phone-change', { hasText: '南京换号审核测试有限公司' });
   await expect(card.getByRole('link', { name: '营业执照.pdf' })).toHaveAttribute('href', /\/files\/phone-evidence\/[0-9a-f]{64}$/);

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, sql, submitLogin as loginAs } from './helpers';
+import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, makeRegulator, sql, submitLogin as loginAs } from './helpers';
 
 /** Registers `code` through 其它(人工审核) with handler phone `mobile`. */
 async function registerForReview(page: Page, code: string, name: string, mobile: string) {
@@ -26,7 +26,7 @@ test('a rejected manual review tells the registrant why at login', async ({ brow
   await registerForReview(applicant, code, '南京审核退回测试有限公司', '13912345601');
 
   const reviewer = await browser.newPage();
-  await loginAs(reviewer, 'regulator', 'nj-xuanwu', DEMO_PASSWORD);
+  await loginAs(reviewer, 'regulator', makeRegulator(), DEMO_PASSWORD);
   await reviewer.getByRole('link', { name: '注册审核' }).first().click();
   await expect(reviewer.locator('html')).toHaveAttribute('data-hydrated', 'true');
   const card = reviewer.locator('.review-card', { hasText: code });
@@ -53,7 +53,7 @@ test('an approved manual review can log in at once', async ({ browser }) => {
   await registerForReview(applicant, code, '南京审核通过测试有限公司', '13912345602');
 
   const admin = await browser.newPage();
-  await loginAs(admin, 'regulator', 'admin', DEMO_PASSWORD);
+  await loginAs(admin, 'regulator', makeRegulator('admin'), DEMO_PASSWORD);
   await expect(admin.locator('.belongs-to')).toBeVisible();
   await gotoHydrated(admin, '/review');
   const card = admin.locator('.review-card', { hasText: code });

@@ -369,30 +369,42 @@ where
     S::Output: Clone + Send + Sync + 'static,
 {
     let left = RwSignal::new(0i64);
+    // The ticker's handle outlives the signals: a page left mid-count stops it.
     #[cfg(feature = "hydrate")]
-    let ticking = RwSignal::new(None::<IntervalHandle>);
+    let ticking = std::sync::Arc::new(std::sync::Mutex::new(None::<IntervalHandle>));
+    #[cfg(feature = "hydrate")]
+    let stop = {
+        let ticking = ticking.clone();
+        move || {
+            if let Some(h) = ticking.lock().ok().and_then(|mut t| t.take()) {
+                h.clear();
+            }
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    on_cleanup(stop.clone());
     Effect::new(move |_| {
         if let Some(Ok(out)) = action.value().get() {
             left.set(retry_in(&out));
             #[cfg(feature = "hydrate")]
             {
                 // One ticker at a time: a new answer restarts the count.
-                if let Some(h) = ticking.get_untracked() {
-                    h.clear();
-                }
+                stop();
+                let stop = stop.clone();
                 let h = set_interval_with_handle(
-                    move || {
-                        let now = (left.get_untracked() - 1).max(0);
-                        left.set(now);
-                        if now == 0 {
-                            if let Some(h) = ticking.get_untracked() {
-                                h.clear();
-                            }
+                    move || match left.try_get_untracked() {
+                        Some(l) if l > 1 => left.set(l - 1),
+                        Some(_) => {
+                            left.set(0);
+                            stop();
                         }
+                        None => stop(),
                     },
                     std::time::Duration::from_secs(1),
                 );
-                ticking.set(h.ok());
+                if let (Ok(h), Ok(mut t)) = (h, ticking.lock()) {
+                    *t = Some(h);
+                }
             }
         }
     });
@@ -461,7 +473,7 @@ pub fn ErrorSummary(
             let href = format!("#{}", input_id(name));
             match label {
                 Some(l) => {
-                    view! { <li><a href=href>{format!("{l}:")}</a>{m.to_string()}</li> }.into_any()
+                    view! { <li><a href=href>{l.to_string()}</a>":"{m.to_string()}</li> }.into_any()
                 }
                 None => view! { <li><a href=href>{m.to_string()}</a></li> }.into_any(),
             }
@@ -493,7 +505,7 @@ pub fn ErrorSummary(
                     <h2 id="error-summary-title">
                         {match alert {
                             Some(a) => message_with_help("", a).into_any(),
-                            None => "请修改以下内容后再提交:".into_any(),
+                            None => "请按以下提示修改或处理后再提交:".into_any(),
                         }}
                     </h2>
                     <ul>{items}</ul>

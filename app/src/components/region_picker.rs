@@ -64,42 +64,43 @@ pub fn RegionPicker(
                        list: Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
                        selected: Signal<String>,
                        on_pick: Callback<String>| {
-        // The whole <select> is rebuilt whenever its list arrives, so what
-        // it shows is always the signal: a browser keeps a select's old
-        // choice (by position) when only its options are replaced, which
-        // showed a city or county nobody picked.
-        let attrs = move |disabled: bool, options: AnyView| {
-            view! {
-                <select
-                    id=format!("f-{name}")
-                    name=name
-                    aria-label=label
-                    disabled=disabled
-                    aria-invalid=move || has_error().then_some("true")
-                    aria-describedby=move || has_error().then_some("f-region_code-msg")
-                    on:change=move |ev| on_pick.run(event_target_value(&ev))
-                >
-                    <option value="">{format!("请选择{label}")}</option>
-                    {options}
-                </select>
-            }
-        };
+        // What the select shows is always the signal (`prop:value`): a
+        // browser keeps a select's old choice by position when only its
+        // options are replaced, which showed a city or county nobody picked.
+        let node = NodeRef::<leptos::html::Select>::new();
         view! {
-            <Suspense fallback=move || attrs(true, ().into_any())>
-                {move || Suspend::new(async move {
-                    let options = list
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(code, text)| {
-                            let chosen = selected.get_untracked() == code;
-                            view! { <option value=code selected=chosen>{text}</option> }
-                        })
-                        .collect_view()
-                        .into_any();
-                    attrs(false, options)
-                })}
-            </Suspense>
+            <select
+                id=format!("f-{name}")
+                name=name
+                aria-label=label
+                node_ref=node
+                prop:value=move || selected.get()
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || has_error().then_some("f-region_code-msg")
+                on:change=move |ev| on_pick.run(event_target_value(&ev))
+            >
+                <option value="">{format!("请选择{label}")}</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let options = list.await.unwrap_or_default();
+                        // Options are patched in place when a list replaces
+                        // another; once they are, the choice is set again.
+                        #[cfg(feature = "hydrate")]
+                        request_animation_frame(move || {
+                            if let (Some(el), Some(v)) = (node.get_untracked(), selected.try_get_untracked()) {
+                                el.set_value(&v);
+                            }
+                        });
+                        options
+                            .into_iter()
+                            .map(|(code, text)| {
+                                let chosen = selected.get_untracked() == code;
+                                view! { <option value=code selected=chosen>{text}</option> }
+                            })
+                            .collect_view()
+                    })}
+                </Suspense>
+            </select>
         }
     };
     view! {
@@ -133,7 +134,11 @@ pub fn RegionPicker(
                     "region_county",
                     "区县",
                     counties,
-                    Signal::derive(move || value.get()),
+                    // Only a county code is a county choice (a city code means none yet).
+                    Signal::derive(move || {
+                        let v = value.get();
+                        if v.len() == 6 && !v.ends_with("00") { v } else { String::new() }
+                    }),
                     Callback::new(move |code: String| {
                         value.set(if code.is_empty() { city.get_untracked() } else { code });
                         after_change();

@@ -70,6 +70,8 @@ pub fn InfoPage() -> impl IntoView {
         .with_untracked(|q| q.get("step"))
         .unwrap_or_else(|| "basic".into());
     let reload = RwSignal::new(0);
+    // What the last 撤回 or 信息变更 did, kept across the reload it causes.
+    let flash = RwSignal::new(None::<String>);
     let info = Resource::new(move || reload.get(), |_| my_info());
     view! {
         <Title text="完善信息 - 危化品经营安全监管系统" />
@@ -78,7 +80,7 @@ pub fn InfoPage() -> impl IntoView {
                 let first_step = first_step.clone();
                 Suspend::new(async move {
                     match info.await {
-                        Ok(v) => view! { <InfoEditor v reload first_step /><HydrationMarker /> }.into_any(),
+                        Ok(v) => view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }.into_any(),
                         Err(AppError::Unauthorized) => view! {
                             <h1>"请先登录"</h1>
                             <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
@@ -129,7 +131,12 @@ impl Fields {
 }
 
 #[component]
-fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl IntoView {
+fn InfoEditor(
+    v: InfoView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+    first_step: String,
+) -> impl IntoView {
     let editable = v.status == "draft" && v.lock.is_none();
     let fields = Fields::new(&v.draft);
     let version = RwSignal::new(v.version);
@@ -174,6 +181,8 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     Effect::new(move |_| {
         if let Some(Ok(out)) = save.value().get() {
             form.submitted.set(true);
+            // A refusal shown before (a timed-out login, say) is over.
+            form.alert.set(None);
             form.errors.set(out.errors);
         }
     });
@@ -189,7 +198,25 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
             }
         }
     });
-    reload_after_success(status, reload, |_| ());
+    let asked = StoredValue::new("");
+    reload_after_success(status, reload, move |_| {
+        flash.set(Some(
+            match asked.get_value() {
+                "withdraw" => "已撤回:信息恢复为草稿,监管部门不再看到这次提交。修改后请重新提交。",
+                _ => "已开始信息变更:变更提交并被确认之前,原已确认的信息继续有效。",
+            }
+            .into(),
+        ))
+    });
+    // The step is in the address, so a reload reopens it.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let s = step.get();
+        if let Ok(h) = window().history() {
+            let url = format!("/info?step={s}");
+            let _ = h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    });
     Effect::new(move |prev: Option<usize>| {
         let n = submit.version().get();
         if prev.is_some_and(|p| p != n) {
@@ -204,6 +231,7 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     let do_save = move |next: bool| {
         intent.set(if next { "next" } else { "save" });
         saved_note.set(None);
+        flash.set(None);
         sent.set_value(fields.record());
         save.dispatch(SaveInfo {
             step: step.get_untracked(),
@@ -222,10 +250,10 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
     let changing = v.changing;
     let status_text = status_label(&v.status, changing);
     let lock = v.lock.clone();
-    let confirm_change = RwSignal::new(false);
     let base = v.version;
     view! {
         <h1>"完善信息 " <span class="status-badge">{status_text}</span></h1>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
         <p class="summary-line">"统一社会信用代码(登录账号):" {v.credit_code.clone()}</p>
         {lock.map(|p| view! { <LockNotice p reload /> })}
         {(!v.return_reason.is_empty()).then(|| view! {
@@ -237,30 +265,31 @@ fn InfoEditor(v: InfoView, reload: RwSignal<i32>, first_step: String) -> impl In
         {(v.status == "submitted").then(|| view! {
             <div class="notice" role="status">
                 <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
-                <ActionForm action=status>
-                    <input type="hidden" name="action" value="withdraw" />
-                    <input type="hidden" name="base_version" value=base />
-                    <button type="submit" class="button">"撤回"</button>
-                </ActionForm>
+                <StatusButton
+                    status
+                    asked
+                    base
+                    action="withdraw"
+                    label="撤回"
+                    question="撤回这次提交?"
+                    explanation="撤回后信息恢复为草稿,监管部门将不再看到这次提交;修改后需要重新提交。"
+                    confirm="确定撤回"
+                />
             </div>
         })}
         {(v.status == "confirmed" && v.lock.is_none()).then(|| view! {
             <div class="notice success" role="status">
                 <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
-                <button type="button" class="button" on:click=move |_| confirm_change.set(true)>"信息变更"</button>
-                <Show when=move || confirm_change.get()>
-                    <div class="confirm-panel" role="dialog" aria-labelledby="confirm-change-title">
-                        <h2 id="confirm-change-title">"开始信息变更?"</h2>
-                        <p>"点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。"</p>
-                        <ActionForm action=status>
-                            <input type="hidden" name="action" value="change" />
-                            <input type="hidden" name="base_version" value=base />
-                            <button type="submit" class="button primary">"确定"</button>
-                            " "
-                            <button type="button" class="button" on:click=move |_| confirm_change.set(false)>"取消"</button>
-                        </ActionForm>
-                    </div>
-                </Show>
+                <StatusButton
+                    status
+                    asked
+                    base
+                    action="change"
+                    label="信息变更"
+                    question="开始信息变更?"
+                    explanation="点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。"
+                    confirm="确定"
+                />
             </div>
         })}
         {move || status.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
@@ -836,6 +865,40 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
             </div>
         }
         .into_any()
+    }
+}
+
+/// A 撤回 or 信息变更 button that asks first, in a panel saying what follows.
+#[component]
+#[allow(clippy::too_many_arguments)] // the panel's words, named at each use
+fn StatusButton(
+    status: ServerAction<ChangeInfoStatus>,
+    /// Which action was sent last (for the message after the reload).
+    asked: StoredValue<&'static str>,
+    base: i64,
+    action: &'static str,
+    label: &'static str,
+    question: &'static str,
+    explanation: &'static str,
+    confirm: &'static str,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let title_id = format!("confirm-{action}-title");
+    view! {
+        <button type="button" class="button" on:click=move |_| open.set(true)>{label}</button>
+        <Show when=move || open.get()>
+            <div class="confirm-panel" role="dialog" aria-labelledby=title_id.clone()>
+                <h2 id=title_id.clone()>{question}</h2>
+                <p>{explanation}</p>
+                <ActionForm action=status on:submit=move |_| asked.set_value(action)>
+                    <input type="hidden" name="action" value=action />
+                    <input type="hidden" name="base_version" value=base />
+                    <button type="submit" class="button primary">{confirm}</button>
+                    " "
+                    <button type="button" class="button" on:click=move |_| open.set(false)>"取消"</button>
+                </ActionForm>
+            </div>
+        </Show>
     }
 }
 

@@ -30,5 +30,6 @@ pub fn NotFound() -> impl IntoView {
         <p>"您访问的地址不存在。请从" <a href="/">"首页"</a> "重新进入,或在帮助中心搜索您要办理的事项:"</p>
         <SearchBox />
         <ServiceLine />
+        <crate::components::HydrationMarker />
     }
 }

@@ -638,39 +638,23 @@ async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
 
 #[tokio::test]
 async fn a_regulator_never_sees_an_unsubmitted_draft_in_a_refusal() {
-    use crate::info::{complete_record, confirmed, form, mine, save, version, A};
+    use crate::info::{
+        complete_record, confirm_on, confirmed, form, mine, save, set_status, version, A,
+    };
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
         let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
             .await
             .json();
         // The enterprise starts a change and types something not yet submitted.
-        let v = mine(&b, &a).await;
-        form(
-            &b,
-            "/api/info/status",
-            &[("action", "change"), ("base_version", &version(&v))],
-            &a,
-        )
-        .await;
+        set_status(&b, &a, "change").await;
         let mut draft = complete_record("南京玄武示例化工贸易有限公司");
         draft["principal_name"] = "尚未提交的名字".into();
         let v = mine(&b, &a).await;
         let r = save(&b, &a, &draft, v["version"].as_i64().unwrap()).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // The regulator acts on the version they opened before.
-        let r = form(
-            &b,
-            "/api/info/decide",
-            &[
-                ("credit_code", A),
-                ("base_version", &version(&rec)),
-                ("approve", "true"),
-                ("reason", ""),
-            ],
-            &county,
-        )
-        .await;
+        let r = confirm_on(&b, &county, &version(&rec)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(!r.body.contains("尚未提交的名字"), "{}: {}", b.name, r.body);
         // The enterprise itself is shown what changed.

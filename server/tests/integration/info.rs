@@ -87,8 +87,8 @@ async fn audit_actions(b: &Backend, code: &str) -> Vec<(String, String, String)>
     .collect()
 }
 
-/// Logs in the demo users and brings A's record to 已确认.
-pub async fn confirmed(b: &Backend) -> (String, String) {
+/// Logs in the demo users and submits A's complete record: (A, its county).
+pub async fn submitted(b: &Backend) -> (String, String) {
     seed_demo(&b.state.db, &b.state.hasher, app::server::now())
         .await
         .unwrap();
@@ -106,21 +106,45 @@ pub async fn confirmed(b: &Backend) -> (String, String) {
     let v = mine(b, &a).await;
     let r = form(b, "/api/info/submit", &[("base_version", &version(&v))], &a).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let rec = form(b, "/api/info/record", &[("credit_code", A)], &county)
-        .await
-        .json();
-    let r = form(
+    (a, county)
+}
+
+/// The regulator's 确认 of A, based on the version `base` they opened.
+pub async fn confirm_on(b: &Backend, county: &str, base: &str) -> Reply {
+    form(
         b,
         "/api/info/decide",
         &[
             ("credit_code", A),
-            ("base_version", &version(&rec)),
+            ("base_version", base),
             ("approve", "true"),
             ("reason", ""),
         ],
-        &county,
+        county,
+    )
+    .await
+}
+
+/// A's 撤回 or 信息变更 (`action`) on the version it holds now; must succeed.
+pub async fn set_status(b: &Backend, a: &str, action: &str) {
+    let v = mine(b, a).await;
+    let r = form(
+        b,
+        "/api/info/status",
+        &[("action", action), ("base_version", &version(&v))],
+        a,
     )
     .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+}
+
+/// Logs in the demo users and brings A's record to 已确认.
+pub async fn confirmed(b: &Backend) -> (String, String) {
+    let (a, county) = submitted(b).await;
+    let rec = form(b, "/api/info/record", &[("credit_code", A)], &county)
+        .await
+        .json();
+    let r = confirm_on(b, &county, &version(&rec)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     (a, county)
 }
@@ -466,15 +490,7 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
 async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/status",
-            &[("action", "change"), ("base_version", &version(&v))],
-            &a,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        set_status(&b, &a, "change").await;
         let base = mine(&b, &a).await["version"].as_i64().unwrap();
         // Tab one saves a new principal.
         let mut first = complete_record("南京玄武示例化工贸易有限公司");
@@ -500,15 +516,7 @@ async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
 async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day_and_lapses() {
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/status",
-            &[("action", "change"), ("base_version", &version(&v))],
-            &a,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        set_status(&b, &a, "change").await;
         let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
             .await
             .json();
@@ -577,53 +585,12 @@ async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day
 #[tokio::test]
 async fn a_decision_on_a_withdrawn_submission_says_what_happened_in_a_regulators_words() {
     for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
-        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
-        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
-        let v = mine(&b, &a).await;
-        let r = save(
-            &b,
-            &a,
-            &complete_record("南京玄武示例化工贸易有限公司"),
-            v["version"].as_i64().unwrap(),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/submit",
-            &[("base_version", &version(&v))],
-            &a,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let (a, county) = submitted(&b).await;
         let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
             .await
             .json();
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/status",
-            &[("action", "withdraw"), ("base_version", &version(&v))],
-            &a,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let r = form(
-            &b,
-            "/api/info/decide",
-            &[
-                ("credit_code", A),
-                ("base_version", &version(&rec)),
-                ("approve", "true"),
-                ("reason", ""),
-            ],
-            &county,
-        )
-        .await;
+        set_status(&b, &a, "withdraw").await;
+        let r = confirm_on(&b, &county, &version(&rec)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("操作未完成"), "{}", r.body);
         assert!(!r.body.contains("保存"), "{}", r.body);
