@@ -273,10 +273,10 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer("referrer-policy", "same-origin"))
         .layer(header_layer(
             "content-security-policy",
-            // No script-src here: some streamed pages reach this layer without
-            // the shell's nonce policy (seen on /help/search), and a strict
-            // default then blocked their hydration scripts. See the session note.
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            // Whatever is not a page (answers, assets, errors) may run and
+            // embed nothing; every page replaces this with the shell's
+            // nonce policy (`app::server::http::page_policy`).
+            "default-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ))
         .layer(header_layer(
             "permissions-policy",

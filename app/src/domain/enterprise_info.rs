@@ -818,22 +818,24 @@ mod tests {
 
     #[test]
     fn expired_and_expiring_licences_are_named_with_what_to_do() {
-        let mut r = EnterpriseRecord::default();
-        r.licences = vec![
-            LicenceEntry {
-                number: "苏(宁)危化经字〔2023〕000123".into(),
-                valid_until: "2026-11-27".into(),
-                ..LicenceEntry::default()
-            },
-            LicenceEntry {
-                valid_until: "2027-01-31".into(),
-                ..LicenceEntry::default()
-            },
-            LicenceEntry {
-                valid_until: "2029-11-27".into(),
-                ..LicenceEntry::default()
-            },
-        ];
+        let r = EnterpriseRecord {
+            licences: vec![
+                LicenceEntry {
+                    number: "苏(宁)危化经字〔2023〕000123".into(),
+                    valid_until: "2026-11-27".into(),
+                    ..LicenceEntry::default()
+                },
+                LicenceEntry {
+                    valid_until: "2027-01-31".into(),
+                    ..LicenceEntry::default()
+                },
+                LicenceEntry {
+                    valid_until: "2029-11-27".into(),
+                    ..LicenceEntry::default()
+                },
+            ],
+            ..EnterpriseRecord::default()
+        };
         let w = r.expiry_warnings(today());
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(

@@ -159,7 +159,7 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
     view! {
         <p role="status">
             "共 " {p.total} " 家企业" {(p.pages > 1).then(|| format!(",第 {} / {} 页", p.page, p.pages))}
-            {(p.total == 0).then(|| "。没有符合条件的企业:可以只输入名称中的字词、信用代码的前几位或许可证编号中的一段数字,或放宽地区、经营方式、状态等条件后再查。")}
+            {(p.total == 0).then_some("。没有符合条件的企业:可以只输入名称中的字词、信用代码的前几位或许可证编号中的一段数字,或放宽地区、经营方式、状态等条件后再查。")}
         </p>
         <table class="directory">
             <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>

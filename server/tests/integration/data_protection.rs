@@ -258,6 +258,28 @@ async fn pages_forbid_inline_script_and_are_never_cached() {
             again.headers["content-security-policy"],
             r.headers["content-security-policy"]
         );
+        // Every page gets the nonce policy (also a search, a 404 and an
+        // article); what is not a page gets the strict default.
+        for path in [
+            "/",
+            "/help/search?q=%E5%8A%A0%E6%B2%B9%E7%AB%99",
+            "/help/faq-sms-code",
+            "/no-such-page",
+            "/register",
+        ] {
+            let page = send(&b.router, get(path)).await;
+            let csp = page.headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("'nonce-"), "{}: {path}: {csp}", b.name);
+        }
+        let health = send(&b.router, get("/healthz")).await;
+        assert!(
+            health.headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .starts_with("default-src 'none'"),
+            "{}",
+            b.name
+        );
         // Answers of server functions too.
         let cookie = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
         let info = post_form(&b.router, "/api/info/mine", &[], Some(&cookie)).await;
