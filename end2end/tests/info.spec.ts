@@ -71,6 +71,11 @@ test('an enterprise completes its information with several licences and submits'
   await page.getByRole('button', { name: '保存并下一步' }).click();
 
   await expect(page.getByText('信息已完整')).toBeVisible();
+  // A review of everything before 提交, as the regulator will read it.
+  const review = page.getByRole('region', { name: '提交前请核对' });
+  await expect(review).toContainText('江苏省 南京市 玄武区');
+  await expect(review).toContainText('李强');
+  await expect(review).toContainText('苏(宁)危化经字〔2024〕000201');
   await page.getByRole('button', { name: '提交', exact: true }).click();
   await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
   const [row] = sql("SELECT i.status, i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?", code);

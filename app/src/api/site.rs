@@ -20,6 +20,12 @@ pub async fn site_info() -> Result<SiteContact, AppError> {
     })
 }
 
+/// A region code's full name (江苏省 南京市 玄武区), "" for an unknown code.
+#[server(endpoint = "region-name")]
+pub async fn region_name(code: String) -> Result<String, AppError> {
+    Ok(crate::server::regions::full_name(code.trim()))
+}
+
 /// The provinces (`parent` empty) or the children of a province or city, as (code, name).
 #[server(endpoint = "regions")]
 pub async fn regions(parent: String) -> Result<Vec<(String, String)>, AppError> {

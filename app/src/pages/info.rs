@@ -829,7 +829,11 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
 /// server runs on submit), each problem linking to its step.
 #[component]
 fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
-    move || {
+    let region = Resource::new(
+        move || fields.get("region_code").get(),
+        crate::api::site::region_name,
+    );
+    let problems = move || {
         let today = crate::clock::today();
         let record = fields.record();
         let issues = record.completeness(today);
@@ -837,7 +841,7 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
         if issues.is_empty() {
             return view! {
                 {warnings}
-                <p class="notice success">"信息已完整。提交后等待监管部门确认。"</p>
+                <p class="notice success">"信息已完整。请核对下面的内容,无误后点击“提交”;提交后等待监管部门确认。"</p>
             }
             .into_any();
         }
@@ -865,6 +869,33 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
             </div>
         }
         .into_any()
+    };
+    // Everything that will be submitted, as the regulator will read it.
+    let review = move || {
+        let region_name = region.get().and_then(Result::ok).unwrap_or_default();
+        fields
+            .record()
+            .fields()
+            .into_iter()
+            .map(|(key, label, value)| {
+                let value = if key == "region_code" && !region_name.is_empty() {
+                    region_name.clone()
+                } else {
+                    value
+                };
+                let empty = value.is_empty();
+                view! { <dt>{label}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
+            })
+            .collect_view()
+    };
+    view! {
+        {problems}
+        <section class="submit-review" aria-labelledby="submit-review-title">
+            <h2 id="submit-review-title">"提交前请核对"</h2>
+            <Transition fallback=|| ()>
+                <dl class="profile record">{review}</dl>
+            </Transition>
+        </section>
     }
 }
 

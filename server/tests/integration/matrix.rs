@@ -351,6 +351,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         ),
         api("/api/site_info", Public, Payload::Empty),
         api("/api/regions", Public, f(&[("parent", "32")])),
+        api("/api/region-name", Public, f(&[("code", "320102")])),
         Endpoint {
             method: "POST",
             route: "/files/licence-scan",
