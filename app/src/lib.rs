@@ -43,13 +43,17 @@ use pages::{
 
 /// The HTML document around the app (server-side rendering only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The policy in the header and, before any script, in the document.
     #[cfg(feature = "ssr")]
-    server::http::set_page_policy();
+    let policy = server::http::set_page_policy();
+    #[cfg(not(feature = "ssr"))]
+    let policy: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" data-hydrated="false">
             <head>
                 <meta charset="utf-8" />
+                {policy.map(|p| view! { <meta http-equiv="Content-Security-Policy" content=p /> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />

@@ -200,6 +200,30 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
     )
 }
 
+/// The Content-Security-Policy of a response that brought none: what is not
+/// a page (answers, assets) may run and embed nothing. A page carries the
+/// shell's nonce policy in a `<meta>` tag as well as in its header (the
+/// header has been seen missing on a first render), so here a page only
+/// gets what a `<meta>` policy cannot say, and nothing that would block its
+/// own nonce-bearing scripts.
+async fn fallback_policy(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let policy = if html {
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    } else {
+        "default-src 'none'; frame-ancestors 'none'"
+    };
+    res.headers_mut()
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(policy));
+    res
+}
+
 /// Only the static assets may be kept by a browser or a proxy: pages and
 /// answers carry personal data (a shared computer's back button or cache
 /// must not show them to the next person).
@@ -271,13 +295,7 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("referrer-policy", "same-origin"))
-        .layer(header_layer(
-            "content-security-policy",
-            // Whatever is not a page (answers, assets, errors) may run and
-            // embed nothing; every page replaces this with the shell's
-            // nonce policy (`app::server::http::page_policy`).
-            "default-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        ))
+        .layer(middleware::from_fn(fallback_policy))
         .layer(header_layer(
             "permissions-policy",
             "camera=(), microphone=(), geolocation=()",

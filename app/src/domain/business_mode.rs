@@ -116,7 +116,7 @@ impl ModeQuestion {
         match self {
             ModeQuestion::FuelStation => "是否经营加油站?",
             ModeQuestion::HasStorage => "是否有危险化学品储存设施(仓库、储罐)?",
-            ModeQuestion::MajorHazard => "储存设施是否构成重大危险源(GB 18218)?",
+            ModeQuestion::MajorHazard => "储存设施是否构成重大危险源(按 GB 18218 辨识)?",
         }
     }
 }
@@ -142,7 +142,7 @@ pub fn recommend(answers: &ModeAnswers, policy: &ModePolicy) -> ModeAdvice {
     if fuel {
         if answers.has_storage == Some(false) {
             return ModeAdvice::Inconsistent(
-                "加油站设有储油罐,属于有储存设施;请将“是否有储存设施”改为“是”。".into(),
+                "加油站设有储油罐,属于有储存设施;请将“是否有危险化学品储存设施”改为“是”。".into(),
             );
         }
         let Some(major) = answers.major_hazard else {

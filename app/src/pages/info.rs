@@ -16,7 +16,7 @@ use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
-use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice};
+use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
     expiry_warning, EnterpriseRecord, Expiry, FieldChange, LicenceEntry, ScopeItem, ECONOMIC_TYPES,
     LICENCE_YEARS, STEPS,
@@ -473,10 +473,10 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
     };
     view! {
         <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
-        <YesNo name="fuel_station" question="是否经营加油站?" value=fields.get("fuel_station") form check />
-        <YesNo name="has_storage" question="是否有危险化学品储存设施(仓库、储罐)?" value=fields.get("has_storage") form check />
+        <YesNo name="fuel_station" question=ModeQuestion::FuelStation.text() value=fields.get("fuel_station") form check />
+        <YesNo name="has_storage" question=ModeQuestion::HasStorage.text() value=fields.get("has_storage") form check />
         <Show when=move || !(fields.get("has_storage").get() == "no" && fields.get("fuel_station").get() != "yes")>
-            <YesNo name="major_hazard" question="储存设施是否构成重大危险源(按 GB 18218 辨识)?" value=fields.get("major_hazard") form check />
+            <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
         </Show>
         <div class="advice" role="status" aria-live="polite">
             {move || match advice() {

@@ -125,17 +125,19 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// Puts [`page_policy`] on the page being rendered.
-pub fn set_page_policy() {
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
+/// Puts [`page_policy`] on the page being rendered and returns it (for the
+/// document's `<meta>` copy, minus what only a header can say).
+pub fn set_page_policy() -> Option<String> {
+    let nonce = leptos::nonce::use_nonce()?;
+    let policy = page_policy(&nonce);
     if let (Some(res), Ok(value)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&page_policy(&nonce)),
+        HeaderValue::from_str(&policy),
     ) {
         res.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
+    // frame-ancestors is ignored (and warned about) in a <meta> policy.
+    Some(policy.replace("; frame-ancestors 'none'", ""))
 }
 
 #[cfg(test)]

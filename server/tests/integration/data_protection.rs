@@ -245,6 +245,15 @@ async fn pages_forbid_inline_script_and_are_never_cached() {
             .unwrap_or_else(|| panic!("no nonce in {csp}"));
         assert!(csp.contains("script-src 'self'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
+        // The document carries it too, ahead of every script.
+        let meta = r.body.find("http-equiv=\"Content-Security-Policy\"");
+        let first_script = r.body.find("<script");
+        assert!(
+            meta.is_some() && meta < first_script,
+            "{}: no <meta> policy before the scripts",
+            b.name
+        );
+        assert!(r.body.contains(&format!("'nonce-{nonce}'")), "{}", b.name);
         // Every inline script of the page carries this response's nonce.
         let scripts = r.body.matches("<script").count();
         let with_nonce = r.body.matches(&format!("nonce=\"{nonce}\"")).count();
