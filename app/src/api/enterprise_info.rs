@@ -598,7 +598,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
     } else {
         vec![]
     };
-    let open_change = (info.status == "draft" && info.confirmed.is_some()).then(|| OpenChange {
+    let open_change = info.change_open().then(|| OpenChange {
         by: info.updated_by.clone().unwrap_or_default(),
         since: info
             .change_started_at

@@ -28,7 +28,7 @@ pub fn guard_unsaved(dirty: impl Fn() -> bool + Copy + Send + Sync + 'static) {
         let live = alive.clone();
         let on_click = Closure::<dyn Fn(leptos::web_sys::MouseEvent)>::new(
             move |ev: leptos::web_sys::MouseEvent| {
-                if !live.load(Ordering::Relaxed) || !dirty() {
+                if !live.load(Ordering::Relaxed) {
                     return;
                 }
                 let link = ev
@@ -37,7 +37,8 @@ pub fn guard_unsaved(dirty: impl Fn() -> bool + Copy + Send + Sync + 'static) {
                     .and_then(|el| el.closest("a[href]").ok().flatten());
                 let Some(link) = link else { return };
                 let href = link.get_attribute("href").unwrap_or_default();
-                if href.starts_with('#') || link.get_attribute("target").is_some() {
+                // Only a link that leaves the page, and only then is the form compared.
+                if href.starts_with('#') || link.get_attribute("target").is_some() || !dirty() {
                     return;
                 }
                 if !window()

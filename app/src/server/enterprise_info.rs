@@ -40,6 +40,12 @@ impl Info {
             .as_ref()
             .or((self.status == "submitted").then_some(&self.draft))
     }
+
+    /// A 信息变更 the enterprise has started and not submitted yet (what
+    /// blocks 申请修改, may be reminded of, and lapses when left alone).
+    pub fn change_open(&self) -> bool {
+        self.status == "draft" && self.confirmed.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1181,7 +1187,7 @@ pub async fn remind(
         .fetch_one(db.reader())
         .await?;
     let info = peek(db, enterprise_id).await?;
-    if info.status != "draft" || info.confirmed.is_none() {
+    if !info.change_open() {
         return Err(InfoError::WrongStatus(
             "企业目前没有未提交的信息变更,无需提醒。".into(),
         ));
