@@ -271,7 +271,13 @@ pub fn file_routes() -> Vec<(
 
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Route generation stops every resource of the process from loading
+    // while it runs (a global flag in leptos), so a page rendered meanwhile
+    // (by another router in the same process: the tests build many) would
+    // wait forever. The route list is the same for every router: make it once.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let production = state.config.is_production();
     let mut router = Router::new()
         .route("/healthz", get(healthz))

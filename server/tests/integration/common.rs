@@ -95,11 +95,20 @@ impl Reply {
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
 
 /// Sends one request through the real router, no network.
+/// A request that takes longer than a minute fails its test, naming itself
+/// (a hang must never eat the suite's time budget).
 pub async fn send(router: &Router, req: Request<Body>) -> Reply {
-    let res = router.clone().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    let what = format!("{} {}", req.method(), req.uri());
+    let answer = async {
+        let res = router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes)
+    };
+    let (status, headers, bytes) = tokio::time::timeout(std::time::Duration::from_secs(60), answer)
+        .await
+        .unwrap_or_else(|_| panic!("no complete answer to {what} within 60 s"));
     Reply {
         status,
         headers,
