@@ -306,6 +306,21 @@ pub async fn login(
     #[server(default)] unlock_code: String,
     #[server(default)] totp: String,
 ) -> Result<(), AppError> {
+    use leptos::server_fn::ServerFn as _;
+    let result = login_attempt(tab, account.clone(), password, unlock_code, totp).await;
+    crate::server::http::keep_typed_after_error(Login::PATH, &result, "account", &account).await;
+    result
+}
+
+/// The body of [`login`].
+#[cfg(feature = "ssr")]
+async fn login_attempt(
+    tab: String,
+    account: String,
+    password: String,
+    unlock_code: String,
+    totp: String,
+) -> Result<(), AppError> {
     use crate::domain::{FieldErrors, SmsCode};
     use crate::server::audit::{security_event_now, Actor};
     use crate::server::limits::{self, Denied};

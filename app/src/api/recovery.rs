@@ -83,6 +83,16 @@ mod ssr {
 /// Step 1: sends a code to the handler's phone.
 #[server(endpoint = "recovery/send")]
 pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppError> {
+    use leptos::server_fn::ServerFn as _;
+    let result = send_reset_code_attempt(account.clone()).await;
+    crate::server::http::keep_typed_after_error(SendResetCode::PATH, &result, "account", &account)
+        .await;
+    result
+}
+
+/// The body of [`send_reset_code`].
+#[cfg(feature = "ssr")]
+async fn send_reset_code_attempt(account: String) -> Result<ResetDestination, AppError> {
     use crate::server::{http, now, sms_code, AppState};
     let state = AppState::get()?;
     let ip = http::client_ip().await;

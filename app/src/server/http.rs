@@ -42,6 +42,65 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     }
 }
 
+/// A plain form post (no JavaScript) that failed goes back to its page with
+/// the error in the address (server_fn's `__path`/`__err`). This sends it
+/// back with what was typed in `field` as well (`account=…`, which the login
+/// and recovery pages start from), so nothing is typed twice. Only for a
+/// page of our own origin; a JavaScript call is left alone.
+pub async fn keep_typed_after_error<T>(
+    fn_path: &str,
+    result: &Result<T, AppError>,
+    field: &str,
+    typed: &str,
+) {
+    let Err(err) = result else { return };
+    let (Ok(h), Ok(state)) = (headers().await, AppState::get()) else {
+        return;
+    };
+    let accepts_html = h
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let origin = format!("{}/", state.config.public_base_url.trim_end_matches('/'));
+    let Some(page) = h
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|r| accepts_html && r.starts_with(&origin))
+    else {
+        return;
+    };
+    let target = back_with(page, field, typed);
+    if let (Ok(url), Some(res)) = (
+        leptos::server_fn::error::ServerFnUrlError::new(fn_path, err.clone()).to_url(&target),
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = HeaderValue::from_str(url.as_str()) {
+            res.insert_header(header::LOCATION, v);
+        }
+    }
+}
+
+/// `page` without an earlier error or value of `field`, with `field=typed`.
+fn back_with(page: &str, field: &str, typed: &str) -> String {
+    let (path, query) = page.split_once('?').unwrap_or((page, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            !kv.is_empty() && key != field && key != "__path" && key != "__err"
+        })
+        .map(str::to_string)
+        .collect();
+    if !typed.trim().is_empty() {
+        pairs.push(format!("{field}={}", crate::url::urlencode(typed.trim())));
+    }
+    if pairs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
 /// The client's address: the connection's peer, or, when the peer is one of
 /// the configured `TRUSTED_PROXIES`, the nearest address in `X-Forwarded-For`
 /// that is not a trusted proxy. "unknown" without a connection (in-process tests).
@@ -142,7 +201,32 @@ pub fn set_page_policy() -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use super::{back_with, client_address};
+
+    #[test]
+    fn a_failed_form_goes_back_with_what_was_typed_and_nothing_stale() {
+        let origin = "http://127.0.0.1:3000";
+        assert_eq!(
+            back_with(
+                &format!("{origin}/login"),
+                "account",
+                " 91320102MA1XYR7K61 "
+            ),
+            format!("{origin}/login?account=91320102MA1XYR7K61")
+        );
+        assert_eq!(
+            back_with(
+                &format!("{origin}/login?tab=regulator&account=old&__path=x&__err=y"),
+                "account",
+                "nj 玄武"
+            ),
+            format!("{origin}/login?tab=regulator&account=nj%20%E7%8E%84%E6%AD%A6")
+        );
+        assert_eq!(
+            back_with(&format!("{origin}/login?account=old"), "account", ""),
+            format!("{origin}/login")
+        );
+    }
     use std::net::IpAddr;
 
     fn ip(s: &str) -> IpAddr {

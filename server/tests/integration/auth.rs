@@ -321,3 +321,53 @@ async fn a_credit_code_on_the_regulator_tab_is_sent_to_the_enterprise_tab() {
         assert!(r.body.contains("请切换"), "{}: {}", b.name, r.body);
     }
 }
+
+#[tokio::test]
+async fn without_javascript_a_failed_login_or_reset_keeps_the_account() {
+    for b in seeded().await {
+        let account = "91320102MA1XYR7K61";
+        for (path, page, fields, message) in [
+            (
+                "/api/auth/login",
+                "/login",
+                vec![
+                    ("tab", "enterprise"),
+                    ("account", account),
+                    ("password", "Wrong-pass-1"),
+                ],
+                "密码错误",
+            ),
+            (
+                "/api/recovery/send",
+                "/forgot-password?account=stale",
+                vec![("account", "91350211M0000XUF46")],
+                "忘记密码只适用于已注册的企业账号",
+            ),
+        ] {
+            let typed = fields.iter().find(|(k, _)| *k == "account").unwrap().1;
+            let r = post_page_form(&b.router, path, page, &fields).await;
+            assert_eq!(
+                r.status,
+                StatusCode::FOUND,
+                "{}: {path}: {}",
+                b.name,
+                r.body
+            );
+            let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
+            let page_path = page.split('?').next().unwrap();
+            assert!(
+                location.starts_with(&format!("{ORIGIN}{page_path}?account={typed}&__path=")),
+                "{}: {location}",
+                b.name
+            );
+            // The page it lands on shows the account typed and the error.
+            let back = send(&b.router, get(location.strip_prefix(ORIGIN).unwrap())).await;
+            assert!(
+                back.body.contains(&format!("value=\"{typed}\"")),
+                "{}: {path}",
+                b.name
+            );
+            assert!(back.body.contains(message), "{}: {path}", b.name);
+        }
+    }
+}

@@ -139,6 +139,28 @@ pub async fn post_form(
     send(router, req.body(Body::from(body)).expect("request")).await
 }
 
+/// POSTs a form as a browser without JavaScript does: from the page at
+/// `page` (its Referer), accepting HTML.
+pub async fn post_page_form(
+    router: &Router,
+    path: &str,
+    page: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let req = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::REFERER, format!("{ORIGIN}{page}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml");
+    send(router, req.body(Body::from(body)).expect("request")).await
+}
+
 /// POSTs a JSON body to a server function that takes JSON input.
 pub async fn post_json(
     router: &Router,
