@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::business_mode::{check_choice, policy_at, BusinessMode, ModeAnswers};
+use super::business_mode::{
+    check_choice, policy_at, BusinessMode, ModeAnswers, ModeChoiceError, ModeQuestion,
+};
 use super::licence::LicenceNumber;
 use super::mobile::Mobile;
 use super::normalize::normalize_text;
@@ -113,11 +115,26 @@ fn required_text(errors: &mut FieldErrors, field: &str, value: &str, message: &s
 
 impl EnterpriseRecord {
     /// The guiding answers, with the first licence's mode as printed on it.
+    /// Whether 重大危险源 is asked at all: only where something is stored
+    /// (a fuel station always stores).
+    pub fn asks_major_hazard(&self) -> bool {
+        answer(&self.has_storage) != Some(false) || answer(&self.fuel_station) == Some(true)
+    }
+
+    /// The answers the rules work on, the same for the page's advice and for
+    /// the check: where the major-hazard question is not asked, an answer
+    /// left over from before counts as 否 (nobody can see or change it).
     pub fn mode_answers(&self) -> ModeAnswers {
         ModeAnswers {
             fuel_station: answer(&self.fuel_station),
-            has_storage: answer(&self.has_storage),
-            major_hazard: answer(&self.major_hazard),
+            // A fuel station stores (its tanks): not asked twice.
+            has_storage: answer(&self.has_storage)
+                .or((answer(&self.fuel_station) == Some(true)).then_some(true)),
+            major_hazard: if self.asks_major_hazard() {
+                answer(&self.major_hazard)
+            } else {
+                Some(false)
+            },
             licence_mode: self
                 .licences
                 .first()
@@ -170,26 +187,22 @@ impl EnterpriseRecord {
     /// the one the rules give (with the reason when it is not).
     pub fn check_mode(&self, today: Date) -> FieldErrors {
         let mut e = FieldErrors::new();
-        for (field, value, q) in [
-            ("fuel_station", &self.fuel_station, "是否经营加油站"),
-            ("has_storage", &self.has_storage, "是否有危险化学品储存设施"),
+        let answers = self.mode_answers();
+        for (field, given, q) in [
+            (
+                "fuel_station",
+                answers.fuel_station,
+                ModeQuestion::FuelStation,
+            ),
+            ("has_storage", answers.has_storage, ModeQuestion::HasStorage),
             (
                 "major_hazard",
-                &self.major_hazard,
-                "储存设施是否构成重大危险源",
+                answers.major_hazard,
+                ModeQuestion::MajorHazard,
             ),
         ] {
-            let needed = match field {
-                // Without storage there is no major hazard source to ask about.
-                "major_hazard" => {
-                    answer(&self.has_storage) != Some(false)
-                        || answer(&self.fuel_station) == Some(true)
-                }
-                "has_storage" => true,
-                _ => true,
-            };
-            if needed && answer(value).is_none() {
-                e.add(field, format!("请回答:{q}?"));
+            if given.is_none() {
+                e.add(field, ModeChoiceError::Unanswered(q).to_string());
             }
         }
         match BusinessMode::from_code(&self.business_mode) {
@@ -197,16 +210,12 @@ impl EnterpriseRecord {
                 "business_mode",
                 "请选择经营方式(可按上面的回答采用推荐项)。",
             ),
-            Some(chosen) if e.is_empty() => {
-                let mut answers = self.mode_answers();
-                if answers.has_storage == Some(false) && answers.major_hazard.is_none() {
-                    answers.major_hazard = Some(false);
-                }
-                if let Err(err) = check_choice(&answers, chosen, policy_at(today)) {
-                    e.add("business_mode", err.to_string());
-                }
-            }
-            Some(_) => {}
+            // What the page's advice says, word for word (an unanswered
+            // question is already named at its own field).
+            Some(chosen) => match check_choice(&answers, chosen, policy_at(today)) {
+                Ok(_) | Err(ModeChoiceError::Unanswered(_)) => {}
+                Err(err) => e.add("business_mode", err.to_string()),
+            },
         }
         e
     }
@@ -713,6 +722,70 @@ mod tests {
         );
         r.business_mode = "fuel_station".into();
         assert!(r.check_mode(today()).is_empty());
+    }
+
+    #[test]
+    fn the_advice_and_the_check_say_the_same_for_every_answer() {
+        use crate::domain::business_mode::{recommend, ModeAdvice};
+        let answers = ["", "yes", "no"];
+        for fuel in answers {
+            for storage in answers {
+                for major in answers {
+                    for lic in ["", "fuel_station", "no_storage", "storage_major_hazard"] {
+                        for chosen in BusinessMode::ALL {
+                            let mut r = complete();
+                            r.fuel_station = fuel.into();
+                            r.has_storage = storage.into();
+                            r.major_hazard = major.into();
+                            r.licences[0].mode = lic.into();
+                            r.business_mode = chosen.code().into();
+                            let e = r.check_mode(today());
+                            let case = format!("{fuel}/{storage}/{major}/{lic}/{}", chosen.code());
+                            match recommend(&r.mode_answers(), policy_at(today())) {
+                                ModeAdvice::Ask(q) => {
+                                    let field = match q {
+                                        ModeQuestion::FuelStation => "fuel_station",
+                                        ModeQuestion::HasStorage => "has_storage",
+                                        ModeQuestion::MajorHazard => "major_hazard",
+                                    };
+                                    assert_eq!(
+                                        e.get(field),
+                                        Some(format!("请先回答:{}", q.text()).as_str()),
+                                        "{case}"
+                                    );
+                                }
+                                ModeAdvice::Inconsistent(m) => {
+                                    assert_eq!(e.get("business_mode"), Some(m.as_str()), "{case}")
+                                }
+                                ModeAdvice::Recommend { mode, .. } if mode == chosen => {
+                                    assert!(e.is_empty(), "{case}: {e:?}")
+                                }
+                                ModeAdvice::Recommend { mode, .. } => {
+                                    let m = e.get("business_mode").unwrap_or_default();
+                                    assert!(
+                                        m.contains(mode.label()) || m.contains("不再可选"),
+                                        "{case}: {m}"
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A major-hazard answer from before "no storage" is not asked and
+        // does not count against the choice.
+        let mut r = complete();
+        r.has_storage = "no".into();
+        r.major_hazard = "yes".into();
+        r.business_mode = "no_storage".into();
+        r.licences[0].mode = "no_storage".into();
+        assert!(!r.asks_major_hazard());
+        assert!(
+            r.check_mode(today()).is_empty(),
+            "{:?}",
+            r.check_mode(today())
+        );
     }
 
     #[test]

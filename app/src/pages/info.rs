@@ -462,20 +462,19 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             fields.get("major_hazard").get(),
             fields.licences.get(),
         );
-        let mut answers = fields.record().mode_answers();
-        if answers.has_storage == Some(false)
-            && answers.fuel_station == Some(false)
-            && answers.major_hazard.is_none()
-        {
-            answers.major_hazard = Some(false);
-        }
-        recommend(&answers, policy_at(crate::clock::today()))
+        recommend(
+            &fields.record().mode_answers(),
+            policy_at(crate::clock::today()),
+        )
     };
     view! {
         <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
         <YesNo name="fuel_station" question=ModeQuestion::FuelStation.text() value=fields.get("fuel_station") form check />
         <YesNo name="has_storage" question=ModeQuestion::HasStorage.text() value=fields.get("has_storage") form check />
-        <Show when=move || !(fields.get("has_storage").get() == "no" && fields.get("fuel_station").get() != "yes")>
+        <Show when=move || {
+            let _ = (fields.get("has_storage").get(), fields.get("fuel_station").get());
+            fields.record().asks_major_hazard()
+        }>
             <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
         </Show>
         <div class="advice" role="status" aria-live="polite">
