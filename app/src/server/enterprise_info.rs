@@ -1103,7 +1103,8 @@ pub async fn directory(
 /// A change (信息变更) whose draft nobody saved for this long lapses: the
 /// confirmed record stays in force, the draft stays in the version history,
 /// and the regulator may propose changes again.
-pub const CHANGE_LAPSE_SECS: i64 = 30 * 86_400;
+pub const CHANGE_LAPSE_DAYS: i64 = 30;
+pub const CHANGE_LAPSE_SECS: i64 = CHANGE_LAPSE_DAYS * 86_400;
 
 /// The enterprise's phone on file (its account's handler), if any.
 async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
@@ -1155,7 +1156,7 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             &info,
             next,
             "info.change_lapsed",
-            "信息变更超过30天未保存,已自动作废;原已确认的信息继续有效",
+            &format!("信息变更超过{CHANGE_LAPSE_DAYS}天未保存,已自动作废;原已确认的信息继续有效"),
             &[],
             &actor,
             now,
@@ -1164,7 +1165,7 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
         lapsed += 1;
         if let Some(m) = enterprise_mobile(db, id).await? {
             let text = format!(
-                "【危化品经营安全监管系统】贵单位{started}开始的企业信息变更超过30天未保存,已自动作废,原已确认的信息继续有效。如仍需变更,请登录后在“完善信息”中重新点击“信息变更”。"
+                "【危化品经营安全监管系统】贵单位{started}开始的企业信息变更超过{CHANGE_LAPSE_DAYS}天未保存,已自动作废,原已确认的信息继续有效。如仍需变更,请登录后在“完善信息”中重新点击“信息变更”。"
             );
             let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
         }
