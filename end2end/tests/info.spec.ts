@@ -51,6 +51,13 @@ test('an enterprise completes its information with several licences and submits'
   await yes(page, /是否有危险化学品储存设施/).check();
   await yes(page, /是否构成重大危险源/).check();
   await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
+  // Without storage the major-hazard question goes away, and so does its
+  // earlier answer: the advice follows the questions that are shown.
+  await no(page, /是否有危险化学品储存设施/).check();
+  await expect(page.getByText('是否构成重大危险源')).toHaveCount(0);
+  await expect(page.locator('.recommended')).toHaveText('无储存经营');
+  await yes(page, /是否有危险化学品储存设施/).check();
+  await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
   await page.getByRole('button', { name: '采用推荐' }).click();
   await expect(page.getByLabel('经营方式')).toHaveValue('storage_major_hazard');
   await page.getByRole('button', { name: '保存并下一步' }).click();
