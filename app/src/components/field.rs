@@ -515,3 +515,15 @@ pub fn ErrorSummary(
         })
     }
 }
+
+/// The message of a field that is not a [`TextField`] (a list row, a
+/// group), with its help link, where its `aria-describedby` points.
+pub fn message_at(form: FormState, key: String) -> impl IntoView {
+    let id = format!("f-{key}-msg");
+    move || {
+        form.message(&key).map(|m| {
+            let field = key.clone();
+            view! { <p class="field-error" id=id.clone() role="alert">{crate::components::help::message_with_help(&field, m)}</p> }
+        })
+    }
+}

@@ -4,6 +4,7 @@ pub mod field;
 pub mod help;
 pub mod layout;
 pub mod region_picker;
+pub mod storage_units;
 pub mod unsaved;
 pub mod upload;
 

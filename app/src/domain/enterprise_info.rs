@@ -12,6 +12,7 @@ use super::business_mode::{
     check_choice, policy_at, BusinessMode, ModeAnswers, ModeChoiceError, ModeQuestion,
 };
 use super::licence::LicenceNumber;
+use super::major_hazard::{overall, Grade, Identification, StorageUnit};
 use super::mobile::Mobile;
 use super::normalize::normalize_text;
 use super::registration::{parse_address, parse_enterprise_name, parse_person_name, parse_region};
@@ -93,6 +94,30 @@ pub struct EnterpriseRecord {
     pub business_mode: String,
     pub multi_licence: String,
     pub licences: Vec<LicenceEntry>,
+    /// 储存单元 and what each holds, for the 重大危险源辨识 (GB 18218-2018).
+    #[serde(default)]
+    pub storage_units: Vec<StorageUnit>,
+    /// The number of an official 重大危险源辨识 report, needed only when
+    /// its conclusion differs from the one computed from the units.
+    #[serde(default)]
+    pub major_hazard_report: String,
+}
+
+/// The 重大危险源辨识 computed from the storage units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HazardResult {
+    pub units: Vec<Identification>,
+    pub major: bool,
+    pub grade: Option<Grade>,
+}
+
+impl HazardResult {
+    pub fn text(&self) -> String {
+        match self.grade {
+            Some(g) => format!("构成重大危险源({})", g.label()),
+            None => "不构成重大危险源".into(),
+        }
+    }
 }
 
 fn answer(v: &str) -> Option<bool> {
@@ -140,6 +165,54 @@ impl EnterpriseRecord {
                 .first()
                 .and_then(|l| BusinessMode::from_code(&l.mode)),
         }
+    }
+
+    /// The storage units identified (None when none are listed or one is
+    /// incomplete), and every problem with them at its field.
+    pub fn hazard_identification(&self) -> (Option<HazardResult>, Vec<(String, String)>) {
+        let standard = super::major_hazard::current();
+        let mut units = Vec::new();
+        let mut errors = Vec::new();
+        for (u, unit) in self.storage_units.iter().enumerate() {
+            match unit.identify(standard) {
+                Ok(id) => units.push(id),
+                Err(es) => errors.extend(
+                    es.into_iter()
+                        .map(|(k, m)| (format!("storage_units.{u}.{k}"), m)),
+                ),
+            }
+        }
+        if self.storage_units.is_empty() || !errors.is_empty() {
+            return (None, errors);
+        }
+        let (major, grade) = overall(&units);
+        (
+            Some(HazardResult {
+                units,
+                major,
+                grade,
+            }),
+            errors,
+        )
+    }
+
+    /// For the regulator: the enterprise's answer differs from the computed
+    /// result and rests on a report (what to check, and which report).
+    pub fn major_hazard_flag(&self) -> Option<String> {
+        let given = answer(&self.major_hazard)?;
+        let computed = self.hazard_identification().0?;
+        let report = normalize_text(&self.major_hazard_report);
+        (self.asks_major_hazard() && computed.major != given && !report.is_empty()).then(|| {
+            format!(
+                "企业自报{}(辨识报告 {report}),按其填写的储存单元计算为{},请核实。",
+                if given {
+                    "构成重大危险源"
+                } else {
+                    "不构成重大危险源"
+                },
+                computed.text()
+            )
+        })
     }
 
     pub fn check_basic(&self) -> FieldErrors {
@@ -203,6 +276,17 @@ impl EnterpriseRecord {
         ] {
             if given.is_none() {
                 e.add(field, ModeChoiceError::Unanswered(q).to_string());
+            }
+        }
+        if self.asks_major_hazard() {
+            let (computed, problems) = self.hazard_identification();
+            for (k, m) in problems {
+                e.add(&k, m);
+            }
+            if let (Some(c), Some(given)) = (computed, answers.major_hazard) {
+                if c.major != given && normalize_text(&self.major_hazard_report).is_empty() {
+                    e.add("major_hazard", hazard_mismatch(&c, given));
+                }
             }
         }
         match BusinessMode::from_code(&self.business_mode) {
@@ -372,6 +456,45 @@ impl EnterpriseRecord {
                 (key.to_string(), label.to_string(), shown)
             })
             .collect();
+        for (u, unit) in self.storage_units.iter().enumerate() {
+            let held = unit
+                .substances
+                .iter()
+                .map(|s| {
+                    let density = if s.unit == super::major_hazard::QuantityUnit::CubicMetre {
+                        format!("(密度{})", s.density.trim())
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{} {}{}{density}",
+                        s.name.trim(),
+                        s.amount.trim(),
+                        s.unit.label()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("、");
+            out.push((
+                format!("storage_units.{u}"),
+                format!("储存单元{}", u + 1),
+                format!(
+                    "{}:{held};厂外可能暴露{}人",
+                    unit.name.trim(),
+                    unit.exposed.trim()
+                ),
+            ));
+        }
+        if let (Some(c), _) = self.hazard_identification() {
+            out.push((
+                "hazard_result".into(),
+                "重大危险源辨识(按储存单元计算)".into(),
+                c.text(),
+            ));
+        }
+        if let Some(flag) = self.major_hazard_flag() {
+            out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
+        }
         for (i, l) in self.licences.iter().enumerate() {
             let n = i + 1;
             let scope = l
@@ -428,6 +551,7 @@ impl EnterpriseRecord {
                 "fuel_station" => &self.fuel_station,
                 "has_storage" => &self.has_storage,
                 "major_hazard" => &self.major_hazard,
+                "major_hazard_report" => &self.major_hazard_report,
                 "business_mode" => &self.business_mode,
                 "multi_licence" => &self.multi_licence,
                 _ => return None,
@@ -453,6 +577,7 @@ impl EnterpriseRecord {
             "fuel_station" => &mut self.fuel_station,
             "has_storage" => &mut self.has_storage,
             "major_hazard" => &mut self.major_hazard,
+            "major_hazard_report" => &mut self.major_hazard_report,
             "business_mode" => &mut self.business_mode,
             "multi_licence" => &mut self.multi_licence,
             _ => return false,
@@ -463,7 +588,7 @@ impl EnterpriseRecord {
 }
 
 /// The scalar fields and their labels, in form order.
-pub const SCALARS: [(&str, &str); 16] = [
+pub const SCALARS: [(&str, &str); 17] = [
     ("name", "企业名称"),
     ("legal_rep", "法定代表人"),
     ("principal_name", "主要负责人"),
@@ -478,6 +603,7 @@ pub const SCALARS: [(&str, &str); 16] = [
     ("fuel_station", "是否经营加油站"),
     ("has_storage", "是否有储存设施"),
     ("major_hazard", "是否构成重大危险源"),
+    ("major_hazard_report", "重大危险源辨识报告编号"),
     ("business_mode", "经营方式"),
     ("multi_licence", "是否一企多证"),
 ];
@@ -490,6 +616,31 @@ pub fn label(key: &str) -> String {
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
         ["licences"] => "经营许可证".into(),
+        ["storage_units"] => "储存单元".into(),
+        ["hazard_result"] => "重大危险源辨识(按储存单元计算)".into(),
+        ["hazard_flag"] => "重大危险源辨识核对".into(),
+        ["storage_units", u, rest @ ..] => {
+            let n = u.parse::<usize>().map_or(0, |n| n + 1);
+            let what = match rest {
+                ["name"] => "单元名称".to_string(),
+                ["exposed"] => "厂外可能暴露人数".to_string(),
+                ["substances"] => "危险化学品".to_string(),
+                ["substances", i, f] => format!(
+                    "第{}种{}",
+                    i.parse::<usize>().map_or(0, |i| i + 1),
+                    match *f {
+                        "name" => "品名",
+                        "cas" => "CAS号",
+                        "classes" => "危险性类别",
+                        "amount" => "储存量",
+                        "density" => "密度",
+                        _ => "",
+                    }
+                ),
+                _ => String::new(),
+            };
+            format!("储存单元{n} {what}")
+        }
         ["licences", i, rest @ ..] => {
             let n = i.parse::<usize>().map_or(0, |n| n + 1);
             let what = match rest {
@@ -561,6 +712,26 @@ pub fn diff(before: &EnterpriseRecord, after: &EnterpriseRecord) -> Vec<FieldCha
         }
     }
     out
+}
+
+/// The answer differs from the computed 辨识: what the units say and what to do.
+fn hazard_mismatch(c: &HazardResult, given: bool) -> String {
+    let worst = c
+        .units
+        .iter()
+        .max_by_key(|u| u.grade.map(|g| 4 - g as u8))
+        .map(|u| u.summary())
+        .unwrap_or_default();
+    if given {
+        format!(
+            "按您填写的储存单元计算,{}(各单元 S 均小于 1)。您的回答是“是”:请核对储存单元和储存量;如经评审的辨识报告认定构成,请在下面填写报告编号。",
+            c.text()
+        )
+    } else {
+        format!(
+            "按您填写的储存单元计算,{worst}。您的回答是“否”:请核对储存单元和储存量;如经评审的辨识报告认定不构成,请在下面填写报告编号。"
+        )
+    }
 }
 
 /// Checks a CAS Registry Number: 2–7 digits, 2 digits, 1 check digit
@@ -691,7 +862,60 @@ mod tests {
                 storage_address: "南京市江北新区化工园1号".into(),
                 ..LicenceEntry::default()
             }],
+            ..EnterpriseRecord::default()
         }
+    }
+
+    #[test]
+    fn storage_units_decide_the_major_hazard_answer_unless_a_report_says_otherwise() {
+        use crate::domain::major_hazard::{StorageUnit, StoredSubstance};
+        let mut r = complete();
+        r.storage_units = vec![StorageUnit {
+            name: "1号仓库".into(),
+            exposed: "10".into(),
+            substances: vec![StoredSubstance {
+                name: "甲醇".into(),
+                amount: "600".into(),
+                ..Default::default()
+            }],
+        }];
+        // 600 t of methanol ≥ 500 t: the answer 否 is questioned, with the arithmetic.
+        let e = r.check_mode(today());
+        let m = e.get("major_hazard").unwrap_or_default();
+        assert!(
+            m.contains("S = 1.2000 ≥ 1") && m.contains("报告编号"),
+            "{m}"
+        );
+        // A report number lets the answer stand, and the regulator is told.
+        r.major_hazard_report = "苏安评〔2025〕018号".into();
+        assert_eq!(r.check_mode(today()).get("major_hazard"), None);
+        assert!(r
+            .major_hazard_flag()
+            .unwrap_or_default()
+            .contains("苏安评〔2025〕018号"));
+        assert!(r
+            .fields()
+            .iter()
+            .any(|(k, _, v)| k == "hazard_result" && v == "构成重大危险源(四级)"));
+        // Below the threshold 否 agrees and nothing is flagged.
+        r.storage_units[0].substances[0].amount = "400".into();
+        r.major_hazard_report.clear();
+        assert!(
+            r.check_mode(today()).is_empty(),
+            "{:?}",
+            r.check_mode(today())
+        );
+        assert_eq!(r.major_hazard_flag(), None);
+        // A unit's problems are at their fields, labelled.
+        r.storage_units[0].substances[0].amount = "4吨".into();
+        assert!(r
+            .check_mode(today())
+            .get("storage_units.0.substances.0.amount")
+            .is_some());
+        assert_eq!(
+            label("storage_units.0.substances.0.amount"),
+            "储存单元1 第1种储存量"
+        );
     }
 
     #[test]

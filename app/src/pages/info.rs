@@ -10,10 +10,13 @@ use crate::api::enterprise_info::{
     my_info, status_label, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo,
     SubmitInfo, LOCK_MESSAGE,
 };
-use crate::components::field::{ErrorSummary, FieldMessage, FormState, SelectField, TextField};
+use crate::components::field::{
+    message_at, ErrorSummary, FieldMessage, FormState, SelectField, TextField,
+};
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
+use crate::components::storage_units::StorageUnits;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
@@ -22,6 +25,7 @@ use crate::domain::enterprise_info::{
     LICENCE_YEARS, STEPS,
 };
 use crate::domain::help::HelpLink;
+use crate::domain::major_hazard::StorageUnit;
 use crate::domain::{Date, FieldErrors};
 use crate::error::AppError;
 
@@ -98,8 +102,9 @@ pub fn InfoPage() -> impl IntoView {
 /// One signal per scalar field, so the shared `TextField` can bind to it.
 #[derive(Clone, Copy)]
 struct Fields {
-    all: [(&'static str, RwSignal<String>); 16],
+    all: [(&'static str, RwSignal<String>); 17],
     licences: RwSignal<Vec<LicenceEntry>>,
+    units: RwSignal<Vec<StorageUnit>>,
 }
 
 impl Fields {
@@ -109,6 +114,7 @@ impl Fields {
         Fields {
             all,
             licences: RwSignal::new(r.licences.clone()),
+            units: RwSignal::new(r.storage_units.clone()),
         }
     }
 
@@ -126,6 +132,7 @@ impl Fields {
             r.set(k, s.get_untracked());
         }
         r.licences = self.licences.get_untracked();
+        r.storage_units = self.units.get_untracked();
         r
     }
 }
@@ -461,6 +468,7 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             fields.get("has_storage").get(),
             fields.get("major_hazard").get(),
             fields.licences.get(),
+            fields.units.get(),
         );
         recommend(
             &fields.record().mode_answers(),
@@ -475,7 +483,18 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             let _ = (fields.get("has_storage").get(), fields.get("fuel_station").get());
             fields.record().asks_major_hazard()
         }>
+            <StorageUnits units=fields.units major_hazard=fields.get("major_hazard") form check />
             <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
+            // Only an answer that differs from the computed one needs its report.
+            <Show when=move || {
+                let _ = (fields.get("major_hazard").get(), fields.units.get());
+                let r = fields.record();
+                r.hazard_identification().0.is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
+                    || !fields.get("major_hazard_report").get().is_empty()
+            }>
+                <TextField name="major_hazard_report" label="重大危险源辨识报告编号" value=fields.get("major_hazard_report") form check maxlength=60
+                    hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
+            </Show>
         </Show>
         <div class="advice" role="status" aria-live="polite">
             {move || match advice() {
@@ -501,16 +520,6 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             options=BusinessMode::ALL.iter().map(|m| (m.code(), m.label())).collect()
             hint="非加油站企业按经营许可证上的经营方式选择;与上面的回答不一致时会说明原因。"
         />
-    }
-}
-
-fn message_at(form: FormState, key: String) -> impl IntoView {
-    let id = format!("f-{key}-msg");
-    move || {
-        form.message(&key).map(|m| {
-            let field = key.clone();
-            view! { <p class="field-error" id=id.clone() role="alert">{message_with_help(&field, m)}</p> }
-        })
     }
 }
 

@@ -11,6 +11,7 @@ use crate::api::enterprise_info::{
 };
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
+use crate::components::storage_units::Arithmetic;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, ECONOMIC_TYPES, SCALARS};
@@ -355,9 +356,15 @@ fn Record(
                     {rec.fields().into_iter().map(|(key, label, value)| {
                         let value = if key == "region_code" { r.region_name.clone() } else { value };
                         let empty = value.is_empty();
-                        view! { <dt>{label}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
+                        let flagged = key == "hazard_flag";
+                        view! { <dt>{label}</dt><dd class:empty=empty class:flagged=flagged>{if empty { "未填写".to_string() } else { value }}</dd> }
                     }).collect_view()}
                 </dl>
+                // The arithmetic behind the computed result, to follow by hand.
+                {rec.hazard_identification().0.map(|c| view! {
+                    <h3>"重大危险源辨识计算(GB 18218-2018)"</h3>
+                    {c.units.into_iter().map(|id| view! { <Arithmetic id /> }).collect_view()}
+                })}
             }
                 .into_any(),
             None => view! { <p>"企业尚未提交信息。"</p> }.into_any(),

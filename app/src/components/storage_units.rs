@@ -1,0 +1,332 @@
+//! 储存单元 with their 重大危险源辨识 (GB 18218-2018), worked out as the
+//! user types: every substance's q, Q, q/Q and where Q came from, then S,
+//! and the grade when S ≥ 1. The same `domain::major_hazard` rule runs
+//! again on the server when the step is saved.
+
+use leptos::prelude::*;
+
+use super::field::{message_at, FormState};
+use crate::domain::major_hazard::{
+    overall, standard_at, HazardClass, Identification, InputError, QuantityUnit, StorageUnit,
+    StoredSubstance, TABLE_1, USUAL_CLASS,
+};
+use crate::domain::FieldErrors;
+
+const NAMES_LIST: &str = "gb18218-names";
+
+fn identify_all(units: &[StorageUnit]) -> Vec<Result<Identification, Vec<InputError>>> {
+    let standard = standard_at(crate::clock::today());
+    units.iter().map(|u| u.identify(standard)).collect()
+}
+
+/// Whether the units, all complete, make a major hazard source.
+fn computed(results: &[Result<Identification, Vec<InputError>>]) -> Option<bool> {
+    if results.is_empty() {
+        return None;
+    }
+    let ok: Option<Vec<Identification>> =
+        results.iter().map(|r| r.as_ref().ok().cloned()).collect();
+    ok.map(|all| overall(&all).0)
+}
+
+#[component]
+pub fn StorageUnits(
+    units: RwSignal<Vec<StorageUnit>>,
+    /// The step's 重大危险源 answer: follows the computation whenever it changes.
+    major_hazard: RwSignal<String>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+) -> impl IntoView {
+    let results = Memo::new(move |_| units.with(|us| identify_all(us)));
+    // The answer follows the arithmetic when it changes (not when the page
+    // opens: a saved answer, perhaps backed by a report, stays as it is).
+    Effect::new(move |prev: Option<Option<bool>>| {
+        let now = results.with(|r| computed(r));
+        if let (Some(before), Some(major)) = (prev, now) {
+            if before != now {
+                major_hazard.set(if major { "yes" } else { "no" }.to_string());
+                form.refresh("major_hazard", &check.run(()));
+                form.refresh("business_mode", &check.run(()));
+            }
+        }
+        now
+    });
+    let add_unit = move |_| {
+        units.update(|us| {
+            us.push(StorageUnit {
+                substances: vec![StoredSubstance::default()],
+                ..StorageUnit::default()
+            })
+        })
+    };
+    view! {
+        <section class="storage-units" aria-labelledby="storage-units-h">
+            <h3 id="storage-units-h">"储存单元与重大危险源辨识(GB 18218-2018)"</h3>
+            <p class="form-intro">
+                "每个罐区(以防火堤为界)或每栋仓库是一个储存单元。填写每个单元储存的危险化学品及其"
+                <strong>"设计最大储存量"</strong>
+                ",系统按 GB 18218-2018 计算是否构成重大危险源,并自动回答上面的问题。"
+            </p>
+            <datalist id=NAMES_LIST>
+                {TABLE_1
+                    .iter()
+                    .flat_map(|r| std::iter::once(r.name).chain(r.aliases.iter().copied()))
+                    .chain(USUAL_CLASS.iter().flat_map(|(n, a, _)| std::iter::once(*n).chain(a.iter().copied())))
+                    .map(|n| view! { <option value=n></option> })
+                    .collect_view()}
+            </datalist>
+            {message_at(form, "storage_units".into())}
+            {move || {
+                let n = units.with(Vec::len);
+                (0..n).map(|u| view! { <UnitCard units results form check u /> }).collect_view()
+            }}
+            <p>
+                <button type="button" class="button" on:click=add_unit>"新增储存单元"</button>
+            </p>
+            {move || {
+                results.with(|r| {
+                    computed(r).map(|major| {
+                        let text = if major {
+                            let all: Vec<Identification> = r.iter().filter_map(|x| x.as_ref().ok().cloned()).collect();
+                            let grade = overall(&all).1.map(|g| g.label()).unwrap_or_default();
+                            format!("按储存单元计算:构成重大危险源({grade})。")
+                        } else {
+                            "按储存单元计算:不构成重大危险源。".to_string()
+                        };
+                        view! { <p class="hazard-overall" role="status">{text}</p> }
+                    })
+                })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UnitCard(
+    units: RwSignal<Vec<StorageUnit>>,
+    results: Memo<Vec<Result<Identification, Vec<InputError>>>>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    u: usize,
+) -> impl IntoView {
+    let prefix = format!("storage_units.{u}");
+    let refresh = {
+        let prefix = prefix.clone();
+        move |field: &str| {
+            let key = format!("{prefix}.{field}");
+            form.touch(&key);
+            form.refresh(&key, &check.run(()));
+        }
+    };
+    let text_input = {
+        let prefix = prefix.clone();
+        let refresh = refresh.clone();
+        move |field: &'static str, label: &'static str, placeholder: &'static str| {
+            let id = format!("f-{prefix}.{field}");
+            let refresh = refresh.clone();
+            let get = move || {
+                units.with(|us| {
+                    us.get(u)
+                        .map(|x| {
+                            if field == "name" {
+                                x.name.clone()
+                            } else {
+                                x.exposed.clone()
+                            }
+                        })
+                        .unwrap_or_default()
+                })
+            };
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{label}</label>
+                    <input
+                        id=id
+                        prop:value=get
+                        placeholder=placeholder
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            units.update(|us| {
+                                if let Some(x) = us.get_mut(u) {
+                                    if field == "name" { x.name = v } else { x.exposed = v }
+                                }
+                            });
+                        }
+                        on:change=move |_| refresh(field)
+                    />
+                    {message_at(form, format!("{prefix}.{field}"))}
+                </div>
+            }
+        }
+    };
+    let rows = move || units.with(|us| us.get(u).map_or(0, |x| x.substances.len()));
+    view! {
+        <fieldset class="storage-unit" id=format!("f-{prefix}")>
+            <legend>{format!("储存单元 {}", u + 1)}</legend>
+            {text_input("name", "单元名称", "如 1号仓库、储罐区")}
+            {text_input("exposed", "厂区边界外可能暴露人员数量", "估算人数,没有填 0")}
+            <table class="substances">
+                <caption>"储存的危险化学品"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"品名"</th>
+                        <th scope="col">"CAS号"</th>
+                        <th scope="col">"危险性类别(表1未列明时)"</th>
+                        <th scope="col">"设计最大储存量"</th>
+                        <th scope="col">"单位"</th>
+                        <th scope="col">"密度(吨/立方米)"</th>
+                        <th scope="col"><span class="sr-only">"操作"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || (0..rows()).map(|i| view! { <SubstanceRow units form check u i /> }).collect_view()}
+                </tbody>
+            </table>
+            {message_at(form, format!("{prefix}.substances"))}
+            <p>
+                <button type="button" class="button" on:click=move |_| units.update(|us| {
+                    if let Some(x) = us.get_mut(u) { x.substances.push(StoredSubstance::default()) }
+                })>"新增危险化学品"</button>
+                " "
+                <button type="button" class="button link" on:click=move |_| units.update(|us| {
+                    if u < us.len() { us.remove(u); }
+                })>"删除此储存单元"</button>
+            </p>
+            {move || results.with(|r| r.get(u).and_then(|x| x.as_ref().ok().cloned())).map(|id| view! { <Arithmetic id /> })}
+        </fieldset>
+    }
+}
+
+#[component]
+fn SubstanceRow(
+    units: RwSignal<Vec<StorageUnit>>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    u: usize,
+    i: usize,
+) -> impl IntoView {
+    let key = move |f: &str| format!("storage_units.{u}.substances.{i}.{f}");
+    let get = move |f: fn(&StoredSubstance) -> String| {
+        move || {
+            units.with(|us| {
+                us.get(u)
+                    .and_then(|x| x.substances.get(i))
+                    .map(f)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let update = move |f: fn(&mut StoredSubstance, String), v: String| {
+        units.update(|us| {
+            if let Some(s) = us.get_mut(u).and_then(|x| x.substances.get_mut(i)) {
+                f(s, v)
+            }
+        })
+    };
+    let refresh = move |f: &str| {
+        let k = key(f);
+        form.touch(&k);
+        form.refresh(&k, &check.run(()));
+    };
+    let is_volume = move || {
+        units.with(|us| {
+            us.get(u)
+                .and_then(|x| x.substances.get(i))
+                .is_some_and(|s| s.unit == QuantityUnit::CubicMetre)
+        })
+    };
+    let cell = move |f: &'static str, label: String, input: AnyView| {
+        view! {
+            <td>
+                <label class="sr-only" for=format!("f-{}", key(f))>{label}</label>
+                {input}
+                {message_at(form, key(f))}
+            </td>
+        }
+    };
+    let n = i + 1;
+    view! {
+        <tr>
+            {cell("name", format!("品名 {n}"), view! {
+                <input id=format!("f-{}", key("name")) list=NAMES_LIST prop:value=get(|s| s.name.clone())
+                    on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev))
+                    on:change=move |_| { refresh("name"); refresh("classes"); } placeholder="如 汽油" />
+            }.into_any())}
+            {cell("cas", format!("CAS号 {n}"), view! {
+                <input id=format!("f-{}", key("cas")) prop:value=get(|s| s.cas.clone())
+                    on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev))
+                    on:change=move |_| { refresh("cas"); refresh("classes"); } placeholder="如 67-56-1" />
+            }.into_any())}
+            {cell("classes", format!("危险性类别 {n}"), view! {
+                <select id=format!("f-{}", key("classes")) prop:value=get(|s| s.classes.clone())
+                    on:change=move |ev| { update(|s, v| s.classes = v, event_target_value(&ev)); refresh("classes"); }>
+                    <option value="">"表1已列明 / 未选择"</option>
+                    {HazardClass::ALL.iter().map(|c| view! {
+                        <option value=c.code()>{format!("{} {}", c.code(), c.description())}</option>
+                    }).collect_view()}
+                </select>
+            }.into_any())}
+            {cell("amount", format!("设计最大储存量 {n}"), view! {
+                <input id=format!("f-{}", key("amount")) inputmode="decimal" prop:value=get(|s| s.amount.clone())
+                    on:input=move |ev| update(|s, v| s.amount = v, event_target_value(&ev))
+                    on:change=move |_| refresh("amount") />
+            }.into_any())}
+            {cell("unit", format!("单位 {n}"), view! {
+                <select id=format!("f-{}", key("unit")) prop:value=get(|s| s.unit.code().to_string())
+                    on:change=move |ev| {
+                        update(|s, v| s.unit = QuantityUnit::from_code(&v).unwrap_or_default(), event_target_value(&ev));
+                        refresh("amount");
+                        refresh("density");
+                    }>
+                    {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code()>{q.label()}</option> }).collect_view()}
+                </select>
+            }.into_any())}
+            {cell("density", format!("密度 {n}"), view! {
+                <input id=format!("f-{}", key("density")) inputmode="decimal" prop:value=get(|s| s.density.clone())
+                    disabled=move || !is_volume()
+                    on:input=move |ev| update(|s, v| s.density = v, event_target_value(&ev))
+                    on:change=move |_| refresh("density") placeholder="按立方米填写时" />
+            }.into_any())}
+            <td>
+                <button type="button" class="button link" on:click=move |_| units.update(|us| {
+                    if let Some(x) = us.get_mut(u) { if i < x.substances.len() { x.substances.remove(i); } }
+                })>{format!("删除第{n}行")}</button>
+            </td>
+        </tr>
+    }
+}
+
+/// The unit's arithmetic, line by line, as a regulator would check it.
+#[component]
+pub fn Arithmetic(id: Identification) -> impl IntoView {
+    let summary = id.summary();
+    let alpha = id.alpha_text();
+    view! {
+        <table class="hazard-arithmetic">
+            <caption>"辨识计算"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"危险化学品"</th>
+                    <th scope="col">"q(吨)"</th>
+                    <th scope="col">"临界量 Q(吨)"</th>
+                    <th scope="col">"q/Q"</th>
+                    <th scope="col">"Q 的依据"</th>
+                    <th scope="col">"校正系数 β"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {id.shares.iter().map(|s| view! {
+                    <tr>
+                        <td>{s.name.clone()}</td>
+                        <td>{s.q_text()}</td>
+                        <td>{s.threshold_text()}</td>
+                        <td>{s.ratio_text()}</td>
+                        <td>{s.source.text()}</td>
+                        <td>{format!("{}({})", s.beta_text(), s.beta_source)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <p class="hazard-result" role="status">{summary} {id.grade.map(|_| format!("(α = {alpha})"))}</p>
+    }
+}

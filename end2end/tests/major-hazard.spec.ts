@@ -1,0 +1,88 @@
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { gotoHydrated, loginAs, makeEnterprise, recordRequests, sql } from './helpers';
+
+const group = (page: Page, question: RegExp) => page.getByRole('group', { name: question });
+
+test('the major hazard source is worked out from the storage units before anything is sent, and the server agrees', async ({ page }) => {
+  const code = makeEnterprise('南京储存辨识测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info?step=mode');
+  await group(page, /是否经营加油站/).getByLabel('否').check();
+  await group(page, /是否有危险化学品储存设施/).getByLabel('是').check();
+
+  const requests = recordRequests(page);
+  await page.getByRole('button', { name: '新增储存单元' }).click();
+  const unit = page.getByRole('group', { name: '储存单元 1' });
+  await unit.getByLabel('单元名称').fill('1号仓库');
+  await unit.getByLabel('厂区边界外可能暴露人员数量').fill('120');
+  await unit.getByLabel('品名 1', { exact: true }).fill('汽油');
+  await unit.getByLabel('设计最大储存量 1', { exact: true }).fill('160');
+  await unit.getByRole('button', { name: '新增危险化学品' }).click();
+  await unit.getByLabel('品名 2', { exact: true }).fill('甲醇');
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).fill('250');
+
+  // The arithmetic, line by line, S, R and the grade.
+  const lines = unit.locator('.hazard-arithmetic tbody tr');
+  await expect(lines.nth(0)).toContainText('160');
+  await expect(lines.nth(0)).toContainText('表1 第66项');
+  await expect(lines.nth(1)).toContainText('0.5000');
+  await expect(unit.locator('.hazard-result')).toContainText('S = 1.3000 ≥ 1,构成重大危险源;R = α × Σβq/Q = 2.60,四级');
+  await expect(page.locator('.hazard-overall')).toHaveText('按储存单元计算:构成重大危险源(四级)。');
+  // The question answers itself, and the 经营方式 follows.
+  await expect(group(page, /是否构成重大危险源/).getByLabel('是')).toBeChecked();
+  await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
+  expect(requests.filter((r) => r.url().includes('/api/'))).toHaveLength(0);
+
+  // An answer against the arithmetic is explained at once.
+  await group(page, /是否构成重大危险源/).getByLabel('否').check();
+  const mismatch = /按您填写的储存单元计算,S = 1\.3000 ≥ 1.*请在下面填写报告编号/;
+  await expect(page.locator('#f-major_hazard-msg')).toHaveText(mismatch);
+  await expect(page.getByLabel('重大危险源辨识报告编号')).toBeVisible();
+  // The server says the same when the step is saved (and keeps the draft).
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  await expect(page.locator('#f-major_hazard-msg')).toHaveText(mismatch);
+  await expect(page.getByRole('heading', { name: /经营方式/ })).toBeVisible();
+  const [[draft]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
+  const saved = JSON.parse(draft);
+  expect(saved.storage_units[0].substances.map((s: { name: string }) => s.name)).toEqual(['汽油', '甲醇']);
+  expect(saved.major_hazard).toBe('no');
+
+  // With a report number the answer stands, flagged for the regulator.
+  await page.getByLabel('重大危险源辨识报告编号').fill('苏安评〔2025〕018号');
+  await page.getByLabel('经营方式').selectOption({ label: '有储存经营(不构成重大危险源)' });
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await expect(page.getByRole('heading', { name: /许可证/ })).toBeVisible();
+  const [[flagged]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
+  expect(JSON.parse(flagged).major_hazard_report).toBe('苏安评〔2025〕018号');
+});
+
+test('a fuel station follows from its tanks: 加油站 below the threshold', async ({ page }) => {
+  const code = makeEnterprise('南京加油站辨识测试有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info?step=mode');
+  await group(page, /是否经营加油站/).getByLabel('是').check();
+  await page.getByRole('button', { name: '新增储存单元' }).click();
+  const unit = page.getByRole('group', { name: '储存单元 1' });
+  await unit.getByLabel('单元名称').fill('油罐区');
+  await unit.getByLabel('厂区边界外可能暴露人员数量').fill('30');
+  await unit.getByLabel('品名 1', { exact: true }).fill('92号汽油');
+  await unit.getByLabel('设计最大储存量 1', { exact: true }).fill('90');
+  await unit.getByLabel('单位 1', { exact: true }).selectOption({ label: '立方米' });
+  await unit.getByLabel('密度 1', { exact: true }).fill('0.75');
+  await unit.getByRole('button', { name: '新增危险化学品' }).click();
+  await unit.getByLabel('品名 2', { exact: true }).fill('柴油');
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).fill('60');
+  await unit.getByLabel('单位 2', { exact: true }).selectOption({ label: '立方米' });
+  await unit.getByLabel('密度 2', { exact: true }).fill('0.85');
+  await expect(unit.locator('.hazard-arithmetic tbody tr').nth(1)).toContainText('表2 W5.4');
+  await expect(unit.locator('.hazard-result')).toHaveText('S = 0.3477 < 1,不构成重大危险源');
+  await expect(group(page, /是否构成重大危险源/).getByLabel('否')).toBeChecked();
+  await expect(page.locator('.recommended')).toHaveText('加油站');
+  // A quantity in the wrong unit is questioned.
+  await unit.getByLabel('单位 2', { exact: true }).selectOption({ label: '千克' });
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).fill('60吨');
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).blur();
+  await expect(page.locator('[id="f-storage_units.0.substances.1.amount-msg"]')).toContainText('不要带单位');
+});
