@@ -413,6 +413,8 @@ pub struct DirectoryEntry {
     pub next_expiry: Option<String>,
     pub expiry: Option<Expiry>,
     pub proposal_pending: bool,
+    /// 一级 … 四级, 不构成, or "" when no storage units are filled in.
+    pub hazard: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -441,6 +443,8 @@ pub struct HandoverEntry {
 pub const PER_PAGE: i64 = 20;
 
 /// 信息维护: the enterprises of the regulator's jurisdiction, filtered, one page.
+// One argument per field of the filter form, posted flat as the form has them.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "info/directory")]
 pub async fn info_directory(
     q: String,
@@ -449,6 +453,7 @@ pub async fn info_directory(
     status: String,
     expiring_days: String,
     #[server(default)] sort: String,
+    #[server(default)] hazard: String,
     page: i64,
 ) -> Result<DirectoryPage, AppError> {
     use crate::domain::business_mode::BusinessMode;
@@ -486,6 +491,7 @@ pub async fn info_directory(
         status,
         expiring_by,
         sort,
+        hazard: crate::domain::major_hazard::HazardFilter::from_code(&hazard),
     };
     // Bounded: a page number from the address bar never overflows the offset.
     let page = page.clamp(1, 100_000);
@@ -525,6 +531,15 @@ pub async fn info_directory(
                     .map(|d| expiry_state(d, t)),
                 next_expiry: r.next_expiry,
                 proposal_pending: r.proposal_pending,
+                hazard: match r.hazard_grade.as_deref() {
+                    None => String::new(),
+                    Some("0") => "不构成".into(),
+                    Some(g) => crate::domain::major_hazard::Grade::ALL
+                        .into_iter()
+                        .find(|x| x.code() == g)
+                        .map(|x| x.label().to_string())
+                        .unwrap_or_default(),
+                },
                 credit_code: r.credit_code,
                 name: r.name,
             })

@@ -868,6 +868,18 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub const ALL: [Grade; 4] = [Grade::One, Grade::Two, Grade::Three, Grade::Four];
+
+    /// As stored ("1" … "4").
+    pub fn code(self) -> &'static str {
+        match self {
+            Grade::One => "1",
+            Grade::Two => "2",
+            Grade::Three => "3",
+            Grade::Four => "4",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Grade::One => "一级",
@@ -875,6 +887,68 @@ impl Grade {
             Grade::Three => "三级",
             Grade::Four => "四级",
         }
+    }
+}
+
+/// What a record's computed 辨识 is stored as, for the directory: "0" not a
+/// major hazard source, "1" … "4" its grade; None when not computed.
+pub fn stored_code(major: bool, grade: Option<Grade>) -> &'static str {
+    match (major, grade) {
+        (true, Some(g)) => g.code(),
+        _ => "0",
+    }
+}
+
+/// The directory's 重大危险源 filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HazardFilter {
+    #[default]
+    Any,
+    Major,
+    Grade(Grade),
+    NotMajor,
+    NotComputed,
+}
+
+impl HazardFilter {
+    pub fn all() -> Vec<HazardFilter> {
+        let mut v = vec![HazardFilter::Any, HazardFilter::Major];
+        v.extend(Grade::ALL.map(HazardFilter::Grade));
+        v.extend([HazardFilter::NotMajor, HazardFilter::NotComputed]);
+        v
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardFilter::Any => "",
+            HazardFilter::Major => "major",
+            HazardFilter::Grade(g) => g.code(),
+            HazardFilter::NotMajor => "none",
+            HazardFilter::NotComputed => "unknown",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HazardFilter::Any => "全部",
+            HazardFilter::Major => "构成重大危险源(各级)",
+            HazardFilter::Grade(g) => match g {
+                Grade::One => "一级重大危险源",
+                Grade::Two => "二级重大危险源",
+                Grade::Three => "三级重大危险源",
+                Grade::Four => "四级重大危险源",
+            },
+            HazardFilter::NotMajor => "不构成重大危险源",
+            HazardFilter::NotComputed => "未填写储存单元",
+        }
+    }
+
+    /// An unknown code is no filter.
+    pub fn from_code(code: &str) -> HazardFilter {
+        Self::all()
+            .into_iter()
+            .find(|f| f.code() == code)
+            .unwrap_or(HazardFilter::Any)
     }
 }
 

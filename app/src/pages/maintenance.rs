@@ -16,6 +16,7 @@ use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
+use crate::domain::major_hazard::HazardFilter;
 use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::url::urlencode;
 
@@ -36,7 +37,9 @@ pub fn MaintenancePage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     /// The filters, in the order of the query string.
-    const FILTERS: [&str; 6] = ["q", "region", "mode", "status", "expiring", "sort"];
+    const FILTERS: [&str; 7] = [
+        "q", "region", "mode", "status", "expiring", "sort", "hazard",
+    ];
     let page = Resource::new(
         move || {
             (
@@ -44,8 +47,8 @@ pub fn MaintenancePage() -> impl IntoView {
                 param("page").parse::<i64>().unwrap_or(1),
             )
         },
-        |([q, region, mode, status, expiring, sort], page)| {
-            info_directory(q, region, mode, status, expiring, sort, page)
+        |([q, region, mode, status, expiring, sort, hazard], page)| {
+            info_directory(q, region, mode, status, expiring, sort, hazard, page)
         },
     );
     view! {
@@ -56,7 +59,7 @@ pub fn MaintenancePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => {
-                        let [q, region, mode, status, expiring, sort] = FILTERS.map(param);
+                        let [q, region, mode, status, expiring, sort, hazard] = FILTERS.map(param);
                         let regions = p.regions.clone();
                         view! {
                             <form class="filters" method="get" action="/maintenance" role="search">
@@ -86,6 +89,13 @@ pub fn MaintenancePage() -> impl IntoView {
                                     {STATUSES.iter().map(|(code, label)| {
                                         let selected = status == *code;
                                         view! { <option value=*code selected=selected>{*label}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <label for="dir-hazard">"重大危险源"</label>
+                                <select id="dir-hazard" name="hazard">
+                                    {HazardFilter::all().into_iter().map(|f| {
+                                        let selected = hazard == f.code();
+                                        view! { <option value=f.code() selected=selected>{f.label()}</option> }
                                     }).collect_view()}
                                 </select>
                                 <label for="dir-expiring">"许可证在多少天内到期"</label>
@@ -145,15 +155,17 @@ fn OpenChangeNotice(c: OpenChange, code: String) -> impl IntoView {
 fn Directory(p: DirectoryPage) -> impl IntoView {
     let query = use_query_map();
     let link = move |page: i64| {
-        let mut parts: Vec<String> = ["q", "region", "mode", "status", "expiring", "sort"]
-            .iter()
-            .filter_map(|k| {
-                query
-                    .with_untracked(|q| q.get(k))
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{k}={}", urlencode(&v)))
-            })
-            .collect();
+        let mut parts: Vec<String> = [
+            "q", "region", "mode", "status", "expiring", "sort", "hazard",
+        ]
+        .iter()
+        .filter_map(|k| {
+            query
+                .with_untracked(|q| q.get(k))
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", urlencode(&v)))
+        })
+        .collect();
         parts.push(format!("page={page}"));
         format!("/maintenance?{}", parts.join("&"))
     };
@@ -163,7 +175,7 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
             {(p.total == 0).then_some("。没有符合条件的企业:可以只输入名称中的字词、信用代码的前几位或许可证编号中的一段数字,或放宽地区、经营方式、状态等条件后再查。")}
         </p>
         <table class="directory">
-            <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>
+            <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"重大危险源"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>
             <tbody>
                 {p.entries.into_iter().map(|e| {
                     let class = match e.expiry { Some(Expiry::Expired) => "expired", Some(Expiry::RenewNow) => "renew", _ => "" };
@@ -173,6 +185,7 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
                             <td>{e.credit_code}</td>
                             <td>{e.region}</td>
                             <td>{e.mode}</td>
+                            <td>{e.hazard}</td>
                             <td>{e.status} {e.proposal_pending.then_some("(修改申请待确认)")}</td>
                             <td class=class>{e.next_expiry.unwrap_or_default()}</td>
                         </tr>

@@ -333,7 +333,8 @@ async fn write(
     let updated = sqlx::query(
         "UPDATE enterprise_info SET status = $1, draft = $2, confirmed = $3, version = $4, return_reason = $5, \
          business_mode = $6, updated_at = $7, updated_by = $8, change_started_at = $9, \
-         submitted_at = CASE WHEN $10 = 'submitted' THEN $11 ELSE submitted_at END, next_expiry = $14 \
+         submitted_at = CASE WHEN $10 = 'submitted' THEN $11 ELSE submitted_at END, next_expiry = $14, \
+         hazard_grade = $15 \
          WHERE enterprise_id = $12 AND version = $13",
     )
     .bind(status)
@@ -355,6 +356,11 @@ async fn write(
             .filter_map(|l| crate::domain::Date::parse(&l.valid_until))
             .min()
             .map(|d| d.to_string())
+    }))
+    .bind(shown.and_then(|r| {
+        r.hazard_identification()
+            .0
+            .map(|c| crate::domain::major_hazard::stored_code(c.major, c.grade))
     }))
     .execute(&mut **tx)
     .await?;
@@ -940,6 +946,7 @@ pub struct Filter {
     pub expiring_by: String,
     /// "expiry": the soonest licence expiry first; anything else: by name.
     pub sort: String,
+    pub hazard: crate::domain::major_hazard::HazardFilter,
 }
 
 #[derive(Debug, Clone)]
@@ -951,6 +958,8 @@ pub struct DirectoryRow {
     pub mode: String,
     pub next_expiry: Option<String>,
     pub proposal_pending: bool,
+    /// See [`crate::domain::major_hazard::stored_code`].
+    pub hazard_grade: Option<String>,
 }
 
 /// The codes starting with a digit `prefix`, as a half-open range.
@@ -1047,6 +1056,18 @@ pub async fn directory(
     if !f.expiring_by.is_empty() {
         conds.push(format!("i.next_expiry <= {}", bind(f.expiring_by.clone())));
     }
+    {
+        use crate::domain::major_hazard::HazardFilter;
+        match f.hazard {
+            HazardFilter::Any => {}
+            HazardFilter::Major => conds.push("i.hazard_grade IN ('1', '2', '3', '4')".into()),
+            HazardFilter::Grade(g) => {
+                conds.push(format!("i.hazard_grade = {}", bind(g.code().to_string())))
+            }
+            HazardFilter::NotMajor => conds.push("i.hazard_grade = '0'".into()),
+            HazardFilter::NotComputed => conds.push("i.hazard_grade IS NULL".into()),
+        }
+    }
     let from = format!(
         "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
         conds.join(" AND ")
@@ -1061,7 +1082,8 @@ pub async fn directory(
         "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
          i.next_expiry, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
-         CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT) \
+         CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT), \
+         i.hazard_grade \
          {from} ORDER BY {} LIMIT {per_page} OFFSET {}",
         if f.sort == "expiry" {
             // Enterprises without licences last, on both engines.
@@ -1094,6 +1116,7 @@ pub async fn directory(
                 mode: r.try_get(4)?,
                 next_expiry: r.try_get(5)?,
                 proposal_pending: pending != 0,
+                hazard_grade: r.try_get(8)?,
             })
         })
         .collect::<Result<Vec<_>, InfoError>>()?;

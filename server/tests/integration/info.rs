@@ -897,3 +897,100 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
         assert_eq!(later["total"], 1, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_by_grade() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let mut record = complete_record("南京玄武示例化工贸易有限公司");
+        record["storage_units"] = json!([{
+            "name": "1号仓库", "exposed": "10",
+            "substances": [{"name": "甲醇", "amount": "600", "unit": "tonne"}]
+        }]);
+        // 600 t of methanol with the answer 否: the server refuses to submit, saying why.
+        let v = mine(&b, &a).await;
+        let r = save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_ne!(r.status, StatusCode::OK, "{}", b.name);
+        assert!(
+            r.body.contains("按您填写的储存单元计算,S = 1.2000 ≥ 1"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        // With the computed answer it goes through and is stored with its grade.
+        record["major_hazard"] = json!("yes");
+        record["business_mode"] = json!("storage_major_hazard");
+        record["licences"][0]["mode"] = json!("storage_major_hazard");
+        let r = save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let v = mine(&b, &a).await;
+        let r = form(
+            &b,
+            "/api/info/submit",
+            &[("base_version", &version(&v))],
+            &a,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        assert_eq!(
+            confirm_on(&b, &county, &version(&rec)).await.status,
+            StatusCode::OK
+        );
+        let with = |hazard: &'static str| {
+            let (b, county) = (&b, county.clone());
+            async move {
+                let fields: Vec<(&str, &str)> = vec![
+                    ("q", ""),
+                    ("region", ""),
+                    ("mode", ""),
+                    ("status", ""),
+                    ("expiring_days", ""),
+                    ("sort", ""),
+                    ("hazard", hazard),
+                    ("page", "1"),
+                ];
+                let r = form(b, "/api/info/directory", &fields, &county).await;
+                assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+                let v: serde_json::Value = r.json();
+                v["entries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        (
+                            e["credit_code"].as_str().unwrap().to_string(),
+                            e["hazard"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        let a_row = (A.to_string(), "四级".to_string());
+        assert_eq!(with("major").await, vec![a_row.clone()], "{}", b.name);
+        assert_eq!(with("4").await, vec![a_row.clone()], "{}", b.name);
+        assert!(with("").await.contains(&a_row), "{}", b.name);
+        for other in ["1", "none", "unknown"] {
+            assert!(
+                !with(other).await.iter().any(|(c, _)| c == A),
+                "{}: {other}",
+                b.name
+            );
+        }
+    }
+}
