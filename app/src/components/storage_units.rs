@@ -45,8 +45,13 @@ pub fn StorageUnits(
         if let (Some(before), Some(major)) = (prev, now) {
             if before != now {
                 major_hazard.set(if major { "yes" } else { "no" }.to_string());
-                form.refresh("major_hazard", &check.run(()));
-                form.refresh("business_mode", &check.run(()));
+                let all = check.run(());
+                form.refresh("major_hazard", &all);
+                // A shown 经营方式 message may change with the answer; an
+                // untouched field is not marked yet.
+                if form.message("business_mode").is_some() {
+                    form.refresh("business_mode", &all);
+                }
             }
         }
         now
@@ -290,7 +295,7 @@ fn SubstanceRow(
             <td>
                 <button type="button" class="button link" on:click=move |_| units.update(|us| {
                     if let Some(x) = us.get_mut(u) { if i < x.substances.len() { x.substances.remove(i); } }
-                })>{format!("删除第{n}行")}</button>
+                }) aria-label=format!("删除第{n}行")>"删除"</button>
             </td>
         </tr>
     }

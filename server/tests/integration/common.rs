@@ -116,6 +116,15 @@ pub async fn send(router: &Router, req: Request<Body>) -> Reply {
     }
 }
 
+/// `fields` as an `application/x-www-form-urlencoded` body.
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// POSTs a form to a server function, as the browser's fetch does.
 pub async fn post_form(
     router: &Router,
@@ -123,11 +132,7 @@ pub async fn post_form(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Reply {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = form_body(fields);
     let mut req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, ORIGIN)
@@ -147,11 +152,7 @@ pub async fn post_page_form(
     page: &str,
     fields: &[(&str, &str)],
 ) -> Reply {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = form_body(fields);
     let req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, ORIGIN)

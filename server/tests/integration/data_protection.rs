@@ -330,7 +330,7 @@ async fn no_regulator_can_take_an_administrators_login() {
 
 #[tokio::test]
 async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
-    use crate::info::{complete_record, confirmed, form, mine, save, version, A};
+    use crate::info::{complete_record, confirmed, form, mine, save_and_submit, version, A};
     for b in backends().await {
         let (a, xuanwu) = confirmed(&b).await;
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
@@ -360,17 +360,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
         // A code outside the shipped table is refused by the server, at its field.
         let mut bogus = moved.clone();
         bogus["region_code"] = "999999".into();
-        let v = mine(&b, &a).await;
-        let r = save(&b, &a, &bogus, v["version"].as_i64().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/submit",
-            &[("base_version", &version(&v))],
-            &a,
-        )
-        .await;
+        let r = save_and_submit(&b, &a, &bogus).await;
         assert!(
             r.json()["Validation"]["region_code"]
                 .as_str()
@@ -380,16 +370,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
             b.name,
             r.body
         );
-        let r = save(&b, &a, &moved, v["version"].as_i64().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/submit",
-            &[("base_version", &version(&v))],
-            &a,
-        )
-        .await;
+        let r = save_and_submit(&b, &a, &moved).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
 
         // Until it is confirmed, 玄武区 supervises it; after, 秦淮区 does.

@@ -94,19 +94,19 @@ pub async fn submitted(b: &Backend) -> (String, String) {
         .unwrap();
     let a = login_cookie(b, "enterprise", A, DEMO_PASSWORD).await;
     let county = login_cookie(b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
-    let v = mine(b, &a).await;
-    let r = save(
-        b,
-        &a,
-        &complete_record("南京玄武示例化工贸易有限公司"),
-        v["version"].as_i64().unwrap(),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let v = mine(b, &a).await;
-    let r = form(b, "/api/info/submit", &[("base_version", &version(&v))], &a).await;
+    let r = save_and_submit(b, &a, &complete_record("南京玄武示例化工贸易有限公司")).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     (a, county)
+}
+
+/// Saves `record` as A's draft (which must succeed) and submits it; the
+/// submission's answer.
+pub async fn save_and_submit(b: &Backend, a: &str, record: &serde_json::Value) -> Reply {
+    let v = mine(b, a).await;
+    let r = save(b, a, record, v["version"].as_i64().unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let v = mine(b, a).await;
+    form(b, "/api/info/submit", &[("base_version", &version(&v))], a).await
 }
 
 /// The regulator's 确认 of A, based on the version `base` they opened.
@@ -912,17 +912,7 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
             "substances": [{"name": "甲醇", "amount": "600", "unit": "tonne"}]
         }]);
         // 600 t of methanol with the answer 否: the server refuses to submit, saying why.
-        let v = mine(&b, &a).await;
-        let r = save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/submit",
-            &[("base_version", &version(&v))],
-            &a,
-        )
-        .await;
+        let r = save_and_submit(&b, &a, &record).await;
         assert_ne!(r.status, StatusCode::OK, "{}", b.name);
         assert!(
             r.body.contains("按您填写的储存单元计算,S = 1.2000 ≥ 1"),
@@ -934,16 +924,7 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
         record["major_hazard"] = json!("yes");
         record["business_mode"] = json!("storage_major_hazard");
         record["licences"][0]["mode"] = json!("storage_major_hazard");
-        let r = save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/submit",
-            &[("base_version", &version(&v))],
-            &a,
-        )
-        .await;
+        let r = save_and_submit(&b, &a, &record).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
             .await
