@@ -141,4 +141,15 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL('http://127.0.0.1:3000/workspace');
     await expect(page.locator('.belongs-to')).toHaveText('江苏省应急管理厅');
   });
+
+  test('a wrong password comes back with the error and the account still typed', async ({ page }) => {
+    const code = makeEnterprise('南京无脚本登录测试有限公司');
+    await page.goto('/login');
+    await page.getByLabel('账号(统一社会信用代码)').fill(code);
+    await page.getByLabel('密码', { exact: true }).fill('Wrong-pass-2026');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByText(/密码错误/).first()).toBeVisible();
+    await expect(page.getByLabel('账号(统一社会信用代码)')).toHaveValue(code);
+    await expect(page.getByLabel('密码', { exact: true })).toHaveValue('');
+  });
 });

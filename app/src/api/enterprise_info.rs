@@ -2,6 +2,11 @@
 //! enterprise, edited as a draft, submitted, confirmed; changes proposed by
 //! regulators lock the enterprise's form with who, since when and what.
 
+// `info_directory` takes one argument per field of the filter form, posted
+// flat as the form has them; the server macro's client half carries no
+// attributes, so the allowance is for the module.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -443,8 +448,6 @@ pub struct HandoverEntry {
 pub const PER_PAGE: i64 = 20;
 
 /// 信息维护: the enterprises of the regulator's jurisdiction, filtered, one page.
-// One argument per field of the filter form, posted flat as the form has them.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "info/directory")]
 pub async fn info_directory(
     q: String,
@@ -534,9 +537,7 @@ pub async fn info_directory(
                 hazard: match r.hazard_grade.as_deref() {
                     None => String::new(),
                     Some("0") => "不构成".into(),
-                    Some(g) => crate::domain::major_hazard::Grade::ALL
-                        .into_iter()
-                        .find(|x| x.code() == g)
+                    Some(g) => crate::domain::major_hazard::Grade::from_code(g)
                         .map(|x| x.label().to_string())
                         .unwrap_or_default(),
                 },

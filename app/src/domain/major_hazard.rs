@@ -880,6 +880,10 @@ impl Grade {
         }
     }
 
+    pub fn from_code(code: &str) -> Option<Grade> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Grade::One => "一级",

@@ -91,8 +91,11 @@ fn back_with(page: &str, field: &str, typed: &str) -> String {
         })
         .map(str::to_string)
         .collect();
-    if !typed.trim().is_empty() {
-        pairs.push(format!("{field}={}", crate::url::urlencode(typed.trim())));
+    // An account is at most a few dozen characters; anything longer is not
+    // carried into an address.
+    let typed = typed.trim();
+    if !typed.is_empty() && typed.chars().count() <= 64 {
+        pairs.push(format!("{field}={}", crate::url::urlencode(typed)));
     }
     if pairs.is_empty() {
         path.to_string()
