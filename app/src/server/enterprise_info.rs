@@ -145,22 +145,23 @@ pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoErr
         return Ok(info);
     }
     let mut tx = db.write_tx().await?;
-    let exists = sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1")
-        .bind(enterprise_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
-    if !exists {
-        let draft = initial(&mut *tx, enterprise_id).await?;
-        let json = to_json(&draft)?;
-        sqlx::query(
-            "INSERT INTO enterprise_info (enterprise_id, status, draft, version, updated_at) VALUES ($1, 'draft', $2, 1, $3)",
-        )
-        .bind(enterprise_id)
-        .bind(&json)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    let draft = initial(&mut *tx, enterprise_id).await?;
+    let json = to_json(&draft)?;
+    // Two first requests at once (the page and its data, say): one creates
+    // the row, the other waits for it and finds it (no check-then-insert,
+    // which on PostgreSQL lets both insert and one fail).
+    let created = sqlx::query(
+        "INSERT INTO enterprise_info (enterprise_id, status, draft, version, updated_at) VALUES ($1, 'draft', $2, 1, $3) \
+         ON CONFLICT (enterprise_id) DO NOTHING",
+    )
+    .bind(enterprise_id)
+    .bind(&json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if created {
         sqlx::query(
             "INSERT INTO enterprise_info_versions (enterprise_id, version, status, draft, at) VALUES ($1, 1, 'draft', $2, $3)",
         )

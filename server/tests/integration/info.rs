@@ -975,3 +975,33 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
         }
     }
 }
+
+#[tokio::test]
+async fn parallel_first_opens_of_a_record_create_it_once() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (router, a) = (b.router.clone(), a.clone());
+                tokio::spawn(
+                    async move { post_form(&router, "/api/info/mine", &[], Some(&a)).await },
+                )
+            })
+            .collect();
+        for t in tasks {
+            let r = t.await.unwrap();
+            assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        }
+        let versions: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM enterprise_info_versions v JOIN enterprises e ON e.id = v.enterprise_id WHERE e.credit_code = $1",
+        )
+        .bind(A)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(versions, 1, "{}", b.name);
+    }
+}
