@@ -19,8 +19,11 @@ test('the major hazard source is worked out from the storage units before anythi
   await unit.getByLabel('品名 1', { exact: true }).fill('汽油');
   await unit.getByLabel('设计最大储存量 1', { exact: true }).fill('160');
   await unit.getByRole('button', { name: '新增危险化学品' }).click();
-  await unit.getByLabel('品名 2', { exact: true }).fill('甲醇');
-  await unit.getByLabel('设计最大储存量 2', { exact: true }).fill('250');
+  // Typed key by key, as people do: the field keeps the focus throughout.
+  await unit.getByLabel('品名 2', { exact: true }).pressSequentially('甲醇');
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).pressSequentially('250');
+  await expect(unit.getByLabel('设计最大储存量 2', { exact: true })).toBeFocused();
+  await expect(unit.getByLabel('设计最大储存量 2', { exact: true })).toHaveValue('250');
 
   // The arithmetic, line by line, S, R and the grade.
   const lines = unit.locator('.hazard-arithmetic tbody tr');

@@ -29,11 +29,28 @@ fn computed(results: &[Result<Identification, Vec<InputError>>]) -> Option<bool>
     ok.map(|all| overall(&all).0)
 }
 
+/// After a row or unit is removed the others move up: every message shown
+/// for a unit is checked again, so none stays at the wrong row.
+fn refresh_units(form: FormState, check: Callback<(), FieldErrors>) {
+    let all = check.run(());
+    let shown: Vec<String> = form.errors.with_untracked(|e| {
+        e.iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| k.starts_with("storage_units"))
+            .collect()
+    });
+    for k in shown {
+        form.refresh(&k, &all);
+    }
+}
+
 #[component]
 pub fn StorageUnits(
     units: RwSignal<Vec<StorageUnit>>,
-    /// The step's 重大危险源 answer: follows the computation whenever it changes.
+    /// The step's 重大危险源 answer: follows the computation whenever it
+    /// changes, unless a report number backs a different answer.
     major_hazard: RwSignal<String>,
+    report: RwSignal<String>,
     form: FormState,
     check: Callback<(), FieldErrors>,
 ) -> impl IntoView {
@@ -42,10 +59,11 @@ pub fn StorageUnits(
     // opens: a saved answer, perhaps backed by a report, stays as it is).
     Effect::new(move |prev: Option<Option<bool>>| {
         let now = results.with(|r| computed(r));
-        if let (Some(before), Some(major)) = (prev, now) {
+        let backed = !report.with_untracked(|r| r.trim().is_empty());
+        if let (Some(before), Some(major), false) = (prev, now, backed) {
             if before != now {
                 major_hazard.set(if major { "yes" } else { "no" }.to_string());
-                let all = check.run(());
+                let all = untrack(|| check.run(()));
                 form.refresh("major_hazard", &all);
                 // A shown 经营方式 message may change with the answer; an
                 // untouched field is not marked yet.
@@ -56,6 +74,7 @@ pub fn StorageUnits(
         }
         now
     });
+    let count = Memo::new(move |_| units.with(Vec::len));
     let add_unit = move |_| {
         units.update(|us| {
             us.push(StorageUnit {
@@ -81,8 +100,10 @@ pub fn StorageUnits(
                     .collect_view()}
             </datalist>
             {message_at(form, "storage_units".into())}
+            // Re-rendered when a unit is added or removed, not on every keystroke
+            // (which would take the focus out of the field being typed in).
             {move || {
-                let n = units.with(Vec::len);
+                let n = count.get();
                 (0..n).map(|u| view! { <UnitCard units results form check u /> }).collect_view()
             }}
             <p>
@@ -164,7 +185,7 @@ fn UnitCard(
             }
         }
     };
-    let rows = move || units.with(|us| us.get(u).map_or(0, |x| x.substances.len()));
+    let rows = Memo::new(move |_| units.with(|us| us.get(u).map_or(0, |x| x.substances.len())));
     view! {
         <fieldset class="storage-unit" id=format!("f-{prefix}")>
             <legend>{format!("储存单元 {}", u + 1)}</legend>
@@ -184,7 +205,7 @@ fn UnitCard(
                     </tr>
                 </thead>
                 <tbody>
-                    {move || (0..rows()).map(|i| view! { <SubstanceRow units form check u i /> }).collect_view()}
+                    {move || (0..rows.get()).map(|i| view! { <SubstanceRow units form check u i /> }).collect_view()}
                 </tbody>
             </table>
             {message_at(form, format!("{prefix}.substances"))}
@@ -193,9 +214,10 @@ fn UnitCard(
                     if let Some(x) = us.get_mut(u) { x.substances.push(StoredSubstance::default()) }
                 })>"新增危险化学品"</button>
                 " "
-                <button type="button" class="button link" on:click=move |_| units.update(|us| {
-                    if u < us.len() { us.remove(u); }
-                })>"删除此储存单元"</button>
+                <button type="button" class="button link" on:click=move |_| {
+                    units.update(|us| if u < us.len() { us.remove(u); });
+                    refresh_units(form, check);
+                }>{format!("删除储存单元{}", u + 1)}</button>
             </p>
             {move || results.with(|r| r.get(u).and_then(|x| x.as_ref().ok().cloned())).map(|id| view! { <Arithmetic id /> })}
         </fieldset>
@@ -293,9 +315,10 @@ fn SubstanceRow(
                     on:change=move |_| refresh("density") placeholder="按立方米填写时" />
             }.into_any())}
             <td>
-                <button type="button" class="button link" on:click=move |_| units.update(|us| {
-                    if let Some(x) = us.get_mut(u) { if i < x.substances.len() { x.substances.remove(i); } }
-                }) aria-label=format!("删除第{n}行")>"删除"</button>
+                <button type="button" class="button link" on:click=move |_| {
+                    units.update(|us| if let Some(x) = us.get_mut(u) { if i < x.substances.len() { x.substances.remove(i); } });
+                    refresh_units(form, check);
+                } aria-label=format!("删除储存单元{}第{n}行", u + 1)>"删除"</button>
             </td>
         </tr>
     }

@@ -170,6 +170,11 @@ impl EnterpriseRecord {
     /// The storage units identified (None when none are listed or one is
     /// incomplete), and every problem with them at its field.
     pub fn hazard_identification(&self) -> (Option<HazardResult>, Vec<(String, String)>) {
+        // Without storage there is nothing to identify (units typed before
+        // the answer changed to 否 are neither shown nor graded).
+        if !self.asks_major_hazard() {
+            return (None, Vec::new());
+        }
         let standard = super::major_hazard::current();
         let mut units = Vec::new();
         let mut errors = Vec::new();
@@ -639,7 +644,11 @@ pub fn label(key: &str) -> String {
                 ),
                 _ => String::new(),
             };
-            format!("储存单元{n} {what}")
+            if what.is_empty() {
+                format!("储存单元{n}")
+            } else {
+                format!("储存单元{n} {what}")
+            }
         }
         ["licences", i, rest @ ..] => {
             let n = i.parse::<usize>().map_or(0, |n| n + 1);

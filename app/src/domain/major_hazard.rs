@@ -193,6 +193,12 @@ const fn n(
     }
 }
 
+/// Table 1 rows that hold only under a condition of content or form (甲醛
+/// over 90 %, 无水 氯化氢, 硝酸 over 70 %, the 硝化纤维素 and 硝酸铵 rows, …):
+/// a CAS number alone does not pick them, since a solution has the same
+/// number (盐酸 is 7647-01-0); the name must.
+const CONDITIONAL: [u8; 13] = [8, 11, 37, 38, 39, 40, 41, 42, 43, 44, 45, 72, 81];
+
 /// Table 1 of GB 18218-2018 (85 rows), Q in kilograms; β of Table 3.
 pub static TABLE_1: [Named; 85] = [
     n(
@@ -237,7 +243,7 @@ pub static TABLE_1: [Named; 85] = [
     n(
         8,
         "甲醛(含量>90%)",
-        &["甲醛"],
+        &[],
         &["50-00-0"],
         5_000,
         None,
@@ -264,7 +270,7 @@ pub static TABLE_1: [Named; 85] = [
     n(
         11,
         "氯化氢(无水)",
-        &["氯化氢", "无水氯化氢"],
+        &["无水氯化氢"],
         &["7647-01-0"],
         20_000,
         Some(6),
@@ -694,7 +700,7 @@ pub static TABLE_1: [Named; 85] = [
     n(
         81,
         "硝酸(发红烟的除外,含硝酸>70%)",
-        &["硝酸", "浓硝酸"],
+        &[],
         &["7697-37-2"],
         100_000,
         None,
@@ -851,7 +857,7 @@ impl Share {
     }
     /// q/Q to four decimals.
     pub fn ratio_text(&self) -> String {
-        fixed(self.q_g, self.threshold_g, 4)
+        truncated(self.q_g, self.threshold_g, 4)
     }
     pub fn beta_text(&self) -> String {
         fixed(u128::from(self.beta2), 2, 1)
@@ -975,11 +981,13 @@ impl Identification {
     pub fn is_major(&self) -> bool {
         self.s_num >= self.s_den
     }
+    /// S and R are cut, not rounded, so a shown figure never crosses the
+    /// line its result is on (0.99996 shows as 0.9999, not 1.0000).
     pub fn s_text(&self) -> String {
-        fixed(self.s_num, self.s_den, 4)
+        truncated(self.s_num, self.s_den, 4)
     }
     pub fn r_text(&self) -> String {
-        fixed(self.r_num, self.r_den, 2)
+        truncated(self.r_num, self.r_den, 2)
     }
     pub fn alpha_text(&self) -> String {
         fixed(u128::from(self.alpha10), 10, 1)
@@ -1006,7 +1014,7 @@ const MAX_TONNES: u128 = 100_000;
 
 /// A non-negative decimal with at most `places` decimals, scaled by 10^places.
 fn decimal(input: &str, places: u32) -> Option<u128> {
-    let s = normalize_text(input).replace([',', ','], "");
+    let s = normalize_text(input);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     if int.is_empty() && frac.is_empty()
         || !int.bytes().all(|b| b.is_ascii_digit())
@@ -1038,6 +1046,21 @@ fn fixed(num: u128, den: u128, places: u32) -> String {
     if places == 0 {
         return v.to_string();
     }
+    format!(
+        "{}.{:0width$}",
+        v / scale,
+        v % scale,
+        width = places as usize
+    )
+}
+
+/// `num/den` cut to `places` decimals.
+fn truncated(num: u128, den: u128, places: u32) -> String {
+    if den == 0 {
+        return "—".into();
+    }
+    let scale = 10u128.pow(places);
+    let v = num * scale / den;
     format!(
         "{}.{:0width$}",
         v / scale,
@@ -1086,10 +1109,11 @@ pub fn find_named(standard: &Standard, cas: &str, name: &str) -> Option<&'static
     let named = |r: &&Named| {
         !name.is_empty() && (key(r.name) == name || r.aliases.iter().any(|a| key(a) == name))
     };
-    let cas = normalize_text(cas);
+    let cas = cas_key(cas);
     let by_cas: Vec<&'static Named> = table
         .iter()
-        .filter(|r| !cas.is_empty() && r.cas.contains(&cas.as_str()))
+        .filter(|r| !cas.is_empty() && r.cas.iter().any(|c| cas_key(c) == cas))
+        .filter(|r| !CONDITIONAL.contains(&r.no) || named(r))
         .collect();
     // One CAS number in several rows (硝酸铵 by its combustible content):
     // the row the name picks, otherwise the lowest threshold.
@@ -1102,6 +1126,22 @@ pub fn find_named(standard: &Standard, cas: &str, name: &str) -> Option<&'static
         return Some(row);
     }
     table.iter().find(named)
+}
+
+/// A CAS number as compared: checked, without leading zeros ("" when not valid).
+fn cas_key(cas: &str) -> String {
+    check_cas(cas)
+        .map(|c| c.trim_start_matches('0').to_string())
+        .unwrap_or_default()
+}
+
+/// The conditional Table 1 row a CAS number points to, if any.
+fn conditional_row(standard: &Standard, cas: &str) -> Option<&'static Named> {
+    let table: &'static [Named] = standard.table_1;
+    let cas = cas_key(cas);
+    table.iter().find(|r| {
+        CONDITIONAL.contains(&r.no) && !cas.is_empty() && r.cas.iter().any(|c| cas_key(c) == cas)
+    })
 }
 
 /// The usual Table 2 class of a common substance Table 1 does not name.
@@ -1168,6 +1208,9 @@ impl StoredSubstance {
         standard: &Standard,
     ) -> Result<(String, u128, QSource, u64, String), InputError> {
         let cas_given = !self.cas.trim().is_empty();
+        if self.name.trim().is_empty() {
+            return Err(("name".into(), "请填写危险化学品名称。".into()));
+        }
         if cas_given {
             if let Err(m) = check_cas(&self.cas) {
                 return Err(("cas".into(), m));
@@ -1195,8 +1238,14 @@ impl StoredSubstance {
             (false, _) => (self.name.trim().to_string(), classes),
             (true, Some((n, c))) => (n.to_string(), vec![c]),
             (true, None) => {
-                let what = if self.name.trim().is_empty() {
-                    "请填写危险化学品名称。".to_string()
+                let what = if let Some(row) = conditional_row(standard, &self.cas) {
+                    format!(
+                        "CAS号 {} 对应表1第{}项“{}”,该项有含量或形态条件:符合时请在品名中选择“{}”;不符合时(如溶液、稀释品)请选择危险性类别。",
+                        normalize_text(&self.cas),
+                        row.no,
+                        row.name,
+                        row.name
+                    )
                 } else if cas_given {
                     format!(
                         "“{}”(CAS {})不在 GB 18218-2018 表1 中:请选择它的危险性类别(见其安全技术说明书第2部分)。",
@@ -1209,12 +1258,7 @@ impl StoredSubstance {
                         self.name.trim()
                     )
                 };
-                let field = if self.name.trim().is_empty() {
-                    "name"
-                } else {
-                    "classes"
-                };
-                return Err((field.into(), what));
+                return Err(("classes".into(), what));
             }
         };
         // Several classes: the lowest Q (Table 2), the largest β (our rule).
@@ -1481,7 +1525,7 @@ mod tests {
         // 0.5 + 0.499999… < 1 although it rounds to 1.0000.
         let below = id("0", vec![sub("汽油", "100"), sub("甲醇", "249.9999")]);
         assert!(!below.is_major());
-        assert_eq!(below.s_text(), "1.0000");
+        assert_eq!(below.s_text(), "0.9999");
         assert!(id("0", vec![sub("汽油", "100"), sub("甲醇", "250.000001")]).is_major());
         // Thresholds below a tonne: 光气 0.3 t, 异氰酸甲酯 0.75 t.
         assert!(id("0", vec![sub("光气", "0.15"), sub("异氰酸甲酯", "0.375")]).is_major());
@@ -1507,14 +1551,32 @@ mod tests {
             cas: "6484-52-2".into(),
             ..sub(name, "1")
         };
-        assert_eq!(
-            id("0", vec![nitrate("硝酸铵")]).shares[0].threshold_text(),
-            "5"
-        );
+        let asks = unit("0", vec![nitrate("硝酸铵")])
+            .identify(std18())
+            .unwrap_err();
+        assert!(asks[0].1.contains("该项有含量或形态条件"), "{asks:?}");
         assert_eq!(
             id("0", vec![nitrate("硝酸铵(含可燃物≤0.2%)")]).shares[0].threshold_text(),
             "50"
         );
+        // 盐酸 has the CAS number of 无水氯化氢 but is not that row; with its class it is Table 2.
+        let acid = StoredSubstance {
+            cas: "7647-01-0".into(),
+            ..sub("盐酸", "30")
+        };
+        let asks = unit("0", vec![acid.clone()]).identify(std18()).unwrap_err();
+        assert!(asks[0].1.contains("氯化氢(无水)"), "{asks:?}");
+        let acid = StoredSubstance {
+            classes: "J5".into(),
+            ..acid
+        };
+        assert_eq!(id("0", vec![acid]).shares[0].source, QSource::Table2(J5));
+        // Leading zeros in a CAS number do not matter.
+        let s = StoredSubstance {
+            cas: "0067-56-1".into(),
+            ..sub("工业原料B", "1")
+        };
+        assert_eq!(id("0", vec![s]).shares[0].threshold_text(), "500");
         // A name with full-width characters and spaces.
         let r = id("0", vec![sub(" 液 氯 ", "1")]);
         assert_eq!(r.shares[0].threshold_text(), "5");

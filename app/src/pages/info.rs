@@ -483,7 +483,7 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             let _ = (fields.get("has_storage").get(), fields.get("fuel_station").get());
             fields.record().asks_major_hazard()
         }>
-            <StorageUnits units=fields.units major_hazard=fields.get("major_hazard") form check />
+            <StorageUnits units=fields.units major_hazard=fields.get("major_hazard") report=fields.get("major_hazard_report") form check />
             <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
             // Only an answer that differs from the computed one needs its report.
             <Show when=move || {
