@@ -303,7 +303,13 @@ fn SubstanceRow(
                     on:change=move |ev| {
                         update(|s, v| s.unit = QuantityUnit::from_code(&v).unwrap_or_default(), event_target_value(&ev));
                         refresh("amount");
-                        refresh("density");
+                        // The density is asked for when its own field is
+                        // left empty, not the moment 立方米 is picked (a
+                        // message that comes and goes moves the buttons
+                        // below under the pointer); one shown is cleared.
+                        if form.message(&key("density")).is_some() {
+                            refresh("density");
+                        }
                     }>
                     {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code()>{q.label()}</option> }).collect_view()}
                 </select>
