@@ -230,11 +230,7 @@ pub fn form_alert(e: &AppError) -> Option<String> {
 /// The message of field `name`, with its help link, when there is one.
 #[component]
 pub fn FieldMessage(name: &'static str, form: FormState) -> impl IntoView {
-    move || {
-        form.message(name).map(|m| {
-            view! { <p class="field-error" id=message_id(name) role="alert">{message_with_help(name, m)}</p> }
-        })
-    }
+    message_at(form, name.to_string())
 }
 
 /// A labelled text input bound to `value`. `check` validates the whole form,
@@ -519,11 +515,11 @@ pub fn ErrorSummary(
 /// The message of a field that is not a [`TextField`] (a list row, a
 /// group), with its help link, where its `aria-describedby` points.
 pub fn message_at(form: FormState, key: String) -> impl IntoView {
-    let id = format!("f-{key}-msg");
+    let id = message_id(&key);
     move || {
         form.message(&key).map(|m| {
             let field = key.clone();
-            view! { <p class="field-error" id=id.clone() role="alert">{crate::components::help::message_with_help(&field, m)}</p> }
+            view! { <p class="field-error" id=id.clone() role="alert">{message_with_help(&field, m)}</p> }
         })
     }
 }

@@ -204,8 +204,12 @@ impl EnterpriseRecord {
     /// For the regulator: the enterprise's answer differs from the computed
     /// result and rests on a report (what to check, and which report).
     pub fn major_hazard_flag(&self) -> Option<String> {
+        self.hazard_flag(&self.hazard_identification().0?)
+    }
+
+    /// [`Self::major_hazard_flag`] for an identification already made.
+    fn hazard_flag(&self, computed: &HazardResult) -> Option<String> {
         let given = answer(&self.major_hazard)?;
-        let computed = self.hazard_identification().0?;
         let report = normalize_text(&self.major_hazard_report);
         (self.asks_major_hazard() && computed.major != given && !report.is_empty()).then(|| {
             format!(
@@ -496,9 +500,9 @@ impl EnterpriseRecord {
                 "重大危险源辨识(按储存单元计算)".into(),
                 c.text(),
             ));
-        }
-        if let Some(flag) = self.major_hazard_flag() {
-            out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
+            if let Some(flag) = self.hazard_flag(&c) {
+                out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
+            }
         }
         for (i, l) in self.licences.iter().enumerate() {
             let n = i + 1;
