@@ -33,6 +33,7 @@ use pages::{
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
     home::HomePage,
     info::InfoPage,
+    licences::{CaseInboxPage, CasePage, CertificatePage, LicencesPage, VerifyPage},
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
     register::RegisterPage,
@@ -92,6 +93,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("info") view=InfoPage ssr=SsrMode::Async />
                     <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("maintenance/:code") view=EnterpriseRecordPage ssr=SsrMode::Async />
+                    <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async />
+                    <Route path=path!("cases") view=CaseInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("cases/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
+                    <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

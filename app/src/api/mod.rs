@@ -7,6 +7,7 @@ pub mod auth;
 pub mod code;
 pub mod enterprise_info;
 pub mod help;
+pub mod licence_case;
 pub mod phone;
 pub mod recovery;
 pub mod registration;

@@ -71,7 +71,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         match user.await {
                             Ok(Some(u)) => view! {
                                 {if u.kind == "enterprise" {
-                                    view! { <a href="/info">"完善信息"</a> }.into_any()
+                                    view! { <a href="/info">"完善信息"</a> <a href="/licences">"许可证业务"</a> }.into_any()
+                                } else if u.kind == "regulator" {
+                                    view! { <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
                                 } else {
                                     view! { <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
                                 }}

@@ -56,6 +56,32 @@ impl Calendar {
         self.exceptions.keys().any(|d| d.year() == year)
     }
 
+    /// The `n`th working day after `start` (`start` itself not counted).
+    pub fn add_working_days(&self, start: Date, n: u32) -> Date {
+        let mut d = start;
+        let mut left = n;
+        while left > 0 {
+            d = d.add_days(1);
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// How many working days lie after `from`, up to and including `to`.
+    pub fn working_days_between(&self, from: Date, to: Date) -> u32 {
+        let mut d = from;
+        let mut n = 0;
+        while d < to {
+            d = d.add_days(1);
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The end of a one-working-day promise for something submitted at Unix
     /// time `submitted`: the same time of day on the next working day.
     pub fn one_working_day_after(&self, submitted: i64) -> i64 {

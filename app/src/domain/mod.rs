@@ -15,6 +15,7 @@ pub mod fields;
 pub mod help;
 pub mod id_document;
 pub mod licence;
+pub mod licence_case;
 pub mod major_hazard;
 pub mod mobile;
 pub mod normalize;

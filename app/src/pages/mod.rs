@@ -8,6 +8,7 @@ pub mod forgot;
 pub mod help;
 pub mod home;
 pub mod info;
+pub mod licences;
 pub mod login;
 pub mod maintenance;
 pub mod register;

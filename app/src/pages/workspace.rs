@@ -56,6 +56,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <nav class="tasks" aria-label="业务">
+                                            {(u.kind == "regulator").then(|| view! { <a class="button" href="/cases">"许可证案件"</a> " " })}
                                             <a class="button" href="/maintenance">"信息维护"</a>
                                             " "
                                             <a class="button" href="/review">"注册审核"</a>
@@ -105,6 +106,7 @@ fn EnterpriseSummary() -> impl IntoView {
                                 " " <a class="button primary" href="/info">{if v.status == "draft" { "完善信息" } else { "查看企业信息" }}</a>
                             </p>
                             {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone()))}
+                            <p><a class="button" href="/licences">"许可证业务(申请、延期、变更、注销)"</a></p>
                         </section>
                     }
                 })

@@ -9,7 +9,7 @@ use sqlx::Row as _;
 use super::audit::{audit, Actor};
 use super::db::{Db, Tx};
 use super::sms::Gateway;
-use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange};
+use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange, LicenceEntry};
 use crate::domain::Mobile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1275,4 +1275,90 @@ mod tests {
         );
         assert_eq!(super::prefix_range("09"), ("09".into(), "10".into()));
     }
+}
+
+/// Writes the outcome of a licence case into the record (inside the case's
+/// transaction): the licence numbered `replaces` leaves the record, and
+/// `entry`, when given, joins it. Both the draft and the version in force
+/// change, so neither an edit under way nor the directory loses it.
+pub(crate) async fn apply_licence(
+    tx: &mut Tx,
+    backend: super::db::Backend,
+    enterprise_id: i64,
+    replaces: &str,
+    entry: Option<LicenceEntry>,
+    actor: &Actor,
+    now: i64,
+) -> Result<(), InfoError> {
+    if backend == super::db::Backend::Postgres {
+        sqlx::query("SELECT 1 FROM enterprise_info WHERE enterprise_id = $1 FOR UPDATE")
+            .bind(enterprise_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let info = match load_tx(tx, enterprise_id).await? {
+        Some(info) => info,
+        None => {
+            let draft = initial(&mut **tx, enterprise_id).await?;
+            sqlx::query(
+                "INSERT INTO enterprise_info (enterprise_id, status, draft, version, updated_at) VALUES ($1, 'draft', $2, 0, $3)",
+            )
+            .bind(enterprise_id)
+            .bind(to_json(&draft)?)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            load_tx(tx, enterprise_id)
+                .await?
+                .ok_or_else(|| InfoError::WrongStatus("企业信息不存在。".into()))?
+        }
+    };
+    let update = |rec: &EnterpriseRecord| {
+        let mut rec = rec.clone();
+        let same = |n: &str| {
+            crate::domain::LicenceNumber::parse(n)
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_else(|_| n.to_string())
+                == replaces
+        };
+        if !replaces.is_empty() {
+            rec.licences.retain(|l| !same(&l.number));
+        }
+        if let Some(e) = &entry {
+            rec.licences.push(e.clone());
+        }
+        rec.multi_licence = match rec.licences.len() {
+            0 => rec.multi_licence.clone(),
+            1 => "no".into(),
+            _ => "yes".into(),
+        };
+        rec
+    };
+    let draft = update(&info.draft);
+    let confirmed = info.confirmed.as_ref().map(update);
+    let before = info
+        .in_force()
+        .cloned()
+        .unwrap_or_else(|| info.draft.clone());
+    let after = confirmed.clone().unwrap_or_else(|| draft.clone());
+    let next = Next {
+        status: &info.status,
+        draft: &draft,
+        confirmed: confirmed.as_ref(),
+        return_reason: &info.return_reason,
+        change_started_at: info.change_started_at,
+    };
+    write(tx, &info, &next, actor, now).await?;
+    audit(
+        tx,
+        actor,
+        Some(enterprise_id),
+        "info.licence",
+        "许可证业务办结:许可证信息写入企业信息",
+        &diff(&before, &after),
+        "ok",
+        now,
+    )
+    .await?;
+    Ok(())
 }

@@ -219,7 +219,7 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Deletes the scans no draft or record in force uses a day after upload
+/// Deletes the scans no draft, record in force or licence case uses a day after upload
 /// (a replaced scan, an abandoned form): rows and files. Returns how many.
 pub async fn purge_orphans(db: &Db, dir: &Path, now: i64) -> Result<u64, sqlx::Error> {
     let rows = sqlx::query(
@@ -236,6 +236,13 @@ pub async fn purge_orphans(db: &Db, dir: &Path, now: i64) -> Result<u64, sqlx::E
         let confirmed: String = r.try_get(2)?;
         // Ids are 64 random hex digits: a substring test is exact enough.
         if draft.contains(&id) || confirmed.contains(&id) {
+            continue;
+        }
+        let owner: i64 = sqlx::query_scalar("SELECT enterprise_id FROM uploads WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.reader())
+            .await?;
+        if super::licence_case::uses_upload(db, owner, &id).await? {
             continue;
         }
         let done = sqlx::query("DELETE FROM uploads WHERE id = $1 AND created_at < $2")

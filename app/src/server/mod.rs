@@ -10,6 +10,7 @@ pub mod external;
 pub mod files;
 pub mod help;
 pub mod http;
+pub mod licence_case;
 pub mod limits;
 pub mod password;
 pub mod phone;

@@ -1,0 +1,748 @@
+//! 许可证业务: enterprises start and file licence cases; the issuing
+//! authority accepts, asks for 补正, checks on site, decides and issues;
+//! anyone verifies a certificate by the QR code printed on it.
+//!
+//! Who may call what: an enterprise only its own cases (a case of another
+//! enterprise answers exactly like one that does not exist); regulators
+//! whose jurisdiction holds the enterprise may read a case; only the
+//! regulators of the case's issuing authority move it on.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::enterprise_info::LicenceSummary;
+use crate::domain::licence_case::{Action, Application, Attached, CaseKind, OnSiteCheck, Step};
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+
+/// One line of a case list (the enterprise's or an inbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub step: Step,
+    pub enterprise: String,
+    pub credit_code: String,
+    pub licence_number: String,
+    pub issuer: String,
+    pub submitted_at: String,
+    /// The current step's deadline ("" = none).
+    pub deadline: String,
+    pub overdue: bool,
+    /// Submitted and not handled within the limit: accepted by law.
+    pub deemed_accepted: bool,
+    pub late_filing: String,
+    pub claimed_by: String,
+}
+
+impl CaseSummary {
+    pub fn step_label(&self) -> &'static str {
+        self.step.label(self.kind)
+    }
+
+    /// Who holds the case, in words.
+    pub fn holder_text(&self) -> String {
+        use crate::domain::licence_case::Holder;
+        match self.step.holder() {
+            Holder::Applicant => "申请人".into(),
+            Holder::Issuer if self.issuer.is_empty() => "发证机关".into(),
+            Holder::Issuer => self.issuer.clone(),
+            Holder::Nobody => "已办结".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasesOverview {
+    pub cases: Vec<CaseSummary>,
+    pub licences: Vec<LicenceSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialView {
+    pub code: String,
+    pub title: String,
+    pub original: bool,
+    pub files: Vec<Attached>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub step: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub number: String,
+    pub title: String,
+    pub body: String,
+    pub issued_at: String,
+    pub issuer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub summary: CaseSummary,
+    pub version: i64,
+    pub application: Application,
+    pub materials: Vec<MaterialView>,
+    pub correction_notice: String,
+    pub onsite: Option<OnSiteCheck>,
+    pub onsite_needed: bool,
+    pub decision_reason: String,
+    pub accepted_on: String,
+    pub events: Vec<EventView>,
+    pub documents: Vec<DocumentView>,
+    /// The certificate issued by this case: (id, number).
+    pub certificate: Option<(i64, String)>,
+    /// What the viewer may do now.
+    pub actions: Vec<Action>,
+    /// The viewer's organisation issues this case.
+    pub issuer_view: bool,
+    /// The viewer holds the claim.
+    pub claimed_by_me: bool,
+}
+
+/// What a saved form reports: the new version and the form's problems
+/// (the draft is saved either way, so nothing typed is lost).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedCase {
+    pub version: i64,
+    pub errors: FieldErrors,
+}
+
+/// A certificate's print view or its public check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    pub number: String,
+    /// valid, expired, replaced or cancelled, in words.
+    pub status: String,
+    pub valid: bool,
+    pub name: String,
+    pub credit_code: String,
+    /// Empty on the public check (personal data).
+    pub legal_rep: String,
+    pub registered_address: String,
+    pub business_address: String,
+    pub storage_address: String,
+    pub mode: String,
+    pub scope: Vec<String>,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub issuer: String,
+    pub history: Vec<String>,
+    /// The QR code (SVG) leading to the public check; print view only.
+    pub qr_svg: String,
+    pub verify_url: String,
+}
+
+/// The message when a case of another enterprise (or none) is named.
+pub const NO_SUCH_CASE: &str = "没有找到这个案件,或您无权查看。请从“许可证业务”列表打开。";
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::server::licence_case::{self as repo, Case, CaseError};
+    use crate::server::session::SessionUser;
+    use crate::server::{cst_datetime, regions, today, AppState};
+
+    pub fn error(e: CaseError) -> AppError {
+        match e {
+            CaseError::Open(id) => AppError::Conflict {
+                field: "kind".into(),
+                message: format!(
+                    "这张许可证(或首次申请)已有一个未办结的案件(编号 {id}),请在列表中打开它继续办理;如不再需要,先撤回。"
+                ),
+            },
+            CaseError::Refused(message) => AppError::Conflict {
+                field: "step".into(),
+                message,
+            },
+            CaseError::Stale => AppError::Conflict {
+                field: "version".into(),
+                message: "案件刚刚被他人处理过(或在另一个窗口中修改过),请刷新页面查看最新进度后再操作。您填写的内容仍在页面上。".into(),
+            },
+            CaseError::NotFound => AppError::Conflict {
+                field: "id".into(),
+                message: NO_SUCH_CASE.into(),
+            },
+            CaseError::Db(e) => e.into(),
+        }
+    }
+
+    /// The logged-in enterprise user and their own case `id`.
+    pub async fn applicant(state: &AppState, id: i64) -> Result<(SessionUser, Case), AppError> {
+        let (user, enterprise) = crate::api::enterprise_info::ssr::enterprise_user(state).await?;
+        match repo::get(&state.db, id).await.map_err(error)? {
+            Some(c) if c.enterprise_id == enterprise => Ok((user, c)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Who looks at a case: its enterprise, the regulators of its
+    /// jurisdiction, its issuer, an administrator. Returns whether the
+    /// viewer's organisation issues it.
+    pub async fn viewer(state: &AppState, id: i64) -> Result<(SessionUser, Case, bool), AppError> {
+        let user = crate::api::auth::ssr::session_user(state)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let case = repo::get(&state.db, id)
+            .await
+            .map_err(error)?
+            .ok_or(AppError::Forbidden)?;
+        let issuer = user.kind == "regulator"
+            && user.organization_id.is_some()
+            && user.organization_id == case.issuer_org_id;
+        let allowed = match user.kind.as_str() {
+            "enterprise" => user.enterprise_id == Some(case.enterprise_id),
+            "admin" => true,
+            "regulator" => {
+                issuer
+                    || crate::server::files::organization_region(&state.db, user.organization_id)
+                        .await?
+                        .is_some_and(|r| regions::within(&case.region_code, &r))
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        Ok((user, case, issuer))
+    }
+
+    /// A regulator of the organisation that issues case `id`.
+    pub async fn issuer(state: &AppState, id: i64) -> Result<(SessionUser, Case), AppError> {
+        let (user, case, issuer) = viewer(state, id).await?;
+        if !issuer {
+            return Err(AppError::Forbidden);
+        }
+        Ok((user, case))
+    }
+
+    pub fn summary(c: &Case) -> CaseSummary {
+        let t = today();
+        CaseSummary {
+            id: c.id,
+            kind: c.kind,
+            step: c.step,
+            enterprise: c.application.name.clone(),
+            credit_code: c.credit_code.clone(),
+            licence_number: c.application.licence_number.clone(),
+            issuer: c.issuer_name.clone(),
+            submitted_at: c.submitted_at.map(cst_datetime).unwrap_or_default(),
+            deadline: c.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: c.overdue(t),
+            deemed_accepted: c.deemed_accepted(t),
+            late_filing: c.late_filing.clone(),
+            claimed_by: c.claimed_by_name.clone(),
+        }
+    }
+
+    /// The moves open to this viewer now (the domain's table decides).
+    pub fn actions(c: &Case, enterprise: bool, issuer: bool) -> Vec<Action> {
+        let facts = c.facts(today());
+        Action::ALL
+            .into_iter()
+            .filter(|a| {
+                let side = a.by();
+                let mine = match side {
+                    crate::domain::licence_case::Holder::Applicant => enterprise,
+                    _ => issuer,
+                };
+                mine && crate::domain::licence_case::next_step(facts, *a).is_ok()
+            })
+            .collect()
+    }
+
+    pub fn certificate_view(
+        state: &AppState,
+        c: repo::Certificate,
+        public: bool,
+    ) -> CertificateView {
+        use crate::domain::business_mode::BusinessMode;
+        let t = today();
+        let expired = crate::domain::Date::parse(&c.valid_until).is_some_and(|d| d < t);
+        let (status, valid) = match c.status.as_str() {
+            "valid" if expired => (format!("已过期(有效期至 {})", c.valid_until), false),
+            "valid" => ("有效".to_string(), true),
+            "replaced" => (
+                "已换发:本证已因变更、延期或补证换发新证,以新证为准".to_string(),
+                false,
+            ),
+            _ => (
+                format!(
+                    "已注销({})",
+                    c.ended_at.map(cst_datetime).unwrap_or_default()
+                ),
+                false,
+            ),
+        };
+        let verify_url = format!(
+            "{}/verify/{}",
+            state.config.public_base_url.trim_end_matches('/'),
+            c.token
+        );
+        CertificateView {
+            number: c.number,
+            status,
+            valid,
+            name: c.data.name,
+            credit_code: c.data.credit_code,
+            legal_rep: if public {
+                String::new()
+            } else {
+                c.data.legal_rep
+            },
+            registered_address: c.data.registered_address,
+            business_address: c.data.business_address,
+            storage_address: c.data.storage_address,
+            mode: BusinessMode::from_code(&c.data.mode)
+                .map(|m| m.label().to_string())
+                .unwrap_or(c.data.mode),
+            scope: c
+                .data
+                .scope
+                .iter()
+                .map(|s| {
+                    if s.cas.is_empty() {
+                        s.name.clone()
+                    } else {
+                        format!("{}(CAS {})", s.name, s.cas)
+                    }
+                })
+                .collect(),
+            issued_on: c.issued_on,
+            valid_until: c.valid_until,
+            issuer: c.data.issuer,
+            history: c.data.history,
+            qr_svg: if public {
+                String::new()
+            } else {
+                crate::server::totp::qr_svg(&verify_url).unwrap_or_default()
+            },
+            verify_url,
+        }
+    }
+}
+
+/// The enterprise's cases and the licences it holds (to start a case from).
+#[server(endpoint = "case/mine")]
+pub async fn my_cases() -> Result<CasesOverview, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (_, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
+    let cases = repo::of_enterprise(&state.db, id)
+        .await
+        .map_err(ssr::error)?;
+    let info = crate::server::enterprise_info::load(&state.db, id, now())
+        .await
+        .map_err(crate::api::enterprise_info::ssr::error)?;
+    let shown = info.confirmed.as_ref().unwrap_or(&info.draft);
+    Ok(CasesOverview {
+        cases: cases.iter().map(ssr::summary).collect(),
+        licences: crate::api::enterprise_info::ssr::licences(shown),
+    })
+}
+
+/// Starts a case of `kind` (for the licence numbered `licence`, except a
+/// first application) from the enterprise's record; returns its id.
+#[server(endpoint = "case/start")]
+pub async fn start_case(kind: String, #[server(default)] licence: String) -> Result<i64, AppError> {
+    use crate::domain::licence_case::renewal_timeliness;
+    use crate::server::licence_case as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
+    let kind = CaseKind::from_code(&kind).ok_or_else(|| AppError::Conflict {
+        field: "kind".into(),
+        message: "请选择要办理的业务(首次申请、延期换证、变更、注销或补证)。".into(),
+    })?;
+    let info = crate::server::enterprise_info::load(&state.db, id, now())
+        .await
+        .map_err(crate::api::enterprise_info::ssr::error)?;
+    let record = info.confirmed.as_ref().unwrap_or(&info.draft);
+    let held = if kind.needs_licence() {
+        let wanted = crate::domain::LicenceNumber::parse(&licence).ok();
+        let found = record.licences.iter().find(|l| {
+            crate::domain::LicenceNumber::parse(&l.number)
+                .ok()
+                .is_some_and(|n| Some(&n) == wanted.as_ref())
+        });
+        match found {
+            Some(l) => Some(l),
+            None => {
+                return Err(AppError::Conflict {
+                    field: "licence".into(),
+                    message: "请选择本企业持有的一张许可证(在“完善信息”的许可证一步中登记过的)。"
+                        .into(),
+                })
+            }
+        }
+    } else {
+        None
+    };
+    if let (CaseKind::Renewal, Some(l)) = (kind, held) {
+        if let Some(until) = crate::domain::Date::parse(&l.valid_until) {
+            if until < today() {
+                if let crate::domain::licence_case::Timeliness::Late(m) =
+                    renewal_timeliness(until, today())
+                {
+                    return Err(AppError::Conflict {
+                        field: "licence".into(),
+                        message: m,
+                    });
+                }
+            }
+        }
+    }
+    let application = repo::starting_application(record, held);
+    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    repo::start(&state.db, id, kind, &application, &actor, now())
+        .await
+        .map_err(ssr::error)
+}
+
+/// One case, for whoever may see it.
+#[server(endpoint = "case/get")]
+pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{cst_datetime, AppState};
+    let state = AppState::get()?;
+    let (user, case, issuer) = ssr::viewer(&state, id).await?;
+    let events = repo::events(&state.db, id).await.map_err(ssr::error)?;
+    let documents = repo::documents(&state.db, id).await.map_err(ssr::error)?;
+    let certificate = match case.certificate_id {
+        Some(cid) => repo::certificate(&state.db, cid)
+            .await
+            .map_err(ssr::error)?
+            .map(|c| (c.id, c.number)),
+        None => None,
+    };
+    let enterprise = user.kind == "enterprise";
+    let materials = case
+        .application
+        .materials(case.kind)
+        .into_iter()
+        .map(|m| MaterialView {
+            code: m.code.to_string(),
+            title: m.title.to_string(),
+            original: m.original,
+            files: case
+                .application
+                .files
+                .iter()
+                .filter(|f| f.item == m.code)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    Ok(CaseView {
+        summary: ssr::summary(&case),
+        version: case.version,
+        actions: ssr::actions(&case, enterprise, issuer),
+        materials,
+        correction_notice: case.correction_notice.clone(),
+        onsite_needed: case.onsite_needed(),
+        onsite: case.onsite.clone(),
+        decision_reason: case.decision_reason.clone(),
+        accepted_on: case.accepted_on.map(|d| d.to_string()).unwrap_or_default(),
+        events: events
+            .into_iter()
+            .map(|e| EventView {
+                at: cst_datetime(e.at),
+                actor: e.actor,
+                what: Action::from_code(&e.action)
+                    .map(|a| a.label(case.kind).to_string())
+                    .unwrap_or_else(|| match e.action.as_str() {
+                        "start" => "开始办理".into(),
+                        "claim" => "认领".into(),
+                        other => other.to_string(),
+                    }),
+                step: Step::from_code(&e.step)
+                    .map(|s| s.label(case.kind).to_string())
+                    .unwrap_or_default(),
+                note: e.note,
+            })
+            .collect(),
+        documents: documents
+            .into_iter()
+            .map(|d| DocumentView {
+                number: d.number,
+                title: d.title,
+                body: d.body,
+                issued_at: cst_datetime(d.issued_at),
+                issuer: d.issuer,
+            })
+            .collect(),
+        certificate,
+        issuer_view: issuer,
+        claimed_by_me: case.claimed_by == Some(user.user_id),
+        application: case.application,
+    })
+}
+
+/// Saves the applicant's form and returns its problems.
+#[server(endpoint = "case/save", input = Json)]
+pub async fn save_case(
+    id: i64,
+    base_version: i64,
+    application: Application,
+) -> Result<SavedCase, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (_, case) = ssr::applicant(&state, id).await?;
+    let ids: Vec<&str> = application.files.iter().map(|f| f.id.as_str()).collect();
+    if !crate::server::files::all_belong(&state.db, case.enterprise_id, &ids).await? {
+        return Err(AppError::Forbidden);
+    }
+    // The licence concerned is the case's, whatever the form says.
+    let application = Application {
+        licence_number: case.application.licence_number.clone(),
+        licence_valid_until: case.application.licence_valid_until.clone(),
+        ..application
+    };
+    let version = repo::save(&state.db, id, base_version, &application, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(SavedCase {
+        version,
+        errors: application.check(case.kind, today()),
+    })
+}
+
+/// Moves a case on: the applicant submits or withdraws; the issuing
+/// authority accepts, asks for 补正, refuses to accept, approves, refuses
+/// or issues. `text` is the 补正 notice, the reasons or remarks.
+#[server(endpoint = "case/move")]
+pub async fn move_case(
+    id: i64,
+    base_version: i64,
+    action: String,
+    #[server(default)] text: String,
+) -> Result<String, AppError> {
+    use crate::domain::licence_case::Holder;
+    use crate::domain::normalize::normalize_text;
+    use crate::server::licence_case::{self as repo, MoveInput};
+    use crate::server::{calendar, now, today, AppState};
+    let state = AppState::get()?;
+    let action = Action::from_code(&action).ok_or(AppError::Forbidden)?;
+    let (user, case) = match action.by() {
+        Holder::Applicant => ssr::applicant(&state, id).await?,
+        _ => ssr::issuer(&state, id).await?,
+    };
+    let text = normalize_text(&text);
+    let mut errors = FieldErrors::new();
+    match action {
+        Action::Submit => errors = case.application.check_submit(case.kind, today()),
+        Action::RequestCorrection if text.chars().count() < 4 => errors.add(
+            "text",
+            "请在补正通知中逐项写明需要补正的全部材料和内容(至少4个字),申请人将据此一次补齐。",
+        ),
+        Action::NotAccept | Action::Refuse if text.chars().count() < 4 => errors.add(
+            "text",
+            "请写明理由(至少4个字):决定书将载明理由,并告知申请人依法申请行政复议或者提起行政诉讼的权利。",
+        ),
+        Action::RecordOnSite => return Err(AppError::Forbidden),
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    let input = MoveInput { text, onsite: None };
+    let moved = repo::make_move(
+        &state.db,
+        id,
+        base_version,
+        action,
+        &input,
+        &actor,
+        today(),
+        calendar(),
+        now(),
+    )
+    .await
+    .map_err(ssr::error)?;
+    let label = moved.step.label(case.kind);
+    // The other side hears of it: the applicant by SMS.
+    if action.by() == Holder::Issuer {
+        if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
+            let text = format!(
+                "【危化品经营安全监管系统】您单位的危险化学品经营许可{}申请(案件 {id})进度:{label}。请登录系统查看详情。",
+                case.kind.label()
+            );
+            let _ = state
+                .sms
+                .send(&state.db, &m, "case_step", &text, now())
+                .await;
+        }
+    }
+    Ok(match (moved.certificate, moved.document) {
+        (Some(c), _) if case.kind == CaseKind::Cancel => format!("已注销许可证 {c}。"),
+        (Some(c), _) => format!("已发证:证书编号 {c}。许可证信息已写入企业信息。"),
+        (None, Some(d)) => format!(
+            "已{},文书编号 {d}。当前进度:{label}。",
+            action.label(case.kind)
+        ),
+        (None, None) => format!("已{}。当前进度:{label}。", action.label(case.kind)),
+    })
+}
+
+/// Records the on-site check (现场核查) of an accepted case.
+#[server(endpoint = "case/onsite")]
+pub async fn record_onsite(
+    id: i64,
+    base_version: i64,
+    from: String,
+    to: String,
+    inspectors: String,
+    findings: String,
+    #[server(default)] passed: String,
+) -> Result<String, AppError> {
+    use crate::server::licence_case::{self as repo, MoveInput};
+    use crate::server::{calendar, now, today, AppState};
+    let state = AppState::get()?;
+    let (user, case) = ssr::issuer(&state, id).await?;
+    let check = OnSiteCheck {
+        from: from.trim().to_string(),
+        to: to.trim().to_string(),
+        inspectors,
+        findings: crate::domain::normalize::normalize_text(&findings),
+        passed: passed == "yes",
+    };
+    let accepted = case.accepted_on.unwrap_or_else(today);
+    let errors = check.check(accepted, today());
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    let input = MoveInput {
+        text: format!(
+            "核查人员:{};{};结论:{}",
+            check.inspector_names().join("、"),
+            check.findings,
+            if check.passed {
+                "符合条件"
+            } else {
+                "不符合条件"
+            }
+        ),
+        onsite: Some(check),
+    };
+    repo::make_move(
+        &state.db,
+        id,
+        base_version,
+        Action::RecordOnSite,
+        &input,
+        &actor,
+        today(),
+        calendar(),
+        now(),
+    )
+    .await
+    .map_err(ssr::error)?;
+    Ok("已登记现场核查。核查所用时间不计入审查期限。".into())
+}
+
+/// Claims (or releases) a case for the calling regulator.
+#[server(endpoint = "case/claim")]
+pub async fn claim_case(
+    id: i64,
+    base_version: i64,
+    #[server(default)] release: bool,
+) -> Result<String, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, AppState};
+    let state = AppState::get()?;
+    let (user, _) = ssr::issuer(&state, id).await?;
+    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    repo::claim(
+        &state.db,
+        id,
+        base_version,
+        (!release).then_some(user.user_id),
+        &actor,
+        now(),
+    )
+    .await
+    .map_err(ssr::error)?;
+    Ok(if release {
+        "已放弃认领。".into()
+    } else {
+        "已认领,本案由您办理。".into()
+    })
+}
+
+/// The cases the calling regulator's organisation issues, oldest deadline first.
+#[server(endpoint = "case/inbox")]
+pub async fn case_inbox(
+    #[server(default)] step: String,
+    #[server(default)] overdue: bool,
+) -> Result<Vec<CaseSummary>, AppError> {
+    use crate::server::licence_case::{self as repo, InboxFilter};
+    use crate::server::{today, AppState};
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let org = match (user.kind.as_str(), user.organization_id) {
+        ("regulator", Some(o)) => o,
+        _ => return Err(AppError::Forbidden),
+    };
+    let cases = repo::inbox(&state.db, org, &InboxFilter { step, overdue }, today())
+        .await
+        .map_err(ssr::error)?;
+    Ok(cases.iter().map(ssr::summary).collect())
+}
+
+/// A certificate's print view, for its enterprise and the regulators who may see it.
+#[server(endpoint = "certificate/get")]
+pub async fn get_certificate(id: i64) -> Result<CertificateView, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::AppState;
+    let state = AppState::get()?;
+    let user = crate::api::auth::ssr::session_user(&state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let c = repo::certificate(&state.db, id)
+        .await
+        .map_err(ssr::error)?
+        .ok_or(AppError::Forbidden)?;
+    let region = repo::enterprise_region(&state.db, c.enterprise_id).await?;
+    let allowed = match user.kind.as_str() {
+        "enterprise" => user.enterprise_id == Some(c.enterprise_id),
+        "admin" => true,
+        "regulator" => crate::server::files::organization_region(&state.db, user.organization_id)
+            .await?
+            .is_some_and(|r| crate::server::regions::within(&region, &r)),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok(ssr::certificate_view(&state, c, false))
+}
+
+/// The public check of a certificate by the token in its QR code: status
+/// and what it licenses, no personal data.
+#[server(endpoint = "certificate/verify")]
+pub async fn verify_certificate(token: String) -> Result<Option<CertificateView>, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::AppState;
+    let state = AppState::get()?;
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(repo::certificate_by_token(&state.db, &token)
+        .await
+        .map_err(ssr::error)?
+        .map(|c| ssr::certificate_view(&state, c, true)))
+}

@@ -1,0 +1,988 @@
+//! 许可证业务 pages: the enterprise's cases and where to start one, a case
+//! (the applicant's form and checklist, or the issuer's actions, and for
+//! both the progress, the documents and the certificate), the issuer's
+//! inbox, the certificate print view and the public verification page.
+//!
+//! The interactive parts take their data as props and read no router
+//! context, so they can become islands unchanged.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::licence_case::{
+    case_inbox, get_case, get_certificate, my_cases, save_case, verify_certificate, CaseSummary,
+    CaseView, CertificateView, ClaimCase, MoveCase, RecordOnsite, StartCase,
+};
+use crate::components::field::{input_id, message_at, FormState};
+use crate::components::layout::ErrorNotice;
+use crate::components::{reload_after_success, HydrationMarker};
+use crate::domain::business_mode::BusinessMode;
+use crate::domain::licence_case::{
+    parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
+};
+
+/// Which case to start when, in the words of the national guides.
+const WHICH_CASE: &[(&str, &str)] = &[
+    ("首次申请", "尚未取得许可证;或经营方式、许可范围变化,经营场所或储存场所搬迁(这些情形须重新申请,不能办理变更)。"),
+    ("延期换证", "许可证有效期届满后需继续经营的,应在届满3个月前申请。"),
+    ("变更", "企业名称、主要负责人、注册地址、储存设施及其监控措施发生变化的,应在变化之日起20个工作日内申请。"),
+    ("注销", "不再从事危险化学品经营的。"),
+    ("补证", "许可证遗失或损毁的。"),
+];
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().print();
+    }
+}
+
+fn navigate_to(url: String) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(&url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
+/// The enterprise's 许可证业务: start a case, open one.
+#[component]
+pub fn LicencesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_cases());
+    view! {
+        <Title text="许可证业务 - 危化品经营安全监管系统" />
+        <h1>"许可证业务"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <StartPanel licences=d.licences /> <CaseList cases=d.cases inbox=false /> <HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> impl IntoView {
+    let start = ServerAction::<StartCase>::new();
+    Effect::new(move |prev: Option<usize>| {
+        let n = start.version().get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(Ok(id)) = start.value().get_untracked() {
+                navigate_to(format!("/cases/{id}"));
+            }
+        }
+        n
+    });
+    let error = move || {
+        start
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <ErrorNotice error=e /> })
+    };
+    let button = move |kind: CaseKind, licence: String| {
+        view! {
+            <ActionForm action=start attr:class="inline-form">
+                <input type="hidden" name="kind" value=kind.code() />
+                <input type="hidden" name="licence" value=licence />
+                <button type="submit" class="button" class:primary=kind == CaseKind::New>{kind.label()}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section aria-labelledby="start-title">
+            <h2 id="start-title">"办理新业务"</h2>
+            {error}
+            <dl class="which-case">
+                {WHICH_CASE.iter().map(|(k, t)| view! { <dt>{*k}</dt><dd>{*t}</dd> }).collect_view()}
+            </dl>
+            <p>{button(CaseKind::New, String::new())}</p>
+            {if licences.is_empty() {
+                view! { <p class="field-note">"本企业在“完善信息”中还没有登记许可证;延期、变更、注销和补证须先登记所持许可证。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data">
+                        <thead><tr><th>"许可证编号"</th><th>"有效期至"</th><th>"办理"</th></tr></thead>
+                        <tbody>
+                            {licences.into_iter().map(|l| {
+                                let n = l.number.clone();
+                                view! {
+                                    <tr>
+                                        <td>{l.number.clone()}</td>
+                                        <td>{l.valid_until.clone()}</td>
+                                        <td class="actions">
+                                            {[CaseKind::Renewal, CaseKind::Change, CaseKind::Cancel, CaseKind::Reissue]
+                                                .into_iter()
+                                                .map(|k| button(k, n.clone()))
+                                                .collect_view()}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A list of cases: the enterprise's own or an issuer's inbox.
+#[component]
+fn CaseList(cases: Vec<CaseSummary>, inbox: bool) -> impl IntoView {
+    if cases.is_empty() {
+        return view! { <p class="empty">{if inbox { "没有符合条件的案件。" } else { "还没有办理过许可证业务。" }}</p> }.into_any();
+    }
+    view! {
+        <table class="data cases">
+            <thead>
+                <tr>
+                    <th>"案件"</th>
+                    {inbox.then(|| view! { <th>"申请人"</th> })}
+                    <th>"业务"</th>
+                    <th>"许可证"</th>
+                    <th>"进度"</th>
+                    <th>"办理方"</th>
+                    <th>"期限"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {cases.into_iter().map(|c| {
+                    let flags = [
+                        c.deemed_accepted.then_some("已超过受理期限,依法视为受理"),
+                        (c.overdue && !c.deemed_accepted).then_some("已超期"),
+                        (!c.late_filing.is_empty()).then_some("逾期申请"),
+                    ];
+                    view! {
+                        <tr class:overdue=c.overdue>
+                            <td><a href=format!("/cases/{}", c.id)>{format!("第 {} 号", c.id)}</a></td>
+                            {inbox.then(|| view! { <td>{c.enterprise.clone()}<br/><small>{c.credit_code.clone()}</small></td> })}
+                            <td>{c.kind.label()}</td>
+                            <td>{c.licence_number.clone()}</td>
+                            <td class="step">{c.step_label()}</td>
+                            <td>{c.holder_text()} {(!c.claimed_by.is_empty()).then(|| view! { <br/><small>{format!("承办:{}", c.claimed_by)}</small> })}</td>
+                            <td>
+                                {c.deadline.clone()}
+                                {flags.into_iter().flatten().map(|f| view! { <br/><strong class="flag">{f}</strong> }).collect_view()}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The issuing authority's inbox, filtered by step and overdue (a GET form).
+#[component]
+pub fn CaseInboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let step = move || query.with(|q| q.get("step").unwrap_or_default());
+    let overdue = move || query.with(|q| q.get("overdue").as_deref() == Some("1"));
+    let cases = Resource::new(move || (step(), overdue()), |(s, o)| case_inbox(s, o));
+    view! {
+        <Title text="许可证案件 - 危化品经营安全监管系统" />
+        <h1>"许可证案件"</h1>
+        <form method="get" action="/cases" class="filters">
+            <label for="f-step">"进度"</label>
+            <select id="f-step" name="step">
+                <option value="" selected=move || step().is_empty()>"全部未办结"</option>
+                {[Step::Submitted, Step::Correction, Step::Accepted, Step::Approved, Step::Done, Step::NotAccepted, Step::Refused]
+                    .into_iter()
+                    .map(|s| view! { <option value=s.code() selected=move || step() == s.code()>{s.label(CaseKind::New)}</option> })
+                    .collect_view()}
+            </select>
+            <label><input type="checkbox" name="overdue" value="1" checked=overdue /> "只看已超期"</label>
+            <button type="submit" class="button">"筛选"</button>
+        </form>
+        <p class="field-note">"按期限先后排列:最早到期的在最前。"</p>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Ok(list) => view! { <CaseList cases=list inbox=true /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One case, for the applicant and for the regulators.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    let case = Resource::new(move || (id(), reload.get()), |(i, _)| get_case(i));
+    view! {
+        <Title text="许可证案件 - 危化品经营安全监管系统" />
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(c) => view! { <CaseDetail c reload flash /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseDetail(
+    c: CaseView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let s = c.summary.clone();
+    let editable = c.actions.contains(&Action::Submit);
+    let back = if c.issuer_view {
+        view! { <a href="/cases">"许可证案件"</a> }.into_any()
+    } else {
+        view! { <a href="/licences">"许可证业务"</a> }.into_any()
+    };
+    view! {
+        <p class="breadcrumbs">{back} " › " {format!("第 {} 号", s.id)}</p>
+        <h1>{format!("{} · {}", s.kind.label(), s.enterprise)} " " <span class="status-badge case-step">{s.step_label()}</span></h1>
+        <dl class="profile case-facts">
+            <dt>"统一社会信用代码"</dt><dd>{s.credit_code.clone()}</dd>
+            {(!s.licence_number.is_empty()).then(|| view! { <dt>"许可证编号"</dt><dd>{s.licence_number.clone()}</dd> })}
+            <dt>"当前办理方"</dt><dd class="holder">{s.holder_text()}</dd>
+            {(!s.issuer.is_empty()).then(|| view! { <dt>"发证机关"</dt><dd>{s.issuer.clone()}</dd> })}
+            {(!s.submitted_at.is_empty()).then(|| view! { <dt>"提交时间"</dt><dd>{s.submitted_at.clone()}</dd> })}
+            {(!s.deadline.is_empty()).then(|| view! { <dt>"本环节期限"</dt><dd class="deadline" class:overdue=s.overdue>{s.deadline.clone()} {s.overdue.then_some("(已超期)")}</dd> })}
+            {(!s.claimed_by.is_empty()).then(|| view! { <dt>"承办人"</dt><dd>{s.claimed_by.clone()}</dd> })}
+        </dl>
+        {s.deemed_accepted.then(|| view! {
+            <p class="alert" role="alert">"发证机关未在法定期限(5个工作日)内作出受理或补正决定:依法自收到申请之日起视为受理。"</p>
+        })}
+        {(!s.late_filing.is_empty()).then(|| view! { <p class="alert late-filing" role="alert">{s.late_filing.clone()}</p> })}
+        {(s.step == Step::Correction && !c.correction_notice.is_empty()).then(|| view! {
+            <section class="alert correction-notice" role="alert">
+                <h2>"补正通知(请一次补齐后重新提交)"</h2>
+                <p class="pre">{c.correction_notice.clone()}</p>
+            </section>
+        })}
+        {(!c.decision_reason.is_empty()).then(|| view! { <p class="alert">"理由:" {c.decision_reason.clone()}</p> })}
+        {c.certificate.clone().map(|(id, number)| view! {
+            <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
+        })}
+        {if editable {
+            view! { <ApplicationForm c=c.clone() reload flash /> }.into_any()
+        } else {
+            view! { <ApplicationView c=c.clone() /> }.into_any()
+        }}
+        {(!editable && c.actions.contains(&Action::Withdraw)).then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw reload flash /> })}
+        {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() reload flash /> })}
+        <section aria-labelledby="docs-title">
+            <h2 id="docs-title">"文书"</h2>
+            {if c.documents.is_empty() {
+                view! { <p class="empty">"暂无。"</p> }.into_any()
+            } else {
+                c.documents.clone().into_iter().map(|d| view! {
+                    <article class="document">
+                        <h3>{d.title} " " <small>{d.number}</small></h3>
+                        <p class="pre">{d.body}</p>
+                        <p class="document-foot">{d.issuer} " · " {d.issued_at}</p>
+                    </article>
+                }).collect_view().into_any()
+            }}
+        </section>
+        <section aria-labelledby="progress-title">
+            <h2 id="progress-title">"办理进度"</h2>
+            <ol class="case-events">
+                {c.events.clone().into_iter().map(|e| view! {
+                    <li><span class="when">{e.at}</span> " " <strong>{e.what}</strong> " → " {e.step} " · " {e.actor}
+                        {(!e.note.is_empty()).then(|| view! { <br/><span class="note">{e.note}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn mode_label(code: &str) -> String {
+    BusinessMode::from_code(code)
+        .map(|m| m.label().to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The application as filed (read-only), with its materials.
+#[component]
+fn ApplicationView(c: CaseView) -> impl IntoView {
+    let a = c.application.clone();
+    let rows: Vec<(&str, String)> = vec![
+        ("企业名称", a.name.clone()),
+        ("法定代表人", a.legal_rep.clone()),
+        ("主要负责人", a.principal_name.clone()),
+        ("注册地址", a.registered_address.clone()),
+        ("经营场所", a.business_address.clone()),
+        ("储存场所", a.storage_address.clone()),
+        ("经营方式", mode_label(&a.mode)),
+        ("许可范围", scope_text(&a.scope).replace('\n', ";")),
+        (
+            "变更事项",
+            a.changes
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        ("变更日期", a.changed_on.clone()),
+        ("原因", a.reason.clone()),
+        ("联系人", format!("{} {}", a.contact_name, a.contact_mobile)),
+    ];
+    view! {
+        <section aria-labelledby="app-title">
+            <h2 id="app-title">"申请内容"</h2>
+            <dl class="profile record">
+                {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            <h3>"申请材料"</h3>
+            <ul class="materials">
+                {c.materials.into_iter().map(|m| view! {
+                    <li>
+                        {m.title} " " <small>{if m.original { "(原件扫描)" } else { "(扫描件)" }}</small>
+                        {if m.files.is_empty() {
+                            view! { " " <strong class="flag">"未上传"</strong> }.into_any()
+                        } else {
+                            m.files.into_iter().map(|f| view! { " " <a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.name}</a> }).collect_view().into_any()
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The fields of the form, as signals.
+#[derive(Clone, Copy)]
+struct Fields {
+    name: RwSignal<String>,
+    legal_rep: RwSignal<String>,
+    principal_name: RwSignal<String>,
+    registered_address: RwSignal<String>,
+    business_address: RwSignal<String>,
+    storage_address: RwSignal<String>,
+    mode: RwSignal<String>,
+    scope: RwSignal<String>,
+    toxic: RwSignal<bool>,
+    changes: RwSignal<Vec<ChangeItem>>,
+    changed_on: RwSignal<String>,
+    simplified: RwSignal<bool>,
+    reason: RwSignal<String>,
+    contact_name: RwSignal<String>,
+    contact_mobile: RwSignal<String>,
+    files: RwSignal<Vec<Attached>>,
+}
+
+impl Fields {
+    fn new(a: &Application) -> Fields {
+        Fields {
+            name: RwSignal::new(a.name.clone()),
+            legal_rep: RwSignal::new(a.legal_rep.clone()),
+            principal_name: RwSignal::new(a.principal_name.clone()),
+            registered_address: RwSignal::new(a.registered_address.clone()),
+            business_address: RwSignal::new(a.business_address.clone()),
+            storage_address: RwSignal::new(a.storage_address.clone()),
+            mode: RwSignal::new(a.mode.clone()),
+            scope: RwSignal::new(scope_text(&a.scope)),
+            toxic: RwSignal::new(a.toxic_or_explosive),
+            changes: RwSignal::new(a.changes.clone()),
+            changed_on: RwSignal::new(a.changed_on.clone()),
+            simplified: RwSignal::new(a.simplified),
+            reason: RwSignal::new(a.reason.clone()),
+            contact_name: RwSignal::new(a.contact_name.clone()),
+            contact_mobile: RwSignal::new(a.contact_mobile.clone()),
+            files: RwSignal::new(a.files.clone()),
+        }
+    }
+
+    fn application(&self, base: &Application) -> Application {
+        Application {
+            name: self.name.get_untracked(),
+            legal_rep: self.legal_rep.get_untracked(),
+            principal_name: self.principal_name.get_untracked(),
+            registered_address: self.registered_address.get_untracked(),
+            business_address: self.business_address.get_untracked(),
+            storage_address: self.storage_address.get_untracked(),
+            mode: self.mode.get_untracked(),
+            scope: parse_scope(&self.scope.get_untracked()),
+            toxic_or_explosive: self.toxic.get_untracked(),
+            changes: self.changes.get_untracked(),
+            changed_on: self.changed_on.get_untracked().trim().to_string(),
+            simplified: self.simplified.get_untracked(),
+            reason: self.reason.get_untracked(),
+            contact_name: self.contact_name.get_untracked(),
+            contact_mobile: self.contact_mobile.get_untracked(),
+            files: self.files.get_untracked(),
+            ..base.clone()
+        }
+    }
+}
+
+/// The applicant's form: the case's fields, its checklist with uploads,
+/// saving (nothing typed is lost) and submitting after the same check the
+/// server makes.
+#[component]
+fn ApplicationForm(
+    c: CaseView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let kind = c.summary.kind;
+    let id = c.summary.id;
+    let base = c.application.clone();
+    let version = RwSignal::new(c.version);
+    let f = Fields::new(&base);
+    let form = FormState::new(Default::default(), None);
+    let busy = RwSignal::new(false);
+    let base_for_check = base.clone();
+    let check = Callback::new(move |()| {
+        crate::domain::licence_case::Application::check_submit(
+            &f.application(&base_for_check),
+            kind,
+            crate::clock::today(),
+        )
+    });
+    // The checklist follows the answers (storage, the items of a 变更, the simplified renewal).
+    let base_for_list = base.clone();
+    let checklist = Memo::new(move |_| {
+        let _ = (f.mode.get(), f.changes.get(), f.simplified.get());
+        f.application(&base_for_list).materials(kind)
+    });
+    let reapply = Memo::new(move |_| {
+        f.changes
+            .get()
+            .iter()
+            .find_map(|c| c.reapply_reason().map(|r| (c.label(), r)))
+    });
+    let base_for_save = base.clone();
+    let save = move |submit: bool| {
+        let app = f.application(&base_for_save);
+        if submit && !form.validate(check) {
+            form.alert.set(Some(
+                "还有未完成的内容,请按标出的提示修改(材料清单中未上传的也已标出)。".into(),
+            ));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let saved = save_case(id, version.get_untracked(), app).await;
+            match saved {
+                Ok(s) => {
+                    version.set(s.version);
+                    if !submit {
+                        busy.set(false);
+                        form.alert.set(None);
+                        flash.set(Some("已保存。可以随时回来继续填写。".into()));
+                        return;
+                    }
+                    let moved = crate::api::licence_case::move_case(
+                        id,
+                        s.version,
+                        Action::Submit.code().into(),
+                        String::new(),
+                    )
+                    .await;
+                    busy.set(false);
+                    match moved {
+                        Ok(m) => {
+                            flash.set(Some(m));
+                            reload.update(|r| *r += 1);
+                        }
+                        Err(e) => form.show(&e),
+                    }
+                }
+                Err(e) => {
+                    busy.set(false);
+                    form.show(&e);
+                }
+            }
+        });
+    };
+    let save_click = save.clone();
+    let text = move |name: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <div class="field" class:invalid=move || form.message(name).is_some()>
+                <label for=input_id(name)>{label}</label>
+                <input
+                    id=input_id(name)
+                    name=name
+                    prop:value=move || value.get()
+                    aria-invalid=move || form.message(name).is_some().then_some("true")
+                    on:input=move |ev| {
+                        value.set(event_target_value(&ev));
+                        if form.live(name) {
+                            form.refresh(name, &check.run(()));
+                        }
+                    }
+                    on:blur=move |_| {
+                        form.touch(name);
+                        form.refresh(name, &check.run(()));
+                    }
+                />
+                {message_at(form, name.to_string())}
+            </div>
+        }
+    };
+    let full_form = kind != CaseKind::Cancel && kind != CaseKind::Reissue;
+    view! {
+        <form class="case-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            save_click(true);
+        }>
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {full_form.then(|| view! {
+                <fieldset>
+                    <legend>"申请人"</legend>
+                    <p class="field-note">"以下内容取自已确认的企业信息和所办理的许可证,如有变化请直接修改。"</p>
+                    {text("name", "企业名称", f.name)}
+                    {text("legal_rep", "法定代表人", f.legal_rep)}
+                    {text("principal_name", "主要负责人", f.principal_name)}
+                    {text("registered_address", "注册地址", f.registered_address)}
+                    {text("business_address", "经营场所地址", f.business_address)}
+                    {text("storage_address", "储存场所地址(有储存设施的必填)", f.storage_address)}
+                </fieldset>
+                <fieldset>
+                    <legend>"许可事项"</legend>
+                    <div class="field" class:invalid=move || form.message("mode").is_some()>
+                        <label for="f-mode">"经营方式"</label>
+                        <select id="f-mode" name="mode" on:change=move |ev| {
+                            f.mode.set(event_target_value(&ev));
+                            form.touch("mode");
+                            form.refresh("mode", &check.run(()));
+                            form.refresh("storage_address", &check.run(()));
+                        }>
+                            <option value="" selected=move || f.mode.get().is_empty()>"请选择"</option>
+                            {BusinessMode::ALL.into_iter().map(|m| view! {
+                                <option value=m.code() selected=move || f.mode.get() == m.code()>{m.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        {message_at(form, "mode".into())}
+                        <p class="field-hint">"不知道选哪一种?在“完善信息”的“经营方式”一步按问题回答,系统会给出建议(含重大危险源辨识)。"</p>
+                    </div>
+                    <div class="field" class:invalid=move || form.message("scope").is_some()>
+                        <label for="f-scope">"许可范围(每行一种危险化学品:品名,CAS号)"</label>
+                        <textarea id="f-scope" name="scope" rows="5" prop:value=move || f.scope.get() on:input=move |ev| {
+                            f.scope.set(event_target_value(&ev));
+                            if form.live("scope") {
+                                form.refresh("scope", &check.run(()));
+                            }
+                        } on:blur=move |_| {
+                            form.touch("scope");
+                            form.refresh("scope", &check.run(()));
+                        }></textarea>
+                        {message_at(form, "scope".into())}
+                        {move || {
+                            let errs = form.errors.get();
+                            errs.iter()
+                                .filter(|(k, _)| k.starts_with("scope."))
+                                .map(|(k, m)| {
+                                    let line = k.split('.').nth(1).and_then(|n| n.parse::<usize>().ok()).map(|n| n + 1).unwrap_or(0);
+                                    view! { <p class="field-error" role="alert">{format!("第{line}行:{m}")}</p> }
+                                })
+                                .collect_view()
+                        }}
+                    </div>
+                    <div class="field">
+                        <label><input type="checkbox" name="toxic" prop:checked=move || f.toxic.get() on:change=move |ev| f.toxic.set(event_target_checked(&ev)) /> " 经营剧毒化学品或易制爆危险化学品(由设区的市级应急管理部门发证)"</label>
+                    </div>
+                </fieldset>
+            })}
+            {(kind == CaseKind::Change).then(|| view! {
+                <fieldset class:invalid=move || form.message("changes").is_some()>
+                    <legend>"变更事项"</legend>
+                    {ChangeItem::ALL.into_iter().map(|item| view! {
+                        <label class="choice">
+                            <input type="checkbox" name="changes" value=item.code()
+                                prop:checked=move || f.changes.get().contains(&item)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    f.changes.update(|v| {
+                                        v.retain(|c| *c != item);
+                                        if on { v.push(item); }
+                                    });
+                                    form.touch("changes");
+                                    form.refresh("changes", &check.run(()));
+                                } />
+                            " " {item.label()}
+                        </label>
+                    }).collect_view()}
+                    {message_at(form, "changes".into())}
+                    {move || reapply.get().map(|(label, reason)| view! {
+                        <div class="alert reapply" role="alert">
+                            <p>{format!("“{label}”:{reason}")}</p>
+                            <StartNewInstead />
+                        </div>
+                    })}
+                    {text("changed_on", "变更发生日期(如营业执照变更登记日期,格式 2026-11-20)", f.changed_on)}
+                </fieldset>
+            })}
+            {(kind == CaseKind::Renewal).then(|| view! {
+                <fieldset>
+                    <legend>"延期方式"</legend>
+                    <label class="choice">
+                        <input type="checkbox" name="simplified" prop:checked=move || f.simplified.get() on:change=move |ev| f.simplified.set(event_target_checked(&ev)) />
+                        " 申请简化延期:许可证有效期内守法经营、安全生产条件未降低、未发生死亡事故或其他造成社会不良影响的生产安全事故(有储存设施的还须取得安全生产标准化二级及以上证书)"
+                    </label>
+                </fieldset>
+            })}
+            {(!full_form).then(|| text("reason", if kind == CaseKind::Cancel { "注销原因" } else { "补证原因" }, f.reason))}
+            <fieldset>
+                <legend>"联系人"</legend>
+                {text("contact_name", "联系人姓名", f.contact_name)}
+                {text("contact_mobile", "联系人手机号(进度短信发送到这个号码)", f.contact_mobile)}
+            </fieldset>
+            <fieldset class="materials">
+                <legend>"申请材料"</legend>
+                <p class="field-note">"每项可上传一个或多个文件(PDF、JPG、PNG,每个不超过5MB)。“原件扫描”须为签字盖章的原件的扫描件。"</p>
+                {move || checklist.get().into_iter().map(|m| view! { <MaterialItem code=m.code title=m.title original=m.original files=f.files form /> }).collect_view()}
+            </fieldset>
+            <div class="form-actions">
+                <button type="button" class="button" disabled=move || busy.get() on:click=move |_| save(false)>"保存"</button>
+                " "
+                <button type="submit" class="button primary" disabled=move || busy.get()>"提交申请"</button>
+            </div>
+        </form>
+    }
+}
+
+/// From a 变更 that is no 变更: start the first application instead.
+#[component]
+fn StartNewInstead() -> impl IntoView {
+    let start = ServerAction::<StartCase>::new();
+    Effect::new(move |prev: Option<usize>| {
+        let n = start.version().get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(Ok(id)) = start.value().get_untracked() {
+                navigate_to(format!("/cases/{id}"));
+            }
+        }
+        n
+    });
+    view! {
+        <ActionForm action=start attr:class="inline-form">
+            <input type="hidden" name="kind" value="new" />
+            <input type="hidden" name="licence" value="" />
+            <button type="submit" class="button primary">"改为首次申请"</button>
+        </ActionForm>
+        {move || start.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+    }
+}
+
+/// One checklist item: its scans and an upload.
+#[component]
+fn MaterialItem(
+    code: &'static str,
+    title: &'static str,
+    original: bool,
+    files: RwSignal<Vec<Attached>>,
+    form: FormState,
+) -> impl IntoView {
+    let key = format!("files.{code}");
+    let uploading = RwSignal::new(false);
+    let mine = move || {
+        files.with(|v| {
+            v.iter()
+                .filter(|a| a.item == code)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let k = key.clone();
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::components::upload::{check_file, chosen_file, send_file};
+            let Some(file) = chosen_file(&ev) else {
+                return;
+            };
+            let k = k.clone();
+            if let Err(m) = check_file(&file, "材料") {
+                form.errors.update(|e| {
+                    e.0.insert(k.clone(), m);
+                });
+                return;
+            }
+            uploading.set(true);
+            leptos::task::spawn_local(async move {
+                let result = send_file("/files/licence-scan", file).await;
+                uploading.set(false);
+                match result {
+                    Ok((id, name)) => {
+                        files.update(|v| {
+                            v.push(Attached {
+                                item: code.to_string(),
+                                id,
+                                name,
+                            })
+                        });
+                        form.errors.update(|e| {
+                            e.0.remove(&k);
+                        });
+                    }
+                    Err(m) => form.errors.update(|e| {
+                        e.0.insert(k.clone(), m);
+                    }),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &k);
+    };
+    let input = format!("f-files-{code}");
+    view! {
+        <div class="field material" class:invalid={let k = key.clone(); move || form.message(&k).is_some()}>
+            <label for=input.clone()>{title} " " <small>{if original { "(原件扫描)" } else { "(扫描件)" }}</small></label>
+            <ul class="attached">
+                {move || mine().into_iter().map(|a| {
+                    let id = a.id.clone();
+                    view! {
+                        <li>
+                            <a href=format!("/files/{}", a.id) target="_blank" rel="noopener">{a.name.clone()}</a>
+                            " "
+                            <button type="button" class="button link" aria-label=format!("删除 {}", a.name) on:click=move |_| {
+                                let id = id.clone();
+                                files.update(|v| v.retain(|x| x.id != id));
+                            }>"删除"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <input id=input type="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" on:change=on_change />
+            {move || uploading.get().then(|| view! { <p class="field-note" role="status">"正在上传……"</p> })}
+            {message_at(form, key.clone())}
+        </div>
+    }
+}
+
+/// A move without input (submit is the form's; withdraw, accept, approve, issue).
+#[component]
+fn MoveButton(
+    c: CaseView,
+    action: Action,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let mv = ServerAction::<MoveCase>::new();
+    reload_after_success(mv, reload, move |m| flash.set(Some(m)));
+    view! {
+        <ActionForm action=mv attr:class="inline-form">
+            <input type="hidden" name="id" value=c.summary.id />
+            <input type="hidden" name="base_version" value=c.version />
+            <input type="hidden" name="action" value=action.code() />
+            <button type="submit" class="button" class:primary=matches!(action, Action::Accept | Action::Approve | Action::Issue)>{action.label(c.summary.kind)}</button>
+        </ActionForm>
+        {move || mv.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+    }
+}
+
+/// A move with a text (补正 notice, reasons).
+#[component]
+fn MoveWithText(
+    c: CaseView,
+    action: Action,
+    label: &'static str,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let mv = ServerAction::<MoveCase>::new();
+    reload_after_success(mv, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(mv, |_| ());
+    let id = format!("f-text-{}", action.code());
+    view! {
+        <ActionForm action=mv attr:class="move-form">
+            <input type="hidden" name="id" value=c.summary.id />
+            <input type="hidden" name="base_version" value=c.version />
+            <input type="hidden" name="action" value=action.code() />
+            <div class="field" class:invalid=move || form.message("text").is_some()>
+                <label for=id.clone()>{label}</label>
+                <textarea id=id name="text" rows="4"></textarea>
+                {message_at(form, "text".into())}
+            </div>
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            <button type="submit" class="button">{action.label(c.summary.kind)}</button>
+        </ActionForm>
+    }
+}
+
+/// What the issuing authority can do with the case now.
+#[component]
+fn IssuerActions(
+    c: CaseView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let claim = ServerAction::<ClaimCase>::new();
+    reload_after_success(claim, reload, move |m| flash.set(Some(m)));
+    let has = |a: Action| c.actions.contains(&a);
+    let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
+        .into_iter()
+        .filter(|a| has(*a))
+        .collect();
+    let final_step = c.summary.step.is_final();
+    view! {
+        <section class="issuer-actions" aria-labelledby="actions-title">
+            <h2 id="actions-title">"办理"</h2>
+            {(!final_step).then(|| view! {
+                <ActionForm action=claim attr:class="inline-form">
+                    <input type="hidden" name="id" value=c.summary.id />
+                    <input type="hidden" name="base_version" value=c.version />
+                    <input type="hidden" name="release" value=if c.claimed_by_me { "true" } else { "false" } />
+                    <button type="submit" class="button">{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
+                </ActionForm>
+            })}
+            {plain.into_iter().map(|a| view! { <MoveButton c=c.clone() action=a reload flash /> }).collect_view()}
+            {has(Action::RequestCorrection).then(|| view! {
+                <MoveWithText c=c.clone() action=Action::RequestCorrection label="补正通知:逐项写明需要补正的全部材料和内容(只能发一次)" reload flash />
+            })}
+            {has(Action::NotAccept).then(|| view! {
+                <MoveWithText c=c.clone() action=Action::NotAccept label="不予受理的理由" reload flash />
+            })}
+            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm c=c.clone() reload flash /> })}
+            {has(Action::Refuse).then(|| view! {
+                <MoveWithText c=c.clone() action=Action::Refuse label="不予许可的理由" reload flash />
+            })}
+            {c.onsite.clone().map(|o| view! {
+                <div class="onsite-record">
+                    <h3>"现场核查记录"</h3>
+                    <p>{format!("{} 至 {};核查人员:{};{};结论:{}", o.from, o.to, o.inspector_names().join("、"), o.findings, if o.passed { "符合条件" } else { "不符合条件" })}</p>
+                </div>
+            })}
+            {(c.onsite_needed && c.onsite.is_none() && c.summary.step == Step::Accepted).then(|| view! {
+                <p class="field-note">"准予许可前须登记现场核查(至少两名核查人员)。"</p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn OnSiteForm(
+    c: CaseView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let record = ServerAction::<RecordOnsite>::new();
+    reload_after_success(record, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(record, |_| ());
+    let field = move |name: &'static str, label: &'static str, kind: &'static str| {
+        view! {
+            <div class="field" class:invalid=move || form.message(name).is_some()>
+                <label for=format!("f-onsite-{name}")>{label}</label>
+                {if kind == "textarea" {
+                    view! { <textarea id=format!("f-onsite-{name}") name=name rows="3"></textarea> }.into_any()
+                } else {
+                    view! { <input id=format!("f-onsite-{name}") name=name type=kind /> }.into_any()
+                }}
+                {message_at(form, name.to_string())}
+            </div>
+        }
+    };
+    view! {
+        <ActionForm action=record attr:class="onsite-form">
+            <h3>"登记现场核查"</h3>
+            <input type="hidden" name="id" value=c.summary.id />
+            <input type="hidden" name="base_version" value=c.version />
+            {field("from", "核查开始日期", "date")}
+            {field("to", "核查结束日期", "date")}
+            {field("inspectors", "核查人员(至少两人,每行一人)", "textarea")}
+            {field("findings", "核查情况", "textarea")}
+            <fieldset>
+                <legend>"结论"</legend>
+                <label class="choice"><input type="radio" name="passed" value="yes" checked /> " 符合条件"</label>
+                <label class="choice"><input type="radio" name="passed" value="no" /> " 不符合条件"</label>
+            </fieldset>
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            <button type="submit" class="button">"登记现场核查"</button>
+        </ActionForm>
+    }
+}
+
+/// The certificate's print view: 正本 layout with the QR code.
+#[component]
+pub fn CertificatePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let cert = Resource::new(id, get_certificate);
+    view! {
+        <Title text="危险化学品经营许可证 - 打印" />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match cert.await {
+                    Ok(c) => view! { <Certificate c public=false /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The public check of a certificate, opened from its QR code.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let cert = Resource::new(token, verify_certificate);
+    view! {
+        <Title text="许可证核验 - 危化品经营安全监管系统" />
+        <h1>"危险化学品经营许可证核验"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match cert.await {
+                    Ok(Some(c)) => view! { <Certificate c public=true /><HydrationMarker /> }.into_any(),
+                    Ok(None) => view! {
+                        <p class="alert verify-status" role="alert">"未找到这张证书:二维码或链接不是本系统签发的,证书可能是伪造的。请向发证机关核实。"</p>
+                        <HydrationMarker />
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
+    let rows: Vec<(&str, String)> = vec![
+        ("证书编号", c.number.clone()),
+        ("企业名称", c.name.clone()),
+        ("统一社会信用代码", c.credit_code.clone()),
+        ("法定代表人", c.legal_rep.clone()),
+        ("注册地址", c.registered_address.clone()),
+        ("经营场所", c.business_address.clone()),
+        ("储存场所", c.storage_address.clone()),
+        ("经营方式", c.mode.clone()),
+        ("许可范围", c.scope.join("、")),
+        ("有效期限", format!("{} 至 {}", c.issued_on, c.valid_until)),
+        ("发证机关", c.issuer.clone()),
+        ("有效期延续情况", c.history.join(";")),
+    ];
+    view! {
+        <div class="certificate" class:public=public>
+            {public.then(|| view! {
+                <p class="verify-status" class:valid=c.valid class:alert=!c.valid role="status">{format!("证书状态:{}", c.status)}</p>
+                <p class="field-note">"请核对纸质证书上的内容与本页一致;不一致的,以本页为准并向发证机关反映。"</p>
+            })}
+            {(!public).then(|| view! {
+                <p class="no-print"><button type="button" class="button primary" on:click=move |_| print_page()>"打印"</button> " " {format!("状态:{}", c.status)}</p>
+                <h1 class="certificate-title">"危险化学品经营许可证"</h1>
+            })}
+            <dl class="certificate-items">
+                {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            {(!public).then(|| view! {
+                <div class="certificate-qr">
+                    <div inner_html=c.qr_svg.clone()></div>
+                    <p>"扫码核验证书状态"</p>
+                </div>
+            })}
+        </div>
+    }
+}
