@@ -128,6 +128,13 @@ pub async fn seed_demo(
             .execute(&mut *tx)
             .await?;
     }
+    // 南京's certificates carry the city: 苏(宁)危化经字〔2026〕000001.
+    sqlx::query(
+        "INSERT INTO issuer_settings (organization_id, since, number_pattern) \
+         SELECT id, '2015-07-01', '苏(宁)危化经字〔{year}〕{seq}' FROM organizations WHERE name = '南京市应急管理局'",
+    )
+    .execute(&mut *tx)
+    .await?;
     for (code, name, rep, id, region) in ENTERPRISES {
         let legal_type = if code.starts_with("92") {
             "individual_business"

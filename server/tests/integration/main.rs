@@ -9,6 +9,7 @@ mod common;
 mod admin;
 mod api;
 mod auth;
+mod cases;
 mod data_protection;
 mod help;
 mod info;

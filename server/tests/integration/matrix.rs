@@ -58,8 +58,12 @@ enum Rule {
     SupervisorsOfA,
     /// The same without the administrator (only a bureau proposes changes).
     RegulatorsOfA,
-    /// A itself and its supervisors (a licence scan).
+    /// A itself and its supervisors (a licence scan, a licence case).
     AOrSupervisors,
+    /// The regulators of the authority that issues A's licence case (the city).
+    IssuerOfA,
+    /// Regulators (who belong to a bureau), not the administrator.
+    Regulators,
     Admin,
     /// A secret link's token is the credential: with a wrong one nobody,
     /// whatever their session, gets anything.
@@ -82,6 +86,8 @@ impl Rule {
             Rule::SupervisorsOfA => supervisor,
             Rule::RegulatorsOfA => supervisor && who != Admin,
             Rule::AOrSupervisors => supervisor || who == EnterpriseA,
+            Rule::IssuerOfA => who == City,
+            Rule::Regulators => matches!(who, CountyOfA | OtherCounty | City | Province),
             Rule::Admin => who == Admin,
             Rule::Link | Rule::Nobody => false,
         }
@@ -114,6 +120,10 @@ struct Objects {
     phone_request: String,
     evidence: String,
     target_regulator: String,
+    /// A's licence case, submitted to the city.
+    case: String,
+    /// A certificate issued to A.
+    certificate: String,
 }
 
 fn f(pairs: &[(&'static str, &str)]) -> Payload {
@@ -188,6 +198,72 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/auth/unlock-code", Public, f(&[("account", A)])),
+        api("/api/case/mine", Enterprise, Payload::Empty),
+        api(
+            "/api/case/start",
+            Enterprise,
+            f(&[("kind", "bogus"), ("licence", "")]),
+        ),
+        api("/api/case/get", AOrSupervisors, f(&[("id", &o.case)])),
+        api(
+            "/api/case/save",
+            OwnerOfA,
+            Payload::Json(
+                json!({"id": o.case.parse::<i64>().unwrap(), "base_version": 0, "application": app::domain::licence_case::Application::default()}),
+            ),
+        ),
+        api(
+            "/api/case/move",
+            OwnerOfA,
+            f(&[
+                ("id", &o.case),
+                ("base_version", "0"),
+                ("action", "submit"),
+                ("text", ""),
+            ]),
+        ),
+        api(
+            "/api/case/move",
+            IssuerOfA,
+            f(&[
+                ("id", &o.case),
+                ("base_version", "0"),
+                ("action", "issue"),
+                ("text", ""),
+            ]),
+        ),
+        api(
+            "/api/case/onsite",
+            IssuerOfA,
+            f(&[
+                ("id", &o.case),
+                ("base_version", "0"),
+                ("from", ""),
+                ("to", ""),
+                ("inspectors", ""),
+                ("findings", ""),
+            ]),
+        ),
+        api(
+            "/api/case/claim",
+            IssuerOfA,
+            f(&[("id", &o.case), ("base_version", "0")]),
+        ),
+        api(
+            "/api/case/inbox",
+            Regulators,
+            f(&[("step", ""), ("overdue", "false")]),
+        ),
+        api(
+            "/api/certificate/get",
+            AOrSupervisors,
+            f(&[("id", &o.certificate)]),
+        ),
+        api(
+            "/api/certificate/verify",
+            Public,
+            f(&[("token", &"0".repeat(64))]),
+        ),
         api("/api/info/mine", Enterprise, Payload::Empty),
         api("/api/info/save", Enterprise, Payload::Json(record)),
         api("/api/info/submit", Enterprise, f(&[("base_version", "0")])),
@@ -530,9 +606,14 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
             .await
             .unwrap();
 
+    // A certificate issued to A, and A's next first application, submitted.
+    let (case, certificate) = crate::cases::issued_and_open(b, &a).await;
+
     (
         callers,
         Objects {
+            case: case.to_string(),
+            certificate: certificate.to_string(),
             pending_user: pending.to_string(),
             proposal: proposal.to_string(),
             scan,

@@ -1,0 +1,660 @@
+//! 许可证业务 on both engines: every case kind from start to its end, who
+//! may make each move, the clocks, the certificate and its verification,
+//! and numbers unique under parallel issues. Answers are decoded into the
+//! application's own types.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use crate::common::*;
+use crate::info::{confirmed, form, mine, upload, A, B};
+use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
+use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
+use app::server::seed::DEMO_PASSWORD;
+use axum::http::StatusCode;
+use serde_json::json;
+
+const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
+
+pub async fn case(b: &Backend, cookie: &str, id: i64) -> CaseView {
+    let r = form(b, "/api/case/get", &[("id", &id.to_string())], cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+pub async fn start(b: &Backend, cookie: &str, kind: &str, licence: &str) -> Reply {
+    form(
+        b,
+        "/api/case/start",
+        &[("kind", kind), ("licence", licence)],
+        cookie,
+    )
+    .await
+}
+
+pub async fn started(b: &Backend, cookie: &str, kind: &str, licence: &str) -> i64 {
+    let r = start(b, cookie, kind, licence).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.body.parse().unwrap()
+}
+
+pub async fn save(b: &Backend, cookie: &str, c: &CaseView, app: &Application) -> Reply {
+    post_json(
+        &b.router,
+        "/api/case/save",
+        &json!({"id": c.summary.id, "base_version": c.version, "application": app}),
+        Some(cookie),
+    )
+    .await
+}
+
+pub async fn mv(b: &Backend, cookie: &str, id: i64, action: Action, text: &str) -> Reply {
+    let c = case(b, cookie, id).await;
+    form(
+        b,
+        "/api/case/move",
+        &[
+            ("id", &id.to_string()),
+            ("base_version", &c.version.to_string()),
+            ("action", action.code()),
+            ("text", text),
+        ],
+        cookie,
+    )
+    .await
+}
+
+pub async fn moved(b: &Backend, cookie: &str, id: i64, action: Action, text: &str) -> String {
+    let r = mv(b, cookie, id, action, text).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{} {action:?}: {}",
+        b.name,
+        r.body
+    );
+    serde_json::from_str(&r.body).unwrap()
+}
+
+/// Uploads one scan for every checklist item and saves `app` with them.
+pub async fn with_every_material(
+    b: &Backend,
+    cookie: &str,
+    id: i64,
+    edit: impl Fn(&mut Application),
+) -> CaseView {
+    let c = case(b, cookie, id).await;
+    let mut app = c.application.clone();
+    edit(&mut app);
+    // Saved first: the checklist follows the answers.
+    let r = save(b, cookie, &c, &app).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let c = case(b, cookie, id).await;
+    for m in &c.materials {
+        let r = upload(
+            b,
+            Some(cookie),
+            &format!("{}.pdf", m.code),
+            b"%PDF-1.4 material".to_vec(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        app.files.push(Attached {
+            item: m.code.clone(),
+            id: r.json()["id"].as_str().unwrap().to_string(),
+            name: format!("{}.pdf", m.code),
+        });
+    }
+    let r = save(b, cookie, &c, &app).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    case(b, cookie, id).await
+}
+
+pub async fn onsite(b: &Backend, cookie: &str, id: i64, inspectors: &str) -> Reply {
+    let c = case(b, cookie, id).await;
+    let today = app::server::today().to_string();
+    form(
+        b,
+        "/api/case/onsite",
+        &[
+            ("id", &id.to_string()),
+            ("base_version", &c.version.to_string()),
+            ("from", &today),
+            ("to", &today),
+            ("inspectors", inspectors),
+            ("findings", "经营场所、储存设施与申请材料一致,安全设施完好"),
+            ("passed", "yes"),
+        ],
+        cookie,
+    )
+    .await
+}
+
+async fn sms_count(b: &Backend, mobile: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages WHERE mobile = $1")
+        .bind(mobile)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap()
+}
+
+async fn verify(b: &Backend, token: &str) -> Option<CertificateView> {
+    let r = post_form(
+        &b.router,
+        "/api/certificate/verify",
+        &[("token", token)],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn token_of(b: &Backend, number: &str, status: &str) -> String {
+    sqlx::query_scalar("SELECT token FROM certificates WHERE number = $1 AND status = $2")
+        .bind(number)
+        .bind(status)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certificate() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let other = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
+        let id = started(&b, &a, "new", "").await;
+
+        // The form starts from the confirmed record; the checklist has the storage items.
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.summary.step, Step::Draft);
+        assert_eq!(c.application.name, "南京玄武示例化工贸易有限公司");
+        assert_eq!(c.application.mode, "storage");
+        assert_eq!(c.application.contact_mobile, "13812345678");
+        assert_eq!(c.materials.len(), 9, "{}: {:?}", b.name, c.materials);
+        assert_eq!(c.actions, vec![Action::Submit, Action::Withdraw]);
+
+        // Another open first application is refused, naming this one.
+        let r = start(&b, &a, "new", "").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains(&format!("编号 {id}")), "{}", r.body);
+
+        // Submitting without scope and materials: every problem at its field.
+        let r = mv(&b, &a, id, Action::Submit, "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert!(
+            r.body.contains("files.assessment") && r.body.contains("scope"),
+            "{}",
+            r.body
+        );
+
+        let c = with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("汽油,86290-81-5\n甲醇,67-56-1");
+        })
+        .await;
+        assert!(c.materials.iter().all(|m| m.files.len() == 1));
+
+        // Nobody else may see or move it.
+        for (who, cookie) in [("B", &other)] {
+            let r = form(&b, "/api/case/get", &[("id", &id.to_string())], cookie).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {who}", b.name);
+        }
+        let sms_before = sms_count(&b, "13812345678").await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        let c = case(&b, &city, id).await;
+        assert_eq!(c.summary.step, Step::Submitted);
+        assert_eq!(
+            c.summary.issuer, "南京市应急管理局",
+            "storage goes to the city"
+        );
+        let due = app::server::calendar().add_working_days(app::server::today(), 5);
+        assert_eq!(c.summary.deadline, due.to_string(), "{}", b.name);
+        assert!(c.issuer_view);
+        // The county supervises A and may look, but does not issue.
+        let seen = case(&b, &county, id).await;
+        assert!(!seen.issuer_view && seen.actions.is_empty());
+        let r = mv(&b, &county, id, Action::Accept, "").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        // The applicant cannot accept its own case.
+        let r = mv(&b, &a, id, Action::Accept, "").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+
+        // One 补正 round, then no second notice.
+        let r = mv(&b, &city, id, Action::RequestCorrection, "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        let m = moved(
+            &b,
+            &city,
+            id,
+            Action::RequestCorrection,
+            "1. 安全评价报告缺少签章页;2. 租赁合同已过期",
+        )
+        .await;
+        assert!(m.contains("文书编号"), "{m}");
+        assert!(
+            sms_count(&b, "13812345678").await > sms_before,
+            "{}: the applicant is told by SMS",
+            b.name
+        );
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.summary.step, Step::Correction);
+        assert!(c.correction_notice.contains("签章页"));
+        assert!(
+            c.actions.contains(&Action::Submit),
+            "the form is the applicant's again"
+        );
+        moved(&b, &a, id, Action::Submit, "").await;
+        let r = mv(&b, &city, id, Action::RequestCorrection, "还有一项").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("只能发一次"), "{}", r.body);
+
+        moved(&b, &city, id, Action::Accept, "").await;
+        let c = case(&b, &city, id).await;
+        assert_eq!(c.summary.step, Step::Accepted);
+        assert_eq!(c.accepted_on, app::server::today().to_string());
+        // The applicant may no longer change or withdraw it.
+        let r = save(&b, &a, &c, &c.application).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        let r = mv(&b, &a, id, Action::Withdraw, "").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+
+        // Approval needs an on-site check by two people.
+        let r = mv(&b, &city, id, Action::Approve, "").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("现场核查"), "{}", r.body);
+        let r = onsite(&b, &city, id, "张三").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert!(r.body.contains("inspectors"), "{}", r.body);
+        let r = onsite(&b, &city, id, "张三\n李四").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        moved(&b, &city, id, Action::Approve, "").await;
+        let m = moved(&b, &city, id, Action::Issue, "").await;
+        let year = app::server::today().year();
+        let number = format!("苏(宁)危化经字〔{year}〕000001");
+        assert!(m.contains(&number), "{}: {m}", b.name);
+
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.summary.step, Step::Done);
+        assert_eq!(
+            c.certificate.as_ref().map(|x| x.1.as_str()),
+            Some(number.as_str())
+        );
+        let kinds: Vec<String> = c.documents.iter().map(|d| d.title.clone()).collect();
+        assert_eq!(
+            kinds,
+            ["补正材料通知书", "受理通知书", "准予行政许可决定书"],
+            "{}",
+            b.name
+        );
+        assert!(c.events.len() >= 8, "{:?}", c.events);
+
+        // The licence is part of the record at once, in force and searchable.
+        let v = mine(&b, &a).await;
+        let licences = v["confirmed"]["licences"].as_array().unwrap();
+        assert!(
+            licences.iter().any(|l| l["number"] == number.as_str()),
+            "{}: {v}",
+            b.name
+        );
+        assert_eq!(v["confirmed"]["multi_licence"], "yes");
+        let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM licences WHERE number = $1")
+            .bind(&number)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(indexed, 1, "{}", b.name);
+
+        // The print view carries a QR code to the public check, which shows
+        // the status and no personal data.
+        let cid = c.certificate.unwrap().0;
+        let r = form(&b, "/api/certificate/get", &[("id", &cid.to_string())], &a).await;
+        let print: CertificateView = serde_json::from_str(&r.body).unwrap();
+        assert!(print.qr_svg.starts_with("<svg"), "{}", b.name);
+        assert_eq!(print.legal_rep, "张明");
+        let r = form(
+            &b,
+            "/api/certificate/get",
+            &[("id", &cid.to_string())],
+            &other,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let token = token_of(&b, &number, "valid").await;
+        assert!(print.verify_url.ends_with(&format!("/verify/{token}")));
+        let public = verify(&b, &token).await.unwrap();
+        assert!(public.valid && public.status == "有效", "{public:?}");
+        assert_eq!(public.legal_rep, "", "no personal data on the public check");
+        assert_eq!(public.mode, "有储存经营(不构成重大危险源)");
+        assert!(verify(&b, &"0".repeat(64)).await.is_none());
+    }
+}
+
+#[tokio::test]
+async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_step() {
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+
+        // 延期, simplified: four items, no on-site check, three more years.
+        let id = started(&b, &a, "renewal", LICENCE).await;
+        let c = with_every_material(&b, &a, id, |app| app.simplified = true).await;
+        let codes: Vec<&str> = c.materials.iter().map(|m| m.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "renewal_application",
+                "old_licence",
+                "compliance_statement",
+                "standardisation"
+            ],
+            "{}",
+            b.name
+        );
+        moved(&b, &a, id, Action::Submit, "").await;
+        let c = case(&b, &a, id).await;
+        // Valid until 2027-03-14: in time only before 2026-12-14.
+        let in_time = app::server::today() <= app::domain::Date::parse("2026-12-14").unwrap();
+        assert_eq!(
+            c.summary.late_filing.is_empty(),
+            in_time,
+            "{}: {}",
+            b.name,
+            c.summary.late_filing
+        );
+        moved(&b, &city, id, Action::Accept, "").await;
+        moved(&b, &city, id, Action::Approve, "").await;
+        moved(&b, &city, id, Action::Issue, "").await;
+        let v = mine(&b, &a).await;
+        let l = &v["confirmed"]["licences"][0];
+        assert_eq!(l["number"], LICENCE);
+        assert_eq!(l["valid_until"], "2030-03-14", "{}: {v}", b.name);
+
+        // 变更 of the 经营方式 is refused as a 变更 and names the first application.
+        let id = started(&b, &a, "change", LICENCE).await;
+        let c = case(&b, &a, id).await;
+        let mut app = c.application.clone();
+        app.changes = vec![ChangeItem::Principal, ChangeItem::BusinessMode];
+        app.changed_on = app::server::today().add_days(-40).to_string();
+        let r = save(&b, &a, &c, &app).await;
+        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            saved.errors.get("changes").unwrap().contains("首次申请"),
+            "{}",
+            b.name
+        );
+        let r = mv(&b, &a, id, Action::Submit, "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+
+        // A 变更 of the 主要负责人 filed late: accepted, flagged, validity kept.
+        let c = with_every_material(&b, &a, id, |app| {
+            app.changes = vec![ChangeItem::Principal];
+            app.principal_name = "周新".into();
+            app.changed_on = app::server::today().add_days(-40).to_string();
+        })
+        .await;
+        assert_eq!(c.materials.len(), 3, "{:?}", c.materials);
+        moved(&b, &a, id, Action::Submit, "").await;
+        let c = case(&b, &city, id).await;
+        assert!(
+            c.summary.late_filing.contains("已逾期"),
+            "{}: {:?}",
+            b.name,
+            c.summary
+        );
+        assert!(!c.onsite_needed);
+        moved(&b, &city, id, Action::Accept, "").await;
+        moved(&b, &city, id, Action::Approve, "").await;
+        moved(&b, &city, id, Action::Issue, "").await;
+        let v = mine(&b, &a).await;
+        assert_eq!(v["confirmed"]["licences"][0]["valid_until"], "2030-03-14");
+        let old_token = token_of(&b, LICENCE, "replaced").await;
+        let token = token_of(&b, LICENCE, "valid").await;
+        let shown = verify(&b, &token).await.unwrap();
+        assert!(
+            shown.history.iter().any(|h| h.contains("变更:主要负责人")),
+            "{shown:?}"
+        );
+        // An old printout's QR code says it was replaced.
+        let old = verify(&b, &old_token).await.unwrap();
+        assert!(!old.valid && old.status.contains("已换发"), "{old:?}");
+
+        // 注销: the licence leaves the record; the check says so.
+        let id = started(&b, &a, "cancel", LICENCE).await;
+        with_every_material(&b, &a, id, |app| {
+            app.reason = "不再从事危险化学品经营".into()
+        })
+        .await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        moved(&b, &city, id, Action::Accept, "").await;
+        let m = moved(&b, &city, id, Action::Approve, "").await;
+        assert!(m.contains("已注销"), "{m}");
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.summary.step, Step::Done);
+        let v = mine(&b, &a).await;
+        assert_eq!(
+            v["confirmed"]["licences"].as_array().unwrap().len(),
+            0,
+            "{}: {v}",
+            b.name
+        );
+        let cancelled = verify(&b, &token).await.unwrap();
+        assert!(cancelled.status.starts_with("已注销"), "{cancelled:?}");
+
+        // The enterprise's list has all three, with their outcome.
+        let r = form(&b, "/api/case/mine", &[], &a).await;
+        let list: CasesOverview = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(list.cases.len(), 3);
+        assert!(list.cases.iter().all(|c| c.step == Step::Done));
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_shows_the_issuers_cases_oldest_deadline_first() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let id = started(&b, &a, "new", "").await;
+        with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+        })
+        .await;
+        let inbox = |cookie: String, step: &'static str| {
+            let b = &b;
+            async move {
+                let r = form(
+                    b,
+                    "/api/case/inbox",
+                    &[("step", step), ("overdue", "false")],
+                    &cookie,
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+                serde_json::from_str::<Vec<app::api::licence_case::CaseSummary>>(&r.body).unwrap()
+            }
+        };
+        assert!(
+            inbox(city.clone(), "").await.is_empty(),
+            "a draft is nobody's business yet"
+        );
+        moved(&b, &a, id, Action::Submit, "").await;
+        let list = inbox(city.clone(), "").await;
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].id, id);
+        assert!(!list[0].overdue);
+        assert!(inbox(city.clone(), "accepted").await.is_empty());
+        assert!(
+            inbox(county.clone(), "").await.is_empty(),
+            "the county does not issue it"
+        );
+
+        // Silence past the limit: the inbox says it counts as accepted, and
+        // the authority can no longer refuse to accept or ask for 补正.
+        sqlx::query("UPDATE licence_cases SET deadline = '2020-01-02' WHERE id = $1")
+            .bind(id)
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let list = inbox(city.clone(), "").await;
+        assert!(list[0].overdue && list[0].deemed_accepted, "{:?}", list[0]);
+        let r = mv(&b, &city, id, Action::RequestCorrection, "补充材料若干项").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("视为受理"), "{}", r.body);
+        moved(&b, &city, id, Action::Accept, "").await;
+        let c = case(&b, &city, id).await;
+        assert_eq!(
+            c.accepted_on, "2020-01-02",
+            "accepted on the last day of the limit"
+        );
+        assert!(c.documents[0].body.contains("视为受理"));
+    }
+}
+
+/// A first application of a new enterprise in 玄武区, driven straight
+/// through the repository up to approval: (case id, enterprise id).
+pub async fn approved_case(b: &Backend, n: usize) -> (i64, i64) {
+    use app::server::licence_case as repo;
+    let code = fresh_code();
+    let enterprise: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
+         VALUES ($1, $2, 'enterprise', '张三', 'id_card', $3, '320102', 0) RETURNING id",
+    )
+    .bind(&code)
+    .bind(format!("并发测试企业{n}"))
+    .bind(GOOD_ID)
+    .fetch_one(b.state.db.writer())
+    .await
+    .unwrap();
+    let actor = app::server::audit::Actor::system("test");
+    let application = Application {
+        name: format!("并发测试企业{n}"),
+        mode: "storage".into(),
+        ..Application::default()
+    };
+    let now = app::server::now();
+    let today = app::server::today();
+    let cal = app::server::calendar();
+    let id = repo::start(
+        &b.state.db,
+        enterprise,
+        app::domain::licence_case::CaseKind::New,
+        &application,
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    let mut version = 1;
+    for (action, onsite) in [
+        (Action::Submit, None),
+        (Action::Accept, None),
+        (
+            Action::RecordOnSite,
+            Some(app::domain::licence_case::OnSiteCheck {
+                from: today.to_string(),
+                to: today.to_string(),
+                inspectors: "甲、乙".into(),
+                findings: "符合要求".into(),
+                passed: true,
+            }),
+        ),
+        (Action::Approve, None),
+    ] {
+        let input = repo::MoveInput {
+            text: String::new(),
+            onsite,
+        };
+        version = repo::make_move(
+            &b.state.db,
+            id,
+            version,
+            action,
+            &input,
+            &actor,
+            today,
+            cal,
+            now,
+        )
+        .await
+        .unwrap()
+        .version;
+    }
+    (id, enterprise)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn certificate_numbers_stay_unique_under_twenty_parallel_issues() {
+    use app::server::licence_case as repo;
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let mut cases = vec![];
+        for n in 0..20 {
+            cases.push(approved_case(&b, n).await.0);
+        }
+        let actor = app::server::audit::Actor::system("test");
+        let issues = cases.iter().map(|id| {
+            let db = b.state.db.clone();
+            let actor = actor.clone();
+            let id = *id;
+            tokio::spawn(async move {
+                let c = repo::get(&db, id).await.unwrap().unwrap();
+                // SQLite answers a busy writer by waiting; PostgreSQL by row locks.
+                repo::make_move(
+                    &db,
+                    id,
+                    c.version,
+                    Action::Issue,
+                    &repo::MoveInput::default(),
+                    &actor,
+                    app::server::today(),
+                    app::server::calendar(),
+                    app::server::now(),
+                )
+                .await
+                .map(|m| m.certificate.unwrap())
+            })
+        });
+        let mut numbers = vec![];
+        for h in issues.collect::<Vec<_>>() {
+            numbers.push(
+                h.await
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", b.name)),
+            );
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 20, "{}: {numbers:?}", b.name);
+        let year = app::server::today().year();
+        assert_eq!(
+            numbers[19],
+            format!("苏(宁)危化经字〔{year}〕000020"),
+            "{}",
+            b.name
+        );
+    }
+}
+
+/// For enterprise A (logged in as `a`): a first application driven to its
+/// certificate, then a second one submitted: (open case, certificate id).
+pub async fn issued_and_open(b: &Backend, a: &str) -> (i64, i64) {
+    let city = login_cookie(b, "regulator", "nj-city", DEMO_PASSWORD).await;
+    let scope = |app: &mut Application| {
+        app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+    };
+    let id = started(b, a, "new", "").await;
+    with_every_material(b, a, id, scope).await;
+    moved(b, a, id, Action::Submit, "").await;
+    moved(b, &city, id, Action::Accept, "").await;
+    let r = onsite(b, &city, id, "张三、李四").await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    moved(b, &city, id, Action::Approve, "").await;
+    moved(b, &city, id, Action::Issue, "").await;
+    let certificate = case(b, a, id).await.certificate.unwrap().0;
+    let open = started(b, a, "new", "").await;
+    with_every_material(b, a, open, scope).await;
+    moved(b, a, open, Action::Submit, "").await;
+    (open, certificate)
+}
