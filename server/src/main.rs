@@ -216,6 +216,9 @@ async fn run(
                 .await
                 .map_err(|e| format!("seeding demo data failed: {e}"))?;
             if seeded {
+                app::server::seed::seed_demo_cases(&state.db, app::server::now())
+                    .await
+                    .map_err(|e| format!("seeding demo licence cases failed: {e}"))?;
                 app::server::account::cli_event(
                     &state.db,
                     "seed-demo",

@@ -456,14 +456,14 @@ pub fn materials(
             let mut v = vec![m("change_application", "变更申请书", true), OLD_LICENCE];
             for c in changes {
                 match c {
-                    ChangeItem::Name | ChangeItem::RegisteredAddress => {
-                        if !v.iter().any(|x| x.code == "new_business_licence") {
-                            v.push(m(
-                                "new_business_licence",
-                                "变更后的工商营业执照副本(复印件)",
-                                false,
-                            ));
-                        }
+                    ChangeItem::Name | ChangeItem::RegisteredAddress
+                        if !v.iter().any(|x| x.code == "new_business_licence") =>
+                    {
+                        v.push(m(
+                            "new_business_licence",
+                            "变更后的工商营业执照副本(复印件)",
+                            false,
+                        ))
                     }
                     ChangeItem::Principal => v.push(m(
                         "principal_certificate",

@@ -1263,20 +1263,6 @@ pub async fn remind(
     Ok(mobile.masked())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn prefix_ranges() {
-        assert_eq!(super::prefix_range("32"), ("32".into(), "33".into()));
-        assert_eq!(super::prefix_range("3201"), ("3201".into(), "3202".into()));
-        assert_eq!(
-            super::prefix_range("320109"),
-            ("320109".into(), "320110".into())
-        );
-        assert_eq!(super::prefix_range("09"), ("09".into(), "10".into()));
-    }
-}
-
 /// Writes the outcome of a licence case into the record (inside the case's
 /// transaction): the licence numbered `replaces` leaves the record, and
 /// `entry`, when given, joins it. Both the draft and the version in force
@@ -1361,4 +1347,18 @@ pub(crate) async fn apply_licence(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(super::prefix_range("32"), ("32".into(), "33".into()));
+        assert_eq!(super::prefix_range("3201"), ("3201".into(), "3202".into()));
+        assert_eq!(
+            super::prefix_range("320109"),
+            ("320109".into(), "320110".into())
+        );
+        assert_eq!(super::prefix_range("09"), ("09".into(), "10".into()));
+    }
 }

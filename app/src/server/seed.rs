@@ -181,3 +181,138 @@ pub async fn seed_demo(
     tx.commit().await?;
     Ok(true)
 }
+
+/// Enterprises of the demo cases: (organisation code digits, name, region, 经营方式).
+const CASE_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
+    (
+        "70000001",
+        "南京秦淮示例油品经销有限公司",
+        "320104",
+        "storage",
+    ),
+    (
+        "70000002",
+        "南京秦淮示例化学试剂商行有限公司",
+        "320104",
+        "no_storage",
+    ),
+    (
+        "70000003",
+        "南京建邺示例工业气体有限公司",
+        "320105",
+        "storage",
+    ),
+];
+
+/// A valid 统一社会信用代码 of an enterprise (91) in `region` from 8 digits:
+/// the organisation code's check character (GB 11714), then GB 32100's.
+fn demo_code(region: &str, digits: &str) -> Option<String> {
+    let weights = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = digits
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let org = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        n => char::from_digit(n, 10)?,
+    };
+    crate::domain::credit_code::complete_with_check_char(&format!("91{region}{digits}{org}"))
+}
+
+/// Demo licence cases for 南京市应急管理局's inbox, in several steps: one
+/// submitted 10 days ago and never handled (overdue: counted as accepted),
+/// one waiting for 补正, one accepted with its on-site check recorded.
+pub async fn seed_demo_cases(
+    db: &Db,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use super::licence_case::{make_move, start, MoveInput};
+    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    let actor = super::audit::Actor::system("演示数据");
+    let cal = super::calendar();
+    let today = super::today();
+    for (i, (digits, name, region, mode)) in CASE_ENTERPRISES.iter().enumerate() {
+        let code = demo_code(region, digits).ok_or("bad demo credit code")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
+             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
+        )
+        .bind(&code)
+        .bind(*name)
+        .bind(*region)
+        .bind(now)
+        .fetch_one(db.writer())
+        .await?;
+        let application = Application {
+            name: name.to_string(),
+            legal_rep: "赵一".into(),
+            principal_name: "钱二".into(),
+            registered_address: "南京市秦淮区中华路1号".into(),
+            business_address: "南京市秦淮区中华路1号".into(),
+            storage_address: if *mode == "storage" {
+                "南京市江北新区化工园2号".into()
+            } else {
+                String::new()
+            },
+            mode: mode.to_string(),
+            scope: parse_scope("汽油,86290-81-5\n甲醇,67-56-1"),
+            contact_name: "孙三".into(),
+            contact_mobile: format!("1390000000{i}"),
+            ..Application::default()
+        };
+        let case = start(db, id, CaseKind::New, &application, &actor, now)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        // The first one waits since 10 days (past the 5 working days); the others since yesterday.
+        let submitted = today.add_days(if i == 0 { -10 } else { -1 });
+        let mut version = make_move(
+            db,
+            case,
+            1,
+            Action::Submit,
+            &MoveInput::default(),
+            &actor,
+            submitted,
+            cal,
+            now,
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .version;
+        let rest: Vec<(Action, MoveInput)> = match i {
+            0 => vec![],
+            1 => vec![(
+                Action::RequestCorrection,
+                MoveInput {
+                    text: "1. 经营场所租赁合同已过期,请提供有效期内的合同;2. 安全管理人员资格证书缺少一人。".into(),
+                    onsite: None,
+                },
+            )],
+            _ => vec![
+                (Action::Accept, MoveInput::default()),
+                (
+                    Action::RecordOnSite,
+                    MoveInput {
+                        text: "核查人员:刘洋、陈晨".into(),
+                        onsite: Some(OnSiteCheck {
+                            from: today.to_string(),
+                            to: today.to_string(),
+                            inspectors: "刘洋\n陈晨".into(),
+                            findings: "储存设施与申请材料一致,可燃气体报警装置完好。".into(),
+                            passed: true,
+                        }),
+                    },
+                ),
+            ],
+        };
+        for (action, input) in rest {
+            version = make_move(db, case, version, action, &input, &actor, today, cal, now)
+                .await
+                .map_err(|e| format!("{e:?}"))?
+                .version;
+        }
+    }
+    Ok(())
+}

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use crate::info::{confirmed, form, mine, upload, A, B};
+use crate::info::{confirmed, form, mine, upload, B};
 use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
 use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
 use app::server::seed::DEMO_PASSWORD;
@@ -657,4 +657,41 @@ pub async fn issued_and_open(b: &Backend, a: &str) -> (i64, i64) {
     with_every_material(b, a, open, scope).await;
     moved(b, a, open, Action::Submit, "").await;
     (open, certificate)
+}
+
+#[tokio::test]
+async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        app::server::seed::seed_demo_cases(&b.state.db, app::server::now())
+            .await
+            .unwrap();
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let r = form(
+            &b,
+            "/api/case/inbox",
+            &[("step", ""), ("overdue", "false")],
+            &city,
+        )
+        .await;
+        let list: Vec<app::api::licence_case::CaseSummary> = serde_json::from_str(&r.body).unwrap();
+        let steps: Vec<Step> = list.iter().map(|c| c.step).collect();
+        assert_eq!(list.len(), 3, "{}: {list:?}", b.name);
+        for s in [Step::Submitted, Step::Correction, Step::Accepted] {
+            assert!(steps.contains(&s), "{}: {steps:?}", b.name);
+        }
+        let overdue: Vec<_> = list.iter().filter(|c| c.overdue).collect();
+        assert_eq!(overdue.len(), 1, "{}: {list:?}", b.name);
+        assert!(overdue[0].deemed_accepted);
+        assert_eq!(list[0].id, overdue[0].id, "the oldest deadline comes first");
+        for c in &list {
+            assert!(
+                app::domain::CreditCode::parse(&c.credit_code).is_ok(),
+                "{}",
+                c.credit_code
+            );
+        }
+    }
 }
