@@ -100,7 +100,7 @@ fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> imp
             <dl class="which-case">
                 {WHICH_CASE.iter().map(|(k, t)| view! { <dt>{*k}</dt><dd>{*t}</dd> }).collect_view()}
             </dl>
-            <p>{button(CaseKind::New, String::new())}</p>
+            <div class="start-new">{button(CaseKind::New, String::new())}</div>
             {if licences.is_empty() {
                 view! { <p class="field-note">"本企业在“完善信息”中还没有登记许可证;延期、变更、注销和补证须先登记所持许可证。"</p> }.into_any()
             } else {
@@ -981,6 +981,7 @@ fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
                 <div class="certificate-qr">
                     <div inner_html=c.qr_svg.clone()></div>
                     <p>"扫码核验证书状态"</p>
+                    <p class="verify-url"><a href=c.verify_url.clone()>{c.verify_url.clone()}</a></p>
                 </div>
             })}
         </div>

@@ -1,0 +1,140 @@
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, sql } from './helpers';
+
+const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%material\n') });
+
+/** Opens the case page as the current user and waits for it to be live. */
+async function openCase(page: Page, id: string) {
+  await gotoHydrated(page, `/cases/${id}`);
+}
+
+test('a first application with storage: checklist, one 补正 round, on-site check by two, approval, certificate and its public check', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const code = makeEnterprise('南京许可申请测试化工有限公司', '13900001111');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/licences');
+  await expect(page.getByText('经营方式、许可范围变化')).toBeVisible();
+  await page.getByRole('button', { name: '首次申请' }).click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  const id = page.url().split('/').pop() as string;
+  await expect(page.locator('h1')).toContainText('首次申请 · 南京许可申请测试化工有限公司');
+  // What registration knows is already there.
+  await expect(page.getByLabel('企业名称', { exact: true })).toHaveValue('南京许可申请测试化工有限公司');
+
+  await page.getByLabel('主要负责人', { exact: true }).fill('李强');
+  await page.getByLabel('经营场所地址', { exact: true }).fill('南京市玄武区北京东路1号');
+  await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(不构成重大危险源)' });
+  // The checklist follows the answer: storage adds its items.
+  await expect(page.locator('.field.material')).toHaveCount(9);
+  await page.getByLabel(/许可范围/).fill('汽油,86290-81-5\n甲醇,67-56-2');
+  await page.getByLabel('联系人姓名').fill('王芳');
+  await page.getByLabel(/联系人手机号/).fill('13900001111');
+
+  // Submitting checks everything in the browser first, with the server's messages.
+  const requests = recordRequests(page);
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.getByText('第2行:CAS号 67-56-2 的校验位不符')).toBeVisible();
+  await expect(page.getByText('有储存设施的,请填写储存场所地址。')).toBeVisible();
+  await expect(page.getByText('请上传“安全评价报告”。')).toBeVisible();
+  expect(requests.filter((r) => r.url().includes('/api/'))).toHaveLength(0);
+
+  await page.getByLabel(/许可范围/).fill('汽油,86290-81-5\n甲醇,67-56-1');
+  await page.getByLabel(/储存场所地址/).fill('南京市江北新区化工园1号');
+  const inputs = page.locator('.field.material input[type=file]');
+  for (let i = 0; i < 9; i++) {
+    await inputs.nth(i).setInputFiles(pdf(`材料${i + 1}.pdf`));
+    await expect(page.locator('.field.material').nth(i).locator('ul.attached li')).toHaveCount(1);
+  }
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '提交申请' })).toContainText('已提交申请');
+  await expect(page.locator('.case-step')).toHaveText('待受理');
+  await expect(page.locator('dd.holder')).toHaveText('南京市应急管理局');
+  // Stored as shown.
+  expect(sql('SELECT step FROM licence_cases WHERE id = ?', id)[0][0]).toBe('submitted');
+
+  // The issuing authority: its inbox, one 补正 notice.
+  const staff = await (await browser.newContext()).newPage();
+  await loginAs(staff, 'regulator', makeRegulator('nj-city'));
+  await gotoHydrated(staff, '/cases');
+  await expect(staff.locator('table.cases')).toContainText('南京许可申请测试化工有限公司');
+  await staff.getByRole('link', { name: `第 ${id} 号` }).click();
+  await expect(staff.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await staff.getByRole('button', { name: '一次性告知补正' }).click();
+  await expect(staff.getByText('请在补正通知中逐项写明')).toBeVisible();
+  await staff.getByLabel(/补正通知:/).fill('1. 安全评价报告缺少签章页;2. 租赁合同已过期');
+  await staff.getByRole('button', { name: '一次性告知补正' }).click();
+  await expect(staff.locator('.case-step')).toHaveText('待补正');
+
+  // The applicant sees everything to fix at once, fixes and resubmits.
+  await openCase(page, id);
+  await expect(page.locator('.correction-notice')).toContainText('安全评价报告缺少签章页');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('.case-step')).toHaveText('待受理');
+
+  await openCase(staff, id);
+  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await expect(staff.locator('.case-step')).toHaveText('审查中');
+  await expect(staff.locator('article.document').filter({ hasText: '受理通知书' })).toBeVisible();
+  // No approval before the on-site check: the page says what is missing.
+  await expect(staff.getByText('准予许可前须登记现场核查')).toBeVisible();
+  await expect(staff.getByRole('button', { name: '准予许可' })).toHaveCount(0);
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  await staff.getByLabel('核查开始日期').fill(today);
+  await staff.getByLabel('核查结束日期').fill(today);
+  await staff.getByLabel(/核查人员/).fill('刘洋');
+  await staff.getByLabel('核查情况').fill('储存设施与申请材料一致');
+  await staff.getByRole('button', { name: '登记现场核查' }).click();
+  await expect(staff.getByText('现场核查须由至少两名工作人员进行')).toBeVisible();
+  await staff.getByLabel(/核查人员/).fill('刘洋\n陈晨');
+  await staff.getByRole('button', { name: '登记现场核查' }).click();
+  await expect(staff.locator('.onsite-record')).toContainText('刘洋、陈晨');
+  await staff.getByRole('button', { name: '准予许可' }).click();
+  await expect(staff.locator('.case-step')).toHaveText('准予许可,待发证');
+  await staff.getByRole('button', { name: '发证' }).click();
+  await expect(staff.getByRole('status').filter({ hasText: '已发证' })).toContainText('已发证:证书编号 苏(宁)危化经字〔');
+  await expect(staff.locator('.case-step')).toHaveText('已发证');
+
+  // The applicant: the certificate, printable, with a QR code to the public check.
+  await openCase(page, id);
+  await page.getByRole('link', { name: '查看、打印证书' }).click();
+  await expect(page.locator('h1.certificate-title')).toHaveText('危险化学品经营许可证');
+  await expect(page.locator('.certificate-qr svg')).toBeVisible();
+  await expect(page.locator('dl.certificate-items')).toContainText('有储存经营(不构成重大危险源)');
+  await page.screenshot({ path: 'test-results/certificate.png', fullPage: true });
+  const verify = await page.locator('.verify-url a').getAttribute('href');
+  const anyone = await (await browser.newContext()).newPage();
+  await gotoHydrated(anyone, new URL(verify as string).pathname);
+  await expect(anyone.locator('.verify-status')).toHaveText('证书状态:有效');
+  await expect(anyone.locator('dl.certificate-items')).toContainText('南京许可申请测试化工有限公司');
+  await expect(anyone.locator('dl.certificate-items')).not.toContainText('法定代表人');
+  // The licence is in the enterprise's record at once.
+  await gotoHydrated(page, '/workspace');
+  await expect(page.locator('.licence-list')).toContainText('苏(宁)危化经字〔');
+});
+
+test('a 经营方式 change is not a 变更: the case says so and starts the first application instead', async ({ page }) => {
+  const code = makeEnterprise('南京变更测试化工有限公司');
+  const record = JSON.stringify({
+    name: '南京变更测试化工有限公司', legal_rep: '王五', principal_name: '李强', principal_mobile: '13912345678',
+    safety_name: '王芳', safety_mobile: '13812345678', registered_address: '南京市玄武区北京东路1号',
+    business_address: '南京市玄武区北京东路1号', storage_address: '', region_code: '320102', economic_type: '有限责任公司',
+    fuel_station: 'no', has_storage: 'no', major_hazard: '', business_mode: 'no_storage', multi_licence: 'no',
+    licences: [{ number: '苏(宁)危化经字〔2025〕000456', issuer: '南京市玄武区应急管理局', issued_on: '2025-01-10', valid_until: '2028-01-09',
+      mode: 'no_storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: false }], business_address: '南京市玄武区北京东路1号', storage_address: '' }],
+  });
+  sql("INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, updated_at) VALUES ((SELECT id FROM enterprises WHERE credit_code = ?), 'confirmed', ?, ?, 1, 0)", code, record, record);
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/licences');
+  const row = page.locator('tr', { hasText: '苏(宁)危化经字〔2025〕000456' });
+  await row.getByRole('button', { name: '变更' }).click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('h1')).toContainText('变更');
+  await page.getByRole('checkbox', { name: '经营方式' }).check();
+  await expect(page.locator('.reapply')).toContainText('变更经营方式的,应当重新申请经营许可证');
+  await page.getByRole('button', { name: '改为首次申请' }).click();
+  await expect(page.locator('h1')).toContainText('首次申请');
+  await expect(page.locator('.case-step')).toHaveText('填写中(未提交)');
+});
