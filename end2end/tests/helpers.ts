@@ -214,9 +214,9 @@ export async function enrolTotp(page: Page, password: string): Promise<string> {
 }
 
 /** Every page an outsider can open, and every page of each role (hydration and accessibility checks). */
-export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/no-such-page'];
+export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/no-such-page'];
 export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
-  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/account/password', '/account/totp', '/help'] },
-  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/account/password', '/help'] },
+  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/account/password', '/account/totp', '/help'] },
+  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/account/password', '/help'] },
   { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
 ];
