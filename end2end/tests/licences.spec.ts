@@ -127,7 +127,7 @@ test('a 经营方式 change is not a 变更: the case says so and starts the fir
   sql("INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, updated_at) VALUES ((SELECT id FROM enterprises WHERE credit_code = ?), 'confirmed', ?, ?, 1, 0)", code, record, record);
   await loginAs(page, 'enterprise', code);
   await gotoHydrated(page, '/licences');
-  const row = page.locator('tr', { hasText: '苏(宁)危化经字〔2025〕000456' });
+  const row = held(page, '苏(宁)危化经字〔2025〕000456');
   await row.getByRole('button', { name: '变更' }).click();
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
@@ -137,4 +137,108 @@ test('a 经营方式 change is not a 变更: the case says so and starts the fir
   await page.getByRole('button', { name: '改为首次申请' }).click();
   await expect(page.locator('h1')).toContainText('首次申请');
   await expect(page.locator('.case-step')).toHaveText('填写中(未提交)');
+});
+
+/** Confirms a record for a new enterprise holding the given licences (number, valid until, mode). */
+function enterpriseWithLicences(name: string, licences: [string, string, string][]): string {
+  const code = makeEnterprise(name);
+  const record = JSON.stringify({
+    name, legal_rep: '王五', principal_name: '李强', principal_mobile: '13912345678',
+    safety_name: '王芳', safety_mobile: '13812345678', registered_address: '南京市玄武区北京东路1号',
+    business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号', region_code: '320102', economic_type: '有限责任公司',
+    fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage', multi_licence: licences.length > 1 ? 'yes' : 'no',
+    licences: licences.map(([number, until, mode]) => ({ number, issuer: '南京市应急管理局', issued_on: '2024-01-10', valid_until: until,
+      mode, scope: [{ name: '硫酸', cas: '7664-93-9', stored: true }], business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号' })),
+  });
+  sql("INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, updated_at) VALUES ((SELECT id FROM enterprises WHERE credit_code = ?), 'confirmed', ?, ?, 1, 0)", code, record, record);
+  return code;
+}
+
+/** The row of a held licence in the start panel of /licences. */
+const held = (page: Page, licence: string) => page.locator('section[aria-labelledby=start-title] tr', { hasText: licence });
+
+/** Starts `kind` for `licence` on /licences and returns the new case's id. */
+async function startFor(page: Page, licence: string, kind: string): Promise<string> {
+  await gotoHydrated(page, '/licences');
+  await held(page, licence).getByRole('button', { name: kind }).click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  return page.url().split('/').pop() as string;
+}
+
+async function uploadAllAndSubmit(page: Page) {
+  const items = page.locator('.field.material');
+  const n = await items.count();
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).locator('input[type=file]').setInputFiles(pdf(`材料${i + 1}.pdf`));
+    await expect(items.nth(i).locator('ul.attached li')).toHaveCount(1);
+  }
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('.case-step')).toHaveText('待受理');
+}
+
+/** The issuing authority clicks its way through `buttons` on case `id`. */
+async function decide(staff: Page, id: string, buttons: string[]) {
+  await gotoHydrated(staff, `/cases/${id}`);
+  for (const b of buttons) {
+    const before = (await staff.locator('.case-step').textContent()) as string;
+    await staff.getByRole('button', { name: b, exact: true }).click();
+    await expect(staff.locator('.case-step')).not.toHaveText(before);
+  }
+}
+
+test('延期 in time and late, a 变更 of 主要负责人 that keeps the validity, and a 注销 the public check then shows', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const soon = new Date(Date.now() + 8 * 3600 * 1000 + 30 * 86400 * 1000).toISOString().slice(0, 10);
+  const code = enterpriseWithLicences('南京延期变更注销测试有限公司', [
+    ['苏(宁)危化经字〔2024〕000701', '2028-06-30', 'storage'],
+    ['苏(宁)危化经字〔2024〕000702', soon, 'storage'],
+  ]);
+  await loginAs(page, 'enterprise', code);
+  const staff = await (await browser.newContext()).newPage();
+  await loginAs(staff, 'regulator', makeRegulator('nj-city'));
+
+  // 延期 of the licence with years left: simplified, in time, three more years.
+  let id = await startFor(page, '000701', '延期换证');
+  await page.getByRole('checkbox', { name: /申请简化延期/ }).check();
+  await expect(page.locator('.field.material')).toHaveCount(4);
+  await uploadAllAndSubmit(page);
+  await expect(page.locator('.late-filing')).toHaveCount(0);
+  await decide(staff, id, ['受理', '准予许可', '发证']);
+  await gotoHydrated(page, '/licences');
+  await expect(held(page, '000701')).toContainText('2031-06-30');
+
+  // 延期 a month before expiry: accepted, flagged late to both sides.
+  id = await startFor(page, '000702', '延期换证');
+  await page.getByRole('checkbox', { name: /申请简化延期/ }).check();
+  await uploadAllAndSubmit(page);
+  await expect(page.locator('.late-filing')).toContainText('延期申请应在有效期届满3个月前');
+  await gotoHydrated(staff, '/cases');
+  await expect(staff.locator('tr', { hasText: `第 ${id} 号` })).toContainText('逾期申请');
+
+  // 变更 of 主要负责人: the validity stays, the change is on the certificate.
+  id = await startFor(page, '000701', '变更');
+  await page.getByRole('checkbox', { name: '主要负责人' }).check();
+  await page.getByRole('textbox', { name: '主要负责人' }).fill('周新');
+  const changed = new Date(Date.now() + 8 * 3600 * 1000 - 5 * 86400 * 1000).toISOString().slice(0, 10);
+  await page.getByLabel(/变更发生日期/).fill(changed);
+  await expect(page.locator('.field.material')).toHaveCount(3);
+  await uploadAllAndSubmit(page);
+  await decide(staff, id, ['受理', '准予许可', '发证']);
+  await gotoHydrated(page, `/cases/${id}`);
+  await page.getByRole('link', { name: '查看、打印证书' }).click();
+  await expect(page.locator('dl.certificate-items')).toContainText('2031-06-30');
+  await expect(page.locator('dl.certificate-items')).toContainText('变更:主要负责人');
+  const verify = new URL((await page.locator('.verify-url a').getAttribute('href')) as string).pathname;
+
+  // 注销: the licence leaves the record and the public check says so.
+  id = await startFor(page, '000701', '注销');
+  await page.getByLabel('注销原因').fill('不再从事危险化学品经营');
+  await uploadAllAndSubmit(page);
+  await decide(staff, id, ['受理', '准予注销']);
+  await gotoHydrated(page, '/licences');
+  await expect(held(page, '000701')).toHaveCount(0);
+  const anyone = await (await browser.newContext()).newPage();
+  await gotoHydrated(anyone, verify);
+  await expect(anyone.locator('.verify-status')).toContainText('证书状态:已注销');
 });

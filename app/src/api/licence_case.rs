@@ -571,8 +571,8 @@ pub async fn move_case(
     .await
     .map_err(ssr::error)?;
     let label = moved.step.label(case.kind);
-    // The other side hears of it: the applicant by SMS.
-    if action.by() == Holder::Issuer {
+    // The applicant hears of every step by SMS (a submission as its receipt).
+    if action != Action::Withdraw {
         if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
             let text = format!(
                 "【危化品经营安全监管系统】您单位的危险化学品经营许可{}申请(案件 {id})进度:{label}。请登录系统查看详情。",

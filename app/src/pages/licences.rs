@@ -14,8 +14,9 @@ use crate::api::licence_case::{
     case_inbox, get_case, get_certificate, my_cases, save_case, verify_certificate, CaseSummary,
     CaseView, CertificateView, ClaimCase, MoveCase, RecordOnsite, StartCase,
 };
-use crate::components::field::{input_id, message_at, FormState};
+use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
 use crate::components::layout::ErrorNotice;
+use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::licence_case::{
@@ -463,9 +464,16 @@ fn ApplicationForm(
             .iter()
             .find_map(|c| c.reapply_reason().map(|r| (c.label(), r)))
     });
+    // Leaving with typing not yet saved asks first.
+    let last_saved = RwSignal::new(f.application(&base));
+    let base_value = StoredValue::new(base.clone());
+    guard_unsaved(move || {
+        base_value.with_value(|b| f.application(b)) != last_saved.get_untracked()
+    });
     let base_for_save = base.clone();
     let save = move |submit: bool| {
         let app = f.application(&base_for_save);
+        let app_sent = app.clone();
         if submit && !form.validate(check) {
             form.alert.set(Some(
                 "还有未完成的内容,请按标出的提示修改(材料清单中未上传的也已标出)。".into(),
@@ -478,6 +486,7 @@ fn ApplicationForm(
             match saved {
                 Ok(s) => {
                     version.set(s.version);
+                    last_saved.set(app_sent);
                     if !submit {
                         busy.set(false);
                         form.alert.set(None);
@@ -509,30 +518,13 @@ fn ApplicationForm(
     };
     let save_click = save.clone();
     let text = move |name: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <div class="field" class:invalid=move || form.message(name).is_some()>
-                <label for=input_id(name)>{label}</label>
-                <input
-                    id=input_id(name)
-                    name=name
-                    prop:value=move || value.get()
-                    aria-invalid=move || form.message(name).is_some().then_some("true")
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        if form.live(name) {
-                            form.refresh(name, &check.run(()));
-                        }
-                    }
-                    on:blur=move |_| {
-                        form.touch(name);
-                        form.refresh(name, &check.run(()));
-                    }
-                />
-                {message_at(form, name.to_string())}
-            </div>
-        }
+        view! { <TextField name label value form check /> }
     };
     let full_form = kind != CaseKind::Cancel && kind != CaseKind::Reissue;
+    let scope_input = NodeRef::<leptos::html::Textarea>::new();
+    keep_typed_in(scope_input, f.scope);
+    let mode_input = NodeRef::<leptos::html::Select>::new();
+    keep_typed_in(mode_input, f.mode);
     view! {
         <form class="case-form" novalidate on:submit=move |ev| {
             ev.prevent_default();
@@ -554,7 +546,7 @@ fn ApplicationForm(
                     <legend>"许可事项"</legend>
                     <div class="field" class:invalid=move || form.message("mode").is_some()>
                         <label for="f-mode">"经营方式"</label>
-                        <select id="f-mode" name="mode" on:change=move |ev| {
+                        <select id="f-mode" name="mode" node_ref=mode_input on:change=move |ev| {
                             f.mode.set(event_target_value(&ev));
                             form.touch("mode");
                             form.refresh("mode", &check.run(()));
@@ -570,7 +562,7 @@ fn ApplicationForm(
                     </div>
                     <div class="field" class:invalid=move || form.message("scope").is_some()>
                         <label for="f-scope">"许可范围(每行一种危险化学品:品名,CAS号)"</label>
-                        <textarea id="f-scope" name="scope" rows="5" prop:value=move || f.scope.get() on:input=move |ev| {
+                        <textarea id="f-scope" name="scope" rows="5" node_ref=scope_input on:input=move |ev| {
                             f.scope.set(event_target_value(&ev));
                             if form.live("scope") {
                                 form.refresh("scope", &check.run(()));
@@ -578,7 +570,7 @@ fn ApplicationForm(
                         } on:blur=move |_| {
                             form.touch("scope");
                             form.refresh("scope", &check.run(()));
-                        }></textarea>
+                        }>{f.scope.get_untracked()}</textarea>
                         {message_at(form, "scope".into())}
                         {move || {
                             let errs = form.errors.get();

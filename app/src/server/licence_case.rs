@@ -640,6 +640,15 @@ pub async fn make_move(
         _ => {}
     }
     let due = deadline(case.kind, step, started, paused, &promise, cal);
+    // A renewal is decided before the licence expires.
+    let due = match (
+        case.kind,
+        step,
+        Date::parse(&case.application.licence_valid_until),
+    ) {
+        (CaseKind::Renewal, Step::Accepted, Some(until)) => due.map(|d| d.min(until)),
+        _ => due,
+    };
     let mut late = case.late_filing.clone();
     if action == Action::Submit && case.step == Step::Draft {
         use crate::domain::licence_case::{change_timeliness, renewal_timeliness, Timeliness};
