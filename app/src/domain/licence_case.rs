@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::business_mode::BusinessMode;
 use super::calendar::Calendar;
-use super::enterprise_info::{check_cas, ScopeItem};
+use super::enterprise_info::{check_cas, EnterpriseRecord, HazardResult, ScopeItem};
 use super::licence::LicenceNumber;
+use super::major_hazard::StorageUnit;
 use super::mobile::Mobile;
 use super::normalize::normalize_text;
 use super::{Date, FieldErrors};
@@ -708,6 +709,12 @@ pub struct Application {
     pub contact_mobile: String,
     /// Uploaded scans by checklist item code.
     pub files: Vec<Attached>,
+    /// The 储存单元 of the enterprise record (GB 18218-2018 identification).
+    #[serde(default)]
+    pub storage_units: Vec<StorageUnit>,
+    /// An official 辨识 report whose conclusion differs from the computed one.
+    #[serde(default)]
+    pub major_hazard_report: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -726,11 +733,37 @@ impl Application {
         !matches!(self.business_mode(), Some(BusinessMode::NoStorage) | None)
     }
 
+    /// The 重大危险源辨识 of the storage units, by the same rule as 完善信息
+    /// (None without storage or without complete units).
+    pub fn hazard(&self) -> Option<HazardResult> {
+        if !self.has_storage() {
+            return None;
+        }
+        EnterpriseRecord {
+            has_storage: "yes".into(),
+            storage_units: self.storage_units.clone(),
+            ..EnterpriseRecord::default()
+        }
+        .hazard_identification()
+        .0
+    }
+
+    /// Whether the storage is a major hazard source: computed from the
+    /// units, else as chosen; a differing official report wins.
+    pub fn is_major_hazard(&self) -> bool {
+        let chosen =
+            self.major_hazard || self.business_mode() == Some(BusinessMode::StorageMajorHazard);
+        match self.hazard() {
+            Some(h) if normalize_text(&self.major_hazard_report).is_empty() => h.major,
+            _ => chosen,
+        }
+    }
+
     pub fn materials(&self, kind: CaseKind) -> Vec<Material> {
         materials(
             kind,
             self.has_storage(),
-            self.major_hazard || self.business_mode() == Some(BusinessMode::StorageMajorHazard),
+            self.is_major_hazard(),
             &self.changes,
             self.simplified,
         )
@@ -787,6 +820,18 @@ impl Application {
                     e.add("storage_address", "有储存设施的,请填写储存场所地址。")
                 }
                 _ => {}
+            }
+            let reported = !normalize_text(&self.major_hazard_report).is_empty();
+            if let (Some(h), false) = (self.hazard(), reported) {
+                let chosen = self.business_mode();
+                if h.major && chosen == Some(BusinessMode::StorageNotMajorHazard) {
+                    e.add("mode", format!(
+                        "按储存单元计算(GB 18218-2018){},经营方式应为“有储存经营(构成重大危险源)”。如有结论不同的正式辨识报告,请在“完善信息”中填写报告编号。",
+                        h.text()
+                    ));
+                } else if !h.major && chosen == Some(BusinessMode::StorageMajorHazard) {
+                    e.add("mode", "按储存单元计算(GB 18218-2018)不构成重大危险源,经营方式应为“有储存经营(不构成重大危险源)”。如有结论不同的正式辨识报告,请在“完善信息”中填写报告编号。");
+                }
             }
             if self.scope.is_empty() {
                 e.add(
@@ -1356,6 +1401,55 @@ mod tests {
             .check(CaseKind::New, d("2026-12-02"))
             .get("scope.0.cas")
             .is_some());
+    }
+
+    #[test]
+    fn the_major_hazard_rule_of_the_record_decides_the_mode_and_the_checklist() {
+        use crate::domain::major_hazard::StoredSubstance;
+        // 汽油 160 t (Q 200) and 甲醇 250 t (Q 500): S = 1.3, a major hazard source.
+        let substance = |name: &str, amount: &str| StoredSubstance {
+            name: name.into(),
+            amount: amount.into(),
+            ..StoredSubstance::default()
+        };
+        let unit = StorageUnit {
+            name: "1号仓库".into(),
+            exposed: "120".into(),
+            substances: vec![substance("汽油", "160"), substance("甲醇", "250")],
+        };
+        let a = Application {
+            mode: "storage".into(),
+            storage_units: vec![unit],
+            ..Application::default()
+        };
+        assert!(a.hazard().unwrap().major);
+        let e = a.check(CaseKind::New, d("2026-12-02"));
+        assert!(
+            e.get("mode").unwrap().contains("构成重大危险源(四级)"),
+            "{e:?}"
+        );
+        assert!(a
+            .materials(CaseKind::New)
+            .iter()
+            .any(|m| m.code == "major_hazard_record"));
+        let right = Application {
+            mode: "storage_major_hazard".into(),
+            ..a.clone()
+        };
+        assert!(right
+            .check(CaseKind::New, d("2026-12-02"))
+            .get("mode")
+            .is_none());
+        // A differing official report is the applicant's to state, in 完善信息.
+        let reported = Application {
+            major_hazard_report: "苏安评〔2026〕12号".into(),
+            ..a.clone()
+        };
+        assert!(reported
+            .check(CaseKind::New, d("2026-12-02"))
+            .get("mode")
+            .is_none());
+        assert!(!reported.is_major_hazard());
     }
 
     #[test]

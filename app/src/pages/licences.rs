@@ -345,6 +345,7 @@ fn ApplicationView(c: CaseView) -> impl IntoView {
             <dl class="profile record">
                 {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
+            <HazardSummary app=c.application.clone() />
             <h3>"申请材料"</h3>
             <ul class="materials">
                 {c.materials.into_iter().map(|m| view! {
@@ -560,6 +561,7 @@ fn ApplicationForm(
                         {message_at(form, "mode".into())}
                         <p class="field-hint">"不知道选哪一种?在“完善信息”的“经营方式”一步按问题回答,系统会给出建议(含重大危险源辨识)。"</p>
                     </div>
+                    <HazardSummary app=base.clone() />
                     <div class="field" class:invalid=move || form.message("scope").is_some()>
                         <label for="f-scope">"许可范围(每行一种危险化学品:品名,CAS号)"</label>
                         <textarea id="f-scope" name="scope" rows="5" node_ref=scope_input on:input=move |ev| {
@@ -978,4 +980,24 @@ fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The 重大危险源辨识 of the storage units the case took from 完善信息,
+/// with its arithmetic (GB 18218-2018), for the applicant and the reviewer.
+#[component]
+fn HazardSummary(app: Application) -> impl IntoView {
+    use crate::components::storage_units::Arithmetic;
+    let report = app.major_hazard_report.trim().to_string();
+    app.hazard().map(|h| {
+        view! {
+            <div class="hazard-summary">
+                <p class="hazard-overall">{format!("重大危险源辨识(按“完善信息”中的储存单元,GB 18218-2018):{}。", h.text())}</p>
+                {(!report.is_empty()).then(|| view! { <p class="field-note">{format!("企业填报了辨识报告 {report},以报告结论为准。")}</p> })}
+                <details>
+                    <summary>"查看计算过程"</summary>
+                    {h.units.into_iter().map(|id| view! { <Arithmetic id /> }).collect_view()}
+                </details>
+            </div>
+        }
+    })
 }

@@ -303,8 +303,9 @@ pub fn starting_application(
             .map(|l| l.mode.clone())
             .unwrap_or_else(|| record.business_mode.clone()),
         scope: licence.map(|l| l.scope.clone()).unwrap_or_default(),
-        major_hazard: record.major_hazard_flag().is_none()
-            && record.hazard_identification().0.is_some_and(|h| h.major),
+        major_hazard: record.mode_answers().major_hazard == Some(true),
+        storage_units: record.storage_units.clone(),
+        major_hazard_report: record.major_hazard_report.clone(),
         licence_number: licence.map(|l| l.number.clone()).unwrap_or_default(),
         licence_valid_until: licence.map(|l| l.valid_until.clone()).unwrap_or_default(),
         contact_name: record.safety_name.clone(),

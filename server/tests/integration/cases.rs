@@ -695,3 +695,42 @@ async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_application_carries_the_storage_units_and_their_major_hazard_rule() {
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", crate::info::A, DEMO_PASSWORD).await;
+        let mut record = crate::info::complete_record("南京玄武示例化工贸易有限公司");
+        record["major_hazard"] = json!("yes");
+        record["business_mode"] = json!("storage_major_hazard");
+        record["licences"][0]["mode"] = json!("storage_major_hazard");
+        record["storage_units"] = json!([{"name": "1号仓库", "exposed": "120", "substances": [
+            {"name": "汽油", "amount": "160"}, {"name": "甲醇", "amount": "250"}]}]);
+        let v = mine(&b, &a).await;
+        let r = crate::info::save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let id = started(&b, &a, "new", "").await;
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.application.storage_units.len(), 1, "{}", b.name);
+        assert!(c.application.hazard().unwrap().major);
+        assert!(
+            c.materials.iter().any(|m| m.code == "major_hazard_record"),
+            "{:?}",
+            c.materials
+        );
+        // Choosing 不构成 against the arithmetic is refused at the field, by the server too.
+        let mut app = c.application.clone();
+        app.mode = "storage".into();
+        let r = save(&b, &a, &c, &app).await;
+        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            saved.errors.get("mode").unwrap().contains("构成重大危险源"),
+            "{}: {:?}",
+            b.name,
+            saved.errors
+        );
+    }
+}
