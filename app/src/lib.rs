@@ -33,7 +33,7 @@ use pages::{
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
     home::HomePage,
     info::InfoPage,
-    licences::{CaseInboxPage, CasePage, CertificatePage, LicencesPage, VerifyPage},
+    licences::{CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicencesPage, VerifyPage},
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
     register::RegisterPage,
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/issuers") view=IssuersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
                     <Route path=path!("change-phone/status") view=PhoneChangeStatusPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone/cancel") view=PhoneChangeCancelPage ssr=SsrMode::Async />

@@ -218,5 +218,5 @@ export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-s
 export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
   { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/account/password', '/account/totp', '/help'] },
   { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/account/password', '/help'] },
-  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
+  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
 ];

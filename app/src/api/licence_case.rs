@@ -746,3 +746,82 @@ pub async fn verify_certificate(token: String) -> Result<Option<CertificateView>
         .map_err(ssr::error)?
         .map(|c| ssr::certificate_view(&state, c, true)))
 }
+
+/// A configured issuing authority, as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityView {
+    pub region_code: String,
+    pub region: String,
+    pub organization: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authorities {
+    pub configured: Vec<AuthorityView>,
+    /// Every organisation: (id, name).
+    pub organizations: Vec<(i64, String)>,
+}
+
+/// The per-region routing of licence cases (administrators).
+#[server(endpoint = "case/authorities")]
+pub async fn case_authorities() -> Result<Authorities, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{regions, AppState};
+    let state = AppState::get()?;
+    crate::api::admin::require_admin(&state).await?;
+    Ok(Authorities {
+        configured: repo::authorities(&state.db)
+            .await?
+            .into_iter()
+            .map(|a| AuthorityView {
+                region: regions::full_name(&a.region_code),
+                region_code: a.region_code,
+                organization: a.organization,
+            })
+            .collect(),
+        organizations: repo::organizations(&state.db).await?,
+    })
+}
+
+/// Routes the cases of a region (a city, for city-level cases, or a county)
+/// to an organisation such as a 行政审批局; `organization_id` 0 restores the
+/// region's own bureau.
+#[server(endpoint = "case/authorities/set")]
+pub async fn set_case_authority(
+    region_code: String,
+    organization_id: i64,
+) -> Result<String, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, regions, AppState};
+    let state = AppState::get()?;
+    let admin = crate::api::admin::require_admin(&state).await?;
+    let region_code = region_code.trim().to_string();
+    let known = region_code.len() == 6
+        && regions::get(&region_code).is_some_and(|r| r.level == "city" || r.level == "county");
+    if !known {
+        let mut e = FieldErrors::new();
+        e.add(
+            "region_code",
+            "请填写6位行政区划代码(设区的市或县级),如 320100 南京市、320102 玄武区。",
+        );
+        return Err(AppError::Validation(e));
+    }
+    let actor = crate::api::enterprise_info::ssr::actor(&admin).await;
+    let org = (organization_id != 0).then_some(organization_id);
+    if !repo::set_authority(&state.db, &region_code, org, &actor, now()).await? {
+        return Err(AppError::Conflict {
+            field: "organization_id".into(),
+            message: "请选择一个已开通的机构。".into(),
+        });
+    }
+    Ok(match org {
+        Some(_) => format!(
+            "已设置:{} 的许可证案件今后由所选机构办理(已提交的案件不变)。",
+            regions::full_name(&region_code)
+        ),
+        None => format!(
+            "已恢复:{} 的许可证案件由本地区应急管理部门办理。",
+            regions::full_name(&region_code)
+        ),
+    })
+}

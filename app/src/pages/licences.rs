@@ -1001,3 +1001,71 @@ fn HazardSummary(app: Application) -> impl IntoView {
         }
     })
 }
+
+/// 发证机关设置 (administrators): which organisation issues for a region
+/// where it is not that region's 应急管理局 (行政审批局, development zones).
+#[component]
+pub fn IssuersPage() -> impl IntoView {
+    use crate::api::licence_case::{case_authorities, SetCaseAuthority};
+    let set = ServerAction::<SetCaseAuthority>::new();
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    reload_after_success(set, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(set, |_| ());
+    let data = Resource::new(move || reload.get(), |_| case_authorities());
+    view! {
+        <Title text="发证机关设置 - 危化品经营安全监管系统" />
+        <h1>"发证机关设置"</h1>
+        <p>"许可证案件按《危险化学品经营许可证管理办法》第五条分级:剧毒、易制爆、加油站、仓储经营和带储存设施的由设区的市级发证,其余由县级发证。实行相对集中行政许可的地区,可在此把某个市或县的案件改由行政审批局等机构办理。"</p>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! {
+                        {if d.configured.is_empty() {
+                            view! { <p class="empty">"尚无特别设置:各地案件均由本地区应急管理部门办理。"</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="data">
+                                    <thead><tr><th>"地区"</th><th>"办理机构"</th><th></th></tr></thead>
+                                    <tbody>
+                                        {d.configured.into_iter().map(|a| view! {
+                                            <tr>
+                                                <td>{format!("{} ({})", a.region, a.region_code)}</td>
+                                                <td>{a.organization}</td>
+                                                <td>
+                                                    <ActionForm action=set attr:class="inline-form">
+                                                        <input type="hidden" name="region_code" value=a.region_code.clone() />
+                                                        <input type="hidden" name="organization_id" value="0" />
+                                                        <button type="submit" class="button">"恢复默认"</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                        <ActionForm action=set attr:class="filters">
+                            <label for="f-region_code">"地区代码"</label>
+                            <div class="field" class:invalid=move || form.message("region_code").is_some()>
+                                <input id="f-region_code" name="region_code" inputmode="numeric" maxlength="6" />
+                                {message_at(form, "region_code".into())}
+                            </div>
+                            <label for="f-organization_id">"办理机构"</label>
+                            <div class="field">
+                                <select id="f-organization_id" name="organization_id">
+                                    {d.organizations.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                                {message_at(form, "organization_id".into())}
+                            </div>
+                            <button type="submit" class="button primary">"保存设置"</button>
+                        </ActionForm>
+                        <HydrationMarker />
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -61,7 +61,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                             " "
                                             <a class="button" href="/review">"注册审核"</a>
                                             {(u.kind == "admin")
-                                                .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> })}
+                                                .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> " " <a class="button" href="/admin/issuers">"发证机关设置"</a> })}
                                         </nav>
                                     }
                                 })}

@@ -1138,3 +1138,90 @@ pub async fn enterprise_region(db: &Db, enterprise_id: i64) -> Result<String, sq
         .fetch_one(db.reader())
         .await
 }
+
+/// One configured issuing authority: cases routed to `region_code` go to it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Authority {
+    pub region_code: String,
+    pub organization_id: i64,
+    pub organization: String,
+}
+
+pub async fn authorities(db: &Db) -> Result<Vec<Authority>, sqlx::Error> {
+    sqlx::query_as::<_, Authority>(
+        "SELECT a.region_code, a.organization_id, o.name AS organization FROM issuing_authorities a \
+         JOIN organizations o ON o.id = a.organization_id ORDER BY a.region_code",
+    )
+    .fetch_all(db.reader())
+    .await
+}
+
+/// Every organisation that may issue: (id, name).
+pub async fn organizations(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM organizations ORDER BY region_code, id")
+        .fetch_all(db.reader())
+        .await
+}
+
+/// Routes cases of `region_code` to `organization_id`, or (with `None`)
+/// back to that region's own bureau; audited. Cases already submitted keep
+/// their issuer.
+pub async fn set_authority(
+    db: &Db,
+    region_code: &str,
+    organization_id: Option<i64>,
+    actor: &Actor,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let name: Option<String> = match organization_id {
+        Some(id) => {
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if name.is_none() {
+                return Ok(false);
+            }
+            name
+        }
+        None => None,
+    };
+    sqlx::query("DELETE FROM issuing_authorities WHERE region_code = $1")
+        .bind(region_code)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(id) = organization_id {
+        sqlx::query(
+            "INSERT INTO issuing_authorities (region_code, organization_id) VALUES ($1, $2)",
+        )
+        .bind(region_code)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let summary = match &name {
+        Some(n) => format!(
+            "许可证发证机关设置:{} 的案件由 {n} 办理",
+            super::regions::described(region_code)
+        ),
+        None => format!(
+            "许可证发证机关设置:{} 的案件恢复由本地区应急管理部门办理",
+            super::regions::described(region_code)
+        ),
+    };
+    audit(
+        &mut tx,
+        actor,
+        None,
+        "case.authority",
+        &summary,
+        &[],
+        "ok",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

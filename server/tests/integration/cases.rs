@@ -734,3 +734,72 @@ async fn the_application_carries_the_storage_units_and_their_major_hazard_rule()
         );
     }
 }
+
+#[tokio::test]
+async fn an_administrator_routes_a_regions_cases_to_another_authority() {
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let r = form(&b, "/api/case/authorities", &[], &admin).await;
+        let d: app::api::licence_case::Authorities = serde_json::from_str(&r.body).unwrap();
+        assert!(d.configured.is_empty());
+        let (province, _) = d
+            .organizations
+            .iter()
+            .find(|(_, n)| n == "江苏省应急管理厅")
+            .unwrap()
+            .clone();
+        let r = form(
+            &b,
+            "/api/case/authorities/set",
+            &[
+                ("region_code", "3201"),
+                ("organization_id", &province.to_string()),
+            ],
+            &admin,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        assert!(r.body.contains("region_code"));
+        let r = form(
+            &b,
+            "/api/case/authorities/set",
+            &[
+                ("region_code", "320100"),
+                ("organization_id", &province.to_string()),
+            ],
+            &admin,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(
+            audit_rows(&b, "case.authority").await.len(),
+            1,
+            "{}",
+            b.name
+        );
+
+        let id = started(&b, &a, "new", "").await;
+        with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+        })
+        .await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        assert_eq!(
+            case(&b, &a, id).await.summary.issuer,
+            "江苏省应急管理厅",
+            "{}",
+            b.name
+        );
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let r = mv(&b, &city, id, Action::Accept, "").await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{}: the city no longer issues",
+            b.name
+        );
+        let province_user = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
+        moved(&b, &province_user, id, Action::Accept, "").await;
+    }
+}

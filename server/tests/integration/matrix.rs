@@ -198,6 +198,12 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/auth/unlock-code", Public, f(&[("account", A)])),
+        api("/api/case/authorities", Admin, Payload::Empty),
+        api(
+            "/api/case/authorities/set",
+            Admin,
+            f(&[("region_code", "bogus"), ("organization_id", "0")]),
+        ),
         api("/api/case/mine", Enterprise, Payload::Empty),
         api(
             "/api/case/start",
