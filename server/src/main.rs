@@ -219,6 +219,9 @@ async fn run(
                 app::server::seed::seed_demo_cases(&state.db, app::server::now())
                     .await
                     .map_err(|e| format!("seeding demo licence cases failed: {e}"))?;
+                app::server::seed::seed_demo_records(&state.db, app::server::now())
+                    .await
+                    .map_err(|e| format!("seeding demo enterprise records failed: {e}"))?;
                 app::server::account::cli_event(
                     &state.db,
                     "seed-demo",
@@ -264,6 +267,20 @@ async fn run(
             );
             for l in app::server::seed::LOGINS {
                 println!("  {:<10} {:<20} {} · {}", l.kind, l.login, l.who, l.person);
+            }
+            let licensed = app::server::seed::licensed_code();
+            println!(
+                "  {:<10} {:<20} {} · 吴静, 管理员 (holds a licence issued here: try 延期换证, 变更, 注销, 补证)",
+                "enterprise",
+                licensed,
+                app::server::seed::LICENSED.1
+            );
+            for (_, name, mobile, role) in app::server::seed::LICENSED_TEAM {
+                let role = app::domain::team::Role::from_code(role).map_or("", |r| r.label());
+                println!(
+                    "  {:<10} {:<20} same enterprise · {name}, {role}: 手机号或用户名 {mobile}",
+                    "enterprise", licensed
+                );
             }
             println!(
                 "regulators and the administrator also need a code from an authenticator app with the secret {} (development: /dev/sms shows the current code)",

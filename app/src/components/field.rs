@@ -512,6 +512,25 @@ pub fn ErrorSummary(
     }
 }
 
+/// `aria-invalid` of a control whose message [`message_at`] shows: "true"
+/// while it has one, absent otherwise.
+pub fn aria_invalid_at(
+    form: FormState,
+    key: String,
+) -> impl Fn() -> Option<&'static str> + Clone + Send + Sync + 'static {
+    move || form.message(&key).map(|_| "true")
+}
+
+/// `aria-describedby` of a control whose message [`message_at`] shows:
+/// that message's id while there is one.
+pub fn aria_describedby_at(
+    form: FormState,
+    key: String,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let id = message_id(&key);
+    move || form.message(&key).map(|_| id.clone())
+}
+
 /// The message of a field that is not a [`TextField`] (a list row, a
 /// group), with its help link, where its `aria-describedby` points.
 pub fn message_at(form: FormState, key: String) -> impl IntoView {

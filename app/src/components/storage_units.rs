@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::field::{message_at, FormState};
+use super::field::{aria_describedby_at, aria_invalid_at, message_at, FormState};
 use crate::domain::major_hazard::{
     overall, standard_at, HazardClass, Identification, InputError, QuantityUnit, StorageUnit,
     StoredSubstance, TABLE_1, USUAL_CLASS,
@@ -163,6 +163,7 @@ fn UnitCard(
                         .unwrap_or_default()
                 })
             };
+            let key = format!("{prefix}.{field}");
             view! {
                 <div class="field">
                     <label for=id.clone()>{label}</label>
@@ -170,6 +171,8 @@ fn UnitCard(
                         id=id
                         prop:value=get
                         placeholder=placeholder
+                        aria-invalid=aria_invalid_at(form, key.clone())
+                        aria-describedby=aria_describedby_at(form, key.clone())
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             units.update(|us| {
@@ -180,7 +183,7 @@ fn UnitCard(
                         }
                         on:change=move |_| refresh(field)
                     />
-                    {message_at(form, format!("{prefix}.{field}"))}
+                    {message_at(form, key)}
                 </div>
             }
         }
@@ -191,7 +194,7 @@ fn UnitCard(
             <legend>{format!("储存单元 {}", u + 1)}</legend>
             {text_input("name", "单元名称", "如 1号仓库、储罐区")}
             {text_input("exposed", "厂区边界外可能暴露人员数量", "估算人数,没有填 0")}
-            <table class="substances">
+            <table class="substances" aria-describedby=aria_describedby_at(form, format!("{prefix}.substances"))>
                 <caption>"储存的危险化学品"</caption>
                 <thead>
                     <tr>
@@ -262,6 +265,9 @@ fn SubstanceRow(
                 .is_some_and(|s| s.unit == QuantityUnit::CubicMetre)
         })
     };
+    // Each input says when it is invalid and which message explains it.
+    let invalid = move |f: &str| aria_invalid_at(form, key(f));
+    let described = move |f: &str| aria_describedby_at(form, key(f));
     let cell = move |f: &'static str, label: String, input: AnyView| {
         view! {
             <td>
@@ -276,25 +282,23 @@ fn SubstanceRow(
         <tr>
             {cell("name", format!("品名 {n}"), view! {
                 <input id=format!("f-{}", key("name")) list=NAMES_LIST prop:value=get(|s| s.name.clone())
+                    aria-invalid=invalid("name") aria-describedby=described("name")
                     on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev))
                     on:change=move |_| { refresh("name"); refresh("classes"); } placeholder="如 汽油" />
             }.into_any())}
             {cell("cas", format!("CAS号 {n}"), view! {
                 <input id=format!("f-{}", key("cas")) prop:value=get(|s| s.cas.clone())
+                    aria-invalid=invalid("cas") aria-describedby=described("cas")
                     on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev))
                     on:change=move |_| { refresh("cas"); refresh("classes"); } placeholder="如 67-56-1" />
             }.into_any())}
-            {cell("classes", format!("危险性类别 {n}"), view! {
-                <select id=format!("f-{}", key("classes")) prop:value=get(|s| s.classes.clone())
-                    on:change=move |ev| { update(|s, v| s.classes = v, event_target_value(&ev)); refresh("classes"); }>
-                    <option value="">"表1已列明 / 未选择"</option>
-                    {HazardClass::ALL.iter().map(|c| view! {
-                        <option value=c.code()>{format!("{} {}", c.code(), c.description())}</option>
-                    }).collect_view()}
-                </select>
-            }.into_any())}
+            <td>
+                <ClassPicker units form u i on_change=Callback::new(move |_| refresh("classes")) />
+                {message_at(form, key("classes"))}
+            </td>
             {cell("amount", format!("设计最大储存量 {n}"), view! {
                 <input id=format!("f-{}", key("amount")) inputmode="decimal" prop:value=get(|s| s.amount.clone())
+                    aria-invalid=invalid("amount") aria-describedby=described("amount")
                     on:input=move |ev| update(|s, v| s.amount = v, event_target_value(&ev))
                     on:change=move |_| refresh("amount") />
             }.into_any())}
@@ -316,6 +320,7 @@ fn SubstanceRow(
             }.into_any())}
             {cell("density", format!("密度 {n}"), view! {
                 <input id=format!("f-{}", key("density")) inputmode="decimal" prop:value=get(|s| s.density.clone())
+                    aria-invalid=invalid("density") aria-describedby=described("density")
                     disabled=move || !is_volume()
                     on:input=move |ev| update(|s, v| s.density = v, event_target_value(&ev))
                     on:change=move |_| refresh("density") placeholder="按立方米填写时" />
@@ -327,6 +332,89 @@ fn SubstanceRow(
                 } aria-label=format!("删除储存单元{}第{n}行", u + 1)>"删除"</button>
             </td>
         </tr>
+    }
+}
+
+/// The Table 2 classes of one substance, several at once: a tick per class
+/// in a disclosure (closed, it shows what is ticked). The ticks are
+/// server-rendered from the stored list ("J2,W5.3"), so a page shows them
+/// before it is live; a tick rewrites the list without re-rendering the row.
+#[component]
+fn ClassPicker(
+    units: RwSignal<Vec<StorageUnit>>,
+    form: FormState,
+    u: usize,
+    i: usize,
+    /// After a tick: the row's messages are checked again.
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let key = format!("storage_units.{u}.substances.{i}.classes");
+    let n = i + 1;
+    // Only a change of this row's classes reaches the 24 ticks.
+    let classes = Memo::new(move |_| {
+        units.with(|us| {
+            us.get(u)
+                .and_then(|x| x.substances.get(i))
+                .map(|s| s.classes.clone())
+                .unwrap_or_default()
+        })
+    });
+    let shown = move || {
+        let ticked: Vec<&str> = classes.with(|list| {
+            HazardClass::ALL
+                .into_iter()
+                .filter(|c| c.listed_in(list))
+                .map(HazardClass::code)
+                .collect()
+        });
+        if ticked.is_empty() {
+            "未选择(表1已列明的不必选)".to_string()
+        } else {
+            ticked.join("、")
+        }
+    };
+    let invalid = aria_invalid_at(form, key.clone());
+    let marked = {
+        let invalid = invalid.clone();
+        move || invalid().is_some()
+    };
+    let described = aria_describedby_at(form, key.clone());
+    view! {
+        <details class="class-picker" id=format!("f-{key}")>
+            <summary aria-describedby=described.clone()>
+                <span class="sr-only">{format!("危险性类别 {n}:")}</span>
+                {shown}
+            </summary>
+            <fieldset class="field yes-no" class:invalid=marked aria-describedby=described>
+                <legend>{format!("危险性类别 {n}(可多选)")}</legend>
+                {HazardClass::ALL
+                    .into_iter()
+                    .map(|c| {
+                        let invalid = invalid.clone();
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    value=c.code()
+                                    checked=move || classes.with(|list| c.listed_in(list))
+                                    aria-invalid=invalid
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        units.update(|us| {
+                                            if let Some(s) = us.get_mut(u).and_then(|x| x.substances.get_mut(i)) {
+                                                s.classes = c.toggled_in(&s.classes, on);
+                                            }
+                                        });
+                                        on_change.run(());
+                                    }
+                                />
+                                {format!("{} {}", c.code(), c.description())}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        </details>
     }
 }
 
@@ -362,5 +450,81 @@ pub fn Arithmetic(id: Identification) -> impl IntoView {
             </tbody>
         </table>
         <p class="hazard-result" role="status">{summary} {id.grade.map(|_| format!("(α = {alpha})"))}</p>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// The rendered tag of the control with id `id`.
+    fn tag<'a>(html: &'a str, id: &str) -> &'a str {
+        let at = html
+            .find(&format!(r#"id="{id}""#))
+            .unwrap_or_else(|| panic!("no {id} in {html}"));
+        let start = html[..at].rfind('<').unwrap_or(0);
+        let end = at + html[at..].find('>').unwrap_or(0);
+        &html[start..=end]
+    }
+
+    #[test]
+    fn an_input_with_a_message_is_marked_invalid_and_described_by_it() {
+        let owner = Owner::new();
+        owner.set();
+        let units = RwSignal::new(vec![StorageUnit {
+            name: "1号仓库".into(),
+            exposed: "10".into(),
+            substances: vec![StoredSubstance {
+                name: "某溶剂".into(),
+                amount: "5吨".into(),
+                ..StoredSubstance::default()
+            }],
+        }]);
+        let form = FormState::new(FieldErrors::new(), None);
+        for k in ["amount", "classes"] {
+            form.errors
+                .update(|e| e.add(&format!("storage_units.0.substances.0.{k}"), "请修改"));
+        }
+        form.errors
+            .update(|e| e.add("storage_units.0.exposed", "请填写人数"));
+        let html = view! {
+            <StorageUnits
+                units
+                major_hazard=RwSignal::new(String::new())
+                report=RwSignal::new(String::new())
+                form
+                check=Callback::new(|_| FieldErrors::new())
+            />
+        }
+        .to_html();
+        for key in [
+            "storage_units.0.substances.0.amount",
+            "storage_units.0.exposed",
+        ] {
+            let input = tag(&html, &format!("f-{key}"));
+            assert!(input.contains(r#"aria-invalid="true""#), "{input}");
+            assert!(
+                input.contains(&format!(r#"aria-describedby="f-{key}-msg""#)),
+                "{input}"
+            );
+            assert!(html.contains(&format!(r#"id="f-{key}-msg""#)), "{key}");
+        }
+        // The class picker: its summary and group point at the message, each tick is marked.
+        let summary = &html[html.find("<summary").unwrap_or(0)..];
+        assert!(
+            summary.starts_with(
+                r#"<summary aria-describedby="f-storage_units.0.substances.0.classes-msg""#
+            ),
+            "{summary}"
+        );
+        assert!(html.contains(r#"value="J2" aria-invalid="true""#), "{html}");
+        // Fields without a message carry neither attribute.
+        for key in ["storage_units.0.name", "storage_units.0.substances.0.name"] {
+            let input = tag(&html, &format!("f-{key}"));
+            assert!(
+                !input.contains("aria-invalid") && !input.contains("aria-describedby"),
+                "{input}"
+            );
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::business_mode::{
     check_choice, policy_at, BusinessMode, ModeAnswers, ModeChoiceError, ModeQuestion,
 };
 use super::licence::LicenceNumber;
-use super::major_hazard::{overall, Grade, Identification, StorageUnit};
+use super::major_hazard::{largest_s, overall, Grade, Identification, StorageUnit};
 use super::mobile::Mobile;
 use super::normalize::normalize_text;
 use super::registration::{parse_address, parse_enterprise_name, parse_person_name, parse_region};
@@ -202,9 +202,49 @@ impl EnterpriseRecord {
     }
 
     /// For the regulator: the enterprise's answer differs from the computed
-    /// result and rests on a report (what to check, and which report).
+    /// result and rests on a report, or rests on no storage unit at all
+    /// (what to check, and which report).
     pub fn major_hazard_flag(&self) -> Option<String> {
-        self.hazard_flag(&self.hazard_identification().0?)
+        match self.hazard_identification().0 {
+            Some(c) => self.hazard_flag(&c),
+            None => self.unlisted_flag(),
+        }
+    }
+
+    /// With storage, the 重大危险源 question answered without any storage
+    /// unit: nothing the answer can be checked against. Units stay optional.
+    fn hazard_unlisted(&self) -> Option<bool> {
+        if !self.asks_major_hazard() || !self.storage_units.is_empty() {
+            return None;
+        }
+        answer(&self.major_hazard)
+    }
+
+    /// [`Self::major_hazard_flag`] of an answer given without storage units.
+    fn unlisted_flag(&self) -> Option<String> {
+        let given = self.hazard_unlisted()?;
+        let said = if given {
+            "构成重大危险源"
+        } else {
+            "不构成重大危险源"
+        };
+        let report = normalize_text(&self.major_hazard_report);
+        let basis = if report.is_empty() {
+            "未填写储存单元,也未填写辨识报告编号".to_string()
+        } else {
+            format!("辨识报告 {report},未填写储存单元")
+        };
+        Some(format!(
+            "企业自报{said}({basis}),系统无法按 GB 18218-2018 核对,请核实(可请企业在“完善信息”中填写储存单元)。"
+        ))
+    }
+
+    /// For the enterprise: its answer rests on no storage unit, and what to
+    /// do so that the system works it out (None otherwise).
+    pub fn hazard_unlisted_note(&self) -> Option<String> {
+        self.hazard_unlisted().map(|_| {
+            "您已回答重大危险源问题,但没有填写储存单元,系统无法核对这个回答:请在上方“储存单元与重大危险源辨识”中点击“新增储存单元”,填写每个罐区或仓库储存的危险化学品及其设计最大储存量,系统会按 GB 18218-2018 计算并自动回答。不填写也可以提交,但监管部门会看到需要核实的提示。".to_string()
+        })
     }
 
     /// [`Self::major_hazard_flag`] for an identification already made.
@@ -494,15 +534,19 @@ impl EnterpriseRecord {
                 ),
             ));
         }
-        if let (Some(c), _) = self.hazard_identification() {
-            out.push((
-                "hazard_result".into(),
-                "重大危险源辨识(按储存单元计算)".into(),
-                c.text(),
-            ));
-            if let Some(flag) = self.hazard_flag(&c) {
-                out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
+        let flag = match self.hazard_identification() {
+            (Some(c), _) => {
+                out.push((
+                    "hazard_result".into(),
+                    "重大危险源辨识(按储存单元计算)".into(),
+                    c.text(),
+                ));
+                self.hazard_flag(&c)
             }
+            (None, _) => self.unlisted_flag(),
+        };
+        if let Some(flag) = flag {
+            out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
         }
         for (i, l) in self.licences.iter().enumerate() {
             let n = i + 1;
@@ -736,9 +780,14 @@ fn hazard_mismatch(c: &HazardResult, given: bool) -> String {
         .map(|u| u.summary())
         .unwrap_or_default();
     if given {
+        let largest = largest_s(&c.units).map(|u| u.summary()).unwrap_or_default();
+        let all = if c.units.len() > 1 {
+            "(各单元 S 均小于 1,以上为 S 最大的单元)"
+        } else {
+            ""
+        };
         format!(
-            "按您填写的储存单元计算,{}(各单元 S 均小于 1)。您的回答是“是”:请核对储存单元和储存量;如经评审的辨识报告认定构成,请在下面填写报告编号。",
-            c.text()
+            "按您填写的储存单元计算,{largest}{all}。您的回答是“是”:请核对储存单元和储存量;如经评审的辨识报告认定构成,请在下面填写报告编号。"
         )
     } else {
         format!(
@@ -919,6 +968,18 @@ mod tests {
             r.check_mode(today())
         );
         assert_eq!(r.major_hazard_flag(), None);
+        // 是 against S < 1 is questioned with the arithmetic too.
+        r.major_hazard = "yes".into();
+        let m = r
+            .check_mode(today())
+            .get("major_hazard")
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            m.starts_with("按您填写的储存单元计算,S = 0.8000 < 1,不构成重大危险源。"),
+            "{m}"
+        );
+        r.major_hazard = "no".into();
         // A unit's problems are at their fields, labelled.
         r.storage_units[0].substances[0].amount = "4吨".into();
         assert!(r
@@ -929,6 +990,65 @@ mod tests {
             label("storage_units.0.substances.0.amount"),
             "储存单元1 第1种储存量"
         );
+    }
+
+    #[test]
+    fn an_answer_without_storage_units_is_flagged_and_the_enterprise_told_what_to_do() {
+        use crate::domain::major_hazard::{StorageUnit, StoredSubstance};
+        // Storage, the answer 否, no unit listed.
+        let mut r = complete();
+        // Units stay optional: nothing blocks the step or the submission.
+        assert_eq!(r.completeness(today()), vec![]);
+        let flag = r.major_hazard_flag().unwrap_or_default();
+        assert!(
+            flag.starts_with("企业自报不构成重大危险源(未填写储存单元,也未填写辨识报告编号)")
+                && flag.contains("请核实"),
+            "{flag}"
+        );
+        assert!(r
+            .fields()
+            .iter()
+            .any(|(k, l, v)| k == "hazard_flag" && l == "重大危险源辨识核对" && *v == flag));
+        let note = r.hazard_unlisted_note().unwrap_or_default();
+        assert!(
+            note.contains("新增储存单元") && note.contains("设计最大储存量"),
+            "{note}"
+        );
+        // 是 with a report: the report is named.
+        r.major_hazard = "yes".into();
+        r.major_hazard_report = "苏安评〔2025〕018号".into();
+        assert!(r
+            .major_hazard_flag()
+            .unwrap_or_default()
+            .starts_with("企业自报构成重大危险源(辨识报告 苏安评〔2025〕018号,未填写储存单元)"));
+        // Not answered, no storage, or units listed: nothing to flag or say.
+        r.major_hazard = String::new();
+        assert_eq!(
+            (r.major_hazard_flag(), r.hazard_unlisted_note()),
+            (None, None)
+        );
+        r.major_hazard = "no".into();
+        r.major_hazard_report.clear();
+        r.has_storage = "no".into();
+        assert_eq!(
+            (r.major_hazard_flag(), r.hazard_unlisted_note()),
+            (None, None)
+        );
+        r.has_storage = "yes".into();
+        r.storage_units = vec![StorageUnit {
+            name: "1号仓库".into(),
+            exposed: "10".into(),
+            substances: vec![StoredSubstance {
+                name: "甲醇".into(),
+                amount: "400".into(),
+                ..Default::default()
+            }],
+        }];
+        assert_eq!(
+            (r.major_hazard_flag(), r.hazard_unlisted_note()),
+            (None, None)
+        );
+        assert!(!r.fields().iter().any(|(k, _, _)| k == "hazard_flag"));
     }
 
     #[test]

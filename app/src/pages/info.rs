@@ -485,6 +485,19 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
         }>
             <StorageUnits units=fields.units major_hazard=fields.get("major_hazard") report=fields.get("major_hazard_report") form check />
             <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
+            // An answer with no unit behind it: what to do (units stay optional).
+            {move || {
+                let _ = (
+                    fields.get("major_hazard").get(),
+                    fields.get("has_storage").get(),
+                    fields.get("fuel_station").get(),
+                    fields.units.with(Vec::is_empty),
+                );
+                fields
+                    .record()
+                    .hazard_unlisted_note()
+                    .map(|m| view! { <p class="notice" role="note" id="hazard-unlisted">{m}</p> })
+            }}
             // Only an answer that differs from the computed one needs its report.
             <Show when=move || {
                 let _ = (fields.get("major_hazard").get(), fields.units.get());
@@ -986,8 +999,12 @@ pub fn audit_list(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl In
     }
 }
 
-/// Licences with expiry highlighted, for the workspace's status at a glance.
-pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> impl IntoView {
+/// Licences with expiry highlighted, for the workspace's status at a glance;
+/// the enterprise itself (`holder`) is led straight to the renewal.
+pub fn licence_list(
+    licences: Vec<crate::api::enterprise_info::LicenceSummary>,
+    holder: bool,
+) -> impl IntoView {
     if licences.is_empty() {
         return view! { <p class="empty">"暂无已提交的经营许可证。"</p> }.into_any();
     }
@@ -1001,8 +1018,16 @@ pub fn licence_list(licences: Vec<crate::api::enterprise_info::LicenceSummary>) 
                         Some(Expiry::RenewNow) => ("renew", "3个月内到期"),
                         _ => ("", ""),
                     };
+                    let start = match l.expiry {
+                        Some(Expiry::RenewNow) if holder => Some("申请延期换证"),
+                        Some(Expiry::Expired) if holder => Some("重新申请(首次申请)"),
+                        _ => None,
+                    };
                     let what_to_do = (!note.is_empty()).then(|| {
-                        view! { " " <a href=HelpLink::article("faq-licence-expiry").href()>"怎么办理?"</a> }
+                        view! {
+                            {start.map(|t| view! { " " <a class="button" href="/licences#licences-held">{t}</a> })}
+                            " " <a href=HelpLink::article("faq-licence-expiry").href()>"怎么办理?"</a>
+                        }
                     });
                     let scan = (!l.scan.is_empty()).then(|| {
                         view! { " " <a href=format!("/files/{}", l.scan) target="_blank" rel="noopener">"证书扫描件"</a> }

@@ -224,6 +224,23 @@ fn demo_code(region: &str, digits: &str) -> Option<String> {
 /// Demo licence cases for 南京市应急管理局's inbox, in several steps: one
 /// submitted 10 days ago and never handled (overdue: counted as accepted),
 /// one waiting for 补正, one accepted with its on-site check recorded.
+/// The working day `n` working days before `day`.
+fn working_days_before(
+    cal: &crate::domain::calendar::Calendar,
+    day: crate::domain::Date,
+    n: u32,
+) -> crate::domain::Date {
+    let mut d = day;
+    let mut left = n;
+    while left > 0 {
+        d = d.add_days(-1);
+        if cal.is_working_day(d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
 pub async fn seed_demo_cases(
     db: &Db,
     now: i64,
@@ -265,8 +282,11 @@ pub async fn seed_demo_cases(
         let case = start(db, id, CaseKind::New, &application, &actor, now)
             .await
             .map_err(|e| format!("{e:?}"))?;
-        // The first one waits since 10 days (past the 5 working days); the others since yesterday.
-        let submitted = today.add_days(if i == 0 { -10 } else { -1 });
+        // The first one waits since 8 working days (past the 5 of the
+        // law, whatever holidays lie between); the others since the last
+        // working day. Times match the dates.
+        let submitted = working_days_before(cal, today, if i == 0 { 8 } else { 1 });
+        let at = now - (today.days_since_epoch() - submitted.days_since_epoch()) * 86_400;
         let mut version = make_move(
             db,
             case,
@@ -276,7 +296,7 @@ pub async fn seed_demo_cases(
             &actor,
             submitted,
             cal,
-            now,
+            at,
         )
         .await
         .map_err(|e| format!("{e:?}"))?
@@ -313,6 +333,308 @@ pub async fn seed_demo_cases(
                 .map_err(|e| format!("{e:?}"))?
                 .version;
         }
+    }
+    seed_demo_licence(db, now).await
+}
+
+/// The demo enterprise that holds a licence issued in the system (login:
+/// its credit code, the demo password), so 延期换证, 变更, 注销 and 补证 can
+/// be tried at once.
+pub const LICENSED: (&str, &str, &str) = ("70000004", "南京鼓楼示例危化品经销有限公司", "320106");
+
+/// The other users of [`LICENSED`]: (login suffix, name, mobile, role).
+pub const LICENSED_TEAM: &[(&str, &str, &str, &str)] = &[
+    ("demo-filler", "郑洁", "13900000019", "filler"),
+    ("demo-viewer", "冯涛", "13900000029", "viewer"),
+];
+
+/// The credit code of [`LICENSED`].
+pub fn licensed_code() -> String {
+    demo_code(LICENSED.2, LICENSED.0).unwrap_or_default()
+}
+
+/// A first application of [`LICENSED`] run to its certificate about two
+/// years and eight months ago (its dates and times as they would have
+/// been), so that the licence expires in about four months: a 延期 is
+/// still in time.
+async fn seed_demo_licence(
+    db: &Db,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use super::licence_case::{make_move, start, MoveInput};
+    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    let (_, name, region) = LICENSED;
+    let code = licensed_code();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
+         VALUES ($1, $2, 'enterprise', '吴静', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
+    )
+    .bind(&code)
+    .bind(name)
+    .bind(region)
+    .bind(now)
+    .fetch_one(db.writer())
+    .await?;
+    // A team of three, one of each role, with the demo password of every
+    // other demo account: the registered 经办人 (管理员) logs in with the
+    // credit code, the others with the credit code and their mobile.
+    let first: i64 = sqlx::query_scalar(
+        "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at, role) \
+         SELECT 'enterprise', $1, '吴静', $2, '13900000009', password_hash, 'active', $3, 'manager' FROM users \
+         WHERE kind = 'enterprise' ORDER BY id LIMIT 1 RETURNING id",
+    )
+    .bind(&code)
+    .bind(id)
+    .bind(now)
+    .fetch_one(db.writer())
+    .await?;
+    for (login, name, mobile, role) in LICENSED_TEAM {
+        sqlx::query(
+            "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at, role, invited_by) \
+             SELECT 'enterprise', $1, $2, $3, $4, password_hash, 'active', $5, $6, $7 FROM users WHERE id = $7",
+        )
+        .bind(format!("{code}/{login}"))
+        .bind(*name)
+        .bind(id)
+        .bind(*mobile)
+        .bind(now)
+        .bind(*role)
+        .bind(first)
+        .execute(db.writer())
+        .await?;
+    }
+    let actor = super::audit::Actor::system("演示数据");
+    let cal = super::calendar();
+    let issued = super::today().add_months(-32);
+    let application = Application {
+        name: name.to_string(),
+        legal_rep: "吴静".into(),
+        principal_name: "吴静".into(),
+        registered_address: "南京市鼓楼区中山北路8号".into(),
+        business_address: "南京市鼓楼区中山北路8号".into(),
+        mode: "no_storage".into(),
+        scope: parse_scope("硫酸,7664-93-9\n盐酸,7647-01-0"),
+        contact_name: "吴静".into(),
+        contact_mobile: "13900000009".into(),
+        ..Application::default()
+    };
+    let at = |d: crate::domain::Date| {
+        now - (super::today().days_since_epoch() - d.days_since_epoch()) * 86_400
+    };
+    let submitted = working_days_before(cal, issued, 12);
+    let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let accepted = cal.add_working_days(submitted, 2);
+    let checked = cal.add_working_days(accepted, 3);
+    let approved = cal.add_working_days(checked, 2);
+    let steps = [
+        (Action::Submit, submitted, None),
+        (Action::Accept, accepted, None),
+        (
+            Action::RecordOnSite,
+            checked,
+            Some(OnSiteCheck {
+                from: checked.to_string(),
+                to: checked.to_string(),
+                inspectors: "刘洋\n陈晨".into(),
+                findings: "经营场所与申请材料一致,安全管理制度齐全。".into(),
+                passed: true,
+            }),
+        ),
+        (Action::Approve, approved, None),
+        (Action::Issue, issued, None),
+    ];
+    let mut version = 1;
+    for (action, day, onsite) in steps {
+        let input = MoveInput {
+            text: String::new(),
+            onsite,
+        };
+        version = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .version;
+    }
+    Ok(())
+}
+
+/// Demo enterprises with a confirmed 企业信息 whose storage units give
+/// different 重大危险源 results, so the regulators' directory (信息维护)
+/// shows grades and its filter finds something: (organisation code digits,
+/// name, region, district address, storage units as (unit name, people
+/// exposed, [(substance, CAS, tonnes)])). No test data uses these.
+type DemoUnit = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+const RECORD_ENTERPRISES: &[(&str, &str, &str, &str, &[DemoUnit])] = &[
+    (
+        "70000011",
+        "南京鼓楼示例油品化工有限公司",
+        "320106",
+        "南京市鼓楼区中山北路1号",
+        // 汽油 160 t + 甲醇 250 t, 120 people: S = 1.3, R = 2.6, 四级.
+        &[(
+            "1号仓库",
+            "120",
+            &[("汽油", "86290-81-5", "160"), ("甲醇", "67-56-1", "250")],
+        )],
+    ),
+    (
+        "70000012",
+        "南京栖霞示例氯碱贸易有限公司",
+        "320113",
+        "南京市栖霞区仙林大道1号",
+        // 液氯 20 t (β 4), 60 people (α 1.5): S = 4, R = 24, 三级.
+        &[("液氯储罐区", "60", &[("液氯", "7782-50-5", "20")])],
+    ),
+    (
+        "70000013",
+        "南京江宁示例溶剂经销有限公司",
+        "320115",
+        "南京市江宁区天元中路1号",
+        // 甲醇 100 t + 乙醇 50 t: S = 0.3, not a major hazard source.
+        &[(
+            "2号仓库",
+            "10",
+            &[("甲醇", "67-56-1", "100"), ("乙醇", "64-17-5", "50")],
+        )],
+    ),
+];
+
+/// The confirmed record of a demo enterprise of [`RECORD_ENTERPRISES`].
+fn demo_record(
+    i: usize,
+    name: &str,
+    region: &str,
+    address: &str,
+    units: &[DemoUnit],
+    today: crate::domain::Date,
+) -> crate::domain::enterprise_info::EnterpriseRecord {
+    use crate::domain::enterprise_info::{EnterpriseRecord, LicenceEntry, ScopeItem};
+    use crate::domain::major_hazard::{StorageUnit, StoredSubstance};
+    let storage_units: Vec<StorageUnit> = units
+        .iter()
+        .map(|(unit, exposed, held)| StorageUnit {
+            name: unit.to_string(),
+            exposed: exposed.to_string(),
+            substances: held
+                .iter()
+                .map(|(n, cas, t)| StoredSubstance {
+                    name: n.to_string(),
+                    cas: cas.to_string(),
+                    amount: t.to_string(),
+                    ..StoredSubstance::default()
+                })
+                .collect(),
+        })
+        .collect();
+    let mut record = EnterpriseRecord {
+        name: name.to_string(),
+        legal_rep: "赵一".into(),
+        principal_name: "钱二".into(),
+        principal_mobile: format!("1390000101{i}"),
+        safety_name: "孙三".into(),
+        safety_mobile: format!("1390000102{i}"),
+        registered_address: address.to_string(),
+        business_address: address.to_string(),
+        storage_address: format!("{address}(储存场所)"),
+        region_code: region.to_string(),
+        economic_type: "有限责任公司".into(),
+        fuel_station: "no".into(),
+        has_storage: "yes".into(),
+        multi_licence: "no".into(),
+        storage_units,
+        ..EnterpriseRecord::default()
+    };
+    // The answers the units give, as an enterprise following the page would.
+    let major = record.hazard_identification().0.is_some_and(|h| h.major);
+    let mode = if major {
+        "storage_major_hazard"
+    } else {
+        "storage"
+    };
+    record.major_hazard = if major { "yes" } else { "no" }.into();
+    record.business_mode = mode.into();
+    let issued = today.add_days(-400);
+    record.licences = vec![LicenceEntry {
+        number: format!("苏(宁)危化经字〔{}〕00050{}", issued.year(), i + 1),
+        issuer: "南京市应急管理局".into(),
+        issued_on: issued.to_string(),
+        valid_until: issued.add_years(3).add_days(-1).to_string(),
+        mode: mode.into(),
+        scope: units
+            .iter()
+            .flat_map(|(_, _, held)| held.iter())
+            .map(|(n, cas, _)| ScopeItem {
+                name: n.to_string(),
+                cas: cas.to_string(),
+                stored: true,
+            })
+            .collect(),
+        business_address: record.business_address.clone(),
+        storage_address: record.storage_address.clone(),
+        ..LicenceEntry::default()
+    }];
+    record
+}
+
+/// Adds the enterprises of [`RECORD_ENTERPRISES`] with an account (the demo
+/// password) and a record saved, submitted and confirmed through the same
+/// functions the pages use, so each one's 重大危险源 grade is stored as for
+/// any other. Run after [`seed_demo`] (it copies the demo password's hash).
+pub async fn seed_demo_records(
+    db: &Db,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use super::enterprise_info::{decide, load, save_draft, submit};
+    let actor = super::audit::Actor::system("演示数据");
+    let today = super::today();
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE login = 'admin'")
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or("seed_demo_records runs after seed_demo")?;
+    for (i, (digits, name, region, address, units)) in RECORD_ENTERPRISES.iter().enumerate() {
+        let code = demo_code(region, digits).ok_or("bad demo credit code")?;
+        let record = demo_record(i, name, region, address, units, today);
+        let issues = record.completeness(today);
+        if !issues.is_empty() {
+            return Err(format!("demo record of {name} is incomplete: {issues:?}").into());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) \
+             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4, $5) RETURNING id",
+        )
+        .bind(&code)
+        .bind(*name)
+        .bind(*region)
+        .bind(*address)
+        .bind(now)
+        .fetch_one(db.writer())
+        .await?;
+        sqlx::query(
+            "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at, role) \
+             VALUES ('enterprise', $1, '孙三', $2, $3, $4, 'active', $5, 'manager')",
+        )
+        .bind(&code)
+        .bind(id)
+        .bind(format!("1390000103{i}"))
+        .bind(&hash)
+        .bind(now)
+        .execute(db.writer())
+        .await?;
+        let fail = |e: super::enterprise_info::InfoError| format!("demo record of {name}: {e:?}");
+        let info = load(db, id, now).await.map_err(fail)?;
+        let v = save_draft(db, id, info.version, &record, &actor, now)
+            .await
+            .map_err(fail)?;
+        let v = submit(db, id, v, &actor, now).await.map_err(fail)?;
+        decide(db, id, v, true, "", &actor, now)
+            .await
+            .map_err(fail)?;
     }
     Ok(())
 }

@@ -38,13 +38,38 @@ pub async fn mine(b: &Backend, cookie: &str) -> serde_json::Value {
 }
 
 pub async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) -> Reply {
+    save_from(b, cookie, "licences", record, base).await
+}
+
+/// Saves `record` from the page's `step`, based on version `base`.
+async fn save_from(
+    b: &Backend,
+    cookie: &str,
+    step: &str,
+    record: &serde_json::Value,
+    base: i64,
+) -> Reply {
     post_json(
         &b.router,
         "/api/info/save",
-        &json!({"step": "licences", "record": record, "base_version": base}),
+        &json!({"step": step, "record": record, "base_version": base}),
         Some(cookie),
     )
     .await
+}
+
+/// Saves `record` from `step` on the version the enterprise holds now
+/// (which must succeed): the new version and that step's problems.
+async fn save_step(
+    b: &Backend,
+    cookie: &str,
+    step: &str,
+    record: &serde_json::Value,
+) -> serde_json::Value {
+    let base = mine(b, cookie).await["version"].as_i64().unwrap();
+    let r = save_from(b, cookie, step, record, base).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.json()
 }
 
 pub async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) -> Reply {
@@ -53,19 +78,46 @@ pub async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str
 
 /// One page of 信息维护 with the given filters (the others empty).
 async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> serde_json::Value {
-    let mut fields: Vec<(&str, &str)> = ["q", "region", "mode", "status", "expiring_days", "sort"]
-        .iter()
-        .map(|k| {
-            (
-                *k,
-                filters.iter().find(|(f, _)| f == k).map_or("", |(_, v)| *v),
-            )
-        })
-        .collect();
+    let mut fields: Vec<(&str, &str)> = [
+        "q",
+        "region",
+        "mode",
+        "status",
+        "expiring_days",
+        "sort",
+        "hazard",
+    ]
+    .iter()
+    .map(|k| {
+        (
+            *k,
+            filters.iter().find(|(f, _)| f == k).map_or("", |(_, v)| *v),
+        )
+    })
+    .collect();
     fields.push(("page", "1"));
     let r = form(b, "/api/info/directory", &fields, cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     r.json()
+}
+
+/// The directory's first page under the 重大危险源 filter `hazard`: each
+/// entry's `key` (e.g. its credit code) and its 重大危险源 column, sorted.
+async fn hazard_rows(b: &Backend, cookie: &str, hazard: &str, key: &str) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = directory(b, cookie, &[("hazard", hazard)]).await
+        ["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e[key].as_str().unwrap().to_string(),
+                e["hazard"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
 }
 
 pub fn version(v: &serde_json::Value) -> String {
@@ -933,35 +985,7 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
             confirm_on(&b, &county, &version(&rec)).await.status,
             StatusCode::OK
         );
-        let with = |hazard: &'static str| {
-            let (b, county) = (&b, county.clone());
-            async move {
-                let fields: Vec<(&str, &str)> = vec![
-                    ("q", ""),
-                    ("region", ""),
-                    ("mode", ""),
-                    ("status", ""),
-                    ("expiring_days", ""),
-                    ("sort", ""),
-                    ("hazard", hazard),
-                    ("page", "1"),
-                ];
-                let r = form(b, "/api/info/directory", &fields, &county).await;
-                assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-                let v: serde_json::Value = r.json();
-                v["entries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|e| {
-                        (
-                            e["credit_code"].as_str().unwrap().to_string(),
-                            e["hazard"].as_str().unwrap().to_string(),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            }
-        };
+        let with = |hazard: &'static str| hazard_rows(&b, &county, hazard, "credit_code");
         let a_row = (A.to_string(), "四级".to_string());
         assert_eq!(with("major").await, vec![a_row.clone()], "{}", b.name);
         assert_eq!(with("4").await, vec![a_row.clone()], "{}", b.name);
@@ -973,6 +997,257 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
                 b.name
             );
         }
+    }
+}
+
+/// The worked vectors of GB 18218-2018 in the domain notes (§1d): name,
+/// people exposed, substances (name, amount, unit, density), S, R ("" when
+/// not graded), the directory filter and what the directory shows.
+type Vector = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str, &'static str)],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const VECTORS: [Vector; 10] = [
+    (
+        "V1",
+        "30",
+        &[
+            ("汽油", "90", "cubic_metre", "0.75"),
+            ("柴油", "60", "cubic_metre", "0.85"),
+        ],
+        "0.3477",
+        "",
+        "none",
+        "不构成",
+    ),
+    (
+        "V2",
+        "10",
+        &[("汽油", "100", "tonne", ""), ("甲醇", "250", "tonne", "")],
+        "1.0000",
+        "1.00",
+        "4",
+        "四级",
+    ),
+    (
+        "V3",
+        "120",
+        &[("汽油", "160", "tonne", ""), ("甲醇", "250", "tonne", "")],
+        "1.3000",
+        "2.60",
+        "4",
+        "四级",
+    ),
+    (
+        "V4",
+        "60",
+        &[("液氯", "20", "tonne", ""), ("液氨", "50", "tonne", "")],
+        "9.0000",
+        "39.00",
+        "3",
+        "三级",
+    ),
+    (
+        "V5",
+        "200",
+        &[("液氯", "100", "tonne", "")],
+        "20.0000",
+        "160.00",
+        "1",
+        "一级",
+    ),
+    (
+        "V6",
+        "0",
+        &[("液化石油气", "400", "tonne", "")],
+        "8.0000",
+        "6.00",
+        "4",
+        "四级",
+    ),
+    (
+        "V7",
+        "100",
+        &[("液氨", "25", "tonne", "")],
+        "2.5000",
+        "10.00",
+        "3",
+        "三级",
+    ),
+    (
+        "V8",
+        "100",
+        &[("液氨", "125", "tonne", "")],
+        "12.5000",
+        "50.00",
+        "2",
+        "二级",
+    ),
+    (
+        "V9",
+        "100",
+        &[("液氨", "250", "tonne", "")],
+        "25.0000",
+        "100.00",
+        "1",
+        "一级",
+    ),
+    (
+        "V10",
+        "0",
+        &[("液氨", "9.999", "tonne", "")],
+        "0.9999",
+        "",
+        "none",
+        "不构成",
+    ),
+];
+
+#[tokio::test]
+async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        for (v, people, held, s, r, filter, shown) in VECTORS {
+            let major = !r.is_empty();
+            // V1 is a fuel station: 加油站 follows from S < 1.
+            let fuel = v == "V1";
+            let mode = match (fuel, major) {
+                (true, _) => "fuel_station",
+                (false, true) => "storage_major_hazard",
+                (false, false) => "storage",
+            };
+            let mut record = complete_record("南京玄武示例化工贸易有限公司");
+            record["fuel_station"] = json!(if fuel { "yes" } else { "no" });
+            record["business_mode"] = json!(mode);
+            record["licences"][0]["mode"] = json!(mode);
+            record["storage_units"] = json!([{
+                "name": "1号储存单元", "exposed": people,
+                "substances": held.iter().map(|(name, amount, unit, density)| json!({
+                    "name": name, "amount": amount, "unit": unit, "density": density
+                })).collect::<Vec<_>>()
+            }]);
+            // The other answer: the server's message carries its arithmetic.
+            record["major_hazard"] = json!(if major { "no" } else { "yes" });
+            let step = save_step(&b, &a, "mode", &record).await;
+            let said = step["errors"]["major_hazard"].as_str().unwrap_or_default();
+            let arithmetic = if major {
+                format!("S = {s} ≥ 1,构成重大危险源;R = α × Σβq/Q = {r},{shown}")
+            } else {
+                format!("S = {s} < 1,不构成重大危险源")
+            };
+            assert!(
+                said.starts_with(&format!("按您填写的储存单元计算,{arithmetic}")),
+                "{}: {v}: {said}",
+                b.name
+            );
+            // The computed answer: the step is clean, the record goes in,
+            // and the grade the server stored is the directory's.
+            record["major_hazard"] = json!(if major { "yes" } else { "no" });
+            let step = save_step(&b, &a, "mode", &record).await;
+            assert_eq!(step["errors"], json!({}), "{}: {v}", b.name);
+            let sent = form(
+                &b,
+                "/api/info/submit",
+                &[("base_version", &version(&step))],
+                &a,
+            )
+            .await;
+            assert_eq!(
+                sent.status,
+                StatusCode::OK,
+                "{}: {v}: {}",
+                b.name,
+                sent.body
+            );
+            assert_eq!(
+                hazard_rows(&b, &county, filter, "credit_code").await,
+                vec![(A.to_string(), shown.to_string())],
+                "{}: {v}",
+                b.name
+            );
+            set_status(&b, &a, "withdraw").await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stored_list_of_classes_is_rendered_ticked_before_the_page_is_live() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
+        let mut record = complete_record("南京玄武示例化工贸易有限公司");
+        record["storage_units"] = json!([{
+            "name": "1号仓库", "exposed": "10",
+            "substances": [{"name": "某有毒溶剂", "classes": "J2,W5.3", "amount": "10"}]
+        }]);
+        save_step(&b, &a, "mode", &record).await;
+        let mut req = get("/info?step=mode");
+        req.headers_mut()
+            .insert(axum::http::header::COOKIE, a.parse().unwrap());
+        let page = send(&b.router, req).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", b.name);
+        let ticked: Vec<&str> = app::domain::major_hazard::HazardClass::ALL
+            .iter()
+            .map(|c| c.code())
+            .filter(|code| page.body.contains(&format!(r#"value="{code}" checked"#)))
+            .collect();
+        assert_eq!(ticked, vec!["J2", "W5.3"], "{}", b.name);
+        assert!(
+            page.body.contains("J2、W5.3"),
+            "{}: the closed picker says what is ticked",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
+    for b in backends().await {
+        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        app::server::seed::seed_demo_records(&b.state.db, app::server::now())
+            .await
+            .unwrap();
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let names = |filter: &'static str| hazard_rows(&b, &city, filter, "name");
+        let four = (
+            "南京鼓楼示例油品化工有限公司".to_string(),
+            "四级".to_string(),
+        );
+        let three = (
+            "南京栖霞示例氯碱贸易有限公司".to_string(),
+            "三级".to_string(),
+        );
+        let none = (
+            "南京江宁示例溶剂经销有限公司".to_string(),
+            "不构成".to_string(),
+        );
+        assert_eq!(names("4").await, vec![four.clone()], "{}", b.name);
+        assert_eq!(names("3").await, vec![three.clone()], "{}", b.name);
+        assert_eq!(names("major").await, vec![three, four], "{}", b.name);
+        assert_eq!(names("none").await, vec![none], "{}", b.name);
+        assert_eq!(names("1").await, vec![], "{}", b.name);
+        // Confirmed records, as a regulator would have them.
+        let confirmed = hazard_rows(&b, &city, "", "status").await;
+        assert_eq!(
+            confirmed.iter().filter(|(s, _)| s == "已确认").count(),
+            3,
+            "{}: {confirmed:?}",
+            b.name
+        );
     }
 }
 
