@@ -74,9 +74,29 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await expect(page.locator('.case-step')).toHaveText('待受理');
 
   await openCase(staff, id);
+  // Claimed openly: the case names who handles it.
+  await staff.getByRole('button', { name: '认领本案' }).click();
+  await expect(staff.getByRole('button', { name: '放弃认领' })).toBeVisible();
+  await expect(staff.locator('dl.case-facts')).toContainText('承办人');
   await staff.getByRole('button', { name: '受理', exact: true }).click();
   await expect(staff.locator('.case-step')).toHaveText('审查中');
   await expect(staff.locator('article.document').filter({ hasText: '受理通知书' })).toBeVisible();
+  // The acceptance notice prints alone, with its number.
+  const notice = staff.locator('article.document').filter({ hasText: '受理通知书' });
+  const number = (await notice.locator('small').textContent()) as string;
+  await notice.getByRole('link', { name: '打印' }).click();
+  await expect(staff.locator('.printable-document h1')).toHaveText('受理通知书');
+  await expect(staff.locator('.document-number')).toHaveText(number);
+  await openCase(staff, id);
+  // The on-site check is announced ahead: the applicant sees the day and who comes.
+  const inThreeDays = new Date(Date.now() + (8 + 72) * 3600 * 1000).toISOString().slice(0, 10);
+  await staff.getByLabel('拟核查日期').fill(inThreeDays);
+  await staff.getByLabel(/拟派人员/).fill('刘洋\n陈晨');
+  await staff.getByRole('button', { name: '安排核查并通知申请人' }).click();
+  await expect(staff.locator('.onsite-plan')).toContainText(`${inThreeDays} 现场核查,核查人员:刘洋、陈晨`);
+  await openCase(page, id);
+  await expect(page.locator('.onsite-plan')).toContainText(inThreeDays);
+  expect(sql("SELECT COUNT(*) FROM sms_messages WHERE mobile = '13900001111' AND body LIKE '%现场核查%'")[0][0]).toBe('1');
   // No approval before the on-site check: the page says what is missing.
   await expect(staff.getByText('准予许可前须登记现场核查')).toBeVisible();
   await expect(staff.getByRole('button', { name: '准予许可' })).toHaveCount(0);
@@ -100,9 +120,14 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await openCase(page, id);
   await page.getByRole('link', { name: '查看、打印证书' }).click();
   await expect(page.locator('h1.certificate-title')).toHaveText('危险化学品经营许可证');
+  await expect(page.locator('.certificate-copy')).toHaveText('(正本)');
   await expect(page.locator('.certificate-qr svg')).toBeVisible();
   await expect(page.locator('dl.certificate-items')).toContainText('有储存经营(不构成重大危险源)');
+  await expect(page.locator('dl.certificate-items')).toContainText('发证日期');
   await page.screenshot({ path: 'test-results/certificate.png', fullPage: true });
+  await page.getByRole('link', { name: '副本(A4 纵向)' }).click();
+  await expect(page.locator('.certificate-copy')).toHaveText('(副本)');
+  await expect(page.locator('.certificate.duplicate .certificate-qr svg')).toBeVisible();
   const verify = await page.locator('.verify-url a').getAttribute('href');
   const anyone = await (await browser.newContext()).newPage();
   await gotoHydrated(anyone, new URL(verify as string).pathname);
@@ -214,7 +239,9 @@ test('延期 in time and late, a 变更 of 主要负责人 that keeps the validi
   await uploadAllAndSubmit(page);
   await expect(page.locator('.late-filing')).toContainText('延期申请应在有效期届满3个月前');
   await gotoHydrated(staff, '/cases');
-  await expect(staff.locator('tr', { hasText: `第 ${id} 号` })).toContainText('逾期申请');
+  // A late 延期 is escalated: flagged and first in the inbox.
+  await expect(staff.locator('tr', { hasText: `第 ${id} 号` })).toContainText('逾期延期申请·优先审查');
+  await expect(staff.locator('table.cases tbody tr').first()).toContainText(`第 ${id} 号`);
 
   // 变更 of 主要负责人: the validity stays, the change is on the certificate.
   id = await startFor(page, '000701', '变更');

@@ -27,12 +27,16 @@ pub struct CaseSummary {
     pub licence_number: String,
     pub issuer: String,
     pub submitted_at: String,
+    /// When the current step's clock started ("" = no clock).
+    pub step_started_on: String,
     /// The current step's deadline ("" = none).
     pub deadline: String,
     pub overdue: bool,
     /// Submitted and not handled within the limit: accepted by law.
     pub deemed_accepted: bool,
     pub late_filing: String,
+    /// A late 延期 still open: examined first.
+    pub escalated: bool,
     pub claimed_by: String,
 }
 
@@ -106,6 +110,10 @@ pub struct CaseView {
     pub issuer_view: bool,
     /// The viewer holds the claim.
     pub claimed_by_me: bool,
+    /// The issuing authority's staff a case may be assigned to (issuer view only).
+    pub colleagues: Vec<(i64, String)>,
+    /// The scheduled on-site check, in words ("" = none).
+    pub onsite_plan: String,
 }
 
 /// What a saved form reports: the new version and the form's problems
@@ -132,10 +140,15 @@ pub struct CertificateView {
     pub storage_address: String,
     pub mode: String,
     pub scope: Vec<String>,
+    /// 发证日期.
     pub issued_on: String,
+    /// The validity period.
+    pub valid_from: String,
     pub valid_until: String,
     pub issuer: String,
     pub history: Vec<String>,
+    /// 变更日期 of the last 变更 ("" = none).
+    pub changed_on: String,
     /// The QR code (SVG) leading to the public check; print view only.
     pub qr_svg: String,
     pub verify_url: String,
@@ -175,9 +188,9 @@ pub(crate) mod ssr {
         }
     }
 
-    /// The logged-in enterprise user and their own case `id`.
+    /// The logged-in enterprise user (who may change things) and their own case `id`.
     pub async fn applicant(state: &AppState, id: i64) -> Result<(SessionUser, Case), AppError> {
-        let (user, enterprise) = crate::api::enterprise_info::ssr::enterprise_user(state).await?;
+        let (user, enterprise) = crate::api::enterprise_info::ssr::enterprise_writer(state).await?;
         match repo::get(&state.db, id).await.map_err(error)? {
             Some(c) if c.enterprise_id == enterprise => Ok((user, c)),
             _ => Err(AppError::Forbidden),
@@ -235,10 +248,12 @@ pub(crate) mod ssr {
             licence_number: c.application.licence_number.clone(),
             issuer: c.issuer_name.clone(),
             submitted_at: c.submitted_at.map(cst_datetime).unwrap_or_default(),
+            step_started_on: c.step_started_on.map(|d| d.to_string()).unwrap_or_default(),
             deadline: c.deadline.map(|d| d.to_string()).unwrap_or_default(),
             overdue: c.overdue(t),
             deemed_accepted: c.deemed_accepted(t),
             late_filing: c.late_filing.clone(),
+            escalated: c.escalated(),
             claimed_by: c.claimed_by_name.clone(),
         }
     }
@@ -276,8 +291,13 @@ pub(crate) mod ssr {
             ),
             _ => (
                 format!(
-                    "已注销({})",
-                    c.ended_at.map(cst_datetime).unwrap_or_default()
+                    "已注销({}{})",
+                    c.ended_at.map(cst_datetime).unwrap_or_default(),
+                    if c.data.cancel_reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(";原因:{}", c.data.cancel_reason)
+                    }
                 ),
                 false,
             ),
@@ -288,6 +308,8 @@ pub(crate) mod ssr {
             c.token
         );
         CertificateView {
+            valid_from: c.valid_from().to_string(),
+            changed_on: c.data.changed_on.clone(),
             number: c.number,
             status,
             valid,
@@ -358,7 +380,7 @@ pub async fn start_case(kind: String, #[server(default)] licence: String) -> Res
     use crate::server::licence_case as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
+    let (user, id) = crate::api::enterprise_info::ssr::enterprise_writer(&state).await?;
     let kind = CaseKind::from_code(&kind).ok_or_else(|| AppError::Conflict {
         field: "kind".into(),
         message: "请选择要办理的业务(首次申请、延期换证、变更、注销或补证)。".into(),
@@ -425,6 +447,16 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         None => None,
     };
     let enterprise = user.kind == "enterprise";
+    let colleagues = match (issuer, case.issuer_org_id) {
+        (true, Some(org)) => repo::colleagues(&state.db, org).await?,
+        _ => Vec::new(),
+    };
+    let onsite_plan = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "onsite_plan")
+        .map(|e| e.note.clone())
+        .unwrap_or_default();
     let materials = case
         .application
         .materials(case.kind)
@@ -461,7 +493,8 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                     .map(|a| a.label(case.kind).to_string())
                     .unwrap_or_else(|| match e.action.as_str() {
                         "start" => "开始办理".into(),
-                        "claim" => "认领".into(),
+                        "claim" => "认领或指派".into(),
+                        "onsite_plan" => "安排现场核查".into(),
                         other => other.to_string(),
                     }),
                 step: Step::from_code(&e.step)
@@ -483,6 +516,8 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         certificate,
         issuer_view: issuer,
         claimed_by_me: case.claimed_by == Some(user.user_id),
+        colleagues,
+        onsite_plan,
         application: case.application,
     })
 }
@@ -502,10 +537,15 @@ pub async fn save_case(
     if !crate::server::files::all_belong(&state.db, case.enterprise_id, &ids).await? {
         return Err(AppError::Forbidden);
     }
-    // The licence concerned is the case's, whatever the form says.
+    // The licence concerned and the storage units (with any official
+    // 辨识 report) are the case's, taken from the record when it started,
+    // whatever the form says: the page does not edit them, and a posted
+    // copy must not change the mode check or the checklist.
     let application = Application {
         licence_number: case.application.licence_number.clone(),
         licence_valid_until: case.application.licence_valid_until.clone(),
+        storage_units: case.application.storage_units.clone(),
+        major_hazard_report: case.application.major_hazard_report.clone(),
         ..application
     };
     let version = repo::save(&state.db, id, base_version, &application, now())
@@ -652,33 +692,75 @@ pub async fn record_onsite(
     Ok("已登记现场核查。核查所用时间不计入审查期限。".into())
 }
 
-/// Claims (or releases) a case for the calling regulator.
+/// Claims or releases a case for the calling regulator, or (with
+/// `assignee`) assigns it to a colleague of the issuing authority.
 #[server(endpoint = "case/claim")]
 pub async fn claim_case(
     id: i64,
     base_version: i64,
     #[server(default)] release: bool,
+    #[server(default)] assignee: i64,
 ) -> Result<String, AppError> {
-    use crate::server::licence_case as repo;
+    use crate::server::licence_case::{self as repo, Claim};
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let (user, _) = ssr::issuer(&state, id).await?;
     let actor = crate::api::enterprise_info::ssr::actor(&user).await;
-    repo::claim(
-        &state.db,
-        id,
-        base_version,
-        (!release).then_some(user.user_id),
-        &actor,
-        now(),
-    )
-    .await
-    .map_err(ssr::error)?;
-    Ok(if release {
-        "已放弃认领。".into()
-    } else {
-        "已认领,本案由您办理。".into()
+    let claim = match (assignee, release) {
+        (0, false) => Claim::Take(user.user_id),
+        (0, true) => Claim::Release(user.user_id),
+        (to, _) => Claim::Assign(to),
+    };
+    repo::claim(&state.db, id, base_version, claim, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    Ok(match claim {
+        Claim::Take(_) => "已认领,本案由您办理。".into(),
+        Claim::Release(_) => "已放弃认领。".into(),
+        Claim::Assign(_) => "已指派,历史记录中写明了承办人的变化。".into(),
     })
+}
+
+/// Schedules the on-site check of an accepted case: the applicant is told
+/// the date and the inspectors by SMS, and the case's history shows it.
+#[server(endpoint = "case/onsite/plan")]
+pub async fn plan_onsite(
+    id: i64,
+    base_version: i64,
+    on: String,
+    inspectors: String,
+) -> Result<String, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, today, AppState};
+    let state = AppState::get()?;
+    let (user, case) = ssr::issuer(&state, id).await?;
+    let plan = crate::domain::licence_case::OnSitePlan {
+        on: on.trim().to_string(),
+        inspectors,
+    };
+    let errors = plan.check(today());
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    let note = plan.note();
+    repo::plan_onsite(&state.db, id, base_version, &note, &actor, now())
+        .await
+        .map_err(ssr::error)?;
+    if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
+        let text = format!(
+            "【危化品经营安全监管系统】{}将于 {} 对您单位的危险化学品经营许可{}申请(案件 {id})进行现场核查,核查人员:{}。请做好准备,详情请登录系统查看。",
+            case.issuer_name,
+            plan.on,
+            case.kind.label(),
+            plan.inspector_names().join("、")
+        );
+        let _ = state
+            .sms
+            .send(&state.db, &m, "case_step", &text, now())
+            .await;
+    }
+    Ok(format!("已安排现场核查:{note}。已短信告知申请人。"))
 }
 
 /// The cases the calling regulator's organisation issues, oldest deadline first.
@@ -686,6 +768,7 @@ pub async fn claim_case(
 pub async fn case_inbox(
     #[server(default)] step: String,
     #[server(default)] overdue: bool,
+    #[server(default)] due_within: i64,
 ) -> Result<Vec<CaseSummary>, AppError> {
     use crate::server::licence_case::{self as repo, InboxFilter};
     use crate::server::{today, AppState};
@@ -697,9 +780,18 @@ pub async fn case_inbox(
         ("regulator", Some(o)) => o,
         _ => return Err(AppError::Forbidden),
     };
-    let cases = repo::inbox(&state.db, org, &InboxFilter { step, overdue }, today())
-        .await
-        .map_err(ssr::error)?;
+    let cases = repo::inbox(
+        &state.db,
+        org,
+        &InboxFilter {
+            step,
+            overdue,
+            due_within,
+        },
+        today(),
+    )
+    .await
+    .map_err(ssr::error)?;
     Ok(cases.iter().map(ssr::summary).collect())
 }
 

@@ -824,7 +824,12 @@ impl Application {
             let reported = !normalize_text(&self.major_hazard_report).is_empty();
             if let (Some(h), false) = (self.hazard(), reported) {
                 let chosen = self.business_mode();
-                if h.major && chosen == Some(BusinessMode::StorageNotMajorHazard) {
+                if h.major && chosen == Some(BusinessMode::FuelStation) {
+                    e.add("mode", format!(
+                        "按储存单元计算(GB 18218-2018){},构成重大危险源的加油站,经营方式应为“有储存经营(构成重大危险源)”。如有结论不同的正式辨识报告,请在“完善信息”中填写报告编号。",
+                        h.text()
+                    ));
+                } else if h.major && chosen == Some(BusinessMode::StorageNotMajorHazard) {
                     e.add("mode", format!(
                         "按储存单元计算(GB 18218-2018){},经营方式应为“有储存经营(构成重大危险源)”。如有结论不同的正式辨识报告,请在“完善信息”中填写报告编号。",
                         h.text()
@@ -857,6 +862,15 @@ impl Application {
             }
         }
         match kind {
+            CaseKind::Renewal => {
+                if let Some(until) = Date::parse(&self.licence_valid_until) {
+                    if until < today {
+                        if let Timeliness::Late(m) = renewal_timeliness(until, today) {
+                            e.add("licence_number", m);
+                        }
+                    }
+                }
+            }
             CaseKind::Change => {
                 if self.changes.is_empty() {
                     e.add("changes", "请勾选变更的事项。");
@@ -967,18 +981,7 @@ pub struct OnSiteCheck {
 
 impl OnSiteCheck {
     pub fn inspector_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for n in self
-            .inspectors
-            .split(['\n', '、', ',', '，', ';', '；'])
-            .map(normalize_text)
-            .filter(|n| !n.is_empty())
-        {
-            if !names.contains(&n) {
-                names.push(n);
-            }
-        }
-        names
+        inspector_names(&self.inspectors)
     }
 
     /// The days of the check, which the decision clock does not count.
@@ -1007,10 +1010,7 @@ impl OnSiteCheck {
             _ => {}
         }
         if self.inspector_names().len() < 2 {
-            e.add(
-                "inspectors",
-                "现场核查须由至少两名工作人员进行:请填写全部核查人员姓名(每行一人)。",
-            );
+            e.add("inspectors", TWO_INSPECTORS);
         }
         if normalize_text(&self.findings).chars().count() < 4 {
             e.add(
@@ -1019,6 +1019,61 @@ impl OnSiteCheck {
             );
         }
         e
+    }
+}
+
+/// Names typed one per line (or separated by 、 , ;), each once.
+fn inspector_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for n in text
+        .split(['\n', '、', ',', '，', ';', '；'])
+        .map(normalize_text)
+        .filter(|n| !n.is_empty())
+    {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+const TWO_INSPECTORS: &str = "现场核查须由至少两名工作人员进行:请填写全部核查人员姓名(每行一人)。";
+
+/// The on-site check announced to the applicant: its day and inspectors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnSitePlan {
+    pub on: String,
+    pub inspectors: String,
+}
+
+impl OnSitePlan {
+    pub fn inspector_names(&self) -> Vec<String> {
+        inspector_names(&self.inspectors)
+    }
+
+    pub fn check(&self, today: Date) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        match Date::parse(&self.on) {
+            None => e.add("on", "请填写核查日期,格式如 2026-12-10。"),
+            Some(d) if d < today => e.add(
+                "on",
+                "核查日期不能早于今天:已完成的核查请在下方“登记现场核查”中登记。",
+            ),
+            _ => {}
+        }
+        if self.inspector_names().len() < 2 {
+            e.add("inspectors", TWO_INSPECTORS);
+        }
+        e
+    }
+
+    /// The plan in words, as the history and the applicant see it.
+    pub fn note(&self) -> String {
+        format!(
+            "{} 现场核查,核查人员:{}",
+            self.on.trim(),
+            self.inspector_names().join("、")
+        )
     }
 }
 
@@ -1450,6 +1505,55 @@ mod tests {
             .get("mode")
             .is_none());
         assert!(!reported.is_major_hazard());
+        // A fuel station whose units make a major hazard source is not 加油站.
+        let station = Application {
+            mode: "fuel_station".into(),
+            ..a.clone()
+        };
+        assert!(
+            station
+                .check(CaseKind::New, d("2026-12-02"))
+                .get("mode")
+                .unwrap()
+                .contains("构成重大危险源的加油站"),
+            "a major-hazard fuel station must apply as such"
+        );
+    }
+
+    #[test]
+    fn a_renewal_of_an_expired_licence_cannot_be_submitted() {
+        let a = Application {
+            licence_number: "苏(宁)危化经字〔2023〕000001".into(),
+            licence_valid_until: "2026-11-30".into(),
+            ..Application::default()
+        };
+        let late = a.check(CaseKind::Renewal, d("2026-12-02"));
+        assert!(
+            late.get("licence_number")
+                .is_some_and(|m| m.contains("已不能延期")),
+            "{late:?}"
+        );
+        let in_force = a.check(CaseKind::Renewal, d("2026-11-30"));
+        assert!(
+            in_force.get("licence_number").is_none(),
+            "the last day of validity may still file: {in_force:?}"
+        );
+    }
+
+    #[test]
+    fn an_on_site_check_is_planned_ahead_by_two() {
+        let plan = OnSitePlan {
+            on: "2026-12-10".into(),
+            inspectors: "张三\n张三、李四".into(),
+        };
+        assert!(plan.check(d("2026-12-03")).is_empty());
+        assert_eq!(plan.note(), "2026-12-10 现场核查,核查人员:张三、李四");
+        assert!(plan.check(d("2026-12-11")).get("on").is_some());
+        let alone = OnSitePlan {
+            inspectors: "张三,张三".into(),
+            ..plan
+        };
+        assert!(alone.check(d("2026-12-03")).get("inspectors").is_some());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::licence_case::{
     case_inbox, get_case, get_certificate, my_cases, save_case, verify_certificate, CaseSummary,
-    CaseView, CertificateView, ClaimCase, MoveCase, RecordOnsite, StartCase,
+    CaseView, CertificateView, ClaimCase, MoveCase, PlanOnsite, RecordOnsite, StartCase,
 };
 use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
 use crate::components::layout::ErrorNotice;
@@ -106,7 +106,8 @@ fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> imp
                 view! { <p class="field-note">"本企业在“完善信息”中还没有登记许可证;延期、变更、注销和补证须先登记所持许可证。"</p> }.into_any()
             } else {
                 view! {
-                    <table class="data">
+                    <table class="data" id="licences-held">
+                        <caption>"所持许可证"</caption>
                         <thead><tr><th>"许可证编号"</th><th>"有效期至"</th><th>"办理"</th></tr></thead>
                         <tbody>
                             {licences.into_iter().map(|l| {
@@ -156,7 +157,8 @@ fn CaseList(cases: Vec<CaseSummary>, inbox: bool) -> impl IntoView {
                     let flags = [
                         c.deemed_accepted.then_some("已超过受理期限,依法视为受理"),
                         (c.overdue && !c.deemed_accepted).then_some("已超期"),
-                        (!c.late_filing.is_empty()).then_some("逾期申请"),
+                        (!c.late_filing.is_empty() && !c.escalated).then_some("逾期申请"),
+                        c.escalated.then_some("逾期延期申请·优先审查"),
                     ];
                     view! {
                         <tr class:overdue=c.overdue>
@@ -185,7 +187,17 @@ pub fn CaseInboxPage() -> impl IntoView {
     let query = use_query_map();
     let step = move || query.with(|q| q.get("step").unwrap_or_default());
     let overdue = move || query.with(|q| q.get("overdue").as_deref() == Some("1"));
-    let cases = Resource::new(move || (step(), overdue()), |(s, o)| case_inbox(s, o));
+    let due = move || {
+        query.with(|q| {
+            q.get("due")
+                .and_then(|d| d.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let cases = Resource::new(
+        move || (step(), overdue(), due()),
+        |(s, o, d)| case_inbox(s, o, d),
+    );
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
         <h1>"许可证案件"</h1>
@@ -198,10 +210,17 @@ pub fn CaseInboxPage() -> impl IntoView {
                     .map(|s| view! { <option value=s.code() selected=move || step() == s.code()>{s.label(CaseKind::New)}</option> })
                     .collect_view()}
             </select>
+            <label for="f-due">"期限"</label>
+            <select id="f-due" name="due">
+                {[(0, "不限"), (3, "3天内到期"), (7, "7天内到期"), (15, "15天内到期")]
+                    .into_iter()
+                    .map(|(d, label)| view! { <option value=d.to_string() selected=move || due() == d>{label}</option> })
+                    .collect_view()}
+            </select>
             <label><input type="checkbox" name="overdue" value="1" checked=overdue /> "只看已超期"</label>
             <button type="submit" class="button">"筛选"</button>
         </form>
-        <p class="field-note">"按期限先后排列:最早到期的在最前。"</p>
+        <p class="field-note">"按期限先后排列:最早到期的在最前;逾期提出的延期申请(许可证即将到期)排在最前,优先审查。"</p>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
@@ -257,6 +276,7 @@ fn CaseDetail(
             <dt>"当前办理方"</dt><dd class="holder">{s.holder_text()}</dd>
             {(!s.issuer.is_empty()).then(|| view! { <dt>"发证机关"</dt><dd>{s.issuer.clone()}</dd> })}
             {(!s.submitted_at.is_empty()).then(|| view! { <dt>"提交时间"</dt><dd>{s.submitted_at.clone()}</dd> })}
+            {(!s.step_started_on.is_empty() && !s.deadline.is_empty()).then(|| view! { <dt>"本环节起算"</dt><dd>{s.step_started_on.clone()}</dd> })}
             {(!s.deadline.is_empty()).then(|| view! { <dt>"本环节期限"</dt><dd class="deadline" class:overdue=s.overdue>{s.deadline.clone()} {s.overdue.then_some("(已超期)")}</dd> })}
             {(!s.claimed_by.is_empty()).then(|| view! { <dt>"承办人"</dt><dd>{s.claimed_by.clone()}</dd> })}
         </dl>
@@ -264,6 +284,7 @@ fn CaseDetail(
             <p class="alert" role="alert">"发证机关未在法定期限(5个工作日)内作出受理或补正决定:依法自收到申请之日起视为受理。"</p>
         })}
         {(!s.late_filing.is_empty()).then(|| view! { <p class="alert late-filing" role="alert">{s.late_filing.clone()}</p> })}
+        {(!c.onsite_plan.is_empty() && c.onsite.is_none()).then(|| view! { <p class="notice onsite-plan">"已安排现场核查:" {c.onsite_plan.clone()}</p> })}
         {(s.step == Step::Correction && !c.correction_notice.is_empty()).then(|| view! {
             <section class="alert correction-notice" role="alert">
                 <h2>"补正通知(请一次补齐后重新提交)"</h2>
@@ -286,9 +307,9 @@ fn CaseDetail(
             {if c.documents.is_empty() {
                 view! { <p class="empty">"暂无。"</p> }.into_any()
             } else {
-                c.documents.clone().into_iter().map(|d| view! {
+                c.documents.clone().into_iter().enumerate().map(|(i, d)| view! {
                     <article class="document">
-                        <h3>{d.title} " " <small>{d.number}</small></h3>
+                        <h3>{d.title} " " <small>{d.number}</small> " " <a class="no-print" href=format!("/cases/{}/documents/{}", s.id, i + 1)>"打印"</a></h3>
                         <p class="pre">{d.body}</p>
                         <p class="document-foot">{d.issuer} " · " {d.issued_at}</p>
                     </article>
@@ -816,16 +837,20 @@ fn IssuerActions(
 ) -> impl IntoView {
     let claim = ServerAction::<ClaimCase>::new();
     reload_after_success(claim, reload, move |m| flash.set(Some(m)));
+    let assign = ServerAction::<ClaimCase>::new();
+    reload_after_success(assign, reload, move |m| flash.set(Some(m)));
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()
         .filter(|a| has(*a))
         .collect();
-    let final_step = c.summary.step.is_final();
+    let issuer_holds = c.summary.step.holder() == crate::domain::licence_case::Holder::Issuer;
+    let plan_open = c.summary.step == Step::Accepted && c.onsite_needed && c.onsite.is_none();
+    let colleagues = c.colleagues.clone();
     view! {
         <section class="issuer-actions" aria-labelledby="actions-title">
             <h2 id="actions-title">"办理"</h2>
-            {(!final_step).then(|| view! {
+            {(issuer_holds && (c.claimed_by_me || c.summary.claimed_by.is_empty())).then(|| view! {
                 <ActionForm action=claim attr:class="inline-form">
                     <input type="hidden" name="id" value=c.summary.id />
                     <input type="hidden" name="base_version" value=c.version />
@@ -833,6 +858,19 @@ fn IssuerActions(
                     <button type="submit" class="button">{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
                 </ActionForm>
             })}
+            {(issuer_holds && !colleagues.is_empty()).then(|| view! {
+                <ActionForm action=assign attr:class="inline-form assign-form">
+                    <input type="hidden" name="id" value=c.summary.id />
+                    <input type="hidden" name="base_version" value=c.version />
+                    <label for="f-assignee">"指派给"</label>
+                    <select id="f-assignee" name="assignee">
+                        {colleagues.clone().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button">"指派"</button>
+                </ActionForm>
+            })}
+            {move || claim.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+            {move || assign.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
             {plain.into_iter().map(|a| view! { <MoveButton c=c.clone() action=a reload flash /> }).collect_view()}
             {has(Action::RequestCorrection).then(|| view! {
                 <MoveWithText c=c.clone() action=Action::RequestCorrection label="补正通知:逐项写明需要补正的全部材料和内容(只能发一次)" reload flash />
@@ -840,6 +878,7 @@ fn IssuerActions(
             {has(Action::NotAccept).then(|| view! {
                 <MoveWithText c=c.clone() action=Action::NotAccept label="不予受理的理由" reload flash />
             })}
+            {plan_open.then(|| view! { <OnSitePlanForm c=c.clone() reload flash /> })}
             {has(Action::RecordOnSite).then(|| view! { <OnSiteForm c=c.clone() reload flash /> })}
             {has(Action::Refuse).then(|| view! {
                 <MoveWithText c=c.clone() action=Action::Refuse label="不予许可的理由" reload flash />
@@ -854,6 +893,37 @@ fn IssuerActions(
                 <p class="field-note">"准予许可前须登记现场核查(至少两名核查人员)。"</p>
             })}
         </section>
+    }
+}
+
+/// Schedules the on-site check; the applicant is told by SMS.
+#[component]
+fn OnSitePlanForm(
+    c: CaseView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let plan = ServerAction::<PlanOnsite>::new();
+    reload_after_success(plan, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(plan, |_| ());
+    view! {
+        <ActionForm action=plan attr:class="onsite-plan-form">
+            <h3>"安排现场核查(短信告知申请人)"</h3>
+            <input type="hidden" name="id" value=c.summary.id />
+            <input type="hidden" name="base_version" value=c.version />
+            <div class="field" class:invalid=move || form.message("on").is_some()>
+                <label for="f-plan-on">"拟核查日期"</label>
+                <input id="f-plan-on" name="on" type="date" />
+                {message_at(form, "on".into())}
+            </div>
+            <div class="field" class:invalid=move || form.message("inspectors").is_some()>
+                <label for="f-plan-inspectors">"拟派人员(至少两人,每行一人)"</label>
+                <textarea id="f-plan-inspectors" name="inspectors" rows="2"></textarea>
+                {message_at(form, "inspectors".into())}
+            </div>
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            <button type="submit" class="button">"安排核查并通知申请人"</button>
+        </ActionForm>
     }
 }
 
@@ -899,18 +969,72 @@ fn OnSiteForm(
     }
 }
 
-/// The certificate's print view: 正本 layout with the QR code.
+/// The certificate's print views: 正本 (A3 landscape) and, with `?copy=1`,
+/// 副本 (A4 portrait), each with the QR code of the public check.
 #[component]
 pub fn CertificatePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let copy = move || query.with(|q| q.get("copy").as_deref() == Some("1"));
     let cert = Resource::new(id, get_certificate);
     view! {
         <Title text="危险化学品经营许可证 - 打印" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match cert.await {
-                    Ok(c) => view! { <Certificate c public=false /><HydrationMarker /> }.into_any(),
+                    Ok(c) => view! {
+                        <p class="no-print print-choice">
+                            <a href=format!("/certificates/{}", id()) aria-current=move || (!copy()).then_some("page")>"正本(A3 横向)"</a>
+                            " · "
+                            <a href=format!("/certificates/{}?copy=1", id()) aria-current=move || copy().then_some("page")>"副本(A4 纵向)"</a>
+                        </p>
+                        {move || view! { <Certificate c=c.clone() public=false copy=copy() /> }}
+                        <HydrationMarker />
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One numbered document of a case (受理通知书, 补正材料通知书, decisions),
+/// alone on an A4 page for printing; `n` counts from 1 in the case's list.
+#[component]
+pub fn CaseDocumentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let n = move || {
+        params.with(|p| {
+            p.get("n")
+                .and_then(|s| s.parse::<usize>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let case = Resource::new(id, get_case);
+    view! {
+        <Title text="文书 - 打印" />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(c) => match n().checked_sub(1).and_then(|i| c.documents.get(i).cloned()) {
+                        Some(d) => view! {
+                            <p class="no-print">
+                                <a href=format!("/cases/{}", c.summary.id)>"返回案件"</a> " "
+                                <button type="button" class="button primary" on:click=move |_| print_page()>"打印"</button>
+                            </p>
+                            <article class="document printable-document">
+                                <p class="document-issuer">{d.issuer.clone()}</p>
+                                <h1>{d.title}</h1>
+                                <p class="document-number">{d.number}</p>
+                                <p class="pre">{d.body}</p>
+                                <p class="document-foot">{d.issuer} <br/> {d.issued_at}</p>
+                            </article>
+                            <HydrationMarker />
+                        }.into_any(),
+                        None => view! { <p class="alert" role="alert">"没有这份文书。请从案件页面的“文书”中打开。"</p><HydrationMarker /> }.into_any(),
+                    },
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}
@@ -943,7 +1067,13 @@ pub fn VerifyPage() -> impl IntoView {
 }
 
 #[component]
-fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
+fn Certificate(
+    c: CertificateView,
+    public: bool,
+    /// 副本 rather than 正本 (print view only).
+    #[prop(optional)]
+    copy: bool,
+) -> impl IntoView {
     let rows: Vec<(&str, String)> = vec![
         ("证书编号", c.number.clone()),
         ("企业名称", c.name.clone()),
@@ -954,12 +1084,14 @@ fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
         ("储存场所", c.storage_address.clone()),
         ("经营方式", c.mode.clone()),
         ("许可范围", c.scope.join("、")),
-        ("有效期限", format!("{} 至 {}", c.issued_on, c.valid_until)),
+        ("有效期限", format!("{} 至 {}", c.valid_from, c.valid_until)),
         ("发证机关", c.issuer.clone()),
+        ("发证日期", c.issued_on.clone()),
+        ("变更日期", c.changed_on.clone()),
         ("有效期延续情况", c.history.join(";")),
     ];
     view! {
-        <div class="certificate" class:public=public>
+        <div class="certificate" class:public=public class:original=!public && !copy class:duplicate=!public && copy>
             {public.then(|| view! {
                 <p class="verify-status" class:valid=c.valid class:alert=!c.valid role="status">{format!("证书状态:{}", c.status)}</p>
                 <p class="field-note">"请核对纸质证书上的内容与本页一致;不一致的,以本页为准并向发证机关反映。"</p>
@@ -967,6 +1099,7 @@ fn Certificate(c: CertificateView, public: bool) -> impl IntoView {
             {(!public).then(|| view! {
                 <p class="no-print"><button type="button" class="button primary" on:click=move |_| print_page()>"打印"</button> " " {format!("状态:{}", c.status)}</p>
                 <h1 class="certificate-title">"危险化学品经营许可证"</h1>
+                <p class="certificate-copy">{if copy { "(副本)" } else { "(正本)" }}</p>
             })}
             <dl class="certificate-items">
                 {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}

@@ -383,7 +383,7 @@ fn Record(
             None => view! { <p>"企业尚未提交信息。"</p> }.into_any(),
         }}
         <h2>"经营许可证"</h2>
-        {licence_list(r.licences.clone())}
+        {licence_list(r.licences.clone(), false)}
         {r.open_change.clone().filter(|_| r.can_propose).map(|c| {
             view! { <OpenChangeNotice c code=code.clone() /> }
         })}

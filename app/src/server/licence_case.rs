@@ -137,6 +137,14 @@ impl Case {
         self.step == Step::Submitted && self.deadline.is_some_and(|d| today > d)
     }
 
+    /// A 延期 filed less than the required months before expiry and still
+    /// open: examined first.
+    pub fn escalated(&self) -> bool {
+        self.kind == CaseKind::Renewal
+            && !self.late_filing.is_empty()
+            && self.step.holder() == crate::domain::licence_case::Holder::Issuer
+    }
+
     pub fn overdue(&self, today: Date) -> bool {
         self.deadline.is_some_and(|d| today > d)
     }
@@ -209,6 +217,9 @@ pub struct InboxFilter {
     pub step: String,
     /// Only cases past their deadline.
     pub overdue: bool,
+    /// Only cases due within this many days from today (0 = any).
+    #[serde(default)]
+    pub due_within: i64,
 }
 
 /// The open (and, when asked by step, finished) cases an organisation
@@ -239,10 +250,16 @@ pub async fn inbox(
         .into_iter()
         .map(Case::try_from)
         .collect::<Result<_, _>>()?;
-    Ok(cases
+    let due_by = (filter.due_within > 0).then(|| today.add_days(filter.due_within));
+    let mut cases: Vec<Case> = cases
         .into_iter()
         .filter(|c| !filter.overdue || c.overdue(today))
-        .collect())
+        .filter(|c| due_by.is_none_or(|by| c.deadline.is_some_and(|d| d <= by)))
+        .collect();
+    // A 延期 filed late is escalated: it comes first (the deadline order
+    // otherwise stays), since the licence runs out soon.
+    cases.sort_by_key(|c| !c.escalated());
+    Ok(cases)
 }
 
 /// The organisation that issues for a case in `region` at `level`: a
@@ -457,16 +474,85 @@ pub async fn save(
     Ok(base + 1)
 }
 
-/// Claims (or, with `None`, releases) a case for one regulator.
+/// Who takes a case over: the caller claims it or gives it up, or assigns
+/// it to a colleague of the issuing authority (visible in the history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The caller takes an unclaimed case.
+    Take(i64),
+    /// The caller gives up their own claim.
+    Release(i64),
+    /// The case goes to this regulator of the issuing authority.
+    Assign(i64),
+}
+
+/// The active regulators of an organisation: (id, name), by name.
+pub async fn colleagues(db: &Db, organization_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, display_name FROM users WHERE kind = 'regulator' AND organization_id = $1 \
+         AND status = 'active' ORDER BY display_name, id",
+    )
+    .bind(organization_id)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// Claims, releases or assigns a case. A claim never silently takes a case
+/// from a colleague (that is an assignment, and the history names both);
+/// a finished case is nobody's to claim.
 pub async fn claim(
     db: &Db,
     id: i64,
     base: i64,
-    user: Option<i64>,
+    claim: Claim,
     actor: &Actor,
     now: i64,
 ) -> Result<i64, CaseError> {
     let (mut tx, case) = begin(db, id, base).await?;
+    if case.step.holder() != crate::domain::licence_case::Holder::Issuer {
+        return Err(CaseError::Refused(format!(
+            "案件当前为“{}”,不由发证机关办理,不能认领或指派。",
+            case.step.label(case.kind)
+        )));
+    }
+    let holder = case.claimed_by_name.clone();
+    let (user, note) = match claim {
+        Claim::Take(me) => match case.claimed_by {
+            Some(other) if other != me => {
+                return Err(CaseError::Refused(format!(
+                    "本案已由 {holder} 承办。如需改由您办理,请使用“指派”,历史记录中会写明。"
+                )))
+            }
+            _ => (Some(me), "认领案件".to_string()),
+        },
+        Claim::Release(me) => {
+            if case.claimed_by != Some(me) {
+                return Err(CaseError::Refused("您没有认领本案,无需放弃。".into()));
+            }
+            (None, "放弃认领".to_string())
+        }
+        Claim::Assign(to) => {
+            let name: Option<String> = sqlx::query_scalar(
+                "SELECT display_name FROM users WHERE id = $1 AND kind = 'regulator' \
+                 AND organization_id = $2 AND status = 'active'",
+            )
+            .bind(to)
+            .bind(case.issuer_org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(name) = name else {
+                return Err(CaseError::Refused(
+                    "只能指派给本发证机关在岗的工作人员,请从列表中选择。".into(),
+                ));
+            };
+            let note = if holder.is_empty() {
+                format!("指派给 {name}")
+            } else {
+                format!("指派给 {name}(原承办人 {holder})")
+            };
+            (Some(to), note)
+        }
+    };
     sqlx::query(
         "UPDATE licence_cases SET claimed_by = $2, version = version + 1, updated_at = $3 WHERE id = $1",
     )
@@ -475,12 +561,33 @@ pub async fn claim(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let note = if user.is_some() {
-        "认领案件"
-    } else {
-        "放弃认领"
-    };
-    event(&mut tx, id, actor, "claim", case.step, note, now).await?;
+    event(&mut tx, id, actor, "claim", case.step, &note, now).await?;
+    tx.commit().await?;
+    Ok(base + 1)
+}
+
+/// Schedules the on-site check of an accepted case that needs one and has
+/// none recorded yet (a later plan replaces an earlier one).
+pub async fn plan_onsite(
+    db: &Db,
+    id: i64,
+    base: i64,
+    note: &str,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, CaseError> {
+    let (mut tx, case) = begin(db, id, base).await?;
+    if case.step != Step::Accepted || !case.onsite_needed() || case.onsite.is_some() {
+        return Err(CaseError::Refused(
+            "只有已受理、需要现场核查且尚未登记核查记录的案件才能安排现场核查。".into(),
+        ));
+    }
+    sqlx::query("UPDATE licence_cases SET version = version + 1, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    event(&mut tx, id, actor, "onsite_plan", case.step, note, now).await?;
     tx.commit().await?;
     Ok(base + 1)
 }
@@ -625,9 +732,11 @@ pub async fn make_move(
     let mut accepted_on = case.accepted_on;
     match (action, step) {
         (Action::Accept, _) => {
-            // Silence past the limit counted as acceptance on its last day.
+            // Silence past the limit: accepted from the day the application
+            // was received (行政许可法 第三十二条), so the decision clock
+            // runs from then.
             let on = if case.deemed_accepted(today) {
-                case.deadline.unwrap_or(today)
+                case.step_started_on.unwrap_or(today)
             } else {
                 today
             };
@@ -779,10 +888,12 @@ pub async fn make_move(
     if updated.rows_affected() != 1 {
         return Err(CaseError::Stale);
     }
+    let due_note = due.map(|d| format!("本环节期限 {d}")).unwrap_or_default();
     let note = [
         input.text.as_str(),
         doc.as_deref().unwrap_or(""),
         certificate.as_deref().unwrap_or(""),
+        due_note.as_str(),
     ]
     .iter()
     .filter(|s| !s.is_empty())
@@ -832,6 +943,11 @@ pub struct CertificateData {
     pub history: Vec<String>,
     pub changed_on: String,
     pub cancel_reason: String,
+    /// The first day of the validity period (a 延期 starts the day after
+    /// the old expiry; a 变更 or 补证 keeps it). Empty on certificates made
+    /// before it was kept: the issue date then.
+    #[serde(default)]
+    pub valid_from: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -859,6 +975,17 @@ pub struct Certificate {
     pub data: CertificateData,
     pub token: String,
     pub ended_at: Option<i64>,
+}
+
+impl Certificate {
+    /// The first day of validity (the issue date on older certificates).
+    pub fn valid_from(&self) -> &str {
+        if self.data.valid_from.is_empty() {
+            &self.issued_on
+        } else {
+            &self.data.valid_from
+        }
+    }
 }
 
 impl TryFrom<CertificateRow> for Certificate {
@@ -941,15 +1068,20 @@ async fn settle_certificate(
         None
     };
     if let Some(o) = &old {
-        let status = if case.kind == CaseKind::Cancel {
-            "cancelled"
+        let (status, data) = if case.kind == CaseKind::Cancel {
+            let data = CertificateData {
+                cancel_reason: a.reason.trim().to_string(),
+                ..o.data.clone()
+            };
+            ("cancelled", data)
         } else {
-            "replaced"
+            ("replaced", o.data.clone())
         };
-        sqlx::query("UPDATE certificates SET status = $2, ended_at = $3 WHERE id = $1")
+        sqlx::query("UPDATE certificates SET status = $2, ended_at = $3, data = $4 WHERE id = $1")
             .bind(o.id)
             .bind(status)
             .bind(now)
+            .bind(serde_json::to_string(&data)?)
             .execute(&mut **tx)
             .await?;
     }
@@ -962,6 +1094,7 @@ async fn settle_certificate(
         .map(|o| o.valid_until.clone())
         .unwrap_or_else(|| a.licence_valid_until.clone());
     let old_issued = old.as_ref().map(|o| o.issued_on.clone());
+    let old_from = old.as_ref().map(|o| o.valid_from().to_string());
     let (number, issued_on, until) = match case.kind {
         CaseKind::New => {
             let serial = next_serial(tx, org, "certificate", today.year()).await?;
@@ -1013,7 +1146,16 @@ async fn settle_certificate(
             return Ok((old.map(|o| o.id), key));
         }
     };
+    let valid_from = match case.kind {
+        CaseKind::Renewal => Date::parse(&old_until)
+            .map(|d| d.add_days(1))
+            .unwrap_or(today)
+            .to_string(),
+        CaseKind::Change | CaseKind::Reissue => old_from.unwrap_or_else(|| issued_on.to_string()),
+        _ => issued_on.to_string(),
+    };
     let data = CertificateData {
+        valid_from,
         name: a.name.clone(),
         credit_code: case.credit_code.clone(),
         legal_rep: a.legal_rep.clone(),

@@ -369,6 +369,16 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         let l = &v["confirmed"]["licences"][0];
         assert_eq!(l["number"], LICENCE);
         assert_eq!(l["valid_until"], "2030-03-14", "{}: {v}", b.name);
+        // The new period starts the day after the old one ends; issued today.
+        let renewed = verify(&b, &token_of(&b, LICENCE, "valid").await)
+            .await
+            .unwrap();
+        assert_eq!(
+            (renewed.valid_from.as_str(), renewed.issued_on.clone()),
+            ("2027-03-15", app::server::today().to_string()),
+            "{}",
+            b.name
+        );
 
         // 变更 of the 经营方式 is refused as a 变更 and names the first application.
         let id = started(&b, &a, "change", LICENCE).await;
@@ -415,6 +425,8 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
             shown.history.iter().any(|h| h.contains("变更:主要负责人")),
             "{shown:?}"
         );
+        assert_eq!(shown.changed_on, app::server::today().to_string());
+        assert_eq!(shown.valid_from, "2027-03-15", "a 变更 keeps the period");
         // An old printout's QR code says it was replaced.
         let old = verify(&b, &old_token).await.unwrap();
         assert!(!old.valid && old.status.contains("已换发"), "{old:?}");
@@ -439,7 +451,11 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
             b.name
         );
         let cancelled = verify(&b, &token).await.unwrap();
-        assert!(cancelled.status.starts_with("已注销"), "{cancelled:?}");
+        assert!(
+            cancelled.status.starts_with("已注销")
+                && cancelled.status.contains("原因:不再从事危险化学品经营"),
+            "{cancelled:?}"
+        );
 
         // The enterprise's list has all three, with their outcome.
         let r = form(&b, "/api/case/mine", &[], &a).await;
@@ -490,7 +506,9 @@ async fn the_inbox_shows_the_issuers_cases_oldest_deadline_first() {
 
         // Silence past the limit: the inbox says it counts as accepted, and
         // the authority can no longer refuse to accept or ask for 补正.
-        sqlx::query("UPDATE licence_cases SET deadline = '2020-01-02' WHERE id = $1")
+        sqlx::query(
+            "UPDATE licence_cases SET step_started_on = '2019-12-25', deadline = '2020-01-02' WHERE id = $1",
+        )
             .bind(id)
             .execute(b.state.db.writer())
             .await
@@ -503,17 +521,21 @@ async fn the_inbox_shows_the_issuers_cases_oldest_deadline_first() {
         moved(&b, &city, id, Action::Accept, "").await;
         let c = case(&b, &city, id).await;
         assert_eq!(
-            c.accepted_on, "2020-01-02",
-            "accepted on the last day of the limit"
+            c.accepted_on, "2019-12-25",
+            "accepted from the day the application was received, not the limit's last day"
         );
         assert!(c.documents[0].body.contains("视为受理"));
     }
 }
 
-/// A first application of a new enterprise in 玄武区, driven straight
-/// through the repository up to approval: (case id, enterprise id).
-pub async fn approved_case(b: &Backend, n: usize) -> (i64, i64) {
-    use app::server::licence_case as repo;
+/// A new enterprise in 玄武区 (no account) and a draft case of `kind` for
+/// it, made through the repository: (case id, enterprise id).
+async fn bare_case(
+    b: &Backend,
+    n: usize,
+    kind: app::domain::licence_case::CaseKind,
+    application: &Application,
+) -> (i64, i64) {
     let code = fresh_code();
     let enterprise: i64 = sqlx::query_scalar(
         "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
@@ -526,24 +548,63 @@ pub async fn approved_case(b: &Backend, n: usize) -> (i64, i64) {
     .await
     .unwrap();
     let actor = app::server::audit::Actor::system("test");
+    let id = app::server::licence_case::start(
+        &b.state.db,
+        enterprise,
+        kind,
+        application,
+        &actor,
+        app::server::now(),
+    )
+    .await
+    .unwrap();
+    (id, enterprise)
+}
+
+/// Makes `action` on case `id` as if on `day`; returns the stored case.
+async fn move_on(
+    b: &Backend,
+    id: i64,
+    action: Action,
+    onsite: Option<app::domain::licence_case::OnSiteCheck>,
+    day: &str,
+) -> app::server::licence_case::Case {
+    use app::server::licence_case as repo;
+    let c = repo::get(&b.state.db, id).await.unwrap().unwrap();
+    repo::make_move(
+        &b.state.db,
+        id,
+        c.version,
+        action,
+        &repo::MoveInput {
+            text: String::new(),
+            onsite,
+        },
+        &app::server::audit::Actor::system("test"),
+        app::domain::Date::parse(day).unwrap(),
+        app::server::calendar(),
+        app::server::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {action:?} on {day}: {e:?}", b.name));
+    repo::get(&b.state.db, id).await.unwrap().unwrap()
+}
+
+/// A first application of a new enterprise in 玄武区, driven straight
+/// through the repository up to approval: (case id, enterprise id).
+pub async fn approved_case(b: &Backend, n: usize) -> (i64, i64) {
+    use app::server::licence_case as repo;
     let application = Application {
         name: format!("并发测试企业{n}"),
         mode: "storage".into(),
         ..Application::default()
     };
+    let (id, enterprise) =
+        bare_case(b, n, app::domain::licence_case::CaseKind::New, &application).await;
+    let actor = app::server::audit::Actor::system("test");
     let now = app::server::now();
     let today = app::server::today();
     let cal = app::server::calendar();
-    let id = repo::start(
-        &b.state.db,
-        enterprise,
-        app::domain::licence_case::CaseKind::New,
-        &application,
-        &actor,
-        now,
-    )
-    .await
-    .unwrap();
     let mut version = 1;
     for (action, onsite) in [
         (Action::Submit, None),
@@ -693,25 +754,75 @@ async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
                 c.credit_code
             );
         }
+
+        // An enterprise holding a licence issued here, renewable in time.
+        let code = app::server::seed::licensed_code();
+        assert!(app::domain::CreditCode::parse(&code).is_ok(), "{code}");
+        let holder = login_cookie(&b, "enterprise", &code, DEMO_PASSWORD).await;
+        let r = form(&b, "/api/case/mine", &[], &holder).await;
+        let mine: CasesOverview = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(mine.licences.len(), 1, "{}: {mine:?}", b.name);
+        assert_eq!(mine.cases[0].step, Step::Done);
+        let until = app::domain::Date::parse(&mine.licences[0].valid_until).unwrap();
+        let today = app::server::today();
+        assert!(
+            until > today.add_months(3) && until < today.add_months(5),
+            "{}: {until}",
+            b.name
+        );
+        let number = mine.licences[0].number.clone();
+        assert!(
+            verify(&b, &token_of(&b, &number, "valid").await)
+                .await
+                .unwrap()
+                .valid
+        );
+        let id = started(&b, &holder, "renewal", &number).await;
+        assert_eq!(
+            case(&b, &holder, id).await.application.licence_number,
+            number
+        );
+        // Its team: one user of each role, who log in with their mobiles.
+        for (_, name, mobile, role) in app::server::seed::LICENSED_TEAM {
+            let cookie = member_cookie(&b, &code, mobile, DEMO_PASSWORD).await;
+            let r = form(&b, "/api/account/overview", &[], &cookie).await;
+            let me: app::api::team::AccountView = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(
+                (me.name.as_str(), me.role.as_str()),
+                (
+                    *name,
+                    app::domain::team::Role::from_code(role).unwrap().label()
+                ),
+                "{}",
+                b.name
+            );
+        }
     }
+}
+
+/// A (logged in, after the demo data) with a record whose warehouse holds
+/// 汽油 160 t and 甲醇 250 t: S = 1.3, a major hazard source.
+async fn with_major_hazard_units(b: &Backend) -> String {
+    app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+        .await
+        .unwrap();
+    let a = login_cookie(b, "enterprise", crate::info::A, DEMO_PASSWORD).await;
+    let mut record = crate::info::complete_record("南京玄武示例化工贸易有限公司");
+    record["major_hazard"] = json!("yes");
+    record["business_mode"] = json!("storage_major_hazard");
+    record["licences"][0]["mode"] = json!("storage_major_hazard");
+    record["storage_units"] = json!([{"name": "1号仓库", "exposed": "120", "substances": [
+            {"name": "汽油", "amount": "160"}, {"name": "甲醇", "amount": "250"}]}]);
+    let v = mine(b, &a).await;
+    let r = crate::info::save(b, &a, &record, v["version"].as_i64().unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    a
 }
 
 #[tokio::test]
 async fn the_application_carries_the_storage_units_and_their_major_hazard_rule() {
     for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
-        let a = login_cookie(&b, "enterprise", crate::info::A, DEMO_PASSWORD).await;
-        let mut record = crate::info::complete_record("南京玄武示例化工贸易有限公司");
-        record["major_hazard"] = json!("yes");
-        record["business_mode"] = json!("storage_major_hazard");
-        record["licences"][0]["mode"] = json!("storage_major_hazard");
-        record["storage_units"] = json!([{"name": "1号仓库", "exposed": "120", "substances": [
-            {"name": "汽油", "amount": "160"}, {"name": "甲醇", "amount": "250"}]}]);
-        let v = mine(&b, &a).await;
-        let r = crate::info::save(&b, &a, &record, v["version"].as_i64().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let a = with_major_hazard_units(&b).await;
         let id = started(&b, &a, "new", "").await;
         let c = case(&b, &a, id).await;
         assert_eq!(c.application.storage_units.len(), 1, "{}", b.name);
@@ -801,5 +912,379 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
         );
         let province_user = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
         moved(&b, &province_user, id, Action::Accept, "").await;
+    }
+}
+
+#[tokio::test]
+async fn deadlines_stored_with_a_case_follow_the_holiday_calendar() {
+    use app::domain::licence_case::{CaseKind, OnSiteCheck};
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let storage = Application {
+            name: "期限测试企业".into(),
+            mode: "storage".into(),
+            ..Application::default()
+        };
+        let (id, _) = bare_case(&b, 1, CaseKind::New, &storage).await;
+        // Submitted on Wednesday 2026-09-30: the National Day week is off and
+        // Saturday 10-10 is a make-up working day, so 5 working days end 10-13.
+        let c = move_on(&b, id, Action::Submit, None, "2026-09-30").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-10-13", "{}", b.name);
+        // Accepted on 10-09: the decision is due 30 days later.
+        let c = move_on(&b, id, Action::Accept, None, "2026-10-09").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-11-08", "{}", b.name);
+        // A three-day on-site check is not counted.
+        let check = OnSiteCheck {
+            from: "2026-10-12".into(),
+            to: "2026-10-14".into(),
+            inspectors: "甲、乙".into(),
+            findings: "符合要求".into(),
+            passed: true,
+        };
+        let c = move_on(&b, id, Action::RecordOnSite, Some(check), "2026-10-14").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-11-11", "{}", b.name);
+        // Approved on Friday 10-16: issue within 10 working days, two weeks on.
+        let c = move_on(&b, id, Action::Approve, None, "2026-10-16").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-10-30", "{}", b.name);
+
+        // Submitted on Friday 2026-02-13 before the Spring Festival: Saturday
+        // 02-14 is a make-up working day, 02-15 to 02-23 are off.
+        let (id, _) = bare_case(&b, 2, CaseKind::New, &storage).await;
+        let c = move_on(&b, id, Action::Submit, None, "2026-02-13").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-02-27", "{}", b.name);
+
+        // A 变更 accepted on Thursday 2026-09-24 (Mid-Autumn Friday off, the
+        // National Day week off, make-up Saturday 10-10): 10 working days.
+        let change = Application {
+            licence_number: LICENCE.into(),
+            changes: vec![ChangeItem::Principal],
+            ..storage.clone()
+        };
+        let (id, _) = bare_case(&b, 3, CaseKind::Change, &change).await;
+        let c = move_on(&b, id, Action::Submit, None, "2026-09-24").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-10-09", "{}", b.name);
+        let c = move_on(&b, id, Action::Accept, None, "2026-09-24").await;
+        assert_eq!(c.deadline.unwrap().to_string(), "2026-10-15", "{}", b.name);
+    }
+}
+
+/// A second regulator of 南京市应急管理局: (user id, session cookie).
+async fn city_colleague(b: &Backend) -> (i64, String) {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, totp_secret) \
+         SELECT kind, 'nj-city-2', '陈晨', organization_id, password_hash, status, created_at, totp_secret \
+         FROM users WHERE login = 'nj-city' RETURNING id",
+    )
+    .fetch_one(b.state.db.writer())
+    .await
+    .unwrap();
+    (
+        id,
+        login_cookie(b, "regulator", "nj-city-2", DEMO_PASSWORD).await,
+    )
+}
+
+async fn claim(b: &Backend, cookie: &str, id: i64, fields: &[(&str, &str)]) -> Reply {
+    let c = case(b, cookie, id).await;
+    let (id, version) = (id.to_string(), c.version.to_string());
+    let mut all = vec![("id", id.as_str()), ("base_version", version.as_str())];
+    all.extend_from_slice(fields);
+    form(b, "/api/case/claim", &all, cookie).await
+}
+
+async fn plan(b: &Backend, cookie: &str, id: i64, on: &str, inspectors: &str) -> Reply {
+    let c = case(b, cookie, id).await;
+    form(
+        b,
+        "/api/case/onsite/plan",
+        &[
+            ("id", &id.to_string()),
+            ("base_version", &c.version.to_string()),
+            ("on", on),
+            ("inspectors", inspectors),
+        ],
+        cookie,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_case_is_claimed_or_assigned_openly_and_its_on_site_check_announced() {
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (colleague_id, colleague) = city_colleague(&b).await;
+        let id = started(&b, &a, "new", "").await;
+        let r = claim(&b, &city, id, &[]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "a draft is the applicant's"
+        );
+        with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+        })
+        .await;
+        moved(&b, &a, id, Action::Submit, "").await;
+
+        // One claims; a colleague's claim does not silently take it over.
+        let r = claim(&b, &city, id, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let r = claim(&b, &colleague, id, &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("已由 刘洋 承办"), "{}", r.body);
+        let r = claim(&b, &colleague, id, &[("release", "true")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        // An assignment names both in the history.
+        let c = case(&b, &city, id).await;
+        assert_eq!(c.colleagues.len(), 2, "{:?}", c.colleagues);
+        let r = claim(&b, &city, id, &[("assignee", &colleague_id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let c = case(&b, &colleague, id).await;
+        assert!(c.claimed_by_me && c.summary.claimed_by == "陈晨");
+        assert!(
+            c.events
+                .iter()
+                .any(|e| e.note == "指派给 陈晨(原承办人 刘洋)"),
+            "{:?}",
+            c.events
+        );
+        // Only to the issuing authority's own staff; never by others.
+        let county_user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'nj-xuanwu'")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        let r = claim(&b, &city, id, &[("assignee", &county_user.to_string())]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        assert!(r.body.contains("只能指派给本发证机关"), "{}", r.body);
+        for cookie in [&a, &county] {
+            let r = claim(&b, cookie, id, &[("assignee", &colleague_id.to_string())]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        }
+        assert!(
+            case(&b, &a, id).await.colleagues.is_empty(),
+            "the applicant does not see the issuer's staff"
+        );
+
+        // The on-site check is announced to the applicant by SMS.
+        moved(&b, &colleague, id, Action::Accept, "").await;
+        let today = app::server::today();
+        let day = today.add_days(3).to_string();
+        let r = plan(
+            &b,
+            &colleague,
+            id,
+            &today.add_days(-1).to_string(),
+            "张三、李四",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        let r = plan(&b, &colleague, id, &day, "张三").await;
+        assert!(r.body.contains("inspectors"), "{}", r.body);
+        let r = plan(&b, &county, id, &day, "张三、李四").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let sms_before = sms_count(&b, "13812345678").await;
+        let r = plan(&b, &colleague, id, &day, "张三\n李四").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(sms_count(&b, "13812345678").await, sms_before + 1);
+        let text: String = sqlx::query_scalar(
+            "SELECT body FROM sms_messages WHERE mobile = '13812345678' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert!(text.contains(&day) && text.contains("张三、李四"), "{text}");
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.onsite_plan, format!("{day} 现场核查,核查人员:张三、李四"));
+
+        // Once recorded, no more plans; once finished, nobody claims it.
+        let r = onsite(&b, &colleague, id, "张三、李四").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let r = plan(&b, &colleague, id, &day, "张三、李四").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        moved(&b, &colleague, id, Action::Approve, "").await;
+        moved(&b, &colleague, id, Action::Issue, "").await;
+        let r = claim(&b, &city, id, &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (open, certificate) = issued_and_open(&b, &a).await;
+        let number = case(&b, &a, open).await.application.licence_number;
+        assert!(number.is_empty(), "a first application names no licence");
+
+        // 不予受理, with its reasons in a numbered decision.
+        let r = mv(&b, &city, open, Action::NotAccept, "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
+        moved(
+            &b,
+            &city,
+            open,
+            Action::NotAccept,
+            "申请事项不属于本机关职权范围",
+        )
+        .await;
+        let c = case(&b, &a, open).await;
+        assert_eq!(c.summary.step, Step::NotAccepted);
+        assert_eq!(c.documents[0].title, "不予受理决定书");
+        assert!(c.documents[0].body.contains("不属于本机关职权范围"));
+        assert!(c.actions.is_empty(), "{:?}", c.actions);
+
+        // 不予许可 after the on-site check found the conditions unmet.
+        let id = started(&b, &a, "new", "").await;
+        with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+        })
+        .await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        moved(&b, &city, id, Action::Accept, "").await;
+        onsite(&b, &city, id, "张三、李四").await;
+        moved(&b, &city, id, Action::Refuse, "储存设施与申请材料不符").await;
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.summary.step, Step::Refused);
+        assert_eq!(c.decision_reason, "储存设施与申请材料不符");
+        assert!(c
+            .documents
+            .iter()
+            .any(|d| d.title == "不予行政许可决定书" && d.body.contains("行政复议")));
+
+        // The issued licence: a 补证 withdrawn as a draft, then one issued.
+        let print = form(
+            &b,
+            "/api/certificate/get",
+            &[("id", &certificate.to_string())],
+            &a,
+        )
+        .await;
+        let issued: CertificateView = serde_json::from_str(&print.body).unwrap();
+        let id = started(&b, &a, "reissue", &issued.number).await;
+        moved(&b, &a, id, Action::Withdraw, "").await;
+        assert_eq!(case(&b, &a, id).await.summary.step, Step::Withdrawn);
+        let id = started(&b, &a, "reissue", &issued.number).await;
+        with_every_material(&b, &a, id, |app| app.reason = "证书遗失".into()).await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        moved(&b, &city, id, Action::Accept, "").await;
+        moved(&b, &city, id, Action::Approve, "").await;
+        let m = moved(&b, &city, id, Action::Issue, "").await;
+        assert!(m.contains(&issued.number), "{m}");
+        let old = verify(&b, &token_of(&b, &issued.number, "replaced").await)
+            .await
+            .unwrap();
+        assert!(old.status.contains("已换发"), "{old:?}");
+        let new = verify(&b, &token_of(&b, &issued.number, "valid").await)
+            .await
+            .unwrap();
+        assert_eq!(
+            (new.valid_from.as_str(), new.valid_until.as_str()),
+            (issued.valid_from.as_str(), issued.valid_until.as_str()),
+            "a 补证 keeps the validity"
+        );
+        assert!(new.history.iter().any(|h| h.contains("补证")));
+    }
+}
+
+#[tokio::test]
+async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_record() {
+    for b in backends().await {
+        let a = with_major_hazard_units(&b).await;
+        let id = started(&b, &a, "new", "").await;
+        let c = case(&b, &a, id).await;
+        let mut app = c.application.clone();
+        app.mode = "storage".into();
+        app.storage_units = vec![];
+        app.major_hazard_report = "伪造〔2026〕1号".into();
+        let r = save(&b, &a, &c, &app).await;
+        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            saved
+                .errors
+                .get("mode")
+                .is_some_and(|m| m.contains("构成重大危险源")),
+            "{}: {:?}",
+            b.name,
+            saved.errors
+        );
+        let c = case(&b, &a, id).await;
+        assert_eq!(c.application.storage_units.len(), 1, "{}", b.name);
+        assert_eq!(c.application.major_hazard_report, "");
+        assert!(c.materials.iter().any(|m| m.code == "major_hazard_record"));
+        // A major-hazard fuel station is no 加油站 either.
+        app.mode = "fuel_station".into();
+        let r = save(&b, &a, &c, &app).await;
+        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            saved
+                .errors
+                .get("mode")
+                .is_some_and(|m| m.contains("加油站")),
+            "{:?}",
+            saved.errors
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_late_renewal_is_escalated_to_the_top_of_the_inbox_and_due_filters_apply() {
+    use app::api::licence_case::CaseSummary;
+    use app::domain::licence_case::CaseKind;
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        let today = app::server::today();
+        let storage = Application {
+            name: "先到期的首次申请".into(),
+            mode: "storage".into(),
+            ..Application::default()
+        };
+        let (first, _) = bare_case(&b, 1, CaseKind::New, &storage).await;
+        move_on(
+            &b,
+            first,
+            Action::Submit,
+            None,
+            &today.add_days(-3).to_string(),
+        )
+        .await;
+        // Valid for one more month: the renewal is late (due 3 months before).
+        let renewal = Application {
+            name: "逾期延期企业".into(),
+            licence_number: LICENCE.into(),
+            licence_valid_until: today.add_months(1).to_string(),
+            ..storage.clone()
+        };
+        let (late, _) = bare_case(&b, 2, CaseKind::Renewal, &renewal).await;
+        let c = move_on(&b, late, Action::Submit, None, &today.to_string()).await;
+        assert!(c.escalated(), "{}: {:?}", b.name, c.late_filing);
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let inbox = |due: &'static str| {
+            let (b, city) = (&b, city.clone());
+            async move {
+                let r = form(
+                    b,
+                    "/api/case/inbox",
+                    &[("step", ""), ("overdue", "false"), ("due_within", due)],
+                    &city,
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+                serde_json::from_str::<Vec<CaseSummary>>(&r.body).unwrap()
+            }
+        };
+        let list = inbox("0").await;
+        let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+        assert_eq!(ids, [late, first], "{}: the late renewal first", b.name);
+        assert!(list[0].escalated && !list[1].escalated);
+        // Five working days are at least five days: nothing is due by
+        // tomorrow, both within a month.
+        assert!(inbox("1").await.is_empty(), "{}: {list:?}", b.name);
+        assert_eq!(inbox("30").await.len(), 2, "{}", b.name);
     }
 }
