@@ -23,6 +23,9 @@ pub enum AppError {
     Unauthorized,
     #[error("您没有权限进行此操作。")]
     Forbidden,
+    /// Forbidden, saying why and what to do (a 查看员 who tries to submit).
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0}")]
     RateLimited(String),
     /// An unexpected failure; `id` is in the server log next to the cause.
@@ -53,7 +56,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict { .. } => 409,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::RateLimited(_) => 429,
             AppError::Transport(_) => 400,
             AppError::Internal { .. } => 500,

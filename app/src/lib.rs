@@ -33,11 +33,15 @@ use pages::{
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
     home::HomePage,
     info::InfoPage,
-    licences::{CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicencesPage, VerifyPage},
+    licences::{
+        CaseDocumentPage, CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicencesPage,
+        VerifyPage,
+    },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
     register::RegisterPage,
     review::ReviewPage,
+    team::{AccountPage, TeamLinkPage, TeamPage},
     workspace::WorkspacePage,
     NotFound,
 };
@@ -81,6 +85,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("workspace") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("team/link") view=TeamLinkPage ssr=SsrMode::Async />
                     <Route path=path!("account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("account/totp") view=TotpPage ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
@@ -97,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async />
                     <Route path=path!("cases") view=CaseInboxPage ssr=SsrMode::Async />
                     <Route path=path!("cases/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("cases/:id/documents/:n") view=CaseDocumentPage ssr=SsrMode::Async />
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />

@@ -213,10 +213,49 @@ export async function enrolTotp(page: Page, password: string): Promise<string> {
   return secret;
 }
 
+/** Saves a complete record (basics, storage, one licence) as the logged-in enterprise's draft. */
+export async function completeViaApi(page: Page) {
+  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
+  const record = {
+    ...mine.draft,
+    principal_name: '李强', principal_mobile: '13912345678', safety_name: '王芳', safety_mobile: '13812345678',
+    business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号', region_code: '320102',
+    economic_type: '有限责任公司', fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage',
+    multi_licence: 'no',
+    licences: [{
+      number: '苏(宁)危化经字〔2024〕000301', issuer: '南京市应急管理局', issued_on: '2024-03-15', valid_until: '2027-03-14',
+      mode: 'storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: true }],
+      business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号',
+    }],
+  };
+  const res = await page.request.post('/api/info/save', {
+    data: { step: 'licences', record, base_version: mine.version },
+    headers: { Accept: 'application/json', ...SAME_ORIGIN },
+  });
+  expect(res.status()).toBe(200);
+}
+
+/** The path of the last invitation or reset link sent to `mobile` (from the SMS outbox). */
+export function teamLink(mobile: string): string {
+  const body = sql("SELECT body FROM sms_messages WHERE mobile = ? AND purpose = 'team_link' ORDER BY id DESC LIMIT 1", mobile)[0][0];
+  const url = new URL(body.match(/https?:\/\/\S+/)![0]);
+  return url.pathname + url.search;
+}
+
+/** Logs a team member in (credit code, mobile or user name, password) and waits for the workspace. */
+export async function loginMember(page: Page, code: string, member: string, password: string) {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('账号(统一社会信用代码)').fill(code);
+  await page.getByLabel('手机号或用户名(选填)').fill(member);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.locator('.belongs-to')).toBeVisible();
+}
+
 /** Every page an outsider can open, and every page of each role (hydration and accessibility checks). */
-export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/no-such-page'];
+export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/team/link?t=' + '0'.repeat(64), '/no-such-page'];
 export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
-  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/account/password', '/account/totp', '/help'] },
-  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/account/password', '/help'] },
+  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/team', '/account', '/account/password', '/account/totp', '/help'] },
+  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/account', '/account/password', '/help'] },
   { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/help'] },
 ];

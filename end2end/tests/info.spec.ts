@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, SAME_ORIGIN, sql } from './helpers';
+import { completeViaApi, gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, SAME_ORIGIN, sql } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -198,27 +198,6 @@ test('the questions recommend 加油站, and an inconsistent choice is refused i
 });
 
 /** Puts a complete record of `code` in the database as saved, at version 2 (draft). */
-async function completeViaApi(page: Page) {
-  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
-  const record = {
-    ...mine.draft,
-    principal_name: '李强', principal_mobile: '13912345678', safety_name: '王芳', safety_mobile: '13812345678',
-    business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号', region_code: '320102',
-    economic_type: '有限责任公司', fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage',
-    multi_licence: 'no',
-    licences: [{
-      number: '苏(宁)危化经字〔2024〕000301', issuer: '南京市应急管理局', issued_on: '2024-03-15', valid_until: '2027-03-14',
-      mode: 'storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: true }],
-      business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号',
-    }],
-  };
-  const res = await page.request.post('/api/info/save', {
-    data: { step: 'licences', record, base_version: mine.version },
-    headers: { Accept: 'application/json', ...SAME_ORIGIN },
-  });
-  expect(res.status()).toBe(200);
-}
-
 test('submit, 撤回, confirmation by the county, then 信息变更 with the confirmed version in force', async ({ browser }) => {
   test.slow(); // many page loads by two users
   const code = makeEnterprise('南京变更测试化工有限公司');

@@ -47,6 +47,9 @@ pub async fn upload(
     if user.kind != "enterprise" || user.enterprise_id.is_none() {
         return refuse(StatusCode::FORBIDDEN, "只有企业用户可以上传许可证扫描件。");
     }
+    if !user.role.is_some_and(|r| r.can_write()) {
+        return refuse(StatusCode::FORBIDDEN, app::domain::team::READ_ONLY);
+    }
     if let Err(m) = files::check(&body) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &m);
     }

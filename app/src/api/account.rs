@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::server::session::{self, SessionUser};
     use crate::server::{account, limits, now, AppState};

@@ -135,6 +135,27 @@ pub mod ssr {
         }
     }
 
+    /// A team member's wrong password, or a mobile or user name not in the
+    /// team: the same words, so the answer tells nobody who is a member.
+    pub fn member_wrong(left: i64) -> AppError {
+        AppError::Conflict {
+            field: "password".into(),
+            message: format!("手机号(用户名)或密码错误,还可再试{left}次。注册时的经办人(首位管理员)登录时不填手机号;忘记密码或换了手机,请本单位管理员在“本单位用户”中为您重置。"),
+        }
+    }
+
+    /// A team member's account after too many wrong passwords.
+    pub fn member_locked(until: i64) -> AppError {
+        AppError::Conflict {
+            field: "password".into(),
+            message: format!(
+                "手机号(用户名)或密码连续输错{}次,已锁定至 {}(北京时间)。请到时再试,或请本单位管理员在“本单位用户”中为您重置密码。",
+                session::LOCK_FAILURES,
+                crate::server::cst_clock(until)
+            ),
+        }
+    }
+
     /// Checks the second factor of a login (a TOTP code of an unused step,
     /// or a recovery code), at most 5 wrong ones per 15 minutes.
     pub async fn second_factor(
@@ -200,7 +221,16 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         crate::server::limits::reset(&state.db, key).await?;
         session::record_login(&state.db, user.user_id, now).await?;
-        let token = session::create(&state.db, user.user_id, ip, now).await?;
+        let device = http::headers()
+            .await
+            .ok()
+            .and_then(|h| {
+                h.get(axum::http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let token = session::create(&state.db, user.user_id, ip, &device, now).await?;
         let actor = crate::server::audit::Actor {
             user_id: user.user_id,
             name: format!("账号 {login}"),
@@ -236,6 +266,9 @@ pub mod ssr {
     pub fn check_status(user: &session::LoginRow, service_phone: &str) -> Result<(), AppError> {
         let message = match user.status.as_str() {
             "active" => return Ok(()),
+            "pending_verification" if user.invited => {
+                "请先打开管理员邀请短信中的链接设置密码;链接已过期的,请本单位管理员在“本单位用户”中重发邀请。".to_string()
+            }
             "pending_verification" | "pending_review" => {
                 format!("您的注册申请正在人工审核中(一个工作日内完成),审核通过后即可登录;结果会以短信通知经办人手机。如有疑问请致电客服 {service_phone}。")
             }
@@ -305,9 +338,10 @@ pub async fn login(
     password: String,
     #[server(default)] unlock_code: String,
     #[server(default)] totp: String,
+    #[server(default)] member: String,
 ) -> Result<(), AppError> {
     use leptos::server_fn::ServerFn as _;
-    let result = login_attempt(tab, account.clone(), password, unlock_code, totp).await;
+    let result = login_attempt(tab, account.clone(), password, unlock_code, totp, member).await;
     crate::server::http::keep_typed_after_error(Login::PATH, &result, "account", &account).await;
     result
 }
@@ -320,6 +354,7 @@ async fn login_attempt(
     password: String,
     unlock_code: String,
     totp: String,
+    member: String,
 ) -> Result<(), AppError> {
     use crate::domain::{FieldErrors, SmsCode};
     use crate::server::audit::{security_event_now, Actor};
@@ -344,12 +379,38 @@ async fn login_attempt(
         ));
     }
     let mut errors = FieldErrors::new();
-    let login = ssr::login_name(regulator, &account, &mut errors);
+    let mut login = ssr::login_name(regulator, &account, &mut errors);
+    // A team member names themselves too; the registered 经办人 does not.
+    let member = if regulator || member.trim().is_empty() {
+        None
+    } else {
+        crate::domain::team::Member::parse(&member)
+            .map_err(|m| errors.add("member", m))
+            .ok()
+    };
     if password.is_empty() {
         errors.add("password", "请输入密码。");
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
+    }
+    if let Some(m) = &member {
+        match crate::server::team::member_login(&state.db, &login, m.as_str()).await? {
+            Some(l) => login = l,
+            None => {
+                // Answered exactly like a member's wrong password, counted
+                // alike: nobody learns whose mobile belongs to the team.
+                let key = session::login_key(false, &format!("{login}/{}", m.as_str()));
+                let outcome = ssr::take_attempt(&state, &key, t).await?;
+                let _ = state.hasher.verify(password, DUMMY_HASH.to_string()).await;
+                return Err(match outcome {
+                    Ok(n) if n < session::LOCK_FAILURES => {
+                        ssr::member_wrong(session::LOCK_FAILURES - n)
+                    }
+                    _ => ssr::member_locked(t + session::LOCK_SECS),
+                });
+            }
+        }
     }
     let Some(user) = session::find_login(&state.db, regulator, &login).await? else {
         // Same work as a real check, so timing does not tell which accounts exist.
@@ -403,7 +464,13 @@ async fn login_attempt(
                         t,
                     )
                     .await?;
+                    if member.is_some() {
+                        return Err(ssr::member_locked(until));
+                    }
                     return Err(ssr::locked(regulator, until, true));
+                }
+                if member.is_some() {
+                    return Err(ssr::member_wrong(left));
                 }
                 return Err(AppError::Conflict {
                     field: "password".into(),
@@ -446,6 +513,11 @@ async fn login_attempt(
                 .await?;
                 ssr::check_status(&user, &state.config.service_phone)?;
                 return ssr::finish_login(&state, &user, &login, &key, &ip, t).await;
+            }
+            if member.is_some() {
+                // Unlock codes go to the registered 经办人's phone; a team
+                // member waits, or a 管理员 resets their password.
+                return Err(ssr::member_locked(until));
             }
             if unlock_code.trim().is_empty() {
                 return Err(ssr::locked(regulator, until, false));

@@ -126,6 +126,27 @@ pub(crate) mod ssr {
         }
     }
 
+    /// An enterprise user who may change things (管理员 or 填报员), and
+    /// their enterprise id: a 查看员 is told they only read.
+    pub async fn enterprise_writer(state: &AppState) -> Result<(SessionUser, i64), AppError> {
+        let (user, id) = enterprise_user(state).await?;
+        if !user.role.is_some_and(|r| r.can_write()) {
+            return Err(AppError::NotAllowed(crate::domain::team::READ_ONLY.into()));
+        }
+        Ok((user, id))
+    }
+
+    /// A 管理员 of their enterprise, and its id.
+    pub async fn enterprise_manager(state: &AppState) -> Result<(SessionUser, i64), AppError> {
+        let (user, id) = enterprise_user(state).await?;
+        if !user.role.is_some_and(|r| r.can_manage()) {
+            return Err(AppError::NotAllowed(
+                crate::domain::team::NOT_MANAGER.into(),
+            ));
+        }
+        Ok((user, id))
+    }
+
     /// A regulator (or administrator) and an enterprise of their jurisdiction, by credit code.
     pub async fn regulated(
         state: &AppState,
@@ -307,7 +328,7 @@ pub async fn save_info(
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_user(&state).await?;
+    let (user, id) = ssr::enterprise_writer(&state).await?;
     let scans: Vec<&str> = record.licences.iter().map(|l| l.scan.as_str()).collect();
     if !crate::server::files::all_belong(&state.db, id, &scans).await? {
         return Err(AppError::Forbidden);
@@ -342,7 +363,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_user(&state).await?;
+    let (user, id) = ssr::enterprise_writer(&state).await?;
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
     let issues = info.draft.completeness(today());
     let mut e = FieldErrors::new();
@@ -365,7 +386,7 @@ pub async fn change_info_status(action: String, base_version: i64) -> Result<i64
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_user(&state).await?;
+    let (user, id) = ssr::enterprise_writer(&state).await?;
     let actor = ssr::actor(&user).await;
     let result = match action.as_str() {
         "withdraw" => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
@@ -385,7 +406,7 @@ pub async fn answer_proposal(
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_user(&state).await?;
+    let (user, id) = ssr::enterprise_writer(&state).await?;
     // Another enterprise's proposal: not yours, whatever its state.
     if repo::proposal_enterprise(&state.db, proposal_id).await? != Some(id) {
         return Err(AppError::Forbidden);

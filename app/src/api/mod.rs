@@ -13,3 +13,4 @@ pub mod recovery;
 pub mod registration;
 pub mod review;
 pub mod site;
+pub mod team;

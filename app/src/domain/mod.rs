@@ -22,6 +22,7 @@ pub mod normalize;
 pub mod password;
 pub mod phone_change;
 pub mod registration;
+pub mod team;
 
 pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};
 pub use credit_code::{CreditCode, CreditCodeError};

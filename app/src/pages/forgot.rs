@@ -34,6 +34,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <Title text="忘记密码 - 危化品经营安全监管系统" />
         <h1>"忘记密码 " <HelpTip link=manual::FORGOT topic="找回密码" /></h1>
+        <p class="field-note">"这里找回的是注册经办人(首位管理员)的密码。本单位管理员邀请的其他用户忘记密码或换了手机,请本单位管理员在“本单位用户”中为您重置:一次性链接只发到您本人的手机。"</p>
         <ol class="steps" aria-label="找回步骤">
             <li class:current=move || !sent.get() class:done=move || sent.get()><span class="step-no">"1"</span>"获取验证码"</li>
             <li class:current=move || sent.get()><span class="step-no">"2"</span>"设置新密码"</li>

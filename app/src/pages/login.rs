@@ -51,6 +51,8 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+const MEMBER_LABEL: &str = "手机号或用户名(选填)";
+
 #[component]
 fn LoginForm(
     regulator: bool,
@@ -61,6 +63,7 @@ fn LoginForm(
     let password = RwSignal::new(String::new());
     let unlock = RwSignal::new(String::new());
     let totp = RwSignal::new(String::new());
+    let member = RwSignal::new(String::new());
     let action = ServerAction::<Login>::new();
     let send = ServerAction::<SendUnlockCode>::new();
     let form = FormState::for_action(action, |_| ());
@@ -102,6 +105,12 @@ fn LoginForm(
                 }
             }
         }
+        let m = member.get_untracked();
+        if !regulator && !m.trim().is_empty() {
+            if let Err(msg) = crate::domain::team::Member::parse(&m) {
+                e.add("member", msg);
+            }
+        }
         if password.get_untracked().is_empty() {
             e.add("password", "请输入密码。");
         }
@@ -116,6 +125,7 @@ fn LoginForm(
                 password: password.get_untracked(),
                 unlock_code: unlock.get_untracked(),
                 totp: totp.get_untracked(),
+                member: member.get_untracked(),
             });
         }
     };
@@ -129,9 +139,21 @@ fn LoginForm(
     };
     view! {
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("account", label), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
+            <ErrorSummary form labels=vec![("account", label), ("member", MEMBER_LABEL), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
             <TextField name="account" label=label value=account form check hint=hint autocomplete="username" maxlength=40 />
+            {(!regulator).then(|| view! {
+                <TextField
+                    name="member"
+                    label=MEMBER_LABEL
+                    value=member
+                    form
+                    check
+                    maxlength=40
+                    autocomplete="off"
+                    hint="本单位管理员邀请的用户填写自己的手机号或用户名;注册时的经办人(首位管理员)不填。"
+                />
+            })}
             <TextField name="password" label="密码" value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
             {move || asks_totp().then(|| view! {
                 <TextField

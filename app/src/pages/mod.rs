@@ -13,6 +13,7 @@ pub mod login;
 pub mod maintenance;
 pub mod register;
 pub mod review;
+pub mod team;
 pub mod workspace;
 
 use leptos::prelude::*;

@@ -67,7 +67,10 @@ pub fn WorkspacePage() -> impl IntoView {
                                 })}
                             {(u.kind == "enterprise").then(|| view! { <PendingPhoneChange /> <EnterpriseSummary /> })}
                             <SecuritySinceLastLogin />
-                            <p class="form-links"><a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a></p>
+                            <p class="form-links">
+                                <a href="/account">"账号设置"</a> " · " <a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a>
+                                {(u.kind == "enterprise").then(|| view! { " · " <a href="/team">"本单位用户"</a> })}
+                            </p>
                             <HydrationMarker />
                         }
                             .into_any()
@@ -105,7 +108,7 @@ fn EnterpriseSummary() -> impl IntoView {
                                 {(v.status == "draft" && missing > 0).then(|| format!(",还有 {missing} 项待完善"))}
                                 " " <a class="button primary" href="/info">{if v.status == "draft" { "完善信息" } else { "查看企业信息" }}</a>
                             </p>
-                            {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone()))}
+                            {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone(), true))}
                             <p><a class="button" href="/licences">"许可证业务(申请、延期、变更、注销)"</a></p>
                         </section>
                     }

@@ -22,6 +22,7 @@ pub mod session;
 pub mod sms;
 pub mod sms_code;
 pub mod state;
+pub mod team;
 pub mod totp;
 
 pub use state::AppState;

@@ -292,8 +292,8 @@ pub async fn create_account(
         }
     })?;
     let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at) \
-         VALUES ('enterprise', $1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at, role) \
+         VALUES ('enterprise', $1, $2, $3, $4, $5, $6, $7, 'manager') RETURNING id",
     )
     .bind(org.credit_code.as_str())
     .bind(&account.handler_name)

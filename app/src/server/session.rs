@@ -37,6 +37,8 @@ pub struct SessionUser {
     pub must_change_password: bool,
     /// A regulator or administrator without a second factor: nothing but enrolling is allowed.
     pub needs_totp_enrolment: bool,
+    /// An enterprise user's role in their team (None for regulators and administrators).
+    pub role: Option<crate::domain::team::Role>,
 }
 
 impl SessionUser {
@@ -54,16 +56,24 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Starts a session for `user_id` and returns its token (for the cookie).
-pub async fn create(db: &Db, user_id: i64, ip: &str, now: i64) -> Result<String, sqlx::Error> {
+/// `device` is the browser's User-Agent, shown in 账号设置 → 登录设备.
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    ip: &str,
+    device: &str,
+    now: i64,
+) -> Result<String, sqlx::Error> {
     let token = super::random_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, ip) VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
     .bind(now)
     .bind(now + ABSOLUTE_SECS)
     .bind(ip)
+    .bind(device.chars().take(300).collect::<String>())
     .execute(db.writer())
     .await?;
     Ok(token)
@@ -75,7 +85,8 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
     let row = sqlx::query(
         "SELECT u.id, u.kind, u.login, u.display_name, u.enterprise_id, u.organization_id, \
          COALESCE(e.name, o.name, ''), s.last_seen, u.must_change_password, \
-         CASE WHEN u.kind IN ('regulator', 'admin') AND u.totp_secret IS NULL THEN 1 ELSE 0 END \
+         CASE WHEN u.kind IN ('regulator', 'admin') AND u.totp_secret IS NULL THEN 1 ELSE 0 END, \
+         CASE WHEN u.kind = 'enterprise' THEN COALESCE(u.role, 'manager') END \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN enterprises e ON e.id = u.enterprise_id \
          LEFT JOIN organizations o ON o.id = u.organization_id \
@@ -105,6 +116,10 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
         belongs_to: r.try_get(6)?,
         must_change_password: r.try_get::<i64, _>(8)? != 0,
         needs_totp_enrolment: r.try_get::<i64, _>(9)? != 0,
+        role: r
+            .try_get::<Option<String>, _>(10)?
+            .as_deref()
+            .and_then(crate::domain::team::Role::from_code),
     }))
 }
 
@@ -178,6 +193,8 @@ pub struct LoginRow {
     /// A confirmed second factor.
     pub totp_enrolled: bool,
     pub kind: String,
+    /// Invited by a 管理员 of the enterprise (not its registered 经办人).
+    pub invited: bool,
 }
 
 impl LoginRow {
@@ -205,7 +222,8 @@ pub async fn find_login(
     };
     let row = sqlx::query(&format!(
         "SELECT id, status, password_hash, review_note, mobile, must_change_password, \
-         CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, kind FROM users WHERE login = $1 AND kind IN {kinds} \
+         CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, kind, CASE WHEN invited_by IS NULL THEN 0 ELSE 1 END \
+         FROM users WHERE login = $1 AND kind IN {kinds} \
          ORDER BY CASE status WHEN 'rejected' THEN 1 ELSE 0 END, id DESC"
     ))
     .bind(login)
@@ -221,6 +239,7 @@ pub async fn find_login(
             must_change_password: r.try_get::<i64, _>(5)? != 0,
             totp_enrolled: r.try_get::<i64, _>(6)? != 0,
             kind: r.try_get(7)?,
+            invited: r.try_get::<i64, _>(8)? != 0,
         })
     })
     .transpose()

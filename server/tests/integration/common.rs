@@ -383,3 +383,77 @@ pub async fn add_regulator(b: &Backend, admin: &str, login: &str, county: &str) 
     .expect("past the first login");
     id
 }
+
+/// The token of the last invitation or reset link sent to `mobile`.
+pub async fn last_link(b: &Backend, mobile: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM sms_messages WHERE mobile = $1 AND purpose = 'team_link' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(mobile)
+    .fetch_one(b.state.db.reader())
+    .await
+    .expect("a link was sent");
+    let at = body.find("t=").expect("a link in the SMS") + 2;
+    body[at..at + 64].to_string()
+}
+
+/// Logs in a team member (credit code + mobile or user name) and returns the cookie.
+pub async fn member_cookie(b: &Backend, code: &str, member: &str, password: &str) -> String {
+    let r = post_form(
+        &b.router,
+        "/api/auth/login",
+        &[
+            ("tab", "enterprise"),
+            ("account", code),
+            ("member", member),
+            ("password", password),
+        ],
+        None,
+    )
+    .await;
+    r.cookie()
+        .unwrap_or_else(|| panic!("{}: login of {member} failed: {}", b.name, r.body))
+}
+
+/// A user of the enterprise of `manager` (whose credit code is `code`),
+/// invited through the API, with the demo password set through the SMS
+/// link: (user id, session cookie).
+pub async fn add_member(
+    b: &Backend,
+    manager: &str,
+    code: &str,
+    mobile: &str,
+    role: &str,
+) -> (i64, String) {
+    let r = post_form(
+        &b.router,
+        "/api/team/invite",
+        &[("name", "新同事"), ("mobile", mobile), ("role", role)],
+        Some(manager),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let token = last_link(b, mobile).await;
+    let password = app::server::seed::DEMO_PASSWORD;
+    let r = post_form(
+        &b.router,
+        "/api/team/accept",
+        &[
+            ("t", &token),
+            ("password", password),
+            ("password_confirm", password),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let id: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = $1 AND u.mobile = $2",
+    )
+    .bind(code)
+    .bind(mobile)
+    .fetch_one(b.state.db.reader())
+    .await
+    .expect("the new member");
+    (id, member_cookie(b, code, mobile, password).await)
+}

@@ -19,3 +19,4 @@ mod registry;
 mod review;
 mod security;
 mod sms;
+mod team;

@@ -19,7 +19,13 @@ use serde_json::json;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Anonymous,
+    /// A's registered 经办人, its first 管理员.
     EnterpriseA,
+    /// A 填报员 of A.
+    FillerOfA,
+    /// A 查看员 of A.
+    ViewerOfA,
+    /// B's first 管理员.
     EnterpriseB,
     /// 玄武区 (A's county).
     CountyOfA,
@@ -30,9 +36,11 @@ enum Who {
     Admin,
 }
 
-const EVERYONE: [Who; 8] = [
+const EVERYONE: [Who; 10] = [
     Who::Anonymous,
     Who::EnterpriseA,
+    Who::FillerOfA,
+    Who::ViewerOfA,
     Who::EnterpriseB,
     Who::CountyOfA,
     Who::OtherCounty,
@@ -48,10 +56,16 @@ enum Rule {
     Public,
     /// Any logged-in user, on their own account.
     LoggedIn,
-    /// Enterprise users, on their own enterprise (no object is named).
+    /// Enterprise users of any role, reading their own enterprise (no object is named).
     Enterprise,
-    /// Enterprise A only: the object named belongs to A.
+    /// Enterprise users who may change things (管理员, 填报员), on their own enterprise.
+    EnterpriseWriter,
+    /// 管理员 of an enterprise, on their own enterprise.
+    EnterpriseManager,
+    /// A's 管理员 and 填报员: the object named belongs to A and is changed.
     OwnerOfA,
+    /// A's 管理员 only: the object named is one of A's users.
+    ManagerOfA,
     /// Regulators and administrators, each on their own jurisdiction.
     Staff,
     /// The regulators whose jurisdiction holds A, and the administrator.
@@ -80,12 +94,17 @@ impl Rule {
         match self {
             Rule::Public => true,
             Rule::LoggedIn => who != Anonymous,
-            Rule::Enterprise => matches!(who, EnterpriseA | EnterpriseB),
-            Rule::OwnerOfA => who == EnterpriseA,
+            Rule::Enterprise => matches!(who, EnterpriseA | FillerOfA | ViewerOfA | EnterpriseB),
+            Rule::EnterpriseWriter => matches!(who, EnterpriseA | FillerOfA | EnterpriseB),
+            Rule::EnterpriseManager => matches!(who, EnterpriseA | EnterpriseB),
+            Rule::OwnerOfA => matches!(who, EnterpriseA | FillerOfA),
+            Rule::ManagerOfA => who == EnterpriseA,
             Rule::Staff => matches!(who, CountyOfA | OtherCounty | City | Province | Admin),
             Rule::SupervisorsOfA => supervisor,
             Rule::RegulatorsOfA => supervisor && who != Admin,
-            Rule::AOrSupervisors => supervisor || who == EnterpriseA,
+            Rule::AOrSupervisors => {
+                supervisor || matches!(who, EnterpriseA | FillerOfA | ViewerOfA)
+            }
             Rule::IssuerOfA => who == City,
             Rule::Regulators => matches!(who, CountyOfA | OtherCounty | City | Province),
             Rule::Admin => who == Admin,
@@ -124,6 +143,8 @@ struct Objects {
     case: String,
     /// A certificate issued to A.
     certificate: String,
+    /// An invited user of A (no password yet), whom A's 管理员 manages.
+    member: String,
 }
 
 fn f(pairs: &[(&'static str, &str)]) -> Payload {
@@ -138,6 +159,20 @@ fn api(route: &'static str, rule: Rule, body: Payload) -> Endpoint {
         rule,
         body,
     }
+}
+
+/// A move on A's case (with a stale version: an admitted caller is told so).
+fn case_move(o: &Objects, action: &str, rule: Rule) -> Endpoint {
+    api(
+        "/api/case/move",
+        rule,
+        f(&[
+            ("id", &o.case),
+            ("base_version", "0"),
+            ("action", action),
+            ("text", "理由理由理由"),
+        ]),
+    )
 }
 
 fn table(o: &Objects) -> Vec<Endpoint> {
@@ -207,7 +242,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         api("/api/case/mine", Enterprise, Payload::Empty),
         api(
             "/api/case/start",
-            Enterprise,
+            EnterpriseWriter,
             f(&[("kind", "bogus"), ("licence", "")]),
         ),
         api("/api/case/get", AOrSupervisors, f(&[("id", &o.case)])),
@@ -218,24 +253,23 @@ fn table(o: &Objects) -> Vec<Endpoint> {
                 json!({"id": o.case.parse::<i64>().unwrap(), "base_version": 0, "application": app::domain::licence_case::Application::default()}),
             ),
         ),
+        // Every move: the applicant's two, the issuing authority's others.
+        case_move(o, "submit", OwnerOfA),
+        case_move(o, "withdraw", OwnerOfA),
+        case_move(o, "correction", IssuerOfA),
+        case_move(o, "accept", IssuerOfA),
+        case_move(o, "not_accept", IssuerOfA),
+        case_move(o, "approve", IssuerOfA),
+        case_move(o, "refuse", IssuerOfA),
+        case_move(o, "issue", IssuerOfA),
         api(
-            "/api/case/move",
-            OwnerOfA,
-            f(&[
-                ("id", &o.case),
-                ("base_version", "0"),
-                ("action", "submit"),
-                ("text", ""),
-            ]),
-        ),
-        api(
-            "/api/case/move",
+            "/api/case/onsite/plan",
             IssuerOfA,
             f(&[
                 ("id", &o.case),
                 ("base_version", "0"),
-                ("action", "issue"),
-                ("text", ""),
+                ("on", ""),
+                ("inspectors", ""),
             ]),
         ),
         api(
@@ -256,6 +290,15 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             f(&[("id", &o.case), ("base_version", "0")]),
         ),
         api(
+            "/api/case/claim",
+            IssuerOfA,
+            f(&[
+                ("id", &o.case),
+                ("base_version", "0"),
+                ("assignee", &o.target_regulator),
+            ]),
+        ),
+        api(
             "/api/case/inbox",
             Regulators,
             f(&[("step", ""), ("overdue", "false")]),
@@ -271,11 +314,15 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             f(&[("token", &"0".repeat(64))]),
         ),
         api("/api/info/mine", Enterprise, Payload::Empty),
-        api("/api/info/save", Enterprise, Payload::Json(record)),
-        api("/api/info/submit", Enterprise, f(&[("base_version", "0")])),
+        api("/api/info/save", EnterpriseWriter, Payload::Json(record)),
+        api(
+            "/api/info/submit",
+            EnterpriseWriter,
+            f(&[("base_version", "0")]),
+        ),
         api(
             "/api/info/status",
-            Enterprise,
+            EnterpriseWriter,
             f(&[("action", "withdraw"), ("base_version", "0")]),
         ),
         api(
@@ -432,13 +479,62 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/site_info", Public, Payload::Empty),
+        // Teams: reading one's team; managing it (payloads an allowed
+        // caller is refused for at the field, or that act on A's invited
+        // user only); the SMS link is the credential of the last two.
+        api("/api/team/members", Enterprise, Payload::Empty),
+        api(
+            "/api/team/invite",
+            EnterpriseManager,
+            f(&[("name", ""), ("mobile", ""), ("role", "")]),
+        ),
+        api(
+            "/api/team/role",
+            ManagerOfA,
+            f(&[("user_id", &o.member), ("role", "bogus")]),
+        ),
+        api(
+            "/api/team/active",
+            ManagerOfA,
+            f(&[("user_id", &o.member), ("active", "true")]),
+        ),
+        api(
+            "/api/team/end-sessions",
+            ManagerOfA,
+            f(&[("user_id", &o.member)]),
+        ),
+        api(
+            "/api/team/reset",
+            ManagerOfA,
+            f(&[("user_id", &o.member), ("mobile", "123")]),
+        ),
+        api("/api/team/link", Link, f(&[("t", &bogus)])),
+        api(
+            "/api/team/accept",
+            Link,
+            f(&[
+                ("t", &bogus),
+                ("password", "New-Pass-2027"),
+                ("password_confirm", "New-Pass-2027"),
+            ]),
+        ),
+        // Every user's own account (a payload refused at the field).
+        api("/api/account/overview", LoggedIn, Payload::Empty),
+        api("/api/account/name", LoggedIn, f(&[("name", "")])),
+        api("/api/account/mobile/code", LoggedIn, f(&[("mobile", "")])),
+        api(
+            "/api/account/mobile",
+            LoggedIn,
+            f(&[("mobile", ""), ("code", ""), ("current", "")]),
+        ),
+        api("/api/account/sessions/end", LoggedIn, f(&[("id", "none")])),
         api("/api/regions", Public, f(&[("parent", "32")])),
         api("/api/region-name", Public, f(&[("code", "320102")])),
         Endpoint {
             method: "POST",
             route: "/files/licence-scan",
             path: "/files/licence-scan?name=x.pdf".into(),
-            rule: Enterprise,
+            rule: EnterpriseWriter,
             body: Payload::Raw(b"%PDF-1.4 matrix".to_vec()),
         },
         Endpoint {
@@ -521,6 +617,14 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
     let callers = vec![
         (Who::Anonymous, None),
         (Who::EnterpriseA, Some(a.clone())),
+        (
+            Who::FillerOfA,
+            Some(add_member(b, &a, A, "13711112201", "filler").await.1),
+        ),
+        (
+            Who::ViewerOfA,
+            Some(add_member(b, &a, A, "13711112202", "viewer").await.1),
+        ),
         (
             Who::EnterpriseB,
             Some(login_cookie(b, "enterprise", crate::info::B, DEMO_PASSWORD).await),
@@ -612,6 +716,24 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
             .await
             .unwrap();
 
+    // A user A invited, who has not set a password yet.
+    let r = post_form(
+        &b.router,
+        "/api/team/invite",
+        &[
+            ("name", "待接受"),
+            ("mobile", "13711112203"),
+            ("role", "viewer"),
+        ],
+        Some(&a),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let invited: i64 = sqlx::query_scalar("SELECT id FROM users WHERE mobile = '13711112203'")
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+
     // A certificate issued to A, and A's next first application, submitted.
     let (case, certificate) = crate::cases::issued_and_open(b, &a).await;
 
@@ -626,6 +748,7 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
             phone_request: phone_request.to_string(),
             evidence,
             target_regulator: target,
+            member: invited.to_string(),
         },
     )
 }

@@ -1,0 +1,412 @@
+//! 本单位用户 (an enterprise's users and their roles), the page an
+//! invitation or reset link opens (设置密码), and 账号设置 (everyone's own
+//! account: name, mobile, password, second factor, logins, security events).
+//!
+//! Every form is an `ActionForm`: without JavaScript it posts and the page
+//! comes back; with it, the answer shows in place and the data reloads.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::account::security_events;
+use crate::api::team::{
+    account_overview, team_link, team_members, AcceptLink, AccountView, EndMemberSessions,
+    EndOwnSession, InviteMember, LinkView, MemberView, OwnMobileCode, ResetMember, SetMemberActive,
+    SetMemberRole, SetOwnMobile, SetOwnName, TeamView,
+};
+use crate::components::field::{
+    aria_describedby_at, aria_invalid_at, message_at, FormState, PasswordChecklist, SendCodeButton,
+};
+use crate::components::layout::ErrorNotice;
+use crate::components::{reload_after_success, HydrationMarker};
+use crate::domain::team::Role;
+
+/// A labelled input of an `ActionForm`, with its message from the server.
+fn input(
+    form: FormState,
+    name: &'static str,
+    id: String,
+    label: &'static str,
+    kind: &'static str,
+    value: String,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:invalid=move || form.message(name).is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                aria-invalid=aria_invalid_at(form, name.into())
+                aria-describedby=aria_describedby_at(form, name.into())
+            />
+            {message_at(form, name.to_string())}
+        </div>
+    }
+}
+
+fn role_options(selected: Role) -> impl IntoView {
+    Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.code() selected=r == selected>{r.label()}</option> })
+        .collect_view()
+}
+
+/// `/team`: the enterprise's users; a 管理员 manages them.
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    let team = Resource::new(move || reload.get(), |_| team_members());
+    view! {
+        <Title text="本单位用户 - 危化品经营安全监管系统" />
+        <h1>"本单位用户"</h1>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match team.await {
+                    Ok(t) => view! { <Team t reload flash /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Team(t: TeamView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+    let manage = t.can_manage;
+    let me = t.me;
+    view! {
+        <p>{format!("{}(统一社会信用代码 {})", t.enterprise, t.credit_code)}</p>
+        <dl class="which-case roles">
+            {Role::ALL.into_iter().map(|r| view! { <dt>{r.label()}</dt><dd>{r.describe()}</dd> }).collect_view()}
+        </dl>
+        <p class="field-note">
+            "注册时的经办人是首位管理员,用统一社会信用代码和密码登录;其他用户用统一社会信用代码、本人手机号(或用户名)和密码登录。本单位始终至少保留一名正常使用的管理员。"
+        </p>
+        {(!manage).then(|| view! { <p class="notice">"只有管理员可以邀请、停用用户或调整角色;如需调整,请联系本单位管理员。"</p> })}
+        <table class="data team">
+            <caption>"用户"</caption>
+            <thead>
+                <tr>
+                    <th>"姓名"</th><th>"手机号"</th><th>"用户名"</th><th>"角色"</th><th>"状态"</th><th>"最近登录"</th>
+                    {manage.then(|| view! { <th>"管理"</th> })}
+                </tr>
+            </thead>
+            <tbody>
+                {t.members.into_iter().map(|m| {
+                    let row = m.clone();
+                    view! {
+                        <tr class:disabled=!m.active && !m.invited data-user=m.id.to_string()>
+                            <td>{m.name.clone()} {m.first.then(|| view! { <br/><small>"首位管理员(注册经办人)"</small> })} {(m.id == me).then(|| view! { <br/><small>"(我)"</small> })}</td>
+                            <td>{m.mobile.clone()}</td>
+                            <td>{m.username.clone()}</td>
+                            <td class="role">{m.role.label()}</td>
+                            <td class="status">{m.status.clone()}</td>
+                            <td>{m.last_login.clone()} {(m.sessions > 0).then(|| view! { <br/><small>{format!("当前登录 {} 处", m.sessions)}</small> })}</td>
+                            {manage.then(|| view! { <td class="actions"><MemberActions m=row reload flash /></td> })}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {manage.then(|| view! { <InviteForm reload flash /> })}
+    }
+}
+
+/// A 管理员's actions on one user: role, disable or enable, end logins, reset.
+#[component]
+fn MemberActions(
+    m: MemberView,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let role = ServerAction::<SetMemberRole>::new();
+    let active = ServerAction::<SetMemberActive>::new();
+    let end = ServerAction::<EndMemberSessions>::new();
+    let reset = ServerAction::<ResetMember>::new();
+    reload_after_success(role, reload, move |m| flash.set(Some(m)));
+    reload_after_success(active, reload, move |m| flash.set(Some(m)));
+    reload_after_success(end, reload, move |m| flash.set(Some(m)));
+    reload_after_success(reset, reload, move |m| flash.set(Some(m)));
+    let reset_form = FormState::for_action(reset, |_| ());
+    let id = m.id;
+    let name = m.name.clone();
+    view! {
+        <ActionForm action=role attr:class="inline-form">
+            <input type="hidden" name="user_id" value=id.to_string() />
+            <label class="sr-only" for=format!("role-{id}")>{format!("{name}的角色")}</label>
+            <select id=format!("role-{id}") name="role">{role_options(m.role)}</select>
+            <button type="submit" class="button">"调整角色"</button>
+        </ActionForm>
+        <ActionForm action=active attr:class="inline-form">
+            <input type="hidden" name="user_id" value=id.to_string() />
+            <input type="hidden" name="active" value=if m.active || m.invited { "false" } else { "true" } />
+            <button type="submit" class="button">{if m.active || m.invited { "停用" } else { "重新启用" }}</button>
+        </ActionForm>
+        {(m.sessions > 0).then(|| view! {
+            <ActionForm action=end attr:class="inline-form">
+                <input type="hidden" name="user_id" value=id.to_string() />
+                <button type="submit" class="button">"结束其登录"</button>
+            </ActionForm>
+        })}
+        {(m.active || m.invited).then(|| view! {
+            <details class="reset">
+                <summary>{if m.invited { "重发邀请" } else { "重置密码" }}</summary>
+                <ActionForm action=reset attr:class="reset-form">
+                    <input type="hidden" name="user_id" value=id.to_string() />
+                    {input(reset_form, "mobile", format!("reset-mobile-{id}"), "接收链接的手机号(本人新手机号)", "tel", m.mobile.clone())}
+                    <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
+                    <button type="submit" class="button">"发送链接"</button>
+                </ActionForm>
+            </details>
+        })}
+        {move || {
+            [role.value().get(), active.value().get(), end.value().get()]
+                .into_iter()
+                .flatten()
+                .filter_map(Result::err)
+                .map(|e| view! { <ErrorNotice error=e /> })
+                .collect_view()
+        }}
+        {move || reset_form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+    }
+}
+
+#[component]
+fn InviteForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    reload_after_success(invite, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(invite, |_| ());
+    view! {
+        <section aria-labelledby="invite-title">
+            <h2 id="invite-title">"邀请用户"</h2>
+            <ActionForm action=invite attr:class="form invite-form">
+                {input(form, "name", "invite-name".into(), "姓名", "text", String::new())}
+                {input(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new())}
+                <div class="field" class:invalid=move || form.message("role").is_some()>
+                    <label for="invite-role">"角色"</label>
+                    <select id="invite-role" name="role">{role_options(Role::Filler)}</select>
+                    {message_at(form, "role".into())}
+                </div>
+                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                <p class="field-hint">"对方会收到含一次性链接的短信(72小时内有效),打开后自行设置密码;管理员不设置、也看不到他人的密码。"</p>
+                <button type="submit" class="button primary">"发送邀请"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/team/link?t=…`: the invited (or reset) user sets their own password.
+#[component]
+pub fn TeamLinkPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("t").unwrap_or_default());
+    let link = Resource::new(token, team_link);
+    view! {
+        <Title text="设置密码 - 危化品经营安全监管系统" />
+        <h1>"设置密码"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match link.await {
+                    Ok(l) => view! { <LinkForm l token=token() /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! {
+                        <ErrorNotice error=e />
+                        <p><a class="button" href="/login">"前往登录"</a></p>
+                        <HydrationMarker />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LinkForm(l: LinkView, token: String) -> impl IntoView {
+    let accept = ServerAction::<AcceptLink>::new();
+    let form = FormState::for_action(accept, |_| ());
+    let password = RwSignal::new(String::new());
+    let done = move || accept.value().get().and_then(Result::ok);
+    let code = l.credit_code.clone();
+    view! {
+        <dl class="profile">
+            <dt>"单位"</dt><dd>{l.enterprise.clone()}</dd>
+            <dt>"统一社会信用代码"</dt><dd>{l.credit_code.clone()}</dd>
+            <dt>"姓名"</dt><dd>{l.name.clone()}</dd>
+            <dt>"手机号"</dt><dd>{l.mobile.clone()}</dd>
+            <dt>"角色"</dt><dd>{l.role.label()} <small>{format!("({})", l.role.describe())}</small></dd>
+        </dl>
+        {move || match done() {
+            Some(m) => view! {
+                <p class="notice success" role="status">{m}</p>
+                <p><a class="button primary" href=format!("/login?account={}", code.clone())>"前往登录"</a></p>
+            }.into_any(),
+            None => {
+                let (l, token) = (l.clone(), token.clone());
+                view! {
+                <ActionForm action=accept attr:class="form">
+                    <input type="hidden" name="t" value=token.clone() />
+                    <input type="hidden" name="account" autocomplete="username" value=l.credit_code.clone() />
+                    {(l.invite && l.username.is_empty()).then(|| input(form, "username", "link-username".into(), "用户名(选填,可代替手机号登录)", "text", String::new()))}
+                    <div class="field" class:invalid=move || form.message("password").is_some()>
+                        <label for="link-password">"新密码"</label>
+                        <input id="link-password" name="password" type="password" autocomplete="new-password"
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                            aria-invalid=aria_invalid_at(form, "password".into())
+                            aria-describedby=aria_describedby_at(form, "password".into()) />
+                        {message_at(form, "password".into())}
+                    </div>
+                    <PasswordChecklist password account=l.credit_code.clone() />
+                    {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new())}
+                    {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                    <button type="submit" class="button primary">"设置密码"</button>
+                </ActionForm>
+            }.into_any()
+            }
+        }}
+    }
+}
+
+/// `/account` (and `/settings`): 账号设置 for every user.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    let account = Resource::new(move || reload.get(), |_| account_overview());
+    let events = Resource::new(move || reload.get(), |_| security_events(true));
+    view! {
+        <Title text="账号设置 - 危化品经营安全监管系统" />
+        <h1>"账号设置"</h1>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(a) => {
+                        let events = events.await.unwrap_or_default();
+                        view! { <Account a events reload flash /><HydrationMarker /> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Account(
+    a: AccountView,
+    events: Vec<crate::api::account::SecurityEventView>,
+    reload: RwSignal<i32>,
+    flash: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let name = ServerAction::<SetOwnName>::new();
+    let end = ServerAction::<EndOwnSession>::new();
+    reload_after_success(name, reload, move |m| flash.set(Some(m)));
+    reload_after_success(end, reload, move |m| flash.set(Some(m)));
+    let name_form = FormState::for_action(name, |_| ());
+    let others = a.sessions.iter().filter(|s| !s.current).count();
+    view! {
+        <dl class="profile account">
+            <dt>"单位"</dt><dd>{a.belongs_to.clone()}</dd>
+            <dt>"角色"</dt><dd>{a.role.clone()}</dd>
+            <dt>"登录方式"</dt><dd>{a.login.clone()}</dd>
+            <dt>"手机号"</dt><dd class="mobile">{if a.mobile.is_empty() { "未登记".to_string() } else { a.mobile.clone() }}</dd>
+            <dt>"身份验证器"</dt><dd>{if a.totp { "已绑定" } else { "未绑定" }} " " <a href="/account/totp">{if a.totp { "管理" } else { "绑定" }}</a></dd>
+            <dt>"密码"</dt><dd><a href="/account/password">"修改密码"</a></dd>
+        </dl>
+        <section aria-labelledby="name-title">
+            <h2 id="name-title">"姓名"</h2>
+            <ActionForm action=name attr:class="form inline">
+                {input(name_form, "name", "own-name".into(), "姓名", "text", a.name.clone())}
+                <button type="submit" class="button">"保存姓名"</button>
+            </ActionForm>
+        </section>
+        <MobileForm reload flash />
+        <section aria-labelledby="sessions-title">
+            <h2 id="sessions-title">"登录设备"</h2>
+            <table class="data sessions">
+                <thead><tr><th>"设备"</th><th>"登录时间"</th><th>"最近活动"</th><th>"地址"</th><th></th></tr></thead>
+                <tbody>
+                    {a.sessions.into_iter().map(|s| view! {
+                        <tr class:current=s.current>
+                            <td>{s.device.clone()} {s.current.then(|| view! { <br/><small>"(当前设备)"</small> })}</td>
+                            <td>{s.started}</td>
+                            <td>{s.last_seen}</td>
+                            <td>{s.ip}</td>
+                            <td>
+                                {(!s.current).then(|| view! {
+                                    <ActionForm action=end attr:class="inline-form">
+                                        <input type="hidden" name="id" value=s.id.clone() />
+                                        <button type="submit" class="button">"结束此登录"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {(others > 0).then(|| view! {
+                <ActionForm action=end attr:class="inline-form">
+                    <input type="hidden" name="others" value="true" />
+                    <button type="submit" class="button">"结束其他所有登录"</button>
+                </ActionForm>
+            })}
+            {move || end.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+        </section>
+        <section aria-labelledby="events-title">
+            <h2 id="events-title">"近90天的账号安全事件"</h2>
+            {if events.is_empty() {
+                view! { <p class="empty">"暂无。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="security-events-list">
+                        {events.into_iter().map(|e| view! { <li><span class="when">{e.at}</span> " " {e.summary} " · " {e.actor}</li> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A new mobile: a code to the new phone, the current password; the old
+/// phone is told.
+#[component]
+fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+    let code = ServerAction::<OwnMobileCode>::new();
+    let set = ServerAction::<SetOwnMobile>::new();
+    reload_after_success(set, reload, move |m| flash.set(Some(m)));
+    let form = FormState::for_action(set, |_| ());
+    form.follow(code, |_| ());
+    let mobile = RwSignal::new(String::new());
+    let send = Callback::new(move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        code.dispatch(OwnMobileCode {
+            mobile: mobile.get_untracked(),
+        });
+    });
+    view! {
+        <section aria-labelledby="mobile-title">
+            <h2 id="mobile-title">"更换手机号"</h2>
+            <ActionForm action=set attr:class="form mobile-form">
+                <div class="field" class:invalid=move || form.message("mobile").is_some()>
+                    <label for="own-mobile">"新手机号"</label>
+                    <input id="own-mobile" name="mobile" type="tel" autocomplete="tel"
+                        on:input=move |ev| mobile.set(event_target_value(&ev))
+                        aria-invalid=aria_invalid_at(form, "mobile".into())
+                        aria-describedby=aria_describedby_at(form, "mobile".into()) />
+                    {message_at(form, "mobile".into())}
+                </div>
+                <SendCodeButton action=code on_click=send />
+                {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
+                {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new())}
+                {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new())}
+                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
+                <button type="submit" class="button">"更换手机号"</button>
+            </ActionForm>
+        </section>
+    }
+}
