@@ -407,16 +407,29 @@ async fn login_attempt(
                     Ok(n) if n < session::LOCK_FAILURES => {
                         ssr::member_wrong(session::LOCK_FAILURES - n)
                     }
-                    _ => ssr::member_locked(t + session::LOCK_SECS),
+                    Ok(_) => ssr::member_locked(
+                        match limits::denied(&state.db, &key, session::LOGIN_FAILURES, t).await? {
+                            Some(Denied::Exhausted { until }) => until,
+                            _ => t + session::LOCK_SECS,
+                        },
+                    ),
+                    Err(Denied::Exhausted { until }) => ssr::member_locked(until),
+                    Err(Denied::TooSoon(secs)) => ssr::member_locked(t + secs),
                 });
             }
         }
     }
-    let Some(user) = session::find_login(&state.db, regulator, &login).await? else {
+    let Some(mut user) = session::find_login(&state.db, regulator, &login).await? else {
         // Same work as a real check, so timing does not tell which accounts exist.
         let _ = state.hasher.verify(password, DUMMY_HASH.to_string()).await;
         return Err(ssr::no_such_account(regulator, &login));
     };
+    // No password yet (an invitation not opened, a reset under way): the
+    // same work as a check, and never a match.
+    let unusable = user.password_hash == "!";
+    if unusable {
+        user.password_hash = DUMMY_HASH.to_string();
+    }
     let key = session::login_key(regulator, &login);
     let anonymous = Actor::anonymous(format!("登录尝试({login})"), ip.clone());
     match ssr::take_attempt(&state, &key, t).await? {
@@ -426,7 +439,7 @@ async fn login_attempt(
                 .verify(password, user.password_hash.clone())
                 .await
             {
-                Ok(ok) => ok,
+                Ok(ok) => ok && !unusable,
                 Err(e) => {
                     // A busy server is not a wrong password.
                     limits::give_back(&state.db, &key).await?;
@@ -496,6 +509,7 @@ async fn login_attempt(
                     .verify(password, user.password_hash.clone())
                     .await
                     .map_err(AppError::log)?;
+                let ok = ok && !unusable;
                 if !ok {
                     return Err(AppError::Conflict {
                         field: "password".into(),
@@ -516,7 +530,9 @@ async fn login_attempt(
             }
             if member.is_some() {
                 // Unlock codes go to the registered 经办人's phone; a team
-                // member waits, or a 管理员 resets their password.
+                // member waits, or a 管理员 resets their password. The same
+                // work as a check, so timing tells no member from a stranger.
+                let _ = state.hasher.verify(password, DUMMY_HASH.to_string()).await;
                 return Err(ssr::member_locked(until));
             }
             if unlock_code.trim().is_empty() {
@@ -545,6 +561,7 @@ async fn login_attempt(
                 .verify(password, user.password_hash.clone())
                 .await
                 .map_err(AppError::log)?;
+            let ok = ok && !unusable;
             if !ok {
                 return Err(AppError::Conflict {
                     field: "password".into(),

@@ -304,7 +304,12 @@ pub async fn my_info() -> Result<InfoView, AppError> {
     let trail = crate::server::audit::trail(&state.db, id, 50).await?;
     let shown = info.confirmed.as_ref().unwrap_or(&info.draft);
     Ok(InfoView {
-        credit_code: user.login,
+        // A team member's login is internal; the enterprise's code is shown.
+        credit_code: user
+            .login
+            .split_once('/')
+            .map_or(user.login.as_str(), |(code, _)| code)
+            .to_string(),
         changing: info.confirmed.is_some() && info.status != "confirmed",
         issues: info.draft.completeness(today()),
         licences: ssr::licences(shown),

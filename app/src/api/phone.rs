@@ -302,16 +302,6 @@ pub async fn change_phone(
             message: codes::verify_message(&e),
         });
     }
-    // A team with another active 管理员 needs no review: that 管理员
-    // resets the 经办人 (the link goes to the new phone only).
-    if crate::server::team::other_active_managers(&state.db, a.enterprise_id, a.user_id).await? > 0
-    {
-        codes::unuse(&state.db, PURPOSE, &subject, t).await?;
-        return Err(AppError::Conflict {
-            field: "account".into(),
-            message: "本单位还有其他正常使用的管理员:请联系他们在“本单位用户”中为经办人“重置密码”并填写新手机号,一次性链接只发到新手机,无需在这里申请。".into(),
-        });
-    }
     let ip = http::client_ip().await;
     let typed_id = normalize_code(&id_number);
     if !ssr::may_compare(&state, a.enterprise_id, mobile.as_str(), &typed_id, &ip, t).await? {

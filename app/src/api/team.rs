@@ -97,13 +97,24 @@ mod ssr {
         }
     }
 
-    /// The link of an invitation or a reset, by SMS to `mobile` only.
+    /// The link of an invitation or a reset, by SMS to `mobile` only (at
+    /// most 5 a day to one phone, whoever sends them).
     pub async fn send_link(
         state: &crate::server::AppState,
         mobile: &crate::domain::Mobile,
         token: &str,
         text: &str,
     ) -> Result<(), AppError> {
+        use crate::server::limits::{self, Limit};
+        let key = format!("team:link-to:{}", mobile.as_str());
+        if limits::hit(&state.db, &key, Limit::per(5, 86_400), crate::server::now())
+            .await?
+            .is_err()
+        {
+            return Err(AppError::RateLimited(
+                "今天已向这个手机号发送了5条邀请或重置链接,请明天再试。".into(),
+            ));
+        }
         let url = format!(
             "{}/team/link?t={token}",
             state.config.public_base_url.trim_end_matches('/')
@@ -271,7 +282,7 @@ pub async fn invite_member(name: String, mobile: String, role: String) -> Result
         &mobile,
         &token,
         &format!(
-            "{}邀请您({name})作为“{}”使用本单位账号。",
+            "{}邀请您作为“{}”使用本单位账号。",
             user.belongs_to,
             role.label()
         ),
@@ -355,13 +366,11 @@ pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppErr
     )
     .await
     .map_err(ssr::error)?;
+    // No typed names in the text: only what the system itself vouches for.
     let what = if status == "pending_verification" {
-        format!("{}邀请您({name})使用本单位账号。", user.belongs_to)
+        format!("{}邀请您使用本单位账号。", user.belongs_to)
     } else {
-        format!(
-            "{}的管理员 {} 为您({name})发起了重置密码。",
-            user.belongs_to, user.display_name
-        )
+        format!("{}的管理员为您发起了重置密码。", user.belongs_to)
     };
     ssr::send_link(&state, &mobile, &token, &what).await?;
     if let Ok(old) = Mobile::parse(&old) {
@@ -373,9 +382,8 @@ pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppErr
                     &old,
                     "team_notice",
                     &format!(
-                        "【危化品经营安全监管系统】{}的管理员 {} 已将您在本系统的登录手机号改为 {},重置链接已发往新手机。如非您本人要求,请立即联系本单位管理员。",
+                        "【危化品经营安全监管系统】{}的管理员已将您在本系统的登录手机号改为 {},重置链接已发往新手机。如非您本人要求,请立即联系本单位管理员。",
                         user.belongs_to,
-                        user.display_name,
                         mobile.masked()
                     ),
                     now(),
@@ -645,6 +653,10 @@ pub async fn set_own_mobile(
         .bind(mobile.as_str())
         .execute(state.db.writer())
         .await?;
+    // A security change: every other login ends.
+    if let Some(token) = crate::api::auth::ssr::session_token(&state).await? {
+        crate::server::session::end_others(&state.db, user.user_id, &token).await?;
+    }
     audit::security_event_now(
         &state.db,
         &audit::Actor::of(&user, http::client_ip().await),

@@ -1133,7 +1133,9 @@ pub const CHANGE_LAPSE_SECS: i64 = CHANGE_LAPSE_DAYS * 86_400;
 /// The enterprise's phone on file (its account's handler), if any.
 async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
     let m: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT mobile FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active' ORDER BY id LIMIT 1",
+        "SELECT u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.enterprise_id = $1 AND u.kind = 'enterprise' AND u.status = 'active' \
+         ORDER BY CASE WHEN u.login = e.credit_code THEN 0 WHEN COALESCE(u.role, 'manager') = 'manager' THEN 1 ELSE 2 END, u.id LIMIT 1",
     )
     .bind(enterprise_id)
     .fetch_optional(db.reader())

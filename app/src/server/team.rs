@@ -102,24 +102,10 @@ pub async fn is_member(db: &Db, enterprise_id: i64, user_id: i64) -> Result<bool
     Ok(n == 1)
 }
 
-/// The active 管理员 of an enterprise other than `user_id`.
-pub async fn other_active_managers(
-    db: &Db,
-    enterprise_id: i64,
-    user_id: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND id <> $2 \
-         AND COALESCE(role, 'manager') = 'manager' AND status = 'active'",
-    )
-    .bind(enterprise_id)
-    .bind(user_id)
-    .fetch_one(db.reader())
-    .await
-}
-
-/// Opens a write transaction holding the enterprise's user rows.
-async fn lock_team(db: &Db, enterprise_id: i64) -> Result<Tx, sqlx::Error> {
+/// Opens a write transaction holding the enterprise's user rows, in which
+/// the acting user is still an active 管理员 of it (a 管理员 demoted or
+/// disabled a moment ago finishes nothing).
+async fn lock_team(db: &Db, enterprise_id: i64, actor: &Actor) -> Result<Tx, TeamError> {
     let mut tx = db.write_tx().await?;
     if db.backend() == Backend::Postgres {
         sqlx::query(
@@ -129,37 +115,73 @@ async fn lock_team(db: &Db, enterprise_id: i64) -> Result<Tx, sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     }
+    let manager: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND enterprise_id = $2 AND kind = 'enterprise' \
+         AND COALESCE(role, 'manager') = 'manager' AND status = 'active'",
+    )
+    .bind(actor.user_id)
+    .bind(enterprise_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if manager == 0 {
+        return Err(refused("user_id", crate::domain::team::NOT_MANAGER));
+    }
     Ok(tx)
 }
 
-/// A member of `enterprise_id` inside the transaction: (name, role, status, mobile).
-async fn member_in(
-    tx: &mut Tx,
-    enterprise_id: i64,
-    user_id: i64,
-) -> Result<(String, Role, String, String), TeamError> {
+/// A user of the team inside a transaction.
+struct Target {
+    name: String,
+    role: Role,
+    status: String,
+    mobile: String,
+    /// The registered 经办人 (the enterprise's legal contact).
+    first: bool,
+    /// Has set a password (an invitee who never opened the link has not).
+    has_password: bool,
+}
+
+/// A member of `enterprise_id` inside the transaction.
+async fn member_in(tx: &mut Tx, enterprise_id: i64, user_id: i64) -> Result<Target, TeamError> {
     let row = sqlx::query(
-        "SELECT display_name, COALESCE(role, 'manager'), status, COALESCE(mobile, '') FROM users \
-         WHERE id = $1 AND enterprise_id = $2 AND kind = 'enterprise' AND status IN ('active', 'disabled', 'pending_verification')",
+        "SELECT u.display_name, COALESCE(u.role, 'manager'), u.status, COALESCE(u.mobile, ''), \
+         CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END, CASE WHEN u.password_hash = '!' THEN 0 ELSE 1 END \
+         FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.id = $1 AND u.enterprise_id = $2 AND u.kind = 'enterprise' AND u.status IN ('active', 'disabled', 'pending_verification')",
     )
     .bind(user_id)
     .bind(enterprise_id)
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(TeamError::NotFound)?;
-    Ok((
-        row.try_get(0)?,
-        Role::from_code(&row.try_get::<String, _>(1)?).unwrap_or(Role::Viewer),
-        row.try_get(2)?,
-        row.try_get(3)?,
-    ))
+    Ok(Target {
+        name: row.try_get(0)?,
+        role: Role::from_code(&row.try_get::<String, _>(1)?).unwrap_or(Role::Viewer),
+        status: row.try_get(2)?,
+        mobile: row.try_get(3)?,
+        first: row.try_get::<i64, _>(4)? != 0,
+        has_password: row.try_get::<i64, _>(5)? != 0,
+    })
 }
+
+/// The registered 经办人 is the enterprise's legal contact: only they
+/// change their own role or status, and only they recover their account.
+fn not_the_first(t: &Target, user_id: i64, actor: &Actor) -> Result<(), TeamError> {
+    if t.first && user_id != actor.user_id {
+        return Err(refused("user_id", FIRST_IS_OWN));
+    }
+    Ok(())
+}
+
+/// Why another 管理员 cannot act on the registered 经办人.
+pub const FIRST_IS_OWN: &str = "注册时的经办人(首位管理员)是本单位的法定联系人:其角色、停用和密码只能由本人办理;忘记密码或换了手机,请本人使用“忘记密码”或“手机号码无法接收短信”。";
 
 /// Fails unless an active 管理员 remains (checked after the change, in the
 /// same transaction).
 async fn a_manager_remains(tx: &mut Tx, enterprise_id: i64) -> Result<(), TeamError> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND COALESCE(role, 'manager') = 'manager' AND status = 'active'",
+        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND COALESCE(role, 'manager') = 'manager' \
+         AND status = 'active' AND password_hash <> '!'",
     )
     .bind(enterprise_id)
     .fetch_one(&mut **tx)
@@ -189,7 +211,7 @@ pub async fn invite(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, TeamError> {
-    let mut tx = lock_team(db, inv.enterprise_id).await?;
+    let mut tx = lock_team(db, inv.enterprise_id, actor).await?;
     let taken: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND mobile = $2 \
          AND status IN ('active', 'disabled', 'pending_verification')",
@@ -304,8 +326,12 @@ pub async fn set_role(
     actor: &Actor,
     now: i64,
 ) -> Result<(), TeamError> {
-    let mut tx = lock_team(db, enterprise_id).await?;
-    let (name, before, _, _) = member_in(&mut tx, enterprise_id, user_id).await?;
+    let mut tx = lock_team(db, enterprise_id, actor).await?;
+    let t = member_in(&mut tx, enterprise_id, user_id).await?;
+    if role != Role::Manager {
+        not_the_first(&t, user_id, actor)?;
+    }
+    let (name, before) = (t.name, t.role);
     if before == role {
         return Ok(());
     }
@@ -337,9 +363,15 @@ pub async fn set_active(
     actor: &Actor,
     now: i64,
 ) -> Result<(), TeamError> {
-    let mut tx = lock_team(db, enterprise_id).await?;
-    let (name, _, status, _) = member_in(&mut tx, enterprise_id, user_id).await?;
-    let to = match (active, status.as_str()) {
+    let mut tx = lock_team(db, enterprise_id, actor).await?;
+    let t = member_in(&mut tx, enterprise_id, user_id).await?;
+    if !active {
+        not_the_first(&t, user_id, actor)?;
+    }
+    let name = t.name;
+    let to = match (active, t.status.as_str()) {
+        // An invitee who never set a password is invited again, not active.
+        (true, "disabled") if !t.has_password => "pending_verification",
         (true, "disabled") => "active",
         (false, "active" | "pending_verification") => "disabled",
         _ => return Ok(()),
@@ -377,8 +409,8 @@ pub async fn end_sessions(
     actor: &Actor,
     now: i64,
 ) -> Result<(), TeamError> {
-    let mut tx = lock_team(db, enterprise_id).await?;
-    let (name, ..) = member_in(&mut tx, enterprise_id, user_id).await?;
+    let mut tx = lock_team(db, enterprise_id, actor).await?;
+    let name = member_in(&mut tx, enterprise_id, user_id).await?.name;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -408,8 +440,12 @@ pub async fn start_reset(
     actor: &Actor,
     now: i64,
 ) -> Result<(String, String, String), TeamError> {
-    let mut tx = lock_team(db, enterprise_id).await?;
-    let (name, _, status, old) = member_in(&mut tx, enterprise_id, user_id).await?;
+    let mut tx = lock_team(db, enterprise_id, actor).await?;
+    let t = member_in(&mut tx, enterprise_id, user_id).await?;
+    if t.first {
+        return Err(refused("user_id", FIRST_IS_OWN));
+    }
+    let (name, status, old) = (t.name, t.status, t.mobile);
     if status == "disabled" {
         return Err(refused("user_id", "该用户已停用:请先重新启用,再重置密码。"));
     }
@@ -434,7 +470,8 @@ pub async fn start_reset(
             "这个手机号已是本单位另一位用户的手机号,请填写该用户本人的新手机号。",
         ));
     }
-    sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
+    // The old password stops working now; the link sets the next one.
+    sqlx::query("UPDATE users SET mobile = $2, password_hash = '!' WHERE id = $1")
         .bind(user_id)
         .bind(mobile.as_str())
         .execute(&mut *tx)
@@ -533,14 +570,13 @@ pub async fn use_link(
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let enterprise_id: Option<i64> = sqlx::query_scalar(
-        "SELECT enterprise_id FROM users WHERE id = $1 AND status IN ('active', 'pending_verification')",
+    let found: Option<(Option<i64>, String)> = sqlx::query_as(
+        "SELECT enterprise_id, login FROM users WHERE id = $1 AND status IN ('active', 'pending_verification')",
     )
     .bind(user_id)
     .fetch_optional(&mut *tx)
-    .await?
-    .flatten();
-    let Some(enterprise_id) = enterprise_id else {
+    .await?;
+    let Some((Some(enterprise_id), login)) = found else {
         return Ok(None);
     };
     if let Some(u) = username {
@@ -584,6 +620,9 @@ pub async fn use_link(
     )
     .await?;
     tx.commit().await?;
+    // A new password lifts a lock of wrong ones (a reset is how a member
+    // locked out by someone else's guesses gets back in).
+    super::limits::reset(db, &session::login_key(false, &login)).await?;
     Ok(Some(user_id))
 }
 

@@ -10,6 +10,7 @@ use crate::info::{complete_record, form, mine, save, save_and_submit, upload, A}
 use app::api::team::{AccountView, TeamView};
 use app::domain::team::{Role, LAST_MANAGER, READ_ONLY};
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::team::FIRST_IS_OWN;
 use axum::http::StatusCode;
 
 async fn team(b: &Backend, cookie: &str) -> TeamView {
@@ -167,38 +168,22 @@ async fn at_least_one_active_manager_always_remains() {
             assert_eq!(r.status, StatusCode::CONFLICT, "{} {path}", b.name);
             assert!(r.body.contains(LAST_MANAGER), "{}", r.body);
         }
-        // With a second 管理员, the first may step down, and a lost
-        // 经办人 phone is that 管理员's to reset: no phone-change review.
+        // With a second 管理员, the first may step down; the second never
+        // acts on the registered 经办人, the enterprise's legal contact.
         let (second_id, second) = add_member(&b, &a, A, "13711112221", "manager").await;
-        let sent = post_form(
-            &b.router,
-            "/api/phone/code",
-            &[
-                ("account", A),
-                ("new_mobile", "13711112229"),
-                ("enterprise_name", "南京玄武示例化工贸易有限公司"),
-                ("id_number", "320102199001011232"),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(sent.status, StatusCode::OK, "{}: {}", b.name, sent.body);
-        let code = last_sms_code(&b, "13711112229").await;
-        let r = post_form(
-            &b.router,
-            "/api/phone/change",
-            &[
-                ("account", A),
-                ("enterprise_name", "南京玄武示例化工贸易有限公司"),
-                ("id_number", "320102199001011232"),
-                ("new_mobile", "13711112229"),
-                ("sms_code", &code),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
-        assert!(r.body.contains("其他正常使用的管理员"), "{}", r.body);
+        for (path, fields) in [
+            ("/api/team/role", vec![("role", "viewer")]),
+            ("/api/team/active", vec![("active", "false")]),
+            ("/api/team/reset", vec![("mobile", "13711112229")]),
+        ] {
+            let mut all = vec![("user_id", me.as_str())];
+            all.extend(fields);
+            let r = set(&b, &second, path, &all).await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{} {path}", b.name);
+            assert!(r.body.contains(FIRST_IS_OWN), "{}", r.body);
+        }
+        // The 经办人 steps down; another 管理员 may give the role back.
+        let (third_id, third) = add_member(&b, &a, A, "13711112222", "manager").await;
         let r = set(
             &b,
             &a,
@@ -216,21 +201,28 @@ async fn at_least_one_active_manager_always_remains() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let r = set(
+            &b,
+            &a,
+            "/api/team/role",
+            &[("user_id", &me), ("role", "viewer")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
 
-        // Two 管理员 disabling each other at once: one of them remains.
-        let a2 = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
-        let second_id = second_id.to_string();
+        // The two remaining 管理员 disable each other at once: exactly one does.
+        let (second_id, third_id) = (second_id.to_string(), third_id.to_string());
         let off_second = [("user_id", second_id.as_str()), ("active", "false")];
-        let off_first = [("user_id", me.as_str()), ("active", "false")];
+        let off_third = [("user_id", third_id.as_str()), ("active", "false")];
         let (x, y) = tokio::join!(
-            set(&b, &a2, "/api/team/active", &off_second),
-            set(&b, &second, "/api/team/active", &off_first),
+            set(&b, &third, "/api/team/active", &off_second),
+            set(&b, &second, "/api/team/active", &off_third),
         );
         let ok = [&x, &y]
             .iter()
             .filter(|r| r.status == StatusCode::OK)
             .count();
-        assert!(ok <= 1, "{}: {} / {}", b.name, x.body, y.body);
+        assert_eq!(ok, 1, "{}: {} / {}", b.name, x.body, y.body);
         let active: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
              WHERE e.credit_code = $1 AND COALESCE(u.role, 'manager') = 'manager' AND u.status = 'active'",
@@ -239,7 +231,7 @@ async fn at_least_one_active_manager_always_remains() {
         .fetch_one(b.state.db.reader())
         .await
         .unwrap();
-        assert!(active >= 1, "{}: no 管理员 left", b.name);
+        assert_eq!(active, 1, "{}: one 管理员 left", b.name);
     }
 }
 
@@ -287,6 +279,20 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
         assert!(notice.contains("137****2232"), "{notice}");
         let r = form(&b, "/api/info/mine", &[], &lost).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
+        // The old password stops at once, not when the link is used.
+        let r = post_form(
+            &b.router,
+            "/api/auth/login",
+            &[
+                ("tab", "enterprise"),
+                ("account", A),
+                ("member", "13711112232"),
+                ("password", DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+        assert!(r.cookie().is_none(), "{}: {}", b.name, r.body);
 
         // The link on the new phone sets a new password, once.
         let token = last_link(&b, "13711112232").await;
