@@ -34,8 +34,8 @@ use pages::{
     home::HomePage,
     info::InfoPage,
     licences::{
-        CaseDocumentPage, CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicencesPage,
-        VerifyPage,
+        CaseDocumentPage, CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicenceLookupPage,
+        LicencesPage, VerifyPage,
     },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cases/:id/documents/:n") view=CaseDocumentPage ssr=SsrMode::Async />
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

@@ -134,6 +134,13 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await expect(anyone.locator('.verify-status')).toHaveText('证书状态:有效');
   await expect(anyone.locator('dl.certificate-items')).toContainText('南京许可申请测试化工有限公司');
   await expect(anyone.locator('dl.certificate-items')).not.toContainText('法定代表人');
+  // Anyone also finds it by part of the name, without the QR code.
+  await gotoHydrated(anyone, '/lookup');
+  await anyone.getByLabel('许可证编号、统一社会信用代码或企业名称').fill('许可申请测试化工');
+  await anyone.getByRole('button', { name: '查询' }).click();
+  await expect(anyone.locator('table.lookup-results tbody tr')).toHaveCount(1);
+  await expect(anyone.locator('table.lookup-results')).toContainText('有储存经营(不构成重大危险源)');
+  await expect(anyone.locator('table.lookup-results .status')).toHaveText('有效');
   // The licence is in the enterprise's record at once.
   await gotoHydrated(page, '/workspace');
   await expect(page.locator('.licence-list')).toContainText('苏(宁)危化经字〔');

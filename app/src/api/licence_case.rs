@@ -839,6 +839,61 @@ pub async fn verify_certificate(token: String) -> Result<Option<CertificateView>
         .map(|c| ssr::certificate_view(&state, c, true)))
 }
 
+/// Lookups one client address may make in ten minutes.
+pub const LOOKUPS_PER_TEN_MINUTES: i64 = 60;
+
+/// 许可证查询 for anyone: by certificate number, credit code or part of the
+/// enterprise's name (at least 2 characters); status, 经营方式, 许可范围,
+/// validity and issuing authority, no personal data. Throttled per address.
+#[server(endpoint = "public/licences")]
+pub async fn lookup_licences(q: String) -> Result<Vec<CertificateView>, AppError> {
+    use crate::domain::normalize::{normalize_code, normalize_text};
+    use crate::server::licence_case as repo;
+    use crate::server::limits::{self, Limit};
+    use crate::server::{http, now, AppState};
+    let state = AppState::get()?;
+    let text = normalize_text(&q);
+    if text.chars().count() < 2 {
+        return Err(AppError::Conflict {
+            field: "q".into(),
+            message: "请输入许可证编号、统一社会信用代码,或企业名称中的至少2个字。".into(),
+        });
+    }
+    let key = format!("ip:lookup:{}", http::client_ip().await);
+    if limits::hit(
+        &state.db,
+        &key,
+        Limit::per(LOOKUPS_PER_TEN_MINUTES, 600),
+        now(),
+    )
+    .await?
+    .is_err()
+    {
+        return Err(AppError::RateLimited(
+            "查询过于频繁,请10分钟后再试。".into(),
+        ));
+    }
+    // A credit code as typed (spaces, full-width, lower case) or a number.
+    let code = normalize_code(&text);
+    let query = if crate::domain::CreditCode::parse(&code).is_ok() {
+        code
+    } else {
+        crate::domain::LicenceNumber::parse(&text)
+            .map(|n| n.as_str().to_string())
+            .unwrap_or(text)
+    };
+    Ok(repo::lookup(&state.db, &query)
+        .await
+        .map_err(ssr::error)?
+        .into_iter()
+        .map(|c| CertificateView {
+            // The QR code's token is the printout's; a lookup does not hand it out.
+            verify_url: String::new(),
+            ..ssr::certificate_view(&state, c, true)
+        })
+        .collect())
+}
+
 /// A configured issuing authority, as the administrator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorityView {

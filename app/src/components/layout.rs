@@ -65,6 +65,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">"危化品经营安全监管系统"</a>
             <a class="header-help" href="/help">"帮助中心"</a>
+            <a class="header-lookup" href="/lookup">"许可证查询"</a>
             <nav aria-label="账号">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

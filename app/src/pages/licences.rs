@@ -11,8 +11,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::licence_case::{
-    case_inbox, get_case, get_certificate, my_cases, save_case, verify_certificate, CaseSummary,
-    CaseView, CertificateView, ClaimCase, MoveCase, PlanOnsite, RecordOnsite, StartCase,
+    case_inbox, get_case, get_certificate, lookup_licences, my_cases, save_case,
+    verify_certificate, CaseSummary, CaseView, CertificateView, ClaimCase, MoveCase, PlanOnsite,
+    RecordOnsite, StartCase,
 };
 use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
 use crate::components::layout::ErrorNotice;
@@ -1035,6 +1036,63 @@ pub fn CaseDocumentPage() -> impl IntoView {
                         }.into_any(),
                         None => view! { <p class="alert" role="alert">"没有这份文书。请从案件页面的“文书”中打开。"</p><HydrationMarker /> }.into_any(),
                     },
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// 许可证查询 (`/lookup?q=…`): anyone looks a licence up by its number,
+/// the credit code or part of the enterprise's name (a GET form).
+#[component]
+pub fn LicenceLookupPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q").unwrap_or_default());
+    let found = Resource::new(q, |q| async move {
+        if q.trim().is_empty() {
+            Ok(None)
+        } else {
+            lookup_licences(q).await.map(Some)
+        }
+    });
+    view! {
+        <Title text="许可证查询 - 危化品经营安全监管系统" />
+        <h1>"危险化学品经营许可证查询"</h1>
+        <form method="get" action="/lookup" class="filters lookup">
+            <label for="lookup-q">"许可证编号、统一社会信用代码或企业名称"</label>
+            <input id="lookup-q" name="q" type="search" value=q maxlength="80" />
+            <button type="submit" class="button primary">"查询"</button>
+        </form>
+        <p class="field-note">"只显示本系统发放的许可证的现状(有效、已过期、已注销),不含个人信息。纸质证书请以扫码核验为准。"</p>
+        <Suspense fallback=|| view! { <p>"正在查询……"</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(None) => view! { <HydrationMarker /> }.into_any(),
+                    Ok(Some(list)) if list.is_empty() => view! {
+                        <p class="empty" role="status">"没有找到。请核对编号或代码;按名称查询时,输入名称中连续的几个字即可(如“鼓楼示例”)。"</p>
+                        <HydrationMarker />
+                    }.into_any(),
+                    Ok(Some(list)) => view! {
+                        <table class="data lookup-results">
+                            <caption>{format!("找到 {} 张许可证", list.len())}</caption>
+                            <thead><tr><th>"证书编号"</th><th>"企业"</th><th>"经营方式"</th><th>"许可范围"</th><th>"有效期"</th><th>"发证机关"</th><th>"状态"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| view! {
+                                    <tr class:invalid=!c.valid>
+                                        <td>{c.number}</td>
+                                        <td>{c.name}<br/><small>{c.credit_code}</small></td>
+                                        <td>{c.mode}</td>
+                                        <td>{c.scope.join("、")}</td>
+                                        <td>{format!("{} 至 {}", c.valid_from, c.valid_until)}</td>
+                                        <td>{c.issuer}</td>
+                                        <td class="status">{c.status}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <HydrationMarker />
+                    }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}

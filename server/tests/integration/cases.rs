@@ -782,6 +782,37 @@ async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
             case(&b, &holder, id).await.application.licence_number,
             number
         );
+
+        // Anyone finds it by number, by credit code (as typed) or by part of
+        // the name: status and scope, no personal data, no QR token.
+        let lookup = |q: String| {
+            let b = &b;
+            async move { post_form(&b.router, "/api/public/licences", &[("q", &q)], None).await }
+        };
+        for q in [
+            number.clone(),
+            code.to_lowercase(),
+            "鼓楼示例危化品".to_string(),
+        ] {
+            let r = lookup(q.clone()).await;
+            assert_eq!(r.status, StatusCode::OK, "{} {q}: {}", b.name, r.body);
+            let found: Vec<CertificateView> = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(found.len(), 1, "{} {q}: {found:?}", b.name);
+            assert_eq!(found[0].number, number);
+            assert!(found[0].valid && found[0].scope.iter().any(|s| s.contains("硫酸")));
+            assert_eq!(found[0].legal_rep, "", "no personal data");
+            assert_eq!(found[0].verify_url, "", "no QR token");
+        }
+        let r = lookup("鼓".into()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
+        let r = lookup("100%_".into()).await;
+        assert_eq!(r.body, "[]", "{}: LIKE wildcards are literal", b.name);
+        // Throttled per client address.
+        let mut last = StatusCode::OK;
+        for _ in 0..app::api::licence_case::LOOKUPS_PER_TEN_MINUTES {
+            last = lookup("南京".into()).await.status;
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "{}", b.name);
         // Its team: one user of each role, who log in with their mobiles.
         for (_, name, mobile, role) in app::server::seed::LICENSED_TEAM {
             let cookie = member_cookie(&b, &code, mobile, DEMO_PASSWORD).await;

@@ -479,6 +479,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/site_info", Public, Payload::Empty),
+        api("/api/public/licences", Public, f(&[("q", "不存在的企业")])),
         // Teams: reading one's team; managing it (payloads an allowed
         // caller is refused for at the field, or that act on A's invited
         // user only); the SMS link is the credential of the last two.
