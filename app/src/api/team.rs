@@ -627,32 +627,10 @@ pub async fn set_own_mobile(
         sms_code::unuse(&state.db, OWN_MOBILE, &subject, now()).await?;
         return Err(e);
     }
-    if let Some(e) = user.enterprise_id {
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND mobile = $2 AND id <> $3 \
-             AND status IN ('active', 'disabled', 'pending_verification')",
-        )
-        .bind(e)
-        .bind(mobile.as_str())
-        .bind(user.user_id)
-        .fetch_one(state.db.reader())
-        .await?;
-        if taken > 0 {
-            return Err(AppError::Conflict {
-                field: "mobile".into(),
-                message: "这个手机号已是本单位另一位用户的手机号。".into(),
-            });
-        }
-    }
-    let old: Option<String> = sqlx::query_scalar("SELECT mobile FROM users WHERE id = $1")
-        .bind(user.user_id)
-        .fetch_one(state.db.reader())
-        .await?;
-    sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
-        .bind(user.user_id)
-        .bind(mobile.as_str())
-        .execute(state.db.writer())
-        .await?;
+    let old =
+        crate::server::team::set_own_mobile(&state.db, user.user_id, user.enterprise_id, &mobile)
+            .await
+            .map_err(ssr::error)?;
     // A security change: every other login ends.
     if let Some(token) = crate::api::auth::ssr::session_token(&state).await? {
         crate::server::session::end_others(&state.db, user.user_id, &token).await?;

@@ -192,6 +192,55 @@ async fn a_manager_remains(tx: &mut Tx, enterprise_id: i64) -> Result<(), TeamEr
     Ok(())
 }
 
+/// Whether another user of the team (not `except`) has `mobile`.
+async fn mobile_taken(
+    tx: &mut Tx,
+    enterprise_id: i64,
+    mobile: &Mobile,
+    except: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND mobile = $2 AND id <> $3 \
+         AND status IN ('active', 'disabled', 'pending_verification')",
+    )
+    .bind(enterprise_id)
+    .bind(mobile.as_str())
+    .bind(except)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A user's own new mobile, checked against the rest of their team in the
+/// same transaction; returns the previous one.
+pub async fn set_own_mobile(
+    db: &Db,
+    user_id: i64,
+    enterprise_id: Option<i64>,
+    mobile: &Mobile,
+) -> Result<Option<String>, TeamError> {
+    let mut tx = db.write_tx().await?;
+    if let Some(e) = enterprise_id {
+        if mobile_taken(&mut tx, e, mobile, user_id).await? {
+            return Err(refused(
+                "mobile",
+                "这个手机号已是本单位另一位用户的手机号。",
+            ));
+        }
+    }
+    let old: Option<String> = sqlx::query_scalar("SELECT mobile FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE users SET mobile = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(mobile.as_str())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(old)
+}
+
 /// What an invitation creates.
 pub struct Invitation<'a> {
     pub enterprise_id: i64,
@@ -212,15 +261,7 @@ pub async fn invite(
     now: i64,
 ) -> Result<i64, TeamError> {
     let mut tx = lock_team(db, inv.enterprise_id, actor).await?;
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND mobile = $2 \
-         AND status IN ('active', 'disabled', 'pending_verification')",
-    )
-    .bind(inv.enterprise_id)
-    .bind(inv.mobile.as_str())
-    .fetch_one(&mut *tx)
-    .await?;
-    if taken > 0 {
+    if mobile_taken(&mut tx, inv.enterprise_id, inv.mobile, 0).await? {
         return Err(refused(
             "mobile",
             "这个手机号已是本单位的用户(可能已停用或尚未接受邀请):请在列表中找到他,重新启用或重发邀请。",
@@ -455,16 +496,7 @@ pub async fn start_reset(
             "不能为自己重置:请在“账号设置”中修改密码或手机号;忘记密码请退出后使用“忘记密码”。",
         ));
     }
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND mobile = $2 AND id <> $3 \
-         AND status IN ('active', 'disabled', 'pending_verification')",
-    )
-    .bind(enterprise_id)
-    .bind(mobile.as_str())
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if taken > 0 {
+    if mobile_taken(&mut tx, enterprise_id, mobile, user_id).await? {
         return Err(refused(
             "mobile",
             "这个手机号已是本单位另一位用户的手机号,请填写该用户本人的新手机号。",

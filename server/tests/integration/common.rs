@@ -397,9 +397,9 @@ pub async fn last_link(b: &Backend, mobile: &str) -> String {
     body[at..at + 64].to_string()
 }
 
-/// Logs in a team member (credit code + mobile or user name) and returns the cookie.
-pub async fn member_cookie(b: &Backend, code: &str, member: &str, password: &str) -> String {
-    let r = post_form(
+/// A team member's login attempt (credit code + mobile or user name).
+pub async fn member_login(b: &Backend, code: &str, member: &str, password: &str) -> Reply {
+    post_form(
         &b.router,
         "/api/auth/login",
         &[
@@ -410,7 +410,12 @@ pub async fn member_cookie(b: &Backend, code: &str, member: &str, password: &str
         ],
         None,
     )
-    .await;
+    .await
+}
+
+/// Logs in a team member (credit code + mobile or user name) and returns the cookie.
+pub async fn member_cookie(b: &Backend, code: &str, member: &str, password: &str) -> String {
+    let r = member_login(b, code, member, password).await;
     r.cookie()
         .unwrap_or_else(|| panic!("{}: login of {member} failed: {}", b.name, r.body))
 }

@@ -114,38 +114,12 @@ async fn roles_decide_who_submits_reads_and_manages() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let r = form(&b, "/api/info/mine", &[], &filler).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", A),
-                ("member", "13711112211"),
-                ("password", DEMO_PASSWORD),
-            ],
-            None,
-        )
-        .await;
+        let r = member_login(&b, A, "13711112211", DEMO_PASSWORD).await;
         assert!(r.body.contains("已停用"), "{}: {}", b.name, r.body);
         // A mobile not in the team is answered like a member's wrong
         // password, and counted alike: no oracle of who belongs to it.
-        let login = |member: &'static str, password: &'static str| {
-            let b = &b;
-            async move {
-                post_form(
-                    &b.router,
-                    "/api/auth/login",
-                    &[
-                        ("tab", "enterprise"),
-                        ("account", A),
-                        ("member", member),
-                        ("password", password),
-                    ],
-                    None,
-                )
-                .await
-            }
-        };
+        let login =
+            |member: &'static str, password: &'static str| member_login(&b, A, member, password);
         let stranger = login("13711112299", DEMO_PASSWORD).await;
         let (_, _) = add_member(&b, &a, A, "13711112213", "filler").await;
         let wrong = login("13711112213", "Wrong-Pass-1").await;
@@ -280,18 +254,7 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
         let r = form(&b, "/api/info/mine", &[], &lost).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
         // The old password stops at once, not when the link is used.
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", A),
-                ("member", "13711112232"),
-                ("password", DEMO_PASSWORD),
-            ],
-            None,
-        )
-        .await;
+        let r = member_login(&b, A, "13711112232", DEMO_PASSWORD).await;
         assert!(r.cookie().is_none(), "{}: {}", b.name, r.body);
 
         // The link on the new phone sets a new password, once.
@@ -316,18 +279,7 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
         let r = accept("Other-Pass-2027").await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
         member_cookie(&b, A, "13711112232", "Fresh-Pass-2027").await;
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", A),
-                ("member", "13711112232"),
-                ("password", DEMO_PASSWORD),
-            ],
-            None,
-        )
-        .await;
+        let r = member_login(&b, A, "13711112232", DEMO_PASSWORD).await;
         assert!(r.cookie().is_none(), "{}: the old password is gone", b.name);
         // The user sees who did it among their security events.
         let events = audit_rows(&b, "team.reset").await;
@@ -368,18 +320,7 @@ async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins()
         .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
         // Not yet accepted: no login, and the reason says what to do.
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", A),
-                ("member", "13711112241"),
-                ("password", "!"),
-            ],
-            None,
-        )
-        .await;
+        let r = member_login(&b, A, "13711112241", "!").await;
         assert!(r.cookie().is_none());
         let token = last_link(&b, "13711112241").await;
         let r = post_form(
