@@ -28,6 +28,7 @@ use pages::{
     account::{ChangePasswordPage, TotpPage},
     admin_users::AdminUsersPage,
     change_phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
+    dashboard::DashboardPage,
     dev_sms::DevSmsPage,
     forgot::ForgotPasswordPage,
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/issuers") view=IssuersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />

@@ -222,6 +222,9 @@ async fn run(
                 app::server::seed::seed_demo_records(&state.db, app::server::now())
                     .await
                     .map_err(|e| format!("seeding demo enterprise records failed: {e}"))?;
+                app::server::seed::jurisdiction::seed(&state.db, app::server::now())
+                    .await
+                    .map_err(|e| format!("seeding the demo jurisdiction failed: {e}"))?;
                 app::server::account::cli_event(
                     &state.db,
                     "seed-demo",

@@ -505,13 +505,19 @@ pub async fn info_directory(
     } else {
         String::new()
     };
-    let expiring_by = expiring_days
+    // N: expiring from today to N days ahead; -1: expired already.
+    let days = expiring_days
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|d| (0..=3650).contains(d))
+        .filter(|d| (-1..=3650).contains(d));
+    let expiring_by = days
         .map(|d| today().add_days(d).to_string())
         .unwrap_or_default();
+    let expiring_from = match days {
+        Some(d) if d >= 0 => today().to_string(),
+        _ => String::new(),
+    };
     let filter = Filter {
         scope,
         q,
@@ -519,6 +525,7 @@ pub async fn info_directory(
         mode,
         status,
         expiring_by,
+        expiring_from,
         sort,
         hazard: crate::domain::major_hazard::HazardFilter::from_code(&hazard),
     };

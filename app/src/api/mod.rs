@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod code;
+pub mod dashboard;
 pub mod enterprise_info;
 pub mod help;
 pub mod licence_case;

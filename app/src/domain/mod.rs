@@ -9,6 +9,7 @@
 pub mod business_mode;
 pub mod calendar;
 pub mod credit_code;
+pub mod dashboard;
 pub mod date;
 pub mod enterprise_info;
 pub mod fields;

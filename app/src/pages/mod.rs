@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin_users;
 pub mod change_phone;
+pub mod dashboard;
 pub mod dev_sms;
 pub mod forgot;
 pub mod help;

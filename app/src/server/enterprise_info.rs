@@ -945,6 +945,8 @@ pub struct Filter {
     pub status: String,
     /// Licences expiring on or before this date (YYYY-MM-DD).
     pub expiring_by: String,
+    /// ... and on or after this one ("" = expired ones too).
+    pub expiring_from: String,
     /// "expiry": the soonest licence expiry first; anything else: by name.
     pub sort: String,
     pub hazard: crate::domain::major_hazard::HazardFilter,
@@ -964,7 +966,7 @@ pub struct DirectoryRow {
 }
 
 /// The codes starting with a digit `prefix`, as a half-open range.
-fn prefix_range(prefix: &str) -> (String, String) {
+pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
     let hi = prefix
         .parse::<u64>()
         .map(|n| format!("{:0width$}", n + 1, width = prefix.len()))
@@ -1056,6 +1058,12 @@ pub async fn directory(
     }
     if !f.expiring_by.is_empty() {
         conds.push(format!("i.next_expiry <= {}", bind(f.expiring_by.clone())));
+    }
+    if !f.expiring_from.is_empty() {
+        conds.push(format!(
+            "i.next_expiry >= {}",
+            bind(f.expiring_from.clone())
+        ));
     }
     {
         use crate::domain::major_hazard::HazardFilter;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod enterprise_info;
 pub mod external;

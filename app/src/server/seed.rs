@@ -4,6 +4,8 @@
 use super::db::Db;
 use super::password::PasswordHasher;
 
+pub mod jurisdiction;
+
 /// The password of every demo account (meets the password policy).
 pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
 /// The second-factor secret of the demo regulators and administrator (add it

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod auth;
 mod cases;
+mod dashboard;
 mod data_protection;
 mod help;
 mod info;

@@ -469,6 +469,9 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/review/queue", Staff, Payload::Empty),
+        api("/api/dashboard", Staff, Payload::Empty),
+        // Drilling down to A's county: its supervisors only.
+        api("/api/dashboard", SupervisorsOfA, f(&[("region", "320102")])),
         api(
             "/api/review/decide",
             SupervisorsOfA,
