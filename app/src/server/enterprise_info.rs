@@ -1006,41 +1006,30 @@ pub async fn directory(
         ));
     }
     let q = f.q.trim();
+    // What the query is taken as, for the filter and for the ranking.
+    let code = crate::domain::normalize::normalize_code(q);
+    let lic = crate::domain::LicenceNumber::parse(q)
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default();
     if !q.is_empty() {
-        let code = crate::domain::normalize::normalize_code(q);
-        let lic = crate::domain::LicenceNumber::parse(q)
-            .map(|n| n.as_str().to_string())
-            .unwrap_or_default();
-        let escape = |t: &str| {
-            t.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        };
-        let like = format!("%{}%", escape(q));
-        let by_licence = |placeholder: String| {
-            format!(
-                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number LIKE {placeholder} ESCAPE '\\')"
-            )
-        };
+        use super::search::{contains, Field};
+        let backend = db.backend();
         // A whole credit code: one indexed lookup. Letters and digits: a
         // piece of a credit code or of a licence number (people type
         // "009901" or the first digits). Otherwise a piece of the name or of
-        // a licence number.
+        // a licence number. Pieces are found through the trigram indexes.
         if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
-            conds.push(format!("e.credit_code = {}", bind(code)));
+            conds.push(format!("e.credit_code = {}", bind(code.clone())));
         } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            let piece = format!("%{}%", escape(&code));
-            let in_code = bind(piece.clone());
-            let part = by_licence(bind(piece));
-            conds.push(format!(
-                "(e.credit_code LIKE {in_code} ESCAPE '\\' OR {part})"
-            ));
+            let in_code = contains(backend, Field::CreditCode, &code, &mut bind);
+            let in_licence = contains(backend, Field::LicenceNumber, &code, &mut bind);
+            conds.push(format!("({in_code} OR {in_licence})"));
         } else if lic.contains("经字") {
-            conds.push(by_licence(bind(format!("%{}%", escape(&lic)))));
+            conds.push(contains(backend, Field::LicenceNumber, &lic, &mut bind));
         } else {
-            let name = bind(like.clone());
-            let part = by_licence(bind(like));
-            conds.push(format!("(e.name LIKE {name} ESCAPE '\\' OR {part})"));
+            let in_name = contains(backend, Field::Name, q, &mut bind);
+            let in_licence = contains(backend, Field::LicenceNumber, q, &mut bind);
+            conds.push(format!("({in_name} OR {in_licence})"));
         }
     }
     if !f.mode.is_empty() {
@@ -1081,9 +1070,32 @@ pub async fn directory(
         "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
         conds.join(" AND ")
     );
+    // The ranking binds values of its own, after the filter's.
+    let ranking = if f.sort == "expiry" {
+        // Enterprises without licences last, on both engines.
+        "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id".to_string()
+    } else if q.is_empty() {
+        "e.name, e.id".to_string()
+    } else {
+        // The exact code or name first, then those starting with the
+        // query, then those containing it.
+        use super::search::prefix_pattern;
+        let (code_is, name_is) = (bind(code.clone()), bind(q.to_string()));
+        let (code_starts, name_starts) = (bind(prefix_pattern(&code)), bind(prefix_pattern(q)));
+        format!(
+            "CASE WHEN e.credit_code = {code_is} OR e.name = {name_is} THEN 0 \
+             WHEN e.credit_code LIKE {code_starts} ESCAPE '\\' OR e.name LIKE {name_starts} ESCAPE '\\' THEN 1 ELSE 2 END, e.name, e.id"
+        )
+    };
+    let filter_values = args.len()
+        - if f.sort != "expiry" && !q.is_empty() {
+            4
+        } else {
+            0
+        };
     let count_sql = format!("SELECT COUNT(*) {from}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    for a in &args {
+    for a in &args[..filter_values] {
         count = count.bind(a.clone());
     }
     let total = count.fetch_one(db.reader()).await?;
@@ -1093,13 +1105,7 @@ pub async fn directory(
          CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
          CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT), \
          i.hazard_grade \
-         {from} ORDER BY {} LIMIT {per_page} OFFSET {}",
-        if f.sort == "expiry" {
-            // Enterprises without licences last, on both engines.
-            "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id"
-        } else {
-            "e.name, e.id"
-        },
+         {from} ORDER BY {ranking} LIMIT {per_page} OFFSET {}",
         (page.max(1) - 1).saturating_mul(per_page)
     );
     let mut query = sqlx::query(&sql);

@@ -18,6 +18,7 @@ pub mod phone;
 pub mod regions;
 pub mod registration;
 pub mod registry;
+pub mod search;
 pub mod seed;
 pub mod session;
 pub mod sms;

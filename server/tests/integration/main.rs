@@ -18,6 +18,7 @@ mod matrix;
 mod phone;
 mod registry;
 mod review;
+mod search;
 mod security;
 mod sms;
 mod team;
