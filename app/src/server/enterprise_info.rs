@@ -1012,7 +1012,7 @@ pub async fn directory(
         .map(|n| n.as_str().to_string())
         .unwrap_or_default();
     if !q.is_empty() {
-        use super::search::{contains, Field};
+        use super::search::{contains_any, Field};
         let backend = db.backend();
         // A whole credit code: one indexed lookup. Letters and digits: a
         // piece of a credit code or of a licence number (people type
@@ -1021,15 +1021,18 @@ pub async fn directory(
         if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
             conds.push(format!("e.credit_code = {}", bind(code.clone())));
         } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            let in_code = contains(backend, Field::CreditCode, &code, &mut bind);
-            let in_licence = contains(backend, Field::LicenceNumber, &code, &mut bind);
-            conds.push(format!("({in_code} OR {in_licence})"));
+            let fields = [Field::CreditCode, Field::LicenceNumber];
+            conds.push(contains_any(backend, &fields, &code, &mut bind));
         } else if lic.contains("经字") {
-            conds.push(contains(backend, Field::LicenceNumber, &lic, &mut bind));
+            conds.push(contains_any(
+                backend,
+                &[Field::LicenceNumber],
+                &lic,
+                &mut bind,
+            ));
         } else {
-            let in_name = contains(backend, Field::Name, q, &mut bind);
-            let in_licence = contains(backend, Field::LicenceNumber, q, &mut bind);
-            conds.push(format!("({in_name} OR {in_licence})"));
+            let fields = [Field::Name, Field::LicenceNumber];
+            conds.push(contains_any(backend, &fields, q, &mut bind));
         }
     }
     if !f.mode.is_empty() {

@@ -1025,8 +1025,12 @@ pub async fn lookup(db: &Db, query: &str) -> Result<Vec<Certificate>, CaseError>
         values.push(v);
         format!("${}", values.len())
     };
-    let in_name =
-        super::search::contains(db.backend(), super::search::Field::Name, query, &mut bind);
+    let in_name = super::search::contains_any(
+        db.backend(),
+        &[super::search::Field::Name],
+        query,
+        &mut bind,
+    );
     let sql = format!(
         "SELECT c.id, c.number, c.enterprise_id, c.status, c.issued_on, c.valid_until, c.data, c.token, c.ended_at \
          FROM certificates c JOIN enterprises e ON e.id = c.enterprise_id \

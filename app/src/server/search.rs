@@ -38,9 +38,11 @@ pub enum Field {
     LicenceNumber,
 }
 
-/// The condition "the enterprise `e`'s `field` contains `term`", binding
-/// values through `bind` (which returns the placeholder).
-pub fn contains(
+/// A query of the ids of the enterprises whose `field` contains `term`,
+/// binding values through `bind` (which returns the placeholder). Callers
+/// combine several with UNION: each part then runs on its own index (an OR
+/// of two conditions would make PostgreSQL scan the table).
+pub fn ids_containing(
     backend: Backend,
     field: Field,
     term: &str,
@@ -55,28 +57,43 @@ pub fn contains(
                 "credit_code"
             };
             let p = bind(format!("{column} : {}", fts_phrase(term)));
-            format!("e.id IN (SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH {p})")
+            format!("SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH {p}")
         }
         (Field::LicenceNumber, true) => {
             let p = bind(fts_phrase(term));
             format!(
-                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.id IN \
-                 (SELECT rowid FROM licence_fts WHERE licence_fts MATCH {p}))"
+                "SELECT enterprise_id FROM licences WHERE id IN \
+                 (SELECT rowid FROM licence_fts WHERE licence_fts MATCH {p})"
             )
         }
         // PostgreSQL's trigram index serves LIKE '%…%' itself.
-        (Field::Name, false) => format!("e.name LIKE {} ESCAPE '\\'", bind(like_pattern(term))),
-        (Field::CreditCode, false) => {
-            format!(
-                "e.credit_code LIKE {} ESCAPE '\\'",
-                bind(like_pattern(term))
-            )
-        }
+        (Field::Name, false) => format!(
+            "SELECT id FROM enterprises WHERE name LIKE {} ESCAPE '\\'",
+            bind(like_pattern(term))
+        ),
+        (Field::CreditCode, false) => format!(
+            "SELECT id FROM enterprises WHERE credit_code LIKE {} ESCAPE '\\'",
+            bind(like_pattern(term))
+        ),
         (Field::LicenceNumber, false) => format!(
-            "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number LIKE {} ESCAPE '\\')",
+            "SELECT enterprise_id FROM licences WHERE number LIKE {} ESCAPE '\\'",
             bind(like_pattern(term))
         ),
     }
+}
+
+/// The condition "the enterprise `e` has `term` in any of `fields`".
+pub fn contains_any(
+    backend: Backend,
+    fields: &[Field],
+    term: &str,
+    bind: &mut dyn FnMut(String) -> String,
+) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|f| ids_containing(backend, *f, term, bind))
+        .collect();
+    format!("e.id IN ({})", parts.join(" UNION "))
 }
 
 #[cfg(test)]
@@ -97,12 +114,26 @@ mod tests {
             values.push(v);
             format!("${}", values.len())
         };
-        let long = contains(Backend::Sqlite, Field::Name, "鼓楼示例", &mut bind);
+        let long = contains_any(Backend::Sqlite, &[Field::Name], "鼓楼示例", &mut bind);
         assert!(long.contains("enterprise_fts MATCH $1"), "{long}");
-        let short = contains(Backend::Sqlite, Field::Name, "鼓楼", &mut bind);
-        assert_eq!(short, "e.name LIKE $2 ESCAPE '\\'");
-        let pg = contains(Backend::Postgres, Field::LicenceNumber, "000501", &mut bind);
-        assert!(pg.contains("l.number LIKE $3"), "{pg}");
-        assert_eq!(values, vec!["name : \"鼓楼示例\"", "%鼓楼%", "%000501%"]);
+        let short = ids_containing(Backend::Sqlite, Field::Name, "鼓楼", &mut bind);
+        assert_eq!(
+            short,
+            "SELECT id FROM enterprises WHERE name LIKE $2 ESCAPE '\\'"
+        );
+        let pg = contains_any(
+            Backend::Postgres,
+            &[Field::Name, Field::LicenceNumber],
+            "000501",
+            &mut bind,
+        );
+        assert!(
+            pg.contains(" UNION SELECT enterprise_id FROM licences WHERE number LIKE $4"),
+            "{pg}"
+        );
+        assert_eq!(
+            values,
+            vec!["name : \"鼓楼示例\"", "%鼓楼%", "%000501%", "%000501%"]
+        );
     }
 }
