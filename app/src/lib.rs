@@ -40,6 +40,7 @@ use pages::{
     },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
+    public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
     register::RegisterPage,
     review::ReviewPage,
     team::{AccountPage, TeamLinkPage, TeamPage},
@@ -112,6 +113,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
+                    <Route path=path!("publicity") view=PublicityPage ssr=SsrMode::Async />
+                    <Route path=path!("notices") view=NoticesPage ssr=SsrMode::Async />
+                    <Route path=path!("notices/new") view=NoticeNewPage ssr=SsrMode::Async />
+                    <Route path=path!("notices/:id") view=NoticePage ssr=SsrMode::Async />
+                    <Route path=path!("notices/:id/edit") view=NoticeEditPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

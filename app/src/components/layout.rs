@@ -101,6 +101,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <ServiceLine />
             <p><a href="/help">"帮助中心"</a></p>
+            <nav class="public-links" aria-label="公开信息">
+                <a href="/lookup">"许可证查询"</a>
+                <a href="/publicity">"许可公示"</a>
+                <a href="/notices">"通知公告"</a>
+            </nav>
         </footer>
     }
 }

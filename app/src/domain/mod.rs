@@ -20,6 +20,7 @@ pub mod licence_case;
 pub mod major_hazard;
 pub mod mobile;
 pub mod normalize;
+pub mod notice;
 pub mod password;
 pub mod phone_change;
 pub mod registration;

@@ -16,6 +16,7 @@ mod help;
 mod info;
 mod matrix;
 mod phone;
+mod public_side;
 mod registry;
 mod review;
 mod search;
