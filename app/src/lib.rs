@@ -39,6 +39,7 @@ use pages::{
     },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
+    messages::{MessagePage, MessagesPage},
     register::RegisterPage,
     review::ReviewPage,
     team::{AccountPage, TeamLinkPage, TeamPage},
@@ -110,6 +111,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
+                    <Route path=path!("messages") view=MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("messages/:id") view=MessagePage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ pub mod code;
 pub mod enterprise_info;
 pub mod help;
 pub mod licence_case;
+pub mod messages;
 pub mod phone;
 pub mod recovery;
 pub mod registration;

@@ -11,6 +11,7 @@ pub mod info;
 pub mod licences;
 pub mod login;
 pub mod maintenance;
+pub mod messages;
 pub mod register;
 pub mod review;
 pub mod team;

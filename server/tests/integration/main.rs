@@ -14,6 +14,7 @@ mod data_protection;
 mod help;
 mod info;
 mod matrix;
+mod messages;
 mod phone;
 mod registry;
 mod review;

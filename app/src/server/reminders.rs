@@ -1,0 +1,227 @@
+//! Licence expiry reminders, run hourly by the background job (and directly
+//! by tests and `seed-demo`).
+//!
+//! - The holder of every licence in a record in force is reminded 120, 90,
+//!   60, 30 and 7 days before it expires: a message to the enterprise's
+//!   users and an SMS to its 经办人 (the phone regulators' notices go to).
+//!   Which stage is due is `domain::message::reminder_plan`: after downtime
+//!   only the most recent due stage goes out, the ones it passed are
+//!   recorded as skipped.
+//! - Every regulator organisation gets a weekly digest of the licences in
+//!   its jurisdiction (region-code prefix, as for everything it sees) that
+//!   expire within 120 days or have expired, linking to its directory
+//!   filtered that way. A week with nothing to report sends nothing.
+//!
+//! Exactly once, even with several server instances on one database: each
+//! (licence, expiry, stage) and each (organisation, week) is claimed by
+//! inserting its row (`ON CONFLICT DO NOTHING`, rows affected checked) in
+//! the transaction that also stores the messages; only the instance whose
+//! insert counted commits messages and then sends the SMS. A renewal
+//! changes the licence's expiry, so the old series stops; a cancelled
+//! licence leaves the record and is no longer a candidate.
+
+use super::db::Db;
+use super::messages::{deliver_enterprise, deliver_organization, NewMessage};
+use super::sms::Gateway;
+use crate::domain::message::{
+    reminder_plan, reminder_text, week_of, MessageKind, DIGEST_WINDOW_DAYS,
+};
+use crate::domain::Date;
+
+/// What one run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RunReport {
+    /// Reminders sent (one per licence and stage).
+    pub reminders: usize,
+    /// Older stages recorded as skipped.
+    pub skipped: usize,
+    /// Weekly digests sent (one per organisation).
+    pub digests: usize,
+}
+
+/// The directory filter a digest links to.
+pub const DIGEST_LINK: &str = "/maintenance?expiring=120&sort=expiry";
+
+/// Sends what is due on `today` (China time). Stops at the first database
+/// error (the next run carries on: nothing claimed is lost, nothing is sent twice).
+pub async fn run(db: &Db, sms: &Gateway, today: Date, now: i64) -> Result<RunReport, sqlx::Error> {
+    let mut report = RunReport::default();
+    remind_holders(db, sms, today, now, &mut report).await?;
+    send_digests(db, today, now, &mut report).await?;
+    Ok(report)
+}
+
+async fn remind_holders(
+    db: &Db,
+    sms: &Gateway,
+    today: Date,
+    now: i64,
+    report: &mut RunReport,
+) -> Result<(), sqlx::Error> {
+    let last = today.add_days(crate::domain::message::REMINDER_STAGES[0]);
+    let candidates: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT enterprise_id, number, valid_until FROM licences \
+         WHERE valid_until >= $1 AND valid_until <= $2 ORDER BY valid_until, id",
+    )
+    .bind(today.to_string())
+    .bind(last.to_string())
+    .fetch_all(db.reader())
+    .await?;
+    for (enterprise_id, number, until_text) in candidates {
+        let Some(until) = Date::parse(&until_text) else {
+            continue;
+        };
+        let done: Vec<i64> = sqlx::query_scalar(
+            "SELECT stage FROM licence_reminders WHERE enterprise_id = $1 AND licence_number = $2 AND valid_until = $3",
+        )
+        .bind(enterprise_id)
+        .bind(&number)
+        .bind(&until_text)
+        .fetch_all(db.reader())
+        .await?;
+        let left = until.days_since_epoch() - today.days_since_epoch();
+        let Some(plan) = reminder_plan(left, &done) else {
+            continue;
+        };
+        let mut tx = db.write_tx().await?;
+        // Still in the record with this expiry (not renewed or cancelled a moment ago)?
+        let current: Option<i64> = sqlx::query_scalar(
+            "SELECT enterprise_id FROM licences WHERE enterprise_id = $1 AND number = $2 AND valid_until = $3 LIMIT 1",
+        )
+        .bind(enterprise_id)
+        .bind(&number)
+        .bind(&until_text)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current.is_none() {
+            tx.rollback().await?;
+            continue;
+        }
+        let claim = "INSERT INTO licence_reminders (enterprise_id, licence_number, valid_until, stage, outcome, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+        let claimed = sqlx::query(claim)
+            .bind(enterprise_id)
+            .bind(&number)
+            .bind(&until_text)
+            .bind(plan.send)
+            .bind("sent")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if claimed != 1 {
+            // Another instance sent it.
+            tx.rollback().await?;
+            continue;
+        }
+        for stage in &plan.skip {
+            report.skipped += sqlx::query(claim)
+                .bind(enterprise_id)
+                .bind(&number)
+                .bind(&until_text)
+                .bind(*stage)
+                .bind("skipped")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as usize;
+        }
+        let (title, body) = reminder_text(&number, until, today);
+        deliver_enterprise(
+            &mut *tx,
+            enterprise_id,
+            &NewMessage {
+                kind: MessageKind::ExpiryReminder,
+                title: &title,
+                body: &body,
+                link: "/licences",
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        report.reminders += 1;
+        match super::enterprise_info::enterprise_mobile(db, enterprise_id).await {
+            Ok(Some(mobile)) => {
+                let text = format!(
+                    "【危化品经营安全监管系统】贵单位危险化学品经营许可证{number}将于{until}到期(还有{left}天)。延期换证须在到期前至少3个月申请,请登录系统在“许可证业务”中办理。"
+                );
+                // A failed SMS is recorded in sms_messages; the message stays.
+                let _ = sms.send(db, &mobile, "licence_expiry", &text, now).await;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = ?e, enterprise_id, "no 经办人 phone for a reminder"),
+        }
+    }
+    Ok(())
+}
+
+async fn send_digests(
+    db: &Db,
+    today: Date,
+    now: i64,
+    report: &mut RunReport,
+) -> Result<(), sqlx::Error> {
+    let week = week_of(today).to_string();
+    let orgs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT o.id, o.region_code FROM organizations o \
+         WHERE EXISTS (SELECT 1 FROM users u WHERE u.organization_id = o.id AND u.kind = 'regulator' AND u.status = 'active') \
+         AND NOT EXISTS (SELECT 1 FROM reminder_digests d WHERE d.organization_id = o.id AND d.week = $1) \
+         ORDER BY o.id",
+    )
+    .bind(&week)
+    .fetch_all(db.reader())
+    .await?;
+    let today_text = today.to_string();
+    let by = today.add_days(DIGEST_WINDOW_DAYS).to_string();
+    for (org, region) in orgs {
+        let prefix = format!("{}%", super::regions::prefix(&region));
+        let (expired, expiring): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN l.valid_until < $2 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN l.valid_until >= $2 THEN 1 ELSE 0 END), 0) \
+             FROM licences l JOIN enterprises e ON e.id = l.enterprise_id \
+             WHERE e.region_code LIKE $1 AND l.valid_until <= $3",
+        )
+        .bind(&prefix)
+        .bind(&today_text)
+        .bind(&by)
+        .fetch_one(db.reader())
+        .await?;
+        if expired + expiring == 0 {
+            continue;
+        }
+        let mut tx = db.write_tx().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO reminder_digests (organization_id, week, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(org)
+        .bind(&week)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            tx.rollback().await?;
+            continue;
+        }
+        let title = format!("本周许可证到期汇总:{expiring} 张将在120天内到期,{expired} 张已过期");
+        let body = format!(
+            "截至 {today},辖区内有 {expiring} 张危险化学品经营许可证将在120天内到期(企业应在到期前至少3个月申请延期换证),{expired} 张已过有效期(未延期的应依法办理注销)。请在“信息维护”中按到期日查看并督促企业办理。"
+        );
+        deliver_organization(
+            &mut *tx,
+            org,
+            &NewMessage {
+                kind: MessageKind::ExpiryDigest,
+                title: &title,
+                body: &body,
+                link: DIGEST_LINK,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        report.digests += 1;
+    }
+    Ok(())
+}
