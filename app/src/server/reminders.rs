@@ -1,7 +1,7 @@
 //! Licence expiry reminders, run hourly by the background job (and directly
 //! by tests and `seed-demo`).
 //!
-//! - The holder of every licence in a record in force is reminded 120, 90,
+//! - The holder of every licence (see [`HELD`]) is reminded 120, 90,
 //!   60, 30 and 7 days before it expires: a message to the enterprise's
 //!   users and an SMS to its 经办人 (the phone regulators' notices go to).
 //!   Which stage is due is `domain::message::reminder_plan`: after downtime
@@ -39,6 +39,14 @@ pub struct RunReport {
     pub digests: usize,
 }
 
+/// The licences an enterprise holds: those of its record in force (the
+/// directory's index, which also holds licences issued elsewhere) and the
+/// certificates issued here that are valid (a licence issued to an
+/// enterprise whose record is not confirmed yet is only there). A renewal
+/// changes the expiry in both; a cancellation removes it from both.
+const HELD: &str = "SELECT enterprise_id, number, valid_until FROM licences \
+     UNION SELECT enterprise_id, number, valid_until FROM certificates WHERE status = 'valid'";
+
 /// The directory filter a digest links to.
 pub const DIGEST_LINK: &str = "/maintenance?expiring=120&sort=expiry";
 
@@ -59,10 +67,10 @@ async fn remind_holders(
     report: &mut RunReport,
 ) -> Result<(), sqlx::Error> {
     let last = today.add_days(crate::domain::message::REMINDER_STAGES[0]);
-    let candidates: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT enterprise_id, number, valid_until FROM licences \
-         WHERE valid_until >= $1 AND valid_until <= $2 ORDER BY valid_until, id",
-    )
+    let candidates: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT enterprise_id, number, valid_until FROM ({HELD}) x \
+         WHERE valid_until >= $1 AND valid_until <= $2 ORDER BY valid_until, enterprise_id, number"
+    ))
     .bind(today.to_string())
     .bind(last.to_string())
     .fetch_all(db.reader())
@@ -84,10 +92,10 @@ async fn remind_holders(
             continue;
         };
         let mut tx = db.write_tx().await?;
-        // Still in the record with this expiry (not renewed or cancelled a moment ago)?
-        let current: Option<i64> = sqlx::query_scalar(
-            "SELECT enterprise_id FROM licences WHERE enterprise_id = $1 AND number = $2 AND valid_until = $3 LIMIT 1",
-        )
+        // Still held with this expiry (not renewed or cancelled a moment ago)?
+        let current: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT enterprise_id FROM ({HELD}) x WHERE enterprise_id = $1 AND number = $2 AND valid_until = $3 LIMIT 1"
+        ))
         .bind(enterprise_id)
         .bind(&number)
         .bind(&until_text)
@@ -176,12 +184,12 @@ async fn send_digests(
     let by = today.add_days(DIGEST_WINDOW_DAYS).to_string();
     for (org, region) in orgs {
         let prefix = format!("{}%", super::regions::prefix(&region));
-        let (expired, expiring): (i64, i64) = sqlx::query_as(
+        let (expired, expiring): (i64, i64) = sqlx::query_as(&format!(
             "SELECT COALESCE(SUM(CASE WHEN l.valid_until < $2 THEN 1 ELSE 0 END), 0), \
              COALESCE(SUM(CASE WHEN l.valid_until >= $2 THEN 1 ELSE 0 END), 0) \
-             FROM licences l JOIN enterprises e ON e.id = l.enterprise_id \
-             WHERE e.region_code LIKE $1 AND l.valid_until <= $3",
-        )
+             FROM ({HELD}) l JOIN enterprises e ON e.id = l.enterprise_id \
+             WHERE e.region_code LIKE $1 AND l.valid_until <= $3"
+        ))
         .bind(&prefix)
         .bind(&today_text)
         .bind(&by)
