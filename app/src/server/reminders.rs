@@ -75,20 +75,30 @@ async fn remind_holders(
     .bind(last.to_string())
     .fetch_all(db.reader())
     .await?;
+    // The stages already sent or skipped, in one read.
+    let mut done: std::collections::HashMap<(i64, String, String), Vec<i64>> =
+        std::collections::HashMap::new();
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT enterprise_id, licence_number, valid_until, stage FROM licence_reminders \
+         WHERE valid_until >= $1 AND valid_until <= $2",
+    )
+    .bind(today.to_string())
+    .bind(last.to_string())
+    .fetch_all(db.reader())
+    .await?;
+    for (e, n, u, stage) in rows {
+        done.entry((e, n, u)).or_default().push(stage);
+    }
     for (enterprise_id, number, until_text) in candidates {
         let Some(until) = Date::parse(&until_text) else {
             continue;
         };
-        let done: Vec<i64> = sqlx::query_scalar(
-            "SELECT stage FROM licence_reminders WHERE enterprise_id = $1 AND licence_number = $2 AND valid_until = $3",
-        )
-        .bind(enterprise_id)
-        .bind(&number)
-        .bind(&until_text)
-        .fetch_all(db.reader())
-        .await?;
         let left = until.days_since_epoch() - today.days_since_epoch();
-        let Some(plan) = reminder_plan(left, &done) else {
+        let stages = done
+            .get(&(enterprise_id, number.clone(), until_text.clone()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let Some(plan) = reminder_plan(left, stages) else {
             continue;
         };
         let mut tx = db.write_tx().await?;
@@ -180,21 +190,27 @@ async fn send_digests(
     .bind(&week)
     .fetch_all(db.reader())
     .await?;
-    let today_text = today.to_string();
-    let by = today.add_days(DIGEST_WINDOW_DAYS).to_string();
-    for (org, region) in orgs {
-        let prefix = format!("{}%", super::regions::prefix(&region));
-        let (expired, expiring): (i64, i64) = sqlx::query_as(&format!(
-            "SELECT COALESCE(SUM(CASE WHEN l.valid_until < $2 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN l.valid_until >= $2 THEN 1 ELSE 0 END), 0) \
-             FROM ({HELD}) l JOIN enterprises e ON e.id = l.enterprise_id \
-             WHERE e.region_code LIKE $1 AND l.valid_until <= $3"
-        ))
-        .bind(&prefix)
-        .bind(&today_text)
-        .bind(&by)
-        .fetch_one(db.reader())
-        .await?;
+    if orgs.is_empty() {
+        return Ok(());
+    }
+    // One pass over the licences, by region; each organisation adds up the
+    // regions of its jurisdiction.
+    let by_region: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT COALESCE(e.region_code, ''), \
+         COALESCE(SUM(CASE WHEN l.valid_until < $1 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN l.valid_until >= $1 THEN 1 ELSE 0 END), 0) \
+         FROM ({HELD}) l JOIN enterprises e ON e.id = l.enterprise_id \
+         WHERE l.valid_until <= $2 GROUP BY e.region_code"
+    ))
+    .bind(today.to_string())
+    .bind(today.add_days(DIGEST_WINDOW_DAYS).to_string())
+    .fetch_all(db.reader())
+    .await?;
+    for (org, jurisdiction) in orgs {
+        let (expired, expiring) = by_region
+            .iter()
+            .filter(|(region, _, _)| super::regions::within(region, &jurisdiction))
+            .fold((0, 0), |(x, y), (_, a, b)| (x + a, y + b));
         if expired + expiring == 0 {
             continue;
         }
