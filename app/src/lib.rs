@@ -40,6 +40,7 @@ use pages::{
     },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
+    messages::{MessagePage, MessagesPage},
     public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
     register::RegisterPage,
     review::ReviewPage,
@@ -118,6 +119,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("notices/new") view=NoticeNewPage ssr=SsrMode::Async />
                     <Route path=path!("notices/:id") view=NoticePage ssr=SsrMode::Async />
                     <Route path=path!("notices/:id/edit") view=NoticeEditPage ssr=SsrMode::Async />
+                    <Route path=path!("messages") view=MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("messages/:id") view=MessagePage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

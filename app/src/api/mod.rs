@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod enterprise_info;
 pub mod help;
 pub mod licence_case;
+pub mod messages;
 pub mod notice;
 pub mod phone;
 pub mod publicity;

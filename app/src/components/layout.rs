@@ -53,13 +53,28 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// Bumped by a page whose action changed what the header shows (the
+/// unread-message count), so the header reloads without a navigation.
+#[derive(Clone, Copy)]
+pub struct HeaderRefresh(pub RwSignal<i32>);
+
+impl HeaderRefresh {
+    /// Asks the header to reload.
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info: ContactResource = Resource::new(|| (), |_| site_info());
     provide_context(info);
     let path = use_location().pathname;
-    // Refetched on every navigation, so the header follows login and logout.
-    let user = Resource::new(move || path.get(), |_| current_user());
+    // Refetched on every navigation, so the header follows login and logout,
+    // and when a page says the unread count changed (`HeaderRefresh`).
+    let refresh = HeaderRefresh(RwSignal::new(0));
+    provide_context(refresh);
+    let user = Resource::new(move || (path.get(), refresh.0.get()), |_| current_user());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
@@ -80,6 +95,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 }}
                                 <a href="/workspace" class="current-user">
                                     {if u.display_name == u.belongs_to { u.belongs_to.clone() } else { format!("{} · {}", u.belongs_to, u.display_name) }}
+                                </a>
+                                <a href="/messages" class="header-messages" data-unread=u.unread_messages.to_string()>
+                                    {if u.unread_messages > 0 { format!("消息 ({})", u.unread_messages) } else { "消息".to_string() }}
+                                    {(u.unread_messages > 0).then(|| view! {
+                                        <span class="sr-only">{format!(",{} 条未读", u.unread_messages)}</span>
+                                    })}
                                 </a>
                                 <a href="/account">"账号设置"</a>
                                 <ActionForm action=logout attr:class="inline">

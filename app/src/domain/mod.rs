@@ -18,6 +18,7 @@ pub mod id_document;
 pub mod licence;
 pub mod licence_case;
 pub mod major_hazard;
+pub mod message;
 pub mod mobile;
 pub mod normalize;
 pub mod notice;

@@ -12,6 +12,7 @@ pub mod info;
 pub mod licences;
 pub mod login;
 pub mod maintenance;
+pub mod messages;
 pub mod public;
 pub mod register;
 pub mod review;

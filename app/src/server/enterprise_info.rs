@@ -1148,7 +1148,7 @@ pub const CHANGE_LAPSE_DAYS: i64 = 30;
 pub const CHANGE_LAPSE_SECS: i64 = CHANGE_LAPSE_DAYS * 86_400;
 
 /// The enterprise's phone on file (its account's handler), if any.
-async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
+pub async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
     let m: Option<Option<String>> = sqlx::query_scalar(
         "SELECT u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.enterprise_id = $1 AND u.kind = 'enterprise' AND u.status = 'active' \
@@ -1212,6 +1212,18 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             );
             let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
         }
+        super::messages::tell_enterprise(
+            db,
+            id,
+            super::messages::NewMessage {
+                kind: crate::domain::message::MessageKind::InfoReminder,
+                title: "信息变更已自动作废",
+                body: &format!("贵单位{started}开始的企业信息变更超过{CHANGE_LAPSE_DAYS}天未保存,已自动作废,原已确认的信息继续有效。如仍需变更,请在“完善信息”中重新点击“信息变更”。"),
+                link: "/info",
+            },
+            now,
+        )
+        .await;
     }
     Ok(lapsed)
 }
@@ -1279,6 +1291,21 @@ pub async fn remind(
     )
     .await?;
     tx.commit().await?;
+    super::messages::tell_enterprise(
+        db,
+        enterprise_id,
+        super::messages::NewMessage {
+            kind: crate::domain::message::MessageKind::InfoReminder,
+            title: &format!("{organization}提醒您提交信息变更"),
+            body: &format!(
+                "贵单位的企业信息变更尚未提交,请在“完善信息”中完成并提交。变更如至{}仍未保存,将自动作废。",
+                super::cst_datetime(lapses)
+            ),
+            link: "/info",
+        },
+        now,
+    )
+    .await;
     Ok(mobile.masked())
 }
 

@@ -357,8 +357,8 @@ pub fn licensed_code() -> String {
 
 /// A first application of [`LICENSED`] run to its certificate about two
 /// years and eight months ago (its dates and times as they would have
-/// been), so that the licence expires in about four months: a 延期 is
-/// still in time.
+/// been), so that the licence expires in a little under four months: a
+/// 延期 is still in time, and its first expiry reminder is due.
 async fn seed_demo_licence(
     db: &Db,
     now: i64,
@@ -407,7 +407,8 @@ async fn seed_demo_licence(
     }
     let actor = super::audit::Actor::system("演示数据");
     let cal = super::calendar();
-    let issued = super::today().add_months(-32);
+    // A week past the four months, so the 120-day expiry reminder is due.
+    let issued = super::today().add_months(-32).add_days(-7);
     let application = Application {
         name: name.to_string(),
         legal_rep: "吴静".into(),

@@ -15,6 +15,7 @@ mod data_protection;
 mod help;
 mod info;
 mod matrix;
+mod messages;
 mod phone;
 mod public_side;
 mod registry;

@@ -66,6 +66,8 @@ enum Rule {
     OwnerOfA,
     /// A's 管理员 only: the object named is one of A's users.
     ManagerOfA,
+    /// Only its recipient (A's registered 经办人): the object named is their 站内消息.
+    RecipientOfA,
     /// Regulators and administrators, each on their own jurisdiction.
     Staff,
     /// The regulators whose jurisdiction holds A, and the administrator.
@@ -104,6 +106,7 @@ impl Rule {
             Rule::EnterpriseManager => matches!(who, EnterpriseA | EnterpriseB),
             Rule::OwnerOfA => matches!(who, EnterpriseA | FillerOfA),
             Rule::ManagerOfA => who == EnterpriseA,
+            Rule::RecipientOfA => who == EnterpriseA,
             Rule::Staff => matches!(who, CountyOfA | OtherCounty | City | Province | Admin),
             Rule::SupervisorsOfA => supervisor,
             Rule::RegulatorsOfA => supervisor && who != Admin,
@@ -154,6 +157,8 @@ struct Objects {
     member: String,
     /// A notice the city (an issuing authority) published.
     notice: String,
+    /// A 站内消息 of A's registered 经办人.
+    message: String,
 }
 
 fn f(pairs: &[(&'static str, &str)]) -> Payload {
@@ -582,6 +587,10 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         ),
         api("/api/account/sessions/end", LoggedIn, f(&[("id", "none")])),
         api("/api/regions", Public, f(&[("parent", "32")])),
+        // 站内消息: everyone their own; a message only to its recipient.
+        api("/api/messages/list", LoggedIn, f(&[("page", "1")])),
+        api("/api/messages/open", RecipientOfA, f(&[("id", &o.message)])),
+        api("/api/messages/read-all", LoggedIn, Payload::Empty),
         api("/api/region-name", Public, f(&[("code", "320102")])),
         Endpoint {
             method: "POST",
@@ -806,6 +815,14 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     let notice = r.body.clone();
+    // A message to A's registered 经办人 (the proposal, the case's steps).
+    let message: i64 = sqlx::query_scalar(
+        "SELECT MAX(m.id) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.login = $1",
+    )
+    .bind(A)
+    .fetch_one(b.state.db.reader())
+    .await
+    .unwrap();
 
     (
         callers,
@@ -820,6 +837,7 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
             target_regulator: target,
             member: invited.to_string(),
             notice,
+            message: message.to_string(),
         },
     )
 }
