@@ -40,6 +40,7 @@ use pages::{
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
     register::RegisterPage,
+    report::AnnualReportPage,
     review::ReviewPage,
     team::{AccountPage, TeamLinkPage, TeamPage},
     workspace::WorkspacePage,
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
+                    <Route path=path!("reports/annual") view=AnnualReportPage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

@@ -11,6 +11,7 @@ pub mod licence_case;
 pub mod phone;
 pub mod recovery;
 pub mod registration;
+pub mod report;
 pub mod review;
 pub mod site;
 pub mod team;

@@ -12,6 +12,7 @@ pub mod licences;
 pub mod login;
 pub mod maintenance;
 pub mod register;
+pub mod report;
 pub mod review;
 pub mod team;
 pub mod workspace;

@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod cases;
 mod data_protection;
+mod exports;
 mod help;
 mod info;
 mod matrix;
