@@ -414,3 +414,28 @@ async fn the_annual_report_rolls_the_counties_up_into_the_city_and_the_province(
         assert_eq!(&bytes[..4], b"PK\x03\x04");
     }
 }
+
+#[tokio::test]
+async fn the_demo_report_opens_on_last_years_licensing() {
+    for b in backends().await {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        app::server::seed::seed_demo_cases(&b.state.db, app::server::now())
+            .await
+            .unwrap();
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let r = report_ok(&b, &city, 0, "").await;
+        assert_eq!(r.year, app::server::today().year() - 1);
+        assert_eq!(
+            r.total.get(Metric::Received(CaseKind::New)),
+            4,
+            "{}: {r:?}",
+            b.name
+        );
+        assert_eq!(r.total.get(Metric::Issued), 3);
+        assert_eq!(r.total.get(Metric::NotAccepted), 1);
+        assert_eq!(row(&r, "320104").get(Metric::Received(CaseKind::New)), 2);
+        assert_eq!(r.total, sum(&r));
+    }
+}
