@@ -126,6 +126,16 @@ async fn the_directory_exports_every_row_the_page_counts_as_csv_and_excel() {
         assert_eq!(first[2], "江苏省 南京市 秦淮区");
         assert!(rows.iter().all(|row| row.len() == 8));
 
+        // The page offers the export with its filters and the count.
+        let r = get_as(&b, "/maintenance?region=320104", Some(&city)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", b.name);
+        assert!(r.body.contains(&format!("共 {total} 行")), "{}", b.name);
+        assert!(
+            r.body.contains("/export/directory.csv?region=320104"),
+            "{}",
+            b.name
+        );
+
         // The name filter as on the page; the formula is neutralised.
         let r = get_as(
             &b,
@@ -398,6 +408,30 @@ async fn the_annual_report_rolls_the_counties_up_into_the_city_and_the_province(
         }
         let r = report(&b, &city, year, "320000").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+
+        // The page, rendered on the server: the rows, the total, drill-down links.
+        let r = get_as(&b, &format!("/reports/annual?year={year}"), Some(&city)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", b.name);
+        assert!(
+            r.body.contains("秦淮区") && r.body.contains("合计"),
+            "{}",
+            b.name
+        );
+        assert!(
+            r.body
+                .contains(&format!("/reports/annual?year={year}&amp;region=320104"))
+                || r.body
+                    .contains(&format!("/reports/annual?year={year}&region=320104")),
+            "{}",
+            b.name
+        );
+        assert!(
+            r.body.contains(&format!(
+                "/export/annual.xlsx?year={year}&amp;region=320100"
+            )) || r
+                .body
+                .contains(&format!("/export/annual.xlsx?year={year}&region=320100"))
+        );
 
         // The export: the same rows and the total.
         let r = get_as(&b, &format!("/export/annual.csv?year={year}"), Some(&city)).await;
