@@ -28,6 +28,7 @@ use pages::{
     account::{ChangePasswordPage, TotpPage},
     admin_users::AdminUsersPage,
     change_phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
+    dashboard::DashboardPage,
     dev_sms::DevSmsPage,
     forgot::ForgotPasswordPage,
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
@@ -39,6 +40,8 @@ use pages::{
     },
     login::LoginPage,
     maintenance::{EnterpriseRecordPage, MaintenancePage},
+    messages::{MessagePage, MessagesPage},
+    public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
     register::RegisterPage,
     report::AnnualReportPage,
     review::ReviewPage,
@@ -96,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("dev/sms") view=DevSmsPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/issuers") view=IssuersPage ssr=SsrMode::Async />
                     <Route path=path!("change-phone") view=ChangePhonePage ssr=SsrMode::Async />
@@ -112,6 +116,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
                     <Route path=path!("reports/annual") view=AnnualReportPage ssr=SsrMode::Async />
+                    <Route path=path!("publicity") view=PublicityPage ssr=SsrMode::Async />
+                    <Route path=path!("notices") view=NoticesPage ssr=SsrMode::Async />
+                    <Route path=path!("notices/new") view=NoticeNewPage ssr=SsrMode::Async />
+                    <Route path=path!("notices/:id") view=NoticePage ssr=SsrMode::Async />
+                    <Route path=path!("notices/:id/edit") view=NoticeEditPage ssr=SsrMode::Async />
+                    <Route path=path!("messages") view=MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("messages/:id") view=MessagePage ssr=SsrMode::Async />
                     <Route path=path!("help") view=HelpIndexPage ssr=SsrMode::Async />
                     <Route path=path!("help/search") view=HelpSearchPage ssr=SsrMode::Async />
                     <Route path=path!("help/:slug") view=HelpArticlePage ssr=SsrMode::Async />

@@ -253,9 +253,9 @@ export async function loginMember(page: Page, code: string, member: string, pass
 }
 
 /** Every page an outsider can open, and every page of each role (hydration and accessibility checks). */
-export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/team/link?t=' + '0'.repeat(64), '/lookup', '/lookup?q=鼓楼示例', '/no-such-page'];
+export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/team/link?t=' + '0'.repeat(64), '/lookup', '/lookup?q=鼓楼示例', '/publicity', '/publicity?days=90&issuer=0&gp=1&cp=1', '/notices', '/notices/1', '/notices/new', '/no-such-page'];
 export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
-  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/team', '/account', '/account/password', '/account/totp', '/help'] },
-  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/reports/annual', '/account', '/account/password', '/help'] },
-  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/reports/annual', '/help'] },
+  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/team', '/messages', '/account', '/account/password', '/account/totp', '/help'] },
+  { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/dashboard', '/dashboard?region=320115', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/reports/annual', '/messages', '/account', '/account/password', '/help', '/notices', '/notices/new', '/notices/2/edit'] },
+  { tab: 'regulator', login: 'admin', pages: ['/workspace', '/dashboard', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/reports/annual', '/messages', '/help', '/notices/1/edit'] },
 ];

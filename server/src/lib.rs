@@ -374,6 +374,20 @@ pub fn spawn_background_jobs(state: AppState) {
                 Ok(n) => tracing::info!(n, "untouched 信息变更 lapsed"),
                 Err(e) => tracing::error!(error = ?e, "lapsing untouched changes failed"),
             }
+            // Licence expiry reminders and the regulators' weekly digest
+            // (each claimed in the database: exactly once across instances).
+            match app::server::reminders::run(&state.db, &state.sms, app::server::today(), now)
+                .await
+            {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(
+                    reminders = r.reminders,
+                    skipped = r.skipped,
+                    digests = r.digests,
+                    "licence expiry reminders sent"
+                ),
+                Err(e) => tracing::error!(error = %e, "sending licence expiry reminders failed"),
+            }
             match app::server::registration::purge_drafts(&state.db, now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "expired registration drafts deleted"),

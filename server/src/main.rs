@@ -222,6 +222,21 @@ async fn run(
                 app::server::seed::seed_demo_records(&state.db, app::server::now())
                     .await
                     .map_err(|e| format!("seeding demo enterprise records failed: {e}"))?;
+                app::server::seed::seed_demo_public(&state.db, app::server::now())
+                    .await
+                    .map_err(|e| format!("seeding demo notices and 公示 failed: {e}"))?;
+                app::server::seed::jurisdiction::seed(&state.db, app::server::now())
+                    .await
+                    .map_err(|e| format!("seeding the demo jurisdiction failed: {e}"))?;
+                // The expiry reminders and digests due today, as the hourly job sends them.
+                app::server::reminders::run(
+                    &state.db,
+                    &state.sms,
+                    app::server::today(),
+                    app::server::now(),
+                )
+                .await
+                .map_err(|e| format!("sending the demo reminders failed: {e}"))?;
                 app::server::account::cli_event(
                     &state.db,
                     "seed-demo",

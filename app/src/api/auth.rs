@@ -20,6 +20,9 @@ pub struct UserView {
     pub must_change_password: bool,
     /// A regulator or administrator who must enrol a second factor first.
     pub needs_totp: bool,
+    /// Unread 站内消息, for the header (0 until the account is set up).
+    #[serde(default)]
+    pub unread_messages: i64,
 }
 
 /// Where a user lands after login.
@@ -312,13 +315,28 @@ pub mod ssr {
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     let state = crate::server::AppState::get()?;
-    Ok(ssr::session_user_any(&state).await?.map(|u| UserView {
+    let Some(u) = ssr::session_user_any(&state).await? else {
+        return Ok(None);
+    };
+    // The header's count rides on this call: no extra request per page.
+    let unread_messages = if u.ready() {
+        crate::server::messages::unread(&state.db, u.user_id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "counting unread messages failed");
+                0
+            })
+    } else {
+        0
+    };
+    Ok(Some(UserView {
         kind: u.kind,
         login: u.login,
         display_name: u.display_name,
         belongs_to: u.belongs_to,
         must_change_password: u.must_change_password,
         needs_totp: u.needs_totp_enrolment,
+        unread_messages,
     }))
 }
 

@@ -380,9 +380,11 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
-    repo::submit(&state.db, id, base_version, &actor, now())
+    let version = repo::submit(&state.db, id, base_version, &actor, now())
         .await
-        .map_err(ssr::error)
+        .map_err(ssr::error)?;
+    crate::server::messages::tell_submitted(&state.db, id, now()).await;
+    Ok(version)
 }
 
 /// 撤回 (a submission not yet confirmed) or 信息变更 (a confirmed record), by `action`.
@@ -690,6 +692,33 @@ pub async fn decide_info(
     repo::decide(&state.db, id, base_version, approve, &reason, &actor, now())
         .await
         .map_err(ssr::error)?;
+    let organization = user.belongs_to.clone();
+    let (kind, title, body) = if approve {
+        (
+            crate::domain::message::MessageKind::InfoConfirmed,
+            format!("{organization}已确认您单位提交的企业信息"),
+            "您单位提交的企业信息已确认,现为在用信息。如需修改,请在“完善信息”中点击“信息变更”。"
+                .to_string(),
+        )
+    } else {
+        (
+            crate::domain::message::MessageKind::InfoReturned,
+            format!("{organization}退回了您单位提交的企业信息"),
+            format!("退回原因:{reason}。请在“完善信息”中按原因修改后重新提交。"),
+        )
+    };
+    crate::server::messages::tell_enterprise(
+        &state.db,
+        id,
+        crate::server::messages::NewMessage {
+            kind,
+            title: &title,
+            body: &body,
+            link: "/info",
+        },
+        now(),
+    )
+    .await;
     Ok(if approve {
         "已确认企业信息。".into()
     } else {
@@ -746,6 +775,22 @@ pub async fn propose_change(
     let changes = repo::propose(&state.db, id, base_version, &proposed, org, &actor, now())
         .await
         .map_err(ssr::error)?;
+    crate::server::messages::tell_enterprise(
+        &state.db,
+        id,
+        crate::server::messages::NewMessage {
+            kind: crate::domain::message::MessageKind::Proposal,
+            title: &format!("{}申请修改您单位的企业信息", user.belongs_to),
+            body: &format!(
+                "{}申请修改您单位企业信息中的 {} 项内容。请在“完善信息”中查看,确认或说明理由后拒绝;处理前不能修改企业信息。",
+                user.belongs_to,
+                changes.len()
+            ),
+            link: "/info",
+        },
+        now(),
+    )
+    .await;
     Ok(format!(
         "已提交修改申请({}项),等待企业确认;确认前企业不能修改信息,您可以随时撤回。",
         changes.len()

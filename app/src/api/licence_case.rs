@@ -623,6 +623,37 @@ pub async fn move_case(
                 .send(&state.db, &m, "case_step", &text, now())
                 .await;
         }
+        let what = match (&moved.certificate, &moved.document) {
+            (Some(c), _) if case.kind == CaseKind::Cancel => format!("许可证 {c} 已注销。"),
+            (Some(c), _) => format!("已发证,证书编号 {c}。"),
+            (None, Some(d)) => format!("文书编号 {d}。"),
+            (None, None) => String::new(),
+        };
+        let reason = if input.text.is_empty() || action == Action::Submit {
+            String::new()
+        } else {
+            format!("{}:{}", action.label(case.kind), input.text)
+        };
+        crate::server::messages::tell_enterprise(
+            &state.db,
+            case.enterprise_id,
+            crate::server::messages::NewMessage {
+                kind: crate::domain::message::MessageKind::CaseStep,
+                title: &format!("许可{}申请(案件 {id}):{label}", case.kind.label()),
+                body: &format!(
+                    "{}办理的危险化学品经营许可{}申请(案件 {id})进度:{label}。{what}{reason}",
+                    if case.issuer_name.is_empty() {
+                        "发证机关"
+                    } else {
+                        case.issuer_name.as_str()
+                    },
+                    case.kind.label()
+                ),
+                link: &format!("/cases/{id}"),
+            },
+            now(),
+        )
+        .await;
     }
     Ok(match (moved.certificate, moved.document) {
         (Some(c), _) if case.kind == CaseKind::Cancel => format!("已注销许可证 {c}。"),
@@ -760,6 +791,24 @@ pub async fn plan_onsite(
             .send(&state.db, &m, "case_step", &text, now())
             .await;
     }
+    crate::server::messages::tell_enterprise(
+        &state.db,
+        case.enterprise_id,
+        crate::server::messages::NewMessage {
+            kind: crate::domain::message::MessageKind::CaseStep,
+            title: &format!("许可{}申请(案件 {id}):已安排现场核查", case.kind.label()),
+            body: &format!(
+                "{}将于 {} 对您单位的危险化学品经营许可{}申请(案件 {id})进行现场核查,核查人员:{}。请做好准备。",
+                case.issuer_name,
+                plan.on,
+                case.kind.label(),
+                plan.inspector_names().join("、")
+            ),
+            link: &format!("/cases/{id}"),
+        },
+        now(),
+    )
+    .await;
     Ok(format!("已安排现场核查:{note}。已短信告知申请人。"))
 }
 

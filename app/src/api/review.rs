@@ -207,6 +207,22 @@ pub async fn decide_review(
         };
         format!("【危化品经营安全监管系统】{name}的注册申请未通过审核,原因:{reason}。{next}")
     };
+    // The approved account finds the result in its messages; a rejected one
+    // cannot log in (and is replaced when it registers again): the SMS says why.
+    if approve {
+        crate::server::messages::tell_user(
+            &state.db,
+            user_id,
+            crate::server::messages::NewMessage {
+                kind: crate::domain::message::MessageKind::Registration,
+                title: &format!("{name}的注册申请已审核通过"),
+                body: "注册申请已审核通过,欢迎使用本系统。请先在“完善信息”中填写并提交企业信息。",
+                link: "/info",
+            },
+            now(),
+        )
+        .await;
+    }
     let sms = match mobile.as_deref().map(Mobile::parse) {
         Some(Ok(m)) => state
             .sms

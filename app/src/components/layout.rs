@@ -53,13 +53,28 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// Bumped by a page whose action changed what the header shows (the
+/// unread-message count), so the header reloads without a navigation.
+#[derive(Clone, Copy)]
+pub struct HeaderRefresh(pub RwSignal<i32>);
+
+impl HeaderRefresh {
+    /// Asks the header to reload.
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info: ContactResource = Resource::new(|| (), |_| site_info());
     provide_context(info);
     let path = use_location().pathname;
-    // Refetched on every navigation, so the header follows login and logout.
-    let user = Resource::new(move || path.get(), |_| current_user());
+    // Refetched on every navigation, so the header follows login and logout,
+    // and when a page says the unread count changed (`HeaderRefresh`).
+    let refresh = HeaderRefresh(RwSignal::new(0));
+    provide_context(refresh);
+    let user = Resource::new(move || (path.get(), refresh.0.get()), |_| current_user());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
@@ -74,12 +89,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {if u.kind == "enterprise" {
                                     view! { <a href="/info">"完善信息"</a> <a href="/licences">"许可证业务"</a> <a href="/team">"本单位用户"</a> }.into_any()
                                 } else if u.kind == "regulator" {
-                                    view! { <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
+                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
                                 } else {
-                                    view! { <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
+                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
                                 }}
                                 <a href="/workspace" class="current-user">
                                     {if u.display_name == u.belongs_to { u.belongs_to.clone() } else { format!("{} · {}", u.belongs_to, u.display_name) }}
+                                </a>
+                                <a href="/messages" class="header-messages" data-unread=u.unread_messages.to_string()>
+                                    {if u.unread_messages > 0 { format!("消息 ({})", u.unread_messages) } else { "消息".to_string() }}
+                                    {(u.unread_messages > 0).then(|| view! {
+                                        <span class="sr-only">{format!(",{} 条未读", u.unread_messages)}</span>
+                                    })}
                                 </a>
                                 <a href="/account">"账号设置"</a>
                                 <ActionForm action=logout attr:class="inline">
@@ -101,6 +122,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <ServiceLine />
             <p><a href="/help">"帮助中心"</a></p>
+            <nav class="public-links" aria-label="公开信息">
+                <a href="/lookup">"许可证查询"</a>
+                <a href="/publicity">"许可公示"</a>
+                <a href="/notices">"通知公告"</a>
+            </nav>
         </footer>
     }
 }

@@ -80,7 +80,7 @@ impl CaseKind {
 /// Where a case stands. The enterprise holds it in `Draft` and
 /// `Correction`, the issuing authority in `Submitted`, `Accepted` and
 /// `Approved`; the rest are final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Step {
     Draft,
     /// 待受理.

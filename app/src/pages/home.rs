@@ -23,6 +23,11 @@ pub fn HomePage() -> impl IntoView {
                 <a href="/help/faq-multiple-licences">"一企多证"</a> " · "
                 <a href="/help/faq-phone-no-sms">"手机号码无法接收短信"</a>
             </p>
+            <nav class="public-links home-public" aria-label="公开查询">
+                <a href="/lookup">"许可证查询"</a>
+                <a href="/publicity">"许可公示"</a>
+                <a href="/notices">"通知公告"</a>
+            </nav>
             <aside class="notice">
                 <h2>"登录账号是什么?"</h2>
                 <p>"企业(法人用户)的登录账号就是营业执照上的" <strong>"统一社会信用代码"</strong>

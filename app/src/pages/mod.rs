@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin_users;
 pub mod change_phone;
+pub mod dashboard;
 pub mod dev_sms;
 pub mod forgot;
 pub mod help;
@@ -11,6 +12,8 @@ pub mod info;
 pub mod licences;
 pub mod login;
 pub mod maintenance;
+pub mod messages;
+pub mod public;
 pub mod register;
 pub mod report;
 pub mod review;

@@ -57,6 +57,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                     view! {
                                         <nav class="tasks" aria-label="业务">
                                             {(u.kind == "regulator").then(|| view! { <a class="button" href="/cases">"许可证案件"</a> " " })}
+                                            <a class="button primary" href="/dashboard">"监管统计与待办"</a> " "
                                             <a class="button" href="/maintenance">"信息维护"</a>
                                             " "
                                             <a class="button" href="/review">"注册审核"</a>

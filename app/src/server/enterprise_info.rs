@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 
 use super::audit::{audit, Actor};
-use super::db::{Db, Tx};
+use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange, LicenceEntry};
 use crate::domain::Mobile;
@@ -945,6 +945,8 @@ pub struct Filter {
     pub status: String,
     /// Licences expiring on or before this date (YYYY-MM-DD).
     pub expiring_by: String,
+    /// ... and on or after this one ("" = expired ones too).
+    pub expiring_from: String,
     /// "expiry": the soonest licence expiry first; anything else: by name.
     pub sort: String,
     pub hazard: crate::domain::major_hazard::HazardFilter,
@@ -959,7 +961,8 @@ pub struct DirectoryQuery {
     pub region: String,
     pub mode: String,
     pub status: String,
-    /// Licences expiring within this many days (0–3650).
+    /// Licences expiring from today to this many days ahead (0–3650);
+    /// -1: those expired already.
     pub expiring: String,
     pub sort: String,
     pub hazard: String,
@@ -979,14 +982,19 @@ impl DirectoryQuery {
         } else {
             String::new()
         };
-        let expiring_by = self
+        let days = self
             .expiring
             .trim()
             .parse::<i64>()
             .ok()
-            .filter(|d| (0..=3650).contains(d))
+            .filter(|d| (-1..=3650).contains(d));
+        let expiring_by = days
             .map(|d| today.add_days(d).to_string())
             .unwrap_or_default();
+        let expiring_from = match days {
+            Some(d) if d >= 0 => today.to_string(),
+            _ => String::new(),
+        };
         Filter {
             scope,
             q: self.q.clone(),
@@ -994,6 +1002,7 @@ impl DirectoryQuery {
             mode: self.mode.clone(),
             status: self.status.clone(),
             expiring_by,
+            expiring_from,
             sort: self.sort.clone(),
             hazard: crate::domain::major_hazard::HazardFilter::from_code(&self.hazard),
         }
@@ -1038,7 +1047,7 @@ use super::query::prefix_range;
 use super::query::Where;
 
 /// The directory's conditions: the page and the export share them.
-pub fn directory_where(f: &Filter) -> Where {
+pub fn directory_where(backend: Backend, f: &Filter) -> Where {
     let mut w = Where::new();
     // EXISTS, not a join: the plan starts from the enterprises of the region.
     w.and("EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active')");
@@ -1051,43 +1060,30 @@ pub fn directory_where(f: &Filter) -> Where {
     w.region("e.region_code", &region);
     let q = f.q.trim();
     if !q.is_empty() {
+        use super::search::{contains_any, Field};
         let code = crate::domain::normalize::normalize_code(q);
         let lic = crate::domain::LicenceNumber::parse(q)
             .map(|n| n.as_str().to_string())
             .unwrap_or_default();
-        let escape = |t: &str| {
-            t.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        };
-        let like = format!("%{}%", escape(q));
-        let by_licence = |placeholder: String| {
-            format!(
-                "e.id IN (SELECT l.enterprise_id FROM licences l WHERE l.number LIKE {placeholder} ESCAPE '\\')"
-            )
-        };
+        let mut bind = |v: String| w.text(v);
         // A whole credit code: one indexed lookup. Letters and digits: a
         // piece of a credit code or of a licence number (people type
         // "009901" or the first digits). Otherwise a piece of the name or of
-        // a licence number.
-        if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
-            let c = w.text(code);
-            w.and(format!("e.credit_code = {c}"));
+        // a licence number. Pieces are found through the trigram indexes.
+        let cond = if crate::domain::CreditCode::parse(q).is_ok()
+            || (code.len() == 18 && lic.is_empty())
+        {
+            format!("e.credit_code = {}", bind(code))
         } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            let piece = format!("%{}%", escape(&code));
-            let in_code = w.text(piece.clone());
-            let part = by_licence(w.text(piece));
-            w.and(format!(
-                "(e.credit_code LIKE {in_code} ESCAPE '\\' OR {part})"
-            ));
+            let fields = [Field::CreditCode, Field::LicenceNumber];
+            contains_any(backend, &fields, &code, &mut bind)
         } else if lic.contains("经字") {
-            let p = w.text(format!("%{}%", escape(&lic)));
-            w.and(by_licence(p));
+            contains_any(backend, &[Field::LicenceNumber], &lic, &mut bind)
         } else {
-            let name = w.text(like.clone());
-            let part = by_licence(w.text(like));
-            w.and(format!("(e.name LIKE {name} ESCAPE '\\' OR {part})"));
-        }
+            let fields = [Field::Name, Field::LicenceNumber];
+            contains_any(backend, &fields, q, &mut bind)
+        };
+        w.and(cond);
     }
     if !f.mode.is_empty() {
         let m = w.text(f.mode.clone());
@@ -1108,6 +1104,10 @@ pub fn directory_where(f: &Filter) -> Where {
     if !f.expiring_by.is_empty() {
         let p = w.text(f.expiring_by.clone());
         w.and(format!("i.next_expiry <= {p}"));
+    }
+    if !f.expiring_from.is_empty() {
+        let p = w.text(f.expiring_from.clone());
+        w.and(format!("i.next_expiry >= {p}"));
     }
     {
         use crate::domain::major_hazard::HazardFilter;
@@ -1130,29 +1130,41 @@ const DIRECTORY_FROM: &str =
 
 /// The directory's rows in the page's order, without a limit: read them
 /// with [`directory_row`] (the export streams them).
-pub fn directory_select(f: &Filter) -> (String, Where) {
-    let w = directory_where(f);
+pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
+    let mut w = directory_where(backend, f);
+    let q = f.q.trim();
+    let ranking = if f.sort == "expiry" {
+        // Enterprises without licences last, on both engines.
+        "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id".to_string()
+    } else if q.is_empty() {
+        "e.name, e.id".to_string()
+    } else {
+        // The exact code or name first, then those starting with the
+        // query, then those containing it.
+        use super::search::prefix_pattern;
+        let code = crate::domain::normalize::normalize_code(q);
+        let (code_is, name_is) = (w.text(code.clone()), w.text(q));
+        let (code_starts, name_starts) = (w.text(prefix_pattern(&code)), w.text(prefix_pattern(q)));
+        format!(
+            "CASE WHEN e.credit_code = {code_is} OR e.name = {name_is} THEN 0 \
+             WHEN e.credit_code LIKE {code_starts} ESCAPE '\\' OR e.name LIKE {name_starts} ESCAPE '\\' THEN 1 ELSE 2 END, e.name, e.id"
+        )
+    };
     let sql = format!(
         "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
          i.next_expiry, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
          CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT), \
          i.hazard_grade \
-         {DIRECTORY_FROM} WHERE {} ORDER BY {}",
+         {DIRECTORY_FROM} WHERE {} ORDER BY {ranking}",
         w.sql(),
-        if f.sort == "expiry" {
-            // Enterprises without licences last, on both engines.
-            "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id"
-        } else {
-            "e.name, e.id"
-        },
     );
     (sql, w)
 }
 
 /// How many enterprises the directory lists under `f`.
 pub async fn directory_count(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
-    let w = directory_where(f);
+    let w = directory_where(db.backend(), f);
     let sql = format!("SELECT COUNT(*) {DIRECTORY_FROM} WHERE {}", w.sql());
     w.bind_scalar(sqlx::query_scalar::<_, i64>(&sql))
         .fetch_one(db.reader())
@@ -1188,7 +1200,7 @@ pub async fn directory(
     per_page: i64,
 ) -> Result<(Vec<DirectoryRow>, i64), InfoError> {
     let total = directory_count(db, f).await?;
-    let (sql, w) = directory_select(f);
+    let (sql, w) = directory_select(db.backend(), f);
     let sql = format!(
         "{sql} LIMIT {per_page} OFFSET {}",
         (page.max(1) - 1).saturating_mul(per_page)
@@ -1208,7 +1220,7 @@ pub const CHANGE_LAPSE_DAYS: i64 = 30;
 pub const CHANGE_LAPSE_SECS: i64 = CHANGE_LAPSE_DAYS * 86_400;
 
 /// The enterprise's phone on file (its account's handler), if any.
-async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
+pub async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
     let m: Option<Option<String>> = sqlx::query_scalar(
         "SELECT u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.enterprise_id = $1 AND u.kind = 'enterprise' AND u.status = 'active' \
@@ -1272,6 +1284,18 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             );
             let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
         }
+        super::messages::tell_enterprise(
+            db,
+            id,
+            super::messages::NewMessage {
+                kind: crate::domain::message::MessageKind::InfoReminder,
+                title: "信息变更已自动作废",
+                body: &format!("贵单位{started}开始的企业信息变更超过{CHANGE_LAPSE_DAYS}天未保存,已自动作废,原已确认的信息继续有效。如仍需变更,请在“完善信息”中重新点击“信息变更”。"),
+                link: "/info",
+            },
+            now,
+        )
+        .await;
     }
     Ok(lapsed)
 }
@@ -1339,6 +1363,21 @@ pub async fn remind(
     )
     .await?;
     tx.commit().await?;
+    super::messages::tell_enterprise(
+        db,
+        enterprise_id,
+        super::messages::NewMessage {
+            kind: crate::domain::message::MessageKind::InfoReminder,
+            title: &format!("{organization}提醒您提交信息变更"),
+            body: &format!(
+                "贵单位的企业信息变更尚未提交,请在“完善信息”中完成并提交。变更如至{}仍未保存,将自动作废。",
+                super::cst_datetime(lapses)
+            ),
+            link: "/info",
+        },
+        now,
+    )
+    .await;
     Ok(mobile.masked())
 }
 

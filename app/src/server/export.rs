@@ -335,7 +335,7 @@ pub async fn directory(
     sink: &Sink,
 ) -> Result<(), ExportError> {
     use super::enterprise_info::{directory_row, directory_select};
-    let (sql, w) = directory_select(f);
+    let (sql, w) = directory_select(db.backend(), f);
     let mut rows = w.bind(sqlx::query(&sql)).fetch(db.reader());
     while let Some(r) = rows.try_next().await? {
         let d = directory_row(&r)?;

@@ -7,6 +7,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use sqlx::Row as _;
 
 use super::db::{Backend, Db};
+use super::search::{like_pattern, TRIGRAM};
 use crate::domain::help::{highlight, snippet, ArticleText, Segment};
 
 /// The articles shipped with the system, inserted on first start.
@@ -396,16 +397,6 @@ pub struct Hit {
 pub const SEARCH_LIMIT: usize = 20;
 /// Characters of body text in a result's snippet.
 const SNIPPET_CHARS: usize = 90;
-/// The trigram index matches terms of at least this many characters.
-const TRIGRAM: usize = 3;
-
-fn like_pattern(term: &str) -> String {
-    let escaped = term
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
 
 /// SQL text with numbered placeholders and their values, built together.
 struct Query {

@@ -1035,26 +1035,32 @@ pub async fn certificate(db: &Db, id: i64) -> Result<Option<Certificate>, CaseEr
 /// cancelled, not a replaced copy) by exact number or credit code, or by
 /// part of the enterprise's name; newest first, at most 20.
 pub async fn lookup(db: &Db, query: &str) -> Result<Vec<Certificate>, CaseError> {
-    let like = format!(
-        "%{}%",
-        query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
+    let mut values = vec![query.to_string()];
+    let mut bind = |v: String| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let in_name = super::search::contains_any(
+        db.backend(),
+        &[super::search::Field::Name],
+        query,
+        &mut bind,
     );
-    sqlx::query_as::<_, CertificateRow>(
+    let sql = format!(
         "SELECT c.id, c.number, c.enterprise_id, c.status, c.issued_on, c.valid_until, c.data, c.token, c.ended_at \
          FROM certificates c JOIN enterprises e ON e.id = c.enterprise_id \
-         WHERE c.status IN ('valid', 'cancelled') AND (c.number = $1 OR e.credit_code = $1 OR e.name LIKE $2 ESCAPE '\\') \
-         ORDER BY c.id DESC LIMIT 20",
-    )
-    .bind(query)
-    .bind(like)
-    .fetch_all(db.reader())
-    .await?
-    .into_iter()
-    .map(Certificate::try_from)
-    .collect()
+         WHERE c.status IN ('valid', 'cancelled') AND (c.number = $1 OR e.credit_code = $1 OR {in_name}) \
+         ORDER BY c.id DESC LIMIT 20"
+    );
+    let mut q = sqlx::query_as::<_, CertificateRow>(&sql);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.fetch_all(db.reader())
+        .await?
+        .into_iter()
+        .map(Certificate::try_from)
+        .collect()
 }
 
 pub async fn certificate_by_token(db: &Db, token: &str) -> Result<Option<Certificate>, CaseError> {

@@ -4,6 +4,8 @@
 use super::db::Db;
 use super::password::PasswordHasher;
 
+pub mod jurisdiction;
+
 /// The password of every demo account (meets the password policy).
 pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
 /// The second-factor secret of the demo regulators and administrator (add it
@@ -462,8 +464,8 @@ pub fn licensed_code() -> String {
 
 /// A first application of [`LICENSED`] run to its certificate about two
 /// years and eight months ago (its dates and times as they would have
-/// been), so that the licence expires in about four months: a 延期 is
-/// still in time.
+/// been), so that the licence expires in a little under four months: a
+/// 延期 is still in time, and its first expiry reminder is due.
 async fn seed_demo_licence(
     db: &Db,
     now: i64,
@@ -512,7 +514,8 @@ async fn seed_demo_licence(
     }
     let actor = super::audit::Actor::system("演示数据");
     let cal = super::calendar();
-    let issued = super::today().add_months(-32);
+    // A week past the four months, so the 120-day expiry reminder is due.
+    let issued = super::today().add_months(-32).add_days(-7);
     let application = Application {
         name: name.to_string(),
         legal_rep: "吴静".into(),
@@ -742,6 +745,197 @@ pub async fn seed_demo_records(
         decide(db, id, v, true, "", &actor, now)
             .await
             .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Enterprises whose licences 南京市应急管理局 issued or cancelled in the
+/// last weeks, so 许可公示 is not empty: (organisation code digits, name,
+/// region, 经营方式, working days ago it was issued, working days ago it
+/// was cancelled (0 = still valid)).
+const PUBLICITY_ENTERPRISES: &[(&str, &str, &str, &str, u32, u32)] = &[
+    (
+        "70000021",
+        "南京雨花台示例化学品销售有限公司",
+        "320114",
+        "no_storage",
+        9,
+        0,
+    ),
+    (
+        "70000022",
+        "南京浦口示例气体经销有限公司",
+        "320111",
+        "storage",
+        2,
+        0,
+    ),
+    (
+        "70000023",
+        "南京六合示例油品贸易有限公司",
+        "320116",
+        "no_storage",
+        200,
+        4,
+    ),
+];
+
+/// The demo notices: (title, body, published days ago, pinned, by 南京市应急管理局).
+const DEMO_NOTICES: &[(&str, &str, i64, bool, bool)] = &[
+    (
+        "危险化学品经营安全监管系统上线运行的公告",
+        "## 系统上线\n\n危险化学品经营企业可在本系统注册账号、完善企业信息、办理经营许可证业务。\n\n- 企业登录账号为**统一社会信用代码**;\n- 办理中遇到问题,请先查阅[帮助中心](/help),或拨打页面底部的客服电话。\n",
+        20,
+        true,
+        false,
+    ),
+    (
+        "关于做好危险化学品经营许可证延期换证工作的通知",
+        "各危险化学品经营单位:\n\n经营许可证有效期届满需要继续经营的,应当在有效期届满**3个月前**提出延期申请。请通过本系统“许可证业务”中的“延期换证”办理。\n\n| 事项 | 时限 |\n|---|---|\n| 提出延期申请 | 有效期届满3个月前 |\n| 发证机关作出决定 | 有效期届满前 |\n\n南京市应急管理局\n",
+        5,
+        false,
+        true,
+    ),
+];
+
+/// Demo data of the public side: notices (one pinned) and licences issued
+/// and cancelled in the last weeks (through the same case moves the pages
+/// use, with their dates as they would have been). Run after
+/// [`seed_demo`] (it needs the organisations).
+pub async fn seed_demo_public(
+    db: &Db,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use super::licence_case::{make_move, start, MoveInput};
+    use super::notice::{act, create, Writer};
+    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    use crate::domain::notice::{NoticeAction, NoticeText};
+    let actor = super::audit::Actor::system("演示数据");
+    let cal = super::calendar();
+    let today = super::today();
+    let at =
+        |d: crate::domain::Date| now - (today.days_since_epoch() - d.days_since_epoch()) * 86_400;
+    let city: i64 =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE name = '南京市应急管理局'")
+            .fetch_one(db.reader())
+            .await?;
+    for (title, body, days, pinned, by_city) in DEMO_NOTICES {
+        let text = NoticeText::parse(title, body).map_err(|e| format!("demo notice: {e:?}"))?;
+        let writer = if *by_city {
+            Writer::Authority(city)
+        } else {
+            Writer::Admin
+        };
+        let when = now - days * 86_400;
+        let id = create(db, writer, &text, &actor, when)
+            .await
+            .map_err(|e| format!("demo notice: {e:?}"))?;
+        if *pinned {
+            act(db, id, 1, writer, NoticeAction::Pin, &actor, when)
+                .await
+                .map_err(|e| format!("demo notice: {e:?}"))?;
+        }
+    }
+    for (digits, name, region, mode, issued_ago, cancelled_ago) in PUBLICITY_ENTERPRISES {
+        let code = demo_code(region, digits).ok_or("bad demo credit code")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
+             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
+        )
+        .bind(&code)
+        .bind(*name)
+        .bind(*region)
+        .bind(now)
+        .fetch_one(db.writer())
+        .await?;
+        let mut application = Application {
+            name: name.to_string(),
+            legal_rep: "赵一".into(),
+            principal_name: "钱二".into(),
+            registered_address: "南京市建邺区江东中路1号".into(),
+            business_address: "南京市建邺区江东中路1号".into(),
+            storage_address: if *mode == "storage" {
+                "南京市江北新区化工园3号".into()
+            } else {
+                String::new()
+            },
+            mode: mode.to_string(),
+            scope: parse_scope("汽油,86290-81-5\n甲醇,67-56-1\n乙醇,64-17-5\n硫酸,7664-93-9"),
+            contact_name: "孙三".into(),
+            contact_mobile: "13900000031".into(),
+            ..Application::default()
+        };
+        let fail = |e: super::licence_case::CaseError| format!("demo licence of {name}: {e:?}");
+        let issued = working_days_before(cal, today, *issued_ago);
+        let submitted = working_days_before(cal, issued, 8);
+        let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
+            .await
+            .map_err(fail)?;
+        let accepted = cal.add_working_days(submitted, 1);
+        let checked = cal.add_working_days(accepted, 2);
+        let approved = cal.add_working_days(checked, 1);
+        let steps = [
+            (Action::Submit, submitted, None),
+            (Action::Accept, accepted, None),
+            (
+                Action::RecordOnSite,
+                checked,
+                Some(OnSiteCheck {
+                    from: checked.to_string(),
+                    to: checked.to_string(),
+                    inspectors: "刘洋\n陈晨".into(),
+                    findings: "经营场所与申请材料一致,安全管理制度齐全。".into(),
+                    passed: true,
+                }),
+            ),
+            (Action::Approve, approved, None),
+            (Action::Issue, issued, None),
+        ];
+        let mut version = 1;
+        let mut number = String::new();
+        for (action, day, onsite) in steps {
+            let input = MoveInput {
+                text: String::new(),
+                onsite,
+            };
+            let moved = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
+                .await
+                .map_err(fail)?;
+            version = moved.version;
+            number = moved.certificate.unwrap_or(number);
+        }
+        if *cancelled_ago == 0 {
+            continue;
+        }
+        // 注销: the enterprise stops trading.
+        let cancelled = working_days_before(cal, today, *cancelled_ago);
+        let filed = working_days_before(cal, cancelled, 3);
+        application.licence_number = number;
+        application.reason = "企业停止危险化学品经营活动,申请注销经营许可证。".into();
+        let case = start(db, id, CaseKind::Cancel, &application, &actor, at(filed))
+            .await
+            .map_err(fail)?;
+        let mut version = 1;
+        for (action, day) in [
+            (Action::Submit, filed),
+            (Action::Accept, cal.add_working_days(filed, 1)),
+            (Action::Approve, cancelled),
+        ] {
+            version = make_move(
+                db,
+                case,
+                version,
+                action,
+                &MoveInput::default(),
+                &actor,
+                day,
+                cal,
+                at(day),
+            )
+            .await
+            .map_err(fail)?
+            .version;
+        }
     }
     Ok(())
 }

@@ -66,6 +66,8 @@ enum Rule {
     OwnerOfA,
     /// A's 管理员 only: the object named is one of A's users.
     ManagerOfA,
+    /// Only its recipient (A's registered 经办人): the object named is their 站内消息.
+    RecipientOfA,
     /// Regulators and administrators, each on their own jurisdiction.
     Staff,
     /// The regulators whose jurisdiction holds A, and the administrator.
@@ -78,6 +80,11 @@ enum Rule {
     IssuerOfA,
     /// Regulators (who belong to a bureau), not the administrator.
     Regulators,
+    /// Who writes 通知公告: the administrator and the regulators of an
+    /// issuing authority (city and county bureaus; not the province).
+    NoticeWriters,
+    /// Who changes the city's notice: the city and the administrator.
+    NoticeOfCity,
     Admin,
     /// A secret link's token is the credential: with a wrong one nobody,
     /// whatever their session, gets anything.
@@ -99,6 +106,7 @@ impl Rule {
             Rule::EnterpriseManager => matches!(who, EnterpriseA | EnterpriseB),
             Rule::OwnerOfA => matches!(who, EnterpriseA | FillerOfA),
             Rule::ManagerOfA => who == EnterpriseA,
+            Rule::RecipientOfA => who == EnterpriseA,
             Rule::Staff => matches!(who, CountyOfA | OtherCounty | City | Province | Admin),
             Rule::SupervisorsOfA => supervisor,
             Rule::RegulatorsOfA => supervisor && who != Admin,
@@ -107,6 +115,8 @@ impl Rule {
             }
             Rule::IssuerOfA => who == City,
             Rule::Regulators => matches!(who, CountyOfA | OtherCounty | City | Province),
+            Rule::NoticeWriters => matches!(who, CountyOfA | OtherCounty | City | Admin),
+            Rule::NoticeOfCity => matches!(who, City | Admin),
             Rule::Admin => who == Admin,
             Rule::Link | Rule::Nobody => false,
         }
@@ -145,6 +155,10 @@ struct Objects {
     certificate: String,
     /// An invited user of A (no password yet), whom A's 管理员 manages.
     member: String,
+    /// A notice the city (an issuing authority) published.
+    notice: String,
+    /// A 站内消息 of A's registered 经办人.
+    message: String,
 }
 
 fn f(pairs: &[(&'static str, &str)]) -> Payload {
@@ -480,6 +494,9 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             ]),
         ),
         api("/api/review/queue", Staff, Payload::Empty),
+        api("/api/dashboard", Staff, Payload::Empty),
+        // Drilling down to A's county: its supervisors only.
+        api("/api/dashboard", SupervisorsOfA, f(&[("region", "320102")])),
         api(
             "/api/review/decide",
             SupervisorsOfA,
@@ -491,6 +508,46 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         ),
         api("/api/site_info", Public, Payload::Empty),
         api("/api/public/licences", Public, f(&[("q", "不存在的企业")])),
+        api("/api/public/publicity", Public, f(&[("days", "30")])),
+        // 通知公告: reading is public; a new notice (empty: an admitted
+        // writer is told at the field); the city's notice (a stale
+        // version: its writers are told so, others are refused first).
+        api("/api/notices/list", Public, f(&[("page", "1")])),
+        api("/api/notices/get", Public, f(&[("id", &o.notice)])),
+        api(
+            "/api/notices/preview",
+            NoticeWriters,
+            f(&[("body", "## 标题")]),
+        ),
+        api(
+            "/api/notices/save",
+            NoticeWriters,
+            f(&[
+                ("id", "0"),
+                ("title", ""),
+                ("body", ""),
+                ("base_version", "0"),
+            ]),
+        ),
+        api(
+            "/api/notices/save",
+            NoticeOfCity,
+            f(&[
+                ("id", &o.notice),
+                ("title", "改标题"),
+                ("body", "改正文"),
+                ("base_version", "0"),
+            ]),
+        ),
+        api(
+            "/api/notices/act",
+            NoticeOfCity,
+            f(&[
+                ("id", &o.notice),
+                ("action", "withdraw"),
+                ("base_version", "0"),
+            ]),
+        ),
         // Teams: reading one's team; managing it (payloads an allowed
         // caller is refused for at the field, or that act on A's invited
         // user only); the SMS link is the credential of the last two.
@@ -541,6 +598,10 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         ),
         api("/api/account/sessions/end", LoggedIn, f(&[("id", "none")])),
         api("/api/regions", Public, f(&[("parent", "32")])),
+        // 站内消息: everyone their own; a message only to its recipient.
+        api("/api/messages/list", LoggedIn, f(&[("page", "1")])),
+        api("/api/messages/open", RecipientOfA, f(&[("id", &o.message)])),
+        api("/api/messages/read-all", LoggedIn, Payload::Empty),
         api("/api/region-name", Public, f(&[("code", "320102")])),
         Endpoint {
             method: "POST",
@@ -772,6 +833,31 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
     // A certificate issued to A, and A's next first application, submitted.
     let (case, certificate) = crate::cases::issued_and_open(b, &a).await;
 
+    // A notice of the city (an issuing authority).
+    let city = login_cookie(b, "regulator", "nj-city", DEMO_PASSWORD).await;
+    let r = post_form(
+        &b.router,
+        "/api/notices/save",
+        &[
+            ("id", "0"),
+            ("title", "市局公告"),
+            ("body", "正文"),
+            ("base_version", "0"),
+        ],
+        Some(&city),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let notice = r.body.clone();
+    // A message to A's registered 经办人 (the proposal, the case's steps).
+    let message: i64 = sqlx::query_scalar(
+        "SELECT MAX(m.id) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.login = $1",
+    )
+    .bind(A)
+    .fetch_one(b.state.db.reader())
+    .await
+    .unwrap();
+
     (
         callers,
         Objects {
@@ -784,6 +870,8 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
             evidence,
             target_regulator: target,
             member: invited.to_string(),
+            notice,
+            message: message.to_string(),
         },
     )
 }

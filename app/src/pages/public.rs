@@ -1,0 +1,503 @@
+//! The public side, no login: 许可公示 (licences granted and cancelled in
+//! the last days, per issuing authority) and 通知公告 (the notice board),
+//! with the writers' editor for notices. Lists are GET forms and links, so
+//! they work without JavaScript.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::notice::{
+    get_notice, list_notices, ActOnNotice, NoticeList, NoticeView, PreviewNotice, SaveNotice,
+};
+use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
+use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
+use crate::components::layout::ErrorNotice;
+use crate::components::{reload_after_success, HydrationMarker};
+use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
+use crate::error::AppError;
+use crate::pages::NotFound;
+
+/// 许可公示 (`/publicity?days=30&issuer=0&gp=1&cp=1`).
+#[component]
+pub fn PublicityPage() -> impl IntoView {
+    let query = use_query_map();
+    let num = move |k: &str| query.with(|q| q.get(k).and_then(|v| v.trim().parse::<i64>().ok()));
+    let data = Resource::new(
+        move || {
+            (
+                num("days").unwrap_or(0),
+                num("issuer").unwrap_or(0),
+                num("gp").unwrap_or(1),
+                num("cp").unwrap_or(1),
+            )
+        },
+        |(days, issuer, gp, cp)| get_publicity(days, issuer, gp, cp),
+    );
+    view! {
+        <Title text="许可公示 - 危化品经营安全监管系统" />
+        <h1>"危险化学品经营许可公示"</h1>
+        <p class="intro">"依照《危险化学品经营许可证管理办法》,发证机关向社会公布准予许可和注销许可的情况。本页列出本系统各发证机关的公示信息,不含个人信息。"</p>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => view! { <PublicityFilters p=p.clone() /><PublicityLists p /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PublicityFilters(p: Publicity) -> impl IntoView {
+    view! {
+        <form class="filters" method="get" action="/publicity" role="search">
+            <label for="pub-days">"时间范围"</label>
+            <select id="pub-days" name="days">
+                {PUBLICITY_WINDOWS.iter().map(|d| {
+                    let d = *d;
+                    view! { <option value=d.to_string() selected=p.days == d>{format!("近{d}天")}</option> }
+                }).collect_view()}
+            </select>
+            <label for="pub-issuer">"发证机关"</label>
+            <select id="pub-issuer" name="issuer">
+                <option value="0" selected=p.issuer == 0>"全部发证机关"</option>
+                {p.issuers.iter().map(|(id, name)| {
+                    let selected = p.issuer == *id;
+                    view! { <option value=id.to_string() selected=selected>{name.clone()}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button">"查询"</button>
+        </form>
+    }
+}
+
+/// The address of the page with these list pages, keeping the filters.
+fn publicity_link(p: &Publicity, gp: i64, cp: i64) -> String {
+    format!(
+        "/publicity?days={}&issuer={}&gp={gp}&cp={cp}",
+        p.days, p.issuer
+    )
+}
+
+#[component]
+fn PublicityLists(p: Publicity) -> impl IntoView {
+    let period = format!("{} 至 {}", p.from, p.to);
+    let g = p.granted.clone();
+    let c = p.cancelled.clone();
+    let granted_pager = pager(
+        &g,
+        |n| publicity_link(&p, n, p.cancelled.page),
+        "准予许可公示分页",
+    );
+    let cancelled_pager = pager(
+        &c,
+        |n| publicity_link(&p, p.granted.page, n),
+        "注销公示分页",
+    );
+    view! {
+        <section class="publicity" aria-labelledby="granted-title">
+            <h2 id="granted-title">"准予许可公示"</h2>
+            <p role="status" class="publicity-count">{format!("{period},共 {} 条", g.total)}{page_of(&g)}</p>
+            {if g.rows.is_empty() {
+                view! { <p class="empty">"这段时间没有准予许可(发证)的记录。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data publicity-granted">
+                        <thead><tr><th>"证书编号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"经营方式"</th><th>"许可范围"</th><th>"业务"</th><th>"发证日期"</th><th>"发证机关"</th></tr></thead>
+                        <tbody>
+                            {g.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.number}</td>
+                                    <td>{r.enterprise}</td>
+                                    <td>{r.credit_code}</td>
+                                    <td>{r.mode}</td>
+                                    <td>{r.scope}</td>
+                                    <td>{r.kind}</td>
+                                    <td>{r.date}</td>
+                                    <td>{r.issuer}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {granted_pager}
+        </section>
+        <section class="publicity" aria-labelledby="cancelled-title">
+            <h2 id="cancelled-title">"注销公示"</h2>
+            <p class="publicity-count">{format!("{period},共 {} 条", c.total)}{page_of(&c)}</p>
+            {if c.rows.is_empty() {
+                view! { <p class="empty">"这段时间没有注销许可证的记录。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data publicity-cancelled">
+                        <thead><tr><th>"证书编号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"经营方式"</th><th>"许可范围"</th><th>"注销日期"</th><th>"发证机关"</th><th>"注销原因"</th></tr></thead>
+                        <tbody>
+                            {c.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.number}</td>
+                                    <td>{r.enterprise}</td>
+                                    <td>{r.credit_code}</td>
+                                    <td>{r.mode}</td>
+                                    <td>{r.scope}</td>
+                                    <td>{r.date}</td>
+                                    <td>{r.issuer}</td>
+                                    <td>{r.reason}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {cancelled_pager}
+        </section>
+    }
+}
+
+fn page_of(t: &PublicityTable) -> Option<String> {
+    (t.pages > 1).then(|| format!(",第 {} / {} 页", t.page, t.pages))
+}
+
+fn pager(t: &PublicityTable, link: impl Fn(i64) -> String, label: &'static str) -> AnyView {
+    let prev = (t.page > 1).then(|| link(t.page - 1));
+    let next = (t.page < t.pages).then(|| link(t.page + 1));
+    pager_view(prev, next, label).into_any()
+}
+
+fn pager_view(prev: Option<String>, next: Option<String>, label: &'static str) -> impl IntoView {
+    (prev.is_some() || next.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label=label>
+                {prev.map(|h| view! { <a href=h>"上一页"</a> })}
+                {next.map(|h| view! { <a href=h>"下一页"</a> })}
+            </nav>
+        }
+    })
+}
+
+/// 通知公告 (`/notices?page=N`): pinned first, newest first.
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let list = Resource::new(page, list_notices);
+    view! {
+        <Title text="通知公告 - 危化品经营安全监管系统" />
+        <h1>"通知公告"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(l) => view! { <NoticeBoard l /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NoticeBoard(l: NoticeList) -> impl IntoView {
+    let prev = (l.page > 1).then(|| format!("/notices?page={}", l.page - 1));
+    let next = (l.page < l.pages).then(|| format!("/notices?page={}", l.page + 1));
+    view! {
+        {l.can_write.then(|| view! {
+            <p class="notice-actions"><a class="button primary" href="/notices/new">"新建公告"</a></p>
+        })}
+        {if l.items.is_empty() {
+            view! { <p class="empty">"暂无通知公告。"</p> }.into_any()
+        } else {
+            view! {
+                <ul class="notice-list">
+                    {l.items.into_iter().map(|n| view! {
+                        <li class:pinned=n.pinned class:withdrawn=n.withdrawn>
+                            {n.pinned.then(|| view! { <span class="tag pinned-tag">"置顶"</span> " " })}
+                            <a href=format!("/notices/{}", n.id)>{n.title}</a>
+                            {n.withdrawn.then(|| view! { " " <span class="tag">"已撤回"</span> })}
+                            <span class="notice-meta">{n.publisher} " · " {n.published_on}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {(prev.is_some() || next.is_some()).then(|| view! {
+            <nav class="pager" aria-label="分页">
+                {prev.map(|h| view! { <a href=h>"上一页"</a> })}
+                {next.map(|h| view! { <a href=h>"下一页"</a> })}
+            </nav>
+        })}
+    }
+}
+
+fn id_param() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+    })
+}
+
+/// One notice (`/notices/:id`), with its writers' buttons.
+#[component]
+pub fn NoticePage() -> impl IntoView {
+    let id = id_param();
+    let query = use_query_map();
+    let saved = move || query.with(|q| q.get("saved").is_some());
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    let act = ServerAction::<ActOnNotice>::new();
+    reload_after_success(act, reload, move |m| flash.set(Some(m)));
+    let notice = Resource::new(move || (id.get(), reload.get()), |(id, _)| get_notice(id));
+    view! {
+        <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>
+        {move || saved().then(|| view! { <p class="notice success no-print" role="status">"公告已保存。"</p> })}
+        {move || flash.get().map(|m| view! { <p class="notice success no-print" role="status">{m}</p> })}
+        {move || act.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match notice.await {
+                    Ok(Some(n)) => view! { <NoticeArticle n act /><HydrationMarker /> }.into_any(),
+                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NoticeArticle(n: NoticeView, act: ServerAction<ActOnNotice>) -> impl IntoView {
+    let button = move |action: NoticeAction| {
+        view! {
+            <ActionForm action=act attr:class="inline-form">
+                <input type="hidden" name="id" value=n.id.to_string() />
+                <input type="hidden" name="base_version" value=n.version.to_string() />
+                <input type="hidden" name="action" value=action.code() />
+                <button type="submit" class="button">{action.label()}</button>
+            </ActionForm>
+        }
+    };
+    let actions = n.editable.then(|| {
+        view! {
+            <div class="notice-actions no-print">
+                <a class="button" href=format!("/notices/{}/edit", n.id)>"编辑"</a>
+                {button(if n.pinned { NoticeAction::Unpin } else { NoticeAction::Pin })}
+                {button(if n.withdrawn { NoticeAction::Republish } else { NoticeAction::Withdraw })}
+            </div>
+        }
+    });
+    view! {
+        <Title text=format!("{} - 通知公告", n.title) />
+        {n.withdrawn.then(|| view! { <p class="notice warning" role="status">"这条公告已撤回,公众看不到;重新发布后恢复公开。"</p> })}
+        <article class="help-article notice-article">
+            <h1>{n.title.clone()}</h1>
+            <p class="article-meta">
+                {n.pinned.then(|| view! { <span class="tag pinned-tag">"置顶"</span> " " })}
+                "发布单位:" {n.publisher.clone()} " · 发布于 " {n.published_at.clone()}
+            </p>
+            <div class="article-body" inner_html=n.html.clone()></div>
+        </article>
+        {actions}
+    }
+}
+
+/// 新建公告 (`/notices/new`), for administrators and issuing authorities.
+#[component]
+pub fn NoticeNewPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_notices(1));
+    view! {
+        <Title text="新建公告 - 通知公告" />
+        <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 新建公告"</p>
+        <h1>"新建公告"</h1>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(l) if l.can_write => view! {
+                        <NoticeEditor id=0 title=String::new() body=String::new() version=0 />
+                        <HydrationMarker />
+                    }.into_any(),
+                    Ok(_) => view! { <NotAWriter /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotAWriter() -> impl IntoView {
+    view! {
+        <ErrorNotice error=AppError::NotAllowed("通知公告由系统管理员和发证机关发布。".into()) />
+        <p>"发证机关的工作人员请" <a href="/login?tab=regulator">"以监管用户登录"</a> "后发布。"</p>
+    }
+}
+
+/// 编辑公告 (`/notices/:id/edit`), for its publisher and administrators.
+#[component]
+pub fn NoticeEditPage() -> impl IntoView {
+    let id = id_param();
+    let notice = Resource::new(move || id.get(), get_notice);
+    view! {
+        <Title text="编辑公告 - 通知公告" />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match notice.await {
+                    Ok(Some(n)) if n.editable => view! {
+                        <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › " <a href=format!("/notices/{}", n.id)>{n.title.clone()}</a> " › 编辑"</p>
+                        <h1>"编辑公告"</h1>
+                        <NoticeEditor id=n.id title=n.title body=n.body version=n.version />
+                        <HydrationMarker />
+                    }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <h1>"编辑公告"</h1>
+                        <ErrorNotice error=AppError::NotAllowed("这条公告由其他单位发布,只有发布单位和系统管理员可以修改。".into()) />
+                        <HydrationMarker />
+                    }.into_any(),
+                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The notice form: title and Markdown body, checked in the browser by the
+/// server's own rules, a preview, and a version check on saving (a stale
+/// save shows the newer text and keeps the writer's).
+#[component]
+fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl IntoView {
+    let title = RwSignal::new(title);
+    let body_text = body;
+    let body = RwSignal::new(body_text.clone());
+    let base = RwSignal::new(version);
+    // The version someone else saved meanwhile, shown after a conflict.
+    let theirs = RwSignal::new(None::<NoticeView>);
+    let save = ServerAction::<SaveNotice>::new();
+    let preview = ServerAction::<PreviewNotice>::new();
+    let navigate = use_navigate();
+    let form = FormState::for_action(save, move |saved: i64| {
+        navigate(&format!("/notices/{saved}?saved=1"), Default::default());
+    });
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
+            if field == "body" && id != 0 {
+                leptos::task::spawn_local(async move {
+                    if let Ok(Some(now)) = get_notice(id).await {
+                        // The next save builds on what the writer has now seen.
+                        base.set(now.version);
+                        theirs.set(Some(now));
+                    }
+                });
+            }
+        }
+    });
+    let check = Callback::new(move |_| {
+        NoticeText::parse(&title.get_untracked(), &body.get_untracked())
+            .err()
+            .unwrap_or_default()
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.validate(check) {
+            save.dispatch(SaveNotice {
+                id,
+                title: title.get_untracked(),
+                body: body.get_untracked(),
+                base_version: base.get_untracked(),
+            });
+        }
+    };
+    let body_invalid = move || form.message("body").is_some();
+    let body_input = NodeRef::<leptos::html::Textarea>::new();
+    crate::components::field::keep_typed_in(body_input, body);
+    let cancel = if id == 0 {
+        "/notices".to_string()
+    } else {
+        format!("/notices/{id}")
+    };
+    view! {
+        <form class="form wide" action=SaveNotice::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="base_version" prop:value=move || base.get().to_string() />
+            <TextField name="title" label="标题" value=title form check hint="最多60个字" />
+            <div class="field" class:invalid=body_invalid>
+                <label for="f-body">"正文(Markdown:## 小标题、- 列表、**加粗**、[链接](https://…)、| 表格 |)"</label>
+                <textarea
+                    id="f-body"
+                    name="body"
+                    rows="18"
+                    aria-invalid=move || body_invalid().then_some("true")
+                    aria-describedby=move || if body_invalid() { "f-body-msg f-body-hint" } else { "f-body-hint" }
+                    node_ref=body_input
+                    on:input=move |ev| {
+                        body.set(event_target_value(&ev));
+                        if form.live("body") {
+                            form.refresh("body", &check.run(()));
+                        }
+                    }
+                >
+                    {body_text}
+                </textarea>
+                <FieldMessage name="body" form />
+                <p class="field-hint" id="f-body-hint">
+                    {move || format!("最多{BODY_MAX}个字,现在{}个字。HTML 标签按原样显示为文字。", body.with(|b| b.chars().count()))}
+                </p>
+            </div>
+            <div class="form-actions">
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        preview.dispatch(PreviewNotice { body: body.get_untracked() });
+                    }
+                >
+                    "预览"
+                </button>
+                " "
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "正在保存……" } else if id == 0 { "发布" } else { "保存" }}
+                </button>
+                " "
+                <a href=cancel>"取消"</a>
+            </div>
+        </form>
+        {move || {
+            theirs
+                .get()
+                .map(|t| view! {
+                    <section class="their-version" aria-labelledby="their-title">
+                        <h2 id="their-title">"最新内容(" {t.updated_at} ")"</h2>
+                        <p class="field-hint">"以下是对方保存的内容。请把需要保留的部分合并到上面的编辑框,再点“保存”。"</p>
+                        <p><strong>"标题:" {t.title}</strong></p>
+                        <pre class="markdown-source">{t.body}</pre>
+                    </section>
+                })
+        }}
+        {move || {
+            preview
+                .value()
+                .get()
+                .map(|r| match r {
+                    Ok(html) => view! {
+                        <section class="preview" aria-label="预览">
+                            <h2>"预览"</h2>
+                            <div class="article-body" inner_html=html></div>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                })
+        }}
+    }
+}
+
+// The title's limit is stated in its hint; keep them in step.
+const _: () = assert!(TITLE_MAX == 60);

@@ -1,0 +1,589 @@
+//! The regulator's dashboard: what waits in a region and how its
+//! enterprises, licences and cases break down, each figure linking to the
+//! list it counts. Every query is bounded by the region's code range, so a
+//! county reads its own rows only.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row as _;
+
+use super::db::Db;
+use super::query::prefix_range;
+use super::regions;
+use crate::domain::business_mode::BusinessMode;
+use crate::domain::calendar::Calendar;
+use crate::domain::dashboard::{
+    days_text, median, months_from, months_until, step_days, Bar, Chart, Dashboard, StepTime, Todo,
+};
+use crate::domain::licence_case::{CaseKind, Step};
+use crate::domain::major_hazard::Grade;
+use crate::domain::Date;
+
+/// Open case steps, in the order a case runs through them.
+const OPEN_STEPS: [Step; 4] = [
+    Step::Submitted,
+    Step::Correction,
+    Step::Accepted,
+    Step::Approved,
+];
+
+/// Days ahead of the expiry counts.
+pub const EXPIRY_WINDOWS: [i64; 3] = [30, 90, 120];
+
+/// The region condition on `e.region_code` with its two bound values.
+fn in_region(prefix: &str, first: usize) -> (String, Vec<String>) {
+    if prefix.is_empty() {
+        return ("1 = 1".into(), vec![]);
+    }
+    let (lo, hi) = prefix_range(prefix);
+    (
+        format!(
+            "e.region_code >= ${first} AND e.region_code < ${}",
+            first + 1
+        ),
+        vec![lo, hi],
+    )
+}
+
+fn region_query<'q>(
+    sql: &'q str,
+    vals: &[String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql);
+    for v in vals {
+        q = q.bind(v.clone());
+    }
+    q
+}
+
+/// The figures of 待办: what waits for the region's regulators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub registrations: i64,
+    /// Registrations waiting longer than the one working day promised.
+    pub registrations_late: i64,
+    pub submissions: i64,
+    pub proposals: i64,
+    pub cases: Vec<(Step, i64)>,
+    pub cases_overdue: i64,
+    /// Licences expiring within each of [`EXPIRY_WINDOWS`] days.
+    pub expiring: [i64; 3],
+    pub expired: i64,
+}
+
+/// The 待办 counts of the region with code prefix `prefix` ("" = all).
+pub async fn counts(
+    db: &Db,
+    prefix: &str,
+    today: Date,
+    now: i64,
+    cal: &Calendar,
+) -> Result<Counts, sqlx::Error> {
+    let (cond, vals) = in_region(prefix, 1);
+    let mut c = Counts::default();
+    let sql1 = format!(
+        "SELECT u.created_at FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.status = 'pending_review' AND {cond}"
+    );
+    let registered: Vec<i64> = region_query(&sql1, &vals)
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    c.registrations = registered.len() as i64;
+    c.registrations_late = registered
+        .iter()
+        .filter(|&&at| now > cal.one_working_day_after(at))
+        .count() as i64;
+    let sql2 = format!(
+        "SELECT COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
+         WHERE i.status = 'submitted' AND {cond}"
+    );
+    c.submissions = region_query(&sql2, &vals)
+        .fetch_one(db.reader())
+        .await?
+        .try_get(0)?;
+    let sql3 = format!(
+        "SELECT COUNT(*) FROM change_proposals p JOIN enterprises e ON e.id = p.enterprise_id \
+         WHERE p.status = 'pending' AND {cond}"
+    );
+    c.proposals = region_query(&sql3, &vals)
+        .fetch_one(db.reader())
+        .await?
+        .try_get(0)?;
+    let n = vals.len();
+    let today_s = today.to_string();
+    let sql4 = format!(
+        "SELECT c.step, COUNT(*), SUM(CASE WHEN c.deadline < ${} THEN 1 ELSE 0 END) \
+         FROM licence_cases c JOIN enterprises e ON e.id = c.enterprise_id \
+         WHERE c.step IN ('submitted', 'correction', 'accepted', 'approved') AND {cond} GROUP BY c.step",
+        n + 1
+    );
+    let steps = region_query(&sql4, &vals)
+        .bind(&today_s)
+        .fetch_all(db.reader())
+        .await?;
+    let mut by_step: BTreeMap<Step, i64> = BTreeMap::new();
+    for r in &steps {
+        let step: String = r.try_get(0)?;
+        let count: i64 = r.try_get(1)?;
+        // The applicant's 补正 time is not the office's: not overdue here.
+        let overdue: Option<i64> = r.try_get(2)?;
+        if let Some(s) = Step::from_code(&step) {
+            by_step.insert(s, count);
+            if s != Step::Correction {
+                c.cases_overdue += overdue.unwrap_or(0);
+            }
+        }
+    }
+    c.cases = OPEN_STEPS
+        .iter()
+        .map(|s| (*s, by_step.get(s).copied().unwrap_or(0)))
+        .collect();
+    let until: Vec<String> = EXPIRY_WINDOWS
+        .iter()
+        .map(|d| today.add_days(*d).to_string())
+        .collect();
+    let sql5 = format!(
+        "SELECT SUM(CASE WHEN i.next_expiry < ${t} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN i.next_expiry >= ${t} AND i.next_expiry <= ${a} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN i.next_expiry >= ${t} AND i.next_expiry <= ${b} THEN 1 ELSE 0 END), \
+         COUNT(*) \
+         FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
+         WHERE i.next_expiry <= ${c} AND {cond}",
+        t = n + 1,
+        a = n + 2,
+        b = n + 3,
+        c = n + 4,
+    );
+    let row = region_query(&sql5, &vals)
+        .bind(&today_s)
+        .bind(&until[0])
+        .bind(&until[1])
+        .bind(&until[2])
+        .fetch_one(db.reader())
+        .await?;
+    let sum = |i: usize| -> Result<i64, sqlx::Error> {
+        Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or(0))
+    };
+    c.expired = sum(0)?;
+    let all: i64 = row.try_get(3)?;
+    c.expiring = [sum(1)?, sum(2)?, all - c.expired];
+    Ok(c)
+}
+
+/// One group of the jurisdiction's enterprises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The sub-region's code prefix.
+    pub area: String,
+    pub mode: String,
+    /// none, draft, submitted or confirmed.
+    pub status: String,
+    /// See [`crate::domain::major_hazard::stored_code`].
+    pub grade: Option<String>,
+    /// Holds a licence not yet expired.
+    pub licensed: bool,
+    pub count: i64,
+}
+
+/// The region's enterprises (those with an active account, as in the
+/// directory) grouped by sub-region (the first `area_len` digits of the
+/// region code), 经营方式, status, grade and whether licensed: one pass.
+pub async fn groups(
+    db: &Db,
+    prefix: &str,
+    area_len: usize,
+    today: Date,
+) -> Result<Vec<Group>, sqlx::Error> {
+    let (cond, vals) = in_region(prefix, 2);
+    let sql = format!(
+        "SELECT substr(COALESCE(e.region_code, ''), 1, {area_len}) AS area, COALESCE(i.business_mode, '') AS mode, \
+         COALESCE(i.status, 'none') AS status, i.hazard_grade AS grade, \
+         CAST(CASE WHEN i.next_expiry >= $1 THEN 1 ELSE 0 END AS BIGINT) AS licensed, COUNT(*) \
+         FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id \
+         WHERE {cond} AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') \
+         GROUP BY substr(COALESCE(e.region_code, ''), 1, {area_len}), COALESCE(i.business_mode, ''), COALESCE(i.status, 'none'), i.hazard_grade, \
+         CAST(CASE WHEN i.next_expiry >= $1 THEN 1 ELSE 0 END AS BIGINT)"
+    );
+    let mut q = sqlx::query(&sql).bind(today.to_string());
+    for v in vals {
+        q = q.bind(v);
+    }
+    q.fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|r| {
+            let licensed: i64 = r.try_get(4)?;
+            Ok(Group {
+                area: r.try_get(0)?,
+                mode: r.try_get(1)?,
+                status: r.try_get(2)?,
+                grade: r.try_get(3)?,
+                licensed: licensed != 0,
+                count: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// Licences expiring per month, from `from`'s month for `months` months.
+async fn expiring_by_month(
+    db: &Db,
+    prefix: &str,
+    from: Date,
+    months: usize,
+) -> Result<BTreeMap<String, i64>, sqlx::Error> {
+    let (cond, vals) = in_region(prefix, 3);
+    let end = from.add_months(months as i32);
+    let sql = format!(
+        "SELECT substr(i.next_expiry, 1, 7), COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
+         WHERE i.next_expiry >= $1 AND i.next_expiry < $2 AND {cond} GROUP BY substr(i.next_expiry, 1, 7)"
+    );
+    let mut q = sqlx::query(&sql).bind(from.to_string()).bind(format!(
+        "{:04}-{:02}-01",
+        end.year(),
+        end.month()
+    ));
+    for v in vals {
+        q = q.bind(v);
+    }
+    q.fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// The step events of the region's cases that moved since `since`: (case,
+/// time, step entered).
+async fn case_events(
+    db: &Db,
+    prefix: &str,
+    since: i64,
+) -> Result<Vec<(i64, i64, Step)>, sqlx::Error> {
+    let (cond, vals) = in_region(prefix, 2);
+    let sql = format!(
+        "SELECT ev.case_id, ev.at, ev.step FROM licence_case_events ev \
+         JOIN licence_cases c ON c.id = ev.case_id JOIN enterprises e ON e.id = c.enterprise_id \
+         WHERE c.updated_at >= $1 AND {cond} ORDER BY ev.case_id, ev.id"
+    );
+    let mut q = sqlx::query(&sql).bind(since);
+    for v in vals {
+        q = q.bind(v);
+    }
+    let mut out = vec![];
+    for r in q.fetch_all(db.reader()).await? {
+        let step: String = r.try_get(2)?;
+        if let Some(s) = Step::from_code(&step) {
+            out.push((r.try_get(0)?, r.try_get(1)?, s));
+        }
+    }
+    Ok(out)
+}
+
+/// The month ("YYYY-MM", China Standard Time) of a Unix time.
+fn month_of(at: i64) -> String {
+    let d = Date::from_days_since_epoch((at + 8 * 3600).div_euclid(86_400));
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "confirmed" => "已确认",
+        "submitted" => "已提交,待确认",
+        "draft" => "待完善",
+        _ => "未填报",
+    }
+}
+
+fn grade_label(code: Option<&str>) -> &'static str {
+    match code {
+        None => "未填写储存单元",
+        Some("0") => "不构成重大危险源",
+        Some(c) => Grade::from_code(c).map(|g| g.label()).unwrap_or("未辨识"),
+    }
+}
+
+/// The dashboard of `region` (a region code; "" = the whole country).
+/// The caller has checked that the region lies in the viewer's jurisdiction;
+/// `top` is the jurisdiction's own code (where the drill-up trail starts).
+pub async fn dashboard(
+    db: &Db,
+    region: &str,
+    top: &str,
+    today: Date,
+    now: i64,
+    cal: &Calendar,
+) -> Result<Dashboard, sqlx::Error> {
+    let prefix = regions::prefix(region).to_string();
+    let narrower = |extra: &str| -> String {
+        // The directory filters by a region below the jurisdiction only.
+        if region.len() == 6 && region != top {
+            format!("{extra}&region={region}")
+        } else {
+            extra.to_string()
+        }
+    };
+    let c = counts(db, &prefix, today, now, cal).await?;
+    let mut todo = vec![
+        Todo {
+            label: "待审核的注册".into(),
+            value: c.registrations,
+            link: "/review".into(),
+            note: if c.registrations_late > 0 {
+                format!("其中 {} 件已超过一个工作日的承诺时限", c.registrations_late)
+            } else {
+                String::new()
+            },
+            urgent: c.registrations_late > 0,
+        },
+        Todo {
+            label: "待确认的企业信息".into(),
+            value: c.submissions,
+            link: format!("/maintenance?{}", narrower("status=submitted")),
+            note: String::new(),
+            urgent: false,
+        },
+        Todo {
+            label: "待企业确认的修改申请".into(),
+            value: c.proposals,
+            link: format!("/maintenance?{}", narrower("status=proposal")),
+            note: String::new(),
+            urgent: false,
+        },
+    ];
+    for (step, n) in &c.cases {
+        todo.push(Todo {
+            label: format!("许可案件·{}", step.label(CaseKind::New)),
+            value: *n,
+            link: format!("/cases?step={}", step.code()),
+            note: String::new(),
+            urgent: false,
+        });
+    }
+    todo.push(Todo {
+        label: "已超过法定时限的案件".into(),
+        value: c.cases_overdue,
+        link: "/cases?overdue=1".into(),
+        note: "不含企业补正的时间".into(),
+        urgent: c.cases_overdue > 0,
+    });
+    for (days, n) in EXPIRY_WINDOWS.iter().zip(c.expiring) {
+        todo.push(Todo {
+            label: format!("{days} 天内到期的许可证"),
+            value: n,
+            link: format!(
+                "/maintenance?{}",
+                narrower(&format!("expiring={days}&sort=expiry"))
+            ),
+            note: if *days == 90 {
+                "延期申请应在到期前 3 个月提出".into()
+            } else {
+                String::new()
+            },
+            urgent: false,
+        });
+    }
+    todo.push(Todo {
+        label: "已过期的许可证(可办理注销)".into(),
+        value: c.expired,
+        link: format!("/maintenance?{}", narrower("expiring=-1&sort=expiry")),
+        note: String::new(),
+        urgent: c.expired > 0,
+    });
+
+    let children = regions::children(if region.is_empty() { "" } else { region });
+    let area_len = children
+        .first()
+        .map(|r| regions::prefix(r.code).len())
+        .unwrap_or(prefix.len());
+    let groups = groups(db, &prefix, area_len, today).await?;
+    let mut charts = vec![];
+    if !children.is_empty() {
+        let mut enterprises: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut licensed: BTreeMap<&str, i64> = BTreeMap::new();
+        for g in &groups {
+            *enterprises.entry(g.area.as_str()).or_default() += g.count;
+            if g.licensed {
+                *licensed.entry(g.area.as_str()).or_default() += g.count;
+            }
+        }
+        let bars = |counts: &BTreeMap<&str, i64>| -> Vec<Bar> {
+            children
+                .iter()
+                .map(|r| Bar {
+                    label: r.name.to_string(),
+                    value: counts.get(regions::prefix(r.code)).copied().unwrap_or(0),
+                    link: format!("/dashboard?region={}", r.code),
+                })
+                .collect()
+        };
+        charts.push(Chart {
+            id: "by-region".into(),
+            title: "各地区企业数".into(),
+            unit: "企业数".into(),
+            bars: bars(&enterprises),
+        });
+        charts.push(Chart {
+            id: "licensed-by-region".into(),
+            title: "各地区持有有效许可证的企业数".into(),
+            unit: "企业数".into(),
+            bars: bars(&licensed),
+        });
+    }
+    let tally = |key: &dyn Fn(&Group) -> String| -> BTreeMap<String, i64> {
+        let mut m = BTreeMap::new();
+        for g in &groups {
+            *m.entry(key(g)).or_default() += g.count;
+        }
+        m
+    };
+    let modes = tally(&|g| g.mode.clone());
+    let mut mode_bars: Vec<Bar> = BusinessMode::ALL
+        .iter()
+        .map(|m| Bar {
+            label: m.label().into(),
+            value: modes.get(m.code()).copied().unwrap_or(0),
+            link: format!("/maintenance?{}", narrower(&format!("mode={}", m.code()))),
+        })
+        .collect();
+    mode_bars.push(Bar {
+        label: "尚未确定".into(),
+        value: modes.get("").copied().unwrap_or(0),
+        link: String::new(),
+    });
+    charts.push(Chart {
+        id: "by-mode".into(),
+        title: "按经营方式".into(),
+        unit: "企业数".into(),
+        bars: mode_bars,
+    });
+    let statuses = tally(&|g| g.status.clone());
+    charts.push(Chart {
+        id: "by-status".into(),
+        title: "按企业信息状态".into(),
+        unit: "企业数".into(),
+        bars: ["confirmed", "submitted", "draft", "none"]
+            .iter()
+            .map(|s| Bar {
+                label: status_label(s).into(),
+                value: statuses.get(*s).copied().unwrap_or(0),
+                link: format!("/maintenance?{}", narrower(&format!("status={s}"))),
+            })
+            .collect(),
+    });
+    let grades = tally(&|g| g.grade.clone().unwrap_or_default());
+    charts.push(Chart {
+        id: "by-grade".into(),
+        title: "按重大危险源级别".into(),
+        unit: "企业数".into(),
+        bars: ["1", "2", "3", "4", "0", ""]
+            .iter()
+            .map(|code| {
+                let filter = match *code {
+                    "" => "unknown",
+                    "0" => "none",
+                    c => c,
+                };
+                Bar {
+                    label: grade_label((!code.is_empty()).then_some(*code)).into(),
+                    value: grades.get(*code).copied().unwrap_or(0),
+                    link: format!("/maintenance?{}", narrower(&format!("hazard={filter}"))),
+                }
+            })
+            .collect(),
+    });
+    let months = months_from(today, 12);
+    let expiring = expiring_by_month(db, &prefix, today, 12).await?;
+    charts.push(Chart {
+        id: "expiring-by-month".into(),
+        title: "未来 12 个月每月到期的许可证".into(),
+        unit: "许可证数".into(),
+        bars: months
+            .iter()
+            .map(|m| Bar {
+                label: m.clone(),
+                value: expiring.get(m).copied().unwrap_or(0),
+                link: String::new(),
+            })
+            .collect(),
+    });
+    let since = now - 400 * 86_400;
+    let events = case_events(db, &prefix, since).await?;
+    let past = months_until(today, 12);
+    let mut decided: BTreeMap<String, i64> = BTreeMap::new();
+    let mut last: BTreeMap<i64, (i64, Step)> = BTreeMap::new();
+    for &(case, at, step) in &events {
+        last.insert(case, (at, step));
+    }
+    for (at, step) in last.values() {
+        if matches!(step, Step::Done | Step::Refused | Step::NotAccepted) {
+            *decided.entry(month_of(*at)).or_default() += 1;
+        }
+    }
+    charts.push(Chart {
+        id: "decided-by-month".into(),
+        title: "近 12 个月每月办结的许可案件".into(),
+        unit: "案件数".into(),
+        bars: past
+            .iter()
+            .map(|m| Bar {
+                label: m.clone(),
+                value: decided.get(m).copied().unwrap_or(0),
+                link: String::new(),
+            })
+            .collect(),
+    });
+    let durations = step_days(&events);
+    let steps = [
+        Step::Submitted,
+        Step::Correction,
+        Step::Accepted,
+        Step::Approved,
+    ]
+    .iter()
+    .filter_map(|s| {
+        let d = durations.get(s)?;
+        Some(StepTime {
+            step: s.label(CaseKind::New).into(),
+            median: median(d).map(days_text).unwrap_or_default(),
+            cases: d.len(),
+        })
+    })
+    .collect();
+    let mut trail = vec![];
+    if top.is_empty() {
+        trail.push((String::new(), "全国".to_string()));
+    }
+    for code in [
+        format!("{}0000", region.get(..2).unwrap_or("")),
+        format!("{}00", region.get(..4).unwrap_or("")),
+        region.to_string(),
+    ] {
+        if code.len() == 6
+            && regions::get(&code).is_some()
+            && (top.is_empty() || regions::within(&code, top))
+            && !trail.iter().any(|(c, _)| *c == code)
+        {
+            let name = regions::get(&code).map(|r| r.name).unwrap_or("");
+            if name != "市辖区" {
+                trail.push((code, name.to_string()));
+            }
+        }
+    }
+    Ok(Dashboard {
+        region: region.to_string(),
+        name: if region.is_empty() {
+            "全国".into()
+        } else {
+            regions::full_name(region)
+        },
+        trail,
+        today: today.to_string(),
+        todo,
+        charts,
+        steps,
+    })
+}

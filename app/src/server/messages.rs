@@ -1,0 +1,315 @@
+//! 站内消息 storage: deliver to one user, to an enterprise's active users or
+//! to an organisation's regulators; list, count unread, mark read.
+//!
+//! Events tell people right after their own transaction commits
+//! (`tell_*`): a message that cannot be written is logged and never fails
+//! the business action. Reads and marks always name the recipient in the
+//! SQL, so nobody reads or marks another user's message.
+
+use sqlx::{Any, Executor, Row as _};
+
+use super::db::Db;
+use crate::domain::message::{is_local_link, MessageKind};
+
+/// A message to deliver.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    pub kind: MessageKind,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// A path of this site, or "".
+    pub link: &'a str,
+}
+
+impl NewMessage<'_> {
+    fn link(&self) -> &str {
+        if is_local_link(self.link) {
+            self.link
+        } else {
+            ""
+        }
+    }
+}
+
+/// A stored message as its recipient reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: i64,
+    pub kind: Option<MessageKind>,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, kind, title, body, link, created_at, read_at";
+
+fn message(r: &super::db::Row) -> Result<Message, sqlx::Error> {
+    Ok(Message {
+        id: r.try_get(0)?,
+        kind: MessageKind::from_code(&r.try_get::<String, _>(1)?),
+        title: r.try_get(2)?,
+        body: r.try_get(3)?,
+        link: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+        read_at: r.try_get(6)?,
+    })
+}
+
+/// Inserts `m` for every user `selection` picks (a `FROM users WHERE …`
+/// clause on `$1`); returns how many received it.
+async fn deliver_where<'c, E>(
+    exec: E,
+    selection: &str,
+    key: i64,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<u64, sqlx::Error>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = format!(
+        "INSERT INTO messages (user_id, kind, title, body, link, created_at) \
+         SELECT id, $2, $3, $4, $5, $6 {selection}"
+    );
+    Ok(sqlx::query(&sql)
+        .bind(key)
+        .bind(m.kind.code())
+        .bind(m.title)
+        .bind(m.body)
+        .bind(m.link())
+        .bind(now)
+        .execute(exec)
+        .await?
+        .rows_affected())
+}
+
+/// To one user (whatever their status: a rejected registrant keeps the reason).
+pub async fn deliver_user<'c, E>(
+    exec: E,
+    user_id: i64,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<u64, sqlx::Error>
+where
+    E: Executor<'c, Database = Any>,
+{
+    deliver_where(exec, "FROM users WHERE id = $1", user_id, m, now).await
+}
+
+/// To every active user of an enterprise, whatever their role.
+pub async fn deliver_enterprise<'c, E>(
+    exec: E,
+    enterprise_id: i64,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<u64, sqlx::Error>
+where
+    E: Executor<'c, Database = Any>,
+{
+    deliver_where(
+        exec,
+        "FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active'",
+        enterprise_id,
+        m,
+        now,
+    )
+    .await
+}
+
+/// To every active regulator of an organisation.
+pub async fn deliver_organization<'c, E>(
+    exec: E,
+    organization_id: i64,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<u64, sqlx::Error>
+where
+    E: Executor<'c, Database = Any>,
+{
+    deliver_where(
+        exec,
+        "FROM users WHERE organization_id = $1 AND kind = 'regulator' AND status = 'active'",
+        organization_id,
+        m,
+        now,
+    )
+    .await
+}
+
+fn logged(what: &str, r: Result<u64, sqlx::Error>) {
+    if let Err(e) = r {
+        tracing::error!(error = %e, what, "a message could not be stored");
+    }
+}
+
+/// Tells one user, after the event committed; a failure is only logged.
+pub async fn tell_user(db: &Db, user_id: i64, m: NewMessage<'_>, now: i64) {
+    logged(
+        m.kind.code(),
+        deliver_user(db.writer(), user_id, &m, now).await,
+    );
+}
+
+/// Tells an enterprise's users, after the event committed; a failure is only logged.
+pub async fn tell_enterprise(db: &Db, enterprise_id: i64, m: NewMessage<'_>, now: i64) {
+    logged(
+        m.kind.code(),
+        deliver_enterprise(db.writer(), enterprise_id, &m, now).await,
+    );
+}
+
+/// The organisation nearest to a region that has active regulators: the
+/// county's bureau, else the city's, else the province's. The one whose
+/// jurisdiction covers the enterprise most closely is the one that handles it
+/// day to day (every bureau above may confirm too, and sees it in its lists).
+pub async fn nearest_organization(db: &Db, region: &str) -> Result<Option<i64>, sqlx::Error> {
+    if region.len() != 6 {
+        return Ok(None);
+    }
+    let city = format!("{}00", &region[..4]);
+    let province = format!("{}0000", &region[..2]);
+    sqlx::query_scalar(
+        "SELECT o.id FROM organizations o \
+         WHERE o.region_code IN ($1, $2, $3) \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.organization_id = o.id AND u.kind = 'regulator' AND u.status = 'active') \
+         ORDER BY CASE o.region_code WHEN $1 THEN 0 WHEN $2 THEN 1 ELSE 2 END, o.id LIMIT 1",
+    )
+    .bind(region)
+    .bind(city)
+    .bind(province)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// Tells the regulators nearest to an enterprise (see [`nearest_organization`]),
+/// after the event committed; a failure is only logged.
+pub async fn tell_regulators_of(db: &Db, enterprise_id: i64, m: NewMessage<'_>, now: i64) {
+    let org = async {
+        let region: Option<String> =
+            sqlx::query_scalar("SELECT region_code FROM enterprises WHERE id = $1")
+                .bind(enterprise_id)
+                .fetch_optional(db.reader())
+                .await?
+                .flatten();
+        match region {
+            Some(r) => nearest_organization(db, &r).await,
+            None => Ok(None),
+        }
+    }
+    .await;
+    match org {
+        Ok(Some(org)) => logged(
+            m.kind.code(),
+            deliver_organization(db.writer(), org, &m, now).await,
+        ),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "the regulators of an enterprise could not be found"),
+    }
+}
+
+/// One page of a user's messages, newest first, and how many there are.
+pub async fn list(
+    db: &Db,
+    user_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Message>, i64), sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(user_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.reader())
+    .await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db.reader())
+        .await?;
+    Ok((rows.iter().map(message).collect::<Result<_, _>>()?, total))
+}
+
+/// How many of a user's messages are unread.
+pub async fn unread(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user_id)
+        .fetch_one(db.reader())
+        .await
+}
+
+/// Opens one of the user's own messages, marking it read; `None` for a
+/// message that does not exist or is someone else's.
+pub async fn open(
+    db: &Db,
+    user_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<Option<Message>, sqlx::Error> {
+    mark_read(db, user_id, id, now).await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(message).transpose()
+}
+
+/// Marks one of the user's own messages read; whether it was unread.
+pub async fn mark_read(db: &Db, user_id: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE messages SET read_at = $3 WHERE id = $1 AND user_id = $2 AND read_at IS NULL",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .execute(db.writer())
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Marks all of the user's messages read; how many were unread.
+pub async fn mark_all_read(db: &Db, user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE messages SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .bind(now)
+            .execute(db.writer())
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Tells the regulators nearest to an enterprise that its submitted record
+/// waits for their confirmation (after the submission committed).
+pub async fn tell_submitted(db: &Db, enterprise_id: i64, now: i64) {
+    let found: Result<Option<(String, String)>, sqlx::Error> =
+        sqlx::query_as("SELECT credit_code, name FROM enterprises WHERE id = $1")
+            .bind(enterprise_id)
+            .fetch_optional(db.reader())
+            .await;
+    match found {
+        Ok(Some((code, name))) => {
+            tell_regulators_of(
+                db,
+                enterprise_id,
+                NewMessage {
+                    kind: MessageKind::InfoSubmitted,
+                    title: &format!("{name}提交了企业信息,待确认"),
+                    body: &format!(
+                        "{name}(统一社会信用代码 {code})提交了企业信息,请在“信息维护”中核对后确认或退回。"
+                    ),
+                    link: &format!("/maintenance/{code}"),
+                },
+                now,
+            )
+            .await
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "a submission's enterprise could not be read"),
+    }
+}

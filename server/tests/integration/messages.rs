@@ -1,0 +1,365 @@
+//! 站内消息 and expiry reminders on both engines: events reach the people
+//! they concern (and nobody reads or marks another's message), the header's
+//! unread count, reminders exactly once with two server instances on one
+//! database, the catch-up after downtime, and silence after a renewal or
+//! cancellation.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use crate::common::*;
+use crate::info::{confirmed, A, B};
+use app::domain::Date;
+use app::server::db::Db;
+use app::server::reminders::{self, RunReport};
+use app::server::seed::DEMO_PASSWORD;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+/// A's licence in `info::complete_record`.
+const UNTIL: &str = "2027-03-14";
+
+async fn list(b: &Backend, cookie: &str) -> serde_json::Value {
+    let r = post_form(
+        &b.router,
+        "/api/messages/list",
+        &[("page", "1")],
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.json()
+}
+
+fn titles(l: &serde_json::Value) -> Vec<String> {
+    l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn page(b: &Backend, path: &str, cookie: &str) -> String {
+    let req = Request::get(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&b.router, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", b.name, r.body);
+    r.body
+}
+
+async fn count(b: &Backend, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
+    for b in backends().await {
+        // A submits (its county is told), the county confirms (A is told).
+        let (a, county) = confirmed(&b).await;
+        let mine = list(&b, &a).await;
+        assert!(
+            titles(&mine)
+                .iter()
+                .any(|t| t.contains("已确认您单位提交的企业信息")),
+            "{}: {mine}",
+            b.name
+        );
+        assert_eq!(mine["unread"], 1, "{}: {mine}", b.name);
+        let theirs = list(&b, &county).await;
+        let submitted = theirs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| {
+                m["title"]
+                    .as_str()
+                    .unwrap()
+                    .contains("提交了企业信息,待确认")
+            })
+            .unwrap_or_else(|| panic!("{}: {theirs}", b.name))
+            .clone();
+        assert_eq!(submitted["link"], format!("/maintenance/{A}"));
+        // The nearest bureau only: the city and province are not told.
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        assert_eq!(list(&b, &city).await["total"], 0, "{}", b.name);
+
+        // The header's count comes with the current user.
+        let me = post_form(&b.router, "/api/auth/me", &[], Some(&a))
+            .await
+            .json();
+        assert_eq!(me["unread_messages"], 1, "{}: {me}", b.name);
+        let html = page(&b, "/workspace", &a).await;
+        assert!(
+            html.contains("消息 (1)"),
+            "{}: no count in the header",
+            b.name
+        );
+
+        // Another user can neither open nor mark A's message.
+        let id = mine["items"][0]["id"].as_i64().unwrap().to_string();
+        let other = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
+        for who in [&other, &county] {
+            let r = post_form(&b.router, "/api/messages/open", &[("id", &id)], Some(who)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", b.name, r.body);
+        }
+        let r = post_form(&b.router, "/api/messages/read-all", &[], Some(&other)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(list(&b, &a).await["unread"], 1, "{}", b.name);
+        let r = post_form(&b.router, "/api/messages/open", &[("id", &id)], None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}: {}", b.name, r.body);
+
+        // The list page marks it unread; opening it marks it read.
+        let html = page(&b, "/messages", &a).await;
+        assert!(html.contains("[未读]") && html.contains(&format!("/messages/{id}")));
+        let html = page(&b, &format!("/messages/{id}"), &a).await;
+        assert!(html.contains("前往办理") && html.contains("href=\"/info\""));
+        let after = list(&b, &a).await;
+        assert_eq!(after["unread"], 0, "{}: {after}", b.name);
+        assert_eq!(after["items"][0]["read"], true);
+
+        // A proposal is told to A, unread again; 全部标为已读 clears it.
+        let rec = crate::info::form(&b, "/api/info/record", &[("credit_code", A)], &county)
+            .await
+            .json();
+        let r = post_json(
+            &b.router,
+            "/api/info/propose",
+            &serde_json::json!({"credit_code": A, "base_version": rec["version"], "values": [["principal_name", "赵六"]]}),
+            Some(&county),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let l = list(&b, &a).await;
+        assert!(
+            titles(&l)[0].contains("申请修改您单位的企业信息"),
+            "{}: {l}",
+            b.name
+        );
+        assert_eq!(l["unread"], 1);
+        let r = post_form(&b.router, "/api/messages/read-all", &[], Some(&a)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert_eq!(list(&b, &a).await["unread"], 0, "{}", b.name);
+        // Nothing of anyone else's was marked.
+        assert_eq!(list(&b, &county).await["unread"], 1, "{}", b.name);
+    }
+}
+
+/// A second "server instance": its own pools on the same database.
+async fn second_instance(b: &Backend) -> Db {
+    Db::connect(&b.state.config.database_url).await.unwrap()
+}
+
+fn total(reports: &[RunReport]) -> RunReport {
+    reports.iter().fold(RunReport::default(), |t, r| RunReport {
+        reminders: t.reminders + r.reminders,
+        skipped: t.skipped + r.skipped,
+        digests: t.digests + r.digests,
+    })
+}
+
+/// Runs the reminders on `today` on both instances at once.
+async fn run_twice(b: &Backend, other: &Db, today: Date) -> RunReport {
+    let now = app::server::now();
+    let (x, y) = tokio::join!(
+        reminders::run(&b.state.db, &b.state.sms, today, now),
+        reminders::run(other, &b.state.sms, today, now),
+    );
+    total(&[x.unwrap(), y.unwrap()])
+}
+
+async fn reminder_sms(b: &Backend) -> Vec<String> {
+    sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'licence_expiry' ORDER BY id")
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_reminder_goes_exactly_once_with_two_instances_and_catches_up_after_downtime() {
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let other = second_instance(&b).await;
+        let until = Date::parse(UNTIL).unwrap();
+
+        // 130 days before: nothing due, nothing for the digest.
+        let r = run_twice(&b, &other, until.add_days(-130)).await;
+        assert_eq!(r, RunReport::default(), "{}", b.name);
+
+        // 100 days before: the 120-day stage, once; each bureau's digest
+        // (county, city, province) lists it, once.
+        let r = run_twice(&b, &other, until.add_days(-100)).await;
+        assert_eq!((r.reminders, r.skipped, r.digests), (1, 0, 3), "{}", b.name);
+        let digests = count(
+            &b,
+            "SELECT COUNT(*) FROM messages WHERE kind = 'expiry_digest'",
+        )
+        .await;
+        assert_eq!(digests, 3, "{}", b.name);
+        let link: String =
+            sqlx::query_scalar("SELECT link FROM messages WHERE kind = 'expiry_digest' LIMIT 1")
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(link, "/maintenance?expiring=120&sort=expiry");
+
+        // The next day (the same week): nothing again.
+        let r = run_twice(&b, &other, until.add_days(-99)).await;
+        assert_eq!(r, RunReport::default(), "{}", b.name);
+        let sms = reminder_sms(&b).await;
+        assert_eq!(sms.len(), 1, "{}: {sms:?}", b.name);
+        assert!(
+            sms[0].contains("还有100天") && sms[0].contains(UNTIL),
+            "{}",
+            sms[0]
+        );
+        let to: String =
+            sqlx::query_scalar("SELECT mobile FROM sms_messages WHERE purpose = 'licence_expiry'")
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap();
+        let handler: String = sqlx::query_scalar("SELECT mobile FROM users WHERE login = $1")
+            .bind(A)
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(to, handler, "{}: the SMS goes to the 经办人", b.name);
+        let l = list(&b, &a).await;
+        let reminder = &l["items"][0];
+        assert_eq!(reminder["link"], "/licences", "{}: {l}", b.name);
+        assert!(
+            reminder["body"].as_str().unwrap().contains("至少3个月"),
+            "{}: {l}",
+            b.name
+        );
+
+        // Down from 99 to 25 days before: only the 30-day stage goes, the
+        // 90- and 60-day ones are recorded as skipped and never go.
+        let r = run_twice(&b, &other, until.add_days(-25)).await;
+        assert_eq!((r.reminders, r.skipped), (1, 2), "{}", b.name);
+        let skipped: Vec<i64> = sqlx::query_scalar(
+            "SELECT stage FROM licence_reminders WHERE outcome = 'skipped' ORDER BY stage",
+        )
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(skipped, vec![60, 90], "{}", b.name);
+        let r = run_twice(&b, &other, until.add_days(-20)).await;
+        assert_eq!(r.reminders, 0, "{}", b.name);
+        let sms = reminder_sms(&b).await;
+        assert_eq!(sms.len(), 2, "{}: {sms:?}", b.name);
+        assert!(sms[1].contains("还有25天"), "{}", sms[1]);
+        let l = list(&b, &a).await;
+        assert!(
+            l["items"][0]["body"]
+                .as_str()
+                .unwrap()
+                .contains("已过延期换证的申请期限"),
+            "{}: {l}",
+            b.name
+        );
+
+        // The last stage, then nothing after expiry.
+        let r = run_twice(&b, &other, until.add_days(-3)).await;
+        assert_eq!(r.reminders, 1, "{}", b.name);
+        let r = run_twice(&b, &other, until.add_days(1)).await;
+        assert_eq!(r.reminders, 0, "{}", b.name);
+        assert_eq!(reminder_sms(&b).await.len(), 3, "{}", b.name);
+        let messages = count(
+            &b,
+            "SELECT COUNT(*) FROM messages WHERE kind = 'expiry_reminder'",
+        )
+        .await;
+        assert_eq!(messages, 3, "{}: one user of A, three reminders", b.name);
+        other.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_renewed_or_cancelled_licence_gets_no_more_reminders() {
+    for b in backends().await {
+        confirmed(&b).await;
+        let other = second_instance(&b).await;
+        let until = Date::parse(UNTIL).unwrap();
+        let r = run_twice(&b, &other, until.add_days(-100)).await;
+        assert_eq!(r.reminders, 1, "{}", b.name);
+
+        // Renewed: the record's licence now runs three more years (what
+        // issuing a 延期 writes into the record's licence index).
+        let renewed = until.add_years(3).to_string();
+        sqlx::query("UPDATE licences SET valid_until = $1 WHERE valid_until = $2")
+            .bind(&renewed)
+            .bind(UNTIL)
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let r = run_twice(&b, &other, until.add_days(-80)).await;
+        assert_eq!(r.reminders, 0, "{}", b.name);
+        let r = run_twice(&b, &other, until.add_days(-3)).await;
+        assert_eq!(r.reminders, 0, "{}", b.name);
+
+        // The renewed licence has its own series of reminders.
+        let renewed_until = Date::parse(&renewed).unwrap();
+        let r = run_twice(&b, &other, renewed_until.add_days(-100)).await;
+        assert_eq!(r.reminders, 1, "{}", b.name);
+
+        // Cancelled (注销 removes it from the record): nothing more.
+        sqlx::query("DELETE FROM licences")
+            .execute(b.state.db.writer())
+            .await
+            .unwrap();
+        let r = run_twice(&b, &other, renewed_until.add_days(-25)).await;
+        assert_eq!(r.reminders, 0, "{}", b.name);
+        let sms = reminder_sms(&b).await;
+        assert_eq!(sms.len(), 2, "{}: {sms:?}", b.name);
+        assert!(sms[1].contains(&renewed), "{}", sms[1]);
+        other.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_demo_data_has_a_reminder_for_the_licensed_enterprise_and_digests_for_its_bureaus() {
+    for b in backends().await {
+        let now = app::server::now();
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, now)
+            .await
+            .unwrap();
+        app::server::seed::seed_demo_cases(&b.state.db, now)
+            .await
+            .unwrap();
+        app::server::seed::seed_demo_records(&b.state.db, now)
+            .await
+            .unwrap();
+        // What `server seed-demo` runs last.
+        let r = reminders::run(&b.state.db, &b.state.sms, app::server::today(), now)
+            .await
+            .unwrap();
+        assert_eq!(r.reminders, 1, "{}: {r:?}", b.name);
+        let code = app::server::seed::licensed_code();
+        let team: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+             WHERE u.enterprise_id = (SELECT id FROM enterprises WHERE credit_code = $1) AND m.kind = 'expiry_reminder'",
+        )
+        .bind(&code)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(team, 3, "{}: each of the three users of the team", b.name);
+        let sms = reminder_sms(&b).await;
+        assert_eq!(sms.len(), 1, "{}: one SMS, to the 经办人", b.name);
+        for login in ["nj-city", "js-province"] {
+            let cookie = login_cookie(&b, "regulator", login, DEMO_PASSWORD).await;
+            let l = list(&b, &cookie).await;
+            assert!(
+                titles(&l).iter().any(|t| t.contains("本周许可证到期汇总")),
+                "{}: {login}: {l}",
+                b.name
+            );
+        }
+    }
+}
