@@ -43,6 +43,7 @@ use pages::{
     messages::{MessagePage, MessagesPage},
     public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
     register::RegisterPage,
+    report::AnnualReportPage,
     review::ReviewPage,
     team::{AccountPage, TeamLinkPage, TeamPage},
     workspace::WorkspacePage,
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("certificates/:id") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("verify/:token") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("lookup") view=LicenceLookupPage ssr=SsrMode::Async />
+                    <Route path=path!("reports/annual") view=AnnualReportPage ssr=SsrMode::Async />
                     <Route path=path!("publicity") view=PublicityPage ssr=SsrMode::Async />
                     <Route path=path!("notices") view=NoticesPage ssr=SsrMode::Async />
                     <Route path=path!("notices/new") view=NoticeNewPage ssr=SsrMode::Async />

@@ -17,7 +17,7 @@ fn refuse(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-async fn user(state: &AppState, headers: &HeaderMap) -> Option<session::SessionUser> {
+pub(crate) async fn user(state: &AppState, headers: &HeaderMap) -> Option<session::SessionUser> {
     let token = token_cookie(headers, app::api::auth::ssr::cookie_name(state))?;
     session::lookup(&state.db, &token, now())
         .await
@@ -66,7 +66,11 @@ pub async fn upload(
 }
 
 /// The client's address for a plain route (see `http::client_ip`).
-fn client_ip(state: &AppState, ext: &axum::http::Extensions, headers: &HeaderMap) -> String {
+pub(crate) fn client_ip(
+    state: &AppState,
+    ext: &axum::http::Extensions,
+    headers: &HeaderMap,
+) -> String {
     use axum::extract::ConnectInfo;
     let peer = ext
         .get::<ConnectInfo<std::net::SocketAddr>>()

@@ -2,6 +2,7 @@
 //! endpoints, behind logging, compression, security headers and one canonical
 //! origin. `main.rs` only parses the command line.
 
+mod exports;
 mod files;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -266,6 +268,8 @@ pub fn file_routes() -> Vec<(
             "/files/phone-evidence/{id}",
             get(files::download_evidence),
         ),
+        // Lists as CSV or Excel: /export/directory.csv?…, cases, expiring, audit, annual.
+        ("GET", "/export/{file}", get(exports::export)),
     ]
 }
 
@@ -313,7 +317,12 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router
-        .layer(CompressionLayer::new())
+        // An .xlsx is a zip already, and keeps its Content-Length (progress).
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                NotForContentType::const_new("application/vnd.openxmlformats"),
+            )),
+        )
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

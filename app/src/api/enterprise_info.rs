@@ -460,6 +460,9 @@ pub struct DirectoryPage {
     pub pages: i64,
     /// Enterprises that moved into or out of the jurisdiction (180 days).
     pub handovers: Vec<HandoverEntry>,
+    /// With an expiry filter: how many licences expire by then (for their export).
+    #[serde(default)]
+    pub expiring_licences: Option<i64>,
 }
 
 /// A move of an enterprise between regions, for both bureaus.
@@ -487,50 +490,25 @@ pub async fn info_directory(
     #[server(default)] hazard: String,
     page: i64,
 ) -> Result<DirectoryPage, AppError> {
-    use crate::domain::business_mode::BusinessMode;
     use crate::domain::enterprise_info::expiry_state;
-    use crate::server::enterprise_info::{directory, Filter};
+    use crate::server::enterprise_info::{directory, DirectoryQuery};
     use crate::server::{regions, today, AppState};
     let state = AppState::get()?;
     let (_, jurisdiction) = crate::api::review::ssr::reviewer(&state).await?;
-    let scope = jurisdiction
-        .as_deref()
-        .map(|s| regions::prefix(s).to_string())
-        .unwrap_or_default();
     let choices = regions::children(jurisdiction.as_deref().unwrap_or(""))
         .into_iter()
         .map(|r| (r.code.to_string(), r.name.to_string()))
         .collect();
-    // A narrower region only inside the jurisdiction.
-    let region = if region.len() == 6 && regions::prefix(&region).starts_with(&scope) {
-        region
-    } else {
-        String::new()
-    };
-    // N: expiring from today to N days ahead; -1: expired already.
-    let days = expiring_days
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (-1..=3650).contains(d));
-    let expiring_by = days
-        .map(|d| today().add_days(d).to_string())
-        .unwrap_or_default();
-    let expiring_from = match days {
-        Some(d) if d >= 0 => today().to_string(),
-        _ => String::new(),
-    };
-    let filter = Filter {
-        scope,
+    let filter = DirectoryQuery {
         q,
         region,
         mode,
         status,
-        expiring_by,
-        expiring_from,
+        expiring: expiring_days,
         sort,
-        hazard: crate::domain::major_hazard::HazardFilter::from_code(&hazard),
-    };
+        hazard,
+    }
+    .filter(jurisdiction.as_deref(), today());
     // Bounded: a page number from the address bar never overflows the offset.
     let page = page.clamp(1, 100_000);
     let handovers = crate::server::enterprise_info::handovers(
@@ -552,16 +530,27 @@ pub async fn info_directory(
         .await
         .map_err(ssr::error)?;
     let t = today();
+    let expiring_licences = match crate::domain::Date::parse(&filter.expiring_by) {
+        Some(by) => {
+            let region = if filter.region.is_empty() {
+                filter.scope.clone()
+            } else {
+                regions::prefix(&filter.region).to_string()
+            };
+            Some(crate::server::export::expiring_count(&state.db, &region, by).await?)
+        }
+        None => None,
+    };
     Ok(DirectoryPage {
+        expiring_licences,
         regions: choices,
         entries: rows
             .into_iter()
             .map(|r| DirectoryEntry {
+                hazard: r.hazard_label(),
                 region: regions::full_name(&r.region_code),
                 status: status_label(&r.status, false).to_string(),
-                mode: BusinessMode::from_code(&r.mode)
-                    .map(|m| m.label().to_string())
-                    .unwrap_or_default(),
+                mode: r.mode_label().to_string(),
                 expiry: r
                     .next_expiry
                     .as_deref()
@@ -569,13 +558,6 @@ pub async fn info_directory(
                     .map(|d| expiry_state(d, t)),
                 next_expiry: r.next_expiry,
                 proposal_pending: r.proposal_pending,
-                hazard: match r.hazard_grade.as_deref() {
-                    None => String::new(),
-                    Some("0") => "不构成".into(),
-                    Some(g) => crate::domain::major_hazard::Grade::from_code(g)
-                        .map(|x| x.label().to_string())
-                        .unwrap_or_default(),
-                },
                 credit_code: r.credit_code,
                 name: r.name,
             })
@@ -620,6 +602,9 @@ pub struct RecordView {
     pub proposal: Option<ProposalView>,
     pub licences: Vec<LicenceSummary>,
     pub trail: Vec<AuditView>,
+    /// How many rows the whole trail has (the page shows the latest 100).
+    #[serde(default)]
+    pub trail_total: i64,
     /// Whether the viewer may propose changes (a regulator with an organisation).
     pub can_propose: bool,
 }
@@ -677,6 +662,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         open_change,
         proposal,
         trail: trail.into_iter().map(ssr::audit_view).collect(),
+        trail_total: crate::server::audit::trail_count(&state.db, id).await?,
         can_propose: user.kind == "regulator",
     })
 }

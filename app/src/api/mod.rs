@@ -15,6 +15,7 @@ pub mod phone;
 pub mod publicity;
 pub mod recovery;
 pub mod registration;
+pub mod report;
 pub mod review;
 pub mod site;
 pub mod team;

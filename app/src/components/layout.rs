@@ -89,9 +89,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {if u.kind == "enterprise" {
                                     view! { <a href="/info">"完善信息"</a> <a href="/licences">"许可证业务"</a> <a href="/team">"本单位用户"</a> }.into_any()
                                 } else if u.kind == "regulator" {
-                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
+                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
                                 } else {
-                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> }.into_any()
+                                    view! { <a href="/dashboard">"监管统计"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
                                 }}
                                 <a href="/workspace" class="current-user">
                                     {if u.display_name == u.belongs_to { u.belongs_to.clone() } else { format!("{} · {}", u.belongs_to, u.display_name) }}

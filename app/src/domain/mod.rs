@@ -6,6 +6,7 @@
 //! ("parse, don't validate"), with an error enum whose messages say, in
 //! Simplified Chinese, what is wrong and what to do.
 
+pub mod annual_report;
 pub mod business_mode;
 pub mod calendar;
 pub mod credit_code;

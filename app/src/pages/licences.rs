@@ -225,7 +225,18 @@ pub fn CaseInboxPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
-                    Ok(list) => view! { <CaseList cases=list inbox=true /><HydrationMarker /> }.into_any(),
+                    Ok(list) => {
+                        // The filters as the address has them.
+                        let query = query.with_untracked(|q| {
+                            crate::pages::report::query_string(&[
+                                ("step", q.get("step").unwrap_or_default()),
+                                ("overdue", q.get("overdue").unwrap_or_default()),
+                                ("due", q.get("due").unwrap_or_default()),
+                            ])
+                        });
+                        let rows = list.len() as i64;
+                        view! { {crate::pages::report::export_links("cases", query, rows)} <CaseList cases=list inbox=true /><HydrationMarker /> }.into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
                 }
             })}

@@ -18,6 +18,7 @@ use crate::domain::enterprise_info::{Expiry, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
+use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
@@ -151,6 +152,11 @@ fn OpenChangeNotice(c: OpenChange, code: String) -> impl IntoView {
     }
 }
 
+/// The directory's filters, as the page's address and the export's have them.
+const FILTER_KEYS: [&str; 7] = [
+    "q", "region", "mode", "status", "expiring", "sort", "hazard",
+];
+
 #[component]
 fn Directory(p: DirectoryPage) -> impl IntoView {
     let query = use_query_map();
@@ -174,6 +180,29 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
             "共 " {p.total} " 家企业" {(p.pages > 1).then(|| format!(",第 {} / {} 页", p.page, p.pages))}
             {(p.total == 0).then_some("。没有符合条件的企业:可以只输入名称中的字词、信用代码的前几位或许可证编号中的一段数字,或放宽地区、经营方式、状态等条件后再查。")}
         </p>
+        {
+            let pairs: Vec<(&str, String)> = FILTER_KEYS
+                .iter()
+                .map(|k| (*k, query.with_untracked(|q| q.get(k)).unwrap_or_default()))
+                .collect();
+            let expiring = pairs
+                .iter()
+                .find(|(k, _)| *k == "expiring")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let region = pairs
+                .iter()
+                .find(|(k, _)| *k == "region")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            view! {
+                {export_links("directory", query_string(&pairs), p.total)}
+                {p.expiring_licences.map(|n| view! {
+                    <h2 class="no-print">{format!("{expiring} 天内到期及已过期的许可证")}</h2>
+                    {export_links("expiring", query_string(&[("expiring", expiring.clone()), ("region", region.clone())]), n)}
+                })}
+            }
+        }
         <table class="directory">
             <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"所属地区"</th><th>"经营方式"</th><th>"重大危险源"</th><th>"状态"</th><th>"最近到期"</th></tr></thead>
             <tbody>
@@ -392,6 +421,10 @@ fn Record(
             view! { <ProposeForm code=code.clone() version=r.version rec reload flash /> }
         })}
         <h2>"变更记录"</h2>
+        {export_links("audit", query_string(&[("credit_code", r.credit_code.clone())]), r.trail_total)}
+        {(r.trail_total > r.trail.len() as i64).then(|| view! {
+            <p class="field-hint">{format!("下面是最近的 {} 条,全部记录请导出。", r.trail.len())}</p>
+        })}
         {audit_list(r.trail.clone())}
     }
 }

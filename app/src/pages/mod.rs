@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod messages;
 pub mod public;
 pub mod register;
+pub mod report;
 pub mod review;
 pub mod team;
 pub mod workspace;

@@ -61,6 +61,8 @@ pub fn WorkspacePage() -> impl IntoView {
                                             <a class="button" href="/maintenance">"信息维护"</a>
                                             " "
                                             <a class="button" href="/review">"注册审核"</a>
+                                            " "
+                                            <a class="button" href="/reports/annual">"年度报告"</a>
                                             {(u.kind == "admin")
                                                 .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> " " <a class="button" href="/admin/issuers">"发证机关设置"</a> })}
                                         </nav>

@@ -333,28 +333,39 @@ pub struct AuditRow {
     pub outcome: String,
 }
 
+/// The audit trail of one enterprise (`$1`), newest first: the page reads
+/// the first rows, the export streams them all.
+pub const TRAIL_SQL: &str = "SELECT at, actor, ip, action, summary, changes, outcome FROM audit_log WHERE enterprise_id = $1 ORDER BY at DESC, id DESC";
+
+/// One row of [`TRAIL_SQL`].
+pub fn trail_row(r: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
+    Ok(AuditRow {
+        at: r.try_get(0)?,
+        actor: r.try_get(1)?,
+        ip: r.try_get(2)?,
+        action: r.try_get(3)?,
+        summary: r.try_get(4)?,
+        changes: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
+        outcome: r.try_get(6)?,
+    })
+}
+
 /// The audit trail of one enterprise, newest first.
 pub async fn trail(db: &Db, enterprise_id: i64, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT at, actor, ip, action, summary, changes, outcome FROM audit_log WHERE enterprise_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-    )
-    .bind(enterprise_id)
-    .bind(limit)
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                at: r.try_get(0)?,
-                actor: r.try_get(1)?,
-                ip: r.try_get(2)?,
-                action: r.try_get(3)?,
-                summary: r.try_get(4)?,
-                changes: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
-                outcome: r.try_get(6)?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{TRAIL_SQL} LIMIT $2"))
+        .bind(enterprise_id)
+        .bind(limit)
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter().map(trail_row).collect()
+}
+
+/// How many rows the audit trail of one enterprise has.
+pub async fn trail_count(db: &Db, enterprise_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE enterprise_id = $1")
+        .bind(enterprise_id)
+        .fetch_one(db.reader())
+        .await
 }
 
 fn sealed_from(r: &sqlx::any::AnyRow, first: usize) -> Result<Sealed, sqlx::Error> {

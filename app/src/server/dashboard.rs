@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::Row as _;
 
 use super::db::Db;
-use super::enterprise_info::prefix_range;
+use super::query::prefix_range;
 use super::regions;
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::calendar::Calendar;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 
 use super::audit::{audit, Actor};
-use super::db::{Db, Tx};
+use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange, LicenceEntry};
 use crate::domain::Mobile;
@@ -952,6 +952,63 @@ pub struct Filter {
     pub hazard: crate::domain::major_hazard::HazardFilter,
 }
 
+/// The directory's filters as the page's address has them
+/// (`/maintenance?q=…&region=…&expiring=90`), for the page and its export.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct DirectoryQuery {
+    pub q: String,
+    pub region: String,
+    pub mode: String,
+    pub status: String,
+    /// Licences expiring from today to this many days ahead (0–3650);
+    /// -1: those expired already.
+    pub expiring: String,
+    pub sort: String,
+    pub hazard: String,
+}
+
+impl DirectoryQuery {
+    /// The filter for a caller whose jurisdiction is `jurisdiction` (a
+    /// region code; None = everywhere): a narrower region only inside it.
+    pub fn filter(&self, jurisdiction: Option<&str>, today: crate::domain::Date) -> Filter {
+        use super::regions;
+        let scope = jurisdiction
+            .map(|s| regions::prefix(s).to_string())
+            .unwrap_or_default();
+        let region = if self.region.len() == 6 && regions::prefix(&self.region).starts_with(&scope)
+        {
+            self.region.clone()
+        } else {
+            String::new()
+        };
+        let days = self
+            .expiring
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (-1..=3650).contains(d));
+        let expiring_by = days
+            .map(|d| today.add_days(d).to_string())
+            .unwrap_or_default();
+        let expiring_from = match days {
+            Some(d) if d >= 0 => today.to_string(),
+            _ => String::new(),
+        };
+        Filter {
+            scope,
+            q: self.q.clone(),
+            region,
+            mode: self.mode.clone(),
+            status: self.status.clone(),
+            expiring_by,
+            expiring_from,
+            sort: self.sort.clone(),
+            hazard: crate::domain::major_hazard::HazardFilter::from_code(&self.hazard),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DirectoryRow {
     pub credit_code: String,
@@ -965,115 +1022,117 @@ pub struct DirectoryRow {
     pub hazard_grade: Option<String>,
 }
 
-/// The codes starting with a digit `prefix`, as a half-open range.
-pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
-    let hi = prefix
-        .parse::<u64>()
-        .map(|n| format!("{:0width$}", n + 1, width = prefix.len()))
-        .unwrap_or_else(|_| format!("{prefix}\u{10FFFF}"));
-    (prefix.to_string(), hi)
+impl DirectoryRow {
+    /// 一级 … 四级, 不构成, or "" when no storage units are filled in.
+    pub fn hazard_label(&self) -> String {
+        match self.hazard_grade.as_deref() {
+            None => String::new(),
+            Some("0") => "不构成".into(),
+            Some(g) => crate::domain::major_hazard::Grade::from_code(g)
+                .map(|x| x.label().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// 经营方式 by name.
+    pub fn mode_label(&self) -> &'static str {
+        crate::domain::business_mode::BusinessMode::from_code(&self.mode)
+            .map(|m| m.label())
+            .unwrap_or_default()
+    }
 }
 
-/// One page of the directory, sorted by name, and the total count.
-pub async fn directory(
-    db: &Db,
-    f: &Filter,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<DirectoryRow>, i64), InfoError> {
-    let mut args: Vec<String> = vec![];
-    let mut bind = |v: String| {
-        args.push(v);
-        format!("${}", args.len())
-    };
+#[cfg(test)]
+use super::query::prefix_range;
+use super::query::Where;
+
+/// The directory's conditions: the page and the export share them.
+pub fn directory_where(backend: Backend, f: &Filter) -> Where {
+    let mut w = Where::new();
     // EXISTS, not a join: the plan starts from the enterprises of the region.
-    let mut conds = vec![
-        "EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active')"
-            .to_string(),
-    ];
+    w.and("EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active')");
     let region = if f.region.is_empty() {
         f.scope.clone()
     } else {
         super::regions::prefix(&f.region).to_string()
     };
-    if !region.is_empty() {
-        // A code range, not LIKE 'prefix%': both engines use the index for it.
-        let (lo, hi) = prefix_range(&region);
-        conds.push(format!(
-            "e.region_code >= {} AND e.region_code < {}",
-            bind(lo),
-            bind(hi)
-        ));
-    }
+    // A code range, not LIKE 'prefix%': both engines use the index for it.
+    w.region("e.region_code", &region);
     let q = f.q.trim();
-    // What the query is taken as, for the filter and for the ranking.
-    let code = crate::domain::normalize::normalize_code(q);
-    let lic = crate::domain::LicenceNumber::parse(q)
-        .map(|n| n.as_str().to_string())
-        .unwrap_or_default();
     if !q.is_empty() {
         use super::search::{contains_any, Field};
-        let backend = db.backend();
+        let code = crate::domain::normalize::normalize_code(q);
+        let lic = crate::domain::LicenceNumber::parse(q)
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default();
+        let mut bind = |v: String| w.text(v);
         // A whole credit code: one indexed lookup. Letters and digits: a
         // piece of a credit code or of a licence number (people type
         // "009901" or the first digits). Otherwise a piece of the name or of
         // a licence number. Pieces are found through the trigram indexes.
-        if crate::domain::CreditCode::parse(q).is_ok() || (code.len() == 18 && lic.is_empty()) {
-            conds.push(format!("e.credit_code = {}", bind(code.clone())));
+        let cond = if crate::domain::CreditCode::parse(q).is_ok()
+            || (code.len() == 18 && lic.is_empty())
+        {
+            format!("e.credit_code = {}", bind(code))
         } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
             let fields = [Field::CreditCode, Field::LicenceNumber];
-            conds.push(contains_any(backend, &fields, &code, &mut bind));
+            contains_any(backend, &fields, &code, &mut bind)
         } else if lic.contains("经字") {
-            conds.push(contains_any(
-                backend,
-                &[Field::LicenceNumber],
-                &lic,
-                &mut bind,
-            ));
+            contains_any(backend, &[Field::LicenceNumber], &lic, &mut bind)
         } else {
             let fields = [Field::Name, Field::LicenceNumber];
-            conds.push(contains_any(backend, &fields, q, &mut bind));
-        }
+            contains_any(backend, &fields, q, &mut bind)
+        };
+        w.and(cond);
     }
     if !f.mode.is_empty() {
-        conds.push(format!("i.business_mode = {}", bind(f.mode.clone())));
+        let m = w.text(f.mode.clone());
+        w.and(format!("i.business_mode = {m}"));
     }
     match f.status.as_str() {
         "" => {}
-        "none" => conds.push("i.status IS NULL".into()),
-        "changing" => conds.push("i.confirmed IS NOT NULL AND i.status <> 'confirmed'".into()),
-        "proposal" => conds.push(
-            "e.id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')"
-                .into(),
+        "none" => w.and("i.status IS NULL"),
+        "changing" => w.and("i.confirmed IS NOT NULL AND i.status <> 'confirmed'"),
+        "proposal" => w.and(
+            "e.id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')",
         ),
-        s => conds.push(format!("i.status = {}", bind(s.to_string()))),
+        s => {
+            let p = w.text(s);
+            w.and(format!("i.status = {p}"));
+        }
     }
     if !f.expiring_by.is_empty() {
-        conds.push(format!("i.next_expiry <= {}", bind(f.expiring_by.clone())));
+        let p = w.text(f.expiring_by.clone());
+        w.and(format!("i.next_expiry <= {p}"));
     }
     if !f.expiring_from.is_empty() {
-        conds.push(format!(
-            "i.next_expiry >= {}",
-            bind(f.expiring_from.clone())
-        ));
+        let p = w.text(f.expiring_from.clone());
+        w.and(format!("i.next_expiry >= {p}"));
     }
     {
         use crate::domain::major_hazard::HazardFilter;
         match f.hazard {
             HazardFilter::Any => {}
-            HazardFilter::Major => conds.push("i.hazard_grade IN ('1', '2', '3', '4')".into()),
+            HazardFilter::Major => w.and("i.hazard_grade IN ('1', '2', '3', '4')"),
             HazardFilter::Grade(g) => {
-                conds.push(format!("i.hazard_grade = {}", bind(g.code().to_string())))
+                let p = w.text(g.code());
+                w.and(format!("i.hazard_grade = {p}"));
             }
-            HazardFilter::NotMajor => conds.push("i.hazard_grade = '0'".into()),
-            HazardFilter::NotComputed => conds.push("i.hazard_grade IS NULL".into()),
+            HazardFilter::NotMajor => w.and("i.hazard_grade = '0'"),
+            HazardFilter::NotComputed => w.and("i.hazard_grade IS NULL"),
         }
     }
-    let from = format!(
-        "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id WHERE {}",
-        conds.join(" AND ")
-    );
-    // The ranking binds values of its own, after the filter's.
+    w
+}
+
+const DIRECTORY_FROM: &str =
+    "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id";
+
+/// The directory's rows in the page's order, without a limit: read them
+/// with [`directory_row`] (the export streams them).
+pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
+    let mut w = directory_where(backend, f);
+    let q = f.q.trim();
     let ranking = if f.sort == "expiry" {
         // Enterprises without licences last, on both engines.
         "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id".to_string()
@@ -1083,61 +1142,74 @@ pub async fn directory(
         // The exact code or name first, then those starting with the
         // query, then those containing it.
         use super::search::prefix_pattern;
-        let (code_is, name_is) = (bind(code.clone()), bind(q.to_string()));
-        let (code_starts, name_starts) = (bind(prefix_pattern(&code)), bind(prefix_pattern(q)));
+        let code = crate::domain::normalize::normalize_code(q);
+        let (code_is, name_is) = (w.text(code.clone()), w.text(q));
+        let (code_starts, name_starts) = (w.text(prefix_pattern(&code)), w.text(prefix_pattern(q)));
         format!(
             "CASE WHEN e.credit_code = {code_is} OR e.name = {name_is} THEN 0 \
              WHEN e.credit_code LIKE {code_starts} ESCAPE '\\' OR e.name LIKE {name_starts} ESCAPE '\\' THEN 1 ELSE 2 END, e.name, e.id"
         )
     };
-    let filter_values = args.len()
-        - if f.sort != "expiry" && !q.is_empty() {
-            4
-        } else {
-            0
-        };
-    let count_sql = format!("SELECT COUNT(*) {from}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    for a in &args[..filter_values] {
-        count = count.bind(a.clone());
-    }
-    let total = count.fetch_one(db.reader()).await?;
     let sql = format!(
         "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
          i.next_expiry, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
          CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT), \
          i.hazard_grade \
-         {from} ORDER BY {ranking} LIMIT {per_page} OFFSET {}",
+         {DIRECTORY_FROM} WHERE {} ORDER BY {ranking}",
+        w.sql(),
+    );
+    (sql, w)
+}
+
+/// How many enterprises the directory lists under `f`.
+pub async fn directory_count(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
+    let w = directory_where(db.backend(), f);
+    let sql = format!("SELECT COUNT(*) {DIRECTORY_FROM} WHERE {}", w.sql());
+    w.bind_scalar(sqlx::query_scalar::<_, i64>(&sql))
+        .fetch_one(db.reader())
+        .await
+}
+
+/// One row of [`directory_select`].
+pub fn directory_row(r: &sqlx::any::AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+    let pending: i64 = r.try_get(6)?;
+    let changing: i64 = r.try_get(7)?;
+    let status: String = r.try_get(3)?;
+    Ok(DirectoryRow {
+        credit_code: r.try_get(0)?,
+        name: r.try_get(1)?,
+        region_code: r.try_get(2)?,
+        status: if changing != 0 {
+            "changing".into()
+        } else {
+            status
+        },
+        mode: r.try_get(4)?,
+        next_expiry: r.try_get(5)?,
+        proposal_pending: pending != 0,
+        hazard_grade: r.try_get(8)?,
+    })
+}
+
+/// One page of the directory, sorted by name, and the total count.
+pub async fn directory(
+    db: &Db,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<DirectoryRow>, i64), InfoError> {
+    let total = directory_count(db, f).await?;
+    let (sql, w) = directory_select(db.backend(), f);
+    let sql = format!(
+        "{sql} LIMIT {per_page} OFFSET {}",
         (page.max(1) - 1).saturating_mul(per_page)
     );
-    let mut query = sqlx::query(&sql);
-    for a in &args {
-        query = query.bind(a.clone());
-    }
-    let rows = query.fetch_all(db.reader()).await?;
+    let rows = w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await?;
     let list = rows
         .iter()
-        .map(|r| {
-            let pending: i64 = r.try_get(6)?;
-            let changing: i64 = r.try_get(7)?;
-            let status: String = r.try_get(3)?;
-            Ok(DirectoryRow {
-                credit_code: r.try_get(0)?,
-                name: r.try_get(1)?,
-                region_code: r.try_get(2)?,
-                status: if changing != 0 {
-                    "changing".into()
-                } else {
-                    status
-                },
-                mode: r.try_get(4)?,
-                next_expiry: r.try_get(5)?,
-                proposal_pending: pending != 0,
-                hazard_grade: r.try_get(8)?,
-            })
-        })
-        .collect::<Result<Vec<_>, InfoError>>()?;
+        .map(directory_row)
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok((list, total))
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{audit, Actor};
 use super::db::{Backend, Db, Tx};
+use super::query::Where;
 use crate::domain::calendar::Calendar;
 use crate::domain::enterprise_info::{EnterpriseRecord, LicenceEntry};
 use crate::domain::licence_case::{
@@ -222,44 +223,58 @@ pub struct InboxFilter {
     pub due_within: i64,
 }
 
-/// The open (and, when asked by step, finished) cases an organisation
-/// issues, the oldest deadline first.
+/// The inbox's conditions and order (the page and the export share them):
+/// the open (or, when asked by step, finished) cases an organisation
+/// issues; a 延期 filed late first (the licence runs out soon), then the
+/// oldest deadline.
+pub fn inbox_select(organization_id: i64, filter: &InboxFilter, today: Date) -> (String, Where) {
+    let mut w = Where::new();
+    let org = w.int(organization_id);
+    w.and(format!("c.issuer_org_id = {org}"));
+    let steps: Vec<&str> = match Step::from_code(&filter.step) {
+        Some(s) => vec![s.code()],
+        None => vec!["submitted", "accepted", "approved", "correction"],
+    };
+    let placeholders: Vec<String> = steps.iter().map(|s| w.text(*s)).collect();
+    w.and(format!("c.step IN ({})", placeholders.join(", ")));
+    if filter.overdue {
+        let t = w.text(today.to_string());
+        w.and(format!("c.deadline < {t}"));
+    }
+    if filter.due_within > 0 {
+        let by = w.text(today.add_days(filter.due_within).to_string());
+        w.and(format!("c.deadline <= {by}"));
+    }
+    let sql = format!(
+        "{SELECT_CASE} WHERE {} ORDER BY \
+         CASE WHEN c.kind = 'renewal' AND c.late_filing <> '' AND c.step IN ('submitted', 'accepted', 'approved') THEN 0 ELSE 1 END, \
+         CASE WHEN c.deadline IS NULL THEN 1 ELSE 0 END, c.deadline, c.id",
+        w.sql()
+    );
+    (sql, w)
+}
+
+/// A row of [`inbox_select`] as a case.
+pub fn case_from_row(r: &sqlx::any::AnyRow) -> Result<Case, CaseError> {
+    use sqlx::FromRow as _;
+    Case::try_from(CaseRow::from_row(r)?)
+}
+
+/// The inbox's first 500 cases (see [`inbox_select`]).
 pub async fn inbox(
     db: &Db,
     organization_id: i64,
     filter: &InboxFilter,
     today: Date,
 ) -> Result<Vec<Case>, CaseError> {
-    let steps: Vec<&str> = match Step::from_code(&filter.step) {
-        Some(s) => vec![s.code()],
-        None => vec!["submitted", "accepted", "approved", "correction"],
-    };
-    let placeholders: Vec<String> = (0..steps.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "{SELECT_CASE} WHERE c.issuer_org_id = $1 AND c.step IN ({}) \
-         ORDER BY CASE WHEN c.deadline IS NULL THEN 1 ELSE 0 END, c.deadline, c.id LIMIT 500",
-        placeholders.join(", ")
-    );
-    let mut q = sqlx::query_as::<_, CaseRow>(&sql).bind(organization_id);
-    for s in &steps {
-        q = q.bind(*s);
-    }
-    let cases: Vec<Case> = q
+    let (sql, w) = inbox_select(organization_id, filter, today);
+    let sql = format!("{sql} LIMIT 500");
+    w.bind_as(sqlx::query_as::<_, CaseRow>(&sql))
         .fetch_all(db.reader())
         .await?
         .into_iter()
         .map(Case::try_from)
-        .collect::<Result<_, _>>()?;
-    let due_by = (filter.due_within > 0).then(|| today.add_days(filter.due_within));
-    let mut cases: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| !filter.overdue || c.overdue(today))
-        .filter(|c| due_by.is_none_or(|by| c.deadline.is_some_and(|d| d <= by)))
-        .collect();
-    // A 延期 filed late is escalated: it comes first (the deadline order
-    // otherwise stays), since the licence runs out soon.
-    cases.sort_by_key(|c| !c.escalated());
-    Ok(cases)
+        .collect()
 }
 
 /// The organisation that issues for a case in `region` at `level`: a

@@ -336,7 +336,114 @@ pub async fn seed_demo_cases(
                 .version;
         }
     }
-    seed_demo_licence(db, now).await
+    seed_demo_licence(db, now).await?;
+    seed_demo_last_year(db, now).await
+}
+
+/// Last year's licensing in Nanjing, for the 年度报告 (which opens on last
+/// year): first applications of enterprises without accounts, three issued
+/// in 玄武区, 秦淮区 and 建邺区 and one 不予受理 in 秦淮区, on the dates
+/// they would have had.
+async fn seed_demo_last_year(
+    db: &Db,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use super::licence_case::{make_move, start, MoveInput};
+    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    const LAST_YEAR: &[(&str, &str, &str, bool)] = &[
+        ("70000031", "南京玄武年报演示化工有限公司", "320102", true),
+        ("70000032", "南京秦淮年报演示商贸有限公司", "320104", true),
+        ("70000033", "南京秦淮年报演示试剂有限公司", "320104", false),
+        ("70000034", "南京建邺年报演示气体有限公司", "320105", true),
+    ];
+    let actor = super::audit::Actor::system("演示数据");
+    let cal = super::calendar();
+    let today = super::today();
+    let at =
+        |d: crate::domain::Date| now - (today.days_since_epoch() - d.days_since_epoch()) * 86_400;
+    for (i, (digits, name, region, issue)) in LAST_YEAR.iter().enumerate() {
+        let code = demo_code(region, digits).ok_or("bad demo credit code")?;
+        let month = 3 + 2 * i as u32;
+        let submitted =
+            crate::domain::Date::new(today.year() - 1, month, 10).ok_or("bad demo date")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
+             VALUES ($1, $2, 'enterprise', '周一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
+        )
+        .bind(&code)
+        .bind(*name)
+        .bind(*region)
+        .bind(at(submitted.add_days(-30)))
+        .fetch_one(db.writer())
+        .await?;
+        let application = Application {
+            name: name.to_string(),
+            legal_rep: "周一".into(),
+            principal_name: "周一".into(),
+            registered_address: "南京市秦淮区中华路9号".into(),
+            business_address: "南京市秦淮区中华路9号".into(),
+            mode: "no_storage".into(),
+            scope: parse_scope("硫酸,7664-93-9"),
+            contact_name: "周一".into(),
+            contact_mobile: format!("1390000010{i}"),
+            ..Application::default()
+        };
+        let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let accepted = cal.add_working_days(submitted, 2);
+        let checked = cal.add_working_days(accepted, 3);
+        let steps: Vec<(Action, crate::domain::Date, MoveInput)> = if *issue {
+            vec![
+                (Action::Submit, submitted, MoveInput::default()),
+                (Action::Accept, accepted, MoveInput::default()),
+                (
+                    Action::RecordOnSite,
+                    checked,
+                    MoveInput {
+                        text: String::new(),
+                        onsite: Some(OnSiteCheck {
+                            from: checked.to_string(),
+                            to: checked.to_string(),
+                            inspectors: "刘洋\n陈晨".into(),
+                            findings: "经营场所与申请材料一致。".into(),
+                            passed: true,
+                        }),
+                    },
+                ),
+                (
+                    Action::Approve,
+                    cal.add_working_days(checked, 2),
+                    MoveInput::default(),
+                ),
+                (
+                    Action::Issue,
+                    cal.add_working_days(checked, 4),
+                    MoveInput::default(),
+                ),
+            ]
+        } else {
+            vec![
+                (Action::Submit, submitted, MoveInput::default()),
+                (
+                    Action::NotAccept,
+                    accepted,
+                    MoveInput {
+                        text: "申请事项不属于本机关职权范围。".into(),
+                        onsite: None,
+                    },
+                ),
+            ]
+        };
+        let mut version = 1;
+        for (action, day, input) in steps {
+            version = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
+                .await
+                .map_err(|e| format!("{e:?}"))?
+                .version;
+        }
+    }
+    Ok(())
 }
 
 /// The demo enterprise that holds a licence issued in the system (login:

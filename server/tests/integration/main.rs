@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod dashboard;
 mod data_protection;
+mod exports;
 mod help;
 mod info;
 mod matrix;

@@ -175,6 +175,17 @@ fn api(route: &'static str, rule: Rule, body: Payload) -> Endpoint {
     }
 }
 
+/// `GET /export/{file}` for `file` (with its query).
+fn export(file: &str, rule: Rule) -> Endpoint {
+    Endpoint {
+        method: "GET",
+        route: "/export/{file}",
+        path: format!("/export/{file}"),
+        rule,
+        body: Payload::Empty,
+    }
+}
+
 /// A move on A's case (with a stale version: an admitted caller is told so).
 fn case_move(o: &Objects, action: &str, rule: Rule) -> Endpoint {
     api(
@@ -620,6 +631,29 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             rule: SupervisorsOfA,
             body: Payload::Empty,
         },
+        // Exports: the page's scope; an enterprise's trail and a county's
+        // report only for the regulators above it.
+        api(
+            "/api/report/annual",
+            Staff,
+            f(&[("year", "0"), ("region", "")]),
+        ),
+        api(
+            "/api/report/annual",
+            SupervisorsOfA,
+            f(&[("year", "0"), ("region", "320102")]),
+        ),
+        export("directory.csv", Staff),
+        export("directory.xlsx?q=%E5%8D%97%E4%BA%AC", Staff),
+        export("cases.csv?step=&overdue=1", Regulators),
+        export("cases.xlsx", Regulators),
+        export("expiring.csv?expiring=90", Staff),
+        export("expiring.xlsx?expiring=3650&region=320102", Staff),
+        export(&format!("audit.csv?credit_code={A}"), SupervisorsOfA),
+        export(&format!("audit.xlsx?credit_code={A}"), SupervisorsOfA),
+        export("annual.csv", Staff),
+        export("annual.csv?region=320102", SupervisorsOfA),
+        export("annual.xlsx?year=0&region=320102", SupervisorsOfA),
         // Logging out ends every session of the caller: last.
         api("/api/auth/logout", Public, Payload::Empty),
     ]
