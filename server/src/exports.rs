@@ -317,6 +317,8 @@ pub async fn export(
                             Err(e) => Some((Err(e), None)),
                         }
                     });
+                    // Fused: a body layer may poll once more after the end.
+                    let stream = futures::StreamExt::fuse(stream);
                     let mut res = (headers, Body::from_stream(stream)).into_response();
                     res.headers_mut()
                         .insert(header::CONTENT_LENGTH, header::HeaderValue::from(len));

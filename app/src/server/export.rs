@@ -248,7 +248,10 @@ pub fn csv_stream(
             }
         }
     });
-    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) })
+    // Fused: a body layer (compression) may poll once more after the end.
+    futures::StreamExt::fuse(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|x| (x, rx))
+    }))
 }
 
 /// The .xlsx of a list in an anonymous temp file (gone when closed),

@@ -47,8 +47,9 @@ pub struct RunReport {
 const HELD: &str = "SELECT enterprise_id, number, valid_until FROM licences \
      UNION SELECT enterprise_id, number, valid_until FROM certificates WHERE status = 'valid'";
 
-/// The directory filter a digest links to.
-pub const DIGEST_LINK: &str = "/maintenance?expiring=120&sort=expiry";
+/// Where a digest links to: the dashboard, whose expiring and expired
+/// figures each open their list.
+pub const DIGEST_LINK: &str = "/dashboard";
 
 /// Sends what is due on `today` (China time). Stops at the first database
 /// error (the next run carries on: nothing claimed is lost, nothing is sent twice).
@@ -230,7 +231,7 @@ async fn send_digests(
         }
         let title = format!("本周许可证到期汇总:{expiring} 张将在120天内到期,{expired} 张已过期");
         let body = format!(
-            "截至 {today},辖区内有 {expiring} 张危险化学品经营许可证将在120天内到期(企业应在到期前至少3个月申请延期换证),{expired} 张已过有效期(未延期的应依法办理注销)。请在“信息维护”中按到期日查看并督促企业办理。"
+            "截至 {today},辖区内有 {expiring} 张危险化学品经营许可证将在120天内到期(企业应在到期前至少3个月申请延期换证),{expired} 张已过有效期(未延期的应依法办理注销)。请在“监管统计”中点击对应数字查看名单,并督促企业办理。"
         );
         deliver_organization(
             &mut *tx,

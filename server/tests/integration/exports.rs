@@ -122,6 +122,17 @@ async fn the_directory_exports_every_row_the_page_counts_as_csv_and_excel() {
         );
         let rows = csv_rows(&r.body);
         assert_eq!(rows.len() as i64, total, "{}", b.name);
+        // Through the compression layer, as browsers ask for it: the stream
+        // ends once (a stream polled after its end used to abort the
+        // download midway).
+        let (status, headers, gz) =
+            bytes_as(&b, "/export/directory.csv?region=320104", &city).await;
+        assert_eq!(status, StatusCode::OK, "{}", b.name);
+        assert!(
+            headers.contains_key(header::CONTENT_ENCODING),
+            "{headers:?}"
+        );
+        assert!(gz.len() > 1000, "{}", b.name);
         let first = rows.iter().find(|r| r[0] == "秦淮导出测试企业1").unwrap();
         assert_eq!(first[2], "江苏省 南京市 秦淮区");
         assert!(rows.iter().all(|row| row.len() == 8));
