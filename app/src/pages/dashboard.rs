@@ -13,7 +13,7 @@ use crate::domain::dashboard::{bar_lengths, Chart, Dashboard};
 
 /// Chart geometry, in SVG units.
 const LABEL_WIDTH: f64 = 190.0;
-const BAR_SPACE: f64 = 300.0;
+const BAR_SPACE: f64 = 260.0;
 const VALUE_WIDTH: f64 = 70.0;
 const ROW: f64 = 26.0;
 
