@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::Row as _;
 
 use super::db::Db;
-use super::query::prefix_range;
+use super::query::Where;
 use super::regions;
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::calendar::Calendar;
@@ -30,30 +30,11 @@ const OPEN_STEPS: [Step; 4] = [
 /// Days ahead of the expiry counts.
 pub const EXPIRY_WINDOWS: [i64; 3] = [30, 90, 120];
 
-/// The region condition on `e.region_code` with its two bound values.
-fn in_region(prefix: &str, first: usize) -> (String, Vec<String>) {
-    if prefix.is_empty() {
-        return ("1 = 1".into(), vec![]);
-    }
-    let (lo, hi) = prefix_range(prefix);
-    (
-        format!(
-            "e.region_code >= ${first} AND e.region_code < ${}",
-            first + 1
-        ),
-        vec![lo, hi],
-    )
-}
-
-fn region_query<'q>(
-    sql: &'q str,
-    vals: &[String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let mut q = sqlx::query(sql);
-    for v in vals {
-        q = q.bind(v.clone());
-    }
-    q
+/// The conditions of a query over the region's enterprises (`e`).
+fn scoped(prefix: &str) -> Where {
+    let mut w = Where::new();
+    w.region("e.region_code", prefix);
+    w
 }
 
 /// The figures of 待办: what waits for the region's regulators.
@@ -79,13 +60,15 @@ pub async fn counts(
     now: i64,
     cal: &Calendar,
 ) -> Result<Counts, sqlx::Error> {
-    let (cond, vals) = in_region(prefix, 1);
+    let w = scoped(prefix);
+    let cond = w.sql();
     let mut c = Counts::default();
     let sql1 = format!(
         "SELECT u.created_at FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.status = 'pending_review' AND {cond}"
     );
-    let registered: Vec<i64> = region_query(&sql1, &vals)
+    let registered: Vec<i64> = w
+        .bind(sqlx::query(&sql1))
         .fetch_all(db.reader())
         .await?
         .iter()
@@ -100,7 +83,8 @@ pub async fn counts(
         "SELECT COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
          WHERE i.status = 'submitted' AND {cond}"
     );
-    c.submissions = region_query(&sql2, &vals)
+    c.submissions = w
+        .bind(sqlx::query(&sql2))
         .fetch_one(db.reader())
         .await?
         .try_get(0)?;
@@ -108,22 +92,20 @@ pub async fn counts(
         "SELECT COUNT(*) FROM change_proposals p JOIN enterprises e ON e.id = p.enterprise_id \
          WHERE p.status = 'pending' AND {cond}"
     );
-    c.proposals = region_query(&sql3, &vals)
+    c.proposals = w
+        .bind(sqlx::query(&sql3))
         .fetch_one(db.reader())
         .await?
         .try_get(0)?;
-    let n = vals.len();
-    let today_s = today.to_string();
+    let mut w4 = scoped(prefix);
+    let t = w4.text(today.to_string());
     let sql4 = format!(
-        "SELECT c.step, COUNT(*), SUM(CASE WHEN c.deadline < ${} THEN 1 ELSE 0 END) \
+        "SELECT c.step, COUNT(*), SUM(CASE WHEN c.deadline < {t} THEN 1 ELSE 0 END) \
          FROM licence_cases c JOIN enterprises e ON e.id = c.enterprise_id \
-         WHERE c.step IN ('submitted', 'correction', 'accepted', 'approved') AND {cond} GROUP BY c.step",
-        n + 1
+         WHERE c.step IN ('submitted', 'correction', 'accepted', 'approved') AND {} GROUP BY c.step",
+        w4.sql()
     );
-    let steps = region_query(&sql4, &vals)
-        .bind(&today_s)
-        .fetch_all(db.reader())
-        .await?;
+    let steps = w4.bind(sqlx::query(&sql4)).fetch_all(db.reader()).await?;
     let mut by_step: BTreeMap<Step, i64> = BTreeMap::new();
     for r in &steps {
         let step: String = r.try_get(0)?;
@@ -141,29 +123,20 @@ pub async fn counts(
         .iter()
         .map(|s| (*s, by_step.get(s).copied().unwrap_or(0)))
         .collect();
-    let until: Vec<String> = EXPIRY_WINDOWS
-        .iter()
-        .map(|d| today.add_days(*d).to_string())
-        .collect();
+    let until = EXPIRY_WINDOWS.map(|d| today.add_days(d).to_string());
+    let mut w5 = scoped(prefix);
+    let t = w5.text(today.to_string());
+    let [a, b, until] = until.map(|d| w5.text(d));
     let sql5 = format!(
-        "SELECT SUM(CASE WHEN i.next_expiry < ${t} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN i.next_expiry >= ${t} AND i.next_expiry <= ${a} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN i.next_expiry >= ${t} AND i.next_expiry <= ${b} THEN 1 ELSE 0 END), \
+        "SELECT SUM(CASE WHEN i.next_expiry < {t} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN i.next_expiry >= {t} AND i.next_expiry <= {a} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN i.next_expiry >= {t} AND i.next_expiry <= {b} THEN 1 ELSE 0 END), \
          COUNT(*) \
          FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
-         WHERE i.next_expiry <= ${c} AND {cond}",
-        t = n + 1,
-        a = n + 2,
-        b = n + 3,
-        c = n + 4,
+         WHERE i.next_expiry <= {until} AND {}",
+        w5.sql()
     );
-    let row = region_query(&sql5, &vals)
-        .bind(&today_s)
-        .bind(&until[0])
-        .bind(&until[1])
-        .bind(&until[2])
-        .fetch_one(db.reader())
-        .await?;
+    let row = w5.bind(sqlx::query(&sql5)).fetch_one(db.reader()).await?;
     let sum = |i: usize| -> Result<i64, sqlx::Error> {
         Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or(0))
     };
@@ -197,21 +170,20 @@ pub async fn groups(
     area_len: usize,
     today: Date,
 ) -> Result<Vec<Group>, sqlx::Error> {
-    let (cond, vals) = in_region(prefix, 2);
+    let mut w = scoped(prefix);
+    let t = w.text(today.to_string());
+    let cond = w.sql();
     let sql = format!(
         "SELECT substr(COALESCE(e.region_code, ''), 1, {area_len}) AS area, COALESCE(i.business_mode, '') AS mode, \
          COALESCE(i.status, 'none') AS status, i.hazard_grade AS grade, \
-         CAST(CASE WHEN i.next_expiry >= $1 THEN 1 ELSE 0 END AS BIGINT) AS licensed, COUNT(*) \
+         CAST(CASE WHEN i.next_expiry >= {t} THEN 1 ELSE 0 END AS BIGINT) AS licensed, COUNT(*) \
          FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id \
          WHERE {cond} AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') \
          GROUP BY substr(COALESCE(e.region_code, ''), 1, {area_len}), COALESCE(i.business_mode, ''), COALESCE(i.status, 'none'), i.hazard_grade, \
-         CAST(CASE WHEN i.next_expiry >= $1 THEN 1 ELSE 0 END AS BIGINT)"
+         CAST(CASE WHEN i.next_expiry >= {t} THEN 1 ELSE 0 END AS BIGINT)"
     );
-    let mut q = sqlx::query(&sql).bind(today.to_string());
-    for v in vals {
-        q = q.bind(v);
-    }
-    q.fetch_all(db.reader())
+    w.bind(sqlx::query(&sql))
+        .fetch_all(db.reader())
         .await?
         .iter()
         .map(|r| {
@@ -235,21 +207,17 @@ async fn expiring_by_month(
     from: Date,
     months: usize,
 ) -> Result<BTreeMap<String, i64>, sqlx::Error> {
-    let (cond, vals) = in_region(prefix, 3);
     let end = from.add_months(months as i32);
+    let mut w = scoped(prefix);
+    let first = w.text(from.to_string());
+    let after = w.text(format!("{:04}-{:02}-01", end.year(), end.month()));
     let sql = format!(
         "SELECT substr(i.next_expiry, 1, 7), COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
-         WHERE i.next_expiry >= $1 AND i.next_expiry < $2 AND {cond} GROUP BY substr(i.next_expiry, 1, 7)"
+         WHERE i.next_expiry >= {first} AND i.next_expiry < {after} AND {} GROUP BY substr(i.next_expiry, 1, 7)",
+        w.sql()
     );
-    let mut q = sqlx::query(&sql).bind(from.to_string()).bind(format!(
-        "{:04}-{:02}-01",
-        end.year(),
-        end.month()
-    ));
-    for v in vals {
-        q = q.bind(v);
-    }
-    q.fetch_all(db.reader())
+    w.bind(sqlx::query(&sql))
+        .fetch_all(db.reader())
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
@@ -263,18 +231,16 @@ async fn case_events(
     prefix: &str,
     since: i64,
 ) -> Result<Vec<(i64, i64, Step)>, sqlx::Error> {
-    let (cond, vals) = in_region(prefix, 2);
+    let mut w = scoped(prefix);
+    let since = w.int(since);
     let sql = format!(
         "SELECT ev.case_id, ev.at, ev.step FROM licence_case_events ev \
          JOIN licence_cases c ON c.id = ev.case_id JOIN enterprises e ON e.id = c.enterprise_id \
-         WHERE c.updated_at >= $1 AND {cond} ORDER BY ev.case_id, ev.id"
+         WHERE c.updated_at >= {since} AND {} ORDER BY ev.case_id, ev.id",
+        w.sql()
     );
-    let mut q = sqlx::query(&sql).bind(since);
-    for v in vals {
-        q = q.bind(v);
-    }
     let mut out = vec![];
-    for r in q.fetch_all(db.reader()).await? {
+    for r in w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await? {
         let step: String = r.try_get(2)?;
         if let Some(s) = Step::from_code(&step) {
             out.push((r.try_get(0)?, r.try_get(1)?, s));
