@@ -272,6 +272,13 @@ async fn main() -> Result<(), String> {
     for (engine, url) in &dbs {
         run(engine, url, n, iterations).await?;
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    // WHP_BENCH_KEEP=1 leaves the databases for looking at query plans.
+    if std::env::var_os("WHP_BENCH_KEEP").is_some() {
+        for (engine, url) in &dbs {
+            println!("kept {engine}: {url}");
+        }
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

@@ -30,6 +30,14 @@ const OPEN_STEPS: [Step; 4] = [
 /// Days ahead of the expiry counts.
 pub const EXPIRY_WINDOWS: [i64; 3] = [30, 90, 120];
 
+/// The listed enterprises of the region in the `directory` table (`d`).
+fn listed(prefix: &str) -> Where {
+    let mut w = Where::new();
+    w.and("d.listed = 1");
+    w.scope("d", prefix);
+    w
+}
+
 /// The conditions of a query over the region's enterprises (`e`).
 fn scoped(prefix: &str) -> Where {
     let mut w = Where::new();
@@ -123,17 +131,18 @@ pub async fn counts(
         .iter()
         .map(|s| (*s, by_step.get(s).copied().unwrap_or(0)))
         .collect();
+    // Over the directory's listed enterprises, as the lists these figures
+    // open: a range of the scope's expiry index.
     let until = EXPIRY_WINDOWS.map(|d| today.add_days(d).to_string());
-    let mut w5 = scoped(prefix);
+    let mut w5 = listed(prefix);
     let t = w5.text(today.to_string());
     let [a, b, until] = until.map(|d| w5.text(d));
     let sql5 = format!(
-        "SELECT SUM(CASE WHEN i.next_expiry < {t} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN i.next_expiry >= {t} AND i.next_expiry <= {a} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN i.next_expiry >= {t} AND i.next_expiry <= {b} THEN 1 ELSE 0 END), \
+        "SELECT SUM(CASE WHEN d.expiry_key < {t} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN d.expiry_key >= {t} AND d.expiry_key <= {a} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN d.expiry_key >= {t} AND d.expiry_key <= {b} THEN 1 ELSE 0 END), \
          COUNT(*) \
-         FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
-         WHERE i.next_expiry <= {until} AND {}",
+         FROM directory d WHERE {} AND d.expiry_key <= {until}",
         w5.sql()
     );
     let row = w5.bind(sqlx::query(&sql5)).fetch_one(db.reader()).await?;
@@ -170,35 +179,56 @@ pub async fn groups(
     area_len: usize,
     today: Date,
 ) -> Result<Vec<Group>, sqlx::Error> {
-    let mut w = scoped(prefix);
+    // Grouped in the order of the `directory_groups` index (a covering
+    // range scan, no sort), by county; the counties are summed into
+    // sub-regions here.
+    let mut w = Where::new();
+    w.and("d.listed = 1");
+    w.region("d.region_code", prefix);
     let t = w.text(today.to_string());
-    let cond = w.sql();
     let sql = format!(
-        "SELECT substr(COALESCE(e.region_code, ''), 1, {area_len}) AS area, COALESCE(i.business_mode, '') AS mode, \
-         COALESCE(i.status, 'none') AS status, i.hazard_grade AS grade, \
-         CAST(CASE WHEN i.next_expiry >= {t} THEN 1 ELSE 0 END AS BIGINT) AS licensed, COUNT(*) \
-         FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id \
-         WHERE {cond} AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') \
-         GROUP BY substr(COALESCE(e.region_code, ''), 1, {area_len}), COALESCE(i.business_mode, ''), COALESCE(i.status, 'none'), i.hazard_grade, \
-         CAST(CASE WHEN i.next_expiry >= {t} THEN 1 ELSE 0 END AS BIGINT)"
+        "SELECT d.region_code, d.business_mode, d.status, d.hazard_grade, \
+         SUM(CASE WHEN d.expiry_key >= {t} AND d.expiry_key < '{NO_EXPIRY}' THEN 1 ELSE 0 END), COUNT(*) \
+         FROM directory d WHERE {} \
+         GROUP BY d.region_code, d.business_mode, d.status, d.hazard_grade",
+        w.sql()
     );
-    w.bind(sqlx::query(&sql))
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|r| {
-            let licensed: i64 = r.try_get(4)?;
-            Ok(Group {
-                area: r.try_get(0)?,
-                mode: r.try_get(1)?,
-                status: r.try_get(2)?,
-                grade: r.try_get(3)?,
-                licensed: licensed != 0,
-                count: r.try_get(5)?,
-            })
+    let mut sums: BTreeMap<(String, String, String, Option<String>, bool), i64> = BTreeMap::new();
+    for r in w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await? {
+        let region: String = r.try_get(0)?;
+        let area: String = region.chars().take(area_len).collect();
+        let (mode, status, grade): (String, String, Option<String>) =
+            (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+        let licensed: i64 = r.try_get::<Option<i64>, _>(4)?.unwrap_or(0);
+        let count: i64 = r.try_get(5)?;
+        for (flag, n) in [(true, licensed), (false, count - licensed)] {
+            if n > 0 {
+                let key = (
+                    area.clone(),
+                    mode.clone(),
+                    status.clone(),
+                    grade.clone(),
+                    flag,
+                );
+                *sums.entry(key).or_default() += n;
+            }
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((area, mode, status, grade, licensed), count)| Group {
+            area,
+            mode,
+            status,
+            grade,
+            licensed,
+            count,
         })
-        .collect()
+        .collect())
 }
+
+/// The `directory.expiry_key` of an enterprise without a licence.
+const NO_EXPIRY: &str = "9999-12-31";
 
 /// Licences expiring per month, from `from`'s month for `months` months.
 async fn expiring_by_month(
@@ -208,12 +238,12 @@ async fn expiring_by_month(
     months: usize,
 ) -> Result<BTreeMap<String, i64>, sqlx::Error> {
     let end = from.add_months(months as i32);
-    let mut w = scoped(prefix);
+    let mut w = listed(prefix);
     let first = w.text(from.to_string());
     let after = w.text(format!("{:04}-{:02}-01", end.year(), end.month()));
     let sql = format!(
-        "SELECT substr(i.next_expiry, 1, 7), COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
-         WHERE i.next_expiry >= {first} AND i.next_expiry < {after} AND {} GROUP BY substr(i.next_expiry, 1, 7)",
+        "SELECT substr(d.expiry_key, 1, 7), COUNT(*) FROM directory d \
+         WHERE {} AND d.expiry_key >= {first} AND d.expiry_key < {after} GROUP BY substr(d.expiry_key, 1, 7)",
         w.sql()
     );
     w.bind(sqlx::query(&sql))

@@ -1042,102 +1042,110 @@ impl DirectoryRow {
     }
 }
 
-#[cfg(test)]
-use super::query::prefix_range;
 use super::query::Where;
 
-/// The directory's conditions: the page and the export share them.
+/// The directory's conditions: the page and the export share them. They
+/// read the `directory` table (alias `d`, migration 0018): one row per
+/// enterprise, kept in step by triggers, indexed by each scope level.
 pub fn directory_where(backend: Backend, f: &Filter) -> Where {
     let mut w = Where::new();
-    // EXISTS, not a join: the plan starts from the enterprises of the region.
-    w.and("EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active')");
+    // Only enterprises with an active account.
+    w.and("d.listed = 1");
     let region = if f.region.is_empty() {
         f.scope.clone()
     } else {
         super::regions::prefix(&f.region).to_string()
     };
-    // A code range, not LIKE 'prefix%': both engines use the index for it.
-    w.region("e.region_code", &region);
+    w.scope("d", &region);
     let q = f.q.trim();
     if !q.is_empty() {
         use super::search::{contains_any, Field};
         let code = crate::domain::normalize::normalize_code(q);
-        let lic = crate::domain::LicenceNumber::parse(q)
-            .map(|n| n.as_str().to_string())
-            .unwrap_or_default();
+        let lic = crate::domain::LicenceNumber::parse(q).ok();
+        // In the usual format ("苏(宁)危化经字〔2023〕000123"): a whole number.
+        let whole_lic = lic
+            .as_ref()
+            .filter(|n| n.warning().is_none())
+            .map(|n| n.as_str().to_string());
+        let lic = lic.map(|n| n.as_str().to_string()).unwrap_or_default();
         let mut bind = |v: String| w.text(v);
-        // A whole credit code: one indexed lookup. Letters and digits: a
-        // piece of a credit code or of a licence number (people type
-        // "009901" or the first digits). Otherwise a piece of the name or of
-        // a licence number. Pieces are found through the trigram indexes.
+        // A whole credit code or licence number: one indexed lookup. Letters
+        // and digits: a piece of a credit code or of a licence number
+        // (people type "009901" or the first digits). Otherwise a piece of
+        // the name or of a licence number. Pieces are found through the
+        // trigram indexes.
         let cond = if crate::domain::CreditCode::parse(q).is_ok()
             || (code.len() == 18 && lic.is_empty())
         {
-            format!("e.credit_code = {}", bind(code))
+            format!("d.credit_code = {}", bind(code))
+        } else if let Some(number) = whole_lic {
+            format!(
+                "d.enterprise_id IN (SELECT enterprise_id FROM licences WHERE number = {})",
+                bind(number)
+            )
         } else if code.len() >= 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
             let fields = [Field::CreditCode, Field::LicenceNumber];
-            contains_any(backend, &fields, &code, &mut bind)
+            contains_any(backend, "d.enterprise_id", &fields, &code, &mut bind)
         } else if lic.contains("经字") {
-            contains_any(backend, &[Field::LicenceNumber], &lic, &mut bind)
+            let fields = [Field::LicenceNumber];
+            contains_any(backend, "d.enterprise_id", &fields, &lic, &mut bind)
         } else {
             let fields = [Field::Name, Field::LicenceNumber];
-            contains_any(backend, &fields, q, &mut bind)
+            contains_any(backend, "d.enterprise_id", &fields, q, &mut bind)
         };
         w.and(cond);
     }
     if !f.mode.is_empty() {
         let m = w.text(f.mode.clone());
-        w.and(format!("i.business_mode = {m}"));
+        w.and(format!("d.business_mode = {m}"));
     }
     match f.status.as_str() {
         "" => {}
-        "none" => w.and("i.status IS NULL"),
-        "changing" => w.and("i.confirmed IS NOT NULL AND i.status <> 'confirmed'"),
+        "none" => w.and("d.status = 'none'"),
+        "changing" => w.and("d.changing = 1"),
         "proposal" => w.and(
-            "e.id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')",
+            "d.enterprise_id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')",
         ),
         s => {
             let p = w.text(s);
-            w.and(format!("i.status = {p}"));
+            w.and(format!("d.status = {p}"));
         }
     }
     if !f.expiring_by.is_empty() {
         let p = w.text(f.expiring_by.clone());
-        w.and(format!("i.next_expiry <= {p}"));
+        w.and(format!("d.expiry_key <= {p}"));
     }
     if !f.expiring_from.is_empty() {
         let p = w.text(f.expiring_from.clone());
-        w.and(format!("i.next_expiry >= {p}"));
+        w.and(format!("d.expiry_key >= {p}"));
     }
     {
         use crate::domain::major_hazard::HazardFilter;
         match f.hazard {
             HazardFilter::Any => {}
-            HazardFilter::Major => w.and("i.hazard_grade IN ('1', '2', '3', '4')"),
+            HazardFilter::Major => w.and("d.hazard_grade IN ('1', '2', '3', '4')"),
             HazardFilter::Grade(g) => {
                 let p = w.text(g.code());
-                w.and(format!("i.hazard_grade = {p}"));
+                w.and(format!("d.hazard_grade = {p}"));
             }
-            HazardFilter::NotMajor => w.and("i.hazard_grade = '0'"),
-            HazardFilter::NotComputed => w.and("i.hazard_grade IS NULL"),
+            HazardFilter::NotMajor => w.and("d.hazard_grade = '0'"),
+            HazardFilter::NotComputed => w.and("d.hazard_grade IS NULL"),
         }
     }
     w
 }
-
-const DIRECTORY_FROM: &str =
-    "FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id";
 
 /// The directory's rows in the page's order, without a limit: read them
 /// with [`directory_row`] (the export streams them).
 pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
     let mut w = directory_where(backend, f);
     let q = f.q.trim();
+    // Each order ends in the enterprise's id; the first two are those of
+    // the table's indexes (enterprises without licences last by expiry).
     let ranking = if f.sort == "expiry" {
-        // Enterprises without licences last, on both engines.
-        "CASE WHEN i.next_expiry IS NULL THEN 1 ELSE 0 END, i.next_expiry, e.name, e.id".to_string()
+        "d.expiry_key, d.name, d.enterprise_id".to_string()
     } else if q.is_empty() {
-        "e.name, e.id".to_string()
+        "d.name, d.enterprise_id".to_string()
     } else {
         // The exact code or name first, then those starting with the
         // query, then those containing it.
@@ -1146,17 +1154,15 @@ pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
         let (code_is, name_is) = (w.text(code.clone()), w.text(q));
         let (code_starts, name_starts) = (w.text(prefix_pattern(&code)), w.text(prefix_pattern(q)));
         format!(
-            "CASE WHEN e.credit_code = {code_is} OR e.name = {name_is} THEN 0 \
-             WHEN e.credit_code LIKE {code_starts} ESCAPE '\\' OR e.name LIKE {name_starts} ESCAPE '\\' THEN 1 ELSE 2 END, e.name, e.id"
+            "CASE WHEN d.credit_code = {code_is} OR d.name = {name_is} THEN 0 \
+             WHEN d.credit_code LIKE {code_starts} ESCAPE '\\' OR d.name LIKE {name_starts} ESCAPE '\\' THEN 1 ELSE 2 END, d.name, d.enterprise_id"
         )
     };
     let sql = format!(
-        "SELECT e.credit_code, e.name, COALESCE(e.region_code, ''), COALESCE(i.status, 'none'), COALESCE(i.business_mode, ''), \
-         i.next_expiry, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = e.id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
-         CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT), \
-         i.hazard_grade \
-         {DIRECTORY_FROM} WHERE {} ORDER BY {ranking}",
+        "SELECT d.credit_code, d.name, d.region_code, d.status, d.business_mode, d.next_expiry, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = d.enterprise_id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
+         CAST(d.changing AS BIGINT), d.hazard_grade \
+         FROM directory d WHERE {} ORDER BY {ranking}",
         w.sql(),
     );
     (sql, w)
@@ -1165,7 +1171,7 @@ pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
 /// How many enterprises the directory lists under `f`.
 pub async fn directory_count(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
     let w = directory_where(db.backend(), f);
-    let sql = format!("SELECT COUNT(*) {DIRECTORY_FROM} WHERE {}", w.sql());
+    let sql = format!("SELECT COUNT(*) FROM directory d WHERE {}", w.sql());
     w.bind_scalar(sqlx::query_scalar::<_, i64>(&sql))
         .fetch_one(db.reader())
         .await
@@ -1465,18 +1471,4 @@ pub(crate) async fn apply_licence(
     )
     .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn prefix_ranges() {
-        assert_eq!(super::prefix_range("32"), ("32".into(), "33".into()));
-        assert_eq!(super::prefix_range("3201"), ("3201".into(), "3202".into()));
-        assert_eq!(
-            super::prefix_range("320109"),
-            ("320109".into(), "320110".into())
-        );
-        assert_eq!(super::prefix_range("09"), ("09".into(), "10".into()));
-    }
 }

@@ -1042,6 +1042,7 @@ pub async fn lookup(db: &Db, query: &str) -> Result<Vec<Certificate>, CaseError>
     };
     let in_name = super::search::contains_any(
         db.backend(),
+        "e.id",
         &[super::search::Field::Name],
         query,
         &mut bind,

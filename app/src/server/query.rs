@@ -112,6 +112,24 @@ impl Where {
     }
 }
 
+impl Where {
+    /// The `directory` row (alias `alias`) lies in the region code prefix:
+    /// equality on the column of that level (a province's two digits, a
+    /// city's four, a county's six), which the table indexes with each
+    /// order; nothing when the prefix is empty.
+    pub fn scope(&mut self, alias: &str, prefix: &str) {
+        let column = match prefix.len() {
+            0 => return,
+            2 => "province",
+            4 => "city",
+            6 => "region_code",
+            _ => return self.region(&format!("{alias}.region_code"), prefix),
+        };
+        let p = self.text(prefix);
+        self.and(format!("{alias}.{column} = {p}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,9 +156,23 @@ mod tests {
     }
 
     #[test]
+    fn a_scope_is_an_equality_on_its_level() {
+        let mut w = Where::new();
+        w.scope("d", "");
+        w.scope("d", "32");
+        w.scope("d", "3201");
+        w.scope("d", "320102");
+        assert_eq!(
+            w.sql(),
+            "d.province = $1 AND d.city = $2 AND d.region_code = $3"
+        );
+    }
+
+    #[test]
     fn a_prefix_range_covers_exactly_the_prefix() {
         assert_eq!(prefix_range("32"), ("32".into(), "33".into()));
         assert_eq!(prefix_range("3299"), ("3299".into(), "3300".into()));
         assert_eq!(prefix_range("320102"), ("320102".into(), "320103".into()));
+        assert_eq!(prefix_range("09"), ("09".into(), "10".into()));
     }
 }

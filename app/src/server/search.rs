@@ -82,9 +82,11 @@ pub fn ids_containing(
     }
 }
 
-/// The condition "the enterprise `e` has `term` in any of `fields`".
+/// The condition "the enterprise whose id is `id` (a column, e.g. `e.id`)
+/// has `term` in any of `fields`".
 pub fn contains_any(
     backend: Backend,
+    id: &str,
     fields: &[Field],
     term: &str,
     bind: &mut dyn FnMut(String) -> String,
@@ -93,7 +95,7 @@ pub fn contains_any(
         .iter()
         .map(|f| ids_containing(backend, *f, term, bind))
         .collect();
-    format!("e.id IN ({})", parts.join(" UNION "))
+    format!("{id} IN ({})", parts.join(" UNION "))
 }
 
 #[cfg(test)]
@@ -114,7 +116,13 @@ mod tests {
             values.push(v);
             format!("${}", values.len())
         };
-        let long = contains_any(Backend::Sqlite, &[Field::Name], "鼓楼示例", &mut bind);
+        let long = contains_any(
+            Backend::Sqlite,
+            "e.id",
+            &[Field::Name],
+            "鼓楼示例",
+            &mut bind,
+        );
         assert!(long.contains("enterprise_fts MATCH $1"), "{long}");
         let short = ids_containing(Backend::Sqlite, Field::Name, "鼓楼", &mut bind);
         assert_eq!(
@@ -123,6 +131,7 @@ mod tests {
         );
         let pg = contains_any(
             Backend::Postgres,
+            "e.id",
             &[Field::Name, Field::LicenceNumber],
             "000501",
             &mut bind,

@@ -135,3 +135,155 @@ async fn parts_of_names_codes_and_licence_numbers_are_found_and_ranked() {
         );
     }
 }
+
+/// The `directory` table (migration 0018) as recomputed from the tables its
+/// triggers keep it from, in the same column order.
+const RECOMPUTED: &str = "SELECT e.id AS enterprise_id, e.credit_code, e.name, COALESCE(e.region_code, '') AS region_code, \
+     substr(COALESCE(e.region_code, ''), 1, 2) AS province, substr(COALESCE(e.region_code, ''), 1, 4) AS city, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') THEN 1 ELSE 0 END AS BIGINT) AS listed, \
+     COALESCE(i.status, 'none') AS status, \
+     CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT) AS changing, \
+     COALESCE(i.business_mode, '') AS business_mode, i.hazard_grade, i.next_expiry, COALESCE(i.next_expiry, '9999-12-31') AS expiry_key \
+     FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id ORDER BY e.id";
+const STORED: &str = "SELECT enterprise_id, credit_code, name, region_code, province, city, \
+     CAST(listed AS BIGINT) AS listed, status, CAST(changing AS BIGINT) AS changing, business_mode, hazard_grade, next_expiry, expiry_key \
+     FROM directory ORDER BY enterprise_id";
+
+#[derive(Debug, PartialEq, sqlx::FromRow)]
+struct DirectoryRow {
+    enterprise_id: i64,
+    credit_code: String,
+    name: String,
+    region_code: String,
+    province: String,
+    city: String,
+    listed: i64,
+    status: String,
+    changing: i64,
+    business_mode: String,
+    hazard_grade: Option<String>,
+    next_expiry: Option<String>,
+    expiry_key: String,
+}
+
+async fn in_step(b: &Backend, when: &str) {
+    let stored: Vec<DirectoryRow> = sqlx::query_as(STORED)
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap();
+    let recomputed: Vec<DirectoryRow> = sqlx::query_as(RECOMPUTED)
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap();
+    assert!(!stored.is_empty(), "{}: {when}", b.name);
+    assert_eq!(stored, recomputed, "{}: {when}", b.name);
+}
+
+#[tokio::test]
+async fn the_directory_table_stays_in_step_with_what_it_is_kept_from() {
+    for b in backends().await {
+        let db = &b.state.db;
+        app::server::seed::seed_demo(db, &b.state.hasher, app::server::now())
+            .await
+            .unwrap();
+        app::server::seed::jurisdiction::seed(db, app::server::now())
+            .await
+            .unwrap();
+        in_step(&b, "after the demo data").await;
+        let id = enterprise(&b, "91320115A00000009X", "江宁在册测试有限公司").await;
+        in_step(&b, "a new enterprise").await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        assert_eq!(
+            names(&b, &city, "江宁在册测试").await,
+            vec!["江宁在册测试有限公司"]
+        );
+        // Its only account disabled: no longer listed.
+        let w = db.writer();
+        sqlx::query("UPDATE users SET status = 'disabled' WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "account disabled").await;
+        assert!(
+            names(&b, &city, "江宁在册测试").await.is_empty(),
+            "{}",
+            b.name
+        );
+        sqlx::query("UPDATE users SET status = 'active' WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        // Renamed, moved to another county, given a record and a licence.
+        sqlx::query("UPDATE enterprises SET name = '江宁改名测试有限公司', region_code = '320106' WHERE id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, business_mode, next_expiry, updated_at, hazard_grade) \
+             VALUES ($1, 'draft', '{}', '{}', 3, 'storage', '2027-03-01', 0, '2')",
+        )
+        .bind(id)
+        .execute(w)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, '苏(宁)危化经字〔2025〕000901', '2027-03-01', 'storage')")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "renamed, moved, a record").await;
+        // A whole licence number: found by it alone.
+        assert_eq!(
+            names(&b, &city, "苏（宁）危化经字〔2025〕000901").await,
+            vec!["江宁改名测试有限公司"],
+            "{}",
+            b.name
+        );
+        sqlx::query("UPDATE enterprise_info SET status = 'confirmed', next_expiry = NULL WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "confirmed, no licence").await;
+        // A second account, then the first one gone: still listed.
+        sqlx::query(
+            "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
+             VALUES ('enterprise', 'second-x', '李四', $1, 'x', 'active', 0)",
+        )
+        .bind(id)
+        .execute(w)
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM users WHERE enterprise_id = $1 AND login <> 'second-x'")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "accounts replaced").await;
+        sqlx::query("DELETE FROM users WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM licences WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM enterprise_info WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "record removed").await;
+        sqlx::query("DELETE FROM enterprises WHERE id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "enterprise removed").await;
+    }
+}
