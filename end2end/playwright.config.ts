@@ -13,7 +13,8 @@ export default defineConfig({
   // No retries: a flaky test is a bug to fix, not to hide.
   retries: 0,
   workers: 2,
-  reporter: [['list']],
+  // The JSON file is for failures.mjs (the failures again at the end of the log).
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3000',
     locale: 'zh-CN',

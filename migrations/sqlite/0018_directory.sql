@@ -33,6 +33,9 @@ CREATE INDEX directory_expiry ON directory (listed, expiry_key, name);
 CREATE INDEX directory_province_expiry ON directory (listed, province, expiry_key, name);
 CREATE INDEX directory_city_expiry ON directory (listed, city, expiry_key, name);
 CREATE INDEX directory_county_expiry ON directory (listed, region_code, expiry_key, name);
+-- The dashboard's open cases by step (the other figures of work waiting
+-- start from their status indexes too).
+CREATE INDEX licence_cases_step ON licence_cases (step);
 -- The dashboard's groups: a covering range scan in group order.
 CREATE INDEX directory_groups ON directory (listed, region_code, business_mode, status, hazard_grade, expiry_key);
 
@@ -49,12 +52,15 @@ CREATE TRIGGER directory_enterprise_au AFTER UPDATE OF credit_code, name, region
     WHERE enterprise_id = new.id;
 END;
 
-CREATE TRIGGER directory_user_ai AFTER INSERT ON users WHEN new.enterprise_id IS NOT NULL BEGIN
-    UPDATE directory SET listed = EXISTS (
-        SELECT 1 FROM users u WHERE u.enterprise_id = new.enterprise_id AND u.status = 'active'
-    ) WHERE enterprise_id = new.enterprise_id;
+-- An active account lists its enterprise; a change of an account's status
+-- or enterprise recounts. Only real changes write (each write touches
+-- every index of the table).
+CREATE TRIGGER directory_user_ai AFTER INSERT ON users
+WHEN new.enterprise_id IS NOT NULL AND new.status = 'active' BEGIN
+    UPDATE directory SET listed = 1 WHERE enterprise_id = new.enterprise_id AND listed = 0;
 END;
-CREATE TRIGGER directory_user_au AFTER UPDATE OF status, enterprise_id ON users BEGIN
+CREATE TRIGGER directory_user_au AFTER UPDATE OF status, enterprise_id ON users
+WHEN old.status IS NOT new.status OR old.enterprise_id IS NOT new.enterprise_id BEGIN
     UPDATE directory SET listed = EXISTS (
         SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'
     ) WHERE enterprise_id = old.enterprise_id;
@@ -62,12 +68,14 @@ CREATE TRIGGER directory_user_au AFTER UPDATE OF status, enterprise_id ON users 
         SELECT 1 FROM users u WHERE u.enterprise_id = new.enterprise_id AND u.status = 'active'
     ) WHERE enterprise_id = new.enterprise_id;
 END;
-CREATE TRIGGER directory_user_ad AFTER DELETE ON users WHEN old.enterprise_id IS NOT NULL BEGIN
+CREATE TRIGGER directory_user_ad AFTER DELETE ON users
+WHEN old.enterprise_id IS NOT NULL AND old.status = 'active' BEGIN
     UPDATE directory SET listed = EXISTS (
         SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'
     ) WHERE enterprise_id = old.enterprise_id;
 END;
 
+-- A record's status, mode, grade and expiry; not a draft saved.
 CREATE TRIGGER directory_info_ai AFTER INSERT ON enterprise_info BEGIN
     UPDATE directory SET status = new.status,
         changing = (new.confirmed IS NOT NULL AND new.status <> 'confirmed'),
@@ -75,7 +83,10 @@ CREATE TRIGGER directory_info_ai AFTER INSERT ON enterprise_info BEGIN
         next_expiry = new.next_expiry, expiry_key = COALESCE(new.next_expiry, '9999-12-31')
     WHERE enterprise_id = new.enterprise_id;
 END;
-CREATE TRIGGER directory_info_au AFTER UPDATE ON enterprise_info BEGIN
+CREATE TRIGGER directory_info_au AFTER UPDATE ON enterprise_info
+WHEN old.status IS NOT new.status OR (old.confirmed IS NULL) <> (new.confirmed IS NULL)
+  OR old.business_mode IS NOT new.business_mode OR old.hazard_grade IS NOT new.hazard_grade
+  OR old.next_expiry IS NOT new.next_expiry OR old.enterprise_id IS NOT new.enterprise_id BEGIN
     UPDATE directory SET status = new.status,
         changing = (new.confirmed IS NOT NULL AND new.status <> 'confirmed'),
         business_mode = new.business_mode, hazard_grade = new.hazard_grade,

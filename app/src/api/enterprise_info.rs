@@ -383,7 +383,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     let version = repo::submit(&state.db, id, base_version, &actor, now())
         .await
         .map_err(ssr::error)?;
-    crate::server::messages::tell_submitted(&state.db, id, now()).await;
+    crate::server::messages::tell_submitted(&state.db, &state.sms, id, now()).await;
     Ok(version)
 }
 
@@ -709,6 +709,7 @@ pub async fn decide_info(
     };
     crate::server::messages::tell_enterprise(
         &state.db,
+        Some(&state.sms),
         id,
         crate::server::messages::NewMessage {
             kind,
@@ -777,6 +778,7 @@ pub async fn propose_change(
         .map_err(ssr::error)?;
     crate::server::messages::tell_enterprise(
         &state.db,
+        Some(&state.sms),
         id,
         crate::server::messages::NewMessage {
             kind: crate::domain::message::MessageKind::Proposal,

@@ -634,8 +634,10 @@ pub async fn move_case(
         } else {
             format!("{}:{}", action.label(case.kind), input.text)
         };
+        // The application's contact phone was texted above.
         crate::server::messages::tell_enterprise(
             &state.db,
+            None,
             case.enterprise_id,
             crate::server::messages::NewMessage {
                 kind: crate::domain::message::MessageKind::CaseStep,
@@ -791,8 +793,10 @@ pub async fn plan_onsite(
             .send(&state.db, &m, "case_step", &text, now())
             .await;
     }
+    // The application's contact phone was texted above.
     crate::server::messages::tell_enterprise(
         &state.db,
+        None,
         case.enterprise_id,
         crate::server::messages::NewMessage {
             kind: crate::domain::message::MessageKind::CaseStep,

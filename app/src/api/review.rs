@@ -210,8 +210,10 @@ pub async fn decide_review(
     // The approved account finds the result in its messages; a rejected one
     // cannot log in (and is replaced when it registers again): the SMS says why.
     if approve {
+        // The registrant's phone gets the result's own SMS below.
         crate::server::messages::tell_user(
             &state.db,
+            None,
             user_id,
             crate::server::messages::NewMessage {
                 kind: crate::domain::message::MessageKind::Registration,

@@ -1290,8 +1290,10 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             );
             let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
         }
+        // Texted above.
         super::messages::tell_enterprise(
             db,
+            None,
             id,
             super::messages::NewMessage {
                 kind: crate::domain::message::MessageKind::InfoReminder,
@@ -1369,8 +1371,10 @@ pub async fn remind(
     )
     .await?;
     tx.commit().await?;
+    // Texted above.
     super::messages::tell_enterprise(
         db,
+        None,
         enterprise_id,
         super::messages::NewMessage {
             kind: crate::domain::message::MessageKind::InfoReminder,

@@ -2,14 +2,17 @@
 //! to an organisation's regulators; list, count unread, mark read.
 //!
 //! Events tell people right after their own transaction commits
-//! (`tell_*`): a message that cannot be written is logged and never fails
+//! (`tell_*`), in the message centre and by SMS to those with a phone on
+//! file: a message that cannot be written or sent is logged and never fails
 //! the business action. Reads and marks always name the recipient in the
 //! SQL, so nobody reads or marks another user's message.
 
 use sqlx::{Any, Executor, Row as _};
 
 use super::db::Db;
+use super::sms::Gateway;
 use crate::domain::message::{is_local_link, MessageKind};
+use crate::domain::Mobile;
 
 /// A message to deliver.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +60,15 @@ fn message(r: &super::db::Row) -> Result<Message, sqlx::Error> {
     })
 }
 
+/// Who receives a message, as `FROM users WHERE …` on `$1`: one user
+/// (whatever their status: a rejected registrant keeps the reason), an
+/// enterprise's active users, an organisation's active regulators.
+const TO_USER: &str = "FROM users WHERE id = $1";
+const TO_ENTERPRISE: &str =
+    "FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active'";
+const TO_ORGANIZATION: &str =
+    "FROM users WHERE organization_id = $1 AND kind = 'regulator' AND status = 'active'";
+
 /// Inserts `m` for every user `selection` picks (a `FROM users WHERE …`
 /// clause on `$1`); returns how many received it.
 async fn deliver_where<'c, E>(
@@ -95,7 +107,7 @@ pub async fn deliver_user<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    deliver_where(exec, "FROM users WHERE id = $1", user_id, m, now).await
+    deliver_where(exec, TO_USER, user_id, m, now).await
 }
 
 /// To every active user of an enterprise, whatever their role.
@@ -108,14 +120,7 @@ pub async fn deliver_enterprise<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    deliver_where(
-        exec,
-        "FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active'",
-        enterprise_id,
-        m,
-        now,
-    )
-    .await
+    deliver_where(exec, TO_ENTERPRISE, enterprise_id, m, now).await
 }
 
 /// To every active regulator of an organisation.
@@ -128,14 +133,7 @@ pub async fn deliver_organization<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    deliver_where(
-        exec,
-        "FROM users WHERE organization_id = $1 AND kind = 'regulator' AND status = 'active'",
-        organization_id,
-        m,
-        now,
-    )
-    .await
+    deliver_where(exec, TO_ORGANIZATION, organization_id, m, now).await
 }
 
 fn logged(what: &str, r: Result<u64, sqlx::Error>) {
@@ -144,20 +142,84 @@ fn logged(what: &str, r: Result<u64, sqlx::Error>) {
     }
 }
 
-/// Tells one user, after the event committed; a failure is only logged.
-pub async fn tell_user(db: &Db, user_id: i64, m: NewMessage<'_>, now: i64) {
+/// Stores `m` for the users `selection` picks and, given a gateway, sends
+/// its title by SMS to each of them with a phone on file (callers that
+/// already texted the person about the event pass none). The texts go out
+/// in the background: a slow gateway never delays the action that caused
+/// them, and a failure is only logged (the message centre has it anyway).
+async fn tell(
+    db: &Db,
+    sms: Option<&Gateway>,
+    selection: &str,
+    key: i64,
+    m: NewMessage<'_>,
+    now: i64,
+) {
     logged(
         m.kind.code(),
-        deliver_user(db.writer(), user_id, &m, now).await,
+        deliver_where(db.writer(), selection, key, &m, now).await,
     );
+    let Some(sms) = sms else {
+        return;
+    };
+    let mobiles: Vec<Option<String>> =
+        match sqlx::query_scalar(&format!("SELECT mobile {selection}"))
+            .bind(key)
+            .fetch_all(db.reader())
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "the recipients' phones could not be read");
+                return;
+            }
+        };
+    let mut mobiles: Vec<Mobile> = mobiles
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Mobile::parse(&m).ok())
+        .collect();
+    mobiles.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    mobiles.dedup_by(|a, b| a.as_str() == b.as_str());
+    if mobiles.is_empty() {
+        return;
+    }
+    let text = sms_text(&m);
+    let purpose = m.kind.code();
+    let (db, sms) = (db.clone(), sms.clone());
+    tokio::spawn(async move {
+        for mobile in mobiles {
+            if let Err(e) = sms.send(&db, &mobile, purpose, &text, now).await {
+                tracing::warn!(error = %e, purpose, "a message's SMS was not sent");
+            }
+        }
+    });
 }
 
-/// Tells an enterprise's users, after the event committed; a failure is only logged.
-pub async fn tell_enterprise(db: &Db, enterprise_id: i64, m: NewMessage<'_>, now: i64) {
-    logged(
-        m.kind.code(),
-        deliver_enterprise(db.writer(), enterprise_id, &m, now).await,
-    );
+/// The SMS of a message: its title and where to read the rest.
+fn sms_text(m: &NewMessage<'_>) -> String {
+    format!(
+        "【危化品经营安全监管系统】{}。详情请登录系统,在“站内消息”中查看。",
+        m.title.trim_end_matches('。')
+    )
+}
+
+/// Tells one user (in the message centre and by SMS), after the event
+/// committed; a failure is only logged.
+pub async fn tell_user(db: &Db, sms: Option<&Gateway>, user_id: i64, m: NewMessage<'_>, now: i64) {
+    tell(db, sms, TO_USER, user_id, m, now).await
+}
+
+/// Tells an enterprise's users (in the message centre and by SMS), after
+/// the event committed; a failure is only logged.
+pub async fn tell_enterprise(
+    db: &Db,
+    sms: Option<&Gateway>,
+    enterprise_id: i64,
+    m: NewMessage<'_>,
+    now: i64,
+) {
+    tell(db, sms, TO_ENTERPRISE, enterprise_id, m, now).await
 }
 
 /// The organisation nearest to a region that has active regulators: the
@@ -185,7 +247,13 @@ pub async fn nearest_organization(db: &Db, region: &str) -> Result<Option<i64>, 
 
 /// Tells the regulators nearest to an enterprise (see [`nearest_organization`]),
 /// after the event committed; a failure is only logged.
-pub async fn tell_regulators_of(db: &Db, enterprise_id: i64, m: NewMessage<'_>, now: i64) {
+pub async fn tell_regulators_of(
+    db: &Db,
+    sms: Option<&Gateway>,
+    enterprise_id: i64,
+    m: NewMessage<'_>,
+    now: i64,
+) {
     let org = async {
         let region: Option<String> =
             sqlx::query_scalar("SELECT region_code FROM enterprises WHERE id = $1")
@@ -200,10 +268,7 @@ pub async fn tell_regulators_of(db: &Db, enterprise_id: i64, m: NewMessage<'_>, 
     }
     .await;
     match org {
-        Ok(Some(org)) => logged(
-            m.kind.code(),
-            deliver_organization(db.writer(), org, &m, now).await,
-        ),
+        Ok(Some(org)) => tell(db, sms, TO_ORGANIZATION, org, m, now).await,
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "the regulators of an enterprise could not be found"),
     }
@@ -286,7 +351,7 @@ pub async fn mark_all_read(db: &Db, user_id: i64, now: i64) -> Result<u64, sqlx:
 
 /// Tells the regulators nearest to an enterprise that its submitted record
 /// waits for their confirmation (after the submission committed).
-pub async fn tell_submitted(db: &Db, enterprise_id: i64, now: i64) {
+pub async fn tell_submitted(db: &Db, sms: &Gateway, enterprise_id: i64, now: i64) {
     let found: Result<Option<(String, String)>, sqlx::Error> =
         sqlx::query_as("SELECT credit_code, name FROM enterprises WHERE id = $1")
             .bind(enterprise_id)
@@ -296,6 +361,7 @@ pub async fn tell_submitted(db: &Db, enterprise_id: i64, now: i64) {
         Ok(Some((code, name))) => {
             tell_regulators_of(
                 db,
+                Some(sms),
                 enterprise_id,
                 NewMessage {
                     kind: MessageKind::InfoSubmitted,

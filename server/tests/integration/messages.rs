@@ -57,6 +57,25 @@ async fn count(b: &Backend, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// The SMS sent for messages of `purpose` (mobile, text), waiting up to two
+/// seconds for the background sends.
+async fn texted(b: &Backend, purpose: &str) -> Vec<(String, String)> {
+    for _ in 0..40 {
+        let sent: Vec<(String, String)> = sqlx::query_as(
+            "SELECT mobile, COALESCE(body, '') FROM sms_messages WHERE purpose = $1 AND status = 'sent' ORDER BY id",
+        )
+        .bind(purpose)
+        .fetch_all(b.state.db.reader())
+        .await
+        .unwrap();
+        if !sent.is_empty() {
+            return sent;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    vec![]
+}
+
 #[tokio::test]
 async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
     for b in backends().await {
@@ -142,6 +161,21 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
             b.name
         );
         assert_eq!(l["unread"], 1);
+        // ... and by SMS to A's phone on file (sent in the background).
+        let mobile: Option<String> =
+            sqlx::query_scalar("SELECT mobile FROM users WHERE login = $1")
+                .bind(A)
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap();
+        let texts = texted(&b, "proposal").await;
+        assert_eq!(texts.len(), 1, "{}: {texts:?}", b.name);
+        assert_eq!(Some(texts[0].0.clone()), mobile, "{}", b.name);
+        assert!(
+            texts[0].1.contains("申请修改您单位的企业信息") && texts[0].1.contains("站内消息"),
+            "{}: {texts:?}",
+            b.name
+        );
         let r = post_form(&b.router, "/api/messages/read-all", &[], Some(&a)).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert_eq!(list(&b, &a).await["unread"], 0, "{}", b.name);
