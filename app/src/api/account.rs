@@ -75,11 +75,9 @@ pub async fn security_events(
     let since = if recent {
         now() - 90 * 86_400
     } else {
-        let prev: Option<i64> = sqlx::query_scalar("SELECT prev_login_at FROM users WHERE id = $1")
-            .bind(user.user_id)
-            .fetch_one(state.db.reader())
-            .await?;
-        prev.unwrap_or(0)
+        crate::server::account::previous_login(&state.db, user.user_id)
+            .await?
+            .unwrap_or(0)
     };
     Ok(audit::security_events(&state.db, user.user_id, since, 50)
         .await?
@@ -184,12 +182,7 @@ pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
             message: "请先设置新密码,再绑定身份验证器。".into(),
         });
     }
-    let enrolled: Option<String> =
-        sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
-            .bind(user.user_id)
-            .fetch_one(state.db.reader())
-            .await?;
-    if enrolled.is_some() {
+    if totp::is_enrolled(&state.db, user.user_id).await? {
         return Ok(TotpEnrolment {
             enrolled: true,
             secret: String::new(),

@@ -55,20 +55,12 @@ fn initial_password() -> String {
 
 #[server(endpoint = "admin/regulators")]
 pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
-    use sqlx::Row as _;
     let state = crate::server::AppState::get()?;
     require_admin(&state).await?;
-    let rows = sqlx::query(
-        "SELECT u.id, u.login, u.display_name, COALESCE(o.name, ''), u.status, u.must_change_password FROM users u \
-         LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.kind = 'regulator' ORDER BY o.region_code, u.login",
-    )
-    .fetch_all(state.db.reader())
-    .await?;
     let t = crate::server::now();
     let mut out = vec![];
-    for r in rows {
-        let login: String = r.try_get(1)?;
-        let key = crate::server::session::login_key(true, &login);
+    for r in crate::server::staff::list(&state.db).await? {
+        let key = crate::server::session::login_key(true, &r.login);
         let locked = crate::server::limits::denied(
             &state.db,
             &key,
@@ -78,13 +70,13 @@ pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
         .await?
         .is_some();
         out.push(RegulatorRow {
-            user_id: r.try_get(0)?,
-            login,
-            display_name: r.try_get(2)?,
-            organization: r.try_get(3)?,
-            active: r.try_get::<String, _>(4)? == "active",
+            user_id: r.user_id,
+            login: r.login,
+            display_name: r.display_name,
+            organization: r.organization,
+            active: r.active,
             locked,
-            must_change_password: r.try_get::<i64, _>(5)? != 0,
+            must_change_password: r.must_change_password,
         });
     }
     Ok(out)
@@ -101,7 +93,7 @@ pub async fn create_regulator(
 ) -> Result<String, AppError> {
     use crate::domain::registration::parse_person_name;
     use crate::domain::FieldErrors;
-    use crate::server::{db::is_unique_violation, now, AppState};
+    use crate::server::{now, AppState};
     let state = AppState::get()?;
     let admin = require_admin(&state).await?;
     let mut errors = FieldErrors::new();
@@ -134,64 +126,21 @@ pub async fn create_regulator(
         .hash(password.clone())
         .await
         .map_err(AppError::log)?;
-    let t = now();
-    let mut tx = state.db.write_tx().await?;
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM organizations WHERE region_code = $1 AND name = $2")
-            .bind(&region)
-            .bind(&org_name)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let org_id = match existing {
-        Some(id) => id,
-        None => {
-            sqlx::query_scalar("INSERT INTO organizations (name, level, region_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(&org_name)
-                .bind(level)
-                .bind(&region)
-                .bind(t)
-                .fetch_one(&mut *tx)
-                .await?
-        }
-    };
-    let inserted = sqlx::query(
-        "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, must_change_password) \
-         VALUES ('regulator', $1, $2, $3, $4, 'active', $5, 1)",
-    )
-    .bind(&login)
-    .bind(&name)
-    .bind(org_id)
-    .bind(&hash)
-    .bind(t)
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Err(e)
-            if is_unique_violation(&e, "users_login_key", "users.kind")
-                || is_unique_violation(&e, "users_staff_login", "users_staff_login") =>
-        {
-            return Err(AppError::Conflict {
-                field: "login".into(),
-                message: format!("用户名“{login}”已被使用,请换一个。"),
-            });
-        }
-        other => {
-            other?;
-        }
-    }
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
-    crate::server::audit::audit(
-        &mut tx,
-        &actor,
-        None,
-        "account.create",
-        &format!("创建监管用户 {login}({org_name})"),
-        &[],
-        "ok",
-        t,
-    )
-    .await?;
-    tx.commit().await?;
+    let new = crate::server::staff::NewStaff {
+        login: &login,
+        display_name: &name,
+        org_name: &org_name,
+        org_level: level,
+        region: &region,
+        password_hash: &hash,
+    };
+    if !crate::server::staff::create(&state.db, &actor, &new, now()).await? {
+        return Err(AppError::Conflict {
+            field: "login".into(),
+            message: format!("用户名“{login}”已被使用,请换一个。"),
+        });
+    }
     Ok(format!(
         "已创建监管用户 {login}({org_name})。初始密码:{password} (只显示这一次,请通过安全方式告知本人;本人首次登录时必须改为自己的新密码,管理员不会知道新密码)"
     ))
@@ -203,35 +152,13 @@ pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppE
     use crate::server::{session, AppState};
     let state = AppState::get()?;
     let admin = require_admin(&state).await?;
-    let mut tx = state.db.write_tx().await?;
-    let login: Option<String> = sqlx::query_scalar(
-        "UPDATE users SET status = $2 WHERE id = $1 AND kind = 'regulator' RETURNING login",
-    )
-    .bind(user_id)
-    .bind(if active { "active" } else { "disabled" })
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(login) = login else {
-        return Err(AppError::Forbidden);
-    };
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
-    let (action, summary) = if active {
-        ("account.enable", format!("启用监管用户 {login}"))
-    } else {
-        ("account.disable", format!("停用监管用户 {login}"))
-    };
-    crate::server::audit::audit(
-        &mut tx,
-        &actor,
-        None,
-        action,
-        &summary,
-        &[],
-        "ok",
-        crate::server::now(),
-    )
-    .await?;
-    tx.commit().await?;
+    let changed =
+        crate::server::staff::set_active(&state.db, &actor, user_id, active, crate::server::now())
+            .await?;
+    if changed.is_none() {
+        return Err(AppError::Forbidden);
+    }
     if !active {
         session::end_all(&state.db, user_id).await?;
     }
@@ -244,13 +171,9 @@ async fn regulator_login(
     state: &crate::server::AppState,
     user_id: i64,
 ) -> Result<String, AppError> {
-    let login: Option<String> = sqlx::query_scalar(
-        "SELECT login FROM users WHERE id = $1 AND kind IN ('regulator', 'admin')",
-    )
-    .bind(user_id)
-    .fetch_optional(state.db.reader())
-    .await?;
-    login.ok_or(AppError::Forbidden)
+    crate::server::staff::login_of(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Forbidden)
 }
 
 /// Unlocks a regulator locked by wrong passwords (audited; shown to them at the next login).

@@ -152,18 +152,11 @@ pub(crate) mod ssr {
         state: &AppState,
         credit_code: &str,
     ) -> Result<(SessionUser, i64), AppError> {
-        use sqlx::Row as _;
         let (user, scope) = crate::api::review::ssr::reviewer(state).await?;
         let code = crate::domain::normalize::normalize_code(credit_code);
-        let row = sqlx::query(
-            "SELECT id, COALESCE(region_code, '') FROM enterprises WHERE credit_code = $1",
-        )
-        .bind(&code)
-        .fetch_optional(state.db.reader())
-        .await?
-        .ok_or(AppError::Forbidden)?;
-        let id: i64 = row.try_get(0)?;
-        let region: String = row.try_get(1)?;
+        let (id, region) = crate::server::enterprise_info::id_and_region(&state.db, &code)
+            .await?
+            .ok_or(AppError::Forbidden)?;
         if let Some(scope) = scope {
             if !crate::server::regions::within(&region, &scope) {
                 // Not "not found": the same answer as for an enterprise that does not exist.

@@ -116,13 +116,7 @@ pub(crate) mod ssr {
                 return Err(AppError::Validation(f));
             }
         };
-        let row: Option<(i64, String, String, String, i64, Option<String>)> = sqlx::query_as(
-            "SELECT u.id, e.name, e.legal_rep_name, e.id_doc_number, e.id, u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
-             WHERE u.kind = 'enterprise' AND u.login = $1 AND u.status = 'active'",
-        )
-        .bind(&code)
-        .fetch_optional(state.db.reader())
-        .await?;
+        let row = crate::server::phone::enterprise_account(&state.db, &code).await?;
         let (user_id, name, legal_rep_name, id_doc_number, enterprise_id, mobile) = row
             .ok_or_else(|| AppError::Conflict {
                 field: "account".into(),

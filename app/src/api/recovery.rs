@@ -58,10 +58,7 @@ mod ssr {
         let row = session::find_login(&state.db, false, &code)
             .await?
             .ok_or_else(no_account)?;
-        let mobile: Option<String> = sqlx::query_scalar("SELECT mobile FROM users WHERE id = $1")
-            .bind(row.user_id)
-            .fetch_one(state.db.reader())
-            .await?;
+        let mobile = crate::server::account::mobile(&state.db, row.user_id).await?;
         let mobile =
             mobile
                 .and_then(|m| Mobile::parse(&m).ok())
@@ -185,34 +182,23 @@ pub async fn reset_password(
         });
     }
     let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
-    let mut tx = state.db.write_tx().await?;
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(t.user_id)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
-    let enterprise_id: Option<i64> =
-        sqlx::query_scalar("SELECT enterprise_id FROM users WHERE id = $1")
-            .bind(t.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
     let actor = crate::server::audit::Actor {
         user_id: t.user_id,
         name: format!("{} · 经办人(短信验证)", t.account),
         ip: crate::server::http::client_ip().await,
     };
-    crate::server::audit::security_event(
-        &mut tx,
+    // A password the user chose: none to replace at the next login.
+    crate::server::account::set_password(
+        &state.db,
         &actor,
         t.user_id,
-        enterprise_id,
+        &hash,
+        false,
         "account.password_reset",
         "通过短信验证码重置密码,原有登录已全部退出",
-        &[],
         now(),
     )
     .await?;
-    tx.commit().await?;
     session::end_all(&state.db, t.user_id).await?;
     // The phone on file proved who this is: the login lock no longer applies.
     crate::server::limits::reset(&state.db, &session::login_key(false, &t.account)).await?;
@@ -236,28 +222,20 @@ pub struct OutboxMessage {
 
 #[server(endpoint = "dev/sms")]
 pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use sqlx::Row as _;
     let state = crate::server::AppState::get()?;
     if !dev_only(&state).await {
         return Err(AppError::Forbidden);
     }
-    let rows = sqlx::query(
-        "SELECT mobile, COALESCE(body, ''), status, created_at FROM sms_messages ORDER BY id DESC LIMIT 50",
-    )
-    .fetch_all(state.db.reader())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            let at: i64 = r.try_get(3)?;
-            Ok(OutboxMessage {
-                mobile: r.try_get(0)?,
-                body: r.try_get(1)?,
-                status: r.try_get(2)?,
-                sent_at: crate::server::cst_datetime(at),
-            })
+    Ok(crate::server::sms::outbox(&state.db, 50)
+        .await?
+        .into_iter()
+        .map(|(mobile, body, status, at)| OutboxMessage {
+            mobile,
+            body,
+            status,
+            sent_at: crate::server::cst_datetime(at),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
 /// Development only, and only to this machine: what `/dev/sms` shows is secret.

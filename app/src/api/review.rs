@@ -50,12 +50,10 @@ pub(crate) mod ssr {
         match user.kind.as_str() {
             "admin" => Ok((user, None)),
             "regulator" => {
-                let region: Option<String> =
-                    sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
-                        .bind(user.organization_id)
-                        .fetch_optional(state.db.reader())
-                        .await?;
-                let region = region.ok_or(AppError::Forbidden)?;
+                let region =
+                    crate::server::files::organization_region(&state.db, user.organization_id)
+                        .await?
+                        .ok_or(AppError::Forbidden)?;
                 Ok((user, Some(region)))
             }
             _ => Err(AppError::Forbidden),
@@ -72,14 +70,7 @@ pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     use sqlx::Row as _;
     let state = AppState::get()?;
     let (_, scope) = ssr::reviewer(&state).await?;
-    let rows = sqlx::query(
-        "SELECT u.id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, e.id_doc_number, \
-         e.address, COALESCE(e.region_code, ''), e.established, e.industry, u.display_name, COALESCE(u.mobile, ''), u.created_at \
-         FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
-         WHERE u.status = 'pending_review' ORDER BY u.created_at, u.id",
-    )
-    .fetch_all(state.db.reader())
-    .await?;
+    let rows = crate::server::registration::review_queue(&state.db).await?;
     let t = now();
     let mut items = vec![];
     for r in rows {

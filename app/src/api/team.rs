@@ -199,11 +199,7 @@ pub async fn team_members() -> Result<TeamView, AppError> {
     let state = AppState::get()?;
     let (user, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
     let can_manage = user.role.is_some_and(|r| r.can_manage());
-    let (name, code): (String, String) =
-        sqlx::query_as("SELECT name, credit_code FROM enterprises WHERE id = $1")
-            .bind(id)
-            .fetch_one(state.db.reader())
-            .await?;
+    let (name, code) = team::enterprise_name_and_code(&state.db, id).await?;
     let members = team::members(&state.db, id)
         .await?
         .into_iter()
@@ -256,10 +252,7 @@ pub async fn invite_member(name: String, mobile: String, role: String) -> Result
         return Err(AppError::Validation(errors));
     };
     ssr::count_link(&state, id).await?;
-    let code: String = sqlx::query_scalar("SELECT credit_code FROM enterprises WHERE id = $1")
-        .bind(id)
-        .fetch_one(state.db.reader())
-        .await?;
+    let (_, code) = crate::server::team::enterprise_name_and_code(&state.db, id).await?;
     let token = crate::server::random_token();
     let actor = crate::api::enterprise_info::ssr::actor(&user).await;
     repo::invite(
@@ -501,12 +494,7 @@ pub async fn account_overview() -> Result<AccountView, AppError> {
         .await?
         .ok_or(AppError::Unauthorized)?;
     let current = session::hash_token(&token);
-    let (mobile, totp, username): (Option<String>, i64, Option<String>) = sqlx::query_as(
-        "SELECT mobile, CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, username FROM users WHERE id = $1",
-    )
-    .bind(user.user_id)
-    .fetch_one(state.db.reader())
-    .await?;
+    let (mobile, totp, username) = team::own_account(&state.db, user.user_id).await?;
     let mobile = mobile.unwrap_or_default();
     let login = match (user.kind.as_str(), user.login.split_once('/')) {
         ("enterprise", Some((code, _))) => format!(
@@ -557,17 +545,12 @@ pub async fn set_own_name(name: String) -> Result<String, AppError> {
         field: "name".into(),
         message: m.into(),
     })?;
-    sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
-        .bind(user.user_id)
-        .bind(&name)
-        .execute(state.db.writer())
-        .await?;
-    audit::security_event_now(
+    crate::server::team::rename(
         &state.db,
         &audit::Actor::of(&user, http::client_ip().await),
         user.user_id,
-        "account.name",
         &format!("姓名由 {} 改为 {name}", user.display_name),
+        &name,
         now(),
     )
     .await?;

@@ -4,6 +4,22 @@
 use super::audit::{self, Actor};
 use super::db::Db;
 
+/// When the user logged in before the current session (None: never).
+pub async fn previous_login(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT prev_login_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.reader())
+        .await
+}
+
+/// The phone on file of a user, if any.
+pub async fn mobile(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT mobile FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.reader())
+        .await
+}
+
 /// The stored password hash and login of a user.
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT password_hash, login FROM users WHERE id = $1")

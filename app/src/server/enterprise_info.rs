@@ -1225,6 +1225,18 @@ pub async fn directory(
 pub const CHANGE_LAPSE_DAYS: i64 = 30;
 pub const CHANGE_LAPSE_SECS: i64 = CHANGE_LAPSE_DAYS * 86_400;
 
+/// The id and region code ("" when none) of the enterprise with the
+/// (normalised) credit code.
+pub async fn id_and_region(
+    db: &Db,
+    credit_code: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, COALESCE(region_code, '') FROM enterprises WHERE credit_code = $1")
+        .bind(credit_code)
+        .fetch_optional(db.reader())
+        .await
+}
+
 /// The enterprise's phone on file (its account's handler), if any.
 pub async fn enterprise_mobile(db: &Db, enterprise_id: i64) -> Result<Option<Mobile>, InfoError> {
     let m: Option<Option<String>> = sqlx::query_scalar(

@@ -30,6 +30,7 @@ pub mod seed;
 pub mod session;
 pub mod sms;
 pub mod sms_code;
+pub mod staff;
 pub mod state;
 pub mod team;
 pub mod totp;

@@ -19,6 +19,24 @@ use crate::domain::enterprise_info::FieldChange;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
 use crate::domain::Mobile;
 
+/// The active enterprise account logging in with `credit_code`: user id,
+/// enterprise name, legal representative's name and ID number, enterprise
+/// id, and the phone on file.
+pub type EnterpriseAccount = (i64, String, String, String, i64, Option<String>);
+
+pub async fn enterprise_account(
+    db: &Db,
+    credit_code: &str,
+) -> Result<Option<EnterpriseAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, e.name, e.legal_rep_name, e.id_doc_number, e.id, u.mobile FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.kind = 'enterprise' AND u.login = $1 AND u.status = 'active'",
+    )
+    .bind(credit_code)
+    .fetch_optional(db.reader())
+    .await
+}
+
 /// A request waiting for documents closes after this many days.
 pub const EVIDENCE_DAYS: i64 = 7;
 

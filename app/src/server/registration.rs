@@ -410,6 +410,20 @@ pub async fn submitted_summary(
     .transpose()
 }
 
+/// Every registration waiting for review, oldest first: user id, credit
+/// code, name, legal type, legal representative, ID type and number,
+/// address, region code, established, industry, handler, mobile, time.
+pub async fn review_queue(db: &Db) -> Result<Vec<super::db::Row>, sqlx::Error> {
+    sqlx::query(
+        "SELECT u.id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, e.id_doc_number, \
+         e.address, COALESCE(e.region_code, ''), e.established, e.industry, u.display_name, COALESCE(u.mobile, ''), u.created_at \
+         FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE u.status = 'pending_review' ORDER BY u.created_at, u.id",
+    )
+    .fetch_all(db.reader())
+    .await
+}
+
 /// A registration waiting for manual review, as the deciding reviewer needs it.
 #[derive(Debug, Clone)]
 pub struct Pending {

@@ -30,6 +30,20 @@ pub enum SmsError {
     Db(#[from] sqlx::Error),
 }
 
+/// The newest `limit` texts of the development outbox: mobile, text (only
+/// the built-in gateway keeps it), status and time.
+pub async fn outbox(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT mobile, COALESCE(body, ''), status, created_at FROM sms_messages ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await
+}
+
 #[derive(Clone, Debug)]
 pub enum Gateway {
     Builtin {

@@ -15,6 +15,62 @@ use super::session;
 use crate::domain::team::{Role, LAST_MANAGER};
 use crate::domain::Mobile;
 
+/// An enterprise's name and credit code.
+pub async fn enterprise_name_and_code(
+    db: &Db,
+    enterprise_id: i64,
+) -> Result<(String, String), sqlx::Error> {
+    sqlx::query_as("SELECT name, credit_code FROM enterprises WHERE id = $1")
+        .bind(enterprise_id)
+        .fetch_one(db.reader())
+        .await
+}
+
+/// A user's own account: the phone on file, 1 when an authenticator is
+/// bound, and the user name of a team member.
+pub async fn own_account(
+    db: &Db,
+    user_id: i64,
+) -> Result<(Option<String>, i64, Option<String>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT mobile, CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, username FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db.reader())
+    .await
+}
+
+/// Renames a user, with the security event saying so, in one transaction.
+pub async fn rename(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    summary: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    let enterprise_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE users SET display_name = $2 WHERE id = $1 RETURNING enterprise_id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .fetch_one(&mut *tx)
+    .await?;
+    security_event(
+        &mut tx,
+        actor,
+        user_id,
+        enterprise_id,
+        "account.name",
+        summary,
+        &[],
+        now,
+    )
+    .await?;
+    tx.commit().await
+}
+
 /// How long an invitation or reset link works.
 pub const LINK_SECS: i64 = 72 * 3600;
 /// Invitations and resets a 管理员 may send per enterprise and day.

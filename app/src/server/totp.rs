@@ -247,6 +247,15 @@ pub async fn clear(exec: &mut sqlx::AnyConnection, user_id: i64) -> Result<(), s
     Ok(())
 }
 
+/// Whether the user has an authenticator bound.
+pub async fn is_enrolled(db: &Db, user_id: i64) -> Result<bool, sqlx::Error> {
+    let secret: Option<String> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.reader())
+        .await?;
+    Ok(secret.is_some())
+}
+
 /// Unused recovery codes of an account.
 pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
