@@ -15,6 +15,8 @@ CREATE TABLE directory (
     city          TEXT     NOT NULL DEFAULT '',
     -- 1: at least one active account.
     listed        SMALLINT NOT NULL DEFAULT 0,
+    -- 1: an account waits for review (注册审核).
+    registering   SMALLINT NOT NULL DEFAULT 0,
     -- none (no record yet), draft, submitted or confirmed.
     status        TEXT     NOT NULL DEFAULT 'none',
     -- 1: a confirmed record is being changed (信息变更).
@@ -34,8 +36,10 @@ CREATE INDEX directory_expiry ON directory (listed, expiry_key, name, enterprise
 CREATE INDEX directory_province_expiry ON directory (listed, province, expiry_key, name, enterprise_id);
 CREATE INDEX directory_city_expiry ON directory (listed, city, expiry_key, name, enterprise_id);
 CREATE INDEX directory_county_expiry ON directory (listed, region_code, expiry_key, name, enterprise_id);
--- The dashboard's open cases by step (the other figures of work waiting
--- start from their status indexes too).
+-- The dashboard's work waiting in a region: registrations to review and
+-- records to confirm (a range of region codes within each), open cases by step.
+CREATE INDEX directory_registering ON directory (registering, region_code);
+CREATE INDEX directory_status ON directory (status, region_code);
 CREATE INDEX licence_cases_step ON licence_cases (step);
 -- The dashboard's groups: a covering range scan in group order.
 CREATE INDEX directory_groups ON directory (listed, region_code, business_mode, status, hazard_grade, expiry_key);
@@ -56,10 +60,15 @@ CREATE TRIGGER directory_enterprise AFTER INSERT OR UPDATE OF credit_code, name,
     FOR EACH ROW EXECUTE FUNCTION directory_enterprise();
 
 -- ($1: users has a column `id` too, which a parameter's name would mean.)
-CREATE FUNCTION directory_listed(BIGINT) RETURNS void LANGUAGE sql AS $$
-    UPDATE directory SET listed = CASE WHEN EXISTS (
-        SELECT 1 FROM users u WHERE u.enterprise_id = $1 AND u.status = 'active'
-    ) THEN 1 ELSE 0 END WHERE enterprise_id = $1;
+CREATE FUNCTION directory_accounts(BIGINT) RETURNS void LANGUAGE sql AS $$
+    UPDATE directory SET
+        listed = CASE WHEN EXISTS (
+            SELECT 1 FROM users u WHERE u.enterprise_id = $1 AND u.status = 'active'
+        ) THEN 1 ELSE 0 END,
+        registering = CASE WHEN EXISTS (
+            SELECT 1 FROM users u WHERE u.enterprise_id = $1 AND u.status = 'pending_review'
+        ) THEN 1 ELSE 0 END
+    WHERE enterprise_id = $1;
 $$;
 -- Only real changes write (each write touches every index of the table).
 CREATE FUNCTION directory_user() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -67,6 +76,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.enterprise_id IS NOT NULL AND NEW.status = 'active' THEN
             UPDATE directory SET listed = 1 WHERE enterprise_id = NEW.enterprise_id AND listed = 0;
+        ELSIF NEW.enterprise_id IS NOT NULL AND NEW.status = 'pending_review' THEN
+            UPDATE directory SET registering = 1 WHERE enterprise_id = NEW.enterprise_id AND registering = 0;
         END IF;
         RETURN NULL;
     END IF;
@@ -75,10 +86,10 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.enterprise_id IS NOT NULL THEN
-        PERFORM directory_listed(OLD.enterprise_id);
+        PERFORM directory_accounts(OLD.enterprise_id);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.enterprise_id IS NOT NULL THEN
-        PERFORM directory_listed(NEW.enterprise_id);
+        PERFORM directory_accounts(NEW.enterprise_id);
     END IF;
     RETURN NULL;
 END $$;
@@ -113,11 +124,12 @@ CREATE TRIGGER directory_info AFTER INSERT OR UPDATE OR DELETE ON enterprise_inf
     FOR EACH ROW EXECUTE FUNCTION directory_info();
 
 -- The enterprises there already.
-INSERT INTO directory (enterprise_id, credit_code, name, region_code, province, city, listed,
+INSERT INTO directory (enterprise_id, credit_code, name, region_code, province, city, listed, registering,
                        status, changing, business_mode, hazard_grade, next_expiry, expiry_key)
 SELECT e.id, e.credit_code, e.name, COALESCE(e.region_code, ''),
        substr(COALESCE(e.region_code, ''), 1, 2), substr(COALESCE(e.region_code, ''), 1, 4),
        CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') THEN 1 ELSE 0 END,
+       CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'pending_review') THEN 1 ELSE 0 END,
        COALESCE(i.status, 'none'),
        CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END,
        COALESCE(i.business_mode, ''), i.hazard_grade, i.next_expiry, COALESCE(i.next_expiry, '9999-12-31')

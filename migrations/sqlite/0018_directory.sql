@@ -14,6 +14,8 @@ CREATE TABLE directory (
     city          TEXT     NOT NULL DEFAULT '',
     -- 1: at least one active account.
     listed        SMALLINT NOT NULL DEFAULT 0,
+    -- 1: an account waits for review (注册审核).
+    registering   SMALLINT NOT NULL DEFAULT 0,
     -- none (no record yet), draft, submitted or confirmed.
     status        TEXT     NOT NULL DEFAULT 'none',
     -- 1: a confirmed record is being changed (信息变更).
@@ -33,8 +35,10 @@ CREATE INDEX directory_expiry ON directory (listed, expiry_key, name);
 CREATE INDEX directory_province_expiry ON directory (listed, province, expiry_key, name);
 CREATE INDEX directory_city_expiry ON directory (listed, city, expiry_key, name);
 CREATE INDEX directory_county_expiry ON directory (listed, region_code, expiry_key, name);
--- The dashboard's open cases by step (the other figures of work waiting
--- start from their status indexes too).
+-- The dashboard's work waiting in a region: registrations to review and
+-- records to confirm (a range of region codes within each), open cases by step.
+CREATE INDEX directory_registering ON directory (registering, region_code);
+CREATE INDEX directory_status ON directory (status, region_code);
 CREATE INDEX licence_cases_step ON licence_cases (step);
 -- The dashboard's groups: a covering range scan in group order.
 CREATE INDEX directory_groups ON directory (listed, region_code, business_mode, status, hazard_grade, expiry_key);
@@ -52,27 +56,32 @@ CREATE TRIGGER directory_enterprise_au AFTER UPDATE OF credit_code, name, region
     WHERE enterprise_id = new.id;
 END;
 
--- An active account lists its enterprise; a change of an account's status
--- or enterprise recounts. Only real changes write (each write touches
--- every index of the table).
+-- An active account lists its enterprise, one waiting for review marks it;
+-- a change of an account's status or enterprise recounts. Only real changes
+-- write (each write touches every index of the table).
 CREATE TRIGGER directory_user_ai AFTER INSERT ON users
-WHEN new.enterprise_id IS NOT NULL AND new.status = 'active' BEGIN
-    UPDATE directory SET listed = 1 WHERE enterprise_id = new.enterprise_id AND listed = 0;
+WHEN new.enterprise_id IS NOT NULL AND new.status IN ('active', 'pending_review') BEGIN
+    UPDATE directory SET listed = 1 WHERE enterprise_id = new.enterprise_id AND listed = 0 AND new.status = 'active';
+    UPDATE directory SET registering = 1
+    WHERE enterprise_id = new.enterprise_id AND registering = 0 AND new.status = 'pending_review';
 END;
 CREATE TRIGGER directory_user_au AFTER UPDATE OF status, enterprise_id ON users
 WHEN old.status IS NOT new.status OR old.enterprise_id IS NOT new.enterprise_id BEGIN
-    UPDATE directory SET listed = EXISTS (
-        SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'
-    ) WHERE enterprise_id = old.enterprise_id;
-    UPDATE directory SET listed = EXISTS (
-        SELECT 1 FROM users u WHERE u.enterprise_id = new.enterprise_id AND u.status = 'active'
-    ) WHERE enterprise_id = new.enterprise_id;
+    UPDATE directory SET
+        listed = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'),
+        registering = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'pending_review')
+    WHERE enterprise_id = old.enterprise_id;
+    UPDATE directory SET
+        listed = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = new.enterprise_id AND u.status = 'active'),
+        registering = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = new.enterprise_id AND u.status = 'pending_review')
+    WHERE enterprise_id = new.enterprise_id;
 END;
 CREATE TRIGGER directory_user_ad AFTER DELETE ON users
-WHEN old.enterprise_id IS NOT NULL AND old.status = 'active' BEGIN
-    UPDATE directory SET listed = EXISTS (
-        SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'
-    ) WHERE enterprise_id = old.enterprise_id;
+WHEN old.enterprise_id IS NOT NULL AND old.status IN ('active', 'pending_review') BEGIN
+    UPDATE directory SET
+        listed = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'active'),
+        registering = EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = old.enterprise_id AND u.status = 'pending_review')
+    WHERE enterprise_id = old.enterprise_id;
 END;
 
 -- A record's status, mode, grade and expiry; not a draft saved.
@@ -100,11 +109,12 @@ CREATE TRIGGER directory_info_ad AFTER DELETE ON enterprise_info BEGIN
 END;
 
 -- The enterprises there already.
-INSERT INTO directory (enterprise_id, credit_code, name, region_code, province, city, listed,
+INSERT INTO directory (enterprise_id, credit_code, name, region_code, province, city, listed, registering,
                        status, changing, business_mode, hazard_grade, next_expiry, expiry_key)
 SELECT e.id, e.credit_code, e.name, COALESCE(e.region_code, ''),
        substr(COALESCE(e.region_code, ''), 1, 2), substr(COALESCE(e.region_code, ''), 1, 4),
        EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active'),
+       EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'pending_review'),
        COALESCE(i.status, 'none'), COALESCE(i.confirmed IS NOT NULL AND i.status <> 'confirmed', 0),
        COALESCE(i.business_mode, ''), i.hazard_grade, i.next_expiry, COALESCE(i.next_expiry, '9999-12-31')
 FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id;

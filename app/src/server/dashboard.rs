@@ -46,8 +46,8 @@ fn scoped(prefix: &str) -> Where {
 }
 
 /// The region condition of a query that starts from a short list of work
-/// waiting (registrations, submissions, proposals, open cases; each
-/// indexed by its status): an expression no index serves, so that neither
+/// waiting (proposals, open cases; each indexed by its status): an
+/// expression no index serves, so that neither
 /// engine starts from the region's many enterprises instead (SQLite's
 /// statistics cannot tell that a status is rare).
 fn waiting_in(prefix: &str) -> Where {
@@ -85,14 +85,17 @@ pub async fn counts(
     now: i64,
     cal: &Calendar,
 ) -> Result<Counts, sqlx::Error> {
-    let w = waiting_in(prefix);
-    let cond = w.sql();
+    // Registrations and records waiting: ranges of the region's codes in
+    // the directory's (registering, region) and (status, region) indexes.
+    let mut d = Where::new();
+    d.region("d.region_code", prefix);
+    let in_region = d.sql();
     let mut c = Counts::default();
     let sql1 = format!(
-        "SELECT u.created_at FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
-         WHERE u.status = 'pending_review' AND {cond}"
+        "SELECT u.created_at FROM directory d JOIN users u ON u.enterprise_id = d.enterprise_id \
+         WHERE d.registering = 1 AND {in_region} AND u.status = 'pending_review'"
     );
-    let registered: Vec<i64> = w
+    let registered: Vec<i64> = d
         .bind(sqlx::query(&sql1))
         .fetch_all(db.reader())
         .await?
@@ -104,18 +107,18 @@ pub async fn counts(
         .iter()
         .filter(|&&at| now > cal.one_working_day_after(at))
         .count() as i64;
-    let sql2 = format!(
-        "SELECT COUNT(*) FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id \
-         WHERE i.status = 'submitted' AND {cond}"
-    );
-    c.submissions = w
+    let sql2 =
+        format!("SELECT COUNT(*) FROM directory d WHERE d.status = 'submitted' AND {in_region}");
+    c.submissions = d
         .bind(sqlx::query(&sql2))
         .fetch_one(db.reader())
         .await?
         .try_get(0)?;
+    let w = waiting_in(prefix);
     let sql3 = format!(
         "SELECT COUNT(*) FROM change_proposals p JOIN enterprises e ON e.id = p.enterprise_id \
-         WHERE p.status = 'pending' AND {cond}"
+         WHERE p.status = 'pending' AND {}",
+        w.sql()
     );
     c.proposals = w
         .bind(sqlx::query(&sql3))

@@ -141,12 +141,13 @@ async fn parts_of_names_codes_and_licence_numbers_are_found_and_ranked() {
 const RECOMPUTED: &str = "SELECT e.id AS enterprise_id, e.credit_code, e.name, COALESCE(e.region_code, '') AS region_code, \
      substr(COALESCE(e.region_code, ''), 1, 2) AS province, substr(COALESCE(e.region_code, ''), 1, 4) AS city, \
      CAST(CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'active') THEN 1 ELSE 0 END AS BIGINT) AS listed, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status = 'pending_review') THEN 1 ELSE 0 END AS BIGINT) AS registering, \
      COALESCE(i.status, 'none') AS status, \
      CAST(CASE WHEN i.confirmed IS NOT NULL AND i.status <> 'confirmed' THEN 1 ELSE 0 END AS BIGINT) AS changing, \
      COALESCE(i.business_mode, '') AS business_mode, i.hazard_grade, i.next_expiry, COALESCE(i.next_expiry, '9999-12-31') AS expiry_key \
      FROM enterprises e LEFT JOIN enterprise_info i ON i.enterprise_id = e.id ORDER BY e.id";
 const STORED: &str = "SELECT enterprise_id, credit_code, name, region_code, province, city, \
-     CAST(listed AS BIGINT) AS listed, status, CAST(changing AS BIGINT) AS changing, business_mode, hazard_grade, next_expiry, expiry_key \
+     CAST(listed AS BIGINT) AS listed, CAST(registering AS BIGINT) AS registering, status, CAST(changing AS BIGINT) AS changing, business_mode, hazard_grade, next_expiry, expiry_key \
      FROM directory ORDER BY enterprise_id";
 
 #[derive(Debug, PartialEq, sqlx::FromRow)]
@@ -158,6 +159,7 @@ struct DirectoryRow {
     province: String,
     city: String,
     listed: i64,
+    registering: i64,
     status: String,
     changing: i64,
     business_mode: String,
@@ -205,6 +207,12 @@ async fn the_directory_table_stays_in_step_with_what_it_is_kept_from() {
             .await
             .unwrap();
         in_step(&b, "account disabled").await;
+        sqlx::query("UPDATE users SET status = 'pending_review' WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(w)
+            .await
+            .unwrap();
+        in_step(&b, "account waiting for review").await;
         assert!(
             names(&b, &city, "江宁在册测试").await.is_empty(),
             "{}",
