@@ -38,7 +38,7 @@ CREATE INDEX directory_city_expiry ON directory (listed, city, expiry_key, name,
 CREATE INDEX directory_county_expiry ON directory (listed, region_code, expiry_key, name, enterprise_id);
 -- The dashboard's work waiting in a region: registrations to review and
 -- records to confirm (a range of region codes within each), open cases by step.
-CREATE INDEX directory_registering ON directory (registering, region_code);
+CREATE INDEX directory_registering ON directory (registering, region_code, enterprise_id);
 CREATE INDEX directory_status ON directory (status, region_code);
 CREATE INDEX licence_cases_step ON licence_cases (step);
 -- The dashboard's groups: a covering range scan in group order.

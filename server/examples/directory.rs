@@ -281,8 +281,12 @@ async fn main() -> Result<(), String> {
         .unwrap_or(1_000_000);
     let iterations = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(40);
     let (dbs, dir) = common::bench_databases().await?;
+    // WHP_BENCH_ONLY=PostgreSQL (or SQLite): one engine only.
+    let only = std::env::var("WHP_BENCH_ONLY").ok();
     for (engine, url) in &dbs {
-        run(engine, url, n, iterations).await?;
+        if only.as_deref().is_none_or(|o| o == *engine) {
+            run(engine, url, n, iterations).await?;
+        }
     }
     // WHP_BENCH_KEEP=1 leaves the databases for looking at query plans.
     if std::env::var_os("WHP_BENCH_KEEP").is_some() {

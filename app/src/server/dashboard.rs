@@ -91,17 +91,22 @@ pub async fn counts(
     d.region("d.region_code", prefix);
     let in_region = d.sql();
     let mut c = Counts::default();
+    // One registration per enterprise; a subquery per row (not a join,
+    // which PostgreSQL would answer by reading every pending account).
     let sql1 = format!(
-        "SELECT u.created_at FROM directory d JOIN users u ON u.enterprise_id = d.enterprise_id \
-         WHERE d.registering = 1 AND {in_region} AND u.status = 'pending_review'"
+        "SELECT (SELECT MIN(u.created_at) FROM users u WHERE u.enterprise_id = d.enterprise_id AND u.status = 'pending_review') \
+         FROM directory d WHERE d.registering = 1 AND {in_region}"
     );
     let registered: Vec<i64> = d
         .bind(sqlx::query(&sql1))
         .fetch_all(db.reader())
         .await?
         .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+        .map(|r| r.try_get::<Option<i64>, _>(0))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     c.registrations = registered.len() as i64;
     c.registrations_late = registered
         .iter()
