@@ -376,7 +376,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     let version = repo::submit(&state.db, id, base_version, &actor, now())
         .await
         .map_err(ssr::error)?;
-    crate::server::messages::tell_submitted(&state.db, &state.sms, id, now()).await;
+    crate::server::messages::tell_submitted(&state.db, id, now()).await;
     Ok(version)
 }
 

@@ -350,8 +350,10 @@ pub async fn mark_all_read(db: &Db, user_id: i64, now: i64) -> Result<u64, sqlx:
 }
 
 /// Tells the regulators nearest to an enterprise that its submitted record
-/// waits for their confirmation (after the submission committed).
-pub async fn tell_submitted(db: &Db, sms: &Gateway, enterprise_id: i64, now: i64) {
+/// waits for their confirmation (after the submission committed). In the
+/// message centre only: an enterprise may withdraw and submit again at will,
+/// and an SMS each time would let it flood its regulators' phones.
+pub async fn tell_submitted(db: &Db, enterprise_id: i64, now: i64) {
     let found: Result<Option<(String, String)>, sqlx::Error> =
         sqlx::query_as("SELECT credit_code, name FROM enterprises WHERE id = $1")
             .bind(enterprise_id)
@@ -361,7 +363,7 @@ pub async fn tell_submitted(db: &Db, sms: &Gateway, enterprise_id: i64, now: i64
         Ok(Some((code, name))) => {
             tell_regulators_of(
                 db,
-                Some(sms),
+                None,
                 enterprise_id,
                 NewMessage {
                     kind: MessageKind::InfoSubmitted,
