@@ -128,15 +128,9 @@ async fn job(
         }
         List::Cases => {
             // The inbox is the issuing organisation's, as on the page.
-            let org = match (user.kind.as_str(), user.organization_id) {
-                ("regulator", Some(o)) => o,
-                _ => {
-                    return Err(refuse(
-                        StatusCode::FORBIDDEN,
-                        "只有发证机关的监管用户可以导出许可证案件。",
-                    ))
-                }
-            };
+            let org = app::server::guard::regulator_organization(user).map_err(|e| {
+                crate::files::refuse_error(e, "只有发证机关的监管用户可以导出许可证案件。")
+            })?;
             let filter = app::server::licence_case::InboxFilter {
                 step: q.step,
                 overdue: matches!(q.overdue.as_str(), "1" | "true" | "on"),
@@ -230,26 +224,11 @@ pub async fn export(
     Query(q): Query<ExportQuery>,
     ext: axum::http::Extensions,
     headers: HeaderMap,
+    crate::files::CurrentUser(user): crate::files::CurrentUser,
 ) -> Response {
-    let Some(user) = crate::files::user(&state, &headers).await else {
-        return refuse(StatusCode::UNAUTHORIZED, "请先登录。");
-    };
-    let jurisdiction = match user.kind.as_str() {
-        "admin" => None,
-        "regulator" => {
-            match app::server::files::organization_region(&state.db, user.organization_id).await {
-                Ok(Some(r)) => Some(r),
-                Ok(None) => return refuse(StatusCode::FORBIDDEN, "您的账号未关联监管部门。"),
-                Err(e) => {
-                    tracing::error!(error = %e, "looking up a regulator's region failed");
-                    return refuse(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "系统暂时无法导出,请稍后重试。",
-                    );
-                }
-            }
-        }
-        _ => return refuse(StatusCode::FORBIDDEN, "只有监管部门可以导出清单。"),
+    let jurisdiction = match app::server::guard::jurisdiction(&state.db, &user).await {
+        Ok(j) => j.into_prefix(),
+        Err(e) => return crate::files::refuse_error(e, "只有监管部门可以导出清单。"),
     };
     let Some((list, format)) = file
         .rsplit_once('.')

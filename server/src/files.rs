@@ -2,9 +2,12 @@
 //! (`POST /files/licence-scan?name=…`), and `GET /files/{id}` for the
 //! enterprise itself and the regulators of its jurisdiction.
 
+use app::error::AppError;
+use app::server::guard;
 use app::server::{files, http::token_cookie, now, session, AppState};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,13 +20,45 @@ fn refuse(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-pub(crate) async fn user(state: &AppState, headers: &HeaderMap) -> Option<session::SessionUser> {
-    let token = token_cookie(headers, app::api::auth::ssr::cookie_name(state))?;
-    session::lookup(&state.db, &token, now())
-        .await
-        .ok()
-        .flatten()
-        .filter(|u| u.ready())
+/// The logged-in, set-up user of a file or export request; without one the
+/// request is refused with 401 and what to do. What the user may then do is
+/// decided by `app::server::guard`, as for the server functions.
+pub struct CurrentUser(pub session::SessionUser);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = token_cookie(&parts.headers, app::api::auth::ssr::cookie_name(state));
+        let user = match token {
+            Some(t) => session::lookup(&state.db, &t, now())
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "looking up a session failed");
+                    None
+                }),
+            None => None,
+        };
+        user.filter(|u| u.ready()).map(CurrentUser).ok_or_else(|| {
+            refuse(
+                StatusCode::UNAUTHORIZED,
+                "请先登录:登录已超时的,请在新窗口重新登录后再试(本页已填写的内容不会丢失)。",
+            )
+        })
+    }
+}
+
+/// A guard's refusal as the JSON answer of a file route.
+pub(crate) fn refuse_error(e: AppError, forbidden: &str) -> Response {
+    match e {
+        AppError::Unauthorized => refuse(StatusCode::UNAUTHORIZED, "请先登录。"),
+        AppError::Forbidden => refuse(StatusCode::FORBIDDEN, forbidden),
+        AppError::NotAllowed(m) => refuse(StatusCode::FORBIDDEN, &m),
+        e => refuse(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e.to_string(),
+        ),
+    }
 }
 
 #[derive(Deserialize)]
@@ -35,17 +70,11 @@ pub struct UploadQuery {
 pub async fn upload(
     State(state): State<AppState>,
     Query(q): Query<UploadQuery>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     body: Bytes,
 ) -> Response {
-    let Some(user) = user(&state, &headers).await else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "登录已超时,请在新窗口重新登录后再上传。",
-        );
-    };
-    if user.kind != "enterprise" || user.enterprise_id.is_none() {
-        return refuse(StatusCode::FORBIDDEN, "只有企业用户可以上传许可证扫描件。");
+    if let Err(e) = guard::enterprise(&user) {
+        return refuse_error(e, "只有企业用户可以上传许可证扫描件。");
     }
     if !user.role.is_some_and(|r| r.can_write()) {
         return refuse(StatusCode::FORBIDDEN, app::domain::team::READ_ONLY);
@@ -114,10 +143,8 @@ pub async fn download(
     Path(id): Path<String>,
     ext: axum::http::Extensions,
     headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
 ) -> Response {
-    let Some(user) = user(&state, &headers).await else {
-        return refuse(StatusCode::UNAUTHORIZED, "请先登录。");
-    };
     // Unknown and not-yours look the same.
     let stored = match files::find(&state.db, &id).await {
         Ok(Some(s)) => s,
@@ -261,10 +288,8 @@ pub async fn download_evidence(
     Path(id): Path<String>,
     ext: axum::http::Extensions,
     headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
 ) -> Response {
-    let Some(user) = user(&state, &headers).await else {
-        return refuse(StatusCode::UNAUTHORIZED, "请先登录。");
-    };
     let found = match app::server::phone::evidence_file(&state.db, &id).await {
         Ok(f) => f,
         Err(e) => {
@@ -275,15 +300,10 @@ pub async fn download_evidence(
     let Some((kind, name, region, enterprise_id)) = found else {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     };
-    let allowed = match user.kind.as_str() {
-        "admin" => true,
-        "regulator" => files::organization_region(&state.db, user.organization_id)
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|r| app::server::regions::within(&region, &r)),
-        _ => false,
-    };
+    // Reviewers only (the enterprise sent the evidence, it need not read it back).
+    let allowed = guard::jurisdiction(&state.db, &user)
+        .await
+        .is_ok_and(|j| j.covers(&region));
     if !allowed {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }

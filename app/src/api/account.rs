@@ -26,7 +26,7 @@ pub(crate) mod ssr {
         let (stored, login) = account::password_hash(&state.db, user.user_id)
             .await?
             .ok_or(AppError::Unauthorized)?;
-        let key = session::login_key(user.kind != "enterprise", &login);
+        let key = session::login_key(user.kind != crate::domain::UserKind::Enterprise, &login);
         if limits::hit(&state.db, &key, session::LOGIN_FAILURES, now())
             .await?
             .is_err()

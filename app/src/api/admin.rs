@@ -23,19 +23,6 @@ pub struct RegulatorRow {
     pub must_change_password: bool,
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) async fn require_admin(
-    state: &crate::server::AppState,
-) -> Result<crate::server::session::SessionUser, AppError> {
-    let user = crate::api::auth::ssr::session_user(state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if user.kind != "admin" {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 /// A random initial password that meets the policy.
 #[cfg(feature = "ssr")]
 fn initial_password() -> String {
@@ -56,7 +43,7 @@ fn initial_password() -> String {
 #[server(endpoint = "admin/regulators")]
 pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
     let state = crate::server::AppState::get()?;
-    require_admin(&state).await?;
+    crate::api::auth::ssr::require_admin(&state).await?;
     let t = crate::server::now();
     let mut out = vec![];
     for r in crate::server::staff::list(&state.db).await? {
@@ -95,7 +82,7 @@ pub async fn create_regulator(
     use crate::domain::FieldErrors;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let admin = require_admin(&state).await?;
+    let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let mut errors = FieldErrors::new();
     let login = login.trim().to_string();
     let login_ok = (3..=32).contains(&login.len())
@@ -151,7 +138,7 @@ pub async fn create_regulator(
 pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::{session, AppState};
     let state = AppState::get()?;
-    let admin = require_admin(&state).await?;
+    let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
     let changed =
         crate::server::staff::set_active(&state.db, &actor, user_id, active, crate::server::now())
@@ -181,7 +168,7 @@ async fn regulator_login(
 pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
     use crate::server::{audit, http, limits, now, session, AppState};
     let state = AppState::get()?;
-    let admin = require_admin(&state).await?;
+    let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let login = regulator_login(&state, user_id).await?;
     limits::reset(&state.db, &session::login_key(true, &login)).await?;
     let actor = audit::Actor::of(&admin, http::client_ip().await);
@@ -203,7 +190,7 @@ pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
 pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> {
     use crate::server::{account, audit, http, limits, now, session, AppState};
     let state = AppState::get()?;
-    let admin = require_admin(&state).await?;
+    let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let login = regulator_login(&state, user_id).await?;
     let password = initial_password();
     let hash = state

@@ -12,7 +12,7 @@ use crate::error::AppError;
 /// The logged-in user as pages show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
-    pub kind: String,
+    pub kind: crate::domain::UserKind,
     pub login: String,
     pub display_name: String,
     pub belongs_to: String,
@@ -34,6 +34,7 @@ pub const NO_SUCH_ACCOUNT: &str = "此账号不存在。请确认:①企业请�
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::error::AppError;
+    use crate::server::guard::{self, Jurisdiction};
     use crate::server::session::{self, SessionUser};
     use crate::server::{http, now, AppState};
 
@@ -308,6 +309,59 @@ pub mod ssr {
     /// as not logged in here.
     pub async fn session_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
         Ok(session_user_any(state).await?.filter(SessionUser::ready))
+    }
+
+    /// The logged-in, set-up user, or `Unauthorized`.
+    pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
+        session_user(state).await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// An enterprise user and the id of their enterprise.
+    pub async fn require_enterprise(state: &AppState) -> Result<(SessionUser, i64), AppError> {
+        let user = require_user(state).await?;
+        let id = guard::enterprise(&user)?;
+        Ok((user, id))
+    }
+
+    /// An enterprise user who may change things (管理员 or 填报员), and
+    /// their enterprise id: a 查看员 is told they only read.
+    pub async fn require_enterprise_writer(
+        state: &AppState,
+    ) -> Result<(SessionUser, i64), AppError> {
+        let (user, id) = require_enterprise(state).await?;
+        if !user.role.is_some_and(|r| r.can_write()) {
+            return Err(AppError::NotAllowed(crate::domain::team::READ_ONLY.into()));
+        }
+        Ok((user, id))
+    }
+
+    /// A 管理员 of their enterprise, and its id.
+    pub async fn require_enterprise_manager(
+        state: &AppState,
+    ) -> Result<(SessionUser, i64), AppError> {
+        let (user, id) = require_enterprise(state).await?;
+        if !user.role.is_some_and(|r| r.can_manage()) {
+            return Err(AppError::NotAllowed(
+                crate::domain::team::NOT_MANAGER.into(),
+            ));
+        }
+        Ok((user, id))
+    }
+
+    /// A reviewer (regulator or administrator) and where they may look.
+    pub async fn require_reviewer(
+        state: &AppState,
+    ) -> Result<(SessionUser, Jurisdiction), AppError> {
+        let user = require_user(state).await?;
+        let jurisdiction = guard::jurisdiction(&state.db, &user).await?;
+        Ok((user, jurisdiction))
+    }
+
+    /// An administrator.
+    pub async fn require_admin(state: &AppState) -> Result<SessionUser, AppError> {
+        let user = require_user(state).await?;
+        guard::admin(&user)?;
+        Ok(user)
     }
 }
 

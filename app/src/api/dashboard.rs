@@ -12,8 +12,8 @@ use crate::error::AppError;
 pub async fn load_dashboard(#[server(default)] region: String) -> Result<Dashboard, AppError> {
     use crate::server::{calendar, now, regions, today, AppState};
     let state = AppState::get()?;
-    let (_, jurisdiction) = crate::api::review::ssr::reviewer(&state).await?;
-    let top = jurisdiction.unwrap_or_default();
+    let (_, jurisdiction) = crate::api::auth::ssr::require_reviewer(&state).await?;
+    let top = jurisdiction.into_prefix().unwrap_or_default();
     let region = region.trim();
     let region = if region.is_empty() || region == top {
         top.clone()

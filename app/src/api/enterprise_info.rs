@@ -115,53 +115,19 @@ pub(crate) mod ssr {
         Actor::of(user, http::client_ip().await)
     }
 
-    /// The logged-in enterprise user and their enterprise id.
-    pub async fn enterprise_user(state: &AppState) -> Result<(SessionUser, i64), AppError> {
-        let user = crate::api::auth::ssr::session_user(state)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        match (user.kind.as_str(), user.enterprise_id) {
-            ("enterprise", Some(id)) => Ok((user, id)),
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
-    /// An enterprise user who may change things (管理员 or 填报员), and
-    /// their enterprise id: a 查看员 is told they only read.
-    pub async fn enterprise_writer(state: &AppState) -> Result<(SessionUser, i64), AppError> {
-        let (user, id) = enterprise_user(state).await?;
-        if !user.role.is_some_and(|r| r.can_write()) {
-            return Err(AppError::NotAllowed(crate::domain::team::READ_ONLY.into()));
-        }
-        Ok((user, id))
-    }
-
-    /// A 管理员 of their enterprise, and its id.
-    pub async fn enterprise_manager(state: &AppState) -> Result<(SessionUser, i64), AppError> {
-        let (user, id) = enterprise_user(state).await?;
-        if !user.role.is_some_and(|r| r.can_manage()) {
-            return Err(AppError::NotAllowed(
-                crate::domain::team::NOT_MANAGER.into(),
-            ));
-        }
-        Ok((user, id))
-    }
-
     /// A regulator (or administrator) and an enterprise of their jurisdiction, by credit code.
     pub async fn regulated(
         state: &AppState,
         credit_code: &str,
     ) -> Result<(SessionUser, i64), AppError> {
-        let (user, scope) = crate::api::review::ssr::reviewer(state).await?;
+        let (user, scope) = crate::api::auth::ssr::require_reviewer(state).await?;
         let code = crate::domain::normalize::normalize_code(credit_code);
         let (id, region) = crate::server::enterprise_info::id_and_region(&state.db, &code)
             .await?
             .ok_or(AppError::Forbidden)?;
-        if let Some(scope) = scope {
-            if !crate::server::regions::within(&region, &scope) {
-                // Not "not found": the same answer as for an enterprise that does not exist.
-                return Err(AppError::Forbidden);
-            }
+        if !scope.covers(&region) {
+            // Not "not found": the same answer as for an enterprise that does not exist.
+            return Err(AppError::Forbidden);
         }
         Ok((user, id))
     }
@@ -288,7 +254,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_user(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise(&state).await?;
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
     let lock = repo::pending_proposal(&state.db, id)
         .await
@@ -326,7 +292,7 @@ pub async fn save_info(
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_writer(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let scans: Vec<&str> = record.licences.iter().map(|l| l.scan.as_str()).collect();
     if !crate::server::files::all_belong(&state.db, id, &scans).await? {
         return Err(AppError::Forbidden);
@@ -361,7 +327,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_writer(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
     let issues = info.draft.completeness(today());
     let mut e = FieldErrors::new();
@@ -386,7 +352,7 @@ pub async fn change_info_status(action: String, base_version: i64) -> Result<i64
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_writer(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let actor = ssr::actor(&user).await;
     let result = match action.as_str() {
         "withdraw" => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
@@ -406,7 +372,7 @@ pub async fn answer_proposal(
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (user, id) = ssr::enterprise_writer(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     // Another enterprise's proposal: not yours, whatever its state.
     if repo::proposal_enterprise(&state.db, proposal_id).await? != Some(id) {
         return Err(AppError::Forbidden);
@@ -487,8 +453,8 @@ pub async fn info_directory(
     use crate::server::enterprise_info::{directory, DirectoryQuery};
     use crate::server::{regions, today, AppState};
     let state = AppState::get()?;
-    let (_, jurisdiction) = crate::api::review::ssr::reviewer(&state).await?;
-    let choices = regions::children(jurisdiction.as_deref().unwrap_or(""))
+    let (_, jurisdiction) = crate::api::auth::ssr::require_reviewer(&state).await?;
+    let choices = regions::children(jurisdiction.prefix().unwrap_or(""))
         .into_iter()
         .map(|r| (r.code.to_string(), r.name.to_string()))
         .collect();
@@ -501,7 +467,7 @@ pub async fn info_directory(
         sort,
         hazard,
     }
-    .filter(jurisdiction.as_deref(), today());
+    .filter(jurisdiction.prefix(), today());
     // Bounded: a page number from the address bar never overflows the offset.
     let page = page.clamp(1, 100_000);
     let handovers = crate::server::enterprise_info::handovers(
@@ -656,7 +622,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         proposal,
         trail: trail.into_iter().map(ssr::audit_view).collect(),
         trail_total: crate::server::audit::trail_count(&state.db, id).await?,
-        can_propose: user.kind == "regulator",
+        can_propose: user.kind == crate::domain::UserKind::Regulator,
     })
 }
 
@@ -732,8 +698,8 @@ pub async fn propose_change(
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
     let (user, id) = ssr::regulated(&state, &credit_code).await?;
-    let org = match (user.kind.as_str(), user.organization_id) {
-        ("regulator", Some(org)) => org,
+    let org = match (user.kind, user.organization_id) {
+        (crate::domain::UserKind::Regulator, Some(org)) => org,
         _ => return Err(AppError::Forbidden),
     };
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
@@ -800,8 +766,8 @@ pub async fn remind_enterprise(credit_code: String) -> Result<String, AppError> 
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let (user, id) = ssr::regulated(&state, &credit_code).await?;
-    let org = match (user.kind.as_str(), user.organization_id) {
-        ("regulator", Some(org)) => org,
+    let org = match (user.kind, user.organization_id) {
+        (crate::domain::UserKind::Regulator, Some(org)) => org,
         _ => return Err(AppError::Forbidden),
     };
     let actor = ssr::actor(&user).await;

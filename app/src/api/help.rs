@@ -74,7 +74,7 @@ fn edited_text(at: i64, by: Option<String>) -> String {
 async fn is_admin(state: &crate::server::AppState) -> Result<bool, AppError> {
     Ok(crate::api::auth::ssr::session_user(state)
         .await?
-        .is_some_and(|u| u.kind == "admin"))
+        .is_some_and(|u| u.kind == crate::domain::UserKind::Admin))
 }
 
 #[server(endpoint = "help/index")]
@@ -153,7 +153,7 @@ pub async fn help_history(slug: String) -> Result<Vec<VersionInfo>, AppError> {
 #[server(endpoint = "help/preview")]
 pub async fn preview_help(body: String) -> Result<String, AppError> {
     let state = crate::server::AppState::get()?;
-    crate::api::admin::require_admin(&state).await?;
+    crate::api::auth::ssr::require_admin(&state).await?;
     Ok(crate::server::help::render_markdown(&body))
 }
 
@@ -171,7 +171,7 @@ pub async fn save_help(
     use crate::domain::help::ArticleText;
     use crate::server::help::{self, SaveError};
     let state = crate::server::AppState::get()?;
-    let user = crate::api::admin::require_admin(&state).await?;
+    let user = crate::api::auth::ssr::require_admin(&state).await?;
     let text = ArticleText::parse(&title, &body).map_err(AppError::Validation)?;
     let actor = crate::server::audit::Actor::of(&user, crate::server::http::client_ip().await);
     match help::save(

@@ -162,7 +162,7 @@ pub(crate) mod ssr {
     use super::*;
     use crate::server::licence_case::{self as repo, Case, CaseError};
     use crate::server::session::SessionUser;
-    use crate::server::{cst_datetime, regions, today, AppState};
+    use crate::server::{cst_datetime, today, AppState};
 
     pub fn error(e: CaseError) -> AppError {
         match e {
@@ -190,7 +190,7 @@ pub(crate) mod ssr {
 
     /// The logged-in enterprise user (who may change things) and their own case `id`.
     pub async fn applicant(state: &AppState, id: i64) -> Result<(SessionUser, Case), AppError> {
-        let (user, enterprise) = crate::api::enterprise_info::ssr::enterprise_writer(state).await?;
+        let (user, enterprise) = crate::api::auth::ssr::require_enterprise_writer(state).await?;
         match repo::get(&state.db, id).await.map_err(error)? {
             Some(c) if c.enterprise_id == enterprise => Ok((user, c)),
             _ => Err(AppError::Forbidden),
@@ -201,27 +201,22 @@ pub(crate) mod ssr {
     /// jurisdiction, its issuer, an administrator. Returns whether the
     /// viewer's organisation issues it.
     pub async fn viewer(state: &AppState, id: i64) -> Result<(SessionUser, Case, bool), AppError> {
-        let user = crate::api::auth::ssr::session_user(state)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+        let user = crate::api::auth::ssr::require_user(state).await?;
         let case = repo::get(&state.db, id)
             .await
             .map_err(error)?
             .ok_or(AppError::Forbidden)?;
-        let issuer = user.kind == "regulator"
+        let issuer = user.kind == crate::domain::UserKind::Regulator
             && user.organization_id.is_some()
             && user.organization_id == case.issuer_org_id;
-        let allowed = match user.kind.as_str() {
-            "enterprise" => user.enterprise_id == Some(case.enterprise_id),
-            "admin" => true,
-            "regulator" => {
-                issuer
-                    || crate::server::files::organization_region(&state.db, user.organization_id)
-                        .await?
-                        .is_some_and(|r| regions::within(&case.region_code, &r))
-            }
-            _ => false,
-        };
+        let allowed = issuer
+            || crate::server::guard::may_see(
+                &state.db,
+                &user,
+                case.enterprise_id,
+                &case.region_code,
+            )
+            .await?;
         if !allowed {
             return Err(AppError::Forbidden);
         }
@@ -358,7 +353,7 @@ pub async fn my_cases() -> Result<CasesOverview, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (_, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
+    let (_, id) = crate::api::auth::ssr::require_enterprise(&state).await?;
     let cases = repo::of_enterprise(&state.db, id)
         .await
         .map_err(ssr::error)?;
@@ -380,7 +375,7 @@ pub async fn start_case(kind: String, #[server(default)] licence: String) -> Res
     use crate::server::licence_case as repo;
     use crate::server::{now, today, AppState};
     let state = AppState::get()?;
-    let (user, id) = crate::api::enterprise_info::ssr::enterprise_writer(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let kind = CaseKind::from_code(&kind).ok_or_else(|| AppError::Conflict {
         field: "kind".into(),
         message: "请选择要办理的业务(首次申请、延期换证、变更、注销或补证)。".into(),
@@ -446,7 +441,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
             .map(|c| (c.id, c.number)),
         None => None,
     };
-    let enterprise = user.kind == "enterprise";
+    let enterprise = user.kind == crate::domain::UserKind::Enterprise;
     let colleagues = match (issuer, case.issuer_org_id) {
         (true, Some(org)) => repo::colleagues(&state.db, org).await?,
         _ => Vec::new(),
@@ -826,13 +821,8 @@ pub async fn case_inbox(
     use crate::server::licence_case::{self as repo, InboxFilter};
     use crate::server::{today, AppState};
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let org = match (user.kind.as_str(), user.organization_id) {
-        ("regulator", Some(o)) => o,
-        _ => return Err(AppError::Forbidden),
-    };
+    let user = crate::api::auth::ssr::require_user(&state).await?;
+    let org = crate::server::guard::regulator_organization(&user)?;
     let cases = repo::inbox(
         &state.db,
         org,
@@ -854,22 +844,13 @@ pub async fn get_certificate(id: i64) -> Result<CertificateView, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::AppState;
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let user = crate::api::auth::ssr::require_user(&state).await?;
     let c = repo::certificate(&state.db, id)
         .await
         .map_err(ssr::error)?
         .ok_or(AppError::Forbidden)?;
     let region = repo::enterprise_region(&state.db, c.enterprise_id).await?;
-    let allowed = match user.kind.as_str() {
-        "enterprise" => user.enterprise_id == Some(c.enterprise_id),
-        "admin" => true,
-        "regulator" => crate::server::files::organization_region(&state.db, user.organization_id)
-            .await?
-            .is_some_and(|r| crate::server::regions::within(&region, &r)),
-        _ => false,
-    };
+    let allowed = crate::server::guard::may_see(&state.db, &user, c.enterprise_id, &region).await?;
     if !allowed {
         return Err(AppError::Forbidden);
     }
@@ -968,7 +949,7 @@ pub async fn case_authorities() -> Result<Authorities, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{regions, AppState};
     let state = AppState::get()?;
-    crate::api::admin::require_admin(&state).await?;
+    crate::api::auth::ssr::require_admin(&state).await?;
     Ok(Authorities {
         configured: repo::authorities(&state.db)
             .await?
@@ -994,7 +975,7 @@ pub async fn set_case_authority(
     use crate::server::licence_case as repo;
     use crate::server::{now, regions, AppState};
     let state = AppState::get()?;
-    let admin = crate::api::admin::require_admin(&state).await?;
+    let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let region_code = region_code.trim().to_string();
     let known = region_code.len() == 6
         && regions::get(&region_code).is_some_and(|r| r.level == "city" || r.level == "county");

@@ -39,9 +39,7 @@ mod ssr {
     use crate::server::AppState;
 
     pub async fn user(state: &AppState) -> Result<SessionUser, AppError> {
-        crate::api::auth::ssr::session_user(state)
-            .await?
-            .ok_or(AppError::Unauthorized)
+        crate::api::auth::ssr::require_user(state).await
     }
 
     pub fn view(m: Message) -> super::MessageView {

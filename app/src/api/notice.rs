@@ -72,9 +72,9 @@ pub(crate) mod ssr {
         let Some(user) = crate::api::auth::ssr::session_user(state).await? else {
             return Ok((None, None));
         };
-        let writer = match (user.kind.as_str(), user.organization_id) {
-            ("admin", _) => Some(Writer::Admin),
-            ("regulator", Some(org))
+        let writer = match (user.kind, user.organization_id) {
+            (crate::domain::UserKind::Admin, _) => Some(Writer::Admin),
+            (crate::domain::UserKind::Regulator, Some(org))
                 if crate::server::publicity::is_issuing_authority(&state.db, org).await? =>
             {
                 Some(Writer::Authority(org))
@@ -89,9 +89,11 @@ pub(crate) mod ssr {
         match viewer(state).await? {
             (None, _) => Err(AppError::Unauthorized),
             (Some(u), Some(w)) => Ok((u, w)),
-            (Some(u), None) if u.kind == "regulator" => Err(AppError::NotAllowed(
-                "通知公告由系统管理员和发证机关发布;您所在的单位不是发证机关。".into(),
-            )),
+            (Some(u), None) if u.kind == crate::domain::UserKind::Regulator => {
+                Err(AppError::NotAllowed(
+                    "通知公告由系统管理员和发证机关发布;您所在的单位不是发证机关。".into(),
+                ))
+            }
             (Some(_), None) => Err(AppError::Forbidden),
         }
     }

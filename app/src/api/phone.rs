@@ -546,18 +546,14 @@ pub struct PhoneChangeItem {
 pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
     use crate::api::review::waited_text;
     use crate::server::phone::masked;
-    use crate::server::{now, regions, AppState};
+    use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let (_, scope) = crate::api::review::ssr::reviewer(&state).await?;
+    let (_, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let t = now();
     Ok(crate::server::phone::review_queue(&state.db)
         .await?
         .into_iter()
-        .filter(|c| {
-            scope
-                .as_deref()
-                .is_none_or(|s| regions::within(&c.region_code, s))
-        })
+        .filter(|c| scope.covers(&c.region_code))
         .map(|c| PhoneChangeItem {
             id: c.id,
             credit_code: c.credit_code,
@@ -588,16 +584,13 @@ pub async fn decide_phone_change(
     #[server(default)] note: String,
 ) -> Result<String, AppError> {
     use crate::server::phone::masked;
-    use crate::server::{cst_datetime, now, regions, AppState};
+    use crate::server::{cst_datetime, now, AppState};
     let state = AppState::get()?;
-    let (reviewer, scope) = crate::api::review::ssr::reviewer(&state).await?;
+    let (reviewer, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let c = crate::server::phone::by_id(&state.db, request_id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    if scope
-        .as_deref()
-        .is_some_and(|s| !regions::within(&c.region_code, s))
-    {
+    if !scope.covers(&c.region_code) {
         return Err(AppError::Forbidden);
     }
     let note = note.trim().to_string();
@@ -674,10 +667,8 @@ pub async fn decide_phone_change(
 #[server(endpoint = "phone/mine")]
 pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
     let state = crate::server::AppState::get()?;
-    let user = crate::api::auth::ssr::session_user(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if user.kind != "enterprise" {
+    let user = crate::api::auth::ssr::require_user(&state).await?;
+    if user.kind != crate::domain::UserKind::Enterprise {
         return Ok(None);
     }
     Ok(crate::server::phone::open_of_user(&state.db, user.user_id)
@@ -690,10 +681,8 @@ pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
 pub async fn cancel_my_phone_change() -> Result<String, AppError> {
     use crate::server::{http, now, AppState};
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if user.kind != "enterprise" {
+    let user = crate::api::auth::ssr::require_user(&state).await?;
+    if user.kind != crate::domain::UserKind::Enterprise {
         return Err(AppError::Forbidden);
     }
     let c = crate::server::phone::open_of_user(&state.db, user.user_id)

@@ -41,14 +41,14 @@ pub async fn get_annual_report(
     use crate::server::report::{self, ReportRefusal};
     use crate::server::{today, AppState};
     let state = AppState::get()?;
-    let (_, jurisdiction) = crate::api::review::ssr::reviewer(&state).await?;
+    let (_, jurisdiction) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let (year, region) =
-        report::resolve(jurisdiction.as_deref(), year, &region, today()).map_err(|e| match e {
+        report::resolve(jurisdiction.prefix(), year, &region, today()).map_err(|e| match e {
             ReportRefusal::Forbidden => AppError::Forbidden,
             ReportRefusal::Year(message) => AppError::Conflict {
                 field: "year".into(),
                 message,
             },
         })?;
-    Ok(report::build(&state.db, year, &region, jurisdiction.as_deref(), today()).await?)
+    Ok(report::build(&state.db, year, &region, jurisdiction.prefix(), today()).await?)
 }

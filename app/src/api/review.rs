@@ -36,31 +36,6 @@ pub fn waited_text(submitted: i64, now: i64) -> String {
     }
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::error::AppError;
-    use crate::server::session::SessionUser;
-    use crate::server::AppState;
-
-    /// The reviewer behind this request and the region prefix they may see ("" = everything).
-    pub async fn reviewer(state: &AppState) -> Result<(SessionUser, Option<String>), AppError> {
-        let user = crate::api::auth::ssr::session_user(state)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        match user.kind.as_str() {
-            "admin" => Ok((user, None)),
-            "regulator" => {
-                let region =
-                    crate::server::files::organization_region(&state.db, user.organization_id)
-                        .await?
-                        .ok_or(AppError::Forbidden)?;
-                Ok((user, Some(region)))
-            }
-            _ => Err(AppError::Forbidden),
-        }
-    }
-}
-
 #[server(endpoint = "review/queue")]
 pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     use crate::domain::id_document::mask_id_number;
@@ -69,16 +44,14 @@ pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     use crate::server::{cst_datetime, now, regions, AppState};
     use sqlx::Row as _;
     let state = AppState::get()?;
-    let (_, scope) = ssr::reviewer(&state).await?;
+    let (_, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let rows = crate::server::registration::review_queue(&state.db).await?;
     let t = now();
     let mut items = vec![];
     for r in rows {
         let region_code: String = r.try_get(8)?;
-        if let Some(scope) = &scope {
-            if !regions::within(&region_code, scope) {
-                continue;
-            }
+        if !scope.covers(&region_code) {
+            continue;
         }
         let submitted: i64 = r.try_get(13)?;
         let doc_type: String = r.try_get(5)?;
@@ -125,9 +98,9 @@ pub async fn decide_review(
 ) -> Result<String, AppError> {
     use crate::domain::normalize::normalize_text;
     use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{cst_datetime, now, regions, registration, AppState};
+    use crate::server::{cst_datetime, now, registration, AppState};
     let state = AppState::get()?;
-    let (reviewer, scope) = ssr::reviewer(&state).await?;
+    let (reviewer, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let Some(p) = registration::registration(&state.db, user_id).await? else {
         // Replaced by a registration the registry confirmed: say so.
         if let Some(at) = registration::superseded_at(&state.db, user_id).await? {
@@ -142,10 +115,7 @@ pub async fn decide_review(
         }
         return Err(AppError::Forbidden);
     };
-    if scope
-        .as_deref()
-        .is_some_and(|s| !regions::within(&p.region_code, s))
-    {
+    if !scope.covers(&p.region_code) {
         return Err(AppError::Forbidden);
     }
     // Checked after the object is known to be the reviewer's: an outsider

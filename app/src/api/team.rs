@@ -143,7 +143,7 @@ mod ssr {
         state: &crate::server::AppState,
         user_id: i64,
     ) -> Result<(crate::server::session::SessionUser, i64), AppError> {
-        let (user, id) = crate::api::enterprise_info::ssr::enterprise_manager(state).await?;
+        let (user, id) = crate::api::auth::ssr::require_enterprise_manager(state).await?;
         if !crate::server::team::is_member(&state.db, id, user_id).await? {
             return Err(AppError::Forbidden);
         }
@@ -162,9 +162,7 @@ mod ssr {
     pub async fn me(
         state: &crate::server::AppState,
     ) -> Result<crate::server::session::SessionUser, AppError> {
-        crate::api::auth::ssr::session_user(state)
-            .await?
-            .ok_or(AppError::Unauthorized)
+        crate::api::auth::ssr::require_user(state).await
     }
 
     /// Counts one link sent by an enterprise (at most 20 a day).
@@ -197,7 +195,7 @@ mod ssr {
 pub async fn team_members() -> Result<TeamView, AppError> {
     use crate::server::{cst_datetime, team, AppState};
     let state = AppState::get()?;
-    let (user, id) = crate::api::enterprise_info::ssr::enterprise_user(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise(&state).await?;
     let can_manage = user.role.is_some_and(|r| r.can_manage());
     let (name, code) = team::enterprise_name_and_code(&state.db, id).await?;
     let members = team::members(&state.db, id)
@@ -243,7 +241,7 @@ pub async fn invite_member(name: String, mobile: String, role: String) -> Result
     use crate::domain::{team, FieldErrors, Mobile};
     use crate::server::{now, session, team as repo, AppState};
     let state = AppState::get()?;
-    let (user, id) = crate::api::enterprise_info::ssr::enterprise_manager(&state).await?;
+    let (user, id) = crate::api::auth::ssr::require_enterprise_manager(&state).await?;
     let mut errors = FieldErrors::new();
     let name = team::parse_person_name(&name).map_err(|m| errors.add("name", m));
     let mobile = Mobile::parse(&mobile).map_err(|e| errors.add("mobile", e.to_string()));
@@ -496,14 +494,14 @@ pub async fn account_overview() -> Result<AccountView, AppError> {
     let current = session::hash_token(&token);
     let (mobile, totp, username) = team::own_account(&state.db, user.user_id).await?;
     let mobile = mobile.unwrap_or_default();
-    let login = match (user.kind.as_str(), user.login.split_once('/')) {
-        ("enterprise", Some((code, _))) => format!(
+    let login = match (user.kind, user.login.split_once('/')) {
+        (crate::domain::UserKind::Enterprise, Some((code, _))) => format!(
             "统一社会信用代码 {code} + 手机号 {mobile}{}",
             username
                 .map(|u| format!(" 或用户名 {u}"))
                 .unwrap_or_default()
         ),
-        ("enterprise", None) => format!("统一社会信用代码 {}", user.login),
+        (crate::domain::UserKind::Enterprise, None) => format!("统一社会信用代码 {}", user.login),
         _ => format!("用户名 {}", user.login),
     };
     let sessions = team::sessions_of(&state.db, user.user_id, now())
@@ -525,10 +523,9 @@ pub async fn account_overview() -> Result<AccountView, AppError> {
             .map(|m| m.masked())
             .unwrap_or_default(),
         belongs_to: user.belongs_to.clone(),
-        role: match (user.role, user.kind.as_str()) {
-            (Some(r), _) => r.label().into(),
-            (None, "admin") => "系统管理员".into(),
-            _ => "监管用户".into(),
+        role: match user.role {
+            Some(r) => r.label().into(),
+            None => user.kind.label().into(),
         },
         totp: totp != 0,
         sessions,
@@ -637,7 +634,7 @@ pub async fn set_own_mobile(
                 &format!(
                     "【危化品经营安全监管系统】您的账号手机号已改为 {}。如非本人操作,请立即联系{}。",
                     mobile.masked(),
-                    if user.kind == "enterprise" { "本单位管理员或客服" } else { "系统管理员" }
+                    if user.kind == crate::domain::UserKind::Enterprise { "本单位管理员或客服" } else { "系统管理员" }
                 ),
                 now(),
             )

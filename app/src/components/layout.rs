@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::api::auth::{current_user, Logout};
 use crate::api::site::{site_info, SiteContact};
 use crate::components::help::message_with_help;
+use crate::domain::UserKind;
 use crate::error::AppError;
 
 type ContactResource = Resource<Result<SiteContact, AppError>>;
@@ -86,9 +87,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! {
-                                {if u.kind == "enterprise" {
+                                {if u.kind == UserKind::Enterprise {
                                     view! { <a href="/info">"完善信息"</a> <a href="/licences">"许可证业务"</a> <a href="/team">"本单位用户"</a> }.into_any()
-                                } else if u.kind == "regulator" {
+                                } else if u.kind == UserKind::Regulator {
                                     view! { <a href="/dashboard">"监管统计"</a> <a href="/cases">"许可证案件"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()
                                 } else {
                                     view! { <a href="/dashboard">"监管统计"</a> <a href="/maintenance">"信息维护"</a> <a href="/review">"注册审核"</a> <a href="/reports/annual">"年度报告"</a> }.into_any()

@@ -6,6 +6,7 @@
 //! ("parse, don't validate"), with an error enum whose messages say, in
 //! Simplified Chinese, what is wrong and what to do.
 
+pub mod account;
 pub mod annual_report;
 pub mod business_mode;
 pub mod calendar;
@@ -28,6 +29,7 @@ pub mod phone_change;
 pub mod registration;
 pub mod team;
 
+pub use account::UserKind;
 pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use date::Date;

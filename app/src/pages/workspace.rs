@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::account::security_events;
 use crate::api::auth::{current_user, PASSWORD_PAGE_FIRST, TOTP_PAGE};
 use crate::components::HydrationMarker;
+use crate::domain::UserKind;
 
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
@@ -37,11 +38,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     }
                         .into_any(),
                     Ok(Some(u)) => {
-                        let role = match u.kind.as_str() {
-                            "enterprise" => "法人用户",
-                            "regulator" => "监管用户",
-                            _ => "系统管理员",
-                        };
+                        let role = u.kind.label();
                         view! {
                             <h1>"工作台"</h1>
                             <dl class="profile">
@@ -52,27 +49,27 @@ pub fn WorkspacePage() -> impl IntoView {
                                 <dt>"身份"</dt>
                                 <dd>{role} " · " {u.display_name}</dd>
                             </dl>
-                            {(u.kind != "enterprise")
+                            {(u.kind != UserKind::Enterprise)
                                 .then(|| {
                                     view! {
                                         <nav class="tasks" aria-label="业务">
-                                            {(u.kind == "regulator").then(|| view! { <a class="button" href="/cases">"许可证案件"</a> " " })}
+                                            {(u.kind == UserKind::Regulator).then(|| view! { <a class="button" href="/cases">"许可证案件"</a> " " })}
                                             <a class="button primary" href="/dashboard">"监管统计与待办"</a> " "
                                             <a class="button" href="/maintenance">"信息维护"</a>
                                             " "
                                             <a class="button" href="/review">"注册审核"</a>
                                             " "
                                             <a class="button" href="/reports/annual">"年度报告"</a>
-                                            {(u.kind == "admin")
+                                            {(u.kind == UserKind::Admin)
                                                 .then(|| view! { " " <a class="button" href="/admin/users">"用户管理"</a> " " <a class="button" href="/admin/issuers">"发证机关设置"</a> })}
                                         </nav>
                                     }
                                 })}
-                            {(u.kind == "enterprise").then(|| view! { <PendingPhoneChange /> <EnterpriseSummary /> })}
+                            {(u.kind == UserKind::Enterprise).then(|| view! { <PendingPhoneChange /> <EnterpriseSummary /> })}
                             <SecuritySinceLastLogin />
                             <p class="form-links">
                                 <a href="/account">"账号设置"</a> " · " <a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a>
-                                {(u.kind == "enterprise").then(|| view! { " · " <a href="/team">"本单位用户"</a> })}
+                                {(u.kind == UserKind::Enterprise).then(|| view! { " · " <a href="/team">"本单位用户"</a> })}
                             </p>
                             <HydrationMarker />
                         }

@@ -298,15 +298,12 @@ pub async fn organization_region(
 }
 
 /// Whether `user` may see a scan of the enterprise `s` belongs to.
-pub async fn may_read(db: &Db, user: &SessionUser, s: &Stored) -> Result<bool, sqlx::Error> {
-    Ok(match user.kind.as_str() {
-        "enterprise" => user.enterprise_id == Some(s.enterprise_id),
-        "admin" => true,
-        "regulator" => organization_region(db, user.organization_id)
-            .await?
-            .is_some_and(|r| super::regions::within(&s.region_code, &r)),
-        _ => false,
-    })
+pub async fn may_read(
+    db: &Db,
+    user: &SessionUser,
+    s: &Stored,
+) -> Result<bool, crate::error::AppError> {
+    super::guard::may_see(db, user, s.enterprise_id, &s.region_code).await
 }
 
 /// The bytes of a stored file.

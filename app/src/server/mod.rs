@@ -10,6 +10,7 @@ pub mod enterprise_info;
 pub mod export;
 pub mod external;
 pub mod files;
+pub mod guard;
 pub mod help;
 pub mod http;
 pub mod licence_case;

@@ -10,6 +10,7 @@ use sqlx::Row as _;
 
 use super::db::Db;
 use super::limits::{self, Limit};
+use crate::domain::UserKind;
 
 pub const IDLE_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_SECS: i64 = 12 * 3600;
@@ -26,7 +27,7 @@ const TOUCH_SECS: i64 = 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionUser {
     pub user_id: i64,
-    pub kind: String,
+    pub kind: UserKind,
     pub login: String,
     pub display_name: String,
     pub enterprise_id: Option<i64>,
@@ -46,6 +47,12 @@ impl SessionUser {
     pub fn ready(&self) -> bool {
         !self.must_change_password && !self.needs_totp_enrolment
     }
+}
+
+/// `users.kind` as its type; a code this build does not know is a decoding error.
+fn user_kind(code: &str) -> Result<UserKind, sqlx::Error> {
+    UserKind::from_code(code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown users.kind {code:?}").into()))
 }
 
 pub fn hash_token(token: &str) -> String {
@@ -108,7 +115,7 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
     }
     Ok(Some(SessionUser {
         user_id: r.try_get(0)?,
-        kind: r.try_get(1)?,
+        kind: user_kind(&r.try_get::<String, _>(1)?)?,
         login: r.try_get(2)?,
         display_name: r.try_get(3)?,
         enterprise_id: r.try_get(4)?,
@@ -192,7 +199,7 @@ pub struct LoginRow {
     pub must_change_password: bool,
     /// A confirmed second factor.
     pub totp_enrolled: bool,
-    pub kind: String,
+    pub kind: UserKind,
     /// Invited by a 管理员 of the enterprise (not its registered 经办人).
     pub invited: bool,
 }
@@ -200,7 +207,7 @@ pub struct LoginRow {
 impl LoginRow {
     /// A regulator or administrator without a confirmed second factor.
     pub fn needs_totp(&self) -> bool {
-        matches!(self.kind.as_str(), "regulator" | "admin") && !self.totp_enrolled
+        self.kind.is_staff() && !self.totp_enrolled
     }
 
     /// Whether `code` can serve as the second proof that opens a locked account.
@@ -238,7 +245,7 @@ pub async fn find_login(
             mobile: r.try_get(4)?,
             must_change_password: r.try_get::<i64, _>(5)? != 0,
             totp_enrolled: r.try_get::<i64, _>(6)? != 0,
-            kind: r.try_get(7)?,
+            kind: user_kind(&r.try_get::<String, _>(7)?)?,
             invited: r.try_get::<i64, _>(8)? != 0,
         })
     })

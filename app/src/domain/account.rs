@@ -1,0 +1,71 @@
+//! Who an account belongs to.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of an account: it decides which login tab it uses, which pages
+/// it sees and which guard admits it. Stored in `users.kind` and sent to the
+/// browser as its [`code`](UserKind::code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserKind {
+    /// 法人用户: logs in with the enterprise's 统一社会信用代码.
+    Enterprise,
+    /// 监管用户 of an 应急管理局 (province, city or county).
+    Regulator,
+    /// 系统管理员.
+    Admin,
+}
+
+impl UserKind {
+    pub const ALL: [UserKind; 3] = [UserKind::Enterprise, UserKind::Regulator, UserKind::Admin];
+
+    /// The stored code (`users.kind`).
+    pub fn code(self) -> &'static str {
+        match self {
+            UserKind::Enterprise => "enterprise",
+            UserKind::Regulator => "regulator",
+            UserKind::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<UserKind> {
+        UserKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The name users know the kind by.
+    pub fn label(self) -> &'static str {
+        match self {
+            UserKind::Enterprise => "法人用户",
+            UserKind::Regulator => "监管用户",
+            UserKind::Admin => "系统管理员",
+        }
+    }
+
+    /// Logs in on the regulator tab, by user name, with a second factor.
+    pub fn is_staff(self) -> bool {
+        self != UserKind::Enterprise
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_round_trips_through_its_code_and_the_wire() {
+        for k in UserKind::ALL {
+            assert_eq!(UserKind::from_code(k.code()), Some(k));
+            let wire = serde_json::to_string(&k).unwrap_or_default();
+            assert_eq!(wire, format!("\"{}\"", k.code()));
+        }
+        assert_eq!(UserKind::from_code("Admin"), None);
+        assert_eq!(UserKind::from_code(""), None);
+    }
+
+    #[test]
+    fn only_enterprise_accounts_are_not_staff() {
+        assert!(!UserKind::Enterprise.is_staff());
+        assert!(UserKind::Regulator.is_staff());
+        assert!(UserKind::Admin.is_staff());
+    }
+}
