@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::enterprise_info::{EnterpriseRecord, Expiry, FieldChange, Issue};
+use crate::domain::enterprise_info::{EnterpriseRecord, Expiry, FieldChange, Issue, RecordStatus};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 
@@ -53,8 +53,7 @@ pub struct AuditView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InfoView {
     pub credit_code: String,
-    /// draft, submitted or confirmed.
-    pub status: String,
+    pub status: RecordStatus,
     /// A 信息变更 is under way (a confirmed version stays in force).
     pub changing: bool,
     pub version: i64,
@@ -65,19 +64,6 @@ pub struct InfoView {
     pub issues: Vec<Issue>,
     pub licences: Vec<LicenceSummary>,
     pub trail: Vec<AuditView>,
-}
-
-pub fn status_label(status: &str, changing: bool) -> &'static str {
-    match (status, changing) {
-        ("confirmed", _) => "已确认",
-        ("submitted", true) => "变更已提交,待确认",
-        ("submitted", false) => "已提交,待确认",
-        ("draft", true) => "变更中(原信息继续有效)",
-        ("draft", false) => "待完善",
-        ("none", _) => "未填报",
-        ("changing", _) => "变更中",
-        _ => "",
-    }
 }
 
 /// The result of saving a step: the new version and that step's problems
@@ -269,7 +255,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
             .split_once('/')
             .map_or(user.login.as_str(), |(code, _)| code)
             .to_string(),
-        changing: info.confirmed.is_some() && info.status != "confirmed",
+        changing: info.confirmed.is_some() && info.status != RecordStatus::Confirmed,
         issues: info.draft.completeness(today()),
         licences: ssr::licences(shown),
         status: info.status,
@@ -508,7 +494,8 @@ pub async fn info_directory(
             .map(|r| DirectoryEntry {
                 hazard: r.hazard_label(),
                 region: regions::full_name(&r.region_code),
-                status: status_label(&r.status, false).to_string(),
+                status: crate::domain::enterprise_info::directory_status_label(&r.status)
+                    .to_string(),
                 mode: r.mode_label().to_string(),
                 expiry: r
                     .next_expiry
@@ -547,7 +534,7 @@ pub struct RecordView {
     pub name: String,
     /// The region of the record in force, by name.
     pub region_name: String,
-    pub status: String,
+    pub status: RecordStatus,
     pub status_label: String,
     pub version: i64,
     /// The record in force (confirmed, else submitted), if any.
@@ -581,14 +568,14 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         .map_err(ssr::error)?
         .map(|p| ssr::proposal_view(p, user.organization_id));
     let trail = crate::server::audit::trail(&state.db, id, 100).await?;
-    let changing = info.confirmed.is_some() && info.status != "confirmed";
-    let submitted = (info.status == "submitted").then(|| {
+    let changing = info.confirmed.is_some() && info.status != RecordStatus::Confirmed;
+    let submitted = (info.status == RecordStatus::Submitted).then(|| {
         ssr::named(match &info.confirmed {
             Some(c) => diff(c, &info.draft),
             None => diff(&EnterpriseRecord::default(), &info.draft),
         })
     });
-    let submitted_warnings = if info.status == "submitted" {
+    let submitted_warnings = if info.status == RecordStatus::Submitted {
         info.draft.expiry_warnings(crate::server::today())
     } else {
         vec![]
@@ -611,7 +598,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         region_name: record.as_ref().map_or_else(String::new, |r| {
             crate::server::regions::full_name(&r.region_code)
         }),
-        status_label: status_label(&info.status, changing).to_string(),
+        status_label: info.status.label(changing).to_string(),
         licences: record.as_ref().map(ssr::licences).unwrap_or_default(),
         status: info.status,
         version: info.version,

@@ -18,6 +18,62 @@ use super::normalize::normalize_text;
 use super::registration::{parse_address, parse_enterprise_name, parse_person_name, parse_region};
 use super::{Date, FieldErrors};
 
+/// Where an enterprise's 企业信息 record stands (`enterprise_info.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordStatus {
+    /// Being filled in (first time, after 退回/撤回, or during a 信息变更).
+    Draft,
+    /// Submitted, waiting for the regulator to confirm.
+    Submitted,
+    /// Confirmed by the regulator: the record in force.
+    Confirmed,
+}
+
+impl RecordStatus {
+    pub const ALL: [RecordStatus; 3] = [
+        RecordStatus::Draft,
+        RecordStatus::Submitted,
+        RecordStatus::Confirmed,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "draft",
+            RecordStatus::Submitted => "submitted",
+            RecordStatus::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RecordStatus> {
+        RecordStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// How users read it; `changing`: a 信息变更 is under way, so a
+    /// confirmed version stays in force meanwhile.
+    pub fn label(self, changing: bool) -> &'static str {
+        match (self, changing) {
+            (RecordStatus::Confirmed, _) => "已确认",
+            (RecordStatus::Submitted, true) => "变更已提交,待确认",
+            (RecordStatus::Submitted, false) => "已提交,待确认",
+            (RecordStatus::Draft, true) => "变更中(原信息继续有效)",
+            (RecordStatus::Draft, false) => "待完善",
+        }
+    }
+}
+
+/// A directory row's status code: a [`RecordStatus`], `none` (nothing
+/// filled in yet) or `changing` (a 信息变更 under way), as users read it.
+pub fn directory_status_label(code: &str) -> &'static str {
+    match (code, RecordStatus::from_code(code)) {
+        (_, Some(s)) => s.label(false),
+        ("none", _) => "未填报",
+        ("changing", _) => "变更中",
+        _ => "",
+    }
+}
+
 /// The steps of 完善信息, in order: (code, title).
 pub const STEPS: [(&str, &str); 3] = [
     ("basic", "基础信息"),
@@ -886,6 +942,21 @@ pub enum Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_record_status_round_trips_and_reads_as_users_know_it() {
+        for s in RecordStatus::ALL {
+            assert_eq!(RecordStatus::from_code(s.code()), Some(s));
+            let wire = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(wire, format!("\"{}\"", s.code()));
+            assert_eq!(directory_status_label(s.code()), s.label(false));
+        }
+        assert_eq!(RecordStatus::Draft.label(true), "变更中(原信息继续有效)");
+        assert_eq!(RecordStatus::Submitted.label(true), "变更已提交,待确认");
+        assert_eq!(directory_status_label("none"), "未填报");
+        assert_eq!(directory_status_label("changing"), "变更中");
+        assert_eq!(RecordStatus::from_code("Draft"), None);
+    }
 
     fn today() -> Date {
         Date::parse("2026-11-28").unwrap()

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::enterprise_info::{
-    my_info, status_label, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo,
-    SubmitInfo, LOCK_MESSAGE,
+    my_info, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo, SubmitInfo,
+    LOCK_MESSAGE,
 };
 use crate::components::field::{
     message_at, ErrorSummary, FieldMessage, FormState, SelectField, TextField,
@@ -21,8 +21,8 @@ use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
-    expiry_warning, EnterpriseRecord, Expiry, FieldChange, LicenceEntry, ScopeItem, ECONOMIC_TYPES,
-    LICENCE_YEARS, STEPS,
+    expiry_warning, EnterpriseRecord, Expiry, FieldChange, LicenceEntry, RecordStatus, ScopeItem,
+    ECONOMIC_TYPES, LICENCE_YEARS, STEPS,
 };
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::StorageUnit;
@@ -144,7 +144,7 @@ fn InfoEditor(
     flash: RwSignal<Option<String>>,
     first_step: String,
 ) -> impl IntoView {
-    let editable = v.status == "draft" && v.lock.is_none();
+    let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let fields = Fields::new(&v.draft);
     let version = RwSignal::new(v.version);
     let step = RwSignal::new(
@@ -255,7 +255,7 @@ fn InfoEditor(
         }
     };
     let changing = v.changing;
-    let status_text = status_label(&v.status, changing);
+    let status_text = v.status.label(changing);
     let lock = v.lock.clone();
     let base = v.version;
     view! {
@@ -269,7 +269,7 @@ fn InfoEditor(
         {changing.then(|| view! {
             <p class="notice">"变更进行中:变更被确认之前,原已确认的信息继续有效,监管部门看到的仍是原信息。"</p>
         })}
-        {(v.status == "submitted").then(|| view! {
+        {(v.status == RecordStatus::Submitted).then(|| view! {
             <div class="notice" role="status">
                 <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
                 <StatusButton
@@ -284,7 +284,7 @@ fn InfoEditor(
                 />
             </div>
         })}
-        {(v.status == "confirmed" && v.lock.is_none()).then(|| view! {
+        {(v.status == RecordStatus::Confirmed && v.lock.is_none()).then(|| view! {
             <div class="notice success" role="status">
                 <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
                 <StatusButton

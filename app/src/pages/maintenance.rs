@@ -14,7 +14,7 @@ use crate::components::layout::ErrorNotice;
 use crate::components::storage_units::Arithmetic;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
-use crate::domain::enterprise_info::{Expiry, ECONOMIC_TYPES, SCALARS};
+use crate::domain::enterprise_info::{Expiry, RecordStatus, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
@@ -416,7 +416,7 @@ fn Record(
         {r.open_change.clone().filter(|_| r.can_propose).map(|c| {
             view! { <OpenChangeNotice c code=code.clone() /> }
         })}
-        {(r.can_propose && r.status == "confirmed" && r.proposal.is_none()).then(|| {
+        {(r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none()).then(|| {
             let rec = r.record.clone().unwrap_or_default();
             view! { <ProposeForm code=code.clone() version=r.version rec reload flash /> }
         })}

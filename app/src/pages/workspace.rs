@@ -90,7 +90,8 @@ pub fn WorkspacePage() -> impl IntoView {
 /// The enterprise's status at a glance: information, licences, what waits for it.
 #[component]
 fn EnterpriseSummary() -> impl IntoView {
-    use crate::api::enterprise_info::{my_info, status_label};
+    use crate::api::enterprise_info::my_info;
+    use crate::domain::enterprise_info::RecordStatus;
     let info = Resource::new(|| (), |_| my_info());
     view! {
         <Suspense fallback=|| ()>
@@ -104,9 +105,9 @@ fn EnterpriseSummary() -> impl IntoView {
                                 <p class="alert" role="alert">"待处理:" {p.organization} "申请修改企业信息,请确认或拒绝。" <a href="/info">"去处理"</a></p>
                             })}
                             <p>
-                                "状态:" <strong class="info-status">{status_label(&v.status, v.changing)}</strong>
-                                {(v.status == "draft" && missing > 0).then(|| format!(",还有 {missing} 项待完善"))}
-                                " " <a class="button primary" href="/info">{if v.status == "draft" { "完善信息" } else { "查看企业信息" }}</a>
+                                "状态:" <strong class="info-status">{v.status.label(v.changing)}</strong>
+                                {(v.status == RecordStatus::Draft && missing > 0).then(|| format!(",还有 {missing} 项待完善"))}
+                                " " <a class="button primary" href="/info">{if v.status == RecordStatus::Draft { "完善信息" } else { "查看企业信息" }}</a>
                             </p>
                             {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone(), true))}
                             <p><a class="button" href="/licences">"许可证业务(申请、延期、变更、注销)"</a></p>

@@ -310,15 +310,6 @@ fn month_of(at: i64) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "confirmed" => "已确认",
-        "submitted" => "已提交,待确认",
-        "draft" => "待完善",
-        _ => "未填报",
-    }
-}
-
 fn grade_label(code: Option<&str>) -> &'static str {
     match code {
         None => "未填写储存单元",
@@ -489,7 +480,7 @@ pub async fn dashboard(
         bars: ["confirmed", "submitted", "draft", "none"]
             .iter()
             .map(|s| Bar {
-                label: status_label(s).into(),
+                label: crate::domain::enterprise_info::directory_status_label(s).into(),
                 value: statuses.get(*s).copied().unwrap_or(0),
                 link: format!("/maintenance?{}", narrower(&format!("status={s}"))),
             })

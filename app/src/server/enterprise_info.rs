@@ -9,13 +9,15 @@ use sqlx::Row as _;
 use super::audit::{audit, Actor};
 use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
-use crate::domain::enterprise_info::{diff, EnterpriseRecord, FieldChange, LicenceEntry};
+use crate::domain::enterprise_info::{
+    diff, EnterpriseRecord, FieldChange, LicenceEntry, RecordStatus,
+};
 use crate::domain::Mobile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
     pub enterprise_id: i64,
-    pub status: String,
+    pub status: RecordStatus,
     pub draft: EnterpriseRecord,
     pub confirmed: Option<EnterpriseRecord>,
     pub version: i64,
@@ -38,13 +40,13 @@ impl Info {
     pub fn in_force(&self) -> Option<&EnterpriseRecord> {
         self.confirmed
             .as_ref()
-            .or((self.status == "submitted").then_some(&self.draft))
+            .or((self.status == RecordStatus::Submitted).then_some(&self.draft))
     }
 
     /// A 信息变更 the enterprise has started and not submitted yet (what
     /// blocks 申请修改, may be reminded of, and lapses when left alone).
     pub fn change_open(&self) -> bool {
-        self.status == "draft" && self.confirmed.is_some()
+        self.status == RecordStatus::Draft && self.confirmed.is_some()
     }
 }
 
@@ -94,6 +96,15 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, InfoError> {
     Ok(serde_json::to_string(v)?)
 }
 
+/// `enterprise_info.status` as its type; an unknown code is a decoding error.
+fn record_status(code: &str) -> Result<RecordStatus, InfoError> {
+    RecordStatus::from_code(code).ok_or_else(|| {
+        InfoError::Db(sqlx::Error::Decode(
+            format!("unknown enterprise_info.status {code:?}").into(),
+        ))
+    })
+}
+
 fn record(json: &str) -> Result<EnterpriseRecord, InfoError> {
     Ok(serde_json::from_str(json)?)
 }
@@ -128,7 +139,7 @@ fn info_from(r: &super::db::Row) -> Result<Info, InfoError> {
     let confirmed: Option<String> = r.try_get(3)?;
     Ok(Info {
         enterprise_id: r.try_get(0)?,
-        status: r.try_get(1)?,
+        status: record_status(&r.try_get::<String, _>(1)?)?,
         draft: record(&r.try_get::<String, _>(2)?)?,
         confirmed: confirmed.as_deref().map(record).transpose()?,
         version: r.try_get(4)?,
@@ -189,7 +200,7 @@ pub async fn peek(db: &Db, enterprise_id: i64) -> Result<Info, InfoError> {
     }
     Ok(Info {
         enterprise_id,
-        status: "draft".into(),
+        status: RecordStatus::Draft,
         draft: initial(db.reader(), enterprise_id).await?,
         confirmed: None,
         version: 0,
@@ -270,7 +281,7 @@ async fn pending_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Proposal>,
 
 /// The state a change leaves a record in; `confirmed` is replaced when `Some`.
 struct Next<'a> {
-    status: &'a str,
+    status: RecordStatus,
     draft: &'a EnterpriseRecord,
     confirmed: Option<&'a EnterpriseRecord>,
     return_reason: &'a str,
@@ -330,7 +341,7 @@ async fn write(
     };
     let shown = confirmed
         .or(info.confirmed.as_ref())
-        .or((status == "submitted").then_some(draft));
+        .or((status == RecordStatus::Submitted).then_some(draft));
     let updated = sqlx::query(
         "UPDATE enterprise_info SET status = $1, draft = $2, confirmed = $3, version = $4, return_reason = $5, \
          business_mode = $6, updated_at = $7, updated_by = $8, change_started_at = $9, \
@@ -338,7 +349,7 @@ async fn write(
          hazard_grade = $15 \
          WHERE enterprise_id = $12 AND version = $13",
     )
-    .bind(status)
+    .bind(status.code())
     .bind(&draft_json)
     .bind(&confirmed_json)
     .bind(next)
@@ -347,7 +358,7 @@ async fn write(
     .bind(now)
     .bind(by_user)
     .bind(change_started_at)
-    .bind(status)
+    .bind(status.code())
     .bind(now)
     .bind(info.enterprise_id)
     .bind(info.version)
@@ -375,7 +386,7 @@ async fn write(
     )
     .bind(info.enterprise_id)
     .bind(next)
-    .bind(status)
+    .bind(status.code())
     .bind(&draft_json)
     .bind(now)
     .bind(by_user)
@@ -526,22 +537,22 @@ pub async fn save_draft(
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
-    match info.status.as_str() {
-        "submitted" => {
+    match info.status {
+        RecordStatus::Submitted => {
             return Err(InfoError::WrongStatus(
                 "信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。".into(),
             ))
         }
-        "confirmed" => {
+        RecordStatus::Confirmed => {
             return Err(InfoError::WrongStatus(
                 "信息已确认。如需修改,请先点击“信息变更”。".into(),
             ))
         }
-        _ => {}
+        RecordStatus::Draft => {}
     }
     let changes = diff(&info.draft, draft);
     let next = Next {
-        status: "draft",
+        status: RecordStatus::Draft,
         draft,
         confirmed: None,
         return_reason: &info.return_reason,
@@ -570,14 +581,14 @@ pub async fn submit(
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
-    if info.status != "draft" {
+    if info.status != RecordStatus::Draft {
         return Err(InfoError::WrongStatus(
             "信息已提交或已确认,无需再次提交。".into(),
         ));
     }
     let changes = info.submitted_changes();
     let next = Next {
-        status: "submitted",
+        status: RecordStatus::Submitted,
         draft: &info.draft,
         confirmed: None,
         return_reason: "",
@@ -605,13 +616,13 @@ pub async fn withdraw(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    if info.status != "submitted" {
+    if info.status != RecordStatus::Submitted {
         return Err(InfoError::WrongStatus(
             "只有已提交、尚未确认的信息可以撤回。".into(),
         ));
     }
     let next = Next {
-        status: "draft",
+        status: RecordStatus::Draft,
         draft: &info.draft,
         confirmed: None,
         return_reason: "",
@@ -643,14 +654,14 @@ pub async fn start_change(
     let Some(confirmed) = info
         .confirmed
         .clone()
-        .filter(|_| info.status == "confirmed")
+        .filter(|_| info.status == RecordStatus::Confirmed)
     else {
         return Err(InfoError::WrongStatus(
             "信息尚未确认,可直接修改,无需“信息变更”。".into(),
         ));
     };
     let next = Next {
-        status: "draft",
+        status: RecordStatus::Draft,
         draft: &confirmed,
         confirmed: None,
         return_reason: "",
@@ -680,15 +691,15 @@ pub async fn decide(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
-    if info.status != "submitted" {
+    if info.status != RecordStatus::Submitted {
         // Who got there first, and when (a second reviewer, or the
         // enterprise withdrawing).
         return Err(InfoError::WrongStatus(format!(
             "该企业的信息已不在待确认状态:{}于 {} 已{}。请刷新。",
             info.updated_by.as_deref().unwrap_or("其他用户"),
             super::cst_datetime(info.updated_at),
-            match info.status.as_str() {
-                "confirmed" => "确认",
+            match info.status {
+                RecordStatus::Confirmed => "确认",
                 _ => "退回或撤回",
             }
         )));
@@ -696,7 +707,7 @@ pub async fn decide(
     let changes = info.submitted_changes();
     if approve {
         let next = Next {
-            status: "confirmed",
+            status: RecordStatus::Confirmed,
             draft: &info.draft,
             confirmed: Some(&info.draft),
             return_reason: "",
@@ -716,7 +727,7 @@ pub async fn decide(
         .await
     } else {
         let next = Next {
-            status: "draft",
+            status: RecordStatus::Draft,
             draft: &info.draft,
             confirmed: None,
             return_reason: reason,
@@ -747,7 +758,7 @@ pub async fn propose(
     let Some(current) = info
         .confirmed
         .as_ref()
-        .filter(|_| info.status == "confirmed")
+        .filter(|_| info.status == RecordStatus::Confirmed)
     else {
         return Err(InfoError::WrongStatus(
             "企业正在填报或变更信息(尚未确认),请在企业提交后确认或退回,不能同时申请修改。".into(),
@@ -856,7 +867,7 @@ pub async fn close_proposal(
         }
         let changes = diff(&confirmed, &updated);
         let next = Next {
-            status: "confirmed",
+            status: RecordStatus::Confirmed,
             draft: &updated,
             confirmed: Some(&updated),
             return_reason: "",
@@ -1278,7 +1289,7 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             .map(super::cst_datetime)
             .unwrap_or_default();
         let next = Next {
-            status: "confirmed",
+            status: RecordStatus::Confirmed,
             draft: &confirmed,
             confirmed: None,
             return_reason: "",
@@ -1468,7 +1479,7 @@ pub(crate) async fn apply_licence(
         .unwrap_or_else(|| info.draft.clone());
     let after = confirmed.clone().unwrap_or_else(|| draft.clone());
     let next = Next {
-        status: &info.status,
+        status: info.status,
         draft: &draft,
         confirmed: confirmed.as_ref(),
         return_reason: &info.return_reason,
