@@ -268,19 +268,20 @@ pub mod ssr {
 
     /// Refuses accounts that may not log in (yet), saying why.
     pub fn check_status(user: &session::LoginRow, service_phone: &str) -> Result<(), AppError> {
-        let message = match user.status.as_str() {
-            "active" => return Ok(()),
-            "pending_verification" if user.invited => {
+        use crate::domain::AccountStatus;
+        let message = match user.status {
+            AccountStatus::Active => return Ok(()),
+            AccountStatus::PendingVerification if user.invited => {
                 "请先打开管理员邀请短信中的链接设置密码;链接已过期的,请本单位管理员在“本单位用户”中重发邀请。".to_string()
             }
-            "pending_verification" | "pending_review" => {
+            AccountStatus::PendingVerification | AccountStatus::PendingReview => {
                 format!("您的注册申请正在人工审核中(一个工作日内完成),审核通过后即可登录;结果会以短信通知经办人手机。如有疑问请致电客服 {service_phone}。")
             }
-            "rejected" => format!(
+            AccountStatus::Rejected => format!(
                 "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
                 if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
             ),
-            _ => "该账号已停用。如有疑问请联系客服。".to_string(),
+            AccountStatus::Disabled => "该账号已停用。如有疑问请联系客服。".to_string(),
         };
         Err(AppError::Conflict {
             field: "account".into(),

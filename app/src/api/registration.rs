@@ -33,8 +33,8 @@ pub struct Submitted {
     pub credit_code: String,
     pub enterprise_name: String,
     pub mobile_masked: String,
-    /// "active" or "pending_review".
-    pub status: String,
+    /// Active, or PendingReview (manual review).
+    pub status: crate::domain::AccountStatus,
 }
 
 /// The message for a credit code that already has an account (FAQ wording first).

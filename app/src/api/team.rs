@@ -212,13 +212,9 @@ pub async fn team_members() -> Result<TeamView, AppError> {
                 mobile,
                 username: m.username,
                 role: m.role,
-                status: match m.status.as_str() {
-                    "active" => "正常".into(),
-                    "pending_verification" => "待设置密码(已发送邀请短信)".into(),
-                    _ => "已停用".into(),
-                },
-                active: m.status == "active",
-                invited: m.status == "pending_verification",
+                status: m.status.label().into(),
+                active: m.status == crate::domain::AccountStatus::Active,
+                invited: m.status == crate::domain::AccountStatus::PendingVerification,
                 first: m.first,
                 last_login: m.last_login_at.map(cst_datetime).unwrap_or_default(),
                 sessions: m.sessions,
@@ -358,7 +354,7 @@ pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppErr
     .await
     .map_err(ssr::error)?;
     // No typed names in the text: only what the system itself vouches for.
-    let what = if status == "pending_verification" {
+    let what = if status == crate::domain::AccountStatus::PendingVerification {
         format!("{}邀请您使用本单位账号。", user.belongs_to)
     } else {
         format!("{}的管理员为您发起了重置密码。", user.belongs_to)

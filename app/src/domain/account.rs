@@ -47,6 +47,58 @@ impl UserKind {
     }
 }
 
+/// Where an account stands (`users.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// May log in.
+    Active,
+    /// Registered without the registry's confirmation: waits for a reviewer.
+    PendingReview,
+    /// Has no password yet: an invitee (or a reset) waiting for its SMS link.
+    PendingVerification,
+    /// A reviewer refused the registration; the code may register again.
+    Rejected,
+    /// Switched off by the enterprise's 管理员 or an administrator.
+    Disabled,
+}
+
+impl AccountStatus {
+    pub const ALL: [AccountStatus; 5] = [
+        AccountStatus::Active,
+        AccountStatus::PendingReview,
+        AccountStatus::PendingVerification,
+        AccountStatus::Rejected,
+        AccountStatus::Disabled,
+    ];
+
+    /// The stored code (`users.status`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::PendingReview => "pending_review",
+            AccountStatus::PendingVerification => "pending_verification",
+            AccountStatus::Rejected => "rejected",
+            AccountStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AccountStatus> {
+        AccountStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// How the users page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "正常",
+            AccountStatus::PendingReview => "待人工审核",
+            AccountStatus::PendingVerification => "待设置密码(已发送邀请短信)",
+            AccountStatus::Rejected => "未通过审核",
+            AccountStatus::Disabled => "已停用",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +112,17 @@ mod tests {
         }
         assert_eq!(UserKind::from_code("Admin"), None);
         assert_eq!(UserKind::from_code(""), None);
+    }
+
+    #[test]
+    fn each_account_status_round_trips_through_its_code_and_the_wire() {
+        for s in AccountStatus::ALL {
+            assert_eq!(AccountStatus::from_code(s.code()), Some(s));
+            let wire = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(wire, format!("\"{}\"", s.code()));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(AccountStatus::from_code("locked"), None);
     }
 
     #[test]

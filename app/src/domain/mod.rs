@@ -29,7 +29,7 @@ pub mod phone_change;
 pub mod registration;
 pub mod team;
 
-pub use account::UserKind;
+pub use account::{AccountStatus, UserKind};
 pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use date::Date;

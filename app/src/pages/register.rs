@@ -425,7 +425,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
 fn Done(state: RwSignal<RegistrationView>) -> impl IntoView {
     let s = state.get_untracked().submitted;
     s.map(|s| {
-        let active = s.status == "active";
+        let active = s.status == crate::domain::AccountStatus::Active;
         view! {
             <section class="done" role="status">
                 <h2>{if active { "注册成功" } else { "注册申请已提交人工审核" }}</h2>

@@ -4,6 +4,7 @@ use sqlx::Row as _;
 
 use super::db::{is_unique_violation, Db};
 use crate::domain::registration::{AccountInfo, OrgInfo, OrgInfoInput};
+use crate::domain::AccountStatus;
 
 /// How the organisation data of a draft was confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,11 +184,13 @@ pub async fn registered(db: &Db, credit_code: &str) -> Result<Registered, sqlx::
     .bind(credit_code)
     .fetch_optional(db.reader())
     .await?;
-    Ok(match row {
-        None => Registered::No,
-        Some((status, _)) if status == "rejected" => Registered::No,
-        Some((status, since)) if status == "pending_review" => Registered::PendingReview { since },
-        Some(_) => Registered::Yes,
+    let Some((status, since)) = row else {
+        return Ok(Registered::No);
+    };
+    Ok(match super::session::account_status(&status)? {
+        AccountStatus::Rejected => Registered::No,
+        AccountStatus::PendingReview => Registered::PendingReview { since },
+        _ => Registered::Yes,
     })
 }
 
@@ -385,7 +388,7 @@ pub struct SubmittedSummary {
     pub credit_code: String,
     pub name: String,
     pub mobile: String,
-    pub status: String,
+    pub status: AccountStatus,
 }
 
 pub async fn submitted_summary(
@@ -404,7 +407,7 @@ pub async fn submitted_summary(
             credit_code: r.try_get(0)?,
             name: r.try_get(1)?,
             mobile: r.try_get(2)?,
-            status: r.try_get(3)?,
+            status: super::session::account_status(&r.try_get::<String, _>(3)?)?,
         })
     })
     .transpose()
@@ -495,9 +498,9 @@ pub async fn decide_review(
         .bind(p.user_id)
         .fetch_one(db.reader())
         .await?;
-        let status: String = row.try_get(0)?;
+        let status = super::session::account_status(&row.try_get::<String, _>(0)?)?;
         return Ok(Err(AlreadyDecided {
-            approved: status != "rejected",
+            approved: status != AccountStatus::Rejected,
             by: row.try_get(1)?,
             at: row.try_get(2)?,
         }));

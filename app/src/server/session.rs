@@ -10,7 +10,7 @@ use sqlx::Row as _;
 
 use super::db::Db;
 use super::limits::{self, Limit};
-use crate::domain::UserKind;
+use crate::domain::{AccountStatus, UserKind};
 
 pub const IDLE_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_SECS: i64 = 12 * 3600;
@@ -53,6 +53,12 @@ impl SessionUser {
 fn user_kind(code: &str) -> Result<UserKind, sqlx::Error> {
     UserKind::from_code(code)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown users.kind {code:?}").into()))
+}
+
+/// `users.status` as its type; a code this build does not know is a decoding error.
+pub fn account_status(code: &str) -> Result<AccountStatus, sqlx::Error> {
+    AccountStatus::from_code(code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown users.status {code:?}").into()))
 }
 
 pub fn hash_token(token: &str) -> String {
@@ -191,7 +197,7 @@ pub async fn record_login(db: &Db, user_id: i64, now: i64) -> Result<Option<i64>
 #[derive(Debug, Clone)]
 pub struct LoginRow {
     pub user_id: i64,
-    pub status: String,
+    pub status: AccountStatus,
     pub password_hash: String,
     /// A reviewer's reason for rejecting the registration.
     pub review_note: String,
@@ -239,7 +245,7 @@ pub async fn find_login(
     row.map(|r| {
         Ok(LoginRow {
             user_id: r.try_get(0)?,
-            status: r.try_get(1)?,
+            status: account_status(&r.try_get::<String, _>(1)?)?,
             password_hash: r.try_get(2)?,
             review_note: r.try_get(3)?,
             mobile: r.try_get(4)?,

@@ -13,7 +13,7 @@ use super::audit::{audit, security_event, Actor};
 use super::db::{Backend, Db, Tx};
 use super::session;
 use crate::domain::team::{Role, LAST_MANAGER};
-use crate::domain::Mobile;
+use crate::domain::{AccountStatus, Mobile};
 
 /// An enterprise's name and credit code.
 pub async fn enterprise_name_and_code(
@@ -105,8 +105,8 @@ pub struct Member {
     pub mobile: String,
     pub username: String,
     pub role: Role,
-    /// active, pending_verification (invited, no password yet) or disabled.
-    pub status: String,
+    /// Active, PendingVerification (invited, no password yet) or Disabled.
+    pub status: AccountStatus,
     /// The registered 经办人, who logs in with the credit code alone.
     pub first: bool,
     pub last_login_at: Option<i64>,
@@ -136,7 +136,7 @@ pub async fn members(db: &Db, enterprise_id: i64) -> Result<Vec<Member>, sqlx::E
                 mobile: r.try_get(2)?,
                 username: r.try_get(3)?,
                 role: Role::from_code(&r.try_get::<String, _>(4)?).unwrap_or(Role::Viewer),
-                status: r.try_get(5)?,
+                status: super::session::account_status(&r.try_get::<String, _>(5)?)?,
                 first: r.try_get::<i64, _>(6)? != 0,
                 last_login_at: r.try_get(7)?,
                 sessions: r.try_get(8)?,
@@ -189,7 +189,7 @@ async fn lock_team(db: &Db, enterprise_id: i64, actor: &Actor) -> Result<Tx, Tea
 struct Target {
     name: String,
     role: Role,
-    status: String,
+    status: AccountStatus,
     mobile: String,
     /// The registered 经办人 (the enterprise's legal contact).
     first: bool,
@@ -213,7 +213,7 @@ async fn member_in(tx: &mut Tx, enterprise_id: i64, user_id: i64) -> Result<Targ
     Ok(Target {
         name: row.try_get(0)?,
         role: Role::from_code(&row.try_get::<String, _>(1)?).unwrap_or(Role::Viewer),
-        status: row.try_get(2)?,
+        status: super::session::account_status(&row.try_get::<String, _>(2)?)?,
         mobile: row.try_get(3)?,
         first: row.try_get::<i64, _>(4)? != 0,
         has_password: row.try_get::<i64, _>(5)? != 0,
@@ -466,16 +466,18 @@ pub async fn set_active(
         not_the_first(&t, user_id, actor)?;
     }
     let name = t.name;
-    let to = match (active, t.status.as_str()) {
+    let to = match (active, t.status) {
         // An invitee who never set a password is invited again, not active.
-        (true, "disabled") if !t.has_password => "pending_verification",
-        (true, "disabled") => "active",
-        (false, "active" | "pending_verification") => "disabled",
+        (true, AccountStatus::Disabled) if !t.has_password => AccountStatus::PendingVerification,
+        (true, AccountStatus::Disabled) => AccountStatus::Active,
+        (false, AccountStatus::Active | AccountStatus::PendingVerification) => {
+            AccountStatus::Disabled
+        }
         _ => return Ok(()),
     };
     sqlx::query("UPDATE users SET status = $2 WHERE id = $1")
         .bind(user_id)
-        .bind(to)
+        .bind(to.code())
         .execute(&mut *tx)
         .await?;
     if !active {
@@ -536,14 +538,14 @@ pub async fn start_reset(
     token_hash: &str,
     actor: &Actor,
     now: i64,
-) -> Result<(String, String, String), TeamError> {
+) -> Result<(String, String, AccountStatus), TeamError> {
     let mut tx = lock_team(db, enterprise_id, actor).await?;
     let t = member_in(&mut tx, enterprise_id, user_id).await?;
     if t.first {
         return Err(refused("user_id", FIRST_IS_OWN));
     }
     let (name, status, old) = (t.name, t.status, t.mobile);
-    if status == "disabled" {
+    if status == AccountStatus::Disabled {
         return Err(refused("user_id", "该用户已停用:请先重新启用,再重置密码。"));
     }
     if user_id == actor.user_id {
@@ -568,7 +570,7 @@ pub async fn start_reset(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let purpose = if status == "pending_verification" {
+    let purpose = if status == AccountStatus::PendingVerification {
         "invite"
     } else {
         "reset"
