@@ -297,7 +297,7 @@ pub async fn save_info(
                 &state.db,
                 &actor,
                 id,
-                "info.save",
+                crate::domain::enterprise_info::RecordStep::Save.action(),
                 "保存被拒绝",
                 now(),
             )

@@ -63,6 +63,69 @@ impl RecordStatus {
     }
 }
 
+/// What moves a record from one status to another: the one table of the
+/// record's life cycle, also the audit action each step is logged as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordStep {
+    /// The enterprise saves its draft.
+    Save,
+    /// The enterprise submits it to its regulator.
+    Submit,
+    /// The enterprise takes a submission back (撤回).
+    Withdraw,
+    /// The enterprise starts a 信息变更 of a confirmed record.
+    StartChange,
+    /// The regulator confirms a submission.
+    Confirm,
+    /// The regulator sends a submission back (退回), with a reason.
+    Return,
+    /// A 信息变更 left unsaved too long is dropped; the confirmed record stays.
+    Lapse,
+}
+
+impl RecordStep {
+    /// The audit action the step is logged as.
+    pub fn action(self) -> &'static str {
+        match self {
+            RecordStep::Save => "info.save",
+            RecordStep::Submit => "info.submit",
+            RecordStep::Withdraw => "info.withdraw",
+            RecordStep::StartChange => "info.change",
+            RecordStep::Confirm => "info.confirm",
+            RecordStep::Return => "info.return",
+            RecordStep::Lapse => "info.change_lapsed",
+        }
+    }
+}
+
+impl RecordStatus {
+    /// The status `step` leads to from this one, or, when the step is not
+    /// possible now, what to do instead.
+    pub fn after(self, step: RecordStep) -> Result<RecordStatus, &'static str> {
+        use RecordStatus::{Confirmed, Draft, Submitted};
+        match (step, self) {
+            (RecordStep::Save, Draft) => Ok(Draft),
+            (RecordStep::Save, Submitted) => {
+                Err("信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。")
+            }
+            (RecordStep::Save, Confirmed) => Err("信息已确认。如需修改,请先点击“信息变更”。"),
+            (RecordStep::Submit, Draft) => Ok(Submitted),
+            (RecordStep::Submit, _) => Err("信息已提交或已确认,无需再次提交。"),
+            (RecordStep::Withdraw, Submitted) => Ok(Draft),
+            (RecordStep::Withdraw, _) => Err("只有已提交、尚未确认的信息可以撤回。"),
+            (RecordStep::StartChange, Confirmed) => Ok(Draft),
+            (RecordStep::StartChange, _) => Err("信息尚未确认,可直接修改,无需“信息变更”。"),
+            (RecordStep::Confirm, Submitted) => Ok(Confirmed),
+            (RecordStep::Return, Submitted) => Ok(Draft),
+            (RecordStep::Confirm | RecordStep::Return, _) => {
+                Err("该企业的信息已不在待确认状态,请刷新。")
+            }
+            (RecordStep::Lapse, Draft) => Ok(Confirmed),
+            (RecordStep::Lapse, _) => Err("没有进行中的信息变更。"),
+        }
+    }
+}
+
 /// A directory row's status code: a [`RecordStatus`], `none` (nothing
 /// filled in yet) or `changing` (a 信息变更 under way), as users read it.
 pub fn directory_status_label(code: &str) -> &'static str {
@@ -942,6 +1005,38 @@ pub enum Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_life_cycle_table_allows_only_its_steps() {
+        use RecordStatus::{Confirmed, Draft, Submitted};
+        let allowed = [
+            (RecordStep::Save, Draft, Draft),
+            (RecordStep::Submit, Draft, Submitted),
+            (RecordStep::Withdraw, Submitted, Draft),
+            (RecordStep::StartChange, Confirmed, Draft),
+            (RecordStep::Confirm, Submitted, Confirmed),
+            (RecordStep::Return, Submitted, Draft),
+            (RecordStep::Lapse, Draft, Confirmed),
+        ];
+        for (step, from, to) in allowed {
+            assert_eq!(from.after(step), Ok(to), "{step:?} from {from:?}");
+        }
+        for (step, _, _) in allowed {
+            for from in RecordStatus::ALL {
+                if !allowed.iter().any(|(s, f, _)| *s == step && *f == from) {
+                    let why = from.after(step).expect_err("not in the table");
+                    assert!(why.ends_with('。'), "{step:?} from {from:?}: {why}");
+                }
+            }
+        }
+        assert!(Submitted
+            .after(RecordStep::Save)
+            .is_err_and(|m| m.contains("撤回")));
+        assert!(Confirmed
+            .after(RecordStep::Save)
+            .is_err_and(|m| m.contains("信息变更")));
+        assert_eq!(RecordStep::Lapse.action(), "info.change_lapsed");
+    }
 
     #[test]
     fn each_record_status_round_trips_and_reads_as_users_know_it() {

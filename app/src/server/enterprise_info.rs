@@ -10,7 +10,7 @@ use super::audit::{audit, Actor};
 use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{
-    diff, EnterpriseRecord, FieldChange, LicenceEntry, RecordStatus,
+    diff, EnterpriseRecord, FieldChange, LicenceEntry, RecordStatus, RecordStep,
 };
 use crate::domain::Mobile;
 
@@ -94,6 +94,13 @@ impl From<serde_json::Error> for InfoError {
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, InfoError> {
     Ok(serde_json::to_string(v)?)
+}
+
+/// The status `s` leads `info` to, or the message saying what to do instead.
+fn step(info: &Info, s: RecordStep) -> Result<RecordStatus, InfoError> {
+    info.status
+        .after(s)
+        .map_err(|why| InfoError::WrongStatus(why.into()))
 }
 
 /// `enterprise_info.status` as its type; an unknown code is a decoding error.
@@ -537,22 +544,10 @@ pub async fn save_draft(
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
-    match info.status {
-        RecordStatus::Submitted => {
-            return Err(InfoError::WrongStatus(
-                "信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。".into(),
-            ))
-        }
-        RecordStatus::Confirmed => {
-            return Err(InfoError::WrongStatus(
-                "信息已确认。如需修改,请先点击“信息变更”。".into(),
-            ))
-        }
-        RecordStatus::Draft => {}
-    }
+    let status = step(&info, RecordStep::Save)?;
     let changes = diff(&info.draft, draft);
     let next = Next {
-        status: RecordStatus::Draft,
+        status,
         draft,
         confirmed: None,
         return_reason: &info.return_reason,
@@ -562,7 +557,7 @@ pub async fn save_draft(
         tx,
         &info,
         next,
-        "info.save",
+        RecordStep::Save.action(),
         "保存企业信息草稿",
         &changes,
         actor,
@@ -581,14 +576,10 @@ pub async fn submit(
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
-    if info.status != RecordStatus::Draft {
-        return Err(InfoError::WrongStatus(
-            "信息已提交或已确认,无需再次提交。".into(),
-        ));
-    }
+    let status = step(&info, RecordStep::Submit)?;
     let changes = info.submitted_changes();
     let next = Next {
-        status: RecordStatus::Submitted,
+        status,
         draft: &info.draft,
         confirmed: None,
         return_reason: "",
@@ -598,7 +589,7 @@ pub async fn submit(
         tx,
         &info,
         next,
-        "info.submit",
+        RecordStep::Submit.action(),
         "提交企业信息",
         &changes,
         actor,
@@ -616,13 +607,9 @@ pub async fn withdraw(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    if info.status != RecordStatus::Submitted {
-        return Err(InfoError::WrongStatus(
-            "只有已提交、尚未确认的信息可以撤回。".into(),
-        ));
-    }
+    let status = step(&info, RecordStep::Withdraw)?;
     let next = Next {
-        status: RecordStatus::Draft,
+        status,
         draft: &info.draft,
         confirmed: None,
         return_reason: "",
@@ -632,7 +619,7 @@ pub async fn withdraw(
         tx,
         &info,
         next,
-        "info.withdraw",
+        RecordStep::Withdraw.action(),
         "撤回已提交的企业信息",
         &[],
         actor,
@@ -651,17 +638,14 @@ pub async fn start_change(
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
     ensure_unlocked(&mut tx, enterprise_id).await?;
-    let Some(confirmed) = info
-        .confirmed
-        .clone()
-        .filter(|_| info.status == RecordStatus::Confirmed)
-    else {
-        return Err(InfoError::WrongStatus(
-            "信息尚未确认,可直接修改,无需“信息变更”。".into(),
-        ));
+    let status = step(&info, RecordStep::StartChange)?;
+    let Some(confirmed) = info.confirmed.clone() else {
+        return Err(InfoError::Db(sqlx::Error::Decode(
+            "a confirmed record without its confirmed version".into(),
+        )));
     };
     let next = Next {
-        status: RecordStatus::Draft,
+        status,
         draft: &confirmed,
         confirmed: None,
         return_reason: "",
@@ -671,7 +655,7 @@ pub async fn start_change(
         tx,
         &info,
         next,
-        "info.change",
+        RecordStep::StartChange.action(),
         "开始信息变更(原信息继续有效)",
         &[],
         actor,
@@ -691,7 +675,12 @@ pub async fn decide(
     now: i64,
 ) -> Result<i64, InfoError> {
     let (tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
-    if info.status != RecordStatus::Submitted {
+    let decision = if approve {
+        RecordStep::Confirm
+    } else {
+        RecordStep::Return
+    };
+    let Ok(status) = info.status.after(decision) else {
         // Who got there first, and when (a second reviewer, or the
         // enterprise withdrawing).
         return Err(InfoError::WrongStatus(format!(
@@ -703,11 +692,11 @@ pub async fn decide(
                 _ => "退回或撤回",
             }
         )));
-    }
+    };
     let changes = info.submitted_changes();
     if approve {
         let next = Next {
-            status: RecordStatus::Confirmed,
+            status,
             draft: &info.draft,
             confirmed: Some(&info.draft),
             return_reason: "",
@@ -718,7 +707,7 @@ pub async fn decide(
             tx,
             &info,
             next,
-            "info.confirm",
+            decision.action(),
             summary,
             &changes,
             actor,
@@ -727,14 +716,24 @@ pub async fn decide(
         .await
     } else {
         let next = Next {
-            status: RecordStatus::Draft,
+            status,
             draft: &info.draft,
             confirmed: None,
             return_reason: reason,
             change_started_at: info.change_started_at,
         };
         let summary = format!("退回企业提交的信息:{reason}");
-        commit(tx, &info, next, "info.return", &summary, &[], actor, now).await
+        commit(
+            tx,
+            &info,
+            next,
+            decision.action(),
+            &summary,
+            &[],
+            actor,
+            now,
+        )
+        .await
     }
 }
 
@@ -1288,8 +1287,11 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             .change_started_at
             .map(super::cst_datetime)
             .unwrap_or_default();
+        let Ok(status) = info.status.after(RecordStep::Lapse) else {
+            continue;
+        };
         let next = Next {
-            status: RecordStatus::Confirmed,
+            status,
             draft: &confirmed,
             confirmed: None,
             return_reason: "",
@@ -1299,7 +1301,7 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             tx,
             &info,
             next,
-            "info.change_lapsed",
+            RecordStep::Lapse.action(),
             &format!("信息变更超过{CHANGE_LAPSE_DAYS}天未保存,已自动作废;原已确认的信息继续有效"),
             &[],
             &actor,

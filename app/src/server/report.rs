@@ -156,10 +156,15 @@ pub async fn annual(
         &w,
         "SELECT COALESCE(e.region_code, ''), a.action, COUNT(*) FROM audit_log a \
          JOIN enterprises e ON e.id = a.enterprise_id WHERE {where} GROUP BY e.region_code, a.action",
-        |k| match k {
-            "info.confirm" => Some(Metric::Confirmed),
-            "info.return" => Some(Metric::Returned),
-            _ => None,
+        |k| {
+            use crate::domain::enterprise_info::RecordStep;
+            if k == RecordStep::Confirm.action() {
+                Some(Metric::Confirmed)
+            } else if k == RecordStep::Return.action() {
+                Some(Metric::Returned)
+            } else {
+                None
+            }
         },
         &mut out,
     )
