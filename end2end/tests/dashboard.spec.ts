@@ -33,6 +33,15 @@ test('a regulator sees what waits, follows a figure to its list and drills down 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('监管统计 · 江苏省 南京市 江宁区');
   await expect(page.locator('section#by-mode tfoot td')).toHaveText(String(jiangning));
   await expect(page.locator('section#by-region')).toHaveCount(0);
+  // Its registrations to review open the review queue of 江宁区 only.
+  const registrations = page.locator('.todo', { hasText: '待审核的注册' });
+  const waiting = Number(await registrations.locator('.todo-value').innerText());
+  await registrations.getByRole('link').click();
+  await expect(page).toHaveURL(/\/review\?region=320115$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('.review-scope')).toContainText('仅显示从监管统计所选地区的注册申请');
+  await expect(page.locator('li.review-card:not(.phone-change)')).toHaveCount(waiting);
+  await page.goBack();
   // And back up by the trail.
   await page.getByRole('navigation', { name: '上级地区' }).getByRole('link', { name: '南京市' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('监管统计 · 江苏省 南京市');

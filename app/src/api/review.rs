@@ -36,8 +36,11 @@ pub fn waited_text(submitted: i64, now: i64) -> String {
     }
 }
 
+/// The registrations waiting for the caller's review, oldest first; a
+/// `region` (from the dashboard of a region below the jurisdiction) narrows
+/// the list to it, anything else lists the whole jurisdiction.
 #[server(endpoint = "review/queue")]
-pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
+pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<ReviewItem>, AppError> {
     use crate::domain::id_document::mask_id_number;
     use crate::domain::registration::LegalType;
     use crate::domain::{IdDocType, Mobile};
@@ -45,12 +48,15 @@ pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     use sqlx::Row as _;
     let state = AppState::get()?;
     let (_, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
+    let region = region.trim();
+    let narrow = (regions::get(region).is_some() && scope.covers(region)).then_some(region);
     let rows = crate::server::registration::review_queue(&state.db).await?;
     let t = now();
     let mut items = vec![];
     for r in rows {
         let region_code: String = r.try_get(8)?;
-        if !scope.covers(&region_code) {
+        if !scope.covers(&region_code) || narrow.is_some_and(|n| !regions::within(&region_code, n))
+        {
             continue;
         }
         let submitted: i64 = r.try_get(13)?;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::phone::{phone_change_queue, DecidePhoneChange};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
@@ -15,7 +16,23 @@ use crate::domain::help::manual;
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let decide = ServerAction::<DecideReview>::new();
-    let queue = Resource::new(move || decide.version().get(), |_| review_queue());
+    // From a region's dashboard: that region only (the server checks it).
+    let query = use_query_map();
+    let region = move || query.with(|q| q.get("region").unwrap_or_default());
+    let queue = Resource::new(
+        move || (decide.version().get(), region()),
+        |(_, r)| review_queue(r),
+    );
+    let narrowed = move || {
+        (!region().is_empty()).then(|| {
+            view! {
+                <p class="form-hint review-scope">
+                    "仅显示从监管统计所选地区的注册申请。"
+                    <a href="/review">"查看辖区内全部申请"</a>
+                </p>
+            }
+        })
+    };
     let outcome = move || match decide.value().get() {
         Some(Ok(m)) => Some(view! { <p class="notice success" role="status">{m}</p> }.into_any()),
         Some(Err(e)) => {
@@ -37,6 +54,7 @@ pub fn ReviewPage() -> impl IntoView {
         <Title text="注册审核 - 危化品经营安全监管系统" />
         <h1>"注册审核 " <HelpTip link=manual::REVIEW topic="注册审核" /></h1>
         <p class="form-intro">"承诺在一个工作日内完成审核;超时的申请标为红色。通过或不通过,都会以短信通知经办人。"</p>
+        {narrowed}
         {outcome}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {

@@ -343,7 +343,10 @@ pub async fn dashboard(
         Todo {
             label: "待审核的注册".into(),
             value: c.registrations,
-            link: "/review".into(),
+            link: match narrower("") {
+                n if n.is_empty() => "/review".into(),
+                n => format!("/review?{}", n.trim_start_matches('&')),
+            },
             note: if c.registrations_late > 0 {
                 format!("其中 {} 件已超过一个工作日的承诺时限", c.registrations_late)
             } else {

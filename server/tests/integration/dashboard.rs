@@ -28,6 +28,12 @@ async fn seeded() -> Vec<Backend> {
     out
 }
 
+/// The counties of 南京市 (320100).
+const NANJING_COUNTIES: [&str; 11] = [
+    "320102", "320104", "320105", "320106", "320111", "320113", "320114", "320115", "320116",
+    "320117", "320118",
+];
+
 async fn dashboard(b: &Backend, cookie: &str, region: &str) -> Dashboard {
     let r = post_form(
         &b.router,
@@ -115,6 +121,39 @@ async fn every_figure_counts_what_its_list_shows() {
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&city)).await;
         assert_eq!(
             queue.json().as_array().unwrap().len() as i64,
+            waiting,
+            "{}",
+            b.name
+        );
+        // Drilled down to each county: the figure and its link's queue agree,
+        // and the counties add up to the city.
+        let mut by_county = 0;
+        for county in NANJING_COUNTIES {
+            let d = dashboard(&b, &city, county).await;
+            let (n, link) = todo(&d, "待审核的注册");
+            assert_eq!(link, format!("/review?region={county}"), "{}", b.name);
+            let queue = post_form(
+                &b.router,
+                "/api/review/queue",
+                &[("region", county)],
+                Some(&city),
+            )
+            .await;
+            let listed = queue.json().as_array().unwrap().clone();
+            assert_eq!(listed.len() as i64, n, "{}: {county}", b.name);
+            by_county += n;
+        }
+        assert_eq!(by_county, waiting, "{}", b.name);
+        // A region outside the jurisdiction narrows nothing and shows nothing of it.
+        let beyond = post_form(
+            &b.router,
+            "/api/review/queue",
+            &[("region", "110101")],
+            Some(&city),
+        )
+        .await;
+        assert_eq!(
+            beyond.json().as_array().unwrap().len() as i64,
             waiting,
             "{}",
             b.name
