@@ -3,15 +3,12 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
 #[tokio::test]
 async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let r = post_form(
             &b.router,
@@ -125,10 +122,7 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
 
 #[tokio::test]
 async fn only_administrators_manage_users() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let regulator = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
         let enterprise = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
         for cookie in [Some(regulator.as_str()), Some(enterprise.as_str())] {

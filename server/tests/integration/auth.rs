@@ -3,39 +3,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-
-async fn seeded() -> Vec<Backend> {
-    let all = backends().await;
-    for b in &all {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
-    }
-    all
-}
-
-async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
-    let totp = if tab == "regulator" {
-        demo_totp(b, account).await
-    } else {
-        String::new()
-    };
-    post_form(
-        &b.router,
-        "/api/auth/login",
-        &[
-            ("tab", tab),
-            ("account", account),
-            ("password", password),
-            ("totp", &totp),
-        ],
-        None,
-    )
-    .await
-}
 
 async fn me(b: &Backend, cookie: &str) -> serde_json::Value {
     post_form(&b.router, "/api/auth/me", &[], Some(cookie))

@@ -646,10 +646,7 @@ pub async fn approved_case(b: &Backend, n: usize) -> (i64, i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn certificate_numbers_stay_unique_under_twenty_parallel_issues() {
     use app::server::licence_case as repo;
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let mut cases = vec![];
         for n in 0..20 {
             cases.push(approved_case(&b, n).await.0);
@@ -722,10 +719,7 @@ pub async fn issued_and_open(b: &Backend, a: &str) -> (i64, i64) {
 
 #[tokio::test]
 async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         app::server::seed::seed_demo_cases(&b.state.db, app::server::now())
             .await
             .unwrap();
@@ -949,10 +943,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
 #[tokio::test]
 async fn deadlines_stored_with_a_case_follow_the_holiday_calendar() {
     use app::domain::licence_case::{CaseKind, OnSiteCheck};
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let storage = Application {
             name: "期限测试企业".into(),
             mode: "storage".into(),
@@ -1265,10 +1256,7 @@ async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_reco
 async fn a_late_renewal_is_escalated_to_the_top_of_the_inbox_and_due_filters_apply() {
     use app::api::licence_case::CaseSummary;
     use app::domain::licence_case::CaseKind;
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let today = app::server::today();
         let storage = Application {
             name: "先到期的首次申请".into(),

@@ -314,14 +314,25 @@ pub async fn demo_totp(b: &Backend, login: &str) -> String {
         .expect("a code")
 }
 
-/// Logs in (with the demo second factor on the regulator tab) and returns the session cookie.
-pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str) -> String {
+/// Every backend with the demo data.
+pub async fn seeded() -> Vec<Backend> {
+    let all = backends().await;
+    for b in &all {
+        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
+            .await
+            .expect("demo data");
+    }
+    all
+}
+
+/// Posts a login (with the demo second factor on the regulator tab) and returns the reply.
+pub async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Reply {
     let totp = if tab == "regulator" {
         demo_totp(b, account).await
     } else {
         String::new()
     };
-    let r = post_form(
+    post_form(
         &b.router,
         "/api/auth/login",
         &[
@@ -332,7 +343,12 @@ pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str)
         ],
         None,
     )
-    .await;
+    .await
+}
+
+/// Logs in (with the demo second factor on the regulator tab) and returns the session cookie.
+pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str) -> String {
+    let r = login(b, tab, account, password).await;
     r.cookie()
         .unwrap_or_else(|| panic!("{}: login of {account} failed: {}", b.name, r.body))
 }

@@ -11,21 +11,17 @@ use axum::http::StatusCode;
 use crate::common::*;
 
 async fn seeded() -> Vec<Backend> {
-    let mut out = vec![];
-    for b in backends().await {
+    let all = crate::common::seeded().await;
+    for b in &all {
         let now = app::server::now();
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, now)
-            .await
-            .unwrap();
         app::server::seed::seed_demo_cases(&b.state.db, now)
             .await
             .unwrap();
         app::server::seed::jurisdiction::seed(&b.state.db, now)
             .await
             .unwrap();
-        out.push(b);
     }
-    out
+    all
 }
 
 /// The counties of 南京市 (320100).

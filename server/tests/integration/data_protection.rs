@@ -4,18 +4,8 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
-
-async fn seeded() -> Vec<Backend> {
-    let all = backends().await;
-    for b in &all {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
-    }
-    all
-}
 
 async fn count(b: &Backend, sql: &str) -> i64 {
     sqlx::query_scalar(sql)

@@ -331,10 +331,7 @@ fn sum(r: &AnnualReport) -> Figures {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_annual_report_rolls_the_counties_up_into_the_city_and_the_province() {
     use Action::*;
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let issued = [Submit, Accept, RecordOnSite, Approve, Issue];
         // 玄武区: two licences issued. 秦淮区: one issued, one not accepted.
         case_in(&b, "320102", 1, &issued).await;
@@ -462,10 +459,7 @@ async fn the_annual_report_rolls_the_counties_up_into_the_city_and_the_province(
 
 #[tokio::test]
 async fn the_demo_report_opens_on_last_years_licensing() {
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         app::server::seed::seed_demo_cases(&b.state.db, app::server::now())
             .await
             .unwrap();

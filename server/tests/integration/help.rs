@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
 async fn search(b: &Backend, q: &str) -> Vec<serde_json::Value> {
@@ -168,10 +168,7 @@ async fn save(b: &Backend, cookie: Option<&str>, title: &str, body: &str, base: 
 
 #[tokio::test]
 async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let v1 = article(&b, "faq-sms-code", None, Some(&admin)).await;
         assert_eq!(v1["version"], 1);

@@ -203,10 +203,7 @@ pub async fn confirmed(b: &Backend) -> (String, String) {
 
 #[tokio::test]
 async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let v = mine(&b, &a).await;
         assert_eq!(v["status"], "draft");
@@ -746,10 +743,7 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
 
 #[tokio::test]
 async fn a_regulators_look_at_a_record_never_opened_writes_nothing() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let rows = || async {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM enterprise_info")
                 .fetch_one(b.state.db.reader())
@@ -794,10 +788,7 @@ async fn download(b: &Backend, cookie: &str, id: &str) -> Reply {
 
 #[tokio::test]
 async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to_who_may() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let other = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
@@ -952,10 +943,7 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
 
 #[tokio::test]
 async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_by_grade() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let mut record = complete_record("南京玄武示例化工贸易有限公司");
@@ -1111,10 +1099,7 @@ const VECTORS: [Vector; 10] = [
 
 #[tokio::test]
 async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         for (v, people, held, s, r, filter, shown) in VECTORS {
@@ -1182,10 +1167,7 @@ async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
 
 #[tokio::test]
 async fn a_stored_list_of_classes_is_rendered_ticked_before_the_page_is_live() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let mut record = complete_record("南京玄武示例化工贸易有限公司");
         record["storage_units"] = json!([{
@@ -1214,10 +1196,7 @@ async fn a_stored_list_of_classes_is_rendered_ticked_before_the_page_is_live() {
 
 #[tokio::test]
 async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         app::server::seed::seed_demo_records(&b.state.db, app::server::now())
             .await
             .unwrap();
@@ -1253,10 +1232,7 @@ async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
 
 #[tokio::test]
 async fn parallel_first_opens_of_a_record_create_it_once() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let tasks: Vec<_> = (0..8)
             .map(|_| {

@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
@@ -19,11 +19,8 @@ const GUANGZHOU: &str = "92440106MA59QK2T0A";
 const DAY: i64 = 86_400;
 
 async fn seeded() -> Vec<Backend> {
-    let all = backends().await;
+    let all = crate::common::seeded().await;
     for b in &all {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
         // The registry knows 福州 (confirms) but not 广州 (review fallback).
         sqlx::query(
             "INSERT INTO registry_entries (credit_code, name, legal_rep_name, id_number, imported_at) \

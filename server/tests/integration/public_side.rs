@@ -6,19 +6,15 @@
 
 use crate::common::*;
 use app::api::publicity::{Publicity, PUBLICITY_PER_TEN_MINUTES};
-use app::server::seed::{seed_demo, seed_demo_public, DEMO_PASSWORD};
+use app::server::seed::{seed_demo_public, DEMO_PASSWORD};
 use axum::http::StatusCode;
 
 async fn seeded() -> Vec<Backend> {
-    let mut all = vec![];
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    let all = crate::common::seeded().await;
+    for b in &all {
         seed_demo_public(&b.state.db, app::server::now())
             .await
             .unwrap();
-        all.push(b);
     }
     all
 }

@@ -3,15 +3,12 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
 async fn seeded() -> Vec<Backend> {
-    let all = backends().await;
+    let all = crate::common::seeded().await;
     for b in &all {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
         // A regulator of another county (秦淮区), to prove the jurisdiction filter.
         sqlx::query("INSERT INTO organizations (name, level, region_code, created_at) VALUES ('南京市秦淮区应急管理局', 'county', '320104', 0)")
             .execute(b.state.db.writer())

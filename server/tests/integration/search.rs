@@ -59,10 +59,7 @@ async fn names(b: &Backend, cookie: &str, q: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn parts_of_names_codes_and_licence_numbers_are_found_and_ranked() {
-    for b in backends().await {
-        app::server::seed::seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let contains = enterprise(&b, "91320115A00000001X", "南京测试宏达贸易有限公司").await;
         enterprise(&b, "91320115A00000002X", "测试宏达化工有限公司").await;
         enterprise(&b, "91320115A00000003X", "测试宏达").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use app::domain::Mobile;
-use app::server::seed::{seed_demo, DEMO_PASSWORD};
+use app::server::seed::DEMO_PASSWORD;
 use app::server::sms::{Gateway, SmsError};
 use app::server::sms_code::{self, IssueError, VerifyError};
 use axum::http::StatusCode;
@@ -207,10 +207,7 @@ async fn at_most_ten_codes_a_day_and_failed_sends_do_not_count() {
 
 #[tokio::test]
 async fn forgot_password_resets_by_sms_and_ends_every_session() {
-    for b in backends().await {
-        seed_demo(&b.state.db, &b.state.hasher, app::server::now())
-            .await
-            .unwrap();
+    for b in seeded().await {
         let login = |pw: &'static str| {
             let router = b.router.clone();
             async move {
