@@ -10,11 +10,30 @@
 // the same server, is loading /healthz (a response with nothing to run), so
 // the ratio is comparable across machines; absolute times are not.
 import { chromium } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 
 const base = process.argv[2];
 const loads = Number(process.argv[3] ?? 20);
 const PUBLIC = ['/', '/help', '/help/faq-sms-code', '/login', '/register', '/forgot-password'];
 const ENTERPRISE = ['/workspace', '/info', '/info?step=mode'];
+const REGULATOR = ['/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases'];
+// Pages that only show server-rendered data and links (issue 13: <= 100 KB
+// of wasm + JS); every other page is held to the 250 KB of the heaviest.
+const READ_ONLY = new Set(['/', '/help', '/help/faq-sms-code', '/workspace', '/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review']);
+
+// The demo regulators' second factor (seed-demo enrols them with this secret):
+// the current RFC 6238 code, for the bench's one regulator login.
+function demoTotp() {
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  let bits = '';
+  for (const c of secret) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,13 +90,25 @@ const login = await enterprise.request.post(base + '/api/auth/login', {
 });
 if (login.status() >= 400) throw new Error(`demo login failed: ${login.status()}`);
 for (const p of ENTERPRISE) rows.push(await measure(enterprise, p, true));
+const regulator = await browser.newContext({ locale: 'zh-CN' });
+const staff = await regulator.request.post(base + '/api/auth/login', {
+  form: { tab: 'regulator', account: 'nj-city', password: 'Demo-Pass-2026', totp: demoTotp() },
+  headers: { Origin: base, Accept: 'application/json' },
+  maxRedirects: 0,
+});
+if (staff.status() >= 400) {
+  throw new Error(`demo regulator login failed: ${staff.status()} ${await staff.text()}`);
+}
+for (const p of REGULATOR) rows.push(await measure(regulator, p, true));
 await browser.close();
 
 const kb = (n) => (n / 1024).toFixed(1);
 console.log(`== pages: bytes before interactive (as transferred) and time to interactive, median of ${loads} cold loads`);
-console.log(`  ${'page'.padEnd(20)} ${'wasm+JS KB'.padStart(11)} ${'other KB'.padStart(9)} ${'TTI ms'.padStart(8)} ${'÷ baseline'.padStart(11)}`);
-console.log(`  ${'/healthz (baseline)'.padEnd(20)} ${kb(baseline.code).padStart(11)} ${kb(baseline.other).padStart(9)} ${baseline.ms.toFixed(0).padStart(8)} ${'1.0'.padStart(11)}`);
+console.log(`  ${'page'.padEnd(36)} ${'wasm+JS KB'.padStart(11)} ${'other KB'.padStart(9)} ${'TTI ms'.padStart(8)} ${'÷ baseline'.padStart(11)}  target`);
+console.log(`  ${'/healthz (baseline)'.padEnd(36)} ${kb(baseline.code).padStart(11)} ${kb(baseline.other).padStart(9)} ${baseline.ms.toFixed(0).padStart(8)} ${'1.0'.padStart(11)}`);
 for (const r of rows) {
-  console.log(`  ${r.path.padEnd(20)} ${kb(r.code).padStart(11)} ${kb(r.other).padStart(9)} ${r.ms.toFixed(0).padStart(8)} ${(r.ms / baseline.ms).toFixed(1).padStart(11)}`);
+  const limit = READ_ONLY.has(r.path) ? 100 : 250;
+  const verdict = `${r.code / 1024 <= limit ? 'ok' : 'OVER'} (<= ${limit} KB)`;
+  console.log(`  ${r.path.padEnd(36)} ${kb(r.code).padStart(11)} ${kb(r.other).padStart(9)} ${r.ms.toFixed(0).padStart(8)} ${(r.ms / baseline.ms).toFixed(1).padStart(11)}  ${verdict}`);
 }
 console.log('  targets (issue 13): wasm+JS <= 250 KB on the heaviest page, <= 100 KB on read-only pages; interactive within 300 ms');
