@@ -370,7 +370,12 @@ pub async fn answer_proposal(
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
-    let outcome = if accept { "accepted" } else { "rejected" };
+    use crate::domain::enterprise_info::ProposalOutcome;
+    let outcome = if accept {
+        ProposalOutcome::Accepted
+    } else {
+        ProposalOutcome::Rejected
+    };
     let p = repo::close_proposal(&state.db, id, proposal_id, outcome, &reason, &actor, now())
         .await
         .map_err(ssr::error)?;
@@ -790,8 +795,16 @@ pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<
         }
     }
     let actor = ssr::actor(&user).await;
-    repo::close_proposal(&state.db, id, proposal_id, "withdrawn", "", &actor, now())
-        .await
-        .map_err(ssr::error)?;
+    repo::close_proposal(
+        &state.db,
+        id,
+        proposal_id,
+        crate::domain::enterprise_info::ProposalOutcome::Withdrawn,
+        "",
+        &actor,
+        now(),
+    )
+    .await
+    .map_err(ssr::error)?;
     Ok("已撤回修改申请,企业可以继续操作企业信息。".into())
 }

@@ -126,6 +126,38 @@ impl RecordStatus {
     }
 }
 
+/// How a regulator's pending 修改申请 ends (`change_proposals.status`
+/// moves from `pending` to the code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalOutcome {
+    /// The enterprise accepts it: applied to the record in force at once.
+    Accepted,
+    /// The enterprise rejects it, with a reason the regulator sees.
+    Rejected,
+    /// The proposing organisation takes it back.
+    Withdrawn,
+}
+
+impl ProposalOutcome {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalOutcome::Accepted => "accepted",
+            ProposalOutcome::Rejected => "rejected",
+            ProposalOutcome::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The audit action it is logged as.
+    pub fn action(self) -> &'static str {
+        match self {
+            ProposalOutcome::Accepted => "proposal.accept",
+            ProposalOutcome::Rejected => "proposal.reject",
+            ProposalOutcome::Withdrawn => "proposal.withdraw",
+        }
+    }
+}
+
 /// A directory row's status code: a [`RecordStatus`], `none` (nothing
 /// filled in yet) or `changing` (a 信息变更 under way), as users read it.
 pub fn directory_status_label(code: &str) -> &'static str {

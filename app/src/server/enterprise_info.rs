@@ -10,7 +10,7 @@ use super::audit::{audit, Actor};
 use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{
-    diff, EnterpriseRecord, FieldChange, LicenceEntry, RecordStatus, RecordStep,
+    diff, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome, RecordStatus, RecordStep,
 };
 use crate::domain::Mobile;
 
@@ -809,7 +809,7 @@ pub async fn close_proposal(
     db: &Db,
     enterprise_id: i64,
     proposal_id: i64,
-    outcome: &str,
+    outcome: ProposalOutcome,
     reason: &str,
     actor: &Actor,
     now: i64,
@@ -822,7 +822,7 @@ pub async fn close_proposal(
     let closed = sqlx::query(
         "UPDATE change_proposals SET status = $1, decided_at = $2, decided_by = $3, reason = $4 WHERE id = $5 AND status = 'pending'",
     )
-    .bind(outcome)
+    .bind(outcome.code())
     .bind(now)
     .bind(actor.user_id)
     .bind(reason)
@@ -834,18 +834,13 @@ pub async fn close_proposal(
             "该修改申请已被处理或撤回,请刷新页面。".into(),
         ));
     }
-    let (action, summary) = match outcome {
-        "accepted" => (
-            "proposal.accept",
-            format!("确认{}的修改申请", p.organization),
-        ),
-        "rejected" => (
-            "proposal.reject",
-            format!("拒绝{}的修改申请:{reason}", p.organization),
-        ),
-        _ => ("proposal.withdraw", "撤回修改申请".to_string()),
+    let action = outcome.action();
+    let summary = match outcome {
+        ProposalOutcome::Accepted => format!("确认{}的修改申请", p.organization),
+        ProposalOutcome::Rejected => format!("拒绝{}的修改申请:{reason}", p.organization),
+        ProposalOutcome::Withdrawn => "撤回修改申请".to_string(),
     };
-    if outcome == "accepted" {
+    if outcome == ProposalOutcome::Accepted {
         let info = load_tx(&mut tx, enterprise_id)
             .await?
             .ok_or_else(|| InfoError::WrongStatus("企业信息不存在。".into()))?;
