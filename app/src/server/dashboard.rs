@@ -330,9 +330,10 @@ pub async fn dashboard(
     cal: &Calendar,
 ) -> Result<Dashboard, sqlx::Error> {
     let prefix = regions::prefix(region).to_string();
+    // Lists are narrowed to a region below the jurisdiction only.
+    let below = region.len() == 6 && region != top;
     let narrower = |extra: &str| -> String {
-        // The directory filters by a region below the jurisdiction only.
-        if region.len() == 6 && region != top {
+        if below {
             format!("{extra}&region={region}")
         } else {
             extra.to_string()
@@ -343,9 +344,10 @@ pub async fn dashboard(
         Todo {
             label: "待审核的注册".into(),
             value: c.registrations,
-            link: match narrower("") {
-                n if n.is_empty() => "/review".into(),
-                n => format!("/review?{}", n.trim_start_matches('&')),
+            link: if below {
+                format!("/review?region={region}")
+            } else {
+                "/review".into()
             },
             note: if c.registrations_late > 0 {
                 format!("其中 {} 件已超过一个工作日的承诺时限", c.registrations_late)

@@ -286,17 +286,6 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<Stored>, sqlx::Error> {
     .transpose()
 }
 
-/// The region an organisation supervises.
-pub async fn organization_region(
-    db: &Db,
-    organization_id: Option<i64>,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
-        .bind(organization_id)
-        .fetch_optional(db.reader())
-        .await
-}
-
 /// Whether `user` may see a scan of the enterprise `s` belongs to.
 pub async fn may_read(
     db: &Db,

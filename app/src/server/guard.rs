@@ -73,12 +73,23 @@ pub fn admin(user: &SessionUser) -> Result<(), AppError> {
 pub async fn jurisdiction(db: &Db, user: &SessionUser) -> Result<Jurisdiction, AppError> {
     match user.kind {
         UserKind::Admin => Ok(Jurisdiction::Nationwide),
-        UserKind::Regulator => super::files::organization_region(db, user.organization_id)
+        UserKind::Regulator => organization_region(db, user.organization_id)
             .await?
             .map(Jurisdiction::Region)
             .ok_or(AppError::Forbidden),
         UserKind::Enterprise => Err(AppError::Forbidden),
     }
+}
+
+/// The region an organisation supervises.
+async fn organization_region(
+    db: &Db,
+    organization_id: Option<i64>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT region_code FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_optional(db.reader())
+        .await
 }
 
 /// Whether `user` may see what belongs to the enterprise `enterprise_id` of
