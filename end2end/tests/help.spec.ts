@@ -67,7 +67,11 @@ test('each form step has a "?" to its manual section', async ({ page }) => {
   const manual = await openPopup(page, () => tip.click());
   await expect(manual.getByRole('heading', { level: 1 })).toHaveText('01 企业注册操作手册');
   await expect(manual.locator('#org-info')).toBeInViewport();
+});
 
+// A test of its own: with the register manual above, one test loaded three
+// pages and ran out of time on a busy CI machine.
+test('the forgot-password form has a "?" to its manual section', async ({ page }) => {
   await gotoHydrated(page, '/forgot-password');
   await expect(page.getByRole('link', { name: /^帮助:找回密码/ })).toHaveAttribute('href', '/help/login-manual#forgot');
 });
