@@ -66,13 +66,44 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <Hydration options />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The script that makes the page interactive: the whole page, or in islands
+/// mode only its islands (and nothing at all on a page without any).
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    #[cfg(not(feature = "islands"))]
+    {
+        view! { <HydrationScripts options /> }
+    }
+    #[cfg(feature = "islands")]
+    {
+        // As leptos' own islands script does: outside islands nothing is
+        // hydrated, so only islands number (and send) their resources.
+        if let Some(sc) = Owner::current_shared_context() {
+            sc.set_is_hydrating(false);
+        }
+        let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+        // cargo-leptos names the wasm like the JS; plain wasm-bindgen adds `_bg`.
+        let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+            ""
+        } else {
+            "_bg"
+        };
+        let nonce = leptos::nonce::use_nonce();
+        view! {
+            <script type="module" nonce=nonce>
+                {format!("{}({:?}, {:?});", include_str!("islands.js"), format!("{pkg}.js"), format!("{pkg}{wasm}.wasm"))}
+            </script>
+        }
     }
 }
 

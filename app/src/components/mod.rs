@@ -13,11 +13,12 @@ use leptos::prelude::*;
 /// Marks `<html data-hydrated="true">` once the page around it is hydrated,
 /// so end-to-end tests never click inert server-rendered markup. Place it
 /// inside the page's last `Suspense`: effects run only in the browser, after
-/// their component has hydrated.
+/// their component has hydrated. In islands mode the loader (`islands.js`)
+/// marks the page once every island is hydrated, so this does nothing.
 #[component]
 pub fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(all(feature = "hydrate", not(feature = "islands")))]
         if let Some(el) = document().document_element() {
             let _ = el.set_attribute("data-hydrated", "true");
         }
@@ -45,4 +46,36 @@ pub fn reload_after_success<S>(
         }
         n
     });
+}
+
+/// Goes to `to` after a successful save: the router's navigation when the
+/// whole page is hydrated, a page load in islands mode (no router runs in
+/// the browser there). Call it while the component is set up.
+pub fn navigator() -> impl Fn(&str) + Clone + 'static {
+    #[cfg(not(feature = "islands"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |to: &str| navigate(to, Default::default())
+    }
+    #[cfg(feature = "islands")]
+    {
+        move |to: &str| {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().set_href(to);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = to;
+        }
+    }
+}
+
+/// 打印: the browser's print dialog (pages print without their navigation).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn PrintButton(primary: bool) -> impl IntoView {
+    view! {
+        <button type="button" class=if primary { "button primary" } else { "button" } on:click=move |_| {
+            #[cfg(feature = "hydrate")]
+            let _ = window().print();
+        }>"打印"</button>
+    }
 }

@@ -19,13 +19,21 @@ use crate::domain::{FieldErrors, Password};
 pub fn ChangePasswordPage() -> impl IntoView {
     let query = use_query_map();
     let first = move || query.with(|q| q.get("first").as_deref() == Some("1"));
-    let user = Resource::new(|| (), |_| current_user());
     view! {
         <Title text="修改密码 - 危化品经营安全监管系统" />
         <h1>"修改密码"</h1>
         <Show when=first>
             <p class="alert" role="alert">"您的密码由系统管理员设置。请设置一个只有您本人知道的新密码;设置后才能办理业务。"</p>
         </Show>
+        <PasswordArea />
+    }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn PasswordArea() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
@@ -101,15 +109,24 @@ fn PasswordForm(login: String) -> impl IntoView {
 pub fn TotpPage() -> impl IntoView {
     let query = use_query_map();
     let first = move || query.with(|q| q.get("first").as_deref() == Some("1"));
-    let enrolment = Resource::new(|| (), |_| begin_totp());
-    let confirm = ServerAction::<ConfirmTotp>::new();
-    let codes = move || confirm.value().get().and_then(Result::ok);
     view! {
         <Title text="身份验证器 - 危化品经营安全监管系统" />
         <h1>"身份验证器(动态验证码)"</h1>
         <Show when=first>
             <p class="alert" role="alert">"监管用户和系统管理员登录时,除密码外还要输入手机身份验证器App中的动态验证码。请先完成绑定,然后才能办理业务。"</p>
         </Show>
+        <TotpEnrolment />
+    }
+}
+
+/// The enrolment and, once confirmed, the recovery codes.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn TotpEnrolment() -> impl IntoView {
+    let enrolment = Resource::new(|| (), |_| begin_totp());
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let codes = move || confirm.value().get().and_then(Result::ok);
+    view! {
         {move || codes().map(|list| view! {
             <section class="recovery-codes">
                 <p class="notice success" role="status">"绑定成功。以后登录时请输入App中显示的动态验证码。"</p>

@@ -37,7 +37,8 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
     e
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
     let toggle = ServerAction::<SetRegulatorActive>::new();

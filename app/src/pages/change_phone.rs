@@ -39,8 +39,13 @@ fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> Field
 #[component]
 pub fn ChangePhonePage() -> impl IntoView {
     // The account typed on the page before, carried in the link.
-    let carried = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("account").unwrap_or_default());
+    let carried = use_query_map().with_untracked(|q| q.get("account").unwrap_or_default());
+    view! { <ChangePhoneForm carried /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn ChangePhoneForm(carried: String) -> impl IntoView {
     let account = RwSignal::new(carried);
     let name = RwSignal::new(String::new());
     let id_number = RwSignal::new(String::new());
@@ -163,7 +168,14 @@ where
 #[component]
 pub fn PhoneChangeStatusPage() -> impl IntoView {
     let query = use_query_map();
-    let token = move || query.with(|q| q.get("r").unwrap_or_default());
+    move || view! { <PhoneChangeProgress token=query.with(|q| q.get("r").unwrap_or_default()) /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn PhoneChangeProgress(token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let token = move || token.get_value();
     let submit = ServerAction::<SubmitPhoneEvidence>::new();
     let withdraw = ServerAction::<WithdrawPhoneChange>::new();
     let uploaded = RwSignal::new(0u32);
@@ -300,7 +312,14 @@ fn EvidenceField(
 #[component]
 pub fn PhoneChangeCancelPage() -> impl IntoView {
     let query = use_query_map();
-    let token = move || query.with(|q| q.get("t").unwrap_or_default());
+    move || view! { <PhoneChangeCancel token=query.with(|q| q.get("t").unwrap_or_default()) /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn PhoneChangeCancel(token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let token = move || token.get_value();
     let cancel = ServerAction::<CancelPhoneChange>::new();
     let state = Resource::new(
         move || (token(), cancel.version().get()),

@@ -39,7 +39,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <li class:current=move || !sent.get() class:done=move || sent.get()><span class="step-no">"1"</span>"获取验证码"</li>
             <li class:current=move || sent.get()><span class="step-no">"2"</span>"设置新密码"</li>
         </ol>
-        <HydrationMarker />
         {move || {
             if sent.get() && !account.get().is_empty() {
                 view! { <ResetStep account=account.get() /> }.into_any()
@@ -50,7 +49,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn RequestStep(initial: String) -> impl IntoView {
     let account = RwSignal::new(initial);
     let action = ServerAction::<SendResetCode>::new();
@@ -65,6 +65,7 @@ fn RequestStep(initial: String) -> impl IntoView {
         }
     };
     view! {
+        <HydrationMarker />
         <form class="form" action=SendResetCode::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("account", "账号(统一社会信用代码)")] />
             <TextField
@@ -89,7 +90,8 @@ fn RequestStep(initial: String) -> impl IntoView {
     }
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn ResetStep(account: String) -> impl IntoView {
     let target = {
         let account = account.clone();
@@ -150,6 +152,7 @@ fn ResetStep(account: String) -> impl IntoView {
         None => None,
     };
     view! {
+        <HydrationMarker />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match target.await {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::help::{
     help_article, help_history, help_index, search_help, ArticleLink, ArticleView, PreviewHelp,
@@ -13,7 +13,7 @@ use crate::api::help::{
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::help::{highlighted, HelpTip, SearchBox};
 use crate::components::layout::{ErrorNotice, ServiceLine};
-use crate::components::HydrationMarker;
+use crate::components::{navigator, HydrationMarker, PrintButton};
 use crate::domain::help::{manual, ArticleText};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -163,10 +163,7 @@ fn Article(a: ArticleView, saved: Option<String>) -> impl IntoView {
             <div class="article-body" inner_html=a.html></div>
         </article>
         <p class="article-actions no-print">
-            <button type="button" class="button" on:click=move |_| {
-                #[cfg(feature = "hydrate")]
-                let _ = window().print();
-            }>"打印"</button>
+            <PrintButton primary=false />
             " "
             <a href=format!("{base}/history")>"历史版本"</a>
             {(a.editable && !old).then(|| view! { " " <a class="button" href=format!("{base}/edit")>"编辑"</a> })}
@@ -210,7 +207,13 @@ pub fn HelpHistoryPage() -> impl IntoView {
 #[component]
 pub fn HelpEditPage() -> impl IntoView {
     let slug = slug_param();
-    let article = Resource::new(move || slug.get(), |s| help_article(s, None));
+    move || view! { <HelpEditArea slug=slug.get() /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn HelpEditArea(slug: String) -> impl IntoView {
+    let article = Resource::new(move || slug.clone(), |s| help_article(s, None));
     view! {
         <Title text="编辑帮助文章 - 帮助中心" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -241,10 +244,10 @@ fn Editor(a: ArticleView) -> impl IntoView {
     let theirs = RwSignal::new(None::<ArticleView>);
     let save = ServerAction::<SaveHelp>::new();
     let preview = ServerAction::<PreviewHelp>::new();
-    let navigate = use_navigate();
+    let navigate = navigator();
     let done_slug = slug.clone();
     let form = FormState::for_action(save, move |v| {
-        navigate(&format!("/help/{done_slug}?saved={v}"), Default::default());
+        navigate(&format!("/help/{done_slug}?saved={v}"));
     });
     let conflict_slug = slug.clone();
     Effect::new(move |_| {

@@ -73,6 +73,14 @@ pub fn InfoPage() -> impl IntoView {
     let first_step = query
         .with_untracked(|q| q.get("step"))
         .unwrap_or_else(|| "basic".into());
+    view! { <InfoArea first_step /> }
+}
+
+/// The record, its lock and the editor: reloaded in place after each change
+/// of status.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn InfoArea(first_step: String) -> impl IntoView {
     let reload = RwSignal::new(0);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);

@@ -18,7 +18,7 @@ use crate::api::licence_case::{
 use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::{reload_after_success, HydrationMarker, PrintButton};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
@@ -33,13 +33,6 @@ const WHICH_CASE: &[(&str, &str)] = &[
     ("补证", "许可证遗失或损毁的。"),
 ];
 
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().print();
-    }
-}
-
 fn navigate_to(url: String) {
     #[cfg(feature = "hydrate")]
     {
@@ -50,7 +43,8 @@ fn navigate_to(url: String) {
 }
 
 /// The enterprise's 许可证业务: start a case, open one.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn LicencesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_cases());
     view! {
@@ -249,9 +243,16 @@ pub fn CaseInboxPage() -> impl IntoView {
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    move || view! { <CaseArea id=id() /> }
+}
+
+/// The case, reloaded in place after each step.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn CaseArea(id: i64) -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);
-    let case = Resource::new(move || (id(), reload.get()), |(i, _)| get_case(i));
+    let case = Resource::new(move || (id, reload.get()), |(i, _)| get_case(i));
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
         {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
@@ -1034,7 +1035,7 @@ pub fn CaseDocumentPage() -> impl IntoView {
                         Some(d) => view! {
                             <p class="no-print">
                                 <a href=format!("/cases/{}", c.summary.id)>"返回案件"</a> " "
-                                <button type="button" class="button primary" on:click=move |_| print_page()>"打印"</button>
+                                <PrintButton primary=true />
                             </p>
                             <article class="document printable-document">
                                 <p class="document-issuer">{d.issuer.clone()}</p>
@@ -1166,7 +1167,7 @@ fn Certificate(
                 <p class="field-note">"请核对纸质证书上的内容与本页一致;不一致的,以本页为准并向发证机关反映。"</p>
             })}
             {(!public).then(|| view! {
-                <p class="no-print"><button type="button" class="button primary" on:click=move |_| print_page()>"打印"</button> " " {format!("状态:{}", c.status)}</p>
+                <p class="no-print"><PrintButton primary=true /> " " {format!("状态:{}", c.status)}</p>
                 <h1 class="certificate-title">"危险化学品经营许可证"</h1>
                 <p class="certificate-copy">{if copy { "(副本)" } else { "(正本)" }}</p>
             })}
@@ -1206,7 +1207,8 @@ fn HazardSummary(app: Application) -> impl IntoView {
 
 /// 发证机关设置 (administrators): which organisation issues for a region
 /// where it is not that region's 应急管理局 (行政审批局, development zones).
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn IssuersPage() -> impl IntoView {
     use crate::api::licence_case::{case_authorities, SetCaseAuthority};
     let set = ServerAction::<SetCaseAuthority>::new();

@@ -40,7 +40,6 @@ pub fn LoginPage() -> impl IntoView {
                 "监管用户登录"
             </a>
         </nav>
-        <HydrationMarker />
         <Show when=move || query.with(|q| q.get("reset").as_deref() == Some("1"))>
             <p class="notice success" role="status">"密码已重置,请使用新密码登录。"</p>
         </Show>
@@ -53,7 +52,8 @@ pub fn LoginPage() -> impl IntoView {
 
 const MEMBER_LABEL: &str = "手机号或用户名(选填)";
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn LoginForm(
     regulator: bool,
     /// The account carried from the page before (after a reset, say).
@@ -138,6 +138,7 @@ fn LoginForm(
         )
     };
     view! {
+        <HydrationMarker />
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("account", label), ("member", MEMBER_LABEL), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />

@@ -252,7 +252,15 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
 #[component]
 pub fn EnterpriseRecordPage() -> impl IntoView {
     let params = use_params_map();
-    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    move || view! { <RecordArea code=params.with(|p| p.get("code").unwrap_or_default()) /> }
+}
+
+/// The record, reloaded in place after each decision.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn RecordArea(code: String) -> impl IntoView {
+    let code = StoredValue::new(code);
+    let code = move || code.get_value();
     let reload = RwSignal::new(0);
     // Outcome of the last action, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);

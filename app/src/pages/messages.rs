@@ -18,8 +18,6 @@ use crate::domain::message::is_local_link;
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
-    let reload = RwSignal::new(0);
-    let flash = RwSignal::new(None::<String>);
     let page = move || {
         query.with(|q| {
             q.get("page")
@@ -27,6 +25,16 @@ pub fn MessagesPage() -> impl IntoView {
                 .unwrap_or(1)
         })
     };
+    move || view! { <Inbox page=page() /> }
+}
+
+/// One page of messages, with 全部标为已读.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn Inbox(page: i64) -> impl IntoView {
+    let reload = RwSignal::new(0);
+    let flash = RwSignal::new(None::<String>);
+    let page = move || page;
     let list = Resource::new(move || (page(), reload.get()), |(p, _)| list_messages(p));
     let read_all = ServerAction::<ReadAllMessages>::new();
     let header = use_context::<HeaderRefresh>();

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::notice::{
     get_notice, list_notices, ActOnNotice, NoticeList, NoticeView, PreviewNotice, SaveNotice,
@@ -14,7 +14,7 @@ use crate::api::notice::{
 use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::layout::ErrorNotice;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::{navigator, reload_after_success, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -249,12 +249,19 @@ fn id_param() -> Memo<i64> {
 pub fn NoticePage() -> impl IntoView {
     let id = id_param();
     let query = use_query_map();
-    let saved = move || query.with(|q| q.get("saved").is_some());
+    move || view! { <NoticeArea id=id.get() saved=query.with(|q| q.get("saved").is_some()) /> }
+}
+
+/// The notice, reloaded in place after a writer's button.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn NoticeArea(id: i64, saved: bool) -> impl IntoView {
+    let saved = move || saved;
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);
     let act = ServerAction::<ActOnNotice>::new();
     reload_after_success(act, reload, move |m| flash.set(Some(m)));
-    let notice = Resource::new(move || (id.get(), reload.get()), |(id, _)| get_notice(id));
+    let notice = Resource::new(move || (id, reload.get()), |(id, _)| get_notice(id));
     view! {
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>
         {move || saved().then(|| view! { <p class="notice success no-print" role="status">"公告已保存。"</p> })}
@@ -309,7 +316,8 @@ fn NoticeArticle(n: NoticeView, act: ServerAction<ActOnNotice>) -> impl IntoView
 }
 
 /// 新建公告 (`/notices/new`), for administrators and issuing authorities.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn NoticeNewPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_notices(1));
     view! {
@@ -343,7 +351,13 @@ fn NotAWriter() -> impl IntoView {
 #[component]
 pub fn NoticeEditPage() -> impl IntoView {
     let id = id_param();
-    let notice = Resource::new(move || id.get(), get_notice);
+    move || view! { <NoticeEditArea id=id.get() /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn NoticeEditArea(id: i64) -> impl IntoView {
+    let notice = Resource::new(move || id, get_notice);
     view! {
         <Title text="编辑公告 - 通知公告" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -381,9 +395,9 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
     let theirs = RwSignal::new(None::<NoticeView>);
     let save = ServerAction::<SaveNotice>::new();
     let preview = ServerAction::<PreviewNotice>::new();
-    let navigate = use_navigate();
+    let navigate = navigator();
     let form = FormState::for_action(save, move |saved: i64| {
-        navigate(&format!("/notices/{saved}?saved=1"), Default::default());
+        navigate(&format!("/notices/{saved}?saved=1"));
     });
     Effect::new(move |_| {
         if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {

@@ -23,7 +23,10 @@ use crate::domain::normalize::normalize_code;
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 
-#[component]
+/// An island with its data: islands never sit inside a server-side
+/// `Suspense` (their reactive parts would not hydrate there).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn RegisterPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_registration());
     view! {

@@ -15,10 +15,21 @@ use crate::domain::help::manual;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let decide = ServerAction::<DecideReview>::new();
     // From a region's dashboard: that region only (the server checks it).
     let query = use_query_map();
-    let region = move || query.with(|q| q.get("region").unwrap_or_default());
+    view! {
+        {move || view! { <ReviewQueue region=query.with(|q| q.get("region").unwrap_or_default()) /> }}
+        <PhoneChanges />
+    }
+}
+
+/// The pending registrations, each with its decision.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn ReviewQueue(region: String) -> impl IntoView {
+    let decide = ServerAction::<DecideReview>::new();
+    let region = StoredValue::new(region);
+    let region = move || region.get_value();
     let queue = Resource::new(
         move || (decide.version().get(), region()),
         |(_, r)| review_queue(r),
@@ -80,7 +91,6 @@ pub fn ReviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <PhoneChanges />
     }
 }
 
@@ -164,7 +174,8 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
 }
 
 /// Phone changes the registry could not confirm.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn PhoneChanges() -> impl IntoView {
     let decide = ServerAction::<DecidePhoneChange>::new();
     let list = Resource::new(move || decide.version().get(), |_| phone_change_queue());

@@ -55,7 +55,8 @@ fn role_options(selected: Role) -> impl IntoView {
 }
 
 /// `/team`: the enterprise's users; a 管理员 manages them.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn TeamPage() -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);
@@ -204,7 +205,14 @@ fn InviteForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
 #[component]
 pub fn TeamLinkPage() -> impl IntoView {
     let query = use_query_map();
-    let token = move || query.with(|q| q.get("t").unwrap_or_default());
+    move || view! { <TeamLinkArea token=query.with(|q| q.get("t").unwrap_or_default()) /> }
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn TeamLinkArea(token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let token = move || token.get_value();
     let link = Resource::new(token, team_link);
     view! {
         <Title text="设置密码 - 危化品经营安全监管系统" />
@@ -271,7 +279,8 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
 }
 
 /// `/account` (and `/settings`): 账号设置 for every user.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn AccountPage() -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);

@@ -20,6 +20,9 @@ pub fn WorkspacePage() -> impl IntoView {
         <Show when=changed>
             <p class="notice success" role="status">"密码已修改。其他设备和浏览器上的登录已全部退出。"</p>
         </Show>
+        // Outside the page's Suspense (islands never sit in one); it shows
+        // only an enterprise's own open request.
+        <PendingPhoneChange />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
@@ -65,7 +68,7 @@ pub fn WorkspacePage() -> impl IntoView {
                                         </nav>
                                     }
                                 })}
-                            {(u.kind == UserKind::Enterprise).then(|| view! { <PendingPhoneChange /> <EnterpriseSummary /> })}
+                            {(u.kind == UserKind::Enterprise).then(|| view! { <EnterpriseSummary /> })}
                             <SecuritySinceLastLogin />
                             <p class="form-links">
                                 <a href="/account">"账号设置"</a> " · " <a href="/account/password">"修改密码"</a> " · " <a href=TOTP_PAGE>"身份验证器(动态验证码)"</a>
@@ -145,7 +148,8 @@ fn SecuritySinceLastLogin() -> impl IntoView {
 
 /// An open request to change this account's phone: shown at the top, with
 /// a button that stops it, so the owner needs no SMS to object.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn PendingPhoneChange() -> impl IntoView {
     use crate::api::phone::{my_phone_change, CancelMyPhoneChange};
     let cancel = ServerAction::<CancelMyPhoneChange>::new();
