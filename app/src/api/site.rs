@@ -20,10 +20,50 @@ pub async fn site_info() -> Result<SiteContact, AppError> {
     })
 }
 
-/// A region code's full name (江苏省 南京市 玄武区), "" for an unknown code.
-#[server(endpoint = "region-name")]
-pub async fn region_name(code: String) -> Result<String, AppError> {
-    Ok(crate::server::regions::full_name(code.trim()))
+/// What a 所属地区 picker shows for a chosen code: the province and city it
+/// lies in, and the lists of each level down to the counties of that city.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionLists {
+    /// The code these lists were made for (the most specific level chosen).
+    pub code: String,
+    pub province: String,
+    pub city: String,
+    pub provinces: Vec<(String, String)>,
+    pub cities: Vec<(String, String)>,
+    pub counties: Vec<(String, String)>,
+}
+
+impl RegionLists {
+    /// "江苏省 南京市 玄武区" for the chosen code, from the lists themselves.
+    pub fn full_name(&self) -> String {
+        let name = |list: &[(String, String)], code: &str| {
+            list.iter()
+                .find(|(c, _)| !code.is_empty() && c == code)
+                .map(|(_, n)| n.clone())
+        };
+        [
+            name(&self.provinces, &self.province),
+            name(&self.cities, &self.city),
+            name(&self.counties, &self.code),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|n| in_full_name(n))
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
+/// Whether a region's name is part of a full name: 市辖区 and 县 are
+/// placeholders for a municipality's districts and counties.
+pub fn in_full_name(name: &str) -> bool {
+    name != "市辖区" && name != "县"
+}
+
+/// The picker's lists for `code` (empty: the provinces only).
+#[server(endpoint = "region-choices")]
+pub async fn region_choices(code: String) -> Result<RegionLists, AppError> {
+    Ok(crate::server::regions::choices(code.trim()))
 }
 
 /// The provinces (`parent` empty) or the children of a province or city, as (code, name).

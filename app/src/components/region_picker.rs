@@ -6,68 +6,82 @@
 use leptos::prelude::*;
 
 use super::field::{FieldMessage, FormState};
-use crate::api::site::regions;
+use crate::api::site::{region_choices, regions, RegionLists};
 use crate::domain::FieldErrors;
 
-/// The province and city codes containing a county or city code.
-fn ancestors(code: &str) -> (String, String) {
-    if code.len() != 6 {
-        return (String::new(), String::new());
+type List = Vec<(String, String)>;
+
+/// Fetches `parent`'s children and stores them with `put`, unless the choice
+/// moved on meanwhile (`put` decides, seeing the lists as they are then).
+fn load(parent: String, choices: RwSignal<RegionLists>, put: fn(&mut RegionLists, &str, List)) {
+    if parent.is_empty() {
+        return;
     }
-    let province = format!("{}0000", &code[..2]);
-    let city = if code.ends_with("0000") {
-        String::new()
-    } else {
-        format!("{}00", &code[..4])
-    };
-    (province, city)
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = regions(parent.clone()).await {
+            choices.update(|c| put(c, &parent, list));
+        }
+    });
 }
 
+/// The picker. Its lists come from the island that shows it (`choices`,
+/// loaded with the page's data): an island creates no resource of its own
+/// below its top, where the server could not number it for hydration.
 #[component]
 pub fn RegionPicker(
     /// The most specific code chosen (a county code when complete).
     value: RwSignal<String>,
     form: FormState,
     check: Callback<(), FieldErrors>,
+    /// The lists shown, for `value` (fetched again when they are not).
+    choices: RwSignal<RegionLists>,
 ) -> impl IntoView {
-    let (p0, c0) = ancestors(&value.get_untracked());
-    let province = RwSignal::new(p0);
-    let city = RwSignal::new(c0);
-    let provinces = Resource::new(String::new, regions);
-    let cities = Resource::new(
-        move || province.get(),
-        |p| async move {
-            if p.is_empty() {
-                Ok(vec![])
-            } else {
-                regions(p).await
-            }
-        },
-    );
-    let counties = Resource::new(
-        move || city.get(),
-        |c| async move {
-            if c.is_empty() {
-                Ok(vec![])
-            } else {
-                regions(c).await
-            }
-        },
-    );
+    // Lists made for another code (a form kept its choice while the page
+    // reloaded its data) are fetched again for this one, in the browser.
+    Effect::new(move || {
+        let code = value.get_untracked();
+        if choices.with_untracked(|c| c.code != code) {
+            leptos::task::spawn_local(async move {
+                if let Ok(c) = region_choices(code).await {
+                    choices.set(c);
+                }
+            });
+        }
+    });
     let has_error = move || form.message("region_code").is_some();
-    let after_change = move || {
+    let after_change = move |code: String| {
+        choices.update(|c| c.code = code.clone());
+        value.set(code);
         form.touch("region_code");
         form.refresh("region_code", &check.run(()));
     };
     let select = move |name: &'static str,
                        label: &'static str,
-                       list: Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
+                       list: fn(&RegionLists) -> &List,
                        selected: Signal<String>,
                        on_pick: Callback<String>| {
         // What the select shows is always the signal (`prop:value`): a
         // browser keeps a select's old choice by position when only its
         // options are replaced, which showed a city or county nobody picked.
         let node = NodeRef::<leptos::html::Select>::new();
+        let options = move || {
+            let options = choices.with(|c| list(c).clone());
+            // Options are patched in place when a list replaces another;
+            // once they are, the choice is set again.
+            #[cfg(feature = "hydrate")]
+            request_animation_frame(move || {
+                if let (Some(el), Some(v)) = (node.get_untracked(), selected.try_get_untracked()) {
+                    el.set_value(&v);
+                }
+            });
+            options
+                .into_iter()
+                .map(|(code, text)| {
+                    let chosen = selected.get_untracked() == code;
+                    view! { <option value=code selected=chosen>{text}</option> }
+                })
+                .collect_view()
+        };
         view! {
             <select
                 id=format!("f-{name}")
@@ -80,26 +94,7 @@ pub fn RegionPicker(
                 on:change=move |ev| on_pick.run(event_target_value(&ev))
             >
                 <option value="">{format!("请选择{label}")}</option>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let options = list.await.unwrap_or_default();
-                        // Options are patched in place when a list replaces
-                        // another; once they are, the choice is set again.
-                        #[cfg(feature = "hydrate")]
-                        request_animation_frame(move || {
-                            if let (Some(el), Some(v)) = (node.get_untracked(), selected.try_get_untracked()) {
-                                el.set_value(&v);
-                            }
-                        });
-                        options
-                            .into_iter()
-                            .map(|(code, text)| {
-                                let chosen = selected.get_untracked() == code;
-                                view! { <option value=code selected=chosen>{text}</option> }
-                            })
-                            .collect_view()
-                    })}
-                </Suspense>
+                {options}
             </select>
         }
     };
@@ -110,38 +105,52 @@ pub fn RegionPicker(
                 {select(
                     "region_province",
                     "省份",
-                    provinces,
-                    province.into(),
+                    |c| &c.provinces,
+                    Signal::derive(move || choices.with(|c| c.province.clone())),
                     Callback::new(move |code: String| {
-                        province.set(code.clone());
-                        city.set(String::new());
-                        value.set(code);
-                        after_change();
+                        choices.update(|c| {
+                            c.province = code.clone();
+                            c.city.clear();
+                            c.cities.clear();
+                            c.counties.clear();
+                        });
+                        load(code.clone(), choices, |c, parent, list| {
+                            if c.province == parent {
+                                c.cities = list;
+                            }
+                        });
+                        after_change(code);
                     }),
                 )}
                 {select(
                     "region_city",
                     "城市",
-                    cities,
-                    city.into(),
+                    |c| &c.cities,
+                    Signal::derive(move || choices.with(|c| c.city.clone())),
                     Callback::new(move |code: String| {
-                        city.set(code.clone());
-                        value.set(if code.is_empty() { province.get_untracked() } else { code });
-                        after_change();
+                        choices.update(|c| {
+                            c.city = code.clone();
+                            c.counties.clear();
+                        });
+                        load(code.clone(), choices, |c, parent, list| {
+                            if c.city == parent {
+                                c.counties = list;
+                            }
+                        });
+                        after_change(if code.is_empty() { choices.with_untracked(|c| c.province.clone()) } else { code });
                     }),
                 )}
                 {select(
                     "region_county",
                     "区县",
-                    counties,
+                    |c| &c.counties,
                     // Only a county code is a county choice (a city code means none yet).
                     Signal::derive(move || {
                         let v = value.get();
                         if v.len() == 6 && !v.ends_with("00") { v } else { String::new() }
                     }),
                     Callback::new(move |code: String| {
-                        value.set(if code.is_empty() { city.get_untracked() } else { code });
-                        after_change();
+                        after_change(if code.is_empty() { choices.with_untracked(|c| c.city.clone()) } else { code });
                     }),
                 )}
             </div>

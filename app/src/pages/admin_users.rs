@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::admin::{
     list_regulators, CreateRegulator, ResetRegulatorPassword, SetRegulatorActive, UnlockRegulator,
 };
+use crate::api::site::region_choices;
 use crate::components::field::{ErrorSummary, FormState, TextField};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
@@ -55,6 +56,8 @@ pub fn AdminUsersPage() -> impl IntoView {
         },
         |_| list_regulators(),
     );
+    // Created here, at the island's top, like every resource of an island.
+    let regions = Resource::new(|| (), |_| region_choices(String::new()));
     let account_outcome = move || {
         [unlock.value().get(), reset.value().get()]
             .into_iter()
@@ -102,8 +105,8 @@ pub fn AdminUsersPage() -> impl IntoView {
         // A Transition: after each action the page keeps showing while the list reloads.
         <Transition fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
-                match users.await {
-                    Ok(list) => view! {
+                match (users.await, regions.await) {
+                    (Ok(list), Ok(choices)) => view! {
                         <table class="users">
                             <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"所属单位"</th><th>"状态"</th><th></th></tr></thead>
                             <tbody>
@@ -155,7 +158,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                             <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
                             <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
                             <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
-                            <RegionPicker value=region form check />
+                            <RegionPicker value=region form check choices=RwSignal::new(choices) />
                             <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
                             <div class="form-actions">
                                 <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
@@ -163,7 +166,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         </form>
                         <HydrationMarker />
                     }.into_any(),
-                    Err(e) => view! {
+                    (Err(e), _) | (_, Err(e)) => view! {
                         <ErrorNotice error=e />
                         <HydrationMarker />
                     }.into_any(),

@@ -10,6 +10,7 @@ use crate::api::enterprise_info::{
     my_info, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo, SubmitInfo,
     LOCK_MESSAGE,
 };
+use crate::api::site::{region_choices, RegionLists};
 use crate::components::field::{
     message_at, ErrorSummary, FieldMessage, FormState, SelectField, TextField,
 };
@@ -84,7 +85,16 @@ fn InfoArea(first_step: String) -> impl IntoView {
     let reload = RwSignal::new(0);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);
-    let info = Resource::new(move || reload.get(), |_| my_info());
+    // The region lists come with the data: an island's resources are all
+    // created here, at its top (see RegionPicker).
+    let info = Resource::new(
+        move || reload.get(),
+        |_| async {
+            let v = my_info().await?;
+            let regions = region_choices(v.draft.region_code.clone()).await?;
+            Ok::<_, AppError>((v, regions))
+        },
+    );
     view! {
         <Title text="完善信息 - 危化品经营安全监管系统" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -92,7 +102,7 @@ fn InfoArea(first_step: String) -> impl IntoView {
                 let first_step = first_step.clone();
                 Suspend::new(async move {
                     match info.await {
-                        Ok(v) => view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }.into_any(),
+                        Ok((v, regions)) => view! { <InfoEditor v regions reload flash first_step /><HydrationMarker /> }.into_any(),
                         Err(AppError::Unauthorized) => view! {
                             <h1>"请先登录"</h1>
                             <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
@@ -148,12 +158,14 @@ impl Fields {
 #[component]
 fn InfoEditor(
     v: InfoView,
+    regions: RegionLists,
     reload: RwSignal<i32>,
     flash: RwSignal<Option<String>>,
     first_step: String,
 ) -> impl IntoView {
     let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let fields = Fields::new(&v.draft);
+    let regions = RwSignal::new(regions);
     let version = RwSignal::new(v.version);
     let step = RwSignal::new(
         if STEPS.iter().any(|(s, _)| *s == first_step) || first_step == "submit" {
@@ -347,10 +359,10 @@ fn InfoEditor(
                     }
                 }}
                 {move || match step.get().as_str() {
-                    "basic" => view! { <BasicStep fields form check /> }.into_any(),
+                    "basic" => view! { <BasicStep fields form check regions /> }.into_any(),
                     "mode" => view! { <ModeStep fields form check /> }.into_any(),
                     "licences" => view! { <LicencesStep fields form check /> }.into_any(),
-                    _ => view! { <SubmitStep fields step /> }.into_any(),
+                    _ => view! { <SubmitStep fields step regions /> }.into_any(),
                 }}
                 {move || (step.get() != "submit" && editable).then(|| view! {
                     <div class="form-actions">
@@ -424,7 +436,12 @@ fn LockNotice(p: ProposalView, reload: RwSignal<i32>) -> impl IntoView {
 }
 
 #[component]
-fn BasicStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -> impl IntoView {
+fn BasicStep(
+    fields: Fields,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    regions: RwSignal<RegionLists>,
+) -> impl IntoView {
     let f = |k| fields.get(k);
     view! {
         <TextField name="name" label="企业名称" value=f("name") form check maxlength=120 />
@@ -436,7 +453,7 @@ fn BasicStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) 
         <TextField name="registered_address" label="注册地址" value=f("registered_address") form check maxlength=200 hint="营业执照上的住所。" />
         <TextField name="business_address" label="经营场所" value=f("business_address") form check maxlength=200 />
         <TextField name="storage_address" label="储存场所(有储存设施时必填)" value=f("storage_address") form check maxlength=200 />
-        <RegionPicker value=f("region_code") form check />
+        <RegionPicker value=f("region_code") form check choices=regions />
         <SelectField name="economic_type" label="经济类型" value=f("economic_type") form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
     }
 }
@@ -857,11 +874,11 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
 /// The completeness check of what is on the form now (the same rules the
 /// server runs on submit), each problem linking to its step.
 #[component]
-fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
-    let region = Resource::new(
-        move || fields.get("region_code").get(),
-        crate::api::site::region_name,
-    );
+fn SubmitStep(
+    fields: Fields,
+    step: RwSignal<String>,
+    regions: RwSignal<RegionLists>,
+) -> impl IntoView {
     let problems = move || {
         let today = crate::clock::today();
         let record = fields.record();
@@ -901,7 +918,7 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
     };
     // Everything that will be submitted, as the regulator will read it.
     let review = move || {
-        let region_name = region.get().and_then(Result::ok).unwrap_or_default();
+        let region_name = regions.with(RegionLists::full_name);
         fields
             .record()
             .fields()
@@ -921,9 +938,7 @@ fn SubmitStep(fields: Fields, step: RwSignal<String>) -> impl IntoView {
         {problems}
         <section class="submit-review" aria-labelledby="submit-review-title">
             <h2 id="submit-review-title">"提交前请核对"</h2>
-            <Transition fallback=|| ()>
-                <dl class="profile record">{review}</dl>
-            </Transition>
+            <dl class="profile record">{review}</dl>
         </section>
     }
 }

@@ -9,6 +9,7 @@ use crate::api::registration::{
     get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount,
     VERIFICATION_FIELD,
 };
+use crate::api::site::{region_choices, RegionLists};
 use crate::clock::today;
 use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
@@ -22,20 +23,30 @@ use crate::domain::help::manual;
 use crate::domain::normalize::normalize_code;
 use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
+use crate::error::AppError;
 
 /// An island with its data: islands never sit inside a server-side
 /// `Suspense` (their reactive parts would not hydrate there).
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn RegisterPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_registration());
+    // The region lists come with the data: an island's resources are all
+    // created here, at its top (see RegionPicker).
+    let data = Resource::new(
+        || (),
+        |_| async {
+            let v = get_registration().await?;
+            let regions = region_choices(v.org.region_code.clone()).await?;
+            Ok::<_, AppError>((v, regions))
+        },
+    );
     view! {
         <Title text="企业注册 - 危化品经营安全监管系统" />
         <h1>"企业注册(法人用户)"</h1>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <RegisterFlow initial=v /> }.into_any(),
+                    Ok((v, regions)) => view! { <RegisterFlow initial=v regions /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
@@ -44,8 +55,9 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 #[component]
-fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
+fn RegisterFlow(initial: RegistrationView, regions: RegionLists) -> impl IntoView {
     let state = RwSignal::new(initial);
+    let regions = RwSignal::new(regions);
     let step = Memo::new(move |_| {
         state.with(|v| {
             if v.submitted.is_some() {
@@ -80,7 +92,7 @@ fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
         </ol>
         <HydrationMarker />
         {move || match step.get() {
-            1 => view! { <OrgStep state /> }.into_any(),
+            1 => view! { <OrgStep state regions /> }.into_any(),
             2 => view! { <AccountStep state /> }.into_any(),
             _ => view! { <Done state /> }.into_any(),
         }}
@@ -88,7 +100,7 @@ fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
 }
 
 #[component]
-fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
+fn OrgStep(state: RwSignal<RegistrationView>, regions: RwSignal<RegionLists>) -> impl IntoView {
     let init = state.get_untracked().org;
     let legal_type = RwSignal::new(init.legal_type);
     let credit_code = RwSignal::new(init.credit_code);
@@ -249,7 +261,7 @@ fn OrgStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 autocomplete="street-address"
                 hint="营业执照上的“住所”或“经营场所”,写到门牌号。"
             />
-            <RegionPicker value=region_code form check />
+            <RegionPicker value=region_code form check choices=regions />
             <TextField
                 name="established"
                 label="成立日期(选填)"

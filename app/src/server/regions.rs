@@ -54,12 +54,45 @@ pub fn children(parent: &str) -> Vec<&'static Region> {
     all().iter().filter(|r| r.parent == parent).collect()
 }
 
+/// The picker's view of `code`: its province and city, and the lists of
+/// provinces, of that province's cities and of that city's counties.
+pub fn choices(code: &str) -> crate::api::site::RegionLists {
+    let list = |parent: &str| -> Vec<(String, String)> {
+        children(parent)
+            .into_iter()
+            .map(|r| (r.code.to_string(), r.name.to_string()))
+            .collect()
+    };
+    // Below a level nothing is chosen yet: no list (not the provinces again).
+    let below = |parent: &str| {
+        if parent.is_empty() {
+            vec![]
+        } else {
+            list(parent)
+        }
+    };
+    let (province, city) = match get(code) {
+        Some(r) if r.level == "province" => (r.code, ""),
+        Some(r) if r.level == "city" => (r.parent, r.code),
+        Some(r) => (get(r.parent).map_or("", |c| c.parent), r.parent),
+        None => ("", ""),
+    };
+    crate::api::site::RegionLists {
+        code: code.to_string(),
+        province: province.to_string(),
+        city: city.to_string(),
+        provinces: list(""),
+        cities: below(province),
+        counties: below(city),
+    }
+}
+
 /// "江苏省 南京市 玄武区" (leaving out the 市辖区 placeholder).
 pub fn full_name(code: &str) -> String {
     let mut names = vec![];
     let mut cur = get(code);
     while let Some(r) = cur {
-        if r.name != "市辖区" && r.name != "县" {
+        if crate::api::site::in_full_name(r.name) {
             names.push(r.name);
         }
         cur = (!r.parent.is_empty()).then(|| get(r.parent)).flatten();
@@ -183,5 +216,50 @@ mod tests {
                 .map(|r| r.name),
             Some("玄武区")
         );
+    }
+
+    #[test]
+    fn a_pickers_lists_follow_the_chosen_code() {
+        let county = choices("320102");
+        assert_eq!(
+            (county.province.as_str(), county.city.as_str()),
+            ("320000", "320100")
+        );
+        assert_eq!(county.provinces.len(), 31);
+        assert!(county
+            .cities
+            .iter()
+            .any(|(c, n)| c == "320100" && n == "南京市"));
+        assert!(county
+            .counties
+            .iter()
+            .any(|(c, n)| c == "320102" && n == "玄武区"));
+
+        let city = choices("320100");
+        assert_eq!(
+            (city.province.as_str(), city.city.as_str()),
+            ("320000", "320100")
+        );
+        assert_eq!(city.counties, county.counties);
+
+        let province = choices("320000");
+        assert_eq!(
+            (province.province.as_str(), province.city.as_str()),
+            ("320000", "")
+        );
+        assert_eq!(province.cities, county.cities);
+        assert!(province.counties.is_empty());
+
+        for code in ["320102", "320100", "320000", "110101", ""] {
+            assert_eq!(choices(code).full_name(), full_name(code), "{code}");
+        }
+        for nothing in ["", "999999", "32"] {
+            let c = choices(nothing);
+            assert_eq!(c.provinces.len(), 31, "{nothing:?}");
+            assert!(
+                c.province.is_empty() && c.cities.is_empty() && c.counties.is_empty(),
+                "{nothing:?}"
+            );
+        }
     }
 }

@@ -602,7 +602,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
         api("/api/messages/list", LoggedIn, f(&[("page", "1")])),
         api("/api/messages/open", RecipientOfA, f(&[("id", &o.message)])),
         api("/api/messages/read-all", LoggedIn, Payload::Empty),
-        api("/api/region-name", Public, f(&[("code", "320102")])),
+        api("/api/region-choices", Public, f(&[("code", "320102")])),
         Endpoint {
             method: "POST",
             route: "/files/licence-scan",
