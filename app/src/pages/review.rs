@@ -17,9 +17,14 @@ use crate::domain::help::manual;
 pub fn ReviewPage() -> impl IntoView {
     // From a region's dashboard: that region only (the server checks it).
     let query = use_query_map();
-    view! {
-        {move || view! { <ReviewQueue region=query.with(|q| q.get("region").unwrap_or_default()) /> }}
-        <PhoneChanges />
+    // Both islands in one closure: the server numbers an island's resources
+    // when it calls the island, and the browser in page order, so islands
+    // are called in page order (a closure runs after the views beside it).
+    move || {
+        view! {
+            <ReviewQueue region=query.with(|q| q.get("region").unwrap_or_default()) />
+            <PhoneChanges />
+        }
     }
 }
 
