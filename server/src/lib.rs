@@ -241,6 +241,33 @@ async fn no_store(req: Request, next: Next) -> Response {
     res
 }
 
+/// `GET /messages/ID` marks the user's message read before the page
+/// renders: the header's unread count, rendered alongside the message,
+/// then already counts it (also without JavaScript, and with islands, where
+/// the header is not updated in the browser).
+async fn open_message_first(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let id = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path().strip_prefix("/messages/"))
+        .flatten()
+        .and_then(|id| id.parse::<i64>().ok());
+    let Some(id) = id else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let user =
+        <files::CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await;
+    if let Ok(files::CurrentUser(user)) = user {
+        let now = app::server::now();
+        if let Err(e) = app::server::messages::mark_read(&state.db, user.user_id, id, now).await {
+            tracing::error!(error = %e, "marking a message read failed");
+        }
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// The routes outside the server functions: uploads and downloads. The
 /// authorisation matrix test reads this list, so none ships without a rule.
 pub fn file_routes() -> Vec<(
@@ -295,6 +322,10 @@ pub fn router(state: AppState) -> Router {
             canonical_host,
         ))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            open_message_first,
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));
     for (_, path, route) in file_routes() {
         router = router.route(path, route);

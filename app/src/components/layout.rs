@@ -66,6 +66,25 @@ impl HeaderRefresh {
     }
 }
 
+/// Every message is read now: the header's count goes. With islands the
+/// header is the server's and outside every island, so no `HeaderRefresh`
+/// reaches the page; its count is then cleared in place, as a reload would
+/// show it.
+pub fn all_messages_read(header: Option<HeaderRefresh>) {
+    match header {
+        Some(h) => h.bump(),
+        #[cfg(feature = "hydrate")]
+        None => {
+            if let Ok(Some(a)) = document().query_selector("header a.header-messages") {
+                a.set_text_content(Some("消息"));
+                let _ = a.set_attribute("data-unread", "0");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        None => {}
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info: ContactResource = Resource::new(|| (), |_| site_info());

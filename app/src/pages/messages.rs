@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::messages::{list_messages, open_message, MessageList, ReadAllMessages};
-use crate::components::layout::{ErrorNotice, HeaderRefresh};
+use crate::components::layout::{all_messages_read, ErrorNotice, HeaderRefresh};
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::message::is_local_link;
 
@@ -40,9 +40,7 @@ fn Inbox(page: i64) -> impl IntoView {
     let header = use_context::<HeaderRefresh>();
     reload_after_success(read_all, reload, move |m| {
         flash.set(Some(m));
-        if let Some(h) = header {
-            h.bump();
-        }
+        all_messages_read(header);
     });
     view! {
         <Title text="消息 - 危化品经营安全监管系统" />
