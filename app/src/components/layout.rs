@@ -19,17 +19,36 @@ pub fn ServiceLine() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let i = info?.await.ok()?;
+                let i = match info {
+                    Some(info) => info.await.ok()?,
+                    None => contact_on_page()?,
+                };
+                let SiteContact { service_phone: phone, service_hours: hours } = i;
                 Some(view! {
-                    <p class="service-line">
+                    <p class="service-line" data-phone=phone.clone() data-hours=hours.clone()>
                         "客服电话:"
-                        <a class="service-phone" href=format!("tel:{}", i.service_phone)>{i.service_phone.clone()}</a>
-                        "(" {i.service_hours} ")"
+                        <a class="service-phone" href=format!("tel:{phone}")>{phone.clone()}</a>
+                        "(" {hours.clone()} ")"
                     </p>
                 })
             })}
         </Suspense>
     }
+}
+
+/// Where no page frame provides the contact: an island in the browser (the
+/// frame is the server's). The footer's line, rendered with it, is read back.
+fn contact_on_page() -> Option<SiteContact> {
+    #[cfg(feature = "hydrate")]
+    {
+        let line = document().query_selector("footer .service-line").ok()??;
+        Some(SiteContact {
+            service_phone: line.get_attribute("data-phone")?,
+            service_hours: line.get_attribute("data-hours")?,
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 /// An error that stops a page: the message, its help link and the service line.
