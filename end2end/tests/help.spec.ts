@@ -79,6 +79,15 @@ test('the forgot-password form has a "?" to its manual section', async ({ page }
 test('articles print without navigation, search or buttons', async ({ page }) => {
   await gotoHydrated(page, '/help/faq-registry-mismatch');
   await expect(page.locator('.article-body table')).toBeVisible();
+  // 打印 opens the browser's print dialog, once per click.
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => {
+      (window as unknown as { printed: number }).printed += 1;
+    };
+  });
+  await page.getByRole('button', { name: '打印' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.locator('.help-search')).toBeHidden();

@@ -69,11 +69,11 @@ pub fn navigator() -> impl Fn(&str) + Clone + 'static {
 }
 
 /// 打印: the browser's print dialog (pages print without their navigation).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// With islands no wasm is loaded for it: islands.js wires `data-print`.
+#[component]
 pub fn PrintButton(primary: bool) -> impl IntoView {
     view! {
-        <button type="button" class=if primary { "button primary" } else { "button" } on:click=move |_| {
+        <button type="button" data-print="" class=if primary { "button primary" } else { "button" } on:click=move |_| {
             #[cfg(feature = "hydrate")]
             let _ = window().print();
         }>"打印"</button>
