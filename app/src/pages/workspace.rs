@@ -20,8 +20,7 @@ pub fn WorkspacePage() -> impl IntoView {
         <Show when=changed>
             <p class="notice success" role="status">"密码已修改。其他设备和浏览器上的登录已全部退出。"</p>
         </Show>
-        // Outside the page's Suspense (islands never sit in one); it shows
-        // only an enterprise's own open request.
+        // Only an enterprise's own open request shows.
         <PendingPhoneChange />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
@@ -147,31 +146,41 @@ fn SecuritySinceLastLogin() -> impl IntoView {
 }
 
 /// An open request to change this account's phone: shown at the top, with
-/// a button that stops it, so the owner needs no SMS to object.
+/// a button that stops it, so the owner needs no SMS to object. Rendered by
+/// the server; only an open request brings its (small) island.
+#[component]
+fn PendingPhoneChange() -> impl IntoView {
+    use crate::api::phone::my_phone_change;
+    let change = Resource::new(|| (), |_| my_phone_change());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                change.await.ok().flatten().map(|change| view! { <PendingPhoneChangeNotice change /> })
+            })}
+        </Suspense>
+    }
+}
+
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn PendingPhoneChange() -> impl IntoView {
-    use crate::api::phone::{my_phone_change, CancelMyPhoneChange};
+fn PendingPhoneChangeNotice(change: crate::api::phone::PhoneChangeView) -> impl IntoView {
+    use crate::api::phone::CancelMyPhoneChange;
     let cancel = ServerAction::<CancelMyPhoneChange>::new();
-    let change = Resource::new(move || cancel.version().get(), |_| my_phone_change());
+    let open = move || !matches!(cancel.value().get(), Some(Ok(_)));
     view! {
         {move || cancel.value().get().map(|r| match r {
             Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
             Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
         })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                change.await.ok().flatten().map(|c| view! {
-                    <section class="alert phone-change-pending" role="alert">
-                        <h2>"有人申请更换本账号的经办人手机号"</h2>
-                        <p>{format!("{} 申请将经办人手机号由 {} 更换为 {}。", c.submitted_at, c.old_mobile, c.new_mobile)} {c.explanation.clone()}</p>
-                        <p>"如果这不是本单位的申请,请立即取消:"</p>
-                        <ActionForm action=cancel>
-                            <button type="submit" class="button primary">"取消这次更换"</button>
-                        </ActionForm>
-                    </section>
-                })
-            })}
-        </Suspense>
+        <Show when=open>
+            <section class="alert phone-change-pending" role="alert">
+                <h2>"有人申请更换本账号的经办人手机号"</h2>
+                <p>{format!("{} 申请将经办人手机号由 {} 更换为 {}。", change.submitted_at, change.old_mobile, change.new_mobile)} {change.explanation.clone()}</p>
+                <p>"如果这不是本单位的申请,请立即取消:"</p>
+                <ActionForm action=cancel>
+                    <button type="submit" class="button primary">"取消这次更换"</button>
+                </ActionForm>
+            </section>
+        </Show>
     }
 }
