@@ -133,11 +133,27 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         let r = post_form(&b.router, "/api/messages/open", &[("id", &id)], None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}: {}", b.name, r.body);
 
-        // The list page marks it unread; opening it marks it read.
+        // Another user's request for its page marks nothing.
+        let req = Request::get(format!("/messages/{id}"))
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::COOKIE, other.as_str())
+            .body(Body::empty())
+            .unwrap();
+        let r = send(&b.router, req).await;
+        assert!(!r.body.contains("前往办理"), "{}: {}", b.name, r.body);
+        assert_eq!(list(&b, &a).await["unread"], 1, "{}", b.name);
+
+        // The list page marks it unread; opening it marks it read, before
+        // the page renders: its own header no longer counts it.
         let html = page(&b, "/messages", &a).await;
         assert!(html.contains("[未读]") && html.contains(&format!("/messages/{id}")));
         let html = page(&b, &format!("/messages/{id}"), &a).await;
         assert!(html.contains("前往办理") && html.contains("href=\"/info\""));
+        assert!(
+            !html.contains("消息 (1)"),
+            "{}: the header still counts the message being read",
+            b.name
+        );
         let after = list(&b, &a).await;
         assert_eq!(after["unread"], 0, "{}: {after}", b.name);
         assert_eq!(after["items"][0]["read"], true);
