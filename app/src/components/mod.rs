@@ -68,6 +68,13 @@ pub fn navigator() -> impl Fn(&str) + Clone + 'static {
     }
 }
 
+/// An island's string prop (a code, a token) as a `Copy` getter, for the
+/// several closures of the island that need it.
+pub fn prop_getter(value: String) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let value = StoredValue::new(value);
+    move || value.get_value()
+}
+
 /// 打印: the browser's print dialog (pages print without their navigation).
 /// With islands no wasm is loaded for it: islands.js wires `data-print`.
 #[component]

@@ -15,7 +15,7 @@ use crate::api::phone::{
 use crate::components::field::{ErrorSummary, FormState, SendCodeButton, TextField};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
-use crate::components::HydrationMarker;
+use crate::components::{prop_getter, HydrationMarker};
 use crate::domain::help::manual;
 use crate::domain::id_document::parse_any_id_number;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
@@ -174,8 +174,7 @@ pub fn PhoneChangeStatusPage() -> impl IntoView {
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 fn PhoneChangeProgress(token: String) -> impl IntoView {
-    let token = StoredValue::new(token);
-    let token = move || token.get_value();
+    let token = prop_getter(token);
     let submit = ServerAction::<SubmitPhoneEvidence>::new();
     let withdraw = ServerAction::<WithdrawPhoneChange>::new();
     let uploaded = RwSignal::new(0u32);
@@ -318,8 +317,7 @@ pub fn PhoneChangeCancelPage() -> impl IntoView {
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 fn PhoneChangeCancel(token: String) -> impl IntoView {
-    let token = StoredValue::new(token);
-    let token = move || token.get_value();
+    let token = prop_getter(token);
     let cancel = ServerAction::<CancelPhoneChange>::new();
     let state = Resource::new(
         move || (token(), cancel.version().get()),

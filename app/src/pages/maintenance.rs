@@ -12,7 +12,7 @@ use crate::api::enterprise_info::{
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::storage_units::Arithmetic;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, RecordStatus, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
@@ -259,8 +259,7 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 fn RecordArea(code: String) -> impl IntoView {
-    let code = StoredValue::new(code);
-    let code = move || code.get_value();
+    let code = prop_getter(code);
     let reload = RwSignal::new(0);
     // Outcome of the last action, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);

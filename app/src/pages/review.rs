@@ -10,7 +10,7 @@ use crate::api::review::{review_queue, DecideReview, ReviewItem};
 use crate::components::help::message_with_help;
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
-use crate::components::HydrationMarker;
+use crate::components::{prop_getter, HydrationMarker};
 use crate::domain::help::manual;
 
 #[component]
@@ -33,8 +33,7 @@ pub fn ReviewPage() -> impl IntoView {
 #[cfg_attr(not(feature = "islands"), component)]
 fn ReviewQueue(region: String) -> impl IntoView {
     let decide = ServerAction::<DecideReview>::new();
-    let region = StoredValue::new(region);
-    let region = move || region.get_value();
+    let region = prop_getter(region);
     let queue = Resource::new(
         move || (decide.version().get(), region()),
         |(_, r)| review_queue(r),

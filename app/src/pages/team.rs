@@ -19,7 +19,7 @@ use crate::components::field::{
     aria_describedby_at, aria_invalid_at, message_at, FormState, PasswordChecklist, SendCodeButton,
 };
 use crate::components::layout::ErrorNotice;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::team::Role;
 
 /// A labelled input of an `ActionForm`, with its message from the server.
@@ -211,8 +211,7 @@ pub fn TeamLinkPage() -> impl IntoView {
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 fn TeamLinkArea(token: String) -> impl IntoView {
-    let token = StoredValue::new(token);
-    let token = move || token.get_value();
+    let token = prop_getter(token);
     let link = Resource::new(token, team_link);
     view! {
         <Title text="设置密码 - 危化品经营安全监管系统" />
