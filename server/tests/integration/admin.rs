@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::admin::RegulatorRow;
+use app::api::auth::UserView;
+use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
@@ -22,7 +25,7 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let msg = r.json().as_str().unwrap().to_string();
+        let msg: String = r.decode();
         assert!(msg.contains("南京市秦淮区应急管理局"), "{msg}");
         let password = msg
             .split("初始密码:")
@@ -38,10 +41,11 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         );
 
         let cookie = login_cookie(&b, "regulator", "nj-qinhuai-01", &password).await;
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
             .await
-            .json();
-        assert_eq!(me["belongs_to"], "南京市秦淮区应急管理局", "{}", b.name);
+            .decode();
+        let me = me.unwrap_or_else(|| panic!("{}: not logged in", b.name));
+        assert_eq!(me.belongs_to, "南京市秦淮区应急管理局", "{}", b.name);
 
         // The same user name again is refused at its field.
         let r = post_form(
@@ -55,20 +59,23 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
             Some(&admin),
         )
         .await;
-        assert_eq!(r.json()["Conflict"]["field"], "login", "{}", b.name);
+        assert!(
+            matches!(r.decode(), AppError::Conflict { field, .. } if field == "login"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
 
         // Disabling ends the session at once and blocks login.
-        let list = post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-            .await
-            .json();
+        let list: Vec<RegulatorRow> =
+            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
+                .await
+                .decode();
         let id = list
-            .as_array()
-            .unwrap()
             .iter()
-            .find(|u| u["login"] == "nj-qinhuai-01")
-            .unwrap()["user_id"]
-            .as_i64()
-            .unwrap();
+            .find(|u| u.login == "nj-qinhuai-01")
+            .unwrap()
+            .user_id;
         let r = post_form(
             &b.router,
             "/api/admin/regulators/status",
@@ -93,8 +100,8 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         assert!(
             post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
                 .await
-                .json()
-                .is_null(),
+                .decode::<Option<UserView>>()
+                .is_none(),
             "{}",
             b.name
         );
@@ -110,10 +117,7 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         )
         .await;
         assert!(
-            r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("停用"),
+            matches!(r.decode(), AppError::Conflict { message, .. } if message.contains("停用")),
             "{}",
             b.name
         );

@@ -8,6 +8,8 @@
 
 use crate::common::*;
 use crate::info::{confirmed, A, B};
+use app::api::auth::UserView;
+use app::api::messages::MessageList;
 use app::domain::Date;
 use app::server::db::Db;
 use app::server::reminders::{self, RunReport};
@@ -18,7 +20,7 @@ use axum::http::{header, Request, StatusCode};
 /// A's licence in `info::complete_record`.
 const UNTIL: &str = "2027-03-14";
 
-async fn list(b: &Backend, cookie: &str) -> serde_json::Value {
+async fn list(b: &Backend, cookie: &str) -> MessageList {
     let r = post_form(
         &b.router,
         "/api/messages/list",
@@ -27,16 +29,11 @@ async fn list(b: &Backend, cookie: &str) -> serde_json::Value {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
-fn titles(l: &serde_json::Value) -> Vec<String> {
-    l["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["title"].as_str().unwrap().to_string())
-        .collect()
+fn titles(l: &MessageList) -> Vec<&str> {
+    l.items.iter().map(|m| m.title.as_str()).collect()
 }
 
 async fn page(b: &Backend, path: &str, cookie: &str) -> String {
@@ -86,33 +83,27 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
             titles(&mine)
                 .iter()
                 .any(|t| t.contains("已确认您单位提交的企业信息")),
-            "{}: {mine}",
+            "{}: {mine:?}",
             b.name
         );
-        assert_eq!(mine["unread"], 1, "{}: {mine}", b.name);
+        assert_eq!(mine.unread, 1, "{}: {mine:?}", b.name);
         let theirs = list(&b, &county).await;
-        let submitted = theirs["items"]
-            .as_array()
-            .unwrap()
+        let submitted = theirs
+            .items
             .iter()
-            .find(|m| {
-                m["title"]
-                    .as_str()
-                    .unwrap()
-                    .contains("提交了企业信息,待确认")
-            })
-            .unwrap_or_else(|| panic!("{}: {theirs}", b.name))
-            .clone();
-        assert_eq!(submitted["link"], format!("/maintenance/{A}"));
+            .find(|m| m.title.contains("提交了企业信息,待确认"))
+            .unwrap_or_else(|| panic!("{}: {theirs:?}", b.name));
+        assert_eq!(submitted.link, format!("/maintenance/{A}"));
         // The nearest bureau only: the city and province are not told.
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        assert_eq!(list(&b, &city).await["total"], 0, "{}", b.name);
+        assert_eq!(list(&b, &city).await.total, 0, "{}", b.name);
 
         // The header's count comes with the current user.
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&a))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&a))
             .await
-            .json();
-        assert_eq!(me["unread_messages"], 1, "{}: {me}", b.name);
+            .decode();
+        let me = me.unwrap_or_else(|| panic!("{}: not logged in", b.name));
+        assert_eq!(me.unread_messages, 1, "{}: {me:?}", b.name);
         let html = page(&b, "/workspace", &a).await;
         assert!(
             html.contains("消息 (1)"),
@@ -121,7 +112,7 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         );
 
         // Another user can neither open nor mark A's message.
-        let id = mine["items"][0]["id"].as_i64().unwrap().to_string();
+        let id = mine.items[0].id.to_string();
         let other = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
         for who in [&other, &county] {
             let r = post_form(&b.router, "/api/messages/open", &[("id", &id)], Some(who)).await;
@@ -129,7 +120,7 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         }
         let r = post_form(&b.router, "/api/messages/read-all", &[], Some(&other)).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(list(&b, &a).await["unread"], 1, "{}", b.name);
+        assert_eq!(list(&b, &a).await.unread, 1, "{}", b.name);
         let r = post_form(&b.router, "/api/messages/open", &[("id", &id)], None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}: {}", b.name, r.body);
 
@@ -141,7 +132,7 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
             .unwrap();
         let r = send(&b.router, req).await;
         assert!(!r.body.contains("前往办理"), "{}: {}", b.name, r.body);
-        assert_eq!(list(&b, &a).await["unread"], 1, "{}", b.name);
+        assert_eq!(list(&b, &a).await.unread, 1, "{}", b.name);
 
         // The list page marks it unread; opening it marks it read, before
         // the page renders: its own header no longer counts it.
@@ -155,8 +146,8 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
             b.name
         );
         let after = list(&b, &a).await;
-        assert_eq!(after["unread"], 0, "{}: {after}", b.name);
-        assert_eq!(after["items"][0]["read"], true);
+        assert_eq!(after.unread, 0, "{}: {after:?}", b.name);
+        assert!(after.items[0].read);
 
         // A proposal is told to A, unread again; 全部标为已读 clears it.
         let rec = crate::info::form(&b, "/api/info/record", &[("credit_code", A)], &county)
@@ -173,10 +164,10 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         let l = list(&b, &a).await;
         assert!(
             titles(&l)[0].contains("申请修改您单位的企业信息"),
-            "{}: {l}",
+            "{}: {l:?}",
             b.name
         );
-        assert_eq!(l["unread"], 1);
+        assert_eq!(l.unread, 1);
         // ... and by SMS to A's phone on file (sent in the background).
         let mobile: Option<String> =
             sqlx::query_scalar("SELECT mobile FROM users WHERE login = $1")
@@ -194,9 +185,9 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         );
         let r = post_form(&b.router, "/api/messages/read-all", &[], Some(&a)).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(list(&b, &a).await["unread"], 0, "{}", b.name);
+        assert_eq!(list(&b, &a).await.unread, 0, "{}", b.name);
         // Nothing of anyone else's was marked.
-        assert_eq!(list(&b, &county).await["unread"], 1, "{}", b.name);
+        assert_eq!(list(&b, &county).await.unread, 1, "{}", b.name);
     }
 }
 
@@ -281,13 +272,9 @@ async fn each_reminder_goes_exactly_once_with_two_instances_and_catches_up_after
             .unwrap();
         assert_eq!(to, handler, "{}: the SMS goes to the 经办人", b.name);
         let l = list(&b, &a).await;
-        let reminder = &l["items"][0];
-        assert_eq!(reminder["link"], "/licences", "{}: {l}", b.name);
-        assert!(
-            reminder["body"].as_str().unwrap().contains("至少3个月"),
-            "{}: {l}",
-            b.name
-        );
+        let reminder = &l.items[0];
+        assert_eq!(reminder.link, "/licences", "{}: {l:?}", b.name);
+        assert!(reminder.body.contains("至少3个月"), "{}: {l:?}", b.name);
 
         // Down from 99 to 25 days before: only the 30-day stage goes, the
         // 90- and 60-day ones are recorded as skipped and never go.
@@ -307,11 +294,8 @@ async fn each_reminder_goes_exactly_once_with_two_instances_and_catches_up_after
         assert!(sms[1].contains("还有25天"), "{}", sms[1]);
         let l = list(&b, &a).await;
         assert!(
-            l["items"][0]["body"]
-                .as_str()
-                .unwrap()
-                .contains("已过延期换证的申请期限"),
-            "{}: {l}",
+            l.items[0].body.contains("已过延期换证的申请期限"),
+            "{}: {l:?}",
             b.name
         );
 
@@ -408,7 +392,7 @@ async fn the_demo_data_has_a_reminder_for_the_licensed_enterprise_and_digests_fo
             let l = list(&b, &cookie).await;
             assert!(
                 titles(&l).iter().any(|t| t.contains("本周许可证到期汇总")),
-                "{}: {login}: {l}",
+                "{}: {login}: {l:?}",
                 b.name
             );
         }

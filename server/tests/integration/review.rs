@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::review::ReviewItem;
+use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
@@ -77,21 +79,18 @@ async fn reviewers_see_their_jurisdiction_only_and_others_nothing() {
             ("nj-qinhuai", false),
         ] {
             let cookie = login_cookie(&b, "regulator", login, DEMO_PASSWORD).await;
-            let items = queue(&b, Some(&cookie)).await.json();
-            let found = items
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|i| i["credit_code"] == code.as_str());
+            let items: Vec<ReviewItem> = queue(&b, Some(&cookie)).await.decode();
+            let found = items.iter().any(|i| i.credit_code == code);
             assert_eq!(found, sees, "{}: {login}", b.name);
         }
         let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
-        let item = queue(&b, Some(&cookie)).await.json()[0].clone();
-        assert_eq!(item["region"], "江苏省 南京市 玄武区");
-        assert_eq!(item["id_doc"], "居民身份证 110105**********2X");
-        assert_eq!(item["mobile_masked"], "139****5678");
-        assert_eq!(item["overdue"], false);
-        assert!(item["waited"].as_str().unwrap().starts_with("已等待"));
+        let items: Vec<ReviewItem> = queue(&b, Some(&cookie)).await.decode();
+        let item = &items[0];
+        assert_eq!(item.region, "江苏省 南京市 玄武区");
+        assert_eq!(item.id_doc, "居民身份证 110105**********2X");
+        assert_eq!(item.mobile_masked, "139****5678");
+        assert!(!item.overdue);
+        assert!(item.waited.starts_with("已等待"), "{}", item.waited);
 
         // An enterprise and an anonymous visitor get nothing.
         let ent = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
@@ -146,7 +145,7 @@ async fn approval_activates_the_account_and_tells_the_handler() {
         let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let r = decide(&b, &cookie, &id, "approve", "").await;
         assert!(
-            r.json().as_str().unwrap().contains("已短信通知经办人"),
+            r.decode::<String>().contains("已短信通知经办人"),
             "{}: {}",
             b.name,
             r.body
@@ -183,10 +182,10 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
         let cookie = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let r = decide(&b, &cookie, &id, "reject", "").await;
         assert!(
-            r.json()["Validation"]["reason"]
-                .as_str()
-                .unwrap()
-                .contains("原因"),
+            r.decode::<AppError>()
+                .field_errors()
+                .get("reason")
+                .is_some_and(|m| m.contains("原因")),
             "{}",
             b.name
         );
@@ -223,10 +222,9 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             None,
         )
         .await;
-        let msg = r.json()["Conflict"]["message"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let AppError::Conflict { message: msg, .. } = r.decode::<AppError>() else {
+            panic!("{}: {}", b.name, r.body);
+        };
         assert!(
             msg.contains("未通过审核,原因:企业名称与营业执照不一致"),
             "{}: {msg}",
