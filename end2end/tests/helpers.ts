@@ -166,7 +166,12 @@ export async function loginAs(page: Page, tab: 'enterprise' | 'regulator', accou
     const inside = page.locator('.belongs-to');
     const replayed = page.locator('.message-text', { hasText: '这个动态码刚刚用过' });
     await expect(inside.or(replayed).first()).toBeVisible();
-    if (await inside.isVisible()) return;
+    if (await inside.isVisible()) {
+      // Logging in is a page load (islands: the server redirects): what the
+      // test does next must meet the hydrated page, not its inert HTML.
+      await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+      return;
+    }
     if (attempt >= 3) throw new Error(`cannot log in as ${account}: the TOTP code was used`);
   }
 }
