@@ -3,14 +3,16 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::auth::UserView;
+use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-async fn me(b: &Backend, cookie: &str) -> serde_json::Value {
+async fn me(b: &Backend, cookie: &str) -> Option<UserView> {
     post_form(&b.router, "/api/auth/me", &[], Some(cookie))
         .await
-        .json()
+        .decode()
 }
 
 #[tokio::test]
@@ -47,9 +49,9 @@ async fn enterprise_logs_in_with_a_normalised_credit_code() {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         assert_eq!(location, "http://127.0.0.1:3000/workspace", "{}", b.name);
-        let user = me(&b, &cookie).await;
-        assert_eq!(user["login"], "91320102MA1XYR7K61", "{}", b.name);
-        assert_eq!(user["belongs_to"], "南京玄武示例化工贸易有限公司");
+        let user = me(&b, &cookie).await.expect("logged in");
+        assert_eq!(user.login, "91320102MA1XYR7K61", "{}", b.name);
+        assert_eq!(user.belongs_to, "南京玄武示例化工贸易有限公司");
         // The token is stored only as a hash.
         let token = cookie.trim_start_matches("whp_session=");
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
@@ -73,16 +75,19 @@ async fn each_login_gets_a_new_session_and_logout_ends_them_all() {
             .cookie()
             .unwrap();
         assert_ne!(a, c, "{}", b.name);
-        assert_eq!(me(&b, &a).await["belongs_to"], "南京市应急管理局");
+        assert_eq!(
+            me(&b, &a).await.map(|u| u.belongs_to).as_deref(),
+            Some("南京市应急管理局")
+        );
         let r = post_form(&b.router, "/api/auth/logout", &[], Some(&a)).await;
         assert!(
             r.status.is_redirection() || r.status.is_success(),
             "{}",
             b.name
         );
-        assert!(me(&b, &a).await.is_null(), "{}", b.name);
+        assert!(me(&b, &a).await.is_none(), "{}", b.name);
         assert!(
-            me(&b, &c).await.is_null(),
+            me(&b, &c).await.is_none(),
             "{}: other session survived logout",
             b.name
         );
@@ -94,24 +99,22 @@ async fn unknown_accounts_and_wrong_tabs_say_此账号不存在() {
     for b in seeded().await {
         let code = fresh_code();
         let r = login(&b, "enterprise", &code, DEMO_PASSWORD).await;
-        let c = &r.json()["Conflict"];
-        assert_eq!(c["field"], "account", "{}", b.name);
-        assert!(c["message"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("此账号不存在"));
+        let (field, message) = r.conflict();
+        assert_eq!(field, "account", "{}", b.name);
+        assert!(message.starts_with("此账号不存在"), "{message}");
         // An enterprise account on the regulator tab does not exist there.
         let r = login(&b, "regulator", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
-        assert!(r.json()["Conflict"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("法人用户登录"));
+        assert!(r.conflict().1.contains("法人用户登录"), "{}", r.body);
         // A malformed code is explained by the shared rule, not looked up.
         let r = login(&b, "enterprise", "9132010MA1XYR7K61", DEMO_PASSWORD).await;
-        assert!(r.json()["Validation"]["account"]
-            .as_str()
-            .unwrap_or("")
-            .contains("您输入了17位"));
+        assert!(
+            r.decode::<AppError>()
+                .field_errors()
+                .get("account")
+                .is_some_and(|m| m.contains("您输入了17位")),
+            "{}",
+            r.body
+        );
     }
 }
 
@@ -120,10 +123,7 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     for b in seeded().await {
         for left in (0..5).rev() {
             let r = login(&b, "enterprise", "91350100M000100Y43", "Wrong-Pass-1").await;
-            let msg = r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .to_string();
+            let (_, msg) = r.conflict();
             if left > 0 {
                 assert!(
                     msg.contains(&format!("还可再试{left}次")),
@@ -136,14 +136,7 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
         }
         // Even the right password is refused while locked, and nothing is created.
         let r = login(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
-        assert!(
-            r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("锁定至"),
-            "{}",
-            b.name
-        );
+        assert!(r.conflict().1.contains("锁定至"), "{}", b.name);
         assert!(r.cookie().is_none());
         // Fifteen minutes later (moved in the database) it works again.
         sqlx::query(
@@ -164,13 +157,13 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
             .await
             .cookie()
             .unwrap();
-        assert!(!me(&b, &cookie).await.is_null());
+        assert!(me(&b, &cookie).await.is_some());
         sqlx::query("UPDATE sessions SET last_seen = last_seen - 1801")
             .execute(b.state.db.writer())
             .await
             .unwrap();
         assert!(
-            me(&b, &cookie).await.is_null(),
+            me(&b, &cookie).await.is_none(),
             "{}: idle session still alive",
             b.name
         );
@@ -186,7 +179,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
             .await
             .unwrap();
         assert!(
-            me(&b, &cookie).await.is_null(),
+            me(&b, &cookie).await.is_none(),
             "{}: expired session still alive",
             b.name
         );
@@ -202,14 +195,7 @@ async fn pending_registrations_are_told_their_status() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert_eq!(r.json()["submitted"]["status"], "pending_review");
         let r = login(&b, "enterprise", &code, "Safe-Pass-2026").await;
-        assert!(
-            r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("正在人工审核中"),
-            "{}",
-            b.name
-        );
+        assert!(r.conflict().1.contains("正在人工审核中"), "{}", b.name);
         assert!(r.cookie().is_none());
     }
 }
@@ -251,10 +237,7 @@ async fn login_attempts_per_address_are_throttled() {
     }
     let r = login(&b, "regulator", "admin", DEMO_PASSWORD).await;
     assert!(
-        r.json()["RateLimited"]
-            .as_str()
-            .unwrap_or("")
-            .contains("过于频繁"),
+        matches!(r.decode(), AppError::RateLimited(m) if m.contains("过于频繁")),
         "{}",
         r.body
     );

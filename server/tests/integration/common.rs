@@ -4,6 +4,7 @@
 //! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
 //! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
 
+use app::error::AppError;
 use app::server::config::Config;
 use app::server::AppState;
 use axum::body::Body;
@@ -85,6 +86,15 @@ impl Reply {
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
+    }
+
+    /// A refusal at a field (`AppError::Conflict`), as (field, message);
+    /// any other answer fails the test, showing it.
+    pub fn conflict(&self) -> (String, String) {
+        match self.decode() {
+            AppError::Conflict { field, message } => (field, message),
+            other => panic!("not a Conflict but {other:?}: {}", self.body),
+        }
     }
 
     /// The `name=value` of the first Set-Cookie header.
