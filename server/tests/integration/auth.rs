@@ -108,10 +108,7 @@ async fn unknown_accounts_and_wrong_tabs_say_此账号不存在() {
         // A malformed code is explained by the shared rule, not looked up.
         let r = login(&b, "enterprise", "9132010MA1XYR7K61", DEMO_PASSWORD).await;
         assert!(
-            r.decode::<AppError>()
-                .field_errors()
-                .get("account")
-                .is_some_and(|m| m.contains("您输入了17位")),
+            r.validation_error("account").contains("您输入了17位"),
             "{}",
             r.body
         );

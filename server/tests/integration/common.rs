@@ -88,6 +88,15 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
     }
 
+    /// The message a `Validation` answer puts at `field` ("" for none, or
+    /// for any other answer).
+    pub fn validation_error(&self, field: &str) -> String {
+        match self.decode() {
+            AppError::Validation(errors) => errors.get(field).unwrap_or_default().to_string(),
+            _ => String::new(),
+        }
+    }
+
     /// A refusal at a field (`AppError::Conflict`), as (field, message);
     /// any other answer fails the test, showing it.
     pub fn conflict(&self) -> (String, String) {
