@@ -132,7 +132,7 @@ async fn job(
                 crate::files::refuse_error(e, "只有发证机关的监管用户可以导出许可证案件。")
             })?;
             let filter = app::server::licence_case::InboxFilter {
-                step: q.step,
+                step: app::domain::licence_case::Step::from_code(&q.step),
                 overdue: matches!(q.overdue.as_str(), "1" | "true" | "on"),
                 due_within: days(&q.due).unwrap_or(0),
             };

@@ -271,7 +271,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
 /// Saves the draft (from any step) and returns that step's problems.
 #[server(endpoint = "info/save", input = Json)]
 pub async fn save_info(
-    step: String,
+    step: crate::domain::enterprise_info::InfoStep,
     record: EnterpriseRecord,
     base_version: i64,
 ) -> Result<SavedStep, AppError> {
@@ -286,8 +286,8 @@ pub async fn save_info(
     let actor = ssr::actor(&user).await;
     match repo::save_draft(&state.db, id, base_version, &record, &actor, now()).await {
         Ok(version) => {
-            let mut errors = record.check_step(&step, today());
-            if step == "basic" {
+            let mut errors = record.check_step(step, today());
+            if step == crate::domain::enterprise_info::InfoStep::Basic {
                 ssr::check_region(&record, &mut errors);
             }
             Ok(SavedStep { version, errors })
@@ -334,16 +334,21 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
 
 /// 撤回 (a submission not yet confirmed) or 信息变更 (a confirmed record), by `action`.
 #[server(endpoint = "info/status")]
-pub async fn change_info_status(action: String, base_version: i64) -> Result<i64, AppError> {
+pub async fn change_info_status(
+    action: crate::domain::enterprise_info::StatusChange,
+    base_version: i64,
+) -> Result<i64, AppError> {
+    use crate::domain::enterprise_info::StatusChange;
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let actor = ssr::actor(&user).await;
-    let result = match action.as_str() {
-        "withdraw" => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
-        "change" => repo::start_change(&state.db, id, base_version, &actor, now()).await,
-        _ => return Err(AppError::Forbidden),
+    let result = match action {
+        StatusChange::Withdraw => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
+        StatusChange::Change => {
+            repo::start_change(&state.db, id, base_version, &actor, now()).await
+        }
     };
     result.map_err(ssr::error)
 }
@@ -499,8 +504,7 @@ pub async fn info_directory(
             .map(|r| DirectoryEntry {
                 hazard: r.hazard_label(),
                 region: regions::full_name(&r.region_code),
-                status: crate::domain::enterprise_info::directory_status_label(&r.status)
-                    .to_string(),
+                status: r.status.label().to_string(),
                 mode: r.mode_label().to_string(),
                 expiry: r
                     .next_expiry

@@ -277,14 +277,17 @@ pub(crate) mod ssr {
         use crate::domain::business_mode::BusinessMode;
         let t = today();
         let expired = crate::domain::Date::parse(&c.valid_until).is_some_and(|d| d < t);
-        let (status, valid) = match c.status.as_str() {
-            "valid" if expired => (format!("已过期(有效期至 {})", c.valid_until), false),
-            "valid" => ("有效".to_string(), true),
-            "replaced" => (
+        use crate::domain::licence_case::CertificateStatus;
+        let (status, valid) = match c.status {
+            CertificateStatus::Valid if expired => {
+                (format!("已过期(有效期至 {})", c.valid_until), false)
+            }
+            CertificateStatus::Valid => ("有效".to_string(), true),
+            CertificateStatus::Replaced => (
                 "已换发:本证已因变更、延期或补证换发新证,以新证为准".to_string(),
                 false,
             ),
-            _ => (
+            CertificateStatus::Cancelled => (
                 format!(
                     "已注销({}{})",
                     c.ended_at.map(cst_datetime).unwrap_or_default(),
@@ -449,7 +452,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
     let onsite_plan = events
         .iter()
         .rev()
-        .find(|e| e.action == "onsite_plan")
+        .find(|e| e.action == crate::domain::licence_case::CaseEvent::OnSitePlan)
         .map(|e| e.note.clone())
         .unwrap_or_default();
     let materials = case
@@ -484,17 +487,8 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
             .map(|e| EventView {
                 at: cst_datetime(e.at),
                 actor: e.actor,
-                what: Action::from_code(&e.action)
-                    .map(|a| a.label(case.kind).to_string())
-                    .unwrap_or_else(|| match e.action.as_str() {
-                        "start" => "开始办理".into(),
-                        "claim" => "认领或指派".into(),
-                        "onsite_plan" => "安排现场核查".into(),
-                        other => other.to_string(),
-                    }),
-                step: Step::from_code(&e.step)
-                    .map(|s| s.label(case.kind).to_string())
-                    .unwrap_or_default(),
+                what: e.action.label(case.kind).to_string(),
+                step: e.step.label(case.kind).to_string(),
                 note: e.note,
             })
             .collect(),
@@ -827,7 +821,7 @@ pub async fn case_inbox(
         &state.db,
         org,
         &InboxFilter {
-            step,
+            step: Step::from_code(&step),
             overdue,
             due_within,
         },

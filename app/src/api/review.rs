@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::registration::ReviewDecision;
 use crate::error::AppError;
 
 /// One registration waiting for review, as the reviewer sees it.
@@ -95,14 +96,14 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
     Ok(items)
 }
 
-/// Approves (`decision` = "approve") or rejects (with `reason`) a registration.
+/// Approves or rejects (with `reason`) a registration.
 #[server(endpoint = "review/decide")]
 pub async fn decide_review(
     user_id: i64,
-    decision: String,
+    decision: ReviewDecision,
     reason: String,
 ) -> Result<String, AppError> {
-    use crate::domain::normalize::normalize_text;
+    use crate::domain::registration::reject_reason;
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::{cst_datetime, now, registration, AppState};
     let state = AppState::get()?;
@@ -126,16 +127,16 @@ pub async fn decide_review(
     }
     // Checked after the object is known to be the reviewer's: an outsider
     // learns nothing from a field message.
-    let approve = decision == "approve";
-    let reason = normalize_text(&reason);
-    if !approve && reason.chars().count() < 4 {
-        let mut f = FieldErrors::new();
-        f.add(
-            "reason",
-            "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。",
-        );
-        return Err(AppError::Validation(f));
-    }
+    let approve = decision == ReviewDecision::Approve;
+    let reason = if approve {
+        String::new()
+    } else {
+        reject_reason(&reason).map_err(|m| {
+            let mut f = FieldErrors::new();
+            f.add("reason", m);
+            AppError::Validation(f)
+        })?
+    };
     let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
     if let Err(first) =
         registration::decide_review(&state.db, &p, approve, &reason, &actor, now()).await?

@@ -98,6 +98,42 @@ impl RecordStep {
     }
 }
 
+/// What an enterprise does to a record it cannot edit as it stands: take a
+/// submission back (撤回) or open a confirmed record for a 信息变更.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusChange {
+    Withdraw,
+    Change,
+}
+
+impl StatusChange {
+    /// The form value (the same word as on the wire).
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusChange::Withdraw => "withdraw",
+            StatusChange::Change => "change",
+        }
+    }
+
+    pub fn step(self) -> RecordStep {
+        match self {
+            StatusChange::Withdraw => RecordStep::Withdraw,
+            StatusChange::Change => RecordStep::StartChange,
+        }
+    }
+
+    /// What the enterprise is told once it is done.
+    pub fn done(self) -> &'static str {
+        match self {
+            StatusChange::Withdraw => {
+                "已撤回:信息恢复为草稿,监管部门不再看到这次提交。修改后请重新提交。"
+            }
+            StatusChange::Change => "已开始信息变更:变更提交并被确认之前,原已确认的信息继续有效。",
+        }
+    }
+}
+
 impl RecordStatus {
     /// The status `step` leads to from this one, or, when the step is not
     /// possible now, what to do instead.
@@ -158,23 +194,153 @@ impl ProposalOutcome {
     }
 }
 
-/// A directory row's status code: a [`RecordStatus`], `none` (nothing
-/// filled in yet) or `changing` (a 信息变更 under way), as users read it.
-pub fn directory_status_label(code: &str) -> &'static str {
-    match (code, RecordStatus::from_code(code)) {
-        (_, Some(s)) => s.label(false),
-        ("none", _) => "未填报",
-        ("changing", _) => "变更中",
-        _ => "",
+/// Where an enterprise stands in 信息维护's directory: its record's status,
+/// 变更中 while a confirmed record is being changed, or 未填报.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DirectoryStatus {
+    NotFiled,
+    Record(RecordStatus),
+    Changing,
+}
+
+impl DirectoryStatus {
+    /// The code in the directory's query (`d.status`, or `changing`).
+    pub fn code(self) -> &'static str {
+        match self {
+            DirectoryStatus::NotFiled => "none",
+            DirectoryStatus::Record(s) => s.code(),
+            DirectoryStatus::Changing => "changing",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DirectoryStatus> {
+        match code {
+            "none" => Some(DirectoryStatus::NotFiled),
+            "changing" => Some(DirectoryStatus::Changing),
+            _ => RecordStatus::from_code(code).map(DirectoryStatus::Record),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DirectoryStatus::NotFiled => "未填报",
+            DirectoryStatus::Record(s) => s.label(false),
+            DirectoryStatus::Changing => "变更中",
+        }
     }
 }
 
-/// The steps of 完善信息, in order: (code, title).
-pub const STEPS: [(&str, &str); 3] = [
-    ("basic", "基础信息"),
-    ("mode", "经营方式"),
-    ("licences", "许可证"),
-];
+/// The directory's 状态 filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Is(DirectoryStatus),
+    /// A regulator's 修改申请 waits for the enterprise.
+    ProposalPending,
+}
+
+impl StatusFilter {
+    /// In the order the filter offers them.
+    pub const ALL: [StatusFilter; 6] = [
+        StatusFilter::Is(DirectoryStatus::Record(RecordStatus::Submitted)),
+        StatusFilter::Is(DirectoryStatus::Record(RecordStatus::Confirmed)),
+        StatusFilter::Is(DirectoryStatus::Changing),
+        StatusFilter::Is(DirectoryStatus::Record(RecordStatus::Draft)),
+        StatusFilter::ProposalPending,
+        StatusFilter::Is(DirectoryStatus::NotFiled),
+    ];
+
+    /// The value in the page's address (`/maintenance?status=…`).
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusFilter::Is(s) => s.code(),
+            StatusFilter::ProposalPending => "proposal",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<StatusFilter> {
+        match code {
+            "proposal" => Some(StatusFilter::ProposalPending),
+            _ => DirectoryStatus::from_code(code).map(StatusFilter::Is),
+        }
+    }
+
+    /// The filter's words (a submission waits for the regulator: 待确认).
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::Is(DirectoryStatus::Record(RecordStatus::Submitted)) => "待确认",
+            StatusFilter::Is(s) => s.label(),
+            StatusFilter::ProposalPending => "有待企业确认的修改申请",
+        }
+    }
+}
+
+/// The steps of 完善信息, in order; the last one reviews and submits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InfoStep {
+    #[default]
+    Basic,
+    Mode,
+    Licences,
+    Submit,
+}
+
+impl InfoStep {
+    pub const ALL: [InfoStep; 4] = [
+        InfoStep::Basic,
+        InfoStep::Mode,
+        InfoStep::Licences,
+        InfoStep::Submit,
+    ];
+    /// The steps with fields of their own, each checked on its own.
+    pub const EDITING: [InfoStep; 3] = [InfoStep::Basic, InfoStep::Mode, InfoStep::Licences];
+
+    /// The word in the page's address (`/info?step=mode`) and on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            InfoStep::Basic => "basic",
+            InfoStep::Mode => "mode",
+            InfoStep::Licences => "licences",
+            InfoStep::Submit => "submit",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<InfoStep> {
+        InfoStep::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            InfoStep::Basic => "基础信息",
+            InfoStep::Mode => "经营方式",
+            InfoStep::Licences => "许可证",
+            InfoStep::Submit => "提交",
+        }
+    }
+
+    /// The step after this one (the last stays).
+    pub fn next(self) -> InfoStep {
+        match self {
+            InfoStep::Basic => InfoStep::Mode,
+            InfoStep::Mode => InfoStep::Licences,
+            InfoStep::Licences | InfoStep::Submit => InfoStep::Submit,
+        }
+    }
+
+    /// The operation manual's section on this step.
+    pub fn help(self) -> super::help::HelpLink {
+        use super::help::{manual::ENTERPRISE_INFO, HelpLink};
+        HelpLink::section(
+            ENTERPRISE_INFO,
+            match self {
+                InfoStep::Basic => "basic",
+                InfoStep::Mode => "business-mode",
+                InfoStep::Licences => "licences",
+                InfoStep::Submit => "submit",
+            },
+        )
+    }
+}
 
 pub const ECONOMIC_TYPES: &[&str] = &[
     "有限责任公司",
@@ -607,23 +773,23 @@ impl EnterpriseRecord {
     }
 
     /// The checks of one step.
-    pub fn check_step(&self, step: &str, today: Date) -> FieldErrors {
+    pub fn check_step(&self, step: InfoStep, today: Date) -> FieldErrors {
         match step {
-            "basic" => self.check_basic(),
-            "mode" => self.check_mode(today),
-            _ => self.check_licences(today),
+            InfoStep::Basic => self.check_basic(),
+            InfoStep::Mode => self.check_mode(today),
+            InfoStep::Licences | InfoStep::Submit => self.check_licences(today),
         }
     }
 
     /// Every missing or inconsistent item, with the step it belongs to.
     pub fn completeness(&self, today: Date) -> Vec<Issue> {
-        STEPS
-            .iter()
-            .flat_map(|(step, _)| {
+        InfoStep::EDITING
+            .into_iter()
+            .flat_map(|step| {
                 self.check_step(step, today)
                     .iter()
                     .map(|(field, message)| Issue {
-                        step: step.to_string(),
+                        step,
                         field: field.to_string(),
                         label: label(field),
                         message: message.to_string(),
@@ -874,7 +1040,7 @@ pub fn label(key: &str) -> String {
 /// A problem found by the completeness check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
-    pub step: String,
+    pub step: InfoStep,
     pub field: String,
     pub label: String,
     pub message: String,
@@ -1076,12 +1242,22 @@ mod tests {
             assert_eq!(RecordStatus::from_code(s.code()), Some(s));
             let wire = serde_json::to_string(&s).unwrap_or_default();
             assert_eq!(wire, format!("\"{}\"", s.code()));
-            assert_eq!(directory_status_label(s.code()), s.label(false));
+            assert_eq!(DirectoryStatus::Record(s).label(), s.label(false));
         }
         assert_eq!(RecordStatus::Draft.label(true), "变更中(原信息继续有效)");
         assert_eq!(RecordStatus::Submitted.label(true), "变更已提交,待确认");
-        assert_eq!(directory_status_label("none"), "未填报");
-        assert_eq!(directory_status_label("changing"), "变更中");
+        assert_eq!(
+            DirectoryStatus::from_code("none").map(DirectoryStatus::label),
+            Some("未填报")
+        );
+        assert_eq!(
+            DirectoryStatus::from_code("changing").map(DirectoryStatus::label),
+            Some("变更中")
+        );
+        for f in StatusFilter::ALL {
+            assert_eq!(StatusFilter::from_code(f.code()), Some(f));
+        }
+        assert_eq!(StatusFilter::from_code(""), None);
         assert_eq!(RecordStatus::from_code("Draft"), None);
     }
 
@@ -1257,8 +1433,8 @@ mod tests {
     #[test]
     fn an_empty_record_lists_every_step() {
         let issues = EnterpriseRecord::default().completeness(today());
-        for step in ["basic", "mode", "licences"] {
-            assert!(issues.iter().any(|i| i.step == step), "{step}");
+        for step in InfoStep::EDITING {
+            assert!(issues.iter().any(|i| i.step == step), "{step:?}");
         }
         assert!(issues.iter().any(|i| i.field == "economic_type"));
     }

@@ -112,6 +112,14 @@ impl Step {
         Step::Refused,
         Step::Withdrawn,
     ];
+    /// The steps of an open case the issuing authority works on (an inbox
+    /// and a dashboard show these).
+    pub const OPEN: [Step; 4] = [
+        Step::Submitted,
+        Step::Correction,
+        Step::Accepted,
+        Step::Approved,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -646,6 +654,83 @@ pub fn renewal_timeliness(until: Date, filed: Date) -> Timeliness {
     }
 }
 
+/// A line of a case's history (`licence_case_events.action`): a move, or
+/// one of the steps around the moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseEvent {
+    Start,
+    /// Claimed by, or assigned to, one of the issuer's staff.
+    Claim,
+    /// A 现场核查 scheduled.
+    OnSitePlan,
+    Move(Action),
+}
+
+impl CaseEvent {
+    /// The stored word.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseEvent::Start => "start",
+            CaseEvent::Claim => "claim",
+            CaseEvent::OnSitePlan => "onsite_plan",
+            CaseEvent::Move(a) => a.code(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseEvent> {
+        match code {
+            "start" => Some(CaseEvent::Start),
+            "claim" => Some(CaseEvent::Claim),
+            "onsite_plan" => Some(CaseEvent::OnSitePlan),
+            _ => Action::from_code(code).map(CaseEvent::Move),
+        }
+    }
+
+    /// What happened, in the words of a case of `kind`.
+    pub fn label(self, kind: CaseKind) -> &'static str {
+        match self {
+            CaseEvent::Start => "开始办理",
+            CaseEvent::Claim => "认领或指派",
+            CaseEvent::OnSitePlan => "安排现场核查",
+            CaseEvent::Move(a) => a.label(kind),
+        }
+    }
+}
+
+/// Where a certificate stands (`certificates.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertificateStatus {
+    /// In force (until its expiry date).
+    Valid,
+    /// Superseded by a certificate a 变更, 延期 or 补证 issued.
+    Replaced,
+    /// Ended by a 注销.
+    Cancelled,
+}
+
+impl CertificateStatus {
+    pub const ALL: [CertificateStatus; 3] = [
+        CertificateStatus::Valid,
+        CertificateStatus::Replaced,
+        CertificateStatus::Cancelled,
+    ];
+
+    /// The stored word.
+    pub fn code(self) -> &'static str {
+        match self {
+            CertificateStatus::Valid => "valid",
+            CertificateStatus::Replaced => "replaced",
+            CertificateStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CertificateStatus> {
+        CertificateStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
 /// Which authority level issues (55号令 第五条).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IssuerLevel {
@@ -1143,6 +1228,24 @@ pub fn valid_until(issued: Date, minus_one_day: bool) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_events_read_back_from_their_codes() {
+        let mut all = vec![CaseEvent::Start, CaseEvent::Claim, CaseEvent::OnSitePlan];
+        all.extend(Action::ALL.into_iter().map(CaseEvent::Move));
+        for e in all {
+            assert_eq!(CaseEvent::from_code(e.code()), Some(e), "{e:?}");
+        }
+        assert_eq!(CaseEvent::from_code("sing"), None);
+    }
+
+    #[test]
+    fn certificate_statuses_read_back_from_their_codes() {
+        for s in CertificateStatus::ALL {
+            assert_eq!(CertificateStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(CertificateStatus::from_code("expired"), None);
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

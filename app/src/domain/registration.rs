@@ -318,9 +318,50 @@ impl AccountInput {
     }
 }
 
+/// A reviewer's decision on a registration waiting for manual review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewDecision {
+    Approve,
+    /// Sent back, with the reason the applicant is told.
+    Reject,
+}
+
+/// The reason of a rejected registration: the applicant corrects by it,
+/// so it has at least this many characters.
+pub const MIN_REJECT_REASON: usize = 4;
+
+/// A rejection reason as the applicant will read it, or what to write instead.
+pub fn reject_reason(text: &str) -> Result<String, &'static str> {
+    let reason = normalize_text(text);
+    if reason.chars().count() < MIN_REJECT_REASON {
+        Err("请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。")
+    } else {
+        Ok(reason)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rejection_needs_a_reason_of_four_characters() {
+        assert!(reject_reason("  不 符 ").is_err());
+        assert!(reject_reason("名称不符").is_ok());
+        assert_eq!(
+            reject_reason(" 名称　不一致 ").as_deref(),
+            Ok("名称 不一致")
+        );
+    }
+
+    #[test]
+    fn decisions_travel_as_lowercase_words() {
+        let json = serde_json::to_string(&ReviewDecision::Reject).unwrap();
+        assert_eq!(json, "\"reject\"");
+        let back: ReviewDecision = serde_json::from_str("\"approve\"").unwrap();
+        assert_eq!(back, ReviewDecision::Approve);
+    }
 
     fn today() -> Date {
         Date::new(2026, 11, 28).unwrap()

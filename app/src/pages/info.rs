@@ -22,24 +22,13 @@ use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
-    expiry_warning, EnterpriseRecord, Expiry, FieldChange, LicenceEntry, RecordStatus, ScopeItem,
-    ECONOMIC_TYPES, LICENCE_YEARS, STEPS,
+    expiry_warning, EnterpriseRecord, Expiry, FieldChange, InfoStep, LicenceEntry, RecordStatus,
+    ScopeItem, StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
 };
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::StorageUnit;
 use crate::domain::{Date, FieldErrors};
 use crate::error::AppError;
-
-const MANUAL: &str = "enterprise-info-manual";
-
-fn step_help(step: &str) -> HelpLink {
-    match step {
-        "basic" => HelpLink::section(MANUAL, "basic"),
-        "mode" => HelpLink::section(MANUAL, "business-mode"),
-        "licences" => HelpLink::section(MANUAL, "licences"),
-        _ => HelpLink::section(MANUAL, "submit"),
-    }
-}
 
 /// A table of field changes: before → after.
 pub fn changes_table(changes: Vec<FieldChange>) -> impl IntoView {
@@ -73,7 +62,8 @@ pub fn InfoPage() -> impl IntoView {
     let query = use_query_map();
     let first_step = query
         .with_untracked(|q| q.get("step"))
-        .unwrap_or_else(|| "basic".into());
+        .and_then(|s| InfoStep::from_code(&s))
+        .unwrap_or_default();
     view! { <InfoArea first_step /> }
 }
 
@@ -81,7 +71,7 @@ pub fn InfoPage() -> impl IntoView {
 /// of status.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn InfoArea(first_step: String) -> impl IntoView {
+fn InfoArea(first_step: InfoStep) -> impl IntoView {
     let reload = RwSignal::new(0);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);
@@ -99,7 +89,6 @@ fn InfoArea(first_step: String) -> impl IntoView {
         <Title text="完善信息 - 危化品经营安全监管系统" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || {
-                let first_step = first_step.clone();
                 Suspend::new(async move {
                     match info.await {
                         Ok((v, regions)) => view! { <InfoEditor v regions reload flash first_step /><HydrationMarker /> }.into_any(),
@@ -161,19 +150,13 @@ fn InfoEditor(
     regions: RegionLists,
     reload: RwSignal<i32>,
     flash: RwSignal<Option<String>>,
-    first_step: String,
+    first_step: InfoStep,
 ) -> impl IntoView {
     let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let fields = Fields::new(&v.draft);
     let regions = RwSignal::new(regions);
     let version = RwSignal::new(v.version);
-    let step = RwSignal::new(
-        if STEPS.iter().any(|(s, _)| *s == first_step) || first_step == "submit" {
-            first_step
-        } else {
-            "basic".to_string()
-        },
-    );
+    let step = RwSignal::new(first_step);
     let save = ServerAction::<SaveInfo>::new();
     let submit = ServerAction::<SubmitInfo>::new();
     let status = ServerAction::<ChangeInfoStatus>::new();
@@ -184,17 +167,13 @@ fn InfoEditor(
     let stored = StoredValue::new(v.draft.clone());
     let sent = StoredValue::new(v.draft.clone());
     let today = crate::clock::today();
-    let check = Callback::new(move |_| fields.record().check_step(&step.get_untracked(), today));
+    let check = Callback::new(move |_| fields.record().check_step(step.get_untracked(), today));
     let form = FormState::for_action(save, move |out| {
         version.set(out.version);
         stored.set_value(sent.get_value());
         let clean = out.errors.is_empty();
         if clean && intent.get_untracked() == "next" {
-            let idx = STEPS.iter().position(|(s, _)| *s == step.get_untracked());
-            step.set(match idx {
-                Some(i) if i + 1 < STEPS.len() => STEPS[i + 1].0.to_string(),
-                _ => "submit".into(),
-            });
+            step.update(|s| *s = s.next());
         }
         saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
         // 提交 saves what is on the form first, then submits exactly that version.
@@ -225,22 +204,16 @@ fn InfoEditor(
             }
         }
     });
-    let asked = StoredValue::new("");
+    let asked = StoredValue::new(StatusChange::Change);
     reload_after_success(status, reload, move |_| {
-        flash.set(Some(
-            match asked.get_value() {
-                "withdraw" => "已撤回:信息恢复为草稿,监管部门不再看到这次提交。修改后请重新提交。",
-                _ => "已开始信息变更:变更提交并被确认之前,原已确认的信息继续有效。",
-            }
-            .into(),
-        ))
+        flash.set(Some(asked.get_value().done().into()))
     });
     // The step is in the address, so a reload reopens it.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let s = step.get();
         if let Ok(h) = window().history() {
-            let url = format!("/info?step={s}");
+            let url = format!("/info?step={}", s.code());
             let _ = h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
     });
@@ -267,11 +240,11 @@ fn InfoEditor(
         });
     };
     guard_unsaved(move || editable && fields.record() != stored.get_value());
-    let go = move |s: &'static str| {
+    let go = move |s: InfoStep| {
         move |_| {
             form.errors.set(FieldErrors::new());
             form.alert.set(None);
-            step.set(s.to_string());
+            step.set(s);
         }
     };
     let changing = v.changing;
@@ -296,7 +269,7 @@ fn InfoEditor(
                     status
                     asked
                     base
-                    action="withdraw"
+                    action=StatusChange::Withdraw
                     label="撤回"
                     question="撤回这次提交?"
                     explanation="撤回后信息恢复为草稿,监管部门将不再看到这次提交;修改后需要重新提交。"
@@ -311,7 +284,7 @@ fn InfoEditor(
                     status
                     asked
                     base
-                    action="change"
+                    action=StatusChange::Change
                     label="信息变更"
                     question="开始信息变更?"
                     explanation="点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。"
@@ -321,17 +294,15 @@ fn InfoEditor(
         })}
         {move || status.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
         <ol class="steps" aria-label="完善信息步骤">
-            {STEPS
-                .iter()
-                .chain([("submit", "提交")].iter())
+            {InfoStep::ALL
+                .into_iter()
                 .enumerate()
-                .map(|(i, (code, title))| {
-                    let code: &'static str = code;
+                .map(|(i, s)| {
                     view! {
-                        <li class:current=move || step.get() == code aria-current=move || (step.get() == code).then_some("step")>
-                            <button type="button" class="button link" on:click=go(code)>
+                        <li class:current=move || step.get() == s aria-current=move || (step.get() == s).then_some("step")>
+                            <button type="button" class="button link" on:click=go(s)>
                                 <span class="step-no">{i + 1}</span>
-                                {*title}
+                                {s.title()}
                             </button>
                         </li>
                     }
@@ -353,18 +324,17 @@ fn InfoEditor(
             <fieldset class="plain" disabled=!editable>
                 {move || {
                     let s = step.get();
-                    let title = STEPS.iter().find(|(c, _)| *c == s).map(|(_, t)| *t).unwrap_or("提交");
                     view! {
-                        <h2 class="step-title">{title} " " <HelpTip link=step_help(&s) topic="完善信息" /></h2>
+                        <h2 class="step-title">{s.title()} " " <HelpTip link=s.help() topic="完善信息" /></h2>
                     }
                 }}
-                {move || match step.get().as_str() {
-                    "basic" => view! { <BasicStep fields form check regions /> }.into_any(),
-                    "mode" => view! { <ModeStep fields form check /> }.into_any(),
-                    "licences" => view! { <LicencesStep fields form check /> }.into_any(),
-                    _ => view! { <SubmitStep fields step regions /> }.into_any(),
+                {move || match step.get() {
+                    InfoStep::Basic => view! { <BasicStep fields form check regions /> }.into_any(),
+                    InfoStep::Mode => view! { <ModeStep fields form check /> }.into_any(),
+                    InfoStep::Licences => view! { <LicencesStep fields form check /> }.into_any(),
+                    InfoStep::Submit => view! { <SubmitStep fields step regions /> }.into_any(),
                 }}
-                {move || (step.get() != "submit" && editable).then(|| view! {
+                {move || (step.get() != InfoStep::Submit && editable).then(|| view! {
                     <div class="form-actions">
                         <button type="button" class="button" on:click=move |_| do_save(false) disabled=move || save.pending().get()>"保存草稿"</button>
                         " "
@@ -382,13 +352,13 @@ fn InfoEditor(
                 })}
             </fieldset>
         </form>
-        {move || (step.get() == "submit" && editable).then(|| view! {
+        {move || (step.get() == InfoStep::Submit && editable).then(|| view! {
             <div class="form-actions">
                 <button type="button" class="button primary" disabled=move || save.pending().get() || submit.pending().get() on:click=move |_| {
                     intent.set("submit");
                     sent.set_value(fields.record());
                     save.dispatch(SaveInfo {
-                        step: "licences".into(),
+                        step: InfoStep::Licences,
                         record: fields.record(),
                         base_version: version.get_untracked(),
                     });
@@ -876,7 +846,7 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
 #[component]
 fn SubmitStep(
     fields: Fields,
-    step: RwSignal<String>,
+    step: RwSignal<InfoStep>,
     regions: RwSignal<RegionLists>,
 ) -> impl IntoView {
     let problems = move || {
@@ -899,12 +869,11 @@ fn SubmitStep(
                     {issues
                         .into_iter()
                         .map(|i| {
-                            let target = i.step.clone();
-                            let title = STEPS.iter().find(|(c, _)| *c == i.step).map(|(_, t)| *t).unwrap_or("");
+                            let target = i.step;
                             view! {
                                 <li>
-                                    <button type="button" class="button link" on:click=move |_| step.set(target.clone())>
-                                        {title} " · " {i.label}
+                                    <button type="button" class="button link" on:click=move |_| step.set(target)>
+                                        {target.title()} " · " {i.label}
                                     </button>
                                     ":" {i.message}
                                 </li>
@@ -949,16 +918,16 @@ fn SubmitStep(
 fn StatusButton(
     status: ServerAction<ChangeInfoStatus>,
     /// Which action was sent last (for the message after the reload).
-    asked: StoredValue<&'static str>,
+    asked: StoredValue<StatusChange>,
     base: i64,
-    action: &'static str,
+    action: StatusChange,
     label: &'static str,
     question: &'static str,
     explanation: &'static str,
     confirm: &'static str,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
-    let title_id = format!("confirm-{action}-title");
+    let title_id = format!("confirm-{}-title", action.code());
     view! {
         <button type="button" class="button" on:click=move |_| open.set(true)>{label}</button>
         <Show when=move || open.get()>
@@ -966,7 +935,7 @@ fn StatusButton(
                 <h2 id=title_id.clone()>{question}</h2>
                 <p>{explanation}</p>
                 <ActionForm action=status on:submit=move |_| asked.set_value(action)>
-                    <input type="hidden" name="action" value=action />
+                    <input type="hidden" name="action" value=action.code() />
                     <input type="hidden" name="base_version" value=base />
                     <button type="submit" class="button primary">{confirm}</button>
                     " "

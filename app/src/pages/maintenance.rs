@@ -14,7 +14,7 @@ use crate::components::layout::ErrorNotice;
 use crate::components::storage_units::Arithmetic;
 use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
-use crate::domain::enterprise_info::{Expiry, RecordStatus, ECONOMIC_TYPES, SCALARS};
+use crate::domain::enterprise_info::{Expiry, RecordStatus, StatusFilter, ECONOMIC_TYPES, SCALARS};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
@@ -22,16 +22,6 @@ use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
-
-const STATUSES: &[(&str, &str)] = &[
-    ("", "全部状态"),
-    ("submitted", "待确认"),
-    ("confirmed", "已确认"),
-    ("changing", "变更中"),
-    ("draft", "待完善"),
-    ("proposal", "有待企业确认的修改申请"),
-    ("none", "未填报"),
-];
 
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
@@ -87,9 +77,10 @@ pub fn MaintenancePage() -> impl IntoView {
                                 </select>
                                 <label for="dir-status">"状态"</label>
                                 <select id="dir-status" name="status">
-                                    {STATUSES.iter().map(|(code, label)| {
-                                        let selected = status == *code;
-                                        view! { <option value=*code selected=selected>{*label}</option> }
+                                    <option value="">"全部状态"</option>
+                                    {StatusFilter::ALL.iter().map(|f| {
+                                        let selected = status == f.code();
+                                        view! { <option value=f.code() selected=selected>{f.label()}</option> }
                                     }).collect_view()}
                                 </select>
                                 <label for="dir-hazard">"重大危险源"</label>

@@ -12,6 +12,7 @@ use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::{prop_getter, HydrationMarker};
 use crate::domain::help::manual;
+use crate::domain::registration::{reject_reason, ReviewDecision};
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -109,19 +110,17 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
     let user_id = item.user_id;
     let on_reject = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let r = reason.get_untracked();
-        if r.trim().chars().count() < 4 {
-            reason_error.set(Some(
-                "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。".into(),
-            ));
-            return;
+        match reject_reason(&reason.get_untracked()) {
+            Err(m) => reason_error.set(Some(m.into())),
+            Ok(reason) => {
+                reason_error.set(None);
+                decide.dispatch(DecideReview {
+                    user_id,
+                    decision: ReviewDecision::Reject,
+                    reason,
+                });
+            }
         }
-        reason_error.set(None);
-        decide.dispatch(DecideReview {
-            user_id,
-            decision: "reject".into(),
-            reason: r,
-        });
     };
     view! {
         <li class="review-card" class:overdue=item.overdue>

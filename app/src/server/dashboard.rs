@@ -15,18 +15,12 @@ use crate::domain::calendar::Calendar;
 use crate::domain::dashboard::{
     days_text, median, months_from, months_until, step_days, Bar, Chart, Dashboard, StepTime, Todo,
 };
+use crate::domain::enterprise_info::{DirectoryStatus, RecordStatus};
 use crate::domain::licence_case::{CaseKind, Step};
 use crate::domain::major_hazard::Grade;
 use crate::domain::Date;
 
 /// Open case steps, in the order a case runs through them.
-const OPEN_STEPS: [Step; 4] = [
-    Step::Submitted,
-    Step::Correction,
-    Step::Accepted,
-    Step::Approved,
-];
-
 /// Days ahead of the expiry counts.
 pub const EXPIRY_WINDOWS: [i64; 3] = [30, 90, 120];
 
@@ -152,7 +146,7 @@ pub async fn counts(
             }
         }
     }
-    c.cases = OPEN_STEPS
+    c.cases = Step::OPEN
         .iter()
         .map(|s| (*s, by_step.get(s).copied().unwrap_or(0)))
         .collect();
@@ -482,14 +476,19 @@ pub async fn dashboard(
         id: "by-status".into(),
         title: "按企业信息状态".into(),
         unit: "企业数".into(),
-        bars: ["confirmed", "submitted", "draft", "none"]
-            .iter()
-            .map(|s| Bar {
-                label: crate::domain::enterprise_info::directory_status_label(s).into(),
-                value: statuses.get(*s).copied().unwrap_or(0),
-                link: format!("/maintenance?{}", narrower(&format!("status={s}"))),
-            })
-            .collect(),
+        bars: [
+            DirectoryStatus::Record(RecordStatus::Confirmed),
+            DirectoryStatus::Record(RecordStatus::Submitted),
+            DirectoryStatus::Record(RecordStatus::Draft),
+            DirectoryStatus::NotFiled,
+        ]
+        .into_iter()
+        .map(|s| Bar {
+            label: s.label().into(),
+            value: statuses.get(s.code()).copied().unwrap_or(0),
+            link: format!("/maintenance?{}", narrower(&format!("status={}", s.code()))),
+        })
+        .collect(),
     });
     let grades = tally(&|g| g.grade.clone().unwrap_or_default());
     charts.push(Chart {

@@ -9,8 +9,10 @@ use sqlx::Row as _;
 use super::audit::{audit, Actor};
 use super::db::{Backend, Db, Tx};
 use super::sms::Gateway;
+use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{
-    diff, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome, RecordStatus, RecordStep,
+    diff, DirectoryStatus, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome,
+    RecordStatus, RecordStep, StatusFilter,
 };
 use crate::domain::Mobile;
 
@@ -946,8 +948,8 @@ pub struct Filter {
     pub q: String,
     /// A narrower region (must lie in the scope).
     pub region: String,
-    pub mode: String,
-    pub status: String,
+    pub mode: Option<BusinessMode>,
+    pub status: Option<StatusFilter>,
     /// Licences expiring on or before this date (YYYY-MM-DD).
     pub expiring_by: String,
     /// ... and on or after this one ("" = expired ones too).
@@ -1004,8 +1006,8 @@ impl DirectoryQuery {
             scope,
             q: self.q.clone(),
             region,
-            mode: self.mode.clone(),
-            status: self.status.clone(),
+            mode: BusinessMode::from_code(&self.mode),
+            status: StatusFilter::from_code(&self.status),
             expiring_by,
             expiring_from,
             sort: self.sort.clone(),
@@ -1019,7 +1021,7 @@ pub struct DirectoryRow {
     pub credit_code: String,
     pub name: String,
     pub region_code: String,
-    pub status: String,
+    pub status: DirectoryStatus,
     pub mode: String,
     pub next_expiry: Option<String>,
     pub proposal_pending: bool,
@@ -1100,19 +1102,18 @@ pub fn directory_where(backend: Backend, f: &Filter) -> Where {
         };
         w.and(cond);
     }
-    if !f.mode.is_empty() {
-        let m = w.text(f.mode.clone());
+    if let Some(mode) = f.mode {
+        let m = w.text(mode.code());
         w.and(format!("d.business_mode = {m}"));
     }
-    match f.status.as_str() {
-        "" => {}
-        "none" => w.and("d.status = 'none'"),
-        "changing" => w.and("d.changing = 1"),
-        "proposal" => w.and(
+    match f.status {
+        None => {}
+        Some(StatusFilter::Is(DirectoryStatus::Changing)) => w.and("d.changing = 1"),
+        Some(StatusFilter::ProposalPending) => w.and(
             "d.enterprise_id IN (SELECT p.enterprise_id FROM change_proposals p WHERE p.status = 'pending')",
         ),
-        s => {
-            let p = w.text(s);
+        Some(StatusFilter::Is(s)) => {
+            let p = w.text(s.code());
             w.and(format!("d.status = {p}"));
         }
     }
@@ -1187,15 +1188,17 @@ pub fn directory_row(r: &sqlx::any::AnyRow) -> Result<DirectoryRow, sqlx::Error>
     let pending: i64 = r.try_get(6)?;
     let changing: i64 = r.try_get(7)?;
     let status: String = r.try_get(3)?;
+    let status = if changing != 0 {
+        DirectoryStatus::Changing
+    } else {
+        DirectoryStatus::from_code(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("directory status {status:?}").into()))?
+    };
     Ok(DirectoryRow {
         credit_code: r.try_get(0)?,
         name: r.try_get(1)?,
         region_code: r.try_get(2)?,
-        status: if changing != 0 {
-            "changing".into()
-        } else {
-            status
-        },
+        status,
         mode: r.try_get(4)?,
         next_expiry: r.try_get(5)?,
         proposal_pending: pending != 0,

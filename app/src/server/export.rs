@@ -348,7 +348,7 @@ pub async fn directory(
             super::regions::full_name(&d.region_code).into(),
             d.mode_label().into(),
             d.hazard_label().into(),
-            crate::domain::enterprise_info::directory_status_label(&d.status).into(),
+            d.status.label().into(),
             if d.proposal_pending { "是" } else { "" }.into(),
             d.next_expiry.clone().unwrap_or_default().into(),
         ];

@@ -13,7 +13,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::enterprise_info::{EnterpriseRecord, LicenceEntry};
 use crate::domain::licence_case::{
     certificate_number, deadline, default_pattern, next_step, valid_until, Action, Application,
-    CaseFacts, CaseKind, IssuerLevel, OnSiteCheck, Promise, Step,
+    CaseEvent, CaseFacts, CaseKind, CertificateStatus, IssuerLevel, OnSiteCheck, Promise, Step,
 };
 use crate::domain::Date;
 
@@ -214,8 +214,8 @@ pub async fn of_enterprise(db: &Db, enterprise_id: i64) -> Result<Vec<Case>, Cas
 /// What an inbox shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxFilter {
-    /// A step code, "" = every open step.
-    pub step: String,
+    /// One step; none: every open step.
+    pub step: Option<Step>,
     /// Only cases past their deadline.
     pub overdue: bool,
     /// Only cases due within this many days from today (0 = any).
@@ -231,11 +231,11 @@ pub fn inbox_select(organization_id: i64, filter: &InboxFilter, today: Date) -> 
     let mut w = Where::new();
     let org = w.int(organization_id);
     w.and(format!("c.issuer_org_id = {org}"));
-    let steps: Vec<&str> = match Step::from_code(&filter.step) {
-        Some(s) => vec![s.code()],
-        None => vec!["submitted", "accepted", "approved", "correction"],
+    let steps = match filter.step {
+        Some(s) => vec![s],
+        None => Step::OPEN.to_vec(),
     };
-    let placeholders: Vec<String> = steps.iter().map(|s| w.text(*s)).collect();
+    let placeholders: Vec<String> = steps.iter().map(|s| w.text(s.code())).collect();
     w.and(format!("c.step IN ({})", placeholders.join(", ")));
     if filter.overdue {
         let t = w.text(today.to_string());
@@ -360,7 +360,7 @@ async fn event(
     tx: &mut Tx,
     case_id: i64,
     actor: &Actor,
-    action: &str,
+    action: CaseEvent,
     step: Step,
     note: &str,
     now: i64,
@@ -371,7 +371,7 @@ async fn event(
     .bind(case_id)
     .bind(now)
     .bind(&actor.name)
-    .bind(action)
+    .bind(action.code())
     .bind(step.code())
     .bind(note)
     .execute(&mut **tx)
@@ -429,7 +429,16 @@ pub async fn start(
         }
         Err(e) => return Err(e.into()),
     };
-    event(&mut tx, id, actor, "start", Step::Draft, kind.label(), now).await?;
+    event(
+        &mut tx,
+        id,
+        actor,
+        CaseEvent::Start,
+        Step::Draft,
+        kind.label(),
+        now,
+    )
+    .await?;
     let summary = format!("开始办理许可证业务:{}(案件 {id})", kind.label());
     audit(
         &mut tx,
@@ -576,7 +585,7 @@ pub async fn claim(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    event(&mut tx, id, actor, "claim", case.step, &note, now).await?;
+    event(&mut tx, id, actor, CaseEvent::Claim, case.step, &note, now).await?;
     tx.commit().await?;
     Ok(base + 1)
 }
@@ -602,7 +611,16 @@ pub async fn plan_onsite(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    event(&mut tx, id, actor, "onsite_plan", case.step, note, now).await?;
+    event(
+        &mut tx,
+        id,
+        actor,
+        CaseEvent::OnSitePlan,
+        case.step,
+        note,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(base + 1)
 }
@@ -915,7 +933,16 @@ pub async fn make_move(
     .copied()
     .collect::<Vec<_>>()
     .join(" · ");
-    event(&mut tx, id, actor, action.code(), step, &note, now).await?;
+    event(
+        &mut tx,
+        id,
+        actor,
+        CaseEvent::Move(action),
+        step,
+        &note,
+        now,
+    )
+    .await?;
     let summary = format!(
         "许可证业务(案件 {id},{}):{} → {}",
         case.kind.label(),
@@ -983,8 +1010,7 @@ pub struct Certificate {
     pub id: i64,
     pub number: String,
     pub enterprise_id: i64,
-    /// valid, replaced or cancelled.
-    pub status: String,
+    pub status: CertificateStatus,
     pub issued_on: String,
     pub valid_until: String,
     pub data: CertificateData,
@@ -1007,11 +1033,13 @@ impl TryFrom<CertificateRow> for Certificate {
     type Error = CaseError;
     fn try_from(r: CertificateRow) -> Result<Certificate, CaseError> {
         Ok(Certificate {
+            status: CertificateStatus::from_code(&r.status).ok_or_else(|| {
+                CaseError::Refused(format!("stored certificate {} has a bad status", r.id))
+            })?,
             data: serde_json::from_str(&r.data)?,
             id: r.id,
             number: r.number,
             enterprise_id: r.enterprise_id,
-            status: r.status,
             issued_on: r.issued_on,
             valid_until: r.valid_until,
             token: r.token,
@@ -1121,13 +1149,13 @@ async fn settle_certificate(
                 cancel_reason: a.reason.trim().to_string(),
                 ..o.data.clone()
             };
-            ("cancelled", data)
+            (CertificateStatus::Cancelled, data)
         } else {
-            ("replaced", o.data.clone())
+            (CertificateStatus::Replaced, o.data.clone())
         };
         sqlx::query("UPDATE certificates SET status = $2, ended_at = $3, data = $4 WHERE id = $1")
             .bind(o.id)
-            .bind(status)
+            .bind(status.code())
             .bind(now)
             .bind(serde_json::to_string(&data)?)
             .execute(&mut **tx)
@@ -1272,22 +1300,51 @@ async fn settle_certificate(
 }
 
 /// One line of a case's history.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub at: i64,
     pub actor: String,
-    pub action: String,
-    pub step: String,
+    pub action: CaseEvent,
+    /// The step the case was in before.
+    pub step: Step,
     pub note: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    at: i64,
+    actor: String,
+    action: String,
+    step: String,
+    note: String,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = CaseError;
+    fn try_from(r: EventRow) -> Result<Event, CaseError> {
+        let bad =
+            |what: &str| CaseError::Refused(format!("stored case event {} has a bad {what}", r.id));
+        Ok(Event {
+            action: CaseEvent::from_code(&r.action).ok_or_else(|| bad("action"))?,
+            step: Step::from_code(&r.step).ok_or_else(|| bad("step"))?,
+            at: r.at,
+            actor: r.actor,
+            note: r.note,
+        })
+    }
+}
+
 pub async fn events(db: &Db, case_id: i64) -> Result<Vec<Event>, CaseError> {
-    Ok(sqlx::query_as::<_, Event>(
-        "SELECT at, actor, action, step, note FROM licence_case_events WHERE case_id = $1 ORDER BY id",
+    sqlx::query_as::<_, EventRow>(
+        "SELECT id, at, actor, action, step, note FROM licence_case_events WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
     .fetch_all(db.reader())
-    .await?)
+    .await?
+    .into_iter()
+    .map(Event::try_from)
+    .collect()
 }
 
 /// A numbered document of a case.
