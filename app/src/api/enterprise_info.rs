@@ -64,6 +64,8 @@ pub struct InfoView {
     pub issues: Vec<Issue>,
     pub licences: Vec<LicenceSummary>,
     pub trail: Vec<AuditView>,
+    /// The 所属地区 picker's lists for the draft's region.
+    pub regions: crate::domain::region::RegionLists,
 }
 
 /// The result of saving a step: the new version and that step's problems
@@ -257,6 +259,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
             .to_string(),
         changing: info.confirmed.is_some() && info.status != RecordStatus::Confirmed,
         issues: info.draft.completeness(today()),
+        regions: crate::server::regions::choices(&info.draft.region_code),
         licences: ssr::licences(shown),
         status: info.status,
         version: info.version,

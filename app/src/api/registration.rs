@@ -13,6 +13,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::region::RegionLists;
 use crate::domain::registration::OrgInfoInput;
 use crate::error::AppError;
 
@@ -21,11 +22,13 @@ use crate::error::AppError;
 pub struct RegistrationView {
     pub org: OrgInfoInput,
     pub org_accepted: bool,
-    /// "registry" (confirmed by the registry) or "manual" (left to review).
-    pub verification: String,
+    /// How the organisation data was confirmed, once it was.
+    pub verification: Option<crate::domain::registration::Verification>,
     pub handler_name: String,
     pub handler_mobile: String,
     pub submitted: Option<Submitted>,
+    /// The 所属地区 picker's lists for `org.region_code`.
+    pub regions: RegionLists,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +81,18 @@ mod ssr {
         Ok(token)
     }
 
+    /// The page's data for this browser's draft, with the region picker's
+    /// lists for the region it holds.
     pub async fn view_of(
+        state: &AppState,
+        token: Option<&str>,
+    ) -> Result<RegistrationView, AppError> {
+        let mut view = draft_view(state, token).await?;
+        view.regions = crate::server::regions::choices(&view.org.region_code);
+        Ok(view)
+    }
+
+    async fn draft_view(
         state: &AppState,
         token: Option<&str>,
     ) -> Result<RegistrationView, AppError> {
@@ -111,13 +125,11 @@ mod ssr {
         Ok(RegistrationView {
             org: d.org,
             org_accepted: d.verification.is_some(),
-            verification: d
-                .verification
-                .map(|v| v.code().to_string())
-                .unwrap_or_default(),
+            verification: d.verification,
             handler_name: d.handler_name,
             handler_mobile: d.handler_mobile,
             submitted,
+            regions: RegionLists::default(),
         })
     }
 

@@ -20,45 +20,7 @@ pub async fn site_info() -> Result<SiteContact, AppError> {
     })
 }
 
-/// What a 所属地区 picker shows for a chosen code: the province and city it
-/// lies in, and the lists of each level down to the counties of that city.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegionLists {
-    /// The code these lists were made for (the most specific level chosen).
-    pub code: String,
-    pub province: String,
-    pub city: String,
-    pub provinces: Vec<(String, String)>,
-    pub cities: Vec<(String, String)>,
-    pub counties: Vec<(String, String)>,
-}
-
-impl RegionLists {
-    /// "江苏省 南京市 玄武区" for the chosen code, from the lists themselves.
-    pub fn full_name(&self) -> String {
-        let name = |list: &[(String, String)], code: &str| {
-            list.iter()
-                .find(|(c, _)| !code.is_empty() && c == code)
-                .map(|(_, n)| n.clone())
-        };
-        [
-            name(&self.provinces, &self.province),
-            name(&self.cities, &self.city),
-            name(&self.counties, &self.code),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|n| in_full_name(n))
-        .collect::<Vec<_>>()
-        .join(" ")
-    }
-}
-
-/// Whether a region's name is part of a full name: 市辖区 and 县 are
-/// placeholders for a municipality's districts and counties.
-pub fn in_full_name(name: &str) -> bool {
-    name != "市辖区" && name != "县"
-}
+use crate::domain::region::RegionLists;
 
 /// The picker's lists for `code` (empty: the provinces only).
 #[server(endpoint = "region-choices")]

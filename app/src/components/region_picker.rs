@@ -6,7 +6,8 @@
 use leptos::prelude::*;
 
 use super::field::{FieldMessage, FormState};
-use crate::api::site::{region_choices, regions, RegionLists};
+use crate::api::site::{region_choices, regions};
+use crate::domain::region::RegionLists;
 use crate::domain::FieldErrors;
 
 type List = Vec<(String, String)>;

@@ -318,6 +318,41 @@ impl AccountInput {
     }
 }
 
+/// How the organisation data of a draft was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verification {
+    /// The enterprise-credit registry confirmed it: the account is active at once.
+    Registry,
+    /// Left to an administrator: the account waits in the review queue.
+    Manual,
+}
+
+impl Verification {
+    pub fn code(self) -> &'static str {
+        match self {
+            Verification::Registry => "registry",
+            Verification::Manual => "manual",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Verification> {
+        match code {
+            "registry" => Some(Verification::Registry),
+            "manual" => Some(Verification::Manual),
+            _ => None,
+        }
+    }
+
+    /// The status of an account created from a draft confirmed this way.
+    pub fn account_status(self) -> super::AccountStatus {
+        match self {
+            Verification::Registry => super::AccountStatus::Active,
+            Verification::Manual => super::AccountStatus::PendingReview,
+        }
+    }
+}
+
 /// A reviewer's decision on a registration waiting for manual review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

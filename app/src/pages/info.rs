@@ -10,7 +10,6 @@ use crate::api::enterprise_info::{
     my_info, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo, SubmitInfo,
     LOCK_MESSAGE,
 };
-use crate::api::site::{region_choices, RegionLists};
 use crate::components::field::{
     message_at, ErrorSummary, FieldMessage, FormState, SelectField, TextField,
 };
@@ -27,6 +26,7 @@ use crate::domain::enterprise_info::{
 };
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::StorageUnit;
+use crate::domain::region::RegionLists;
 use crate::domain::{Date, FieldErrors};
 use crate::error::AppError;
 
@@ -75,23 +75,16 @@ fn InfoArea(first_step: InfoStep) -> impl IntoView {
     let reload = RwSignal::new(0);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);
-    // The region lists come with the data: an island's resources are all
-    // created here, at its top (see RegionPicker).
-    let info = Resource::new(
-        move || reload.get(),
-        |_| async {
-            let v = my_info().await?;
-            let regions = region_choices(v.draft.region_code.clone()).await?;
-            Ok::<_, AppError>((v, regions))
-        },
-    );
+    // The region lists come with the data (one request): an island's
+    // resources are all created here, at its top (see RegionPicker).
+    let info = Resource::new(move || reload.get(), |_| my_info());
     view! {
         <Title text="完善信息 - 危化品经营安全监管系统" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || {
                 Suspend::new(async move {
                     match info.await {
-                        Ok((v, regions)) => view! { <InfoEditor v regions reload flash first_step /><HydrationMarker /> }.into_any(),
+                        Ok(v) => view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }.into_any(),
                         Err(AppError::Unauthorized) => view! {
                             <h1>"请先登录"</h1>
                             <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
@@ -147,14 +140,13 @@ impl Fields {
 #[component]
 fn InfoEditor(
     v: InfoView,
-    regions: RegionLists,
     reload: RwSignal<i32>,
     flash: RwSignal<Option<String>>,
     first_step: InfoStep,
 ) -> impl IntoView {
     let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let fields = Fields::new(&v.draft);
-    let regions = RwSignal::new(regions);
+    let regions = RwSignal::new(v.regions.clone());
     let version = RwSignal::new(v.version);
     let step = RwSignal::new(first_step);
     let save = ServerAction::<SaveInfo>::new();

@@ -9,7 +9,6 @@ use crate::api::registration::{
     get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount,
     VERIFICATION_FIELD,
 };
-use crate::api::site::{region_choices, RegionLists};
 use crate::clock::today;
 use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
@@ -21,32 +20,27 @@ use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
 use crate::domain::normalize::normalize_code;
-use crate::domain::registration::{AccountInput, LegalType, OrgInfoInput, INDUSTRIES};
+use crate::domain::region::RegionLists;
+use crate::domain::registration::{
+    AccountInput, LegalType, OrgInfoInput, Verification, INDUSTRIES,
+};
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
-use crate::error::AppError;
 
 /// An island with its data: islands never sit inside a server-side
 /// `Suspense` (their reactive parts would not hydrate there).
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn RegisterPage() -> impl IntoView {
-    // The region lists come with the data: an island's resources are all
-    // created here, at its top (see RegionPicker).
-    let data = Resource::new(
-        || (),
-        |_| async {
-            let v = get_registration().await?;
-            let regions = region_choices(v.org.region_code.clone()).await?;
-            Ok::<_, AppError>((v, regions))
-        },
-    );
+    // The region lists come with the data (one request): an island's
+    // resources are all created here, at its top (see RegionPicker).
+    let data = Resource::new(|| (), |_| get_registration());
     view! {
         <Title text="企业注册 - 危化品经营安全监管系统" />
         <h1>"企业注册(法人用户)"</h1>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((v, regions)) => view! { <RegisterFlow initial=v regions /> }.into_any(),
+                    Ok(v) => view! { <RegisterFlow initial=v /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
@@ -55,9 +49,9 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 #[component]
-fn RegisterFlow(initial: RegistrationView, regions: RegionLists) -> impl IntoView {
+fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
+    let regions = RwSignal::new(initial.regions.clone());
     let state = RwSignal::new(initial);
-    let regions = RwSignal::new(regions);
     let step = Memo::new(move |_| {
         state.with(|v| {
             if v.submitted.is_some() {
@@ -357,7 +351,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
         }
     };
     form.follow(send, |_| ());
-    let verified = init.verification == "registry";
+    let verified = init.verification == Some(Verification::Registry);
     view! {
         <p class="summary-line">
             "机构:" {init.org.enterprise_name.clone()} "(" {init.org.credit_code.clone()} ")"

@@ -56,7 +56,7 @@ pub fn children(parent: &str) -> Vec<&'static Region> {
 
 /// The picker's view of `code`: its province and city, and the lists of
 /// provinces, of that province's cities and of that city's counties.
-pub fn choices(code: &str) -> crate::api::site::RegionLists {
+pub fn choices(code: &str) -> crate::domain::region::RegionLists {
     let list = |parent: &str| -> Vec<(String, String)> {
         children(parent)
             .into_iter()
@@ -77,7 +77,7 @@ pub fn choices(code: &str) -> crate::api::site::RegionLists {
         Some(r) => (get(r.parent).map_or("", |c| c.parent), r.parent),
         None => ("", ""),
     };
-    crate::api::site::RegionLists {
+    crate::domain::region::RegionLists {
         code: code.to_string(),
         province: province.to_string(),
         city: city.to_string(),
@@ -92,7 +92,7 @@ pub fn full_name(code: &str) -> String {
     let mut names = vec![];
     let mut cur = get(code);
     while let Some(r) = cur {
-        if crate::api::site::in_full_name(r.name) {
+        if crate::domain::region::in_full_name(r.name) {
             names.push(r.name);
         }
         cur = (!r.parent.is_empty()).then(|| get(r.parent)).flatten();

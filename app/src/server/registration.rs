@@ -6,39 +6,7 @@ use super::db::{is_unique_violation, Db};
 use crate::domain::registration::{AccountInfo, OrgInfo, OrgInfoInput};
 use crate::domain::AccountStatus;
 
-/// How the organisation data of a draft was confirmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verification {
-    /// The enterprise-credit registry confirmed it: the account is active at once.
-    Registry,
-    /// Left to an administrator: the account waits in the review queue.
-    Manual,
-}
-
-impl Verification {
-    pub fn code(self) -> &'static str {
-        match self {
-            Verification::Registry => "registry",
-            Verification::Manual => "manual",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Verification> {
-        match code {
-            "registry" => Some(Verification::Registry),
-            "manual" => Some(Verification::Manual),
-            _ => None,
-        }
-    }
-
-    /// The status of an account created from a draft confirmed this way.
-    pub fn account_status(self) -> &'static str {
-        match self {
-            Verification::Registry => "active",
-            Verification::Manual => "pending_review",
-        }
-    }
-}
+pub use crate::domain::registration::Verification;
 
 /// What the user has typed so far (never a password).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -303,7 +271,7 @@ pub async fn create_account(
     .bind(enterprise_id)
     .bind(account.handler_mobile.as_str())
     .bind(password_hash)
-    .bind(verification.account_status())
+    .bind(verification.account_status().code())
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
