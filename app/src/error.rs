@@ -9,7 +9,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::FieldErrors;
+use crate::domain::help::Faq;
+use crate::domain::{FieldErrors, Message};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -18,7 +19,7 @@ pub enum AppError {
     Validation(FieldErrors),
     /// The request conflicts with stored data (e.g. 已被注册); shown at `field`.
     #[error("{message}")]
-    Conflict { field: String, message: String },
+    Conflict { field: String, message: Message },
     #[error("登录已过期或尚未登录,请重新登录。")]
     Unauthorized,
     #[error("您没有权限进行此操作。")]
@@ -27,7 +28,7 @@ pub enum AppError {
     #[error("{0}")]
     NotAllowed(String),
     #[error("{0}")]
-    RateLimited(String),
+    RateLimited(Message),
     /// An unexpected failure; `id` is in the server log next to the cause.
     #[error("系统暂时无法完成操作,请稍后重试。如多次出现,请联系客服并提供错误编号 {id}。")]
     Internal { id: String },
@@ -47,6 +48,31 @@ impl AppError {
                 f
             }
             _ => FieldErrors::new(),
+        }
+    }
+
+    /// A refusal at `field`, saying why and what to do.
+    pub fn conflict(field: &str, message: impl Into<Message>) -> AppError {
+        AppError::Conflict {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The error as a message for the top of a page or form, with the
+    /// article that explains it when one does.
+    pub fn message(&self) -> Message {
+        match self {
+            AppError::Conflict { message, .. } | AppError::RateLimited(message) => message.clone(),
+            other => other.to_string().into(),
+        }
+    }
+
+    /// The article that explains this error, if one does.
+    pub fn help(&self) -> Option<Faq> {
+        match self {
+            AppError::Conflict { message, .. } | AppError::RateLimited(message) => message.help,
+            _ => None,
         }
     }
 

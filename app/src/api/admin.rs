@@ -125,7 +125,7 @@ pub async fn create_regulator(
     if !crate::server::staff::create(&state.db, &actor, &new, now()).await? {
         return Err(AppError::Conflict {
             field: "login".into(),
-            message: format!("用户名“{login}”已被使用,请换一个。"),
+            message: format!("用户名“{login}”已被使用,请换一个。").into(),
         });
     }
     Ok(format!(

@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::domain::{help::Faq, Message};
 use crate::error::AppError;
 
 /// The logged-in user as pages show it.
@@ -33,6 +35,7 @@ pub const NO_SUCH_ACCOUNT: &str = "此账号不存在。请确认:①企业请�
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use crate::domain::{help::Faq, Message};
     use crate::error::AppError;
     use crate::server::guard::{self, Jurisdiction};
     use crate::server::session::{self, SessionUser};
@@ -81,14 +84,11 @@ pub mod ssr {
         // A credit code on the 监管用户 tab: say which tab it belongs on (a
         // code's form is public, so this tells nobody whether it is registered).
         let message = if regulator && crate::domain::CreditCode::parse(login).is_ok() {
-            super::WRONG_TAB.to_string()
+            super::WRONG_TAB.into()
         } else {
-            super::NO_SUCH_ACCOUNT.to_string()
+            Message::explained(super::NO_SUCH_ACCOUNT, Faq::AccountNotFound)
         };
-        AppError::Conflict {
-            field: "account".into(),
-            message,
-        }
+        AppError::conflict("account", message)
     }
 
     /// Counts one login attempt of `key` before its password is checked. An
@@ -129,12 +129,18 @@ pub mod ssr {
         if regulator {
             AppError::Conflict {
                 field: "password".into(),
-                message: format!("{head}请到时再试,或请系统管理员在“用户管理”中解锁。"),
+                message: Message::explained(
+                    format!("{head}请到时再试,或请系统管理员在“用户管理”中解锁。"),
+                    Faq::AccountLocked,
+                ),
             }
         } else {
             AppError::Conflict {
                 field: "unlock_code".into(),
-                message: format!("{head}如是本人操作,可点击“获取解锁验证码”,用经办人手机收到的验证码和正确密码立即登录;忘记密码请点击“忘记密码”。"),
+                message: Message::explained(
+                    format!("{head}如是本人操作,可点击“获取解锁验证码”,用经办人手机收到的验证码和正确密码立即登录;忘记密码请点击“忘记密码”。"),
+                    Faq::AccountLocked,
+                ),
             }
         }
     }
@@ -144,7 +150,10 @@ pub mod ssr {
     pub fn member_wrong(left: i64) -> AppError {
         AppError::Conflict {
             field: "password".into(),
-            message: format!("手机号(用户名)或密码错误,还可再试{left}次。注册时的经办人(首位管理员)登录时不填手机号;忘记密码或换了手机,请本单位管理员在“本单位用户”中为您重置。"),
+            message: Message::explained(
+                format!("手机号(用户名)或密码错误,还可再试{left}次。注册时的经办人(首位管理员)登录时不填手机号;忘记密码或换了手机,请本单位管理员在“本单位用户”中为您重置。"),
+                Faq::ForgotPassword,
+            ),
         }
     }
 
@@ -152,10 +161,13 @@ pub mod ssr {
     pub fn member_locked(until: i64) -> AppError {
         AppError::Conflict {
             field: "password".into(),
-            message: format!(
-                "手机号(用户名)或密码连续输错{}次,已锁定至 {}(北京时间)。请到时再试,或请本单位管理员在“本单位用户”中为您重置密码。",
-                session::LOCK_FAILURES,
-                crate::server::cst_clock(until)
+            message: Message::explained(
+                format!(
+                    "手机号(用户名)或密码连续输错{}次,已锁定至 {}(北京时间)。请到时再试,或请本单位管理员在“本单位用户”中为您重置密码。",
+                    session::LOCK_FAILURES,
+                    crate::server::cst_clock(until)
+                ),
+                Faq::AccountLocked,
             ),
         }
     }
@@ -272,21 +284,22 @@ pub mod ssr {
         let message = match user.status {
             AccountStatus::Active => return Ok(()),
             AccountStatus::PendingVerification if user.invited => {
-                "请先打开管理员邀请短信中的链接设置密码;链接已过期的,请本单位管理员在“本单位用户”中重发邀请。".to_string()
+                "请先打开管理员邀请短信中的链接设置密码;链接已过期的,请本单位管理员在“本单位用户”中重发邀请。".into()
             }
-            AccountStatus::PendingVerification | AccountStatus::PendingReview => {
-                format!("您的注册申请正在人工审核中(一个工作日内完成),审核通过后即可登录;结果会以短信通知经办人手机。如有疑问请致电客服 {service_phone}。")
-            }
-            AccountStatus::Rejected => format!(
-                "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
-                if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
+            AccountStatus::PendingVerification | AccountStatus::PendingReview => Message::explained(
+                format!("您的注册申请正在人工审核中(一个工作日内完成),审核通过后即可登录;结果会以短信通知经办人手机。如有疑问请致电客服 {service_phone}。"),
+                Faq::ManualReview,
             ),
-            AccountStatus::Disabled => "该账号已停用。如有疑问请联系客服。".to_string(),
+            AccountStatus::Rejected => Message::explained(
+                format!(
+                    "您的注册申请未通过审核,原因:{}。请按原因修改后重新注册(可使用同一统一社会信用代码)。",
+                    if user.review_note.is_empty() { "见审核短信" } else { user.review_note.as_str() }
+                ),
+                Faq::ManualReview,
+            ),
+            AccountStatus::Disabled => "该账号已停用。如有疑问请联系客服。".into(),
         };
-        Err(AppError::Conflict {
-            field: "account".into(),
-            message,
-        })
+        Err(AppError::conflict("account", message))
     }
 
     /// The user of this request's session, if any, whatever the account still has to do.
@@ -560,7 +573,10 @@ async fn login_attempt(
                 }
                 return Err(AppError::Conflict {
                     field: "password".into(),
-                    message: format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。"),
+                    message: Message::explained(
+                        format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。"),
+                        Faq::ForgotPassword,
+                    ),
                 });
             }
         }
@@ -586,7 +602,10 @@ async fn login_attempt(
                 if !ok {
                     return Err(AppError::Conflict {
                         field: "password".into(),
-                        message: "密码错误。账号仍处于锁定状态,请输入下一个动态码和正确密码再试,或请系统管理员解锁。".into(),
+                        message: Message::explained(
+                            "密码错误。账号仍处于锁定状态,请输入下一个动态码和正确密码再试,或请系统管理员解锁。",
+                            Faq::AccountLocked,
+                        ),
                     });
                 }
                 security_event_now(
@@ -613,7 +632,7 @@ async fn login_attempt(
             }
             let code = SmsCode::parse(&unlock_code).map_err(|e| AppError::Conflict {
                 field: "unlock_code".into(),
-                message: e.to_string(),
+                message: e.to_string().into(),
             })?;
             if let Err(e) = sms_code::verify(
                 &state.db,
@@ -638,7 +657,10 @@ async fn login_attempt(
             if !ok {
                 return Err(AppError::Conflict {
                     field: "password".into(),
-                    message: "密码错误。解锁验证码已使用,请重新获取验证码后再试;如忘记密码,请点击“忘记密码”重置。".into(),
+                    message: Message::explained(
+                        "密码错误。解锁验证码已使用,请重新获取验证码后再试;如忘记密码,请点击“忘记密码”重置。",
+                        Faq::ForgotPassword,
+                    ),
                 });
             }
             security_event_now(
@@ -725,7 +747,8 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
             message: format!(
                 "该账号没有可用的经办人手机号,请等待锁定结束,或拨打客服电话 {}。",
                 state.config.service_phone
-            ),
+            )
+            .into(),
         })?;
     let sent = sms_code::issue(
         &state.db,

@@ -79,6 +79,7 @@ pub struct SavedStep {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use crate::domain::enterprise_info::{expiry_state, EnterpriseRecord};
+    use crate::domain::{help::Faq, Message};
     use crate::error::AppError;
     use crate::server::audit::{Actor, AuditRow};
     use crate::server::enterprise_info::{InfoError, Proposal};
@@ -186,7 +187,7 @@ pub(crate) mod ssr {
         match e {
             InfoError::Locked(p) => AppError::Conflict {
                 field: "lock".into(),
-                message: format!(
+                message: Message::explained(format!(
                     "{}。({}{}自{}起申请修改:{}。请在本页上方确认或拒绝该申请,或请该局在“信息维护”中撤回。)",
                     super::LOCK_MESSAGE,
                     p.organization,
@@ -197,7 +198,7 @@ pub(crate) mod ssr {
                         .map(|c| c.label.as_str())
                         .collect::<Vec<_>>()
                         .join("、")
-                ),
+                ), Faq::RegulatorEditing),
             },
             InfoError::Stale {
                 by,
@@ -209,11 +210,11 @@ pub(crate) mod ssr {
                 message: format!(
                     "操作未完成:您打开页面后,{by}于{}更改了这份信息(例如企业撤回或重新提交,或其他监管人员已处理)。页面已更新为最新状态,请核对后再操作。",
                     cst_datetime(at)
-                ),
+                ).into(),
             },
             InfoError::Stale { changes, by, at, .. } => AppError::Conflict {
                 field: "version".into(),
-                message: format!(
+                message: Message::explained(format!(
                     "保存未成功:您打开页面后,{by}于{}修改了这份信息:{}。您填写的内容仍在页面上,没有丢失;请核对后再保存(将以最新版本为基础)。",
                     cst_datetime(at),
                     if changes.is_empty() {
@@ -225,12 +226,9 @@ pub(crate) mod ssr {
                             .collect::<Vec<_>>()
                             .join(";")
                     }
-                ),
+                ), Faq::CannotEdit),
             },
-            InfoError::WrongStatus(message) => AppError::Conflict {
-                field: "status".into(),
-                message,
-            },
+            InfoError::WrongStatus(message) => AppError::conflict("status", message),
             InfoError::Db(e) => e.into(),
         }
     }
@@ -791,7 +789,7 @@ pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<
         Some(p) if p.id == proposal_id => {
             return Err(AppError::Conflict {
                 field: "proposal".into(),
-                message: format!("该申请由{}提出,只能由该局撤回。", p.organization),
+                message: format!("该申请由{}提出,只能由该局撤回。", p.organization).into(),
             })
         }
         _ => {

@@ -199,7 +199,7 @@ pub async fn save_help(
                 now.edited_by.as_deref().unwrap_or("其他管理员"),
                 now.latest,
                 crate::server::cst_datetime(now.edited_at),
-            ),
+            ).into(),
         }),
         Err(SaveError::Db(e)) => Err(e.into()),
     }

@@ -170,11 +170,11 @@ pub(crate) mod ssr {
                 field: "kind".into(),
                 message: format!(
                     "这张许可证(或首次申请)已有一个未办结的案件(编号 {id}),请在列表中打开它继续办理;如不再需要,先撤回。"
-                ),
+                ).into(),
             },
             CaseError::Refused(message) => AppError::Conflict {
                 field: "step".into(),
-                message,
+                message: message.into(),
             },
             CaseError::Stale => AppError::Conflict {
                 field: "version".into(),
@@ -415,7 +415,7 @@ pub async fn start_case(kind: String, #[server(default)] licence: String) -> Res
                 {
                     return Err(AppError::Conflict {
                         field: "licence".into(),
-                        message: m,
+                        message: m.into(),
                     });
                 }
             }

@@ -144,11 +144,11 @@ pub(crate) mod ssr {
                     "保存未成功:您打开这条公告之后,{}于 {} 修改了它。您填写的内容仍在页面上,没有丢失;请参照最新内容合并后再保存。",
                     now.updated_by.as_deref().unwrap_or("其他人"),
                     cst_datetime(now.updated_at),
-                ),
+                ).into(),
             },
             NoticeError::Refused(message) => AppError::Conflict {
                 field: "action".into(),
-                message,
+                message: message.into(),
             },
             NoticeError::Db(e) => e.into(),
         }

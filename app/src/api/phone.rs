@@ -53,6 +53,7 @@ pub struct PhoneChangeView {
 pub(crate) mod ssr {
     use super::{EvidenceView, PhoneChangeView};
     use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
+    use crate::domain::{help::Faq, Message};
     use crate::domain::{CreditCode, FieldErrors};
     use crate::error::AppError;
     use crate::server::limits::{self, Limit};
@@ -118,9 +119,11 @@ pub(crate) mod ssr {
         };
         let row = crate::server::phone::enterprise_account(&state.db, &code).await?;
         let (user_id, name, legal_rep_name, id_doc_number, enterprise_id, mobile) = row
-            .ok_or_else(|| AppError::Conflict {
-                field: "account".into(),
-                message: super::super::auth::NO_SUCH_ACCOUNT.into(),
+            .ok_or_else(|| {
+                AppError::conflict(
+                    "account",
+                    Message::explained(super::super::auth::NO_SUCH_ACCOUNT, Faq::AccountNotFound),
+                )
             })?;
         Ok(Account {
             user_id,
@@ -299,10 +302,13 @@ pub async fn change_phone(
     let ip = http::client_ip().await;
     let typed_id = normalize_code(&id_number);
     if !ssr::may_compare(&state, a.enterprise_id, mobile.as_str(), &typed_id, &ip, t).await? {
-        return Err(AppError::RateLimited(format!(
-            "今天的核对次数已用完,请明天再试;如急需办理,请拨打客服电话 {}({})。",
-            state.config.service_phone, state.config.service_hours
-        )));
+        return Err(AppError::RateLimited(
+            format!(
+                "今天的核对次数已用完,请明天再试;如急需办理,请拨打客服电话 {}({})。",
+                state.config.service_phone, state.config.service_hours
+            )
+            .into(),
+        ));
     }
     let stuck = format!(
         "如确认填写无误仍提示不一致,请拨打客服电话 {}({})说明情况。",
@@ -311,13 +317,19 @@ pub async fn change_phone(
     if normalize_text(&name) != normalize_text(&a.name) {
         f.add(
             "enterprise_name",
-            format!("企业名称与注册时的信息不一致,请填写营业执照上的完整名称。{stuck}"),
+            crate::domain::Message::explained(
+                format!("企业名称与注册时的信息不一致,请填写营业执照上的完整名称。{stuck}"),
+                crate::domain::help::Faq::PhoneNoSms,
+            ),
         );
     }
     if typed_id != normalize_code(&a.id_doc_number) {
         f.add(
             "id_number",
-            format!("法定代表人证件号码与注册时的信息不一致,请核对(注意末位X)。{stuck}"),
+            crate::domain::Message::explained(
+                format!("法定代表人证件号码与注册时的信息不一致,请核对(注意末位X)。{stuck}"),
+                crate::domain::help::Faq::PhoneNoSms,
+            ),
         );
     }
     if !f.is_empty() {
@@ -418,7 +430,7 @@ pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
     if c.status != PhoneChangeStatus::Evidence {
         return Err(AppError::Conflict {
             field: "request".into(),
-            message: format!("这个申请现在是“{}”,不能再提交材料。", c.status.label()),
+            message: format!("这个申请现在是“{}”,不能再提交材料。", c.status.label()).into(),
         });
     }
     let view = ssr::view_of(&state, &c);
@@ -432,7 +444,8 @@ pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
                     .map(|d| d.label())
                     .collect::<Vec<_>>()
                     .join("、")
-            ),
+            )
+            .into(),
         });
     }
     if !crate::server::phone::submit_evidence(&state.db, &c).await? {
@@ -466,7 +479,7 @@ pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
     {
         return Err(AppError::Conflict {
             field: "request".into(),
-            message: format!("这个申请已经是“{}”,无法撤回。", c.status.label()),
+            message: format!("这个申请已经是“{}”,无法撤回。", c.status.label()).into(),
         });
     }
     Ok("申请已撤回,手机号未更换。".into())
@@ -511,8 +524,9 @@ pub async fn cancel_phone_change(t: String) -> Result<String, AppError> {
                 PhoneChangeStatus::Done => format!(
                     "这个申请已经生效,无法再取消。如非本单位申请,请立即拨打客服电话 {}。",
                     state.config.service_phone
-                ),
-                s => format!("这个申请已经是“{}”,无需取消。", s.label()),
+                )
+                .into(),
+                s => format!("这个申请已经是“{}”,无需取消。", s.label()).into(),
             },
         });
     }
@@ -618,7 +632,8 @@ pub async fn decide_phone_change(
                         format!("由 {} ", first.by)
                     },
                     first.at.map(cst_datetime).unwrap_or_default()
-                ),
+                )
+                .into(),
             })
         }
     };

@@ -25,6 +25,7 @@ pub struct ResetDestination {
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use crate::domain::{help::Faq, Message};
     use crate::domain::{CreditCode, FieldErrors, Mobile};
     use crate::error::AppError;
     use crate::server::{session, AppState};
@@ -50,9 +51,12 @@ mod ssr {
         };
         let no_account = || AppError::Conflict {
             field: "account".into(),
-            message: format!(
-                "{}忘记密码只适用于已注册的企业账号。",
-                super::super::auth::NO_SUCH_ACCOUNT
+            message: Message::explained(
+                format!(
+                    "{}忘记密码只适用于已注册的企业账号。",
+                    super::super::auth::NO_SUCH_ACCOUNT
+                ),
+                Faq::AccountNotFound,
             ),
         };
         let row = session::find_login(&state.db, false, &code)
@@ -64,9 +68,12 @@ mod ssr {
                 .and_then(|m| Mobile::parse(&m).ok())
                 .ok_or_else(|| AppError::Conflict {
                     field: "account".into(),
-                    message: format!(
-                        "该账号没有可用的经办人手机号,无法通过短信找回。请拨打客服电话 {}。",
-                        state.config.service_phone
+                    message: Message::explained(
+                        format!(
+                            "该账号没有可用的经办人手机号,无法通过短信找回。请拨打客服电话 {}。",
+                            state.config.service_phone
+                        ),
+                        Faq::PhoneNoSms,
                     ),
                 })?;
         Ok(Target {

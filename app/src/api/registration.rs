@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::region::RegionLists;
 use crate::domain::registration::OrgInfoInput;
+#[cfg(feature = "ssr")]
+use crate::domain::{help::Faq, Message};
 use crate::error::AppError;
 
 /// The registration as the page shows it.
@@ -183,22 +185,34 @@ mod ssr {
             Verdict::Match => {}
             Verdict::NotFound => f.add(
                 "credit_code",
-                "验证失败,根据统一社会信用代码未查询到信息。请对照营业执照核对代码;新设立的企业可能尚未同步到登记库。",
+                Message::explained(
+                    "验证失败,根据统一社会信用代码未查询到信息。请对照营业执照核对代码;新设立的企业可能尚未同步到登记库。",
+                    Faq::RegistryMismatch,
+                ),
             ),
             Verdict::Mismatch(fields) => {
                 for m in fields {
                     match m {
                         Mismatch::Name => f.add(
                             "enterprise_name",
-                            "验证失败,输入的企业名称与库中匹配失败。请填写营业执照上的完整名称(括号、“有限公司”等都要一致)。",
+                            Message::explained(
+                                "验证失败,输入的企业名称与库中匹配失败。请填写营业执照上的完整名称(括号、“有限公司”等都要一致)。",
+                                Faq::RegistryMismatch,
+                            ),
                         ),
                         Mismatch::LegalRepName => f.add(
                             "legal_rep_name",
-                            "机构信息认证失败,请输入准确的机构信息:法定代表人姓名与登记信息不一致,请按营业执照填写。",
+                            Message::explained(
+                                "机构信息认证失败,请输入准确的机构信息:法定代表人姓名与登记信息不一致,请按营业执照填写。",
+                                Faq::RegistryMismatch,
+                            ),
                         ),
                         Mismatch::IdNumber => f.add(
                             "id_doc_number",
-                            "验证失败,法人证件号码与库中匹配失败。请核对法定代表人的证件号码(注意末位的X)。",
+                            Message::explained(
+                                "验证失败,法人证件号码与库中匹配失败。请核对法定代表人的证件号码(注意末位的X)。",
+                                Faq::RegistryMismatch,
+                            ),
                         ),
                     }
                 }
@@ -207,7 +221,10 @@ mod ssr {
         if !f.is_empty() {
             f.add(
                 VERIFICATION_FIELD,
-                format!("填写的机构信息与登记机关的数据不一致(见标出的项目)。{OFFER}"),
+                Message::explained(
+                    format!("填写的机构信息与登记机关的数据不一致(见标出的项目)。{OFFER}"),
+                    Faq::RegistryMismatch,
+                ),
             );
         }
         f
@@ -309,13 +326,16 @@ pub async fn save_org_info(
         repo::Registered::PendingReview { since } => {
             return Err(AppError::Conflict {
                 field: "credit_code".into(),
-                message: under_review(since, &state.config.service_phone),
+                message: Message::explained(
+                    under_review(since, &state.config.service_phone),
+                    Faq::ManualReview,
+                ),
             })
         }
         repo::Registered::Yes => {
             return Err(AppError::Conflict {
                 field: "credit_code".into(),
-                message: ALREADY_REGISTERED.into(),
+                message: Message::explained(ALREADY_REGISTERED, Faq::AlreadyRegistered),
             })
         }
     }
@@ -362,7 +382,10 @@ pub async fn save_org_info(
             };
             Err(AppError::Conflict {
                 field: VERIFICATION_FIELD.into(),
-                message: format!("{what}您填写的内容都已保留:可稍后再点“下一步”重试,或点击“转人工审核”直接提交,由管理员在一个工作日内审核。"),
+                message: Message::explained(
+                    format!("{what}您填写的内容都已保留:可稍后再点“下一步”重试,或点击“转人工审核”直接提交,由管理员在一个工作日内审核。"),
+                    Faq::RegistryTimeout,
+                ),
             })
         }
     }
@@ -494,7 +517,7 @@ pub async fn submit_account(
         }
         Err(repo::CreateError::AlreadyRegistered) => Err(AppError::Conflict {
             field: "handler_name".into(),
-            message: ALREADY_REGISTERED.into(),
+            message: Message::explained(ALREADY_REGISTERED, Faq::AlreadyRegistered),
         }),
         Err(repo::CreateError::Db(e)) => Err(e.into()),
     }

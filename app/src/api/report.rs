@@ -47,7 +47,7 @@ pub async fn get_annual_report(
             ReportRefusal::Forbidden => AppError::Forbidden,
             ReportRefusal::Year(message) => AppError::Conflict {
                 field: "year".into(),
-                message,
+                message: message.into(),
             },
         })?;
     Ok(report::build(&state.db, year, &region, jurisdiction.prefix(), today()).await?)

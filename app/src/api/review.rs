@@ -117,7 +117,8 @@ pub async fn decide_review(
                     "该申请已于 {} 由系统关闭:{},无需审核。请刷新列表。",
                     cst_datetime(at),
                     registration::SUPERSEDED_REASON
-                ),
+                )
+                .into(),
             });
         }
         return Err(AppError::Forbidden);
@@ -159,7 +160,8 @@ pub async fn decide_review(
                 } else {
                     "退回"
                 },
-            ),
+            )
+            .into(),
         });
     }
     let (name, mobile) = (p.name, p.mobile);

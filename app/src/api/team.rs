@@ -90,7 +90,7 @@ mod ssr {
         match e {
             TeamError::Refused { field, message } => AppError::Conflict {
                 field: field.into(),
-                message,
+                message: message.into(),
             },
             TeamError::NotFound => AppError::Forbidden,
             TeamError::Db(e) => e.into(),
@@ -132,7 +132,10 @@ mod ssr {
             .map(|_| ())
             .map_err(|_| AppError::Conflict {
                 field: "mobile".into(),
-                message: "短信发送失败,链接没有发出。请稍后重试;如多次失败,请联系客服。".into(),
+                message: crate::domain::Message::explained(
+                    "短信发送失败,链接没有发出。请稍后重试;如多次失败,请联系客服。",
+                    crate::domain::help::Faq::PhoneNoSms,
+                ),
             })
     }
 
@@ -154,7 +157,7 @@ mod ssr {
     pub fn mobile(text: &str) -> Result<crate::domain::Mobile, AppError> {
         crate::domain::Mobile::parse(text).map_err(|e| AppError::Conflict {
             field: "mobile".into(),
-            message: e.to_string(),
+            message: e.to_string().into(),
         })
     }
 
@@ -182,9 +185,9 @@ mod ssr {
         .await?
         .is_err()
         {
-            return Err(AppError::RateLimited(format!(
-                "今天本单位已发送{LINKS_PER_DAY}条邀请或重置链接,请明天再试。"
-            )));
+            return Err(AppError::RateLimited(
+                format!("今天本单位已发送{LINKS_PER_DAY}条邀请或重置链接,请明天再试。").into(),
+            ));
         }
         Ok(())
     }
@@ -589,7 +592,7 @@ pub async fn set_own_mobile(
     let mobile = ssr::mobile(&mobile)?;
     let code = SmsCode::parse(&code).map_err(|e| AppError::Conflict {
         field: "code".into(),
-        message: e.to_string(),
+        message: e.to_string().into(),
     })?;
     let subject = format!("{}:{}", user.user_id, mobile.as_str());
     if let Err(e) = sms_code::verify(&state.db, OWN_MOBILE, &subject, code.as_str(), now()).await? {

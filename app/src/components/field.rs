@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::code::CodeSent;
 use crate::components::help::message_with_help;
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, Message};
 use crate::error::AppError;
 
 /// The DOM id of a field's input.
@@ -127,11 +127,11 @@ pub struct FormState {
     pub touched: RwSignal<Vec<String>>,
     pub submitted: RwSignal<bool>,
     /// A message for the whole form (not tied to a field).
-    pub alert: RwSignal<Option<String>>,
+    pub alert: RwSignal<Option<Message>>,
 }
 
 impl FormState {
-    pub fn new(initial: FieldErrors, alert: Option<String>) -> Self {
+    pub fn new(initial: FieldErrors, alert: Option<Message>) -> Self {
         FormState {
             errors: RwSignal::new(initial),
             touched: RwSignal::new(vec![]),
@@ -154,7 +154,7 @@ impl FormState {
 
     /// Replaces `name`'s message with the one in `all` (or clears it).
     pub fn refresh(&self, name: &str, all: &FieldErrors) {
-        let new = all.get(name).map(str::to_string);
+        let new = all.message(name).cloned();
         self.errors.update(|e| match new {
             Some(m) => {
                 e.0.insert(name.to_string(), m);
@@ -165,8 +165,8 @@ impl FormState {
         });
     }
 
-    pub fn message(&self, name: &str) -> Option<String> {
-        self.errors.with(|e| e.get(name).map(str::to_string))
+    pub fn message(&self, name: &str) -> Option<Message> {
+        self.errors.with(|e| e.message(name).cloned())
     }
 
     /// The state of a form that submits to `action`: it starts with the error
@@ -223,8 +223,8 @@ impl FormState {
 }
 
 /// A message for the top of a form when an error belongs to no field.
-pub fn form_alert(e: &AppError) -> Option<String> {
-    e.field_errors().is_empty().then(|| e.to_string())
+pub fn form_alert(e: &AppError) -> Option<Message> {
+    e.field_errors().is_empty().then(|| e.message())
 }
 
 /// The message of field `name`, with its help link, when there is one.
@@ -485,7 +485,7 @@ pub fn ErrorSummary(
                 .0
                 .iter()
                 .filter(|(name, _)| !labels.iter().any(|(n, _)| n == name))
-                .map(|(name, m)| item(name, None, m)),
+                .map(|(name, m)| item(name, None, &m.text)),
         );
         let saved = saved.and_then(|s| s.get()).filter(|_| alert.is_none());
         Some(match saved {

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::help::{for_message, HelpLink, Segment};
+use crate::domain::help::{for_message_at, HelpLink, Segment};
+use crate::domain::Message;
 
 /// The help centre's search box (a plain GET form: works without JavaScript).
 #[component]
@@ -42,11 +43,13 @@ pub fn HelpTip(link: HelpLink, topic: &'static str) -> impl IntoView {
     }
 }
 
-/// A message with, when an article explains it, a 查看帮助 link.
-pub fn message_with_help(field: &str, message: String) -> impl IntoView {
-    let link = for_message(field, &message);
+/// A message at `field` ("" for the whole form) with, when an article
+/// explains it, a 查看帮助 link: the message's own article, else the field's.
+pub fn message_with_help(field: &str, message: impl Into<Message>) -> impl IntoView {
+    let message = message.into();
+    let link = for_message_at(field, message.help);
     view! {
-        <span class="message-text">{message}</span>
+        <span class="message-text">{message.text}</span>
         {link
             .map(|l| {
                 view! {

@@ -66,7 +66,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     });
     view! {
         <div class="alert" role="alert">
-            <p>{message_with_help("", error.to_string())}</p>
+            <p>{message_with_help("", error.message())}</p>
             {login}
             <ServiceLine />
         </div>

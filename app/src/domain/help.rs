@@ -205,71 +205,102 @@ pub mod manual {
     pub const HELP_EDITING: HelpLink = HelpLink::section(REGULATOR, "help-editing");
 }
 
-/// Articles explaining a message, by a phrase the message contains. The
-/// national FAQ's own wording comes first; checked in order.
-const BY_MESSAGE: &[(&[&str], HelpLink)] = &[
-    (&["已被注册"], HelpLink::article("faq-already-registered")),
-    (
-        &["此账号不存在"],
-        HelpLink::article("faq-account-not-found"),
-    ),
-    (
-        &["调用第三方服务超时", "数据服务暂时无法使用"],
-        HelpLink::article("faq-registry-timeout"),
-    ),
-    (
-        &[
-            "机构信息认证失败",
-            "匹配失败",
-            "未查询到信息",
-            "与登记机关的数据不一致",
-        ],
-        HelpLink::article("faq-registry-mismatch"),
-    ),
-    (
-        &["监管机构正在修改企业信息"],
-        HelpLink::article("faq-regulator-editing"),
-    ),
-    (&["锁定"], HelpLink::article("faq-account-locked")),
-    (&["密码错误"], HelpLink::article("faq-forgot-password")),
-    (
-        &["审核中", "未通过审核"],
-        HelpLink::article("faq-manual-review"),
-    ),
-    (
-        &[
-            "短信发送失败",
-            "次数已达上限",
-            "无法发送短信",
-            "没有可用的经办人手机号",
-            "与注册时的信息不一致",
-        ],
-        HelpLink::article("faq-phone-no-sms"),
-    ),
-    (&["验证码"], HelpLink::article("faq-sms-code")),
-    (
-        &["过期的许可证", "申请延期换证"],
-        HelpLink::article("faq-licence-expiry"),
-    ),
-    (
-        &["一企多证", "新增经营许可证"],
-        HelpLink::article("faq-multiple-licences"),
-    ),
-    (&["经营方式"], HelpLink::article("faq-business-mode")),
-    (&["重大危险源"], HelpLink::article("faq-major-hazard")),
-    (
-        &["撤回", "信息变更", "已确认", "保存未成功"],
-        HelpLink::article("faq-cannot-edit"),
-    ),
-];
+/// The FAQ articles a message can be explained by; a message carries its
+/// article from where it is made (see [`super::fields::Message`]). On the
+/// wire, an article is its slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Faq {
+    #[serde(rename = "faq-already-registered")]
+    AlreadyRegistered,
+    #[serde(rename = "faq-account-not-found")]
+    AccountNotFound,
+    #[serde(rename = "faq-registry-timeout")]
+    RegistryTimeout,
+    #[serde(rename = "faq-registry-mismatch")]
+    RegistryMismatch,
+    #[serde(rename = "faq-regulator-editing")]
+    RegulatorEditing,
+    #[serde(rename = "faq-account-locked")]
+    AccountLocked,
+    #[serde(rename = "faq-forgot-password")]
+    ForgotPassword,
+    #[serde(rename = "faq-manual-review")]
+    ManualReview,
+    #[serde(rename = "faq-phone-no-sms")]
+    PhoneNoSms,
+    #[serde(rename = "faq-sms-code")]
+    SmsCode,
+    #[serde(rename = "faq-licence-expiry")]
+    LicenceExpiry,
+    #[serde(rename = "faq-multiple-licences")]
+    MultipleLicences,
+    #[serde(rename = "faq-business-mode")]
+    BusinessMode,
+    #[serde(rename = "faq-major-hazard")]
+    MajorHazard,
+    #[serde(rename = "faq-cannot-edit")]
+    CannotEdit,
+    #[serde(rename = "faq-login-account")]
+    LoginAccount,
+    #[serde(rename = "faq-credit-code")]
+    CreditCode,
+    #[serde(rename = "faq-password-rules")]
+    PasswordRules,
+}
 
-/// Articles for fields whose name starts with a prefix (licence rows).
-const BY_FIELD_PREFIX: &[(&str, HelpLink)] = &[(
-    "licences",
-    HelpLink::section(manual::ENTERPRISE_INFO, "licences"),
-)];
+impl Faq {
+    pub const ALL: [Faq; 18] = [
+        Faq::AlreadyRegistered,
+        Faq::AccountNotFound,
+        Faq::RegistryTimeout,
+        Faq::RegistryMismatch,
+        Faq::RegulatorEditing,
+        Faq::AccountLocked,
+        Faq::ForgotPassword,
+        Faq::ManualReview,
+        Faq::PhoneNoSms,
+        Faq::SmsCode,
+        Faq::LicenceExpiry,
+        Faq::MultipleLicences,
+        Faq::BusinessMode,
+        Faq::MajorHazard,
+        Faq::CannotEdit,
+        Faq::LoginAccount,
+        Faq::CreditCode,
+        Faq::PasswordRules,
+    ];
 
-/// Articles explaining a field, for messages no phrase above matches.
+    /// The article's address part (`/help/{slug}`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Faq::AlreadyRegistered => "faq-already-registered",
+            Faq::AccountNotFound => "faq-account-not-found",
+            Faq::RegistryTimeout => "faq-registry-timeout",
+            Faq::RegistryMismatch => "faq-registry-mismatch",
+            Faq::RegulatorEditing => "faq-regulator-editing",
+            Faq::AccountLocked => "faq-account-locked",
+            Faq::ForgotPassword => "faq-forgot-password",
+            Faq::ManualReview => "faq-manual-review",
+            Faq::PhoneNoSms => "faq-phone-no-sms",
+            Faq::SmsCode => "faq-sms-code",
+            Faq::LicenceExpiry => "faq-licence-expiry",
+            Faq::MultipleLicences => "faq-multiple-licences",
+            Faq::BusinessMode => "faq-business-mode",
+            Faq::MajorHazard => "faq-major-hazard",
+            Faq::CannotEdit => "faq-cannot-edit",
+            Faq::LoginAccount => "faq-login-account",
+            Faq::CreditCode => "faq-credit-code",
+            Faq::PasswordRules => "faq-password-rules",
+        }
+    }
+
+    pub fn link(self) -> HelpLink {
+        HelpLink::article(self.slug())
+    }
+}
+
+/// Articles explaining a field (what it wants), for messages that carry
+/// none of their own.
 const BY_FIELD: &[(&[&str], HelpLink)] = &[
     (&["account"], HelpLink::article("faq-login-account")),
     (&["credit_code"], HelpLink::article("faq-credit-code")),
@@ -278,6 +309,7 @@ const BY_FIELD: &[(&[&str], HelpLink)] = &[
         HelpLink::article("faq-password-rules"),
     ),
     (&["sms_code"], HelpLink::article("faq-sms-code")),
+    (&["unlock_code"], HelpLink::article("faq-account-locked")),
     (&["handler_mobile", "new_mobile"], manual::REGISTER_ACCOUNT),
     (&["handler_name"], manual::REGISTER_ACCOUNT),
     (
@@ -311,41 +343,50 @@ const BY_FIELD: &[(&[&str], HelpLink)] = &[
         HelpLink::section(manual::ENTERPRISE_INFO, "basic"),
     ),
     (
-        &["fuel_station", "has_storage", "business_mode"],
+        &["fuel_station", "has_storage", "business_mode", "mode"],
         HelpLink::article("faq-business-mode"),
     ),
     (
-        &["multi_licence"],
+        &["multi_licence", "licences"],
         HelpLink::article("faq-multiple-licences"),
     ),
-    (&["major_hazard"], HelpLink::article("faq-major-hazard")),
+    (
+        &["major_hazard", "major_hazard_report", "hazard_flag"],
+        HelpLink::article("faq-major-hazard"),
+    ),
     (&["login", "display_name"], manual::USERS),
     (&["reason"], manual::REVIEW),
 ];
 
-/// The article that explains `message`, shown at field `field` (empty for a
-/// message about the whole form).
-pub fn for_message(field: &str, message: &str) -> Option<HelpLink> {
-    BY_MESSAGE
-        .iter()
-        .find(|(phrases, _)| phrases.iter().any(|p| message.contains(p)))
-        .or_else(|| BY_FIELD.iter().find(|(fields, _)| fields.contains(&field)))
-        .map(|(_, link)| *link)
-        .or_else(|| {
-            BY_FIELD_PREFIX
-                .iter()
-                .find(|(prefix, _)| field.starts_with(prefix))
-                .map(|(_, link)| *link)
-        })
+/// The article about field `field` (a form's `name`; a licence row's
+/// fields are `licences.N.…`): its 经营方式 explained like the record's,
+/// the rest by the manual's section on licences.
+pub fn for_field(field: &str) -> Option<HelpLink> {
+    if let Some((_, link)) = BY_FIELD.iter().find(|(fields, _)| fields.contains(&field)) {
+        return Some(*link);
+    }
+    let mut parts = field.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("licences"), Some(_), Some("mode"), None) => Some(Faq::BusinessMode.link()),
+        (Some("licences"), Some(_), _, _) => {
+            Some(HelpLink::section(manual::ENTERPRISE_INFO, "licences"))
+        }
+        _ => None,
+    }
+}
+
+/// The article for a message at `field` ("" for the whole form): the one
+/// the message carries, else the field's.
+pub fn for_message_at(field: &str, help: Option<Faq>) -> Option<HelpLink> {
+    help.map(Faq::link).or_else(|| for_field(field))
 }
 
 /// Every article a message or a form step links to (tests check each exists).
 pub fn linked_slugs() -> Vec<&'static str> {
-    let mut slugs: Vec<&'static str> = BY_MESSAGE
+    let mut slugs: Vec<&'static str> = Faq::ALL
         .iter()
-        .chain(BY_FIELD)
-        .map(|(_, l)| l.slug)
-        .chain(BY_FIELD_PREFIX.iter().map(|(_, l)| l.slug))
+        .map(|f| f.slug())
+        .chain(BY_FIELD.iter().map(|(_, l)| l.slug))
         .chain([
             manual::REGISTER,
             manual::ENTERPRISE_INFO,
@@ -459,82 +500,48 @@ mod tests {
     }
 
     #[test]
-    fn faq_messages_link_to_their_articles() {
-        let cases = [
-            (
-                "credit_code",
-                "该统一社会信用代码已被注册,无需再次注册。",
-                "faq-already-registered",
-            ),
-            ("account", "此账号不存在。请确认……", "faq-account-not-found"),
-            (
-                "",
-                "调用第三方服务超时:登记机关的数据服务暂时没有响应。",
-                "faq-registry-timeout",
-            ),
-            (
-                "id_doc_number",
-                "验证失败,法人证件号码与库中匹配失败。",
-                "faq-registry-mismatch",
-            ),
-            (
-                "credit_code",
-                "验证失败,根据统一社会信用代码未查询到信息。",
-                "faq-registry-mismatch",
-            ),
-            (
-                "legal_rep_name",
-                "机构信息认证失败,请输入准确的机构信息:……",
-                "faq-registry-mismatch",
-            ),
-            (
-                "password",
-                "密码连续输错5次,账号已锁定至 10:15",
-                "faq-account-locked",
-            ),
-            ("password", "密码错误,还可再试3次。", "faq-forgot-password"),
-            (
-                "sms_code",
-                "验证码已过期(有效期5分钟),请重新获取验证码。",
-                "faq-sms-code",
-            ),
-            (
-                "",
-                "监管机构正在修改企业信息,请等待申请确认后再操作企业信息",
-                "faq-regulator-editing",
-            ),
-        ];
-        for (field, message, slug) in cases {
-            assert_eq!(
-                for_message(field, message).map(|l| l.slug),
-                Some(slug),
-                "{message}"
-            );
+    fn an_article_is_its_slug_on_the_wire() {
+        for f in Faq::ALL {
+            let wire = serde_json::to_string(&f).unwrap_or_default();
+            assert_eq!(wire, format!("\"{}\"", f.slug()));
+            assert_eq!(f.link().href(), format!("/help/{}", f.slug()));
         }
     }
 
     #[test]
-    fn format_messages_link_by_field() {
-        let l = for_message("credit_code", "统一社会信用代码应为18位,您输入了17位。");
+    fn a_message_links_its_own_article_before_its_fields() {
+        let l = for_message_at("credit_code", Some(Faq::AlreadyRegistered));
+        assert_eq!(l.map(|l| l.slug), Some("faq-already-registered"));
+        let l = for_message_at("credit_code", None);
         assert_eq!(l.map(|l| l.slug), Some("faq-credit-code"));
-        let l = for_message("password", "密码须满足:不含以下符号:# * /。");
-        assert_eq!(l.map(|l| l.slug), Some("faq-password-rules"));
+        let l = for_message_at("", Some(Faq::RegulatorEditing));
+        assert_eq!(l.map(|l| l.slug), Some("faq-regulator-editing"));
+        assert_eq!(for_message_at("", None), None);
+    }
+
+    #[test]
+    fn fields_link_to_what_they_want() {
         assert_eq!(
-            for_message("address", "请输入住所。").map(|l| l.href()),
+            for_field("password").map(|l| l.slug),
+            Some("faq-password-rules")
+        );
+        assert_eq!(
+            for_field("address").map(|l| l.href()),
             Some("/help/register-manual#manual-review".to_string())
         );
-        assert_eq!(for_message("nothing", "其他错误"), None);
+        assert_eq!(for_field("nothing"), None);
         assert_eq!(
-            for_message("licences.1.scope.0.cas", "CAS号格式为……").map(|l| l.href()),
+            for_field("licences.1.scope.0.cas").map(|l| l.href()),
             Some("/help/enterprise-info-manual#licences".to_string())
         );
         assert_eq!(
-            for_message(
-                "status",
-                "信息已提交,等待监管部门确认,暂不能修改。如需修改,请先点击“撤回”。"
-            )
-            .map(|l| l.slug),
-            Some("faq-cannot-edit")
+            for_field("licences.0.mode").map(|l| l.slug),
+            Some("faq-business-mode")
         );
+        assert_eq!(
+            for_field("licences").map(|l| l.slug),
+            Some("faq-multiple-licences")
+        );
+        assert_eq!(for_field("licencesx"), None);
     }
 }

@@ -294,6 +294,8 @@ pub fn complete_resident_id(first17: &str) -> Option<String> {
     mod11_check(first17).map(|c| format!("{first17}{c}"))
 }
 
+impl super::Explain for IdNumberError {}
+
 #[cfg(test)]
 mod tests {
     #[test]

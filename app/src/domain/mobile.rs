@@ -95,6 +95,15 @@ impl SmsCode {
     }
 }
 
+impl super::Explain for MobileError {}
+
+/// A code problem is explained by the SMS-code article, whatever the field.
+impl super::Explain for SmsCodeError {
+    fn help(&self) -> Option<super::help::Faq> {
+        Some(super::help::Faq::SmsCode)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

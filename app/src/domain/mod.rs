@@ -34,7 +34,7 @@ pub use account::{AccountStatus, UserKind};
 pub use business_mode::{BusinessMode, ModeAdvice, ModeAnswers};
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use date::Date;
-pub use fields::FieldErrors;
+pub use fields::{Explain, FieldErrors, Message};
 pub use id_document::{IdDocType, IdDocument};
 pub use licence::LicenceNumber;
 pub use mobile::{Mobile, SmsCode};

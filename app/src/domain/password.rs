@@ -253,6 +253,8 @@ impl Password {
     }
 }
 
+impl super::Explain for PasswordError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

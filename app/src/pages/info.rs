@@ -24,10 +24,10 @@ use crate::domain::enterprise_info::{
     expiry_warning, EnterpriseRecord, Expiry, FieldChange, InfoStep, LicenceEntry, RecordStatus,
     ScopeItem, StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
 };
-use crate::domain::help::HelpLink;
+use crate::domain::help::Faq;
 use crate::domain::major_hazard::StorageUnit;
 use crate::domain::region::RegionLists;
-use crate::domain::{Date, FieldErrors};
+use crate::domain::{Date, FieldErrors, Message};
 use crate::error::AppError;
 
 /// A table of field changes: before → after.
@@ -678,7 +678,7 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
                             Date::parse(&l.valid_until).and_then(|d| expiry_warning(&l.number, d, today))
                         })
                     })
-                    .map(|m| view! { <p class="notice warning" role="note">{message_with_help("", m)}</p> })
+                    .map(|m| view! { <p class="notice warning" role="note">{message_with_help("", Message::explained(m, Faq::LicenceExpiry))}</p> })
             }}
             <div class="field">
                 <label for=mode_id.clone()>"许可证上的经营方式"</label>
@@ -728,7 +728,7 @@ fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
             move |m: Option<String>| {
                 form.errors.update(|e| match m {
                     Some(m) => {
-                        e.0.insert(k.clone(), m);
+                        e.0.insert(k.clone(), m.into());
                     }
                     None => {
                         e.0.remove(&k);
@@ -946,7 +946,7 @@ pub fn expiry_notices(warnings: Vec<String>) -> impl IntoView {
             <div class="notice warning" role="note">
                 <h2>"许可证有效期提示"</h2>
                 <ul>
-                    {warnings.into_iter().map(|m| view! { <li>{message_with_help("", m)}</li> }).collect_view()}
+                    {warnings.into_iter().map(|m| view! { <li>{message_with_help("", Message::explained(m, Faq::LicenceExpiry))}</li> }).collect_view()}
                 </ul>
             </div>
         }
@@ -1010,7 +1010,7 @@ pub fn licence_list(
                     let what_to_do = (!note.is_empty()).then(|| {
                         view! {
                             {start.map(|t| view! { " " <a class="button" href="/licences#licences-held">{t}</a> })}
-                            " " <a href=HelpLink::article("faq-licence-expiry").href()>"怎么办理?"</a>
+                            " " <a href=Faq::LicenceExpiry.link().href()>"怎么办理?"</a>
                         }
                     });
                     let scan = (!l.scan.is_empty()).then(|| {

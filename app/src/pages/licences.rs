@@ -16,6 +16,7 @@ use crate::api::licence_case::{
     RecordOnsite, StartCase,
 };
 use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
+use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::{reload_after_success, HydrationMarker, PrintButton};
@@ -565,7 +566,7 @@ fn ApplicationForm(
             ev.prevent_default();
             save_click(true);
         }>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             {full_form.then(|| view! {
                 <fieldset>
                     <legend>"申请人"</legend>
@@ -735,7 +736,7 @@ fn MaterialItem(
             let k = k.clone();
             if let Err(m) = check_file(&file, "材料") {
                 form.errors.update(|e| {
-                    e.0.insert(k.clone(), m);
+                    e.0.insert(k.clone(), m.into());
                 });
                 return;
             }
@@ -757,7 +758,7 @@ fn MaterialItem(
                         });
                     }
                     Err(m) => form.errors.update(|e| {
-                        e.0.insert(k.clone(), m);
+                        e.0.insert(k.clone(), m.into());
                     }),
                 }
             });
@@ -835,7 +836,7 @@ fn MoveWithText(
                 <textarea id=id name="text" rows="4"></textarea>
                 {message_at(form, "text".into())}
             </div>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             <button type="submit" class="button">{action.label(c.summary.kind)}</button>
         </ActionForm>
     }
@@ -934,7 +935,7 @@ fn OnSitePlanForm(
                 <textarea id="f-plan-inspectors" name="inspectors" rows="2"></textarea>
                 {message_at(form, "inspectors".into())}
             </div>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             <button type="submit" class="button">"安排核查并通知申请人"</button>
         </ActionForm>
     }
@@ -976,7 +977,7 @@ fn OnSiteForm(
                 <label class="choice"><input type="radio" name="passed" value="yes" checked /> " 符合条件"</label>
                 <label class="choice"><input type="radio" name="passed" value="no" /> " 不符合条件"</label>
             </fieldset>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             <button type="submit" class="button">"登记现场核查"</button>
         </ActionForm>
     }

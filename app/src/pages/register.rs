@@ -18,7 +18,7 @@ use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
 use crate::components::HydrationMarker;
-use crate::domain::help::manual;
+use crate::domain::help::{manual, Faq};
 use crate::domain::normalize::normalize_code;
 use crate::domain::region::RegionLists;
 use crate::domain::registration::{
@@ -218,7 +218,7 @@ fn OrgStep(state: RwSignal<RegistrationView>, regions: RwSignal<RegionLists>) ->
             />
             {move || {
                 form.message("credit_code")
-                    .filter(|m| m.contains("已被注册"))
+                    .filter(|m| m.help == Some(Faq::AlreadyRegistered))
                     .map(|_| {
                         let code = normalize_code(&credit_code.get_untracked());
                         view! {
@@ -346,7 +346,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
                 });
             }
             Err(e) => form.errors.update(|f| {
-                f.0.insert("handler_mobile".into(), e.to_string());
+                f.0.insert("handler_mobile".into(), e.to_string().into());
             }),
         }
     };

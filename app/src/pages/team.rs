@@ -18,6 +18,7 @@ use crate::api::team::{
 use crate::components::field::{
     aria_describedby_at, aria_invalid_at, message_at, FormState, PasswordChecklist, SendCodeButton,
 };
+use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::team::Role;
@@ -173,7 +174,7 @@ fn MemberActions(
                 .map(|e| view! { <ErrorNotice error=e /> })
                 .collect_view()
         }}
-        {move || reset_form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+        {move || reset_form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
     }
 }
 
@@ -193,7 +194,7 @@ fn InviteForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
                     <select id="invite-role" name="role">{role_options(Role::Filler)}</select>
                     {message_at(form, "role".into())}
                 </div>
-                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                 <p class="field-hint">"对方会收到含一次性链接的短信(72小时内有效),打开后自行设置密码;管理员不设置、也看不到他人的密码。"</p>
                 <button type="submit" class="button primary">"发送邀请"</button>
             </ActionForm>
@@ -268,7 +269,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                     </div>
                     <PasswordChecklist password account=l.credit_code.clone() />
                     {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new())}
-                    {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                    {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                     <button type="submit" class="button primary">"设置密码"</button>
                 </ActionForm>
             }.into_any()
@@ -411,7 +412,7 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
                 {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new())}
                 {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new())}
-                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                 <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
                 <button type="submit" class="button">"更换手机号"</button>
             </ActionForm>

@@ -14,7 +14,8 @@ use crate::domain::enterprise_info::{
     diff, DirectoryStatus, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome,
     RecordStatus, RecordStep, StatusFilter,
 };
-use crate::domain::Mobile;
+use crate::domain::help::Faq;
+use crate::domain::{Message, Mobile};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
@@ -78,7 +79,7 @@ pub enum InfoError {
         regulator: bool,
     },
     /// Not allowed in the record's current status (message says why and what to do).
-    WrongStatus(String),
+    WrongStatus(crate::domain::Message),
     Db(sqlx::Error),
 }
 
@@ -102,7 +103,7 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, InfoError> {
 fn step(info: &Info, s: RecordStep) -> Result<RecordStatus, InfoError> {
     info.status
         .after(s)
-        .map_err(|why| InfoError::WrongStatus(why.into()))
+        .map_err(|why| InfoError::WrongStatus(Message::explained(why, Faq::CannotEdit)))
 }
 
 /// `enterprise_info.status` as its type; an unknown code is a decoding error.
@@ -685,15 +686,18 @@ pub async fn decide(
     let Ok(status) = info.status.after(decision) else {
         // Who got there first, and when (a second reviewer, or the
         // enterprise withdrawing).
-        return Err(InfoError::WrongStatus(format!(
-            "该企业的信息已不在待确认状态:{}于 {} 已{}。请刷新。",
-            info.updated_by.as_deref().unwrap_or("其他用户"),
-            super::cst_datetime(info.updated_at),
-            match info.status {
-                RecordStatus::Confirmed => "确认",
-                _ => "退回或撤回",
-            }
-        )));
+        return Err(InfoError::WrongStatus(
+            format!(
+                "该企业的信息已不在待确认状态:{}于 {} 已{}。请刷新。",
+                info.updated_by.as_deref().unwrap_or("其他用户"),
+                super::cst_datetime(info.updated_at),
+                match info.status {
+                    RecordStatus::Confirmed => "确认",
+                    _ => "退回或撤回",
+                }
+            )
+            .into(),
+        ));
     };
     let changes = info.submitted_changes();
     if approve {
@@ -751,10 +755,13 @@ pub async fn propose(
 ) -> Result<Vec<FieldChange>, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Regulator).await?;
     if let Some(p) = pending_tx(&mut tx, enterprise_id).await? {
-        return Err(InfoError::WrongStatus(format!(
-            "{}({})已对该企业提出修改申请,尚未处理;请待其处理或由其撤回后再申请。",
-            p.organization, p.user
-        )));
+        return Err(InfoError::WrongStatus(
+            format!(
+                "{}({})已对该企业提出修改申请,尚未处理;请待其处理或由其撤回后再申请。",
+                p.organization, p.user
+            )
+            .into(),
+        ));
     }
     let Some(current) = info
         .confirmed
@@ -1352,7 +1359,10 @@ pub async fn remind(
         ));
     }
     let mobile = enterprise_mobile(db, enterprise_id).await?.ok_or_else(|| {
-        InfoError::WrongStatus("该企业账号没有可用的经办人手机号,无法发送短信提醒。".into())
+        InfoError::WrongStatus(Message::explained(
+            "该企业账号没有可用的经办人手机号,无法发送短信提醒。",
+            Faq::PhoneNoSms,
+        ))
     })?;
     let key = format!("info:remind:{enterprise_id}");
     if let Err(d) = super::limits::hit(db, &key, super::limits::Limit::per(1, 86_400), now).await? {
@@ -1360,10 +1370,13 @@ pub async fn remind(
             super::limits::Denied::Exhausted { until } => until,
             super::limits::Denied::TooSoon(s) => now + s,
         };
-        return Err(InfoError::WrongStatus(format!(
-            "今天已提醒过该企业,{}后可再次提醒。",
-            super::cst_datetime(until)
-        )));
+        return Err(InfoError::WrongStatus(
+            format!(
+                "今天已提醒过该企业,{}后可再次提醒。",
+                super::cst_datetime(until)
+            )
+            .into(),
+        ));
     }
     let lapses = info.updated_at + CHANGE_LAPSE_SECS;
     let text = format!(

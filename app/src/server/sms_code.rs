@@ -9,7 +9,8 @@ use sqlx::Row as _;
 use super::db::Db;
 use super::limits::{self, Denied, Limit};
 use super::sms::{Gateway, SmsError};
-use crate::domain::Mobile;
+use crate::domain::help::Faq;
+use crate::domain::{Message, Mobile};
 
 pub const VALID_SECS: i64 = 5 * 60;
 pub const RESEND_SECS: i64 = 60;
@@ -199,21 +200,25 @@ pub async fn unuse(db: &Db, purpose: &str, subject: &str, now: i64) -> Result<()
 }
 
 /// The user-facing message for a failed check, with what to do next.
-pub fn verify_message(e: &VerifyError) -> String {
-    match e {
+pub fn verify_message(e: &VerifyError) -> Message {
+    let text: String = match e {
         VerifyError::NoCode => "请先点击“获取验证码”,并输入短信中的6位数字。".into(),
         VerifyError::Expired => "验证码已过期(有效期5分钟),请重新获取验证码。".into(),
         VerifyError::Wrong(left) => {
             format!("验证码不正确,还可再试{left}次。请核对短信中的6位数字。")
         }
         VerifyError::TooManyTries => "验证码输错次数过多,已失效,请重新获取验证码。".into(),
-    }
+    };
+    Message::explained(text, Faq::SmsCode)
 }
 
 /// The user-facing message for a code that could not be sent.
-pub fn issue_message(e: &IssueError, service_phone: &str) -> String {
-    match e {
-        IssueError::TooSoon(s) => format!("验证码已发送,请查收短信;如未收到,{s}秒后可重新获取。"),
+pub fn issue_message(e: &IssueError, service_phone: &str) -> Message {
+    let text = match e {
+        IssueError::TooSoon(s) => {
+            let text = format!("验证码已发送,请查收短信;如未收到,{s}秒后可重新获取。");
+            return Message::explained(text, Faq::SmsCode);
+        }
         IssueError::DailyLimit => format!(
             "该手机号今天获取验证码的次数已达上限({DAILY_LIMIT}次),请明天再试;如急需办理,请拨打客服电话 {service_phone}。"
         ),
@@ -221,5 +226,6 @@ pub fn issue_message(e: &IssueError, service_phone: &str) -> String {
         IssueError::Send(_) => format!(
             "短信发送失败(短信平台暂时无法送达),您填写的内容已保留,请稍后点击“获取验证码”重试;多次失败请拨打客服电话 {service_phone}。"
         ),
-    }
+    };
+    Message::explained(text, Faq::PhoneNoSms)
 }

@@ -117,7 +117,7 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         )
         .await;
         assert!(
-            matches!(r.decode(), AppError::Conflict { message, .. } if message.contains("停用")),
+            matches!(r.decode(), AppError::Conflict { message, .. } if message.text.contains("停用")),
             "{}",
             b.name
         );

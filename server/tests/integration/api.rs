@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::registration::RegistrationView;
+use app::domain::help::Faq;
+use app::domain::registration::Verification;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
@@ -49,16 +52,17 @@ async fn registration_step_one_validates_and_stores_the_normalised_values() {
             set.contains("HttpOnly") && set.contains("SameSite=Lax"),
             "{set}"
         );
-        let view = r.json();
-        assert_eq!(view["org"]["credit_code"], code.as_str(), "{}", b.name);
-        assert_eq!(view["org"]["legal_rep_name"], "王五");
-        assert_eq!(view["org_accepted"], true);
+        let view: RegistrationView = r.decode();
+        assert_eq!(view.org.credit_code, code, "{}", b.name);
+        assert_eq!(view.org.legal_rep_name, "王五");
+        assert!(view.org_accepted);
+        assert_eq!(view.verification, Some(Verification::Registry));
 
         // Shown back on a later visit with the same cookie.
         let again = post_form(&b.router, "/api/registration", &[], Some(&cookie)).await;
         assert_eq!(
-            again.json()["org"]["credit_code"],
-            code.as_str(),
+            again.decode::<RegistrationView>().org.credit_code,
+            code,
             "{}",
             b.name
         );
@@ -72,23 +76,22 @@ async fn invalid_input_is_refused_field_by_field_and_kept_as_typed() {
         fields[2].1 = String::new();
         let r = post_form(&b.router, "/api/register/org", &as_refs(&fields), None).await;
         assert!(!r.status.is_success(), "{}", b.name);
-        let errors = &r.json()["Validation"];
         let expected = app::domain::CreditCode::parse("91350100M000100YO3")
             .unwrap_err()
             .to_string();
-        assert_eq!(errors["credit_code"], expected.as_str(), "{}", b.name);
-        assert!(errors["enterprise_name"]
-            .as_str()
-            .unwrap_or("")
+        assert_eq!(r.validation_error("credit_code"), expected, "{}", b.name);
+        assert!(r
+            .validation_error("enterprise_name")
             .contains("请输入企业名称"));
-        assert!(errors.get("legal_rep_name").is_none());
+        assert_eq!(r.validation_error("legal_rep_name"), "");
         // The raw input is in the draft, not accepted; nothing else is written.
         let cookie = r.cookie().expect("draft cookie");
-        let view = post_form(&b.router, "/api/registration", &[], Some(&cookie))
+        let view: RegistrationView = post_form(&b.router, "/api/registration", &[], Some(&cookie))
             .await
-            .json();
-        assert_eq!(view["org"]["credit_code"], "91350100M000100YO3");
-        assert_eq!(view["org_accepted"], false);
+            .decode();
+        assert_eq!(view.org.credit_code, "91350100M000100YO3");
+        assert!(!view.org_accepted);
+        assert_eq!(view.verification, None);
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
             .fetch_one(b.state.db.reader())
             .await
@@ -108,7 +111,11 @@ async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
         let code = fresh_code();
         let r = register(&b, &code, "Hx7%&+?=中文ab").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(r.json()["submitted"]["mobile_masked"], "139****5678");
+        let submitted = r.decode::<RegistrationView>().submitted;
+        assert_eq!(
+            submitted.map(|s| s.mobile_masked).as_deref(),
+            Some("139****5678")
+        );
         let (status, mobile, hash): (String, String, String) = sqlx::query_as(
             "SELECT u.status, u.mobile, u.password_hash FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = $1",
         )
@@ -138,12 +145,10 @@ async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
             None,
         )
         .await;
-        let conflict = &r.json()["Conflict"];
-        assert_eq!(conflict["field"], "credit_code", "{}", b.name);
-        assert!(conflict["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("已被注册"));
+        let message = r.message_at("credit_code");
+        assert!(message.text.contains("已被注册"), "{}: {}", b.name, r.body);
+        // The page offers 登录 and 忘记密码 for this article, not for the words.
+        assert_eq!(message.help, Some(Faq::AlreadyRegistered), "{}", b.name);
     }
 }
 
@@ -177,10 +182,7 @@ async fn forbidden_password_characters_are_refused_by_the_server() {
                 ("password_confirm", pw),
             ];
             let r = post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await;
-            let msg = r.json()["Validation"]["password"]
-                .as_str()
-                .unwrap_or("")
-                .to_string();
+            let msg = r.validation_error("password");
             assert!(msg.contains("不含以下符号:# * /"), "{}: {msg}", b.name);
         }
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
@@ -372,7 +374,7 @@ async fn demo_data_is_seeded_once() {
             None,
         )
         .await;
-        assert_eq!(r.json()["Conflict"]["field"], "credit_code", "{}", b.name);
+        assert_eq!(r.conflict().0, "credit_code", "{}", b.name);
     }
 }
 

@@ -234,7 +234,7 @@ async fn login_attempts_per_address_are_throttled() {
     }
     let r = login(&b, "regulator", "admin", DEMO_PASSWORD).await;
     assert!(
-        matches!(r.decode(), AppError::RateLimited(m) if m.contains("过于频繁")),
+        matches!(r.decode(), AppError::RateLimited(m) if m.text.contains("过于频繁")),
         "{}",
         r.body
     );

@@ -4,6 +4,7 @@
 //! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
 //! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
 
+use app::domain::Message;
 use app::error::AppError;
 use app::server::config::Config;
 use app::server::AppState;
@@ -101,8 +102,26 @@ impl Reply {
     /// any other answer fails the test, showing it.
     pub fn conflict(&self) -> (String, String) {
         match self.decode() {
-            AppError::Conflict { field, message } => (field, message),
+            AppError::Conflict { field, message } => (field, message.text),
             other => panic!("not a Conflict but {other:?}: {}", self.body),
+        }
+    }
+
+    /// A string answer (the message a server function returns).
+    pub fn text(&self) -> String {
+        self.decode()
+    }
+
+    /// The message an answer puts at `field` (a `Validation` or a `Conflict`
+    /// there), with its help article; any other answer fails the test.
+    pub fn message_at(&self, field: &str) -> Message {
+        match self.decode() {
+            AppError::Validation(f) if f.message(field).is_some() => f
+                .message(field)
+                .cloned()
+                .unwrap_or_else(|| Message::from("")),
+            AppError::Conflict { field: at, message } if at == field => message,
+            other => panic!("no message at {field} but {other:?}: {}", self.body),
         }
     }
 

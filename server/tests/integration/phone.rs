@@ -7,6 +7,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::auth::UserView;
+use app::api::phone::{PhoneChangeItem, PhoneChangeView};
+use app::domain::phone_change::PhoneChangeStatus;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -90,10 +93,10 @@ async fn mobile_of(b: &Backend, login: &str) -> String {
         .unwrap()
 }
 
-async fn status(b: &Backend, r: &str) -> serde_json::Value {
+async fn status(b: &Backend, r: &str) -> PhoneChangeView {
     post_form(&b.router, "/api/phone/status", &[("r", r)], None)
         .await
-        .json()
+        .decode()
 }
 
 async fn sms_count(b: &Backend, mobile: &str, like: &str) -> i64 {
@@ -120,10 +123,10 @@ async fn public_data_and_an_attackers_phone_do_not_take_over_and_the_owner_cance
         );
         // Nothing has changed yet, and the owner is still logged in.
         assert_eq!(mobile_of(&b, FUZHOU).await, FUZHOU_MOBILE, "{}", b.name);
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
             .await
-            .json();
-        assert_eq!(me["login"], FUZHOU, "{}", b.name);
+            .decode();
+        assert_eq!(me.map(|m| m.login).as_deref(), Some(FUZHOU), "{}", b.name);
         // A reset code still goes to the phone on file, not to the attacker.
         let before = sms_count(&b, attacker, "%验证码是%").await;
         post_form(
@@ -148,13 +151,10 @@ async fn public_data_and_an_attackers_phone_do_not_take_over_and_the_owner_cance
         // The requester sees where it stands.
         let r_token = token_sent_to(&b, attacker, "r").await;
         let s = status(&b, &r_token).await;
-        assert_eq!(s["status"], "Waiting", "{}: {s}", b.name);
+        assert_eq!(s.status, PhoneChangeStatus::Waiting, "{}: {s:?}", b.name);
         assert!(
-            s["explanation"]
-                .as_str()
-                .unwrap()
-                .contains("已短信告知原手机号 138****8005"),
-            "{s}"
+            s.explanation.contains("已短信告知原手机号 138****8005"),
+            "{s:?}"
         );
         // The phone on file was told, with the link that cancels it.
         let t_token = token_sent_to(&b, FUZHOU_MOBILE, "t").await;
@@ -165,18 +165,13 @@ async fn public_data_and_an_attackers_phone_do_not_take_over_and_the_owner_cance
             None,
         )
         .await
-        .json();
-        assert_eq!(info["new_mobile"], "139****9901", "{}: {info}", b.name);
+        .decode::<PhoneChangeView>();
+        assert_eq!(info.new_mobile, "139****9901", "{}: {info:?}", b.name);
         let r = post_form(&b.router, "/api/phone/cancel", &[("t", &t_token)], None).await;
-        assert!(
-            r.json().as_str().unwrap().contains("已取消"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        assert!(r.text().contains("已取消"), "{}: {}", b.name, r.body);
         assert_eq!(
-            status(&b, &r_token).await["status"],
-            "Cancelled",
+            status(&b, &r_token).await.status,
+            PhoneChangeStatus::Cancelled,
             "{}",
             b.name
         );
@@ -239,10 +234,10 @@ async fn an_uncancelled_change_takes_effect_once_after_the_waiting_period() {
         });
         assert_eq!(one.await.unwrap() + two.await.unwrap(), 1, "{}", b.name);
         assert_eq!(mobile_of(&b, FUZHOU).await, new, "{}", b.name);
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
             .await
-            .json();
-        assert!(me.is_null(), "{}: every session ends", b.name);
+            .decode();
+        assert!(me.is_none(), "{}: every session ends", b.name);
         // Both phones are told, once.
         assert_eq!(
             sms_count(&b, FUZHOU_MOBILE, "%已由%更换为%").await,
@@ -285,13 +280,7 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
             None,
         )
         .await;
-        assert_eq!(
-            r.json()["Conflict"]["field"],
-            "sms_code",
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        assert_eq!(r.conflict().0, "sms_code", "{}: {}", b.name, r.body);
         assert!(!r.body.contains("不一致"), "{}", r.body);
         // With the code, the comparison is per field; a typo does not use the code up;
         // five comparisons a day per requester's phone.
@@ -299,10 +288,7 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
         let mut r = change(&b, FUZHOU, FUZHOU_NAME, "110105194912310038", requester).await;
         let code = last_sms_code(&b, requester).await;
         for i in 0..5 {
-            let id = r.json()["Validation"]["id_number"]
-                .as_str()
-                .unwrap_or("")
-                .to_string();
+            let id = r.validation_error("id_number");
             assert!(
                 id.contains("证件号码与注册时的信息不一致"),
                 "{}: {i}: {}",
@@ -375,8 +361,8 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         .await;
         let r_token = token_sent_to(&b, new, "r").await;
         assert_eq!(
-            status(&b, &r_token).await["status"],
-            "Evidence",
+            status(&b, &r_token).await.status,
+            PhoneChangeStatus::Evidence,
             "{}",
             b.name
         );
@@ -408,7 +394,12 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         }
         let r = post_form(&b.router, "/api/phone/submit", &[("r", &r_token)], None).await;
         assert!(r.status.is_success(), "{}: {}", b.name, r.body);
-        assert_eq!(status(&b, &r_token).await["status"], "Review", "{}", b.name);
+        assert_eq!(
+            status(&b, &r_token).await.status,
+            PhoneChangeStatus::Review,
+            "{}",
+            b.name
+        );
         // No more documents once submitted.
         let r = send(&b.router, upload(&r_token, "licence", "b.png", png)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
@@ -418,10 +409,10 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
             .unwrap();
         // Nanjing regulators do not see, read or decide a Guangzhou enterprise.
         let nj = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        let queue = post_form(&b.router, "/api/phone/queue", &[], Some(&nj))
+        let queue: Vec<PhoneChangeItem> = post_form(&b.router, "/api/phone/queue", &[], Some(&nj))
             .await
-            .json();
-        assert_eq!(queue.as_array().unwrap().len(), 0, "{}", b.name);
+            .decode();
+        assert_eq!(queue.len(), 0, "{}", b.name);
         let r = post_form(
             &b.router,
             "/api/phone/decide",
@@ -431,16 +422,14 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let queue = post_form(&b.router, "/api/phone/queue", &[], Some(&admin))
-            .await
-            .json();
-        assert_eq!(queue[0]["new_mobile"], "139****9903", "{}", b.name);
-        let evidence = queue[0]["evidence"].as_array().unwrap();
+        let queue: Vec<PhoneChangeItem> =
+            post_form(&b.router, "/api/phone/queue", &[], Some(&admin))
+                .await
+                .decode();
+        assert_eq!(queue[0].new_mobile, "139****9903", "{}", b.name);
+        let evidence = &queue[0].evidence;
         assert_eq!(evidence.len(), 3, "{}", b.name);
-        let file = format!(
-            "/files/phone-evidence/{}",
-            evidence[0]["id"].as_str().unwrap()
-        );
+        let file = format!("/files/phone-evidence/{}", evidence[0].id);
         let mut req = get(&file);
         req.headers_mut()
             .insert(header::COOKIE, admin.parse().unwrap());
@@ -470,7 +459,7 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         )
         .await;
         assert!(
-            r.json()["Validation"]["note"].is_string(),
+            !r.validation_error("note").is_empty(),
             "{}: {}",
             b.name,
             r.body
@@ -516,8 +505,8 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         );
         // Approved means waiting, announced to the phone on file again; not changed yet.
         assert_eq!(
-            status(&b, &r_token).await["status"],
-            "Waiting",
+            status(&b, &r_token).await.status,
+            PhoneChangeStatus::Waiting,
             "{}",
             b.name
         );
@@ -532,10 +521,7 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
 }
 
 fn conflict_message(r: &Reply) -> String {
-    r.json()["Conflict"]["message"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+    r.conflict().1
 }
 
 #[tokio::test]
@@ -544,16 +530,23 @@ async fn the_logged_in_owner_sees_and_stops_a_change_and_stale_or_abandoned_ones
         change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, "13912349931").await;
         let owner = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
         let other = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
-        let mine = post_form(&b.router, "/api/phone/mine", &[], Some(&owner))
-            .await
-            .json();
-        assert_eq!(mine["new_mobile"], "139****9931", "{}: {mine}", b.name);
-        let theirs = post_form(&b.router, "/api/phone/mine", &[], Some(&other))
-            .await
-            .json();
+        let mine: Option<PhoneChangeView> =
+            post_form(&b.router, "/api/phone/mine", &[], Some(&owner))
+                .await
+                .decode();
+        assert_eq!(
+            mine.map(|m| m.new_mobile).as_deref(),
+            Some("139****9931"),
+            "{}",
+            b.name
+        );
+        let theirs: Option<PhoneChangeView> =
+            post_form(&b.router, "/api/phone/mine", &[], Some(&other))
+                .await
+                .decode();
         assert!(
-            theirs.is_null(),
-            "{}: another enterprise sees nothing: {theirs}",
+            theirs.is_none(),
+            "{}: another enterprise sees nothing: {theirs:?}",
             b.name
         );
         let r = post_form(&b.router, "/api/phone/cancel-mine", &[], Some(&other)).await;
@@ -562,8 +555,8 @@ async fn the_logged_in_owner_sees_and_stops_a_change_and_stale_or_abandoned_ones
         assert!(r.status.is_success(), "{}: {}", b.name, r.body);
         assert!(post_form(&b.router, "/api/phone/mine", &[], Some(&owner))
             .await
-            .json()
-            .is_null());
+            .decode::<Option<PhoneChangeView>>()
+            .is_none());
         // A change whose phone on file moved meanwhile does not take effect.
         change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, "13912349932").await;
         sqlx::query("UPDATE users SET mobile = '13912349939' WHERE login = $1")
@@ -623,11 +616,7 @@ async fn no_code_is_sent_while_the_form_has_a_mistake() {
             b.name,
             r.body
         );
-        assert!(
-            r.json()["Validation"]["id_number"].is_string(),
-            "{}",
-            r.body
-        );
+        assert!(!r.validation_error("id_number").is_empty(), "{}", r.body);
         assert_eq!(
             sms_count(&b, "13912340088", "%").await,
             before,

@@ -7,6 +7,9 @@
 use std::time::Duration;
 
 use crate::common::*;
+use app::api::registration::RegistrationView;
+use app::domain::help::Faq;
+use app::domain::AccountStatus;
 use app::server::registry::{Claim, Mismatch, Registry, RegistryError, Verdict};
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -33,33 +36,31 @@ async fn each_mismatch_is_reported_at_its_field_in_the_national_wording() {
             b.name,
             r.body
         );
-        let e = &r.json()["Validation"];
-        assert!(e["enterprise_name"]
-            .as_str()
-            .unwrap()
-            .starts_with("验证失败,输入的企业名称与库中匹配失败"));
-        assert!(e["legal_rep_name"]
-            .as_str()
-            .unwrap()
-            .starts_with("机构信息认证失败,请输入准确的机构信息"));
-        assert!(e["id_doc_number"]
-            .as_str()
-            .unwrap()
-            .starts_with("验证失败,法人证件号码与库中匹配失败"));
-        assert!(e["verification"].as_str().unwrap().contains("转人工审核"));
-        assert!(e.get("credit_code").is_none());
+        let expected = [
+            ("enterprise_name", "验证失败,输入的企业名称与库中匹配失败"),
+            ("legal_rep_name", "机构信息认证失败,请输入准确的机构信息"),
+            ("id_doc_number", "验证失败,法人证件号码与库中匹配失败"),
+            ("verification", "填写的机构信息与登记机关的数据不一致"),
+        ];
+        for (field, words) in expected {
+            let m = r.message_at(field);
+            assert!(m.text.starts_with(words), "{}: {field}: {}", b.name, m.text);
+            // Each links the article on registry mismatches.
+            assert_eq!(m.help, Some(Faq::RegistryMismatch), "{}: {field}", b.name);
+        }
+        assert!(r.validation_error("verification").contains("转人工审核"));
+        assert_eq!(r.validation_error("credit_code"), "");
 
         let other = fresh_code();
         let r = step_one(&b, &as_refs(&org_fields(&other))).await;
-        let e = &r.json()["Validation"];
+        let m = r.message_at("credit_code");
         assert!(
-            e["credit_code"]
-                .as_str()
-                .unwrap()
+            m.text
                 .starts_with("验证失败,根据统一社会信用代码未查询到信息"),
             "{}",
             b.name
         );
+        assert_eq!(m.help, Some(Faq::RegistryMismatch), "{}", b.name);
     }
 }
 
@@ -74,28 +75,26 @@ async fn a_registry_time_out_offers_manual_review_with_everything_kept() {
             started.elapsed() < Duration::from_secs(3),
             "the time-out must be bounded"
         );
-        let c = &r.json()["Conflict"];
-        assert_eq!(c["field"], "verification", "{}: {}", b.name, r.body);
-        assert!(c["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("调用第三方服务超时"));
-        let cookie = r.cookie().unwrap();
-        let view = post_form(&b.router, "/api/registration", &[], Some(&cookie))
-            .await
-            .json();
-        assert_eq!(
-            view["org"]["credit_code"],
-            code.as_str(),
-            "typed values kept"
+        let m = r.message_at("verification");
+        assert!(
+            m.text.starts_with("调用第三方服务超时"),
+            "{}: {}",
+            b.name,
+            r.body
         );
-        assert_eq!(view["org"]["legal_type"], "enterprise");
+        assert_eq!(m.help, Some(Faq::RegistryTimeout), "{}", b.name);
+        let cookie = r.cookie().unwrap();
+        let view: RegistrationView = post_form(&b.router, "/api/registration", &[], Some(&cookie))
+            .await
+            .decode();
+        assert_eq!(view.org.credit_code, code, "typed values kept");
+        assert_eq!(view.org.legal_type, "enterprise");
 
         // The same data, sent for manual review, keeps the chosen 法人类型.
         let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
         assert_eq!(
-            r.json()["submitted"]["status"],
-            "pending_review",
+            r.decode::<RegistrationView>().submitted.map(|s| s.status),
+            Some(AccountStatus::PendingReview),
             "{}: {}",
             b.name,
             r.body
@@ -117,10 +116,9 @@ async fn an_outage_is_reported_too() {
     add_registry_entry(&b, &code, "unavailable").await;
     let r = step_one(&b, &as_refs(&org_fields(&code))).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.json()["Conflict"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("暂时无法使用"));
+    let m = r.message_at("verification");
+    assert!(m.text.contains("暂时无法使用"), "{}", r.body);
+    assert_eq!(m.help, Some(Faq::RegistryTimeout));
 }
 
 #[tokio::test]
@@ -146,7 +144,7 @@ async fn the_sms_code_must_match_the_phone_it_was_sent_to() {
         ("password_confirm", "Safe-Pass-2026"),
     ];
     let r = post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await;
-    assert_eq!(r.json()["Conflict"]["field"], "sms_code", "{}", r.body);
+    assert_eq!(r.conflict().0, "sms_code", "{}", r.body);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
         .bind(&code)
         .fetch_one(b.state.db.reader())

@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use app::api::review::ReviewItem;
+use app::domain::help::Faq;
 use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
@@ -219,11 +220,14 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             panic!("{}: {}", b.name, r.body);
         };
         assert!(
-            msg.contains("未通过审核,原因:企业名称与营业执照不一致"),
+            msg.text
+                .contains("未通过审核,原因:企业名称与营业执照不一致"),
             "{}: {msg}",
             b.name
         );
-        assert!(msg.contains("重新注册"));
+        assert!(msg.text.contains("重新注册"));
+        // The login page links the article on manual review next to it.
+        assert_eq!(msg.help, Some(Faq::ManualReview), "{}", b.name);
 
         // The same code can register again (a while later); the rejected record gives way.
         sqlx::query("UPDATE limit_counters SET last_at = last_at - 61")

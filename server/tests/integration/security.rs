@@ -6,6 +6,11 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::account::{SecurityEventView, TotpEnrolment};
+use app::api::admin::RegulatorRow;
+use app::api::auth::UserView;
+use app::api::code::CodeSent;
+use app::domain::help::Faq;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -14,10 +19,7 @@ const FUZHOU: &str = "91350100M000100Y43";
 const FUZHOU_MOBILE: &str = "13800138005";
 
 fn conflict(r: &Reply) -> String {
-    r.json()["Conflict"]["message"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+    r.conflict().1
 }
 
 async fn count(b: &Backend, sql: &str, bind: &str) -> i64 {
@@ -87,7 +89,8 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         }
         // Locked: even the right password alone is refused, with the way in.
         let r = login(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
-        assert_eq!(r.json()["Conflict"]["field"], "unlock_code", "{}", b.name);
+        let locked = r.message_at("unlock_code");
+        assert_eq!(locked.help, Some(Faq::AccountLocked), "{}", b.name);
         assert!(
             conflict(&r).contains("获取解锁验证码"),
             "{}: {}",
@@ -103,10 +106,7 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         )
         .await;
         assert!(
-            sent.json()["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("138****8005"),
+            sent.decode::<CodeSent>().message.contains("138****8005"),
             "{}: {}",
             b.name,
             sent.body
@@ -142,10 +142,11 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
             .cookie()
             .unwrap_or_else(|| panic!("{}: {}", b.name, r.body));
         // The lock and the unlock are shown to the holder.
-        let events = post_form(&b.router, "/api/account/events", &[], Some(&cookie))
-            .await
-            .json();
-        let text = events.to_string();
+        let events: Vec<SecurityEventView> =
+            post_form(&b.router, "/api/account/events", &[], Some(&cookie))
+                .await
+                .decode();
+        let text = format!("{events:?}");
         assert!(text.contains("账号被锁定"), "{}: {text}", b.name);
         assert!(text.contains("解锁账号并登录"), "{}: {text}", b.name);
         // … without anybody's address.
@@ -186,20 +187,15 @@ async fn an_administrator_unlocks_a_regulator() {
             r.body
         );
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let list = post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-            .await
-            .json();
-        let row = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["login"] == "nj-city")
-            .unwrap()
-            .clone();
-        assert_eq!(row["locked"], true, "{}", b.name);
+        let list: Vec<RegulatorRow> =
+            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
+                .await
+                .decode();
+        let row = list.into_iter().find(|r| r.login == "nj-city").unwrap();
+        assert!(row.locked, "{}", b.name);
         // Nobody else may unlock.
         let other = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
-        let id = row["user_id"].to_string();
+        let id = row.user_id.to_string();
         let r = post_form(
             &b.router,
             "/api/admin/regulators/unlock",
@@ -368,7 +364,7 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
             Some(&admin),
         )
         .await;
-        let text = r.json().as_str().unwrap().to_string();
+        let text = r.text();
         let initial: String = text
             .split("初始密码:")
             .nth(1)
@@ -401,10 +397,10 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
             b.name,
             queue.body
         );
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
             .await
-            .json();
-        assert_eq!(me["must_change_password"], true, "{}", b.name);
+            .decode();
+        assert!(me.is_some_and(|m| m.must_change_password), "{}", b.name);
         // The administrator's password is not accepted as the new one; a wrong current one is refused.
         let r = post_form(
             &b.router,
@@ -418,7 +414,7 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
         )
         .await;
         assert!(
-            r.json()["Validation"]["password"].as_str().is_some(),
+            !r.validation_error("password").is_empty(),
             "{}: {}",
             b.name,
             r.body
@@ -496,15 +492,15 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
             .cookie()
             .is_some());
         // A reset by the administrator makes the user choose again.
-        let list = post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-            .await
-            .json();
+        let list: Vec<RegulatorRow> =
+            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
+                .await
+                .decode();
         let id = list
-            .as_array()
-            .unwrap()
             .iter()
-            .find(|r| r["login"] == "nj-gulou")
-            .unwrap()["user_id"]
+            .find(|r| r.login == "nj-gulou")
+            .unwrap()
+            .user_id
             .to_string();
         let r = post_form(
             &b.router,
@@ -513,18 +509,13 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
             Some(&admin),
         )
         .await;
-        assert!(
-            r.json().as_str().unwrap().contains("临时密码"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+        assert!(r.text().contains("临时密码"), "{}: {}", b.name, r.body);
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
             .await
-            .json();
+            .decode();
         assert!(
-            me.is_null(),
-            "{}: the reset ends every session: {me}",
+            me.is_none(),
+            "{}: the reset ends every session: {me:?}",
             b.name
         );
     }
@@ -557,16 +548,16 @@ async fn changing_ones_password_ends_the_other_sessions() {
             async move {
                 post_form(&router, "/api/auth/me", &[], Some(&c))
                     .await
-                    .json()
+                    .decode::<Option<UserView>>()
             }
         };
         assert!(
-            !me(here.clone()).await.is_null(),
+            me(here.clone()).await.is_some(),
             "{}: this session stays",
             b.name
         );
         assert!(
-            me(there.clone()).await.is_null(),
+            me(there.clone()).await.is_none(),
             "{}: the other one ends",
             b.name
         );
@@ -610,16 +601,12 @@ async fn the_development_outbox_answers_this_machine_only() {
 
 /// Enrols a second factor for the session's user through the API; returns the secret.
 async fn enrol_totp(b: &Backend, cookie: &str, current: &str) -> String {
-    let e = post_form(&b.router, "/api/account/totp/begin", &[], Some(cookie))
+    let e: TotpEnrolment = post_form(&b.router, "/api/account/totp/begin", &[], Some(cookie))
         .await
-        .json();
-    assert_eq!(e["enrolled"], false, "{}: {e}", b.name);
-    assert!(
-        e["qr_svg"].as_str().unwrap().starts_with("<svg"),
-        "{}",
-        b.name
-    );
-    let secret = e["secret"].as_str().unwrap().to_string();
+        .decode();
+    assert!(!e.enrolled, "{}: {e:?}", b.name);
+    assert!(e.qr_svg.starts_with("<svg"), "{}", b.name);
+    let secret = e.secret;
     let confirm = |current: &str, code: &str| {
         let (current, code) = (current.to_string(), code.to_string());
         let router = b.router.clone();
@@ -635,30 +622,13 @@ async fn enrol_totp(b: &Backend, cookie: &str, current: &str) -> String {
         }
     };
     let r = confirm(current, "000000").await;
-    assert_eq!(
-        r.json()["Conflict"]["field"],
-        "code",
-        "{}: {}",
-        b.name,
-        r.body
-    );
+    assert_eq!(r.conflict().0, "code", "{}: {}", b.name, r.body);
     let code = app::server::totp::code_at(&secret, app::server::now()).unwrap();
     // Not without the current password.
     let r = confirm("Wrong-Pass-1", &code).await;
-    assert_eq!(
-        r.json()["Conflict"]["field"],
-        "current",
-        "{}: {}",
-        b.name,
-        r.body
-    );
-    let codes = confirm(current, &code).await.json();
-    assert_eq!(
-        codes.as_array().map(Vec::len),
-        Some(10),
-        "{}: {codes}",
-        b.name
-    );
+    assert_eq!(r.conflict().0, "current", "{}: {}", b.name, r.body);
+    let codes: Vec<String> = confirm(current, &code).await.decode();
+    assert_eq!(codes.len(), 10, "{}: {codes:?}", b.name);
     secret
 }
 
@@ -683,13 +653,7 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
         };
         // The password alone is not enough; a wrong code neither.
         let r = post(with("")).await;
-        assert_eq!(
-            r.json()["Conflict"]["field"],
-            "totp",
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        assert_eq!(r.conflict().0, "totp", "{}: {}", b.name, r.body);
         assert!(r.cookie().is_none());
         let r = post(with("000000")).await;
         assert!(
@@ -717,9 +681,7 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
         )
         .await;
         let initial: String = created
-            .json()
-            .as_str()
-            .unwrap()
+            .text()
             .split("初始密码:")
             .nth(1)
             .unwrap()
@@ -747,10 +709,10 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
             Some(&cookie),
         )
         .await;
-        let e = post_form(&b.router, "/api/account/totp/begin", &[], Some(&cookie))
+        let e: TotpEnrolment = post_form(&b.router, "/api/account/totp/begin", &[], Some(&cookie))
             .await
-            .json();
-        let secret = e["secret"].as_str().unwrap().to_string();
+            .decode();
+        let secret = e.secret;
         let code = app::server::totp::code_at(&secret, app::server::now()).unwrap();
         let codes = post_form(
             &b.router,
@@ -759,8 +721,8 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
             Some(&cookie),
         )
         .await
-        .json();
-        let recovery = codes[0].as_str().unwrap().to_lowercase();
+        .decode::<Vec<String>>();
+        let recovery = codes[0].to_lowercase();
         let pukou = |code: &str| {
             vec![
                 ("tab", "regulator".to_string()),

@@ -6,6 +6,8 @@
 use std::time::Duration;
 
 use crate::common::*;
+use app::api::auth::UserView;
+use app::domain::help::Faq;
 use app::domain::Mobile;
 use app::server::seed::DEMO_PASSWORD;
 use app::server::sms::{Gateway, SmsError};
@@ -275,22 +277,14 @@ async fn forgot_password_resets_by_sms_and_ends_every_session() {
         };
         let r = reset(code.clone(), "New*Pass-2026").await;
         assert!(
-            r.json()["Validation"]["password"]
-                .as_str()
-                .unwrap_or("")
-                .contains("# * /"),
+            r.validation_error("password").contains("# * /"),
             "{}",
             b.name
         );
         let r = reset("000000".into(), "New-Pass-2026").await;
-        assert!(
-            r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("验证码不正确"),
-            "{}",
-            b.name
-        );
+        let m = r.message_at("code");
+        assert!(m.text.contains("验证码不正确"), "{}", b.name);
+        assert_eq!(m.help, Some(Faq::SmsCode), "{}", b.name);
         let r = reset(code.clone(), "New-Pass-2026").await;
         let location = r
             .headers
@@ -303,11 +297,11 @@ async fn forgot_password_resets_by_sms_and_ends_every_session() {
             b.name, r.body
         );
 
-        let me = post_form(&b.router, "/api/auth/me", &[], Some(&old_session))
+        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&old_session))
             .await
-            .json();
+            .decode();
         assert!(
-            me.is_null(),
+            me.is_none(),
             "{}: the old session survived the reset",
             b.name
         );
@@ -319,13 +313,6 @@ async fn forgot_password_resets_by_sms_and_ends_every_session() {
         );
         // The code is used up.
         let r = reset(code, "Other-Pass-2026").await;
-        assert!(
-            r.json()["Conflict"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("获取验证码"),
-            "{}",
-            b.name
-        );
+        assert!(r.conflict().1.contains("获取验证码"), "{}", b.name);
     }
 }
