@@ -2,6 +2,7 @@
 //! (`POST /files/licence-scan?name=…`), and `GET /files/{id}` for the
 //! enterprise itself and the regulators of its jurisdiction.
 
+use app::components::upload::UploadAnswer;
 use app::error::AppError;
 use app::server::guard;
 use app::server::{files, http::token_cookie, now, session, AppState};
@@ -17,7 +18,7 @@ use serde::Deserialize;
 pub const BODY_LIMIT: usize = files::MAX_BYTES + 1024 * 1024;
 
 fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
+    (status, Json(UploadAnswer::refused(message))).into_response()
 }
 
 /// The logged-in, set-up user of a file or export request; without one the
@@ -82,14 +83,31 @@ pub async fn upload(
     if let Err(m) = files::check(&body) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &m);
     }
-    match files::store(&state.db, &state.config.upload_dir, &user, &q.name, &body, now()).await {
-        Ok(id) => Json(serde_json::json!({ "id": id, "name": files::display_name(&q.name), "size": body.len() })).into_response(),
+    match files::store(
+        &state.db,
+        &state.config.upload_dir,
+        &user,
+        &q.name,
+        &body,
+        now(),
+    )
+    .await
+    {
+        Ok(id) => Json(UploadAnswer::stored(
+            id,
+            files::display_name(&q.name),
+            body.len(),
+        ))
+        .into_response(),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
             refuse(StatusCode::CONFLICT, &e.to_string())
         }
         Err(e) => {
             tracing::error!(error = %e, "storing an upload failed");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法保存文件,请稍后重试。")
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时无法保存文件,请稍后重试。",
+            )
         }
     }
 }
@@ -250,8 +268,7 @@ pub async fn upload_evidence(
     )
     .await
     {
-        Ok(e) => Json(serde_json::json!({ "id": e.id, "name": e.name, "size": body.len() }))
-            .into_response(),
+        Ok(e) => Json(UploadAnswer::stored(e.id, e.name, body.len())).into_response(),
         Err(EvidenceError::Invalid(m)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &m),
         Err(EvidenceError::NotAwaited) => refuse(
             StatusCode::CONFLICT,

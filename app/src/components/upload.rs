@@ -1,13 +1,36 @@
 //! Sending a chosen file as the raw request body: checked in the browser
 //! (size, type) first, checked again by its content on the server.
 
-/// What the upload routes answer.
-#[cfg(feature = "hydrate")]
-#[derive(serde::Deserialize)]
-struct UploadAnswer {
-    id: Option<String>,
-    name: Option<String>,
-    error: Option<String>,
+/// What the upload routes answer: the stored file, or why not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UploadAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The file name as shown (no path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl UploadAnswer {
+    pub fn stored(id: String, name: String, size: usize) -> UploadAnswer {
+        UploadAnswer {
+            id: Some(id),
+            name: Some(name),
+            size: Some(size),
+            error: None,
+        }
+    }
+
+    pub fn refused(message: &str) -> UploadAnswer {
+        UploadAnswer {
+            error: Some(message.to_string()),
+            ..UploadAnswer::default()
+        }
+    }
 }
 
 /// The file chosen in the `<input type="file">` of `ev`.

@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use app::api::auth::UserView;
+use app::domain::AccountStatus;
 use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
@@ -190,7 +191,7 @@ async fn pending_registrations_are_told_their_status() {
         // Manual review: no registry entry needed, the account waits for an administrator.
         let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(r.json()["submitted"]["status"], "pending_review");
+        assert_eq!(registered_as(&r), Some(AccountStatus::PendingReview));
         let r = login(&b, "enterprise", &code, "Safe-Pass-2026").await;
         assert!(r.conflict().1.contains("正在人工审核中"), "{}", b.name);
         assert!(r.cookie().is_none());

@@ -8,6 +8,7 @@
 use crate::common::*;
 use crate::info::{confirmed, form, mine, upload, B};
 use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
+use app::components::upload::UploadAnswer;
 use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
@@ -100,7 +101,7 @@ pub async fn with_every_material(
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         app.files.push(Attached {
             item: m.code.clone(),
-            id: r.json()["id"].as_str().unwrap().to_string(),
+            id: r.decode::<UploadAnswer>().id.unwrap(),
             name: format!("{}.pdf", m.code),
         });
     }
@@ -291,13 +292,13 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
 
         // The licence is part of the record at once, in force and searchable.
         let v = mine(&b, &a).await;
-        let licences = v["confirmed"]["licences"].as_array().unwrap();
+        let confirmed = v.confirmed.clone().unwrap();
         assert!(
-            licences.iter().any(|l| l["number"] == number.as_str()),
-            "{}: {v}",
+            confirmed.licences.iter().any(|l| l.number == number),
+            "{}: {v:?}",
             b.name
         );
-        assert_eq!(v["confirmed"]["multi_licence"], "yes");
+        assert_eq!(confirmed.multi_licence, "yes");
         let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM licences WHERE number = $1")
             .bind(&number)
             .fetch_one(b.state.db.reader())
@@ -366,9 +367,9 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         moved(&b, &city, id, Action::Approve, "").await;
         moved(&b, &city, id, Action::Issue, "").await;
         let v = mine(&b, &a).await;
-        let l = &v["confirmed"]["licences"][0];
-        assert_eq!(l["number"], LICENCE);
-        assert_eq!(l["valid_until"], "2030-03-14", "{}: {v}", b.name);
+        let l = &v.confirmed.as_ref().unwrap().licences[0];
+        assert_eq!(l.number, LICENCE);
+        assert_eq!(l.valid_until, "2030-03-14", "{}: {v:?}", b.name);
         // The new period starts the day after the old one ends; issued today.
         let renewed = verify(&b, &token_of(&b, LICENCE, "valid").await)
             .await
@@ -417,7 +418,10 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         moved(&b, &city, id, Action::Approve, "").await;
         moved(&b, &city, id, Action::Issue, "").await;
         let v = mine(&b, &a).await;
-        assert_eq!(v["confirmed"]["licences"][0]["valid_until"], "2030-03-14");
+        assert_eq!(
+            v.confirmed.as_ref().unwrap().licences[0].valid_until,
+            "2030-03-14"
+        );
         let old_token = token_of(&b, LICENCE, "replaced").await;
         let token = token_of(&b, LICENCE, "valid").await;
         let shown = verify(&b, &token).await.unwrap();
@@ -445,9 +449,9 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         assert_eq!(c.summary.step, Step::Done);
         let v = mine(&b, &a).await;
         assert_eq!(
-            v["confirmed"]["licences"].as_array().unwrap().len(),
+            v.confirmed.as_ref().unwrap().licences.len(),
             0,
-            "{}: {v}",
+            "{}: {v:?}",
             b.name
         );
         let cancelled = verify(&b, &token).await.unwrap();
@@ -833,13 +837,15 @@ async fn with_major_hazard_units(b: &Backend) -> String {
         .unwrap();
     let a = login_cookie(b, "enterprise", crate::info::A, DEMO_PASSWORD).await;
     let mut record = crate::info::complete_record("南京玄武示例化工贸易有限公司");
-    record["major_hazard"] = json!("yes");
-    record["business_mode"] = json!("storage_major_hazard");
-    record["licences"][0]["mode"] = json!("storage_major_hazard");
-    record["storage_units"] = json!([{"name": "1号仓库", "exposed": "120", "substances": [
-            {"name": "汽油", "amount": "160"}, {"name": "甲醇", "amount": "250"}]}]);
+    record.major_hazard = "yes".into();
+    record.business_mode = "storage_major_hazard".into();
+    record.licences[0].mode = "storage_major_hazard".into();
+    record.storage_units =
+        serde_json::from_value(json!([{"name": "1号仓库", "exposed": "120", "substances": [
+            {"name": "汽油", "amount": "160"}, {"name": "甲醇", "amount": "250"}]}]))
+        .unwrap();
     let v = mine(b, &a).await;
-    let r = crate::info::save(b, &a, &record, v["version"].as_i64().unwrap()).await;
+    let r = crate::info::save(b, &a, &record, v.version).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     a
 }

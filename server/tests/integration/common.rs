@@ -4,7 +4,8 @@
 //! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
 //! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
 
-use app::domain::Message;
+use app::api::registration::RegistrationView;
+use app::domain::{AccountStatus, Message};
 use app::error::AppError;
 use app::server::config::Config;
 use app::server::AppState;
@@ -79,10 +80,6 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn json(&self) -> serde_json::Value {
-        self.decode()
-    }
-
     /// The body as one of the app's own types (what its browser side reads).
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
         serde_json::from_str(&self.body)
@@ -133,6 +130,30 @@ impl Reply {
             .and_then(|v| v.split(';').next())
             .map(str::to_string)
     }
+}
+
+/// The account status a registration's last step answers with (none:
+/// the registration is not finished).
+pub fn registered_as(r: &Reply) -> Option<AccountStatus> {
+    r.decode::<RegistrationView>().submitted.map(|s| s.status)
+}
+
+/// A manual-review registration of `code` (in 南京市玄武区), waiting for a
+/// reviewer: its user id.
+pub async fn pending_registration(b: &Backend, code: &str) -> i64 {
+    let r = register_with(b, code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
+    assert_eq!(
+        registered_as(&r),
+        Some(AccountStatus::PendingReview),
+        "{}: {}",
+        b.name,
+        r.body
+    );
+    sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+        .bind(code)
+        .fetch_one(b.state.db.reader())
+        .await
+        .expect("the registered account")
 }
 
 /// The configured origin of the test servers: every POST of a page comes from it.

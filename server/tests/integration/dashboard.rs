@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use app::api::enterprise_info::DirectoryPage;
+use app::api::review::ReviewItem;
 use app::domain::dashboard::{Chart, Dashboard};
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
@@ -61,33 +61,15 @@ fn todo(d: &Dashboard, label: &str) -> (i64, String) {
 /// The directory's total for the query string of a dashboard link.
 async fn directory_total(b: &Backend, cookie: &str, link: &str) -> i64 {
     let query = link.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let mut fields: Vec<(String, String)> = [
-        "q",
-        "region",
-        "mode",
-        "status",
-        "expiring_days",
-        "sort",
-        "hazard",
-    ]
-    .iter()
-    .map(|k| (k.to_string(), String::new()))
-    .collect();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap();
-        let k = if k == "expiring" { "expiring_days" } else { k };
-        fields.iter_mut().find(|(f, _)| f == k).unwrap().1 = v.to_string();
-    }
-    fields.push(("page".into(), "1".into()));
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+    let filters: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (if k == "expiring" { "expiring_days" } else { k }, v)
+        })
         .collect();
-    let r = post_form(&b.router, "/api/info/directory", &refs, Some(cookie)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    serde_json::from_str::<DirectoryPage>(&r.body)
-        .unwrap()
-        .total
+    crate::info::directory(b, cookie, &filters).await.total
 }
 
 #[tokio::test]
@@ -116,7 +98,7 @@ async fn every_figure_counts_what_its_list_shows() {
         let (waiting, _) = todo(&d, "待审核的注册");
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&city)).await;
         assert_eq!(
-            queue.json().as_array().unwrap().len() as i64,
+            queue.decode::<Vec<ReviewItem>>().len() as i64,
             waiting,
             "{}",
             b.name
@@ -135,7 +117,7 @@ async fn every_figure_counts_what_its_list_shows() {
                 Some(&city),
             )
             .await;
-            let listed = queue.json().as_array().unwrap().clone();
+            let listed: Vec<ReviewItem> = queue.decode();
             assert_eq!(listed.len() as i64, n, "{}: {county}", b.name);
             by_county += n;
         }
@@ -149,7 +131,7 @@ async fn every_figure_counts_what_its_list_shows() {
         )
         .await;
         assert_eq!(
-            beyond.json().as_array().unwrap().len() as i64,
+            beyond.decode::<Vec<ReviewItem>>().len() as i64,
             waiting,
             "{}",
             b.name

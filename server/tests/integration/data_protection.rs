@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::components::upload::UploadAnswer;
+use app::domain::AccountStatus;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
@@ -18,19 +20,7 @@ async fn count(b: &Backend, sql: &str) -> i64 {
 async fn two_reviewers_at_once_make_exactly_one_decision() {
     for b in seeded().await {
         let code = fresh_code();
-        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
-        assert_eq!(
-            r.json()["submitted"]["status"],
-            "pending_review",
-            "{}",
-            r.body
-        );
-        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-            .bind(&code)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
-        let id = id.to_string();
+        let id = pending_registration(&b, &code).await.to_string();
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let sms_before = count(
@@ -65,10 +55,7 @@ async fn two_reviewers_at_once_make_exactly_one_decision() {
             b.name,
             loser.body
         );
-        let msg = loser.json()["Conflict"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let msg = loser.conflict().1;
         assert!(
             msg.contains("该申请已由") && (msg.contains("系统管理员") || msg.contains("孙磊")),
             "{}: the loser learns who decided: {msg} ({})",
@@ -115,17 +102,7 @@ async fn the_audit_trail_is_a_chain_that_names_the_altered_row() {
     for b in seeded().await {
         // Some history: logins, a failed one, a logout.
         let cookie = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
-        let _ = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", "91320102MA1XYR7K61"),
-                ("password", "Wrong-Pass-1"),
-            ],
-            None,
-        )
-        .await;
+        let _ = login(&b, "enterprise", "91320102MA1XYR7K61", "Wrong-Pass-1").await;
         let _ = post_form(&b.router, "/api/auth/logout", &[], Some(&cookie)).await;
         for action in ["auth.login", "auth.login_failed", "auth.logout"] {
             assert!(
@@ -346,16 +323,13 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let mut moved = complete_record("南京玄武示例化工贸易有限公司");
-        moved["region_code"] = "320104".into();
+        moved.region_code = "320104".into();
         // A code outside the shipped table is refused by the server, at its field.
         let mut bogus = moved.clone();
-        bogus["region_code"] = "999999".into();
+        bogus.region_code = "999999".into();
         let r = save_and_submit(&b, &a, &bogus).await;
         assert!(
-            r.json()["Validation"]["region_code"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("行政区划"),
+            r.validation_error("region_code").contains("行政区划"),
             "{}: {}",
             b.name,
             r.body
@@ -372,9 +346,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
             "{}",
             b.name
         );
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &xuanwu)
-            .await
-            .json();
+        let rec = crate::info::regulated(&b, &xuanwu, A).await;
         let r = form(
             &b,
             "/api/info/decide",
@@ -413,30 +385,18 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
 
         // Both bureaus see the move in 信息维护; the old one without a link.
         for (cookie, outgoing) in [(&xuanwu, true), (&qinhuai, false)] {
-            let fields = [
-                ("q", ""),
-                ("region", ""),
-                ("mode", ""),
-                ("status", ""),
-                ("expiring_days", ""),
-                ("page", "1"),
-            ];
-            let d = form(&b, "/api/info/directory", &fields, cookie)
-                .await
-                .json();
-            let h = &d["handovers"][0];
-            assert_eq!(h["credit_code"], A, "{}: {d}", b.name);
-            assert_eq!(h["outgoing"], outgoing, "{}: {d}", b.name);
+            let d = crate::info::directory(&b, cookie, &[]).await;
+            let h = &d.handovers[0];
+            assert_eq!(h.credit_code, A, "{}: {d:?}", b.name);
+            assert_eq!(h.outgoing, outgoing, "{}: {d:?}", b.name);
         }
 
         // A proposal cannot move it to a region that does not exist.
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
-            .await
-            .json();
+        let rec = crate::info::regulated(&b, &qinhuai, A).await;
         let r = post_json(
             &b.router,
             "/api/info/propose",
-            &serde_json::json!({"credit_code": A, "base_version": rec["version"], "values": [["region_code", "999999"]]}),
+            &serde_json::json!({"credit_code": A, "base_version": rec.version, "values": [["region_code", "999999"]]}),
             Some(&qinhuai),
         )
         .await;
@@ -451,11 +411,13 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
 
         // The enterprise's own trail names bureaus and people, never addresses.
         let own = mine(&b, &a).await;
-        let trail = own["trail"].as_array().unwrap();
-        assert!(trail
-            .iter()
-            .any(|t| t["actor"].as_str().unwrap().contains("玄武区应急管理局")));
-        assert!(trail.iter().all(|t| t["ip"] == ""), "{}: {trail:?}", b.name);
+        let trail = &own.trail;
+        assert!(trail.iter().any(|t| t.actor.contains("玄武区应急管理局")));
+        assert!(
+            trail.iter().all(|t| t.ip.is_empty()),
+            "{}: {trail:?}",
+            b.name
+        );
     }
 }
 
@@ -464,18 +426,7 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
     for b in seeded().await {
         let code = fresh_code();
         // Someone with public data files a manual-review registration first.
-        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
-        assert_eq!(
-            r.json()["submitted"]["status"],
-            "pending_review",
-            "{}",
-            r.body
-        );
-        let squatter: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-            .bind(&code)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let squatter = pending_registration(&b, &code).await;
         // Another manual one is still refused: only the registry's word wins.
         let org = org_fields(&code);
         let mut fields = as_refs(&org);
@@ -501,8 +452,8 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
         let r = register_with(&b, &code, "Real-Owner-2026", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert_eq!(
-            r.json()["submitted"]["status"],
-            "active",
+            registered_as(&r),
+            Some(AccountStatus::Active),
             "{}: {}",
             b.name,
             r.body
@@ -593,7 +544,7 @@ async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let r = upload(&b, Some(&a), "废弃.pdf", b"%PDF-1.4 unused".to_vec()).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let id = r.json()["id"].as_str().unwrap().to_string();
+        let id = r.decode::<UploadAnswer>().id.unwrap();
         let file = b.state.config.upload_dir.join(&id);
         assert!(file.exists(), "{}: stored", b.name);
         // Not used by any record: kept for a day, then removed (row and file).
@@ -640,27 +591,23 @@ async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
 
 #[tokio::test]
 async fn a_regulator_never_sees_an_unsubmitted_draft_in_a_refusal() {
-    use crate::info::{
-        complete_record, confirm_on, confirmed, form, mine, save, set_status, version, A,
-    };
+    use crate::info::{complete_record, confirm_on, confirmed, mine, save, set_status, version, A};
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
+        let rec = crate::info::regulated(&b, &county, A).await;
         // The enterprise starts a change and types something not yet submitted.
         set_status(&b, &a, "change").await;
         let mut draft = complete_record("南京玄武示例化工贸易有限公司");
-        draft["principal_name"] = "尚未提交的名字".into();
+        draft.principal_name = "尚未提交的名字".into();
         let v = mine(&b, &a).await;
-        let r = save(&b, &a, &draft, v["version"].as_i64().unwrap()).await;
+        let r = save(&b, &a, &draft, v.version).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // The regulator acts on the version they opened before.
         let r = confirm_on(&b, &county, &version(&rec)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(!r.body.contains("尚未提交的名字"), "{}: {}", b.name, r.body);
         // The enterprise itself is shown what changed.
-        let r = save(&b, &a, &draft, v["version"].as_i64().unwrap()).await;
+        let r = save(&b, &a, &draft, v.version).await;
         assert!(r.body.contains("尚未提交的名字"), "{}: {}", b.name, r.body);
     }
 }

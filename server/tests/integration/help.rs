@@ -4,29 +4,27 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::help::{ArticleView, SearchHit, VersionInfo};
+use app::domain::help::Segment;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
-async fn search(b: &Backend, q: &str) -> Vec<serde_json::Value> {
+async fn search(b: &Backend, q: &str) -> Vec<SearchHit> {
     let r = post_form(&b.router, "/api/help/search", &[("q", q)], None).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json().as_array().unwrap().clone()
+    r.decode()
 }
 
-fn slugs(hits: &[serde_json::Value]) -> Vec<String> {
-    hits.iter()
-        .map(|h| h["slug"].as_str().unwrap().to_string())
-        .collect()
+fn slugs(hits: &[SearchHit]) -> Vec<String> {
+    hits.iter().map(|h| h.slug.clone()).collect()
 }
 
 /// The text of highlighted segments that are matches.
-fn marked(segments: &serde_json::Value) -> Vec<String> {
+fn marked(segments: &[Segment]) -> Vec<String> {
     segments
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|s| s["hit"] == true)
-        .map(|s| s["text"].as_str().unwrap().to_string())
+        .filter(|s| s.hit)
+        .map(|s| s.text.clone())
         .collect()
 }
 
@@ -50,22 +48,17 @@ async fn the_faqs_questions_find_the_right_article_first() {
                 b.name,
                 slugs(&hits)
             );
-            assert_eq!(
-                marked(&hits[0]["title"]),
-                [q.to_string()],
-                "{}: {q}",
-                b.name
-            );
+            assert_eq!(marked(&hits[0].title), [q.to_string()], "{}: {q}", b.name);
             // Other articles mentioning the words are found too, after it.
             assert!(hits.len() > 1, "{}: {q}", b.name);
             for h in &hits {
-                let text: String = [&h["title"], &h["snippet"]]
+                let text: String = [&h.title, &h.snippet]
                     .iter()
                     .flat_map(|s| marked(s))
                     .collect();
                 assert!(
                     text.contains(q),
-                    "{}: {q}: a hit without a marked match: {h}",
+                    "{}: {q}: a hit without a marked match: {h:?}",
                     b.name
                 );
             }
@@ -141,14 +134,26 @@ async fn article(
     slug: &str,
     version: Option<&str>,
     cookie: Option<&str>,
-) -> serde_json::Value {
+) -> Option<ArticleView> {
     let mut fields = vec![("slug", slug)];
     if let Some(v) = version {
         fields.push(("version", v));
     }
     let r = post_form(&b.router, "/api/help/article", &fields, cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
+}
+
+/// Article `slug` (which must exist) as `cookie`'s holder sees it.
+async fn shown(
+    b: &Backend,
+    slug: &str,
+    version: Option<&str>,
+    cookie: Option<&str>,
+) -> ArticleView {
+    article(b, slug, version, cookie)
+        .await
+        .unwrap_or_else(|| panic!("{}: no article {slug}", b.name))
 }
 
 async fn save(b: &Backend, cookie: Option<&str>, title: &str, body: &str, base: &str) -> Reply {
@@ -170,13 +175,10 @@ async fn save(b: &Backend, cookie: Option<&str>, title: &str, body: &str, base: 
 async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save() {
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let v1 = article(&b, "faq-sms-code", None, Some(&admin)).await;
-        assert_eq!(v1["version"], 1);
-        assert_eq!(v1["editable"], true);
-        assert_eq!(
-            v1["edited"].as_str().unwrap().split(" · ").nth(1),
-            Some("系统内置")
-        );
+        let v1 = shown(&b, "faq-sms-code", None, Some(&admin)).await;
+        assert_eq!(v1.version, 1);
+        assert!(v1.editable);
+        assert_eq!(v1.edited.split(" · ").nth(1), Some("系统内置"));
 
         // Only administrators may save or preview.
         let enterprise = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
@@ -196,10 +198,7 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
             );
             let r = post_form(&b.router, "/api/help/preview", &[("body", "x")], Some(c)).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
-            assert_eq!(
-                article(&b, "faq-sms-code", None, Some(c)).await["editable"],
-                false
-            );
+            assert!(!shown(&b, "faq-sms-code", None, Some(c)).await.editable);
         }
 
         // A blank title is refused at its field.
@@ -211,22 +210,18 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
         let body = "新的说明 <script>alert(1)</script>\n\n## 小节 {#part}\n";
         let r = save(&b, Some(&admin), "收不到验证码怎么办?", body, "1").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(r.json(), 2);
-        let v2 = article(&b, "faq-sms-code", None, None).await;
-        assert_eq!(v2["title"], "收不到验证码怎么办?");
-        assert_eq!(v2["version"], 2);
-        assert_eq!(v2["editable"], false);
-        let html = v2["html"].as_str().unwrap();
+        assert_eq!(r.decode::<i64>(), 2);
+        let v2 = shown(&b, "faq-sms-code", None, None).await;
+        assert_eq!(v2.title, "收不到验证码怎么办?");
+        assert_eq!(v2.version, 2);
+        assert!(!v2.editable);
+        let html = &v2.html;
         assert!(
             html.contains("&lt;script&gt;") && !html.contains("<script"),
             "{html}"
         );
         assert!(html.contains("<h2 id=\"part\">"), "{html}");
-        assert!(
-            v2["edited"].as_str().unwrap().ends_with("系统管理员"),
-            "{}",
-            v2["edited"]
-        );
+        assert!(v2.edited.ends_with("系统管理员"), "{}", v2.edited);
         // Search sees the edit at once.
         assert_eq!(
             slugs(&search(&b, "收不到验证码").await)[0],
@@ -244,15 +239,15 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
             r.body
         );
         assert_eq!(
-            article(&b, "faq-sms-code", None, None).await["title"],
+            shown(&b, "faq-sms-code", None, None).await.title,
             "收不到验证码怎么办?"
         );
 
         // Every version stays readable, newest first in the history.
-        let old = article(&b, "faq-sms-code", Some("1"), None).await;
-        assert_eq!(old["version"], 1);
-        assert_eq!(old["latest"], 2);
-        assert_eq!(old["title"], v1["title"]);
+        let old = shown(&b, "faq-sms-code", Some("1"), None).await;
+        assert_eq!(old.version, 1);
+        assert_eq!(old.latest, 2);
+        assert_eq!(old.title, v1.title);
         let r = post_form(
             &b.router,
             "/api/help/history",
@@ -261,11 +256,9 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
         )
         .await;
         let versions: Vec<i64> = r
-            .json()
-            .as_array()
-            .unwrap()
+            .decode::<Vec<VersionInfo>>()
             .iter()
-            .map(|v| v["version"].as_i64().unwrap())
+            .map(|v| v.version)
             .collect();
         assert_eq!(versions, [2, 1], "{}", b.name);
 
@@ -278,17 +271,13 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
         .await
         .unwrap();
         assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 1);
-        assert_eq!(article(&b, "faq-sms-code", None, None).await["version"], 2);
-        let refreshed = article(&b, "faq-update-info", None, None).await;
-        assert_eq!(refreshed["version"], 2, "{}: {refreshed}", b.name);
-        assert!(
-            !refreshed.to_string().contains("每步自动保存草稿"),
-            "{}",
-            b.name
-        );
+        assert_eq!(shown(&b, "faq-sms-code", None, None).await.version, 2);
+        let refreshed = shown(&b, "faq-update-info", None, None).await;
+        assert_eq!(refreshed.version, 2, "{}: {refreshed:?}", b.name);
+        assert!(!refreshed.body.contains("每步自动保存草稿"), "{}", b.name);
         assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 0);
         // An unknown article is "none", not an error.
-        assert!(article(&b, "no-such-article", None, None).await.is_null());
+        assert!(article(&b, "no-such-article", None, None).await.is_none());
     }
 }
 

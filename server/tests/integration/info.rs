@@ -5,6 +5,10 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::enterprise_info::{DirectoryEntry, DirectoryPage, InfoView, RecordView, SavedStep};
+use app::components::upload::UploadAnswer;
+use app::domain::enterprise_info::{EnterpriseRecord, LicenceEntry, RecordStatus, ScopeItem};
+use app::domain::major_hazard::StorageUnit;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
 use serde_json::json;
@@ -14,30 +18,51 @@ pub const A: &str = "91320102MA1XYR7K61";
 pub const B: &str = "91350100M000100Y43";
 const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
 
-pub fn complete_record(name: &str) -> serde_json::Value {
-    json!({
-        "name": name, "legal_rep": "张明",
-        "principal_name": "李强", "principal_mobile": "13912345678",
-        "safety_name": "王芳", "safety_mobile": "13812345678",
-        "registered_address": "南京市玄武区北京东路1号", "business_address": "南京市玄武区北京东路1号",
-        "storage_address": "南京市江北新区化工园1号", "region_code": "320102", "economic_type": "有限责任公司",
-        "fuel_station": "no", "has_storage": "yes", "major_hazard": "no", "business_mode": "storage",
-        "multi_licence": "no",
-        "licences": [{
-            "number": LICENCE, "issuer": "南京市应急管理局", "issued_on": "2024-03-15", "valid_until": "2027-03-14",
-            "mode": "storage", "scope": [{"name": "硫酸", "cas": "7664-93-9", "stored": true}],
-            "business_address": "南京市玄武区北京东路1号", "storage_address": "南京市江北新区化工园1号"
-        }]
-    })
+pub fn complete_record(name: &str) -> EnterpriseRecord {
+    let s = |v: &str| v.to_string();
+    EnterpriseRecord {
+        name: s(name),
+        legal_rep: s("张明"),
+        principal_name: s("李强"),
+        principal_mobile: s("13912345678"),
+        safety_name: s("王芳"),
+        safety_mobile: s("13812345678"),
+        registered_address: s("南京市玄武区北京东路1号"),
+        business_address: s("南京市玄武区北京东路1号"),
+        storage_address: s("南京市江北新区化工园1号"),
+        region_code: s("320102"),
+        economic_type: s("有限责任公司"),
+        fuel_station: s("no"),
+        has_storage: s("yes"),
+        major_hazard: s("no"),
+        business_mode: s("storage"),
+        multi_licence: s("no"),
+        licences: vec![LicenceEntry {
+            number: s(LICENCE),
+            issuer: s("南京市应急管理局"),
+            issued_on: s("2024-03-15"),
+            valid_until: s("2027-03-14"),
+            mode: s("storage"),
+            scope: vec![ScopeItem {
+                name: s("硫酸"),
+                cas: s("7664-93-9"),
+                stored: true,
+            }],
+            business_address: s("南京市玄武区北京东路1号"),
+            storage_address: s("南京市江北新区化工园1号"),
+            ..LicenceEntry::default()
+        }],
+        ..EnterpriseRecord::default()
+    }
 }
 
-pub async fn mine(b: &Backend, cookie: &str) -> serde_json::Value {
+pub async fn mine(b: &Backend, cookie: &str) -> InfoView {
     let r = post_form(&b.router, "/api/info/mine", &[], Some(cookie)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
-pub async fn save(b: &Backend, cookie: &str, record: &serde_json::Value, base: i64) -> Reply {
+pub async fn save(b: &Backend, cookie: &str, record: &EnterpriseRecord, base: i64) -> Reply {
     save_from(b, cookie, "licences", record, base).await
 }
 
@@ -46,7 +71,7 @@ async fn save_from(
     b: &Backend,
     cookie: &str,
     step: &str,
-    record: &serde_json::Value,
+    record: &EnterpriseRecord,
     base: i64,
 ) -> Reply {
     post_json(
@@ -60,25 +85,21 @@ async fn save_from(
 
 /// Saves `record` from `step` on the version the enterprise holds now
 /// (which must succeed): the new version and that step's problems.
-async fn save_step(
-    b: &Backend,
-    cookie: &str,
-    step: &str,
-    record: &serde_json::Value,
-) -> serde_json::Value {
-    let base = mine(b, cookie).await["version"].as_i64().unwrap();
+async fn save_step(b: &Backend, cookie: &str, step: &str, record: &EnterpriseRecord) -> SavedStep {
+    let base = mine(b, cookie).await.version;
     let r = save_from(b, cookie, step, record, base).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
 pub async fn form(b: &Backend, path: &str, fields: &[(&str, &str)], cookie: &str) -> Reply {
     post_form(&b.router, path, fields, Some(cookie)).await
 }
 
-/// One page of 信息维护 with the given filters (the others empty).
-async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> serde_json::Value {
-    let mut fields: Vec<(&str, &str)> = [
+/// One page of 信息维护 with the given filters (the others empty; a
+/// filter the directory does not have fails the test).
+pub async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> DirectoryPage {
+    const FILTERS: [&str; 7] = [
         "q",
         "region",
         "mode",
@@ -86,42 +107,81 @@ async fn directory(b: &Backend, cookie: &str, filters: &[(&str, &str)]) -> serde
         "expiring_days",
         "sort",
         "hazard",
-    ]
-    .iter()
-    .map(|k| {
-        (
-            *k,
-            filters.iter().find(|(f, _)| f == k).map_or("", |(_, v)| *v),
-        )
-    })
-    .collect();
+    ];
+    for (f, _) in filters {
+        assert!(FILTERS.contains(f), "the directory has no filter {f}");
+    }
+    let mut fields: Vec<(&str, &str)> = FILTERS
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                filters.iter().find(|(f, _)| f == k).map_or("", |(_, v)| *v),
+            )
+        })
+        .collect();
     fields.push(("page", "1"));
     let r = form(b, "/api/info/directory", &fields, cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
 /// The directory's first page under the 重大危险源 filter `hazard`: each
 /// entry's `key` (e.g. its credit code) and its 重大危险源 column, sorted.
-async fn hazard_rows(b: &Backend, cookie: &str, hazard: &str, key: &str) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = directory(b, cookie, &[("hazard", hazard)]).await
-        ["entries"]
-        .as_array()
-        .unwrap()
+async fn hazard_rows(
+    b: &Backend,
+    cookie: &str,
+    hazard: &str,
+    key: fn(&DirectoryEntry) -> &str,
+) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = directory(b, cookie, &[("hazard", hazard)])
+        .await
+        .entries
         .iter()
-        .map(|e| {
-            (
-                e[key].as_str().unwrap().to_string(),
-                e["hazard"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|e| (key(e).to_string(), e.hazard.clone()))
         .collect();
     rows.sort();
     rows
 }
 
-pub fn version(v: &serde_json::Value) -> String {
-    v["version"].as_i64().unwrap().to_string()
+/// Storage units written as the page sends them.
+fn units(v: serde_json::Value) -> Vec<StorageUnit> {
+    serde_json::from_value(v).unwrap()
+}
+
+/// What a page holds: the version a change is based on.
+pub trait Versioned {
+    fn version(&self) -> i64;
+}
+
+impl Versioned for InfoView {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for RecordView {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for SavedStep {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// The version `v` holds, as a form sends it.
+pub fn version(v: &impl Versioned) -> String {
+    v.version().to_string()
+}
+
+/// The regulator's view of `code`.
+pub async fn regulated(b: &Backend, cookie: &str, code: &str) -> RecordView {
+    let r = form(b, "/api/info/record", &[("credit_code", code)], cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.decode()
 }
 
 async fn audit_actions(b: &Backend, code: &str) -> Vec<(String, String, String)> {
@@ -153,9 +213,9 @@ pub async fn submitted(b: &Backend) -> (String, String) {
 
 /// Saves `record` as A's draft (which must succeed) and submits it; the
 /// submission's answer.
-pub async fn save_and_submit(b: &Backend, a: &str, record: &serde_json::Value) -> Reply {
+pub async fn save_and_submit(b: &Backend, a: &str, record: &EnterpriseRecord) -> Reply {
     let v = mine(b, a).await;
-    let r = save(b, a, record, v["version"].as_i64().unwrap()).await;
+    let r = save(b, a, record, v.version).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     let v = mine(b, a).await;
     form(b, "/api/info/submit", &[("base_version", &version(&v))], a).await
@@ -193,9 +253,7 @@ pub async fn set_status(b: &Backend, a: &str, action: &str) {
 /// Logs in the demo users and brings A's record to 已确认.
 pub async fn confirmed(b: &Backend) -> (String, String) {
     let (a, county) = submitted(b).await;
-    let rec = form(b, "/api/info/record", &[("credit_code", A)], &county)
-        .await
-        .json();
+    let rec = regulated(b, &county, A).await;
     let r = confirm_on(b, &county, &version(&rec)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     (a, county)
@@ -206,19 +264,20 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
     for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let v = mine(&b, &a).await;
-        assert_eq!(v["status"], "draft");
+        assert_eq!(v.status, RecordStatus::Draft);
         // The draft starts from what registration knows.
-        assert_eq!(v["draft"]["name"], "南京玄武示例化工贸易有限公司");
-        assert!(!v["issues"].as_array().unwrap().is_empty());
+        assert_eq!(v.draft.name, "南京玄武示例化工贸易有限公司");
+        assert!(!v.issues.is_empty());
 
         // An incomplete step is saved anyway, and its problems come back.
         let mut partial = complete_record("南京玄武示例化工贸易有限公司");
-        partial["licences"][0]["scope"][0]["cas"] = json!("7664-93-8");
-        let r = save(&b, &a, &partial, v["version"].as_i64().unwrap()).await;
+        partial.licences[0].scope[0].cas = "7664-93-8".into();
+        let r = save(&b, &a, &partial, v.version).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let saved = r.json();
-        assert!(saved["errors"]["licences.0.scope.0.cas"]
-            .as_str()
+        let saved: SavedStep = r.decode();
+        assert!(saved
+            .errors
+            .get("licences.0.scope.0.cas")
             .unwrap()
             .contains("校验位"));
         // Submitting is refused with every problem at its field.
@@ -242,11 +301,11 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
             &b,
             &a,
             &complete_record("南京玄武示例化工贸易有限公司"),
-            saved["version"].as_i64().unwrap(),
+            saved.version,
         )
         .await;
-        let saved = r.json();
-        assert!(saved["errors"].as_object().unwrap().is_empty(), "{saved}");
+        let saved: SavedStep = r.decode();
+        assert!(saved.errors.is_empty(), "{saved:?}");
         let r = form(
             &b,
             "/api/info/submit",
@@ -256,15 +315,9 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let v = mine(&b, &a).await;
-        assert_eq!(v["status"], "submitted");
+        assert_eq!(v.status, RecordStatus::Submitted);
         // A submitted record is read-only until withdrawn.
-        let r = save(
-            &b,
-            &a,
-            &complete_record("改名"),
-            v["version"].as_i64().unwrap(),
-        )
-        .await;
+        let r = save(&b, &a, &complete_record("改名"), v.version).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
         assert!(r.body.contains("撤回"), "{}", r.body);
         let r = form(
@@ -276,7 +329,7 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let v = mine(&b, &a).await;
-        assert_eq!(v["status"], "draft");
+        assert_eq!(v.status, RecordStatus::Draft);
         form(
             &b,
             "/api/info/submit",
@@ -287,22 +340,17 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
 
         // The county regulator sees the submission and confirms it.
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
-        assert_eq!(rec["status"], "submitted");
-        assert!(rec["submitted"]
-            .as_array()
-            .unwrap()
+        let rec = regulated(&b, &county, A).await;
+        assert_eq!(rec.status, RecordStatus::Submitted);
+        let changes = rec.submitted.clone().unwrap_or_default();
+        assert!(changes
             .iter()
-            .any(|c| c["label"] == "主要负责人" && c["after"] == "李强"));
+            .any(|c| c.label == "主要负责人" && c.after == "李强"));
         // Regions read by name, not by code.
-        assert!(rec["submitted"]
-            .as_array()
-            .unwrap()
+        assert!(changes
             .iter()
-            .any(|c| c["field"] == "region_code" && c["after"] == "江苏省 南京市 玄武区"));
-        assert_eq!(rec["region_name"], "江苏省 南京市 玄武区", "{}", b.name);
+            .any(|c| c.field == "region_code" && c.after == "江苏省 南京市 玄武区"));
+        assert_eq!(rec.region_name, "江苏省 南京市 玄武区", "{}", b.name);
         let r = form(
             &b,
             "/api/info/decide",
@@ -316,24 +364,22 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(mine(&b, &a).await["status"], "confirmed");
+        assert_eq!(mine(&b, &a).await.status, RecordStatus::Confirmed);
 
         // The directory finds it by licence number (typed with ASCII brackets).
         let dir = directory(&b, &county, &[("q", "苏(宁)危化经字[2024]000123")]).await;
-        assert_eq!(dir["total"], 1, "{}: {dir}", b.name);
-        assert_eq!(dir["entries"][0]["credit_code"], A);
-        assert_eq!(dir["entries"][0]["mode"], "有储存经营(不构成重大危险源)");
+        assert_eq!(dir.total, 1, "{}: {dir:?}", b.name);
+        assert_eq!(dir.entries[0].credit_code, A);
+        assert_eq!(dir.entries[0].mode, "有储存经营(不构成重大危险源)");
         // A part is enough: the number's digits, the start of the code, a
         // piece of the number with its prefix.
         for part in ["000123", "2024", &A[..10], "危化经字〔2024〕000", "ma1xyr"] {
             let dir = directory(&b, &county, &[("q", part)]).await;
-            let found = dir["entries"]
-                .as_array()
-                .is_some_and(|es| es.iter().any(|e| e["credit_code"] == A));
-            assert!(found, "{}: {part}: {dir}", b.name);
+            let found = dir.entries.iter().any(|e| e.credit_code == A);
+            assert!(found, "{}: {part}: {dir:?}", b.name);
         }
         let none = directory(&b, &county, &[("q", "999999")]).await;
-        assert_eq!(none["total"], 0, "{}: {none}", b.name);
+        assert_eq!(none.total, 0, "{}: {none:?}", b.name);
 
         let ok: Vec<String> = audit_actions(&b, A)
             .await
@@ -398,13 +444,11 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         let propose = |cookie: String, name: &'static str| {
             let b = &b;
             async move {
-                let rec = form(b, "/api/info/record", &[("credit_code", A)], &cookie)
-                    .await
-                    .json();
+                let rec = regulated(b, &cookie, A).await;
                 post_json(
                     &b.router,
                     "/api/info/propose",
-                    &json!({"credit_code": A, "base_version": rec["version"], "values": [["principal_name", name]]}),
+                    &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", name]]}),
                     Some(&cookie),
                 )
                 .await
@@ -415,16 +459,16 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
 
         // The enterprise sees who, since when and what.
         let v = mine(&b, &a).await;
-        let lock = &v["lock"];
-        assert_eq!(lock["organization"], "南京市玄武区应急管理局", "{}", b.name);
-        assert_eq!(lock["user"], "孙磊", "{}", b.name);
-        assert_eq!(lock["changes"][0]["label"], "主要负责人");
+        let lock = v.lock.clone().unwrap();
+        assert_eq!(lock.organization, "南京市玄武区应急管理局", "{}", b.name);
+        assert_eq!(lock.user, "孙磊", "{}", b.name);
+        assert_eq!(lock.changes[0].label, "主要负责人");
         assert_eq!(
             (
-                lock["changes"][0]["before"].as_str(),
-                lock["changes"][0]["after"].as_str()
+                lock.changes[0].before.as_str(),
+                lock.changes[0].after.as_str()
             ),
-            (Some("李强"), Some("赵六"))
+            ("李强", "赵六")
         );
         // …and cannot start a change meanwhile: the FAQ's words, plus who and what.
         let r = form(
@@ -449,7 +493,7 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         // One pending proposal at a time; only its bureau may withdraw it.
         let r = propose(city.clone(), "钱七").await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
-        let id = lock["id"].as_i64().unwrap().to_string();
+        let id = lock.id.to_string();
         let r = form(
             &b,
             "/api/info/proposal/withdraw",
@@ -467,14 +511,11 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert!(mine(&b, &a).await["lock"].is_null());
+        assert!(mine(&b, &a).await.lock.is_none());
 
         // Rejected: nothing changes.
         propose(county.clone(), "孙八").await;
-        let id = mine(&b, &a).await["lock"]["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+        let id = mine(&b, &a).await.lock.unwrap().id.to_string();
         let r = form(
             &b,
             "/api/info/proposal/answer",
@@ -495,14 +536,19 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(mine(&b, &a).await["confirmed"]["principal_name"], "李强");
+        assert_eq!(
+            mine(&b, &a)
+                .await
+                .confirmed
+                .as_ref()
+                .unwrap()
+                .principal_name,
+            "李强"
+        );
 
         // Accepted: applied at once.
         propose(county.clone(), "周九").await;
-        let id = mine(&b, &a).await["lock"]["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+        let id = mine(&b, &a).await.lock.unwrap().id.to_string();
         let r = form(
             &b,
             "/api/info/proposal/answer",
@@ -512,8 +558,8 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let v = mine(&b, &a).await;
-        assert_eq!(v["confirmed"]["principal_name"], "周九");
-        assert_eq!(v["status"], "confirmed");
+        assert_eq!(v.confirmed.as_ref().unwrap().principal_name, "周九");
+        assert_eq!(v.status, RecordStatus::Confirmed);
 
         let actions: Vec<String> = audit_actions(&b, A)
             .await
@@ -540,24 +586,24 @@ async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         set_status(&b, &a, "change").await;
-        let base = mine(&b, &a).await["version"].as_i64().unwrap();
+        let base = mine(&b, &a).await.version;
         // Tab one saves a new principal.
         let mut first = complete_record("南京玄武示例化工贸易有限公司");
-        first["principal_name"] = json!("吴十");
+        first.principal_name = "吴十".into();
         assert_eq!(save(&b, &a, &first, base).await.status, StatusCode::OK);
         // Tab two, opened before, saves on the old version: refused, with the change named.
         let mut second = complete_record("南京玄武示例化工贸易有限公司");
-        second["safety_name"] = json!("郑十一");
+        second.safety_name = "郑十一".into();
         let r = save(&b, &a, &second, base).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("主要负责人“李强”→“吴十”"), "{}", r.body);
         assert!(r.body.contains("没有丢失"), "{}", r.body);
         let v = mine(&b, &a).await;
-        assert_eq!(v["draft"]["principal_name"], "吴十");
-        assert_eq!(v["draft"]["safety_name"], "王芳");
+        assert_eq!(v.draft.principal_name, "吴十");
+        assert_eq!(v.draft.safety_name, "王芳");
         // The confirmed version stays in force during the change.
-        assert_eq!(v["confirmed"]["principal_name"], "李强");
-        assert!(v["changing"].as_bool().unwrap());
+        assert_eq!(v.confirmed.as_ref().unwrap().principal_name, "李强");
+        assert!(v.changing);
     }
 }
 
@@ -566,20 +612,10 @@ async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
         set_status(&b, &a, "change").await;
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
-        let open = &rec["open_change"];
-        assert!(
-            open["since"].as_str().is_some_and(|s| !s.is_empty()),
-            "{}: {rec}",
-            b.name
-        );
-        assert!(
-            open["lapses"].as_str().is_some_and(|s| !s.is_empty()),
-            "{}: {rec}",
-            b.name
-        );
+        let rec = regulated(&b, &county, A).await;
+        let open = rec.open_change.clone().unwrap();
+        assert!(!open.since.is_empty(), "{}: {rec:?}", b.name);
+        assert!(!open.lapses.is_empty(), "{}: {rec:?}", b.name);
 
         // One reminder a day, by SMS to the phone on file, in the trail.
         let sent_before = sms_total(&b).await;
@@ -621,13 +657,11 @@ async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day
                 .unwrap();
         assert_eq!(lapsed, 1, "{}", b.name);
         let v = mine(&b, &a).await;
-        assert_eq!(v["status"], "confirmed", "{}: {v}", b.name);
-        assert_eq!(v["confirmed"]["principal_name"], "李强");
+        assert_eq!(v.status, RecordStatus::Confirmed, "{}: {v:?}", b.name);
+        assert_eq!(v.confirmed.as_ref().unwrap().principal_name, "李强");
         assert_eq!(sms_total(&b).await, sent_before + 2, "{}", b.name);
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
-        assert!(rec["open_change"].is_null(), "{}: {rec}", b.name);
+        let rec = regulated(&b, &county, A).await;
+        assert!(rec.open_change.is_none(), "{}: {rec:?}", b.name);
     }
 }
 
@@ -635,15 +669,13 @@ async fn an_open_change_is_explained_to_the_regulator_can_be_reminded_once_a_day
 async fn a_decision_on_a_withdrawn_submission_says_what_happened_in_a_regulators_words() {
     for b in backends().await {
         let (a, county) = submitted(&b).await;
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
+        let rec = regulated(&b, &county, A).await;
         set_status(&b, &a, "withdraw").await;
         let r = confirm_on(&b, &county, &version(&rec)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("操作未完成"), "{}", r.body);
         assert!(!r.body.contains("保存"), "{}", r.body);
-        assert_eq!(mine(&b, &a).await["status"], "draft");
+        assert_eq!(mine(&b, &a).await.status, RecordStatus::Draft);
     }
 }
 
@@ -661,8 +693,8 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         let enterprise_b = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
         // B's own record is B's, never A's.
         let v = mine(&b, &enterprise_b).await;
-        assert_eq!(v["credit_code"], B);
-        assert_ne!(v["draft"]["name"], "南京玄武示例化工贸易有限公司");
+        assert_eq!(v.credit_code, B);
+        assert_ne!(v.draft.name, "南京玄武示例化工贸易有限公司");
         // Enterprises cannot use the regulators' endpoints.
         for path in ["/api/info/record", "/api/info/proposal/withdraw"] {
             let r = form(
@@ -675,14 +707,9 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {path}", b.name);
         }
         // A proposal for A cannot be answered by B.
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
-        post_json(&b.router, "/api/info/propose", &json!({"credit_code": A, "base_version": rec["version"], "values": [["safety_name", "冯十二"]]}), Some(&county)).await;
-        let id = mine(&b, &a).await["lock"]["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+        let rec = regulated(&b, &county, A).await;
+        post_json(&b.router, "/api/info/propose", &json!({"credit_code": A, "base_version": rec.version, "values": [["safety_name", "冯十二"]]}), Some(&county)).await;
+        let id = mine(&b, &a).await.lock.unwrap().id.to_string();
         let r = form(
             &b,
             "/api/info/proposal/answer",
@@ -692,7 +719,7 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         assert!(
-            !mine(&b, &a).await["lock"].is_null(),
+            mine(&b, &a).await.lock.is_some(),
             "{}: still pending",
             b.name
         );
@@ -724,18 +751,18 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
         let list = |cookie: String| {
             let b = &b;
             async move {
-                directory(b, &cookie, &[]).await["entries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|e| e["credit_code"].as_str().unwrap().to_string())
+                directory(b, &cookie, &[])
+                    .await
+                    .entries
+                    .into_iter()
+                    .map(|e| e.credit_code)
                     .collect::<Vec<_>>()
             }
         };
         assert_eq!(list(county.clone()).await, [A], "{}", b.name);
         // Even naming another region in the filter does not widen it.
         let r = directory(&b, &county, &[("region", "350100")]).await;
-        assert_eq!(r["total"], 1, "{}", b.name);
+        assert_eq!(r.total, 1, "{}", b.name);
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         assert_eq!(list(admin).await.len(), 3, "{}", b.name);
     }
@@ -754,14 +781,14 @@ async fn a_regulators_look_at_a_record_never_opened_writes_nothing() {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let r = form(&b, "/api/info/record", &[("credit_code", B)], &admin).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let v = r.json();
-        assert_eq!(v["status"], "draft", "{}", b.name);
-        assert_eq!(v["name"], "福州示例危险品储运有限公司", "{}", b.name);
-        assert!(v["record"].is_null(), "{}: nothing submitted", b.name);
+        let v: RecordView = r.decode();
+        assert_eq!(v.status, RecordStatus::Draft, "{}", b.name);
+        assert_eq!(v.name, "福州示例危险品储运有限公司", "{}", b.name);
+        assert!(v.record.is_none(), "{}: nothing submitted", b.name);
         assert_eq!(rows().await, before, "{}: a look wrote a row", b.name);
         // The enterprise's own first visit creates its draft.
         let enterprise = login_cookie(&b, "enterprise", B, DEMO_PASSWORD).await;
-        assert_eq!(mine(&b, &enterprise).await["draft"]["name"], v["name"]);
+        assert_eq!(mine(&b, &enterprise).await.draft.name, v.name);
         assert_eq!(rows().await, before + 1, "{}", b.name);
     }
 }
@@ -830,9 +857,9 @@ async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to
 
         let r = upload(&b, Some(&a), "../苏宁证书.pdf", pdf.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let answer = r.json();
-        let id = answer["id"].as_str().unwrap().to_string();
-        assert_eq!(answer["name"], "苏宁证书.pdf");
+        let answer: UploadAnswer = r.decode();
+        let id = answer.id.unwrap();
+        assert_eq!(answer.name.as_deref(), Some("苏宁证书.pdf"));
         // On disk: named by the id only, readable by the owner only.
         let path = b.state.config.upload_dir.join(&id);
         {
@@ -872,10 +899,9 @@ async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to
         // B's scan is not the 玄武 county's business, and A cannot attach it.
         let theirs = upload(&b, Some(&other), "b.png", b"\x89PNG\r\n\x1a\n....".to_vec())
             .await
-            .json()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+            .decode::<UploadAnswer>()
+            .id
+            .unwrap();
         assert_eq!(
             download(&b, &county, &theirs).await.status,
             StatusCode::NOT_FOUND,
@@ -884,15 +910,13 @@ async fn licence_scans_are_checked_by_content_stored_privately_and_shown_only_to
         );
         let v = mine(&b, &a).await;
         let mut rec = complete_record("南京玄武示例化工贸易有限公司");
-        rec["licences"][0]["scan"] = json!(theirs);
-        let r = save(&b, &a, &rec, v["version"].as_i64().unwrap()).await;
+        rec.licences[0].scan = theirs;
+        let r = save(&b, &a, &rec, v.version).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
-        rec["licences"][0]["scan"] = json!(id);
-        rec["licences"][0]["scan_name"] = json!("苏宁证书.pdf");
+        rec.licences[0].scan = id;
+        rec.licences[0].scan_name = "苏宁证书.pdf".into();
         assert_eq!(
-            save(&b, &a, &rec, v["version"].as_i64().unwrap())
-                .await
-                .status,
+            save(&b, &a, &rec, v.version).await.status,
             StatusCode::OK,
             "{}",
             b.name
@@ -916,28 +940,27 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
         };
         let all = list("", "").await;
         assert!(
-            all["regions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| r[1] == "玄武区"),
-            "{}: {all}",
+            all.regions.iter().any(|(_, name)| name == "玄武区"),
+            "{}: {all:?}",
             b.name
         );
-        assert_eq!(list("320102", "").await["total"], 1, "{}", b.name);
-        assert_eq!(list("320104", "").await["total"], 0, "{}", b.name);
+        assert_eq!(list("320102", "").await.total, 1, "{}", b.name);
+        assert_eq!(list("320104", "").await.total, 0, "{}", b.name);
         let by_expiry = list("", "expiry").await;
         assert_eq!(
-            by_expiry["entries"][0]["credit_code"], A,
+            by_expiry.entries[0].credit_code, A,
             "{}: the only one with a licence comes first",
             b.name
         );
-        assert_eq!(by_expiry["entries"][0]["next_expiry"], "2027-03-14");
+        assert_eq!(
+            by_expiry.entries[0].next_expiry.as_deref(),
+            Some("2027-03-14")
+        );
         // Licences expiring within 30 days of today: none (2027-03-14 is further).
         let soon = directory(&b, &city, &[("expiring_days", "30")]).await;
-        assert_eq!(soon["total"], 0, "{}", b.name);
+        assert_eq!(soon.total, 0, "{}", b.name);
         let later = directory(&b, &city, &[("expiring_days", "3650")]).await;
-        assert_eq!(later["total"], 1, "{}", b.name);
+        assert_eq!(later.total, 1, "{}", b.name);
     }
 }
 
@@ -947,10 +970,10 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let mut record = complete_record("南京玄武示例化工贸易有限公司");
-        record["storage_units"] = json!([{
+        record.storage_units = units(json!([{
             "name": "1号仓库", "exposed": "10",
             "substances": [{"name": "甲醇", "amount": "600", "unit": "tonne"}]
-        }]);
+        }]));
         // 600 t of methanol with the answer 否: the server refuses to submit, saying why.
         let r = save_and_submit(&b, &a, &record).await;
         assert_ne!(r.status, StatusCode::OK, "{}", b.name);
@@ -961,19 +984,17 @@ async fn storage_units_decide_the_major_hazard_source_and_the_directory_filters_
             r.body
         );
         // With the computed answer it goes through and is stored with its grade.
-        record["major_hazard"] = json!("yes");
-        record["business_mode"] = json!("storage_major_hazard");
-        record["licences"][0]["mode"] = json!("storage_major_hazard");
+        record.major_hazard = "yes".into();
+        record.business_mode = "storage_major_hazard".into();
+        record.licences[0].mode = "storage_major_hazard".into();
         let r = save_and_submit(&b, &a, &record).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let rec = form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
+        let rec = regulated(&b, &county, A).await;
         assert_eq!(
             confirm_on(&b, &county, &version(&rec)).await.status,
             StatusCode::OK
         );
-        let with = |hazard: &'static str| hazard_rows(&b, &county, hazard, "credit_code");
+        let with = |hazard: &'static str| hazard_rows(&b, &county, hazard, |e| &e.credit_code);
         let a_row = (A.to_string(), "四级".to_string());
         assert_eq!(with("major").await, vec![a_row.clone()], "{}", b.name);
         assert_eq!(with("4").await, vec![a_row.clone()], "{}", b.name);
@@ -1112,19 +1133,19 @@ async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
                 (false, false) => "storage",
             };
             let mut record = complete_record("南京玄武示例化工贸易有限公司");
-            record["fuel_station"] = json!(if fuel { "yes" } else { "no" });
-            record["business_mode"] = json!(mode);
-            record["licences"][0]["mode"] = json!(mode);
-            record["storage_units"] = json!([{
+            record.fuel_station = if fuel { "yes" } else { "no" }.into();
+            record.business_mode = mode.into();
+            record.licences[0].mode = mode.into();
+            record.storage_units = units(json!([{
                 "name": "1号储存单元", "exposed": people,
                 "substances": held.iter().map(|(name, amount, unit, density)| json!({
                     "name": name, "amount": amount, "unit": unit, "density": density
                 })).collect::<Vec<_>>()
-            }]);
+            }]));
             // The other answer: the server's message carries its arithmetic.
-            record["major_hazard"] = json!(if major { "no" } else { "yes" });
+            record.major_hazard = if major { "no" } else { "yes" }.into();
             let step = save_step(&b, &a, "mode", &record).await;
-            let said = step["errors"]["major_hazard"].as_str().unwrap_or_default();
+            let said = step.errors.get("major_hazard").unwrap_or_default();
             let arithmetic = if major {
                 format!("S = {s} ≥ 1,构成重大危险源;R = α × Σβq/Q = {r},{shown}")
             } else {
@@ -1137,9 +1158,14 @@ async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
             );
             // The computed answer: the step is clean, the record goes in,
             // and the grade the server stored is the directory's.
-            record["major_hazard"] = json!(if major { "yes" } else { "no" });
+            record.major_hazard = if major { "yes" } else { "no" }.into();
             let step = save_step(&b, &a, "mode", &record).await;
-            assert_eq!(step["errors"], json!({}), "{}: {v}", b.name);
+            assert!(
+                step.errors.is_empty(),
+                "{}: {v:?}: {:?}",
+                b.name,
+                step.errors
+            );
             let sent = form(
                 &b,
                 "/api/info/submit",
@@ -1155,7 +1181,7 @@ async fn the_server_identifies_every_worked_vector_as_the_notes_do() {
                 sent.body
             );
             assert_eq!(
-                hazard_rows(&b, &county, filter, "credit_code").await,
+                hazard_rows(&b, &county, filter, |e| &e.credit_code).await,
                 vec![(A.to_string(), shown.to_string())],
                 "{}: {v}",
                 b.name
@@ -1170,10 +1196,10 @@ async fn a_stored_list_of_classes_is_rendered_ticked_before_the_page_is_live() {
     for b in seeded().await {
         let a = login_cookie(&b, "enterprise", A, DEMO_PASSWORD).await;
         let mut record = complete_record("南京玄武示例化工贸易有限公司");
-        record["storage_units"] = json!([{
+        record.storage_units = units(json!([{
             "name": "1号仓库", "exposed": "10",
             "substances": [{"name": "某有毒溶剂", "classes": "J2,W5.3", "amount": "10"}]
-        }]);
+        }]));
         save_step(&b, &a, "mode", &record).await;
         let mut req = get("/info?step=mode");
         req.headers_mut()
@@ -1201,7 +1227,7 @@ async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
             .await
             .unwrap();
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        let names = |filter: &'static str| hazard_rows(&b, &city, filter, "name");
+        let names = |filter: &'static str| hazard_rows(&b, &city, filter, |e| &e.name);
         let four = (
             "南京鼓楼示例油品化工有限公司".to_string(),
             "四级".to_string(),
@@ -1220,7 +1246,7 @@ async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
         assert_eq!(names("none").await, vec![none], "{}", b.name);
         assert_eq!(names("1").await, vec![], "{}", b.name);
         // Confirmed records, as a regulator would have them.
-        let confirmed = hazard_rows(&b, &city, "", "status").await;
+        let confirmed = hazard_rows(&b, &city, "", |e| &e.status).await;
         assert_eq!(
             confirmed.iter().filter(|(s, _)| s == "已确认").count(),
             3,

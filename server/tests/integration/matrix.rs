@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 
 use crate::common::*;
-use crate::info::{confirmed, form, upload, A};
+use crate::info::{confirmed, upload, A};
+use app::components::upload::UploadAnswer;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -743,27 +744,14 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
 
     // A registration of A's county waiting for review.
     let code = fresh_code();
-    let r = register_with(b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
-    assert_eq!(
-        r.json()["submitted"]["status"],
-        "pending_review",
-        "{}",
-        r.body
-    );
-    let pending: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-        .bind(&code)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+    let pending = pending_registration(b, &code).await;
 
     // A proposal on A's record by its county.
-    let rec = form(b, "/api/info/record", &[("credit_code", A)], &county)
-        .await
-        .json();
+    let rec = crate::info::regulated(b, &county, A).await;
     let r = post_json(
         &b.router,
         "/api/info/propose",
-        &json!({"credit_code": A, "base_version": rec["version"], "values": [["principal_name", "赵六"]]}),
+        &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", "赵六"]]}),
         Some(&county),
     )
     .await;
@@ -776,7 +764,7 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
     // A's licence scan.
     let r = upload(b, Some(&a), "证.pdf", b"%PDF-1.4 scan".to_vec()).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let scan = r.json()["id"].as_str().unwrap().to_string();
+    let scan = r.decode::<UploadAnswer>().id.unwrap();
 
     // A phone change of A under review, with its documents.
     let token = app::server::random_token();
@@ -802,7 +790,7 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
         .unwrap();
         let r = send(&b.router, req).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        evidence = r.json()["id"].as_str().unwrap().to_string();
+        evidence = r.decode::<UploadAnswer>().id.unwrap();
     }
     let r = post_form(&b.router, "/api/phone/submit", &[("r", &token)], None).await;
     assert!(r.status.is_success(), "{}: {}", b.name, r.body);

@@ -150,13 +150,11 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         assert!(after.items[0].read);
 
         // A proposal is told to A, unread again; 全部标为已读 clears it.
-        let rec = crate::info::form(&b, "/api/info/record", &[("credit_code", A)], &county)
-            .await
-            .json();
+        let rec = crate::info::regulated(&b, &county, A).await;
         let r = post_json(
             &b.router,
             "/api/info/propose",
-            &serde_json::json!({"credit_code": A, "base_version": rec["version"], "values": [["principal_name", "赵六"]]}),
+            &serde_json::json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", "赵六"]]}),
             Some(&county),
         )
         .await;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
+use app::api::notice::{NoticeList, NoticeView};
 use app::api::publicity::{Publicity, PUBLICITY_PER_TEN_MINUTES};
 use app::server::seed::{seed_demo_public, DEMO_PASSWORD};
 use axum::http::StatusCode;
@@ -231,25 +232,27 @@ async fn act(b: &Backend, cookie: &str, id: &str, action: &str, base: &str) -> R
     .await
 }
 
-async fn notice(b: &Backend, id: &str, cookie: Option<&str>) -> serde_json::Value {
+/// Notice `id` as `cookie`'s holder sees it (none: not shown to them).
+async fn notice_seen(b: &Backend, id: &str, cookie: Option<&str>) -> Option<NoticeView> {
     let r = post_form(&b.router, "/api/notices/get", &[("id", id)], cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
-async fn board(b: &Backend, cookie: Option<&str>) -> serde_json::Value {
+async fn notice(b: &Backend, id: &str, cookie: Option<&str>) -> NoticeView {
+    notice_seen(b, id, cookie)
+        .await
+        .unwrap_or_else(|| panic!("{}: no notice {id}", b.name))
+}
+
+async fn board(b: &Backend, cookie: Option<&str>) -> NoticeList {
     let r = post_form(&b.router, "/api/notices/list", &[("page", "1")], cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.json()
+    r.decode()
 }
 
-fn titles(list: &serde_json::Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["title"].as_str().unwrap().to_string())
-        .collect()
+fn titles(list: &NoticeList) -> Vec<String> {
+    list.items.iter().map(|n| n.title.clone()).collect()
 }
 
 #[tokio::test]
@@ -257,17 +260,17 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
     for b in seeded().await {
         // The demo board: the administrators' pinned notice first.
         let list = board(&b, None).await;
-        assert_eq!(list["can_write"], false);
-        let items = list["items"].as_array().unwrap();
-        assert_eq!(items.len(), 2, "{}: {list}", b.name);
-        assert_eq!(items[0]["pinned"], true);
-        assert_eq!(items[0]["publisher"], "系统管理员");
-        assert_eq!(items[1]["publisher"], "南京市应急管理局");
-        let city_notice = items[1]["id"].to_string();
+        assert!(!list.can_write);
+        let items = &list.items;
+        assert_eq!(items.len(), 2, "{}: {list:?}", b.name);
+        assert!(items[0].pinned);
+        assert_eq!(items[0].publisher, "系统管理员");
+        assert_eq!(items[1].publisher, "南京市应急管理局");
+        let city_notice = items[1].id.to_string();
         let v = notice(&b, &city_notice, None).await;
-        assert!(v["html"].as_str().unwrap().contains("<table>"), "{v}");
-        assert_eq!(v["editable"], false);
-        assert_eq!(v["body"], "", "{}: the source is the writers'", b.name);
+        assert!(v.html.contains("<table>"), "{v:?}");
+        assert!(!v.editable);
+        assert_eq!(v.body, "", "{}: the source is the writers'", b.name);
 
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
@@ -276,9 +279,9 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
         let enterprise = login_cookie(&b, "enterprise", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
 
         // Who may write at all.
-        assert_eq!(board(&b, Some(&city)).await["can_write"], true);
-        assert_eq!(board(&b, Some(&admin)).await["can_write"], true);
-        assert_eq!(board(&b, Some(&province)).await["can_write"], false);
+        assert!(board(&b, Some(&city)).await.can_write);
+        assert!(board(&b, Some(&admin)).await.can_write);
+        assert!(!board(&b, Some(&province)).await.can_write);
         let r = save(&b, None, "0", "标题", "正文", "0").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
         for c in [&province, &enterprise] {
@@ -310,24 +313,21 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let own = r.json().to_string();
+        let own = r.decode::<i64>().to_string();
         assert_eq!(
-            notice(&b, &own, None).await["publisher"],
+            notice(&b, &own, None).await.publisher,
             "南京市玄武区应急管理局"
         );
-        assert_eq!(notice(&b, &own, Some(&county)).await["editable"], true);
+        assert!(notice(&b, &own, Some(&county)).await.editable);
 
         // Not another authority's notice: refused, unchanged.
-        assert_eq!(
-            notice(&b, &city_notice, Some(&county)).await["editable"],
-            false
-        );
+        assert!(!notice(&b, &city_notice, Some(&county)).await.editable);
         let r = save(&b, Some(&county), &city_notice, "改标题", "改正文", "1").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", b.name, r.body);
         let r = act(&b, &county, &city_notice, "withdraw", "1").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", b.name, r.body);
         assert_eq!(
-            notice(&b, &city_notice, None).await["title"],
+            notice(&b, &city_notice, None).await.title,
             "关于做好危险化学品经营许可证延期换证工作的通知"
         );
         // The enterprise and the province cannot act either.
@@ -356,11 +356,8 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
             r.body
         );
         let v = notice(&b, &city_notice, Some(&city)).await;
-        assert_eq!(
-            (v["title"].as_str(), v["version"].as_i64()),
-            (Some("延期换证通知(修订)"), Some(2))
-        );
-        assert_eq!(v["body"], "修订后的正文");
+        assert_eq!((v.title.as_str(), v.version), ("延期换证通知(修订)", 2));
+        assert_eq!(v.body, "修订后的正文");
         // The administrator changes any notice.
         let r = save(
             &b,
@@ -376,7 +373,7 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
         // Pin, withdraw, republish, each with the version.
         let r = act(&b, &city, &city_notice, "pin", "3").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(r.json(), "公告已置顶。");
+        assert_eq!(r.text(), "公告已置顶。");
         let r = act(&b, &city, &city_notice, "pin", "4").await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: already pinned", b.name);
         let r = act(&b, &city, &city_notice, "withdraw", "3").await;
@@ -384,11 +381,11 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
         let r = act(&b, &city, &city_notice, "withdraw", "4").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // Withdrawn: gone for the public and for other authorities, kept for its writers.
-        assert!(notice(&b, &city_notice, None).await.is_null());
-        assert!(notice(&b, &city_notice, Some(&county)).await.is_null());
+        assert!(notice_seen(&b, &city_notice, None).await.is_none());
+        assert!(notice_seen(&b, &city_notice, Some(&county)).await.is_none());
         assert!(!titles(&board(&b, None).await).contains(&"延期换证通知".to_string()));
         let v = notice(&b, &city_notice, Some(&city)).await;
-        assert_eq!(v["withdrawn"], true);
+        assert!(v.withdrawn);
         assert!(titles(&board(&b, Some(&admin)).await).contains(&"延期换证通知".to_string()));
         let r = act(&b, &admin, &city_notice, "republish", "5").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
@@ -439,7 +436,7 @@ async fn issuing_authorities_and_administrators_write_notices_each_their_own() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let r = save(&b, Some(&county), "0", "标题", "正文", "0").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", b.name, r.body);
-        assert_eq!(board(&b, Some(&county)).await["can_write"], false);
+        assert!(!board(&b, Some(&county)).await.can_write);
     }
 }
 
@@ -450,11 +447,8 @@ async fn a_notice_with_script_renders_inert_like_the_help_centre() {
         let body = "<script>alert(1)</script>\n\n正文 <img src=x onerror=alert(1)> [点我](javascript:alert(1)) ![图](javascript:alert(2))\n\n## 小节 {onclick=alert(3)}\n\n[帮助](/help)";
         let r = save(&b, Some(&admin), "0", "测试公告", body, "0").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let id = r.json().to_string();
-        let html = notice(&b, &id, None).await["html"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let id = r.decode::<i64>().to_string();
+        let html = notice(&b, &id, None).await.html;
         assert!(html.contains("&lt;script&gt;"), "{html}");
         for bad in [
             "<script",

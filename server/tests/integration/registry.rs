@@ -9,7 +9,6 @@ use std::time::Duration;
 use crate::common::*;
 use app::api::registration::RegistrationView;
 use app::domain::help::Faq;
-use app::domain::AccountStatus;
 use app::server::registry::{Claim, Mismatch, Registry, RegistryError, Verdict};
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -91,14 +90,7 @@ async fn a_registry_time_out_offers_manual_review_with_everything_kept() {
         assert_eq!(view.org.legal_type, "enterprise");
 
         // The same data, sent for manual review, keeps the chosen 法人类型.
-        let r = register_with(&b, &code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
-        assert_eq!(
-            r.decode::<RegistrationView>().submitted.map(|s| s.status),
-            Some(AccountStatus::PendingReview),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        pending_registration(&b, &code).await;
         let legal_type: String =
             sqlx::query_scalar("SELECT legal_type FROM enterprises WHERE credit_code = $1")
                 .bind(&code)

@@ -51,20 +51,7 @@ async fn decide(b: &Backend, cookie: &str, user_id: &str, decision: &str, reason
 
 /// A manual-review registration in 南京市玄武区; returns its user id.
 async fn pending(b: &Backend, code: &str) -> String {
-    let r = register_with(b, code, "Safe-Pass-2026", &[("manual_review", "1")]).await;
-    assert_eq!(
-        r.json()["submitted"]["status"],
-        "pending_review",
-        "{}: {}",
-        b.name,
-        r.body
-    );
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-        .bind(code)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
-    id.to_string()
+    pending_registration(b, code).await.to_string()
 }
 
 #[tokio::test]
@@ -205,17 +192,7 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             "{}: {rows:?}",
             b.name
         );
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "enterprise"),
-                ("account", &code),
-                ("password", "Safe-Pass-2026"),
-            ],
-            None,
-        )
-        .await;
+        let r = login(&b, "enterprise", &code, "Safe-Pass-2026").await;
         let AppError::Conflict { message: msg, .. } = r.decode::<AppError>() else {
             panic!("{}: {}", b.name, r.body);
         };

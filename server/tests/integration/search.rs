@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use app::api::enterprise_info::DirectoryPage;
 use app::server::seed::DEMO_PASSWORD;
-use axum::http::StatusCode;
 
 use crate::common::*;
 
@@ -34,22 +32,7 @@ async fn enterprise(b: &Backend, code: &str, name: &str) -> i64 {
 }
 
 async fn names(b: &Backend, cookie: &str, q: &str) -> Vec<String> {
-    let r = post_form(
-        &b.router,
-        "/api/info/directory",
-        &[
-            ("q", q),
-            ("region", ""),
-            ("mode", ""),
-            ("status", ""),
-            ("expiring_days", ""),
-            ("page", "1"),
-        ],
-        Some(cookie),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let page: DirectoryPage = serde_json::from_str(&r.body).unwrap();
+    let page = crate::info::directory(b, cookie, &[("q", q)]).await;
     assert_eq!(
         page.total as usize,
         page.entries.len().min(page.total as usize)

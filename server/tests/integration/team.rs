@@ -8,6 +8,7 @@
 use crate::common::*;
 use crate::info::{complete_record, form, mine, save, save_and_submit, upload, A};
 use app::api::team::{AccountView, TeamView};
+use app::domain::enterprise_info::RecordStatus;
 use app::domain::team::{Role, LAST_MANAGER, READ_ONLY};
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use app::server::team::FIRST_IS_OWN;
@@ -24,6 +25,17 @@ async fn set(b: &Backend, cookie: &str, path: &str, fields: &[(&str, &str)]) -> 
 }
 
 /// A's first 管理员, logged in, after the demo data.
+/// `cookie`'s holder invites `name` at `mobile` as `role`.
+async fn invite(b: &Backend, cookie: &str, name: &str, mobile: &str, role: &str) -> Reply {
+    set(
+        b,
+        cookie,
+        "/api/team/invite",
+        &[("name", name), ("mobile", mobile), ("role", role)],
+    )
+    .await
+}
+
 async fn manager(b: &Backend) -> String {
     seed_demo(&b.state.db, &b.state.hasher, app::server::now())
         .await
@@ -67,14 +79,8 @@ async fn roles_decide_who_submits_reads_and_manages() {
 
         // A 查看员 reads everything and changes nothing.
         let v = mine(&b, &viewer).await;
-        assert_eq!(v["status"], "submitted");
-        let r = save(
-            &b,
-            &viewer,
-            &complete_record("X"),
-            v["version"].as_i64().unwrap(),
-        )
-        .await;
+        assert_eq!(v.status, RecordStatus::Submitted);
+        let r = save(&b, &viewer, &complete_record("X"), v.version).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         assert!(r.body.contains(READ_ONLY), "{}", r.body);
         let r = upload(&b, Some(&viewer), "a.pdf", b"%PDF-1.4 x".to_vec()).await;
@@ -89,17 +95,7 @@ async fn roles_decide_who_submits_reads_and_manages() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         // Neither manages users.
         for cookie in [&filler, &viewer] {
-            let r = set(
-                &b,
-                cookie,
-                "/api/team/invite",
-                &[
-                    ("name", "张三"),
-                    ("mobile", "13711112219"),
-                    ("role", "manager"),
-                ],
-            )
-            .await;
+            let r = invite(&b, cookie, "张三", "13711112219", "manager").await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         }
 
@@ -294,30 +290,10 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
 async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins() {
     for b in backends().await {
         let a = manager(&b).await;
-        let r = set(
-            &b,
-            &a,
-            "/api/team/invite",
-            &[
-                ("name", "王芳"),
-                ("mobile", "13711112241"),
-                ("role", "filler"),
-            ],
-        )
-        .await;
+        let r = invite(&b, &a, "王芳", "13711112241", "filler").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // The same mobile twice is refused at its field.
-        let r = set(
-            &b,
-            &a,
-            "/api/team/invite",
-            &[
-                ("name", "王芳"),
-                ("mobile", "13711112241"),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+        let r = invite(&b, &a, "王芳", "13711112241", "viewer").await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
         // Not yet accepted: no login, and the reason says what to do.
         let r = member_login(&b, A, "13711112241", "!").await;
