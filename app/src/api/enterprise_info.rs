@@ -688,7 +688,7 @@ pub async fn decide_info(
 pub async fn propose_change(
     credit_code: String,
     base_version: i64,
-    values: Vec<(String, String)>,
+    values: Vec<(crate::domain::enterprise_info::Scalar, String)>,
 ) -> Result<String, AppError> {
     use crate::domain::enterprise_info::diff;
     use crate::server::enterprise_info as repo;
@@ -702,10 +702,8 @@ pub async fn propose_change(
     let info = repo::load(&state.db, id, now()).await.map_err(ssr::error)?;
     let current = info.confirmed.clone().unwrap_or_default();
     let mut proposed = current.clone();
-    for (k, v) in &values {
-        if !proposed.set(k, v.trim().to_string()) {
-            return Err(AppError::Forbidden);
-        }
+    for (field, v) in &values {
+        *field.of_mut(&mut proposed) = v.trim().to_string();
     }
     // The changed fields must themselves be valid.
     let mut errors = FieldErrors::new();

@@ -583,30 +583,37 @@ impl EnterpriseRecord {
 
     pub fn check_basic(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
-        e.take("name", parse_enterprise_name(&self.name));
+        e.take(Scalar::Name.key(), parse_enterprise_name(&self.name));
         e.take(
-            "legal_rep",
+            Scalar::LegalRep.key(),
             parse_person_name(&self.legal_rep, "法定代表人"),
         );
         e.take(
-            "principal_name",
+            Scalar::PrincipalName.key(),
             parse_person_name(&self.principal_name, "主要负责人"),
         );
-        mobile(&mut e, "principal_mobile", &self.principal_mobile);
+        mobile(
+            &mut e,
+            Scalar::PrincipalMobile.key(),
+            &self.principal_mobile,
+        );
         e.take(
-            "safety_name",
+            Scalar::SafetyName.key(),
             parse_person_name(&self.safety_name, "安全管理人员"),
         );
-        mobile(&mut e, "safety_mobile", &self.safety_mobile);
+        mobile(&mut e, Scalar::SafetyMobile.key(), &self.safety_mobile);
         e.take(
-            "registered_address",
+            Scalar::RegisteredAddress.key(),
             parse_address(&self.registered_address),
         );
-        e.take("business_address", parse_address(&self.business_address));
+        e.take(
+            Scalar::BusinessAddress.key(),
+            parse_address(&self.business_address),
+        );
         if answer(&self.has_storage) == Some(true) || !self.storage_address.trim().is_empty() {
             if let Err(m) = parse_address(&self.storage_address) {
                 e.add(
-                    "storage_address",
+                    Scalar::StorageAddress.key(),
                     if self.storage_address.trim().is_empty() {
                         "有储存设施的企业请填写储存场所地址。".to_string()
                     } else {
@@ -615,9 +622,12 @@ impl EnterpriseRecord {
                 );
             }
         }
-        e.take("region_code", parse_region(&self.region_code));
+        e.take(Scalar::RegionCode.key(), parse_region(&self.region_code));
         if !ECONOMIC_TYPES.contains(&self.economic_type.as_str()) {
-            e.add("economic_type", "请选择经济类型(见营业执照“类型”一栏)。");
+            e.add(
+                Scalar::EconomicType.key(),
+                "请选择经济类型(见营业执照“类型”一栏)。",
+            );
         }
         e
     }
@@ -629,13 +639,17 @@ impl EnterpriseRecord {
         let answers = self.mode_answers();
         for (field, given, q) in [
             (
-                "fuel_station",
+                Scalar::FuelStation.key(),
                 answers.fuel_station,
                 ModeQuestion::FuelStation,
             ),
-            ("has_storage", answers.has_storage, ModeQuestion::HasStorage),
             (
-                "major_hazard",
+                Scalar::HasStorage.key(),
+                answers.has_storage,
+                ModeQuestion::HasStorage,
+            ),
+            (
+                Scalar::MajorHazard.key(),
                 answers.major_hazard,
                 ModeQuestion::MajorHazard,
             ),
@@ -651,13 +665,13 @@ impl EnterpriseRecord {
             }
             if let (Some(c), Some(given)) = (computed, answers.major_hazard) {
                 if c.major != given && normalize_text(&self.major_hazard_report).is_empty() {
-                    e.add("major_hazard", hazard_mismatch(&c, given));
+                    e.add(Scalar::MajorHazard.key(), hazard_mismatch(&c, given));
                 }
             }
         }
         match BusinessMode::from_code(&self.business_mode) {
             None => e.add(
-                "business_mode",
+                Scalar::BusinessMode.key(),
                 "请选择经营方式(可按上面的回答采用推荐项)。",
             ),
             // What the page's advice says, word for word (an unanswered
@@ -676,7 +690,7 @@ impl EnterpriseRecord {
             (None, _) => e.add("multi_licence", "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
             (Some(_), 0) => e.add("licences", "请填写经营许可证(点击“新增经营许可证”)。"),
             (Some(false), n) if n > 1 => e.add(
-                "multi_licence",
+                Scalar::MultiLicence.key(),
                 format!("“是否一企多证”选择“否”时只能填写一张许可证,现在有{n}张。有多张许可证请选择“是”。"),
             ),
             (Some(true), 1) => e.add(
@@ -808,18 +822,16 @@ impl EnterpriseRecord {
         };
         let mode =
             |v: &str| BusinessMode::from_code(v).map_or(v.to_string(), |m| m.label().to_string());
-        let mut out: Vec<(String, String, String)> = SCALARS
-            .iter()
-            .map(|(key, label)| {
-                let raw = self.get(key).unwrap_or_default();
-                let shown = match *key {
-                    "fuel_station" | "has_storage" | "major_hazard" | "multi_licence" => {
-                        yes_no(&raw)
-                    }
-                    "business_mode" => mode(&raw),
-                    _ => raw,
+        let mut out: Vec<(String, String, String)> = Scalar::ALL
+            .into_iter()
+            .map(|f| {
+                let raw = f.of(self);
+                let shown = match f {
+                    _ if f.is_answer() => yes_no(raw),
+                    Scalar::BusinessMode => mode(raw),
+                    _ => raw.clone(),
                 };
-                (key.to_string(), label.to_string(), shown)
+                (f.key().to_string(), f.label().to_string(), shown)
             })
             .collect();
         for (u, unit) in self.storage_units.iter().enumerate() {
@@ -902,86 +914,167 @@ impl EnterpriseRecord {
         }
         out
     }
+}
 
-    /// A scalar field by key (see [`SCALARS`]).
-    pub fn get(&self, key: &str) -> Option<String> {
-        Some(
-            match key {
-                "name" => &self.name,
-                "legal_rep" => &self.legal_rep,
-                "principal_name" => &self.principal_name,
-                "principal_mobile" => &self.principal_mobile,
-                "safety_name" => &self.safety_name,
-                "safety_mobile" => &self.safety_mobile,
-                "registered_address" => &self.registered_address,
-                "business_address" => &self.business_address,
-                "storage_address" => &self.storage_address,
-                "region_code" => &self.region_code,
-                "economic_type" => &self.economic_type,
-                "fuel_station" => &self.fuel_station,
-                "has_storage" => &self.has_storage,
-                "major_hazard" => &self.major_hazard,
-                "major_hazard_report" => &self.major_hazard_report,
-                "business_mode" => &self.business_mode,
-                "multi_licence" => &self.multi_licence,
-                _ => return None,
-            }
-            .clone(),
+/// The record's one-value fields, in form order. Each is the form's `name`
+/// and the wire's key (`key`), has its label (written once, here) and its
+/// place in the record (`of`, `of_mut`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scalar {
+    Name,
+    LegalRep,
+    PrincipalName,
+    PrincipalMobile,
+    SafetyName,
+    SafetyMobile,
+    RegisteredAddress,
+    BusinessAddress,
+    StorageAddress,
+    RegionCode,
+    EconomicType,
+    FuelStation,
+    HasStorage,
+    MajorHazard,
+    MajorHazardReport,
+    BusinessMode,
+    MultiLicence,
+}
+
+impl Scalar {
+    pub const ALL: [Scalar; 17] = [
+        Scalar::Name,
+        Scalar::LegalRep,
+        Scalar::PrincipalName,
+        Scalar::PrincipalMobile,
+        Scalar::SafetyName,
+        Scalar::SafetyMobile,
+        Scalar::RegisteredAddress,
+        Scalar::BusinessAddress,
+        Scalar::StorageAddress,
+        Scalar::RegionCode,
+        Scalar::EconomicType,
+        Scalar::FuelStation,
+        Scalar::HasStorage,
+        Scalar::MajorHazard,
+        Scalar::MajorHazardReport,
+        Scalar::BusinessMode,
+        Scalar::MultiLicence,
+    ];
+
+    /// The form's `name` of the field, and its key in messages and on the wire.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scalar::Name => "name",
+            Scalar::LegalRep => "legal_rep",
+            Scalar::PrincipalName => "principal_name",
+            Scalar::PrincipalMobile => "principal_mobile",
+            Scalar::SafetyName => "safety_name",
+            Scalar::SafetyMobile => "safety_mobile",
+            Scalar::RegisteredAddress => "registered_address",
+            Scalar::BusinessAddress => "business_address",
+            Scalar::StorageAddress => "storage_address",
+            Scalar::RegionCode => "region_code",
+            Scalar::EconomicType => "economic_type",
+            Scalar::FuelStation => "fuel_station",
+            Scalar::HasStorage => "has_storage",
+            Scalar::MajorHazard => "major_hazard",
+            Scalar::MajorHazardReport => "major_hazard_report",
+            Scalar::BusinessMode => "business_mode",
+            Scalar::MultiLicence => "multi_licence",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Scalar> {
+        Scalar::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Scalar::Name => "企业名称",
+            Scalar::LegalRep => "法定代表人",
+            Scalar::PrincipalName => "主要负责人",
+            Scalar::PrincipalMobile => "主要负责人手机",
+            Scalar::SafetyName => "安全管理人员",
+            Scalar::SafetyMobile => "安全管理人员手机",
+            Scalar::RegisteredAddress => "注册地址",
+            Scalar::BusinessAddress => "经营场所",
+            Scalar::StorageAddress => "储存场所",
+            Scalar::RegionCode => "所属地区",
+            Scalar::EconomicType => "经济类型",
+            Scalar::FuelStation => "是否经营加油站",
+            Scalar::HasStorage => "是否有储存设施",
+            Scalar::MajorHazard => "是否构成重大危险源",
+            Scalar::MajorHazardReport => "重大危险源辨识报告编号",
+            Scalar::BusinessMode => "经营方式",
+            Scalar::MultiLicence => "是否一企多证",
+        }
+    }
+
+    /// Whether it is a yes/no answer (shown as 是 / 否).
+    pub fn is_answer(self) -> bool {
+        matches!(
+            self,
+            Scalar::FuelStation | Scalar::HasStorage | Scalar::MajorHazard | Scalar::MultiLicence
         )
     }
 
-    /// Sets a scalar field by key; false for an unknown key.
-    pub fn set(&mut self, key: &str, value: String) -> bool {
-        let slot = match key {
-            "name" => &mut self.name,
-            "legal_rep" => &mut self.legal_rep,
-            "principal_name" => &mut self.principal_name,
-            "principal_mobile" => &mut self.principal_mobile,
-            "safety_name" => &mut self.safety_name,
-            "safety_mobile" => &mut self.safety_mobile,
-            "registered_address" => &mut self.registered_address,
-            "business_address" => &mut self.business_address,
-            "storage_address" => &mut self.storage_address,
-            "region_code" => &mut self.region_code,
-            "economic_type" => &mut self.economic_type,
-            "fuel_station" => &mut self.fuel_station,
-            "has_storage" => &mut self.has_storage,
-            "major_hazard" => &mut self.major_hazard,
-            "major_hazard_report" => &mut self.major_hazard_report,
-            "business_mode" => &mut self.business_mode,
-            "multi_licence" => &mut self.multi_licence,
-            _ => return false,
-        };
-        *slot = value;
-        true
+    /// Whether the 申请修改 form offers it: the plain facts, not the
+    /// answers, the 经营方式 they lead to or the region (a move is the
+    /// enterprise's own 信息变更).
+    pub fn proposable(self) -> bool {
+        !self.is_answer() && !matches!(self, Scalar::BusinessMode | Scalar::RegionCode)
+    }
+
+    pub fn of(self, r: &EnterpriseRecord) -> &String {
+        match self {
+            Scalar::Name => &r.name,
+            Scalar::LegalRep => &r.legal_rep,
+            Scalar::PrincipalName => &r.principal_name,
+            Scalar::PrincipalMobile => &r.principal_mobile,
+            Scalar::SafetyName => &r.safety_name,
+            Scalar::SafetyMobile => &r.safety_mobile,
+            Scalar::RegisteredAddress => &r.registered_address,
+            Scalar::BusinessAddress => &r.business_address,
+            Scalar::StorageAddress => &r.storage_address,
+            Scalar::RegionCode => &r.region_code,
+            Scalar::EconomicType => &r.economic_type,
+            Scalar::FuelStation => &r.fuel_station,
+            Scalar::HasStorage => &r.has_storage,
+            Scalar::MajorHazard => &r.major_hazard,
+            Scalar::MajorHazardReport => &r.major_hazard_report,
+            Scalar::BusinessMode => &r.business_mode,
+            Scalar::MultiLicence => &r.multi_licence,
+        }
+    }
+
+    pub fn of_mut(self, r: &mut EnterpriseRecord) -> &mut String {
+        match self {
+            Scalar::Name => &mut r.name,
+            Scalar::LegalRep => &mut r.legal_rep,
+            Scalar::PrincipalName => &mut r.principal_name,
+            Scalar::PrincipalMobile => &mut r.principal_mobile,
+            Scalar::SafetyName => &mut r.safety_name,
+            Scalar::SafetyMobile => &mut r.safety_mobile,
+            Scalar::RegisteredAddress => &mut r.registered_address,
+            Scalar::BusinessAddress => &mut r.business_address,
+            Scalar::StorageAddress => &mut r.storage_address,
+            Scalar::RegionCode => &mut r.region_code,
+            Scalar::EconomicType => &mut r.economic_type,
+            Scalar::FuelStation => &mut r.fuel_station,
+            Scalar::HasStorage => &mut r.has_storage,
+            Scalar::MajorHazard => &mut r.major_hazard,
+            Scalar::MajorHazardReport => &mut r.major_hazard_report,
+            Scalar::BusinessMode => &mut r.business_mode,
+            Scalar::MultiLicence => &mut r.multi_licence,
+        }
     }
 }
 
-/// The scalar fields and their labels, in form order.
-pub const SCALARS: [(&str, &str); 17] = [
-    ("name", "企业名称"),
-    ("legal_rep", "法定代表人"),
-    ("principal_name", "主要负责人"),
-    ("principal_mobile", "主要负责人手机"),
-    ("safety_name", "安全管理人员"),
-    ("safety_mobile", "安全管理人员手机"),
-    ("registered_address", "注册地址"),
-    ("business_address", "经营场所"),
-    ("storage_address", "储存场所"),
-    ("region_code", "所属地区"),
-    ("economic_type", "经济类型"),
-    ("fuel_station", "是否经营加油站"),
-    ("has_storage", "是否有储存设施"),
-    ("major_hazard", "是否构成重大危险源"),
-    ("major_hazard_report", "重大危险源辨识报告编号"),
-    ("business_mode", "经营方式"),
-    ("multi_licence", "是否一企多证"),
-];
-
 /// The label of a field key (scalar or `licences.N.field`).
 pub fn label(key: &str) -> String {
-    if let Some((_, l)) = SCALARS.iter().find(|(k, _)| *k == key) {
-        return l.to_string();
+    if let Some(s) = Scalar::from_key(key) {
+        return s.label().to_string();
     }
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
@@ -1673,12 +1766,19 @@ mod tests {
     }
 
     #[test]
-    fn set_and_get_cover_every_scalar() {
+    fn each_scalar_has_its_own_slot_key_and_label() {
         let mut r = EnterpriseRecord::default();
-        for (k, _) in SCALARS {
-            assert!(r.set(k, format!("v-{k}")), "{k}");
-            assert_eq!(r.get(k), Some(format!("v-{k}")));
+        for f in Scalar::ALL {
+            *f.of_mut(&mut r) = format!("v-{}", f.key());
         }
-        assert!(!r.set("licences", String::new()));
+        for f in Scalar::ALL {
+            assert_eq!(f.of(&r), &format!("v-{}", f.key()), "{f:?}");
+            assert_eq!(Scalar::from_key(f.key()), Some(f));
+            let wire = serde_json::to_string(&f).unwrap_or_default();
+            assert_eq!(wire, format!("\"{}\"", f.key()));
+        }
+        let labels: std::collections::BTreeSet<_> = Scalar::ALL.iter().map(|f| f.label()).collect();
+        assert_eq!(labels.len(), Scalar::ALL.len());
+        assert_eq!(Scalar::from_key("licences"), None);
     }
 }

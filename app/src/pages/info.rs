@@ -22,7 +22,7 @@ use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
     expiry_warning, EnterpriseRecord, Expiry, FieldChange, InfoStep, LicenceEntry, RecordStatus,
-    ScopeItem, StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
+    Scalar, ScopeItem, StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
 };
 use crate::domain::help::Faq;
 use crate::domain::major_hazard::StorageUnit;
@@ -53,7 +53,7 @@ fn summary_labels() -> Vec<(&'static str, &'static str)> {
         ("status", "企业信息"),
     ]
     .into_iter()
-    .chain(crate::domain::enterprise_info::SCALARS)
+    .chain(Scalar::ALL.map(|f| (f.key(), f.label())))
     .collect()
 }
 
@@ -99,37 +99,32 @@ fn InfoArea(first_step: InfoStep) -> impl IntoView {
     }
 }
 
-/// One signal per scalar field, so the shared `TextField` can bind to it.
+/// One signal per scalar field (in `Scalar::ALL` order), so the shared
+/// `TextField` can bind to it.
 #[derive(Clone, Copy)]
 struct Fields {
-    all: [(&'static str, RwSignal<String>); 17],
+    all: [RwSignal<String>; 17],
     licences: RwSignal<Vec<LicenceEntry>>,
     units: RwSignal<Vec<StorageUnit>>,
 }
 
 impl Fields {
     fn new(r: &EnterpriseRecord) -> Fields {
-        let all = crate::domain::enterprise_info::SCALARS
-            .map(|(k, _)| (k, RwSignal::new(r.get(k).unwrap_or_default())));
         Fields {
-            all,
+            all: Scalar::ALL.map(|f| RwSignal::new(f.of(r).clone())),
             licences: RwSignal::new(r.licences.clone()),
             units: RwSignal::new(r.storage_units.clone()),
         }
     }
 
-    fn get(&self, key: &str) -> RwSignal<String> {
-        self.all
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, s)| *s)
-            .unwrap_or_else(|| RwSignal::new(String::new()))
+    fn get(&self, field: Scalar) -> RwSignal<String> {
+        self.all[field as usize]
     }
 
     fn record(&self) -> EnterpriseRecord {
         let mut r = EnterpriseRecord::default();
-        for (k, s) in self.all.iter() {
-            r.set(k, s.get_untracked());
+        for (f, s) in Scalar::ALL.into_iter().zip(self.all) {
+            *f.of_mut(&mut r) = s.get_untracked();
         }
         r.licences = self.licences.get_untracked();
         r.storage_units = self.units.get_untracked();
@@ -406,17 +401,17 @@ fn BasicStep(
 ) -> impl IntoView {
     let f = |k| fields.get(k);
     view! {
-        <TextField name="name" label="企业名称" value=f("name") form check maxlength=120 />
-        <TextField name="legal_rep" label="法定代表人" value=f("legal_rep") form check maxlength=60 />
-        <TextField name="principal_name" label="主要负责人" value=f("principal_name") form check maxlength=60 />
-        <TextField name="principal_mobile" label="主要负责人手机" value=f("principal_mobile") form check maxlength=20 input_type="tel" />
-        <TextField name="safety_name" label="安全管理人员" value=f("safety_name") form check maxlength=60 />
-        <TextField name="safety_mobile" label="安全管理人员手机" value=f("safety_mobile") form check maxlength=20 input_type="tel" />
-        <TextField name="registered_address" label="注册地址" value=f("registered_address") form check maxlength=200 hint="营业执照上的住所。" />
-        <TextField name="business_address" label="经营场所" value=f("business_address") form check maxlength=200 />
-        <TextField name="storage_address" label="储存场所(有储存设施时必填)" value=f("storage_address") form check maxlength=200 />
-        <RegionPicker value=f("region_code") form check choices=regions />
-        <SelectField name="economic_type" label="经济类型" value=f("economic_type") form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
+        <TextField name=Scalar::Name.key() label=Scalar::Name.label() value=f(Scalar::Name) form check maxlength=120 />
+        <TextField name=Scalar::LegalRep.key() label=Scalar::LegalRep.label() value=f(Scalar::LegalRep) form check maxlength=60 />
+        <TextField name=Scalar::PrincipalName.key() label=Scalar::PrincipalName.label() value=f(Scalar::PrincipalName) form check maxlength=60 />
+        <TextField name=Scalar::PrincipalMobile.key() label=Scalar::PrincipalMobile.label() value=f(Scalar::PrincipalMobile) form check maxlength=20 input_type="tel" />
+        <TextField name=Scalar::SafetyName.key() label=Scalar::SafetyName.label() value=f(Scalar::SafetyName) form check maxlength=60 />
+        <TextField name=Scalar::SafetyMobile.key() label=Scalar::SafetyMobile.label() value=f(Scalar::SafetyMobile) form check maxlength=20 input_type="tel" />
+        <TextField name=Scalar::RegisteredAddress.key() label=Scalar::RegisteredAddress.label() value=f(Scalar::RegisteredAddress) form check maxlength=200 hint="营业执照上的住所。" />
+        <TextField name=Scalar::BusinessAddress.key() label=Scalar::BusinessAddress.label() value=f(Scalar::BusinessAddress) form check maxlength=200 />
+        <TextField name=Scalar::StorageAddress.key() label="储存场所(有储存设施时必填)" value=f(Scalar::StorageAddress) form check maxlength=200 />
+        <RegionPicker value=f(Scalar::RegionCode) form check choices=regions />
+        <SelectField name=Scalar::EconomicType.key() label=Scalar::EconomicType.label() value=f(Scalar::EconomicType) form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
     }
 }
 
@@ -448,12 +443,12 @@ fn YesNo(
 
 #[component]
 fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -> impl IntoView {
-    let mode = fields.get("business_mode");
+    let mode = fields.get(Scalar::BusinessMode);
     let advice = move || {
         let _ = (
-            fields.get("fuel_station").get(),
-            fields.get("has_storage").get(),
-            fields.get("major_hazard").get(),
+            fields.get(Scalar::FuelStation).get(),
+            fields.get(Scalar::HasStorage).get(),
+            fields.get(Scalar::MajorHazard).get(),
             fields.licences.get(),
             fields.units.get(),
         );
@@ -464,20 +459,20 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
     };
     view! {
         <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
-        <YesNo name="fuel_station" question=ModeQuestion::FuelStation.text() value=fields.get("fuel_station") form check />
-        <YesNo name="has_storage" question=ModeQuestion::HasStorage.text() value=fields.get("has_storage") form check />
+        <YesNo name=Scalar::FuelStation.key() question=ModeQuestion::FuelStation.text() value=fields.get(Scalar::FuelStation) form check />
+        <YesNo name=Scalar::HasStorage.key() question=ModeQuestion::HasStorage.text() value=fields.get(Scalar::HasStorage) form check />
         <Show when=move || {
-            let _ = (fields.get("has_storage").get(), fields.get("fuel_station").get());
+            let _ = (fields.get(Scalar::HasStorage).get(), fields.get(Scalar::FuelStation).get());
             fields.record().asks_major_hazard()
         }>
-            <StorageUnits units=fields.units major_hazard=fields.get("major_hazard") report=fields.get("major_hazard_report") form check />
-            <YesNo name="major_hazard" question=ModeQuestion::MajorHazard.text() value=fields.get("major_hazard") form check />
+            <StorageUnits units=fields.units major_hazard=fields.get(Scalar::MajorHazard) report=fields.get(Scalar::MajorHazardReport) form check />
+            <YesNo name=Scalar::MajorHazard.key() question=ModeQuestion::MajorHazard.text() value=fields.get(Scalar::MajorHazard) form check />
             // An answer with no unit behind it: what to do (units stay optional).
             {move || {
                 let _ = (
-                    fields.get("major_hazard").get(),
-                    fields.get("has_storage").get(),
-                    fields.get("fuel_station").get(),
+                    fields.get(Scalar::MajorHazard).get(),
+                    fields.get(Scalar::HasStorage).get(),
+                    fields.get(Scalar::FuelStation).get(),
                     fields.units.with(Vec::is_empty),
                 );
                 fields
@@ -487,12 +482,12 @@ fn ModeStep(fields: Fields, form: FormState, check: Callback<(), FieldErrors>) -
             }}
             // Only an answer that differs from the computed one needs its report.
             <Show when=move || {
-                let _ = (fields.get("major_hazard").get(), fields.units.get());
+                let _ = (fields.get(Scalar::MajorHazard).get(), fields.units.get());
                 let r = fields.record();
                 r.hazard_identification().0.is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
-                    || !fields.get("major_hazard_report").get().is_empty()
+                    || !fields.get(Scalar::MajorHazardReport).get().is_empty()
             }>
-                <TextField name="major_hazard_report" label="重大危险源辨识报告编号" value=fields.get("major_hazard_report") form check maxlength=60
+                <TextField name=Scalar::MajorHazardReport.key() label=Scalar::MajorHazardReport.label() value=fields.get(Scalar::MajorHazardReport) form check maxlength=60
                     hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
             </Show>
         </Show>
@@ -607,9 +602,9 @@ fn LicencesStep(
             })
         })
     };
-    let multi = fields.get("multi_licence");
+    let multi = fields.get(Scalar::MultiLicence);
     view! {
-        <YesNo name="multi_licence" question="是否一企多证(持有多张危险化学品经营许可证)?" value=multi form check />
+        <YesNo name=Scalar::MultiLicence.key() question="是否一企多证(持有多张危险化学品经营许可证)?" value=multi form check />
         {message_at(form, "licences".into())}
         {move || {
             let n = fields.licences.with(Vec::len);

@@ -14,7 +14,7 @@ use crate::components::layout::ErrorNotice;
 use crate::components::storage_units::Arithmetic;
 use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
-use crate::domain::enterprise_info::{Expiry, RecordStatus, StatusFilter, ECONOMIC_TYPES, SCALARS};
+use crate::domain::enterprise_info::{Expiry, RecordStatus, Scalar, StatusFilter, ECONOMIC_TYPES};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
@@ -439,29 +439,19 @@ fn ProposeForm(
     let propose = ServerAction::<ProposeChange>::new();
     reload_after_success(propose, reload, move |m| flash.set(Some(m)));
     let open = RwSignal::new(false);
-    let editable: Vec<(&'static str, &'static str, RwSignal<String>)> = SCALARS
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(
-                *k,
-                "fuel_station"
-                    | "has_storage"
-                    | "major_hazard"
-                    | "business_mode"
-                    | "multi_licence"
-                    | "region_code"
-            )
-        })
-        .map(|(k, l)| (*k, *l, RwSignal::new(rec.get(k).unwrap_or_default())))
+    let editable: Vec<(Scalar, RwSignal<String>)> = Scalar::ALL
+        .into_iter()
+        .filter(|f| f.proposable())
+        .map(|f| (f, RwSignal::new(f.of(&rec).clone())))
         .collect();
     let original = rec.clone();
     let fields = editable.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let values: Vec<(String, String)> = fields
+        let values: Vec<(Scalar, String)> = fields
             .iter()
-            .filter(|(k, _, s)| original.get(k).unwrap_or_default() != s.get_untracked())
-            .map(|(k, _, s)| (k.to_string(), s.get_untracked()))
+            .filter(|(f, s)| *f.of(&original) != s.get_untracked())
+            .map(|(f, s)| (*f, s.get_untracked()))
             .collect();
         propose.dispatch(ProposeChange {
             credit_code: code.clone(),
@@ -479,12 +469,12 @@ fn ProposeForm(
                 <p class="field-hint">"修改需要的项目后提交;企业确认后生效。确认前企业不能修改信息,您可以随时撤回。"</p>
             </Show>
             <form class="form" novalidate on:submit=on_submit.clone() class:hidden=move || !open.get()>
-                {editable.iter().map(|(k, label, s)| {
-                    let id = format!("p-{k}");
+                {editable.iter().map(|(field, s)| {
+                    let key = field.key();
+                    let id = format!("p-{key}");
                     let s = *s;
-                    let key = *k;
                     // 经济类型 is one of a list: a select, as on the enterprise's form.
-                    let control = if key == "economic_type" {
+                    let control = if *field == Scalar::EconomicType {
                         let current = s.get_untracked();
                         view! {
                             <select id=id name=key on:change=move |ev| s.set(event_target_value(&ev))>
@@ -502,7 +492,7 @@ fn ProposeForm(
                     };
                     view! {
                         <div class="field">
-                            <label for=format!("p-{k}")>{*label}</label>
+                            <label for=format!("p-{key}")>{field.label()}</label>
                             {control}
                             {move || propose.value().get().and_then(Result::err).and_then(|e| e.field_errors().get(key).map(str::to_string)).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                         </div>

@@ -12,7 +12,7 @@ use super::sms::Gateway;
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{
     diff, DirectoryStatus, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome,
-    RecordStatus, RecordStep, StatusFilter,
+    RecordStatus, RecordStep, Scalar, StatusFilter,
 };
 use crate::domain::help::Faq;
 use crate::domain::{Message, Mobile};
@@ -860,10 +860,8 @@ pub async fn close_proposal(
         };
         // Apply the proposal's fields onto the record in force.
         let mut updated = confirmed.clone();
-        for c in &p.changes {
-            if let Some(v) = p.proposed.get(&c.field) {
-                updated.set(&c.field, v);
-            }
+        for field in p.changes.iter().filter_map(|c| Scalar::from_key(&c.field)) {
+            *field.of_mut(&mut updated) = field.of(&p.proposed).clone();
         }
         if p.changes.iter().any(|c| c.field.starts_with("licences.")) {
             updated.licences = p.proposed.licences.clone();
