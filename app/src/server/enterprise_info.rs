@@ -124,40 +124,56 @@ async fn initial<'e, E>(ex: E, enterprise_id: i64) -> Result<EnterpriseRecord, I
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let r = sqlx::query(
-        "SELECT name, legal_rep_name, address, COALESCE(region_code, '') FROM enterprises WHERE id = $1",
-    )
-    .bind(enterprise_id)
-    .fetch_one(ex)
-    .await?;
-    let address: String = r.try_get(2)?;
+    let (name, legal_rep, registered_address, region_code) =
+        sqlx::query_as::<_, (String, String, String, String)>(
+            "SELECT name, legal_rep_name, address, COALESCE(region_code, '') FROM enterprises WHERE id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_one(ex)
+        .await?;
     Ok(EnterpriseRecord {
-        name: r.try_get(0)?,
-        legal_rep: r.try_get(1)?,
-        registered_address: address,
-        region_code: r.try_get(3)?,
+        name,
+        legal_rep,
+        registered_address,
+        region_code,
         ..EnterpriseRecord::default()
     })
 }
 
 const SELECT_INFO: &str =
     "SELECT i.enterprise_id, i.status, i.draft, i.confirmed, i.version, i.return_reason, \
-     i.updated_at, u.display_name, i.change_started_at \
+     i.updated_at, u.display_name AS updated_by, i.change_started_at \
      FROM enterprise_info i LEFT JOIN users u ON u.id = i.updated_by WHERE i.enterprise_id = $1";
 
-fn info_from(r: &super::db::Row) -> Result<Info, InfoError> {
-    let confirmed: Option<String> = r.try_get(3)?;
-    Ok(Info {
-        enterprise_id: r.try_get(0)?,
-        status: record_status(&r.try_get::<String, _>(1)?)?,
-        draft: record(&r.try_get::<String, _>(2)?)?,
-        confirmed: confirmed.as_deref().map(record).transpose()?,
-        version: r.try_get(4)?,
-        return_reason: r.try_get(5)?,
-        updated_at: r.try_get(6)?,
-        updated_by: r.try_get(7)?,
-        change_started_at: r.try_get(8)?,
-    })
+/// An `enterprise_info` row as stored (records as JSON, the status as its code).
+#[derive(sqlx::FromRow)]
+struct InfoRow {
+    enterprise_id: i64,
+    status: String,
+    draft: String,
+    confirmed: Option<String>,
+    version: i64,
+    return_reason: String,
+    updated_at: i64,
+    updated_by: Option<String>,
+    change_started_at: Option<i64>,
+}
+
+impl TryFrom<InfoRow> for Info {
+    type Error = InfoError;
+    fn try_from(r: InfoRow) -> Result<Info, InfoError> {
+        Ok(Info {
+            status: record_status(&r.status)?,
+            draft: record(&r.draft)?,
+            confirmed: r.confirmed.as_deref().map(record).transpose()?,
+            enterprise_id: r.enterprise_id,
+            version: r.version,
+            return_reason: r.return_reason,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+            change_started_at: r.change_started_at,
+        })
+    }
 }
 
 /// The enterprise's record, created (as a draft from the registration data) on first use.
@@ -192,11 +208,11 @@ pub async fn load(db: &Db, enterprise_id: i64, now: i64) -> Result<Info, InfoErr
         .execute(&mut *tx)
         .await?;
     }
-    let r = sqlx::query(SELECT_INFO)
+    let info = sqlx::query_as::<_, InfoRow>(SELECT_INFO)
         .bind(enterprise_id)
         .fetch_one(&mut *tx)
-        .await?;
-    let info = info_from(&r)?;
+        .await?
+        .try_into()?;
     tx.commit().await?;
     Ok(info)
 }
@@ -226,12 +242,11 @@ async fn fetch_info<'e, E>(ex: E, enterprise_id: i64) -> Result<Option<Info>, In
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(SELECT_INFO)
+    sqlx::query_as::<_, InfoRow>(SELECT_INFO)
         .bind(enterprise_id)
         .fetch_optional(ex)
         .await?
-        .as_ref()
-        .map(info_from)
+        .map(Info::try_from)
         .transpose()
 }
 
@@ -243,31 +258,47 @@ async fn load_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Info>, InfoEr
     fetch_info(&mut **tx, enterprise_id).await
 }
 
-const SELECT_PROPOSAL: &str = "SELECT p.id, p.base_version, p.changes, p.proposed, p.organization_id, o.name, u.display_name, p.created_at \
+const SELECT_PROPOSAL: &str = "SELECT p.id, p.base_version, p.changes, p.proposed, p.organization_id, \
+     o.name AS organization, u.display_name AS user_name, p.created_at \
      FROM change_proposals p JOIN organizations o ON o.id = p.organization_id JOIN users u ON u.id = p.user_id \
      WHERE p.enterprise_id = $1 AND p.status = 'pending'";
 
-fn proposal_from(r: &super::db::Row) -> Result<Proposal, InfoError> {
-    Ok(Proposal {
-        id: r.try_get(0)?,
-        base_version: r.try_get(1)?,
-        changes: serde_json::from_str(&r.try_get::<String, _>(2)?)?,
-        proposed: record(&r.try_get::<String, _>(3)?)?,
-        organization_id: r.try_get(4)?,
-        organization: r.try_get(5)?,
-        user: r.try_get(6)?,
-        created_at: r.try_get(7)?,
-    })
+/// A `change_proposals` row with its bureau and author (changes and record as JSON).
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    id: i64,
+    base_version: i64,
+    changes: String,
+    proposed: String,
+    organization_id: i64,
+    organization: String,
+    user_name: String,
+    created_at: i64,
+}
+
+impl TryFrom<ProposalRow> for Proposal {
+    type Error = InfoError;
+    fn try_from(r: ProposalRow) -> Result<Proposal, InfoError> {
+        Ok(Proposal {
+            changes: serde_json::from_str(&r.changes)?,
+            proposed: record(&r.proposed)?,
+            id: r.id,
+            base_version: r.base_version,
+            organization_id: r.organization_id,
+            organization: r.organization,
+            user: r.user_name,
+            created_at: r.created_at,
+        })
+    }
 }
 
 /// The regulator's proposal waiting for the enterprise, if any.
 pub async fn pending_proposal(db: &Db, enterprise_id: i64) -> Result<Option<Proposal>, InfoError> {
-    sqlx::query(SELECT_PROPOSAL)
+    sqlx::query_as::<_, ProposalRow>(SELECT_PROPOSAL)
         .bind(enterprise_id)
         .fetch_optional(db.reader())
         .await?
-        .as_ref()
-        .map(proposal_from)
+        .map(Proposal::try_from)
         .transpose()
 }
 
@@ -280,12 +311,11 @@ async fn ensure_unlocked(tx: &mut Tx, enterprise_id: i64) -> Result<(), InfoErro
 }
 
 async fn pending_tx(tx: &mut Tx, enterprise_id: i64) -> Result<Option<Proposal>, InfoError> {
-    sqlx::query(SELECT_PROPOSAL)
+    sqlx::query_as::<_, ProposalRow>(SELECT_PROPOSAL)
         .bind(enterprise_id)
         .fetch_optional(&mut **tx)
         .await?
-        .as_ref()
-        .map(proposal_from)
+        .map(Proposal::try_from)
         .transpose()
 }
 
@@ -916,7 +946,7 @@ pub struct Handover {
 /// The moves since `since` into or out of the region prefix `scope`
 /// ("" = everywhere), newest first, from the audit trail.
 pub async fn handovers(db: &Db, scope: &str, since: i64) -> Result<Vec<Handover>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (i64, String, String, String, String)>(
         "SELECT a.at, e.credit_code, e.name, a.summary, a.changes FROM audit_log a \
          JOIN enterprises e ON e.id = a.enterprise_id \
          WHERE a.action = 'info.handover' AND a.at >= $1 ORDER BY a.id DESC LIMIT 500",
@@ -925,19 +955,18 @@ pub async fn handovers(db: &Db, scope: &str, since: i64) -> Result<Vec<Handover>
     .fetch_all(db.reader())
     .await?;
     let mut out = vec![];
-    for r in &rows {
-        let changes: Vec<FieldChange> =
-            serde_json::from_str(&r.try_get::<String, _>(4)?).unwrap_or_default();
+    for (at, credit_code, name, summary, changes) in rows {
+        let changes: Vec<FieldChange> = serde_json::from_str(&changes).unwrap_or_default();
         let Some(c) = changes.first() else { continue };
         let (from, to) = (c.before.starts_with(scope), c.after.starts_with(scope));
         if !from && !to {
             continue;
         }
         out.push(Handover {
-            at: r.try_get(0)?,
-            credit_code: r.try_get(1)?,
-            name: r.try_get(2)?,
-            summary: r.try_get(3)?,
+            at,
+            credit_code,
+            name,
+            summary,
             outgoing: from && !to,
         });
     }
