@@ -11,13 +11,13 @@ use crate::api::enterprise_info::{
 };
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
+use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::components::storage_units::Arithmetic;
 use crate::components::{prop_getter, reload_after_success, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, RecordStatus, Scalar, StatusFilter, ECONOMIC_TYPES};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
-use crate::pages::info::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
 

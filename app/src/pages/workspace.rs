@@ -111,7 +111,7 @@ fn EnterpriseSummary() -> impl IntoView {
                                 {(v.status == RecordStatus::Draft && missing > 0).then(|| format!(",还有 {missing} 项待完善"))}
                                 " " <a class="button primary" href="/info">{if v.status == RecordStatus::Draft { "完善信息" } else { "查看企业信息" }}</a>
                             </p>
-                            {(!v.licences.is_empty()).then(|| crate::pages::info::licence_list(v.licences.clone(), true))}
+                            {(!v.licences.is_empty()).then(|| crate::components::record::licence_list(v.licences.clone(), true))}
                             <p><a class="button" href="/licences">"许可证业务(申请、延期、变更、注销)"</a></p>
                         </section>
                     }
