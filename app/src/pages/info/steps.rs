@@ -1,0 +1,205 @@
+//! The steps of 完善信息 with one-value fields: 基础信息, 经营方式 (with the
+//! storage units) and 提交's completeness check.
+
+use super::*;
+
+#[component]
+pub(super) fn BasicStep(
+    fields: Fields,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    regions: RwSignal<RegionLists>,
+) -> impl IntoView {
+    let f = |k| fields.get(k);
+    view! {
+        <TextField name=Scalar::Name.key() label=Scalar::Name.label() value=f(Scalar::Name) form check maxlength=120 />
+        <TextField name=Scalar::LegalRep.key() label=Scalar::LegalRep.label() value=f(Scalar::LegalRep) form check maxlength=60 />
+        <TextField name=Scalar::PrincipalName.key() label=Scalar::PrincipalName.label() value=f(Scalar::PrincipalName) form check maxlength=60 />
+        <TextField name=Scalar::PrincipalMobile.key() label=Scalar::PrincipalMobile.label() value=f(Scalar::PrincipalMobile) form check maxlength=20 input_type="tel" />
+        <TextField name=Scalar::SafetyName.key() label=Scalar::SafetyName.label() value=f(Scalar::SafetyName) form check maxlength=60 />
+        <TextField name=Scalar::SafetyMobile.key() label=Scalar::SafetyMobile.label() value=f(Scalar::SafetyMobile) form check maxlength=20 input_type="tel" />
+        <TextField name=Scalar::RegisteredAddress.key() label=Scalar::RegisteredAddress.label() value=f(Scalar::RegisteredAddress) form check maxlength=200 hint="营业执照上的住所。" />
+        <TextField name=Scalar::BusinessAddress.key() label=Scalar::BusinessAddress.label() value=f(Scalar::BusinessAddress) form check maxlength=200 />
+        <TextField name=Scalar::StorageAddress.key() label="储存场所(有储存设施时必填)" value=f(Scalar::StorageAddress) form check maxlength=200 />
+        <RegionPicker value=f(Scalar::RegionCode) form check choices=regions />
+        <SelectField name=Scalar::EconomicType.key() label=Scalar::EconomicType.label() value=f(Scalar::EconomicType) form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
+    }
+}
+
+/// A yes/no question as a radio group.
+#[component]
+pub(super) fn YesNo(
+    name: &'static str,
+    question: &'static str,
+    value: RwSignal<String>,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+) -> impl IntoView {
+    let set = move |v: &'static str| {
+        move |_| {
+            value.set(v.to_string());
+            form.touch(name);
+            form.refresh(name, &check.run(()));
+        }
+    };
+    view! {
+        <fieldset class="field yes-no" class:invalid=move || form.message(name).is_some() id=format!("f-{name}")>
+            <legend>{question}</legend>
+            <label><input type="radio" name=name value="yes" prop:checked=move || value.get() == "yes" on:change=set("yes") /> "是"</label>
+            <label><input type="radio" name=name value="no" prop:checked=move || value.get() == "no" on:change=set("no") /> "否"</label>
+            <FieldMessage name form />
+        </fieldset>
+    }
+}
+
+#[component]
+pub(super) fn ModeStep(
+    fields: Fields,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+) -> impl IntoView {
+    let mode = fields.get(Scalar::BusinessMode);
+    let advice = move || {
+        let _ = (
+            fields.get(Scalar::FuelStation).get(),
+            fields.get(Scalar::HasStorage).get(),
+            fields.get(Scalar::MajorHazard).get(),
+            fields.licences.get(),
+            fields.units.get(),
+        );
+        recommend(
+            &fields.record().mode_answers(),
+            policy_at(crate::clock::today()),
+        )
+    };
+    view! {
+        <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
+        <YesNo name=Scalar::FuelStation.key() question=ModeQuestion::FuelStation.text() value=fields.get(Scalar::FuelStation) form check />
+        <YesNo name=Scalar::HasStorage.key() question=ModeQuestion::HasStorage.text() value=fields.get(Scalar::HasStorage) form check />
+        <Show when=move || {
+            let _ = (fields.get(Scalar::HasStorage).get(), fields.get(Scalar::FuelStation).get());
+            fields.record().asks_major_hazard()
+        }>
+            <StorageUnits units=fields.units major_hazard=fields.get(Scalar::MajorHazard) report=fields.get(Scalar::MajorHazardReport) form check />
+            <YesNo name=Scalar::MajorHazard.key() question=ModeQuestion::MajorHazard.text() value=fields.get(Scalar::MajorHazard) form check />
+            // An answer with no unit behind it: what to do (units stay optional).
+            {move || {
+                let _ = (
+                    fields.get(Scalar::MajorHazard).get(),
+                    fields.get(Scalar::HasStorage).get(),
+                    fields.get(Scalar::FuelStation).get(),
+                    fields.units.with(Vec::is_empty),
+                );
+                fields
+                    .record()
+                    .hazard_unlisted_note()
+                    .map(|m| view! { <p class="notice" role="note" id="hazard-unlisted">{m}</p> })
+            }}
+            // Only an answer that differs from the computed one needs its report.
+            <Show when=move || {
+                let _ = (fields.get(Scalar::MajorHazard).get(), fields.units.get());
+                let r = fields.record();
+                r.hazard_identification().0.is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
+                    || !fields.get(Scalar::MajorHazardReport).get().is_empty()
+            }>
+                <TextField name=Scalar::MajorHazardReport.key() label=Scalar::MajorHazardReport.label() value=fields.get(Scalar::MajorHazardReport) form check maxlength=60
+                    hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
+            </Show>
+        </Show>
+        <div class="advice" role="status" aria-live="polite">
+            {move || match advice() {
+                ModeAdvice::Ask(q) => view! { <p>"请先回答:" {q.text()}</p> }.into_any(),
+                ModeAdvice::Inconsistent(m) => view! { <p class="field-error">{m}</p> }.into_any(),
+                ModeAdvice::Recommend { mode: m, reason } => view! {
+                    <p>"推荐经营方式:" <strong class="recommended">{m.label()}</strong> "。" {reason} " "
+                        <button type="button" class="button link" on:click=move |_| {
+                            mode.set(m.code().to_string());
+                            form.refresh("business_mode", &check.run(()));
+                        }>"采用推荐"</button>
+                    </p>
+                }
+                    .into_any(),
+            }}
+        </div>
+        <SelectField
+            name="business_mode"
+            label="经营方式"
+            value=mode
+            form
+            check
+            options=BusinessMode::ALL.iter().map(|m| (m.code(), m.label())).collect()
+            hint="非加油站企业按经营许可证上的经营方式选择;与上面的回答不一致时会说明原因。"
+        />
+    }
+}
+
+/// The completeness check of what is on the form now (the same rules the
+/// server runs on submit), each problem linking to its step.
+#[component]
+pub(super) fn SubmitStep(
+    fields: Fields,
+    step: RwSignal<InfoStep>,
+    regions: RwSignal<RegionLists>,
+) -> impl IntoView {
+    let problems = move || {
+        let today = crate::clock::today();
+        let record = fields.record();
+        let issues = record.completeness(today);
+        let warnings = expiry_notices(record.expiry_warnings(today));
+        if issues.is_empty() {
+            return view! {
+                {warnings}
+                <p class="notice success">"信息已完整。请核对下面的内容,无误后点击“提交”;提交后等待监管部门确认。"</p>
+            }
+            .into_any();
+        }
+        view! {
+            {warnings}
+            <div class="error-summary" role="alert">
+                <h2>"提交前还需处理以下 " {issues.len()} " 项:"</h2>
+                <ul class="issues">
+                    {issues
+                        .into_iter()
+                        .map(|i| {
+                            let target = i.step;
+                            view! {
+                                <li>
+                                    <button type="button" class="button link" on:click=move |_| step.set(target)>
+                                        {target.title()} " · " {i.label}
+                                    </button>
+                                    ":" {i.message}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any()
+    };
+    // Everything that will be submitted, as the regulator will read it.
+    let review = move || {
+        let region_name = regions.with(RegionLists::full_name);
+        fields
+            .record()
+            .fields()
+            .into_iter()
+            .map(|(key, label, value)| {
+                let value = if key == "region_code" && !region_name.is_empty() {
+                    region_name.clone()
+                } else {
+                    value
+                };
+                let empty = value.is_empty();
+                view! { <dt>{label}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
+            })
+            .collect_view()
+    };
+    view! {
+        {problems}
+        <section class="submit-review" aria-labelledby="submit-review-title">
+            <h2 id="submit-review-title">"提交前请核对"</h2>
+            <dl class="profile record">{review}</dl>
+        </section>
+    }
+}
