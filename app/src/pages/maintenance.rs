@@ -394,7 +394,7 @@ fn Record(
             Some(rec) => view! {
                 <dl class="profile record">
                     {rec.fields().into_iter().map(|(key, label, value)| {
-                        let value = if key == "region_code" { r.region_name.clone() } else { value };
+                        let value = if key == Scalar::RegionCode.key() { r.region_name.clone() } else { value };
                         let empty = value.is_empty();
                         let flagged = key == "hazard_flag";
                         view! { <dt>{label}</dt><dd class:empty=empty class:flagged=flagged>{if empty { "未填写".to_string() } else { value }}</dd> }

@@ -90,6 +90,17 @@ fn InfoArea(first_step: InfoStep) -> impl IntoView {
     }
 }
 
+/// What a save of the editor is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SaveIntent {
+    /// 保存草稿: stay on the step.
+    Save,
+    /// 保存并下一步: move on when the step is clean.
+    Next,
+    /// 提交: submit exactly the version just saved.
+    Submit,
+}
+
 /// One signal per scalar field (in `Scalar::ALL` order), so the shared
 /// `TextField` can bind to it.
 #[derive(Clone, Copy)]
@@ -138,8 +149,8 @@ fn InfoEditor(
     let save = ServerAction::<SaveInfo>::new();
     let submit = ServerAction::<SubmitInfo>::new();
     let status = ServerAction::<ChangeInfoStatus>::new();
-    // Which button saved: "next" moves on when the step is clean, "submit" submits.
-    let intent = RwSignal::new("save");
+    // Which button saved: 保存并下一步 moves on when the step is clean, 提交 submits.
+    let intent = RwSignal::new(SaveIntent::Save);
     let saved_note = RwSignal::new(None::<String>);
     // What the server holds, to tell unsaved typing (guarded below).
     let stored = StoredValue::new(v.draft.clone());
@@ -150,12 +161,12 @@ fn InfoEditor(
         version.set(out.version);
         stored.set_value(sent.get_value());
         let clean = out.errors.is_empty();
-        if clean && intent.get_untracked() == "next" {
+        if clean && intent.get_untracked() == SaveIntent::Next {
             step.update(|s| *s = s.next());
         }
         saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
         // 提交 saves what is on the form first, then submits exactly that version.
-        if intent.get_untracked() == "submit" {
+        if intent.get_untracked() == SaveIntent::Submit {
             submit.dispatch(SubmitInfo {
                 base_version: out.version,
             });
@@ -207,7 +218,11 @@ fn InfoEditor(
         n
     });
     let do_save = move |next: bool| {
-        intent.set(if next { "next" } else { "save" });
+        intent.set(if next {
+            SaveIntent::Next
+        } else {
+            SaveIntent::Save
+        });
         saved_note.set(None);
         flash.set(None);
         sent.set_value(fields.record());
@@ -333,7 +348,7 @@ fn InfoEditor(
         {move || (step.get() == InfoStep::Submit && editable).then(|| view! {
             <div class="form-actions">
                 <button type="button" class="button primary" disabled=move || save.pending().get() || submit.pending().get() on:click=move |_| {
-                    intent.set("submit");
+                    intent.set(SaveIntent::Submit);
                     sent.set_value(fields.record());
                     save.dispatch(SaveInfo {
                         step: InfoStep::Licences,

@@ -185,7 +185,7 @@ pub(super) fn SubmitStep(
             .fields()
             .into_iter()
             .map(|(key, label, value)| {
-                let value = if key == "region_code" && !region_name.is_empty() {
+                let value = if key == Scalar::RegionCode.key() && !region_name.is_empty() {
                     region_name.clone()
                 } else {
                     value
