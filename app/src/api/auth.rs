@@ -630,9 +630,8 @@ async fn login_attempt(
             if unlock_code.trim().is_empty() {
                 return Err(ssr::locked(regulator, until, false));
             }
-            let code = SmsCode::parse(&unlock_code).map_err(|e| AppError::Conflict {
-                field: "unlock_code".into(),
-                message: e.to_string().into(),
+            let code = SmsCode::parse(&unlock_code).map_err(|e| {
+                AppError::conflict("unlock_code", crate::domain::Explain::explained(&e))
             })?;
             if let Err(e) = sms_code::verify(
                 &state.db,
@@ -700,7 +699,7 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
     let state = AppState::get()?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
-        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+        return Err(sms_code::ip_limited());
     }
     let mut errors = FieldErrors::new();
     let login = ssr::login_name(false, &account, &mut errors);

@@ -248,7 +248,7 @@ pub async fn send_phone_code(
     let a = ssr::account(&state, &account).await?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
-        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+        return Err(sms_code::ip_limited());
     }
     let subject = ssr::subject(a.user_id, mobile.as_str());
     let sent = sms_code::issue(&state.db, &state.sms, PURPOSE, &subject, &mobile, now()).await;

@@ -101,7 +101,7 @@ async fn send_reset_code_attempt(account: String) -> Result<ResetDestination, Ap
     let state = AppState::get()?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
-        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+        return Err(sms_code::ip_limited());
     }
     let t = ssr::target(&state, &account).await?;
     let (sent, retry_in) = match sms_code::issue(

@@ -419,7 +419,7 @@ pub async fn send_register_code(handler_mobile: String) -> Result<super::code::C
     })?;
     let ip = http::client_ip().await;
     if !sms_code::ip_allows(&state.db, &ip, now()).await? {
-        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+        return Err(sms_code::ip_limited());
     }
     let subject = ssr::sms_subject(&token, mobile.as_str());
     let sent = sms_code::issue(&state.db, &state.sms, SMS_PURPOSE, &subject, &mobile, now()).await;

@@ -561,7 +561,7 @@ pub async fn own_mobile_code(mobile: String) -> Result<super::code::CodeSent, Ap
     let user = ssr::me(&state).await?;
     let mobile = ssr::mobile(&mobile)?;
     if !sms_code::ip_allows(&state.db, &http::client_ip().await, now()).await? {
-        return Err(AppError::RateLimited(sms_code::IP_LIMIT_MESSAGE.into()));
+        return Err(sms_code::ip_limited());
     }
     let subject = format!("{}:{}", user.user_id, mobile.as_str());
     let sent = sms_code::issue(&state.db, &state.sms, OWN_MOBILE, &subject, &mobile, now()).await;
@@ -590,10 +590,8 @@ pub async fn set_own_mobile(
     let state = AppState::get()?;
     let user = ssr::me(&state).await?;
     let mobile = ssr::mobile(&mobile)?;
-    let code = SmsCode::parse(&code).map_err(|e| AppError::Conflict {
-        field: "code".into(),
-        message: e.to_string().into(),
-    })?;
+    let code = SmsCode::parse(&code)
+        .map_err(|e| AppError::conflict("code", crate::domain::Explain::explained(&e)))?;
     let subject = format!("{}:{}", user.user_id, mobile.as_str());
     if let Err(e) = sms_code::verify(&state.db, OWN_MOBILE, &subject, code.as_str(), now()).await? {
         return Err(AppError::Conflict {

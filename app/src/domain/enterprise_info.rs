@@ -678,7 +678,7 @@ impl EnterpriseRecord {
             // question is already named at its own field).
             Some(chosen) => match check_choice(&answers, chosen, policy_at(today)) {
                 Ok(_) | Err(ModeChoiceError::Unanswered(_)) => {}
-                Err(err) => e.add("business_mode", err.to_string()),
+                Err(err) => e.add(Scalar::BusinessMode.key(), err.to_string()),
             },
         }
         e
@@ -687,7 +687,7 @@ impl EnterpriseRecord {
     pub fn check_licences(&self, today: Date) -> FieldErrors {
         let mut e = FieldErrors::new();
         match (answer(&self.multi_licence), self.licences.len()) {
-            (None, _) => e.add("multi_licence", "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
+            (None, _) => e.add(Scalar::MultiLicence.key(), "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
             (Some(_), 0) => e.add("licences", "请填写经营许可证(点击“新增经营许可证”)。"),
             (Some(false), n) if n > 1 => e.add(
                 Scalar::MultiLicence.key(),
@@ -1780,5 +1780,10 @@ mod tests {
         let labels: std::collections::BTreeSet<_> = Scalar::ALL.iter().map(|f| f.label()).collect();
         assert_eq!(labels.len(), Scalar::ALL.len());
         assert_eq!(Scalar::from_key("licences"), None);
+        // The editor indexes its signals by discriminant (`field as usize`).
+        assert!(Scalar::ALL
+            .iter()
+            .enumerate()
+            .all(|(i, f)| *f as usize == i));
     }
 }

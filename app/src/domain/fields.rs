@@ -78,6 +78,14 @@ pub trait Explain: std::fmt::Display {
     fn help(&self) -> Option<Faq> {
         None
     }
+
+    /// The error as a message with its article.
+    fn explained(&self) -> Message {
+        Message {
+            text: self.to_string(),
+            help: self.help(),
+        }
+    }
 }
 
 impl Explain for String {}

@@ -699,6 +699,7 @@ impl CaseEvent {
 
 /// Where a certificate stands (`certificates.status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CertificateStatus {
     /// In force (until its expiry date).
     Valid,

@@ -53,14 +53,14 @@ fn ReviewQueue(region: String) -> impl IntoView {
         Some(Ok(m)) => Some(view! { <p class="notice success" role="status">{m}</p> }.into_any()),
         Some(Err(e)) => {
             // A field problem (the missing reason) is clearer than the generic text.
-            let text = e
+            let message = e
                 .field_errors()
-                .iter()
+                .0
+                .into_values()
                 .next()
-                .map(|(_, m)| m.to_string())
-                .unwrap_or_else(|| e.to_string());
+                .unwrap_or_else(|| e.message());
             Some(
-                view! { <p class="alert" role="alert">{message_with_help("", text)}</p> }
+                view! { <p class="alert" role="alert">{message_with_help("", message)}</p> }
                     .into_any(),
             )
         }

@@ -20,7 +20,6 @@ use crate::domain::licence_case::{CaseKind, Step};
 use crate::domain::major_hazard::Grade;
 use crate::domain::Date;
 
-/// Open case steps, in the order a case runs through them.
 /// Days ahead of the expiry counts.
 pub const EXPIRY_WINDOWS: [i64; 3] = [30, 90, 120];
 

@@ -65,6 +65,12 @@ pub const IP_LIMIT: Limit = Limit::per(300, 3600);
 pub const IP_LIMIT_MESSAGE: &str =
     "此网络获取验证码的次数过多,请一小时后再试;如急需办理,请拨打客服电话。";
 
+/// The refusal when this address asked for too many codes (explained by the
+/// SMS-code article).
+pub fn ip_limited() -> crate::error::AppError {
+    crate::error::AppError::RateLimited(Message::explained(IP_LIMIT_MESSAGE, Faq::SmsCode))
+}
+
 /// Takes one SMS request of the client address `ip` (the outer bound).
 pub async fn ip_allows(db: &Db, ip: &str, now: i64) -> Result<bool, sqlx::Error> {
     Ok(limits::hit(db, &format!("ip:sms:{ip}"), IP_LIMIT, now)

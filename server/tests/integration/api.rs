@@ -145,6 +145,7 @@ async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
             None,
         )
         .await;
+        assert_eq!(r.conflict().0, "credit_code", "{}: {}", b.name, r.body);
         let message = r.message_at("credit_code");
         assert!(message.text.contains("已被注册"), "{}: {}", b.name, r.body);
         // The page offers 登录 and 忘记密码 for this article, not for the words.

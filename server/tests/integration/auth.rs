@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use app::api::auth::UserView;
+use app::domain::help::Faq;
 use app::domain::AccountStatus;
 use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
@@ -103,6 +104,8 @@ async fn unknown_accounts_and_wrong_tabs_say_此账号不存在() {
         let (field, message) = r.conflict();
         assert_eq!(field, "account", "{}", b.name);
         assert!(message.starts_with("此账号不存在"), "{message}");
+        let help = r.message_at("account").help;
+        assert_eq!(help, Some(Faq::AccountNotFound), "{}", b.name);
         // An enterprise account on the regulator tab does not exist there.
         let r = login(&b, "regulator", "91320102MA1XYR7K61", DEMO_PASSWORD).await;
         assert!(r.conflict().1.contains("法人用户登录"), "{}", r.body);
@@ -128,6 +131,8 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
                     "{}: {msg}",
                     b.name
                 );
+                let help = r.message_at("password").help;
+                assert_eq!(help, Some(Faq::ForgotPassword), "{}", b.name);
             } else {
                 assert!(msg.contains("锁定至"), "{}: {msg}", b.name);
             }

@@ -8,6 +8,7 @@ use crate::common::*;
 use app::api::enterprise_info::{DirectoryEntry, DirectoryPage, InfoView, RecordView, SavedStep};
 use app::components::upload::UploadAnswer;
 use app::domain::enterprise_info::{EnterpriseRecord, LicenceEntry, RecordStatus, ScopeItem};
+use app::domain::help::Faq;
 use app::domain::major_hazard::StorageUnit;
 use app::server::seed::{seed_demo, DEMO_PASSWORD};
 use axum::http::StatusCode;
@@ -320,6 +321,12 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         let r = save(&b, &a, &complete_record("改名"), v.version).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
         assert!(r.body.contains("撤回"), "{}", r.body);
+        assert_eq!(
+            r.message_at("status").help,
+            Some(Faq::CannotEdit),
+            "{}",
+            b.name
+        );
         let r = form(
             &b,
             "/api/info/status",
@@ -483,6 +490,12 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
             r.body.contains(app::api::enterprise_info::LOCK_MESSAGE),
             "{}",
             r.body
+        );
+        assert_eq!(
+            r.message_at("lock").help,
+            Some(Faq::RegulatorEditing),
+            "{}",
+            b.name
         );
         assert!(
             r.body.contains("南京市玄武区应急管理局") && r.body.contains("主要负责人"),

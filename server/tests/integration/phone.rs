@@ -9,6 +9,7 @@
 use crate::common::*;
 use app::api::auth::UserView;
 use app::api::phone::{PhoneChangeItem, PhoneChangeView};
+use app::domain::help::Faq;
 use app::domain::phone_change::PhoneChangeStatus;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
@@ -296,6 +297,12 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
                 r.body
             );
             assert!(id.contains("客服电话 400-9659818"), "{id}");
+            assert_eq!(
+                r.message_at("id_number").help,
+                Some(Faq::PhoneNoSms),
+                "{}",
+                b.name
+            );
             if i < 4 {
                 r = post_form(
                     &b.router,

@@ -74,6 +74,7 @@ async fn a_registry_time_out_offers_manual_review_with_everything_kept() {
             started.elapsed() < Duration::from_secs(3),
             "the time-out must be bounded"
         );
+        assert_eq!(r.conflict().0, "verification", "{}: {}", b.name, r.body);
         let m = r.message_at("verification");
         assert!(
             m.text.starts_with("调用第三方服务超时"),
@@ -108,6 +109,7 @@ async fn an_outage_is_reported_too() {
     add_registry_entry(&b, &code, "unavailable").await;
     let r = step_one(&b, &as_refs(&org_fields(&code))).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.conflict().0, "verification", "{}", r.body);
     let m = r.message_at("verification");
     assert!(m.text.contains("暂时无法使用"), "{}", r.body);
     assert_eq!(m.help, Some(Faq::RegistryTimeout));

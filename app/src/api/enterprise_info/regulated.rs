@@ -198,7 +198,10 @@ pub async fn propose_change(
             errors.add(field, msg);
         }
     }
-    if changed.iter().any(|c| c == "region_code") {
+    if changed
+        .iter()
+        .any(|c| c == crate::domain::enterprise_info::Scalar::RegionCode.key())
+    {
         ssr::check_region(&proposed, &mut errors);
     }
     if !errors.is_empty() {

@@ -91,10 +91,17 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, InfoError> {
 }
 
 /// The status `s` leads `info` to, or the message saying what to do instead.
+/// The enterprise's own refusals link the FAQ on what cannot be edited when.
 fn step(info: &Info, s: RecordStep) -> Result<RecordStatus, InfoError> {
-    info.status
-        .after(s)
-        .map_err(|why| InfoError::WrongStatus(Message::explained(why, Faq::CannotEdit)))
+    info.status.after(s).map_err(|why| {
+        InfoError::WrongStatus(match s {
+            RecordStep::Save
+            | RecordStep::Submit
+            | RecordStep::Withdraw
+            | RecordStep::StartChange => Message::explained(why, Faq::CannotEdit),
+            RecordStep::Confirm | RecordStep::Return | RecordStep::Lapse => why.into(),
+        })
+    })
 }
 
 /// `enterprise_info.status` as its type; an unknown code is a decoding error.
