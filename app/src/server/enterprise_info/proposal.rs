@@ -182,7 +182,9 @@ pub async fn close_proposal(
         ProposalOutcome::Rejected => format!("拒绝{}的修改申请:{reason}", p.organization),
         ProposalOutcome::Withdrawn => "撤回修改申请".to_string(),
     };
-    if outcome == ProposalOutcome::Accepted {
+    // Accepted: the proposal is applied at once, and the trail shows what it
+    // changed then; otherwise the trail shows what was proposed.
+    let changes = if outcome == ProposalOutcome::Accepted {
         let info = load_tx(&mut tx, enterprise_id)
             .await?
             .ok_or_else(|| InfoError::WrongStatus("企业信息不存在。".into()))?;
@@ -199,7 +201,6 @@ pub async fn close_proposal(
         if p.changes.iter().any(|c| c.field.starts_with("licences.")) {
             updated.licences = p.proposed.licences.clone();
         }
-        let changes = diff(&confirmed, &updated);
         let next = Next {
             status: RecordStatus::Confirmed,
             draft: &updated,
@@ -208,30 +209,21 @@ pub async fn close_proposal(
             change_started_at: None,
         };
         write(&mut tx, &info, &next, actor, now).await?;
-        audit(
-            &mut tx,
-            actor,
-            Some(enterprise_id),
-            action,
-            &summary,
-            &changes,
-            "ok",
-            now,
-        )
-        .await?;
+        diff(&confirmed, &updated)
     } else {
-        audit(
-            &mut tx,
-            actor,
-            Some(enterprise_id),
-            action,
-            &summary,
-            &p.changes,
-            "ok",
-            now,
-        )
-        .await?;
-    }
+        p.changes.clone()
+    };
+    audit(
+        &mut tx,
+        actor,
+        Some(enterprise_id),
+        action,
+        &summary,
+        &changes,
+        "ok",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(p)
 }
