@@ -1,9 +1,11 @@
 // Islands mode: loads the wasm only on a page that has an island, hydrates
 // each outermost island, then marks <html data-hydrated="true"> (the sign
 // end-to-end tests wait for). A page without islands is plain HTML: nothing
-// is downloaded and it is ready at once. Each island's code is its own file
-// (lazy islands, split by cargo-leptos --split), fetched when it hydrates.
-((js, wasm) => {
+// is downloaded and it is ready at once. `bundles` names, per island, the
+// wasm built for its area of pages (app/build.rs, scripts/bundles): a page
+// whose islands are all in one bundle loads that file only, any other the
+// whole wasm (`js`, `wasm`).
+((js, wasm, bundles) => {
   const root = document.documentElement;
   // 打印 needs no wasm (inside an island, the island's own handler prints).
   for (const b of document.querySelectorAll("button[data-print]")) {
@@ -15,6 +17,14 @@
   if (islands.length === 0) {
     root.dataset.hydrated = "true";
     return;
+  }
+  // An island's element names it with a hash: "LoginForm_1467…".
+  const wanted = new Set(islands.map((el) => bundles[el.dataset.component.replace(/_\d+$/, "")]));
+  const [bundle] = wanted;
+  if (wanted.size === 1 && bundle) {
+    const base = js.replace(/\.js$/, `-${bundle}`);
+    js = `${base}.js`;
+    wasm = `${base}.wasm`;
   }
   import(js).then(async (mod) => {
     await mod.default({ module_or_path: wasm });

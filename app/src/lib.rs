@@ -101,9 +101,45 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
         let nonce = leptos::nonce::use_nonce();
         view! {
             <script type="module" nonce=nonce>
-                {format!("{}({:?}, {:?});", include_str!("islands.js"), format!("{pkg}.js"), format!("{pkg}{wasm}.wasm"))}
+                {format!(
+                    "{}({:?}, {:?}, {});",
+                    include_str!("islands.js"),
+                    format!("{pkg}.js"),
+                    format!("{pkg}{wasm}.wasm"),
+                    bundles::built(&options),
+                )}
             </script>
         }
+    }
+}
+
+/// Which wasm hydrates which island (issue 13, item 1): `app/build.rs` puts
+/// each island in a bundle, `scripts/bundles` builds one wasm per bundle
+/// (`whp-<bundle>.js`, `whp-<bundle>.wasm`), and a page loads the bundle of
+/// its islands; the whole wasm where a bundle was not built (a plain
+/// `cargo leptos build`).
+#[cfg(feature = "islands")]
+mod bundles {
+    include!(concat!(env!("OUT_DIR"), "/bundles.rs"));
+
+    /// The loader's table, island name to bundle, as a JSON object: only
+    /// bundles whose files the site has, looked up once.
+    pub fn built(options: &leptos::config::LeptosOptions) -> &'static str {
+        static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let pkg = std::path::Path::new(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref());
+            let entries: Vec<String> = ISLAND_BUNDLES
+                .iter()
+                .filter(|(_, bundle)| {
+                    let name = format!("{}-{bundle}", options.output_name);
+                    pkg.join(format!("{name}.js")).is_file()
+                        && pkg.join(format!("{name}.wasm")).is_file()
+                })
+                .map(|(island, bundle)| format!("{island:?}:{bundle:?}"))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        })
     }
 }
 

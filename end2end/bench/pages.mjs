@@ -15,7 +15,7 @@ import { createHmac } from 'node:crypto';
 const base = process.argv[2];
 const loads = Number(process.argv[3] ?? 20);
 const PUBLIC = ['/', '/help', '/help/faq-sms-code', '/login', '/register', '/forgot-password'];
-const ENTERPRISE = ['/workspace', '/info', '/info?step=mode'];
+const ENTERPRISE = ['/workspace', '/info', '/info?step=mode', '/licences', '/account'];
 const REGULATOR = ['/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases'];
 // Pages that only show server-rendered data and links (issue 13: <= 100 KB
 // of wasm + JS); every other page is held to the 250 KB of the heaviest.

@@ -29,8 +29,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PasswordArea", island)]
+#[cfg_attr(not(island = "PasswordArea"), component)]
 fn PasswordArea() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     view! {
@@ -120,8 +120,8 @@ pub fn TotpPage() -> impl IntoView {
 }
 
 /// The enrolment and, once confirmed, the recovery codes.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "TotpEnrolment", island)]
+#[cfg_attr(not(island = "TotpEnrolment"), component)]
 fn TotpEnrolment() -> impl IntoView {
     let enrolment = Resource::new(|| (), |_| begin_totp());
     let confirm = ServerAction::<ConfirmTotp>::new();

@@ -38,8 +38,8 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
     e
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "AdminUsersPage", island)]
+#[cfg_attr(not(island = "AdminUsersPage"), component)]
 pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
     let toggle = ServerAction::<SetRegulatorActive>::new();

@@ -43,8 +43,8 @@ pub fn ChangePhonePage() -> impl IntoView {
     view! { <ChangePhoneForm carried /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "ChangePhoneForm", island)]
+#[cfg_attr(not(island = "ChangePhoneForm"), component)]
 fn ChangePhoneForm(carried: String) -> impl IntoView {
     let account = RwSignal::new(carried);
     let name = RwSignal::new(String::new());
@@ -171,8 +171,8 @@ pub fn PhoneChangeStatusPage() -> impl IntoView {
     move || view! { <PhoneChangeProgress token=query.with(|q| q.get("r").unwrap_or_default()) /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PhoneChangeProgress", island)]
+#[cfg_attr(not(island = "PhoneChangeProgress"), component)]
 fn PhoneChangeProgress(token: String) -> impl IntoView {
     let token = prop_getter(token);
     let submit = ServerAction::<SubmitPhoneEvidence>::new();
@@ -314,8 +314,8 @@ pub fn PhoneChangeCancelPage() -> impl IntoView {
     move || view! { <PhoneChangeCancel token=query.with(|q| q.get("t").unwrap_or_default()) /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PhoneChangeCancel", island)]
+#[cfg_attr(not(island = "PhoneChangeCancel"), component)]
 fn PhoneChangeCancel(token: String) -> impl IntoView {
     let token = prop_getter(token);
     let cancel = ServerAction::<CancelPhoneChange>::new();

@@ -49,8 +49,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "RequestStep", island)]
+#[cfg_attr(not(island = "RequestStep"), component)]
 fn RequestStep(initial: String) -> impl IntoView {
     let account = RwSignal::new(initial);
     let action = ServerAction::<SendResetCode>::new();
@@ -90,8 +90,8 @@ fn RequestStep(initial: String) -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "ResetStep", island)]
+#[cfg_attr(not(island = "ResetStep"), component)]
 fn ResetStep(account: String) -> impl IntoView {
     let target = {
         let account = account.clone();

@@ -210,8 +210,8 @@ pub fn HelpEditPage() -> impl IntoView {
     move || view! { <HelpEditArea slug=slug.get() /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "HelpEditArea", island)]
+#[cfg_attr(not(island = "HelpEditArea"), component)]
 fn HelpEditArea(slug: String) -> impl IntoView {
     let article = Resource::new(move || slug.clone(), |s| help_article(s, None));
     view! {

@@ -44,8 +44,8 @@ fn navigate_to(url: String) {
 }
 
 /// The enterprise's 许可证业务: start a case, open one.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "LicencesPage", island)]
+#[cfg_attr(not(island = "LicencesPage"), component)]
 pub fn LicencesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_cases());
     view! {
@@ -248,8 +248,8 @@ pub fn CasePage() -> impl IntoView {
 }
 
 /// The case, reloaded in place after each step.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "CaseArea", island)]
+#[cfg_attr(not(island = "CaseArea"), component)]
 fn CaseArea(id: i64) -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);
@@ -1208,8 +1208,8 @@ fn HazardSummary(app: Application) -> impl IntoView {
 
 /// 发证机关设置 (administrators): which organisation issues for a region
 /// where it is not that region's 应急管理局 (行政审批局, development zones).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "IssuersPage", island)]
+#[cfg_attr(not(island = "IssuersPage"), component)]
 pub fn IssuersPage() -> impl IntoView {
     use crate::api::licence_case::{case_authorities, SetCaseAuthority};
     let set = ServerAction::<SetCaseAuthority>::new();

@@ -52,8 +52,8 @@ pub fn LoginPage() -> impl IntoView {
 
 const MEMBER_LABEL: &str = "手机号或用户名(选填)";
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "LoginForm", island)]
+#[cfg_attr(not(island = "LoginForm"), component)]
 fn LoginForm(
     regulator: bool,
     /// The account carried from the page before (after a reset, say).

@@ -247,8 +247,8 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
 }
 
 /// The record, reloaded in place after each decision.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "RecordArea", island)]
+#[cfg_attr(not(island = "RecordArea"), component)]
 fn RecordArea(code: String) -> impl IntoView {
     let code = prop_getter(code);
     let reload = RwSignal::new(0);

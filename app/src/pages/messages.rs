@@ -29,8 +29,8 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 /// One page of messages, with 全部标为已读.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "Inbox", island)]
+#[cfg_attr(not(island = "Inbox"), component)]
 fn Inbox(page: i64) -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);

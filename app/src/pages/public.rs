@@ -253,8 +253,8 @@ pub fn NoticePage() -> impl IntoView {
 }
 
 /// The notice, reloaded in place after a writer's button.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "NoticeArea", island)]
+#[cfg_attr(not(island = "NoticeArea"), component)]
 fn NoticeArea(id: i64, saved: bool) -> impl IntoView {
     let saved = move || saved;
     let reload = RwSignal::new(0);
@@ -316,8 +316,8 @@ fn NoticeArticle(n: NoticeView, act: ServerAction<ActOnNotice>) -> impl IntoView
 }
 
 /// 新建公告 (`/notices/new`), for administrators and issuing authorities.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "NoticeNewPage", island)]
+#[cfg_attr(not(island = "NoticeNewPage"), component)]
 pub fn NoticeNewPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_notices(1));
     view! {
@@ -354,8 +354,8 @@ pub fn NoticeEditPage() -> impl IntoView {
     move || view! { <NoticeEditArea id=id.get() /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "NoticeEditArea", island)]
+#[cfg_attr(not(island = "NoticeEditArea"), component)]
 fn NoticeEditArea(id: i64) -> impl IntoView {
     let notice = Resource::new(move || id, get_notice);
     view! {

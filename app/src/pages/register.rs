@@ -28,8 +28,8 @@ use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 
 /// An island with its data: islands never sit inside a server-side
 /// `Suspense` (their reactive parts would not hydrate there).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "RegisterPage", island)]
+#[cfg_attr(not(island = "RegisterPage"), component)]
 pub fn RegisterPage() -> impl IntoView {
     // The region lists come with the data (one request): an island's
     // resources are all created here, at its top (see RegionPicker).

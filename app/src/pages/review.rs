@@ -30,8 +30,8 @@ pub fn ReviewPage() -> impl IntoView {
 }
 
 /// The pending registrations, each with its decision.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "ReviewQueue", island)]
+#[cfg_attr(not(island = "ReviewQueue"), component)]
 fn ReviewQueue(region: String) -> impl IntoView {
     let decide = ServerAction::<DecideReview>::new();
     let region = prop_getter(region);
@@ -177,8 +177,8 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
 }
 
 /// Phone changes the registry could not confirm.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PhoneChanges", island)]
+#[cfg_attr(not(island = "PhoneChanges"), component)]
 fn PhoneChanges() -> impl IntoView {
     let decide = ServerAction::<DecidePhoneChange>::new();
     let list = Resource::new(move || decide.version().get(), |_| phone_change_queue());

@@ -56,8 +56,8 @@ fn role_options(selected: Role) -> impl IntoView {
 }
 
 /// `/team`: the enterprise's users; a 管理员 manages them.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "TeamPage", island)]
+#[cfg_attr(not(island = "TeamPage"), component)]
 pub fn TeamPage() -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);
@@ -209,8 +209,8 @@ pub fn TeamLinkPage() -> impl IntoView {
     move || view! { <TeamLinkArea token=query.with(|q| q.get("t").unwrap_or_default()) /> }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "TeamLinkArea", island)]
+#[cfg_attr(not(island = "TeamLinkArea"), component)]
 fn TeamLinkArea(token: String) -> impl IntoView {
     let token = prop_getter(token);
     let link = Resource::new(token, team_link);
@@ -279,8 +279,8 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
 }
 
 /// `/account` (and `/settings`): 账号设置 for every user.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "AccountPage", island)]
+#[cfg_attr(not(island = "AccountPage"), component)]
 pub fn AccountPage() -> impl IntoView {
     let reload = RwSignal::new(0);
     let flash = RwSignal::new(None::<String>);

@@ -161,8 +161,8 @@ fn PendingPhoneChange() -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PendingPhoneChangeNotice", island)]
+#[cfg_attr(not(island = "PendingPhoneChangeNotice"), component)]
 fn PendingPhoneChangeNotice(change: crate::api::phone::PhoneChangeView) -> impl IntoView {
     use crate::api::phone::CancelMyPhoneChange;
     let cancel = ServerAction::<CancelMyPhoneChange>::new();

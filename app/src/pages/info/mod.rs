@@ -60,8 +60,8 @@ pub fn InfoPage() -> impl IntoView {
 
 /// The record, its lock and the editor: reloaded in place after each change
 /// of status.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "InfoArea", island)]
+#[cfg_attr(not(island = "InfoArea"), component)]
 fn InfoArea(first_step: InfoStep) -> impl IntoView {
     let reload = RwSignal::new(0);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.

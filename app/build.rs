@@ -1,0 +1,100 @@
+//! Which islands this build hydrates (issue 13, item 1: a page downloads the
+//! code of its own islands only).
+//!
+//! Every island is written `#[cfg_attr(island = "Name", island)]` (and a plain
+//! component otherwise) and belongs to one bundle of [`BUNDLES`], an area of
+//! pages. The server and the default wasm build (feature `islands`) make every
+//! island an island. A wasm build with the feature `bundle-<name>` makes only
+//! that bundle's islands islands: the others become components nothing in the
+//! browser calls, and the linker drops them. `scripts/bundles` builds one such
+//! wasm per bundle; the server tells each page's loader which one its islands
+//! are in (`bundles.rs` in `OUT_DIR`, written here).
+
+/// Bundle name, then its islands. Each page's islands are in one bundle.
+/// `app/Cargo.toml` has a `bundle-<name>` feature for each bundle.
+const BUNDLES: &[(&str, &[&str])] = &[
+    ("login", &["LoginForm"]),
+    ("register", &["RegisterPage"]),
+    (
+        "recovery",
+        &[
+            "RequestStep",
+            "ResetStep",
+            "TeamLinkArea",
+            "ChangePhoneForm",
+            "PhoneChangeProgress",
+            "PhoneChangeCancel",
+        ],
+    ),
+    (
+        "account",
+        &[
+            "PasswordArea",
+            "TotpEnrolment",
+            "Inbox",
+            "AccountPage",
+            "TeamPage",
+            "PendingPhoneChangeNotice",
+            "AdminUsersPage",
+        ],
+    ),
+    ("info", &["InfoArea"]),
+    ("review", &["RecordArea", "ReviewQueue", "PhoneChanges"]),
+    ("cases", &["LicencesPage", "CaseArea", "IssuersPage"]),
+    (
+        "notices",
+        &[
+            "NoticeArea",
+            "NoticeNewPage",
+            "NoticeEditArea",
+            "HelpEditArea",
+        ],
+    ),
+];
+
+fn main() {
+    let on = |feature: &str| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
+    let feature = |bundle: &str| format!("BUNDLE_{}", bundle.to_uppercase());
+    for (name, _) in std::env::vars() {
+        if let Some(bundle) = name.strip_prefix("CARGO_FEATURE_BUNDLE_") {
+            assert!(
+                BUNDLES
+                    .iter()
+                    .any(|(b, _)| feature(b) == format!("BUNDLE_{bundle}")),
+                "the feature {name} names no bundle of app/build.rs"
+            );
+        }
+    }
+    let one_bundle = BUNDLES.iter().any(|(b, _)| on(&feature(b)));
+    let names: Vec<String> = BUNDLES
+        .iter()
+        .flat_map(|(_, islands)| islands.iter().map(|i| format!("{i:?}")))
+        .collect();
+    println!(
+        "cargo::rustc-check-cfg=cfg(island, values({}))",
+        names.join(", ")
+    );
+    for (bundle, islands) in BUNDLES {
+        if on("ISLANDS") && (on("SSR") || !one_bundle || on(&feature(bundle))) {
+            for island in *islands {
+                println!("cargo::rustc-cfg=island={island:?}");
+            }
+        }
+    }
+    // The server's copy of the table: which bundle hydrates an island.
+    let table: String = BUNDLES
+        .iter()
+        .flat_map(|(b, islands)| {
+            islands
+                .iter()
+                .map(move |i| format!("    ({i:?}, {b:?}),\n"))
+        })
+        .collect();
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(
+        out.join("bundles.rs"),
+        format!("/// (island, bundle), from app/build.rs.\npub const ISLAND_BUNDLES: &[(&str, &str)] = &[\n{table}];\n"),
+    )
+    .expect("OUT_DIR is writable");
+    println!("cargo::rerun-if-changed=build.rs");
+}
