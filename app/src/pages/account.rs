@@ -1,6 +1,7 @@
 //! 修改密码: every user changes their own password (the current one is
 //! required); a user on an administrator's password must do it first.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -37,12 +38,12 @@ fn PasswordArea() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) => view! { <PasswordForm login=u.login /> <HydrationMarker /> }.into_any(),
-                    _ => view! {
+                    Ok(Some(u)) => Either::Left(view! { <PasswordForm login=u.login /> <HydrationMarker /> }),
+                    _ => Either::Right(view! {
                         <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
                         <HydrationMarker />
                     }
-                        .into_any(),
+                        ),
                 }
             })}
         </Suspense>
@@ -140,12 +141,12 @@ fn TotpEnrolment() -> impl IntoView {
             <HydrationMarker />
             {move || Suspend::new(async move {
                 match enrolment.await {
-                    Ok(e) if e.enrolled => view! {
+                    Ok(e) if e.enrolled => EitherOf3::A(view! {
                         <p class="notice" role="status">{format!("已绑定身份验证器。还有 {} 个未用的恢复码。", e.recovery_codes_left)}</p>
                         <p><a href="/workspace">"返回工作台"</a></p>
                     }
-                        .into_any(),
-                    Ok(e) => view! {
+                        ),
+                    Ok(e) => EitherOf3::B(view! {
                         <Show when=move || codes().is_none()>
                             <ol class="totp-steps">
                                 <li>"在手机上安装身份验证器App(如腾讯身份验证器、Microsoft Authenticator、Google Authenticator)。"</li>
@@ -160,12 +161,12 @@ fn TotpEnrolment() -> impl IntoView {
                             <ConfirmTotpForm confirm />
                         </Show>
                     }
-                        .into_any(),
-                    Err(e) => view! {
+                        ),
+                    Err(e) => EitherOf3::C(view! {
                         <ErrorNotice error=e />
                         <p><a href="/login">"前往登录"</a></p>
                     }
-                        .into_any(),
+                        ),
                 }
             })}
         </Suspense>

@@ -1,5 +1,6 @@
 //! 用户管理 (administrators): regulator users, create and disable.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -106,7 +107,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match (users.await, regions.await) {
-                    (Ok(list), Ok(choices)) => view! {
+                    (Ok(list), Ok(choices)) => Either::Left(view! {
                         <table class="users">
                             <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"所属单位"</th><th>"状态"</th><th></th></tr></thead>
                             <tbody>
@@ -165,11 +166,11 @@ pub fn AdminUsersPage() -> impl IntoView {
                             </div>
                         </form>
                         <HydrationMarker />
-                    }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! {
+                    }),
+                    (Err(e), _) | (_, Err(e)) => Either::Right(view! {
                         <ErrorNotice error=e />
                         <HydrationMarker />
-                    }.into_any(),
+                    }),
                 }
             })}
         </Transition>

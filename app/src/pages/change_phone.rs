@@ -1,6 +1,7 @@
 //! 手机号码无法接收短信? Ask to change the handler's phone; follow the
 //! request on its status page; the phone on file cancels it from its own page.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -198,7 +199,7 @@ fn PhoneChangeProgress(token: String) -> impl IntoView {
             <HydrationMarker />
             {move || Suspend::new(async move {
                 match state.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Err(e) => Either::Left(view! { <ErrorNotice error=e /> }),
                     Ok(v) => {
                         let r = token();
                         let evidence = (v.status == PhoneChangeStatus::Evidence).then(|| {
@@ -234,7 +235,7 @@ fn PhoneChangeProgress(token: String) -> impl IntoView {
                                 </ActionForm>
                             }
                         });
-                        view! { <ChangeFacts v=v.clone() /> {evidence} {open} }.into_any()
+                        Either::Right(view! { <ChangeFacts v=v.clone() /> {evidence} {open} })
                     }
                 }
             })}
@@ -331,7 +332,7 @@ fn PhoneChangeCancel(token: String) -> impl IntoView {
             <HydrationMarker />
             {move || Suspend::new(async move {
                 match state.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Err(e) => Either::Left(view! { <ErrorNotice error=e /> }),
                     Ok(v) => {
                         let action = v.status.is_open().then(|| view! {
                             <p>"如果这不是本单位提出的申请,请点击下面的按钮取消,手机号将不会更换。"</p>
@@ -340,7 +341,7 @@ fn PhoneChangeCancel(token: String) -> impl IntoView {
                                 <button type="submit" class="button primary">"取消这次更换"</button>
                             </ActionForm>
                         });
-                        view! { <ChangeFacts v /> {action} }.into_any()
+                        Either::Right(view! { <ChangeFacts v /> {action} })
                     }
                 }
             })}

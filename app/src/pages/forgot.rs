@@ -1,5 +1,6 @@
 //! 忘记密码: request a code, then set a new password.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -156,13 +157,13 @@ fn ResetStep(account: String) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match target.await {
-                    Ok(t) => view! {
+                    Ok(t) => Either::Left(view! {
                         <p class="notice" role="status">
                             "验证码已发送至经办人手机 " <strong class="masked-mobile">{t.mobile_masked}</strong> ",5分钟内有效。"
                         </p>
                     }
-                        .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        ),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
                 }
             })}
         </Suspense>

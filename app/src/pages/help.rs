@@ -1,6 +1,7 @@
 //! 帮助中心: the index, search results, an article (current or an older
 //! version), its history, and the administrators' editor with a preview.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -342,14 +343,14 @@ fn Editor(a: ArticleView) -> impl IntoView {
                 .value()
                 .get()
                 .map(|r| match r {
-                    Ok(html) => view! {
+                    Ok(html) => Either::Left(view! {
                         <section class="preview" aria-label="预览">
                             <h2>"预览"</h2>
                             <div class="article-body" inner_html=html></div>
                         </section>
                     }
-                        .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        ),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
                 })
         }}
     }

@@ -6,6 +6,7 @@
 //! The interactive parts take their data as props and read no router
 //! context, so they can become islands unchanged.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -54,8 +55,8 @@ pub fn LicencesPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <StartPanel licences=d.licences /> <CaseList cases=d.cases inbox=false /> <HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(d) => Either::Left(view! { <StartPanel licences=d.licences /> <CaseList cases=d.cases inbox=false /> <HydrationMarker /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -260,8 +261,8 @@ fn CaseArea(id: i64) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => view! { <CaseDetail c reload flash /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(c) => Either::Left(view! { <CaseDetail c reload flash /><HydrationMarker /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -310,9 +311,9 @@ fn CaseDetail(
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
         {if editable {
-            view! { <ApplicationForm c=c.clone() reload flash /> }.into_any()
+            Either::Left(view! { <ApplicationForm c=c.clone() reload flash /> })
         } else {
-            view! { <ApplicationView c=c.clone() /> }.into_any()
+            Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
         {(!editable && c.actions.contains(&Action::Withdraw)).then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw reload flash /> })}
         {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() reload flash /> })}
@@ -1226,11 +1227,11 @@ pub fn IssuersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! {
+                    Ok(d) => Either::Left(view! {
                         {if d.configured.is_empty() {
-                            view! { <p class="empty">"尚无特别设置:各地案件均由本地区应急管理部门办理。"</p> }.into_any()
+                            Either::Left(view! { <p class="empty">"尚无特别设置:各地案件均由本地区应急管理部门办理。"</p> })
                         } else {
-                            view! {
+                            Either::Right(view! {
                                 <table class="data">
                                     <thead><tr><th>"地区"</th><th>"办理机构"</th><th></th></tr></thead>
                                     <tbody>
@@ -1249,7 +1250,7 @@ pub fn IssuersPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            }.into_any()
+                            })
                         }}
                         <ActionForm action=set attr:class="filters">
                             <label for="f-region_code">"地区代码"</label>
@@ -1267,8 +1268,8 @@ pub fn IssuersPage() -> impl IntoView {
                             <button type="submit" class="button primary">"保存设置"</button>
                         </ActionForm>
                         <HydrationMarker />
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>

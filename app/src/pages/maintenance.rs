@@ -1,6 +1,7 @@
 //! 许可证业务 → 信息维护 (regulators): the enterprises of the jurisdiction,
 //! one enterprise's record, confirming submissions and proposing changes.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -266,8 +267,8 @@ fn RecordArea(code: String) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <Record r reload flash stale /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(r) => Either::Left(view! { <Record r reload flash stale /><HydrationMarker /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -391,7 +392,7 @@ fn Record(
         })}
         <h2>"企业信息"</h2>
         {match r.record.clone() {
-            Some(rec) => view! {
+            Some(rec) => Either::Left(view! {
                 <dl class="profile record">
                     {rec.fields().into_iter().map(|(key, label, value)| {
                         let value = if key == Scalar::RegionCode.key() { r.region_name.clone() } else { value };
@@ -406,8 +407,8 @@ fn Record(
                     {c.units.into_iter().map(|id| view! { <Arithmetic id /> }).collect_view()}
                 })}
             }
-                .into_any(),
-            None => view! { <p>"企业尚未提交信息。"</p> }.into_any(),
+                ),
+            None => Either::Right(view! { <p>"企业尚未提交信息。"</p> }),
         }}
         <h2>"经营许可证"</h2>
         {licence_list(r.licences.clone(), false)}

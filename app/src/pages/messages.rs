@@ -5,6 +5,7 @@
 //! Server-side rendered: links and one `ActionForm`, so it works without
 //! JavaScript; with it, the header's unread count follows at once.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -49,8 +50,8 @@ fn Inbox(page: i64) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(l) => view! { <List l read_all /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(l) => Either::Left(view! { <List l read_all /><HydrationMarker /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -130,7 +131,7 @@ pub fn MessagePage() -> impl IntoView {
                 match message.await {
                     Ok(m) => {
                         let link = (is_local_link(&m.link)).then_some(m.link.clone());
-                        view! {
+                        Either::Left(view! {
                             <article class="message">
                                 <h1>{m.title}</h1>
                                 <p class="message-meta">
@@ -141,9 +142,9 @@ pub fn MessagePage() -> impl IntoView {
                             </article>
                             <HydrationMarker />
                         }
-                            .into_any()
+                            )
                     }
-                    Err(e) => view! { <h1>"消息"</h1><ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => Either::Right(view! { <h1>"消息"</h1><ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>

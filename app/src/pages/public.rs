@@ -3,6 +3,7 @@
 //! with the writers' editor for notices. Lists are GET forms and links, so
 //! they work without JavaScript.
 
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -270,9 +271,9 @@ fn NoticeArea(id: i64, saved: bool) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match notice.await {
-                    Ok(Some(n)) => view! { <NoticeArticle n act /><HydrationMarker /> }.into_any(),
-                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(Some(n)) => EitherOf3::A(view! { <NoticeArticle n act /><HydrationMarker /> }),
+                    Ok(None) => EitherOf3::B(view! { <NotFound /><HydrationMarker /> }),
+                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -327,12 +328,12 @@ pub fn NoticeNewPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(l) if l.can_write => view! {
+                    Ok(l) if l.can_write => EitherOf3::A(view! {
                         <NoticeEditor id=0 title=String::new() body=String::new() version=0 />
                         <HydrationMarker />
-                    }.into_any(),
-                    Ok(_) => view! { <NotAWriter /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    }),
+                    Ok(_) => EitherOf3::B(view! { <NotAWriter /><HydrationMarker /> }),
+                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -363,19 +364,19 @@ fn NoticeEditArea(id: i64) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match notice.await {
-                    Ok(Some(n)) if n.editable => view! {
+                    Ok(Some(n)) if n.editable => EitherOf4::A(view! {
                         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › " <a href=format!("/notices/{}", n.id)>{n.title.clone()}</a> " › 编辑"</p>
                         <h1>"编辑公告"</h1>
                         <NoticeEditor id=n.id title=n.title body=n.body version=n.version />
                         <HydrationMarker />
-                    }.into_any(),
-                    Ok(Some(_)) => view! {
+                    }),
+                    Ok(Some(_)) => EitherOf4::B(view! {
                         <h1>"编辑公告"</h1>
                         <ErrorNotice error=AppError::NotAllowed("这条公告由其他单位发布,只有发布单位和系统管理员可以修改。".into()) />
                         <HydrationMarker />
-                    }.into_any(),
-                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    }),
+                    Ok(None) => EitherOf4::C(view! { <NotFound /><HydrationMarker /> }),
+                    Err(e) => EitherOf4::D(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -500,14 +501,14 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
                 .value()
                 .get()
                 .map(|r| match r {
-                    Ok(html) => view! {
+                    Ok(html) => Either::Left(view! {
                         <section class="preview" aria-label="预览">
                             <h2>"预览"</h2>
                             <div class="article-body" inner_html=html></div>
                         </section>
                     }
-                        .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        ),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
                 })
         }}
     }

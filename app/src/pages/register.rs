@@ -1,5 +1,6 @@
 //! 企业注册: step 1 机构信息, step 2 经办人与密码, then the submitted state.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -40,8 +41,8 @@ pub fn RegisterPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <RegisterFlow initial=v /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(v) => Either::Left(view! { <RegisterFlow initial=v /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
                 }
             })}
         </Suspense>
@@ -86,9 +87,9 @@ fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
         </ol>
         <HydrationMarker />
         {move || match step.get() {
-            1 => view! { <OrgStep state regions /> }.into_any(),
-            2 => view! { <AccountStep state /> }.into_any(),
-            _ => view! { <Done state /> }.into_any(),
+            1 => EitherOf3::A(view! { <OrgStep state regions /> }),
+            2 => EitherOf3::B(view! { <AccountStep state /> }),
+            _ => EitherOf3::C(view! { <Done state /> }),
         }}
     }
 }

@@ -1,5 +1,6 @@
 //! 注册审核: the queue of registrations waiting for manual review.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -75,24 +76,24 @@ fn ReviewQueue(region: String) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(items) if items.is_empty() => view! {
+                    Ok(items) if items.is_empty() => EitherOf3::A(view! {
                         <p class="empty">"没有待审核的注册申请。"</p>
                         <HydrationMarker />
                     }
-                        .into_any(),
-                    Ok(items) => view! {
+                        ),
+                    Ok(items) => EitherOf3::B(view! {
                         <ul class="review-list">
                             {items.into_iter().map(|i| view! { <ReviewCard item=i decide /> }).collect_view()}
                         </ul>
                         <HydrationMarker />
                     }
-                        .into_any(),
-                    Err(e) => view! {
+                        ),
+                    Err(e) => EitherOf3::C(view! {
                         <ErrorNotice error=e />
                         <p><a href="/login?tab=regulator">"以监管用户登录"</a></p>
                         <HydrationMarker />
                     }
-                        .into_any(),
+                        ),
                 }
             })}
         </Suspense>

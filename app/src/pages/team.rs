@@ -5,6 +5,7 @@
 //! Every form is an `ActionForm`: without JavaScript it posts and the page
 //! comes back; with it, the answer shows in place and the data reloads.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -69,8 +70,8 @@ pub fn TeamPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match team.await {
-                    Ok(t) => view! { <Team t reload flash /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Ok(t) => Either::Left(view! { <Team t reload flash /><HydrationMarker /> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>
@@ -220,12 +221,12 @@ fn TeamLinkArea(token: String) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match link.await {
-                    Ok(l) => view! { <LinkForm l token=token() /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! {
+                    Ok(l) => Either::Left(view! { <LinkForm l token=token() /><HydrationMarker /> }),
+                    Err(e) => Either::Right(view! {
                         <ErrorNotice error=e />
                         <p><a class="button" href="/login">"前往登录"</a></p>
                         <HydrationMarker />
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>
@@ -295,9 +296,9 @@ pub fn AccountPage() -> impl IntoView {
                 match account.await {
                     Ok(a) => {
                         let events = events.await.unwrap_or_default();
-                        view! { <Account a events reload flash /><HydrationMarker /> }.into_any()
+                        Either::Left(view! { <Account a events reload flash /><HydrationMarker /> })
                     }
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
         </Suspense>

@@ -2,6 +2,7 @@
 //! 提交), saved as a draft at every step, with the status and any lock
 //! explained on the form itself.
 
+use leptos::either::{EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -75,14 +76,14 @@ fn InfoArea(first_step: InfoStep) -> impl IntoView {
             {move || {
                 Suspend::new(async move {
                     match info.await {
-                        Ok(v) => view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }.into_any(),
-                        Err(AppError::Unauthorized) => view! {
+                        Ok(v) => EitherOf3::A(view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }),
+                        Err(AppError::Unauthorized) => EitherOf3::B(view! {
                             <h1>"请先登录"</h1>
                             <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
                             <HydrationMarker />
                         }
-                            .into_any(),
-                        Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                            ),
+                        Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                     }
                 })
             }}
@@ -322,10 +323,10 @@ fn InfoEditor(
                     }
                 }}
                 {move || match step.get() {
-                    InfoStep::Basic => view! { <BasicStep fields form check regions /> }.into_any(),
-                    InfoStep::Mode => view! { <ModeStep fields form check /> }.into_any(),
-                    InfoStep::Licences => view! { <LicencesStep fields form check /> }.into_any(),
-                    InfoStep::Submit => view! { <SubmitStep fields step regions /> }.into_any(),
+                    InfoStep::Basic => EitherOf4::A(view! { <BasicStep fields form check regions /> }),
+                    InfoStep::Mode => EitherOf4::B(view! { <ModeStep fields form check /> }),
+                    InfoStep::Licences => EitherOf4::C(view! { <LicencesStep fields form check /> }),
+                    InfoStep::Submit => EitherOf4::D(view! { <SubmitStep fields step regions /> }),
                 }}
                 {move || (step.get() != InfoStep::Submit && editable).then(|| view! {
                     <div class="form-actions">
