@@ -281,7 +281,7 @@ pub fn file_routes() -> Vec<(
         // Scans are bigger than any form: their own limit, added after the general one.
         (
             "POST",
-            "/files/licence-scan",
+            app::components::upload::SCAN_ROUTE,
             post(files::upload).layer(DefaultBodyLimit::max(files::BODY_LIMIT)),
         ),
         ("GET", "/files/{id}", get(files::download)),

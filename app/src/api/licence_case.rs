@@ -677,7 +677,7 @@ pub async fn record_onsite(
         to: to.trim().to_string(),
         inspectors,
         findings: crate::domain::normalize::normalize_text(&findings),
-        passed: passed == "yes",
+        passed: crate::domain::enterprise_info::Answer::Yes.is(&passed),
     };
     let accepted = case.accepted_on.unwrap_or_else(today);
     let errors = check.check(accepted, today());

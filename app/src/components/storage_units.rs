@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::field::{aria_describedby_at, aria_invalid_at, message_at, FormState};
+use crate::domain::enterprise_info::Answer;
 use crate::domain::major_hazard::{
     overall, standard_at, HazardClass, Identification, InputError, QuantityUnit, StorageUnit,
     StoredSubstance, TABLE_1, USUAL_CLASS,
@@ -62,7 +63,7 @@ pub fn StorageUnits(
         let backed = !report.with_untracked(|r| r.trim().is_empty());
         if let (Some(before), Some(major), false) = (prev, now, backed) {
             if before != now {
-                major_hazard.set(if major { "yes" } else { "no" }.to_string());
+                major_hazard.set(Answer::of(major).code().to_string());
                 let all = untrack(|| check.run(()));
                 form.refresh("major_hazard", &all);
                 // A shown 经营方式 message may change with the answer; an

@@ -33,6 +33,63 @@ impl UploadAnswer {
     }
 }
 
+/// Where scans (a licence's certificate, a case's materials) are sent.
+pub const SCAN_ROUTE: &str = "/files/licence-scan";
+
+/// The `on:change` of a scan's `<input type="file">`: checks the chosen file
+/// in the browser (`what` names it in the message), sends it while
+/// `uploading` is set, and hands the stored file's (id, name) to `stored`;
+/// a problem is the form's message at `key`, cleared by a stored file.
+pub fn on_scan_chosen(
+    form: crate::components::field::FormState,
+    key: String,
+    what: &'static str,
+    uploading: leptos::prelude::RwSignal<bool>,
+    stored: impl Fn(String, String) + Clone + Send + Sync + 'static,
+) -> impl Fn(leptos::ev::Event) + Clone + Send + Sync + 'static {
+    move |ev| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::prelude::*;
+            let say = {
+                let key = key.clone();
+                move |m: Option<String>| {
+                    form.errors.update(|e| match m {
+                        Some(m) => {
+                            e.0.insert(key.clone(), m.into());
+                        }
+                        None => {
+                            e.0.remove(&key);
+                        }
+                    })
+                }
+            };
+            let Some(file) = chosen_file(&ev) else {
+                return;
+            };
+            if let Err(m) = check_file(&file, what) {
+                say(Some(m));
+                return;
+            }
+            uploading.set(true);
+            let stored = stored.clone();
+            leptos::task::spawn_local(async move {
+                let result = send_file(SCAN_ROUTE, file).await;
+                uploading.set(false);
+                match result {
+                    Ok((id, name)) => {
+                        stored(id, name);
+                        say(None);
+                    }
+                    Err(m) => say(Some(m)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, form, &key, what, uploading, &stored);
+    }
+}
+
 /// The file chosen in the `<input type="file">` of `ev`.
 #[cfg(feature = "hydrate")]
 pub fn chosen_file(ev: &leptos::ev::Event) -> Option<leptos::web_sys::File> {

@@ -391,7 +391,7 @@ pub struct LicenceEntry {
     pub scan_name: String,
 }
 
-/// The whole record as the enterprise edits it. Answers are "yes", "no" or "".
+/// The whole record as the enterprise edits it. Answers are [`Answer`] codes or "".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnterpriseRecord {
     pub name: String,
@@ -437,12 +437,54 @@ impl HazardResult {
     }
 }
 
-fn answer(v: &str) -> Option<bool> {
-    match v {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
+/// The answer to one of the record's yes/no questions ([`Scalar::is_answer`]).
+/// The record keeps its code ("yes", "no"; "" while unanswered), as the form
+/// and the wire do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+}
+
+impl Answer {
+    pub const ALL: [Answer; 2] = [Answer::Yes, Answer::No];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::No => "no",
+        }
     }
+
+    /// An answer's code; `None` for "" (not answered) or anything else.
+    pub fn parse(code: &str) -> Option<Answer> {
+        Answer::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub const fn of(yes: bool) -> Answer {
+        if yes {
+            Answer::Yes
+        } else {
+            Answer::No
+        }
+    }
+
+    /// As shown: 是 / 否.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Answer::Yes => "是",
+            Answer::No => "否",
+        }
+    }
+
+    /// Whether `code` is this answer.
+    pub fn is(self, code: &str) -> bool {
+        Answer::parse(code) == Some(self)
+    }
+}
+
+fn answer(v: &str) -> Option<bool> {
+    Answer::parse(v).map(|a| a == Answer::Yes)
 }
 
 fn mobile(errors: &mut FieldErrors, field: &str, value: &str) {
@@ -815,11 +857,7 @@ impl EnterpriseRecord {
 
     /// Every field as (key, label, shown value), licences flattened.
     pub fn fields(&self) -> Vec<(String, String, String)> {
-        let yes_no = |v: &str| match v {
-            "yes" => "是".to_string(),
-            "no" => "否".to_string(),
-            _ => String::new(),
-        };
+        let yes_no = |v: &str| Answer::parse(v).map_or(String::new(), |a| a.label().to_string());
         let mode =
             |v: &str| BusinessMode::from_code(v).map_or(v.to_string(), |m| m.label().to_string());
         let mut out: Vec<(String, String, String)> = Scalar::ALL

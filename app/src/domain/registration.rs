@@ -362,6 +362,16 @@ pub enum ReviewDecision {
     Reject,
 }
 
+impl ReviewDecision {
+    /// The form's and the wire's word (serde's).
+    pub const fn code(self) -> &'static str {
+        match self {
+            ReviewDecision::Approve => "approve",
+            ReviewDecision::Reject => "reject",
+        }
+    }
+}
+
 /// The reason of a rejected registration: the applicant corrects by it,
 /// so it has at least this many characters.
 pub const MIN_REJECT_REASON: usize = 4;
@@ -379,6 +389,16 @@ pub fn reject_reason(text: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_code_is_its_wire_word() {
+        for d in [ReviewDecision::Approve, ReviewDecision::Reject] {
+            assert_eq!(
+                serde_json::to_string(&d).ok(),
+                Some(format!("{:?}", d.code()))
+            );
+        }
+    }
 
     #[test]
     fn a_rejection_needs_a_reason_of_four_characters() {

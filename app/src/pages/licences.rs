@@ -20,8 +20,10 @@ use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
 use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
+use crate::components::upload::on_scan_chosen;
 use crate::components::{reload_after_success, HydrationMarker, PrintButton};
 use crate::domain::business_mode::BusinessMode;
+use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
 };
@@ -726,47 +728,15 @@ fn MaterialItem(
                 .collect::<Vec<_>>()
         })
     };
-    let k = key.clone();
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::components::upload::{check_file, chosen_file, send_file};
-            let Some(file) = chosen_file(&ev) else {
-                return;
-            };
-            let k = k.clone();
-            if let Err(m) = check_file(&file, "材料") {
-                form.errors.update(|e| {
-                    e.0.insert(k.clone(), m.into());
-                });
-                return;
-            }
-            uploading.set(true);
-            leptos::task::spawn_local(async move {
-                let result = send_file("/files/licence-scan", file).await;
-                uploading.set(false);
-                match result {
-                    Ok((id, name)) => {
-                        files.update(|v| {
-                            v.push(Attached {
-                                item: code.to_string(),
-                                id,
-                                name,
-                            })
-                        });
-                        form.errors.update(|e| {
-                            e.0.remove(&k);
-                        });
-                    }
-                    Err(m) => form.errors.update(|e| {
-                        e.0.insert(k.clone(), m.into());
-                    }),
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &k);
-    };
+    let on_change = on_scan_chosen(form, key.clone(), "材料", uploading, move |id, name| {
+        files.update(|v| {
+            v.push(Attached {
+                item: code.to_string(),
+                id,
+                name,
+            })
+        })
+    });
     let input = format!("f-files-{code}");
     view! {
         <div class="field material" class:invalid={let k = key.clone(); move || form.message(&k).is_some()}>
@@ -975,8 +945,8 @@ fn OnSiteForm(
             {field("findings", "核查情况", "textarea")}
             <fieldset>
                 <legend>"结论"</legend>
-                <label class="choice"><input type="radio" name="passed" value="yes" checked /> " 符合条件"</label>
-                <label class="choice"><input type="radio" name="passed" value="no" /> " 不符合条件"</label>
+                <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked /> " 符合条件"</label>
+                <label class="choice"><input type="radio" name="passed" value=Answer::No.code() /> " 不符合条件"</label>
             </fieldset>
             {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             <button type="submit" class="button">"登记现场核查"</button>

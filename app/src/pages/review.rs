@@ -141,13 +141,13 @@ fn ReviewCard(item: ReviewItem, decide: ServerAction<DecideReview>) -> impl Into
             <div class="review-actions">
                 <ActionForm action=decide>
                     <input type="hidden" name="user_id" value=id.clone() />
-                    <input type="hidden" name="decision" value="approve" />
+                    <input type="hidden" name="decision" value=ReviewDecision::Approve.code() />
                     <input type="hidden" name="reason" value="" />
                     <button type="submit" class="button primary">"审核通过"</button>
                 </ActionForm>
                 <form class="reject-form" action=DecideReview::url() method="post" novalidate on:submit=on_reject>
                     <input type="hidden" name="user_id" value=id2 />
-                    <input type="hidden" name="decision" value="reject" />
+                    <input type="hidden" name="decision" value=ReviewDecision::Reject.code() />
                     <label for=reason_id.clone()>"不通过原因"</label>
                     <input
                         id=reason_id

@@ -102,11 +102,11 @@ pub(super) fn LicencesStep(
                 type="button"
                 class="button"
                 on:click=add
-                disabled=move || multi.get() != "yes" && fields.licences.with(|l| !l.is_empty())
+                disabled=move || !multi.with(|m| Answer::Yes.is(m)) && fields.licences.with(|l| !l.is_empty())
             >
                 "新增经营许可证"
             </button>
-            {move || (multi.get() != "yes" && fields.licences.with(|l| !l.is_empty())).then(|| view! {
+            {move || (!multi.with(|m| Answer::Yes.is(m)) && fields.licences.with(|l| !l.is_empty())).then(|| view! {
                 <span class="field-hint">" 有多张许可证时,先将“是否一企多证”选为“是”。"</span>
             })}
         </p>
@@ -201,54 +201,20 @@ fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
                 .map(|l| (l.scan.clone(), l.scan_name.clone()))
         })
     };
-    let error_key = key.clone();
-    let on_change = move |ev: leptos::ev::Event| {
-        let set_error = {
-            let k = error_key.clone();
-            move |m: Option<String>| {
-                form.errors.update(|e| match m {
-                    Some(m) => {
-                        e.0.insert(k.clone(), m.into());
-                    }
-                    None => {
-                        e.0.remove(&k);
-                    }
-                })
-            }
-        };
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::components::upload::{check_file, chosen_file, send_file};
-            let Some(file) = chosen_file(&ev) else {
-                return;
-            };
-            if let Err(m) = check_file(&file, "证书扫描件") {
-                set_error(Some(m));
-                return;
-            }
-            uploading.set(true);
-            leptos::task::spawn_local(async move {
-                let result = send_file("/files/licence-scan", file).await;
-                uploading.set(false);
-                match result {
-                    Ok((id, name)) => {
-                        fields.licences.update(|ls| {
-                            if let Some(l) = ls.get_mut(i) {
-                                l.scan = id;
-                                l.scan_name = name;
-                            }
-                        });
-                        set_error(None);
-                    }
-                    Err(m) => set_error(Some(m)),
+    let on_change = on_scan_chosen(
+        form,
+        key.clone(),
+        "证书扫描件",
+        uploading,
+        move |id, name| {
+            fields.licences.update(|ls| {
+                if let Some(l) = ls.get_mut(i) {
+                    l.scan = id;
+                    l.scan_name = name;
                 }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (ev, set_error);
-        }
-    };
+            })
+        },
+    );
     view! {
         <div class="field">
             <label for=id.clone()>"证书扫描件(选填;PDF、JPG、PNG,不超过5MB)"</label>

@@ -20,11 +20,12 @@ use crate::components::record::{audit_list, changes_table, expiry_notices};
 use crate::components::region_picker::RegionPicker;
 use crate::components::storage_units::StorageUnits;
 use crate::components::unsaved::guard_unsaved;
+use crate::components::upload::on_scan_chosen;
 use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
-    expiry_warning, EnterpriseRecord, InfoStep, LicenceEntry, RecordStatus, Scalar, ScopeItem,
-    StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
+    expiry_warning, Answer, EnterpriseRecord, InfoStep, LicenceEntry, RecordStatus, Scalar,
+    ScopeItem, StatusChange, ECONOMIC_TYPES, LICENCE_YEARS,
 };
 use crate::domain::help::Faq;
 use crate::domain::major_hazard::StorageUnit;

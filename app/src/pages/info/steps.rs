@@ -45,8 +45,9 @@ pub(super) fn YesNo(
     view! {
         <fieldset class="field yes-no" class:invalid=move || form.message(name).is_some() id=format!("f-{name}")>
             <legend>{question}</legend>
-            <label><input type="radio" name=name value="yes" prop:checked=move || value.get() == "yes" on:change=set("yes") /> "是"</label>
-            <label><input type="radio" name=name value="no" prop:checked=move || value.get() == "no" on:change=set("no") /> "否"</label>
+            {Answer::ALL.map(|a| view! {
+                <label><input type="radio" name=name value=a.code() prop:checked=move || value.with(|v| a.is(v)) on:change=set(a.code()) /> {a.label()}</label>
+            })}
             <FieldMessage name form />
         </fieldset>
     }

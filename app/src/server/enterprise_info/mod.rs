@@ -9,8 +9,8 @@ use super::audit::{audit, Actor};
 use super::db::{Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{
-    diff, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome, RecordStatus, RecordStep,
-    Scalar,
+    diff, Answer, EnterpriseRecord, FieldChange, LicenceEntry, ProposalOutcome, RecordStatus,
+    RecordStep, Scalar,
 };
 use crate::domain::help::Faq;
 use crate::domain::{Message, Mobile};
@@ -955,8 +955,8 @@ pub(crate) async fn apply_licence(
         }
         rec.multi_licence = match rec.licences.len() {
             0 => rec.multi_licence.clone(),
-            1 => "no".into(),
-            _ => "yes".into(),
+            1 => Answer::No.code().into(),
+            _ => Answer::Yes.code().into(),
         };
         rec
     };
