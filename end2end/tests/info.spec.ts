@@ -229,6 +229,10 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await loginAs(county, 'regulator', makeRegulator());
   await gotoHydrated(county, '/maintenance?q=' + encodeURIComponent('南京变更测试'));
   await county.getByRole('link', { name: '南京变更测试化工有限公司' }).click();
+  // 确认 before the page is interactive would be a plain form post, which
+  // confirms without the message checked below.
+  await county.waitForURL(/\/maintenance\/9/);
+  await expect(county.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(county.getByRole('heading', { name: '企业提交的信息(待确认)' })).toBeVisible();
   await expect(county.locator('.submitted')).toContainText('李强');
   await county.getByRole('button', { name: '确认', exact: true }).click();
