@@ -19,15 +19,33 @@
     return;
   }
   // An island's element names it with a hash: "LoginForm_1467…".
-  const wanted = new Set(islands.map((el) => bundles[el.dataset.component.replace(/_\d+$/, "")]));
+  const wanted = new Set(
+    islands.map((el) => {
+      const name = el.dataset.component.replace(/_\d+$/, "");
+      return Object.hasOwn(bundles, name) ? bundles[name] : undefined;
+    }),
+  );
   const [bundle] = wanted;
-  if (wanted.size === 1 && bundle) {
-    const base = js.replace(/\.js$/, `-${bundle}`);
-    js = `${base}.js`;
-    wasm = `${base}.wasm`;
-  }
-  import(js).then(async (mod) => {
+  const load = async (js, wasm) => {
+    const mod = await import(js);
     await mod.default({ module_or_path: wasm });
+    return mod;
+  };
+  // The page's bundle; the whole wasm where there is none, or where it
+  // cannot be loaded or lacks one of the page's islands.
+  const chosen = async () => {
+    if (wanted.size === 1 && bundle) {
+      const base = js.replace(/\.js$/, `-${bundle}`);
+      try {
+        const mod = await load(`${base}.js`, `${base}.wasm`);
+        if (islands.every((el) => mod[el.dataset.component])) return mod;
+      } catch (e) {
+        console.warn(`the bundle ${bundle} did not load; loading the whole wasm`, e);
+      }
+    }
+    return load(js, wasm);
+  };
+  chosen().then(async (mod) => {
     mod.hydrate();
     for (const el of islands) {
       const hydrate = mod[el.dataset.component];

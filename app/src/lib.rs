@@ -122,13 +122,19 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
 mod bundles {
     include!(concat!(env!("OUT_DIR"), "/bundles.rs"));
 
-    /// The loader's table, island name to bundle, as a JSON object: only
-    /// bundles whose files the site has, looked up once.
+    /// The loader's table, island name to bundle, as a JSON object, looked
+    /// up once: only bundles whose files the site has, and none when they
+    /// were built for another whole wasm than the one served (cargo-leptos
+    /// alone rebuilt the islands since: `scripts/bundles` writes the whole
+    /// wasm's SHA-256 to `bundles.stamp`).
     pub fn built(options: &leptos::config::LeptosOptions) -> &'static str {
         static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         TABLE.get_or_init(|| {
             let pkg = std::path::Path::new(options.site_root.as_ref())
                 .join(options.site_pkg_dir.as_ref());
+            if !current(&pkg, &options.output_name) {
+                return "{}".to_string();
+            }
             let entries: Vec<String> = ISLAND_BUNDLES
                 .iter()
                 .filter(|(_, bundle)| {
@@ -140,6 +146,28 @@ mod bundles {
                 .collect();
             format!("{{{}}}", entries.join(","))
         })
+    }
+
+    /// Whether `bundles.stamp` names the whole wasm the site has.
+    #[cfg(feature = "ssr")]
+    fn current(pkg: &std::path::Path, output_name: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let (Ok(stamp), Ok(whole)) = (
+            std::fs::read_to_string(pkg.join("bundles.stamp")),
+            std::fs::read(pkg.join(format!("{output_name}.wasm"))),
+        ) else {
+            return false;
+        };
+        let hash: String = Sha256::digest(&whole)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        stamp.trim() == hash
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn current(_: &std::path::Path, _: &str) -> bool {
+        false
     }
 }
 
