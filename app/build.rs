@@ -2,45 +2,37 @@
 //! code of its own islands only).
 //!
 //! Every island is written `#[cfg_attr(island = "Name", island)]` (and a plain
-//! component otherwise) and belongs to one bundle of [`BUNDLES`], an area of
-//! pages. The server and the default wasm build (feature `islands`) make every
+//! component otherwise) and belongs to one bundle of [`BUNDLES`] (its page's). The server and the default wasm build (feature `islands`) make every
 //! island an island. A wasm build with the feature `bundle-<name>` makes only
 //! that bundle's islands islands: the others become components nothing in the
 //! browser calls, and the linker drops them. `scripts/bundles` builds one such
 //! wasm per bundle; the server tells each page's loader which one its islands
 //! are in (`bundles.rs` in `OUT_DIR`, written here).
 
-/// Bundle name, then its islands. Each page's islands are in one bundle.
-/// `app/Cargo.toml` has a `bundle-<name>` feature for each bundle.
+/// Bundle name, then its islands: one bundle per page (or per few pages
+/// that share their islands, or an administrator's rarely used pages), so a
+/// page downloads no other page's islands. Each page's islands are in one
+/// bundle. `app/Cargo.toml` has a `bundle-<name>` feature for each bundle.
 const BUNDLES: &[(&str, &[&str])] = &[
     ("login", &["LoginForm"]),
     ("register", &["RegisterPage"]),
+    ("forgot", &["RequestStep", "ResetStep"]),
     (
-        "recovery",
-        &[
-            "RequestStep",
-            "ResetStep",
-            "TeamLinkArea",
-            "ChangePhoneForm",
-            "PhoneChangeProgress",
-            "PhoneChangeCancel",
-        ],
+        "phone",
+        &["ChangePhoneForm", "PhoneChangeProgress", "PhoneChangeCancel"],
     ),
-    (
-        "account",
-        &[
-            "PasswordArea",
-            "TotpEnrolment",
-            "Inbox",
-            "AccountPage",
-            "TeamPage",
-            "PendingPhoneChangeNotice",
-            "AdminUsersPage",
-        ],
-    ),
+    ("workspace", &["PendingPhoneChangeNotice"]),
+    ("account", &["AccountPage"]),
+    ("password", &["PasswordArea"]),
+    ("totp", &["TotpEnrolment"]),
+    ("inbox", &["Inbox"]),
+    ("team", &["TeamPage", "TeamLinkArea"]),
     ("info", &["InfoArea"]),
-    ("review", &["RecordArea", "ReviewQueue", "PhoneChanges"]),
-    ("cases", &["LicencesPage", "CaseArea", "IssuersPage"]),
+    ("record", &["RecordArea"]),
+    ("review", &["ReviewQueue", "PhoneChanges"]),
+    ("licences", &["LicencesPage"]),
+    ("case", &["CaseArea"]),
+    ("admin", &["AdminUsersPage", "IssuersPage"]),
     (
         "notices",
         &[
@@ -54,7 +46,8 @@ const BUNDLES: &[(&str, &[&str])] = &[
 
 fn main() {
     let on = |feature: &str| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
-    let feature = |bundle: &str| format!("BUNDLE_{}", bundle.to_uppercase());
+    // cargo names a feature's variable in capitals with `-` as `_`.
+    let feature = |bundle: &str| format!("BUNDLE_{}", bundle.to_uppercase().replace('-', "_"));
     for (name, _) in std::env::vars() {
         if let Some(bundle) = name.strip_prefix("CARGO_FEATURE_BUNDLE_") {
             assert!(

@@ -2,7 +2,7 @@
 // each outermost island, then marks <html data-hydrated="true"> (the sign
 // end-to-end tests wait for). A page without islands is plain HTML: nothing
 // is downloaded and it is ready at once. `bundles` names, per island, the
-// wasm built for its area of pages (app/build.rs, scripts/bundles): a page
+// wasm built for its page (app/build.rs, scripts/bundles): a page
 // whose islands are all in one bundle loads that file only, any other the
 // whole wasm (`js`, `wasm`).
 ((js, wasm, bundles) => {
