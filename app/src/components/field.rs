@@ -114,6 +114,16 @@ where
     keep_typed(node, move || value.get(), move |v| value.set(v));
 }
 
+/// A plain form's input `pattern` for at least `min` characters once the
+/// spaces around them are trimmed (spaces alone are no reason), as the
+/// server counts them.
+pub fn at_least(min: usize) -> String {
+    match min {
+        0 | 1 => r".*\S.*".to_string(),
+        n => format!(r"\s*\S.{{{},}}\S\s*", n - 2),
+    }
+}
+
 /// Whether the form was submitted with the button named `name`.
 pub fn submitted_by(ev: &leptos::ev::SubmitEvent, name: &str) -> bool {
     ev.submitter()
@@ -454,6 +464,10 @@ where
 pub fn ErrorSummary(
     form: FormState,
     labels: Vec<(&'static str, &'static str)>,
+    /// The label of a field `labels` does not name (a list's rows), listed
+    /// after them.
+    #[prop(optional)]
+    label_of: Option<fn(&str) -> Option<String>>,
     /// When set, what was just saved: the list then says what is still to
     /// fix before submitting, as information rather than an error.
     #[prop(optional, into)]
@@ -485,7 +499,10 @@ pub fn ErrorSummary(
                 .0
                 .iter()
                 .filter(|(name, _)| !labels.iter().any(|(n, _)| n == name))
-                .map(|(name, m)| item(name, None, &m.text)),
+                .map(|(name, m)| {
+                    let label = label_of.and_then(|f| f(name));
+                    item(name, label.as_deref(), &m.text)
+                }),
         );
         let saved = saved.and_then(|s| s.get()).filter(|_| alert.is_none());
         Some(match saved {
@@ -540,5 +557,47 @@ pub fn message_at(form: FormState, key: String) -> impl IntoView {
             let field = key.clone();
             view! { <p class="field-error" id=id.clone() role="alert">{message_with_help(&field, m)}</p> }
         })
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::record_field::RecordField;
+
+    #[test]
+    fn a_reason_pattern_counts_as_the_server_does() {
+        assert_eq!(at_least(4), r"\s*\S.{2,}\S\s*");
+        assert_eq!(at_least(1), r".*\S.*");
+    }
+
+    #[test]
+    fn the_summary_names_every_field_it_can_and_links_each_problem_to_its_field() {
+        let owner = Owner::new();
+        owner.set();
+        let mut errors = FieldErrors::new();
+        errors.add("licences.1.scope.0.cas", "CAS号校验位不对。");
+        errors.add("principal_mobile", "请填写11位手机号。");
+        errors.add("elsewhere", "别的问题。");
+        let form = FormState::new(errors, None);
+        let html = view! {
+            <ErrorSummary
+                form
+                labels=vec![("principal_mobile", "主要负责人手机")]
+                label_of=|k: &str| RecordField::parse(k).map(RecordField::label)
+            />
+        }
+        .to_html();
+        let named = html.find("主要负责人手机").unwrap_or(usize::MAX);
+        let row = html
+            .find(r##"<a href="#f-licences.1.scope.0.cas">许可证2 许可范围 CAS号</a>"##)
+            .unwrap_or_else(|| panic!("{html}"));
+        assert!(named < row, "named fields first: {html}");
+        assert!(html[row..].contains("CAS号校验位不对。"), "{html}");
+        // A key no record field has is listed by its message alone.
+        assert!(
+            html.contains(r##"<a href="#f-elsewhere">别的问题。</a>"##),
+            "{html}"
+        );
     }
 }

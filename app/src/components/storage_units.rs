@@ -11,6 +11,7 @@ use crate::domain::major_hazard::{
     overall, standard_at, HazardClass, Identification, InputError, QuantityUnit, StorageUnit,
     StoredSubstance, TABLE_1, USUAL_CLASS,
 };
+use crate::domain::record_field::{RecordField, SubstanceField, UnitField};
 use crate::domain::FieldErrors;
 
 const NAMES_LIST: &str = "gb18218-names";
@@ -37,7 +38,7 @@ fn refresh_units(form: FormState, check: Callback<(), FieldErrors>) {
     let shown: Vec<String> = form.errors.with_untracked(|e| {
         e.iter()
             .map(|(k, _)| k.to_string())
-            .filter(|k| k.starts_with("storage_units"))
+            .filter(|k| RecordField::parse(k).is_some_and(RecordField::is_storage_unit))
             .collect()
     });
     for k in shown {
@@ -136,26 +137,20 @@ fn UnitCard(
     check: Callback<(), FieldErrors>,
     u: usize,
 ) -> impl IntoView {
-    let prefix = format!("storage_units.{u}");
-    let refresh = {
-        let prefix = prefix.clone();
-        move |field: &str| {
-            let key = format!("{prefix}.{field}");
-            form.touch(&key);
-            form.refresh(&key, &check.run(()));
-        }
+    let key = move |field| RecordField::Unit(u, field).to_string();
+    let refresh = move |field| {
+        let key = key(field);
+        form.touch(&key);
+        form.refresh(&key, &check.run(()));
     };
     let text_input = {
-        let prefix = prefix.clone();
-        let refresh = refresh.clone();
-        move |field: &'static str, label: &'static str, placeholder: &'static str| {
-            let id = format!("f-{prefix}.{field}");
-            let refresh = refresh.clone();
+        move |field: UnitField, label: &'static str, placeholder: &'static str| {
+            let id = format!("f-{}", key(field));
             let get = move || {
                 units.with(|us| {
                     us.get(u)
                         .map(|x| {
-                            if field == "name" {
+                            if field == UnitField::Name {
                                 x.name.clone()
                             } else {
                                 x.exposed.clone()
@@ -164,7 +159,7 @@ fn UnitCard(
                         .unwrap_or_default()
                 })
             };
-            let key = format!("{prefix}.{field}");
+            let key = key(field);
             view! {
                 <div class="field">
                     <label for=id.clone()>{label}</label>
@@ -178,7 +173,7 @@ fn UnitCard(
                             let v = event_target_value(&ev);
                             units.update(|us| {
                                 if let Some(x) = us.get_mut(u) {
-                                    if field == "name" { x.name = v } else { x.exposed = v }
+                                    if field == UnitField::Name { x.name = v } else { x.exposed = v }
                                 }
                             });
                         }
@@ -191,11 +186,11 @@ fn UnitCard(
     };
     let rows = Memo::new(move |_| units.with(|us| us.get(u).map_or(0, |x| x.substances.len())));
     view! {
-        <fieldset class="storage-unit" id=format!("f-{prefix}")>
+        <fieldset class="storage-unit" id=format!("f-{}", RecordField::StorageUnit(u))>
             <legend>{format!("储存单元 {}", u + 1)}</legend>
-            {text_input("name", "单元名称", "如 1号仓库、储罐区")}
-            {text_input("exposed", "厂区边界外可能暴露人员数量", "估算人数,没有填 0")}
-            <table class="substances" aria-describedby=aria_describedby_at(form, format!("{prefix}.substances"))>
+            {text_input(UnitField::Name, "单元名称", "如 1号仓库、储罐区")}
+            {text_input(UnitField::Exposed, "厂区边界外可能暴露人员数量", "估算人数,没有填 0")}
+            <table class="substances" aria-describedby=aria_describedby_at(form, key(UnitField::Substances))>
                 <caption>"储存的危险化学品"</caption>
                 <thead>
                     <tr>
@@ -212,7 +207,7 @@ fn UnitCard(
                     {move || (0..rows.get()).map(|i| view! { <SubstanceRow units form check u i /> }).collect_view()}
                 </tbody>
             </table>
-            {message_at(form, format!("{prefix}.substances"))}
+            {message_at(form, key(UnitField::Substances))}
             <p>
                 <button type="button" class="button" on:click=move |_| units.update(|us| {
                     if let Some(x) = us.get_mut(u) { x.substances.push(StoredSubstance::default()) }
@@ -236,7 +231,7 @@ fn SubstanceRow(
     u: usize,
     i: usize,
 ) -> impl IntoView {
-    let key = move |f: &str| format!("storage_units.{u}.substances.{i}.{f}");
+    let key = move |f| RecordField::Unit(u, UnitField::Substance(i, f)).to_string();
     let get = move |f: fn(&StoredSubstance) -> String| {
         move || {
             units.with(|us| {
@@ -254,7 +249,7 @@ fn SubstanceRow(
             }
         })
     };
-    let refresh = move |f: &str| {
+    let refresh = move |f| {
         let k = key(f);
         form.touch(&k);
         form.refresh(&k, &check.run(()));
@@ -267,9 +262,9 @@ fn SubstanceRow(
         })
     };
     // Each input says when it is invalid and which message explains it.
-    let invalid = move |f: &str| aria_invalid_at(form, key(f));
-    let described = move |f: &str| aria_describedby_at(form, key(f));
-    let cell = move |f: &'static str, label: String, input: AnyView| {
+    let invalid = move |f| aria_invalid_at(form, key(f));
+    let described = move |f| aria_describedby_at(form, key(f));
+    let cell = move |f, label: String, input: AnyView| {
         view! {
             <td>
                 <label class="sr-only" for=format!("f-{}", key(f))>{label}</label>
@@ -281,50 +276,50 @@ fn SubstanceRow(
     let n = i + 1;
     view! {
         <tr>
-            {cell("name", format!("品名 {n}"), view! {
-                <input id=format!("f-{}", key("name")) list=NAMES_LIST prop:value=get(|s| s.name.clone())
-                    aria-invalid=invalid("name") aria-describedby=described("name")
+            {cell(SubstanceField::Name, format!("品名 {n}"), view! {
+                <input id=format!("f-{}", key(SubstanceField::Name)) list=NAMES_LIST prop:value=get(|s| s.name.clone())
+                    aria-invalid=invalid(SubstanceField::Name) aria-describedby=described(SubstanceField::Name)
                     on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev))
-                    on:change=move |_| { refresh("name"); refresh("classes"); } placeholder="如 汽油" />
+                    on:change=move |_| { refresh(SubstanceField::Name); refresh(SubstanceField::Classes); } placeholder="如 汽油" />
             }.into_any())}
-            {cell("cas", format!("CAS号 {n}"), view! {
-                <input id=format!("f-{}", key("cas")) prop:value=get(|s| s.cas.clone())
-                    aria-invalid=invalid("cas") aria-describedby=described("cas")
+            {cell(SubstanceField::Cas, format!("CAS号 {n}"), view! {
+                <input id=format!("f-{}", key(SubstanceField::Cas)) prop:value=get(|s| s.cas.clone())
+                    aria-invalid=invalid(SubstanceField::Cas) aria-describedby=described(SubstanceField::Cas)
                     on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev))
-                    on:change=move |_| { refresh("cas"); refresh("classes"); } placeholder="如 67-56-1" />
+                    on:change=move |_| { refresh(SubstanceField::Cas); refresh(SubstanceField::Classes); } placeholder="如 67-56-1" />
             }.into_any())}
             <td>
-                <ClassPicker units form u i on_change=Callback::new(move |_| refresh("classes")) />
-                {message_at(form, key("classes"))}
+                <ClassPicker units form u i on_change=Callback::new(move |_| refresh(SubstanceField::Classes)) />
+                {message_at(form, key(SubstanceField::Classes))}
             </td>
-            {cell("amount", format!("设计最大储存量 {n}"), view! {
-                <input id=format!("f-{}", key("amount")) inputmode="decimal" prop:value=get(|s| s.amount.clone())
-                    aria-invalid=invalid("amount") aria-describedby=described("amount")
+            {cell(SubstanceField::Amount, format!("设计最大储存量 {n}"), view! {
+                <input id=format!("f-{}", key(SubstanceField::Amount)) inputmode="decimal" prop:value=get(|s| s.amount.clone())
+                    aria-invalid=invalid(SubstanceField::Amount) aria-describedby=described(SubstanceField::Amount)
                     on:input=move |ev| update(|s, v| s.amount = v, event_target_value(&ev))
-                    on:change=move |_| refresh("amount") />
+                    on:change=move |_| refresh(SubstanceField::Amount) />
             }.into_any())}
-            {cell("unit", format!("单位 {n}"), view! {
-                <select id=format!("f-{}", key("unit")) prop:value=get(|s| s.unit.code().to_string())
+            {cell(SubstanceField::Unit, format!("单位 {n}"), view! {
+                <select id=format!("f-{}", key(SubstanceField::Unit)) prop:value=get(|s| s.unit.code().to_string())
                     on:change=move |ev| {
                         update(|s, v| s.unit = QuantityUnit::from_code(&v).unwrap_or_default(), event_target_value(&ev));
-                        refresh("amount");
+                        refresh(SubstanceField::Amount);
                         // The density is asked for when its own field is
                         // left empty, not the moment 立方米 is picked (a
                         // message that comes and goes moves the buttons
                         // below under the pointer); one shown is cleared.
-                        if form.message(&key("density")).is_some() {
-                            refresh("density");
+                        if form.message(&key(SubstanceField::Density)).is_some() {
+                            refresh(SubstanceField::Density);
                         }
                     }>
                     {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code()>{q.label()}</option> }).collect_view()}
                 </select>
             }.into_any())}
-            {cell("density", format!("密度 {n}"), view! {
-                <input id=format!("f-{}", key("density")) inputmode="decimal" prop:value=get(|s| s.density.clone())
-                    aria-invalid=invalid("density") aria-describedby=described("density")
+            {cell(SubstanceField::Density, format!("密度 {n}"), view! {
+                <input id=format!("f-{}", key(SubstanceField::Density)) inputmode="decimal" prop:value=get(|s| s.density.clone())
+                    aria-invalid=invalid(SubstanceField::Density) aria-describedby=described(SubstanceField::Density)
                     disabled=move || !is_volume()
                     on:input=move |ev| update(|s, v| s.density = v, event_target_value(&ev))
-                    on:change=move |_| refresh("density") placeholder="按立方米填写时" />
+                    on:change=move |_| refresh(SubstanceField::Density) placeholder="按立方米填写时" />
             }.into_any())}
             <td>
                 <button type="button" class="button link" on:click=move |_| {
@@ -349,7 +344,7 @@ fn ClassPicker(
     /// After a tick: the row's messages are checked again.
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let key = format!("storage_units.{u}.substances.{i}.classes");
+    let key = RecordField::Unit(u, UnitField::Substance(i, SubstanceField::Classes)).to_string();
     let n = i + 1;
     // Only a change of this row's classes reaches the 24 ticks.
     let classes = Memo::new(move |_| {
@@ -484,7 +479,7 @@ mod tests {
         let form = FormState::new(FieldErrors::new(), None);
         for k in ["amount", "classes"] {
             form.errors
-                .update(|e| e.add(&format!("storage_units.0.substances.0.{k}"), "请修改"));
+                .update(|e| e.add(format!("storage_units.0.substances.0.{k}"), "请修改"));
         }
         form.errors
             .update(|e| e.add("storage_units.0.exposed", "请填写人数"));

@@ -15,6 +15,8 @@ use super::licence::LicenceNumber;
 use super::major_hazard::{largest_s, overall, Grade, Identification, StorageUnit};
 use super::mobile::Mobile;
 use super::normalize::normalize_text;
+pub use super::record_field::Scalar;
+use super::record_field::{label, LicenceField, RecordField, ScopeField};
 use super::registration::{parse_address, parse_enterprise_name, parse_person_name, parse_region};
 use super::{Date, FieldErrors};
 
@@ -195,8 +197,10 @@ impl ProposalOutcome {
 }
 
 /// Where an enterprise stands in 信息维护's directory: its record's status,
-/// 变更中 while a confirmed record is being changed, or 未填报.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// 变更中 while a confirmed record is being changed, or 未填报. On the wire
+/// it is its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum DirectoryStatus {
     NotFiled,
     Record(RecordStatus),
@@ -227,6 +231,21 @@ impl DirectoryStatus {
             DirectoryStatus::Record(s) => s.label(false),
             DirectoryStatus::Changing => "变更中",
         }
+    }
+}
+
+impl From<DirectoryStatus> for &'static str {
+    fn from(s: DirectoryStatus) -> &'static str {
+        s.code()
+    }
+}
+
+impl TryFrom<String> for DirectoryStatus {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<DirectoryStatus, String> {
+        DirectoryStatus::from_code(&code)
+            .ok_or_else(|| format!("unknown directory status {code:?}"))
     }
 }
 
@@ -487,13 +506,18 @@ fn answer(v: &str) -> Option<bool> {
     Answer::parse(v).map(|a| a == Answer::Yes)
 }
 
-fn mobile(errors: &mut FieldErrors, field: &str, value: &str) {
-    errors.take(field, Mobile::parse(value));
+fn mobile(errors: &mut FieldErrors, field: impl Into<RecordField>, value: &str) {
+    errors.take(field.into(), Mobile::parse(value));
 }
 
-fn required_text(errors: &mut FieldErrors, field: &str, value: &str, message: &str) {
+fn required_text(
+    errors: &mut FieldErrors,
+    field: impl Into<RecordField>,
+    value: &str,
+    message: &str,
+) {
     if normalize_text(value).is_empty() {
-        errors.add(field, message);
+        errors.add(field.into(), message);
     }
 }
 
@@ -528,7 +552,7 @@ impl EnterpriseRecord {
 
     /// The storage units identified (None when none are listed or one is
     /// incomplete), and every problem with them at its field.
-    pub fn hazard_identification(&self) -> (Option<HazardResult>, Vec<(String, String)>) {
+    pub fn hazard_identification(&self) -> (Option<HazardResult>, Vec<(RecordField, String)>) {
         // Without storage there is nothing to identify (units typed before
         // the answer changed to 否 are neither shown nor graded).
         if !self.asks_major_hazard() {
@@ -540,10 +564,7 @@ impl EnterpriseRecord {
         for (u, unit) in self.storage_units.iter().enumerate() {
             match unit.identify(standard) {
                 Ok(id) => units.push(id),
-                Err(es) => errors.extend(
-                    es.into_iter()
-                        .map(|(k, m)| (format!("storage_units.{u}.{k}"), m)),
-                ),
+                Err(es) => errors.extend(es.into_iter().map(|(k, m)| (RecordField::Unit(u, k), m))),
             }
         }
         if self.storage_units.is_empty() || !errors.is_empty() {
@@ -625,37 +646,33 @@ impl EnterpriseRecord {
 
     pub fn check_basic(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
-        e.take(Scalar::Name.key(), parse_enterprise_name(&self.name));
+        e.take(Scalar::Name, parse_enterprise_name(&self.name));
         e.take(
-            Scalar::LegalRep.key(),
+            Scalar::LegalRep,
             parse_person_name(&self.legal_rep, "法定代表人"),
         );
         e.take(
-            Scalar::PrincipalName.key(),
+            Scalar::PrincipalName,
             parse_person_name(&self.principal_name, "主要负责人"),
         );
-        mobile(
-            &mut e,
-            Scalar::PrincipalMobile.key(),
-            &self.principal_mobile,
-        );
+        mobile(&mut e, Scalar::PrincipalMobile, &self.principal_mobile);
         e.take(
-            Scalar::SafetyName.key(),
+            Scalar::SafetyName,
             parse_person_name(&self.safety_name, "安全管理人员"),
         );
-        mobile(&mut e, Scalar::SafetyMobile.key(), &self.safety_mobile);
+        mobile(&mut e, Scalar::SafetyMobile, &self.safety_mobile);
         e.take(
-            Scalar::RegisteredAddress.key(),
+            Scalar::RegisteredAddress,
             parse_address(&self.registered_address),
         );
         e.take(
-            Scalar::BusinessAddress.key(),
+            Scalar::BusinessAddress,
             parse_address(&self.business_address),
         );
         if answer(&self.has_storage) == Some(true) || !self.storage_address.trim().is_empty() {
             if let Err(m) = parse_address(&self.storage_address) {
                 e.add(
-                    Scalar::StorageAddress.key(),
+                    Scalar::StorageAddress,
                     if self.storage_address.trim().is_empty() {
                         "有储存设施的企业请填写储存场所地址。".to_string()
                     } else {
@@ -664,10 +681,10 @@ impl EnterpriseRecord {
                 );
             }
         }
-        e.take(Scalar::RegionCode.key(), parse_region(&self.region_code));
+        e.take(Scalar::RegionCode, parse_region(&self.region_code));
         if !ECONOMIC_TYPES.contains(&self.economic_type.as_str()) {
             e.add(
-                Scalar::EconomicType.key(),
+                Scalar::EconomicType,
                 "请选择经济类型(见营业执照“类型”一栏)。",
             );
         }
@@ -681,17 +698,17 @@ impl EnterpriseRecord {
         let answers = self.mode_answers();
         for (field, given, q) in [
             (
-                Scalar::FuelStation.key(),
+                Scalar::FuelStation,
                 answers.fuel_station,
                 ModeQuestion::FuelStation,
             ),
             (
-                Scalar::HasStorage.key(),
+                Scalar::HasStorage,
                 answers.has_storage,
                 ModeQuestion::HasStorage,
             ),
             (
-                Scalar::MajorHazard.key(),
+                Scalar::MajorHazard,
                 answers.major_hazard,
                 ModeQuestion::MajorHazard,
             ),
@@ -703,24 +720,24 @@ impl EnterpriseRecord {
         if self.asks_major_hazard() {
             let (computed, problems) = self.hazard_identification();
             for (k, m) in problems {
-                e.add(&k, m);
+                e.add(k, m);
             }
             if let (Some(c), Some(given)) = (computed, answers.major_hazard) {
                 if c.major != given && normalize_text(&self.major_hazard_report).is_empty() {
-                    e.add(Scalar::MajorHazard.key(), hazard_mismatch(&c, given));
+                    e.add(Scalar::MajorHazard, hazard_mismatch(&c, given));
                 }
             }
         }
         match BusinessMode::from_code(&self.business_mode) {
             None => e.add(
-                Scalar::BusinessMode.key(),
+                Scalar::BusinessMode,
                 "请选择经营方式(可按上面的回答采用推荐项)。",
             ),
             // What the page's advice says, word for word (an unanswered
             // question is already named at its own field).
             Some(chosen) => match check_choice(&answers, chosen, policy_at(today)) {
                 Ok(_) | Err(ModeChoiceError::Unanswered(_)) => {}
-                Err(err) => e.add(Scalar::BusinessMode.key(), err.to_string()),
+                Err(err) => e.add(Scalar::BusinessMode, err.to_string()),
             },
         }
         e
@@ -729,58 +746,63 @@ impl EnterpriseRecord {
     pub fn check_licences(&self, today: Date) -> FieldErrors {
         let mut e = FieldErrors::new();
         match (answer(&self.multi_licence), self.licences.len()) {
-            (None, _) => e.add(Scalar::MultiLicence.key(), "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
-            (Some(_), 0) => e.add("licences", "请填写经营许可证(点击“新增经营许可证”)。"),
+            (None, _) => e.add(Scalar::MultiLicence, "请选择是否一企多证(持有多张危险化学品经营许可证)。"),
+            (Some(_), 0) => e.add(RecordField::Licences, "请填写经营许可证(点击“新增经营许可证”)。"),
             (Some(false), n) if n > 1 => e.add(
-                Scalar::MultiLicence.key(),
+                Scalar::MultiLicence,
                 format!("“是否一企多证”选择“否”时只能填写一张许可证,现在有{n}张。有多张许可证请选择“是”。"),
             ),
             (Some(true), 1) => e.add(
-                "licences",
+                RecordField::Licences,
                 "选择“一企多证”时请点击“新增经营许可证”填写全部许可证(至少两张);只有一张请选择“否”。",
             ),
             _ => {}
         }
         for (i, l) in self.licences.iter().enumerate() {
-            let f = |name: &str| format!("licences.{i}.{name}");
+            let f = |name| RecordField::Licence(i, name);
             match LicenceNumber::parse(&l.number) {
                 Ok(n) => {
                     let dup = self.licences[..i]
                         .iter()
                         .any(|o| LicenceNumber::parse(&o.number).is_ok_and(|x| x == n));
                     if dup {
-                        e.add(&f("number"), "这张许可证的编号与前面一张相同,请核对。");
+                        e.add(
+                            f(LicenceField::Number),
+                            "这张许可证的编号与前面一张相同,请核对。",
+                        );
                     }
                 }
-                Err(err) => e.add(&f("number"), err.to_string()),
+                Err(err) => e.add(f(LicenceField::Number), err.to_string()),
             }
             required_text(
                 &mut e,
-                &f("issuer"),
+                f(LicenceField::Issuer),
                 &l.issuer,
                 "请填写发证机关(见证书落款),例如:南京市应急管理局。",
             );
             let issued = Date::parse(&l.issued_on);
             match issued {
                 None => e.add(
-                    &f("issued_on"),
+                    f(LicenceField::IssuedOn),
                     "请按“年-月-日”填写发证日期,例如 2024-03-15。",
                 ),
-                Some(d) if d > today => {
-                    e.add(&f("issued_on"), "发证日期不能晚于今天,请对照证书填写。")
-                }
+                Some(d) if d > today => e.add(
+                    f(LicenceField::IssuedOn),
+                    "发证日期不能晚于今天,请对照证书填写。",
+                ),
                 _ => {}
             }
             match (issued, Date::parse(&l.valid_until)) {
                 (_, None) => e.add(
-                    &f("valid_until"),
+                    f(LicenceField::ValidUntil),
                     "请按“年-月-日”填写有效期至,例如 2027-03-14。",
                 ),
-                (Some(from), Some(to)) if to <= from => {
-                    e.add(&f("valid_until"), "有效期至应晚于发证日期,请对照证书填写。")
-                }
+                (Some(from), Some(to)) if to <= from => e.add(
+                    f(LicenceField::ValidUntil),
+                    "有效期至应晚于发证日期,请对照证书填写。",
+                ),
                 (Some(from), Some(to)) if to > from.add_years(LICENCE_YEARS) => e.add(
-                    &f("valid_until"),
+                    f(LicenceField::ValidUntil),
                     format!(
                         "经营许可证有效期为{LICENCE_YEARS}年,有效期至不能晚于 {}。请对照证书核对。",
                         from.add_years(LICENCE_YEARS)
@@ -790,32 +812,38 @@ impl EnterpriseRecord {
             }
             let mode = BusinessMode::from_code(&l.mode);
             if mode.is_none() {
-                e.add(&f("mode"), "请选择许可证上的经营方式。");
+                e.add(f(LicenceField::Mode), "请选择许可证上的经营方式。");
             }
             if l.scope.is_empty() {
-                e.add(&f("scope"), "请填写许可范围(至少一种危险化学品)。");
+                e.add(
+                    f(LicenceField::Scope),
+                    "请填写许可范围(至少一种危险化学品)。",
+                );
             }
             for (j, item) in l.scope.iter().enumerate() {
-                let g = |name: &str| format!("licences.{i}.scope.{j}.{name}");
+                let g = |name| RecordField::Scope(i, j, name);
                 required_text(
                     &mut e,
-                    &g("name"),
+                    g(ScopeField::Name),
                     &item.name,
                     "请填写危险化学品名称(按《危险化学品目录》)。",
                 );
                 if !item.cas.trim().is_empty() {
                     if let Err(m) = check_cas(&item.cas) {
-                        e.add(&g("cas"), m);
+                        e.add(g(ScopeField::Cas), m);
                     }
                 }
             }
-            e.take(&f("business_address"), parse_address(&l.business_address));
+            e.take(
+                f(LicenceField::BusinessAddress),
+                parse_address(&l.business_address),
+            );
             let stores = l.scope.iter().any(|s| s.stored)
                 || mode.is_some_and(|m| m != BusinessMode::NoStorage);
             if stores || !l.storage_address.trim().is_empty() {
                 if let Err(m) = parse_address(&l.storage_address) {
                     e.add(
-                        &f("storage_address"),
+                        f(LicenceField::StorageAddress),
                         if l.storage_address.trim().is_empty() {
                             "有储存的许可证请填写储存地址。".to_string()
                         } else {
@@ -855,12 +883,13 @@ impl EnterpriseRecord {
             .collect()
     }
 
-    /// Every field as (key, label, shown value), licences flattened.
-    pub fn fields(&self) -> Vec<(String, String, String)> {
+    /// Every field with its value as shown to people, licences and storage
+    /// units flattened.
+    pub fn fields(&self) -> Vec<(RecordField, String)> {
         let yes_no = |v: &str| Answer::parse(v).map_or(String::new(), |a| a.label().to_string());
         let mode =
             |v: &str| BusinessMode::from_code(v).map_or(v.to_string(), |m| m.label().to_string());
-        let mut out: Vec<(String, String, String)> = Scalar::ALL
+        let mut out: Vec<(RecordField, String)> = Scalar::ALL
             .into_iter()
             .map(|f| {
                 let raw = f.of(self);
@@ -869,7 +898,7 @@ impl EnterpriseRecord {
                     Scalar::BusinessMode => mode(raw),
                     _ => raw.clone(),
                 };
-                (f.key().to_string(), f.label().to_string(), shown)
+                (f.into(), shown)
             })
             .collect();
         for (u, unit) in self.storage_units.iter().enumerate() {
@@ -892,8 +921,7 @@ impl EnterpriseRecord {
                 .collect::<Vec<_>>()
                 .join("、");
             out.push((
-                format!("storage_units.{u}"),
-                format!("储存单元{}", u + 1),
+                RecordField::StorageUnit(u),
                 format!(
                     "{}:{held};厂外可能暴露{}人",
                     unit.name.trim(),
@@ -903,20 +931,15 @@ impl EnterpriseRecord {
         }
         let flag = match self.hazard_identification() {
             (Some(c), _) => {
-                out.push((
-                    "hazard_result".into(),
-                    "重大危险源辨识(按储存单元计算)".into(),
-                    c.text(),
-                ));
+                out.push((RecordField::HazardResult, c.text()));
                 self.hazard_flag(&c)
             }
             (None, _) => self.unlisted_flag(),
         };
         if let Some(flag) = flag {
-            out.push(("hazard_flag".into(), "重大危险源辨识核对".into(), flag));
+            out.push((RecordField::HazardFlag, flag));
         }
         for (i, l) in self.licences.iter().enumerate() {
-            let n = i + 1;
             let scope = l
                 .scope
                 .iter()
@@ -932,239 +955,17 @@ impl EnterpriseRecord {
                 })
                 .collect::<Vec<_>>()
                 .join("、");
-            for (key, label, value) in [
-                ("number", "编号", l.number.clone()),
-                ("issuer", "发证机关", l.issuer.clone()),
-                ("issued_on", "发证日期", l.issued_on.clone()),
-                ("valid_until", "有效期至", l.valid_until.clone()),
-                ("mode", "经营方式", mode(&l.mode)),
-                ("scope", "许可范围", scope),
-                ("business_address", "经营地址", l.business_address.clone()),
-                ("storage_address", "储存地址", l.storage_address.clone()),
-                ("scan", "证书扫描件", l.scan_name.clone()),
-            ] {
-                out.push((
-                    format!("licences.{i}.{key}"),
-                    format!("许可证{n} {label}"),
-                    value,
-                ));
+            for f in LicenceField::ALL {
+                let shown = match f {
+                    LicenceField::Mode => mode(&l.mode),
+                    LicenceField::Scope => scope.clone(),
+                    LicenceField::Scan => l.scan_name.clone(),
+                    _ => f.text(l).cloned().unwrap_or_default(),
+                };
+                out.push((RecordField::Licence(i, f), shown));
             }
         }
         out
-    }
-}
-
-/// The record's one-value fields, in form order. Each is the form's `name`
-/// and the wire's key (`key`), has its label (written once, here) and its
-/// place in the record (`of`, `of_mut`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scalar {
-    Name,
-    LegalRep,
-    PrincipalName,
-    PrincipalMobile,
-    SafetyName,
-    SafetyMobile,
-    RegisteredAddress,
-    BusinessAddress,
-    StorageAddress,
-    RegionCode,
-    EconomicType,
-    FuelStation,
-    HasStorage,
-    MajorHazard,
-    MajorHazardReport,
-    BusinessMode,
-    MultiLicence,
-}
-
-impl Scalar {
-    pub const ALL: [Scalar; 17] = [
-        Scalar::Name,
-        Scalar::LegalRep,
-        Scalar::PrincipalName,
-        Scalar::PrincipalMobile,
-        Scalar::SafetyName,
-        Scalar::SafetyMobile,
-        Scalar::RegisteredAddress,
-        Scalar::BusinessAddress,
-        Scalar::StorageAddress,
-        Scalar::RegionCode,
-        Scalar::EconomicType,
-        Scalar::FuelStation,
-        Scalar::HasStorage,
-        Scalar::MajorHazard,
-        Scalar::MajorHazardReport,
-        Scalar::BusinessMode,
-        Scalar::MultiLicence,
-    ];
-
-    /// The form's `name` of the field, and its key in messages and on the wire.
-    pub fn key(self) -> &'static str {
-        match self {
-            Scalar::Name => "name",
-            Scalar::LegalRep => "legal_rep",
-            Scalar::PrincipalName => "principal_name",
-            Scalar::PrincipalMobile => "principal_mobile",
-            Scalar::SafetyName => "safety_name",
-            Scalar::SafetyMobile => "safety_mobile",
-            Scalar::RegisteredAddress => "registered_address",
-            Scalar::BusinessAddress => "business_address",
-            Scalar::StorageAddress => "storage_address",
-            Scalar::RegionCode => "region_code",
-            Scalar::EconomicType => "economic_type",
-            Scalar::FuelStation => "fuel_station",
-            Scalar::HasStorage => "has_storage",
-            Scalar::MajorHazard => "major_hazard",
-            Scalar::MajorHazardReport => "major_hazard_report",
-            Scalar::BusinessMode => "business_mode",
-            Scalar::MultiLicence => "multi_licence",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Scalar> {
-        Scalar::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Scalar::Name => "企业名称",
-            Scalar::LegalRep => "法定代表人",
-            Scalar::PrincipalName => "主要负责人",
-            Scalar::PrincipalMobile => "主要负责人手机",
-            Scalar::SafetyName => "安全管理人员",
-            Scalar::SafetyMobile => "安全管理人员手机",
-            Scalar::RegisteredAddress => "注册地址",
-            Scalar::BusinessAddress => "经营场所",
-            Scalar::StorageAddress => "储存场所",
-            Scalar::RegionCode => "所属地区",
-            Scalar::EconomicType => "经济类型",
-            Scalar::FuelStation => "是否经营加油站",
-            Scalar::HasStorage => "是否有储存设施",
-            Scalar::MajorHazard => "是否构成重大危险源",
-            Scalar::MajorHazardReport => "重大危险源辨识报告编号",
-            Scalar::BusinessMode => "经营方式",
-            Scalar::MultiLicence => "是否一企多证",
-        }
-    }
-
-    /// Whether it is a yes/no answer (shown as 是 / 否).
-    pub fn is_answer(self) -> bool {
-        matches!(
-            self,
-            Scalar::FuelStation | Scalar::HasStorage | Scalar::MajorHazard | Scalar::MultiLicence
-        )
-    }
-
-    /// Whether the 申请修改 form offers it: the plain facts, not the
-    /// answers, the 经营方式 they lead to or the region (a move is the
-    /// enterprise's own 信息变更).
-    pub fn proposable(self) -> bool {
-        !self.is_answer() && !matches!(self, Scalar::BusinessMode | Scalar::RegionCode)
-    }
-
-    pub fn of(self, r: &EnterpriseRecord) -> &String {
-        match self {
-            Scalar::Name => &r.name,
-            Scalar::LegalRep => &r.legal_rep,
-            Scalar::PrincipalName => &r.principal_name,
-            Scalar::PrincipalMobile => &r.principal_mobile,
-            Scalar::SafetyName => &r.safety_name,
-            Scalar::SafetyMobile => &r.safety_mobile,
-            Scalar::RegisteredAddress => &r.registered_address,
-            Scalar::BusinessAddress => &r.business_address,
-            Scalar::StorageAddress => &r.storage_address,
-            Scalar::RegionCode => &r.region_code,
-            Scalar::EconomicType => &r.economic_type,
-            Scalar::FuelStation => &r.fuel_station,
-            Scalar::HasStorage => &r.has_storage,
-            Scalar::MajorHazard => &r.major_hazard,
-            Scalar::MajorHazardReport => &r.major_hazard_report,
-            Scalar::BusinessMode => &r.business_mode,
-            Scalar::MultiLicence => &r.multi_licence,
-        }
-    }
-
-    pub fn of_mut(self, r: &mut EnterpriseRecord) -> &mut String {
-        match self {
-            Scalar::Name => &mut r.name,
-            Scalar::LegalRep => &mut r.legal_rep,
-            Scalar::PrincipalName => &mut r.principal_name,
-            Scalar::PrincipalMobile => &mut r.principal_mobile,
-            Scalar::SafetyName => &mut r.safety_name,
-            Scalar::SafetyMobile => &mut r.safety_mobile,
-            Scalar::RegisteredAddress => &mut r.registered_address,
-            Scalar::BusinessAddress => &mut r.business_address,
-            Scalar::StorageAddress => &mut r.storage_address,
-            Scalar::RegionCode => &mut r.region_code,
-            Scalar::EconomicType => &mut r.economic_type,
-            Scalar::FuelStation => &mut r.fuel_station,
-            Scalar::HasStorage => &mut r.has_storage,
-            Scalar::MajorHazard => &mut r.major_hazard,
-            Scalar::MajorHazardReport => &mut r.major_hazard_report,
-            Scalar::BusinessMode => &mut r.business_mode,
-            Scalar::MultiLicence => &mut r.multi_licence,
-        }
-    }
-}
-
-/// The label of a field key (scalar or `licences.N.field`).
-pub fn label(key: &str) -> String {
-    if let Some(s) = Scalar::from_key(key) {
-        return s.label().to_string();
-    }
-    let parts: Vec<&str> = key.split('.').collect();
-    match parts.as_slice() {
-        ["licences"] => "经营许可证".into(),
-        ["storage_units"] => "储存单元".into(),
-        ["hazard_result"] => "重大危险源辨识(按储存单元计算)".into(),
-        ["hazard_flag"] => "重大危险源辨识核对".into(),
-        ["storage_units", u, rest @ ..] => {
-            let n = u.parse::<usize>().map_or(0, |n| n + 1);
-            let what = match rest {
-                ["name"] => "单元名称".to_string(),
-                ["exposed"] => "厂外可能暴露人数".to_string(),
-                ["substances"] => "危险化学品".to_string(),
-                ["substances", i, f] => format!(
-                    "第{}种{}",
-                    i.parse::<usize>().map_or(0, |i| i + 1),
-                    match *f {
-                        "name" => "品名",
-                        "cas" => "CAS号",
-                        "classes" => "危险性类别",
-                        "amount" => "储存量",
-                        "density" => "密度",
-                        _ => "",
-                    }
-                ),
-                _ => String::new(),
-            };
-            if what.is_empty() {
-                format!("储存单元{n}")
-            } else {
-                format!("储存单元{n} {what}")
-            }
-        }
-        ["licences", i, rest @ ..] => {
-            let n = i.parse::<usize>().map_or(0, |n| n + 1);
-            let what = match rest {
-                ["number"] => "编号",
-                ["issuer"] => "发证机关",
-                ["issued_on"] => "发证日期",
-                ["valid_until"] => "有效期至",
-                ["mode"] => "经营方式",
-                ["scope"] => "许可范围",
-                ["scope", _, "name"] => "许可范围 品名",
-                ["scope", _, "cas"] => "许可范围 CAS号",
-                ["business_address"] => "经营地址",
-                ["storage_address"] => "储存地址",
-                ["scan"] => "证书扫描件",
-                _ => "",
-            };
-            format!("许可证{n} {what}")
-        }
-        _ => key.to_string(),
     }
 }
 
@@ -1190,30 +991,26 @@ pub struct FieldChange {
 pub fn diff(before: &EnterpriseRecord, after: &EnterpriseRecord) -> Vec<FieldChange> {
     let old = before.fields();
     let new = after.fields();
+    let change = |field: &RecordField, before: String, after: String| FieldChange {
+        field: field.to_string(),
+        label: field.label(),
+        before,
+        after,
+    };
     let mut out = vec![];
-    for (key, label, value) in &new {
+    for (field, value) in &new {
         let was = old
             .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, _, v)| v.clone())
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
             .unwrap_or_default();
         if &was != value {
-            out.push(FieldChange {
-                field: key.clone(),
-                label: label.clone(),
-                before: was,
-                after: value.clone(),
-            });
+            out.push(change(field, was, value.clone()));
         }
     }
-    for (key, label, value) in &old {
-        if !value.is_empty() && !new.iter().any(|(k, _, _)| k == key) {
-            out.push(FieldChange {
-                field: key.clone(),
-                label: label.clone(),
-                before: value.clone(),
-                after: String::new(),
-            });
+    for (field, value) in &old {
+        if !value.is_empty() && !new.iter().any(|(f, _)| f == field) {
+            out.push(change(field, value.clone(), String::new()));
         }
     }
     out
@@ -1463,7 +1260,7 @@ mod tests {
         assert!(r
             .fields()
             .iter()
-            .any(|(k, _, v)| k == "hazard_result" && v == "构成重大危险源(四级)"));
+            .any(|(k, v)| *k == RecordField::HazardResult && v == "构成重大危险源(四级)"));
         // Below the threshold 否 agrees and nothing is flagged.
         r.storage_units[0].substances[0].amount = "400".into();
         r.major_hazard_report.clear();
@@ -1510,10 +1307,9 @@ mod tests {
                 && flag.contains("请核实"),
             "{flag}"
         );
-        assert!(r
-            .fields()
-            .iter()
-            .any(|(k, l, v)| k == "hazard_flag" && l == "重大危险源辨识核对" && *v == flag));
+        assert!(r.fields().iter().any(|(k, v)| *k == RecordField::HazardFlag
+            && k.label() == "重大危险源辨识核对"
+            && *v == flag));
         let note = r.hazard_unlisted_note().unwrap_or_default();
         assert!(
             note.contains("新增储存单元") && note.contains("设计最大储存量"),
@@ -1553,7 +1349,10 @@ mod tests {
             (r.major_hazard_flag(), r.hazard_unlisted_note()),
             (None, None)
         );
-        assert!(!r.fields().iter().any(|(k, _, _)| k == "hazard_flag"));
+        assert!(!r
+            .fields()
+            .iter()
+            .any(|(k, _)| *k == RecordField::HazardFlag));
     }
 
     #[test]

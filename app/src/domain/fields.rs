@@ -101,8 +101,10 @@ impl FieldErrors {
         Self::default()
     }
 
-    /// Records `message` for `field` unless the field already has one.
-    pub fn add(&mut self, field: &str, message: impl Into<Message>) {
+    /// Records `message` for `field` (a form's `name`, or a typed key such
+    /// as a [`RecordField`](super::record_field::RecordField), written as
+    /// its key) unless the field already has one.
+    pub fn add(&mut self, field: impl std::fmt::Display, message: impl Into<Message>) {
         self.0
             .entry(field.to_string())
             .or_insert_with(|| message.into());
@@ -110,7 +112,11 @@ impl FieldErrors {
 
     /// Records the error of `result`, if any, with the article that
     /// explains that kind of error, and passes its value on.
-    pub fn take<T, E: Explain>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub fn take<T, E: Explain>(
+        &mut self,
+        field: impl std::fmt::Display,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::normalize::normalize_text;
+use super::record_field::RecordField;
 
 /// At most this many terms are used from one query.
 pub const MAX_TERMS: usize = 5;
@@ -327,52 +328,23 @@ const BY_FIELD: &[(&[&str], HelpLink)] = &[
         &["address", "established", "region_code", "industry"],
         manual::REGISTER_MANUAL_REVIEW,
     ),
-    (
-        &[
-            "legal_rep",
-            "principal_name",
-            "principal_mobile",
-            "safety_name",
-            "safety_mobile",
-            "registered_address",
-            "business_address",
-            "storage_address",
-            "economic_type",
-            "name",
-        ],
-        HelpLink::section(manual::ENTERPRISE_INFO, "basic"),
-    ),
-    (
-        &["fuel_station", "has_storage", "business_mode", "mode"],
-        HelpLink::article("faq-business-mode"),
-    ),
-    (
-        &["multi_licence", "licences"],
-        HelpLink::article("faq-multiple-licences"),
-    ),
-    (
-        &["major_hazard", "major_hazard_report", "hazard_flag"],
-        HelpLink::article("faq-major-hazard"),
-    ),
+    // The licence case forms' 经营方式.
+    (&["mode"], HelpLink::article("faq-business-mode")),
     (&["login", "display_name"], manual::USERS),
     (&["reason"], manual::REVIEW),
 ];
 
-/// The article about field `field` (a form's `name`; a licence row's
-/// fields are `licences.N.…`): its 经营方式 explained like the record's,
-/// the rest by the manual's section on licences.
+/// The article about field `field` (a form's `name`): an enterprise
+/// record's field explains itself ([`RecordField::help`]), any other form's
+/// is looked up by name.
 pub fn for_field(field: &str) -> Option<HelpLink> {
-    if let Some((_, link)) = BY_FIELD.iter().find(|(fields, _)| fields.contains(&field)) {
-        return Some(*link);
+    if let Some(f) = RecordField::parse(field) {
+        return f.help();
     }
-    let mut parts = field.split('.');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some("licences"), Some(_), Some("mode"), None) => Some(Faq::BusinessMode.link()),
-        (Some("licences"), Some(_), _, _) => {
-            Some(HelpLink::section(manual::ENTERPRISE_INFO, "licences"))
-        }
-        _ => None,
-    }
+    BY_FIELD
+        .iter()
+        .find(|(fields, _)| fields.contains(&field))
+        .map(|(_, link)| *link)
 }
 
 /// The article for a message at `field` ("" for the whole form): the one
@@ -387,6 +359,7 @@ pub fn linked_slugs() -> Vec<&'static str> {
         .iter()
         .map(|f| f.slug())
         .chain(BY_FIELD.iter().map(|(_, l)| l.slug))
+        .chain(RecordField::help_links().into_iter().map(|l| l.slug))
         .chain([
             manual::REGISTER,
             manual::ENTERPRISE_INFO,

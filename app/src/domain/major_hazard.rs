@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::enterprise_info::check_cas;
 use super::normalize::normalize_text;
+use super::record_field::{SubstanceField, UnitField};
 use super::Date;
 
 /// A hazard class of Table 2, with its threshold Q and its β from Table 4.
@@ -1077,8 +1078,11 @@ impl Identification {
     }
 }
 
-/// A problem with one input, at its field: `""` is the unit itself.
-pub type InputError = (String, String);
+/// A problem with one input of a storage unit, at its field.
+pub type InputError = (UnitField, String);
+
+/// A problem with one input of a stored substance, at its field.
+pub type SubstanceError = (SubstanceField, String);
 
 /// The most one row, and one unit in all, can plausibly hold (a warehouse
 /// of a million tonnes is a unit typo).
@@ -1259,10 +1263,10 @@ fn amount_problem(unit: QuantityUnit, e: DecimalError) -> String {
 
 impl StoredSubstance {
     /// q in grams, or what to fix at which field.
-    pub fn grams(&self) -> Result<u128, InputError> {
-        let at = |f: &str, m: String| Err((f.to_string(), m));
+    pub fn grams(&self) -> Result<u128, SubstanceError> {
+        let at = |f, m: String| Err((f, m));
         if self.amount.trim().is_empty() {
-            return at("amount", "请填写设计最大储存量。".into());
+            return at(SubstanceField::Amount, "请填写设计最大储存量。".into());
         }
         let g = match self.unit {
             QuantityUnit::Tonne => decimal(&self.amount, 6),
@@ -1270,11 +1274,11 @@ impl StoredSubstance {
             QuantityUnit::CubicMetre => {
                 let litres = match decimal(&self.amount, 3) {
                     Ok(l) => l,
-                    Err(e) => return at("amount", amount_problem(self.unit, e)),
+                    Err(e) => return at(SubstanceField::Amount, amount_problem(self.unit, e)),
                 };
                 if self.density.trim().is_empty() {
                     return at(
-                        "density",
+                        SubstanceField::Density,
                         "按立方米填写时请填写密度(吨/立方米),如汽油约 0.75、柴油约 0.85;或改按吨填写。"
                             .into(),
                     );
@@ -1284,13 +1288,13 @@ impl StoredSubstance {
                     Ok(d) if d > 0 && d <= 25_000 => Ok(litres * d),
                     Err(DecimalError::TooManyPlaces) => {
                         return at(
-                            "density",
+                            SubstanceField::Density,
                             "密度最多保留 3 位小数(吨/立方米),如 0.755:请删去多余的小数位。".into(),
                         )
                     }
                     _ => {
                         return at(
-                            "density",
+                            SubstanceField::Density,
                             "密度请填写 0.001 至 25 之间的数字(吨/立方米)。".into(),
                         )
                     }
@@ -1298,9 +1302,9 @@ impl StoredSubstance {
             }
         };
         match g {
-            Err(e) => at("amount", amount_problem(self.unit, e)),
+            Err(e) => at(SubstanceField::Amount, amount_problem(self.unit, e)),
             Ok(g) if g > MAX_TONNES * 1_000_000 => at(
-                "amount",
+                SubstanceField::Amount,
                 format!(
                     "{} 吨对一个储存单元来说不太可能,请核对单位(吨、千克、立方米)。",
                     tonnes(g)
@@ -1314,18 +1318,18 @@ impl StoredSubstance {
     fn threshold(
         &self,
         standard: &Standard,
-    ) -> Result<(String, u128, QSource, u64, String), InputError> {
+    ) -> Result<(String, u128, QSource, u64, String), SubstanceError> {
         let cas_given = !self.cas.trim().is_empty();
         if self.name.trim().is_empty() {
-            return Err(("name".into(), "请填写危险化学品名称。".into()));
+            return Err((SubstanceField::Name, "请填写危险化学品名称。".into()));
         }
         if cas_given {
             if let Err(m) = check_cas(&self.cas) {
-                return Err(("cas".into(), m));
+                return Err((SubstanceField::Cas, m));
             }
         }
         let classes =
-            HazardClass::parse_list(&self.classes).map_err(|m| ("classes".to_string(), m))?;
+            HazardClass::parse_list(&self.classes).map_err(|m| (SubstanceField::Classes, m))?;
         if let Some(row) = find_named(standard, &self.cas, &self.name) {
             let (beta2, beta_source) = match row.beta2 {
                 Some(b) => (b, "表3".to_string()),
@@ -1366,7 +1370,7 @@ impl StoredSubstance {
                         self.name.trim()
                     )
                 };
-                return Err(("classes".into(), what));
+                return Err((SubstanceField::Classes, what));
             }
         };
         // Several classes: the lowest Q (Table 2), the largest β (our rule).
@@ -1374,7 +1378,7 @@ impl StoredSubstance {
             .iter()
             .copied()
             .min_by_key(|c| standard.class_q_g(*c))
-            .ok_or_else(|| ("classes".to_string(), "请选择危险性类别。".to_string()))?;
+            .ok_or_else(|| (SubstanceField::Classes, "请选择危险性类别。".to_string()))?;
         let (beta2, beta_source) = max_beta(standard, &classes);
         Ok((
             name,
@@ -1402,14 +1406,14 @@ impl StorageUnit {
         let mut errors: Vec<InputError> = Vec::new();
         if self.name.trim().is_empty() {
             errors.push((
-                "name".into(),
+                UnitField::Name,
                 "请填写储存单元名称,如“1号仓库”或“储罐区”。".into(),
             ));
         }
         let people = match self.exposed.trim() {
             "" => {
                 errors.push((
-                    "exposed".into(),
+                    UnitField::Exposed,
                     "请填写厂区边界外可能暴露的人员数量(估算,没有填0),用于分级。".into(),
                 ));
                 0
@@ -1418,7 +1422,7 @@ impl StorageUnit {
                 Some(v) => v,
                 None => {
                     errors.push((
-                        "exposed".into(),
+                        UnitField::Exposed,
                         "人员数量请填写整数,如 0、25 或 120。".into(),
                     ));
                     0
@@ -1427,7 +1431,7 @@ impl StorageUnit {
         };
         if self.substances.is_empty() {
             errors.push((
-                "substances".into(),
+                UnitField::Substances,
                 "请至少填写一种储存的危险化学品(点击“新增危险化学品”)。".into(),
             ));
         }
@@ -1448,7 +1452,7 @@ impl StorageUnit {
                 }
                 (q, t) => {
                     for (f, m) in [q.err(), t.err()].into_iter().flatten() {
-                        errors.push((format!("substances.{i}.{f}"), m));
+                        errors.push((UnitField::Substance(i, f), m));
                     }
                 }
             }
@@ -1457,7 +1461,7 @@ impl StorageUnit {
         let total: u128 = shares.iter().map(|s| s.q_g).sum();
         if errors.is_empty() && total > MAX_TONNES * 1_000_000 {
             errors.push((
-                "substances".into(),
+                UnitField::Substances,
                 format!(
                     "本储存单元合计 {} 吨,对一个罐区或一栋仓库来说不太可能:请核对各行的数量和单位(吨、千克、立方米);确实分属几个罐区或几栋仓库的,请分成几个储存单元填写(点击“新增储存单元”)。",
                     tonnes(total)
@@ -1795,7 +1799,7 @@ mod tests {
         .unwrap_err();
         let at = |f: &str| {
             errs.iter()
-                .find(|(k, _)| k == f)
+                .find(|(k, _)| k.to_string() == f)
                 .map(|(_, m)| m.clone())
                 .unwrap_or_else(|| panic!("nothing at {f}: {errs:?}"))
         };
@@ -1806,7 +1810,7 @@ mod tests {
         assert!(at("substances.3.amount").contains("请核对单位"));
         assert!(at("substances.4.cas").contains("校验位"));
         assert!(at("substances.5.amount").contains("不要带单位"));
-        assert!(unit("0", vec![]).identify(std18()).unwrap_err()[0].0 == "substances");
+        assert!(unit("0", vec![]).identify(std18()).unwrap_err()[0].0 == UnitField::Substances);
     }
 
     #[test]
@@ -1819,7 +1823,7 @@ mod tests {
             }
             .grams()
         };
-        let message = |r: Result<u128, InputError>| r.unwrap_err().1;
+        let message = |r: Result<u128, SubstanceError>| r.unwrap_err().1;
         let t = message(amount(QuantityUnit::Tonne, "1.0000001"));
         assert!(t.contains("最多保留 6 位小数") && t.contains("删去"), "{t}");
         assert!(!t.contains("请填写数字"), "{t}");
@@ -1841,7 +1845,7 @@ mod tests {
         }
         .grams()
         .unwrap_err();
-        assert_eq!(d.0, "density");
+        assert_eq!(d.0, SubstanceField::Density);
         assert!(d.1.contains("最多保留 3 位小数"), "{}", d.1);
         // Not a number at all is still asked as a number.
         assert!(message(amount(QuantityUnit::Tonne, "1.2.3")).contains("请填写数字"));
@@ -1860,7 +1864,7 @@ mod tests {
         // Each row 90,000 t is possible; two of them in one warehouse are not.
         let errs = unit("0", rows(2, "90000")).identify(std18()).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].0, "substances");
+        assert_eq!(errs[0].0, UnitField::Substances);
         assert!(
             errs[0].1.contains("合计 180000 吨") && errs[0].1.contains("请核对"),
             "{}",
@@ -1873,7 +1877,7 @@ mod tests {
             .identify(std18())
             .unwrap_err();
         assert_eq!(
-            errs.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            errs.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>(),
             vec!["substances.1.amount"]
         );
     }

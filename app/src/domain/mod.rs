@@ -26,6 +26,7 @@ pub mod normalize;
 pub mod notice;
 pub mod password;
 pub mod phone_change;
+pub mod record_field;
 pub mod region;
 pub mod registration;
 pub mod team;

@@ -8,46 +8,29 @@ pub(super) fn licence_input(
     fields: Fields,
     form: FormState,
     i: usize,
-    key: &'static str,
+    field: LicenceField,
     label: &'static str,
     input_type: &'static str,
 ) -> impl IntoView {
-    let name = format!("licences.{i}.{key}");
+    let name = RecordField::Licence(i, field).to_string();
     let id = format!("f-{name}");
     let get = move || {
         fields
             .licences
-            .with(|ls| {
-                ls.get(i).map(|l| match key {
-                    "number" => l.number.clone(),
-                    "issuer" => l.issuer.clone(),
-                    "issued_on" => l.issued_on.clone(),
-                    "valid_until" => l.valid_until.clone(),
-                    "business_address" => l.business_address.clone(),
-                    _ => l.storage_address.clone(),
-                })
-            })
+            .with(|ls| ls.get(i).and_then(|l| field.text(l).cloned()))
             .unwrap_or_default()
     };
     let set = move |v: String| {
         fields.licences.update(|ls| {
-            if let Some(l) = ls.get_mut(i) {
-                match key {
-                    "number" => l.number = v,
-                    "issuer" => l.issuer = v,
-                    "issued_on" => {
-                        // Validity defaults to three years, the day before the anniversary.
-                        if l.valid_until.is_empty() {
-                            if let Some(d) = Date::parse(&v) {
-                                l.valid_until = d.add_years(LICENCE_YEARS).add_days(-1).to_string();
-                            }
-                        }
-                        l.issued_on = v
-                    }
-                    "valid_until" => l.valid_until = v,
-                    "business_address" => l.business_address = v,
-                    _ => l.storage_address = v,
+            let Some(l) = ls.get_mut(i) else { return };
+            // Validity defaults to three years, the day before the anniversary.
+            if field == LicenceField::IssuedOn && l.valid_until.is_empty() {
+                if let Some(d) = Date::parse(&v) {
+                    l.valid_until = d.add_years(LICENCE_YEARS).add_days(-1).to_string();
                 }
+            }
+            if let Some(text) = field.text_mut(l) {
+                *text = v;
             }
         })
     };
@@ -115,9 +98,9 @@ pub(super) fn LicencesStep(
 
 #[component]
 fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
-    let mode_id = format!("f-licences.{i}.mode");
-    let mode_key = format!("licences.{i}.mode");
-    let scope_key = format!("licences.{i}.scope");
+    let mode_key = RecordField::Licence(i, LicenceField::Mode).to_string();
+    let mode_id = format!("f-{mode_key}");
+    let scope_key = RecordField::Licence(i, LicenceField::Scope).to_string();
     let mode = move || {
         fields
             .licences
@@ -145,10 +128,10 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
     view! {
         <section class="licence-card" aria-label=format!("经营许可证{}", i + 1)>
             <h3>"经营许可证 " {i + 1} " " <button type="button" class="button link" on:click=remove>"删除这张"</button></h3>
-            {licence_input(fields, form, i, "number", "许可证编号", "text")}
-            {licence_input(fields, form, i, "issuer", "发证机关", "text")}
-            {licence_input(fields, form, i, "issued_on", "发证日期", "date")}
-            {licence_input(fields, form, i, "valid_until", "有效期至(默认发证后3年)", "date")}
+            {licence_input(fields, form, i, LicenceField::Number, "许可证编号", "text")}
+            {licence_input(fields, form, i, LicenceField::Issuer, "发证机关", "text")}
+            {licence_input(fields, form, i, LicenceField::IssuedOn, "发证日期", "date")}
+            {licence_input(fields, form, i, LicenceField::ValidUntil, "有效期至(默认发证后3年)", "date")}
             {move || {
                 let today = crate::clock::today();
                 fields
@@ -180,8 +163,8 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
                 {move || (0..items()).map(|j| view! { <ScopeRow fields form i j /> }).collect_view()}
                 <button type="button" class="button link" on:click=add_item>"增加一种危险化学品"</button>
             </fieldset>
-            {licence_input(fields, form, i, "business_address", "经营地址", "text")}
-            {licence_input(fields, form, i, "storage_address", "储存地址(有储存时必填)", "text")}
+            {licence_input(fields, form, i, LicenceField::BusinessAddress, "经营地址", "text")}
+            {licence_input(fields, form, i, LicenceField::StorageAddress, "储存地址(有储存时必填)", "text")}
             <ScanField fields form i />
         </section>
     }
@@ -191,7 +174,7 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
 /// as the raw file, checked again by its content on the server.
 #[component]
 fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
-    let key = format!("licences.{i}.scan");
+    let key = RecordField::Licence(i, LicenceField::Scan).to_string();
     let id = format!("f-{key}");
     let uploading = RwSignal::new(false);
     let scan = move || {
@@ -263,8 +246,10 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
                 .is_some_and(|s| s.stored)
         })
     };
-    let name_id = format!("f-licences.{i}.scope.{j}.name");
-    let cas_id = format!("f-licences.{i}.scope.{j}.cas");
+    let name_key = RecordField::Scope(i, j, ScopeField::Name).to_string();
+    let cas_key = RecordField::Scope(i, j, ScopeField::Cas).to_string();
+    let name_id = format!("f-{name_key}");
+    let cas_id = format!("f-{cas_key}");
     view! {
         <div class="scope-row">
             <label for=name_id.clone()>"品名 " {j + 1}</label>
@@ -273,8 +258,8 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
             <input id=cas_id prop:value=get(|s| s.cas.clone()) on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev)) placeholder="如 7664-93-9" />
             <label><input type="checkbox" prop:checked=stored on:change=move |ev| update(|s, v| s.stored = v == "true", event_target_checked(&ev).to_string()) /> "储存"</label>
             <button type="button" class="button link" on:click=move |_| fields.licences.update(|ls| { if let Some(l) = ls.get_mut(i) { if j < l.scope.len() { l.scope.remove(j); } } })>"删除"</button>
-            {message_at(form, format!("licences.{i}.scope.{j}.name"))}
-            {message_at(form, format!("licences.{i}.scope.{j}.cas"))}
+            {message_at(form, name_key)}
+            {message_at(form, cas_key)}
         </div>
     }
 }

@@ -29,6 +29,7 @@ use crate::domain::enterprise_info::{
 };
 use crate::domain::help::Faq;
 use crate::domain::major_hazard::StorageUnit;
+use crate::domain::record_field::{LicenceField, RecordField, ScopeField};
 use crate::domain::region::RegionLists;
 use crate::domain::{Date, FieldErrors, Message};
 use crate::error::AppError;
@@ -48,6 +49,11 @@ fn summary_labels() -> Vec<(&'static str, &'static str)> {
     .into_iter()
     .chain(Scalar::ALL.map(|f| (f.key(), f.label())))
     .collect()
+}
+
+/// The label of a licence's or storage unit's field in the error summary.
+fn row_label(key: &str) -> Option<String> {
+    RecordField::parse(key).map(RecordField::label)
 }
 
 #[component]
@@ -308,7 +314,7 @@ fn InfoEditor(
             ev.prevent_default();
             do_save(true);
         }>
-            <ErrorSummary form labels=summary_labels() saved=Signal::derive(move || saved_note.get()) />
+            <ErrorSummary form labels=summary_labels() label_of=row_label saved=Signal::derive(move || saved_note.get()) />
             {move || matches!(save.value().get(), Some(Err(AppError::Unauthorized))).then(|| view! {
                 <p class="alert" role="alert">
                     "登录已超时。您填写的内容仍在本页,没有丢失:请"

@@ -185,14 +185,14 @@ pub(super) fn SubmitStep(
             .record()
             .fields()
             .into_iter()
-            .map(|(key, label, value)| {
-                let value = if key == Scalar::RegionCode.key() && !region_name.is_empty() {
+            .map(|(field, value)| {
+                let value = if field == Scalar::RegionCode.into() && !region_name.is_empty() {
                     region_name.clone()
                 } else {
                     value
                 };
                 let empty = value.is_empty();
-                view! { <dt>{label}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
+                view! { <dt>{field.label()}</dt><dd class:empty=empty>{if empty { "未填写".to_string() } else { value }}</dd> }
             })
             .collect_view()
     };

@@ -198,7 +198,10 @@ pub async fn close_proposal(
         for field in p.changes.iter().filter_map(|c| Scalar::from_key(&c.field)) {
             *field.of_mut(&mut updated) = field.of(&p.proposed).clone();
         }
-        if p.changes.iter().any(|c| c.field.starts_with("licences.")) {
+        if p.changes
+            .iter()
+            .any(|c| RecordField::parse(&c.field).is_some_and(RecordField::is_licence))
+        {
             updated.licences = p.proposed.licences.clone();
         }
         let next = Next {
