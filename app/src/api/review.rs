@@ -46,7 +46,6 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
     use crate::domain::registration::LegalType;
     use crate::domain::{IdDocType, Mobile};
     use crate::server::{cst_datetime, now, regions, AppState};
-    use sqlx::Row as _;
     let state = AppState::get()?;
     let (_, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let region = region.trim();
@@ -55,42 +54,37 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
     let t = now();
     let mut items = vec![];
     for r in rows {
-        let region_code: String = r.try_get(8)?;
-        if !scope.covers(&region_code) || narrow.is_some_and(|n| !regions::within(&region_code, n))
+        if !scope.covers(&r.region_code)
+            || narrow.is_some_and(|n| !regions::within(&r.region_code, n))
         {
             continue;
         }
-        let submitted: i64 = r.try_get(13)?;
-        let doc_type: String = r.try_get(5)?;
-        let doc_number: String = r.try_get(6)?;
-        let legal_type: String = r.try_get(3)?;
-        let mobile: String = r.try_get(12)?;
         items.push(ReviewItem {
-            user_id: r.try_get(0)?,
-            credit_code: r.try_get(1)?,
-            name: r.try_get(2)?,
-            legal_type: LegalType::from_code(&legal_type)
+            user_id: r.user_id,
+            credit_code: r.credit_code,
+            name: r.name,
+            legal_type: LegalType::from_code(&r.legal_type)
                 .map(|l| l.label().to_string())
-                .unwrap_or(legal_type),
-            legal_rep_name: r.try_get(4)?,
+                .unwrap_or(r.legal_type),
+            legal_rep_name: r.legal_rep_name,
             id_doc: format!(
                 "{} {}",
-                IdDocType::from_code(&doc_type)
+                IdDocType::from_code(&r.id_doc_type)
                     .map(|d| d.label())
                     .unwrap_or(""),
-                mask_id_number(&doc_number)
+                mask_id_number(&r.id_doc_number)
             ),
-            address: r.try_get(7)?,
-            region: regions::full_name(&region_code),
-            established: r.try_get(9)?,
-            industry: r.try_get(10)?,
-            handler_name: r.try_get(11)?,
-            mobile_masked: Mobile::parse(&mobile)
+            address: r.address,
+            region: regions::full_name(&r.region_code),
+            established: r.established,
+            industry: r.industry,
+            handler_name: r.handler_name,
+            mobile_masked: Mobile::parse(&r.mobile)
                 .map(|m| m.masked())
                 .unwrap_or_default(),
-            submitted_at: cst_datetime(submitted),
-            waited: waited_text(submitted, t),
-            overdue: t > crate::server::calendar().one_working_day_after(submitted),
+            submitted_at: cst_datetime(r.submitted_at),
+            waited: waited_text(r.submitted_at, t),
+            overdue: t > crate::server::calendar().one_working_day_after(r.submitted_at),
         });
     }
     Ok(items)
@@ -203,11 +197,11 @@ pub async fn decide_review(
             .is_ok(),
         _ => false,
     };
-    Ok(match (approve, sms) {
+    Ok(crate::server::http::confirm(match (approve, sms) {
         (true, true) => format!("已通过“{name}”的注册申请,已短信通知经办人。"),
         (false, true) => format!("已退回“{name}”的注册申请,已短信通知经办人。"),
         (_, false) => format!("已处理“{name}”的注册申请,但短信通知发送失败,请电话联系经办人。"),
-    })
+    }))
 }
 
 #[cfg(test)]

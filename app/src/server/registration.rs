@@ -381,13 +381,31 @@ pub async fn submitted_summary(
     .transpose()
 }
 
-/// Every registration waiting for review, oldest first: user id, credit
-/// code, name, legal type, legal representative, ID type and number,
-/// address, region code, established, industry, handler, mobile, time.
-pub async fn review_queue(db: &Db) -> Result<Vec<super::db::Row>, sqlx::Error> {
-    sqlx::query(
-        "SELECT u.id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, e.id_doc_number, \
-         e.address, COALESCE(e.region_code, ''), e.established, e.industry, u.display_name, COALESCE(u.mobile, ''), u.created_at \
+/// A registration waiting for review, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Queued {
+    pub user_id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub legal_type: String,
+    pub legal_rep_name: String,
+    pub id_doc_type: String,
+    pub id_doc_number: String,
+    pub address: String,
+    pub region_code: String,
+    pub established: String,
+    pub industry: String,
+    pub handler_name: String,
+    pub mobile: String,
+    pub submitted_at: i64,
+}
+
+/// Every registration waiting for review, oldest first.
+pub async fn review_queue(db: &Db) -> Result<Vec<Queued>, sqlx::Error> {
+    sqlx::query_as::<_, Queued>(
+        "SELECT u.id AS user_id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, \
+         e.id_doc_number, e.address, COALESCE(e.region_code, '') AS region_code, e.established, e.industry, \
+         u.display_name AS handler_name, COALESCE(u.mobile, '') AS mobile, u.created_at AS submitted_at \
          FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.status = 'pending_review' ORDER BY u.created_at, u.id",
     )
@@ -396,7 +414,7 @@ pub async fn review_queue(db: &Db) -> Result<Vec<super::db::Row>, sqlx::Error> {
 }
 
 /// A registration waiting for manual review, as the deciding reviewer needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
     pub user_id: i64,
     pub enterprise_id: i64,
@@ -407,23 +425,14 @@ pub struct Pending {
 
 /// The registration of `user_id` (whatever its state), or None.
 pub async fn registration(db: &Db, user_id: i64) -> Result<Option<Pending>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT u.id, e.id, e.name, COALESCE(e.region_code, ''), u.mobile FROM users u \
+    sqlx::query_as::<_, Pending>(
+        "SELECT u.id AS user_id, e.id AS enterprise_id, e.name, COALESCE(e.region_code, '') AS region_code, \
+         u.mobile FROM users u \
          JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1 AND u.kind = 'enterprise'",
     )
     .bind(user_id)
     .fetch_optional(db.reader())
-    .await?;
-    row.map(|r| {
-        Ok(Pending {
-            user_id: r.try_get(0)?,
-            enterprise_id: r.try_get(1)?,
-            name: r.try_get(2)?,
-            region_code: r.try_get(3)?,
-            mobile: r.try_get(4)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Who decided a registration first, when the caller came second.

@@ -700,7 +700,7 @@ pub async fn seed_demo_records(
     db: &Db,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use super::enterprise_info::{decide, load, save_draft, submit};
+    use super::enterprise_info::{decide, enterprise_step, load, EnterpriseStep};
     let actor = super::audit::Actor::system("演示数据");
     let today = super::today();
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE login = 'admin'")
@@ -738,10 +738,19 @@ pub async fn seed_demo_records(
         .await?;
         let fail = |e: super::enterprise_info::InfoError| format!("demo record of {name}: {e:?}");
         let info = load(db, id, now).await.map_err(fail)?;
-        let v = save_draft(db, id, info.version, &record, &actor, now)
+        let v = enterprise_step(
+            db,
+            id,
+            info.version,
+            EnterpriseStep::Save(&record),
+            &actor,
+            now,
+        )
+        .await
+        .map_err(fail)?;
+        let v = enterprise_step(db, id, v, EnterpriseStep::Submit, &actor, now)
             .await
             .map_err(fail)?;
-        let v = submit(db, id, v, &actor, now).await.map_err(fail)?;
         decide(db, id, v, true, "", &actor, now)
             .await
             .map_err(fail)?;

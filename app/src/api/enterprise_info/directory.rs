@@ -7,7 +7,7 @@ pub struct DirectoryEntry {
     pub credit_code: String,
     pub name: String,
     pub region: String,
-    pub status: String,
+    pub status: DirectoryStatus,
     pub mode: String,
     pub next_expiry: Option<String>,
     pub expiry: Option<Expiry>,
@@ -115,7 +115,7 @@ pub async fn info_directory(
             .map(|r| DirectoryEntry {
                 hazard: r.hazard_label(),
                 region: regions::full_name(&r.region_code),
-                status: r.status.label().to_string(),
+                status: r.status,
                 mode: r.mode_label().to_string(),
                 expiry: r
                     .next_expiry

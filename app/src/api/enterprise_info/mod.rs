@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::enterprise_info::{EnterpriseRecord, Expiry, FieldChange, Issue, RecordStatus};
+use crate::domain::enterprise_info::{
+    DirectoryStatus, EnterpriseRecord, Expiry, FieldChange, Issue, RecordStatus,
+};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 
@@ -290,7 +292,8 @@ pub async fn save_info(
         return Err(AppError::Forbidden);
     }
     let actor = ssr::actor(&user).await;
-    match repo::save_draft(&state.db, id, base_version, &record, &actor, now()).await {
+    let save = repo::EnterpriseStep::Save(&record);
+    match repo::enterprise_step(&state.db, id, base_version, save, &actor, now()).await {
         Ok(version) => {
             let mut errors = record.check_step(step, today());
             if step == crate::domain::enterprise_info::InfoStep::Basic {
@@ -303,7 +306,7 @@ pub async fn save_info(
                 &state.db,
                 &actor,
                 id,
-                crate::domain::enterprise_info::RecordStep::Save.action(),
+                save.step().action(),
                 "保存被拒绝",
                 now(),
             )
@@ -331,7 +334,8 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
-    let version = repo::submit(&state.db, id, base_version, &actor, now())
+    let submit = repo::EnterpriseStep::Submit;
+    let version = repo::enterprise_step(&state.db, id, base_version, submit, &actor, now())
         .await
         .map_err(ssr::error)?;
     crate::server::messages::tell_submitted(&state.db, id, now()).await;
@@ -350,13 +354,13 @@ pub async fn change_info_status(
     let state = AppState::get()?;
     let (user, id) = crate::api::auth::ssr::require_enterprise_writer(&state).await?;
     let actor = ssr::actor(&user).await;
-    let result = match action {
-        StatusChange::Withdraw => repo::withdraw(&state.db, id, base_version, &actor, now()).await,
-        StatusChange::Change => {
-            repo::start_change(&state.db, id, base_version, &actor, now()).await
-        }
+    let step = match action {
+        StatusChange::Withdraw => repo::EnterpriseStep::Withdraw,
+        StatusChange::Change => repo::EnterpriseStep::StartChange,
     };
-    result.map_err(ssr::error)
+    repo::enterprise_step(&state.db, id, base_version, step, &actor, now())
+        .await
+        .map_err(ssr::error)
 }
 
 /// The enterprise accepts or (with a reason) rejects a regulator's proposal.

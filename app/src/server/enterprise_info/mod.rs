@@ -13,6 +13,7 @@ use crate::domain::enterprise_info::{
     RecordStep, Scalar,
 };
 use crate::domain::help::Faq;
+use crate::domain::record_field::RecordField;
 use crate::domain::{Message, Mobile};
 
 mod directory;
@@ -503,131 +504,101 @@ async fn begin(
     Ok((tx, info))
 }
 
-/// The enterprise saves its draft (any step; the checks are shown, not enforced).
-pub async fn save_draft(
+/// What the enterprise does to its own record: one row of its part of the
+/// life-cycle table ([`RecordStep::after`] says from which status).
+#[derive(Debug, Clone, Copy)]
+pub enum EnterpriseStep<'a> {
+    /// Saves the draft (any step; the checks are shown, not enforced).
+    Save(&'a EnterpriseRecord),
+    /// Submits the draft (the caller checked completeness).
+    Submit,
+    /// 撤回: a submitted record goes back to draft.
+    Withdraw,
+    /// 信息变更: a confirmed record gets an editable draft; the confirmed one
+    /// stays in force.
+    StartChange,
+}
+
+impl EnterpriseStep<'_> {
+    pub fn step(self) -> RecordStep {
+        match self {
+            EnterpriseStep::Save(_) => RecordStep::Save,
+            EnterpriseStep::Submit => RecordStep::Submit,
+            EnterpriseStep::Withdraw => RecordStep::Withdraw,
+            EnterpriseStep::StartChange => RecordStep::StartChange,
+        }
+    }
+
+    /// The audit trail's summary.
+    fn summary(self) -> &'static str {
+        match self {
+            EnterpriseStep::Save(_) => "保存企业信息草稿",
+            EnterpriseStep::Submit => "提交企业信息",
+            EnterpriseStep::Withdraw => "撤回已提交的企业信息",
+            EnterpriseStep::StartChange => "开始信息变更(原信息继续有效)",
+        }
+    }
+
+    /// Whether a regulator's open 修改申请 holds it back (withdrawing a
+    /// submission never is: it only takes the record back to the enterprise).
+    fn waits_for_proposal(self) -> bool {
+        !matches!(self, EnterpriseStep::Withdraw)
+    }
+}
+
+/// The enterprise takes `what` step on its record, based on version `base`;
+/// returns the new version.
+pub async fn enterprise_step(
     db: &Db,
     enterprise_id: i64,
     base: i64,
-    draft: &EnterpriseRecord,
+    what: EnterpriseStep<'_>,
     actor: &Actor,
     now: i64,
 ) -> Result<i64, InfoError> {
     let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    ensure_unlocked(&mut tx, enterprise_id).await?;
-    let status = step(&info, RecordStep::Save)?;
-    let changes = diff(&info.draft, draft);
+    if what.waits_for_proposal() {
+        ensure_unlocked(&mut tx, enterprise_id).await?;
+    }
+    let status = step(&info, what.step())?;
+    let in_force;
+    let (draft, changes, return_reason, change_started_at) = match what {
+        EnterpriseStep::Save(draft) => (
+            draft,
+            diff(&info.draft, draft),
+            info.return_reason.as_str(),
+            info.change_started_at,
+        ),
+        EnterpriseStep::Submit => (
+            &info.draft,
+            info.submitted_changes(),
+            "",
+            info.change_started_at,
+        ),
+        EnterpriseStep::Withdraw => (&info.draft, Vec::new(), "", info.change_started_at),
+        EnterpriseStep::StartChange => {
+            in_force = info.confirmed.clone().ok_or_else(|| {
+                InfoError::Db(sqlx::Error::Decode(
+                    "a confirmed record without its confirmed version".into(),
+                ))
+            })?;
+            (&in_force, Vec::new(), "", Some(now))
+        }
+    };
     let next = Next {
         status,
         draft,
         confirmed: None,
-        return_reason: &info.return_reason,
-        change_started_at: info.change_started_at,
+        return_reason,
+        change_started_at,
     };
     commit(
         tx,
         &info,
         next,
-        RecordStep::Save.action(),
-        "保存企业信息草稿",
+        what.step().action(),
+        what.summary(),
         &changes,
-        actor,
-        now,
-    )
-    .await
-}
-
-/// The enterprise submits its draft (the caller checked completeness).
-pub async fn submit(
-    db: &Db,
-    enterprise_id: i64,
-    base: i64,
-    actor: &Actor,
-    now: i64,
-) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    ensure_unlocked(&mut tx, enterprise_id).await?;
-    let status = step(&info, RecordStep::Submit)?;
-    let changes = info.submitted_changes();
-    let next = Next {
-        status,
-        draft: &info.draft,
-        confirmed: None,
-        return_reason: "",
-        change_started_at: info.change_started_at,
-    };
-    commit(
-        tx,
-        &info,
-        next,
-        RecordStep::Submit.action(),
-        "提交企业信息",
-        &changes,
-        actor,
-        now,
-    )
-    .await
-}
-
-/// 撤回: a submitted record goes back to draft.
-pub async fn withdraw(
-    db: &Db,
-    enterprise_id: i64,
-    base: i64,
-    actor: &Actor,
-    now: i64,
-) -> Result<i64, InfoError> {
-    let (tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    let status = step(&info, RecordStep::Withdraw)?;
-    let next = Next {
-        status,
-        draft: &info.draft,
-        confirmed: None,
-        return_reason: "",
-        change_started_at: info.change_started_at,
-    };
-    commit(
-        tx,
-        &info,
-        next,
-        RecordStep::Withdraw.action(),
-        "撤回已提交的企业信息",
-        &[],
-        actor,
-        now,
-    )
-    .await
-}
-
-/// 信息变更: a confirmed record gets an editable draft; the confirmed one stays in force.
-pub async fn start_change(
-    db: &Db,
-    enterprise_id: i64,
-    base: i64,
-    actor: &Actor,
-    now: i64,
-) -> Result<i64, InfoError> {
-    let (mut tx, info) = begin(db, enterprise_id, base, Side::Enterprise).await?;
-    ensure_unlocked(&mut tx, enterprise_id).await?;
-    let status = step(&info, RecordStep::StartChange)?;
-    let Some(confirmed) = info.confirmed.clone() else {
-        return Err(InfoError::Db(sqlx::Error::Decode(
-            "a confirmed record without its confirmed version".into(),
-        )));
-    };
-    let next = Next {
-        status,
-        draft: &confirmed,
-        confirmed: None,
-        return_reason: "",
-        change_started_at: Some(now),
-    };
-    commit(
-        tx,
-        &info,
-        next,
-        RecordStep::StartChange.action(),
-        "开始信息变更(原信息继续有效)",
-        &[],
         actor,
         now,
     )
