@@ -301,7 +301,7 @@ async fn without_javascript_a_failed_login_or_reset_keeps_the_account() {
             ),
         ] {
             let typed = fields.iter().find(|(k, _)| *k == "account").unwrap().1;
-            let r = post_page_form(&b.router, path, page, &fields).await;
+            let r = post_page_form(&b.router, path, page, &fields, None).await;
             assert_eq!(
                 r.status,
                 StatusCode::FOUND,

@@ -130,6 +130,16 @@ impl Reply {
             .and_then(|v| v.split(';').next())
             .map(str::to_string)
     }
+
+    /// The whole Set-Cookie header that starts with `prefix` (`name=`).
+    pub fn set_cookie(&self, prefix: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(prefix))
+            .map(str::to_string)
+    }
 }
 
 /// The account status a registration's last step answers with (none:
@@ -216,14 +226,18 @@ pub async fn post_page_form(
     path: &str,
     page: &str,
     fields: &[(&str, &str)],
+    cookie: Option<&str>,
 ) -> Reply {
     let body = form_body(fields);
-    let req = Request::post(path)
+    let mut req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, ORIGIN)
         .header(header::REFERER, format!("{ORIGIN}{page}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html,application/xhtml+xml");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
     send(router, req.body(Body::from(body)).expect("request")).await
 }
 
@@ -254,6 +268,15 @@ pub use app::url::urlencode;
 pub fn get(path: &str) -> Request<Body> {
     Request::get(path)
         .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// A GET with the given cookies (a session, perhaps more).
+pub fn get_as(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::COOKIE, cookie)
         .body(Body::empty())
         .expect("request")
 }
@@ -388,6 +411,18 @@ pub async fn seeded() -> Vec<Backend> {
             .expect("demo data");
     }
     all
+}
+
+/// Posts the login form with exactly `fields` (no second factor added).
+pub async fn login_form(b: &Backend, fields: &[(&str, &str)]) -> Reply {
+    post_form(&b.router, "/api/auth/login", fields, None).await
+}
+
+/// Five wrong passwords in a row: the account is locked.
+pub async fn lock_out(b: &Backend, tab: &str, account: &str) {
+    for _ in 0..5 {
+        login(b, tab, account, "Wrong-Pass-1").await;
+    }
 }
 
 /// Posts a login (with the demo second factor on the regulator tab) and returns the reply.

@@ -15,11 +15,11 @@ use axum::http::{header, Request, StatusCode};
 
 /// A GET with the session cookie.
 async fn get_as(b: &Backend, path: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::get(path).header(header::HOST, "127.0.0.1:3000");
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, c);
-    }
-    send(&b.router, r.body(Body::empty()).unwrap()).await
+    let req = match cookie {
+        Some(c) => crate::common::get_as(path, c),
+        None => get(path),
+    };
+    send(&b.router, req).await
 }
 
 /// The raw bytes of a GET (a Reply's body is text).

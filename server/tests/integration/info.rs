@@ -818,12 +818,7 @@ pub async fn upload(b: &Backend, cookie: Option<&str>, name: &str, bytes: Vec<u8
 }
 
 async fn download(b: &Backend, cookie: &str, id: &str) -> Reply {
-    let req = axum::http::Request::get(format!("/files/{id}"))
-        .header(axum::http::header::HOST, "127.0.0.1:3000")
-        .header(axum::http::header::COOKIE, cookie)
-        .body(axum::body::Body::empty())
-        .unwrap();
-    send(&b.router, req).await
+    send(&b.router, get_as(&format!("/files/{id}"), cookie)).await
 }
 
 #[tokio::test]
@@ -1214,10 +1209,7 @@ async fn a_stored_list_of_classes_is_rendered_ticked_before_the_page_is_live() {
             "substances": [{"name": "某有毒溶剂", "classes": "J2,W5.3", "amount": "10"}]
         }]));
         save_step(&b, &a, "mode", &record).await;
-        let mut req = get("/info?step=mode");
-        req.headers_mut()
-            .insert(axum::http::header::COOKIE, a.parse().unwrap());
-        let page = send(&b.router, req).await;
+        let page = send(&b.router, get_as("/info?step=mode", &a)).await;
         assert_eq!(page.status, StatusCode::OK, "{}", b.name);
         let ticked: Vec<&str> = app::domain::major_hazard::HazardClass::ALL
             .iter()
@@ -1259,7 +1251,7 @@ async fn the_demo_records_give_the_directory_a_grade_of_each_kind_to_filter() {
         assert_eq!(names("none").await, vec![none], "{}", b.name);
         assert_eq!(names("1").await, vec![], "{}", b.name);
         // Confirmed records, as a regulator would have them.
-        let confirmed = hazard_rows(&b, &city, "", |e| &e.status).await;
+        let confirmed = hazard_rows(&b, &city, "", |e| e.status.label()).await;
         assert_eq!(
             confirmed.iter().filter(|(s, _)| s == "已确认").count(),
             3,

@@ -14,8 +14,7 @@ use app::domain::Date;
 use app::server::db::Db;
 use app::server::reminders::{self, RunReport};
 use app::server::seed::DEMO_PASSWORD;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 
 /// A's licence in `info::complete_record`.
 const UNTIL: &str = "2027-03-14";
@@ -37,12 +36,7 @@ fn titles(l: &MessageList) -> Vec<&str> {
 }
 
 async fn page(b: &Backend, path: &str, cookie: &str) -> String {
-    let req = Request::get(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    let r = send(&b.router, req).await;
+    let r = send(&b.router, get_as(path, cookie)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", b.name, r.body);
     r.body
 }
@@ -125,12 +119,7 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}: {}", b.name, r.body);
 
         // Another user's request for its page marks nothing.
-        let req = Request::get(format!("/messages/{id}"))
-            .header(header::HOST, "127.0.0.1:3000")
-            .header(header::COOKIE, other.as_str())
-            .body(Body::empty())
-            .unwrap();
-        let r = send(&b.router, req).await;
+        let r = send(&b.router, get_as(&format!("/messages/{id}"), &other)).await;
         assert!(!r.body.contains("前往办理"), "{}: {}", b.name, r.body);
         assert_eq!(list(&b, &a).await.unread, 1, "{}", b.name);
 

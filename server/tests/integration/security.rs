@@ -84,9 +84,7 @@ async fn forty_parallel_wrong_passwords_get_at_most_five_checks() {
 #[tokio::test]
 async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_happened() {
     for b in seeded().await {
-        for _ in 0..5 {
-            login(&b, "enterprise", FUZHOU, "Wrong-Pass-1").await;
-        }
+        lock_out(&b, "enterprise", FUZHOU).await;
         // Locked: even the right password alone is refused, with the way in.
         let r = login(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
         let locked = r.message_at("unlock_code");
@@ -113,29 +111,25 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         );
         let code = last_sms_code(&b, FUZHOU_MOBILE).await;
         // A wrong code does not open it.
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
+        let r = login_form(
+            &b,
             &[
                 ("tab", "enterprise"),
                 ("account", FUZHOU),
                 ("password", DEMO_PASSWORD),
                 ("unlock_code", "000000"),
             ],
-            None,
         )
         .await;
         assert!(r.cookie().is_none(), "{}: {}", b.name, r.body);
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
+        let r = login_form(
+            &b,
             &[
                 ("tab", "enterprise"),
                 ("account", FUZHOU),
                 ("password", DEMO_PASSWORD),
                 ("unlock_code", &code),
             ],
-            None,
         )
         .await;
         let cookie = r
@@ -165,19 +159,15 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
 #[tokio::test]
 async fn an_administrator_unlocks_a_regulator() {
     for b in seeded().await {
-        for _ in 0..5 {
-            login(&b, "regulator", "nj-city", "Wrong-Pass-1").await;
-        }
+        lock_out(&b, "regulator", "nj-city").await;
         // Without the second factor at hand, only the administrator helps.
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
+        let r = login_form(
+            &b,
             &[
                 ("tab", "regulator"),
                 ("account", "nj-city"),
                 ("password", DEMO_PASSWORD),
             ],
-            None,
         )
         .await;
         assert!(
@@ -753,18 +743,14 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
 #[tokio::test]
 async fn a_locked_regulator_comes_in_with_the_second_factor() {
     for b in seeded().await {
-        for _ in 0..5 {
-            login(&b, "regulator", "nj-xuanwu", "Wrong-Pass-1").await;
-        }
-        let plain = post_form(
-            &b.router,
-            "/api/auth/login",
+        lock_out(&b, "regulator", "nj-xuanwu").await;
+        let plain = login_form(
+            &b,
             &[
                 ("tab", "regulator"),
                 ("account", "nj-xuanwu"),
                 ("password", DEMO_PASSWORD),
             ],
-            None,
         )
         .await;
         assert!(
