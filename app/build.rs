@@ -19,7 +19,11 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("forgot", &["RequestStep", "ResetStep"]),
     (
         "phone",
-        &["ChangePhoneForm", "PhoneChangeProgress", "PhoneChangeCancel"],
+        &[
+            "ChangePhoneForm",
+            "PhoneChangeProgress",
+            "PhoneChangeCancel",
+        ],
     ),
     ("workspace", &["PendingPhoneChangeNotice"]),
     ("account", &["AccountPage"]),
@@ -28,8 +32,7 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("inbox", &["Inbox"]),
     ("team", &["TeamPage", "TeamLinkArea"]),
     ("info", &["InfoArea"]),
-    ("record", &["RecordArea"]),
-    ("review", &["ReviewQueue", "PhoneChanges"]),
+    ("propose", &["ProposeArea"]),
     ("licences", &["LicencesPage"]),
     ("case", &["CaseArea"]),
     ("admin", &["AdminUsersPage", "IssuersPage"]),

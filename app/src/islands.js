@@ -11,6 +11,28 @@
   for (const b of document.querySelectorAll("button[data-print]")) {
     if (!b.closest("leptos-island")) b.addEventListener("click", () => window.print());
   }
+  // A plain form's field with a `data-message` (pages without islands): the
+  // browser checks its constraints (required, pattern) before sending, and
+  // the message shows under the field, as an island shows it, instead of the
+  // browser's bubble (the page may have rendered it there, with its help
+  // link, hidden).
+  for (const input of document.querySelectorAll("[data-message]")) {
+    const note = document.getElementById(`${input.id}-msg`);
+    if (!note) continue;
+    input.addEventListener("invalid", (e) => {
+      e.preventDefault();
+      if (!note.textContent.trim()) note.textContent = input.dataset.message;
+      note.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", note.id);
+      input.focus();
+    });
+    input.addEventListener("input", () => {
+      note.hidden = true;
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+  }
   const islands = [...document.querySelectorAll("leptos-island")].filter(
     (el) => !el.parentElement.closest("leptos-island"),
   );

@@ -39,7 +39,7 @@ use pages::{
         LicencesPage, VerifyPage,
     },
     login::LoginPage,
-    maintenance::{EnterpriseRecordPage, MaintenancePage},
+    maintenance::{EnterpriseRecordPage, MaintenancePage, ProposePage},
     messages::{MessagePage, MessagesPage},
     public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
     register::RegisterPage,
@@ -203,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("info") view=InfoPage ssr=SsrMode::Async />
                     <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("maintenance/:code") view=EnterpriseRecordPage ssr=SsrMode::Async />
+                    <Route path=path!("maintenance/:code/propose") view=ProposePage ssr=SsrMode::Async />
                     <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async />
                     <Route path=path!("cases") view=CaseInboxPage ssr=SsrMode::Async />
                     <Route path=path!("cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -16,7 +16,7 @@ const base = process.argv[2];
 const loads = Number(process.argv[3] ?? 20);
 const PUBLIC = ['/', '/help', '/help/faq-sms-code', '/login', '/register', '/forgot-password'];
 const ENTERPRISE = ['/workspace', '/info', '/info?step=mode', '/licences', '/account'];
-const REGULATOR = ['/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review', '/cases'];
+const REGULATOR = ['/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/maintenance/91320102MA1XYR7K61/propose', '/review', '/cases'];
 // Pages that only show server-rendered data and links (issue 13: <= 100 KB
 // of wasm + JS); every other page is held to the 250 KB of the heaviest.
 const READ_ONLY = new Set(['/', '/help', '/help/faq-sms-code', '/workspace', '/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/review']);

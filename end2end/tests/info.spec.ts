@@ -229,10 +229,9 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await loginAs(county, 'regulator', makeRegulator());
   await gotoHydrated(county, '/maintenance?q=' + encodeURIComponent('南京变更测试'));
   await county.getByRole('link', { name: '南京变更测试化工有限公司' }).click();
-  // 确认 before the page is interactive would be a plain form post, which
-  // confirms without the message checked below.
+  // The record's page has no island: 确认 is a plain form post, and the
+  // page it comes back to says what it did.
   await county.waitForURL(/\/maintenance\/9/);
-  await expect(county.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(county.getByRole('heading', { name: '企业提交的信息(待确认)' })).toBeVisible();
   await expect(county.locator('.submitted')).toContainText('李强');
   await county.getByRole('button', { name: '确认', exact: true }).click();
@@ -275,9 +274,14 @@ async function confirmedEnterprise(browser: import('@playwright/test').Browser, 
 
 async function propose(county: Page, code: string, principal: string) {
   await gotoHydrated(county, `/maintenance/${code}`);
-  await county.getByRole('button', { name: '申请修改企业信息' }).click();
+  await county.getByRole('link', { name: '申请修改企业信息' }).click();
+  await expect(county).toHaveURL(new RegExp(`/maintenance/${code}/propose$`));
+  await expect(county.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await county.getByLabel('主要负责人', { exact: true }).fill(principal);
   await county.getByRole('button', { name: '提交修改申请' }).click();
+  // Sent: back on the record, which says so; the proposal waits for the enterprise.
+  await expect(county).toHaveURL(new RegExp(`/maintenance/${code}$`));
+  await expect(county.locator('main > .flash')).toContainText('已提交修改申请(1项)');
   await expect(county.getByRole('heading', { name: '修改申请待企业确认' })).toBeVisible();
 }
 
@@ -394,9 +398,9 @@ test('the regulator is told why 申请修改 is not offered during a change, can
   const notice = county.getByRole('region', { name: '企业正在变更信息,暂不能申请修改' });
   await expect(notice).toContainText('开始信息变更');
   await expect(notice).toContainText('将自动作废');
-  await expect(county.getByRole('button', { name: '申请修改企业信息' })).toHaveCount(0);
+  await expect(county.getByRole('link', { name: '申请修改企业信息' })).toHaveCount(0);
   await notice.getByRole('button', { name: '短信提醒企业尽快提交' }).click();
-  await expect(notice.getByRole('status')).toContainText('已发送短信提醒至企业经办人手机');
+  await expect(county.locator('main > .flash')).toContainText('已发送短信提醒至企业经办人手机');
   await notice.getByRole('button', { name: '短信提醒企业尽快提交' }).click();
   await expect(notice.getByRole('alert')).toContainText('今天已提醒过该企业');
 

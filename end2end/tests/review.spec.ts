@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, makeRegulator, sql, submitLogin as loginAs } from './helpers';
+import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, makeRegulator, nextTotpCode, sql, submitLogin as loginAs } from './helpers';
 
 /** Registers `code` through 其它(人工审核) with handler phone `mobile`. */
 async function registerForReview(page: Page, code: string, name: string, mobile: string) {
@@ -62,6 +62,32 @@ test('an approved manual review can log in at once', async ({ browser }) => {
 
   await loginAs(applicant, 'enterprise', code, 'Review-Pass-2026');
   await expect(applicant.locator('.belongs-to')).toHaveText('南京审核通过测试有限公司');
+});
+
+test('a decision made without JavaScript is confirmed once on the page it returns to', async ({ browser }) => {
+  const code = freshCreditCode();
+  const applicant = await browser.newPage();
+  await registerForReview(applicant, code, '南京无脚本审核测试有限公司', '13912345603');
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const reviewer = await context.newPage();
+  const login = makeRegulator();
+  await reviewer.goto('/login?tab=regulator');
+  await reviewer.getByLabel('用户名').fill(login);
+  await reviewer.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await reviewer.getByLabel('动态验证码(身份验证器App)').fill(nextTotpCode(login));
+  await reviewer.getByRole('button', { name: '登录' }).click();
+  await expect(reviewer).toHaveURL(/\/workspace$/);
+  await reviewer.goto('/review');
+  const card = reviewer.locator('.review-card', { hasText: code });
+  await card.getByRole('button', { name: '审核通过' }).click();
+  await expect(reviewer).toHaveURL(/\/review\??$/);
+  await expect(reviewer.getByRole('status').first()).toContainText('已通过“南京无脚本审核测试有限公司”的注册申请');
+  await expect(reviewer.locator('.review-card', { hasText: code })).toHaveCount(0);
+  // Said once: a reload shows the queue only.
+  await reviewer.reload();
+  await expect(reviewer.locator('main .flash')).toHaveCount(0);
+  await context.close();
 });
 
 test('enterprises cannot open the review queue', async ({ page }) => {

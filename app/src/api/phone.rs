@@ -589,6 +589,9 @@ pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
         .collect())
 }
 
+/// A refusal without its reason (checked by the browser and here).
+pub const NOTE_MISSING: &str = "请填写不同意的原因,它会以短信告知申请人。";
+
 /// Approves (the waiting period starts, the phone on file is told again) or
 /// rejects (with a reason, sent to the new phone) a reviewed change.
 #[server(endpoint = "phone/decide")]
@@ -610,7 +613,7 @@ pub async fn decide_phone_change(
     let note = note.trim().to_string();
     if !approve && note.is_empty() {
         let mut f = crate::domain::FieldErrors::new();
-        f.add("note", "请填写不同意的原因,它会以短信告知申请人。");
+        f.add("note", NOTE_MISSING);
         return Err(AppError::Validation(f));
     }
     let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
@@ -665,7 +668,7 @@ pub async fn decide_phone_change(
         )
         .await;
     }
-    Ok(format!(
+    Ok(crate::server::http::confirm(format!(
         "已{}“{}”的手机号更换申请{}。",
         if approve { "同意" } else { "退回" },
         c.enterprise_name,
@@ -674,7 +677,7 @@ pub async fn decide_phone_change(
         } else {
             ""
         }
-    ))
+    )))
 }
 
 /// The open phone change of the logged-in enterprise account, if any: the

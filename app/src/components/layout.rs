@@ -115,6 +115,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(refresh);
     let user = Resource::new(move || (path.get(), refresh.0.get()), |_| current_user());
     let logout = ServerAction::<Logout>::new();
+    // What a plain form post (no JavaScript) just did, shown once.
+    #[cfg(feature = "ssr")]
+    let flash = crate::server::http::take_flash();
+    #[cfg(not(feature = "ssr"))]
+    let flash: Option<String> = None;
+    let flash = flash.map(|m| view! { <p class="notice success flash" role="status">{m}</p> });
     view! {
         <header class="site-header">
             <a class="brand" href="/">"危化品经营安全监管系统"</a>
@@ -157,7 +163,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </Suspense>
             </nav>
         </header>
-        <main id="main">{children()}</main>
+        <main id="main">{flash}{children()}</main>
         <footer class="site-footer">
             <ServiceLine />
             <p><a href="/help">"帮助中心"</a></p>

@@ -932,11 +932,11 @@ impl Application {
             }
             for (i, s) in self.scope.iter().enumerate() {
                 if normalize_text(&s.name).is_empty() {
-                    e.add(&format!("scope.{i}.name"), "请填写品名。");
+                    e.add(format!("scope.{i}.name"), "请填写品名。");
                 }
                 if !s.cas.trim().is_empty() {
                     if let Err(m) = check_cas(&s.cas) {
-                        e.add(&format!("scope.{i}.cas"), m);
+                        e.add(format!("scope.{i}.cas"), m);
                     }
                 }
             }
@@ -1004,7 +1004,7 @@ impl Application {
         let mut e = self.check(kind, today);
         for m in self.missing(kind) {
             e.add(
-                &format!("files.{}", m.code),
+                format!("files.{}", m.code),
                 format!(
                     "请上传“{}”{}。",
                     m.title,

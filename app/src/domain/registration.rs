@@ -376,11 +376,15 @@ impl ReviewDecision {
 /// so it has at least this many characters.
 pub const MIN_REJECT_REASON: usize = 4;
 
+/// A rejection without enough of a reason.
+pub const REJECT_REASON_MISSING: &str =
+    "请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。";
+
 /// A rejection reason as the applicant will read it, or what to write instead.
 pub fn reject_reason(text: &str) -> Result<String, &'static str> {
     let reason = normalize_text(text);
     if reason.chars().count() < MIN_REJECT_REASON {
-        Err("请填写不通过的原因(至少4个字),申请人将据此修改后重新注册。")
+        Err(REJECT_REASON_MISSING)
     } else {
         Ok(reason)
     }

@@ -1,8 +1,9 @@
 //! 许可证业务 → 信息维护 (regulators): the enterprises of the jurisdiction,
 //! one enterprise's record, confirming submissions and proposing changes.
 
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -10,15 +11,18 @@ use crate::api::enterprise_info::{
     info_directory, regulated_record, DecideInfo, DirectoryPage, OpenChange, ProposeChange,
     RecordView, RemindEnterprise, WithdrawProposal, RETURN_REASON_MISSING,
 };
+use crate::components::field::{at_least, keep_typed_in};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::components::storage_units::Arithmetic;
-use crate::components::{prop_getter, reload_after_success, HydrationMarker};
+use crate::components::{navigator, prop_getter, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, RecordStatus, Scalar, StatusFilter, ECONOMIC_TYPES};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
+use crate::domain::record_field::RecordField;
+use crate::error::AppError;
 use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
 
@@ -115,8 +119,7 @@ pub fn MaintenancePage() -> impl IntoView {
 /// Why 申请修改 is not offered while the enterprise changes its record, who
 /// holds the change and since when, when it lapses, and a reminder by SMS.
 #[component]
-fn OpenChangeNotice(c: OpenChange, code: String) -> impl IntoView {
-    let remind = ServerAction::<RemindEnterprise>::new();
+fn OpenChangeNotice(c: OpenChange, code: String, failed: Option<AppError>) -> impl IntoView {
     let by = if c.by.is_empty() {
         "企业".to_string()
     } else {
@@ -132,14 +135,11 @@ fn OpenChangeNotice(c: OpenChange, code: String) -> impl IntoView {
             <p>
                 "变更如至 " {c.lapses.clone()} " 仍未保存,将自动作废,原已确认的信息继续有效,届时即可申请修改。"
             </p>
-            <ActionForm action=remind>
+            <form action=RemindEnterprise::url() method="post">
                 <input type="hidden" name="credit_code" value=code />
-                <button type="submit" class="button" disabled=move || remind.pending().get()>"短信提醒企业尽快提交"</button>
-            </ActionForm>
-            {move || remind.value().get().map(|r| match r {
-                Ok(m) => view! { <p class="field-note" role="status">{m}</p> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-            })}
+                <button type="submit" class="button">"短信提醒企业尽快提交"</button>
+            </form>
+            {failed.map(|e| view! { <ErrorNotice error=e /> })}
         </section>
     }
 }
@@ -207,7 +207,7 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
                             <td>{e.region}</td>
                             <td>{e.mode}</td>
                             <td>{e.hazard}</td>
-                            <td>{e.status} {e.proposal_pending.then_some("(修改申请待确认)")}</td>
+                            <td>{e.status.label()} {e.proposal_pending.then_some("(修改申请待确认)")}</td>
                             <td class=class>{e.next_expiry.unwrap_or_default()}</td>
                         </tr>
                     }
@@ -241,33 +241,42 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
     }
 }
 
+/// One enterprise's record for its regulator: a page without islands
+/// (issue 13: nothing to download). Each decision is a plain form post that
+/// comes back here: a success says so in the page frame (`take_flash`), a
+/// failure with its error in the address (each `ServerAction::new` below
+/// reads it), over the record as it now is. 申请修改 has a page of its own.
 #[component]
 pub fn EnterpriseRecordPage() -> impl IntoView {
-    let params = use_params_map();
-    move || view! { <RecordArea code=params.with(|p| p.get("code").unwrap_or_default()) /> }
-}
-
-/// The record, reloaded in place after each decision.
-#[cfg_attr(island = "RecordArea", island)]
-#[cfg_attr(not(island = "RecordArea"), component)]
-fn RecordArea(code: String) -> impl IntoView {
-    let code = prop_getter(code);
-    let reload = RwSignal::new(0);
-    // Outcome of the last action, kept across the reload it causes.
-    let flash = RwSignal::new(None::<String>);
-    // A decision refused because the record changed meanwhile: said at the
-    // top of the reloaded page, which no longer offers the stale buttons.
-    let stale = RwSignal::new(None::<String>);
-    let record = Resource::new(move || (code(), reload.get()), |(c, _)| regulated_record(c));
+    let code = use_params_map().with_untracked(|p| p.get("code").unwrap_or_default());
+    let record = Resource::new(move || code.clone(), regulated_record);
+    let failed = StoredValue::new(
+        ServerAction::<DecideInfo>::new()
+            .value()
+            .get_untracked()
+            .or_else(|| {
+                ServerAction::<WithdrawProposal>::new()
+                    .value()
+                    .get_untracked()
+            })
+            .and_then(Result::err),
+    );
+    let reminded = StoredValue::new(
+        ServerAction::<RemindEnterprise>::new()
+            .value()
+            .get_untracked()
+            .and_then(Result::err),
+    );
     view! {
         <Title text="企业信息 - 信息维护" />
         <p class="breadcrumbs"><a href="/maintenance">"信息维护"</a> " › 企业信息"</p>
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
-        {move || stale.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => Either::Left(view! { <Record r reload flash stale /><HydrationMarker /> }),
+                    Ok(r) => Either::Left(view! {
+                        <Record r failed=failed.get_value() reminded=reminded.get_value() />
+                        <HydrationMarker />
+                    }),
                     Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
@@ -276,116 +285,81 @@ fn RecordArea(code: String) -> impl IntoView {
 }
 
 #[component]
-fn Record(
-    r: RecordView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-    stale: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let decide = ServerAction::<DecideInfo>::new();
-    let withdraw = ServerAction::<WithdrawProposal>::new();
-    reload_after_success(decide, reload, move |m| {
-        stale.set(None);
-        flash.set(Some(m))
-    });
-    reload_after_success(withdraw, reload, move |m| flash.set(Some(m)));
-    Effect::new(move |prev: Option<usize>| {
-        let n = decide.version().get();
-        if prev.is_some_and(|p| p != n) {
-            if let Some(Err(e)) = decide.value().get_untracked() {
-                let fields = e.field_errors();
-                if fields.get("version").is_some() || fields.get("status").is_some() {
-                    flash.set(None);
-                    stale.set(Some(e.to_string()));
-                    reload.update(|r| *r += 1);
-                }
-            }
-        }
-        n
-    });
+fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -> impl IntoView {
     let name = r.name.clone();
-    // A missing reason is said at its field (in the browser, then by the server).
-    let reason_missing = RwSignal::new(None::<String>);
-    let reason_input = NodeRef::<leptos::html::Input>::new();
-    let reason_error = move || {
-        reason_missing.get().or_else(|| {
-            decide
-                .value()
-                .get()
-                .and_then(Result::err)
-                .and_then(|e| e.field_errors().get("reason").map(str::to_string))
-        })
-    };
-    let outcome = move || {
-        decide
-            .value()
-            .get()
-            .or_else(|| withdraw.value().get())
-            .and_then(Result::err)
-            .filter(|e| e.field_errors().get("reason").is_none())
-            .map(|e| view! { <ErrorNotice error=e /> })
-    };
+    // A missing reason is said at its field (by the browser before sending,
+    // by the server after).
+    let reason_error = failed
+        .as_ref()
+        .and_then(|e| e.field_errors().get("reason").map(str::to_string));
+    // A decision refused because the record changed meanwhile is said at the
+    // top of the page, which shows the record as it is now.
+    let outcome = failed
+        .filter(|e| e.field_errors().get("reason").is_none())
+        .map(|e| {
+            let fields = e.field_errors();
+            if fields.get("version").is_some() || fields.get("status").is_some() {
+                Either::Left(view! { <p class="alert" role="alert">{e.to_string()}</p> })
+            } else {
+                Either::Right(view! { <ErrorNotice error=e /> })
+            }
+        });
     let code = r.credit_code.clone();
     view! {
         <h1>{name} " " <span class="status-badge">{r.status_label.clone()}</span></h1>
         <p class="summary-line">"统一社会信用代码:" {r.credit_code.clone()}</p>
         {outcome}
         {r.proposal.clone().map(|p| {
-            let code = code.clone();
             view! {
                 <section class="lock-notice" aria-labelledby="proposal-title">
                     <h2 id="proposal-title">"修改申请待企业确认"</h2>
                     <p>{p.organization.clone()} " " {p.user.clone()} " 自 " {p.since.clone()} " 起申请修改;确认前企业不能修改信息。"</p>
                     {changes_table(p.changes.clone())}
                     {p.mine.then(|| view! {
-                        <ActionForm action=withdraw>
-                            <input type="hidden" name="credit_code" value=code />
+                        <form action=WithdrawProposal::url() method="post">
+                            <input type="hidden" name="credit_code" value=code.clone() />
                             <input type="hidden" name="proposal_id" value=p.id />
                             <button type="submit" class="button">"撤回申请"</button>
-                        </ActionForm>
+                        </form>
                     })}
                 </section>
             }
         })}
         {r.submitted.clone().map(|changes| {
-            let (code, code2) = (code.clone(), code.clone());
+            let invalid = reason_error.is_some();
             view! {
                 <section class="submitted" aria-labelledby="submitted-title">
                     <h2 id="submitted-title">"企业提交的信息(待确认)"</h2>
                     {changes_table(changes)}
                     {expiry_notices(r.submitted_warnings.clone())}
                     <div class="review-actions">
-                        <ActionForm action=decide>
-                            <input type="hidden" name="credit_code" value=code2 />
+                        <form action=DecideInfo::url() method="post">
+                            <input type="hidden" name="credit_code" value=code.clone() />
                             <input type="hidden" name="base_version" value=r.version />
                             <input type="hidden" name="approve" value="true" />
                             <input type="hidden" name="reason" value="" />
                             <button type="submit" class="button primary">"确认"</button>
-                        </ActionForm>
-                        <ActionForm action=decide attr:class="reject-form">
-                            <input type="hidden" name="credit_code" value=code />
+                        </form>
+                        <form class="reject-form" action=DecideInfo::url() method="post">
+                            <input type="hidden" name="credit_code" value=code.clone() />
                             <input type="hidden" name="base_version" value=r.version />
                             <input type="hidden" name="approve" value="false" />
                             <label for="return-reason">"退回原因"</label>
                             <input
                                 id="return-reason"
                                 name="reason"
-                                node_ref=reason_input
-                                aria-invalid=move || reason_error().map(|_| "true")
-                                aria-describedby=move || reason_error().map(|_| "return-reason-msg")
-                                on:input=move |_| reason_missing.set(None)
+                                required
+                                pattern=at_least(1)
+                                maxlength="500"
+                                data-message=RETURN_REASON_MISSING
+                                aria-invalid=invalid.then_some("true")
+                                aria-describedby=invalid.then_some("return-reason-msg")
                             />
-                            {move || reason_error().map(|m| view! { <p class="field-error" id="return-reason-msg" role="alert">{m}</p> })}
-                            <button type="submit" class="button" on:click=move |ev| {
-                                let empty = reason_input
-                                    .get()
-                                    .is_none_or(|i| i.value().trim().is_empty());
-                                if empty {
-                                    ev.prevent_default();
-                                    reason_missing.set(Some(RETURN_REASON_MISSING.into()));
-                                }
-                            }>"退回"</button>
-                        </ActionForm>
+                            <p class="field-error" id="return-reason-msg" role="alert" hidden=!invalid>
+                                {reason_error.clone().unwrap_or_else(|| RETURN_REASON_MISSING.into())}
+                            </p>
+                            <button type="submit" class="button">"退回"</button>
+                        </form>
                     </div>
                 </section>
             }
@@ -394,11 +368,11 @@ fn Record(
         {match r.record.clone() {
             Some(rec) => Either::Left(view! {
                 <dl class="profile record">
-                    {rec.fields().into_iter().map(|(key, label, value)| {
-                        let value = if key == Scalar::RegionCode.key() { r.region_name.clone() } else { value };
+                    {rec.fields().into_iter().map(|(field, value)| {
+                        let value = if field == Scalar::RegionCode.into() { r.region_name.clone() } else { value };
                         let empty = value.is_empty();
-                        let flagged = key == "hazard_flag";
-                        view! { <dt>{label}</dt><dd class:empty=empty class:flagged=flagged>{if empty { "未填写".to_string() } else { value }}</dd> }
+                        let flagged = field == RecordField::HazardFlag;
+                        view! { <dt>{field.label()}</dt><dd class:empty=empty class:flagged=flagged>{if empty { "未填写".to_string() } else { value }}</dd> }
                     }).collect_view()}
                 </dl>
                 // The arithmetic behind the computed result, to follow by hand.
@@ -413,11 +387,13 @@ fn Record(
         <h2>"经营许可证"</h2>
         {licence_list(r.licences.clone(), false)}
         {r.open_change.clone().filter(|_| r.can_propose).map(|c| {
-            view! { <OpenChangeNotice c code=code.clone() /> }
+            view! { <OpenChangeNotice c code=code.clone() failed=reminded /> }
         })}
-        {(r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none()).then(|| {
-            let rec = r.record.clone().unwrap_or_default();
-            view! { <ProposeForm code=code.clone() version=r.version rec reload flash /> }
+        {(r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none()).then(|| view! {
+            <section class="propose" aria-labelledby="propose-title">
+                <h2 id="propose-title">"申请修改 " <HelpTip link=MAINTENANCE_HELP topic="申请修改" /></h2>
+                <p><a class="button" href=format!("/maintenance/{code}/propose")>"申请修改企业信息"</a></p>
+            </section>
         })}
         <h2>"变更记录"</h2>
         {export_links("audit", query_string(&[("credit_code", r.credit_code.clone())]), r.trail_total)}
@@ -428,18 +404,68 @@ fn Record(
     }
 }
 
+#[component]
+pub fn ProposePage() -> impl IntoView {
+    let params = use_params_map();
+    move || view! { <ProposeArea code=params.with(|p| p.get("code").unwrap_or_default()) /> }
+}
+
+/// 申请修改 on a page of its own: the form keeps what was typed and says
+/// each problem at its field; once sent, the record's page shows the pending
+/// proposal.
+#[cfg_attr(island = "ProposeArea", island)]
+#[cfg_attr(not(island = "ProposeArea"), component)]
+fn ProposeArea(code: String) -> impl IntoView {
+    let code = prop_getter(code);
+    let record = Resource::new(code, regulated_record);
+    view! {
+        <Title text="申请修改 - 信息维护" />
+        <p class="breadcrumbs">
+            <a href="/maintenance">"信息维护"</a> " › "
+            <a href=move || format!("/maintenance/{}", code())>"企业信息"</a> " › 申请修改"
+        </p>
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(r) if r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none() => {
+                        let rec = r.record.clone().unwrap_or_default();
+                        EitherOf3::A(view! {
+                            <h1>"申请修改:" {r.name.clone()}</h1>
+                            <ProposeForm code=r.credit_code.clone() version=r.version rec />
+                            <HydrationMarker />
+                        })
+                    }
+                    Ok(r) => EitherOf3::B(view! {
+                        <h1>"申请修改:" {r.name.clone()}</h1>
+                        <p class="alert" role="alert">
+                            "现在不能申请修改:企业信息须已确认、没有待确认的修改申请,且企业没有正在进行的信息变更。"
+                            <a href=format!("/maintenance/{}", r.credit_code)>"返回企业信息"</a>
+                        </p>
+                        <HydrationMarker />
+                    }),
+                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// 申请修改: the fields a regulator may change, prefilled with the record in force.
 #[component]
 fn ProposeForm(
     code: String,
     version: i64,
     rec: crate::domain::enterprise_info::EnterpriseRecord,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let propose = ServerAction::<ProposeChange>::new();
-    reload_after_success(propose, reload, move |m| flash.set(Some(m)));
-    let open = RwSignal::new(false);
+    // Sent: the record's page shows the proposal waiting for the enterprise.
+    let go = navigator();
+    let record_page = format!("/maintenance/{code}");
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = propose.value().get() {
+            go(&record_page);
+        }
+    });
     let editable: Vec<(Scalar, RwSignal<String>)> = Scalar::ALL
         .into_iter()
         .filter(|f| f.proposable())
@@ -447,6 +473,10 @@ fn ProposeForm(
         .collect();
     let original = rec.clone();
     let fields = editable.clone();
+    // Sent by the island only (the call carries typed values): the button
+    // waits for it to be live; what was typed before stays (`keep_typed_in`).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values: Vec<(Scalar, String)> = fields
@@ -462,14 +492,9 @@ fn ProposeForm(
     };
     view! {
         <section class="propose" aria-labelledby="propose-title">
-            <h2 id="propose-title">"申请修改 " <HelpTip link=MAINTENANCE_HELP topic="申请修改" /></h2>
-            <Show when=move || !open.get() fallback=|| ()>
-                <button type="button" class="button" on:click=move |_| open.set(true)>"申请修改企业信息"</button>
-            </Show>
-            <Show when=move || open.get() fallback=|| ()>
-                <p class="field-hint">"修改需要的项目后提交;企业确认后生效。确认前企业不能修改信息,您可以随时撤回。"</p>
-            </Show>
-            <form class="form" novalidate on:submit=on_submit.clone() class:hidden=move || !open.get()>
+            <h2 id="propose-title">"修改内容 " <HelpTip link=MAINTENANCE_HELP topic="申请修改" /></h2>
+            <p class="field-hint">"修改需要的项目后提交;企业确认后生效。确认前企业不能修改信息,您可以随时撤回。"</p>
+            <form class="form" method="post" novalidate on:submit=on_submit.clone()>
                 {editable.iter().map(|(field, s)| {
                     let key = field.key();
                     let id = format!("p-{key}");
@@ -477,8 +502,10 @@ fn ProposeForm(
                     // 经济类型 is one of a list: a select, as on the enterprise's form.
                     let control = if *field == Scalar::EconomicType {
                         let current = s.get_untracked();
+                        let node = NodeRef::<leptos::html::Select>::new();
+                        keep_typed_in(node, s);
                         view! {
-                            <select id=id name=key on:change=move |ev| s.set(event_target_value(&ev))>
+                            <select id=id name=key node_ref=node on:change=move |ev| s.set(event_target_value(&ev))>
                                 <option value="" selected=current.is_empty()>"请选择"</option>
                                 {ECONOMIC_TYPES.iter().map(|t| {
                                     let chosen = current == *t;
@@ -488,7 +515,9 @@ fn ProposeForm(
                         }
                         .into_any()
                     } else {
-                        view! { <input id=id name=key prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev)) /> }
+                        let node = NodeRef::<leptos::html::Input>::new();
+                        keep_typed_in(node, s);
+                        view! { <input id=id name=key node_ref=node value=s.get_untracked() on:input=move |ev| s.set(event_target_value(&ev)) /> }
                             .into_any()
                     };
                     view! {
@@ -499,7 +528,7 @@ fn ProposeForm(
                         </div>
                     }
                 }).collect_view()}
-                <button type="submit" class="button primary" disabled=move || propose.pending().get()>"提交修改申请"</button>
+                <button type="submit" class="button primary" disabled=move || !live.get() || propose.pending().get()>"提交修改申请"</button>
             </form>
             {move || propose.value().get().and_then(Result::err).map(|e| {
                 if e.field_errors().is_empty() {

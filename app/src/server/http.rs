@@ -12,14 +12,19 @@ pub async fn headers() -> Result<HeaderMap, AppError> {
 
 /// The value of cookie `name`, if it is a 64-digit hex token.
 pub fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookies(headers)
+        .find(|(k, v)| *k == name && v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, v)| v.to_string())
+}
+
+/// The request's cookies, as (name, value).
+fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, v)| *k == name && v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(|(_, v)| v.to_string())
 }
 
 /// Adds a `Set-Cookie` for an HttpOnly, SameSite=Lax cookie (Secure in production).
@@ -40,6 +45,87 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     ) {
         opts.append_header(header::SET_COOKIE, v);
     }
+}
+
+/// The cookie that carries a confirmation to the next page (see [`confirm`]);
+/// `__Host-` prefixed in production (Secure, host-only: no sibling host can
+/// plant one), as the session cookie is.
+fn flash_cookie_name(state: &AppState) -> &'static str {
+    if state.config.is_production() {
+        "__Host-whp_flash"
+    } else {
+        "whp_flash"
+    }
+}
+
+/// The most of a confirmation carried (a cookie holds about 4 KB).
+const FLASH_MAX_CHARS: usize = 300;
+
+/// A confirmation as a cookie value: its UTF-8 bytes in hex, cut to
+/// [`FLASH_MAX_CHARS`].
+fn flash_value(message: &str) -> String {
+    message
+        .chars()
+        .take(FLASH_MAX_CHARS)
+        .collect::<String>()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The confirmation a flash cookie's value holds, if it holds one.
+fn flash_text(hex: &str) -> Option<String> {
+    if !hex.len().is_multiple_of(2) || hex.len() > FLASH_MAX_CHARS * 8 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+}
+
+/// Shows `message` once, at the top of the next page this browser loads
+/// ([`take_flash`]): for an island that goes to another page once its call
+/// has succeeded.
+pub fn flash(message: &str) {
+    if let Ok(state) = AppState::get() {
+        let name = flash_cookie_name(&state);
+        set_cookie(&state, name, &flash_value(message), Some(60));
+    }
+}
+
+/// A server function's confirmation. A plain form post (no JavaScript, or
+/// before the page's island is live) is sent back to its page by
+/// leptos_axum, and the answer would be lost: it goes along to that page
+/// ([`flash`]). Only server functions whose answer is a confirmation call
+/// this, never one that answers a secret or markup.
+pub fn confirm(message: String) -> String {
+    let plain_post =
+        leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.method == axum::http::Method::POST
+                && p.headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+        });
+    if plain_post {
+        flash(&message);
+    }
+    message
+}
+
+/// The confirmation left for the page being rendered, taken once: the
+/// response deletes the cookie.
+pub fn take_flash() -> Option<String> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let state = AppState::get().ok()?;
+    let name = flash_cookie_name(&state);
+    let hex = cookies(&parts.headers).find(|(k, _)| *k == name)?.1;
+    set_cookie(&state, name, "", Some(0));
+    flash_text(hex)
 }
 
 /// A plain form post (no JavaScript) that failed goes back to its page with
@@ -204,7 +290,20 @@ pub fn set_page_policy() -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{back_with, client_address};
+    #[test]
+    fn a_confirmation_survives_the_cookie_and_nothing_else_is_read_as_one() {
+        let text = "已审核通过,已短信通知经办人。";
+        assert_eq!(flash_text(&flash_value(text)).as_deref(), Some(text));
+        for bad in ["zz", "e5b", "", "ff", "2020"] {
+            assert_eq!(flash_text(bad), None, "{bad}");
+        }
+        // A long message is cut, never dropped, and fits a cookie.
+        let long = flash_value(&"很".repeat(500));
+        assert!(long.len() < 4000, "{}", long.len());
+        assert_eq!(flash_text(&long), Some("很".repeat(300)));
+    }
+
+    use super::{back_with, client_address, flash_text, flash_value};
 
     #[test]
     fn a_failed_form_goes_back_with_what_was_typed_and_nothing_stale() {

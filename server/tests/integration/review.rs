@@ -138,6 +138,8 @@ async fn approval_activates_the_account_and_tells_the_handler() {
             b.name,
             r.body
         );
+        // The page that called shows the answer itself: nothing for the next page.
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
         let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
             .fetch_one(b.state.db.reader())
             .await
@@ -159,6 +161,73 @@ async fn approval_activates_the_account_and_tells_the_handler() {
         // Decided once only.
         let again = decide(&b, &cookie, &id, "reject", "重复处理测试").await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_decision_posted_without_javascript_is_confirmed_once_on_the_page_it_returns_to() {
+    use axum::http::header;
+    for b in seeded().await {
+        let code = fresh_code();
+        let id = pending(&b, &code).await;
+        let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let fields = [
+            ("user_id", id.as_str()),
+            ("decision", "approve"),
+            ("reason", ""),
+        ];
+        let post_plain = || {
+            post_page_form(
+                &b.router,
+                "/api/review/decide",
+                "/review",
+                &fields,
+                Some(&cookie),
+            )
+        };
+        let r = post_plain().await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        // Back to the page (server_fn leaves an empty query behind).
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert_eq!(
+            back.trim_end_matches('?'),
+            format!("{ORIGIN}/review"),
+            "{}",
+            b.name
+        );
+        let flash = r
+            .set_cookie("whp_flash=")
+            .unwrap_or_else(|| panic!("{}: no confirmation cookie: {:?}", b.name, r.headers));
+        assert!(
+            flash.contains("HttpOnly") && flash.contains("Max-Age=60"),
+            "{flash}"
+        );
+        let pair = flash.split(';').next().unwrap_or_default();
+        let page = send(&b.router, get_as("/review", &format!("{cookie}; {pair}"))).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", b.name);
+        assert!(
+            page.body
+                .contains(r#"<p role="status" class="notice success flash">已通过"#)
+                && page.body.contains("已短信通知经办人"),
+            "{}: {}",
+            b.name,
+            page.body
+        );
+        // Shown once: the page deletes the cookie.
+        assert!(
+            page.set_cookie("whp_flash=;")
+                .is_some_and(|c| c.contains("Max-Age=0")),
+            "{}: {:?}",
+            b.name,
+            page.headers
+        );
+        let again = send(&b.router, get_as("/review", &cookie)).await;
+        assert!(!again.body.contains("已短信通知经办人"), "{}", b.name);
+        // A failed plain post carries its error in the address, no confirmation.
+        let r = post_plain().await;
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
     }
 }
 

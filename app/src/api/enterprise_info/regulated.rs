@@ -154,11 +154,11 @@ pub async fn decide_info(
         now(),
     )
     .await;
-    Ok(if approve {
+    Ok(crate::server::http::confirm(if approve {
         "已确认企业信息。".into()
     } else {
         "已退回,企业将看到退回原因。".into()
-    })
+    }))
 }
 
 /// 申请修改: proposes new values for some fields of the record in force.
@@ -228,10 +228,13 @@ pub async fn propose_change(
         now(),
     )
     .await;
-    Ok(format!(
+    let done = format!(
         "已提交修改申请({}项),等待企业确认;确认前企业不能修改信息,您可以随时撤回。",
         changes.len()
-    ))
+    );
+    // The form goes on to the record's page, which says it.
+    crate::server::http::flash(&done);
+    Ok(done)
 }
 
 /// Reminds the enterprise by SMS to finish its open 信息变更 (a regulator
@@ -250,7 +253,9 @@ pub async fn remind_enterprise(credit_code: String) -> Result<String, AppError> 
     let masked = repo::remind(&state.db, &state.sms, id, org, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(format!("已发送短信提醒至企业经办人手机 {masked}。"))
+    Ok(crate::server::http::confirm(format!(
+        "已发送短信提醒至企业经办人手机 {masked}。"
+    )))
 }
 
 /// 撤回 a pending proposal (only by the organisation that made it).
@@ -290,5 +295,7 @@ pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<
     )
     .await
     .map_err(ssr::error)?;
-    Ok("已撤回修改申请,企业可以继续操作企业信息。".into())
+    Ok(crate::server::http::confirm(
+        "已撤回修改申请,企业可以继续操作企业信息。".into(),
+    ))
 }
