@@ -9,8 +9,6 @@
 //! reviewers, two instances or a cancellation racing the change take effect
 //! exactly once.
 
-use sqlx::Row as _;
-
 use super::audit::{self, Actor};
 use super::db::Db;
 use super::files;
@@ -70,46 +68,66 @@ pub struct Change {
     pub evidence: Vec<Evidence>,
 }
 
-const SELECT: &str = "SELECT p.id, p.user_id, e.id, e.name, e.credit_code, COALESCE(e.region_code, ''), \
-     p.old_mobile, p.new_mobile, p.status, p.created_at, p.effective_at, p.review_note, p.closed_how \
+const SELECT: &str = "SELECT p.id, p.user_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, \
+     COALESCE(e.region_code, '') AS region_code, p.old_mobile, p.new_mobile, p.status, p.created_at, \
+     p.effective_at, p.review_note, p.closed_how \
      FROM phone_changes p JOIN users u ON u.id = p.user_id JOIN enterprises e ON e.id = u.enterprise_id";
 
+/// A row of [`SELECT`].
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: i64,
+    user_id: i64,
+    enterprise_id: i64,
+    enterprise_name: String,
+    credit_code: String,
+    region_code: String,
+    old_mobile: String,
+    new_mobile: String,
+    status: String,
+    created_at: i64,
+    effective_at: Option<i64>,
+    review_note: String,
+    closed_how: String,
+}
+
 fn change_of(r: &super::db::Row) -> Result<Change, sqlx::Error> {
-    let status: String = r.try_get(8)?;
+    use sqlx::FromRow as _;
+    let r = ChangeRow::from_row(r)?;
     Ok(Change {
-        id: r.try_get(0)?,
-        user_id: r.try_get(1)?,
-        enterprise_id: r.try_get(2)?,
-        enterprise_name: r.try_get(3)?,
-        credit_code: r.try_get(4)?,
-        region_code: r.try_get(5)?,
-        old_mobile: r.try_get(6)?,
-        new_mobile: r.try_get(7)?,
-        status: Status::from_code(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("phone change status {status}").into()))?,
-        created_at: r.try_get(9)?,
-        effective_at: r.try_get(10)?,
-        review_note: r.try_get(11)?,
-        closed_how: r.try_get(12)?,
+        status: Status::from_code(&r.status).ok_or_else(|| {
+            sqlx::Error::Decode(format!("phone change status {}", r.status).into())
+        })?,
+        id: r.id,
+        user_id: r.user_id,
+        enterprise_id: r.enterprise_id,
+        enterprise_name: r.enterprise_name,
+        credit_code: r.credit_code,
+        region_code: r.region_code,
+        old_mobile: r.old_mobile,
+        new_mobile: r.new_mobile,
+        created_at: r.created_at,
+        effective_at: r.effective_at,
+        review_note: r.review_note,
+        closed_how: r.closed_how,
         evidence: vec![],
     })
 }
 
 async fn with_evidence(db: &Db, mut c: Change) -> Result<Change, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT id, document, name FROM phone_change_evidence WHERE change_id = $1 ORDER BY created_at, id",
     )
     .bind(c.id)
     .fetch_all(db.reader())
     .await?;
     c.evidence = rows
-        .iter()
-        .filter_map(|r| {
-            let document: String = r.try_get(1).ok()?;
+        .into_iter()
+        .filter_map(|(id, document, name)| {
             Some(Evidence {
-                id: r.try_get(0).ok()?,
+                id,
                 document: EvidenceDocument::from_code(&document)?,
-                name: r.try_get(2).ok()?,
+                name,
             })
         })
         .collect();
@@ -387,7 +405,7 @@ pub async fn evidence_file(
     db: &Db,
     id: &str,
 ) -> Result<Option<(files::Kind, String, String, i64)>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(
         "SELECT v.kind, v.name, COALESCE(e.region_code, ''), e.id FROM phone_change_evidence v \
          JOIN phone_changes p ON p.id = v.change_id JOIN users u ON u.id = p.user_id \
          JOIN enterprises e ON e.id = u.enterprise_id WHERE v.id = $1",
@@ -395,15 +413,10 @@ pub async fn evidence_file(
     .bind(id)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|r| {
-        let kind: String = r.try_get(0)?;
-        Ok((
-            files::Kind::from_code(&kind)
-                .ok_or_else(|| sqlx::Error::Decode("upload kind".into()))?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-        ))
+    row.map(|(kind, name, region, enterprise)| {
+        let kind = files::Kind::from_code(&kind)
+            .ok_or_else(|| sqlx::Error::Decode("upload kind".into()))?;
+        Ok((kind, name, region, enterprise))
     })
     .transpose()
 }
@@ -507,18 +520,17 @@ pub async fn decide(
     };
     if done.rows_affected() != 1 {
         tx.rollback().await?;
-        let row = sqlx::query(
+        let (status, by, at): (String, String, Option<i64>) = sqlx::query_as(
             "SELECT p.status, COALESCE(u.display_name, ''), p.decided_at FROM phone_changes p \
              LEFT JOIN users u ON u.id = p.decided_by WHERE p.id = $1",
         )
         .bind(change.id)
         .fetch_one(db.reader())
         .await?;
-        let status: String = row.try_get(0)?;
         return Ok(Err(AlreadyDecided {
             status: Status::from_code(&status).unwrap_or(Status::Cancelled),
-            by: row.try_get(1)?,
-            at: row.try_get(2)?,
+            by,
+            at,
         }));
     }
     let (action, summary) = if approve {
