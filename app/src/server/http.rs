@@ -103,18 +103,20 @@ pub fn flash(message: &str) {
 /// ([`flash`]). Only server functions whose answer is a confirmation call
 /// this, never one that answers a secret or markup.
 pub fn confirm(message: String) -> String {
-    let plain_post =
-        leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
-            p.method == axum::http::Method::POST
-                && p.headers
-                    .get(header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"))
-        });
+    let plain_post = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| p.method == axum::http::Method::POST && accepts_html(&p.headers));
     if plain_post {
         flash(&message);
     }
     message
+}
+
+/// Whether the request came from a plain form (a page, not a JavaScript
+/// call, which asks for JSON).
+fn accepts_html(h: &HeaderMap) -> bool {
+    h.get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// The confirmation left for the page being rendered, taken once: the
@@ -143,10 +145,7 @@ pub async fn keep_typed_after_error<T>(
     let (Ok(h), Ok(state)) = (headers().await, AppState::get()) else {
         return;
     };
-    let accepts_html = h
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let accepts_html = accepts_html(&h);
     let origin = format!("{}/", state.config.public_base_url.trim_end_matches('/'));
     let Some(page) = h
         .get(header::REFERER)
