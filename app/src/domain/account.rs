@@ -99,6 +99,15 @@ impl AccountStatus {
     }
 }
 
+/// A stored code read back (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for AccountStatus {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<AccountStatus, String> {
+        AccountStatus::from_code(&code).ok_or_else(|| format!("unknown account status {code:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

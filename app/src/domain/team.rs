@@ -188,6 +188,15 @@ pub fn device_name(user_agent: &str) -> String {
     }
 }
 
+/// A stored code read back (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for Role {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Role, String> {
+        Role::from_code(&code).ok_or_else(|| format!("unknown role {code:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 //! with raw HTML escaped.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use sqlx::Row as _;
 
 use super::db::{Backend, Db};
 use super::search::{like_pattern, TRIGRAM};
@@ -230,7 +229,7 @@ async fn insert_version(
 }
 
 /// One article (the current version or an older one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredArticle {
     pub slug: String,
     pub category: String,
@@ -248,8 +247,9 @@ pub async fn get(
     slug: &str,
     version: Option<i64>,
 ) -> Result<Option<StoredArticle>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT a.slug, a.category, v.title, v.body, v.version, a.version AS latest, v.edited_at, u.display_name
+    sqlx::query_as(
+        "SELECT a.slug, a.category, v.title, v.body, v.version, a.version AS latest, v.edited_at,
+           u.display_name AS edited_by
          FROM help_articles a
          JOIN help_article_versions v ON v.article_id = a.id AND v.version = COALESCE($2, a.version)
          LEFT JOIN users u ON u.id = v.edited_by
@@ -258,37 +258,21 @@ pub async fn get(
     .bind(slug)
     .bind(version)
     .fetch_optional(db.reader())
-    .await?;
-    row.map(|r| {
-        Ok(StoredArticle {
-            slug: r.try_get(0)?,
-            category: r.try_get(1)?,
-            title: r.try_get(2)?,
-            body: r.try_get(3)?,
-            version: r.try_get(4)?,
-            latest: r.try_get(5)?,
-            edited_at: r.try_get(6)?,
-            edited_by: r.try_get(7)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// (slug, category, title) of every article, manuals first, in their order.
 pub async fn list(db: &Db) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT slug, category, title FROM help_articles ORDER BY category DESC, position, id",
     )
     .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    .await
 }
 
 /// (version, edited at, editor) of every version of an article, newest first.
 pub async fn history(db: &Db, slug: &str) -> Result<Vec<(i64, i64, Option<String>)>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT v.version, v.edited_at, u.display_name
          FROM help_article_versions v
          JOIN help_articles a ON a.id = v.article_id
@@ -297,10 +281,7 @@ pub async fn history(db: &Db, slug: &str) -> Result<Vec<(i64, i64, Option<String
     )
     .bind(slug)
     .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    .await
 }
 
 #[derive(Debug)]
@@ -329,12 +310,12 @@ pub async fn save(
 ) -> Result<i64, SaveError> {
     let user_id = actor.user_id;
     let mut tx = db.write_tx().await?;
-    let row = sqlx::query("SELECT id, version FROM help_articles WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(SaveError::NotFound)?;
-    let (id, current): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (id, current): (i64, i64) =
+        sqlx::query_as("SELECT id, version FROM help_articles WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(SaveError::NotFound)?;
     if current != base {
         drop(tx);
         let now_stored = get(db, slug, None).await?.ok_or(SaveError::NotFound)?;
@@ -474,23 +455,20 @@ pub async fn search(db: &Db, terms: &[String]) -> Result<Vec<Hit>, sqlx::Error> 
         title_hits.join(" + "),
         body_hits.join(" + "),
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, (String, String, String, String)>(&sql);
     for v in &q.values {
         query = query.bind(v);
     }
     let rows = query.fetch_all(db.reader()).await?;
-    rows.iter()
-        .map(|r| {
-            let title: String = r.try_get(2)?;
-            let body: String = r.try_get(3)?;
-            Ok(Hit {
-                slug: r.try_get(0)?,
-                category: r.try_get(1)?,
-                title: highlight(&title, terms),
-                snippet: snippet(&plain_text(&body), terms, SNIPPET_CHARS),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(slug, category, title, body)| Hit {
+            slug,
+            category,
+            title: highlight(&title, terms),
+            snippet: snippet(&plain_text(&body), terms, SNIPPET_CHARS),
         })
-        .collect()
+        .collect())
 }
 
 fn options() -> Options {

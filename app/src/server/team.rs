@@ -7,8 +7,6 @@
 //! enterprise's user rows are locked first), so two 管理员 disabling each
 //! other at once leave one.
 
-use sqlx::Row as _;
-
 use super::audit::{audit, security_event, Actor};
 use super::db::{Backend, Db, Tx};
 use super::session;
@@ -113,13 +111,29 @@ pub struct Member {
     pub sessions: i64,
 }
 
+/// A row of [`members`] (`first`: 1 or 0, as both engines return it).
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    display_name: String,
+    mobile: String,
+    username: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    #[sqlx(try_from = "String")]
+    status: AccountStatus,
+    first: i64,
+    last_login_at: Option<i64>,
+    sessions: i64,
+}
+
 /// Every user of an enterprise that is or was part of the team (not the
 /// rejected registrations), the first 管理员 first.
 pub async fn members(db: &Db, enterprise_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name, COALESCE(u.mobile, ''), COALESCE(u.username, ''), COALESCE(u.role, 'manager'), \
-         u.status, CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END, u.last_login_at, \
-         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
+    let rows: Vec<MemberRow> = sqlx::query_as(
+        "SELECT u.id, u.display_name, COALESCE(u.mobile, '') AS mobile, COALESCE(u.username, '') AS username, \
+         COALESCE(u.role, 'manager') AS role, u.status, CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END AS first, \
+         u.last_login_at, (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) AS sessions \
          FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.kind = 'enterprise' AND u.enterprise_id = $1 AND u.status IN ('active', 'disabled', 'pending_verification') \
          AND (u.login <> e.credit_code OR u.status <> 'pending_verification') \
@@ -128,21 +142,20 @@ pub async fn members(db: &Db, enterprise_id: i64) -> Result<Vec<Member>, sqlx::E
     .bind(enterprise_id)
     .fetch_all(db.reader())
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Member {
-                id: r.try_get(0)?,
-                display_name: r.try_get(1)?,
-                mobile: r.try_get(2)?,
-                username: r.try_get(3)?,
-                role: Role::from_code(&r.try_get::<String, _>(4)?).unwrap_or(Role::Viewer),
-                status: super::session::account_status(&r.try_get::<String, _>(5)?)?,
-                first: r.try_get::<i64, _>(6)? != 0,
-                last_login_at: r.try_get(7)?,
-                sessions: r.try_get(8)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Member {
+            id: r.id,
+            display_name: r.display_name,
+            mobile: r.mobile,
+            username: r.username,
+            role: r.role,
+            status: r.status,
+            first: r.first != 0,
+            last_login_at: r.last_login_at,
+            sessions: r.sessions,
         })
-        .collect()
+        .collect())
 }
 
 /// Whether `user_id` is a user of the enterprise's team.
@@ -185,23 +198,28 @@ async fn lock_team(db: &Db, enterprise_id: i64, actor: &Actor) -> Result<Tx, Tea
     Ok(tx)
 }
 
-/// A user of the team inside a transaction.
+/// A user of the team inside a transaction (flags: 1 or 0, as both engines
+/// return them).
+#[derive(sqlx::FromRow)]
 struct Target {
     name: String,
+    #[sqlx(try_from = "String")]
     role: Role,
+    #[sqlx(try_from = "String")]
     status: AccountStatus,
     mobile: String,
     /// The registered 经办人 (the enterprise's legal contact).
-    first: bool,
+    first: i64,
     /// Has set a password (an invitee who never opened the link has not).
-    has_password: bool,
+    has_password: i64,
 }
 
 /// A member of `enterprise_id` inside the transaction.
 async fn member_in(tx: &mut Tx, enterprise_id: i64, user_id: i64) -> Result<Target, TeamError> {
-    let row = sqlx::query(
-        "SELECT u.display_name, COALESCE(u.role, 'manager'), u.status, COALESCE(u.mobile, ''), \
-         CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END, CASE WHEN u.password_hash = '!' THEN 0 ELSE 1 END \
+    sqlx::query_as(
+        "SELECT u.display_name AS name, COALESCE(u.role, 'manager') AS role, u.status, COALESCE(u.mobile, '') AS mobile, \
+         CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END AS first, \
+         CASE WHEN u.password_hash = '!' THEN 0 ELSE 1 END AS has_password \
          FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE u.id = $1 AND u.enterprise_id = $2 AND u.kind = 'enterprise' AND u.status IN ('active', 'disabled', 'pending_verification')",
     )
@@ -209,21 +227,13 @@ async fn member_in(tx: &mut Tx, enterprise_id: i64, user_id: i64) -> Result<Targ
     .bind(enterprise_id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or(TeamError::NotFound)?;
-    Ok(Target {
-        name: row.try_get(0)?,
-        role: Role::from_code(&row.try_get::<String, _>(1)?).unwrap_or(Role::Viewer),
-        status: super::session::account_status(&row.try_get::<String, _>(2)?)?,
-        mobile: row.try_get(3)?,
-        first: row.try_get::<i64, _>(4)? != 0,
-        has_password: row.try_get::<i64, _>(5)? != 0,
-    })
+    .ok_or(TeamError::NotFound)
 }
 
 /// The registered 经办人 is the enterprise's legal contact: only they
 /// change their own role or status, and only they recover their account.
 fn not_the_first(t: &Target, user_id: i64, actor: &Actor) -> Result<(), TeamError> {
-    if t.first && user_id != actor.user_id {
+    if t.first != 0 && user_id != actor.user_id {
         return Err(refused("user_id", FIRST_IS_OWN));
     }
     Ok(())
@@ -468,7 +478,9 @@ pub async fn set_active(
     let name = t.name;
     let to = match (active, t.status) {
         // An invitee who never set a password is invited again, not active.
-        (true, AccountStatus::Disabled) if !t.has_password => AccountStatus::PendingVerification,
+        (true, AccountStatus::Disabled) if t.has_password == 0 => {
+            AccountStatus::PendingVerification
+        }
         (true, AccountStatus::Disabled) => AccountStatus::Active,
         (false, AccountStatus::Active | AccountStatus::PendingVerification) => {
             AccountStatus::Disabled
@@ -541,7 +553,7 @@ pub async fn start_reset(
 ) -> Result<(String, String, AccountStatus), TeamError> {
     let mut tx = lock_team(db, enterprise_id, actor).await?;
     let t = member_in(&mut tx, enterprise_id, user_id).await?;
-    if t.first {
+    if t.first != 0 {
         return Err(refused("user_id", FIRST_IS_OWN));
     }
     let (name, status, old) = (t.name, t.status, t.mobile);
@@ -600,12 +612,13 @@ pub async fn start_reset(
 }
 
 /// What a link shows before it is used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Link {
     pub user_id: i64,
     pub purpose: String,
     pub display_name: String,
     pub mobile: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub enterprise: String,
     pub credit_code: String,
@@ -614,29 +627,16 @@ pub struct Link {
 
 /// The unused, unexpired link of `token_hash`.
 pub async fn link(db: &Db, token_hash: &str, now: i64) -> Result<Option<Link>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT u.id, l.purpose, u.display_name, COALESCE(u.mobile, ''), COALESCE(u.role, 'manager'), e.name, e.credit_code, \
-         COALESCE(u.username, '') \
+    sqlx::query_as(
+        "SELECT u.id AS user_id, l.purpose, u.display_name, COALESCE(u.mobile, '') AS mobile, \
+         COALESCE(u.role, 'manager') AS role, e.name AS enterprise, e.credit_code, COALESCE(u.username, '') AS username \
          FROM team_links l JOIN users u ON u.id = l.user_id JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.status IN ('active', 'pending_verification')",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db.reader())
-    .await?;
-    row.map(|r| {
-        Ok(Link {
-            user_id: r.try_get(0)?,
-            purpose: r.try_get(1)?,
-            display_name: r.try_get(2)?,
-            mobile: r.try_get(3)?,
-            role: Role::from_code(&r.try_get::<String, _>(4)?).unwrap_or(Role::Viewer),
-            enterprise: r.try_get(5)?,
-            credit_code: r.try_get(6)?,
-            username: r.try_get(7)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Uses a link once: sets the password (and an invited user's optional
