@@ -63,7 +63,7 @@ pub struct SecurityEventView {
 
 /// The account's security events since the previous login (for the
 /// workspace notice) or of the last 90 days (`recent`).
-#[server(endpoint = "account/events")]
+#[server(endpoint = "account/events", output = crate::api::TextJson)]
 pub async fn security_events(
     #[server(default)] recent: bool,
 ) -> Result<Vec<SecurityEventView>, AppError> {
@@ -91,7 +91,7 @@ pub async fn security_events(
 }
 
 /// Changes the logged-in user's password; ends every other session.
-#[server(endpoint = "account/password")]
+#[server(endpoint = "account/password", output = crate::api::TextJson)]
 pub async fn change_password(
     current: String,
     password: String,
@@ -169,7 +169,7 @@ pub struct TotpEnrolment {
 
 /// Starts enrolling a second factor (a new secret each time the page opens),
 /// or says it is enrolled.
-#[server(endpoint = "account/totp/begin")]
+#[server(endpoint = "account/totp/begin", output = crate::api::TextJson)]
 pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
     use crate::server::{totp, AppState};
     let state = AppState::get()?;
@@ -204,7 +204,7 @@ pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
 /// codes, shown this once.
 /// The current password is asked again: a session left open on a shared
 /// computer must not be able to bind someone else's authenticator.
-#[server(endpoint = "account/totp/confirm")]
+#[server(endpoint = "account/totp/confirm", output = crate::api::TextJson)]
 pub async fn confirm_totp(current: String, code: String) -> Result<Vec<String>, AppError> {
     use crate::server::totp::{self, Refused};
     use crate::server::{audit::Actor, http, now, AppState};

@@ -40,7 +40,7 @@ fn initial_password() -> String {
     }
 }
 
-#[server(endpoint = "admin/regulators")]
+#[server(endpoint = "admin/regulators", output = crate::api::TextJson)]
 pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
     let state = crate::server::AppState::get()?;
     crate::api::auth::ssr::require_admin(&state).await?;
@@ -70,7 +70,7 @@ pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
 }
 
 /// Creates a regulator user; returns the one-time initial password.
-#[server(endpoint = "admin/regulators/create")]
+#[server(endpoint = "admin/regulators/create", output = crate::api::TextJson)]
 pub async fn create_regulator(
     login: String,
     display_name: String,
@@ -134,7 +134,7 @@ pub async fn create_regulator(
 }
 
 /// Disables (ending every session) or re-enables a regulator user.
-#[server(endpoint = "admin/regulators/status")]
+#[server(endpoint = "admin/regulators/status", output = crate::api::TextJson)]
 pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::{session, AppState};
     let state = AppState::get()?;
@@ -164,7 +164,7 @@ async fn regulator_login(
 }
 
 /// Unlocks a regulator locked by wrong passwords (audited; shown to them at the next login).
-#[server(endpoint = "admin/regulators/unlock")]
+#[server(endpoint = "admin/regulators/unlock", output = crate::api::TextJson)]
 pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
     use crate::server::{audit, http, limits, now, session, AppState};
     let state = AppState::get()?;
@@ -186,7 +186,7 @@ pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
 
 /// Gives a regulator a new one-time password that they must replace at the
 /// next login; every session of theirs ends. Returns the password once.
-#[server(endpoint = "admin/regulators/reset-password")]
+#[server(endpoint = "admin/regulators/reset-password", output = crate::api::TextJson)]
 pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> {
     use crate::server::{account, audit, http, limits, now, session, AppState};
     let state = AppState::get()?;

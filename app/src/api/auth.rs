@@ -380,7 +380,7 @@ pub mod ssr {
 }
 
 /// The logged-in user, or `None`.
-#[server(endpoint = "auth/me")]
+#[server(endpoint = "auth/me", output = crate::api::TextJson)]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     let state = crate::server::AppState::get()?;
     let Some(u) = ssr::session_user_any(&state).await? else {
@@ -417,7 +417,7 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
 /// itself with a code sent to the phone on file (`unlock_code`); a regulator
 /// uses its second factor (TOTP) or asks an administrator to unlock it.
 /// An account with a second factor needs its code (`totp`) as well.
-#[server(endpoint = "auth/login")]
+#[server(endpoint = "auth/login", output = crate::api::TextJson)]
 pub async fn login(
     tab: String,
     account: String,
@@ -692,7 +692,7 @@ pub const PASSWORD_PAGE_FIRST: &str = "/account/password?first=1";
 pub const TOTP_PAGE: &str = "/account/totp";
 
 /// Sends the code that opens a locked enterprise account to the phone on file.
-#[server(endpoint = "auth/unlock-code")]
+#[server(endpoint = "auth/unlock-code", output = crate::api::TextJson)]
 pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, AppError> {
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::{http, limits, now, session, sms_code, AppState};
@@ -773,7 +773,7 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9PYG8E7EzW3uLy5Dy8rDl0xB2qQy7ZyQx7rRi4cK3zk";
 
 /// Ends every session of the logged-in user and returns to the login page.
-#[server(endpoint = "auth/logout")]
+#[server(endpoint = "auth/logout", output = crate::api::TextJson)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{http, session, AppState};
     let state = AppState::get()?;

@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 /// The dashboard of `region` (a region code in the caller's jurisdiction;
 /// "" = the jurisdiction itself). Regulators and administrators only.
-#[server(endpoint = "dashboard")]
+#[server(endpoint = "dashboard", output = crate::api::TextJson)]
 pub async fn load_dashboard(#[server(default)] region: String) -> Result<Dashboard, AppError> {
     use crate::server::{calendar, now, regions, today, AppState};
     let state = AppState::get()?;

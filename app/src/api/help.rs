@@ -77,7 +77,7 @@ async fn is_admin(state: &crate::server::AppState) -> Result<bool, AppError> {
         .is_some_and(|u| u.kind == crate::domain::UserKind::Admin))
 }
 
-#[server(endpoint = "help/index")]
+#[server(endpoint = "help/index", output = crate::api::TextJson)]
 pub async fn help_index() -> Result<HelpContents, AppError> {
     let state = crate::server::AppState::get()?;
     let mut index = HelpContents {
@@ -96,7 +96,7 @@ pub async fn help_index() -> Result<HelpContents, AppError> {
 }
 
 /// The articles matching `q` (every term, as a substring), best first.
-#[server(endpoint = "help/search")]
+#[server(endpoint = "help/search", output = crate::api::TextJson)]
 pub async fn search_help(q: String) -> Result<Vec<SearchHit>, AppError> {
     let state = crate::server::AppState::get()?;
     let terms = crate::domain::help::search_terms(&q);
@@ -113,7 +113,7 @@ pub async fn search_help(q: String) -> Result<Vec<SearchHit>, AppError> {
 }
 
 /// An article (its current version, or `version`); `None` when there is none.
-#[server(endpoint = "help/article")]
+#[server(endpoint = "help/article", output = crate::api::TextJson)]
 pub async fn help_article(
     slug: String,
     version: Option<i64>,
@@ -136,7 +136,7 @@ pub async fn help_article(
     }))
 }
 
-#[server(endpoint = "help/history")]
+#[server(endpoint = "help/history", output = crate::api::TextJson)]
 pub async fn help_history(slug: String) -> Result<Vec<VersionInfo>, AppError> {
     let state = crate::server::AppState::get()?;
     Ok(crate::server::help::history(&state.db, &slug)
@@ -150,7 +150,7 @@ pub async fn help_history(slug: String) -> Result<Vec<VersionInfo>, AppError> {
 }
 
 /// The HTML an edit would render to (administrators).
-#[server(endpoint = "help/preview")]
+#[server(endpoint = "help/preview", output = crate::api::TextJson)]
 pub async fn preview_help(body: String) -> Result<String, AppError> {
     let state = crate::server::AppState::get()?;
     crate::api::auth::ssr::require_admin(&state).await?;
@@ -161,7 +161,7 @@ pub async fn preview_help(body: String) -> Result<String, AppError> {
 /// When someone saved in between, nothing is overwritten: the answer is a
 /// conflict at `body` saying who saved which version, and the editor keeps
 /// the administrator's text.
-#[server(endpoint = "help/save")]
+#[server(endpoint = "help/save", output = crate::api::TextJson)]
 pub async fn save_help(
     slug: String,
     title: String,

@@ -351,7 +351,7 @@ pub(crate) mod ssr {
 }
 
 /// The enterprise's cases and the licences it holds (to start a case from).
-#[server(endpoint = "case/mine")]
+#[server(endpoint = "case/mine", output = crate::api::TextJson)]
 pub async fn my_cases() -> Result<CasesOverview, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{now, AppState};
@@ -372,7 +372,7 @@ pub async fn my_cases() -> Result<CasesOverview, AppError> {
 
 /// Starts a case of `kind` (for the licence numbered `licence`, except a
 /// first application) from the enterprise's record; returns its id.
-#[server(endpoint = "case/start")]
+#[server(endpoint = "case/start", output = crate::api::TextJson)]
 pub async fn start_case(kind: String, #[server(default)] licence: String) -> Result<i64, AppError> {
     use crate::domain::licence_case::renewal_timeliness;
     use crate::server::licence_case as repo;
@@ -429,7 +429,7 @@ pub async fn start_case(kind: String, #[server(default)] licence: String) -> Res
 }
 
 /// One case, for whoever may see it.
-#[server(endpoint = "case/get")]
+#[server(endpoint = "case/get", output = crate::api::TextJson)]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{cst_datetime, AppState};
@@ -512,7 +512,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
 }
 
 /// Saves the applicant's form and returns its problems.
-#[server(endpoint = "case/save", input = Json)]
+#[server(endpoint = "case/save", input = Json, output = crate::api::TextJson)]
 pub async fn save_case(
     id: i64,
     base_version: i64,
@@ -549,7 +549,7 @@ pub async fn save_case(
 /// Moves a case on: the applicant submits or withdraws; the issuing
 /// authority accepts, asks for 补正, refuses to accept, approves, refuses
 /// or issues. `text` is the 补正 notice, the reasons or remarks.
-#[server(endpoint = "case/move")]
+#[server(endpoint = "case/move", output = crate::api::TextJson)]
 pub async fn move_case(
     id: i64,
     base_version: i64,
@@ -658,7 +658,7 @@ pub async fn move_case(
 }
 
 /// Records the on-site check (现场核查) of an accepted case.
-#[server(endpoint = "case/onsite")]
+#[server(endpoint = "case/onsite", output = crate::api::TextJson)]
 pub async fn record_onsite(
     id: i64,
     base_version: i64,
@@ -716,7 +716,7 @@ pub async fn record_onsite(
 
 /// Claims or releases a case for the calling regulator, or (with
 /// `assignee`) assigns it to a colleague of the issuing authority.
-#[server(endpoint = "case/claim")]
+#[server(endpoint = "case/claim", output = crate::api::TextJson)]
 pub async fn claim_case(
     id: i64,
     base_version: i64,
@@ -745,7 +745,7 @@ pub async fn claim_case(
 
 /// Schedules the on-site check of an accepted case: the applicant is told
 /// the date and the inspectors by SMS, and the case's history shows it.
-#[server(endpoint = "case/onsite/plan")]
+#[server(endpoint = "case/onsite/plan", output = crate::api::TextJson)]
 pub async fn plan_onsite(
     id: i64,
     base_version: i64,
@@ -806,7 +806,7 @@ pub async fn plan_onsite(
 }
 
 /// The cases the calling regulator's organisation issues, oldest deadline first.
-#[server(endpoint = "case/inbox")]
+#[server(endpoint = "case/inbox", output = crate::api::TextJson)]
 pub async fn case_inbox(
     #[server(default)] step: String,
     #[server(default)] overdue: bool,
@@ -833,7 +833,7 @@ pub async fn case_inbox(
 }
 
 /// A certificate's print view, for its enterprise and the regulators who may see it.
-#[server(endpoint = "certificate/get")]
+#[server(endpoint = "certificate/get", output = crate::api::TextJson)]
 pub async fn get_certificate(id: i64) -> Result<CertificateView, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::AppState;
@@ -853,7 +853,7 @@ pub async fn get_certificate(id: i64) -> Result<CertificateView, AppError> {
 
 /// The public check of a certificate by the token in its QR code: status
 /// and what it licenses, no personal data.
-#[server(endpoint = "certificate/verify")]
+#[server(endpoint = "certificate/verify", output = crate::api::TextJson)]
 pub async fn verify_certificate(token: String) -> Result<Option<CertificateView>, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::AppState;
@@ -873,7 +873,7 @@ pub const LOOKUPS_PER_TEN_MINUTES: i64 = 60;
 /// 许可证查询 for anyone: by certificate number, credit code or part of the
 /// enterprise's name (at least 2 characters); status, 经营方式, 许可范围,
 /// validity and issuing authority, no personal data. Throttled per address.
-#[server(endpoint = "public/licences")]
+#[server(endpoint = "public/licences", output = crate::api::TextJson)]
 pub async fn lookup_licences(q: String) -> Result<Vec<CertificateView>, AppError> {
     use crate::domain::normalize::{normalize_code, normalize_text};
     use crate::server::licence_case as repo;
@@ -938,7 +938,7 @@ pub struct Authorities {
 }
 
 /// The per-region routing of licence cases (administrators).
-#[server(endpoint = "case/authorities")]
+#[server(endpoint = "case/authorities", output = crate::api::TextJson)]
 pub async fn case_authorities() -> Result<Authorities, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{regions, AppState};
@@ -961,7 +961,7 @@ pub async fn case_authorities() -> Result<Authorities, AppError> {
 /// Routes the cases of a region (a city, for city-level cases, or a county)
 /// to an organisation such as a 行政审批局; `organization_id` 0 restores the
 /// region's own bureau.
-#[server(endpoint = "case/authorities/set")]
+#[server(endpoint = "case/authorities/set", output = crate::api::TextJson)]
 pub async fn set_case_authority(
     region_code: String,
     organization_id: i64,

@@ -56,7 +56,7 @@ mod ssr {
 }
 
 /// One page (from 1) of the caller's messages, newest first.
-#[server(endpoint = "messages/list")]
+#[server(endpoint = "messages/list", output = crate::api::TextJson)]
 pub async fn list_messages(#[server(default)] page: i64) -> Result<MessageList, AppError> {
     use crate::server::{messages, AppState};
     let state = AppState::get()?;
@@ -75,7 +75,7 @@ pub async fn list_messages(#[server(default)] page: i64) -> Result<MessageList, 
 }
 
 /// Opens one of the caller's messages and marks it read.
-#[server(endpoint = "messages/open")]
+#[server(endpoint = "messages/open", output = crate::api::TextJson)]
 pub async fn open_message(id: i64) -> Result<MessageView, AppError> {
     use crate::server::{messages, now, AppState};
     let state = AppState::get()?;
@@ -87,7 +87,7 @@ pub async fn open_message(id: i64) -> Result<MessageView, AppError> {
 }
 
 /// 全部标为已读: marks all of the caller's messages read.
-#[server(endpoint = "messages/read-all")]
+#[server(endpoint = "messages/read-all", output = crate::api::TextJson)]
 pub async fn read_all_messages() -> Result<String, AppError> {
     use crate::server::{messages, now, AppState};
     let state = AppState::get()?;

@@ -157,7 +157,7 @@ pub(crate) mod ssr {
 
 /// The board, one page: published notices (and, for a writer, the withdrawn
 /// ones they may change), pinned first, newest first.
-#[server(endpoint = "notices/list")]
+#[server(endpoint = "notices/list", output = crate::api::TextJson)]
 pub async fn list_notices(#[server(default)] page: i64) -> Result<NoticeList, AppError> {
     use crate::server::{notice, AppState};
     let state = AppState::get()?;
@@ -194,7 +194,7 @@ pub async fn list_notices(#[server(default)] page: i64) -> Result<NoticeList, Ap
 
 /// A notice; `None` when there is none (or it was withdrawn and the viewer
 /// is not one of its writers).
-#[server(endpoint = "notices/get")]
+#[server(endpoint = "notices/get", output = crate::api::TextJson)]
 pub async fn get_notice(id: i64) -> Result<Option<NoticeView>, AppError> {
     use crate::server::{notice, AppState};
     let state = AppState::get()?;
@@ -205,7 +205,7 @@ pub async fn get_notice(id: i64) -> Result<Option<NoticeView>, AppError> {
 }
 
 /// The HTML a notice body would render to (writers).
-#[server(endpoint = "notices/preview")]
+#[server(endpoint = "notices/preview", output = crate::api::TextJson)]
 pub async fn preview_notice(body: String) -> Result<String, AppError> {
     let state = crate::server::AppState::get()?;
     ssr::writer(&state).await?;
@@ -216,7 +216,7 @@ pub async fn preview_notice(body: String) -> Result<String, AppError> {
 /// `base_version`; returns the notice's id. When someone saved in between,
 /// nothing is overwritten: the answer is a conflict at `body` saying who
 /// saved when, and the editor keeps the writer's text.
-#[server(endpoint = "notices/save")]
+#[server(endpoint = "notices/save", output = crate::api::TextJson)]
 pub async fn save_notice(
     #[server(default)] id: i64,
     title: String,
@@ -244,7 +244,7 @@ pub async fn save_notice(
 }
 
 /// 置顶, 取消置顶, 撤回 or 重新发布 a notice (from `base_version`); says what was done.
-#[server(endpoint = "notices/act")]
+#[server(endpoint = "notices/act", output = crate::api::TextJson)]
 pub async fn act_on_notice(
     id: i64,
     action: String,

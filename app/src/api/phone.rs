@@ -224,7 +224,7 @@ pub(crate) mod ssr {
 }
 
 /// Sends a code to the new phone.
-#[server(endpoint = "phone/code")]
+#[server(endpoint = "phone/code", output = crate::api::TextJson)]
 pub async fn send_phone_code(
     account: String,
     new_mobile: String,
@@ -264,7 +264,7 @@ pub async fn send_phone_code(
 /// Files a phone change: the code to the new phone first, then the typed
 /// data (throttled), then the announcement to the phone on file. Redirects
 /// to the request's status page.
-#[server(endpoint = "phone/change")]
+#[server(endpoint = "phone/change", output = crate::api::TextJson)]
 pub async fn change_phone(
     account: String,
     enterprise_name: String,
@@ -415,7 +415,7 @@ pub async fn change_phone(
 }
 
 /// Where the requester's change stands.
-#[server(endpoint = "phone/status")]
+#[server(endpoint = "phone/status", output = crate::api::TextJson)]
 pub async fn phone_change_progress(r: String) -> Result<PhoneChangeView, AppError> {
     let state = crate::server::AppState::get()?;
     let c = ssr::by_request(&state, &r).await?;
@@ -423,7 +423,7 @@ pub async fn phone_change_progress(r: String) -> Result<PhoneChangeView, AppErro
 }
 
 /// Sends the uploaded documents to review.
-#[server(endpoint = "phone/submit")]
+#[server(endpoint = "phone/submit", output = crate::api::TextJson)]
 pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
     let state = crate::server::AppState::get()?;
     let c = ssr::by_request(&state, &r).await?;
@@ -458,7 +458,7 @@ pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
 }
 
 /// The requester withdraws their own request.
-#[server(endpoint = "phone/withdraw")]
+#[server(endpoint = "phone/withdraw", output = crate::api::TextJson)]
 pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
     use crate::server::{http, now, AppState};
     let state = AppState::get()?;
@@ -486,7 +486,7 @@ pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
 }
 
 /// What the phone on file is asked to cancel (the token came by SMS to it).
-#[server(endpoint = "phone/cancel-info")]
+#[server(endpoint = "phone/cancel-info", output = crate::api::TextJson)]
 pub async fn phone_change_to_cancel(t: String) -> Result<PhoneChangeView, AppError> {
     let state = crate::server::AppState::get()?;
     crate::server::phone::apply_due(&state.db, &state.sms, crate::server::now()).await?;
@@ -497,7 +497,7 @@ pub async fn phone_change_to_cancel(t: String) -> Result<PhoneChangeView, AppErr
 }
 
 /// The phone on file cancels a change (its SMS carried the token).
-#[server(endpoint = "phone/cancel")]
+#[server(endpoint = "phone/cancel", output = crate::api::TextJson)]
 pub async fn cancel_phone_change(t: String) -> Result<String, AppError> {
     use crate::server::{http, now, AppState};
     let state = AppState::get()?;
@@ -556,7 +556,7 @@ pub struct PhoneChangeItem {
     pub evidence: Vec<EvidenceView>,
 }
 
-#[server(endpoint = "phone/queue")]
+#[server(endpoint = "phone/queue", output = crate::api::TextJson)]
 pub async fn phone_change_queue() -> Result<Vec<PhoneChangeItem>, AppError> {
     use crate::api::review::waited_text;
     use crate::server::phone::masked;
@@ -594,7 +594,7 @@ pub const NOTE_MISSING: &str = "请填写不同意的原因,它会以短信告�
 
 /// Approves (the waiting period starts, the phone on file is told again) or
 /// rejects (with a reason, sent to the new phone) a reviewed change.
-#[server(endpoint = "phone/decide")]
+#[server(endpoint = "phone/decide", output = crate::api::TextJson)]
 pub async fn decide_phone_change(
     request_id: i64,
     approve: bool,
@@ -682,7 +682,7 @@ pub async fn decide_phone_change(
 
 /// The open phone change of the logged-in enterprise account, if any: the
 /// owner sees it at login and can stop it without the old phone's SMS.
-#[server(endpoint = "phone/mine")]
+#[server(endpoint = "phone/mine", output = crate::api::TextJson)]
 pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
     let state = crate::server::AppState::get()?;
     let user = crate::api::auth::ssr::require_user(&state).await?;
@@ -695,7 +695,7 @@ pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
 }
 
 /// The logged-in owner cancels the open phone change of their account.
-#[server(endpoint = "phone/cancel-mine")]
+#[server(endpoint = "phone/cancel-mine", output = crate::api::TextJson)]
 pub async fn cancel_my_phone_change() -> Result<String, AppError> {
     use crate::server::{http, now, AppState};
     let state = AppState::get()?;

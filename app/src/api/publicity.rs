@@ -70,7 +70,7 @@ pub fn short_scope(names: &[String]) -> String {
 /// 许可公示: `days` (7, 30 or 90; anything else shows 30), `issuer` (an
 /// organisation id, 0 = all), the page of each list (`gp` granted, `cp`
 /// cancelled).
-#[server(endpoint = "public/publicity")]
+#[server(endpoint = "public/publicity", output = crate::api::TextJson)]
 pub async fn get_publicity(
     #[server(default)] days: i64,
     #[server(default)] issuer: i64,

@@ -85,7 +85,7 @@ mod ssr {
 }
 
 /// Step 1: sends a code to the handler's phone.
-#[server(endpoint = "recovery/send")]
+#[server(endpoint = "recovery/send", output = crate::api::TextJson)]
 pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppError> {
     use leptos::server_fn::ServerFn as _;
     let result = send_reset_code_attempt(account.clone()).await;
@@ -137,7 +137,7 @@ async fn send_reset_code_attempt(account: String) -> Result<ResetDestination, Ap
 }
 
 /// The masked phone of an account, for the page after a reload (no code is sent).
-#[server(endpoint = "recovery/target")]
+#[server(endpoint = "recovery/target", output = crate::api::TextJson)]
 pub async fn reset_target(account: String) -> Result<ResetDestination, AppError> {
     let state = crate::server::AppState::get()?;
     let t = ssr::target(&state, &account).await?;
@@ -150,7 +150,7 @@ pub async fn reset_target(account: String) -> Result<ResetDestination, AppError>
 }
 
 /// Step 2: checks the code and sets the new password; ends all sessions.
-#[server(endpoint = "recovery/reset")]
+#[server(endpoint = "recovery/reset", output = crate::api::TextJson)]
 pub async fn reset_password(
     account: String,
     code: String,
@@ -227,7 +227,7 @@ pub struct OutboxMessage {
     pub sent_at: String,
 }
 
-#[server(endpoint = "dev/sms")]
+#[server(endpoint = "dev/sms", output = crate::api::TextJson)]
 pub async fn dev_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     let state = crate::server::AppState::get()?;
     if !dev_only(&state).await {
@@ -255,7 +255,7 @@ async fn dev_only(state: &crate::server::AppState) -> bool {
 
 /// Development only: the current second-factor code of the demo regulators
 /// and administrator (their secret is `seed::DEMO_TOTP_SECRET`).
-#[server(endpoint = "dev/totp")]
+#[server(endpoint = "dev/totp", output = crate::api::TextJson)]
 pub async fn dev_demo_totp() -> Result<String, AppError> {
     use crate::server::{now, seed::DEMO_TOTP_SECRET, totp};
     let state = crate::server::AppState::get()?;

@@ -250,7 +250,7 @@ mod ssr {
 }
 
 /// The registration in progress in this browser (empty if none).
-#[server(endpoint = "registration")]
+#[server(endpoint = "registration", output = crate::api::TextJson)]
 pub async fn get_registration() -> Result<RegistrationView, AppError> {
     let state = crate::server::AppState::get()?;
     let token = ssr::token_from_request().await?;
@@ -259,7 +259,7 @@ pub async fn get_registration() -> Result<RegistrationView, AppError> {
 
 /// Step 1: the organisation's data as on the business licence, checked
 /// against the registry (or, with `manual_review`, left to an administrator).
-#[server(endpoint = "register/org")]
+#[server(endpoint = "register/org", output = crate::api::TextJson)]
 pub async fn save_org_info(
     legal_type: String,
     credit_code: String,
@@ -392,7 +392,7 @@ pub async fn save_org_info(
 }
 
 /// Sends a verification code to the handler's mobile (step 2).
-#[server(endpoint = "register/code")]
+#[server(endpoint = "register/code", output = crate::api::TextJson)]
 pub async fn send_register_code(handler_mobile: String) -> Result<super::code::CodeSent, AppError> {
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::registration as repo;
@@ -434,7 +434,7 @@ pub async fn send_register_code(handler_mobile: String) -> Result<super::code::C
 
 /// Step 2: the handler (经办人), the SMS code and the password; creates the
 /// account: active when the registry confirmed step 1, else pending review.
-#[server(endpoint = "register/account")]
+#[server(endpoint = "register/account", output = crate::api::TextJson)]
 pub async fn submit_account(
     handler_name: String,
     handler_mobile: String,

@@ -33,7 +33,7 @@ pub struct AnnualReport {
 
 /// The annual report of `region` (default: the caller's jurisdiction) for
 /// `year` (default: last year), for regulators and administrators.
-#[server(endpoint = "report/annual")]
+#[server(endpoint = "report/annual", output = crate::api::TextJson)]
 pub async fn get_annual_report(
     #[server(default)] year: i32,
     #[server(default)] region: String,

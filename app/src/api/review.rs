@@ -40,7 +40,7 @@ pub fn waited_text(submitted: i64, now: i64) -> String {
 /// The registrations waiting for the caller's review, oldest first; a
 /// `region` (from the dashboard of a region below the jurisdiction) narrows
 /// the list to it, anything else lists the whole jurisdiction.
-#[server(endpoint = "review/queue")]
+#[server(endpoint = "review/queue", output = crate::api::TextJson)]
 pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<ReviewItem>, AppError> {
     use crate::domain::id_document::mask_id_number;
     use crate::domain::registration::LegalType;
@@ -91,7 +91,7 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
 }
 
 /// Approves or rejects (with `reason`) a registration.
-#[server(endpoint = "review/decide")]
+#[server(endpoint = "review/decide", output = crate::api::TextJson)]
 pub async fn decide_review(
     user_id: i64,
     decision: ReviewDecision,

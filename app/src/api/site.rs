@@ -11,7 +11,7 @@ pub struct SiteContact {
     pub service_hours: String,
 }
 
-#[server(endpoint = "site_info")]
+#[server(endpoint = "site_info", output = crate::api::TextJson)]
 pub async fn site_info() -> Result<SiteContact, AppError> {
     let state = crate::server::AppState::get()?;
     Ok(SiteContact {
@@ -23,13 +23,13 @@ pub async fn site_info() -> Result<SiteContact, AppError> {
 use crate::domain::region::RegionLists;
 
 /// The picker's lists for `code` (empty: the provinces only).
-#[server(endpoint = "region-choices")]
+#[server(endpoint = "region-choices", output = crate::api::TextJson)]
 pub async fn region_choices(code: String) -> Result<RegionLists, AppError> {
     Ok(crate::server::regions::choices(code.trim()))
 }
 
 /// The provinces (`parent` empty) or the children of a province or city, as (code, name).
-#[server(endpoint = "regions")]
+#[server(endpoint = "regions", output = crate::api::TextJson)]
 pub async fn regions(parent: String) -> Result<Vec<(String, String)>, AppError> {
     Ok(crate::server::regions::children(&parent)
         .into_iter()

@@ -194,7 +194,7 @@ mod ssr {
 }
 
 /// The enterprise's users.
-#[server(endpoint = "team/members")]
+#[server(endpoint = "team/members", output = crate::api::TextJson)]
 pub async fn team_members() -> Result<TeamView, AppError> {
     use crate::server::{cst_datetime, team, AppState};
     let state = AppState::get()?;
@@ -235,7 +235,7 @@ pub async fn team_members() -> Result<TeamView, AppError> {
 
 /// A 管理员 invites a user by mobile: the SMS carries a one-time link where
 /// the invited person sets their own password.
-#[server(endpoint = "team/invite")]
+#[server(endpoint = "team/invite", output = crate::api::TextJson)]
 pub async fn invite_member(name: String, mobile: String, role: String) -> Result<String, AppError> {
     use crate::domain::{team, FieldErrors, Mobile};
     use crate::server::{now, session, team as repo, AppState};
@@ -286,7 +286,7 @@ pub async fn invite_member(name: String, mobile: String, role: String) -> Result
 }
 
 /// A 管理员 changes a user's role (at least one active 管理员 remains).
-#[server(endpoint = "team/role")]
+#[server(endpoint = "team/role", output = crate::api::TextJson)]
 pub async fn set_member_role(user_id: i64, role: String) -> Result<String, AppError> {
     use crate::server::{now, team as repo, AppState};
     let state = AppState::get()?;
@@ -303,7 +303,7 @@ pub async fn set_member_role(user_id: i64, role: String) -> Result<String, AppEr
 }
 
 /// A 管理员 disables (ending their sessions at once) or re-enables a user.
-#[server(endpoint = "team/active")]
+#[server(endpoint = "team/active", output = crate::api::TextJson)]
 pub async fn set_member_active(user_id: i64, active: bool) -> Result<String, AppError> {
     use crate::server::{now, team as repo, AppState};
     let state = AppState::get()?;
@@ -320,7 +320,7 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<String, App
 }
 
 /// A 管理员 ends every session of a user.
-#[server(endpoint = "team/end-sessions")]
+#[server(endpoint = "team/end-sessions", output = crate::api::TextJson)]
 pub async fn end_member_sessions(user_id: i64) -> Result<String, AppError> {
     use crate::server::{now, team as repo, AppState};
     let state = AppState::get()?;
@@ -335,7 +335,7 @@ pub async fn end_member_sessions(user_id: i64) -> Result<String, AppError> {
 /// A 管理员 helps a colleague who lost their phone (or password): the
 /// colleague's mobile becomes `mobile`, their sessions end, and a one-time
 /// link goes to that phone only; the old phone is told.
-#[server(endpoint = "team/reset")]
+#[server(endpoint = "team/reset", output = crate::api::TextJson)]
 pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppError> {
     use crate::domain::Mobile;
     use crate::server::{now, session, team as repo, AppState};
@@ -391,7 +391,7 @@ pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppErr
 pub const LINK_GONE: &str = "这个链接已使用、已过期或已被新的链接取代。请联系本单位管理员在“本单位用户”中重新发送;已设置过密码的,请直接登录。";
 
 /// What a link is for, before it is used.
-#[server(endpoint = "team/link")]
+#[server(endpoint = "team/link", output = crate::api::TextJson)]
 pub async fn team_link(t: String) -> Result<LinkView, AppError> {
     use crate::server::{now, session, team, AppState};
     let state = AppState::get()?;
@@ -420,7 +420,7 @@ pub async fn team_link(t: String) -> Result<LinkView, AppError> {
 
 /// Sets one's password with the link from the SMS (and, when invited, an
 /// optional user name); then one logs in.
-#[server(endpoint = "team/accept")]
+#[server(endpoint = "team/accept", output = crate::api::TextJson)]
 pub async fn accept_link(
     t: String,
     password: String,
@@ -480,7 +480,7 @@ pub async fn accept_link(
 }
 
 /// 账号设置: the caller's own account and login sessions.
-#[server(endpoint = "account/overview")]
+#[server(endpoint = "account/overview", output = crate::api::TextJson)]
 pub async fn account_overview() -> Result<AccountView, AppError> {
     use crate::server::{cst_datetime, now, session, team, AppState};
     let state = AppState::get()?;
@@ -532,7 +532,7 @@ pub async fn account_overview() -> Result<AccountView, AppError> {
 }
 
 /// Changes the caller's own name.
-#[server(endpoint = "account/name")]
+#[server(endpoint = "account/name", output = crate::api::TextJson)]
 pub async fn set_own_name(name: String) -> Result<String, AppError> {
     use crate::server::{audit, http, now, AppState};
     let state = AppState::get()?;
@@ -554,7 +554,7 @@ pub async fn set_own_name(name: String) -> Result<String, AppError> {
 }
 
 /// Sends a code to the new mobile of the caller's own account.
-#[server(endpoint = "account/mobile/code")]
+#[server(endpoint = "account/mobile/code", output = crate::api::TextJson)]
 pub async fn own_mobile_code(mobile: String) -> Result<super::code::CodeSent, AppError> {
     use crate::server::{http, now, sms_code, AppState};
     let state = AppState::get()?;
@@ -579,7 +579,7 @@ pub const OWN_MOBILE: &str = "own_mobile";
 
 /// Changes the caller's own mobile: the code sent to the new phone and the
 /// current password; the old phone is told.
-#[server(endpoint = "account/mobile")]
+#[server(endpoint = "account/mobile", output = crate::api::TextJson)]
 pub async fn set_own_mobile(
     mobile: String,
     code: String,
@@ -641,7 +641,7 @@ pub async fn set_own_mobile(
 }
 
 /// Ends one of the caller's sessions (`id`), or every other one (`others`).
-#[server(endpoint = "account/sessions/end")]
+#[server(endpoint = "account/sessions/end", output = crate::api::TextJson)]
 pub async fn end_own_session(
     #[server(default)] id: String,
     #[server(default)] others: bool,

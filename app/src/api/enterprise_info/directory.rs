@@ -45,7 +45,7 @@ pub struct HandoverEntry {
 pub const PER_PAGE: i64 = 20;
 
 /// 信息维护: the enterprises of the regulator's jurisdiction, filtered, one page.
-#[server(endpoint = "info/directory")]
+#[server(endpoint = "info/directory", output = crate::api::TextJson)]
 pub async fn info_directory(
     q: String,
     region: String,

@@ -242,7 +242,7 @@ pub(crate) mod ssr {
 }
 
 /// The logged-in enterprise's record, its lock, completeness and history.
-#[server(endpoint = "info/mine")]
+#[server(endpoint = "info/mine", output = crate::api::TextJson)]
 pub async fn my_info() -> Result<InfoView, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
@@ -277,7 +277,7 @@ pub async fn my_info() -> Result<InfoView, AppError> {
 }
 
 /// Saves the draft (from any step) and returns that step's problems.
-#[server(endpoint = "info/save", input = Json)]
+#[server(endpoint = "info/save", input = Json, output = crate::api::TextJson)]
 pub async fn save_info(
     step: crate::domain::enterprise_info::InfoStep,
     record: EnterpriseRecord,
@@ -317,7 +317,7 @@ pub async fn save_info(
 }
 
 /// Submits the draft after the completeness check.
-#[server(endpoint = "info/submit")]
+#[server(endpoint = "info/submit", output = crate::api::TextJson)]
 pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, today, AppState};
@@ -343,7 +343,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
 }
 
 /// 撤回 (a submission not yet confirmed) or 信息变更 (a confirmed record), by `action`.
-#[server(endpoint = "info/status")]
+#[server(endpoint = "info/status", output = crate::api::TextJson)]
 pub async fn change_info_status(
     action: crate::domain::enterprise_info::StatusChange,
     base_version: i64,
@@ -364,7 +364,7 @@ pub async fn change_info_status(
 }
 
 /// The enterprise accepts or (with a reason) rejects a regulator's proposal.
-#[server(endpoint = "info/proposal/answer")]
+#[server(endpoint = "info/proposal/answer", output = crate::api::TextJson)]
 pub async fn answer_proposal(
     proposal_id: i64,
     accept: bool,

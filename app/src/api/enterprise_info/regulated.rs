@@ -43,7 +43,7 @@ pub struct RecordView {
     pub can_propose: bool,
 }
 
-#[server(endpoint = "info/record")]
+#[server(endpoint = "info/record", output = crate::api::TextJson)]
 pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppError> {
     use crate::domain::enterprise_info::diff;
     use crate::server::enterprise_info as repo;
@@ -105,7 +105,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
 pub const RETURN_REASON_MISSING: &str = "请填写退回原因,企业会看到并据此修改。";
 
 /// Confirms (`approve`) or sends back (with `reason`) a submitted record.
-#[server(endpoint = "info/decide")]
+#[server(endpoint = "info/decide", output = crate::api::TextJson)]
 pub async fn decide_info(
     credit_code: String,
     base_version: i64,
@@ -162,7 +162,7 @@ pub async fn decide_info(
 }
 
 /// 申请修改: proposes new values for some fields of the record in force.
-#[server(endpoint = "info/propose", input = Json)]
+#[server(endpoint = "info/propose", input = Json, output = crate::api::TextJson)]
 pub async fn propose_change(
     credit_code: String,
     base_version: i64,
@@ -239,7 +239,7 @@ pub async fn propose_change(
 
 /// Reminds the enterprise by SMS to finish its open 信息变更 (a regulator
 /// of its jurisdiction; once a day per enterprise).
-#[server(endpoint = "info/remind")]
+#[server(endpoint = "info/remind", output = crate::api::TextJson)]
 pub async fn remind_enterprise(credit_code: String) -> Result<String, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
@@ -259,7 +259,7 @@ pub async fn remind_enterprise(credit_code: String) -> Result<String, AppError> 
 }
 
 /// 撤回 a pending proposal (only by the organisation that made it).
-#[server(endpoint = "info/proposal/withdraw")]
+#[server(endpoint = "info/proposal/withdraw", output = crate::api::TextJson)]
 pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<String, AppError> {
     use crate::server::enterprise_info as repo;
     use crate::server::{now, AppState};
