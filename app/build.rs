@@ -31,7 +31,11 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("totp", &["TotpEnrolment"]),
     ("inbox", &["Inbox"]),
     ("team", &["TeamPage", "TeamLinkArea"]),
-    ("info", &["InfoArea"]),
+    // 完善信息: one page, and one bundle, per step.
+    ("info-basic", &["InfoBasic"]),
+    ("info-mode", &["InfoMode"]),
+    ("info-licences", &["InfoLicences"]),
+    ("info-submit", &["InfoSubmit"]),
     ("propose", &["ProposeArea"]),
     ("licences", &["LicencesPage"]),
     ("case", &["CaseArea"]),

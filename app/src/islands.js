@@ -48,6 +48,18 @@
     }),
   );
   const [bundle] = wanted;
+  // A link that saves the draft before it goes (`data-saves-draft`) can only
+  // do so once its island is live: until then, with something typed, it
+  // waits rather than lose the typing.
+  let typed = false;
+  document.addEventListener("input", (e) => {
+    if (e.target.closest?.("leptos-island")) typed = true;
+  }, true);
+  document.addEventListener("click", (e) => {
+    if (typed && root.dataset.hydrated !== "true" && e.target.closest?.("a[data-saves-draft]")) {
+      e.preventDefault();
+    }
+  }, true);
   const load = async (js, wasm) => {
     const mod = await import(js);
     await mod.default({ module_or_path: wasm });

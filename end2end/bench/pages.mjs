@@ -15,7 +15,7 @@ import { createHmac } from 'node:crypto';
 const base = process.argv[2];
 const loads = Number(process.argv[3] ?? 20);
 const PUBLIC = ['/', '/help', '/help/faq-sms-code', '/login', '/register', '/forgot-password', '/change-phone'];
-const ENTERPRISE = ['/workspace', '/info', '/info?step=mode', '/licences', '/account', '/team', '/messages'];
+const ENTERPRISE = ['/workspace', '/info', '/info?step=mode', '/info?step=licences', '/info?step=submit', '/licences', '/account', '/team', '/messages'];
 const REGULATOR = ['/dashboard', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/maintenance/91320102MA1XYR7K61/propose', '/review', '/cases', '/cases/1', '/notices/new'];
 // Pages that only show server-rendered data and links (issue 13: <= 100 KB
 // of wasm + JS); every other page is held to the 250 KB of the heaviest.

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise } from './helpers';
+import { gotoHydrated, loginAs, makeEnterprise, openStep } from './helpers';
 
 /**
  * What a help article says about the screen it names, checked on that
@@ -21,7 +21,7 @@ const PROMISES: Promise_[] = [
     check: async (page) => {
       await enterprise(page);
       await expect(page.getByRole('group', { name: /是否一企多证/ })).toHaveCount(0);
-      await page.getByRole('button', { name: /许可证/ }).first().click();
+      await openStep(page, '3 许可证', 'licences');
       await expect(page.getByRole('group', { name: /是否一企多证/ })).toBeVisible();
       await expect(page.getByRole('button', { name: '新增经营许可证' })).toBeVisible();
     },

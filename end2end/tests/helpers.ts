@@ -15,6 +15,29 @@ export async function gotoHydrated(page: Page, path: string) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 }
 
+/** The step of 完善信息 the page shows (`/info` is 基础信息). */
+function infoStep(url: string): string {
+  return new URL(url).searchParams.get('step') ?? 'basic';
+}
+
+/**
+ * 保存并下一步 on a step without problems: each step is a page of its own,
+ * so this waits until the next one is open and live.
+ */
+export async function saveAndNext(page: Page) {
+  const from = infoStep(page.url());
+  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await page.waitForURL((u) => infoStep(u.toString()) !== from);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Opens a step of 完善信息 by its link in the step list (e.g. '1 基础信息'). */
+export async function openStep(page: Page, link: string, step: string) {
+  await page.getByRole('navigation', { name: '完善信息步骤' }).getByRole('link', { name: link }).click();
+  await page.waitForURL((u) => infoStep(u.toString()) === step);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
 /** Records every request the page sends from now on. */
 export function recordRequests(page: Page): Request[] {
   const seen: Request[] = [];
@@ -260,7 +283,7 @@ export async function loginMember(page: Page, code: string, member: string, pass
 /** Every page an outsider can open, and every page of each role (hydration and accessibility checks). */
 export const PUBLIC_PAGES = ['/', '/help', '/help/search?q=密码', '/help/faq-sms-code', '/help/faq-sms-code/history', '/login', '/login?tab=regulator', '/register', '/forgot-password', '/change-phone', '/verify/' + '0'.repeat(64), '/team/link?t=' + '0'.repeat(64), '/lookup', '/lookup?q=鼓楼示例', '/publicity', '/publicity?days=90&issuer=0&gp=1&cp=1', '/notices', '/notices/1', '/notices/new', '/no-such-page'];
 export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages: string[] }[] = [
-  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/licences', '/team', '/messages', '/account', '/account/password', '/account/totp', '/help'] },
+  { tab: 'enterprise', login: '92440106MA59QK2T0A', pages: ['/workspace', '/info', '/info?step=mode', '/info?step=licences', '/info?step=submit', '/licences', '/team', '/messages', '/account', '/account/password', '/account/totp', '/help'] },
   { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/dashboard', '/dashboard?region=320115', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/maintenance/91320102MA1XYR7K61/propose', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/reports/annual', '/messages', '/account', '/account/password', '/help', '/notices', '/notices/new', '/notices/2/edit'] },
   { tab: 'regulator', login: 'admin', pages: ['/workspace', '/dashboard', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/reports/annual', '/messages', '/help', '/notices/1/edit'] },
 ];

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { completeViaApi, gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, SAME_ORIGIN, sql } from './helpers';
+import { completeViaApi, gotoHydrated, loginAs, makeEnterprise, makeRegulator, openStep, recordRequests, SAME_ORIGIN, saveAndNext, sql } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -44,9 +44,11 @@ test('an enterprise completes its information with several licences and submits'
   await expect(page.getByLabel('主要负责人手机')).toHaveAccessibleDescription(/11位/);
   await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
   await fillBasic(page);
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
 
   await expect(page.getByRole('heading', { name: /经营方式/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /已保存草稿\(第\d+版\)/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/info\?step=mode$/);
   await no(page, /是否经营加油站/).check();
   await yes(page, /是否有危险化学品储存设施/).check();
   await yes(page, /是否构成重大危险源/).check();
@@ -60,7 +62,7 @@ test('an enterprise completes its information with several licences and submits'
   await expect(page.locator('.recommended')).toHaveText('有储存经营(构成重大危险源)');
   await page.getByRole('button', { name: '采用推荐' }).click();
   await expect(page.getByLabel('经营方式')).toHaveValue('storage_major_hazard');
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
 
   await expect(page.getByRole('heading', { name: /许可证/ })).toBeVisible();
   await yes(page, /是否一企多证/).check();
@@ -75,7 +77,7 @@ test('an enterprise completes its information with several licences and submits'
   await expect(first.getByRole('link', { name: '许可证.pdf' })).toBeVisible();
   await page.getByRole('button', { name: '新增经营许可证' }).click();
   await fillLicence(page, 2, '苏(宁)危化经字[2024]000202', '有储存经营(构成重大危险源)');
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
 
   await expect(page.getByText('信息已完整')).toBeVisible();
   // A review of everything before 提交, as the regulator will read it.
@@ -90,7 +92,8 @@ test('an enterprise completes its information with several licences and submits'
   const stored = JSON.parse(row[1]);
   expect(stored.licences.map((l: { number: string }) => l.number)).toEqual(['苏(宁)危化经字〔2024〕000201', '苏(宁)危化经字[2024]000202']);
   expect(stored.business_mode).toBe('storage_major_hazard');
-  // Submitted is read-only.
+  // Submitted is read-only, on every step.
+  await openStep(page, '1 基础信息', 'basic');
   await expect(page.getByLabel('主要负责人', { exact: true })).toBeDisabled();
 });
 
@@ -133,18 +136,51 @@ test('a draft keeps whatever was typed, says what is still to fix, and leaving w
   expect(asked).toHaveLength(2);
 });
 
+test('each step is a page: its link saves what was typed first, and says so once', async ({ page }) => {
+  const code = makeEnterprise('南京换步测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info');
+  await expect(page).toHaveURL(/\/info\?step=basic$/);
+  await page.getByLabel('主要负责人', { exact: true }).fill('赵六');
+  const asked: string[] = [];
+  page.on('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+  await openStep(page, '2 经营方式', 'mode');
+  // Saved on the way (nothing asked), and said once on the step it went to.
+  await expect(page.getByRole('status').filter({ hasText: /已保存草稿\(第\d+版\)/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/info\?step=mode$/);
+  expect(asked).toEqual([]);
+  const [[draft]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
+  expect(JSON.parse(draft).principal_name).toBe('赵六');
+  await expect(page.locator('[aria-current=step]')).toContainText('经营方式');
+  // Said once: a reload does not repeat it.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByRole('group', { name: /是否经营加油站/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toHaveCount(0);
+  // Back: the value is there; with nothing typed a step's link just goes.
+  await openStep(page, '1 基础信息', 'basic');
+  await expect(page.getByLabel('主要负责人', { exact: true })).toHaveValue('赵六');
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toHaveCount(0);
+  await openStep(page, '4 提交', 'submit');
+  await expect(page.getByRole('region', { name: '提交前请核对' })).toContainText('赵六');
+  // The completeness check links each problem to its step's page.
+  await page.locator('.issues').getByRole('link', { name: /基础信息 · 主要负责人手机/ }).click();
+  await page.waitForURL(/\/info\?step=basic$/);
+  expect(asked).toEqual([]);
+});
+
 test('an expired licence is named with what to do, to the enterprise and to the regulator deciding', async ({ browser }) => {
   const code = makeEnterprise('南京过期证测试化工有限公司');
   const page = await browser.newPage();
   await loginAs(page, 'enterprise', code);
   await gotoHydrated(page, '/info');
   await fillBasic(page);
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
   await no(page, /是否经营加油站/).check();
   await yes(page, /是否有危险化学品储存设施/).check();
   await no(page, /是否构成重大危险源/).check();
   await page.getByRole('button', { name: '采用推荐' }).click();
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
   await no(page, /是否一企多证/).check();
   await page.getByRole('button', { name: '新增经营许可证' }).click();
   await fillLicence(page, 1, '苏(宁)危化经字〔2021〕000301', '有储存经营(不构成重大危险源)');
@@ -153,7 +189,7 @@ test('an expired licence is named with what to do, to the enterprise and to the 
   await card.getByLabel(/^有效期至/).fill('2024-03-14');
   await expect(card.getByRole('note')).toContainText('已于 2024-03-14 过期');
   await expect(card.getByRole('note').getByRole('link')).toHaveAttribute('href', '/help/faq-licence-expiry');
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
   await expect(page.getByRole('note').filter({ hasText: '许可证有效期提示' })).toContainText('苏(宁)危化经字〔2021〕000301 已于 2024-03-14 过期');
   await page.getByRole('button', { name: '提交', exact: true }).click();
   await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
@@ -214,14 +250,14 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await expect(enterprise.locator('.status-badge')).toHaveText('待完善');
   await expect(enterprise.getByRole('status').filter({ hasText: '已撤回' })).toBeVisible();
   // The step is in the address: a reload reopens it.
-  await enterprise.getByRole('button', { name: '3 许可证' }).click();
+  await openStep(enterprise, '3 许可证', 'licences');
   await expect(enterprise).toHaveURL(/\/info\?step=licences$/);
   await enterprise.reload();
   await expect(enterprise.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(enterprise.locator('[aria-current=step]')).toContainText('许可证');
-  await enterprise.getByRole('button', { name: '1 基础信息' }).click();
+  await openStep(enterprise, '1 基础信息', 'basic');
   await expect(enterprise.getByLabel('主要负责人', { exact: true })).toBeEnabled();
-  await enterprise.getByRole('button', { name: '4 提交' }).click();
+  await openStep(enterprise, '4 提交', 'submit');
   await enterprise.getByRole('button', { name: '提交', exact: true }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
 

@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, recordRequests, sql } from './helpers';
+import { gotoHydrated, loginAs, makeEnterprise, recordRequests, saveAndNext, sql } from './helpers';
 
 const group = (page: Page, question: RegExp) => page.getByRole('group', { name: question });
 
@@ -55,7 +55,7 @@ test('the major hazard source is worked out from the storage units before anythi
   // With a report number the answer stands, flagged for the regulator.
   await page.getByLabel('重大危险源辨识报告编号').fill('苏安评〔2025〕018号');
   await page.getByLabel('经营方式').selectOption({ label: '有储存经营(不构成重大危险源)' });
-  await page.getByRole('button', { name: '保存并下一步' }).click();
+  await saveAndNext(page);
   await expect(page.getByRole('heading', { name: /许可证/ })).toBeVisible();
   const [[flagged]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
   expect(JSON.parse(flagged).major_hazard_report).toBe('苏安评〔2025〕018号');

@@ -37,8 +37,14 @@ pub fn guard_unsaved(dirty: impl Fn() -> bool + Copy + Send + Sync + 'static) {
                     .and_then(|el| el.closest("a[href]").ok().flatten());
                 let Some(link) = link else { return };
                 let href = link.get_attribute("href").unwrap_or_default();
-                // Only a link that leaves the page, and only then is the form compared.
-                if href.starts_with('#') || link.get_attribute("target").is_some() || !dirty() {
+                // Only a link that leaves the page, and only then is the form
+                // compared; a link that saves the draft before it goes
+                // (`data-saves-draft`) loses nothing.
+                if href.starts_with('#')
+                    || link.get_attribute("target").is_some()
+                    || link.has_attribute("data-saves-draft")
+                    || !dirty()
+                {
                     return;
                 }
                 if !window()

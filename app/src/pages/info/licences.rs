@@ -177,6 +177,22 @@ fn ScanField(fields: Fields, form: FormState, i: usize) -> impl IntoView {
     let key = RecordField::Licence(i, LicenceField::Scan).to_string();
     let id = format!("f-{key}");
     let uploading = RwSignal::new(false);
+    // The step's count of scans on their way (the page waits for them).
+    Effect::new(move |was: Option<bool>| {
+        let now = uploading.get();
+        if was.is_some_and(|w| w != now) {
+            fields
+                .uploads
+                .update(|n| *n = if now { *n + 1 } else { n.saturating_sub(1) });
+        }
+        now
+    });
+    // A licence removed while its scan is on its way no longer holds the page.
+    on_cleanup(move || {
+        if uploading.try_get_untracked().unwrap_or(false) {
+            fields.uploads.update(|n| *n = n.saturating_sub(1));
+        }
+    });
     let scan = move || {
         fields.licences.with(|ls| {
             ls.get(i)

@@ -1,6 +1,11 @@
 //! 完善信息: the enterprise's guided form (基础信息 → 经营方式 → 许可证 →
 //! 提交), saved as a draft at every step, with the status and any lock
 //! explained on the form itself.
+//!
+//! Each step is a page of its own (`/info?step=mode`) with an island of its
+//! own, in a bundle of its own (issue 13: a page downloads the code of the
+//! step it shows, not the other three). Going to another step saves the
+//! draft first when something was typed, so nothing is lost on the way.
 
 use leptos::either::{EitherOf3, EitherOf4};
 use leptos::prelude::*;
@@ -59,31 +64,103 @@ fn row_label(key: &str) -> Option<String> {
 #[component]
 pub fn InfoPage() -> impl IntoView {
     let query = use_query_map();
-    let first_step = query
-        .with_untracked(|q| q.get("step"))
-        .and_then(|s| InfoStep::from_code(&s))
-        .unwrap_or_default();
-    view! { <InfoArea first_step /> }
+    let (step, saved) = query.with_untracked(|q| {
+        let step = q.get("step").and_then(|s| InfoStep::from_code(&s));
+        (
+            step.unwrap_or_default(),
+            q.get("saved").and_then(|v| v.parse::<i64>().ok()),
+        )
+    });
+    match step {
+        InfoStep::Basic => EitherOf4::A(view! { <InfoBasic saved /> }),
+        InfoStep::Mode => EitherOf4::B(view! { <InfoMode saved /> }),
+        InfoStep::Licences => EitherOf4::C(view! { <InfoLicences saved /> }),
+        InfoStep::Submit => EitherOf4::D(view! { <InfoSubmit saved /> }),
+    }
 }
 
-/// The record, its lock and the editor: reloaded in place after each change
-/// of status.
-#[cfg_attr(island = "InfoArea", island)]
-#[cfg_attr(not(island = "InfoArea"), component)]
-fn InfoArea(first_step: InfoStep) -> impl IntoView {
+/// The address of a step's page; `saved`: the draft version the step
+/// before saved on the way (shown once, then dropped from the address).
+fn step_href(step: InfoStep, saved: Option<i64>) -> String {
+    match saved {
+        Some(v) => format!("/info?step={}&saved={v}", step.code()),
+        None => format!("/info?step={}", step.code()),
+    }
+}
+
+/// What a step's island hands its step: the form and what it edits.
+#[derive(Clone, Copy)]
+struct StepContext {
+    fields: Fields,
+    form: FormState,
+    check: Callback<(), FieldErrors>,
+    regions: RwSignal<RegionLists>,
+}
+
+/// 基础信息.
+#[cfg_attr(island = "InfoBasic", island)]
+#[cfg_attr(not(island = "InfoBasic"), component)]
+fn InfoBasic(saved: Option<i64>) -> impl IntoView {
+    info_area(InfoStep::Basic, saved, |c: StepContext| {
+        view! { <BasicStep fields=c.fields form=c.form check=c.check regions=c.regions /> }
+    })
+}
+
+/// 经营方式 (with the storage units).
+#[cfg_attr(island = "InfoMode", island)]
+#[cfg_attr(not(island = "InfoMode"), component)]
+fn InfoMode(saved: Option<i64>) -> impl IntoView {
+    info_area(InfoStep::Mode, saved, |c: StepContext| {
+        view! { <ModeStep fields=c.fields form=c.form check=c.check /> }
+    })
+}
+
+/// 许可证.
+#[cfg_attr(island = "InfoLicences", island)]
+#[cfg_attr(not(island = "InfoLicences"), component)]
+fn InfoLicences(saved: Option<i64>) -> impl IntoView {
+    info_area(InfoStep::Licences, saved, |c: StepContext| {
+        view! { <LicencesStep fields=c.fields form=c.form check=c.check /> }
+    })
+}
+
+/// 提交: the completeness check and the review.
+#[cfg_attr(island = "InfoSubmit", island)]
+#[cfg_attr(not(island = "InfoSubmit"), component)]
+fn InfoSubmit(saved: Option<i64>) -> impl IntoView {
+    info_area(InfoStep::Submit, saved, |c: StepContext| {
+        view! { <SubmitStep fields=c.fields regions=c.regions /> }
+    })
+}
+
+/// The record, its lock and the editor of one step (`body`): reloaded in
+/// place after each change of status.
+///
+/// Generic over the step's view, not `AnyView`: each bundle has one step,
+/// and type erasure would add its own code to every one (about 15 KB).
+fn info_area<V: IntoView + 'static>(
+    step: InfoStep,
+    saved: Option<i64>,
+    body: fn(StepContext) -> V,
+) -> impl IntoView {
     let reload = RwSignal::new(0);
+    // Said once: not again after a reload of the data.
+    let saved = StoredValue::new(saved);
     // What the last 撤回 or 信息变更 did, kept across the reload it causes.
     let flash = RwSignal::new(None::<String>);
     // The region lists come with the data (one request): an island's
     // resources are all created here, at its top (see RegionPicker).
     let info = Resource::new(move || reload.get(), |_| my_info());
     view! {
-        <Title text="完善信息 - 危化品经营安全监管系统" />
+        <Title text=format!("完善信息 · {} - 危化品经营安全监管系统", step.title()) />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || {
                 Suspend::new(async move {
                     match info.await {
-                        Ok(v) => EitherOf3::A(view! { <InfoEditor v reload flash first_step /><HydrationMarker /> }),
+                        Ok(v) => {
+                            let saved = saved.try_update_value(Option::take).flatten();
+                            EitherOf3::A(view! { {info_editor(v, reload, flash, step, saved, body)}<HydrationMarker /> })
+                        }
                         Err(AppError::Unauthorized) => EitherOf3::B(view! {
                             <h1>"请先登录"</h1>
                             <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
@@ -105,6 +182,8 @@ enum SaveIntent {
     Save,
     /// 保存并下一步: move on when the step is clean.
     Next,
+    /// A step's link with something typed: move on to that step once saved.
+    Goto(InfoStep),
     /// 提交: submit exactly the version just saved.
     Submit,
 }
@@ -116,6 +195,8 @@ struct Fields {
     all: [RwSignal<String>; 17],
     licences: RwSignal<Vec<LicenceEntry>>,
     units: RwSignal<Vec<StorageUnit>>,
+    /// Certificate scans on their way: the page is not left meanwhile.
+    uploads: RwSignal<usize>,
 }
 
 impl Fields {
@@ -124,6 +205,7 @@ impl Fields {
             all: Scalar::ALL.map(|f| RwSignal::new(f.of(r).clone())),
             licences: RwSignal::new(r.licences.clone()),
             units: RwSignal::new(r.storage_units.clone()),
+            uploads: RwSignal::new(0),
         }
     }
 
@@ -142,35 +224,64 @@ impl Fields {
     }
 }
 
-#[component]
-fn InfoEditor(
+/// Loads another step's page (the browser's; nothing on the server).
+fn go_to(_href: String) {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().set_href(&_href);
+}
+
+/// Asks whether to leave the page with typing not saved.
+fn leave_anyway() -> bool {
+    #[cfg(feature = "hydrate")]
+    return window()
+        .confirm_with_message(crate::components::unsaved::LEAVE_QUESTION)
+        .unwrap_or(true);
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+fn info_editor<V: IntoView + 'static>(
     v: InfoView,
     reload: RwSignal<i32>,
     flash: RwSignal<Option<String>>,
-    first_step: InfoStep,
+    step: InfoStep,
+    saved: Option<i64>,
+    body: fn(StepContext) -> V,
 ) -> impl IntoView {
     let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let fields = Fields::new(&v.draft);
     let regions = RwSignal::new(v.regions.clone());
     let version = RwSignal::new(v.version);
-    let step = RwSignal::new(first_step);
     let save = ServerAction::<SaveInfo>::new();
     let submit = ServerAction::<SubmitInfo>::new();
     let status = ServerAction::<ChangeInfoStatus>::new();
     // Which button saved: 保存并下一步 moves on when the step is clean, 提交 submits.
     let intent = RwSignal::new(SaveIntent::Save);
     let saved_note = RwSignal::new(None::<String>);
+    // The step before saved on the way here: said once the page is live,
+    // so that screen readers announce it too.
+    Effect::new(move |_| {
+        if let Some(n) = saved {
+            saved_note.set(Some(format!("已保存草稿(第{n}版)。")));
+        }
+    });
     // What the server holds, to tell unsaved typing (guarded below).
     let stored = StoredValue::new(v.draft.clone());
     let sent = StoredValue::new(v.draft.clone());
     let today = crate::clock::today();
-    let check = Callback::new(move |_| fields.record().check_step(step.get_untracked(), today));
+    let check = Callback::new(move |_| fields.record().check_step(step, today));
     let form = FormState::for_action(save, move |out| {
         version.set(out.version);
         stored.set_value(sent.get_value());
         let clean = out.errors.is_empty();
-        if clean && intent.get_untracked() == SaveIntent::Next {
-            step.update(|s| *s = s.next());
+        // Typed while the save was on its way: stay, the note says what was saved.
+        let all_saved = fields.record() == sent.get_value();
+        match intent.get_untracked() {
+            SaveIntent::Next if clean && all_saved => {
+                go_to(step_href(step.next(), Some(out.version)))
+            }
+            SaveIntent::Goto(s) if all_saved => go_to(step_href(s, Some(out.version))),
+            _ => {}
         }
         saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
         // 提交 saves what is on the form first, then submits exactly that version.
@@ -205,15 +316,13 @@ fn InfoEditor(
     reload_after_success(status, reload, move |_| {
         flash.set(Some(asked.get_value().done().into()))
     });
-    // The step is in the address, so a reload reopens it.
+    // The address names the step (a reload reopens it), and the saved note
+    // is said once (a reload does not repeat it).
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let s = step.get();
-        if let Ok(h) = window().history() {
-            let url = format!("/info?step={}", s.code());
-            let _ = h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-    });
+    if let Ok(h) = window().history() {
+        let url = step_href(step, None);
+        let _ = h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
     Effect::new(move |prev: Option<usize>| {
         let n = submit.version().get();
         if prev.is_some_and(|p| p != n) {
@@ -225,28 +334,71 @@ fn InfoEditor(
         }
         n
     });
-    let do_save = move |next: bool| {
-        intent.set(if next {
-            SaveIntent::Next
-        } else {
-            SaveIntent::Save
-        });
+    let do_save = move |then: SaveIntent| {
+        intent.set(then);
         saved_note.set(None);
         flash.set(None);
         sent.set_value(fields.record());
         save.dispatch(SaveInfo {
-            step: step.get_untracked(),
+            step,
             record: fields.record(),
             base_version: version.get_untracked(),
         });
     };
-    guard_unsaved(move || editable && fields.record() != stored.get_value());
+    let uploading = move || fields.uploads.get_untracked() > 0;
+    let dirty = move || editable && (uploading() || fields.record() != stored.get_value());
+    guard_unsaved(dirty);
+    // A step's link saves what was typed first (the draft keeps it), then
+    // goes; with nothing typed it is a plain link. While a save or a scan
+    // is on its way the click waits (the buttons say so). After a save that
+    // failed, it asks, as any other link does.
     let go = move |s: InfoStep| {
-        move |_| {
-            form.errors.set(FieldErrors::new());
-            form.alert.set(None);
-            step.set(s);
+        move |ev: leptos::ev::MouseEvent| {
+            let modified = ev.ctrl_key()
+                || ev.meta_key()
+                || ev.shift_key()
+                || ev.alt_key()
+                || ev.button() != 0;
+            if s == step && !modified {
+                ev.prevent_default();
+                return;
+            }
+            if modified || !dirty() {
+                return;
+            }
+            if matches!(save.value().get_untracked(), Some(Err(_))) && !uploading() {
+                if !leave_anyway() {
+                    ev.prevent_default();
+                }
+                return;
+            }
+            ev.prevent_default();
+            if !save.pending().get_untracked() && !uploading() {
+                do_save(SaveIntent::Goto(s));
+            }
         }
+    };
+    // A page restored from the browser's back-forward cache holds an old
+    // record: load it again rather than save over newer steps.
+    #[cfg(feature = "hydrate")]
+    {
+        let restored = window_event_listener(leptos::ev::pageshow, |ev| {
+            if ev.persisted() {
+                let _ = window().location().reload();
+            }
+        });
+        on_cleanup(move || restored.remove());
+    }
+    // The buttons send what the island holds: they wait for it to be live
+    // (what was typed before is kept: `keep_typed`).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let busy = move || !live.get() || save.pending().get() || fields.uploads.get() > 0;
+    let ctx = StepContext {
+        fields,
+        form,
+        check,
+        regions,
     };
     let changing = v.changing;
     let status_text = v.status.label(changing);
@@ -294,25 +446,28 @@ fn InfoEditor(
             </div>
         })}
         {move || status.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
-        <ol class="steps" aria-label="完善信息步骤">
-            {InfoStep::ALL
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    view! {
-                        <li class:current=move || step.get() == s aria-current=move || (step.get() == s).then_some("step")>
-                            <button type="button" class="button link" on:click=go(s)>
-                                <span class="step-no">{i + 1}</span>
-                                {s.title()}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+        <nav aria-label="完善信息步骤">
+            <ol class="steps">
+                {InfoStep::ALL
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let here = step == s;
+                        view! {
+                            <li class:current=here>
+                                <a href=step_href(s, None) aria-current=here.then_some("step") data-saves-draft="" on:click=go(s)>
+                                    <span class="step-no">{i + 1}</span>
+                                    {s.title()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
         <form class="form wide" novalidate on:submit=move |ev| {
             ev.prevent_default();
-            do_save(true);
+            do_save(SaveIntent::Next);
         }>
             <ErrorSummary form labels=summary_labels() label_of=row_label saved=Signal::derive(move || saved_note.get()) />
             {move || matches!(save.value().get(), Some(Err(AppError::Unauthorized))).then(|| view! {
@@ -323,23 +478,13 @@ fn InfoEditor(
                 </p>
             })}
             <fieldset class="plain" disabled=!editable>
-                {move || {
-                    let s = step.get();
-                    view! {
-                        <h2 class="step-title">{s.title()} " " <HelpTip link=s.help() topic="完善信息" /></h2>
-                    }
-                }}
-                {move || match step.get() {
-                    InfoStep::Basic => EitherOf4::A(view! { <BasicStep fields form check regions /> }),
-                    InfoStep::Mode => EitherOf4::B(view! { <ModeStep fields form check /> }),
-                    InfoStep::Licences => EitherOf4::C(view! { <LicencesStep fields form check /> }),
-                    InfoStep::Submit => EitherOf4::D(view! { <SubmitStep fields step regions /> }),
-                }}
-                {move || (step.get() != InfoStep::Submit && editable).then(|| view! {
+                <h2 class="step-title">{step.title()} " " <HelpTip link=step.help() topic="完善信息" /></h2>
+                {body(ctx)}
+                {(step != InfoStep::Submit && editable).then(|| view! {
                     <div class="form-actions">
-                        <button type="button" class="button" on:click=move |_| do_save(false) disabled=move || save.pending().get()>"保存草稿"</button>
+                        <button type="button" class="button" on:click=move |_| do_save(SaveIntent::Save) disabled=busy>"保存草稿"</button>
                         " "
-                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        <button type="submit" class="button primary" disabled=busy>
                             {move || if save.pending().get() { "正在保存……" } else { "保存并下一步" }}
                         </button>
                         {move || {
@@ -353,9 +498,9 @@ fn InfoEditor(
                 })}
             </fieldset>
         </form>
-        {move || (step.get() == InfoStep::Submit && editable).then(|| view! {
+        {(step == InfoStep::Submit && editable).then(|| view! {
             <div class="form-actions">
-                <button type="button" class="button primary" disabled=move || save.pending().get() || submit.pending().get() on:click=move |_| {
+                <button type="button" class="button primary" disabled=move || busy() || submit.pending().get() on:click=move |_| {
                     intent.set(SaveIntent::Submit);
                     sent.set_value(fields.record());
                     save.dispatch(SaveInfo {
@@ -364,6 +509,7 @@ fn InfoEditor(
                         base_version: version.get_untracked(),
                     });
                 }>"提交"</button>
+                {move || saved_note.get().map(|n| view! { " " <span class="field-note" role="status">{n}</span> })}
             </div>
         })}
         <InfoTrail trail=v.trail.clone() />

@@ -137,11 +137,7 @@ pub(super) fn ModeStep(
 /// The completeness check of what is on the form now (the same rules the
 /// server runs on submit), each problem linking to its step.
 #[component]
-pub(super) fn SubmitStep(
-    fields: Fields,
-    step: RwSignal<InfoStep>,
-    regions: RwSignal<RegionLists>,
-) -> impl IntoView {
+pub(super) fn SubmitStep(fields: Fields, regions: RwSignal<RegionLists>) -> impl IntoView {
     let problems = move || {
         let today = crate::clock::today();
         let record = fields.record();
@@ -165,9 +161,9 @@ pub(super) fn SubmitStep(
                             let target = i.step;
                             view! {
                                 <li>
-                                    <button type="button" class="button link" on:click=move |_| step.set(target)>
+                                    <a href=step_href(target, None)>
                                         {target.title()} " · " {i.label}
-                                    </button>
+                                    </a>
                                     ":" {i.message}
                                 </li>
                             }
