@@ -100,6 +100,15 @@ impl AccountStatus {
 }
 
 /// A stored code read back (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for UserKind {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<UserKind, String> {
+        UserKind::from_code(&code).ok_or_else(|| format!("unknown user kind {code:?}"))
+    }
+}
+
+/// A stored code read back (`#[sqlx(try_from = "String")]`).
 impl TryFrom<String> for AccountStatus {
     type Error = String;
 

@@ -6,8 +6,6 @@
 //! [`verify`] names the first row that does not fit. Nothing removes rows,
 //! so the 180-day minimum retention is kept.
 
-use sqlx::Row as _;
-
 use super::db::Db;
 use crate::domain::enterprise_info::FieldChange;
 
@@ -67,7 +65,7 @@ pub struct Entry<'a> {
 
 /// The fields a row's hash covers, in a fixed order (the id is not among
 /// them: the position in the chain is fixed by `prev_hash`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Sealed {
     pub at: i64,
     pub user_id: Option<i64>,
@@ -263,7 +261,7 @@ pub async fn security_event_now(
 }
 
 /// One security event as its account holder sees it (no addresses).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SecurityEvent {
     pub at: i64,
     pub actor: String,
@@ -277,23 +275,14 @@ pub async fn security_events(
     since: i64,
     limit: i64,
 ) -> Result<Vec<SecurityEvent>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT at, actor, summary FROM audit_log WHERE subject_user_id = $1 AND at >= $2 ORDER BY at DESC, id DESC LIMIT $3",
     )
     .bind(subject)
     .bind(since)
     .bind(limit)
     .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(SecurityEvent {
-                at: r.try_get(0)?,
-                actor: r.try_get(1)?,
-                summary: r.try_get(2)?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Records a refused attempt (outside any transaction, so it survives the refusal).
@@ -337,16 +326,29 @@ pub struct AuditRow {
 /// the first rows, the export streams them all.
 pub const TRAIL_SQL: &str = "SELECT at, actor, ip, action, summary, changes, outcome FROM audit_log WHERE enterprise_id = $1 ORDER BY at DESC, id DESC";
 
+/// A row of [`TRAIL_SQL`] as stored (`changes` is JSON text).
+#[derive(sqlx::FromRow)]
+struct TrailLine {
+    at: i64,
+    actor: String,
+    ip: String,
+    action: String,
+    summary: String,
+    changes: String,
+    outcome: String,
+}
+
 /// One row of [`TRAIL_SQL`].
 pub fn trail_row(r: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
+    let t = <TrailLine as sqlx::FromRow<_>>::from_row(r)?;
     Ok(AuditRow {
-        at: r.try_get(0)?,
-        actor: r.try_get(1)?,
-        ip: r.try_get(2)?,
-        action: r.try_get(3)?,
-        summary: r.try_get(4)?,
-        changes: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
-        outcome: r.try_get(6)?,
+        at: t.at,
+        actor: t.actor,
+        ip: t.ip,
+        action: t.action,
+        summary: t.summary,
+        changes: serde_json::from_str(&t.changes).unwrap_or_default(),
+        outcome: t.outcome,
     })
 }
 
@@ -368,19 +370,14 @@ pub async fn trail_count(db: &Db, enterprise_id: i64) -> Result<i64, sqlx::Error
         .await
 }
 
-fn sealed_from(r: &sqlx::any::AnyRow, first: usize) -> Result<Sealed, sqlx::Error> {
-    Ok(Sealed {
-        at: r.try_get(first)?,
-        user_id: r.try_get(first + 1)?,
-        actor: r.try_get(first + 2)?,
-        ip: r.try_get(first + 3)?,
-        enterprise_id: r.try_get(first + 4)?,
-        action: r.try_get(first + 5)?,
-        summary: r.try_get(first + 6)?,
-        changes: r.try_get(first + 7)?,
-        outcome: r.try_get(first + 8)?,
-        subject_user_id: r.try_get(first + 9)?,
-    })
+/// A row of the chain: its place and hashes, and the fields they cover.
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: i64,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+    #[sqlx(flatten)]
+    sealed: Sealed,
 }
 
 const SEALED_COLUMNS: &str =
@@ -397,14 +394,14 @@ pub async fn seal_unsealed(db: &Db) -> Result<u64, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
     }
-    let rows = sqlx::query(&format!(
-        "SELECT id, {SEALED_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"
+    let rows: Vec<ChainRow> = sqlx::query_as(&format!(
+        "SELECT id, prev_hash, hash, {SEALED_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"
     ))
     .fetch_all(&mut *tx)
     .await?;
     let mut sealed = 0;
     for r in &rows {
-        let id: i64 = r.try_get(0)?;
+        let id = r.id;
         let prev: Option<String> =
             sqlx::query_scalar("SELECT hash FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT 1")
                 .bind(id)
@@ -412,7 +409,7 @@ pub async fn seal_unsealed(db: &Db) -> Result<u64, sqlx::Error> {
                 .await?
                 .flatten();
         let prev = prev.unwrap_or_default();
-        let hash = sealed_from(r, 1)?.hash(&prev);
+        let hash = r.sealed.hash(&prev);
         sqlx::query("UPDATE audit_log SET prev_hash = $2, hash = $3 WHERE id = $1")
             .bind(id)
             .bind(&prev)
@@ -452,17 +449,17 @@ pub async fn verify(db: &Db) -> Result<Result<ChainHead, Broken>, sqlx::Error> {
         head_hash: String::new(),
     };
     loop {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ChainRow> = sqlx::query_as(&format!(
             "SELECT id, prev_hash, hash, {SEALED_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
         ))
         .bind(head.last_id)
         .bind(PAGE)
         .fetch_all(db.reader())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
-            let prev: Option<String> = r.try_get(1)?;
-            let hash: Option<String> = r.try_get(2)?;
+        let full_page = rows.len() as i64 == PAGE;
+        for r in rows {
+            let id = r.id;
+            let (prev, hash) = (r.prev_hash, r.hash);
             let broken = |reason: &str| {
                 Ok(Err(Broken {
                     id,
@@ -475,14 +472,14 @@ pub async fn verify(db: &Db) -> Result<Result<ChainHead, Broken>, sqlx::Error> {
             if prev != head.head_hash {
                 return broken("prev_hash does not match the row before it (a row before it was removed or altered)");
             }
-            if sealed_from(r, 3)?.hash(&prev) != hash {
+            if r.sealed.hash(&prev) != hash {
                 return broken("hash does not match the row's contents (the row was altered)");
             }
             head.rows += 1;
             head.last_id = id;
             head.head_hash = hash;
         }
-        if (rows.len() as i64) < PAGE {
+        if !full_page {
             return Ok(Ok(head));
         }
     }

@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::Row as _;
-
 use super::db::Db;
 use super::query::Where;
 use super::regions;
@@ -91,12 +89,9 @@ pub async fn counts(
          FROM directory d WHERE d.registering = 1 AND {in_region}"
     );
     let registered: Vec<i64> = d
-        .bind(sqlx::query(&sql1))
+        .bind_scalar(sqlx::query_scalar::<_, Option<i64>>(&sql1))
         .fetch_all(db.reader())
         .await?
-        .iter()
-        .map(|r| r.try_get::<Option<i64>, _>(0))
-        .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
         .collect();
@@ -108,10 +103,9 @@ pub async fn counts(
     let sql2 =
         format!("SELECT COUNT(*) FROM directory d WHERE d.status = 'submitted' AND {in_region}");
     c.submissions = d
-        .bind(sqlx::query(&sql2))
+        .bind_scalar(sqlx::query_scalar(&sql2))
         .fetch_one(db.reader())
-        .await?
-        .try_get(0)?;
+        .await?;
     let w = waiting_in(prefix);
     let sql3 = format!(
         "SELECT COUNT(*) FROM change_proposals p JOIN enterprises e ON e.id = p.enterprise_id \
@@ -119,10 +113,9 @@ pub async fn counts(
         w.sql()
     );
     c.proposals = w
-        .bind(sqlx::query(&sql3))
+        .bind_scalar(sqlx::query_scalar(&sql3))
         .fetch_one(db.reader())
-        .await?
-        .try_get(0)?;
+        .await?;
     let mut w4 = waiting_in(prefix);
     let t = w4.text(today.to_string());
     let sql4 = format!(
@@ -131,13 +124,13 @@ pub async fn counts(
          WHERE c.step IN ('submitted', 'correction', 'accepted', 'approved') AND {} GROUP BY c.step",
         w4.sql()
     );
-    let steps = w4.bind(sqlx::query(&sql4)).fetch_all(db.reader()).await?;
+    let steps: Vec<(String, i64, Option<i64>)> = w4
+        .bind_as(sqlx::query_as(&sql4))
+        .fetch_all(db.reader())
+        .await?;
     let mut by_step: BTreeMap<Step, i64> = BTreeMap::new();
-    for r in &steps {
-        let step: String = r.try_get(0)?;
-        let count: i64 = r.try_get(1)?;
-        // The applicant's 补正 time is not the office's: not overdue here.
-        let overdue: Option<i64> = r.try_get(2)?;
+    // The applicant's 补正 time is not the office's: not overdue here.
+    for (step, count, overdue) in steps {
         if let Some(s) = Step::from_code(&step) {
             by_step.insert(s, count);
             if s != Step::Correction {
@@ -163,13 +156,16 @@ pub async fn counts(
          FROM directory d WHERE {} AND d.expiry_key <= {until}",
         w5.sql()
     );
-    let row = w5.bind(sqlx::query(&sql5)).fetch_one(db.reader()).await?;
-    let sum = |i: usize| -> Result<i64, sqlx::Error> {
-        Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or(0))
-    };
-    c.expired = sum(0)?;
-    let all: i64 = row.try_get(3)?;
-    c.expiring = [sum(1)?, sum(2)?, all - c.expired];
+    let (expired, within_a, within_b, all): (Option<i64>, Option<i64>, Option<i64>, i64) = w5
+        .bind_as(sqlx::query_as(&sql5))
+        .fetch_one(db.reader())
+        .await?;
+    c.expired = expired.unwrap_or(0);
+    c.expiring = [
+        within_a.unwrap_or(0),
+        within_b.unwrap_or(0),
+        all - c.expired,
+    ];
     Ok(c)
 }
 
@@ -212,13 +208,14 @@ pub async fn groups(
         w.sql()
     );
     let mut sums: BTreeMap<(String, String, String, Option<String>, bool), i64> = BTreeMap::new();
-    for r in w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await? {
-        let region: String = r.try_get(0)?;
+    type GroupRow = (String, String, String, Option<String>, Option<i64>, i64);
+    let rows: Vec<GroupRow> = w
+        .bind_as(sqlx::query_as(&sql))
+        .fetch_all(db.reader())
+        .await?;
+    for (region, mode, status, grade, licensed, count) in rows {
         let area: String = region.chars().take(area_len).collect();
-        let (mode, status, grade): (String, String, Option<String>) =
-            (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
-        let licensed: i64 = r.try_get::<Option<i64>, _>(4)?.unwrap_or(0);
-        let count: i64 = r.try_get(5)?;
+        let licensed = licensed.unwrap_or(0);
         for (flag, n) in [(true, licensed), (false, count - licensed)] {
             if n > 0 {
                 let key = (
@@ -264,12 +261,11 @@ async fn expiring_by_month(
          WHERE {} AND d.expiry_key >= {first} AND d.expiry_key < {after} GROUP BY substr(d.expiry_key, 1, 7)",
         w.sql()
     );
-    w.bind(sqlx::query(&sql))
+    let months: Vec<(String, i64)> = w
+        .bind_as(sqlx::query_as(&sql))
         .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+        .await?;
+    Ok(months.into_iter().collect())
 }
 
 /// The step events of the region's cases that moved since `since`: (case,
@@ -287,14 +283,14 @@ async fn case_events(
          WHERE c.updated_at >= {since} AND {} ORDER BY ev.case_id, ev.id",
         w.sql()
     );
-    let mut out = vec![];
-    for r in w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await? {
-        let step: String = r.try_get(2)?;
-        if let Some(s) = Step::from_code(&step) {
-            out.push((r.try_get(0)?, r.try_get(1)?, s));
-        }
-    }
-    Ok(out)
+    let events: Vec<(i64, i64, String)> = w
+        .bind_as(sqlx::query_as(&sql))
+        .fetch_all(db.reader())
+        .await?;
+    Ok(events
+        .into_iter()
+        .filter_map(|(case, at, step)| Some((case, at, Step::from_code(&step)?)))
+        .collect())
 }
 
 /// The month ("YYYY-MM", China Standard Time) of a Unix time.

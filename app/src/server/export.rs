@@ -21,7 +21,6 @@ use std::io::{Seek, SeekFrom};
 use axum::body::Bytes;
 use futures::future::BoxFuture;
 use futures::TryStreamExt as _;
-use sqlx::Row as _;
 use tokio::sync::mpsc;
 
 use super::db::Db;
@@ -461,17 +460,20 @@ pub async fn expiring(
     sink: &Sink,
 ) -> Result<(), ExportError> {
     let (sql, w) = expiring_select(scope, by);
-    let mut rows = w.bind(sqlx::query(&sql)).fetch(db.reader());
-    while let Some(r) = rows.try_next().await? {
-        let valid_until: String = r.try_get(5)?;
+    let mut rows = w
+        .bind_as(sqlx::query_as::<
+            _,
+            (String, String, String, String, String, String),
+        >(&sql))
+        .fetch(db.reader());
+    while let Some((number, name, code, region, mode, valid_until)) = rows.try_next().await? {
         let left =
             Date::parse(&valid_until).map(|d| d.days_since_epoch() - today.days_since_epoch());
-        let mode: String = r.try_get(4)?;
         let row = vec![
-            Cell::Text(r.try_get(0)?),
-            Cell::Text(r.try_get(1)?),
-            Cell::Text(r.try_get(2)?),
-            super::regions::full_name(&r.try_get::<String, _>(3)?).into(),
+            Cell::Text(number),
+            Cell::Text(name),
+            Cell::Text(code),
+            super::regions::full_name(&region).into(),
             crate::domain::business_mode::BusinessMode::from_code(&mode)
                 .map(|m| m.label())
                 .unwrap_or_default()
@@ -541,19 +543,17 @@ pub async fn enterprise_in_scope(
     scope: &str,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     let code = crate::domain::normalize::normalize_code(credit_code);
-    let row = sqlx::query(
+    let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, name, COALESCE(region_code, '') FROM enterprises WHERE credit_code = $1",
     )
     .bind(&code)
     .fetch_optional(db.reader())
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    let region: String = r.try_get(2)?;
-    let inside = scope.is_empty() || (region.len() == 6 && region.starts_with(scope));
-    if !inside {
+    let Some((id, name, region)) = row else {
         return Ok(None);
-    }
-    Ok(Some((r.try_get(0)?, r.try_get(1)?)))
+    };
+    let inside = scope.is_empty() || (region.len() == 6 && region.starts_with(scope));
+    Ok(inside.then_some((id, name)))
 }
 
 pub const REPORT_COLUMNS_HEAD: &str = "地区";

@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use sqlx::Row as _;
 
 use super::db::Db;
 use super::session::SessionUser;
@@ -222,7 +221,7 @@ impl From<sqlx::Error> for StoreError {
 /// Deletes the scans no draft, record in force or licence case uses a day after upload
 /// (a replaced scan, an abandoned form): rows and files. Returns how many.
 pub async fn purge_orphans(db: &Db, dir: &Path, now: i64) -> Result<u64, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT u.id, COALESCE(i.draft, ''), COALESCE(i.confirmed, '') FROM uploads u \
          LEFT JOIN enterprise_info i ON i.enterprise_id = u.enterprise_id WHERE u.created_at < $1",
     )
@@ -230,10 +229,7 @@ pub async fn purge_orphans(db: &Db, dir: &Path, now: i64) -> Result<u64, sqlx::E
     .fetch_all(db.reader())
     .await?;
     let mut removed = 0;
-    for r in &rows {
-        let id: String = r.try_get(0)?;
-        let draft: String = r.try_get(1)?;
-        let confirmed: String = r.try_get(2)?;
+    for (id, draft, confirmed) in rows {
         // Ids are 64 random hex digits: a substring test is exact enough.
         if draft.contains(&id) || confirmed.contains(&id) {
             continue;
@@ -267,23 +263,19 @@ pub struct Stored {
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<Stored>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<(String, String, i64, String)> = sqlx::query_as(
         "SELECT u.kind, u.name, u.enterprise_id, COALESCE(e.region_code, '') FROM uploads u \
          JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|r| {
-        let kind: String = r.try_get(0)?;
-        Ok(Stored {
-            kind: Kind::from_code(&kind).unwrap_or(Kind::Pdf),
-            name: r.try_get(1)?,
-            enterprise_id: r.try_get(2)?,
-            region_code: r.try_get(3)?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|(kind, name, enterprise_id, region_code)| Stored {
+        kind: Kind::from_code(&kind).unwrap_or(Kind::Pdf),
+        name,
+        enterprise_id,
+        region_code,
+    }))
 }
 
 /// Whether `user` may see a scan of the enterprise `s` belongs to.

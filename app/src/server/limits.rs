@@ -12,7 +12,6 @@
 //! generous outer bounds (`ip:login:<address>`).
 
 use super::db::Db;
-use sqlx::Row as _;
 
 /// How many hits a key takes per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +80,14 @@ pub async fn denied(
     limit: Limit,
     now: i64,
 ) -> Result<Option<Denied>, sqlx::Error> {
-    let row = sqlx::query("SELECT window_start, hits, last_at FROM limit_counters WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.writer())
-        .await?;
-    let Some(r) = row else { return Ok(None) };
-    let (start, hits, last): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    let row: Option<(i64, i64, i64)> =
+        sqlx::query_as("SELECT window_start, hits, last_at FROM limit_counters WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db.writer())
+            .await?;
+    let Some((start, hits, last)) = row else {
+        return Ok(None);
+    };
     Ok(if now - last < limit.min_gap {
         Some(Denied::TooSoon(limit.min_gap - (now - last)))
     } else if start > now - limit.window && hits >= limit.max {

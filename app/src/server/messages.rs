@@ -7,7 +7,7 @@
 //! the business action. Reads and marks always name the recipient in the
 //! SQL, so nobody reads or marks another user's message.
 
-use sqlx::{Any, Executor, Row as _};
+use sqlx::{Any, Executor};
 
 use super::db::Db;
 use super::sms::Gateway;
@@ -48,16 +48,31 @@ pub struct Message {
 
 const COLUMNS: &str = "id, kind, title, body, link, created_at, read_at";
 
-fn message(r: &super::db::Row) -> Result<Message, sqlx::Error> {
-    Ok(Message {
-        id: r.try_get(0)?,
-        kind: MessageKind::from_code(&r.try_get::<String, _>(1)?),
-        title: r.try_get(2)?,
-        body: r.try_get(3)?,
-        link: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        read_at: r.try_get(6)?,
-    })
+/// A row of [`COLUMNS`] as stored.
+#[derive(sqlx::FromRow)]
+struct Line {
+    id: i64,
+    kind: String,
+    title: String,
+    body: String,
+    link: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+impl From<Line> for Message {
+    /// A kind this build does not know is shown without its label.
+    fn from(l: Line) -> Message {
+        Message {
+            id: l.id,
+            kind: MessageKind::from_code(&l.kind),
+            title: l.title,
+            body: l.body,
+            link: l.link,
+            created_at: l.created_at,
+            read_at: l.read_at,
+        }
+    }
 }
 
 /// Who receives a message, as `FROM users WHERE …` on `$1`: one user
@@ -281,7 +296,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Message>, i64), sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<Line> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(user_id)
@@ -293,7 +308,7 @@ pub async fn list(
         .bind(user_id)
         .fetch_one(db.reader())
         .await?;
-    Ok((rows.iter().map(message).collect::<Result<_, _>>()?, total))
+    Ok((rows.into_iter().map(Message::from).collect(), total))
 }
 
 /// How many of a user's messages are unread.
@@ -313,14 +328,14 @@ pub async fn open(
     now: i64,
 ) -> Result<Option<Message>, sqlx::Error> {
     mark_read(db, user_id, id, now).await?;
-    let row = sqlx::query(&format!(
+    let row: Option<Line> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM messages WHERE id = $1 AND user_id = $2"
     ))
     .bind(id)
     .bind(user_id)
     .fetch_optional(db.reader())
     .await?;
-    row.as_ref().map(message).transpose()
+    Ok(row.map(Message::from))
 }
 
 /// Marks one of the user's own messages read; whether it was unread.

@@ -1,7 +1,5 @@
 //! Registration drafts and the creation of an enterprise account.
 
-use sqlx::Row as _;
-
 use super::db::{is_unique_violation, Db};
 use crate::domain::registration::{AccountInfo, OrgInfo, OrgInfoInput};
 use crate::domain::AccountStatus;
@@ -19,8 +17,27 @@ pub struct Draft {
     pub user_id: Option<i64>,
 }
 
+/// A row of `registration_drafts` as stored.
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    legal_type: String,
+    credit_code: String,
+    enterprise_name: String,
+    legal_rep_name: String,
+    id_doc_type: String,
+    id_doc_number: String,
+    verification: String,
+    handler_name: String,
+    handler_mobile: String,
+    user_id: Option<i64>,
+    address: String,
+    region_code: String,
+    established: String,
+    industry: String,
+}
+
 pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<DraftRow> = sqlx::query_as(
         "SELECT legal_type, credit_code, enterprise_name, legal_rep_name, id_doc_type, id_doc_number, \
          verification, handler_name, handler_mobile, user_id, address, region_code, established, industry \
          FROM registration_drafts WHERE token = $1 AND updated_at >= $2",
@@ -29,27 +46,24 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
     .bind(super::now() - DRAFT_LIFETIME_SECS)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|r| {
-        Ok(Draft {
-            org: OrgInfoInput {
-                legal_type: r.try_get(0)?,
-                credit_code: r.try_get(1)?,
-                enterprise_name: r.try_get(2)?,
-                legal_rep_name: r.try_get(3)?,
-                id_doc_type: r.try_get(4)?,
-                id_doc_number: r.try_get(5)?,
-                address: r.try_get(10)?,
-                region_code: r.try_get(11)?,
-                established: r.try_get(12)?,
-                industry: r.try_get(13)?,
-            },
-            verification: Verification::from_code(&r.try_get::<String, _>(6)?),
-            handler_name: r.try_get(7)?,
-            handler_mobile: r.try_get(8)?,
-            user_id: r.try_get(9)?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| Draft {
+        org: OrgInfoInput {
+            legal_type: r.legal_type,
+            credit_code: r.credit_code,
+            enterprise_name: r.enterprise_name,
+            legal_rep_name: r.legal_rep_name,
+            id_doc_type: r.id_doc_type,
+            id_doc_number: r.id_doc_number,
+            address: r.address,
+            region_code: r.region_code,
+            established: r.established,
+            industry: r.industry,
+        },
+        verification: Verification::from_code(&r.verification),
+        handler_name: r.handler_name,
+        handler_mobile: r.handler_mobile,
+        user_id: r.user_id,
+    }))
 }
 
 /// Stores step 1: as typed, or, when `accepted`, normalised with how it was confirmed.
@@ -352,10 +366,12 @@ pub async fn purge_drafts(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 }
 
 /// What a submitted registration shows: credit code, name, handler mobile, account status.
+#[derive(sqlx::FromRow)]
 pub struct SubmittedSummary {
     pub credit_code: String,
     pub name: String,
     pub mobile: String,
+    #[sqlx(try_from = "String")]
     pub status: AccountStatus,
 }
 
@@ -363,22 +379,13 @@ pub async fn submitted_summary(
     db: &Db,
     user_id: i64,
 ) -> Result<Option<SubmittedSummary>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT e.credit_code, e.name, COALESCE(u.mobile, ''), u.status FROM users u \
+    sqlx::query_as(
+        "SELECT e.credit_code, e.name, COALESCE(u.mobile, '') AS mobile, u.status FROM users u \
          JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db.reader())
-    .await?;
-    row.map(|r| {
-        Ok(SubmittedSummary {
-            credit_code: r.try_get(0)?,
-            name: r.try_get(1)?,
-            mobile: r.try_get(2)?,
-            status: super::session::account_status(&r.try_get::<String, _>(3)?)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// A registration waiting for review, as stored.
@@ -468,18 +475,18 @@ pub async fn decide_review(
     .await?;
     if done.rows_affected() != 1 {
         tx.rollback().await?;
-        let row = sqlx::query(
+        let (status, by, at): (String, String, Option<i64>) = sqlx::query_as(
             "SELECT u.status, COALESCE(r.display_name, ''), u.reviewed_at FROM users u \
              LEFT JOIN users r ON r.id = u.reviewed_by WHERE u.id = $1",
         )
         .bind(p.user_id)
         .fetch_one(db.reader())
         .await?;
-        let status = super::session::account_status(&row.try_get::<String, _>(0)?)?;
+        let status = super::session::account_status(&status)?;
         return Ok(Err(AlreadyDecided {
             approved: status != AccountStatus::Rejected,
-            by: row.try_get(1)?,
-            at: row.try_get(2)?,
+            by,
+            at,
         }));
     }
     let (action, summary) = if approve {

@@ -10,8 +10,6 @@
 
 use std::time::Duration;
 
-use sqlx::Row as _;
-
 use super::db::Db;
 use super::external::ExternalError;
 use crate::domain::normalize::{normalize_code, normalize_text};
@@ -92,21 +90,17 @@ impl Registry {
         match self {
             Registry::Builtin { latency, timeout } => {
                 tokio::time::sleep(*latency).await;
-                let row = sqlx::query(
+                let row: Option<(String, String, String, String)> = sqlx::query_as(
                     "SELECT name, legal_rep_name, id_number, simulate FROM registry_entries WHERE credit_code = $1",
                 )
                 .bind(&claim.credit_code)
                 .fetch_optional(db.reader())
                 .await
                 .map_err(|e| RegistryError::Unavailable(e.to_string()))?;
-                let Some(r) = row else {
+                let Some((name, legal_rep_name, id_number, simulate)) = row else {
                     return Ok(Verdict::NotFound);
                 };
-                let get = |i: usize| {
-                    r.try_get::<String, _>(i)
-                        .map_err(|e| RegistryError::Unavailable(e.to_string()))
-                };
-                match get(3)?.as_str() {
+                match simulate.as_str() {
                     "timeout" => {
                         tokio::time::sleep(*timeout).await;
                         return Err(RegistryError::Timeout);
@@ -117,13 +111,13 @@ impl Registry {
                     _ => {}
                 }
                 let mut m = vec![];
-                if !same_text(&get(0)?, &claim.name) {
+                if !same_text(&name, &claim.name) {
                     m.push(Mismatch::Name);
                 }
-                if !same_text(&get(1)?, &claim.legal_rep_name) {
+                if !same_text(&legal_rep_name, &claim.legal_rep_name) {
                     m.push(Mismatch::LegalRepName);
                 }
-                if normalize_code(&get(2)?) != normalize_code(&claim.id_number) {
+                if normalize_code(&id_number) != normalize_code(&claim.id_number) {
                     m.push(Mismatch::IdNumber);
                 }
                 Ok(if m.is_empty() {

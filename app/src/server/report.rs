@@ -7,8 +7,6 @@
 //! rows of a city always add up to the city (an enterprise that moved is
 //! counted where it is now).
 
-use sqlx::Row as _;
-
 use super::db::Db;
 use super::query::Where;
 use crate::domain::annual_report::Metric;
@@ -44,10 +42,11 @@ pub async fn annual(
         out: &mut Vec<(String, Metric, i64)>,
     ) -> Result<(), sqlx::Error> {
         let sql = sql.replace("{where}", &w.sql());
-        for r in w.bind(sqlx::query(&sql)).fetch_all(db.reader()).await? {
-            let code: String = r.try_get(0)?;
-            let key: String = r.try_get(1)?;
-            let n: i64 = r.try_get(2)?;
+        let rows: Vec<(String, String, i64)> = w
+            .bind_as(sqlx::query_as(&sql))
+            .fetch_all(db.reader())
+            .await?;
+        for (code, key, n) in rows {
             if let Some(m) = metric(&key) {
                 out.push((code, m, n));
             }

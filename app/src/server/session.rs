@@ -6,7 +6,6 @@
 //! lock the account for 15 minutes after the last one.
 
 use sha2::{Digest, Sha256};
-use sqlx::Row as _;
 
 use super::db::Db;
 use super::limits::{self, Limit};
@@ -49,12 +48,6 @@ impl SessionUser {
     }
 }
 
-/// `users.kind` as its type; a code this build does not know is a decoding error.
-fn user_kind(code: &str) -> Result<UserKind, sqlx::Error> {
-    UserKind::from_code(code)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown users.kind {code:?}").into()))
-}
-
 /// `users.status` as its type; a code this build does not know is a decoding error.
 pub fn account_status(code: &str) -> Result<AccountStatus, sqlx::Error> {
     AccountStatus::from_code(code)
@@ -94,12 +87,28 @@ pub async fn create(
 
 /// The user of a live session (active account, not idle, not expired); renews its idle timer.
 pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    /// A live session's row (a code this build does not know is a decoding error).
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        user_id: i64,
+        #[sqlx(try_from = "String")]
+        kind: UserKind,
+        login: String,
+        display_name: String,
+        enterprise_id: Option<i64>,
+        organization_id: Option<i64>,
+        belongs_to: String,
+        last_seen: i64,
+        must_change_password: i64,
+        needs_totp_enrolment: i64,
+        role: Option<String>,
+    }
     let hash = hash_token(token);
-    let row = sqlx::query(
-        "SELECT u.id, u.kind, u.login, u.display_name, u.enterprise_id, u.organization_id, \
-         COALESCE(e.name, o.name, ''), s.last_seen, u.must_change_password, \
-         CASE WHEN u.kind IN ('regulator', 'admin') AND u.totp_secret IS NULL THEN 1 ELSE 0 END, \
-         CASE WHEN u.kind = 'enterprise' THEN COALESCE(u.role, 'manager') END \
+    let row: Option<Live> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.kind, u.login, u.display_name, u.enterprise_id, u.organization_id, \
+         COALESCE(e.name, o.name, '') AS belongs_to, s.last_seen, u.must_change_password, \
+         CASE WHEN u.kind IN ('regulator', 'admin') AND u.totp_secret IS NULL THEN 1 ELSE 0 END AS needs_totp_enrolment, \
+         CASE WHEN u.kind = 'enterprise' THEN COALESCE(u.role, 'manager') END AS role \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN enterprises e ON e.id = u.enterprise_id \
          LEFT JOIN organizations o ON o.id = u.organization_id \
@@ -111,8 +120,7 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
     .fetch_optional(db.reader())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let last_seen: i64 = r.try_get(7)?;
-    if now - last_seen >= TOUCH_SECS {
+    if now - r.last_seen >= TOUCH_SECS {
         sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
             .bind(&hash)
             .bind(now)
@@ -120,17 +128,17 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
             .await?;
     }
     Ok(Some(SessionUser {
-        user_id: r.try_get(0)?,
-        kind: user_kind(&r.try_get::<String, _>(1)?)?,
-        login: r.try_get(2)?,
-        display_name: r.try_get(3)?,
-        enterprise_id: r.try_get(4)?,
-        organization_id: r.try_get(5)?,
-        belongs_to: r.try_get(6)?,
-        must_change_password: r.try_get::<i64, _>(8)? != 0,
-        needs_totp_enrolment: r.try_get::<i64, _>(9)? != 0,
+        user_id: r.user_id,
+        kind: r.kind,
+        login: r.login,
+        display_name: r.display_name,
+        enterprise_id: r.enterprise_id,
+        organization_id: r.organization_id,
+        belongs_to: r.belongs_to,
+        must_change_password: r.must_change_password != 0,
+        needs_totp_enrolment: r.needs_totp_enrolment != 0,
         role: r
-            .try_get::<Option<String>, _>(10)?
+            .role
             .as_deref()
             .and_then(crate::domain::team::Role::from_code),
     }))
@@ -233,27 +241,40 @@ pub async fn find_login(
     } else {
         "('enterprise')"
     };
-    let row = sqlx::query(&format!(
-        "SELECT id, status, password_hash, review_note, mobile, must_change_password, \
-         CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END, kind, CASE WHEN invited_by IS NULL THEN 0 ELSE 1 END \
+    /// The row as stored (flags as integers, as both engines return them).
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        user_id: i64,
+        #[sqlx(try_from = "String")]
+        status: AccountStatus,
+        password_hash: String,
+        review_note: String,
+        mobile: Option<String>,
+        must_change_password: i64,
+        totp_enrolled: i64,
+        #[sqlx(try_from = "String")]
+        kind: UserKind,
+        invited: i64,
+    }
+    let row: Option<Found> = sqlx::query_as(&format!(
+        "SELECT id AS user_id, status, password_hash, review_note, mobile, must_change_password, \
+         CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS totp_enrolled, kind, \
+         CASE WHEN invited_by IS NULL THEN 0 ELSE 1 END AS invited \
          FROM users WHERE login = $1 AND kind IN {kinds} \
          ORDER BY CASE status WHEN 'rejected' THEN 1 ELSE 0 END, id DESC"
     ))
     .bind(login)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|r| {
-        Ok(LoginRow {
-            user_id: r.try_get(0)?,
-            status: account_status(&r.try_get::<String, _>(1)?)?,
-            password_hash: r.try_get(2)?,
-            review_note: r.try_get(3)?,
-            mobile: r.try_get(4)?,
-            must_change_password: r.try_get::<i64, _>(5)? != 0,
-            totp_enrolled: r.try_get::<i64, _>(6)? != 0,
-            kind: user_kind(&r.try_get::<String, _>(7)?)?,
-            invited: r.try_get::<i64, _>(8)? != 0,
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| LoginRow {
+        user_id: r.user_id,
+        status: r.status,
+        password_hash: r.password_hash,
+        review_note: r.review_note,
+        mobile: r.mobile,
+        must_change_password: r.must_change_password != 0,
+        totp_enrolled: r.totp_enrolled != 0,
+        kind: r.kind,
+        invited: r.invited != 0,
+    }))
 }

@@ -4,7 +4,6 @@
 
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::Row as _;
 
 use super::db::Db;
 use super::limits::{self, Denied, Limit};
@@ -138,7 +137,7 @@ pub async fn verify(
     now: i64,
 ) -> Result<Result<(), VerifyError>, sqlx::Error> {
     let latest = "(SELECT id FROM sms_codes WHERE purpose = $1 AND subject = $2 ORDER BY created_at DESC, id DESC LIMIT 1)";
-    let claimed = sqlx::query(&format!(
+    let claimed: Option<(i64, String, i64, i64)> = sqlx::query_as(&format!(
         "UPDATE sms_codes SET attempts = attempts + 1 \
          WHERE id = {latest} AND used_at IS NULL AND attempts < $3 \
          RETURNING id, code_hash, expires_at, attempts"
@@ -148,23 +147,20 @@ pub async fn verify(
     .bind(MAX_TRIES)
     .fetch_optional(db.writer())
     .await?;
-    let Some(r) = claimed else {
-        let row = sqlx::query(&format!(
-            "SELECT attempts, used_at FROM sms_codes WHERE id = {latest}"
+    let Some((id, stored, expires_at, attempts)) = claimed else {
+        let used_at: Option<Option<i64>> = sqlx::query_scalar(&format!(
+            "SELECT used_at FROM sms_codes WHERE id = {latest}"
         ))
         .bind(purpose)
         .bind(subject)
         .fetch_optional(db.writer())
         .await?;
-        return Ok(Err(match row {
-            Some(r) if r.try_get::<Option<i64>, _>(1)?.is_none() => VerifyError::TooManyTries,
+        // The latest code, unused: its tries are spent.
+        return Ok(Err(match used_at {
+            Some(None) => VerifyError::TooManyTries,
             _ => VerifyError::NoCode,
         }));
     };
-    let id: i64 = r.try_get(0)?;
-    let stored: String = r.try_get(1)?;
-    let expires_at: i64 = r.try_get(2)?;
-    let attempts: i64 = r.try_get(3)?;
     if now > expires_at {
         return Ok(Err(VerifyError::Expired));
     }

@@ -2,8 +2,6 @@
 //! account in its organisation, enabling and disabling, each written with
 //! its audit row in one transaction.
 
-use sqlx::Row as _;
-
 use super::audit::{audit, Actor};
 use super::db::{is_unique_violation, Db};
 
@@ -20,24 +18,33 @@ pub struct Staff {
 
 /// Every regulator account, by region and login.
 pub async fn list(db: &Db) -> Result<Vec<Staff>, sqlx::Error> {
-    sqlx::query(
-        "SELECT u.id, u.login, u.display_name, COALESCE(o.name, ''), u.status, u.must_change_password FROM users u \
+    #[derive(sqlx::FromRow)]
+    struct Line {
+        user_id: i64,
+        login: String,
+        display_name: String,
+        organization: String,
+        #[sqlx(try_from = "String")]
+        status: crate::domain::AccountStatus,
+        must_change_password: i64,
+    }
+    let lines: Vec<Line> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.login, u.display_name, COALESCE(o.name, '') AS organization, u.status, u.must_change_password FROM users u \
          LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.kind = 'regulator' ORDER BY o.region_code, u.login",
     )
     .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Staff {
-            user_id: r.try_get(0)?,
-            login: r.try_get(1)?,
-            display_name: r.try_get(2)?,
-            organization: r.try_get(3)?,
-            active: r.try_get::<String, _>(4)? == "active",
-            must_change_password: r.try_get::<i64, _>(5)? != 0,
+    .await?;
+    Ok(lines
+        .into_iter()
+        .map(|l| Staff {
+            user_id: l.user_id,
+            login: l.login,
+            display_name: l.display_name,
+            organization: l.organization,
+            active: l.status == crate::domain::AccountStatus::Active,
+            must_change_password: l.must_change_password != 0,
         })
-    })
-    .collect()
+        .collect())
 }
 
 /// A new regulator account.

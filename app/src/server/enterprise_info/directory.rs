@@ -1,8 +1,6 @@
 //! 信息维护's directory: the enterprises of a jurisdiction, filtered and
 //! sorted, for the page and its export; and the moves between regions.
 
-use sqlx::Row as _;
-
 use super::InfoError;
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{DirectoryStatus, FieldChange, StatusFilter};
@@ -274,8 +272,8 @@ pub fn directory_select(backend: Backend, f: &Filter) -> (String, Where) {
     };
     let sql = format!(
         "SELECT d.credit_code, d.name, d.region_code, d.status, d.business_mode, d.next_expiry, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = d.enterprise_id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT), \
-         CAST(d.changing AS BIGINT), d.hazard_grade \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM change_proposals p WHERE p.enterprise_id = d.enterprise_id AND p.status = 'pending') THEN 1 ELSE 0 END AS BIGINT) AS pending, \
+         CAST(d.changing AS BIGINT) AS changing, d.hazard_grade \
          FROM directory d WHERE {} ORDER BY {ranking}",
         w.sql(),
     );
@@ -291,26 +289,37 @@ pub async fn directory_count(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
         .await
 }
 
+/// A row of [`directory_select`] as stored.
+#[derive(sqlx::FromRow)]
+struct DirectoryLine {
+    credit_code: String,
+    name: String,
+    region_code: String,
+    status: String,
+    business_mode: String,
+    next_expiry: Option<String>,
+    pending: i64,
+    changing: i64,
+    hazard_grade: Option<String>,
+}
+
 /// One row of [`directory_select`].
 pub fn directory_row(r: &sqlx::any::AnyRow) -> Result<DirectoryRow, sqlx::Error> {
-    let pending: i64 = r.try_get(6)?;
-    let changing: i64 = r.try_get(7)?;
-    let status: String = r.try_get(3)?;
-    let status = if changing != 0 {
+    let line = <DirectoryLine as sqlx::FromRow<_>>::from_row(r)?;
+    let status = if line.changing != 0 {
         DirectoryStatus::Changing
     } else {
-        DirectoryStatus::from_code(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("directory status {status:?}").into()))?
+        DirectoryStatus::try_from(line.status).map_err(|e| sqlx::Error::Decode(e.into()))?
     };
     Ok(DirectoryRow {
-        credit_code: r.try_get(0)?,
-        name: r.try_get(1)?,
-        region_code: r.try_get(2)?,
+        credit_code: line.credit_code,
+        name: line.name,
+        region_code: line.region_code,
         status,
-        mode: r.try_get(4)?,
-        next_expiry: r.try_get(5)?,
-        proposal_pending: pending != 0,
-        hazard_grade: r.try_get(8)?,
+        mode: line.business_mode,
+        next_expiry: line.next_expiry,
+        proposal_pending: line.pending != 0,
+        hazard_grade: line.hazard_grade,
     })
 }
 
