@@ -89,3 +89,34 @@ test('a fuel station follows from its tanks: 加油站 below the threshold', asy
   await unit.getByLabel('设计最大储存量 2', { exact: true }).blur();
   await expect(page.locator('[id="f-storage_units.0.substances.1.amount-msg"]')).toContainText('不要带单位');
 });
+
+test('a substance deleted from a storage unit takes its values with it', async ({ page }) => {
+  const code = makeEnterprise('南京删行测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/info?step=mode');
+  await group(page, /是否经营加油站/).getByLabel('否').check();
+  await group(page, /是否有危险化学品储存设施/).getByLabel('是').check();
+  await page.getByRole('button', { name: '新增储存单元' }).click();
+  const unit = page.getByRole('group', { name: '储存单元 1' });
+  await unit.getByLabel('单元名称').fill('1号仓库');
+  await unit.getByLabel('品名 1', { exact: true }).fill('汽油');
+  await unit.getByLabel('设计最大储存量 1', { exact: true }).fill('160');
+  await unit.getByRole('button', { name: '新增危险化学品' }).click();
+  await unit.getByLabel('品名 2', { exact: true }).fill('甲醇');
+  await unit.getByLabel('设计最大储存量 2', { exact: true }).fill('250');
+  await unit.getByLabel('单位 2', { exact: true }).selectOption({ label: '立方米' });
+  await unit.getByLabel('密度 2', { exact: true }).fill('0.79');
+
+  await unit.getByRole('button', { name: '删除储存单元1第1行' }).click();
+  await expect(unit.getByLabel('品名 2', { exact: true })).toHaveCount(0);
+  await expect(unit.getByLabel('品名 1', { exact: true })).toHaveValue('甲醇');
+  await expect(unit.getByLabel('设计最大储存量 1', { exact: true })).toHaveValue('250');
+  await expect(unit.getByLabel('单位 1', { exact: true })).toHaveValue('cubic_metre');
+  await expect(unit.getByLabel('密度 1', { exact: true })).toHaveValue('0.79');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存草稿' })).toBeVisible();
+  const [[draft]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
+  const [stored] = JSON.parse(draft).storage_units;
+  expect(stored.substances).toHaveLength(1);
+  expect(stored.substances[0]).toMatchObject({ name: '甲醇', amount: '250', unit: 'cubic_metre', density: '0.79' });
+});

@@ -70,6 +70,35 @@ fn set_dom_value(el: &leptos::web_sys::Element, v: &str) {
     }
 }
 
+/// What the user changed in a control before it was bound: the value of
+/// an input or textarea that differs from the one it was rendered with
+/// (also when it was emptied), a select's non-empty choice.
+fn changed_by_user(el: &leptos::web_sys::Element) -> Option<String> {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        (i.value() != i.default_value()).then(|| i.value())
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        (t.default_value().ok() != Some(t.value())).then(|| t.value())
+    } else {
+        dom_value(el).filter(|v| !v.is_empty())
+    }
+}
+
+/// Whether `el` is bound for the first time: only then may what it shows
+/// be taken as typed before hydration. A list re-rendered in place (a row
+/// deleted) binds new code to the elements already there, which show the
+/// old row's values: those must not be taken. The mark is an attribute the
+/// views never render, so it stays on the element.
+fn first_bound(el: &leptos::web_sys::Element) -> bool {
+    const MARK: &str = "data-bound";
+    let first = !el.has_attribute(MARK);
+    if first {
+        let _ = el.set_attribute(MARK, "");
+    }
+    first
+}
+
 /// Binds a form control to a value without ever wiping what was typed
 /// before the page hydrated (users and password managers fill forms as soon
 /// as they appear): on hydration the control's current content wins over
@@ -90,10 +119,10 @@ pub fn keep_typed<E>(
             return hydrated.unwrap_or(false);
         };
         let el: &leptos::web_sys::Element = el.unchecked_ref();
-        if hydrated != Some(true) {
-            if let Some(typed) = dom_value(el).filter(|t| !t.is_empty()) {
+        if hydrated != Some(true) && first_bound(el) {
+            if let Some(typed) = changed_by_user(el) {
                 if typed != untrack(&get) {
-                    set(typed);
+                    untrack(|| set(typed));
                 }
             }
         }
@@ -112,6 +141,82 @@ where
     E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
 {
     keep_typed(node, move || value.get(), move |v| value.set(v));
+}
+
+/// [`keep_typed`] for a control whose value is read and written through
+/// closures (a row of a list): the `node_ref` to give the control and the
+/// value to render it with (its `value` attribute), so the page shows it
+/// before the island is live.
+pub fn bind_typed<E>(
+    get: impl Fn() -> String + 'static,
+    set: impl Fn(String) + 'static,
+) -> (NodeRef<E>, String)
+where
+    E: leptos::html::ElementType,
+    E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
+{
+    let initial = untrack(&get);
+    let node = NodeRef::new();
+    keep_typed(node, get, set);
+    (node, initial)
+}
+
+/// [`keep_typed`] for a checkbox: a tick set or cleared before the page
+/// hydrated (it differs from the rendered `checked` attribute) is kept, and
+/// later changes of the value are shown. Render the box with
+/// `checked=` the initial value (returned), never `prop:checked`, which is
+/// not in the page before hydration and resets the box when it starts.
+pub fn bind_checked(
+    get: impl Fn() -> bool + 'static,
+    set: impl Fn(bool) + 'static,
+) -> (NodeRef<leptos::html::Input>, bool) {
+    let initial = untrack(&get);
+    let node = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |hydrated: Option<bool>| {
+        let Some(el) = node.get() else {
+            return hydrated.unwrap_or(false);
+        };
+        if hydrated != Some(true) && first_bound(&el) && el.checked() != el.default_checked() {
+            untrack(|| set(el.checked()));
+        }
+        let v = get();
+        if el.checked() != v {
+            el.set_checked(v);
+        }
+        true
+    });
+    (node, initial)
+}
+
+/// The same for a group of radio buttons whose `value`s are the codes
+/// `value` can hold: the one picked before hydration wins, then the group
+/// follows `value`.
+pub fn keep_chosen(radios: Vec<NodeRef<leptos::html::Input>>, value: RwSignal<String>) {
+    Effect::new(move |hydrated: Option<bool>| {
+        let els: Vec<_> = radios.iter().filter_map(|r| r.get()).collect();
+        if els.is_empty() {
+            return hydrated.unwrap_or(false);
+        }
+        // Every radio is marked (`first_bound` marks, so no short cut).
+        let mut first = false;
+        for r in &els {
+            first |= first_bound(r);
+        }
+        if hydrated != Some(true) && first {
+            let picked = els.iter().find(|r| r.checked() && !r.default_checked());
+            if let Some(r) = picked {
+                value.set(r.value());
+            }
+        }
+        let v = value.get();
+        for r in &els {
+            let on = r.value() == v;
+            if r.checked() != on {
+                r.set_checked(on);
+            }
+        }
+        true
+    });
 }
 
 /// A plain form's input `pattern` for at least `min` characters once the
@@ -310,6 +415,8 @@ pub fn SelectField(
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let has_error = move || form.message(name).is_some();
+    let select = NodeRef::<leptos::html::Select>::new();
+    keep_typed_in(select, value);
     let on_change = move |ev| {
         value.set(event_target_value(&ev));
         form.touch(name);
@@ -323,6 +430,7 @@ pub fn SelectField(
                 name=name
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                node_ref=select
                 on:change=on_change
             >
                 <option value="" selected=move || value.get().is_empty()>"请选择"</option>

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::field::{FieldMessage, FormState};
+use super::field::{keep_typed, FieldMessage, FormState};
 use crate::api::site::{region_choices, regions};
 use crate::domain::region::RegionLists;
 use crate::domain::FieldErrors;
@@ -50,6 +50,10 @@ pub fn RegionPicker(
         }
     });
     let has_error = move || form.message("region_code").is_some();
+    // A choice made before the island was live is taken at the highest
+    // level that changed (the selects are bound in order, province first):
+    // the lower ones still show the children of the old choice.
+    let taken = StoredValue::new(false);
     let after_change = move |code: String| {
         choices.update(|c| c.code = code.clone());
         value.set(code);
@@ -61,10 +65,21 @@ pub fn RegionPicker(
                        list: fn(&RegionLists) -> &List,
                        selected: Signal<String>,
                        on_pick: Callback<String>| {
-        // What the select shows is always the signal (`prop:value`): a
-        // browser keeps a select's old choice by position when only its
-        // options are replaced, which showed a city or county nobody picked.
+        // What the select shows is always the signal (`keep_typed`, which
+        // also keeps a choice made before the island was live): a browser
+        // keeps a select's old choice by position when only its options
+        // are replaced, which showed a city or county nobody picked.
         let node = NodeRef::<leptos::html::Select>::new();
+        keep_typed(
+            node,
+            move || selected.get(),
+            move |v| {
+                if !taken.get_value() {
+                    taken.set_value(true);
+                    on_pick.run(v);
+                }
+            },
+        );
         let options = move || {
             let options = choices.with(|c| list(c).clone());
             // Options are patched in place when a list replaces another;
@@ -89,7 +104,6 @@ pub fn RegionPicker(
                 name=name
                 aria-label=label
                 node_ref=node
-                prop:value=move || selected.get()
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby=move || has_error().then_some("f-region_code-msg")
                 on:change=move |ev| on_pick.run(event_target_value(&ev))

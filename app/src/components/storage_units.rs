@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::field::{aria_describedby_at, aria_invalid_at, message_at, FormState};
+use super::field::{
+    aria_describedby_at, aria_invalid_at, bind_checked, bind_typed, message_at, FormState,
+};
 use crate::domain::enterprise_info::Answer;
 use crate::domain::major_hazard::{
     overall, standard_at, HazardClass, Identification, InputError, QuantityUnit, StorageUnit,
@@ -159,24 +161,30 @@ fn UnitCard(
                         .unwrap_or_default()
                 })
             };
+            let set = move |v: String| {
+                units.update(|us| {
+                    if let Some(x) = us.get_mut(u) {
+                        if field == UnitField::Name {
+                            x.name = v
+                        } else {
+                            x.exposed = v
+                        }
+                    }
+                })
+            };
+            let (node, initial) = bind_typed::<leptos::html::Input>(get, set);
             let key = key(field);
             view! {
                 <div class="field">
                     <label for=id.clone()>{label}</label>
                     <input
                         id=id
-                        prop:value=get
+                        node_ref=node
+                        value=initial
                         placeholder=placeholder
                         aria-invalid=aria_invalid_at(form, key.clone())
                         aria-describedby=aria_describedby_at(form, key.clone())
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            units.update(|us| {
-                                if let Some(x) = us.get_mut(u) {
-                                    if field == UnitField::Name { x.name = v } else { x.exposed = v }
-                                }
-                            });
-                        }
+                        on:input=move |ev| set(event_target_value(&ev))
                         on:change=move |_| refresh(field)
                     />
                     {message_at(form, key)}
@@ -254,6 +262,22 @@ fn SubstanceRow(
         form.touch(&k);
         form.refresh(&k, &check.run(()));
     };
+    // Each control shows its value before the island is live and keeps
+    // what was typed by then (`bind_typed`).
+    let bind = move |g: fn(&StoredSubstance) -> String, f: fn(&mut StoredSubstance, String)| {
+        bind_typed::<leptos::html::Input>(get(g), move |v| update(f, v))
+    };
+    let (name_node, name0) = bind(|s| s.name.clone(), |s, v| s.name = v);
+    let (cas_node, cas0) = bind(|s| s.cas.clone(), |s, v| s.cas = v);
+    let (amount_node, amount0) = bind(|s| s.amount.clone(), |s, v| s.amount = v);
+    let (density_node, density0) = bind(|s| s.density.clone(), |s, v| s.density = v);
+    let set_unit = |s: &mut StoredSubstance, v: String| {
+        s.unit = QuantityUnit::from_code(&v).unwrap_or_default()
+    };
+    let (unit_node, unit0) =
+        bind_typed::<leptos::html::Select>(get(|s| s.unit.code().to_string()), move |v| {
+            update(set_unit, v)
+        });
     let is_volume = move || {
         units.with(|us| {
             us.get(u)
@@ -277,13 +301,13 @@ fn SubstanceRow(
     view! {
         <tr>
             {cell(SubstanceField::Name, format!("品名 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Name)) list=NAMES_LIST prop:value=get(|s| s.name.clone())
+                <input id=format!("f-{}", key(SubstanceField::Name)) list=NAMES_LIST node_ref=name_node value=name0
                     aria-invalid=invalid(SubstanceField::Name) aria-describedby=described(SubstanceField::Name)
                     on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev))
                     on:change=move |_| { refresh(SubstanceField::Name); refresh(SubstanceField::Classes); } placeholder="如 汽油" />
             }.into_any())}
             {cell(SubstanceField::Cas, format!("CAS号 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Cas)) prop:value=get(|s| s.cas.clone())
+                <input id=format!("f-{}", key(SubstanceField::Cas)) node_ref=cas_node value=cas0
                     aria-invalid=invalid(SubstanceField::Cas) aria-describedby=described(SubstanceField::Cas)
                     on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev))
                     on:change=move |_| { refresh(SubstanceField::Cas); refresh(SubstanceField::Classes); } placeholder="如 67-56-1" />
@@ -293,15 +317,15 @@ fn SubstanceRow(
                 {message_at(form, key(SubstanceField::Classes))}
             </td>
             {cell(SubstanceField::Amount, format!("设计最大储存量 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Amount)) inputmode="decimal" prop:value=get(|s| s.amount.clone())
+                <input id=format!("f-{}", key(SubstanceField::Amount)) inputmode="decimal" node_ref=amount_node value=amount0
                     aria-invalid=invalid(SubstanceField::Amount) aria-describedby=described(SubstanceField::Amount)
                     on:input=move |ev| update(|s, v| s.amount = v, event_target_value(&ev))
                     on:change=move |_| refresh(SubstanceField::Amount) />
             }.into_any())}
             {cell(SubstanceField::Unit, format!("单位 {n}"), view! {
-                <select id=format!("f-{}", key(SubstanceField::Unit)) prop:value=get(|s| s.unit.code().to_string())
+                <select id=format!("f-{}", key(SubstanceField::Unit)) node_ref=unit_node
                     on:change=move |ev| {
-                        update(|s, v| s.unit = QuantityUnit::from_code(&v).unwrap_or_default(), event_target_value(&ev));
+                        update(set_unit, event_target_value(&ev));
                         refresh(SubstanceField::Amount);
                         // The density is asked for when its own field is
                         // left empty, not the moment 立方米 is picked (a
@@ -311,11 +335,11 @@ fn SubstanceRow(
                             refresh(SubstanceField::Density);
                         }
                     }>
-                    {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code()>{q.label()}</option> }).collect_view()}
+                    {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code() selected=q.code() == unit0>{q.label()}</option> }).collect_view()}
                 </select>
             }.into_any())}
             {cell(SubstanceField::Density, format!("密度 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Density)) inputmode="decimal" prop:value=get(|s| s.density.clone())
+                <input id=format!("f-{}", key(SubstanceField::Density)) inputmode="decimal" node_ref=density_node value=density0
                     aria-invalid=invalid(SubstanceField::Density) aria-describedby=described(SubstanceField::Density)
                     disabled=move || !is_volume()
                     on:input=move |ev| update(|s, v| s.density = v, event_target_value(&ev))
@@ -387,22 +411,24 @@ fn ClassPicker(
                     .into_iter()
                     .map(|c| {
                         let invalid = invalid.clone();
+                        let tick = move |on: bool| {
+                            units.update(|us| {
+                                if let Some(s) = us.get_mut(u).and_then(|x| x.substances.get_mut(i)) {
+                                    s.classes = c.toggled_in(&s.classes, on);
+                                }
+                            });
+                            on_change.run(());
+                        };
+                        let (node, on0) = bind_checked(move || classes.with(|list| c.listed_in(list)), tick);
                         view! {
                             <label>
                                 <input
                                     type="checkbox"
                                     value=c.code()
-                                    checked=move || classes.with(|list| c.listed_in(list))
+                                    node_ref=node
+                                    checked=on0
                                     aria-invalid=invalid
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        units.update(|us| {
-                                            if let Some(s) = us.get_mut(u).and_then(|x| x.substances.get_mut(i)) {
-                                                s.classes = c.toggled_in(&s.classes, on);
-                                            }
-                                        });
-                                        on_change.run(());
-                                    }
+                                    on:change=move |ev| tick(event_target_checked(&ev))
                                 />
                                 {format!("{} {}", c.code(), c.description())}
                             </label>

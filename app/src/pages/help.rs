@@ -291,7 +291,7 @@ fn Editor(a: ArticleView) -> impl IntoView {
         <form class="form wide" action=SaveHelp::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="slug" value=slug.clone() />
-            <input type="hidden" name="base_version" prop:value=move || base.get().to_string() />
+            <input type="hidden" name="base_version" value=move || base.get().to_string() />
             <TextField name="title" label="标题" value=title form check maxlength=100 />
             <div class="field" class:invalid=body_invalid>
                 <label for="f-body">"正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"</label>

@@ -16,7 +16,7 @@ use crate::api::licence_case::{
     verify_certificate, CaseSummary, CaseView, CertificateView, ClaimCase, MoveCase, PlanOnsite,
     RecordOnsite, StartCase,
 };
-use crate::components::field::{keep_typed_in, message_at, FormState, TextField};
+use crate::components::field::{bind_checked, keep_typed_in, message_at, FormState, TextField};
 use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
@@ -564,6 +564,8 @@ fn ApplicationForm(
     keep_typed_in(scope_input, f.scope);
     let mode_input = NodeRef::<leptos::html::Select>::new();
     keep_typed_in(mode_input, f.mode);
+    let toxic = bind_checked(move || f.toxic.get(), move |on| f.toxic.set(on));
+    let simplified = bind_checked(move || f.simplified.get(), move |on| f.simplified.set(on));
     view! {
         <form class="case-form" novalidate on:submit=move |ev| {
             ev.prevent_default();
@@ -624,28 +626,30 @@ fn ApplicationForm(
                         }}
                     </div>
                     <div class="field">
-                        <label><input type="checkbox" name="toxic" prop:checked=move || f.toxic.get() on:change=move |ev| f.toxic.set(event_target_checked(&ev)) /> " 经营剧毒化学品或易制爆危险化学品(由设区的市级应急管理部门发证)"</label>
+                        <label><input type="checkbox" name="toxic" node_ref=toxic.0 checked=toxic.1 on:change=move |ev| f.toxic.set(event_target_checked(&ev)) /> " 经营剧毒化学品或易制爆危险化学品(由设区的市级应急管理部门发证)"</label>
                     </div>
                 </fieldset>
             })}
             {(kind == CaseKind::Change).then(|| view! {
                 <fieldset class:invalid=move || form.message("changes").is_some()>
                     <legend>"变更事项"</legend>
-                    {ChangeItem::ALL.into_iter().map(|item| view! {
-                        <label class="choice">
-                            <input type="checkbox" name="changes" value=item.code()
-                                prop:checked=move || f.changes.get().contains(&item)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    f.changes.update(|v| {
-                                        v.retain(|c| *c != item);
-                                        if on { v.push(item); }
-                                    });
-                                    form.touch("changes");
-                                    form.refresh("changes", &check.run(()));
-                                } />
-                            " " {item.label()}
-                        </label>
+                    {ChangeItem::ALL.into_iter().map(|item| {
+                        let tick = move |on: bool| {
+                            f.changes.update(|v| {
+                                v.retain(|c| *c != item);
+                                if on { v.push(item); }
+                            });
+                            form.touch("changes");
+                            form.refresh("changes", &check.run(()));
+                        };
+                        let (node, on0) = bind_checked(move || f.changes.with(|v| v.contains(&item)), tick);
+                        view! {
+                            <label class="choice">
+                                <input type="checkbox" name="changes" value=item.code() node_ref=node checked=on0
+                                    on:change=move |ev| tick(event_target_checked(&ev)) />
+                                " " {item.label()}
+                            </label>
+                        }
                     }).collect_view()}
                     {message_at(form, "changes".into())}
                     {move || reapply.get().map(|(label, reason)| view! {
@@ -661,7 +665,7 @@ fn ApplicationForm(
                 <fieldset>
                     <legend>"延期方式"</legend>
                     <label class="choice">
-                        <input type="checkbox" name="simplified" prop:checked=move || f.simplified.get() on:change=move |ev| f.simplified.set(event_target_checked(&ev)) />
+                        <input type="checkbox" name="simplified" node_ref=simplified.0 checked=simplified.1 on:change=move |ev| f.simplified.set(event_target_checked(&ev)) />
                         " 申请简化延期:许可证有效期内守法经营、安全生产条件未降低、未发生死亡事故或其他造成社会不良影响的生产安全事故(有储存设施的还须取得安全生产标准化二级及以上证书)"
                     </label>
                 </fieldset>

@@ -17,7 +17,8 @@ use crate::api::team::{
     SetMemberRole, SetOwnMobile, SetOwnName, TeamView,
 };
 use crate::components::field::{
-    aria_describedby_at, aria_invalid_at, message_at, FormState, PasswordChecklist, SendCodeButton,
+    aria_describedby_at, aria_invalid_at, keep_typed_in, message_at, FormState, PasswordChecklist,
+    SendCodeButton,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
@@ -238,6 +239,9 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
     let accept = ServerAction::<AcceptLink>::new();
     let form = FormState::for_action(accept, |_| ());
     let password = RwSignal::new(String::new());
+    // Typed before the island was live: kept, and the checklist follows it.
+    let password_input = NodeRef::<leptos::html::Input>::new();
+    keep_typed_in(password_input, password);
     let done = move || accept.value().get().and_then(Result::ok);
     let code = l.credit_code.clone();
     view! {
@@ -262,7 +266,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                     {(l.invite && l.username.is_empty()).then(|| input(form, "username", "link-username".into(), "用户名(选填,可代替手机号登录)", "text", String::new()))}
                     <div class="field" class:invalid=move || form.message("password").is_some()>
                         <label for="link-password">"新密码"</label>
-                        <input id="link-password" name="password" type="password" autocomplete="new-password"
+                        <input id="link-password" name="password" type="password" autocomplete="new-password" node_ref=password_input
                             on:input=move |ev| password.set(event_target_value(&ev))
                             aria-invalid=aria_invalid_at(form, "password".into())
                             aria-describedby=aria_describedby_at(form, "password".into()) />
@@ -391,6 +395,9 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
     let form = FormState::for_action(set, |_| ());
     form.follow(code, |_| ());
     let mobile = RwSignal::new(String::new());
+    // Typed before the island was live: kept, and the code goes to it.
+    let mobile_input = NodeRef::<leptos::html::Input>::new();
+    keep_typed_in(mobile_input, mobile);
     let send = Callback::new(move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         code.dispatch(OwnMobileCode {
@@ -403,7 +410,7 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
             <ActionForm action=set attr:class="form mobile-form">
                 <div class="field" class:invalid=move || form.message("mobile").is_some()>
                     <label for="own-mobile">"新手机号"</label>
-                    <input id="own-mobile" name="mobile" type="tel" autocomplete="tel"
+                    <input id="own-mobile" name="mobile" type="tel" autocomplete="tel" node_ref=mobile_input
                         on:input=move |ev| mobile.set(event_target_value(&ev))
                         aria-invalid=aria_invalid_at(form, "mobile".into())
                         aria-describedby=aria_describedby_at(form, "mobile".into()) />

@@ -34,6 +34,7 @@ pub(super) fn licence_input(
             }
         })
     };
+    let (node, initial) = bind_typed::<leptos::html::Input>(get, set);
     let msg_key = name.clone();
     let invalid = Memo::new(move |_| form.message(&msg_key).is_some());
     view! {
@@ -43,7 +44,8 @@ pub(super) fn licence_input(
                 id=id.clone()
                 name=name.clone()
                 type=input_type
-                prop:value=get
+                node_ref=node
+                value=initial
                 on:input=move |ev| set(event_target_value(&ev))
                 aria-invalid=move || invalid.get().then_some("true")
                 aria-describedby={
@@ -125,6 +127,14 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
             .licences
             .with(|ls| ls.get(i).map(|l| l.scope.len()).unwrap_or(0))
     };
+    let set_mode = move |v: String| {
+        fields.licences.update(|ls| {
+            if let Some(l) = ls.get_mut(i) {
+                l.mode = v
+            }
+        })
+    };
+    let (mode_node, _) = bind_typed::<leptos::html::Select>(mode, set_mode);
     view! {
         <section class="licence-card" aria-label=format!("经营许可证{}", i + 1)>
             <h3>"经营许可证 " {i + 1} " " <button type="button" class="button link" on:click=remove>"删除这张"</button></h3>
@@ -145,10 +155,7 @@ fn LicenceCard(fields: Fields, form: FormState, i: usize) -> impl IntoView {
             }}
             <div class="field">
                 <label for=mode_id.clone()>"许可证上的经营方式"</label>
-                <select id=mode_id on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    fields.licences.update(|ls| if let Some(l) = ls.get_mut(i) { l.mode = v });
-                }>
+                <select id=mode_id node_ref=mode_node on:change=move |ev| set_mode(event_target_value(&ev))>
                     <option value="" selected=move || mode().is_empty()>"请选择"</option>
                     {BusinessMode::ALL.iter().map(|m| {
                         let code = m.code();
@@ -262,6 +269,15 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
                 .is_some_and(|s| s.stored)
         })
     };
+    let (name_node, name0) = bind_typed::<leptos::html::Input>(get(|s| s.name.clone()), move |v| {
+        update(|s, v| s.name = v, v)
+    });
+    let (cas_node, cas0) = bind_typed::<leptos::html::Input>(get(|s| s.cas.clone()), move |v| {
+        update(|s, v| s.cas = v, v)
+    });
+    let (stored_node, stored0) = bind_checked(stored, move |on| {
+        update(|s, v| s.stored = v == "true", on.to_string())
+    });
     let name_key = RecordField::Scope(i, j, ScopeField::Name).to_string();
     let cas_key = RecordField::Scope(i, j, ScopeField::Cas).to_string();
     let name_id = format!("f-{name_key}");
@@ -269,10 +285,10 @@ fn ScopeRow(fields: Fields, form: FormState, i: usize, j: usize) -> impl IntoVie
     view! {
         <div class="scope-row">
             <label for=name_id.clone()>"品名 " {j + 1}</label>
-            <input id=name_id prop:value=get(|s| s.name.clone()) on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev)) />
+            <input id=name_id node_ref=name_node value=name0 on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev)) />
             <label for=cas_id.clone()>"CAS号"</label>
-            <input id=cas_id prop:value=get(|s| s.cas.clone()) on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev)) placeholder="如 7664-93-9" />
-            <label><input type="checkbox" prop:checked=stored on:change=move |ev| update(|s, v| s.stored = v == "true", event_target_checked(&ev).to_string()) /> "储存"</label>
+            <input id=cas_id node_ref=cas_node value=cas0 on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev)) placeholder="如 7664-93-9" />
+            <label><input type="checkbox" node_ref=stored_node checked=stored0 on:change=move |ev| update(|s, v| s.stored = v == "true", event_target_checked(&ev).to_string()) /> "储存"</label>
             <button type="button" class="button link" on:click=move |_| fields.licences.update(|ls| { if let Some(l) = ls.get_mut(i) { if j < l.scope.len() { l.scope.remove(j); } } })>"删除"</button>
             {message_at(form, name_key)}
             {message_at(form, cas_key)}

@@ -17,7 +17,8 @@ use crate::api::enterprise_info::{
     LOCK_MESSAGE,
 };
 use crate::components::field::{
-    message_at, ErrorSummary, FieldMessage, FormState, SelectField, TextField,
+    bind_checked, bind_typed, keep_chosen, message_at, ErrorSummary, FieldMessage, FormState,
+    SelectField, TextField,
 };
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
@@ -258,11 +259,12 @@ fn info_editor<V: IntoView + 'static>(
     // Which button saved: 保存并下一步 moves on when the step is clean, 提交 submits.
     let intent = RwSignal::new(SaveIntent::Save);
     let saved_note = RwSignal::new(None::<String>);
+    let note_saved = move |n: i64| saved_note.set(Some(format!("已保存草稿(第{n}版)。")));
     // The step before saved on the way here: said once the page is live,
     // so that screen readers announce it too.
     Effect::new(move |_| {
         if let Some(n) = saved {
-            saved_note.set(Some(format!("已保存草稿(第{n}版)。")));
+            note_saved(n);
         }
     });
     // What the server holds, to tell unsaved typing (guarded below).
@@ -283,7 +285,7 @@ fn info_editor<V: IntoView + 'static>(
             SaveIntent::Goto(s) if all_saved => go_to(step_href(s, Some(out.version))),
             _ => {}
         }
-        saved_note.set(Some(format!("已保存草稿(第{}版)。", out.version)));
+        note_saved(out.version);
         // 提交 saves what is on the form first, then submits exactly that version.
         if intent.get_untracked() == SaveIntent::Submit {
             submit.dispatch(SubmitInfo {

@@ -42,12 +42,16 @@ pub(super) fn YesNo(
             form.refresh(name, &check.run(()));
         }
     };
+    // Rendered checked (`checked`), so the answer shows before the island is
+    // live; one picked by then is kept (`keep_chosen`).
+    let radios = Answer::ALL.map(|_| NodeRef::<leptos::html::Input>::new());
+    keep_chosen(radios.to_vec(), value);
     view! {
         <fieldset class="field yes-no" class:invalid=move || form.message(name).is_some() id=format!("f-{name}")>
             <legend>{question}</legend>
-            {Answer::ALL.map(|a| view! {
-                <label><input type="radio" name=name value=a.code() prop:checked=move || value.with(|v| a.is(v)) on:change=set(a.code()) /> {a.label()}</label>
-            })}
+            {Answer::ALL.into_iter().zip(radios).map(|(a, node)| view! {
+                <label><input type="radio" name=name value=a.code() node_ref=node checked=value.with_untracked(|v| a.is(v)) on:change=set(a.code()) /> {a.label()}</label>
+            }).collect_view()}
             <FieldMessage name form />
         </fieldset>
     }
