@@ -164,6 +164,25 @@ test('an administrator edits an article with a preview; a concurrent edit is nev
   await expect(second.locator('.search-results .result-title').first()).toHaveText('跳到了其他网站怎么办?');
 });
 
+test('an article edited without JavaScript is saved on the version it was opened at', async ({ browser }) => {
+  const slug = 'faq-password-rules';
+  const [[version]] = sql('SELECT version FROM help_articles WHERE slug = ?', slug);
+  const admin = await browser.newContext();
+  await loginAdmin(await admin.newPage());
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await admin.storageState() });
+  const page = await plain.newPage();
+  await page.goto(`/help/${slug}/edit`);
+  const title = '密码有什么要求?为什么不能包含 # * / 符号?';
+  await expect(page.getByLabel('标题', { exact: true })).toHaveValue(title);
+  await page.getByLabel('标题', { exact: true }).fill(`${title}(核对)`);
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await expect
+    .poll(() => sql('SELECT title, version FROM help_articles WHERE slug = ?', slug)[0])
+    .toEqual([`${title}(核对)`, String(Number(version) + 1)]);
+  await plain.close();
+  await admin.close();
+});
+
 test('only administrators see the editor', async ({ page }) => {
   await gotoHydrated(page, '/help/faq-sms-code');
   await expect(page.getByRole('link', { name: '编辑', exact: true })).toHaveCount(0);

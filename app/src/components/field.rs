@@ -70,19 +70,35 @@ fn set_dom_value(el: &leptos::web_sys::Element, v: &str) {
     }
 }
 
-/// What the user changed in a control before it was bound: the value of
-/// an input or textarea that differs from the one it was rendered with
-/// (also when it was emptied), a select's non-empty choice.
+/// What the user changed in a control before it was bound: its value when
+/// it differs from the one it was rendered with (also when it was emptied,
+/// or a list set back to 请选择).
 fn changed_by_user(el: &leptos::web_sys::Element) -> Option<String> {
     use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
-    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
-        (i.value() != i.default_value()).then(|| i.value())
+    use leptos::web_sys::{
+        HtmlInputElement, HtmlOptionElement, HtmlSelectElement, HtmlTextAreaElement,
+    };
+    let rendered = if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        Some(i.default_value())
     } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
-        (t.default_value().ok() != Some(t.value())).then(|| t.value())
+        t.default_value().ok()
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        // The option rendered `selected` (the last one, as browsers
+        // show), else the first.
+        let options: Vec<HtmlOptionElement> = (0..s.length())
+            .filter_map(|k| s.item(k)?.dyn_into().ok())
+            .collect();
+        options
+            .iter()
+            .rev()
+            .find(|o| o.default_selected())
+            .or(options.first())
+            .map(HtmlOptionElement::value)
     } else {
-        dom_value(el).filter(|v| !v.is_empty())
-    }
+        None
+    };
+    let now = dom_value(el)?;
+    (rendered.as_deref() != Some(now.as_str())).then_some(now)
 }
 
 /// Whether `el` is bound for the first time: only then may what it shows
