@@ -26,23 +26,25 @@ use leptos_router::{path, SsrMode};
 use components::layout::Layout;
 use pages::{
     account::{ChangePasswordPage, TotpPage},
-    admin_users::AdminUsersPage,
-    change_phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
+    admin::AdminUsersPage,
     dashboard::DashboardPage,
     dev_sms::DevSmsPage,
-    forgot::ForgotPasswordPage,
+    enterprise_info::{
+        regulated::{EnterpriseRecordPage, MaintenancePage, ProposePage},
+        InfoPage,
+    },
     help::{HelpArticlePage, HelpEditPage, HelpHistoryPage, HelpIndexPage, HelpSearchPage},
     home::HomePage,
-    info::InfoPage,
-    licences::{
+    licence_case::{
         CaseDocumentPage, CaseInboxPage, CasePage, CertificatePage, IssuersPage, LicenceLookupPage,
         LicencesPage, VerifyPage,
     },
     login::LoginPage,
-    maintenance::{EnterpriseRecordPage, MaintenancePage, ProposePage},
     messages::{MessagePage, MessagesPage},
-    public::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
-    register::RegisterPage,
+    phone::{ChangePhonePage, PhoneChangeCancelPage, PhoneChangeStatusPage},
+    publicity::{NoticeEditPage, NoticeNewPage, NoticePage, NoticesPage, PublicityPage},
+    recovery::ForgotPasswordPage,
+    registration::RegisterPage,
     report::AnnualReportPage,
     review::ReviewPage,
     team::{AccountPage, TeamLinkPage, TeamPage},

@@ -46,7 +46,7 @@ pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
     crate::api::auth::ssr::require_admin(&state).await?;
     let t = crate::server::now();
     let mut out = vec![];
-    for r in crate::server::staff::list(&state.db).await? {
+    for r in crate::server::admin::list(&state.db).await? {
         let key = crate::server::session::login_key(true, &r.login);
         let locked = crate::server::limits::denied(
             &state.db,
@@ -114,7 +114,7 @@ pub async fn create_regulator(
         .await
         .map_err(AppError::log)?;
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
-    let new = crate::server::staff::NewStaff {
+    let new = crate::server::admin::NewStaff {
         login: &login,
         display_name: &name,
         org_name: &org_name,
@@ -122,7 +122,7 @@ pub async fn create_regulator(
         region: &region,
         password_hash: &hash,
     };
-    if !crate::server::staff::create(&state.db, &actor, &new, now()).await? {
+    if !crate::server::admin::create(&state.db, &actor, &new, now()).await? {
         return Err(AppError::Conflict {
             field: "login".into(),
             message: format!("用户名“{login}”已被使用,请换一个。").into(),
@@ -141,7 +141,7 @@ pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppE
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
     let changed =
-        crate::server::staff::set_active(&state.db, &actor, user_id, active, crate::server::now())
+        crate::server::admin::set_active(&state.db, &actor, user_id, active, crate::server::now())
             .await?;
     if changed.is_none() {
         return Err(AppError::Forbidden);
@@ -158,7 +158,7 @@ async fn regulator_login(
     state: &crate::server::AppState,
     user_id: i64,
 ) -> Result<String, AppError> {
-    crate::server::staff::login_of(&state.db, user_id)
+    crate::server::admin::login_of(&state.db, user_id)
         .await?
         .ok_or(AppError::Forbidden)
 }

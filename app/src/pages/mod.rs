@@ -1,20 +1,19 @@
 //! Route-level components.
 
 pub mod account;
-pub mod admin_users;
-pub mod change_phone;
+pub mod admin;
 pub mod dashboard;
 pub mod dev_sms;
-pub mod forgot;
+pub mod enterprise_info;
 pub mod help;
 pub mod home;
-pub mod info;
-pub mod licences;
+pub mod licence_case;
 pub mod login;
-pub mod maintenance;
 pub mod messages;
-pub mod public;
-pub mod register;
+pub mod phone;
+pub mod publicity;
+pub mod recovery;
+pub mod registration;
 pub mod report;
 pub mod review;
 pub mod team;

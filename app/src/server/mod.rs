@@ -2,6 +2,7 @@
 //! hashing and the repositories. Never compiled into the wasm bundle.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod config;
 pub mod dashboard;
@@ -31,7 +32,6 @@ pub mod seed;
 pub mod session;
 pub mod sms;
 pub mod sms_code;
-pub mod staff;
 pub mod state;
 pub mod team;
 pub mod totp;

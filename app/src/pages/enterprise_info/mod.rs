@@ -41,6 +41,7 @@ use crate::domain::{Date, FieldErrors, Message};
 use crate::error::AppError;
 
 mod licences;
+pub mod regulated;
 mod steps;
 use licences::LicencesStep;
 use steps::{BasicStep, ModeStep, SubmitStep};
