@@ -243,8 +243,9 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
   await gotoHydrated(enterprise, '/info?step=submit');
   await enterprise.getByRole('button', { name: '提交', exact: true }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('已提交,待确认');
-  await enterprise.getByRole('button', { name: '撤回' }).click();
-  const withdraw = enterprise.getByRole('dialog', { name: '撤回这次提交?' });
+  // 撤回 is a disclosure (no script needed) whose 确定撤回 is a plain post.
+  await enterprise.locator('summary', { hasText: '撤回' }).click();
+  const withdraw = enterprise.getByRole('region', { name: '撤回这次提交?' });
   await expect(withdraw).toContainText('监管部门将不再看到这次提交');
   await withdraw.getByRole('button', { name: '确定撤回' }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('待完善');
@@ -276,8 +277,8 @@ test('submit, 撤回, confirmation by the county, then 信息变更 with the con
 
   await gotoHydrated(enterprise, '/info');
   await expect(enterprise.locator('.status-badge')).toHaveText('已确认');
-  await enterprise.getByRole('button', { name: '信息变更' }).click();
-  const dialog = enterprise.getByRole('dialog', { name: '开始信息变更?' });
+  await enterprise.locator('summary', { hasText: '信息变更' }).click();
+  const dialog = enterprise.getByRole('region', { name: '开始信息变更?' });
   await expect(dialog).toContainText('原已确认的信息继续有效');
   await dialog.getByRole('button', { name: '确定' }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('变更中(原信息继续有效)');
@@ -336,7 +337,7 @@ test('a regulator proposal locks the form and says who and what; confirm, reject
   await expect(row.locator('.before')).toHaveText('李强');
   await expect(row.locator('.after')).toHaveText('赵六');
   await expect(enterprise.getByLabel('主要负责人', { exact: true })).toBeDisabled();
-  await expect(enterprise.getByRole('button', { name: '信息变更' })).toHaveCount(0);
+  await expect(enterprise.locator('summary', { hasText: '信息变更' })).toHaveCount(0);
 
   // Rejected: nothing changes, the lock is gone.
   await lock.getByLabel('拒绝理由').fill('负责人没有变化');
@@ -426,8 +427,8 @@ test('the regulator is told why 申请修改 is not offered during a change, can
   // A phone the built-in gateway delivers to (13900000000 simulates a time-out).
   const { code, enterprise, county } = await confirmedEnterprise(browser, '南京提醒测试化工有限公司', '13912340777');
   await gotoHydrated(enterprise, '/info');
-  await enterprise.getByRole('button', { name: '信息变更' }).click();
-  await enterprise.getByRole('dialog', { name: '开始信息变更?' }).getByRole('button', { name: '确定' }).click();
+  await enterprise.locator('summary', { hasText: '信息变更' }).click();
+  await enterprise.getByRole('region', { name: '开始信息变更?' }).getByRole('button', { name: '确定' }).click();
   await expect(enterprise.locator('.status-badge')).toHaveText('变更中(原信息继续有效)');
 
   await gotoHydrated(county, `/maintenance/${code}`);

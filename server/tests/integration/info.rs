@@ -594,6 +594,155 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
     }
 }
 
+/// The page at `path` as the browser holding `cookie` gets it.
+async fn page(b: &Backend, path: &str, cookie: &str) -> String {
+    let r = send(&b.router, get_as(path, cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    r.body
+}
+
+#[tokio::test]
+async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_did() {
+    use axum::http::header;
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        // Status and 信息变更 are the server's markup; the step's editor is an
+        // island that starts from the draft written into the page.
+        let body = page(&b, "/info?step=basic", &a).await;
+        assert!(
+            body.contains(r#"<span class="status-badge">已确认</span>"#),
+            "{}: {body}",
+            b.name
+        );
+        assert!(
+            body.contains(r#"action="/api/info/status""#) && body.contains("开始信息变更?"),
+            "{}: {body}",
+            b.name
+        );
+        assert!(
+            body.contains(r#"name="principal_name" type="text" maxlength="60" value="李强""#),
+            "{}: {body}",
+            b.name
+        );
+        let v = mine(&b, &a).await;
+        let fields = [("action", "change"), ("base_version", &version(&v))];
+        let post = || {
+            post_page_form(
+                &b.router,
+                "/api/info/status",
+                "/info?step=basic",
+                &fields,
+                Some(&a),
+            )
+        };
+        let r = post().await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert_eq!(
+            back.trim_end_matches('?'),
+            format!("{ORIGIN}/info?step=basic"),
+            "{}",
+            b.name
+        );
+        let flash = r.set_cookie("whp_flash=").unwrap();
+        let pair = flash.split(';').next().unwrap_or_default();
+        let body = page(&b, "/info?step=basic", &format!("{a}; {pair}")).await;
+        assert!(
+            body.contains(r#"class="notice success flash">已开始信息变更"#)
+                && body.contains("变更中(原信息继续有效)"),
+            "{}: {body}",
+            b.name
+        );
+        assert!(mine(&b, &a).await.changing, "{}", b.name);
+        // The same post again is stale: refused, its message on the page it
+        // comes back to, no confirmation.
+        let r = post().await;
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
+        let (_, message) = form(&b, "/api/info/status", &fields, &a).await.conflict();
+        let back = back.trim_start_matches(ORIGIN);
+        let body = page(&b, back, &a).await;
+        assert!(
+            body.contains(r#"<div role="alert" class="alert">"#) && body.contains(&message),
+            "{}: {message} not in {body}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_its_field() {
+    use axum::http::header;
+    for b in backends().await {
+        let (a, county) = confirmed(&b).await;
+        let rec = regulated(&b, &county, A).await;
+        let r = post_json(
+            &b.router,
+            "/api/info/propose",
+            &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", "赵六"]]}),
+            Some(&county),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let id = mine(&b, &a).await.lock.unwrap().id.to_string();
+        let body = page(&b, "/info", &a).await;
+        assert!(
+            body.contains(app::api::enterprise_info::LOCK_MESSAGE)
+                && body.contains(r#"action="/api/info/proposal/answer""#)
+                && body.contains("赵六"),
+            "{}: {body}",
+            b.name
+        );
+        // The browser checks the reason first (`required`, its message ready).
+        assert!(
+            body.contains(r#"id="proposal-reason" name="reason" required"#)
+                && body.contains(r#"data-message="请填写拒绝的理由"#),
+            "{}: {body}",
+            b.name
+        );
+        let answer = |accept: &'static str, reason: &'static str| {
+            let (b, a, id) = (&b, a.clone(), id.clone());
+            async move {
+                post_page_form(
+                    &b.router,
+                    "/api/info/proposal/answer",
+                    "/info",
+                    &[("proposal_id", &id), ("accept", accept), ("reason", reason)],
+                    Some(&a),
+                )
+                .await
+            }
+        };
+        // Without JavaScript, a rejection without a reason comes back refused,
+        // the message at the field.
+        let r = answer("false", " ").await;
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        let body = page(&b, back.trim_start_matches(ORIGIN), &a).await;
+        assert!(
+            body.contains(r#"aria-invalid="true""#)
+                && body.contains(r#"<p id="proposal-reason-msg" role="alert" class="field-error">请填写拒绝的理由"#),
+            "{}: {body}",
+            b.name
+        );
+        assert!(mine(&b, &a).await.lock.is_some(), "{}", b.name);
+        // With a reason: done, said on the page it comes back to.
+        let r = answer("false", "负责人没有变化").await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let flash = r.set_cookie("whp_flash=").unwrap();
+        let pair = flash.split(';').next().unwrap_or_default();
+        let body = page(&b, "/info", &format!("{a}; {pair}")).await;
+        assert!(
+            body.contains(r#"class="notice success flash">已拒绝南京市玄武区应急管理局的修改申请"#)
+                && !body.contains(app::api::enterprise_info::LOCK_MESSAGE),
+            "{}: {body}",
+            b.name
+        );
+        assert_eq!(mine(&b, &a).await.draft.principal_name, "李强");
+    }
+}
+
 #[tokio::test]
 async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
     for b in backends().await {
@@ -611,6 +760,10 @@ async fn a_save_based_on_a_stale_version_is_refused_with_what_changed() {
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("主要负责人“李强”→“吴十”"), "{}", r.body);
         assert!(r.body.contains("没有丢失"), "{}", r.body);
+        // The editor asks for the version now and saves on it (what was
+        // typed in tab two is kept on its form).
+        let r = post_form(&b.router, "/api/info/version", &[], Some(&a)).await;
+        assert_eq!(r.decode::<i64>(), base + 1, "{}: {}", b.name, r.body);
         let v = mine(&b, &a).await;
         assert_eq!(v.draft.principal_name, "吴十");
         assert_eq!(v.draft.safety_name, "王芳");

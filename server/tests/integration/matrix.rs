@@ -340,6 +340,7 @@ fn table(o: &Objects) -> Vec<Endpoint> {
             f(&[("token", &"0".repeat(64))]),
         ),
         api("/api/info/mine", Enterprise, Payload::Empty),
+        api("/api/info/version", Enterprise, Payload::Empty),
         api("/api/info/save", EnterpriseWriter, Payload::Json(record)),
         api(
             "/api/info/submit",

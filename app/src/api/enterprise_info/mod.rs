@@ -26,6 +26,9 @@ pub use regulated::*;
 pub const LOCK_MESSAGE: &str =
     "监管机构正在修改企业信息,请等待申请确认后再操作企业信息,以防两边同时修改数据导致冲突";
 
+/// A proposal rejected without saying why.
+pub const PROPOSAL_REASON_MISSING: &str = "请填写拒绝的理由,监管部门会看到。";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalView {
     pub id: i64,
@@ -358,9 +361,24 @@ pub async fn change_info_status(
         StatusChange::Withdraw => repo::EnterpriseStep::Withdraw,
         StatusChange::Change => repo::EnterpriseStep::StartChange,
     };
-    repo::enterprise_step(&state.db, id, base_version, step, &actor, now())
+    let version = repo::enterprise_step(&state.db, id, base_version, step, &actor, now())
         .await
-        .map_err(ssr::error)
+        .map_err(ssr::error)?;
+    // 完善信息 posts this as a plain form: its page says what was done.
+    crate::server::http::confirm(action.done().into());
+    Ok(version)
+}
+
+/// The draft's version now: an editor whose save was refused as stale
+/// builds on it next time (what was typed stays on the form).
+#[server(endpoint = "info/version", output = crate::api::TextJson)]
+pub async fn info_version() -> Result<i64, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::AppState;
+    let state = AppState::get()?;
+    let (_, id) = crate::api::auth::ssr::require_enterprise(&state).await?;
+    let info = repo::peek(&state.db, id).await.map_err(ssr::error)?;
+    Ok(info.version)
 }
 
 /// The enterprise accepts or (with a reason) rejects a regulator's proposal.
@@ -381,7 +399,7 @@ pub async fn answer_proposal(
     let reason = crate::domain::normalize::normalize_text(&reason);
     if !accept && reason.is_empty() {
         let mut e = FieldErrors::new();
-        e.add("reason", "请填写拒绝的理由,监管部门会看到。");
+        e.add("reason", PROPOSAL_REASON_MISSING);
         return Err(AppError::Validation(e));
     }
     let actor = ssr::actor(&user).await;
@@ -394,9 +412,9 @@ pub async fn answer_proposal(
     let p = repo::close_proposal(&state.db, id, proposal_id, outcome, &reason, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(if accept {
+    Ok(crate::server::http::confirm(if accept {
         format!("已确认{}的修改申请,企业信息已更新。", p.organization)
     } else {
         format!("已拒绝{}的修改申请。", p.organization)
-    })
+    }))
 }

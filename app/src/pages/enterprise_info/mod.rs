@@ -9,16 +9,17 @@
 
 use leptos::either::{EitherOf3, EitherOf4};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::enterprise_info::{
-    my_info, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo, SubmitInfo,
-    LOCK_MESSAGE,
+    info_version, my_info, AnswerProposal, ChangeInfoStatus, InfoView, ProposalView, SaveInfo,
+    SubmitInfo, LOCK_MESSAGE, PROPOSAL_REASON_MISSING,
 };
 use crate::components::field::{
-    bind_checked, bind_typed, keep_chosen, message_at, ErrorSummary, FieldMessage, FormState,
-    SelectField, TextField,
+    at_least, bind_checked, bind_typed, keep_chosen, message_at, ErrorSummary, FieldMessage,
+    FormState, SelectField, TextField,
 };
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
@@ -27,7 +28,7 @@ use crate::components::region_picker::RegionPicker;
 use crate::components::storage_units::StorageUnits;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::{reload_after_success, HydrationMarker};
+use crate::components::HydrationMarker;
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
     expiry_warning, Answer, EnterpriseRecord, InfoStep, LicenceEntry, RecordStatus, Scalar,
@@ -63,6 +64,9 @@ fn row_label(key: &str) -> Option<String> {
     RecordField::parse(key).map(RecordField::label)
 }
 
+/// 完善信息: the record's status, its lock and its history are rendered by
+/// the server (its decisions are plain form posts, as on /review), and only
+/// the step's editor is an island, started from the draft it is handed.
 #[component]
 pub fn InfoPage() -> impl IntoView {
     let query = use_query_map();
@@ -73,12 +77,49 @@ pub fn InfoPage() -> impl IntoView {
             q.get("saved").and_then(|v| v.parse::<i64>().ok()),
         )
     });
-    match step {
-        InfoStep::Basic => EitherOf4::A(view! { <InfoBasic saved /> }),
-        InfoStep::Mode => EitherOf4::B(view! { <InfoMode saved /> }),
-        InfoStep::Licences => EitherOf4::C(view! { <InfoLicences saved /> }),
-        InfoStep::Submit => EitherOf4::D(view! { <InfoSubmit saved /> }),
+    let info = Resource::new(|| (), |_| my_info());
+    // A plain post that failed came back with its error in the address
+    // (each `ServerAction::new` reads it).
+    let failed = StoredValue::new(Failed {
+        status: ServerAction::<ChangeInfoStatus>::new()
+            .value()
+            .get_untracked()
+            .and_then(Result::err),
+        answer: ServerAction::<AnswerProposal>::new()
+            .value()
+            .get_untracked()
+            .and_then(Result::err),
+    });
+    view! {
+        <Title text=format!("完善信息 · {} - 危化品经营安全监管系统", step.title()) />
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || {
+                Suspend::new(async move {
+                    match info.await {
+                        Ok(v) => EitherOf3::A(view! {
+                            {info_record(v, step, saved, failed.get_value())}
+                            <HydrationMarker />
+                        }),
+                        Err(AppError::Unauthorized) => EitherOf3::B(view! {
+                            <h1>"请先登录"</h1>
+                            <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
+                            <HydrationMarker />
+                        }),
+                        Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
+                    }
+                })
+            }}
+        </Suspense>
     }
+}
+
+/// The errors of the page's plain posts, from the address.
+#[derive(Clone, Default)]
+struct Failed {
+    /// 撤回 or 信息变更.
+    status: Option<AppError>,
+    /// 确认修改 or 拒绝 of a regulator's proposal.
+    answer: Option<AppError>,
 }
 
 /// The address of a step's page; `saved`: the draft version the step
@@ -88,6 +129,18 @@ fn step_href(step: InfoStep, saved: Option<i64>) -> String {
         Some(v) => format!("/info?step={}&saved={v}", step.code()),
         None => format!("/info?step={}", step.code()),
     }
+}
+
+/// What a step's island starts from: its props, written into the page.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StepStart {
+    draft: EnterpriseRecord,
+    version: i64,
+    regions: RegionLists,
+    /// A draft without a lock: the form can be changed.
+    editable: bool,
+    /// The version the step before saved on the way here (said once).
+    saved: Option<i64>,
 }
 
 /// What a step's island hands its step: the form and what it edits.
@@ -102,8 +155,8 @@ struct StepContext {
 /// 基础信息.
 #[cfg_attr(island = "InfoBasic", island)]
 #[cfg_attr(not(island = "InfoBasic"), component)]
-fn InfoBasic(saved: Option<i64>) -> impl IntoView {
-    info_area(InfoStep::Basic, saved, |c: StepContext| {
+fn InfoBasic(start: StepStart) -> impl IntoView {
+    info_editor(start, InfoStep::Basic, |c: StepContext| {
         view! { <BasicStep fields=c.fields form=c.form check=c.check regions=c.regions /> }
     })
 }
@@ -111,8 +164,8 @@ fn InfoBasic(saved: Option<i64>) -> impl IntoView {
 /// 经营方式 (with the storage units).
 #[cfg_attr(island = "InfoMode", island)]
 #[cfg_attr(not(island = "InfoMode"), component)]
-fn InfoMode(saved: Option<i64>) -> impl IntoView {
-    info_area(InfoStep::Mode, saved, |c: StepContext| {
+fn InfoMode(start: StepStart) -> impl IntoView {
+    info_editor(start, InfoStep::Mode, |c: StepContext| {
         view! { <ModeStep fields=c.fields form=c.form check=c.check /> }
     })
 }
@@ -120,8 +173,8 @@ fn InfoMode(saved: Option<i64>) -> impl IntoView {
 /// 许可证.
 #[cfg_attr(island = "InfoLicences", island)]
 #[cfg_attr(not(island = "InfoLicences"), component)]
-fn InfoLicences(saved: Option<i64>) -> impl IntoView {
-    info_area(InfoStep::Licences, saved, |c: StepContext| {
+fn InfoLicences(start: StepStart) -> impl IntoView {
+    info_editor(start, InfoStep::Licences, |c: StepContext| {
         view! { <LicencesStep fields=c.fields form=c.form check=c.check /> }
     })
 }
@@ -129,51 +182,145 @@ fn InfoLicences(saved: Option<i64>) -> impl IntoView {
 /// 提交: the completeness check and the review.
 #[cfg_attr(island = "InfoSubmit", island)]
 #[cfg_attr(not(island = "InfoSubmit"), component)]
-fn InfoSubmit(saved: Option<i64>) -> impl IntoView {
-    info_area(InfoStep::Submit, saved, |c: StepContext| {
+fn InfoSubmit(start: StepStart) -> impl IntoView {
+    info_editor(start, InfoStep::Submit, |c: StepContext| {
         view! { <SubmitStep fields=c.fields regions=c.regions /> }
     })
 }
 
-/// The record, its lock and the editor of one step (`body`): reloaded in
-/// place after each change of status.
-///
-/// Generic over the step's view, not `AnyView`: each bundle has one step,
-/// and type erasure would add its own code to every one (about 15 KB).
-fn info_area<V: IntoView + 'static>(
-    step: InfoStep,
-    saved: Option<i64>,
-    body: fn(StepContext) -> V,
-) -> impl IntoView {
-    let reload = RwSignal::new(0);
-    // Said once: not again after a reload of the data.
-    let saved = StoredValue::new(saved);
-    // What the last 撤回 or 信息变更 did, kept across the reload it causes.
-    let flash = RwSignal::new(None::<String>);
-    // The region lists come with the data (one request): an island's
-    // resources are all created here, at its top (see RegionPicker).
-    let info = Resource::new(move || reload.get(), |_| my_info());
+/// The record's status, lock, notes and history around the step's editor
+/// (an island of its own: `StepStart`).
+fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) -> impl IntoView {
+    let editable = v.status == RecordStatus::Draft && v.lock.is_none();
+    let start = StepStart {
+        draft: v.draft,
+        version: v.version,
+        regions: v.regions,
+        editable,
+        saved,
+    };
+    let editor = match step {
+        InfoStep::Basic => EitherOf4::A(view! { <InfoBasic start /> }),
+        InfoStep::Mode => EitherOf4::B(view! { <InfoMode start /> }),
+        InfoStep::Licences => EitherOf4::C(view! { <InfoLicences start /> }),
+        InfoStep::Submit => EitherOf4::D(view! { <InfoSubmit start /> }),
+    };
+    let changing = v.changing;
+    let base = v.version;
+    let confirmed = v.status == RecordStatus::Confirmed && v.lock.is_none();
     view! {
-        <Title text=format!("完善信息 · {} - 危化品经营安全监管系统", step.title()) />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || {
-                Suspend::new(async move {
-                    match info.await {
-                        Ok(v) => {
-                            let saved = saved.try_update_value(Option::take).flatten();
-                            EitherOf3::A(view! { {info_editor(v, reload, flash, step, saved, body)}<HydrationMarker /> })
-                        }
-                        Err(AppError::Unauthorized) => EitherOf3::B(view! {
-                            <h1>"请先登录"</h1>
-                            <p>"登录已过期或尚未登录。" <a href="/login">"前往登录"</a></p>
-                            <HydrationMarker />
-                        }
-                            ),
-                        Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                    }
-                })
-            }}
-        </Suspense>
+        <h1>"完善信息 " <span class="status-badge">{v.status.label(changing)}</span></h1>
+        <p class="summary-line">"统一社会信用代码(登录账号):" {v.credit_code}</p>
+        {v.lock.map(|p| lock_notice(p, failed.answer))}
+        {(!v.return_reason.is_empty()).then(|| view! {
+            <p class="alert" role="alert">"监管部门退回了提交的信息,原因:" {v.return_reason} "。请按原因修改后重新提交。"</p>
+        })}
+        {changing.then(|| view! {
+            <p class="notice">"变更进行中:变更被确认之前,原已确认的信息继续有效,监管部门看到的仍是原信息。"</p>
+        })}
+        {(v.status == RecordStatus::Submitted).then(|| view! {
+            <div class="notice" role="status">
+                <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
+                {status_panel(StatusChange::Withdraw, base, step)}
+            </div>
+        })}
+        {confirmed.then(|| view! {
+            <div class="notice success" role="status">
+                <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
+                {status_panel(StatusChange::Change, base, step)}
+            </div>
+        })}
+        {failed.status.map(|e| view! { <ErrorNotice error=e /> })}
+        {editor}
+        <InfoTrail trail=v.trail />
+    }
+}
+
+/// A regulator's proposal that locks the record, with the enterprise's
+/// answer as two plain forms; a rejection's reason is checked by the
+/// browser before sending and again by the server (said at its field).
+fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
+    let reason_error = failed
+        .as_ref()
+        .and_then(|e| e.field_errors().get("reason").map(str::to_string));
+    let invalid = reason_error.is_some();
+    let other = failed
+        .filter(|_| !invalid)
+        .map(|e| view! { <ErrorNotice error=e /> });
+    let id = p.id;
+    view! {
+        <section class="lock-notice" role="alert" aria-labelledby="lock-title">
+            <h2 id="lock-title">{LOCK_MESSAGE}</h2>
+            <p class="lock-who">
+                <strong>{p.organization}</strong> " " {p.user} " 自 " {p.since} " 起申请修改以下内容:"
+            </p>
+            {changes_table(p.changes)}
+            <p>"请核对后确认或拒绝;处理后即可继续操作企业信息。"</p>
+            {other}
+            <div class="review-actions">
+                <form action=AnswerProposal::url() method="post">
+                    <input type="hidden" name="proposal_id" value=id />
+                    <input type="hidden" name="accept" value="true" />
+                    <input type="hidden" name="reason" value="" />
+                    <button type="submit" class="button primary">"确认修改"</button>
+                </form>
+                <form class="reject-form" action=AnswerProposal::url() method="post">
+                    <input type="hidden" name="proposal_id" value=id />
+                    <input type="hidden" name="accept" value="false" />
+                    <label for="proposal-reason">"拒绝理由"</label>
+                    <input
+                        id="proposal-reason"
+                        name="reason"
+                        required
+                        pattern=at_least(1)
+                        maxlength="500"
+                        data-message=PROPOSAL_REASON_MISSING
+                        aria-invalid=invalid.then_some("true")
+                        aria-describedby=invalid.then_some("proposal-reason-msg")
+                    />
+                    <p class="field-error" id="proposal-reason-msg" role="alert" hidden=!invalid>
+                        {reason_error.unwrap_or_else(|| PROPOSAL_REASON_MISSING.into())}
+                    </p>
+                    <button type="submit" class="button">"拒绝"</button>
+                </form>
+            </div>
+        </section>
+    }
+}
+
+/// 撤回 or 信息变更: a disclosure that says what follows, with the action as
+/// a plain form post (the page it comes back to says what was done).
+fn status_panel(action: StatusChange, base: i64, step: InfoStep) -> impl IntoView {
+    let (label, question, explanation, confirm) = match action {
+        StatusChange::Withdraw => (
+            "撤回",
+            "撤回这次提交?",
+            "撤回后信息恢复为草稿,监管部门将不再看到这次提交;修改后需要重新提交。",
+            "确定撤回",
+        ),
+        StatusChange::Change => (
+            "信息变更",
+            "开始信息变更?",
+            "点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。",
+            "确定",
+        ),
+    };
+    let title_id = format!("confirm-{}-title", action.code());
+    view! {
+        <details class="confirm">
+            <summary class="button">{label}</summary>
+            <section class="confirm-panel" aria-labelledby=title_id.clone()>
+                <h2 id=title_id.clone()>{question}</h2>
+                <p>{explanation}</p>
+                <form action=ChangeInfoStatus::url() method="post">
+                    <input type="hidden" name="action" value=action.code() />
+                    <input type="hidden" name="base_version" value=base />
+                    <button type="submit" class="button primary">{confirm}</button>
+                    " "
+                    <a class="button" href=step_href(step, None)>"取消"</a>
+                </form>
+            </section>
+        </details>
     }
 }
 
@@ -242,21 +389,27 @@ fn leave_anyway() -> bool {
     false
 }
 
+/// The editor of one step (`body`), started from the draft it is handed.
+///
+/// Generic over the step's view, not `AnyView`: each bundle has one step,
+/// and type erasure would add its own code to every one (about 15 KB).
 fn info_editor<V: IntoView + 'static>(
-    v: InfoView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
+    start: StepStart,
     step: InfoStep,
-    saved: Option<i64>,
     body: fn(StepContext) -> V,
 ) -> impl IntoView {
-    let editable = v.status == RecordStatus::Draft && v.lock.is_none();
-    let fields = Fields::new(&v.draft);
-    let regions = RwSignal::new(v.regions.clone());
-    let version = RwSignal::new(v.version);
+    let StepStart {
+        draft,
+        version,
+        regions,
+        editable,
+        saved,
+    } = start;
+    let fields = Fields::new(&draft);
+    let regions = RwSignal::new(regions);
+    let version = RwSignal::new(version);
     let save = ServerAction::<SaveInfo>::new();
     let submit = ServerAction::<SubmitInfo>::new();
-    let status = ServerAction::<ChangeInfoStatus>::new();
     // Which button saved: 保存并下一步 moves on when the step is clean, 提交 submits.
     let intent = RwSignal::new(SaveIntent::Save);
     let saved_note = RwSignal::new(None::<String>);
@@ -269,8 +422,8 @@ fn info_editor<V: IntoView + 'static>(
         }
     });
     // What the server holds, to tell unsaved typing (guarded below).
-    let stored = StoredValue::new(v.draft.clone());
-    let sent = StoredValue::new(v.draft.clone());
+    let stored = StoredValue::new(draft.clone());
+    let sent = StoredValue::new(draft);
     let today = crate::clock::today();
     let check = Callback::new(move |_| fields.record().check_step(step, today));
     let form = FormState::for_action(save, move |out| {
@@ -308,16 +461,12 @@ fn info_editor<V: IntoView + 'static>(
         if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
             if field == "version" {
                 leptos::task::spawn_local(async move {
-                    if let Ok(now) = my_info().await {
-                        version.set(now.version);
+                    if let Ok(now) = info_version().await {
+                        version.set(now);
                     }
                 });
             }
         }
-    });
-    let asked = StoredValue::new(StatusChange::Change);
-    reload_after_success(status, reload, move |_| {
-        flash.set(Some(asked.get_value().done().into()))
     });
     // The address names the step (a reload reopens it), and the saved note
     // is said once (a reload does not repeat it).
@@ -330,7 +479,8 @@ fn info_editor<V: IntoView + 'static>(
         let n = submit.version().get();
         if prev.is_some_and(|p| p != n) {
             match submit.value().get_untracked() {
-                Some(Ok(_)) => reload.update(|r| *r += 1),
+                // The page shows the record as submitted.
+                Some(Ok(_)) => go_to(step_href(step, None)),
                 Some(Err(e)) => form.show(&e),
                 None => {}
             }
@@ -340,7 +490,6 @@ fn info_editor<V: IntoView + 'static>(
     let do_save = move |then: SaveIntent| {
         intent.set(then);
         saved_note.set(None);
-        flash.set(None);
         sent.set_value(fields.record());
         save.dispatch(SaveInfo {
             step,
@@ -403,52 +552,7 @@ fn info_editor<V: IntoView + 'static>(
         check,
         regions,
     };
-    let changing = v.changing;
-    let status_text = v.status.label(changing);
-    let lock = v.lock.clone();
-    let base = v.version;
     view! {
-        <h1>"完善信息 " <span class="status-badge">{status_text}</span></h1>
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
-        <p class="summary-line">"统一社会信用代码(登录账号):" {v.credit_code.clone()}</p>
-        {lock.map(|p| view! { <LockNotice p reload /> })}
-        {(!v.return_reason.is_empty()).then(|| view! {
-            <p class="alert" role="alert">"监管部门退回了提交的信息,原因:" {v.return_reason.clone()} "。请按原因修改后重新提交。"</p>
-        })}
-        {changing.then(|| view! {
-            <p class="notice">"变更进行中:变更被确认之前,原已确认的信息继续有效,监管部门看到的仍是原信息。"</p>
-        })}
-        {(v.status == RecordStatus::Submitted).then(|| view! {
-            <div class="notice" role="status">
-                <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
-                <StatusButton
-                    status
-                    asked
-                    base
-                    action=StatusChange::Withdraw
-                    label="撤回"
-                    question="撤回这次提交?"
-                    explanation="撤回后信息恢复为草稿,监管部门将不再看到这次提交;修改后需要重新提交。"
-                    confirm="确定撤回"
-                />
-            </div>
-        })}
-        {(v.status == RecordStatus::Confirmed && v.lock.is_none()).then(|| view! {
-            <div class="notice success" role="status">
-                <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
-                <StatusButton
-                    status
-                    asked
-                    base
-                    action=StatusChange::Change
-                    label="信息变更"
-                    question="开始信息变更?"
-                    explanation="点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。"
-                    confirm="确定"
-                />
-            </div>
-        })}
-        {move || status.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
         <nav aria-label="完善信息步骤">
             <ol class="steps">
                 {InfoStep::ALL
@@ -515,77 +619,6 @@ fn info_editor<V: IntoView + 'static>(
                 {move || saved_note.get().map(|n| view! { " " <span class="field-note" role="status">{n}</span> })}
             </div>
         })}
-        <InfoTrail trail=v.trail.clone() />
-    }
-}
-
-#[component]
-fn LockNotice(p: ProposalView, reload: RwSignal<i32>) -> impl IntoView {
-    let answer = ServerAction::<AnswerProposal>::new();
-    reload_after_success(answer, reload, |_| ());
-    let id = p.id;
-    view! {
-        <section class="lock-notice" role="alert" aria-labelledby="lock-title">
-            <h2 id="lock-title">{LOCK_MESSAGE}</h2>
-            <p class="lock-who">
-                <strong>{p.organization.clone()}</strong> " " {p.user.clone()} " 自 " {p.since.clone()} " 起申请修改以下内容:"
-            </p>
-            {changes_table(p.changes.clone())}
-            <p>"请核对后确认或拒绝;处理后即可继续操作企业信息。"</p>
-            <div class="review-actions">
-                <ActionForm action=answer>
-                    <input type="hidden" name="proposal_id" value=id />
-                    <input type="hidden" name="accept" value="true" />
-                    <input type="hidden" name="reason" value="" />
-                    <button type="submit" class="button primary">"确认修改"</button>
-                </ActionForm>
-                <ActionForm action=answer attr:class="reject-form">
-                    <input type="hidden" name="proposal_id" value=id />
-                    <input type="hidden" name="accept" value="false" />
-                    <label for="proposal-reason">"拒绝理由"</label>
-                    <input id="proposal-reason" name="reason" />
-                    <button type="submit" class="button">"拒绝"</button>
-                </ActionForm>
-            </div>
-            {move || answer.value().get().and_then(Result::err).map(|e| {
-                let text = e.field_errors().get("reason").map(str::to_string).unwrap_or_else(|| e.to_string());
-                view! { <p class="field-error" role="alert">{text}</p> }
-            })}
-        </section>
-    }
-}
-
-/// A 撤回 or 信息变更 button that asks first, in a panel saying what follows.
-#[component]
-#[allow(clippy::too_many_arguments)] // the panel's words, named at each use
-fn StatusButton(
-    status: ServerAction<ChangeInfoStatus>,
-    /// Which action was sent last (for the message after the reload).
-    asked: StoredValue<StatusChange>,
-    base: i64,
-    action: StatusChange,
-    label: &'static str,
-    question: &'static str,
-    explanation: &'static str,
-    confirm: &'static str,
-) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let title_id = format!("confirm-{}-title", action.code());
-    view! {
-        <button type="button" class="button" on:click=move |_| open.set(true)>{label}</button>
-        <Show when=move || open.get()>
-            <div class="confirm-panel" role="dialog" aria-labelledby=title_id.clone()>
-                <h2 id=title_id.clone()>{question}</h2>
-                <p>{explanation}</p>
-                <ActionForm action=status on:submit=move |_| asked.set_value(action)>
-                    <input type="hidden" name="action" value=action.code() />
-                    <input type="hidden" name="base_version" value=base />
-                    <button type="submit" class="button primary">{confirm}</button>
-                    " "
-                    <button type="button" class="button" on:click=move |_| open.set(false)>"取消"</button>
-                </ActionForm>
-            </div>
-        </Show>
     }
 }
 
