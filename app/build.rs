@@ -38,7 +38,7 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("info-submit", &["InfoSubmit"]),
     ("propose", &["ProposeArea"]),
     ("licences", &["LicencesPage"]),
-    ("case", &["CaseArea"]),
+    ("case", &["CaseForm", "CaseActions"]),
     ("admin", &["AdminUsersPage", "IssuersPage"]),
     (
         "notices",

@@ -646,15 +646,18 @@ pub async fn move_case(
         )
         .await;
     }
-    Ok(match (moved.certificate, moved.document) {
-        (Some(c), _) if case.kind == CaseKind::Cancel => format!("已注销许可证 {c}。"),
-        (Some(c), _) => format!("已发证:证书编号 {c}。许可证信息已写入企业信息。"),
-        (None, Some(d)) => format!(
-            "已{},文书编号 {d}。当前进度:{label}。",
-            action.label(case.kind)
-        ),
-        (None, None) => format!("已{}。当前进度:{label}。", action.label(case.kind)),
-    })
+    // The case page loads again after a step and says what was done.
+    Ok(crate::server::http::flashed(
+        match (moved.certificate, moved.document) {
+            (Some(c), _) if case.kind == CaseKind::Cancel => format!("已注销许可证 {c}。"),
+            (Some(c), _) => format!("已发证:证书编号 {c}。许可证信息已写入企业信息。"),
+            (None, Some(d)) => format!(
+                "已{},文书编号 {d}。当前进度:{label}。",
+                action.label(case.kind)
+            ),
+            (None, None) => format!("已{}。当前进度:{label}。", action.label(case.kind)),
+        },
+    ))
 }
 
 /// Records the on-site check (现场核查) of an accepted case.
@@ -711,7 +714,9 @@ pub async fn record_onsite(
     )
     .await
     .map_err(ssr::error)?;
-    Ok("已登记现场核查。核查所用时间不计入审查期限。".into())
+    Ok(crate::server::http::flashed(
+        "已登记现场核查。核查所用时间不计入审查期限。".into(),
+    ))
 }
 
 /// Claims or releases a case for the calling regulator, or (with
@@ -736,11 +741,11 @@ pub async fn claim_case(
     repo::claim(&state.db, id, base_version, claim, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(match claim {
+    Ok(crate::server::http::flashed(match claim {
         Claim::Take(_) => "已认领,本案由您办理。".into(),
         Claim::Release(_) => "已放弃认领。".into(),
         Claim::Assign(_) => "已指派,历史记录中写明了承办人的变化。".into(),
-    })
+    }))
 }
 
 /// Schedules the on-site check of an accepted case: the applicant is told
@@ -802,7 +807,9 @@ pub async fn plan_onsite(
         now(),
     )
     .await;
-    Ok(format!("已安排现场核查:{note}。已短信告知申请人。"))
+    Ok(crate::server::http::flashed(format!(
+        "已安排现场核查:{note}。已短信告知申请人。"
+    )))
 }
 
 /// The cases the calling regulator's organisation issues, oldest deadline first.

@@ -49,6 +49,24 @@ pub fn reload_after_success<S>(
     });
 }
 
+/// After each successful run of `action`: loads the page again, which shows
+/// the record as it now is and, at its top, what the server function said it
+/// did (it flashed it: `server::http::flashed`).
+pub fn reload_page_after_success<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |prev: Option<usize>| {
+        let n = action.version().get();
+        if prev.is_some_and(|p| p != n) && matches!(action.value().get_untracked(), Some(Ok(_))) {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().reload();
+        }
+        n
+    });
+}
+
 /// Goes to `to` after a successful save: the router's navigation when the
 /// whole page is hydrated, a page load in islands mode (no router runs in
 /// the browser there). Call it while the component is set up.

@@ -21,7 +21,9 @@ use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::{reload_after_success, HydrationMarker, PrintButton};
+use crate::components::{
+    reload_after_success, reload_page_after_success, HydrationMarker, PrintButton,
+};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
@@ -242,28 +244,21 @@ pub fn CaseInboxPage() -> impl IntoView {
     }
 }
 
-/// One case, for the applicant and for the regulators.
+/// One case, for the applicant and for the regulators: rendered by the
+/// server, with the applicant's form and the issuer's actions as islands
+/// started from the case (they load the page again after each step, which
+/// says what was done: the server functions flash it).
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    move || view! { <CaseArea id=id() /> }
-}
-
-/// The case, reloaded in place after each step.
-#[cfg_attr(island = "CaseArea", island)]
-#[cfg_attr(not(island = "CaseArea"), component)]
-fn CaseArea(id: i64) -> impl IntoView {
-    let reload = RwSignal::new(0);
-    let flash = RwSignal::new(None::<String>);
-    let case = Resource::new(move || (id, reload.get()), |(i, _)| get_case(i));
+    let case = Resource::new(id, get_case);
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => Either::Left(view! { <CaseDetail c reload flash /><HydrationMarker /> }),
+                    Ok(c) => Either::Left(view! { {case_detail(c)}<HydrationMarker /> }),
                     Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
@@ -271,12 +266,25 @@ fn CaseArea(id: i64) -> impl IntoView {
     }
 }
 
-#[component]
-fn CaseDetail(
-    c: CaseView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+/// The applicant's form and checklist.
+#[cfg_attr(island = "CaseForm", island)]
+#[cfg_attr(not(island = "CaseForm"), component)]
+fn CaseForm(c: CaseView) -> impl IntoView {
+    view! { <ApplicationForm c /> }
+}
+
+/// What the applicant (撤回) or the issuing authority can do with the case now.
+#[cfg_attr(island = "CaseActions", island)]
+#[cfg_attr(not(island = "CaseActions"), component)]
+fn CaseActions(c: CaseView) -> impl IntoView {
+    let withdraw = c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit);
+    view! {
+        {withdraw.then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw /> })}
+        {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() /> })}
+    }
+}
+
+fn case_detail(c: CaseView) -> impl IntoView {
     let s = c.summary.clone();
     let editable = c.actions.contains(&Action::Submit);
     let back = if c.issuer_view {
@@ -313,12 +321,11 @@ fn CaseDetail(
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
         {if editable {
-            Either::Left(view! { <ApplicationForm c=c.clone() reload flash /> })
+            Either::Left(view! { <CaseForm c=c.clone() /> })
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
-        {(!editable && c.actions.contains(&Action::Withdraw)).then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw reload flash /> })}
-        {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() reload flash /> })}
+        {((!editable && c.actions.contains(&Action::Withdraw)) || c.issuer_view).then(|| view! { <CaseActions c=c.clone() /> })}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -471,11 +478,7 @@ impl Fields {
 /// saving (nothing typed is lost) and submitting after the same check the
 /// server makes.
 #[component]
-fn ApplicationForm(
-    c: CaseView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn ApplicationForm(c: CaseView) -> impl IntoView {
     let kind = c.summary.kind;
     let id = c.summary.id;
     let base = c.application.clone();
@@ -483,6 +486,7 @@ fn ApplicationForm(
     let f = Fields::new(&base);
     let form = FormState::new(Default::default(), None);
     let busy = RwSignal::new(false);
+    let saved_note = RwSignal::new(None::<&'static str>);
     let base_for_check = base.clone();
     let check = Callback::new(move |()| {
         crate::domain::licence_case::Application::check_submit(
@@ -511,6 +515,7 @@ fn ApplicationForm(
     });
     let base_for_save = base.clone();
     let save = move |submit: bool| {
+        saved_note.set(None);
         let app = f.application(&base_for_save);
         let app_sent = app.clone();
         if submit && !form.validate(check) {
@@ -529,7 +534,7 @@ fn ApplicationForm(
                     if !submit {
                         busy.set(false);
                         form.alert.set(None);
-                        flash.set(Some("已保存。可以随时回来继续填写。".into()));
+                        saved_note.set(Some("已保存。可以随时回来继续填写。"));
                         return;
                     }
                     let moved = crate::api::licence_case::move_case(
@@ -539,13 +544,13 @@ fn ApplicationForm(
                         String::new(),
                     )
                     .await;
-                    busy.set(false);
                     match moved {
-                        Ok(m) => {
-                            flash.set(Some(m));
-                            reload.update(|r| *r += 1);
+                        // The page again, saying what was done (flashed).
+                        Ok(_) => navigate_to(format!("/cases/{id}")),
+                        Err(e) => {
+                            busy.set(false);
+                            form.show(&e);
                         }
-                        Err(e) => form.show(&e),
                     }
                 }
                 Err(e) => {
@@ -685,6 +690,7 @@ fn ApplicationForm(
                 <button type="button" class="button" disabled=move || busy.get() on:click=move |_| save(false)>"保存"</button>
                 " "
                 <button type="submit" class="button primary" disabled=move || busy.get()>"提交申请"</button>
+                {move || saved_note.get().map(|n| view! { " " <span class="field-note" role="status">{n}</span> })}
             </div>
         </form>
     }
@@ -769,14 +775,9 @@ fn MaterialItem(
 
 /// A move without input (submit is the form's; withdraw, accept, approve, issue).
 #[component]
-fn MoveButton(
-    c: CaseView,
-    action: Action,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn MoveButton(c: CaseView, action: Action) -> impl IntoView {
     let mv = ServerAction::<MoveCase>::new();
-    reload_after_success(mv, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(mv);
     view! {
         <ActionForm action=mv attr:class="inline-form">
             <input type="hidden" name="id" value=c.summary.id />
@@ -790,15 +791,9 @@ fn MoveButton(
 
 /// A move with a text (补正 notice, reasons).
 #[component]
-fn MoveWithText(
-    c: CaseView,
-    action: Action,
-    label: &'static str,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn MoveWithText(c: CaseView, action: Action, label: &'static str) -> impl IntoView {
     let mv = ServerAction::<MoveCase>::new();
-    reload_after_success(mv, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(mv);
     let form = FormState::for_action(mv, |_| ());
     let id = format!("f-text-{}", action.code());
     view! {
@@ -819,15 +814,11 @@ fn MoveWithText(
 
 /// What the issuing authority can do with the case now.
 #[component]
-fn IssuerActions(
-    c: CaseView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn IssuerActions(c: CaseView) -> impl IntoView {
     let claim = ServerAction::<ClaimCase>::new();
-    reload_after_success(claim, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(claim);
     let assign = ServerAction::<ClaimCase>::new();
-    reload_after_success(assign, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(assign);
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()
@@ -860,17 +851,17 @@ fn IssuerActions(
             })}
             {move || claim.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
             {move || assign.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
-            {plain.into_iter().map(|a| view! { <MoveButton c=c.clone() action=a reload flash /> }).collect_view()}
+            {plain.into_iter().map(|a| view! { <MoveButton c=c.clone() action=a /> }).collect_view()}
             {has(Action::RequestCorrection).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::RequestCorrection label="补正通知:逐项写明需要补正的全部材料和内容(只能发一次)" reload flash />
+                <MoveWithText c=c.clone() action=Action::RequestCorrection label="补正通知:逐项写明需要补正的全部材料和内容(只能发一次)" />
             })}
             {has(Action::NotAccept).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::NotAccept label="不予受理的理由" reload flash />
+                <MoveWithText c=c.clone() action=Action::NotAccept label="不予受理的理由" />
             })}
-            {plan_open.then(|| view! { <OnSitePlanForm c=c.clone() reload flash /> })}
-            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm c=c.clone() reload flash /> })}
+            {plan_open.then(|| view! { <OnSitePlanForm c=c.clone() /> })}
+            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm c=c.clone() /> })}
             {has(Action::Refuse).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::Refuse label="不予许可的理由" reload flash />
+                <MoveWithText c=c.clone() action=Action::Refuse label="不予许可的理由" />
             })}
             {c.onsite.clone().map(|o| view! {
                 <div class="onsite-record">
@@ -887,13 +878,9 @@ fn IssuerActions(
 
 /// Schedules the on-site check; the applicant is told by SMS.
 #[component]
-fn OnSitePlanForm(
-    c: CaseView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn OnSitePlanForm(c: CaseView) -> impl IntoView {
     let plan = ServerAction::<PlanOnsite>::new();
-    reload_after_success(plan, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(plan);
     let form = FormState::for_action(plan, |_| ());
     view! {
         <ActionForm action=plan attr:class="onsite-plan-form">
@@ -917,13 +904,9 @@ fn OnSitePlanForm(
 }
 
 #[component]
-fn OnSiteForm(
-    c: CaseView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn OnSiteForm(c: CaseView) -> impl IntoView {
     let record = ServerAction::<RecordOnsite>::new();
-    reload_after_success(record, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(record);
     let form = FormState::for_action(record, |_| ());
     let field = move |name: &'static str, label: &'static str, kind: &'static str| {
         view! {

@@ -97,6 +97,15 @@ pub fn flash(message: &str) {
     }
 }
 
+/// A server function's confirmation, for the page loaded next, whoever
+/// called it: for a function whose every caller loads its page again once
+/// it has succeeded (an island's step on a server-rendered page, or a plain
+/// form post).
+pub fn flashed(message: String) -> String {
+    flash(&message);
+    message
+}
+
 /// A server function's confirmation. A plain form post (no JavaScript, or
 /// before the page's island is live) is sent back to its page by
 /// leptos_axum, and the answer would be lost: it goes along to that page

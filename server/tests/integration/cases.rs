@@ -1151,7 +1151,8 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
         // 不予受理, with its reasons in a numbered decision.
         let r = mv(&b, &city, open, Action::NotAccept, "").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
-        moved(
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
+        let r = mv(
             &b,
             &city,
             open,
@@ -1159,6 +1160,27 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
             "申请事项不属于本机关职权范围",
         )
         .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        // The island loads the case's page again, rendered by the server,
+        // which says what was done (the move flashed it).
+        let flash = r.set_cookie("whp_flash=").unwrap();
+        let pair = flash.split(';').next().unwrap_or_default();
+        let page = send(
+            &b.router,
+            get_as(&format!("/cases/{open}"), &format!("{city}; {pair}")),
+        )
+        .await;
+        assert!(
+            page.body
+                .contains(r#"class="notice success flash">已不予受理,文书编号"#)
+                && page
+                    .body
+                    .contains(r#"<span class="status-badge case-step">不予受理</span>"#)
+                && page.body.contains("不属于本机关职权范围"),
+            "{}: {}",
+            b.name,
+            page.body
+        );
         let c = case(&b, &a, open).await;
         assert_eq!(c.summary.step, Step::NotAccepted);
         assert_eq!(c.documents[0].title, "不予受理决定书");
