@@ -11,7 +11,7 @@
   for (const b of document.querySelectorAll("button[data-print]")) {
     if (!b.closest("leptos-island")) b.addEventListener("click", () => window.print());
   }
-  // A plain form's field with a `data-message` (pages without islands): the
+  // A plain form's field with a `data-message` (outside islands): the
   // browser checks its constraints (required, pattern) before sending, and
   // the message shows under the field, as an island shows it, instead of the
   // browser's bubble (the page may have rendered it there, with its help

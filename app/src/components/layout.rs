@@ -115,7 +115,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(refresh);
     let user = Resource::new(move || (path.get(), refresh.0.get()), |_| current_user());
     let logout = ServerAction::<Logout>::new();
-    // What a plain form post (no JavaScript) just did, shown once.
+    // What a plain form post, or an island that loads its page again after
+    // its call, just did: shown once.
     #[cfg(feature = "ssr")]
     let flash = crate::server::http::take_flash();
     #[cfg(not(feature = "ssr"))]

@@ -51,7 +51,9 @@ pub fn reload_after_success<S>(
 
 /// After each successful run of `action`: loads the page again, which shows
 /// the record as it now is and, at its top, what the server function said it
-/// did (it flashed it: `server::http::flashed`).
+/// did (it flashed it: `server::http::flashed`). The address's query is
+/// dropped: an error a plain post brought back before the page was live
+/// (`__err`) is over.
 pub fn reload_page_after_success<S>(action: ServerAction<S>)
 where
     S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
@@ -61,7 +63,9 @@ where
         let n = action.version().get();
         if prev.is_some_and(|p| p != n) && matches!(action.value().get_untracked(), Some(Ok(_))) {
             #[cfg(feature = "hydrate")]
-            let _ = window().location().reload();
+            if let Ok(path) = window().location().pathname() {
+                let _ = window().location().replace(&path);
+            }
         }
         n
     });

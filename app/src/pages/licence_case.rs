@@ -277,11 +277,16 @@ fn CaseForm(c: CaseView) -> impl IntoView {
 #[cfg_attr(island = "CaseActions", island)]
 #[cfg_attr(not(island = "CaseActions"), component)]
 fn CaseActions(c: CaseView) -> impl IntoView {
-    let withdraw = c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit);
     view! {
-        {withdraw.then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw /> })}
+        {withdraws(&c).then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw /> })}
         {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() /> })}
     }
+}
+
+/// The applicant may withdraw a case it no longer edits (a draft is
+/// withdrawn from its form).
+fn withdraws(c: &CaseView) -> bool {
+    c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit)
 }
 
 fn case_detail(c: CaseView) -> impl IntoView {
@@ -325,7 +330,7 @@ fn case_detail(c: CaseView) -> impl IntoView {
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
-        {((!editable && c.actions.contains(&Action::Withdraw)) || c.issuer_view).then(|| view! { <CaseActions c=c.clone() /> })}
+        {(withdraws(&c) || c.issuer_view).then(|| view! { <CaseActions c=c.clone() /> })}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -545,8 +550,12 @@ fn ApplicationForm(c: CaseView) -> impl IntoView {
                     )
                     .await;
                     match moved {
-                        // The page again, saying what was done (flashed).
-                        Ok(_) => navigate_to(format!("/cases/{id}")),
+                        // The page again, saying what was done (flashed);
+                        // what was typed meanwhile does not hold it back.
+                        Ok(_) => {
+                            last_saved.set(f.application(&base_value.get_value()));
+                            navigate_to(format!("/cases/{id}"));
+                        }
                         Err(e) => {
                             busy.set(false);
                             form.show(&e);
@@ -783,7 +792,7 @@ fn MoveButton(c: CaseView, action: Action) -> impl IntoView {
             <input type="hidden" name="id" value=c.summary.id />
             <input type="hidden" name="base_version" value=c.version />
             <input type="hidden" name="action" value=action.code() />
-            <button type="submit" class="button" class:primary=matches!(action, Action::Accept | Action::Approve | Action::Issue)>{action.label(c.summary.kind)}</button>
+            <button type="submit" class="button" class:primary=matches!(action, Action::Accept | Action::Approve | Action::Issue) disabled=move || mv.pending().get()>{action.label(c.summary.kind)}</button>
         </ActionForm>
         {move || mv.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
     }
@@ -807,7 +816,7 @@ fn MoveWithText(c: CaseView, action: Action, label: &'static str) -> impl IntoVi
                 {message_at(form, "text".into())}
             </div>
             {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button">{action.label(c.summary.kind)}</button>
+            <button type="submit" class="button" disabled=move || mv.pending().get()>{action.label(c.summary.kind)}</button>
         </ActionForm>
     }
 }
@@ -835,7 +844,7 @@ fn IssuerActions(c: CaseView) -> impl IntoView {
                     <input type="hidden" name="id" value=c.summary.id />
                     <input type="hidden" name="base_version" value=c.version />
                     <input type="hidden" name="release" value=if c.claimed_by_me { "true" } else { "false" } />
-                    <button type="submit" class="button">{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
+                    <button type="submit" class="button" disabled=move || claim.pending().get()>{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
                 </ActionForm>
             })}
             {(issuer_holds && !colleagues.is_empty()).then(|| view! {
@@ -846,7 +855,7 @@ fn IssuerActions(c: CaseView) -> impl IntoView {
                     <select id="f-assignee" name="assignee">
                         {colleagues.clone().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                     </select>
-                    <button type="submit" class="button">"指派"</button>
+                    <button type="submit" class="button" disabled=move || assign.pending().get()>"指派"</button>
                 </ActionForm>
             })}
             {move || claim.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
@@ -898,7 +907,7 @@ fn OnSitePlanForm(c: CaseView) -> impl IntoView {
                 {message_at(form, "inspectors".into())}
             </div>
             {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button">"安排核查并通知申请人"</button>
+            <button type="submit" class="button" disabled=move || plan.pending().get()>"安排核查并通知申请人"</button>
         </ActionForm>
     }
 }
@@ -936,7 +945,7 @@ fn OnSiteForm(c: CaseView) -> impl IntoView {
                 <label class="choice"><input type="radio" name="passed" value=Answer::No.code() /> " 不符合条件"</label>
             </fieldset>
             {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button">"登记现场核查"</button>
+            <button type="submit" class="button" disabled=move || record.pending().get()>"登记现场核查"</button>
         </ActionForm>
     }
 }

@@ -696,7 +696,7 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
         );
         // The browser checks the reason first (`required`, its message ready).
         assert!(
-            body.contains(r#"id="proposal-reason" name="reason" required"#)
+            body.contains(r#"id="proposal-reason" name="reason" type="text" required"#)
                 && body.contains(r#"data-message="请填写拒绝的理由"#),
             "{}: {body}",
             b.name
@@ -721,7 +721,8 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
         assert!(back.contains("__err="), "{}: {back}", b.name);
         let body = page(&b, back.trim_start_matches(ORIGIN), &a).await;
         assert!(
-            body.contains(r#"aria-invalid="true""#)
+            body.contains(r#"id="proposal-reason" name="reason" type="text" required"#)
+                && body.contains(r#"data-message="请填写拒绝的理由,监管部门会看到。" aria-invalid="true" aria-describedby="proposal-reason-msg">"#)
                 && body.contains(r#"<p id="proposal-reason-msg" role="alert" class="field-error">请填写拒绝的理由"#),
             "{}: {body}",
             b.name
@@ -735,6 +736,20 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
         let body = page(&b, "/info", &format!("{a}; {pair}")).await;
         assert!(
             body.contains(r#"class="notice success flash">已拒绝南京市玄武区应急管理局的修改申请"#)
+                && !body.contains(app::api::enterprise_info::LOCK_MESSAGE),
+            "{}: {body}",
+            b.name
+        );
+        assert_eq!(mine(&b, &a).await.draft.principal_name, "李强");
+        // An answer to a proposal closed meanwhile (another tab, say) is
+        // refused, and the page, which has no lock left to say it at, says so.
+        let r = answer("true", "").await;
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        let body = page(&b, back.trim_start_matches(ORIGIN), &a).await;
+        assert!(
+            body.contains(r#"<div role="alert" class="alert">"#)
+                && body.contains("该修改申请已被处理或撤回")
                 && !body.contains(app::api::enterprise_info::LOCK_MESSAGE),
             "{}: {body}",
             b.name

@@ -208,10 +208,17 @@ fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) 
     let changing = v.changing;
     let base = v.version;
     let confirmed = v.status == RecordStatus::Confirmed && v.lock.is_none();
+    // An answer refused because the proposal was closed meanwhile: said
+    // here, as no lock is left to say it at.
+    let (answer_here, answer_gone) = match v.lock {
+        Some(_) => (failed.answer, None),
+        None => (None, failed.answer),
+    };
     view! {
         <h1>"完善信息 " <span class="status-badge">{v.status.label(changing)}</span></h1>
         <p class="summary-line">"统一社会信用代码(登录账号):" {v.credit_code}</p>
-        {v.lock.map(|p| lock_notice(p, failed.answer))}
+        {v.lock.map(|p| lock_notice(p, answer_here))}
+        {answer_gone.map(|e| view! { <ErrorNotice error=e /> })}
         {(!v.return_reason.is_empty()).then(|| view! {
             <p class="alert" role="alert">"监管部门退回了提交的信息,原因:" {v.return_reason} "。请按原因修改后重新提交。"</p>
         })}
@@ -219,15 +226,15 @@ fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) 
             <p class="notice">"变更进行中:变更被确认之前,原已确认的信息继续有效,监管部门看到的仍是原信息。"</p>
         })}
         {(v.status == RecordStatus::Submitted).then(|| view! {
-            <div class="notice" role="status">
+            <div class="notice">
                 <p>"信息已提交,等待监管部门确认;提交后信息为只读。如需修改,请先撤回。"</p>
-                {status_panel(StatusChange::Withdraw, base, step)}
+                {status_panel(StatusChange::Withdraw, base)}
             </div>
         })}
         {confirmed.then(|| view! {
-            <div class="notice success" role="status">
+            <div class="notice success">
                 <p>"企业信息已由监管部门确认,现为只读。信息有变化时,请点击“信息变更”。"</p>
-                {status_panel(StatusChange::Change, base, step)}
+                {status_panel(StatusChange::Change, base)}
             </div>
         })}
         {failed.status.map(|e| view! { <ErrorNotice error=e /> })}
@@ -271,6 +278,7 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
                     <input
                         id="proposal-reason"
                         name="reason"
+                        type="text"
                         required
                         pattern=at_least(1)
                         maxlength="500"
@@ -288,9 +296,10 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
     }
 }
 
-/// 撤回 or 信息变更: a disclosure that says what follows, with the action as
-/// a plain form post (the page it comes back to says what was done).
-fn status_panel(action: StatusChange, base: i64, step: InfoStep) -> impl IntoView {
+/// 撤回 or 信息变更: a disclosure that says what follows (its summary closes
+/// it again), with the action as a plain form post (the page it comes back
+/// to says what was done).
+fn status_panel(action: StatusChange, base: i64) -> impl IntoView {
     let (label, question, explanation, confirm) = match action {
         StatusChange::Withdraw => (
             "撤回",
@@ -316,8 +325,6 @@ fn status_panel(action: StatusChange, base: i64, step: InfoStep) -> impl IntoVie
                     <input type="hidden" name="action" value=action.code() />
                     <input type="hidden" name="base_version" value=base />
                     <button type="submit" class="button primary">{confirm}</button>
-                    " "
-                    <a class="button" href=step_href(step, None)>"取消"</a>
                 </form>
             </section>
         </details>
