@@ -185,6 +185,19 @@ pub async fn regulated(b: &Backend, cookie: &str, code: &str) -> RecordView {
     r.decode()
 }
 
+/// `cookie`'s bureau proposes `value` for A's `field`, on the record's
+/// current version.
+pub async fn propose(b: &Backend, cookie: &str, field: &str, value: &str) -> Reply {
+    let rec = regulated(b, cookie, A).await;
+    post_json(
+        &b.router,
+        "/api/info/propose",
+        &json!({"credit_code": A, "base_version": rec.version, "values": [[field, value]]}),
+        Some(cookie),
+    )
+    .await
+}
+
 async fn audit_actions(b: &Backend, code: &str) -> Vec<(String, String, String)> {
     use sqlx::Row as _;
     sqlx::query(
@@ -450,16 +463,7 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         let propose = |cookie: String, name: &'static str| {
             let b = &b;
-            async move {
-                let rec = regulated(b, &cookie, A).await;
-                post_json(
-                    &b.router,
-                    "/api/info/propose",
-                    &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", name]]}),
-                    Some(&cookie),
-                )
-                .await
-            }
+            async move { propose(b, &cookie, "principal_name", name).await }
         };
         let r = propose(county.clone(), "赵六").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
@@ -676,14 +680,7 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
     use axum::http::header;
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
-        let rec = regulated(&b, &county, A).await;
-        let r = post_json(
-            &b.router,
-            "/api/info/propose",
-            &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", "赵六"]]}),
-            Some(&county),
-        )
-        .await;
+        let r = propose(&b, &county, "principal_name", "赵六").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let id = mine(&b, &a).await.lock.unwrap().id.to_string();
         let body = page(&b, "/info", &a).await;
@@ -888,8 +885,7 @@ async fn nobody_reads_or_changes_what_is_not_theirs() {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {path}", b.name);
         }
         // A proposal for A cannot be answered by B.
-        let rec = regulated(&b, &county, A).await;
-        post_json(&b.router, "/api/info/propose", &json!({"credit_code": A, "base_version": rec.version, "values": [["safety_name", "冯十二"]]}), Some(&county)).await;
+        propose(&b, &county, "safety_name", "冯十二").await;
         let id = mine(&b, &a).await.lock.unwrap().id.to_string();
         let r = form(
             &b,

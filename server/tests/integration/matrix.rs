@@ -748,14 +748,7 @@ async fn setup(b: &Backend) -> (Vec<(Who, Option<String>)>, Objects) {
     let pending = pending_registration(b, &code).await;
 
     // A proposal on A's record by its county.
-    let rec = crate::info::regulated(b, &county, A).await;
-    let r = post_json(
-        &b.router,
-        "/api/info/propose",
-        &json!({"credit_code": A, "base_version": rec.version, "values": [["principal_name", "赵六"]]}),
-        Some(&county),
-    )
-    .await;
+    let r = crate::info::propose(b, &county, "principal_name", "赵六").await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     let proposal: i64 = sqlx::query_scalar("SELECT MAX(id) FROM change_proposals")
         .fetch_one(b.state.db.reader())
