@@ -245,6 +245,36 @@ pub fn at_least(min: usize) -> String {
     }
 }
 
+/// A plain form's required `reason` (a refusal's, a return's): checked by
+/// the browser before sending (`islands.js` shows `missing` under it) and,
+/// when the server refused it, its `error` shown there.
+pub fn required_reason(
+    id: &'static str,
+    label: &'static str,
+    missing: &'static str,
+    error: Option<String>,
+) -> impl IntoView {
+    let invalid = error.is_some();
+    let message_id = format!("{id}-msg");
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            name="reason"
+            type="text"
+            required
+            pattern=at_least(1)
+            maxlength="500"
+            data-message=missing
+            aria-invalid=invalid.then_some("true")
+            aria-describedby=invalid.then_some(message_id.clone())
+        />
+        <p class="field-error" id=message_id role="alert" hidden=!invalid>
+            {error.unwrap_or_else(|| missing.into())}
+        </p>
+    }
+}
+
 /// Whether the form was submitted with the button named `name`.
 pub fn submitted_by(ev: &leptos::ev::SubmitEvent, name: &str) -> bool {
     ev.submitter()

@@ -18,7 +18,7 @@ use crate::api::enterprise_info::{
     SubmitInfo, LOCK_MESSAGE, PROPOSAL_REASON_MISSING,
 };
 use crate::components::field::{
-    at_least, bind_checked, bind_typed, keep_chosen, message_at, ErrorSummary, FieldMessage,
+    bind_checked, bind_typed, keep_chosen, message_at, required_reason, ErrorSummary, FieldMessage,
     FormState, SelectField, TextField,
 };
 use crate::components::help::{message_with_help, HelpTip};
@@ -274,21 +274,7 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
                 <form class="reject-form" action=AnswerProposal::url() method="post">
                     <input type="hidden" name="proposal_id" value=id />
                     <input type="hidden" name="accept" value="false" />
-                    <label for="proposal-reason">"拒绝理由"</label>
-                    <input
-                        id="proposal-reason"
-                        name="reason"
-                        type="text"
-                        required
-                        pattern=at_least(1)
-                        maxlength="500"
-                        data-message=PROPOSAL_REASON_MISSING
-                        aria-invalid=invalid.then_some("true")
-                        aria-describedby=invalid.then_some("proposal-reason-msg")
-                    />
-                    <p class="field-error" id="proposal-reason-msg" role="alert" hidden=!invalid>
-                        {reason_error.unwrap_or_else(|| PROPOSAL_REASON_MISSING.into())}
-                    </p>
+                    {required_reason("proposal-reason", "拒绝理由", PROPOSAL_REASON_MISSING, reason_error)}
                     <button type="submit" class="button">"拒绝"</button>
                 </form>
             </div>

@@ -11,7 +11,7 @@ use crate::api::enterprise_info::{
     info_directory, regulated_record, DecideInfo, DirectoryPage, OpenChange, ProposeChange,
     RecordView, RemindEnterprise, WithdrawProposal, RETURN_REASON_MISSING,
 };
-use crate::components::field::{at_least, keep_typed_in};
+use crate::components::field::{keep_typed_in, required_reason};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
@@ -326,7 +326,6 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
             }
         })}
         {r.submitted.clone().map(|changes| {
-            let invalid = reason_error.is_some();
             view! {
                 <section class="submitted" aria-labelledby="submitted-title">
                     <h2 id="submitted-title">"企业提交的信息(待确认)"</h2>
@@ -344,20 +343,7 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
                             <input type="hidden" name="credit_code" value=code.clone() />
                             <input type="hidden" name="base_version" value=r.version />
                             <input type="hidden" name="approve" value="false" />
-                            <label for="return-reason">"退回原因"</label>
-                            <input
-                                id="return-reason"
-                                name="reason"
-                                required
-                                pattern=at_least(1)
-                                maxlength="500"
-                                data-message=RETURN_REASON_MISSING
-                                aria-invalid=invalid.then_some("true")
-                                aria-describedby=invalid.then_some("return-reason-msg")
-                            />
-                            <p class="field-error" id="return-reason-msg" role="alert" hidden=!invalid>
-                                {reason_error.clone().unwrap_or_else(|| RETURN_REASON_MISSING.into())}
-                            </p>
+                            {required_reason("return-reason", "退回原因", RETURN_REASON_MISSING, reason_error.clone())}
                             <button type="submit" class="button">"退回"</button>
                         </form>
                     </div>
