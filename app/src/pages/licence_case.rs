@@ -283,8 +283,8 @@ fn CaseActions(c: CaseView) -> impl IntoView {
     }
 }
 
-/// The applicant may withdraw a case it no longer edits (a draft is
-/// withdrawn from its form).
+/// 撤回 is offered once the case is submitted (never on a draft being
+/// edited, as before).
 fn withdraws(c: &CaseView) -> bool {
     c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit)
 }
