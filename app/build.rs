@@ -30,7 +30,8 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("password", &["PasswordArea"]),
     ("totp", &["TotpEnrolment"]),
     ("inbox", &["Inbox"]),
-    ("team", &["TeamPage", "TeamLinkArea"]),
+    ("team", &["TeamPage"]),
+    ("team-link", &["TeamLinkArea"]),
     // 完善信息: one page, and one bundle, per step.
     ("info-basic", &["InfoBasic"]),
     ("info-mode", &["InfoMode"]),
@@ -39,16 +40,11 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("propose", &["ProposeArea"]),
     ("licences", &["LicencesPage"]),
     ("case", &["CaseForm", "CaseActions"]),
-    ("admin", &["AdminUsersPage", "IssuersPage"]),
-    (
-        "notices",
-        &[
-            "NoticeArea",
-            "NoticeNewPage",
-            "NoticeEditArea",
-            "HelpEditArea",
-        ],
-    ),
+    ("admin", &["AdminUsersPage"]),
+    // The notice and help-article editors (their pages are rendered by
+    // the server; a notice itself has no island).
+    ("notice-editor", &["NoticeEditor"]),
+    ("help-editor", &["HelpEditor"]),
 ];
 
 fn main() {

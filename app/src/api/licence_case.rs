@@ -968,13 +968,17 @@ pub async fn case_authorities() -> Result<Authorities, AppError> {
 /// Routes the cases of a region (a city, for city-level cases, or a county)
 /// to an organisation such as a 行政审批局; `organization_id` 0 restores the
 /// region's own bureau.
+/// 发证机关设置's region, when it is not a city's or county's code.
+pub const REGION_CODE_MESSAGE: &str =
+    "请填写6位行政区划代码(设区的市或县级),如 320100 南京市、320102 玄武区。";
+
 #[server(endpoint = "case/authorities/set", output = crate::api::TextJson)]
 pub async fn set_case_authority(
     region_code: String,
     organization_id: i64,
 ) -> Result<String, AppError> {
     use crate::server::licence_case as repo;
-    use crate::server::{now, regions, AppState};
+    use crate::server::{http, now, regions, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
     let region_code = region_code.trim().to_string();
@@ -982,10 +986,7 @@ pub async fn set_case_authority(
         && regions::get(&region_code).is_some_and(|r| r.level == "city" || r.level == "county");
     if !known {
         let mut e = FieldErrors::new();
-        e.add(
-            "region_code",
-            "请填写6位行政区划代码(设区的市或县级),如 320100 南京市、320102 玄武区。",
-        );
+        e.add("region_code", REGION_CODE_MESSAGE);
         return Err(AppError::Validation(e));
     }
     let actor = crate::api::enterprise_info::ssr::actor(&admin).await;
@@ -996,7 +997,9 @@ pub async fn set_case_authority(
             message: "请选择一个已开通的机构。".into(),
         });
     }
-    Ok(match org {
+    // 发证机关设置's forms are plain posts: the page they come back to
+    // says what was done.
+    Ok(http::confirm(match org {
         Some(_) => format!(
             "已设置:{} 的许可证案件今后由所选机构办理(已提交的案件不变)。",
             regions::full_name(&region_code)
@@ -1005,5 +1008,5 @@ pub async fn set_case_authority(
             "已恢复:{} 的许可证案件由本地区应急管理部门办理。",
             regions::full_name(&region_code)
         ),
-    })
+    }))
 }

@@ -216,6 +216,10 @@ pub async fn preview_notice(body: String) -> Result<String, AppError> {
 /// `base_version`; returns the notice's id. When someone saved in between,
 /// nothing is overwritten: the answer is a conflict at `body` saying who
 /// saved when, and the editor keeps the writer's text.
+/// What the page loaded after a save says (the editor goes to the notice).
+#[cfg(feature = "ssr")]
+const SAVED: &str = "公告已保存。";
+
 #[server(endpoint = "notices/save", output = crate::api::TextJson)]
 pub async fn save_notice(
     #[server(default)] id: i64,
@@ -234,12 +238,14 @@ pub async fn save_notice(
             .await
             .map_err(ssr::error)?;
         tracing::info!(notice = id, user = user.user_id, "notice published");
+        crate::server::http::flash(SAVED);
         return Ok(id);
     }
     notice::save(&state.db, id, base_version, writer, &text, &actor, now())
         .await
         .map_err(ssr::error)?;
     tracing::info!(notice = id, user = user.user_id, "notice saved");
+    crate::server::http::flash(SAVED);
     Ok(id)
 }
 
@@ -264,5 +270,10 @@ pub async fn act_on_notice(
     notice::act(&state.db, id, base_version, writer, action, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(format!("公告{}。", action.done()))
+    // The notice page's buttons are plain posts: the page they come back
+    // to says what was done.
+    Ok(crate::server::http::confirm(format!(
+        "公告{}。",
+        action.done()
+    )))
 }

@@ -269,6 +269,20 @@ pub fn required_reason(
             aria-invalid=invalid.then_some("true")
             aria-describedby=invalid.then_some(message_id.clone())
         />
+        {field_error(message_id, missing, error)}
+    }
+}
+
+/// The message under a plain form's field `{id}` (its id `{id}-msg`): the
+/// server's `error`, or hidden, `missing`, which `islands.js` shows when the
+/// browser refuses the field before sending (its `data-message`).
+pub fn field_error(
+    message_id: String,
+    missing: &'static str,
+    error: Option<String>,
+) -> impl IntoView {
+    let invalid = error.is_some();
+    view! {
         <p class="field-error" id=message_id role="alert" hidden=!invalid>
             {error.unwrap_or_else(|| missing.into())}
         </p>

@@ -205,22 +205,24 @@ pub fn HelpHistoryPage() -> impl IntoView {
     }
 }
 
+/// 编辑帮助文章 (`/help/:slug/edit`), for administrators: the page is
+/// rendered by the server, only the form is an island.
 #[component]
 pub fn HelpEditPage() -> impl IntoView {
     let slug = slug_param();
-    move || view! { <HelpEditArea slug=slug.get() /> }
-}
-
-#[cfg_attr(island = "HelpEditArea", island)]
-#[cfg_attr(not(island = "HelpEditArea"), component)]
-fn HelpEditArea(slug: String) -> impl IntoView {
-    let article = Resource::new(move || slug.clone(), |s| help_article(s, None));
+    let article = Resource::new(move || slug.get(), |s| help_article(s, None));
     view! {
         <Title text="编辑帮助文章 - 帮助中心" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match article.await {
-                    Ok(Some(a)) if a.editable => view! { <Editor a /><HydrationMarker /> }.into_any(),
+                    Ok(Some(a)) if a.editable => view! {
+                        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{}", a.slug)>{a.title.clone()}</a> " › 编辑"</p>
+                        <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
+                        <HelpEditor slug=a.slug title=a.title body=a.body version=a.version />
+                        <HydrationMarker />
+                    }
+                        .into_any(),
                     Ok(Some(_)) => view! {
                         <ErrorNotice error=AppError::Forbidden />
                         <p>"帮助文章由系统管理员编辑。" <a href="/login?tab=regulator">"以管理员身份登录"</a></p>
@@ -235,12 +237,17 @@ fn HelpEditArea(slug: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn Editor(a: ArticleView) -> impl IntoView {
-    let slug = a.slug.clone();
-    let title = RwSignal::new(a.title.clone());
-    let body = RwSignal::new(a.body.clone());
-    let base = RwSignal::new(a.version);
+/// The article form, checked in the browser by the server's own rules, with
+/// a preview and a version check on saving (a stale save shows the newer
+/// text and keeps the administrator's): the page's island, started from the
+/// article it is handed.
+#[cfg_attr(island = "HelpEditor", island)]
+#[cfg_attr(not(island = "HelpEditor"), component)]
+fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl IntoView {
+    let body_text = body;
+    let title = RwSignal::new(title);
+    let body = RwSignal::new(body_text.clone());
+    let base = RwSignal::new(version);
     // The version someone else saved meanwhile, shown after a conflict.
     let theirs = RwSignal::new(None::<ArticleView>);
     let save = ServerAction::<SaveHelp>::new();
@@ -286,8 +293,6 @@ fn Editor(a: ArticleView) -> impl IntoView {
     let body_input = NodeRef::<leptos::html::Textarea>::new();
     crate::components::field::keep_typed_in(body_input, body);
     view! {
-        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{slug}")>{a.title.clone()}</a> " › 编辑"</p>
-        <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
         <form class="form wide" action=SaveHelp::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="slug" value=slug.clone() />
@@ -304,7 +309,7 @@ fn Editor(a: ArticleView) -> impl IntoView {
                     node_ref=body_input
                     on:input=move |ev| body.set(event_target_value(&ev))
                 >
-                    {a.body.clone()}
+                    {body_text}
                 </textarea>
                 <FieldMessage name="body" form />
             </div>

@@ -21,9 +21,7 @@ use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::{
-    reload_after_success, reload_page_after_success, HydrationMarker, PrintButton,
-};
+use crate::components::{reload_page_after_success, HydrationMarker, PrintButton};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
@@ -1175,23 +1173,39 @@ fn HazardSummary(app: Application) -> impl IntoView {
 
 /// 发证机关设置 (administrators): which organisation issues for a region
 /// where it is not that region's 应急管理局 (行政审批局, development zones).
-#[cfg_attr(island = "IssuersPage", island)]
-#[cfg_attr(not(island = "IssuersPage"), component)]
+/// Rendered by the server, no island (issue 13): both forms are plain
+/// posts; the page they come back to says what was done
+/// (`set_case_authority` flashes it) or, from the address, what was wrong,
+/// at its field.
+#[component]
 pub fn IssuersPage() -> impl IntoView {
-    use crate::api::licence_case::{case_authorities, SetCaseAuthority};
-    let set = ServerAction::<SetCaseAuthority>::new();
-    let reload = RwSignal::new(0);
-    let flash = RwSignal::new(None::<String>);
-    reload_after_success(set, reload, move |m| flash.set(Some(m)));
-    let form = FormState::for_action(set, |_| ());
-    let data = Resource::new(move || reload.get(), |_| case_authorities());
+    use crate::api::licence_case::{case_authorities, SetCaseAuthority, REGION_CODE_MESSAGE};
+    use crate::components::field::field_error;
+    use leptos::server_fn::ServerFn;
+    let failed = ServerAction::<SetCaseAuthority>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
+    let errors = failed
+        .as_ref()
+        .map(|e| e.field_errors())
+        .unwrap_or_default();
+    let other = failed
+        .filter(|_| errors.is_empty())
+        .map(|e| view! { <ErrorNotice error=e /> });
+    let region_error = errors.get("region_code").map(str::to_string);
+    let org_error = errors.get("organization_id").map(str::to_string);
+    let data = Resource::new(|| (), |_| case_authorities());
     view! {
         <Title text="发证机关设置 - 危化品经营安全监管系统" />
         <h1>"发证机关设置"</h1>
         <p>"许可证案件按《危险化学品经营许可证管理办法》第五条分级:剧毒、易制爆、加油站、仓储经营和带储存设施的由设区的市级发证,其余由县级发证。实行相对集中行政许可的地区,可在此把某个市或县的案件改由行政审批局等机构办理。"</p>
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        {other}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let (region_error, org_error) = (region_error.clone(), org_error.clone());
+                let (region_invalid, org_invalid) = (region_error.is_some(), org_error.is_some());
+                Suspend::new(async move {
                 match data.await {
                     Ok(d) => Either::Left(view! {
                         {if d.configured.is_empty() {
@@ -1206,11 +1220,11 @@ pub fn IssuersPage() -> impl IntoView {
                                                 <td>{format!("{} ({})", a.region, a.region_code)}</td>
                                                 <td>{a.organization}</td>
                                                 <td>
-                                                    <ActionForm action=set attr:class="inline-form">
+                                                    <form action=SetCaseAuthority::url() method="post" class="inline-form">
                                                         <input type="hidden" name="region_code" value=a.region_code.clone() />
                                                         <input type="hidden" name="organization_id" value="0" />
                                                         <button type="submit" class="button">"恢复默认"</button>
-                                                    </ActionForm>
+                                                    </form>
                                                 </td>
                                             </tr>
                                         }).collect_view()}
@@ -1218,26 +1232,42 @@ pub fn IssuersPage() -> impl IntoView {
                                 </table>
                             })
                         }}
-                        <ActionForm action=set attr:class="filters">
+                        <form action=SetCaseAuthority::url() method="post" class="filters">
                             <label for="f-region_code">"地区代码"</label>
-                            <div class="field" class:invalid=move || form.message("region_code").is_some()>
-                                <input id="f-region_code" name="region_code" inputmode="numeric" maxlength="6" />
-                                {message_at(form, "region_code".into())}
+                            <div class="field" class:invalid=region_invalid>
+                                <input
+                                    id="f-region_code"
+                                    name="region_code"
+                                    inputmode="numeric"
+                                    maxlength="6"
+                                    required
+                                    pattern="[0-9]{6}"
+                                    data-message=REGION_CODE_MESSAGE
+                                    aria-invalid=region_invalid.then_some("true")
+                                    aria-describedby=region_invalid.then_some("f-region_code-msg")
+                                />
+                                {field_error("f-region_code-msg".into(), REGION_CODE_MESSAGE, region_error)}
                             </div>
                             <label for="f-organization_id">"办理机构"</label>
-                            <div class="field">
-                                <select id="f-organization_id" name="organization_id">
+                            <div class="field" class:invalid=org_invalid>
+                                <select
+                                    id="f-organization_id"
+                                    name="organization_id"
+                                    aria-invalid=org_invalid.then_some("true")
+                                    aria-describedby=org_invalid.then_some("f-organization_id-msg")
+                                >
                                     {d.organizations.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
-                                {message_at(form, "organization_id".into())}
+                                {org_error.map(|m| view! { <p class="field-error" id="f-organization_id-msg" role="alert">{m}</p> })}
                             </div>
                             <button type="submit" class="button primary">"保存设置"</button>
-                        </ActionForm>
+                        </form>
                         <HydrationMarker />
                     }),
                     Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }

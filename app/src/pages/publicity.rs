@@ -15,7 +15,7 @@ use crate::api::notice::{
 use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::layout::ErrorNotice;
-use crate::components::{navigator, reload_after_success, HydrationMarker};
+use crate::components::{navigator, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -245,33 +245,27 @@ fn id_param() -> Memo<i64> {
     })
 }
 
-/// One notice (`/notices/:id`), with its writers' buttons.
+/// One notice (`/notices/:id`), with its writers' buttons: rendered by the
+/// server, no island (issue 13). The buttons are plain form posts; the
+/// server sends them back here, a success said in the page frame
+/// (`act_on_notice` flashes it, as `save_notice` does before the editor
+/// comes here), a failure from the address (`__err`).
 #[component]
 pub fn NoticePage() -> impl IntoView {
     let id = id_param();
-    let query = use_query_map();
-    move || view! { <NoticeArea id=id.get() saved=query.with(|q| q.get("saved").is_some()) /> }
-}
-
-/// The notice, reloaded in place after a writer's button.
-#[cfg_attr(island = "NoticeArea", island)]
-#[cfg_attr(not(island = "NoticeArea"), component)]
-fn NoticeArea(id: i64, saved: bool) -> impl IntoView {
-    let saved = move || saved;
-    let reload = RwSignal::new(0);
-    let flash = RwSignal::new(None::<String>);
-    let act = ServerAction::<ActOnNotice>::new();
-    reload_after_success(act, reload, move |m| flash.set(Some(m)));
-    let notice = Resource::new(move || (id, reload.get()), |(id, _)| get_notice(id));
+    // A plain post that failed came back with its error in the address.
+    let failed = ServerAction::<ActOnNotice>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
+    let notice = Resource::new(move || id.get(), get_notice);
     view! {
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>
-        {move || saved().then(|| view! { <p class="notice success no-print" role="status">"公告已保存。"</p> })}
-        {move || flash.get().map(|m| view! { <p class="notice success no-print" role="status">{m}</p> })}
-        {move || act.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+        {failed.map(|e| view! { <ErrorNotice error=e /> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match notice.await {
-                    Ok(Some(n)) => EitherOf3::A(view! { <NoticeArticle n act /><HydrationMarker /> }),
+                    Ok(Some(n)) => EitherOf3::A(view! { {notice_article(n)}<HydrationMarker /> }),
                     Ok(None) => EitherOf3::B(view! { <NotFound /><HydrationMarker /> }),
                     Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
@@ -280,16 +274,15 @@ fn NoticeArea(id: i64, saved: bool) -> impl IntoView {
     }
 }
 
-#[component]
-fn NoticeArticle(n: NoticeView, act: ServerAction<ActOnNotice>) -> impl IntoView {
+fn notice_article(n: NoticeView) -> impl IntoView {
     let button = move |action: NoticeAction| {
         view! {
-            <ActionForm action=act attr:class="inline-form">
+            <form action=ActOnNotice::url() method="post" class="inline-form">
                 <input type="hidden" name="id" value=n.id.to_string() />
                 <input type="hidden" name="base_version" value=n.version.to_string() />
                 <input type="hidden" name="action" value=action.code() />
                 <button type="submit" class="button">{action.label()}</button>
-            </ActionForm>
+            </form>
         }
     };
     let actions = n.editable.then(|| {
@@ -316,9 +309,9 @@ fn NoticeArticle(n: NoticeView, act: ServerAction<ActOnNotice>) -> impl IntoView
     }
 }
 
-/// 新建公告 (`/notices/new`), for administrators and issuing authorities.
-#[cfg_attr(island = "NoticeNewPage", island)]
-#[cfg_attr(not(island = "NoticeNewPage"), component)]
+/// 新建公告 (`/notices/new`), for administrators and issuing authorities:
+/// the page is rendered by the server, only the form is an island.
+#[component]
 pub fn NoticeNewPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_notices(1));
     view! {
@@ -348,17 +341,12 @@ fn NotAWriter() -> impl IntoView {
     }
 }
 
-/// 编辑公告 (`/notices/:id/edit`), for its publisher and administrators.
+/// 编辑公告 (`/notices/:id/edit`), for its publisher and administrators:
+/// the page is rendered by the server, only the form is an island.
 #[component]
 pub fn NoticeEditPage() -> impl IntoView {
     let id = id_param();
-    move || view! { <NoticeEditArea id=id.get() /> }
-}
-
-#[cfg_attr(island = "NoticeEditArea", island)]
-#[cfg_attr(not(island = "NoticeEditArea"), component)]
-fn NoticeEditArea(id: i64) -> impl IntoView {
-    let notice = Resource::new(move || id, get_notice);
+    let notice = Resource::new(move || id.get(), get_notice);
     view! {
         <Title text="编辑公告 - 通知公告" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -385,8 +373,10 @@ fn NoticeEditArea(id: i64) -> impl IntoView {
 
 /// The notice form: title and Markdown body, checked in the browser by the
 /// server's own rules, a preview, and a version check on saving (a stale
-/// save shows the newer text and keeps the writer's).
-#[component]
+/// save shows the newer text and keeps the writer's). The island of
+/// 新建公告 and 编辑公告, started from the notice the page hands it.
+#[cfg_attr(island = "NoticeEditor", island)]
+#[cfg_attr(not(island = "NoticeEditor"), component)]
 fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl IntoView {
     let title = RwSignal::new(title);
     let body_text = body;
@@ -398,7 +388,8 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
     let preview = ServerAction::<PreviewNotice>::new();
     let navigate = navigator();
     let form = FormState::for_action(save, move |saved: i64| {
-        navigate(&format!("/notices/{saved}?saved=1"));
+        // The notice's page says it was saved (`save_notice` flashed it).
+        navigate(&format!("/notices/{saved}"));
     });
     Effect::new(move |_| {
         if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {

@@ -11,7 +11,7 @@ use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
 use app::components::upload::UploadAnswer;
 use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
 use app::server::seed::DEMO_PASSWORD;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use serde_json::json;
 
 const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
@@ -877,6 +877,18 @@ async fn the_application_carries_the_storage_units_and_their_major_hazard_rule()
     }
 }
 
+/// 发证机关设置's form, posted as a page does.
+async fn set_issuer(b: &Backend, admin: &str, region: &str, org: &str) -> Reply {
+    post_page_form(
+        &b.router,
+        "/api/case/authorities/set",
+        "/admin/issuers",
+        &[("region_code", region), ("organization_id", org)],
+        Some(admin),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn an_administrator_routes_a_regions_cases_to_another_authority() {
     for b in backends().await {
@@ -891,29 +903,34 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
             .find(|(_, n)| n == "江苏省应急管理厅")
             .unwrap()
             .clone();
-        let r = form(
+        // 发证机关设置 is the server's page; its forms are plain posts.
+        let org = province.to_string();
+        let r = set_issuer(&b, &admin, "3201", &org).await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        let body = page(&b, back.trim_start_matches(ORIGIN), &admin).await;
+        assert!(
+            body.contains(r#"aria-invalid="true" aria-describedby="f-region_code-msg""#)
+                && body.contains(r#"id="f-region_code-msg" role="alert" class="field-error">请填写6位行政区划代码"#),
+            "{}: {body}",
+            b.name
+        );
+        let r = set_issuer(&b, &admin, "320100", &org).await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let body = page(
             &b,
-            "/api/case/authorities/set",
-            &[
-                ("region_code", "3201"),
-                ("organization_id", &province.to_string()),
-            ],
-            &admin,
+            "/admin/issuers",
+            &format!("{admin}; {}", flash_pair(&r)),
         )
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
-        assert!(r.body.contains("region_code"));
-        let r = form(
-            &b,
-            "/api/case/authorities/set",
-            &[
-                ("region_code", "320100"),
-                ("organization_id", &province.to_string()),
-            ],
-            &admin,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        assert!(
+            body.contains("已设置:江苏省 南京市 的许可证案件今后由所选机构办理")
+                && body.contains("<td>江苏省应急管理厅</td>")
+                && body.contains("恢复默认"),
+            "{}: {body}",
+            b.name
+        );
         assert_eq!(
             audit_rows(&b, "case.authority").await.len(),
             1,
@@ -1163,8 +1180,7 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // The island loads the case's page again, rendered by the server,
         // which says what was done (the move flashed it).
-        let flash = r.set_cookie("whp_flash=").unwrap();
-        let pair = flash.split(';').next().unwrap_or_default();
+        let pair = flash_pair(&r);
         let page = send(
             &b.router,
             get_as(&format!("/cases/{open}"), &format!("{city}; {pair}")),

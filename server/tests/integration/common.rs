@@ -281,6 +281,20 @@ pub fn get_as(path: &str, cookie: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// The page at `path` as the holder of `cookie` sees it (it must load).
+pub async fn page(b: &Backend, path: &str, cookie: &str) -> String {
+    let r = send(&b.router, get_as(path, cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", b.name, r.body);
+    r.body
+}
+
+/// The confirmation cookie a reply set, as `name=value` to send along
+/// (the page loaded next shows it).
+pub fn flash_pair(r: &Reply) -> String {
+    let cookie = r.set_cookie("whp_flash=").expect("a confirmation");
+    cookie.split(';').next().unwrap_or_default().to_string()
+}
+
 /// A valid enterprise (91) credit code that no demo data uses.
 pub fn fresh_code() -> String {
     let digits: String = app::server::random_token()

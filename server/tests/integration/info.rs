@@ -598,13 +598,6 @@ async fn a_proposal_locks_the_enterprise_shows_who_and_what_and_ends_three_ways(
     }
 }
 
-/// The page at `path` as the browser holding `cookie` gets it.
-async fn page(b: &Backend, path: &str, cookie: &str) -> String {
-    let r = send(&b.router, get_as(path, cookie)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    r.body
-}
-
 #[tokio::test]
 async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_did() {
     use axum::http::header;
@@ -648,8 +641,7 @@ async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_di
             "{}",
             b.name
         );
-        let flash = r.set_cookie("whp_flash=").unwrap();
-        let pair = flash.split(';').next().unwrap_or_default();
+        let pair = flash_pair(&r);
         let body = page(&b, "/info?step=basic", &format!("{a}; {pair}")).await;
         assert!(
             body.contains(r#"class="notice success flash">已开始信息变更"#)
@@ -728,8 +720,7 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
         // With a reason: done, said on the page it comes back to.
         let r = answer("false", "负责人没有变化").await;
         assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
-        let flash = r.set_cookie("whp_flash=").unwrap();
-        let pair = flash.split(';').next().unwrap_or_default();
+        let pair = flash_pair(&r);
         let body = page(&b, "/info", &format!("{a}; {pair}")).await;
         assert!(
             body.contains(r#"class="notice success flash">已拒绝南京市玄武区应急管理局的修改申请"#)

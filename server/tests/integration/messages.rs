@@ -35,12 +35,6 @@ fn titles(l: &MessageList) -> Vec<&str> {
     l.items.iter().map(|m| m.title.as_str()).collect()
 }
 
-async fn page(b: &Backend, path: &str, cookie: &str) -> String {
-    let r = send(&b.router, get_as(path, cookie)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", b.name, r.body);
-    r.body
-}
-
 async fn count(b: &Backend, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(b.state.db.reader())

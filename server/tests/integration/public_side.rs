@@ -495,3 +495,63 @@ async fn a_notice_with_script_renders_inert_like_the_help_centre() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn a_notice_page_is_rendered_by_the_server_and_its_buttons_are_plain_posts() {
+    use axum::http::header;
+    for b in seeded().await {
+        let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        // The editor goes to the notice's page, which says it was saved.
+        let r = save(&b, Some(&county), "0", "玄武区检查通知", "正文", "0").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let id = r.decode::<i64>().to_string();
+        let path = format!("/notices/{id}");
+        let body = page(&b, &path, &format!("{county}; {}", flash_pair(&r))).await;
+        assert!(
+            body.contains(r#"class="notice success flash">公告已保存。"#)
+                && body.contains(r#"action="/api/notices/act""#)
+                && body.contains(r#"name="action" value="withdraw""#),
+            "{}: {body}",
+            b.name
+        );
+        // 撤回 as a plain post: back to the notice, which says what was done.
+        let version = notice(&b, &id, Some(&county)).await.version.to_string();
+        let fields = [
+            ("id", id.as_str()),
+            ("action", "withdraw"),
+            ("base_version", version.as_str()),
+        ];
+        let post = || post_page_form(&b.router, "/api/notices/act", &path, &fields, Some(&county));
+        let r = post().await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert_eq!(
+            back.trim_end_matches('?'),
+            format!("{ORIGIN}{path}"),
+            "{}",
+            b.name
+        );
+        let body = page(&b, &path, &format!("{county}; {}", flash_pair(&r))).await;
+        assert!(
+            body.contains("公告已撤回,公众不再能看到这条公告。")
+                && body.contains("这条公告已撤回,公众看不到")
+                && body.contains(r#"name="action" value="republish""#),
+            "{}: {body}",
+            b.name
+        );
+        assert_eq!(notice_seen(&b, &id, None).await, None, "{}", b.name);
+        // The same post again is stale: its message on the page it comes
+        // back to, nothing confirmed.
+        let r = post().await;
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
+        let body = page(&b, back.trim_start_matches(ORIGIN), &county).await;
+        assert!(
+            body.contains(r#"<div role="alert" class="alert">"#)
+                && !body.contains(r#"class="notice success flash""#),
+            "{}: {body}",
+            b.name
+        );
+    }
+}
