@@ -30,7 +30,7 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("password", &["PasswordArea"]),
     ("totp", &["TotpEnrolment"]),
     ("inbox", &["Inbox"]),
-    ("team", &["TeamPage"]),
+    ("team", &["InviteForm", "ResetForm"]),
     ("team-link", &["TeamLinkArea"]),
     // 完善信息: one page, and one bundle, per step.
     ("info-basic", &["InfoBasic"]),

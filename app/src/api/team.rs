@@ -237,15 +237,19 @@ pub async fn team_members() -> Result<TeamView, AppError> {
 /// the invited person sets their own password.
 #[server(endpoint = "team/invite", output = crate::api::TextJson)]
 pub async fn invite_member(name: String, mobile: String, role: String) -> Result<String, AppError> {
-    use crate::domain::{team, FieldErrors, Mobile};
+    use crate::domain::team::parse_invitee;
     use crate::server::{now, session, team as repo, AppState};
     let state = AppState::get()?;
     let (user, id) = crate::api::auth::ssr::require_enterprise_manager(&state).await?;
-    let mut errors = FieldErrors::new();
-    let name = team::parse_person_name(&name).map_err(|m| errors.add("name", m));
-    let mobile = Mobile::parse(&mobile).map_err(|e| errors.add("mobile", e.to_string()));
-    let role = Role::from_code(&role).ok_or_else(|| errors.add("role", "请选择角色。"));
-    let (Ok(name), Ok(mobile), Ok(role)) = (name, mobile, role) else {
+    let (invitee, mut errors) = match parse_invitee(&name, &mobile) {
+        Ok(who) => (Some(who), Default::default()),
+        Err(e) => (None, e),
+    };
+    let role = Role::from_code(&role);
+    if role.is_none() {
+        errors.add("role", "请选择角色。");
+    }
+    let (Some((name, mobile)), Some(role)) = (invitee, role) else {
         return Err(AppError::Validation(errors));
     };
     ssr::count_link(&state, id).await?;
@@ -278,11 +282,12 @@ pub async fn invite_member(name: String, mobile: String, role: String) -> Result
         ),
     )
     .await?;
-    Ok(format!(
+    // The island loads /team again, which says it.
+    Ok(crate::server::http::flashed(format!(
         "已邀请 {name}({},{}):邀请短信含一次性链接,72小时内有效。对方设置密码后,用统一社会信用代码、手机号和密码登录。",
         mobile.masked(),
         role.label()
-    ))
+    )))
 }
 
 /// A 管理员 changes a user's role (at least one active 管理员 remains).
@@ -299,7 +304,11 @@ pub async fn set_member_role(user_id: i64, role: String) -> Result<String, AppEr
     repo::set_role(&state.db, id, user_id, role, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(format!("已将角色改为{}。", role.label()))
+    // /team's plain posts: the page they come back to says what was done.
+    Ok(crate::server::http::confirm(format!(
+        "已将角色改为{}。",
+        role.label()
+    )))
 }
 
 /// A 管理员 disables (ending their sessions at once) or re-enables a user.
@@ -312,11 +321,11 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<String, App
     repo::set_active(&state.db, id, user_id, active, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok(if active {
+    Ok(crate::server::http::confirm(if active {
         "已重新启用,该用户可以再次登录。".into()
     } else {
         "已停用,该用户的登录已全部结束。".into()
-    })
+    }))
 }
 
 /// A 管理员 ends every session of a user.
@@ -329,7 +338,9 @@ pub async fn end_member_sessions(user_id: i64) -> Result<String, AppError> {
     repo::end_sessions(&state.db, id, user_id, &actor, now())
         .await
         .map_err(ssr::error)?;
-    Ok("已结束该用户的全部登录。".into())
+    Ok(crate::server::http::confirm(
+        "已结束该用户的全部登录。".into(),
+    ))
 }
 
 /// A 管理员 helps a colleague who lost their phone (or password): the
@@ -381,10 +392,11 @@ pub async fn reset_member(user_id: i64, mobile: String) -> Result<String, AppErr
                 .await;
         }
     }
-    Ok(format!(
+    // The island loads /team again, which says it.
+    Ok(crate::server::http::flashed(format!(
         "已向 {} 发送一次性链接(72小时内有效),{name} 打开后自行设置新密码;其原有登录已全部结束。",
         mobile.masked()
-    ))
+    )))
 }
 
 /// Why a link does not work (used, expired, replaced or never sent).

@@ -154,6 +154,21 @@ pub fn parse_person_name(input: &str) -> Result<String, &'static str> {
     }
 }
 
+/// Whom 邀请用户 invites: a name and a mobile, checked by the browser
+/// before sending and by the server again.
+pub fn parse_invitee(
+    name: &str,
+    mobile: &str,
+) -> Result<(String, super::Mobile), super::FieldErrors> {
+    let mut errors = super::FieldErrors::new();
+    let name = parse_person_name(name).map_err(|m| errors.add("name", m));
+    let mobile = errors.take("mobile", super::Mobile::parse(mobile));
+    match (name, mobile) {
+        (Ok(name), Some(mobile)) => Ok((name, mobile)),
+        _ => Err(errors),
+    }
+}
+
 /// A browser's User-Agent in a few words ("Chrome · Windows"), for the
 /// list of one's logins.
 pub fn device_name(user_agent: &str) -> String {
@@ -200,6 +215,19 @@ impl TryFrom<String> for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitee_needs_a_name_and_a_mainland_mobile() {
+        let (name, mobile) = parse_invitee(" 王芳 ", "+86 139 0000 2202").unwrap();
+        assert_eq!((name.as_str(), mobile.as_str()), ("王芳", "13900002202"));
+        let e = parse_invitee("王", "1390000220").unwrap_err();
+        assert_eq!(e.get("name"), Some("姓名至少2个字。"));
+        assert_eq!(e.get("mobile"), Some("手机号码应为11位,您输入了10位。"));
+        assert!(parse_invitee("王芳", "")
+            .unwrap_err()
+            .get("mobile")
+            .is_some());
+    }
 
     #[test]
     fn roles_round_trip_and_say_what_they_allow() {

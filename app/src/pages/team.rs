@@ -6,7 +6,9 @@
 //! comes back; with it, the answer shows in place and the data reloads.
 
 use leptos::either::Either;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -22,10 +24,14 @@ use crate::components::field::{
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::ErrorNotice;
-use crate::components::{prop_getter, reload_after_success, HydrationMarker};
-use crate::domain::team::Role;
+use crate::components::{
+    prop_getter, reload_after_success, reload_page_after_success, HydrationMarker,
+};
+use crate::domain::team::{parse_invitee, Role};
+use crate::domain::{FieldErrors, Mobile};
 
-/// A labelled input of an `ActionForm`, with its message from the server.
+/// A labelled input, with its message (from the browser's check or the
+/// server).
 fn input(
     form: FormState,
     name: &'static str,
@@ -33,6 +39,19 @@ fn input(
     label: &'static str,
     kind: &'static str,
     value: String,
+) -> impl IntoView {
+    input_ref(form, name, id, label, kind, value, NodeRef::new())
+}
+
+/// [`input`], with `node_ref` to read what was typed.
+fn input_ref(
+    form: FormState,
+    name: &'static str,
+    id: String,
+    label: &'static str,
+    kind: &'static str,
+    value: String,
+    node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     view! {
         <div class="field" class:invalid=move || form.message(name).is_some()>
@@ -42,6 +61,7 @@ fn input(
                 name=name
                 type=kind
                 value=value
+                node_ref=node_ref
                 aria-invalid=aria_invalid_at(form, name.into())
                 aria-describedby=aria_describedby_at(form, name.into())
             />
@@ -57,21 +77,35 @@ fn role_options(selected: Role) -> impl IntoView {
         .collect_view()
 }
 
-/// `/team`: the enterprise's users; a 管理员 manages them.
-#[cfg_attr(island = "TeamPage", island)]
-#[cfg_attr(not(island = "TeamPage"), component)]
+/// `/team`: the enterprise's users; a 管理员 manages them. Rendered by the
+/// server (issue 13): 调整角色, 停用/重新启用 and 结束其登录 are plain posts
+/// (the page they come back to says what was done or, from the address,
+/// what was refused). The two forms that take a mobile number, 邀请用户 and
+/// a user's 重置密码, are islands: they check it by the server's own rule
+/// before sending and load the page again once done.
+#[component]
 pub fn TeamPage() -> impl IntoView {
-    let reload = RwSignal::new(0);
-    let flash = RwSignal::new(None::<String>);
-    let team = Resource::new(move || reload.get(), |_| team_members());
+    let failed = [
+        ServerAction::<SetMemberRole>::new().value().get_untracked(),
+        ServerAction::<SetMemberActive>::new()
+            .value()
+            .get_untracked(),
+        ServerAction::<EndMemberSessions>::new()
+            .value()
+            .get_untracked(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(Result::err);
+    let team = Resource::new(|| (), |_| team_members());
     view! {
         <Title text="本单位用户 - 危化品经营安全监管系统" />
         <h1>"本单位用户"</h1>
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{m}</p> })}
+        {failed.map(|e| view! { <ErrorNotice error=e /> })}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match team.await {
-                    Ok(t) => Either::Left(view! { <Team t reload flash /><HydrationMarker /> }),
+                    Ok(t) => Either::Left(view! { {team_table(t)}<HydrationMarker /> }),
                     Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
@@ -79,8 +113,7 @@ pub fn TeamPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Team(t: TeamView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+fn team_table(t: TeamView) -> impl IntoView {
     let manage = t.can_manage;
     let me = t.me;
     view! {
@@ -102,104 +135,137 @@ fn Team(t: TeamView, reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> 
             </thead>
             <tbody>
                 {t.members.into_iter().map(|m| {
-                    let row = m.clone();
+                    let (disabled, user) = (!m.active && !m.invited, m.id.to_string());
                     view! {
-                        <tr class:disabled=!m.active && !m.invited data-user=m.id.to_string()>
+                        <tr class:disabled=disabled data-user=user>
                             <td>{m.name.clone()} {m.first.then(|| view! { <br/><small>"首位管理员(注册经办人)"</small> })} {(m.id == me).then(|| view! { <br/><small>"(我)"</small> })}</td>
                             <td>{m.mobile.clone()}</td>
                             <td>{m.username.clone()}</td>
                             <td class="role">{m.role.label()}</td>
                             <td class="status">{m.status.clone()}</td>
                             <td>{m.last_login.clone()} {(m.sessions > 0).then(|| view! { <br/><small>{format!("当前登录 {} 处", m.sessions)}</small> })}</td>
-                            {manage.then(|| view! { <td class="actions"><MemberActions m=row reload flash /></td> })}
+                            {manage.then(|| view! { <td class="actions">{member_actions(m.clone())}</td> })}
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
-        {manage.then(|| view! { <InviteForm reload flash /> })}
+        {manage.then(|| view! { <InviteForm /> })}
     }
 }
 
-/// A 管理员's actions on one user: role, disable or enable, end logins, reset.
-#[component]
-fn MemberActions(
-    m: MemberView,
-    reload: RwSignal<i32>,
-    flash: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let role = ServerAction::<SetMemberRole>::new();
-    let active = ServerAction::<SetMemberActive>::new();
-    let end = ServerAction::<EndMemberSessions>::new();
-    let reset = ServerAction::<ResetMember>::new();
-    reload_after_success(role, reload, move |m| flash.set(Some(m)));
-    reload_after_success(active, reload, move |m| flash.set(Some(m)));
-    reload_after_success(end, reload, move |m| flash.set(Some(m)));
-    reload_after_success(reset, reload, move |m| flash.set(Some(m)));
-    let reset_form = FormState::for_action(reset, |_| ());
+/// A 管理员's actions on one user: role, disable or enable, end logins (plain
+/// posts), and a reset link to the user's new phone (an island).
+fn member_actions(m: MemberView) -> impl IntoView {
     let id = m.id;
     let name = m.name.clone();
+    let on = m.active || m.invited;
     view! {
-        <ActionForm action=role attr:class="inline-form">
-            <input type="hidden" name="user_id" value=id.to_string() />
+        <form action=SetMemberRole::url() method="post" class="inline-form">
+            <input type="hidden" name="user_id" value=id />
             <label class="sr-only" for=format!("role-{id}")>{format!("{name}的角色")}</label>
             <select id=format!("role-{id}") name="role">{role_options(m.role)}</select>
             <button type="submit" class="button">"调整角色"</button>
-        </ActionForm>
-        <ActionForm action=active attr:class="inline-form">
-            <input type="hidden" name="user_id" value=id.to_string() />
-            <input type="hidden" name="active" value=if m.active || m.invited { "false" } else { "true" } />
-            <button type="submit" class="button">{if m.active || m.invited { "停用" } else { "重新启用" }}</button>
-        </ActionForm>
+        </form>
+        <form action=SetMemberActive::url() method="post" class="inline-form">
+            <input type="hidden" name="user_id" value=id />
+            <input type="hidden" name="active" value=if on { "false" } else { "true" } />
+            <button type="submit" class="button">{if on { "停用" } else { "重新启用" }}</button>
+        </form>
         {(m.sessions > 0).then(|| view! {
-            <ActionForm action=end attr:class="inline-form">
-                <input type="hidden" name="user_id" value=id.to_string() />
+            <form action=EndMemberSessions::url() method="post" class="inline-form">
+                <input type="hidden" name="user_id" value=id />
                 <button type="submit" class="button">"结束其登录"</button>
-            </ActionForm>
+            </form>
         })}
-        {(m.active || m.invited).then(|| view! {
+        {on.then(|| view! {
             <details class="reset">
                 <summary>{if m.invited { "重发邀请" } else { "重置密码" }}</summary>
-                <ActionForm action=reset attr:class="reset-form">
-                    <input type="hidden" name="user_id" value=id.to_string() />
-                    {input(reset_form, "mobile", format!("reset-mobile-{id}"), "接收链接的手机号(本人新手机号)", "tel", m.mobile.clone())}
-                    <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
-                    <button type="submit" class="button">"发送链接"</button>
-                </ActionForm>
+                <ResetForm user_id=id mobile=m.mobile />
             </details>
         })}
-        {move || {
-            [role.value().get(), active.value().get(), end.value().get()]
-                .into_iter()
-                .flatten()
-                .filter_map(Result::err)
-                .map(|e| view! { <ErrorNotice error=e /> })
-                .collect_view()
-        }}
-        {move || reset_form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
     }
 }
 
-#[component]
-fn InviteForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl IntoView {
+/// The value typed into an input (empty before it is mounted).
+fn typed(input: NodeRef<leptos::html::Input>) -> String {
+    input.get_untracked().map(|i| i.value()).unwrap_or_default()
+}
+
+/// 重置密码 (or 重发邀请) of user `user_id`: the one-time link goes to the
+/// mobile typed here, checked before sending.
+#[cfg_attr(island = "ResetForm", island)]
+#[cfg_attr(not(island = "ResetForm"), component)]
+fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
+    let reset = ServerAction::<ResetMember>::new();
+    reload_page_after_success(reset);
+    let form = FormState::for_action(reset, |_| ());
+    let mobile_input = NodeRef::new();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mobile = typed(mobile_input);
+        let check = Callback::new({
+            let mobile = mobile.clone();
+            move |_| {
+                let mut e = FieldErrors::new();
+                e.take("mobile", Mobile::parse(&mobile));
+                e
+            }
+        });
+        if form.validate(check) {
+            reset.dispatch(ResetMember { user_id, mobile });
+        }
+    };
+    view! {
+        <form class="reset-form" action=ResetMember::url() method="post" novalidate on:submit=on_submit>
+            <input type="hidden" name="user_id" value=user_id />
+            {input_ref(form, "mobile", format!("reset-mobile-{user_id}"), "接收链接的手机号(本人新手机号)", "tel", mobile, mobile_input)}
+            <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
+            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+            <button type="submit" class="button" disabled=move || reset.pending().get()>"发送链接"</button>
+        </form>
+    }
+}
+
+/// 邀请用户: name, mobile and role, checked before sending.
+#[cfg_attr(island = "InviteForm", island)]
+#[cfg_attr(not(island = "InviteForm"), component)]
+fn InviteForm() -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
-    reload_after_success(invite, reload, move |m| flash.set(Some(m)));
+    reload_page_after_success(invite);
     let form = FormState::for_action(invite, |_| ());
+    let (name_input, mobile_input) = (NodeRef::new(), NodeRef::new());
+    let role_input = NodeRef::<leptos::html::Select>::new();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (name, mobile) = (typed(name_input), typed(mobile_input));
+        let role = role_input
+            .get_untracked()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        let check = Callback::new({
+            let (name, mobile) = (name.clone(), mobile.clone());
+            move |_| parse_invitee(&name, &mobile).err().unwrap_or_default()
+        });
+        if form.validate(check) {
+            invite.dispatch(InviteMember { name, mobile, role });
+        }
+    };
     view! {
         <section aria-labelledby="invite-title">
             <h2 id="invite-title">"邀请用户"</h2>
-            <ActionForm action=invite attr:class="form invite-form">
-                {input(form, "name", "invite-name".into(), "姓名", "text", String::new())}
-                {input(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new())}
+            <form class="form invite-form" action=InviteMember::url() method="post" novalidate on:submit=on_submit>
+                {input_ref(form, "name", "invite-name".into(), "姓名", "text", String::new(), name_input)}
+                {input_ref(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new(), mobile_input)}
                 <div class="field" class:invalid=move || form.message("role").is_some()>
                     <label for="invite-role">"角色"</label>
-                    <select id="invite-role" name="role">{role_options(Role::Filler)}</select>
+                    <select id="invite-role" name="role" node_ref=role_input>{role_options(Role::Filler)}</select>
                     {message_at(form, "role".into())}
                 </div>
                 {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                 <p class="field-hint">"对方会收到含一次性链接的短信(72小时内有效),打开后自行设置密码;管理员不设置、也看不到他人的密码。"</p>
-                <button type="submit" class="button primary">"发送邀请"</button>
-            </ActionForm>
+                <button type="submit" class="button primary" disabled=move || invite.pending().get()>"发送邀请"</button>
+            </form>
         </section>
     }
 }

@@ -389,3 +389,66 @@ async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins()
             .any(|m| m.name == "王芳芳"));
     }
 }
+
+#[tokio::test]
+async fn the_team_page_is_the_servers_and_its_buttons_are_plain_posts() {
+    use axum::http::header;
+    for b in backends().await {
+        let a = manager(&b).await;
+        let (filler_id, _) = add_member(&b, &a, A, "13711112231", "filler").await;
+        let me = team(&b, &a).await.me.to_string();
+        let filler_id = filler_id.to_string();
+        let body = page(&b, "/team", &a).await;
+        assert!(
+            body.contains(r#"action="/api/team/role""#)
+                && body.contains(r#"action="/api/team/active""#)
+                && body.contains(
+                    r#"action="/api/team/invite" method="post" novalidate class="form invite-form""#
+                )
+                && body.contains(r#"id="reset-mobile-"#),
+            "{}: {body}",
+            b.name
+        );
+        let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+            let router = b.router.clone();
+            let cookie = a.clone();
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_page_form(&router, path, "/team", &fields, Some(&cookie)).await
+            }
+        };
+        // The last 管理员 cannot step down: said on the page it comes back to.
+        let r = post(
+            "/api/team/active",
+            vec![("user_id", me.clone()), ("active", "false".into())],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        assert!(back.contains("__err="), "{}: {back}", b.name);
+        let body = page(&b, back.trim_start_matches(ORIGIN), &a).await;
+        assert!(body.contains(LAST_MANAGER), "{}: {body}", b.name);
+        // A role changed: the page says so and shows it.
+        let r = post(
+            "/api/team/role",
+            vec![("user_id", filler_id.clone()), ("role", "viewer".into())],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let body = page(&b, "/team", &format!("{a}; {}", flash_pair(&r))).await;
+        assert!(
+            body.contains(r#"class="notice success flash">已将角色改为查看员。"#),
+            "{}: {body}",
+            b.name
+        );
+        let role = team(&b, &a)
+            .await
+            .members
+            .into_iter()
+            .find(|m| m.id.to_string() == filler_id)
+            .map(|m| m.role);
+        assert_eq!(role, Some(Role::Viewer), "{}", b.name);
+    }
+}
