@@ -39,7 +39,9 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("info-submit", &["InfoSubmit"]),
     ("propose", &["ProposeArea"]),
     ("licences", &["LicencesPage"]),
-    ("case", &["CaseForm", "CaseActions"]),
+    ("case", &["CaseForm"]),
+    // The issuer's on-site forms (the other steps are plain posts).
+    ("case-onsite", &["OnSitePlanForm", "OnSiteForm"]),
     ("admin", &["AdminUsersPage"]),
     // The notice and help-article editors (their pages are rendered by
     // the server; a notice itself has no island).

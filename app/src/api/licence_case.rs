@@ -570,14 +570,12 @@ pub async fn move_case(
     let mut errors = FieldErrors::new();
     match action {
         Action::Submit => errors = case.application.check_submit(case.kind, today()),
-        Action::RequestCorrection if text.chars().count() < 4 => errors.add(
-            "text",
-            "请在补正通知中逐项写明需要补正的全部材料和内容(至少4个字),申请人将据此一次补齐。",
-        ),
-        Action::NotAccept | Action::Refuse if text.chars().count() < 4 => errors.add(
-            "text",
-            "请写明理由(至少4个字):决定书将载明理由,并告知申请人依法申请行政复议或者提起行政诉讼的权利。",
-        ),
+        Action::RequestCorrection if text.chars().count() < 4 => {
+            errors.add("text", crate::domain::licence_case::CORRECTION_TEXT_MISSING)
+        }
+        Action::NotAccept | Action::Refuse if text.chars().count() < 4 => {
+            errors.add("text", crate::domain::licence_case::REASON_TEXT_MISSING)
+        }
         Action::RecordOnSite => return Err(AppError::Forbidden),
         _ => {}
     }

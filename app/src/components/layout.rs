@@ -51,6 +51,21 @@ fn contact_on_page() -> Option<SiteContact> {
     None
 }
 
+/// The message of a plain post that failed (its error came back in the
+/// address: `ServerAction::new` reads it). A field problem (a missing
+/// reason) says more than the generic text, so its message is shown.
+pub fn refusal(error: Option<AppError>) -> impl IntoView {
+    error.map(|e| {
+        let message = e
+            .field_errors()
+            .0
+            .into_values()
+            .next()
+            .unwrap_or_else(|| e.message());
+        view! { <p class="alert" role="alert">{message_with_help("", message)}</p> }
+    })
+}
+
 /// An error that stops a page: the message, its help link and the service line.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

@@ -1123,6 +1123,13 @@ fn inspector_names(text: &str) -> Vec<String> {
     names
 }
 
+/// A 补正 notice shorter than 4 characters.
+pub const CORRECTION_TEXT_MISSING: &str =
+    "请在补正通知中逐项写明需要补正的全部材料和内容(至少4个字),申请人将据此一次补齐。";
+/// A decision's reason shorter than 4 characters.
+pub const REASON_TEXT_MISSING: &str =
+    "请写明理由(至少4个字):决定书将载明理由,并告知申请人依法申请行政复议或者提起行政诉讼的权利。";
+
 const TWO_INSPECTORS: &str = "现场核查须由至少两名工作人员进行:请填写全部核查人员姓名(每行一人)。";
 
 /// The on-site check announced to the applicant: its day and inspectors.

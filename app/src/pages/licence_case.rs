@@ -16,9 +16,11 @@ use crate::api::licence_case::{
     verify_certificate, CaseSummary, CaseView, CertificateView, ClaimCase, MoveCase, PlanOnsite,
     RecordOnsite, StartCase,
 };
-use crate::components::field::{bind_checked, keep_typed_in, message_at, FormState, TextField};
+use crate::components::field::{
+    bind_checked, field_error, keep_typed_in, message_at, FormState, TextField,
+};
 use crate::components::help::message_with_help;
-use crate::components::layout::ErrorNotice;
+use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
 use crate::components::{reload_page_after_success, HydrationMarker, PrintButton};
@@ -26,7 +28,10 @@ use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
+    CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
 };
+use crate::error::AppError;
+use leptos::server_fn::ServerFn;
 
 /// Which case to start when, in the words of the national guides.
 const WHICH_CASE: &[(&str, &str)] = &[
@@ -243,20 +248,21 @@ pub fn CaseInboxPage() -> impl IntoView {
 }
 
 /// One case, for the applicant and for the regulators: rendered by the
-/// server, with the applicant's form and the issuer's actions as islands
-/// started from the case (they load the page again after each step, which
-/// says what was done: the server functions flash it).
+/// server, with the applicant's form an island started from the case (it
+/// loads the page again after each step, which says what was done: the
+/// server functions flash it). 撤回 and the issuer's steps are plain posts.
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let case = Resource::new(id, get_case);
+    let refused = StoredValue::new(Refused::from_address());
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => Either::Left(view! { {case_detail(c)}<HydrationMarker /> }),
+                    Ok(c) => Either::Left(view! { {case_detail(c, refused.get_value())}<HydrationMarker /> }),
                     Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
                 }
             })}
@@ -271,13 +277,46 @@ fn CaseForm(c: CaseView) -> impl IntoView {
     view! { <ApplicationForm c /> }
 }
 
-/// What the applicant (撤回) or the issuing authority can do with the case now.
-#[cfg_attr(island = "CaseActions", island)]
-#[cfg_attr(not(island = "CaseActions"), component)]
-fn CaseActions(c: CaseView) -> impl IntoView {
+/// What the applicant (撤回) or the issuing authority can do with the case
+/// now: plain form posts, rendered by the server. Each comes back to this
+/// page, which says what was done (the server functions flash it) or, from
+/// the address, what was refused. Only the on-site forms, of several
+/// fields, are islands.
+fn case_actions(c: CaseView, refused: Refused) -> impl IntoView {
     view! {
-        {withdraws(&c).then(|| view! { <MoveButton c=c.clone() action=Action::Withdraw /> })}
-        {c.issuer_view.then(|| view! { <IssuerActions c=c.clone() /> })}
+        {refusal(refused.moved)}
+        {refusal(refused.claimed)}
+        {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
+        {c.issuer_view.then(|| issuer_actions(c.clone()))}
+    }
+}
+
+/// The errors of the page's plain posts, from the address.
+#[derive(Clone, Default)]
+struct Refused {
+    /// A step (撤回, 受理, 补正, 不予受理, 准予, 不予许可, 发证).
+    moved: Option<AppError>,
+    /// 认领, 放弃认领 or 指派.
+    claimed: Option<AppError>,
+}
+
+impl Refused {
+    /// Read from the address (each `ServerAction::new` does).
+    fn from_address() -> Refused {
+        fn failed<S>() -> Option<AppError>
+        where
+            S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+            S::Output: Clone + Send + Sync + 'static,
+        {
+            ServerAction::<S>::new()
+                .value()
+                .get_untracked()
+                .and_then(Result::err)
+        }
+        Refused {
+            moved: failed::<MoveCase>(),
+            claimed: failed::<ClaimCase>(),
+        }
     }
 }
 
@@ -287,7 +326,7 @@ fn withdraws(c: &CaseView) -> bool {
     c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit)
 }
 
-fn case_detail(c: CaseView) -> impl IntoView {
+fn case_detail(c: CaseView, refused: Refused) -> impl IntoView {
     let s = c.summary.clone();
     let editable = c.actions.contains(&Action::Submit);
     let back = if c.issuer_view {
@@ -328,7 +367,7 @@ fn case_detail(c: CaseView) -> impl IntoView {
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
-        {(withdraws(&c) || c.issuer_view).then(|| view! { <CaseActions c=c.clone() /> })}
+        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone(), refused))}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -781,51 +820,60 @@ fn MaterialItem(
 }
 
 /// A move without input (submit is the form's; withdraw, accept, approve, issue).
-#[component]
-fn MoveButton(c: CaseView, action: Action) -> impl IntoView {
-    let mv = ServerAction::<MoveCase>::new();
-    reload_page_after_success(mv);
+/// A step as a plain form post.
+fn move_form(c: &CaseView, action: Action) -> impl IntoView {
+    let primary = matches!(action, Action::Accept | Action::Approve | Action::Issue);
     view! {
-        <ActionForm action=mv attr:class="inline-form">
-            <input type="hidden" name="id" value=c.summary.id />
-            <input type="hidden" name="base_version" value=c.version />
+        <form action=MoveCase::url() method="post" class="inline-form">
+            {case_fields(c)}
             <input type="hidden" name="action" value=action.code() />
-            <button type="submit" class="button" class:primary=matches!(action, Action::Accept | Action::Approve | Action::Issue) disabled=move || mv.pending().get()>{action.label(c.summary.kind)}</button>
-        </ActionForm>
-        {move || mv.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
+            <button type="submit" class="button" class:primary=primary>{action.label(c.summary.kind)}</button>
+        </form>
     }
 }
 
-/// A move with a text (补正 notice, reasons).
-#[component]
-fn MoveWithText(c: CaseView, action: Action, label: &'static str) -> impl IntoView {
-    let mv = ServerAction::<MoveCase>::new();
-    reload_page_after_success(mv);
-    let form = FormState::for_action(mv, |_| ());
-    let id = format!("f-text-{}", action.code());
+/// The case and the version a plain post acts on.
+fn case_fields(c: &CaseView) -> impl IntoView {
     view! {
-        <ActionForm action=mv attr:class="move-form">
-            <input type="hidden" name="id" value=c.summary.id />
-            <input type="hidden" name="base_version" value=c.version />
+        <input type="hidden" name="id" value=c.summary.id />
+        <input type="hidden" name="base_version" value=c.version />
+    }
+}
+
+/// A step with a text (补正 notice, reasons), checked by the browser before
+/// sending (at least 4 characters, as the server checks it again).
+fn move_with_text(c: &CaseView, action: Action, label: &'static str) -> impl IntoView {
+    let missing = if action == Action::RequestCorrection {
+        CORRECTION_TEXT_MISSING
+    } else {
+        REASON_TEXT_MISSING
+    };
+    view! {
+        <form action=MoveCase::url() method="post" class="move-form">
+            {case_fields(c)}
             <input type="hidden" name="action" value=action.code() />
-            <div class="field" class:invalid=move || form.message("text").is_some()>
-                <label for=id.clone()>{label}</label>
-                <textarea id=id name="text" rows="4"></textarea>
-                {message_at(form, "text".into())}
-            </div>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button" disabled=move || mv.pending().get()>{action.label(c.summary.kind)}</button>
-        </ActionForm>
+            {move_text(format!("f-text-{}", action.code()), label, missing)}
+            <button type="submit" class="button">{action.label(c.summary.kind)}</button>
+        </form>
+    }
+}
+
+/// A plain form's text: checked by the browser before sending (`required`,
+/// at least 4 characters; `islands.js` shows `missing` under it). The
+/// server checks it again; a refusal is said at the top of the page.
+fn move_text(id: String, label: &'static str, missing: &'static str) -> impl IntoView {
+    let message_id = format!("{id}-msg");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name="text" rows="4" required minlength="4" data-message=missing></textarea>
+            {field_error(message_id, missing, None)}
+        </div>
     }
 }
 
 /// What the issuing authority can do with the case now.
-#[component]
-fn IssuerActions(c: CaseView) -> impl IntoView {
-    let claim = ServerAction::<ClaimCase>::new();
-    reload_page_after_success(claim);
-    let assign = ServerAction::<ClaimCase>::new();
-    reload_page_after_success(assign);
+fn issuer_actions(c: CaseView) -> impl IntoView {
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()
@@ -838,38 +886,28 @@ fn IssuerActions(c: CaseView) -> impl IntoView {
         <section class="issuer-actions" aria-labelledby="actions-title">
             <h2 id="actions-title">"办理"</h2>
             {(issuer_holds && (c.claimed_by_me || c.summary.claimed_by.is_empty())).then(|| view! {
-                <ActionForm action=claim attr:class="inline-form">
-                    <input type="hidden" name="id" value=c.summary.id />
-                    <input type="hidden" name="base_version" value=c.version />
+                <form action=ClaimCase::url() method="post" class="inline-form">
+                    {case_fields(&c)}
                     <input type="hidden" name="release" value=if c.claimed_by_me { "true" } else { "false" } />
-                    <button type="submit" class="button" disabled=move || claim.pending().get()>{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
-                </ActionForm>
+                    <button type="submit" class="button">{if c.claimed_by_me { "放弃认领" } else { "认领本案" }}</button>
+                </form>
             })}
             {(issuer_holds && !colleagues.is_empty()).then(|| view! {
-                <ActionForm action=assign attr:class="inline-form assign-form">
-                    <input type="hidden" name="id" value=c.summary.id />
-                    <input type="hidden" name="base_version" value=c.version />
+                <form action=ClaimCase::url() method="post" class="inline-form assign-form">
+                    {case_fields(&c)}
                     <label for="f-assignee">"指派给"</label>
                     <select id="f-assignee" name="assignee">
                         {colleagues.clone().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                     </select>
-                    <button type="submit" class="button" disabled=move || assign.pending().get()>"指派"</button>
-                </ActionForm>
+                    <button type="submit" class="button">"指派"</button>
+                </form>
             })}
-            {move || claim.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
-            {move || assign.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}
-            {plain.into_iter().map(|a| view! { <MoveButton c=c.clone() action=a /> }).collect_view()}
-            {has(Action::RequestCorrection).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::RequestCorrection label="补正通知:逐项写明需要补正的全部材料和内容(只能发一次)" />
-            })}
-            {has(Action::NotAccept).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::NotAccept label="不予受理的理由" />
-            })}
-            {plan_open.then(|| view! { <OnSitePlanForm c=c.clone() /> })}
-            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm c=c.clone() /> })}
-            {has(Action::Refuse).then(|| view! {
-                <MoveWithText c=c.clone() action=Action::Refuse label="不予许可的理由" />
-            })}
+            {plain.into_iter().map(|a| move_form(&c, a)).collect_view()}
+            {has(Action::RequestCorrection).then(|| move_with_text(&c, Action::RequestCorrection, "补正通知:逐项写明需要补正的全部材料和内容(只能发一次)"))}
+            {has(Action::NotAccept).then(|| move_with_text(&c, Action::NotAccept, "不予受理的理由"))}
+            {plan_open.then(|| view! { <OnSitePlanForm id=c.summary.id version=c.version /> })}
+            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm id=c.summary.id version=c.version /> })}
+            {has(Action::Refuse).then(|| move_with_text(&c, Action::Refuse, "不予许可的理由"))}
             {c.onsite.clone().map(|o| view! {
                 <div class="onsite-record">
                     <h3>"现场核查记录"</h3>
@@ -883,17 +921,20 @@ fn IssuerActions(c: CaseView) -> impl IntoView {
     }
 }
 
-/// Schedules the on-site check; the applicant is told by SMS.
-#[component]
-fn OnSitePlanForm(c: CaseView) -> impl IntoView {
+/// Schedules the on-site check; the applicant is told by SMS. An island
+/// (several fields: a refusal keeps what was typed), started from the case
+/// and its version; it loads the page again once done.
+#[cfg_attr(island = "OnSitePlanForm", island)]
+#[cfg_attr(not(island = "OnSitePlanForm"), component)]
+fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
     let plan = ServerAction::<PlanOnsite>::new();
     reload_page_after_success(plan);
     let form = FormState::for_action(plan, |_| ());
     view! {
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
-            <input type="hidden" name="id" value=c.summary.id />
-            <input type="hidden" name="base_version" value=c.version />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="base_version" value=version />
             <div class="field" class:invalid=move || form.message("on").is_some()>
                 <label for="f-plan-on">"拟核查日期"</label>
                 <input id="f-plan-on" name="on" type="date" />
@@ -910,8 +951,10 @@ fn OnSitePlanForm(c: CaseView) -> impl IntoView {
     }
 }
 
-#[component]
-fn OnSiteForm(c: CaseView) -> impl IntoView {
+/// 登记现场核查: an island, as [`OnSitePlanForm`].
+#[cfg_attr(island = "OnSiteForm", island)]
+#[cfg_attr(not(island = "OnSiteForm"), component)]
+fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
     let record = ServerAction::<RecordOnsite>::new();
     reload_page_after_success(record);
     let form = FormState::for_action(record, |_| ());
@@ -931,8 +974,8 @@ fn OnSiteForm(c: CaseView) -> impl IntoView {
     view! {
         <ActionForm action=record attr:class="onsite-form">
             <h3>"登记现场核查"</h3>
-            <input type="hidden" name="id" value=c.summary.id />
-            <input type="hidden" name="base_version" value=c.version />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="base_version" value=version />
             {field("from", "核查开始日期", "date")}
             {field("to", "核查结束日期", "date")}
             {field("inspectors", "核查人员(至少两人,每行一人)", "textarea")}

@@ -19,10 +19,9 @@ use crate::api::review::{review_queue, DecideReview, ReviewItem};
 use crate::components::field::at_least;
 use crate::components::help::message_with_help;
 use crate::components::help::HelpTip;
-use crate::components::layout::ErrorNotice;
+use crate::components::layout::{refusal, ErrorNotice};
 use crate::domain::help::manual;
 use crate::domain::registration::{ReviewDecision, MIN_REJECT_REASON, REJECT_REASON_MISSING};
-use crate::error::AppError;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -32,21 +31,6 @@ pub fn ReviewPage() -> impl IntoView {
         <ReviewQueue region />
         <PhoneChanges />
     }
-}
-
-/// The message of a plain post that failed (its error came back in the
-/// address: `ServerAction::new` reads it).
-fn failure(error: Option<AppError>) -> impl IntoView {
-    error.map(|e| {
-        // A field problem (the missing reason) is clearer than the generic text.
-        let message = e
-            .field_errors()
-            .0
-            .into_values()
-            .next()
-            .unwrap_or_else(|| e.message());
-        view! { <p class="alert" role="alert">{message_with_help("", message)}</p> }
-    })
 }
 
 /// A refusal's reason: checked by the browser before sending (the message
@@ -95,7 +79,7 @@ fn ReviewQueue(region: String) -> impl IntoView {
         <h1>"注册审核 " <HelpTip link=manual::REVIEW topic="注册审核" /></h1>
         <p class="form-intro">"承诺在一个工作日内完成审核;超时的申请标为红色。通过或不通过,都会以短信通知经办人。"</p>
         {narrowed}
-        {failure(decide.value().get_untracked().and_then(Result::err))}
+        {refusal(decide.value().get_untracked().and_then(Result::err))}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
@@ -160,7 +144,7 @@ fn PhoneChanges() -> impl IntoView {
     let list = Resource::new(|| (), |_| phone_change_queue());
     view! {
         <h2>"手机号更换申请 " <HelpTip link=manual::PHONE_CHANGES topic="手机号更换审核" /></h2>
-        {failure(decide.value().get_untracked().and_then(Result::err))}
+        {refusal(decide.value().get_untracked().and_then(Result::err))}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match list.await {
