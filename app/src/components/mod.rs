@@ -71,24 +71,14 @@ where
     });
 }
 
-/// Goes to `to` after a successful save: the router's navigation when the
-/// whole page is hydrated, a page load in islands mode (no router runs in
-/// the browser there). Call it while the component is set up.
-pub fn navigator() -> impl Fn(&str) + Clone + 'static {
-    #[cfg(not(feature = "islands"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        move |to: &str| navigate(to, Default::default())
-    }
-    #[cfg(feature = "islands")]
-    {
-        move |to: &str| {
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().set_href(to);
-            #[cfg(not(feature = "hydrate"))]
-            let _ = to;
-        }
-    }
+/// Loads the page at `href` (in the browser; nothing on the server): after
+/// a save, the page the server renders next shows what was done. A page
+/// load in either build (islands have no router in the browser).
+pub fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().set_href(href);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
 }
 
 /// An island's string prop (a code, a token) as a `Copy` getter, for the

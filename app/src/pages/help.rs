@@ -14,7 +14,7 @@ use crate::api::help::{
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::help::{highlighted, HelpTip, SearchBox};
 use crate::components::layout::{ErrorNotice, ServiceLine};
-use crate::components::{navigator, HydrationMarker, PrintButton};
+use crate::components::{go_to, HydrationMarker, PrintButton};
 use crate::domain::help::{manual, ArticleText};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -252,10 +252,9 @@ fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl I
     let theirs = RwSignal::new(None::<ArticleView>);
     let save = ServerAction::<SaveHelp>::new();
     let preview = ServerAction::<PreviewHelp>::new();
-    let navigate = navigator();
     let done_slug = slug.clone();
     let form = FormState::for_action(save, move |v| {
-        navigate(&format!("/help/{done_slug}?saved={v}"));
+        go_to(&format!("/help/{done_slug}?saved={v}"));
     });
     let conflict_slug = slug.clone();
     Effect::new(move |_| {

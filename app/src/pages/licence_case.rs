@@ -23,7 +23,7 @@ use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::{reload_page_after_success, HydrationMarker, PrintButton};
+use crate::components::{go_to, reload_page_after_success, HydrationMarker, PrintButton};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
@@ -41,15 +41,6 @@ const WHICH_CASE: &[(&str, &str)] = &[
     ("注销", "不再从事危险化学品经营的。"),
     ("补证", "许可证遗失或损毁的。"),
 ];
-
-fn navigate_to(url: String) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().set_href(&url);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
-}
 
 /// The enterprise's 许可证业务: start a case, open one.
 #[cfg_attr(island = "LicencesPage", island)]
@@ -77,7 +68,7 @@ fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> imp
         let n = start.version().get();
         if prev.is_some_and(|p| p != n) {
             if let Some(Ok(id)) = start.value().get_untracked() {
-                navigate_to(format!("/cases/{id}"));
+                go_to(&format!("/cases/{id}"));
             }
         }
         n
@@ -591,7 +582,7 @@ fn ApplicationForm(c: CaseView) -> impl IntoView {
                         // what was typed meanwhile does not hold it back.
                         Ok(_) => {
                             last_saved.set(f.application(&base_value.get_value()));
-                            navigate_to(format!("/cases/{id}"));
+                            go_to(&format!("/cases/{id}"));
                         }
                         Err(e) => {
                             busy.set(false);
@@ -750,7 +741,7 @@ fn StartNewInstead() -> impl IntoView {
         let n = start.version().get();
         if prev.is_some_and(|p| p != n) {
             if let Some(Ok(id)) = start.value().get_untracked() {
-                navigate_to(format!("/cases/{id}"));
+                go_to(&format!("/cases/{id}"));
             }
         }
         n

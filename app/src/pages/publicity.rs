@@ -15,7 +15,7 @@ use crate::api::notice::{
 use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::layout::ErrorNotice;
-use crate::components::{navigator, HydrationMarker};
+use crate::components::{go_to, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -386,10 +386,9 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
     let theirs = RwSignal::new(None::<NoticeView>);
     let save = ServerAction::<SaveNotice>::new();
     let preview = ServerAction::<PreviewNotice>::new();
-    let navigate = navigator();
     let form = FormState::for_action(save, move |saved: i64| {
         // The notice's page says it was saved (`save_notice` flashed it).
-        navigate(&format!("/notices/{saved}"));
+        go_to(&format!("/notices/{saved}"));
     });
     Effect::new(move |_| {
         if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {

@@ -28,7 +28,7 @@ use crate::components::region_picker::RegionPicker;
 use crate::components::storage_units::StorageUnits;
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::HydrationMarker;
+use crate::components::{go_to, HydrationMarker};
 use crate::domain::business_mode::{policy_at, recommend, BusinessMode, ModeAdvice, ModeQuestion};
 use crate::domain::enterprise_info::{
     expiry_warning, Answer, EnterpriseRecord, InfoStep, LicenceEntry, RecordStatus, Scalar,
@@ -366,12 +366,6 @@ impl Fields {
     }
 }
 
-/// Loads another step's page (the browser's; nothing on the server).
-fn go_to(_href: String) {
-    #[cfg(feature = "hydrate")]
-    let _ = window().location().set_href(&_href);
-}
-
 /// Asks whether to leave the page with typing not saved.
 fn leave_anyway() -> bool {
     #[cfg(feature = "hydrate")]
@@ -427,9 +421,9 @@ fn info_editor<V: IntoView + 'static>(
         let all_saved = fields.record() == sent.get_value();
         match intent.get_untracked() {
             SaveIntent::Next if clean && all_saved => {
-                go_to(step_href(step.next(), Some(out.version)))
+                go_to(&step_href(step.next(), Some(out.version)))
             }
-            SaveIntent::Goto(s) if all_saved => go_to(step_href(s, Some(out.version))),
+            SaveIntent::Goto(s) if all_saved => go_to(&step_href(s, Some(out.version))),
             _ => {}
         }
         note_saved(out.version);
@@ -473,7 +467,7 @@ fn info_editor<V: IntoView + 'static>(
         if prev.is_some_and(|p| p != n) {
             match submit.value().get_untracked() {
                 // The page shows the record as submitted.
-                Some(Ok(_)) => go_to(step_href(step, None)),
+                Some(Ok(_)) => go_to(&step_href(step, None)),
                 Some(Err(e)) => form.show(&e),
                 None => {}
             }

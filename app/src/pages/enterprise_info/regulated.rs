@@ -16,7 +16,7 @@ use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::components::storage_units::Arithmetic;
-use crate::components::{navigator, prop_getter, HydrationMarker};
+use crate::components::{go_to, prop_getter, HydrationMarker};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, RecordStatus, Scalar, StatusFilter, ECONOMIC_TYPES};
 use crate::domain::help::HelpLink;
@@ -445,11 +445,10 @@ fn ProposeForm(
 ) -> impl IntoView {
     let propose = ServerAction::<ProposeChange>::new();
     // Sent: the record's page shows the proposal waiting for the enterprise.
-    let go = navigator();
     let record_page = format!("/maintenance/{code}");
     Effect::new(move |_| {
         if let Some(Ok(_)) = propose.value().get() {
-            go(&record_page);
+            go_to(&record_page);
         }
     });
     let editable: Vec<(Scalar, RwSignal<String>)> = Scalar::ALL
