@@ -17,14 +17,9 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("login", &["LoginForm"]),
     ("register", &["RegisterPage"]),
     ("forgot", &["RequestStep", "ResetStep"]),
-    (
-        "phone",
-        &[
-            "ChangePhoneForm",
-            "PhoneChangeProgress",
-            "PhoneChangeCancel",
-        ],
-    ),
+    // 更换手机号: the request; the pages its SMS links open (progress, cancel).
+    ("phone", &["ChangePhoneForm"]),
+    ("phone-link", &["PhoneChangeProgress", "PhoneChangeCancel"]),
     ("workspace", &["PendingPhoneChangeNotice"]),
     ("account", &["AccountPage"]),
     ("password", &["PasswordArea"]),
