@@ -33,6 +33,22 @@
       input.removeAttribute("aria-describedby");
     });
   }
+  // A plain post (outside islands) is sent once: its buttons are disabled
+  // once the browser has taken the form (a double click would send a
+  // second, stale post). A page shown again from the history is usable.
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (e.defaultPrevented || form.method !== "post" || form.closest("leptos-island")) return;
+    setTimeout(() => {
+      for (const b of form.querySelectorAll("button")) b.disabled = true;
+    });
+  });
+  window.addEventListener("pageshow", (e) => {
+    if (!e.persisted) return;
+    for (const b of document.querySelectorAll("form button:disabled")) {
+      if (!b.closest("leptos-island")) b.disabled = false;
+    }
+  });
   const islands = [...document.querySelectorAll("leptos-island")].filter(
     (el) => !el.parentElement.closest("leptos-island"),
   );

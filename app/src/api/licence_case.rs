@@ -963,13 +963,13 @@ pub async fn case_authorities() -> Result<Authorities, AppError> {
     })
 }
 
-/// Routes the cases of a region (a city, for city-level cases, or a county)
-/// to an organisation such as a 行政审批局; `organization_id` 0 restores the
-/// region's own bureau.
 /// 发证机关设置's region, when it is not a city's or county's code.
 pub const REGION_CODE_MESSAGE: &str =
     "请填写6位行政区划代码(设区的市或县级),如 320100 南京市、320102 玄武区。";
 
+/// Routes the cases of a region (a city, for city-level cases, or a county)
+/// to an organisation such as a 行政审批局; `organization_id` 0 restores the
+/// region's own bureau.
 #[server(endpoint = "case/authorities/set", output = crate::api::TextJson)]
 pub async fn set_case_authority(
     region_code: String,

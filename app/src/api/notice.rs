@@ -212,14 +212,18 @@ pub async fn preview_notice(body: String) -> Result<String, AppError> {
     Ok(crate::server::help::render_markdown(&body))
 }
 
+/// After a save, the notice's page says so: the editor goes there, and a
+/// plain post (no JavaScript) is sent there.
+#[cfg(feature = "ssr")]
+fn saved(id: i64) {
+    crate::server::http::flash("公告已保存。");
+    crate::server::http::plain_post_goes_to(&format!("/notices/{id}"));
+}
+
 /// Publishes a new notice (`id` 0) or saves an edit of notice `id` made on
 /// `base_version`; returns the notice's id. When someone saved in between,
 /// nothing is overwritten: the answer is a conflict at `body` saying who
 /// saved when, and the editor keeps the writer's text.
-/// What the page loaded after a save says (the editor goes to the notice).
-#[cfg(feature = "ssr")]
-const SAVED: &str = "公告已保存。";
-
 #[server(endpoint = "notices/save", output = crate::api::TextJson)]
 pub async fn save_notice(
     #[server(default)] id: i64,
@@ -238,14 +242,14 @@ pub async fn save_notice(
             .await
             .map_err(ssr::error)?;
         tracing::info!(notice = id, user = user.user_id, "notice published");
-        crate::server::http::flash(SAVED);
+        saved(id);
         return Ok(id);
     }
     notice::save(&state.db, id, base_version, writer, &text, &actor, now())
         .await
         .map_err(ssr::error)?;
     tracing::info!(notice = id, user = user.user_id, "notice saved");
-    crate::server::http::flash(SAVED);
+    saved(id);
     Ok(id)
 }
 

@@ -344,6 +344,21 @@ impl FormState {
         self.errors.with(|e| e.message(name).cloned())
     }
 
+    /// The state of an island's form that submits to `action`: it starts
+    /// empty, on the server and in the browser alike (an island has no
+    /// router in the browser to read a plain post's error from the address;
+    /// its page shows that error outside the island), and shows every later
+    /// error at its fields.
+    pub fn for_island<S>(action: ServerAction<S>) -> FormState
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let form = FormState::new(FieldErrors::new(), None);
+        form.follow(action, |_| ());
+        form
+    }
+
     /// The state of a form that submits to `action`: it starts with the error
     /// of a no-JS round trip (carried in the URL), shows every later error at
     /// its fields, and hands every success to `on_ok`.

@@ -273,10 +273,8 @@ fn CaseForm(c: CaseView) -> impl IntoView {
 /// page, which says what was done (the server functions flash it) or, from
 /// the address, what was refused. Only the on-site forms, of several
 /// fields, are islands.
-fn case_actions(c: CaseView, refused: Refused) -> impl IntoView {
+fn case_actions(c: CaseView) -> impl IntoView {
     view! {
-        {refusal(refused.moved)}
-        {refusal(refused.claimed)}
         {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
         {c.issuer_view.then(|| issuer_actions(c.clone()))}
     }
@@ -289,6 +287,8 @@ struct Refused {
     moved: Option<AppError>,
     /// 认领, 放弃认领 or 指派.
     claimed: Option<AppError>,
+    /// 安排现场核查 or 登记现场核查, sent before its island was live.
+    onsite: Option<AppError>,
 }
 
 impl Refused {
@@ -307,6 +307,7 @@ impl Refused {
         Refused {
             moved: failed::<MoveCase>(),
             claimed: failed::<ClaimCase>(),
+            onsite: failed::<PlanOnsite>().or_else(failed::<RecordOnsite>),
         }
     }
 }
@@ -338,6 +339,11 @@ fn case_detail(c: CaseView, refused: Refused) -> impl IntoView {
             {(!s.deadline.is_empty()).then(|| view! { <dt>"本环节期限"</dt><dd class="deadline" class:overdue=s.overdue>{s.deadline.clone()} {s.overdue.then_some("(已超期)")}</dd> })}
             {(!s.claimed_by.is_empty()).then(|| view! { <dt>"承办人"</dt><dd>{s.claimed_by.clone()}</dd> })}
         </dl>
+        // What a plain post on this page was refused, said where the page
+        // begins, whatever the case now offers.
+        {refusal(refused.moved)}
+        {refusal(refused.claimed)}
+        {refusal(refused.onsite)}
         {s.deemed_accepted.then(|| view! {
             <p class="alert" role="alert">"发证机关未在法定期限(5个工作日)内作出受理或补正决定:依法自收到申请之日起视为受理。"</p>
         })}
@@ -358,7 +364,7 @@ fn case_detail(c: CaseView, refused: Refused) -> impl IntoView {
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
-        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone(), refused))}
+        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone()))}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -920,7 +926,7 @@ fn issuer_actions(c: CaseView) -> impl IntoView {
 fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
     let plan = ServerAction::<PlanOnsite>::new();
     reload_page_after_success(plan);
-    let form = FormState::for_action(plan, |_| ());
+    let form = FormState::for_island(plan);
     view! {
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
@@ -948,7 +954,7 @@ fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
 fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
     let record = ServerAction::<RecordOnsite>::new();
     reload_page_after_success(record);
-    let form = FormState::for_action(record, |_| ());
+    let form = FormState::for_island(record);
     let field = move |name: &'static str, label: &'static str, kind: &'static str| {
         view! {
             <div class="field" class:invalid=move || form.message(name).is_some()>
@@ -1214,8 +1220,6 @@ fn HazardSummary(app: Application) -> impl IntoView {
 #[component]
 pub fn IssuersPage() -> impl IntoView {
     use crate::api::licence_case::{case_authorities, SetCaseAuthority, REGION_CODE_MESSAGE};
-    use crate::components::field::field_error;
-    use leptos::server_fn::ServerFn;
     let failed = ServerAction::<SetCaseAuthority>::new()
         .value()
         .get_untracked()

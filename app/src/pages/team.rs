@@ -2,7 +2,9 @@
 //! invitation or reset link opens (设置密码), and 账号设置 (everyone's own
 //! account: name, mobile, password, second factor, logins, security events).
 //!
-//! Every form is an `ActionForm`: without JavaScript it posts and the page
+//! /team is rendered by the server: its buttons are plain posts, and only
+//! the forms that take a mobile number are islands. 设置密码 and 账号设置
+//! are islands of `ActionForm`s: without JavaScript they post and the page
 //! comes back; with it, the answer shows in place and the data reloads.
 
 use leptos::either::Either;
@@ -23,7 +25,7 @@ use crate::components::field::{
     SendCodeButton,
 };
 use crate::components::help::message_with_help;
-use crate::components::layout::ErrorNotice;
+use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::{
     prop_getter, reload_after_success, reload_page_after_success, HydrationMarker,
 };
@@ -85,6 +87,8 @@ fn role_options(selected: Role) -> impl IntoView {
 /// before sending and load the page again once done.
 #[component]
 pub fn TeamPage() -> impl IntoView {
+    // A plain post that failed (also 邀请用户's or 重置密码's, sent before
+    // its island was live) came back with its error in the address.
     let failed = [
         ServerAction::<SetMemberRole>::new().value().get_untracked(),
         ServerAction::<SetMemberActive>::new()
@@ -93,6 +97,8 @@ pub fn TeamPage() -> impl IntoView {
         ServerAction::<EndMemberSessions>::new()
             .value()
             .get_untracked(),
+        ServerAction::<InviteMember>::new().value().get_untracked(),
+        ServerAction::<ResetMember>::new().value().get_untracked(),
     ]
     .into_iter()
     .flatten()
@@ -101,7 +107,7 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <Title text="本单位用户 - 危化品经营安全监管系统" />
         <h1>"本单位用户"</h1>
-        {failed.map(|e| view! { <ErrorNotice error=e /> })}
+        {refusal(failed)}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match team.await {
@@ -199,7 +205,7 @@ fn typed(input: NodeRef<leptos::html::Input>) -> String {
 fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
     let reset = ServerAction::<ResetMember>::new();
     reload_page_after_success(reset);
-    let form = FormState::for_action(reset, |_| ());
+    let form = FormState::for_island(reset);
     let mobile_input = NodeRef::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -233,7 +239,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
 fn InviteForm() -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     reload_page_after_success(invite);
-    let form = FormState::for_action(invite, |_| ());
+    let form = FormState::for_island(invite);
     let (name_input, mobile_input) = (NodeRef::new(), NodeRef::new());
     let role_input = NodeRef::<leptos::html::Select>::new();
     let on_submit = move |ev: SubmitEvent| {

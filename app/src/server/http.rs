@@ -112,12 +112,32 @@ pub fn flashed(message: String) -> String {
 /// ([`flash`]). Only server functions whose answer is a confirmation call
 /// this, never one that answers a secret or markup.
 pub fn confirm(message: String) -> String {
-    let plain_post = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .is_some_and(|p| p.method == axum::http::Method::POST && accepts_html(&p.headers));
-    if plain_post {
+    if plain_post() {
         flash(&message);
     }
     message
+}
+
+/// Whether this call is a plain form post (no JavaScript, or before the
+/// page's island is live).
+fn plain_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| p.method == axum::http::Method::POST && accepts_html(&p.headers))
+}
+
+/// Sends a plain form post on to `path` (of this site) instead of back to
+/// its page: where what it made is (a new notice's page, not the empty
+/// form it was written in). A JavaScript caller is left alone.
+pub fn plain_post_goes_to(path: &str) {
+    if !plain_post() {
+        return;
+    }
+    if let (Some(res), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(path),
+    ) {
+        res.insert_header(header::LOCATION, v);
+    }
 }
 
 /// Whether the request came from a plain form (a page, not a JavaScript
