@@ -33,20 +33,8 @@ use crate::domain::team::{parse_invitee, Role};
 use crate::domain::{FieldErrors, Mobile};
 
 /// A labelled input, with its message (from the browser's check or the
-/// server).
+/// server); `node_ref` reads what was typed.
 fn input(
-    form: FormState,
-    name: &'static str,
-    id: String,
-    label: &'static str,
-    kind: &'static str,
-    value: String,
-) -> impl IntoView {
-    input_ref(form, name, id, label, kind, value, NodeRef::new())
-}
-
-/// [`input`], with `node_ref` to read what was typed.
-fn input_ref(
     form: FormState,
     name: &'static str,
     id: String,
@@ -225,7 +213,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
     view! {
         <form class="reset-form" action=ResetMember::url() method="post" novalidate on:submit=on_submit>
             <input type="hidden" name="user_id" value=user_id />
-            {input_ref(form, "mobile", format!("reset-mobile-{user_id}"), "接收链接的手机号(本人新手机号)", "tel", mobile, mobile_input)}
+            {input(form, "mobile", format!("reset-mobile-{user_id}"), "接收链接的手机号(本人新手机号)", "tel", mobile, mobile_input)}
             <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
             {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
             <button type="submit" class="button" disabled=move || reset.pending().get()>"发送链接"</button>
@@ -261,8 +249,8 @@ fn InviteForm() -> impl IntoView {
         <section aria-labelledby="invite-title">
             <h2 id="invite-title">"邀请用户"</h2>
             <form class="form invite-form" action=InviteMember::url() method="post" novalidate on:submit=on_submit>
-                {input_ref(form, "name", "invite-name".into(), "姓名", "text", String::new(), name_input)}
-                {input_ref(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new(), mobile_input)}
+                {input(form, "name", "invite-name".into(), "姓名", "text", String::new(), name_input)}
+                {input(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new(), mobile_input)}
                 <div class="field" class:invalid=move || form.message("role").is_some()>
                     <label for="invite-role">"角色"</label>
                     <select id="invite-role" name="role" node_ref=role_input>{role_options(Role::Filler)}</select>
@@ -335,7 +323,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                 <ActionForm action=accept attr:class="form">
                     <input type="hidden" name="t" value=token.clone() />
                     <input type="hidden" name="account" autocomplete="username" value=l.credit_code.clone() />
-                    {(l.invite && l.username.is_empty()).then(|| input(form, "username", "link-username".into(), "用户名(选填,可代替手机号登录)", "text", String::new()))}
+                    {(l.invite && l.username.is_empty()).then(|| input(form, "username", "link-username".into(), "用户名(选填,可代替手机号登录)", "text", String::new(), NodeRef::new()))}
                     <div class="field" class:invalid=move || form.message("password").is_some()>
                         <label for="link-password">"新密码"</label>
                         <input id="link-password" name="password" type="password" autocomplete="new-password" node_ref=password_input
@@ -345,7 +333,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                         {message_at(form, "password".into())}
                     </div>
                     <PasswordChecklist password account=l.credit_code.clone() />
-                    {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new())}
+                    {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new(), NodeRef::new())}
                     {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                     <button type="submit" class="button primary">"设置密码"</button>
                 </ActionForm>
@@ -406,7 +394,7 @@ fn Account(
         <section aria-labelledby="name-title">
             <h2 id="name-title">"姓名"</h2>
             <ActionForm action=name attr:class="form inline">
-                {input(name_form, "name", "own-name".into(), "姓名", "text", a.name.clone())}
+                {input(name_form, "name", "own-name".into(), "姓名", "text", a.name.clone(), NodeRef::new())}
                 <button type="submit" class="button">"保存姓名"</button>
             </ActionForm>
         </section>
@@ -490,8 +478,8 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
                 </div>
                 <SendCodeButton action=code on_click=send />
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
-                {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new())}
-                {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new())}
+                {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new(), NodeRef::new())}
+                {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new(), NodeRef::new())}
                 {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
                 <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
                 <button type="submit" class="button">"更换手机号"</button>
