@@ -71,6 +71,19 @@ where
     });
 }
 
+/// The error a plain post to `S` brought back in the address (`__err`,
+/// which `ServerAction::new` reads while the page renders on the server).
+pub fn plain_post_error<S>() -> Option<crate::error::AppError>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+}
+
 /// Loads the page at `href` (in the browser; nothing on the server): after
 /// a save, the page the server renders next shows what was done. A page
 /// load in either build (islands have no router in the browser).

@@ -23,7 +23,9 @@ use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
-use crate::components::{go_to, reload_page_after_success, HydrationMarker, PrintButton};
+use crate::components::{
+    go_to, plain_post_error, reload_page_after_success, HydrationMarker, PrintButton,
+};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::Answer;
 use crate::domain::licence_case::{
@@ -247,7 +249,13 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let case = Resource::new(id, get_case);
-    let refused = StoredValue::new(Refused::from_address());
+    // A plain post on this page that was refused (one at a time).
+    let refused = StoredValue::new(
+        plain_post_error::<MoveCase>()
+            .or_else(plain_post_error::<ClaimCase>)
+            .or_else(plain_post_error::<PlanOnsite>)
+            .or_else(plain_post_error::<RecordOnsite>),
+    );
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -280,45 +288,13 @@ fn case_actions(c: CaseView) -> impl IntoView {
     }
 }
 
-/// The errors of the page's plain posts, from the address.
-#[derive(Clone, Default)]
-struct Refused {
-    /// A step (撤回, 受理, 补正, 不予受理, 准予, 不予许可, 发证).
-    moved: Option<AppError>,
-    /// 认领, 放弃认领 or 指派.
-    claimed: Option<AppError>,
-    /// 安排现场核查 or 登记现场核查, sent before its island was live.
-    onsite: Option<AppError>,
-}
-
-impl Refused {
-    /// Read from the address (each `ServerAction::new` does).
-    fn from_address() -> Refused {
-        fn failed<S>() -> Option<AppError>
-        where
-            S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-            S::Output: Clone + Send + Sync + 'static,
-        {
-            ServerAction::<S>::new()
-                .value()
-                .get_untracked()
-                .and_then(Result::err)
-        }
-        Refused {
-            moved: failed::<MoveCase>(),
-            claimed: failed::<ClaimCase>(),
-            onsite: failed::<PlanOnsite>().or_else(failed::<RecordOnsite>),
-        }
-    }
-}
-
 /// 撤回 is offered once the case is submitted (never on a draft being
 /// edited, as before).
 fn withdraws(c: &CaseView) -> bool {
     c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit)
 }
 
-fn case_detail(c: CaseView, refused: Refused) -> impl IntoView {
+fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
     let editable = c.actions.contains(&Action::Submit);
     let back = if c.issuer_view {
@@ -341,9 +317,7 @@ fn case_detail(c: CaseView, refused: Refused) -> impl IntoView {
         </dl>
         // What a plain post on this page was refused, said where the page
         // begins, whatever the case now offers.
-        {refusal(refused.moved)}
-        {refusal(refused.claimed)}
-        {refusal(refused.onsite)}
+        {refusal(refused)}
         {s.deemed_accepted.then(|| view! {
             <p class="alert" role="alert">"发证机关未在法定期限(5个工作日)内作出受理或补正决定:依法自收到申请之日起视为受理。"</p>
         })}
@@ -1220,10 +1194,7 @@ fn HazardSummary(app: Application) -> impl IntoView {
 #[component]
 pub fn IssuersPage() -> impl IntoView {
     use crate::api::licence_case::{case_authorities, SetCaseAuthority, REGION_CODE_MESSAGE};
-    let failed = ServerAction::<SetCaseAuthority>::new()
-        .value()
-        .get_untracked()
-        .and_then(Result::err);
+    let failed = plain_post_error::<SetCaseAuthority>();
     let errors = failed
         .as_ref()
         .map(|e| e.field_errors())

@@ -15,7 +15,7 @@ use crate::api::notice::{
 use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
 use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
 use crate::components::layout::ErrorNotice;
-use crate::components::{go_to, HydrationMarker};
+use crate::components::{go_to, plain_post_error, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 use crate::pages::NotFound;
@@ -254,10 +254,7 @@ fn id_param() -> Memo<i64> {
 pub fn NoticePage() -> impl IntoView {
     let id = id_param();
     // A plain post that failed came back with its error in the address.
-    let failed = ServerAction::<ActOnNotice>::new()
-        .value()
-        .get_untracked()
-        .and_then(Result::err);
+    let failed = plain_post_error::<ActOnNotice>();
     let notice = Resource::new(move || id.get(), get_notice);
     view! {
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>

@@ -27,7 +27,7 @@ use crate::components::field::{
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::{
-    prop_getter, reload_after_success, reload_page_after_success, HydrationMarker,
+    plain_post_error, prop_getter, reload_after_success, reload_page_after_success, HydrationMarker,
 };
 use crate::domain::team::{parse_invitee, Role};
 use crate::domain::{FieldErrors, Mobile};
@@ -77,20 +77,11 @@ fn role_options(selected: Role) -> impl IntoView {
 pub fn TeamPage() -> impl IntoView {
     // A plain post that failed (also 邀请用户's or 重置密码's, sent before
     // its island was live) came back with its error in the address.
-    let failed = [
-        ServerAction::<SetMemberRole>::new().value().get_untracked(),
-        ServerAction::<SetMemberActive>::new()
-            .value()
-            .get_untracked(),
-        ServerAction::<EndMemberSessions>::new()
-            .value()
-            .get_untracked(),
-        ServerAction::<InviteMember>::new().value().get_untracked(),
-        ServerAction::<ResetMember>::new().value().get_untracked(),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(Result::err);
+    let failed = plain_post_error::<SetMemberRole>()
+        .or_else(plain_post_error::<SetMemberActive>)
+        .or_else(plain_post_error::<EndMemberSessions>)
+        .or_else(plain_post_error::<InviteMember>)
+        .or_else(plain_post_error::<ResetMember>);
     let team = Resource::new(|| (), |_| team_members());
     view! {
         <Title text="本单位用户 - 危化品经营安全监管系统" />
