@@ -37,7 +37,8 @@ const BUNDLES: &[(&str, &[&str])] = &[
     ("case", &["CaseForm"]),
     // The issuer's on-site forms (the other steps are plain posts).
     ("case-onsite", &["OnSitePlanForm", "OnSiteForm"]),
-    ("admin", &["AdminUsersPage"]),
+    // 用户管理: the forms whose answer is a one-time password.
+    ("admin", &["NewRegulatorForm", "ResetRegulator"]),
     // The notice and help-article editors (their pages are rendered by
     // the server; a notice itself has no island).
     ("notice-editor", &["NoticeEditor"]),

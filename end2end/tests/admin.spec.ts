@@ -44,8 +44,18 @@ test('an administrator creates a regulator, who logs in, and disables them', asy
   const secret = await enrolTotp(regulator, 'Sun-Ba-2026x');
   await expect(regulator.locator('.belongs-to')).toHaveText('南京市建邺区应急管理局');
 
+  // The password is shown once; the list shows the new user once refreshed.
+  await admin.getByRole('link', { name: '刷新列表' }).click();
+  await expect(admin.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(admin.getByText('初始密码')).toHaveCount(0);
+  // 重置密码 shows the temporary password in its row, once.
+  await admin.getByRole('button', { name: '重置密码 nj-jianye-01' }).click();
+  const reset = admin.getByRole('status').filter({ hasText: '临时密码' });
+  await expect(reset).toContainText('已重置 nj-jianye-01 的密码');
+  const temporary = (await reset.innerText()).match(/临时密码:(\S+)/)![1];
   await admin.getByRole('button', { name: '停用 nj-jianye-01' }).click();
+  await expect(admin.getByRole('status')).toContainText('已停用 nj-jianye-01,其登录已全部结束。');
   await expect(admin.locator('tr', { hasText: 'nj-jianye-01' })).toContainText('已停用');
-  await loginRegulator(regulator, 'nj-jianye-01', 'Sun-Ba-2026x', totpCode(secret, Math.floor(Date.now() / 30000) + 1));
+  await loginRegulator(regulator, 'nj-jianye-01', temporary, totpCode(secret, Math.floor(Date.now() / 30000) + 1));
   await expect(regulator.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/该账号已停用/);
 });

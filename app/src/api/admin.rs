@@ -83,18 +83,9 @@ pub async fn create_regulator(
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
+    crate::server::http::secret_needs_the_page()?;
     let mut errors = FieldErrors::new();
-    let login = login.trim().to_string();
-    let login_ok = (3..=32).contains(&login.len())
-        && login
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !login_ok {
-        errors.add(
-            "login",
-            "用户名为3–32位字母、数字、“-”或“_”,例如 nj-xuanwu-01。",
-        );
-    }
+    let login = errors.take("login", crate::domain::account::parse_staff_login(&login));
     let name = errors.take("display_name", parse_person_name(&display_name, "用户"));
     let region = [region_county, region_city, region_province]
         .into_iter()
@@ -102,9 +93,11 @@ pub async fn create_regulator(
         .unwrap_or_default();
     let org = crate::server::regions::organization_name(&region);
     if org.is_none() {
-        errors.add("region_code", "请选择所属单位所在的省、市或区县。");
+        errors.add("region_code", crate::domain::account::STAFF_REGION_MISSING);
     }
-    let (Some(name), Some((org_name, level)), true) = (name, org, errors.is_empty()) else {
+    let (Some(login), Some(name), Some((org_name, level)), true) =
+        (login, name, org, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
     };
     let password = initial_password();
@@ -135,7 +128,7 @@ pub async fn create_regulator(
 
 /// Disables (ending every session) or re-enables a regulator user.
 #[server(endpoint = "admin/regulators/status", output = crate::api::TextJson)]
-pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppError> {
+pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<String, AppError> {
     use crate::server::{session, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
@@ -143,13 +136,17 @@ pub async fn set_regulator_active(user_id: i64, active: bool) -> Result<(), AppE
     let changed =
         crate::server::admin::set_active(&state.db, &actor, user_id, active, crate::server::now())
             .await?;
-    if changed.is_none() {
+    let Some(login) = changed else {
         return Err(AppError::Forbidden);
-    }
+    };
     if !active {
         session::end_all(&state.db, user_id).await?;
     }
-    Ok(())
+    Ok(crate::server::http::confirm(if active {
+        format!("已启用 {login},本人可以再次登录。")
+    } else {
+        format!("已停用 {login},其登录已全部结束。")
+    }))
 }
 
 /// The regulator `user_id`'s login, for an administrator's action on it.
@@ -181,7 +178,9 @@ pub async fn unlock_regulator(user_id: i64) -> Result<String, AppError> {
         now(),
     )
     .await?;
-    Ok(format!("已解锁 {login},本人可立即登录。"))
+    Ok(crate::server::http::confirm(format!(
+        "已解锁 {login},本人可立即登录。"
+    )))
 }
 
 /// Gives a regulator a new one-time password that they must replace at the
@@ -191,6 +190,7 @@ pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> 
     use crate::server::{account, audit, http, limits, now, session, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
+    http::secret_needs_the_page()?;
     let login = regulator_login(&state, user_id).await?;
     let password = initial_password();
     let hash = state

@@ -117,9 +117,50 @@ impl TryFrom<String> for AccountStatus {
     }
 }
 
+/// What a regulator's 用户名 may be (the browser says it before sending).
+pub const STAFF_LOGIN_RULE: &str = "用户名为3–32位字母、数字、“-”或“_”,例如 nj-xuanwu-01。";
+
+/// A regulator's 所属地区 not chosen (or not a region the server knows).
+pub const STAFF_REGION_MISSING: &str = "请选择所属单位所在的省、市或区县。";
+
+/// A regulator's 用户名, trimmed: 3–32 ASCII letters, digits, "-" or "_"
+/// (it is typed at login, so nothing a keyboard might not have).
+pub fn parse_staff_login(input: &str) -> Result<String, &'static str> {
+    let login = input.trim();
+    let ok = (3..=32).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(login.to_string())
+    } else {
+        Err(STAFF_LOGIN_RULE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_staff_login_is_three_to_thirty_two_plain_characters() {
+        assert_eq!(
+            parse_staff_login(" nj-xuanwu_01 "),
+            Ok("nj-xuanwu_01".into())
+        );
+        assert_eq!(parse_staff_login("abc"), Ok("abc".into()));
+        assert_eq!(parse_staff_login(&"a".repeat(32)), Ok("a".repeat(32)));
+        for bad in [
+            "",
+            "ab",
+            "南京玄武",
+            "nj xuanwu",
+            "nj.xuanwu",
+            &"a".repeat(33),
+        ] {
+            assert_eq!(parse_staff_login(bad), Err(STAFF_LOGIN_RULE), "{bad:?}");
+        }
+    }
 
     #[test]
     fn each_kind_round_trips_through_its_code_and_the_wire() {

@@ -1,4 +1,9 @@
 //! 用户管理 (administrators): regulator users, create and disable.
+//!
+//! The page is rendered by the server: 解锁 and 停用/启用 are plain posts
+//! (the page they come back to says what was done). 新增监管用户 and a
+//! user's 重置密码 are islands: their answer is a one-time password, shown
+//! in place and never carried through the address or a cookie.
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -7,68 +12,148 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::admin::{
-    list_regulators, CreateRegulator, ResetRegulatorPassword, SetRegulatorActive, UnlockRegulator,
+    list_regulators, CreateRegulator, RegulatorRow, ResetRegulatorPassword, SetRegulatorActive,
+    UnlockRegulator,
 };
 use crate::api::site::region_choices;
 use crate::components::field::{ErrorSummary, FormState, TextField};
-use crate::components::help::HelpTip;
-use crate::components::layout::ErrorNotice;
+use crate::components::help::{message_with_help, HelpTip};
+use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::region_picker::RegionPicker;
-use crate::components::HydrationMarker;
+use crate::components::{plain_post_error, HydrationMarker};
+use crate::domain::account::{parse_staff_login, STAFF_REGION_MISSING};
 use crate::domain::help::manual;
+use crate::domain::region::RegionLists;
 use crate::domain::registration::parse_person_name;
 use crate::domain::FieldErrors;
 
+/// `/admin/users`: the regulator users and the form that adds one.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    // A plain post that failed came back with its error in the address
+    // (the islands' posts too, when sent before the page was live).
+    let failed = plain_post_error::<SetRegulatorActive>()
+        .or_else(plain_post_error::<UnlockRegulator>)
+        .or_else(plain_post_error::<ResetRegulatorPassword>)
+        .or_else(plain_post_error::<CreateRegulator>);
+    let users = Resource::new(|| (), |_| list_regulators());
+    let regions = Resource::new(|| (), |_| region_choices(String::new()));
+    view! {
+        <Title text="用户管理 - 危化品经营安全监管系统" />
+        <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
+        {refusal(failed)}
+        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match (users.await, regions.await) {
+                    (Ok(list), Ok(choices)) => Either::Left(view! {
+                        {users_table(list)}
+                        // Only an administrator gets here (the list is theirs alone).
+                        <NewRegulatorForm choices />
+                        <HydrationMarker />
+                    }),
+                    (Err(e), _) | (_, Err(e)) => Either::Right(view! {
+                        <ErrorNotice error=e />
+                        <HydrationMarker />
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn users_table(list: Vec<RegulatorRow>) -> impl IntoView {
+    view! {
+        <table class="users">
+            <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"所属单位"</th><th>"状态"</th><th></th></tr></thead>
+            <tbody>
+                {list.into_iter().map(|u| {
+                    let state = match (u.active, u.locked, u.must_change_password) {
+                        (false, _, _) => "已停用",
+                        (true, true, _) => "已锁定(密码连续输错)",
+                        (true, false, true) => "正常(待本人设置密码)",
+                        (true, false, false) => "正常",
+                    };
+                    let active = u.active;
+                    view! {
+                        <tr class:disabled=!active>
+                            <td class="login">{u.login.clone()}</td>
+                            <td>{u.display_name.clone()}</td>
+                            <td>{u.organization.clone()}</td>
+                            <td>{state}</td>
+                            <td class="actions">{user_actions(u)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// 解锁 and 停用/启用 (plain posts) and 重置密码 (an island) of one user.
+fn user_actions(u: RegulatorRow) -> impl IntoView {
+    let (id, login) = (u.user_id, u.login);
+    let toggle = if u.active { "停用" } else { "启用" };
+    view! {
+        {u.locked.then(|| view! {
+            <form action=UnlockRegulator::url() method="post" class="inline-form">
+                <input type="hidden" name="user_id" value=id />
+                <button type="submit" class="button link" aria-label=format!("解锁 {login}")>"解锁"</button>
+            </form>
+        })}
+        <ResetRegulator user_id=id login=login.clone() />
+        <form action=SetRegulatorActive::url() method="post" class="inline-form">
+            <input type="hidden" name="user_id" value=id />
+            <input type="hidden" name="active" value=(!u.active).to_string() />
+            <button type="submit" class="button link" aria-label=format!("{toggle} {login}")>{toggle}</button>
+        </form>
+    }
+}
+
+/// A server function's answer shown in place: the one-time password, or why not.
+fn answer(result: Option<Result<String, crate::error::AppError>>) -> impl IntoView {
+    result.map(|r| match r {
+        Ok(m) => Either::Left(view! { <p class="notice success" role="status">{m}</p> }),
+        Err(e) => Either::Right(
+            view! { <p class="alert" role="alert">{message_with_help("", e.message())}</p> },
+        ),
+    })
+}
+
+/// 重置密码 of user `user_id`: the temporary password is shown here, once.
+#[cfg_attr(island = "ResetRegulator", island)]
+#[cfg_attr(not(island = "ResetRegulator"), component)]
+fn ResetRegulator(user_id: i64, login: String) -> impl IntoView {
+    let reset = ServerAction::<ResetRegulatorPassword>::new();
+    view! {
+        <form action=ResetRegulatorPassword::url() method="post" class="inline-form" on:submit=move |ev: SubmitEvent| {
+            ev.prevent_default();
+            reset.dispatch(ResetRegulatorPassword { user_id });
+        }>
+            <input type="hidden" name="user_id" value=user_id />
+            <button type="submit" class="button link" aria-label=format!("重置密码 {login}") disabled=move || reset.pending().get()>"重置密码"</button>
+        </form>
+        // Only answers to this page's clicks (the server could see a plain
+        // post's error in the address, the island could not: the page says it).
+        {move || (reset.version().get() > 0).then(|| answer(reset.value().get()))}
+    }
+}
+
 fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
-    let login = login.trim();
-    if !(3..=32).contains(&login.len())
-        || !login
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        e.add(
-            "login",
-            "用户名为3–32位字母、数字、“-”或“_”,例如 nj-xuanwu-01。",
-        );
-    }
+    e.take("login", parse_staff_login(login));
     e.take("display_name", parse_person_name(name, "用户"));
     if region.len() != 6 {
-        e.add("region_code", "请选择所属单位所在的省、市或区县。");
+        e.add("region_code", STAFF_REGION_MISSING);
     }
     e
 }
 
-#[cfg_attr(island = "AdminUsersPage", island)]
-#[cfg_attr(not(island = "AdminUsersPage"), component)]
-pub fn AdminUsersPage() -> impl IntoView {
+/// 新增监管用户: checked before sending; the initial password is shown here,
+/// once, and the list shows the new user after 刷新列表.
+#[cfg_attr(island = "NewRegulatorForm", island)]
+#[cfg_attr(not(island = "NewRegulatorForm"), component)]
+fn NewRegulatorForm(choices: RegionLists) -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
-    let toggle = ServerAction::<SetRegulatorActive>::new();
-    let unlock = ServerAction::<UnlockRegulator>::new();
-    let reset = ServerAction::<ResetRegulatorPassword>::new();
-    let users = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                toggle.version().get(),
-                unlock.version().get(),
-                reset.version().get(),
-            )
-        },
-        |_| list_regulators(),
-    );
-    // Created here, at the island's top, like every resource of an island.
-    let regions = Resource::new(|| (), |_| region_choices(String::new()));
-    let account_outcome = move || {
-        [unlock.value().get(), reset.value().get()]
-            .into_iter()
-            .flatten()
-            .map(|r| match r {
-                Ok(m) => view! { <p class="notice success" role="status">{m}</p> }.into_any(),
-                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-            })
-            .collect_view()
-    };
     let login = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let region = RwSignal::new(String::new());
@@ -79,9 +164,13 @@ pub fn AdminUsersPage() -> impl IntoView {
             &region.get_untracked(),
         )
     });
-    let form = FormState::for_action(create, move |_| {
-        login.set(String::new());
-        name.set(String::new());
+    let form = FormState::for_island(create);
+    // Ready for the next user once this one is created.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            login.set(String::new());
+            name.set(String::new());
+        }
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -95,84 +184,33 @@ pub fn AdminUsersPage() -> impl IntoView {
             });
         }
     };
-    let created = move || match create.value().get() {
-        Some(Ok(m)) => Some(view! { <p class="notice success" role="status">{m}</p> }),
-        _ => None,
+    let created = move || {
+        let done = create.value().get().filter(|_| create.version().get() > 0);
+        done.and_then(Result::ok).map(|m| {
+            view! {
+                <div class="notice success">
+                    <p role="status">{m}</p>
+                    <p>
+                        "记下初始密码后,点击 "
+                        <a class="button" href="/admin/users">"刷新列表"</a>
+                        ",列表中即显示新用户。"
+                    </p>
+                </div>
+            }
+        })
     };
     view! {
-        <Title text="用户管理 - 危化品经营安全监管系统" />
-        <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
-        {account_outcome}
-        // A Transition: after each action the page keeps showing while the list reloads.
-        <Transition fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match (users.await, regions.await) {
-                    (Ok(list), Ok(choices)) => Either::Left(view! {
-                        <table class="users">
-                            <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"所属单位"</th><th>"状态"</th><th></th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|u| {
-                                    let id = u.user_id.to_string();
-                                    let next = (!u.active).to_string();
-                                    let (id2, id3) = (id.clone(), id.clone());
-                                    let (unlock_label, reset_label) = (format!("解锁 {}", u.login), format!("重置密码 {}", u.login));
-                                    let state = match (u.active, u.locked, u.must_change_password) {
-                                        (false, _, _) => "已停用",
-                                        (true, true, _) => "已锁定(密码连续输错)",
-                                        (true, false, true) => "正常(待本人设置密码)",
-                                        (true, false, false) => "正常",
-                                    };
-                                    view! {
-                                        <tr class:disabled=!u.active>
-                                            <td class="login">{u.login.clone()}</td>
-                                            <td>{u.display_name}</td>
-                                            <td>{u.organization}</td>
-                                            <td>{state}</td>
-                                            <td class="actions">
-                                                {u.locked.then(|| view! {
-                                                    <ActionForm action=unlock>
-                                                        <input type="hidden" name="user_id" value=id2.clone() />
-                                                        <button type="submit" class="button link" aria-label=unlock_label.clone()>"解锁"</button>
-                                                    </ActionForm>
-                                                })}
-                                                <ActionForm action=reset>
-                                                    <input type="hidden" name="user_id" value=id3 />
-                                                    <button type="submit" class="button link" aria-label=reset_label>"重置密码"</button>
-                                                </ActionForm>
-                                                <ActionForm action=toggle>
-                                                    <input type="hidden" name="user_id" value=id />
-                                                    <input type="hidden" name="active" value=next />
-                                                    <button type="submit" class="button link" aria-label=format!("{} {}", if u.active { "停用" } else { "启用" }, u.login)>
-                                                        {if u.active { "停用" } else { "启用" }}
-                                                    </button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        // Only an administrator gets here (the list is theirs alone).
-                        <h2>"新增监管用户"</h2>
-                        {created}
-                        <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
-                            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
-                            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
-                            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
-                            <RegionPicker value=region form check choices=RwSignal::new(choices) />
-                            <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
-                            <div class="form-actions">
-                                <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
-                            </div>
-                        </form>
-                        <HydrationMarker />
-                    }),
-                    (Err(e), _) | (_, Err(e)) => Either::Right(view! {
-                        <ErrorNotice error=e />
-                        <HydrationMarker />
-                    }),
-                }
-            })}
-        </Transition>
+        <h2>"新增监管用户"</h2>
+        {created}
+        <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
+            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
+            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
+            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
+            <RegionPicker value=region form check choices=RwSignal::new(choices) />
+            <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"创建用户"</button>
+            </div>
+        </form>
     }
 }

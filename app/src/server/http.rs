@@ -118,6 +118,20 @@ pub fn confirm(message: String) -> String {
     message
 }
 
+/// Refuses a plain post to a server function that answers a one-time secret
+/// (an initial or temporary password): leptos_axum would send the browser
+/// back to its page, and the secret, already made and stored, would be
+/// lost. Nothing is changed, and the message says what to do.
+pub fn secret_needs_the_page() -> Result<(), AppError> {
+    if plain_post() {
+        return Err(AppError::NotAllowed(
+            "新密码只在本页显示一次,须等页面加载完成(浏览器需启用 JavaScript)后才能显示:请稍候再点一次。这次没有做任何修改。"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Whether this call is a plain form post (no JavaScript, or before the
 /// page's island is live).
 fn plain_post() -> bool {

@@ -158,3 +158,91 @@ async fn only_administrators_manage_users() {
         assert_eq!(n, 0);
     }
 }
+
+#[tokio::test]
+async fn the_users_page_is_the_servers_and_a_password_never_goes_through_a_plain_post() {
+    use axum::http::header;
+    for b in seeded().await {
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        let id = add_regulator(&b, &admin, "nj-gulou-01", "320106").await;
+        let body = page(&b, "/admin/users", &admin).await;
+        assert!(
+            body.contains(r#"action="/api/admin/regulators/status" method="post""#)
+                && body.contains(r#"aria-label="停用 nj-gulou-01""#)
+                && body.contains(r#"aria-label="重置密码 nj-gulou-01""#)
+                && body.contains("新增监管用户"),
+            "{}: {body}",
+            b.name
+        );
+        let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+            let router = b.router.clone();
+            let cookie = admin.clone();
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_page_form(&router, path, "/admin/users", &fields, Some(&cookie)).await
+            }
+        };
+        let hash_of = || async {
+            sqlx::query_scalar::<_, String>("SELECT password_hash FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(b.state.db.reader())
+                .await
+                .unwrap()
+        };
+        // 停用 as a plain post: the page it comes back to says so, and shows it.
+        let r = post(
+            "/api/admin/regulators/status",
+            vec![("user_id", id.to_string()), ("active", "false".into())],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let body = page(&b, "/admin/users", &format!("{admin}; {}", flash_pair(&r))).await;
+        assert!(
+            body.contains("已停用 nj-gulou-01,其登录已全部结束。")
+                && body.contains(r#"aria-label="启用 nj-gulou-01""#),
+            "{}: {body}",
+            b.name
+        );
+        // A password made by a plain post would be lost on the way back:
+        // refused, said on the page, and nothing is changed or created.
+        let before = hash_of().await;
+        for (path, fields) in [
+            (
+                "/api/admin/regulators/reset-password",
+                vec![("user_id", id.to_string())],
+            ),
+            (
+                "/api/admin/regulators/create",
+                vec![
+                    ("login", "nj-gulou-02".to_string()),
+                    ("display_name", "钱九".into()),
+                    ("region_county", "320106".into()),
+                ],
+            ),
+        ] {
+            let r = post(path, fields).await;
+            assert_eq!(
+                r.status,
+                StatusCode::FOUND,
+                "{}: {path}: {}",
+                b.name,
+                r.body
+            );
+            assert_eq!(r.set_cookie("whp_flash="), None, "{}: {path}", b.name);
+            let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+            let body = page(&b, back.trim_start_matches(ORIGIN), &admin).await;
+            assert!(
+                body.contains("新密码只在本页显示一次") && !body.contains("临时密码:"),
+                "{}: {path}: {body}",
+                b.name
+            );
+        }
+        assert_eq!(hash_of().await, before, "{}", b.name);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = 'nj-gulou-02'")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{}", b.name);
+    }
+}
