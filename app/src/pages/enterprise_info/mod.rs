@@ -156,36 +156,56 @@ struct StepContext {
 #[cfg_attr(island = "InfoBasic", island)]
 #[cfg_attr(not(island = "InfoBasic"), component)]
 fn InfoBasic(start: StepStart) -> impl IntoView {
-    info_editor(start, InfoStep::Basic, |c: StepContext| {
-        view! { <BasicStep fields=c.fields form=c.form check=c.check regions=c.regions /> }
-    })
+    info_editor(
+        start,
+        InfoStep::Basic,
+        |r, _| r.check_basic(),
+        |c: StepContext| {
+            view! { <BasicStep fields=c.fields form=c.form check=c.check regions=c.regions /> }
+        },
+    )
 }
 
 /// 经营方式 (with the storage units).
 #[cfg_attr(island = "InfoMode", island)]
 #[cfg_attr(not(island = "InfoMode"), component)]
 fn InfoMode(start: StepStart) -> impl IntoView {
-    info_editor(start, InfoStep::Mode, |c: StepContext| {
-        view! { <ModeStep fields=c.fields form=c.form check=c.check /> }
-    })
+    info_editor(
+        start,
+        InfoStep::Mode,
+        EnterpriseRecord::check_mode,
+        |c: StepContext| {
+            view! { <ModeStep fields=c.fields form=c.form check=c.check /> }
+        },
+    )
 }
 
 /// 许可证.
 #[cfg_attr(island = "InfoLicences", island)]
 #[cfg_attr(not(island = "InfoLicences"), component)]
 fn InfoLicences(start: StepStart) -> impl IntoView {
-    info_editor(start, InfoStep::Licences, |c: StepContext| {
-        view! { <LicencesStep fields=c.fields form=c.form check=c.check /> }
-    })
+    info_editor(
+        start,
+        InfoStep::Licences,
+        EnterpriseRecord::check_licences,
+        |c: StepContext| {
+            view! { <LicencesStep fields=c.fields form=c.form check=c.check /> }
+        },
+    )
 }
 
 /// 提交: the completeness check and the review.
 #[cfg_attr(island = "InfoSubmit", island)]
 #[cfg_attr(not(island = "InfoSubmit"), component)]
 fn InfoSubmit(start: StepStart) -> impl IntoView {
-    info_editor(start, InfoStep::Submit, |c: StepContext| {
-        view! { <SubmitStep fields=c.fields regions=c.regions /> }
-    })
+    info_editor(
+        start,
+        InfoStep::Submit,
+        EnterpriseRecord::check_licences,
+        |c: StepContext| {
+            view! { <SubmitStep fields=c.fields regions=c.regions /> }
+        },
+    )
 }
 
 /// The record's status, lock, notes and history around the step's editor
@@ -376,13 +396,16 @@ fn leave_anyway() -> bool {
     false
 }
 
-/// The editor of one step (`body`), started from the draft it is handed.
+/// The editor of one step (`body`), started from the draft it is handed;
+/// `check` is the step's own rule (`EnterpriseRecord::check_step` of it),
+/// named by the step's island so that its bundle holds no other step's rules.
 ///
 /// Generic over the step's view, not `AnyView`: each bundle has one step,
 /// and type erasure would add its own code to every one (about 15 KB).
 fn info_editor<V: IntoView + 'static>(
     start: StepStart,
     step: InfoStep,
+    check: fn(&EnterpriseRecord, Date) -> FieldErrors,
     body: fn(StepContext) -> V,
 ) -> impl IntoView {
     let StepStart {
@@ -412,7 +435,7 @@ fn info_editor<V: IntoView + 'static>(
     let stored = StoredValue::new(draft.clone());
     let sent = StoredValue::new(draft);
     let today = crate::clock::today();
-    let check = Callback::new(move |_| fields.record().check_step(step, today));
+    let check = Callback::new(move |_| check(&fields.record(), today));
     let form = FormState::for_action(save, move |out| {
         version.set(out.version);
         stored.set_value(sent.get_value());
