@@ -269,11 +269,12 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// The applicant's form and checklist.
+/// The applicant's form and checklist, started from what it edits only
+/// (not the whole case: its props are decoded in the browser).
 #[cfg_attr(island = "CaseForm", island)]
 #[cfg_attr(not(island = "CaseForm"), component)]
-fn CaseForm(c: CaseView) -> impl IntoView {
-    view! { <ApplicationForm c /> }
+fn CaseForm(id: i64, kind: CaseKind, version: i64, application: Application) -> impl IntoView {
+    view! { <ApplicationForm id kind version application /> }
 }
 
 /// What the applicant (撤回) or the issuing authority can do with the case
@@ -334,7 +335,9 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
         {if editable {
-            Either::Left(view! { <CaseForm c=c.clone() /> })
+            Either::Left(view! {
+                <CaseForm id=s.id kind=s.kind version=c.version application=c.application.clone() />
+            })
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
         }}
@@ -491,11 +494,14 @@ impl Fields {
 /// saving (nothing typed is lost) and submitting after the same check the
 /// server makes.
 #[component]
-fn ApplicationForm(c: CaseView) -> impl IntoView {
-    let kind = c.summary.kind;
-    let id = c.summary.id;
-    let base = c.application.clone();
-    let version = RwSignal::new(c.version);
+fn ApplicationForm(
+    id: i64,
+    kind: CaseKind,
+    version: i64,
+    application: Application,
+) -> impl IntoView {
+    let base = application;
+    let version = RwSignal::new(version);
     let f = Fields::new(&base);
     let form = FormState::new(Default::default(), None);
     let busy = RwSignal::new(false);
