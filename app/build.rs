@@ -15,7 +15,9 @@
 /// bundle. `app/Cargo.toml` has a `bundle-<name>` feature for each bundle.
 const BUNDLES: &[(&str, &[&str])] = &[
     ("login", &["LoginForm"]),
-    ("register", &["RegisterPage"]),
+    // 企业注册: each step's form (the page loads again between them).
+    ("register", &["OrgStepForm"]),
+    ("register-account", &["AccountStepForm"]),
     ("forgot", &["RequestStep", "ResetStep"]),
     // 更换手机号: the request; the pages its SMS links open (progress, cancel).
     ("phone", &["ChangePhoneForm"]),

@@ -287,3 +287,9 @@ export const ROLE_PAGES: { tab: 'enterprise' | 'regulator'; login: string; pages
   { tab: 'regulator', login: 'nj-city', pages: ['/workspace', '/dashboard', '/dashboard?region=320115', '/maintenance', '/maintenance/91320102MA1XYR7K61', '/maintenance/91320102MA1XYR7K61/propose', '/review', '/cases', '/cases/1', '/cases?step=accepted', '/reports/annual', '/messages', '/account', '/account/password', '/help', '/notices', '/notices/new', '/notices/2/edit'] },
   { tab: 'regulator', login: 'admin', pages: ['/workspace', '/dashboard', '/admin/users', '/admin/issuers', '/review', '/maintenance', '/help/faq-sms-code/edit', '/reports/annual', '/messages', '/help', '/notices/1/edit'] },
 ];
+
+/** 企业注册 moved on (下一步 or 转人工审核): the page loads again at 经办人与密码; waits until it is live. */
+export async function atAccountStep(page: Page) {
+  await expect(page.locator('[aria-current=step]')).toContainText('经办人与密码');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}

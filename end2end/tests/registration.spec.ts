@@ -1,5 +1,5 @@
 import { expect, expectPageErrors, test } from './fixtures';
-import { creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, SAME_ORIGIN, sql } from './helpers';
+import { atAccountStep, creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, SAME_ORIGIN, sql } from './helpers';
 
 
 
@@ -88,6 +88,7 @@ test('a code typed with spaces and full-width characters is accepted in its norm
   await fillOrgStep(page, ` ${fullWidth.slice(0, 6)} ${fullWidth.slice(6).toLowerCase()} `);
   await expect(page.getByText(`将按“${code}”提交`)).toBeVisible();
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await expect(page.getByText(`(${code})`)).toBeVisible();
   expect(sql('SELECT credit_code, org_accepted FROM registration_drafts WHERE credit_code = ?', code)).toEqual([[code, '1']]);
 });
@@ -98,6 +99,7 @@ test('a good registration is stored, survives a reload and ends pending verifica
   registryAdd(code, '南京保存测试化工有限公司');
   await fillOrgStep(page, code, '南京保存测试化工有限公司');
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await expect(page.getByText(`(${code})`)).toBeVisible();
   expect(page.url()).toMatch(/\/register$/);
 
@@ -106,6 +108,13 @@ test('a good registration is stored, survives a reload and ends pending verifica
   await expect(page.getByText(`南京保存测试化工有限公司(${code})`)).toBeVisible();
   await expect(page.locator('[aria-current=step]')).toContainText('经办人与密码');
   await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
+  // 修改机构信息 goes back with everything kept, and 下一步 comes back here.
+  await page.getByRole('link', { name: '修改机构信息' }).click();
+  await expect(page.getByLabel('企业名称')).toHaveValue('南京保存测试化工有限公司');
+  await expect(page.locator('[aria-current=step]')).toContainText('机构信息');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
 
   await page.getByLabel('经办人姓名').fill('赵六');
   await expect(page.getByText('忘记密码,也要通过此手机号')).toBeVisible();
@@ -146,6 +155,7 @@ test('the password checklist updates live and forbidden characters are refused b
   registryAdd(code, '南京测试化工有限公司');
   await fillOrgStep(page, code);
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await expect(page.getByLabel('设置密码')).toBeVisible();
   const sent = recordRequests(page);
   const pw = page.getByLabel('设置密码');
@@ -220,6 +230,7 @@ test('a registry mismatch is reported at its field in the national wording, with
   await expect(page.locator('.verification-offer')).toContainText('转人工审核');
   await name.fill('南京登记名称化工有限公司');
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
 });
 
@@ -260,6 +271,7 @@ test('when the registry times out, manual review takes everything already typed'
   await expect(page.getByLabel('企业名称')).toHaveValue('南京超时测试化工有限公司');
 
   await offer.getByRole('button', { name: '转人工审核(已填内容保留)' }).click();
+  await atAccountStep(page);
   await expect(page.getByText('机构信息将由管理员人工审核(一个工作日内)')).toBeVisible();
   await expect(page.getByText(`南京超时测试化工有限公司(${code})`)).toBeVisible();
   await page.getByLabel('经办人姓名').fill('赵六');
@@ -288,6 +300,7 @@ test('a wrong SMS code is explained at its field and nothing is created', async 
   registryAdd(code, '南京测试化工有限公司');
   await fillOrgStep(page, code);
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await page.getByLabel('经办人姓名').fill('赵六');
   await page.getByLabel('经办人手机号').fill('13912340099');
   await page.getByRole('button', { name: '获取验证码' }).click();
@@ -308,6 +321,7 @@ test('asking for a code again says exactly what happened and counts down, never 
   registryAdd(code, '南京倒计时化工有限公司');
   await fillOrgStep(page, code, '南京倒计时化工有限公司');
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await page.getByLabel('经办人姓名').fill('赵六');
   await page.getByLabel('经办人手机号').fill('13912340111');
   await page.getByRole('button', { name: '获取验证码' }).click();

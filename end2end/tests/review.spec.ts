@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, makeRegulator, nextTotpCode, sql, submitLogin as loginAs } from './helpers';
+import { atAccountStep, DEMO_PASSWORD, fillOrgStep, freshCreditCode, gotoHydrated, lastSmsCode, makeRegulator, nextTotpCode, sql, submitLogin as loginAs } from './helpers';
 
 /** Registers `code` through 其它(人工审核) with handler phone `mobile`. */
 async function registerForReview(page: Page, code: string, name: string, mobile: string) {
@@ -8,6 +8,7 @@ async function registerForReview(page: Page, code: string, name: string, mobile:
   await fillOrgStep(page, code, name, '其它(人工审核)');
   await page.getByLabel('成立日期(选填)').fill('2015-06-01');
   await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
   await expect(page.getByText('机构信息将由管理员人工审核(一个工作日内)')).toBeVisible();
   await page.getByLabel('经办人姓名').fill('赵六');
   await page.getByLabel('经办人手机号').fill(mobile);

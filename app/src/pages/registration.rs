@@ -1,13 +1,15 @@
 //! 企业注册: step 1 机构信息, step 2 经办人与密码, then the submitted state.
+//! Each step's form is an island of its own (its own bundle).
 
 use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{
-    get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount,
+    get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount, Submitted,
     VERIFICATION_FIELD,
 };
 use crate::clock::today;
@@ -18,7 +20,7 @@ use crate::components::field::{
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::region_picker::RegionPicker;
-use crate::components::HydrationMarker;
+use crate::components::{plain_post_error, reload_page_after_success, HydrationMarker};
 use crate::domain::help::{manual, Faq};
 use crate::domain::normalize::normalize_code;
 use crate::domain::region::RegionLists;
@@ -26,77 +28,110 @@ use crate::domain::registration::{
     AccountInput, LegalType, OrgInfoInput, Verification, INDUSTRIES,
 };
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
+use crate::error::AppError;
 
-/// An island with its data: islands never sit inside a server-side
-/// `Suspense` (their reactive parts would not hydrate there).
-#[cfg_attr(island = "RegisterPage", island)]
-#[cfg_attr(not(island = "RegisterPage"), component)]
+/// Where a registration is: what the page shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Org,
+    Account,
+    Done,
+}
+
+/// `/register`: rendered by the server at the step the registration held
+/// by this browser is at (a reload, or a plain post, comes back to it;
+/// `?step=org` goes back to 机构信息). Each step's form is an island of its
+/// own, started from what the server holds, and a step done loads the page
+/// again: the next step. The submitted state needs no island.
+#[component]
 pub fn RegisterPage() -> impl IntoView {
-    // The region lists come with the data (one request): an island's
-    // resources are all created here, at its top (see RegionPicker).
+    let edit_org = use_query_map().with_untracked(|q| q.get("step").as_deref() == Some("org"));
+    // A plain post that failed (no JavaScript, or sent before the page was
+    // live) came back with its error in the address: its form shows it.
+    let org_failed = plain_post_error::<SaveOrgInfo>();
+    let account_failed =
+        plain_post_error::<SubmitAccount>().or_else(plain_post_error::<SendRegisterCode>);
     let data = Resource::new(|| (), |_| get_registration());
     view! {
         <Title text="企业注册 - 危化品经营安全监管系统" />
         <h1>"企业注册(法人用户)"</h1>
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => Either::Left(view! { <RegisterFlow initial=v /> }),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
-                }
-            })}
+            {move || {
+                let (org_failed, account_failed) = (org_failed.clone(), account_failed.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => {
+                            let step = if v.submitted.is_some() {
+                                Step::Done
+                            } else if v.org_accepted && !edit_org {
+                                Step::Account
+                            } else {
+                                Step::Org
+                            };
+                            let body = match step {
+                                Step::Org => EitherOf3::A(view! {
+                                    <OrgStepForm org=v.org regions=v.regions failed=org_failed />
+                                }),
+                                Step::Account => EitherOf3::B(account_step(v, account_failed)),
+                                Step::Done => EitherOf3::C(done(v.submitted)),
+                            };
+                            Either::Left(view! { {steps(step)} {body} <HydrationMarker /> })
+                        }
+                        Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
-#[component]
-fn RegisterFlow(initial: RegistrationView) -> impl IntoView {
-    let regions = RwSignal::new(initial.regions.clone());
-    let state = RwSignal::new(initial);
-    let step = Memo::new(move |_| {
-        state.with(|v| {
-            if v.submitted.is_some() {
-                3usize
-            } else if v.org_accepted {
-                2
-            } else {
-                1
-            }
-        })
-    });
-    let steps = ["机构信息", "经办人与密码", "提交完成"];
+/// A step's form: it starts with the error its plain post came back with
+/// (a prop, so the same on the server and in the browser), and a step done
+/// loads the page again, which shows the next step.
+fn island_form<S>(action: ServerAction<S>, failed: Option<AppError>) -> FormState
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let form = FormState::for_island(action);
+    if let Some(e) = failed {
+        form.show(&e);
+    }
+    reload_page_after_success(action);
+    form
+}
+
+fn steps(here: Step) -> impl IntoView {
+    let steps = [
+        (Step::Org, "机构信息"),
+        (Step::Account, "经办人与密码"),
+        (Step::Done, "提交完成"),
+    ];
+    let at = steps.iter().position(|(s, _)| *s == here).unwrap_or(0);
     view! {
         <ol class="steps" aria-label="注册步骤">
             {steps
                 .iter()
                 .enumerate()
-                .map(|(i, label)| {
-                    let n = i + 1;
+                .map(|(i, (s, label))| {
                     view! {
-                        <li
-                            class:current=move || step.get() == n
-                            class:done=move || { step.get() > n }
-                            aria-current=move || (step.get() == n).then_some("step")
-                        >
-                            <span class="step-no">{n}</span>
+                        <li class:current=*s == here class:done=i < at aria-current=(*s == here).then_some("step")>
+                            <span class="step-no">{i + 1}</span>
                             {*label}
                         </li>
                     }
                 })
                 .collect_view()}
         </ol>
-        <HydrationMarker />
-        {move || match step.get() {
-            1 => EitherOf3::A(view! { <OrgStep state regions /> }),
-            2 => EitherOf3::B(view! { <AccountStep state /> }),
-            _ => EitherOf3::C(view! { <Done state /> }),
-        }}
     }
 }
 
-#[component]
-fn OrgStep(state: RwSignal<RegistrationView>, regions: RwSignal<RegionLists>) -> impl IntoView {
-    let init = state.get_untracked().org;
+/// 机构信息: checked against the registry (or left to manual review).
+#[cfg_attr(island = "OrgStepForm", island)]
+#[cfg_attr(not(island = "OrgStepForm"), component)]
+fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>) -> impl IntoView {
+    let init = org;
+    let regions = RwSignal::new(regions);
     let legal_type = RwSignal::new(init.legal_type);
     let credit_code = RwSignal::new(init.credit_code);
     let enterprise_name = RwSignal::new(init.enterprise_name);
@@ -126,7 +161,7 @@ fn OrgStep(state: RwSignal<RegistrationView>, regions: RwSignal<RegionLists>) ->
     let check = Callback::new(move |_| input().validate(today()).err().unwrap_or_default());
 
     let action = ServerAction::<SaveOrgInfo>::new();
-    let form = FormState::for_action(action, move |v| state.set(v));
+    let form = island_form(action, failed);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -297,12 +332,37 @@ fn OrgStep(state: RwSignal<RegistrationView>, regions: RwSignal<RegionLists>) ->
     }
 }
 
-#[component]
-fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
-    let init = state.get_untracked();
-    let account = init.org.credit_code.clone();
-    let handler_name = RwSignal::new(init.handler_name);
-    let handler_mobile = RwSignal::new(init.handler_mobile);
+/// 经办人与密码: what the organisation step left, then the step's form.
+fn account_step(v: RegistrationView, failed: Option<AppError>) -> impl IntoView {
+    let verified = v.verification == Some(Verification::Registry);
+    let account = v.org.credit_code.clone();
+    view! {
+        <p class="summary-line">
+            {format!("机构:{}({})", v.org.enterprise_name, v.org.credit_code)}
+            <a class="button link" href="/register?step=org">"修改机构信息"</a>
+        </p>
+        <h2 class="step-title">"经办人与密码" <HelpTip link=manual::REGISTER_ACCOUNT topic="经办人与密码" /></h2>
+        <p class="verification-status" class:ok=verified>
+            {if verified {
+                "✓ 机构信息已通过登记机关核验,提交后即可登录。"
+            } else {
+                "机构信息将由管理员人工审核(一个工作日内),结果以短信通知经办人手机。"
+            }}
+        </p>
+        <AccountStepForm account handler_name=v.handler_name handler_mobile=v.handler_mobile failed />
+    }
+}
+
+#[cfg_attr(island = "AccountStepForm", island)]
+#[cfg_attr(not(island = "AccountStepForm"), component)]
+fn AccountStepForm(
+    account: String,
+    handler_name: String,
+    handler_mobile: String,
+    failed: Option<AppError>,
+) -> impl IntoView {
+    let handler_name = RwSignal::new(handler_name);
+    let handler_mobile = RwSignal::new(handler_mobile);
     let password = RwSignal::new(String::new());
     let password_confirm = RwSignal::new(String::new());
     let sms_code = RwSignal::new(String::new());
@@ -319,7 +379,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     };
 
     let action = ServerAction::<SubmitAccount>::new();
-    let form = FormState::for_action(action, move |v| state.set(v));
+    let form = island_form(action, failed);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.validate(check) {
@@ -334,7 +394,6 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
             password_confirm: i.password_confirm,
         });
     };
-    let back = move |_| state.update(|v| v.org_accepted = false);
     let send = ServerAction::<SendRegisterCode>::new();
     let send_code = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -352,20 +411,7 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
         }
     };
     form.follow(send, |_| ());
-    let verified = init.verification == Some(Verification::Registry);
     view! {
-        <p class="summary-line">
-            "机构:" {init.org.enterprise_name.clone()} "(" {init.org.credit_code.clone()} ")"
-            <button type="button" class="button link" on:click=back>"修改机构信息"</button>
-        </p>
-        <h2 class="step-title">"经办人与密码" <HelpTip link=manual::REGISTER_ACCOUNT topic="经办人与密码" /></h2>
-        <p class="verification-status" class:ok=verified>
-            {if verified {
-                "✓ 机构信息已通过登记机关核验,提交后即可登录。"
-            } else {
-                "机构信息将由管理员人工审核(一个工作日内),结果以短信通知经办人手机。"
-            }}
-        </p>
         <form class="form" action=SubmitAccount::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary
                 form
@@ -431,10 +477,9 @@ fn AccountStep(state: RwSignal<RegistrationView>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Done(state: RwSignal<RegistrationView>) -> impl IntoView {
-    let s = state.get_untracked().submitted;
-    s.map(|s| {
+/// 提交完成: what was registered and what happens next.
+fn done(submitted: Option<Submitted>) -> impl IntoView {
+    submitted.map(|s| {
         let active = s.status == crate::domain::AccountStatus::Active;
         view! {
             <section class="done" role="status">

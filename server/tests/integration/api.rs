@@ -70,6 +70,74 @@ async fn registration_step_one_validates_and_stores_the_normalised_values() {
 }
 
 #[tokio::test]
+async fn the_register_page_shows_the_step_the_registration_is_at() {
+    for b in backends().await {
+        let step = |n: u8, label: &str| format!(r#"<span class="step-no">{n}</span>{label}"#);
+        let current = |body: &str, n: u8, label: &str| {
+            body.split("<li")
+                .any(|li| li.contains("aria-current") && li.contains(&step(n, label)))
+        };
+        // A fresh browser: 机构信息.
+        let body = send(&b.router, get("/register")).await.body;
+        assert!(
+            current(&body, 1, "机构信息") && body.contains(r#"action="/api/register/org""#),
+            "{}: {body}",
+            b.name
+        );
+        // A plain post with a wrong code comes back to the form, the
+        // message at its field and what was typed kept.
+        let code = fresh_code();
+        add_registry_entry(&b, &code, "").await;
+        let mut fields = org_fields(&code);
+        fields[1].1 = format!("{}X", &code[..17]);
+        let r = post_page_form(
+            &b.router,
+            "/api/register/org",
+            "/register",
+            &as_refs(&fields),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        let cookie = r.cookie().expect("draft cookie");
+        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+        let body = page(&b, back.trim_start_matches(ORIGIN), &cookie).await;
+        assert!(
+            current(&body, 1, "机构信息")
+                && body.contains(r#"aria-invalid="true""#)
+                && body.contains("f-credit_code-msg")
+                && body.contains(r#"value="南京集成测试化工有限公司""#),
+            "{}: {body}",
+            b.name
+        );
+        // Accepted: 经办人与密码, with the way back to 机构信息.
+        let r = post_form(
+            &b.router,
+            "/api/register/org",
+            &as_refs(&org_fields(&code)),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let body = page(&b, "/register", &cookie).await;
+        assert!(
+            current(&body, 2, "经办人与密码")
+                && body.contains(r#"href="/register?step=org""#)
+                && body.contains(r#"action="/api/register/account""#)
+                && body.contains(&format!("南京集成测试化工有限公司({code})")),
+            "{}: {body}",
+            b.name
+        );
+        let body = page(&b, "/register?step=org", &cookie).await;
+        assert!(
+            current(&body, 1, "机构信息") && body.contains(&format!(r#"value="{code}""#)),
+            "{}: {body}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
 async fn invalid_input_is_refused_field_by_field_and_kept_as_typed() {
     for b in backends().await {
         let mut fields = org_fields("91350100M000100YO3");
