@@ -245,6 +245,9 @@ mod ssr {
             crate::server::now(),
         )
         .await?;
+        // A plain post from 修改机构信息 (`/register?step=org`) goes on to
+        // the next step, not back to the form it came from.
+        crate::server::http::plain_post_goes_to("/register");
         view_of(state, Some(token)).await
     }
 }

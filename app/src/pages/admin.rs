@@ -17,7 +17,7 @@ use crate::api::admin::{
 };
 use crate::api::site::region_choices;
 use crate::components::field::{ErrorSummary, FormState, TextField};
-use crate::components::help::{message_with_help, HelpTip};
+use crate::components::help::HelpTip;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::region_picker::RegionPicker;
 use crate::components::{plain_post_error, HydrationMarker};
@@ -109,13 +109,21 @@ fn user_actions(u: RegulatorRow) -> impl IntoView {
     }
 }
 
-/// A server function's answer shown in place: the one-time password, or why not.
+/// What to do once a one-time password is shown: this page is the only
+/// place it is, and the list shows the change once loaded again.
+const NOTE_IT_DOWN: &str = "离开或刷新本页后不再显示,请先记下。记下后点击 ";
+
+/// A server function's answer shown in place: the one-time password (and
+/// how to see the list as it now is), or why not.
 fn answer(result: Option<Result<String, crate::error::AppError>>) -> impl IntoView {
     result.map(|r| match r {
-        Ok(m) => Either::Left(view! { <p class="notice success" role="status">{m}</p> }),
-        Err(e) => Either::Right(
-            view! { <p class="alert" role="alert">{message_with_help("", e.message())}</p> },
-        ),
+        Ok(m) => Either::Left(view! {
+            <div class="notice success">
+                <p role="status">{m}</p>
+                <p>{NOTE_IT_DOWN} <a class="button" href="/admin/users">"刷新列表"</a> ",列表即显示最新状态。"</p>
+            </div>
+        }),
+        Err(e) => Either::Right(refusal(Some(e))),
     })
 }
 
@@ -184,20 +192,10 @@ fn NewRegulatorForm(choices: RegionLists) -> impl IntoView {
             });
         }
     };
+    // The new user's password (a refusal is said at the form's fields).
     let created = move || {
         let done = create.value().get().filter(|_| create.version().get() > 0);
-        done.and_then(Result::ok).map(|m| {
-            view! {
-                <div class="notice success">
-                    <p role="status">{m}</p>
-                    <p>
-                        "记下初始密码后,点击 "
-                        <a class="button" href="/admin/users">"刷新列表"</a>
-                        ",列表中即显示新用户。"
-                    </p>
-                </div>
-            }
-        })
+        answer(done.filter(Result::is_ok))
     };
     view! {
         <h2>"新增监管用户"</h2>

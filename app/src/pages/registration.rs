@@ -70,6 +70,10 @@ pub fn RegisterPage() -> impl IntoView {
                             };
                             let body = match step {
                                 Step::Org => EitherOf3::A(view! {
+                                    // Back from 经办人与密码: the way there again, unchanged.
+                                    {v.org_accepted.then(|| view! {
+                                        <p><a href="/register">"不修改机构信息,返回“经办人与密码”"</a></p>
+                                    })}
                                     <OrgStepForm org=v.org regions=v.regions failed=org_failed />
                                 }),
                                 Step::Account => EitherOf3::B(account_step(v, account_failed)),

@@ -130,10 +130,24 @@ async fn the_register_page_shows_the_step_the_registration_is_at() {
         );
         let body = page(&b, "/register?step=org", &cookie).await;
         assert!(
-            current(&body, 1, "机构信息") && body.contains(&format!(r#"value="{code}""#)),
+            current(&body, 1, "机构信息")
+                && body.contains(&format!(r#"value="{code}""#))
+                && body.contains("返回“经办人与密码”"),
             "{}: {body}",
             b.name
         );
+        // Sent again from there as a plain post: on to the next step, not
+        // back to the form it came from.
+        let r = post_page_form(
+            &b.router,
+            "/api/register/org",
+            "/register?step=org",
+            &as_refs(&org_fields(&code)),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        assert_eq!(r.headers[header::LOCATION], "/register", "{}", b.name);
     }
 }
 
