@@ -175,13 +175,7 @@ async fn the_users_page_is_the_servers_and_a_password_never_goes_through_a_plain
             b.name
         );
         let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
-            let router = b.router.clone();
-            let cookie = admin.clone();
-            async move {
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                post_page_form(&router, path, "/admin/users", &fields, Some(&cookie)).await
-            }
+            plain_post(&b, path, "/admin/users", fields, &admin)
         };
         let hash_of = || async {
             sqlx::query_scalar::<_, String>("SELECT password_hash FROM users WHERE id = $1")

@@ -241,6 +241,18 @@ pub async fn post_page_form(
     send(router, req.body(Body::from(body)).expect("request")).await
 }
 
+/// A plain form post from `page` as the holder of `cookie` (owned values,
+/// for a test's own `post` shorthand).
+pub async fn plain_post(
+    b: &Backend,
+    path: &str,
+    page: &str,
+    fields: Vec<(&'static str, String)>,
+    cookie: &str,
+) -> Reply {
+    post_page_form(&b.router, path, page, &as_refs(&fields), Some(cookie)).await
+}
+
 /// POSTs a JSON body to a server function that takes JSON input.
 pub async fn post_json(
     router: &Router,

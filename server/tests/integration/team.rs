@@ -410,13 +410,7 @@ async fn the_team_page_is_the_servers_and_its_buttons_are_plain_posts() {
             b.name
         );
         let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
-            let router = b.router.clone();
-            let cookie = a.clone();
-            async move {
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                post_page_form(&router, path, "/team", &fields, Some(&cookie)).await
-            }
+            plain_post(&b, path, "/team", fields, &a)
         };
         // The last 管理员 cannot step down: said on the page it comes back to.
         let r = post(
