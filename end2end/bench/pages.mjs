@@ -91,6 +91,15 @@ const login = await enterprise.request.post(base + '/api/auth/login', {
 });
 if (login.status() >= 400) throw new Error(`demo login failed: ${login.status()}`);
 for (const p of ENTERPRISE) rows.push(await measure(enterprise, p, true));
+// An applicant's own case being drafted: the heaviest form (started here,
+// as 许可证业务's 首次申请 does, on the bench's fresh database).
+const started = await enterprise.request.post(base + '/api/case/start', {
+  form: { kind: 'new' },
+  headers: { Origin: base, Accept: 'application/json' },
+  maxRedirects: 0,
+});
+if (started.status() >= 400) throw new Error(`starting a demo case failed: ${started.status()} ${await started.text()}`);
+rows.push(await measure(enterprise, `/cases/${JSON.parse(await started.text())}`, true));
 async function staffContext(account) {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const r = await context.request.post(base + '/api/auth/login', {

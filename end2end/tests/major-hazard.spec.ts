@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, recordRequests, saveAndNext, sql } from './helpers';
+import { SAME_ORIGIN, gotoHydrated, loginAs, makeEnterprise, recordRequests, saveAndNext, sql } from './helpers';
 
 const group = (page: Page, question: RegExp) => page.getByRole('group', { name: question });
 
@@ -119,4 +119,45 @@ test('a substance deleted from a storage unit takes its values with it', async (
   const [stored] = JSON.parse(draft).storage_units;
   expect(stored.substances).toHaveLength(1);
   expect(stored.substances[0]).toMatchObject({ name: '甲醇', amount: '250', unit: 'cubic_metre', density: '0.79' });
+});
+
+test('a licence case checks its 经营方式 against the storage units the server identified, in the browser', async ({ page }) => {
+  const code = makeEnterprise('南京案件辨识测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  // The draft's units: 汽油 160 t and 甲醇 250 t, S = 1.3, 四级.
+  const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
+  const substance = (name: string, amount: string) => ({ name, amount });
+  const saved = await page.request.post('/api/info/save', {
+    data: {
+      step: 'mode',
+      base_version: mine.version,
+      record: {
+        ...mine.draft, fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage',
+        storage_units: [{ name: '1号仓库', exposed: '120', substances: [substance('汽油', '160'), substance('甲醇', '250')] }],
+      },
+    },
+    headers: { Accept: 'application/json', ...SAME_ORIGIN },
+  });
+  expect(saved.status()).toBe(200);
+  await gotoHydrated(page, '/licences');
+  await page.getByRole('button', { name: '首次申请' }).click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+
+  // The server's identification, with its arithmetic, inside the form.
+  const summary = page.locator('.case-form .hazard-summary');
+  await expect(summary.locator('.hazard-overall')).toContainText('构成重大危险源(四级)');
+  await summary.getByText('查看计算过程').click();
+  await expect(summary).toContainText('S = 1.3000 ≥ 1');
+  // The mode the record chose disagrees: said when it is chosen, before anything is sent.
+  await expect(page.getByLabel('经营方式', { exact: true })).toHaveValue('storage');
+  const requests = recordRequests(page);
+  await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(构成重大危险源)' });
+  await expect(page.locator('#f-mode-msg')).toHaveCount(0);
+  await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(不构成重大危险源)' });
+  await expect(page.locator('#f-mode-msg')).toContainText('按储存单元计算(GB 18218-2018)构成重大危险源(四级),经营方式应为“有储存经营(构成重大危险源)”');
+  await expect(page.locator('.field.material', { hasText: '重大危险源备案证明材料' })).toHaveCount(1);
+  await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '无储存经营' });
+  await expect(page.locator('.field.material', { hasText: '重大危险源备案证明材料' })).toHaveCount(0);
+  expect(requests.filter((r) => r.url().includes('/api/'))).toHaveLength(0);
 });

@@ -457,7 +457,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         .unwrap_or_default();
     let materials = case
         .application
-        .materials(case.kind)
+        .materials(case.kind, case.application.identified())
         .into_iter()
         .map(|m| MaterialView {
             code: m.code.to_string(),
@@ -542,7 +542,7 @@ pub async fn save_case(
         .map_err(ssr::error)?;
     Ok(SavedCase {
         version,
-        errors: application.check(case.kind, today()),
+        errors: application.check(case.kind, today(), application.identified()),
     })
 }
 
@@ -569,7 +569,10 @@ pub async fn move_case(
     let text = normalize_text(&text);
     let mut errors = FieldErrors::new();
     match action {
-        Action::Submit => errors = case.application.check_submit(case.kind, today()),
+        Action::Submit => {
+            let a = &case.application;
+            errors = a.check_submit(case.kind, today(), a.identified())
+        }
         Action::RequestCorrection if text.chars().count() < 4 => {
             errors.add("text", crate::domain::licence_case::CORRECTION_TEXT_MISSING)
         }

@@ -448,6 +448,28 @@ pub struct HazardResult {
 }
 
 impl HazardResult {
+    pub fn verdict(&self) -> HazardVerdict {
+        HazardVerdict {
+            major: self.major,
+            grade: self.grade,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.verdict().text()
+    }
+}
+
+/// The conclusion of a 重大危险源辨识 without its arithmetic: what a check
+/// or a checklist needs. A page that only checks gets it from the server
+/// and does without the GB 18218 tables (issue 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HazardVerdict {
+    pub major: bool,
+    pub grade: Option<Grade>,
+}
+
+impl HazardVerdict {
     pub fn text(&self) -> String {
         match self.grade {
             Some(g) => format!("构成重大危险源({})", g.label()),

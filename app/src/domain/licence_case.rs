@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::business_mode::BusinessMode;
 use super::calendar::Calendar;
-use super::enterprise_info::{check_cas, EnterpriseRecord, HazardResult, ScopeItem};
+use super::enterprise_info::{check_cas, EnterpriseRecord, HazardResult, HazardVerdict, ScopeItem};
 use super::licence::LicenceNumber;
 use super::major_hazard::StorageUnit;
 use super::mobile::Mobile;
@@ -822,9 +822,11 @@ impl Application {
     /// The 重大危险源辨识 of the storage units, by the same rule as 完善信息
     /// (None without storage or without complete units).
     pub fn hazard(&self) -> Option<HazardResult> {
-        if !self.has_storage() {
-            return None;
-        }
+        self.identification().filter(|_| self.has_storage())
+    }
+
+    /// The 辨识 of the storage units, whatever the mode.
+    fn identification(&self) -> Option<HazardResult> {
         EnterpriseRecord {
             has_storage: "yes".into(),
             storage_units: self.storage_units.clone(),
@@ -834,22 +836,40 @@ impl Application {
         .0
     }
 
-    /// Whether the storage is a major hazard source: computed from the
-    /// units, else as chosen; a differing official report wins.
-    pub fn is_major_hazard(&self) -> bool {
-        let chosen =
-            self.major_hazard || self.business_mode() == Some(BusinessMode::StorageMajorHazard);
-        match self.hazard() {
-            Some(h) if normalize_text(&self.major_hazard_report).is_empty() => h.major,
-            _ => chosen,
+    /// The conclusion of the 辨识 computed from the storage units, where it
+    /// governs: none without complete units, or when the enterprise stated
+    /// an official report (whose conclusion wins). It does not depend on
+    /// the form's answers, so the server computes it once and the browser
+    /// checks with it as given; the checks apply it only to a mode with
+    /// storage.
+    pub fn identified(&self) -> Option<HazardVerdict> {
+        if !normalize_text(&self.major_hazard_report).is_empty() {
+            return None;
+        }
+        self.identification().map(|h| h.verdict())
+    }
+
+    /// `identified`, where the chosen mode has storage.
+    fn governing(&self, identified: Option<HazardVerdict>) -> Option<HazardVerdict> {
+        identified.filter(|_| self.has_storage())
+    }
+
+    /// Whether the storage is a major hazard source: as computed
+    /// ([`Application::identified`]), else as chosen.
+    pub fn is_major_hazard(&self, identified: Option<HazardVerdict>) -> bool {
+        match self.governing(identified) {
+            Some(h) => h.major,
+            None => {
+                self.major_hazard || self.business_mode() == Some(BusinessMode::StorageMajorHazard)
+            }
         }
     }
 
-    pub fn materials(&self, kind: CaseKind) -> Vec<Material> {
+    pub fn materials(&self, kind: CaseKind, identified: Option<HazardVerdict>) -> Vec<Material> {
         materials(
             kind,
             self.has_storage(),
-            self.is_major_hazard(),
+            self.is_major_hazard(identified),
             &self.changes,
             self.simplified,
         )
@@ -860,8 +880,8 @@ impl Application {
     }
 
     /// The checklist items without any scan.
-    pub fn missing(&self, kind: CaseKind) -> Vec<Material> {
-        self.materials(kind)
+    pub fn missing(&self, kind: CaseKind, identified: Option<HazardVerdict>) -> Vec<Material> {
+        self.materials(kind, identified)
             .into_iter()
             .filter(|m| !self.files.iter().any(|f| f.item == m.code))
             .collect()
@@ -874,8 +894,14 @@ impl Application {
             .find_map(|c| c.reapply_reason().map(|r| (*c, r)))
     }
 
-    /// Every problem of the form, by field; `today` dates the filing.
-    pub fn check(&self, kind: CaseKind, today: Date) -> FieldErrors {
+    /// Every problem of the form, by field; `today` dates the filing,
+    /// `identified` is [`Application::identified`].
+    pub fn check(
+        &self,
+        kind: CaseKind,
+        today: Date,
+        identified: Option<HazardVerdict>,
+    ) -> FieldErrors {
         let mut e = FieldErrors::new();
         let text = |e: &mut FieldErrors, field: &str, v: &str, what: &str| {
             if normalize_text(v).is_empty() {
@@ -907,8 +933,7 @@ impl Application {
                 }
                 _ => {}
             }
-            let reported = !normalize_text(&self.major_hazard_report).is_empty();
-            if let (Some(h), false) = (self.hazard(), reported) {
+            if let Some(h) = self.governing(identified) {
                 let chosen = self.business_mode();
                 if h.major && chosen == Some(BusinessMode::FuelStation) {
                     e.add("mode", format!(
@@ -1000,9 +1025,14 @@ impl Application {
     }
 
     /// The check before submitting: the form and every checklist item.
-    pub fn check_submit(&self, kind: CaseKind, today: Date) -> FieldErrors {
-        let mut e = self.check(kind, today);
-        for m in self.missing(kind) {
+    pub fn check_submit(
+        &self,
+        kind: CaseKind,
+        today: Date,
+        identified: Option<HazardVerdict>,
+    ) -> FieldErrors {
+        let mut e = self.check(kind, today, identified);
+        for m in self.missing(kind, identified) {
             e.add(
                 format!("files.{}", m.code),
                 format!(
@@ -1509,7 +1539,7 @@ mod tests {
         let (item, reason) = a.reapply().unwrap();
         assert_eq!(item, ChangeItem::BusinessMode);
         assert!(reason.contains("重新申请"));
-        let e = a.check(CaseKind::Change, d("2026-12-02"));
+        let e = a.check(CaseKind::Change, d("2026-12-02"), None);
         assert!(e.get("changes").unwrap().contains("首次申请"), "{e:?}");
         assert!(ChangeItem::Principal.reapply_reason().is_none());
     }
@@ -1542,7 +1572,7 @@ mod tests {
         assert_eq!(a.scope.len(), 3);
         assert_eq!(a.scope[1].cas, "67-56-2");
         assert_eq!(a.scope[2].cas, "");
-        let e = a.check(CaseKind::New, d("2026-12-02"));
+        let e = a.check(CaseKind::New, d("2026-12-02"), a.identified());
         for f in [
             "name",
             "principal_name",
@@ -1556,7 +1586,7 @@ mod tests {
             e.get("licence_number").is_none(),
             "a first application names no licence"
         );
-        let e = a.check_submit(CaseKind::New, d("2026-12-02"));
+        let e = a.check_submit(CaseKind::New, d("2026-12-02"), a.identified());
         assert!(e.get("files.assessment").unwrap().contains("安全评价报告"));
         assert_eq!(scope_text(&a.scope).lines().count(), 3);
         let bad = Application {
@@ -1564,7 +1594,7 @@ mod tests {
             ..a.clone()
         };
         assert!(bad
-            .check(CaseKind::New, d("2026-12-02"))
+            .check(CaseKind::New, d("2026-12-02"), None)
             .get("scope.0.cas")
             .is_some());
     }
@@ -1589,13 +1619,13 @@ mod tests {
             ..Application::default()
         };
         assert!(a.hazard().unwrap().major);
-        let e = a.check(CaseKind::New, d("2026-12-02"));
+        let e = a.check(CaseKind::New, d("2026-12-02"), a.identified());
         assert!(
             e.get("mode").unwrap().contains("构成重大危险源(四级)"),
             "{e:?}"
         );
         assert!(a
-            .materials(CaseKind::New)
+            .materials(CaseKind::New, a.identified())
             .iter()
             .any(|m| m.code == "major_hazard_record"));
         let right = Application {
@@ -1603,7 +1633,7 @@ mod tests {
             ..a.clone()
         };
         assert!(right
-            .check(CaseKind::New, d("2026-12-02"))
+            .check(CaseKind::New, d("2026-12-02"), right.identified())
             .get("mode")
             .is_none());
         // A differing official report is the applicant's to state, in 完善信息.
@@ -1611,11 +1641,12 @@ mod tests {
             major_hazard_report: "苏安评〔2026〕12号".into(),
             ..a.clone()
         };
+        assert_eq!(reported.identified(), None);
         assert!(reported
-            .check(CaseKind::New, d("2026-12-02"))
+            .check(CaseKind::New, d("2026-12-02"), None)
             .get("mode")
             .is_none());
-        assert!(!reported.is_major_hazard());
+        assert!(!reported.is_major_hazard(None));
         // A fuel station whose units make a major hazard source is not 加油站.
         let station = Application {
             mode: "fuel_station".into(),
@@ -1623,7 +1654,7 @@ mod tests {
         };
         assert!(
             station
-                .check(CaseKind::New, d("2026-12-02"))
+                .check(CaseKind::New, d("2026-12-02"), station.identified())
                 .get("mode")
                 .unwrap()
                 .contains("构成重大危险源的加油站"),
@@ -1638,13 +1669,13 @@ mod tests {
             licence_valid_until: "2026-11-30".into(),
             ..Application::default()
         };
-        let late = a.check(CaseKind::Renewal, d("2026-12-02"));
+        let late = a.check(CaseKind::Renewal, d("2026-12-02"), None);
         assert!(
             late.get("licence_number")
                 .is_some_and(|m| m.contains("已不能延期")),
             "{late:?}"
         );
-        let in_force = a.check(CaseKind::Renewal, d("2026-11-30"));
+        let in_force = a.check(CaseKind::Renewal, d("2026-11-30"), None);
         assert!(
             in_force.get("licence_number").is_none(),
             "the last day of validity may still file: {in_force:?}"

@@ -27,7 +27,7 @@ use crate::components::{
     go_to, plain_post_error, reload_page_after_success, HydrationMarker, PrintButton,
 };
 use crate::domain::business_mode::BusinessMode;
-use crate::domain::enterprise_info::Answer;
+use crate::domain::enterprise_info::{Answer, HazardVerdict};
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
     CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
@@ -269,14 +269,6 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// The applicant's form and checklist, started from what it edits only
-/// (not the whole case: its props are decoded in the browser).
-#[cfg_attr(island = "CaseForm", island)]
-#[cfg_attr(not(island = "CaseForm"), component)]
-fn CaseForm(id: i64, kind: CaseKind, version: i64, application: Application) -> impl IntoView {
-    view! { <ApplicationForm id kind version application /> }
-}
-
 /// What the applicant (撤回) or the issuing authority can do with the case
 /// now: plain form posts, rendered by the server. Each comes back to this
 /// page, which says what was done (the server functions flash it) or, from
@@ -298,6 +290,7 @@ fn withdraws(c: &CaseView) -> bool {
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
     let editable = c.actions.contains(&Action::Submit);
+    let summary_of = c.application.clone();
     let back = if c.issuer_view {
         view! { <a href="/cases">"许可证案件"</a> }.into_any()
     } else {
@@ -336,7 +329,12 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
         })}
         {if editable {
             Either::Left(view! {
-                <CaseForm id=s.id kind=s.kind version=c.version application=c.application.clone() />
+                <CaseForm id=s.id kind=s.kind version=c.version application=Application {
+                    storage_units: Vec::new(),
+                    ..c.application.clone()
+                } identified=c.application.identified()>
+                    <HazardSummary app=summary_of.clone() />
+                </CaseForm>
             })
         } else {
             Either::Right(view! { <ApplicationView c=c.clone() /> })
@@ -493,12 +491,22 @@ impl Fields {
 /// The applicant's form: the case's fields, its checklist with uploads,
 /// saving (nothing typed is lost) and submitting after the same check the
 /// server makes.
-#[component]
-fn ApplicationForm(
+///
+/// Started from what it edits only (not the whole case: its props are
+/// decoded in the browser). The 重大危险源辨识 comes as the server computed
+/// it: its conclusion (`identified`, for the checks and the checklist) and
+/// its arithmetic as `children`, rendered by the server; so the browser
+/// does without the GB 18218 tables, and the application comes without its
+/// storage units (the server keeps the case's own whatever a save sends).
+#[cfg_attr(island = "CaseForm", island)]
+#[cfg_attr(not(island = "CaseForm"), component)]
+fn CaseForm(
     id: i64,
     kind: CaseKind,
     version: i64,
     application: Application,
+    identified: Option<HazardVerdict>,
+    children: Children,
 ) -> impl IntoView {
     let base = application;
     let version = RwSignal::new(version);
@@ -508,17 +516,14 @@ fn ApplicationForm(
     let saved_note = RwSignal::new(None::<&'static str>);
     let base_for_check = base.clone();
     let check = Callback::new(move |()| {
-        crate::domain::licence_case::Application::check_submit(
-            &f.application(&base_for_check),
-            kind,
-            crate::clock::today(),
-        )
+        f.application(&base_for_check)
+            .check_submit(kind, crate::clock::today(), identified)
     });
     // The checklist follows the answers (storage, the items of a 变更, the simplified renewal).
     let base_for_list = base.clone();
     let checklist = Memo::new(move |_| {
         let _ = (f.mode.get(), f.changes.get(), f.simplified.get());
-        f.application(&base_for_list).materials(kind)
+        f.application(&base_for_list).materials(kind, identified)
     });
     let reapply = Memo::new(move |_| {
         f.changes
@@ -629,7 +634,7 @@ fn ApplicationForm(
                         {message_at(form, "mode".into())}
                         <p class="field-hint">"不知道选哪一种?在“完善信息”的“经营方式”一步按问题回答,系统会给出建议(含重大危险源辨识)。"</p>
                     </div>
-                    <HazardSummary app=base.clone() />
+                    {children()}
                     <div class="field" class:invalid=move || form.message("scope").is_some()>
                         <label for="f-scope">"许可范围(每行一种危险化学品:品名,CAS号)"</label>
                         <textarea id="f-scope" name="scope" rows="5" node_ref=scope_input on:input=move |ev| {
