@@ -208,44 +208,28 @@ pub mod manual {
 
 /// The FAQ articles a message can be explained by; a message carries its
 /// article from where it is made (see [`super::fields::Message`]). On the
-/// wire, an article is its slug.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// wire, an article is its slug ([`Faq::slug`], the one mapping: written
+/// by hand rather than derived, whose per-variant matching every page's
+/// wasm carried twice over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Faq {
-    #[serde(rename = "faq-already-registered")]
     AlreadyRegistered,
-    #[serde(rename = "faq-account-not-found")]
     AccountNotFound,
-    #[serde(rename = "faq-registry-timeout")]
     RegistryTimeout,
-    #[serde(rename = "faq-registry-mismatch")]
     RegistryMismatch,
-    #[serde(rename = "faq-regulator-editing")]
     RegulatorEditing,
-    #[serde(rename = "faq-account-locked")]
     AccountLocked,
-    #[serde(rename = "faq-forgot-password")]
     ForgotPassword,
-    #[serde(rename = "faq-manual-review")]
     ManualReview,
-    #[serde(rename = "faq-phone-no-sms")]
     PhoneNoSms,
-    #[serde(rename = "faq-sms-code")]
     SmsCode,
-    #[serde(rename = "faq-licence-expiry")]
     LicenceExpiry,
-    #[serde(rename = "faq-multiple-licences")]
     MultipleLicences,
-    #[serde(rename = "faq-business-mode")]
     BusinessMode,
-    #[serde(rename = "faq-major-hazard")]
     MajorHazard,
-    #[serde(rename = "faq-cannot-edit")]
     CannotEdit,
-    #[serde(rename = "faq-login-account")]
     LoginAccount,
-    #[serde(rename = "faq-credit-code")]
     CreditCode,
-    #[serde(rename = "faq-password-rules")]
     PasswordRules,
 }
 
@@ -295,8 +279,26 @@ impl Faq {
         }
     }
 
+    pub fn from_slug(slug: &str) -> Option<Faq> {
+        Faq::ALL.into_iter().find(|f| f.slug() == slug)
+    }
+
     pub fn link(self) -> HelpLink {
         HelpLink::article(self.slug())
+    }
+}
+
+impl Serialize for Faq {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.slug())
+    }
+}
+
+impl<'de> Deserialize<'de> for Faq {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Faq, D::Error> {
+        let slug = String::deserialize(d)?;
+        Faq::from_slug(&slug)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown FAQ article {slug}")))
     }
 }
 
@@ -477,8 +479,10 @@ mod tests {
         for f in Faq::ALL {
             let wire = serde_json::to_string(&f).unwrap_or_default();
             assert_eq!(wire, format!("\"{}\"", f.slug()));
+            assert_eq!(serde_json::from_str::<Faq>(&wire).ok(), Some(f));
             assert_eq!(f.link().href(), format!("/help/{}", f.slug()));
         }
+        assert!(serde_json::from_str::<Faq>("\"faq-nothing\"").is_err());
     }
 
     #[test]

@@ -77,14 +77,28 @@ pub(super) fn ModeStep(
             policy_at(crate::clock::today()),
         )
     };
+    let asks_major_hazard = Memo::new(move |_| {
+        let _ = (
+            fields.get(Scalar::HasStorage).get(),
+            fields.get(Scalar::FuelStation).get(),
+        );
+        fields.record().asks_major_hazard()
+    });
+    let asks_report = Memo::new(move |_| {
+        let _ = (fields.get(Scalar::MajorHazard).get(), fields.units.get());
+        let r = fields.record();
+        r.hazard_identification()
+            .0
+            .is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
+            || !fields.get(Scalar::MajorHazardReport).get().is_empty()
+    });
     view! {
         <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
         <YesNo name=Scalar::FuelStation.key() question=ModeQuestion::FuelStation.text() value=fields.get(Scalar::FuelStation) form check />
         <YesNo name=Scalar::HasStorage.key() question=ModeQuestion::HasStorage.text() value=fields.get(Scalar::HasStorage) form check />
-        <Show when=move || {
-            let _ = (fields.get(Scalar::HasStorage).get(), fields.get(Scalar::FuelStation).get());
-            fields.record().asks_major_hazard()
-        }>
+        // Shown and hidden as a whole when the answers change (a memo, as
+        // `Show` would, without its type-erased children: issue 13).
+        {move || asks_major_hazard.get().then(|| view! {
             <StorageUnits units=fields.units major_hazard=fields.get(Scalar::MajorHazard) report=fields.get(Scalar::MajorHazardReport) form check />
             <YesNo name=Scalar::MajorHazard.key() question=ModeQuestion::MajorHazard.text() value=fields.get(Scalar::MajorHazard) form check />
             // An answer with no unit behind it: what to do (units stay optional).
@@ -101,29 +115,23 @@ pub(super) fn ModeStep(
                     .map(|m| view! { <p class="notice" role="note" id="hazard-unlisted">{m}</p> })
             }}
             // Only an answer that differs from the computed one needs its report.
-            <Show when=move || {
-                let _ = (fields.get(Scalar::MajorHazard).get(), fields.units.get());
-                let r = fields.record();
-                r.hazard_identification().0.is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
-                    || !fields.get(Scalar::MajorHazardReport).get().is_empty()
-            }>
+            {move || asks_report.get().then(|| view! {
                 <TextField name=Scalar::MajorHazardReport.key() label=Scalar::MajorHazardReport.label() value=fields.get(Scalar::MajorHazardReport) form check maxlength=60
                     hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
-            </Show>
-        </Show>
+            })}
+        })}
         <div class="advice" role="status" aria-live="polite">
             {move || match advice() {
-                ModeAdvice::Ask(q) => view! { <p>"请先回答:" {q.text()}</p> }.into_any(),
-                ModeAdvice::Inconsistent(m) => view! { <p class="field-error">{m}</p> }.into_any(),
-                ModeAdvice::Recommend { mode: m, reason } => view! {
+                ModeAdvice::Ask(q) => EitherOf3::A(view! { <p>"请先回答:" {q.text()}</p> }),
+                ModeAdvice::Inconsistent(m) => EitherOf3::B(view! { <p class="field-error">{m}</p> }),
+                ModeAdvice::Recommend { mode: m, reason } => EitherOf3::C(view! {
                     <p>"推荐经营方式:" <strong class="recommended">{m.label()}</strong> "。" {reason} " "
                         <button type="button" class="button link" on:click=move |_| {
                             mode.set(m.code().to_string());
                             form.refresh("business_mode", &check.run(()));
                         }>"采用推荐"</button>
                     </p>
-                }
-                    .into_any(),
+                }),
             }}
         </div>
         <SelectField
