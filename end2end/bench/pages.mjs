@@ -99,7 +99,7 @@ const started = await enterprise.request.post(base + '/api/case/start', {
   maxRedirects: 0,
 });
 if (started.status() >= 400) throw new Error(`starting a demo case failed: ${started.status()} ${await started.text()}`);
-rows.push(await measure(enterprise, `/cases/${JSON.parse(await started.text())}`, true));
+rows.push({ ...(await measure(enterprise, `/cases/${JSON.parse(await started.text())}`, true)), path: '/cases/ID (applicant, draft)' });
 async function staffContext(account) {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const r = await context.request.post(base + '/api/auth/login', {

@@ -151,12 +151,17 @@ test('a licence case checks its 经营方式 against the storage units the serve
   await expect(summary).toContainText('S = 1.3000 ≥ 1');
   // The mode the record chose disagrees: said when it is chosen, before anything is sent.
   await expect(page.getByLabel('经营方式', { exact: true })).toHaveValue('storage');
+  // The browser gets the verdict, not the units (the tables stay on the server).
+  const props = await page.locator('leptos-island[data-component^="CaseForm"]').getAttribute('data-props');
+  expect(props).toContain('"identified":{"major":true');
+  expect(props).not.toContain('汽油');
   const requests = recordRequests(page);
   await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(构成重大危险源)' });
-  await expect(page.locator('#f-mode-msg')).toHaveCount(0);
   await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(不构成重大危险源)' });
   await expect(page.locator('#f-mode-msg')).toContainText('按储存单元计算(GB 18218-2018)构成重大危险源(四级),经营方式应为“有储存经营(构成重大危险源)”');
   await expect(page.locator('.field.material', { hasText: '重大危险源备案证明材料' })).toHaveCount(1);
+  await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '有储存经营(构成重大危险源)' });
+  await expect(page.locator('#f-mode-msg')).toHaveCount(0);
   await page.getByLabel('经营方式', { exact: true }).selectOption({ label: '无储存经营' });
   await expect(page.locator('.field.material', { hasText: '重大危险源备案证明材料' })).toHaveCount(0);
   expect(requests.filter((r) => r.url().includes('/api/'))).toHaveLength(0);

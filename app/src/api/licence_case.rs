@@ -457,7 +457,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         .unwrap_or_default();
     let materials = case
         .application
-        .materials(case.kind, case.application.identified())
+        .materials(case.kind)
         .into_iter()
         .map(|m| MaterialView {
             code: m.code.to_string(),
@@ -527,14 +527,16 @@ pub async fn save_case(
         return Err(AppError::Forbidden);
     }
     // The licence concerned and the storage units (with any official
-    // 辨识 report) are the case's, taken from the record when it started,
-    // whatever the form says: the page does not edit them, and a posted
-    // copy must not change the mode check or the checklist.
+    // 辨识 report and the record's answer to 是否构成重大危险源) are the
+    // case's, taken from the record when it started, whatever the form
+    // says: the page does not edit them, and a posted copy must not change
+    // the mode check or the checklist.
     let application = Application {
         licence_number: case.application.licence_number.clone(),
         licence_valid_until: case.application.licence_valid_until.clone(),
         storage_units: case.application.storage_units.clone(),
         major_hazard_report: case.application.major_hazard_report.clone(),
+        major_hazard: case.application.major_hazard,
         ..application
     };
     let version = repo::save(&state.db, id, base_version, &application, now())
@@ -542,7 +544,7 @@ pub async fn save_case(
         .map_err(ssr::error)?;
     Ok(SavedCase {
         version,
-        errors: application.check(case.kind, today(), application.identified()),
+        errors: application.check(case.kind, today()),
     })
 }
 
@@ -569,10 +571,7 @@ pub async fn move_case(
     let text = normalize_text(&text);
     let mut errors = FieldErrors::new();
     match action {
-        Action::Submit => {
-            let a = &case.application;
-            errors = a.check_submit(case.kind, today(), a.identified())
-        }
+        Action::Submit => errors = case.application.check_submit(case.kind, today()),
         Action::RequestCorrection if text.chars().count() < 4 => {
             errors.add("text", crate::domain::licence_case::CORRECTION_TEXT_MISSING)
         }

@@ -483,6 +483,34 @@ mod tests {
             assert_eq!(f.link().href(), format!("/help/{}", f.slug()));
         }
         assert!(serde_json::from_str::<Faq>("\"faq-nothing\"").is_err());
+        // The wire reads by ALL, so ALL holds every article: a new one fails
+        // to compile here until counted, and the count then fails until it
+        // is in ALL.
+        let counted = |f: Faq| match f {
+            Faq::AlreadyRegistered
+            | Faq::AccountNotFound
+            | Faq::RegistryTimeout
+            | Faq::RegistryMismatch
+            | Faq::RegulatorEditing
+            | Faq::AccountLocked
+            | Faq::ForgotPassword
+            | Faq::ManualReview
+            | Faq::PhoneNoSms
+            | Faq::SmsCode
+            | Faq::LicenceExpiry
+            | Faq::MultipleLicences
+            | Faq::BusinessMode
+            | Faq::MajorHazard
+            | Faq::CannotEdit
+            | Faq::LoginAccount
+            | Faq::CreditCode
+            | Faq::PasswordRules => 18,
+        };
+        assert_eq!(Faq::ALL.len(), counted(Faq::ALL[0]));
+        let mut slugs: Vec<&str> = Faq::ALL.iter().map(|f| f.slug()).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), Faq::ALL.len(), "each article once in ALL");
     }
 
     #[test]

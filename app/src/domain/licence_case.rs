@@ -856,7 +856,7 @@ impl Application {
 
     /// Whether the storage is a major hazard source: as computed
     /// ([`Application::identified`]), else as chosen.
-    pub fn is_major_hazard(&self, identified: Option<HazardVerdict>) -> bool {
+    fn is_major_hazard(&self, identified: Option<HazardVerdict>) -> bool {
         match self.governing(identified) {
             Some(h) => h.major,
             None => {
@@ -865,7 +865,18 @@ impl Application {
         }
     }
 
-    pub fn materials(&self, kind: CaseKind, identified: Option<HazardVerdict>) -> Vec<Material> {
+    /// The checklist, by the application's own storage units.
+    pub fn materials(&self, kind: CaseKind) -> Vec<Material> {
+        self.materials_given(kind, self.identified())
+    }
+
+    /// The checklist with the 辨识 given ([`Application::identified`], as the
+    /// server computed it: the browser's copy has no storage units).
+    pub fn materials_given(
+        &self,
+        kind: CaseKind,
+        identified: Option<HazardVerdict>,
+    ) -> Vec<Material> {
         materials(
             kind,
             self.has_storage(),
@@ -880,8 +891,8 @@ impl Application {
     }
 
     /// The checklist items without any scan.
-    pub fn missing(&self, kind: CaseKind, identified: Option<HazardVerdict>) -> Vec<Material> {
-        self.materials(kind, identified)
+    fn missing(&self, kind: CaseKind, identified: Option<HazardVerdict>) -> Vec<Material> {
+        self.materials_given(kind, identified)
             .into_iter()
             .filter(|m| !self.files.iter().any(|f| f.item == m.code))
             .collect()
@@ -894,9 +905,13 @@ impl Application {
             .find_map(|c| c.reapply_reason().map(|r| (*c, r)))
     }
 
-    /// Every problem of the form, by field; `today` dates the filing,
-    /// `identified` is [`Application::identified`].
-    pub fn check(
+    /// Every problem of the form, by field; `today` dates the filing.
+    pub fn check(&self, kind: CaseKind, today: Date) -> FieldErrors {
+        self.check_given(kind, today, self.identified())
+    }
+
+    /// [`Application::check`] with the 辨识 given.
+    fn check_given(
         &self,
         kind: CaseKind,
         today: Date,
@@ -1025,13 +1040,20 @@ impl Application {
     }
 
     /// The check before submitting: the form and every checklist item.
-    pub fn check_submit(
+    pub fn check_submit(&self, kind: CaseKind, today: Date) -> FieldErrors {
+        self.check_submit_given(kind, today, self.identified())
+    }
+
+    /// [`Application::check_submit`] with the 辨识 given
+    /// ([`Application::identified`], as the server computed it: the
+    /// browser's copy has no storage units).
+    pub fn check_submit_given(
         &self,
         kind: CaseKind,
         today: Date,
         identified: Option<HazardVerdict>,
     ) -> FieldErrors {
-        let mut e = self.check(kind, today, identified);
+        let mut e = self.check_given(kind, today, identified);
         for m in self.missing(kind, identified) {
             e.add(
                 format!("files.{}", m.code),
@@ -1539,7 +1561,7 @@ mod tests {
         let (item, reason) = a.reapply().unwrap();
         assert_eq!(item, ChangeItem::BusinessMode);
         assert!(reason.contains("重新申请"));
-        let e = a.check(CaseKind::Change, d("2026-12-02"), None);
+        let e = a.check(CaseKind::Change, d("2026-12-02"));
         assert!(e.get("changes").unwrap().contains("首次申请"), "{e:?}");
         assert!(ChangeItem::Principal.reapply_reason().is_none());
     }
@@ -1572,7 +1594,7 @@ mod tests {
         assert_eq!(a.scope.len(), 3);
         assert_eq!(a.scope[1].cas, "67-56-2");
         assert_eq!(a.scope[2].cas, "");
-        let e = a.check(CaseKind::New, d("2026-12-02"), a.identified());
+        let e = a.check(CaseKind::New, d("2026-12-02"));
         for f in [
             "name",
             "principal_name",
@@ -1586,7 +1608,7 @@ mod tests {
             e.get("licence_number").is_none(),
             "a first application names no licence"
         );
-        let e = a.check_submit(CaseKind::New, d("2026-12-02"), a.identified());
+        let e = a.check_submit(CaseKind::New, d("2026-12-02"));
         assert!(e.get("files.assessment").unwrap().contains("安全评价报告"));
         assert_eq!(scope_text(&a.scope).lines().count(), 3);
         let bad = Application {
@@ -1594,7 +1616,7 @@ mod tests {
             ..a.clone()
         };
         assert!(bad
-            .check(CaseKind::New, d("2026-12-02"), None)
+            .check(CaseKind::New, d("2026-12-02"))
             .get("scope.0.cas")
             .is_some());
     }
@@ -1619,21 +1641,37 @@ mod tests {
             ..Application::default()
         };
         assert!(a.hazard().unwrap().major);
-        let e = a.check(CaseKind::New, d("2026-12-02"), a.identified());
+        let e = a.check(CaseKind::New, d("2026-12-02"));
         assert!(
             e.get("mode").unwrap().contains("构成重大危险源(四级)"),
             "{e:?}"
         );
         assert!(a
-            .materials(CaseKind::New, a.identified())
+            .materials(CaseKind::New)
             .iter()
             .any(|m| m.code == "major_hazard_record"));
+        // The browser's copy, without the units, checks alike with the
+        // server's verdict.
+        let copy = Application {
+            storage_units: Vec::new(),
+            ..a.clone()
+        };
+        for kind in [CaseKind::New, CaseKind::Change] {
+            assert_eq!(
+                copy.check_submit_given(kind, d("2026-12-02"), a.identified()),
+                a.check_submit(kind, d("2026-12-02"))
+            );
+            assert_eq!(
+                copy.materials_given(kind, a.identified()),
+                a.materials(kind)
+            );
+        }
         let right = Application {
             mode: "storage_major_hazard".into(),
             ..a.clone()
         };
         assert!(right
-            .check(CaseKind::New, d("2026-12-02"), right.identified())
+            .check(CaseKind::New, d("2026-12-02"))
             .get("mode")
             .is_none());
         // A differing official report is the applicant's to state, in 完善信息.
@@ -1643,10 +1681,10 @@ mod tests {
         };
         assert_eq!(reported.identified(), None);
         assert!(reported
-            .check(CaseKind::New, d("2026-12-02"), None)
+            .check(CaseKind::New, d("2026-12-02"))
             .get("mode")
             .is_none());
-        assert!(!reported.is_major_hazard(None));
+        assert!(!reported.is_major_hazard(reported.identified()));
         // A fuel station whose units make a major hazard source is not 加油站.
         let station = Application {
             mode: "fuel_station".into(),
@@ -1654,7 +1692,7 @@ mod tests {
         };
         assert!(
             station
-                .check(CaseKind::New, d("2026-12-02"), station.identified())
+                .check(CaseKind::New, d("2026-12-02"))
                 .get("mode")
                 .unwrap()
                 .contains("构成重大危险源的加油站"),
@@ -1669,13 +1707,13 @@ mod tests {
             licence_valid_until: "2026-11-30".into(),
             ..Application::default()
         };
-        let late = a.check(CaseKind::Renewal, d("2026-12-02"), None);
+        let late = a.check(CaseKind::Renewal, d("2026-12-02"));
         assert!(
             late.get("licence_number")
                 .is_some_and(|m| m.contains("已不能延期")),
             "{late:?}"
         );
-        let in_force = a.check(CaseKind::Renewal, d("2026-11-30"), None);
+        let in_force = a.check(CaseKind::Renewal, d("2026-11-30"));
         assert!(
             in_force.get("licence_number").is_none(),
             "the last day of validity may still file: {in_force:?}"

@@ -290,7 +290,9 @@ fn withdraws(c: &CaseView) -> bool {
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
     let editable = c.actions.contains(&Action::Submit);
+    // The form's 重大危险源辨识, computed here once (see CaseForm).
     let summary_of = c.application.clone();
+    let identified = summary_of.identified();
     let back = if c.issuer_view {
         view! { <a href="/cases">"许可证案件"</a> }.into_any()
     } else {
@@ -331,9 +333,10 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
             Either::Left(view! {
                 <CaseForm id=s.id kind=s.kind version=c.version application=Application {
                     storage_units: Vec::new(),
-                    ..c.application.clone()
-                } identified=c.application.identified()>
-                    <HazardSummary app=summary_of.clone() />
+                    major_hazard_report: String::new(),
+                    ..summary_of.clone()
+                } identified>
+                    <HazardSummary app=summary_of />
                 </CaseForm>
             })
         } else {
@@ -497,7 +500,8 @@ impl Fields {
 /// it: its conclusion (`identified`, for the checks and the checklist) and
 /// its arithmetic as `children`, rendered by the server; so the browser
 /// does without the GB 18218 tables, and the application comes without its
-/// storage units (the server keeps the case's own whatever a save sends).
+/// storage units and report (the server keeps the case's own whatever a
+/// save sends).
 #[cfg_attr(island = "CaseForm", island)]
 #[cfg_attr(not(island = "CaseForm"), component)]
 fn CaseForm(
@@ -517,13 +521,14 @@ fn CaseForm(
     let base_for_check = base.clone();
     let check = Callback::new(move |()| {
         f.application(&base_for_check)
-            .check_submit(kind, crate::clock::today(), identified)
+            .check_submit_given(kind, crate::clock::today(), identified)
     });
     // The checklist follows the answers (storage, the items of a 变更, the simplified renewal).
     let base_for_list = base.clone();
     let checklist = Memo::new(move |_| {
         let _ = (f.mode.get(), f.changes.get(), f.simplified.get());
-        f.application(&base_for_list).materials(kind, identified)
+        f.application(&base_for_list)
+            .materials_given(kind, identified)
     });
     let reapply = Memo::new(move |_| {
         f.changes
@@ -1178,6 +1183,9 @@ fn Certificate(
 
 /// The 重大危险源辨识 of the storage units the case took from 完善信息,
 /// with its arithmetic (GB 18218-2018), for the applicant and the reviewer.
+/// Static: in the applicant's form it is the island's server-rendered
+/// children, which the browser never hydrates (nothing in it may need to
+/// be interactive).
 #[component]
 fn HazardSummary(app: Application) -> impl IntoView {
     use crate::components::storage_units::Arithmetic;

@@ -1297,6 +1297,9 @@ async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_reco
         app.mode = "storage".into();
         app.storage_units = vec![];
         app.major_hazard_report = "伪造〔2026〕1号".into();
+        // The record's own answer decides where no computation governs.
+        let answered = c.application.major_hazard;
+        app.major_hazard = !answered;
         let r = save(&b, &a, &c, &app).await;
         let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
         assert!(
@@ -1311,6 +1314,7 @@ async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_reco
         let c = case(&b, &a, id).await;
         assert_eq!(c.application.storage_units.len(), 1, "{}", b.name);
         assert_eq!(c.application.major_hazard_report, "");
+        assert_eq!(c.application.major_hazard, answered, "{}", b.name);
         assert!(c.materials.iter().any(|m| m.code == "major_hazard_record"));
         // A major-hazard fuel station is no 加油站 either.
         app.mode = "fuel_station".into();

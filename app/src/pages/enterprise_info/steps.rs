@@ -97,7 +97,7 @@ pub(super) fn ModeStep(
         <YesNo name=Scalar::FuelStation.key() question=ModeQuestion::FuelStation.text() value=fields.get(Scalar::FuelStation) form check />
         <YesNo name=Scalar::HasStorage.key() question=ModeQuestion::HasStorage.text() value=fields.get(Scalar::HasStorage) form check />
         // Shown and hidden as a whole when the answers change (a memo, as
-        // `Show` would, without its type-erased children: issue 13).
+        // `Show` does, without its type-erased fallback: issue 13).
         {move || asks_major_hazard.get().then(|| view! {
             <StorageUnits units=fields.units major_hazard=fields.get(Scalar::MajorHazard) report=fields.get(Scalar::MajorHazardReport) form check />
             <YesNo name=Scalar::MajorHazard.key() question=ModeQuestion::MajorHazard.text() value=fields.get(Scalar::MajorHazard) form check />
