@@ -289,10 +289,23 @@ fn withdraws(c: &CaseView) -> bool {
 
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
-    let editable = c.actions.contains(&Action::Submit);
-    // The form's 重大危险源辨识, computed here once (see CaseForm).
-    let summary_of = c.application.clone();
-    let identified = summary_of.identified();
+    // The applicant's form while the case may be edited, with its
+    // 重大危险源辨识 computed here (see CaseForm); else what was filed.
+    let body = if c.actions.contains(&Action::Submit) {
+        let filed = c.application.clone();
+        let identified = filed.identified();
+        Either::Left(view! {
+            <CaseForm id=s.id kind=s.kind version=c.version application=Application {
+                storage_units: Vec::new(),
+                major_hazard_report: String::new(),
+                ..filed.clone()
+            } identified>
+                <HazardSummary app=filed />
+            </CaseForm>
+        })
+    } else {
+        Either::Right(view! { <ApplicationView c=c.clone() /> })
+    };
     let back = if c.issuer_view {
         view! { <a href="/cases">"许可证案件"</a> }.into_any()
     } else {
@@ -329,19 +342,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
         {c.certificate.clone().map(|(id, number)| view! {
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
-        {if editable {
-            Either::Left(view! {
-                <CaseForm id=s.id kind=s.kind version=c.version application=Application {
-                    storage_units: Vec::new(),
-                    major_hazard_report: String::new(),
-                    ..summary_of.clone()
-                } identified>
-                    <HazardSummary app=summary_of />
-                </CaseForm>
-            })
-        } else {
-            Either::Right(view! { <ApplicationView c=c.clone() /> })
-        }}
+        {body}
         {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone()))}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
