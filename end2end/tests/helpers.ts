@@ -241,9 +241,20 @@ export async function enrolTotp(page: Page, password: string): Promise<string> {
   return secret;
 }
 
+/**
+ * A licence's dates relative to today in China (the server's calendar):
+ * issued on the 15th of this month last year, valid three years, so that
+ * it is neither expired nor due for renewal whenever the suite runs.
+ */
+export function licenceDates(): { issued: string; until: string } {
+  const [y, m] = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7).split('-');
+  return { issued: `${Number(y) - 1}-${m}-15`, until: `${Number(y) + 2}-${m}-14` };
+}
+
 /** Saves a complete record (basics, storage, one licence) as the logged-in enterprise's draft. */
 export async function completeViaApi(page: Page) {
   const mine = await (await page.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
+  const { issued, until } = licenceDates();
   const record = {
     ...mine.draft,
     principal_name: '李强', principal_mobile: '13912345678', safety_name: '王芳', safety_mobile: '13812345678',
@@ -251,7 +262,7 @@ export async function completeViaApi(page: Page) {
     economic_type: '有限责任公司', fuel_station: 'no', has_storage: 'yes', major_hazard: 'no', business_mode: 'storage',
     multi_licence: 'no',
     licences: [{
-      number: '苏(宁)危化经字〔2024〕000301', issuer: '南京市应急管理局', issued_on: '2024-03-15', valid_until: '2027-03-14',
+      number: '苏(宁)危化经字〔2024〕000301', issuer: '南京市应急管理局', issued_on: issued, valid_until: until,
       mode: 'storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: true }],
       business_address: '南京市玄武区北京东路1号', storage_address: '南京市江北新区化工园1号',
     }],

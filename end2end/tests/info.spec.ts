@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { completeViaApi, gotoHydrated, loginAs, makeEnterprise, makeRegulator, openStep, recordRequests, SAME_ORIGIN, saveAndNext, sql } from './helpers';
+import { completeViaApi, gotoHydrated, licenceDates, loginAs, makeEnterprise, makeRegulator, openStep, recordRequests, SAME_ORIGIN, saveAndNext, sql } from './helpers';
 
 const yes = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('是');
 const no = (page: Page, question: RegExp) => page.getByRole('group', { name: question }).getByLabel('否');
@@ -20,8 +20,10 @@ async function fillLicence(page: Page, n: number, number: string, mode: string) 
   const card = page.getByRole('region', { name: `经营许可证${n}` });
   await card.getByLabel('许可证编号').fill(number);
   await card.getByLabel('发证机关').fill('南京市应急管理局');
-  await card.getByLabel('发证日期').fill('2024-03-15');
-  await expect(card.getByLabel(/^有效期至/)).toHaveValue('2027-03-14');
+  const { issued, until } = licenceDates();
+  await card.getByLabel('发证日期').fill(issued);
+  // Three years less a day, filled in from the date of issue.
+  await expect(card.getByLabel(/^有效期至/)).toHaveValue(until);
   await card.getByLabel('许可证上的经营方式').selectOption({ label: mode });
   await card.getByLabel('品名 1').fill('硫酸');
   await card.getByLabel('CAS号').fill('7664-93-9');

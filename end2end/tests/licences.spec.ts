@@ -147,9 +147,9 @@ test('a first application with storage: checklist, one 补正 round, on-site che
 });
 
 test('a 经营方式 change is not a 变更: the case says so and starts the first application instead', async ({ page }) => {
-  const code = makeEnterprise('南京变更测试化工有限公司');
+  const code = makeEnterprise('南京变更经营方式测试化工有限公司');
   const record = JSON.stringify({
-    name: '南京变更测试化工有限公司', legal_rep: '王五', principal_name: '李强', principal_mobile: '13912345678',
+    name: '南京变更经营方式测试化工有限公司', legal_rep: '王五', principal_name: '李强', principal_mobile: '13912345678',
     safety_name: '王芳', safety_mobile: '13812345678', registered_address: '南京市玄武区北京东路1号',
     business_address: '南京市玄武区北京东路1号', storage_address: '', region_code: '320102', economic_type: '有限责任公司',
     fuel_station: 'no', has_storage: 'no', major_hazard: '', business_mode: 'no_storage', multi_licence: 'no',

@@ -52,7 +52,7 @@ test('a 管理员 invites a 填报员, who sets a password by the SMS link, logs
   await filler.getByRole('button', { name: '提交', exact: true }).click();
   await expect(filler.locator('.status-badge')).toHaveText('已提交,待确认');
   // The trail names the person, not just the enterprise.
-  expect(sql("SELECT actor FROM audit_log WHERE action = 'info.submit' ORDER BY id DESC LIMIT 1")[0][0]).toContain('王芳');
+  expect(sql("SELECT actor FROM audit_log WHERE action = 'info.submit' AND enterprise_id = (SELECT id FROM enterprises WHERE credit_code = ?) ORDER BY id DESC LIMIT 1", code)[0][0]).toContain('王芳');
 
   const viewer = await newPage(browser);
   await setPassword(viewer, '13900002203');

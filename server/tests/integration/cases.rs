@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use crate::info::{confirmed, form, mine, upload, B};
+use crate::info::{confirmed, form, licence_until, mine, upload, B};
 use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
 use app::components::upload::UploadAnswer;
 use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
@@ -359,8 +359,9 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         );
         moved(&b, &a, id, Action::Submit, "").await;
         let c = case(&b, &a, id).await;
-        // Valid until 2027-03-14: in time only before 2026-12-14.
-        let in_time = app::server::today() <= app::domain::Date::parse("2026-12-14").unwrap();
+        // In time only three months before the licence ends.
+        let until = licence_until();
+        let in_time = app::server::today() <= until.add_months(-3);
         assert_eq!(
             c.summary.late_filing.is_empty(),
             in_time,
@@ -374,14 +375,22 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         let v = mine(&b, &a).await;
         let l = &v.confirmed.as_ref().unwrap().licences[0];
         assert_eq!(l.number, LICENCE);
-        assert_eq!(l.valid_until, "2030-03-14", "{}: {v:?}", b.name);
+        assert_eq!(
+            l.valid_until,
+            until.add_years(3).to_string(),
+            "{}: {v:?}",
+            b.name
+        );
         // The new period starts the day after the old one ends; issued today.
         let renewed = verify(&b, &token_of(&b, LICENCE, "valid").await)
             .await
             .unwrap();
         assert_eq!(
             (renewed.valid_from.as_str(), renewed.issued_on.clone()),
-            ("2027-03-15", app::server::today().to_string()),
+            (
+                until.add_days(1).to_string().as_str(),
+                app::server::today().to_string()
+            ),
             "{}",
             b.name
         );
@@ -425,7 +434,7 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         let v = mine(&b, &a).await;
         assert_eq!(
             v.confirmed.as_ref().unwrap().licences[0].valid_until,
-            "2030-03-14"
+            until.add_years(3).to_string()
         );
         let old_token = token_of(&b, LICENCE, "replaced").await;
         let token = token_of(&b, LICENCE, "valid").await;
@@ -435,7 +444,11 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
             "{shown:?}"
         );
         assert_eq!(shown.changed_on, app::server::today().to_string());
-        assert_eq!(shown.valid_from, "2027-03-15", "a 变更 keeps the period");
+        assert_eq!(
+            shown.valid_from,
+            until.add_days(1).to_string(),
+            "a 变更 keeps the period"
+        );
         // An old printout's QR code says it was replaced.
         let old = verify(&b, &old_token).await.unwrap();
         assert!(!old.valid && old.status.contains("已换发"), "{old:?}");

@@ -19,6 +19,13 @@ pub const A: &str = "91320102MA1XYR7K61";
 pub const B: &str = "91350100M000100Y43";
 const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
 
+/// The end of A's licence in `complete_record`: 200 days from today, so
+/// that it is neither expired nor due for a reminder whenever the suite
+/// runs (a fixed date would expire under it).
+pub fn licence_until() -> app::domain::Date {
+    app::server::today().add_days(200)
+}
+
 pub fn complete_record(name: &str) -> EnterpriseRecord {
     let s = |v: &str| v.to_string();
     EnterpriseRecord {
@@ -41,8 +48,8 @@ pub fn complete_record(name: &str) -> EnterpriseRecord {
         licences: vec![LicenceEntry {
             number: s(LICENCE),
             issuer: s("南京市应急管理局"),
-            issued_on: s("2024-03-15"),
-            valid_until: s("2027-03-14"),
+            issued_on: licence_until().add_years(-3).add_days(1).to_string(),
+            valid_until: licence_until().to_string(),
             mode: s("storage"),
             scope: vec![ScopeItem {
                 name: s("硫酸"),
@@ -848,11 +855,15 @@ async fn a_decision_on_a_withdrawn_submission_says_what_happened_in_a_regulators
     }
 }
 
+/// The reminders and lapse notices sent (not other SMS, which background
+/// tasks may send meanwhile).
 async fn sms_total(b: &Backend) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages")
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sms_messages WHERE purpose IN ('info_remind', 'info_change_lapsed')",
+    )
+    .fetch_one(b.state.db.reader())
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -1117,9 +1128,9 @@ async fn the_directory_narrows_to_a_region_of_the_jurisdiction_and_sorts_by_expi
         );
         assert_eq!(
             by_expiry.entries[0].next_expiry.as_deref(),
-            Some("2027-03-14")
+            Some(licence_until().to_string().as_str())
         );
-        // Licences expiring within 30 days of today: none (2027-03-14 is further).
+        // Licences expiring within 30 days of today: none (200 days away).
         let soon = directory(&b, &city, &[("expiring_days", "30")]).await;
         assert_eq!(soon.total, 0, "{}", b.name);
         let later = directory(&b, &city, &[("expiring_days", "3650")]).await;

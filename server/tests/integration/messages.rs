@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use crate::info::{confirmed, A, B};
+use crate::info::{confirmed, licence_until, A, B};
 use app::api::auth::UserView;
 use app::api::messages::MessageList;
 use app::domain::Date;
@@ -15,9 +15,6 @@ use app::server::db::Db;
 use app::server::reminders::{self, RunReport};
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
-
-/// A's licence in `info::complete_record`.
-const UNTIL: &str = "2027-03-14";
 
 async fn list(b: &Backend, cookie: &str) -> MessageList {
     let r = post_form(
@@ -207,7 +204,7 @@ async fn each_reminder_goes_exactly_once_with_two_instances_and_catches_up_after
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         let other = second_instance(&b).await;
-        let until = Date::parse(UNTIL).unwrap();
+        let until = licence_until();
 
         // 130 days before: nothing due, nothing for the digest.
         let r = run_twice(&b, &other, until.add_days(-130)).await;
@@ -237,7 +234,7 @@ async fn each_reminder_goes_exactly_once_with_two_instances_and_catches_up_after
         let sms = reminder_sms(&b).await;
         assert_eq!(sms.len(), 1, "{}: {sms:?}", b.name);
         assert!(
-            sms[0].contains("还有100天") && sms[0].contains(UNTIL),
+            sms[0].contains("还有100天") && sms[0].contains(&until.to_string()),
             "{}",
             sms[0]
         );
@@ -301,7 +298,7 @@ async fn a_renewed_or_cancelled_licence_gets_no_more_reminders() {
     for b in backends().await {
         confirmed(&b).await;
         let other = second_instance(&b).await;
-        let until = Date::parse(UNTIL).unwrap();
+        let until = licence_until();
         let r = run_twice(&b, &other, until.add_days(-100)).await;
         assert_eq!(r.reminders, 1, "{}", b.name);
 
@@ -310,7 +307,7 @@ async fn a_renewed_or_cancelled_licence_gets_no_more_reminders() {
         let renewed = until.add_years(3).to_string();
         sqlx::query("UPDATE licences SET valid_until = $1 WHERE valid_until = $2")
             .bind(&renewed)
-            .bind(UNTIL)
+            .bind(until.to_string())
             .execute(b.state.db.writer())
             .await
             .unwrap();
