@@ -1,6 +1,7 @@
 //! Form fields with a visible label, a hint and a message linked to the input
 //! (`aria-invalid`, `aria-describedby`), and the error summary of a form.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
@@ -662,14 +663,15 @@ pub fn ErrorSummary(
         if errors.is_empty() && alert.is_none() {
             return None;
         }
+        // One view for both kinds of item and both kinds of list (no type
+        // erasure: its code would be in every bundle, issue 13).
         let item = |name: &str, label: Option<&str>, m: &str| {
             let href = format!("#{}", input_id(name));
-            match label {
-                Some(l) => {
-                    view! { <li><a href=href>{l.to_string()}</a>":"{m.to_string()}</li> }.into_any()
-                }
-                None => view! { <li><a href=href>{m.to_string()}</a></li> }.into_any(),
-            }
+            let (link, rest) = match label {
+                Some(l) => (l.to_string(), Some(format!(":{m}"))),
+                None => (m.to_string(), None),
+            };
+            view! { <li><a href=href>{link}</a>{rest}</li> }
         };
         // Every problem is listed: first those of the named fields in form
         // order, then any other (a message never hides behind a missing label).
@@ -688,26 +690,26 @@ pub fn ErrorSummary(
                 }),
         );
         let saved = saved.and_then(|s| s.get()).filter(|_| alert.is_none());
+        // A list after a save is information (a status), otherwise an alert;
+        // a change between the two replaces the list, so it is announced.
         Some(match saved {
-            Some(note) => view! {
+            Some(note) => Either::Left(view! {
                 <div class="pending-summary" role="status" aria-labelledby="error-summary-title" tabindex="-1">
                     <h2 id="error-summary-title">{format!("{note}提交前还需修改以下内容:")}</h2>
                     <ul>{items}</ul>
                 </div>
-            }
-            .into_any(),
-            None => view! {
+            }),
+            None => Either::Right(view! {
                 <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
                     <h2 id="error-summary-title">
                         {match alert {
-                            Some(a) => message_with_help("", a).into_any(),
-                            None => "请按以下提示修改或处理后再提交:".into_any(),
+                            Some(a) => Either::Left(message_with_help("", a)),
+                            None => Either::Right("请按以下提示修改或处理后再提交:"),
                         }}
                     </h2>
                     <ul>{items}</ul>
                 </div>
-            }
-            .into_any(),
+            }),
         })
     }
 }

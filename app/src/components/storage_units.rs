@@ -48,6 +48,24 @@ fn refresh_units(form: FormState, check: Callback<(), FieldErrors>) {
     }
 }
 
+/// The names GB 18218-2018 lists (and those with a usual class), offered
+/// as a 品名 is typed. Rendered by the server once on the page, outside the
+/// island, which refers to it by id (its code is not in the bundle: issue 13).
+#[component]
+pub fn Gb18218Names() -> impl IntoView {
+    view! {
+        <datalist id=NAMES_LIST>
+            {TABLE_1
+                .iter()
+                .flat_map(|r| std::iter::once(r.name).chain(r.aliases.iter().copied()))
+                .chain(USUAL_CLASS.iter().flat_map(|(n, a, _)| std::iter::once(*n).chain(a.iter().copied())))
+                .map(|n| view! { <option value=n></option> })
+                .collect_view()}
+        </datalist>
+    }
+}
+
+/// The storage units' editor; the page puts [`Gb18218Names`] next to it.
 #[component]
 pub fn StorageUnits(
     units: RwSignal<Vec<StorageUnit>>,
@@ -95,14 +113,6 @@ pub fn StorageUnits(
                 <strong>"设计最大储存量"</strong>
                 ",系统按 GB 18218-2018 计算是否构成重大危险源,并自动回答上面的问题。"
             </p>
-            <datalist id=NAMES_LIST>
-                {TABLE_1
-                    .iter()
-                    .flat_map(|r| std::iter::once(r.name).chain(r.aliases.iter().copied()))
-                    .chain(USUAL_CLASS.iter().flat_map(|(n, a, _)| std::iter::once(*n).chain(a.iter().copied())))
-                    .map(|n| view! { <option value=n></option> })
-                    .collect_view()}
-            </datalist>
             {message_at(form, "storage_units".into())}
             // Re-rendered when a unit is added or removed, not on every keystroke
             // (which would take the focus out of the field being typed in).
@@ -267,10 +277,6 @@ fn SubstanceRow(
     let bind = move |g: fn(&StoredSubstance) -> String, f: fn(&mut StoredSubstance, String)| {
         bind_typed::<leptos::html::Input>(get(g), move |v| update(f, v))
     };
-    let (name_node, name0) = bind(|s| s.name.clone(), |s, v| s.name = v);
-    let (cas_node, cas0) = bind(|s| s.cas.clone(), |s, v| s.cas = v);
-    let (amount_node, amount0) = bind(|s| s.amount.clone(), |s, v| s.amount = v);
-    let (density_node, density0) = bind(|s| s.density.clone(), |s, v| s.density = v);
     let set_unit = |s: &mut StoredSubstance, v: String| {
         s.unit = QuantityUnit::from_code(&v).unwrap_or_default()
     };
@@ -288,42 +294,70 @@ fn SubstanceRow(
     // Each input says when it is invalid and which message explains it.
     let invalid = move |f| aria_invalid_at(form, key(f));
     let described = move |f| aria_describedby_at(form, key(f));
-    let cell = move |f, label: String, input: AnyView| {
+    let n = i + 1;
+    // The four text cells are one view (one element type in the bundle,
+    // not four: issue 13), told apart by their `TextCell`.
+    let text_cell = move |c: TextCell, disabled: Signal<bool>| {
+        let (node, initial) = bind(c.get, c.set);
+        let id = format!("f-{}", key(c.field));
         view! {
             <td>
-                <label class="sr-only" for=format!("f-{}", key(f))>{label}</label>
-                {input}
-                {message_at(form, key(f))}
+                <label class="sr-only" for=id.clone()>{format!("{} {n}", c.label)}</label>
+                <input id=id list=c.list inputmode=c.inputmode placeholder=c.placeholder node_ref=node value=initial
+                    aria-invalid=invalid(c.field) aria-describedby=described(c.field)
+                    disabled=move || disabled.get()
+                    on:input=move |ev| update(c.set, event_target_value(&ev))
+                    on:change=move |_| {
+                        refresh(c.field);
+                        if let Some(other) = c.also {
+                            refresh(other);
+                        }
+                    } />
+                {message_at(form, key(c.field))}
             </td>
         }
     };
-    let n = i + 1;
+    let enabled = Signal::stored(false);
+    let unit_key = key(SubstanceField::Unit);
     view! {
         <tr>
-            {cell(SubstanceField::Name, format!("品名 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Name)) list=NAMES_LIST node_ref=name_node value=name0
-                    aria-invalid=invalid(SubstanceField::Name) aria-describedby=described(SubstanceField::Name)
-                    on:input=move |ev| update(|s, v| s.name = v, event_target_value(&ev))
-                    on:change=move |_| { refresh(SubstanceField::Name); refresh(SubstanceField::Classes); } placeholder="如 汽油" />
-            }.into_any())}
-            {cell(SubstanceField::Cas, format!("CAS号 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Cas)) node_ref=cas_node value=cas0
-                    aria-invalid=invalid(SubstanceField::Cas) aria-describedby=described(SubstanceField::Cas)
-                    on:input=move |ev| update(|s, v| s.cas = v, event_target_value(&ev))
-                    on:change=move |_| { refresh(SubstanceField::Cas); refresh(SubstanceField::Classes); } placeholder="如 67-56-1" />
-            }.into_any())}
+            {text_cell(TextCell {
+                field: SubstanceField::Name,
+                label: "品名",
+                get: |s| s.name.clone(),
+                set: |s, v| s.name = v,
+                placeholder: Some("如 汽油"),
+                list: Some(NAMES_LIST),
+                inputmode: None,
+                also: Some(SubstanceField::Classes),
+            }, enabled)}
+            {text_cell(TextCell {
+                field: SubstanceField::Cas,
+                label: "CAS号",
+                get: |s| s.cas.clone(),
+                set: |s, v| s.cas = v,
+                placeholder: Some("如 67-56-1"),
+                list: None,
+                inputmode: None,
+                also: Some(SubstanceField::Classes),
+            }, enabled)}
             <td>
                 <ClassPicker units form u i on_change=Callback::new(move |_| refresh(SubstanceField::Classes)) />
                 {message_at(form, key(SubstanceField::Classes))}
             </td>
-            {cell(SubstanceField::Amount, format!("设计最大储存量 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Amount)) inputmode="decimal" node_ref=amount_node value=amount0
-                    aria-invalid=invalid(SubstanceField::Amount) aria-describedby=described(SubstanceField::Amount)
-                    on:input=move |ev| update(|s, v| s.amount = v, event_target_value(&ev))
-                    on:change=move |_| refresh(SubstanceField::Amount) />
-            }.into_any())}
-            {cell(SubstanceField::Unit, format!("单位 {n}"), view! {
-                <select id=format!("f-{}", key(SubstanceField::Unit)) node_ref=unit_node
+            {text_cell(TextCell {
+                field: SubstanceField::Amount,
+                label: "设计最大储存量",
+                get: |s| s.amount.clone(),
+                set: |s, v| s.amount = v,
+                placeholder: None,
+                list: None,
+                inputmode: Some("decimal"),
+                also: None,
+            }, enabled)}
+            <td>
+                <label class="sr-only" for=format!("f-{unit_key}")>{format!("单位 {n}")}</label>
+                <select id=format!("f-{unit_key}") node_ref=unit_node
                     on:change=move |ev| {
                         update(set_unit, event_target_value(&ev));
                         refresh(SubstanceField::Amount);
@@ -337,14 +371,18 @@ fn SubstanceRow(
                     }>
                     {QuantityUnit::ALL.iter().map(|q| view! { <option value=q.code() selected=q.code() == unit0>{q.label()}</option> }).collect_view()}
                 </select>
-            }.into_any())}
-            {cell(SubstanceField::Density, format!("密度 {n}"), view! {
-                <input id=format!("f-{}", key(SubstanceField::Density)) inputmode="decimal" node_ref=density_node value=density0
-                    aria-invalid=invalid(SubstanceField::Density) aria-describedby=described(SubstanceField::Density)
-                    disabled=move || !is_volume()
-                    on:input=move |ev| update(|s, v| s.density = v, event_target_value(&ev))
-                    on:change=move |_| refresh(SubstanceField::Density) placeholder="按立方米填写时" />
-            }.into_any())}
+                {message_at(form, unit_key.clone())}
+            </td>
+            {text_cell(TextCell {
+                field: SubstanceField::Density,
+                label: "密度",
+                get: |s| s.density.clone(),
+                set: |s, v| s.density = v,
+                placeholder: Some("按立方米填写时"),
+                list: None,
+                inputmode: Some("decimal"),
+                also: None,
+            }, Signal::derive(move || !is_volume()))}
             <td>
                 <button type="button" class="button link" on:click=move |_| {
                     units.update(|us| if let Some(x) = us.get_mut(u) { if i < x.substances.len() { x.substances.remove(i); } });
@@ -353,6 +391,22 @@ fn SubstanceRow(
             </td>
         </tr>
     }
+}
+
+/// What tells one text cell of a substance row from another.
+#[derive(Clone, Copy)]
+struct TextCell {
+    field: SubstanceField,
+    /// Its label (with the row number, for screen readers).
+    label: &'static str,
+    get: fn(&StoredSubstance) -> String,
+    set: fn(&mut StoredSubstance, String),
+    placeholder: Option<&'static str>,
+    /// The suggestions it offers.
+    list: Option<&'static str>,
+    inputmode: Option<&'static str>,
+    /// A field whose message may change with this one's value.
+    also: Option<SubstanceField>,
 }
 
 /// The Table 2 classes of one substance, several at once: a tick per class

@@ -128,7 +128,9 @@ impl HazardClass {
     }
 
     pub fn from_code(code: &str) -> Option<HazardClass> {
-        let code = normalize_text(code).to_uppercase();
+        // ASCII: codes are Latin letters and digits once half-width (and
+        // the bundle needs no Unicode case tables: issue 13).
+        let code = normalize_text(code).to_ascii_uppercase();
         Self::ALL.into_iter().find(|c| c.code() == code)
     }
 
@@ -1141,14 +1143,21 @@ fn fixed(num: u128, den: u128, places: u32) -> String {
     let scale = 10u128.pow(places);
     let v = (num * scale * 2 + den) / (den * 2);
     if places == 0 {
-        return v.to_string();
+        return shown(v).to_string();
     }
     format!(
         "{}.{:0width$}",
-        v / scale,
-        v % scale,
+        shown(v / scale),
+        shown(v % scale),
         width = places as usize
     )
+}
+
+/// A figure to show, formatted as a `u64` (the browser bundle then needs no
+/// `u128` formatting): an amount has at most 12 digits before the point, so
+/// tonnes, ratios and their decimals fit (saturating, were one not to).
+fn shown(v: u128) -> u64 {
+    u64::try_from(v).unwrap_or(u64::MAX)
 }
 
 /// `num/den` cut to `places` decimals.
@@ -1160,8 +1169,8 @@ fn truncated(num: u128, den: u128, places: u32) -> String {
     let v = num * scale / den;
     format!(
         "{}.{:0width$}",
-        v / scale,
-        v % scale,
+        shown(v / scale),
+        shown(v % scale),
         width = places as usize
     )
 }
@@ -1185,7 +1194,8 @@ fn key(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
-        .to_uppercase()
+        // The names' Latin letters (LPG, CNG) are ASCII once half-width.
+        .to_ascii_uppercase()
 }
 
 /// The Table 1 row for a CAS number or a name.

@@ -25,7 +25,7 @@ use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices};
 use crate::components::region_picker::RegionPicker;
-use crate::components::storage_units::StorageUnits;
+use crate::components::storage_units::{Gb18218Names, StorageUnits};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
 use crate::components::{go_to, HydrationMarker};
@@ -259,6 +259,7 @@ fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) 
         })}
         {failed.status.map(|e| view! { <ErrorNotice error=e /> })}
         {editor}
+        {(step == InfoStep::Mode).then(|| view! { <Gb18218Names /> })}
         <InfoTrail trail=v.trail />
     }
 }
