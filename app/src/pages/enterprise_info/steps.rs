@@ -84,14 +84,18 @@ pub(super) fn ModeStep(
         );
         fields.record().asks_major_hazard()
     });
-    let asks_report = Memo::new(move |_| {
+    let differs = Memo::new(move |_| {
         let _ = (fields.get(Scalar::MajorHazard).get(), fields.units.get());
         let r = fields.record();
         r.hazard_identification()
             .0
             .is_some_and(|c| Some(c.major) != r.mode_answers().major_hazard)
-            || !fields.get(Scalar::MajorHazardReport).get().is_empty()
     });
+    let report = Memo::new(move |before: Option<&ReportField>| {
+        let typed = !fields.get(Scalar::MajorHazardReport).with(String::is_empty);
+        ReportField::next(before.copied(), differs.get(), typed)
+    });
+    let asks_report = Memo::new(move |_| report.get().shown);
     view! {
         <p class="form-intro">"回答以下问题,系统按《危险化学品经营许可证管理办法》和全国系统的规则推荐经营方式。"</p>
         <YesNo name=Scalar::FuelStation.key() question=ModeQuestion::FuelStation.text() value=fields.get(Scalar::FuelStation) form check />
@@ -121,17 +125,28 @@ pub(super) fn ModeStep(
             })}
         })}
         <div class="advice" role="status" aria-live="polite">
-            {move || match advice() {
-                ModeAdvice::Ask(q) => EitherOf3::A(view! { <p>"请先回答:" {q.text()}</p> }),
-                ModeAdvice::Inconsistent(m) => EitherOf3::B(view! { <p class="field-error">{m}</p> }),
-                ModeAdvice::Recommend { mode: m, reason } => EitherOf3::C(view! {
-                    <p>"推荐经营方式:" <strong class="recommended">{m.label()}</strong> "。" {reason} " "
-                        <button type="button" class="button link" on:click=move |_| {
-                            mode.set(m.code().to_string());
-                            form.refresh("business_mode", &check.run(()));
-                        }>"采用推荐"</button>
+            // One paragraph for the three kinds of advice (one view type
+            // in the bundle, issue 13).
+            {move || {
+                let (class, lead, recommended, text) = match advice() {
+                    ModeAdvice::Ask(q) => (None, "请先回答:", None, q.text().to_string()),
+                    ModeAdvice::Inconsistent(m) => (Some("field-error"), "", None, m),
+                    ModeAdvice::Recommend { mode: m, reason } => (None, "推荐经营方式:", Some(m), reason),
+                };
+                view! {
+                    <p class=class>
+                        {lead}
+                        {recommended.map(|m| view! { <strong class="recommended">{m.label()}</strong> "。" })}
+                        {text}
+                        {recommended.map(|m| view! {
+                            " "
+                            <button type="button" class="button link" on:click=move |_| {
+                                mode.set(m.code().to_string());
+                                form.refresh("business_mode", &check.run(()));
+                            }>"采用推荐"</button>
+                        })}
                     </p>
-                }),
+                }
             }}
         </div>
         <SelectField
@@ -143,6 +158,28 @@ pub(super) fn ModeStep(
             options=BusinessMode::ALL.iter().map(|m| (m.code(), m.label())).collect()
             hint="非加油站企业按经营许可证上的经营方式选择;与上面的回答不一致时会说明原因。"
         />
+    }
+}
+
+/// Whether 重大危险源辨识(评估)报告编号 is asked for: when the answer differs
+/// from the one computed from the storage units, or a number is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ReportField {
+    /// The answer differs from the computed one.
+    differs: bool,
+    shown: bool,
+}
+
+impl ReportField {
+    /// Once shown, the field stays while the answer keeps differing (or
+    /// keeps agreeing): emptying it does not take away the field being
+    /// typed in; a change of the answer or of the units does.
+    fn next(before: Option<ReportField>, differs: bool, typed: bool) -> ReportField {
+        let kept = before.is_some_and(|b| b.shown && b.differs == differs);
+        ReportField {
+            differs,
+            shown: differs || typed || kept,
+        }
     }
 }
 
@@ -210,5 +247,26 @@ pub(super) fn SubmitStep(fields: Fields, regions: RwSignal<RegionLists>) -> impl
             <h2 id="submit-review-title">"提交前请核对"</h2>
             <dl class="profile record">{review}</dl>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReportField;
+
+    #[test]
+    fn the_report_field_stays_while_its_number_is_deleted() {
+        // A saved number where the answer agrees with the computation: shown.
+        let shown = ReportField::next(None, false, true);
+        assert!(shown.shown);
+        // Its last character deleted: still there to type in.
+        let emptied = ReportField::next(Some(shown), false, false);
+        assert!(emptied.shown);
+        // The answer (or the units) then disagree and agree again: gone.
+        let differs = ReportField::next(Some(emptied), true, false);
+        assert!(differs.shown);
+        assert!(!ReportField::next(Some(differs), false, false).shown);
+        // Nothing typed and an agreeing answer: never asked.
+        assert!(!ReportField::next(None, false, false).shown);
     }
 }
