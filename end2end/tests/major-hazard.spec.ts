@@ -59,6 +59,22 @@ test('the major hazard source is worked out from the storage units before anythi
   await expect(page.getByRole('heading', { name: /许可证/ })).toBeVisible();
   const [[flagged]] = sql('SELECT i.draft FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code);
   expect(JSON.parse(flagged).major_hazard_report).toBe('苏安评〔2025〕018号');
+
+  // Back on 经营方式 with the number on file, an answer that agrees with the
+  // arithmetic keeps the field while its number is deleted key by key.
+  await gotoHydrated(page, '/info?step=mode');
+  await group(page, /是否构成重大危险源/).getByLabel('是').check();
+  const report = page.getByLabel('重大危险源辨识报告编号');
+  await report.click();
+  await report.press('End');
+  for (let i = 0; i < '苏安评〔2025〕018号'.length; i++) await report.press('Backspace');
+  await expect(report).toHaveValue('');
+  await expect(report).toBeFocused();
+  // A change of the answer decides again: agreeing and empty, it goes.
+  await group(page, /是否构成重大危险源/).getByLabel('否').check();
+  await expect(report).toBeVisible();
+  await group(page, /是否构成重大危险源/).getByLabel('是').check();
+  await expect(report).toHaveCount(0);
 });
 
 test('a fuel station follows from its tanks: 加油站 below the threshold', async ({ page }) => {
