@@ -420,7 +420,14 @@ fn info_editor<V: IntoView + 'static>(
     let regions = RwSignal::new(regions);
     let version = RwSignal::new(version);
     let save = ServerAction::<SaveInfo>::new();
-    let submit = ServerAction::<SubmitInfo>::new();
+    // 提交 is the last step's only: the other steps' bundles hold none of
+    // its code (each island's `step` is a constant, issue 13).
+    let submit = (step == InfoStep::Submit).then(ServerAction::<SubmitInfo>::new);
+    let then_submit = submit.map(|submit| {
+        Callback::new(move |base_version: i64| {
+            submit.dispatch(SubmitInfo { base_version });
+        })
+    });
     // Which button saved: 保存并下一步 moves on when the step is clean, 提交 submits.
     let intent = RwSignal::new(SaveIntent::Save);
     let saved_note = RwSignal::new(None::<String>);
@@ -452,10 +459,8 @@ fn info_editor<V: IntoView + 'static>(
         }
         note_saved(out.version);
         // 提交 saves what is on the form first, then submits exactly that version.
-        if intent.get_untracked() == SaveIntent::Submit {
-            submit.dispatch(SubmitInfo {
-                base_version: out.version,
-            });
+        if let (SaveIntent::Submit, Some(then_submit)) = (intent.get_untracked(), then_submit) {
+            then_submit.run(out.version);
         }
     });
     // The step's problems after a save (the draft is stored either way).
@@ -486,18 +491,20 @@ fn info_editor<V: IntoView + 'static>(
         let url = step_href(step, None);
         let _ = h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
-    Effect::new(move |prev: Option<usize>| {
-        let n = submit.version().get();
-        if prev.is_some_and(|p| p != n) {
-            match submit.value().get_untracked() {
-                // The page shows the record as submitted.
-                Some(Ok(_)) => go_to(&step_href(step, None)),
-                Some(Err(e)) => form.show(&e),
-                None => {}
+    if let Some(submit) = submit {
+        Effect::new(move |prev: Option<usize>| {
+            let n = submit.version().get();
+            if prev.is_some_and(|p| p != n) {
+                match submit.value().get_untracked() {
+                    // The page shows the record as submitted.
+                    Some(Ok(_)) => go_to(&step_href(step, None)),
+                    Some(Err(e)) => form.show(&e),
+                    None => {}
+                }
             }
-        }
-        n
-    });
+            n
+        });
+    }
     let do_save = move |then: SaveIntent| {
         intent.set(then);
         saved_note.set(None);
@@ -616,7 +623,7 @@ fn info_editor<V: IntoView + 'static>(
                 })}
             </fieldset>
         </form>
-        {(step == InfoStep::Submit && editable).then(|| view! {
+        {submit.filter(|_| editable).map(|submit| view! {
             <div class="form-actions">
                 <button type="button" class="button primary" disabled=move || busy() || submit.pending().get() on:click=move |_| {
                     intent.set(SaveIntent::Submit);
