@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, loginAs, makeEnterprise, makeRegulator, recordRequests, sql } from './helpers';
+import { gotoHydrated, licenceDates, loginAs, makeEnterprise, makeRegulator, recordRequests, sql } from './helpers';
 
 const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%material\n') });
 
@@ -153,7 +153,7 @@ test('a 经营方式 change is not a 变更: the case says so and starts the fir
     safety_name: '王芳', safety_mobile: '13812345678', registered_address: '南京市玄武区北京东路1号',
     business_address: '南京市玄武区北京东路1号', storage_address: '', region_code: '320102', economic_type: '有限责任公司',
     fuel_station: 'no', has_storage: 'no', major_hazard: '', business_mode: 'no_storage', multi_licence: 'no',
-    licences: [{ number: '苏(宁)危化经字〔2025〕000456', issuer: '南京市玄武区应急管理局', issued_on: '2025-01-10', valid_until: '2028-01-09',
+    licences: [{ number: '苏(宁)危化经字〔2025〕000456', issuer: '南京市玄武区应急管理局', issued_on: licenceDates().issued, valid_until: licenceDates().until,
       mode: 'no_storage', scope: [{ name: '硫酸', cas: '7664-93-9', stored: false }], business_address: '南京市玄武区北京东路1号', storage_address: '' }],
   });
   sql("INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, updated_at) VALUES ((SELECT id FROM enterprises WHERE credit_code = ?), 'confirmed', ?, ?, 1, 0)", code, record, record);
@@ -222,8 +222,11 @@ async function decide(staff: Page, id: string, buttons: string[]) {
 test('延期 in time and late, a 变更 of 主要负责人 that keeps the validity, and a 注销 the public check then shows', async ({ page, browser }) => {
   test.setTimeout(150_000);
   const soon = new Date(Date.now() + 8 * 3600 * 1000 + 30 * 86400 * 1000).toISOString().slice(0, 10);
+  // Years left (not due), and three more after a 延期.
+  const { until: far } = licenceDates();
+  const renewed = `${Number(far.slice(0, 4)) + 3}${far.slice(4)}`;
   const code = enterpriseWithLicences('南京延期变更注销测试有限公司', [
-    ['苏(宁)危化经字〔2024〕000701', '2028-06-30', 'storage'],
+    ['苏(宁)危化经字〔2024〕000701', far, 'storage'],
     ['苏(宁)危化经字〔2024〕000702', soon, 'storage'],
   ]);
   await loginAs(page, 'enterprise', code);
@@ -238,7 +241,7 @@ test('延期 in time and late, a 变更 of 主要负责人 that keeps the validi
   await expect(page.locator('.late-filing')).toHaveCount(0);
   await decide(staff, id, ['受理', '准予许可', '发证']);
   await gotoHydrated(page, '/licences');
-  await expect(held(page, '000701')).toContainText('2031-06-30');
+  await expect(held(page, '000701')).toContainText(renewed);
 
   // 延期 a month before expiry: accepted, flagged late to both sides.
   id = await startFor(page, '000702', '延期换证');
@@ -261,7 +264,7 @@ test('延期 in time and late, a 变更 of 主要负责人 that keeps the validi
   await decide(staff, id, ['受理', '准予许可', '发证']);
   await gotoHydrated(page, `/cases/${id}`);
   await page.getByRole('link', { name: '查看、打印证书' }).click();
-  await expect(page.locator('dl.certificate-items')).toContainText('2031-06-30');
+  await expect(page.locator('dl.certificate-items')).toContainText(renewed);
   await expect(page.locator('dl.certificate-items')).toContainText('变更:主要负责人');
   const verify = new URL((await page.locator('.verify-url a').getAttribute('href')) as string).pathname;
 

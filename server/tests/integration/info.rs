@@ -21,9 +21,11 @@ const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
 
 /// The end of A's licence in `complete_record`: 200 days from today, so
 /// that it is neither expired nor due for a reminder whenever the suite
-/// runs (a fixed date would expire under it).
+/// runs (a fixed date would expire under it). Taken once per run, so that
+/// a midnight in between changes nothing.
 pub fn licence_until() -> app::domain::Date {
-    app::server::today().add_days(200)
+    static UNTIL: std::sync::OnceLock<app::domain::Date> = std::sync::OnceLock::new();
+    *UNTIL.get_or_init(|| app::server::today().add_days(200))
 }
 
 pub fn complete_record(name: &str) -> EnterpriseRecord {
@@ -612,6 +614,13 @@ async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_di
         let (a, _) = confirmed(&b).await;
         // Status and 信息变更 are the server's markup; the step's editor is an
         // island that starts from the draft written into the page.
+        // The GB 18218 names the 品名 fields offer, outside the island.
+        let mode = page(&b, "/info?step=mode", &a).await;
+        assert!(
+            mode.contains(r#"<datalist id="gb18218-names"><option value="氨">"#),
+            "{}: {mode}",
+            b.name
+        );
         let body = page(&b, "/info?step=basic", &a).await;
         assert!(
             body.contains(r#"<span class="status-badge">已确认</span>"#),

@@ -124,17 +124,17 @@ pub(super) fn ModeStep(
                     hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
             })}
         })}
-        <div class="advice" role="status" aria-live="polite">
+        <div class="advice" role="status" aria-live="polite" aria-atomic="true">
             // One paragraph for the three kinds of advice (one view type
             // in the bundle, issue 13).
             {move || {
-                let (class, lead, recommended, text) = match advice() {
-                    ModeAdvice::Ask(q) => (None, "请先回答:", None, q.text().to_string()),
-                    ModeAdvice::Inconsistent(m) => (Some("field-error"), "", None, m),
-                    ModeAdvice::Recommend { mode: m, reason } => (None, "推荐经营方式:", Some(m), reason),
+                let (inconsistent, lead, recommended, text) = match advice() {
+                    ModeAdvice::Ask(q) => (false, Some("请先回答:"), None, q.text().to_string()),
+                    ModeAdvice::Inconsistent(m) => (true, None, None, m),
+                    ModeAdvice::Recommend { mode: m, reason } => (false, Some("推荐经营方式:"), Some(m), reason),
                 };
                 view! {
-                    <p class=class>
+                    <p class:field-error=inconsistent>
                         {lead}
                         {recommended.map(|m| view! { <strong class="recommended">{m.label()}</strong> "。" })}
                         {text}
