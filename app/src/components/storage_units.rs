@@ -317,7 +317,7 @@ fn SubstanceRow(
             </td>
         }
     };
-    let enabled = Signal::stored(false);
+    let always_enabled = Signal::stored(false);
     let unit_key = key(SubstanceField::Unit);
     view! {
         <tr>
@@ -330,7 +330,7 @@ fn SubstanceRow(
                 list: Some(NAMES_LIST),
                 inputmode: None,
                 also: Some(SubstanceField::Classes),
-            }, enabled)}
+            }, always_enabled)}
             {text_cell(TextCell {
                 field: SubstanceField::Cas,
                 label: "CAS号",
@@ -340,7 +340,7 @@ fn SubstanceRow(
                 list: None,
                 inputmode: None,
                 also: Some(SubstanceField::Classes),
-            }, enabled)}
+            }, always_enabled)}
             <td>
                 <ClassPicker units form u i on_change=Callback::new(move |_| refresh(SubstanceField::Classes)) />
                 {message_at(form, key(SubstanceField::Classes))}
@@ -354,7 +354,7 @@ fn SubstanceRow(
                 list: None,
                 inputmode: Some("decimal"),
                 also: None,
-            }, enabled)}
+            }, always_enabled)}
             <td>
                 <label class="sr-only" for=format!("f-{unit_key}")>{format!("单位 {n}")}</label>
                 <select id=format!("f-{unit_key}") node_ref=unit_node

@@ -423,6 +423,8 @@ fn info_editor<V: IntoView + 'static>(
     // 提交 is the last step's only: the other steps' bundles hold none of
     // its code (each island's `step` is a constant, issue 13).
     let submit = (step == InfoStep::Submit).then(ServerAction::<SubmitInfo>::new);
+    // The save's handler runs this, not the action itself: a closure made
+    // only when there is an action, so the dispatch is not in other bundles.
     let then_submit = submit.map(|submit| {
         Callback::new(move |base_version: i64| {
             submit.dispatch(SubmitInfo { base_version });
