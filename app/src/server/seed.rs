@@ -243,98 +243,220 @@ fn working_days_before(
     d
 }
 
+/// Inserts a demo enterprise (its account, if any, is the caller's; an
+/// empty address when the demo needs none): its id.
+async fn insert_enterprise<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    code: &str,
+    name: &str,
+    legal_rep: &str,
+    region: &str,
+    address: &str,
+    created_at: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) \
+         VALUES ($1, $2, 'enterprise', $3, 'resident_id', '11010519491231002X', $4, $5, $6) RETURNING id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(legal_rep)
+    .bind(region)
+    .bind(address)
+    .bind(created_at)
+    .fetch_one(db)
+    .await
+}
+
+/// The findings of a passed demo on-site check.
+const PASSED: &str = "经营场所与申请材料一致,安全管理制度齐全。";
+
+/// A demo application of `name` from 赵一 (法定代表人), 钱二 (主要负责人)
+/// and 孙三 (联系人), with a storage address when its 经营方式 stores.
+fn demo_application(
+    name: &str,
+    address: &str,
+    storage_address: &str,
+    mode: &str,
+    scope: &str,
+    contact_mobile: String,
+) -> crate::domain::licence_case::Application {
+    crate::domain::licence_case::Application {
+        name: name.to_string(),
+        legal_rep: "赵一".into(),
+        principal_name: "钱二".into(),
+        registered_address: address.into(),
+        business_address: address.into(),
+        storage_address: if mode == "no_storage" {
+            String::new()
+        } else {
+            storage_address.into()
+        },
+        mode: mode.into(),
+        scope: crate::domain::licence_case::parse_scope(scope),
+        contact_name: "孙三".into(),
+        contact_mobile,
+        ..Default::default()
+    }
+}
+
+/// The moves of a demo licence case: each action on its working day, with
+/// its text or on-site check.
+type Moves = Vec<(
+    crate::domain::licence_case::Action,
+    crate::domain::Date,
+    super::licence_case::MoveInput,
+)>;
+
+/// The Unix time of `day` at the time of day of `now`.
+fn time_on(now: i64, day: crate::domain::Date) -> i64 {
+    now - (super::today().days_since_epoch() - day.days_since_epoch()) * 86_400
+}
+
+/// An on-site check on `day` by the demo inspectors, with its findings.
+fn onsite_check(
+    day: crate::domain::Date,
+    findings: &str,
+    passed: bool,
+) -> super::licence_case::MoveInput {
+    super::licence_case::MoveInput {
+        text: String::new(),
+        onsite: Some(crate::domain::licence_case::OnSiteCheck {
+            from: day.to_string(),
+            to: day.to_string(),
+            inspectors: "刘洋\n陈晨".into(),
+            findings: findings.into(),
+            passed,
+        }),
+    }
+}
+
+/// A move that carries only a text (a reason, a 补正 notice).
+fn with_text(text: &str) -> super::licence_case::MoveInput {
+    super::licence_case::MoveInput {
+        text: text.into(),
+        onsite: None,
+    }
+}
+
+/// The moves of an application that is granted: 提交 on `submitted`,
+/// then 受理, 现场核查 (passed, with `findings`) and 批准 the given
+/// numbers of working days after each other, and 发证 on `issued`.
+fn issuing_moves(
+    submitted: crate::domain::Date,
+    [accept, check, approve]: [u32; 3],
+    issued: crate::domain::Date,
+    findings: &str,
+) -> Moves {
+    use crate::domain::licence_case::Action;
+    let cal = super::calendar();
+    let accepted = cal.add_working_days(submitted, accept);
+    let checked = cal.add_working_days(accepted, check);
+    let approved = cal.add_working_days(checked, approve);
+    vec![
+        (Action::Submit, submitted, Default::default()),
+        (Action::Accept, accepted, Default::default()),
+        (
+            Action::RecordOnSite,
+            checked,
+            onsite_check(checked, findings, true),
+        ),
+        (Action::Approve, approved, Default::default()),
+        (Action::Issue, issued, Default::default()),
+    ]
+}
+
+/// Starts a case of `enterprise` on the day of its first move and makes
+/// the moves, each on its day and at that day's time, through the same
+/// functions the pages use. Returns the certificate number, if one was
+/// issued.
+async fn run_case(
+    db: &Db,
+    enterprise: i64,
+    kind: crate::domain::licence_case::CaseKind,
+    application: &crate::domain::licence_case::Application,
+    moves: Moves,
+    now: i64,
+) -> Result<Option<String>, String> {
+    let actor = super::audit::Actor::system("演示数据");
+    let cal = super::calendar();
+    let name = &application.name;
+    let filed = moves.first().map_or(super::today(), |m| m.1);
+    let case = super::licence_case::start(
+        db,
+        enterprise,
+        kind,
+        application,
+        &actor,
+        time_on(now, filed),
+    )
+    .await
+    .map_err(|e| format!("demo case of {name}: {e:?}"))?;
+    let mut version = 1;
+    let mut certificate = None;
+    for (action, day, input) in moves {
+        let moved = super::licence_case::make_move(
+            db,
+            case,
+            version,
+            action,
+            &input,
+            &actor,
+            day,
+            cal,
+            time_on(now, day),
+        )
+        .await
+        .map_err(|e| format!("demo case of {name}, {action:?}: {e:?}"))?;
+        version = moved.version;
+        certificate = moved.certificate.or(certificate);
+    }
+    Ok(certificate)
+}
+
 pub async fn seed_demo_cases(
     db: &Db,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use super::licence_case::{make_move, start, MoveInput};
-    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
-    let actor = super::audit::Actor::system("演示数据");
+    use crate::domain::licence_case::{Action, CaseKind};
     let cal = super::calendar();
     let today = super::today();
     for (i, (digits, name, region, mode)) in CASE_ENTERPRISES.iter().enumerate() {
         let code = demo_code(region, digits).ok_or("bad demo credit code")?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
-             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
-        )
-        .bind(&code)
-        .bind(*name)
-        .bind(*region)
-        .bind(now)
-        .fetch_one(db.writer())
-        .await?;
-        let application = Application {
-            name: name.to_string(),
-            legal_rep: "赵一".into(),
-            principal_name: "钱二".into(),
-            registered_address: "南京市秦淮区中华路1号".into(),
-            business_address: "南京市秦淮区中华路1号".into(),
-            storage_address: if *mode == "storage" {
-                "南京市江北新区化工园2号".into()
-            } else {
-                String::new()
-            },
-            mode: mode.to_string(),
-            scope: parse_scope("汽油,86290-81-5\n甲醇,67-56-1"),
-            contact_name: "孙三".into(),
-            contact_mobile: format!("1390000000{i}"),
-            ..Application::default()
-        };
-        let case = start(db, id, CaseKind::New, &application, &actor, now)
-            .await
-            .map_err(|e| format!("{e:?}"))?;
+        let id = insert_enterprise(db.writer(), &code, name, "赵一", region, "", now).await?;
+        let application = demo_application(
+            name,
+            "南京市秦淮区中华路1号",
+            "南京市江北新区化工园2号",
+            mode,
+            "汽油,86290-81-5\n甲醇,67-56-1",
+            format!("1390000000{i}"),
+        );
         // The first one waits since 8 working days (past the 5 of the
         // law, whatever holidays lie between); the others since the last
         // working day. Times match the dates.
         let submitted = working_days_before(cal, today, if i == 0 { 8 } else { 1 });
-        let at = now - (today.days_since_epoch() - submitted.days_since_epoch()) * 86_400;
-        let mut version = make_move(
-            db,
-            case,
-            1,
-            Action::Submit,
-            &MoveInput::default(),
-            &actor,
-            submitted,
-            cal,
-            at,
-        )
-        .await
-        .map_err(|e| format!("{e:?}"))?
-        .version;
-        let rest: Vec<(Action, MoveInput)> = match i {
-            0 => vec![],
-            1 => vec![(
+        let mut moves: Moves = vec![(Action::Submit, submitted, Default::default())];
+        match i {
+            0 => {}
+            1 => moves.push((
                 Action::RequestCorrection,
-                MoveInput {
-                    text: "1. 经营场所租赁合同已过期,请提供有效期内的合同;2. 安全管理人员资格证书缺少一人。".into(),
-                    onsite: None,
-                },
-            )],
-            _ => vec![
-                (Action::Accept, MoveInput::default()),
+                today,
+                with_text("1. 经营场所租赁合同已过期,请提供有效期内的合同;2. 安全管理人员资格证书缺少一人。"),
+            )),
+            _ => moves.extend([
+                (Action::Accept, today, Default::default()),
                 (
                     Action::RecordOnSite,
-                    MoveInput {
+                    today,
+                    super::licence_case::MoveInput {
                         text: "核查人员:刘洋、陈晨".into(),
-                        onsite: Some(OnSiteCheck {
-                            from: today.to_string(),
-                            to: today.to_string(),
-                            inspectors: "刘洋\n陈晨".into(),
-                            findings: "储存设施与申请材料一致,可燃气体报警装置完好。".into(),
-                            passed: true,
-                        }),
+                        ..onsite_check(today, "储存设施与申请材料一致,可燃气体报警装置完好。", true)
                     },
                 ),
-            ],
-        };
-        for (action, input) in rest {
-            version = make_move(db, case, version, action, &input, &actor, today, cal, now)
-                .await
-                .map_err(|e| format!("{e:?}"))?
-                .version;
+            ]),
         }
+        run_case(db, id, CaseKind::New, &application, moves, now).await?;
     }
     seed_demo_licence(db, now).await?;
     seed_demo_last_year(db, now).await
@@ -348,34 +470,22 @@ async fn seed_demo_last_year(
     db: &Db,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use super::licence_case::{make_move, start, MoveInput};
-    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind};
     const LAST_YEAR: &[(&str, &str, &str, bool)] = &[
         ("70000031", "南京玄武年报演示化工有限公司", "320102", true),
         ("70000032", "南京秦淮年报演示商贸有限公司", "320104", true),
         ("70000033", "南京秦淮年报演示试剂有限公司", "320104", false),
         ("70000034", "南京建邺年报演示气体有限公司", "320105", true),
     ];
-    let actor = super::audit::Actor::system("演示数据");
     let cal = super::calendar();
     let today = super::today();
-    let at =
-        |d: crate::domain::Date| now - (today.days_since_epoch() - d.days_since_epoch()) * 86_400;
     for (i, (digits, name, region, issue)) in LAST_YEAR.iter().enumerate() {
         let code = demo_code(region, digits).ok_or("bad demo credit code")?;
         let month = 3 + 2 * i as u32;
         let submitted =
             crate::domain::Date::new(today.year() - 1, month, 10).ok_or("bad demo date")?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
-             VALUES ($1, $2, 'enterprise', '周一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
-        )
-        .bind(&code)
-        .bind(*name)
-        .bind(*region)
-        .bind(at(submitted.add_days(-30)))
-        .fetch_one(db.writer())
-        .await?;
+        let created = time_on(now, submitted.add_days(-30));
+        let id = insert_enterprise(db.writer(), &code, name, "周一", region, "", created).await?;
         let application = Application {
             name: name.to_string(),
             legal_rep: "周一".into(),
@@ -388,64 +498,24 @@ async fn seed_demo_last_year(
             contact_mobile: format!("1390000010{i}"),
             ..Application::default()
         };
-        let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        let accepted = cal.add_working_days(submitted, 2);
-        let checked = cal.add_working_days(accepted, 3);
-        let steps: Vec<(Action, crate::domain::Date, MoveInput)> = if *issue {
-            vec![
-                (Action::Submit, submitted, MoveInput::default()),
-                (Action::Accept, accepted, MoveInput::default()),
-                (
-                    Action::RecordOnSite,
-                    checked,
-                    MoveInput {
-                        text: String::new(),
-                        onsite: Some(OnSiteCheck {
-                            from: checked.to_string(),
-                            to: checked.to_string(),
-                            inspectors: "刘洋\n陈晨".into(),
-                            findings: "经营场所与申请材料一致。".into(),
-                            passed: true,
-                        }),
-                    },
-                ),
-                (
-                    Action::Approve,
-                    cal.add_working_days(checked, 2),
-                    MoveInput::default(),
-                ),
-                (
-                    Action::Issue,
-                    cal.add_working_days(checked, 4),
-                    MoveInput::default(),
-                ),
-            ]
+        let moves = if *issue {
+            // Approved two working days after the check, issued two after that.
+            let issued = cal.add_working_days(submitted, 2 + 3 + 2 + 2);
+            issuing_moves(submitted, [2, 3, 2], issued, "经营场所与申请材料一致。")
         } else {
             vec![
-                (Action::Submit, submitted, MoveInput::default()),
+                (Action::Submit, submitted, Default::default()),
                 (
                     Action::NotAccept,
-                    accepted,
-                    MoveInput {
-                        text: "申请事项不属于本机关职权范围。".into(),
-                        onsite: None,
-                    },
+                    cal.add_working_days(submitted, 2),
+                    with_text("申请事项不属于本机关职权范围。"),
                 ),
             ]
         };
-        let mut version = 1;
-        for (action, day, input) in steps {
-            version = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
-                .await
-                .map_err(|e| format!("{e:?}"))?
-                .version;
-        }
+        run_case(db, id, CaseKind::New, &application, moves, now).await?;
     }
     Ok(())
 }
-
 /// The demo enterprise that holds a licence issued in the system (login:
 /// its credit code, the demo password), so 延期换证, 变更, 注销 and 补证 can
 /// be tried at once.
@@ -470,20 +540,10 @@ async fn seed_demo_licence(
     db: &Db,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use super::licence_case::{make_move, start, MoveInput};
-    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    use crate::domain::licence_case::{parse_scope, Application, CaseKind};
     let (_, name, region) = LICENSED;
     let code = licensed_code();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
-         VALUES ($1, $2, 'enterprise', '吴静', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
-    )
-    .bind(&code)
-    .bind(name)
-    .bind(region)
-    .bind(now)
-    .fetch_one(db.writer())
-    .await?;
+    let id = insert_enterprise(db.writer(), &code, name, "吴静", region, "", now).await?;
     // A team of three, one of each role, with the demo password of every
     // other demo account: the registered 经办人 (管理员) logs in with the
     // credit code, the others with the credit code and their mobile.
@@ -512,7 +572,6 @@ async fn seed_demo_licence(
         .execute(db.writer())
         .await?;
     }
-    let actor = super::audit::Actor::system("演示数据");
     let cal = super::calendar();
     // A week past the four months, so the 120-day expiry reminder is due.
     let issued = super::today().add_months(-32).add_days(-7);
@@ -528,44 +587,9 @@ async fn seed_demo_licence(
         contact_mobile: "13900000009".into(),
         ..Application::default()
     };
-    let at = |d: crate::domain::Date| {
-        now - (super::today().days_since_epoch() - d.days_since_epoch()) * 86_400
-    };
     let submitted = working_days_before(cal, issued, 12);
-    let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let accepted = cal.add_working_days(submitted, 2);
-    let checked = cal.add_working_days(accepted, 3);
-    let approved = cal.add_working_days(checked, 2);
-    let steps = [
-        (Action::Submit, submitted, None),
-        (Action::Accept, accepted, None),
-        (
-            Action::RecordOnSite,
-            checked,
-            Some(OnSiteCheck {
-                from: checked.to_string(),
-                to: checked.to_string(),
-                inspectors: "刘洋\n陈晨".into(),
-                findings: "经营场所与申请材料一致,安全管理制度齐全。".into(),
-                passed: true,
-            }),
-        ),
-        (Action::Approve, approved, None),
-        (Action::Issue, issued, None),
-    ];
-    let mut version = 1;
-    for (action, day, onsite) in steps {
-        let input = MoveInput {
-            text: String::new(),
-            onsite,
-        };
-        version = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
-            .await
-            .map_err(|e| format!("{e:?}"))?
-            .version;
-    }
+    let moves = issuing_moves(submitted, [2, 3, 2], issued, PASSED);
+    run_case(db, id, CaseKind::New, &application, moves, now).await?;
     Ok(())
 }
 
@@ -714,17 +738,7 @@ pub async fn seed_demo_records(
         if !issues.is_empty() {
             return Err(format!("demo record of {name} is incomplete: {issues:?}").into());
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) \
-             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4, $5) RETURNING id",
-        )
-        .bind(&code)
-        .bind(*name)
-        .bind(*region)
-        .bind(*address)
-        .bind(now)
-        .fetch_one(db.writer())
-        .await?;
+        let id = insert_enterprise(db.writer(), &code, name, "赵一", region, address, now).await?;
         sqlx::query(
             "INSERT INTO users (kind, login, display_name, enterprise_id, mobile, password_hash, status, created_at, role) \
              VALUES ('enterprise', $1, '孙三', $2, $3, $4, 'active', $5, 'manager')",
@@ -815,15 +829,12 @@ pub async fn seed_demo_public(
     db: &Db,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use super::licence_case::{make_move, start, MoveInput};
     use super::notice::{act, create, Writer};
-    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
+    use crate::domain::licence_case::{Action, CaseKind};
     use crate::domain::notice::{NoticeAction, NoticeText};
     let actor = super::audit::Actor::system("演示数据");
     let cal = super::calendar();
     let today = super::today();
-    let at =
-        |d: crate::domain::Date| now - (today.days_since_epoch() - d.days_since_epoch()) * 86_400;
     let city: i64 =
         sqlx::query_scalar("SELECT id FROM organizations WHERE name = '南京市应急管理局'")
             .fetch_one(db.reader())
@@ -847,104 +858,37 @@ pub async fn seed_demo_public(
     }
     for (digits, name, region, mode, issued_ago, cancelled_ago) in PUBLICITY_ENTERPRISES {
         let code = demo_code(region, digits).ok_or("bad demo credit code")?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, created_at) \
-             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4) RETURNING id",
-        )
-        .bind(&code)
-        .bind(*name)
-        .bind(*region)
-        .bind(now)
-        .fetch_one(db.writer())
-        .await?;
-        let mut application = Application {
-            name: name.to_string(),
-            legal_rep: "赵一".into(),
-            principal_name: "钱二".into(),
-            registered_address: "南京市建邺区江东中路1号".into(),
-            business_address: "南京市建邺区江东中路1号".into(),
-            storage_address: if *mode == "storage" {
-                "南京市江北新区化工园3号".into()
-            } else {
-                String::new()
-            },
-            mode: mode.to_string(),
-            scope: parse_scope("汽油,86290-81-5\n甲醇,67-56-1\n乙醇,64-17-5\n硫酸,7664-93-9"),
-            contact_name: "孙三".into(),
-            contact_mobile: "13900000031".into(),
-            ..Application::default()
-        };
-        let fail = |e: super::licence_case::CaseError| format!("demo licence of {name}: {e:?}");
+        let id = insert_enterprise(db.writer(), &code, name, "赵一", region, "", now).await?;
+        let mut application = demo_application(
+            name,
+            "南京市建邺区江东中路1号",
+            "南京市江北新区化工园3号",
+            mode,
+            "汽油,86290-81-5\n甲醇,67-56-1\n乙醇,64-17-5\n硫酸,7664-93-9",
+            "13900000031".into(),
+        );
         let issued = working_days_before(cal, today, *issued_ago);
         let submitted = working_days_before(cal, issued, 8);
-        let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
-            .await
-            .map_err(fail)?;
-        let accepted = cal.add_working_days(submitted, 1);
-        let checked = cal.add_working_days(accepted, 2);
-        let approved = cal.add_working_days(checked, 1);
-        let steps = [
-            (Action::Submit, submitted, None),
-            (Action::Accept, accepted, None),
-            (
-                Action::RecordOnSite,
-                checked,
-                Some(OnSiteCheck {
-                    from: checked.to_string(),
-                    to: checked.to_string(),
-                    inspectors: "刘洋\n陈晨".into(),
-                    findings: "经营场所与申请材料一致,安全管理制度齐全。".into(),
-                    passed: true,
-                }),
-            ),
-            (Action::Approve, approved, None),
-            (Action::Issue, issued, None),
-        ];
-        let mut version = 1;
-        let mut number = String::new();
-        for (action, day, onsite) in steps {
-            let input = MoveInput {
-                text: String::new(),
-                onsite,
-            };
-            let moved = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
-                .await
-                .map_err(fail)?;
-            version = moved.version;
-            number = moved.certificate.unwrap_or(number);
-        }
+        let moves = issuing_moves(submitted, [1, 2, 1], issued, PASSED);
+        let number = run_case(db, id, CaseKind::New, &application, moves, now).await?;
         if *cancelled_ago == 0 {
             continue;
         }
         // 注销: the enterprise stops trading.
         let cancelled = working_days_before(cal, today, *cancelled_ago);
         let filed = working_days_before(cal, cancelled, 3);
-        application.licence_number = number;
+        application.licence_number = number.unwrap_or_default();
         application.reason = "企业停止危险化学品经营活动,申请注销经营许可证。".into();
-        let case = start(db, id, CaseKind::Cancel, &application, &actor, at(filed))
-            .await
-            .map_err(fail)?;
-        let mut version = 1;
-        for (action, day) in [
-            (Action::Submit, filed),
-            (Action::Accept, cal.add_working_days(filed, 1)),
-            (Action::Approve, cancelled),
-        ] {
-            version = make_move(
-                db,
-                case,
-                version,
-                action,
-                &MoveInput::default(),
-                &actor,
-                day,
-                cal,
-                at(day),
-            )
-            .await
-            .map_err(fail)?
-            .version;
-        }
+        let moves = vec![
+            (Action::Submit, filed, Default::default()),
+            (
+                Action::Accept,
+                cal.add_working_days(filed, 1),
+                Default::default(),
+            ),
+            (Action::Approve, cancelled, Default::default()),
+        ];
+        run_case(db, id, CaseKind::Cancel, &application, moves, now).await?;
     }
     Ok(())
 }

@@ -8,7 +8,10 @@
 //! Names start with the district (玄武…, never 南京…), so they sort after
 //! the hand-made demo enterprises in the directory.
 
-use super::{demo_code, demo_record, working_days_before, DemoUnit};
+use super::{
+    demo_application, demo_code, demo_record, insert_enterprise, issuing_moves, onsite_check,
+    run_case, with_text, working_days_before, DemoUnit, Moves, PASSED,
+};
 use crate::domain::business_mode::BusinessMode;
 use crate::server::db::Db;
 
@@ -89,17 +92,10 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), Error> {
             TRADES[(i * 3) % TRADES.len()]
         );
         let code = demo_code(region, &format!("8{i:07}")).ok_or("bad demo credit code")?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enterprises (credit_code, name, legal_type, legal_rep_name, id_doc_type, id_doc_number, region_code, address, created_at) \
-             VALUES ($1, $2, 'enterprise', '赵一', 'resident_id', '11010519491231002X', $3, $4, $5) RETURNING id",
-        )
-        .bind(&code)
-        .bind(&name)
-        .bind(region)
-        .bind(format!("{place}路{}号", i + 1))
-        .bind(now - (i as i64) * 86_400)
-        .fetch_one(&mut *tx)
-        .await?;
+        let address = format!("{place}路{}号", i + 1);
+        let created = now - (i as i64) * 86_400;
+        let id =
+            insert_enterprise(&mut *tx, &code, &name, "赵一", region, &address, created).await?;
         // Every 60th waits for 注册审核, half of them past the promised
         // working day.
         let pending = i % 60 == 59;
@@ -136,14 +132,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), Error> {
             BusinessMode::StorageNotMajorHazard | BusinessMode::Warehousing => UNITS[4],
             _ => &[],
         };
-        let mut record = demo_record(
-            i,
-            &name,
-            region,
-            &format!("{place}路{}号", i + 1),
-            units,
-            today,
-        );
+        let mut record = demo_record(i, &name, region, &address, units, today);
         record.business_mode = mode.code().into();
         if units.is_empty() {
             record.has_storage = "no".into();
@@ -228,101 +217,49 @@ async fn seed_case(
     n: usize,
     now: i64,
 ) -> Result<(), Error> {
-    use crate::domain::licence_case::{parse_scope, Action, Application, CaseKind, OnSiteCheck};
-    use crate::server::licence_case::{make_move, start, MoveInput};
-    let actor = crate::server::audit::Actor::system("演示数据");
+    use crate::domain::licence_case::{Action, CaseKind};
     let cal = crate::server::calendar();
     let today = crate::server::today();
-    let at =
-        |d: crate::domain::Date| now - (today.days_since_epoch() - d.days_since_epoch()) * 86_400;
-    let application = Application {
-        name: name.to_string(),
-        legal_rep: "赵一".into(),
-        principal_name: "钱二".into(),
-        registered_address: "南京市秦淮区中华路1号".into(),
-        business_address: "南京市秦淮区中华路1号".into(),
-        storage_address: if mode == BusinessMode::NoStorage {
-            String::new()
-        } else {
-            "南京市江北新区化工园2号".into()
-        },
-        mode: mode.code().into(),
-        scope: parse_scope("汽油,86290-81-5\n甲醇,67-56-1"),
-        contact_name: "孙三".into(),
-        contact_mobile: "13700000000".into(),
-        ..Application::default()
-    };
+    let application = demo_application(
+        name,
+        "南京市秦淮区中华路1号",
+        "南京市江北新区化工园2号",
+        mode.code(),
+        "汽油,86290-81-5\n甲醇,67-56-1",
+        "13700000000".into(),
+    );
     let submitted = working_days_before(cal, today, 8 + (n as u32 * 7) % 230);
-    let case = start(db, id, CaseKind::New, &application, &actor, at(submitted))
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let accepted = cal.add_working_days(submitted, 1 + (n as u32 % 4));
-    let checked = cal.add_working_days(accepted, 2 + (n as u32 % 5));
-    let approved = cal.add_working_days(checked, 1 + (n as u32 % 3));
-    let issued = cal.add_working_days(approved, 1);
-    let onsite = OnSiteCheck {
-        from: checked.to_string(),
-        to: checked.to_string(),
-        inspectors: "刘洋\n陈晨".into(),
-        findings: "经营场所与申请材料一致,安全管理制度齐全。".into(),
-        passed: true,
-    };
-    let reason = |t: &str| MoveInput {
-        text: t.into(),
-        onsite: None,
-    };
-    let plain = MoveInput::default();
-    let steps: Vec<(Action, crate::domain::Date, MoveInput)> = match n % 8 {
+    let spans = [1 + (n as u32 % 4), 2 + (n as u32 % 5), 1 + (n as u32 % 3)];
+    let accepted = cal.add_working_days(submitted, spans[0]);
+    let checked = cal.add_working_days(accepted, spans[1]);
+    let approved = cal.add_working_days(checked, spans[2]);
+    let moves: Moves = match n % 8 {
         3 => vec![
-            (Action::Submit, submitted, MoveInput::default()),
+            (Action::Submit, submitted, Default::default()),
             (
                 Action::NotAccept,
                 accepted,
-                reason("申请事项不属于本机关职权范围,请向企业所在地设区的市级应急管理部门申请。"),
+                with_text(
+                    "申请事项不属于本机关职权范围,请向企业所在地设区的市级应急管理部门申请。",
+                ),
             ),
         ],
         6 => vec![
-            (Action::Submit, submitted, MoveInput::default()),
-            (Action::Accept, accepted, MoveInput::default()),
+            (Action::Submit, submitted, Default::default()),
+            (Action::Accept, accepted, Default::default()),
             (
                 Action::RecordOnSite,
                 checked,
-                MoveInput {
-                    text: String::new(),
-                    onsite: Some(OnSiteCheck {
-                        passed: false,
-                        findings: "储存场所与周边设施的安全距离不足。".into(),
-                        ..onsite.clone()
-                    }),
-                },
+                onsite_check(checked, "储存场所与周边设施的安全距离不足。", false),
             ),
             (
                 Action::Refuse,
                 approved,
-                reason("现场核查不合格:储存场所与周边设施的安全距离不符合 GB 50016 的要求。"),
+                with_text("现场核查不合格:储存场所与周边设施的安全距离不符合 GB 50016 的要求。"),
             ),
         ],
-        _ => vec![
-            (Action::Submit, submitted, MoveInput::default()),
-            (Action::Accept, accepted, MoveInput::default()),
-            (
-                Action::RecordOnSite,
-                checked,
-                MoveInput {
-                    text: String::new(),
-                    onsite: Some(onsite.clone()),
-                },
-            ),
-            (Action::Approve, approved, plain.clone()),
-            (Action::Issue, issued, plain),
-        ],
+        _ => issuing_moves(submitted, spans, cal.add_working_days(approved, 1), PASSED),
     };
-    let mut version = 1;
-    for (action, day, input) in steps {
-        version = make_move(db, case, version, action, &input, &actor, day, cal, at(day))
-            .await
-            .map_err(|e| format!("demo case of {name}, {action:?}: {e:?}"))?
-            .version;
-    }
+    run_case(db, id, CaseKind::New, &application, moves, now).await?;
     Ok(())
 }
