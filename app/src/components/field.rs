@@ -20,11 +20,11 @@ fn message_id(name: &str) -> String {
     format!("f-{name}-msg")
 }
 
-fn hint_id(name: &str) -> String {
+pub(crate) fn hint_id(name: &str) -> String {
     format!("f-{name}-hint")
 }
 
-fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
+pub(crate) fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
     let mut ids = vec![];
     if has_error {
         ids.push(message_id(name));

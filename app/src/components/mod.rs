@@ -3,6 +3,7 @@
 pub mod field;
 pub mod help;
 pub mod layout;
+pub mod markdown_editor;
 pub mod record;
 pub mod region_picker;
 pub mod storage_units;

@@ -1,7 +1,6 @@
 //! 帮助中心: the index, search results, an article (current or an older
 //! version), its history, and the administrators' editor with a preview.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -11,9 +10,12 @@ use crate::api::help::{
     help_article, help_history, help_index, search_help, ArticleLink, ArticleView, PreviewHelp,
     SaveHelp,
 };
-use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
+use crate::components::field::{ErrorSummary, FormState, TextField};
 use crate::components::help::{highlighted, HelpTip, SearchBox};
 use crate::components::layout::{ErrorNotice, ServiceLine};
+use crate::components::markdown_editor::{
+    theirs_after_conflict, EditorActions, MarkdownBody, MarkdownPreview, Saved, TheirVersion,
+};
 use crate::components::{go_to, HydrationMarker, PrintButton};
 use crate::domain::help::{manual, ArticleText};
 use crate::error::AppError;
@@ -55,7 +57,7 @@ pub fn HelpIndexPage() -> impl IntoView {
                         <HydrationMarker />
                     }
                         .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -137,7 +139,7 @@ pub fn HelpArticlePage() -> impl IntoView {
                 match article.await {
                     Ok(Some(a)) => view! { <Article a saved=saved() /><HydrationMarker /> }.into_any(),
                     Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -198,7 +200,7 @@ pub fn HelpHistoryPage() -> impl IntoView {
                         <HydrationMarker />
                     }
                         .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -230,7 +232,7 @@ pub fn HelpEditPage() -> impl IntoView {
                     }
                         .into_any(),
                     Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -244,33 +246,35 @@ pub fn HelpEditPage() -> impl IntoView {
 #[cfg_attr(island = "HelpEditor", island)]
 #[cfg_attr(not(island = "HelpEditor"), component)]
 fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl IntoView {
-    let body_text = body;
     let title = RwSignal::new(title);
-    let body = RwSignal::new(body_text.clone());
+    let body = RwSignal::new(body);
     let base = RwSignal::new(version);
-    // The version someone else saved meanwhile, shown after a conflict.
-    let theirs = RwSignal::new(None::<ArticleView>);
     let save = ServerAction::<SaveHelp>::new();
     let preview = ServerAction::<PreviewHelp>::new();
     let done_slug = slug.clone();
     let form = FormState::for_action(save, move |v| {
         go_to(&format!("/help/{done_slug}?saved={v}"));
     });
-    let conflict_slug = slug.clone();
-    Effect::new(move |_| {
-        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
-            if field == "body" {
-                let slug = conflict_slug.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(Some(now)) = help_article(slug, None).await {
-                        // The next save builds on what the administrator has now seen.
-                        base.set(now.version);
-                        theirs.set(Some(now));
-                    }
-                });
-            }
-        }
-    });
+    let latest_slug = slug.clone();
+    let theirs = theirs_after_conflict(
+        save,
+        move || {
+            let slug = latest_slug.clone();
+            Some(async move {
+                help_article(slug, None)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|a| Saved {
+                        version: a.version,
+                        heading: format!("最新版本(第{}版,{})", a.version, a.edited),
+                        title: a.title,
+                        body: a.body,
+                    })
+            })
+        },
+        base,
+    );
     let check = Callback::new(move |_| {
         ArticleText::parse(&title.get_untracked(), &body.get_untracked())
             .err()
@@ -288,74 +292,29 @@ fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl I
             });
         }
     };
-    let body_invalid = move || form.message("body").is_some();
-    let body_input = NodeRef::<leptos::html::Textarea>::new();
-    crate::components::field::keep_typed_in(body_input, body);
     view! {
         <form class="form wide" action=SaveHelp::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="slug" value=slug.clone() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
             <TextField name="title" label="标题" value=title form check maxlength=100 />
-            <div class="field" class:invalid=body_invalid>
-                <label for="f-body">"正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"</label>
-                <textarea
-                    id="f-body"
-                    name="body"
-                    rows="24"
-                    aria-invalid=move || body_invalid().then_some("true")
-                    aria-describedby=move || body_invalid().then_some("f-body-msg")
-                    node_ref=body_input
-                    on:input=move |ev| body.set(event_target_value(&ev))
-                >
-                    {body_text}
-                </textarea>
-                <FieldMessage name="body" form />
-            </div>
-            <div class="form-actions">
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        preview.dispatch(PreviewHelp { body: body.get_untracked() });
-                    }
-                >
-                    "预览"
-                </button>
-                " "
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "正在保存……" } else { "保存" }}
-                </button>
-                " "
-                <a href=format!("/help/{slug}")>"取消"</a>
-            </div>
+            <MarkdownBody
+                body
+                label="正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"
+                rows=24
+                form
+                check
+            />
+            <EditorActions
+                on_preview=Callback::new(move |_| {
+                    preview.dispatch(PreviewHelp { body: body.get_untracked() });
+                })
+                pending=save.pending().into()
+                label="保存"
+                cancel=format!("/help/{slug}")
+            />
         </form>
-        {move || {
-            theirs
-                .get()
-                .map(|t| view! {
-                    <section class="their-version" aria-labelledby="their-title">
-                        <h2 id="their-title">"最新版本(第" {t.version} "版," {t.edited} ")"</h2>
-                        <p class="field-hint">"以下是对方保存的内容。请把需要保留的部分合并到上面的编辑框,再点“保存”。"</p>
-                        <p><strong>"标题:" {t.title}</strong></p>
-                        <pre class="markdown-source">{t.body}</pre>
-                    </section>
-                })
-        }}
-        {move || {
-            preview
-                .value()
-                .get()
-                .map(|r| match r {
-                    Ok(html) => Either::Left(view! {
-                        <section class="preview" aria-label="预览">
-                            <h2>"预览"</h2>
-                            <div class="article-body" inner_html=html></div>
-                        </section>
-                    }
-                        ),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
-                })
-        }}
+        <TheirVersion theirs />
+        <MarkdownPreview result=preview.value().into() />
     }
 }

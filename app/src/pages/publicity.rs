@@ -7,14 +7,17 @@ use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::notice::{
     get_notice, list_notices, ActOnNotice, NoticeList, NoticeView, PreviewNotice, SaveNotice,
 };
 use crate::api::publicity::{get_publicity, Publicity, PublicityTable};
-use crate::components::field::{ErrorSummary, FieldMessage, FormState, TextField};
+use crate::components::field::{ErrorSummary, FormState, TextField};
 use crate::components::layout::ErrorNotice;
+use crate::components::markdown_editor::{
+    theirs_after_conflict, EditorActions, MarkdownBody, MarkdownPreview, Saved, TheirVersion,
+};
 use crate::components::{go_to, plain_post_error, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
@@ -44,7 +47,7 @@ pub fn PublicityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <PublicityFilters p=p.clone() /><PublicityLists p /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -86,74 +89,84 @@ fn publicity_link(p: &Publicity, gp: i64, cp: i64) -> String {
 #[component]
 fn PublicityLists(p: Publicity) -> impl IntoView {
     let period = format!("{} 至 {}", p.from, p.to);
-    let g = p.granted.clone();
-    let c = p.cancelled.clone();
     let granted_pager = pager(
-        &g,
+        &p.granted,
         |n| publicity_link(&p, n, p.cancelled.page),
         "准予许可公示分页",
     );
     let cancelled_pager = pager(
-        &c,
+        &p.cancelled,
         |n| publicity_link(&p, p.granted.page, n),
         "注销公示分页",
     );
     view! {
-        <section class="publicity" aria-labelledby="granted-title">
-            <h2 id="granted-title">"准予许可公示"</h2>
-            <p role="status" class="publicity-count">{format!("{period},共 {} 条", g.total)}{page_of(&g)}</p>
-            {if g.rows.is_empty() {
-                view! { <p class="empty">"这段时间没有准予许可(发证)的记录。"</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data publicity-granted">
-                        <thead><tr><th>"证书编号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"经营方式"</th><th>"许可范围"</th><th>"业务"</th><th>"发证日期"</th><th>"发证机关"</th></tr></thead>
-                        <tbody>
-                            {g.rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <td>{r.number}</td>
-                                    <td>{r.enterprise}</td>
-                                    <td>{r.credit_code}</td>
-                                    <td>{r.mode}</td>
-                                    <td>{r.scope}</td>
-                                    <td>{r.kind}</td>
-                                    <td>{r.date}</td>
-                                    <td>{r.issuer}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
+        {publicity_section(p.granted, false, &period, granted_pager)}
+        {publicity_section(p.cancelled, true, &period, cancelled_pager)}
+    }
+}
+
+/// One list of 许可公示 (the licences granted, or those cancelled): its
+/// heading, count, table (or that there is nothing) and pager.
+fn publicity_section(
+    t: PublicityTable,
+    cancelled: bool,
+    period: &str,
+    pager: AnyView,
+) -> impl IntoView {
+    let (key, title, empty) = if cancelled {
+        ("cancelled", "注销公示", "这段时间没有注销许可证的记录。")
+    } else {
+        (
+            "granted",
+            "准予许可公示",
+            "这段时间没有准予许可(发证)的记录。",
+        )
+    };
+    let heading = format!("{key}-title");
+    let labelled_by = heading.clone();
+    let count = format!("{period},共 {} 条", t.total);
+    let page = page_of(&t);
+    let table = (!t.rows.is_empty()).then(|| {
+        view! {
+            <table class=format!("data publicity-{key}")>
+                <thead>
+                    <tr>
+                        <th>"证书编号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"经营方式"</th><th>"许可范围"</th>
+                        {if cancelled {
+                            Either::Left(view! { <th>"注销日期"</th><th>"发证机关"</th><th>"注销原因"</th> })
+                        } else {
+                            Either::Right(view! { <th>"业务"</th><th>"发证日期"</th><th>"发证机关"</th> })
+                        }}
+                    </tr>
+                </thead>
+                <tbody>
+                    {t.rows.into_iter().map(|r| view! {
+                        <tr>
+                            <td>{r.number}</td>
+                            <td>{r.enterprise}</td>
+                            <td>{r.credit_code}</td>
+                            <td>{r.mode}</td>
+                            <td>{r.scope}</td>
+                            {if cancelled {
+                                Either::Left(view! { <td>{r.date}</td><td>{r.issuer}</td><td>{r.reason}</td> })
+                            } else {
+                                Either::Right(view! { <td>{r.kind}</td><td>{r.date}</td><td>{r.issuer}</td> })
+                            }}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    });
+    view! {
+        <section class="publicity" aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            <p role=(!cancelled).then_some("status") class="publicity-count">{count}{page}</p>
+            {match table {
+                Some(table) => Either::Left(table),
+                None => Either::Right(view! { <p class="empty">{empty}</p> }),
             }}
-            {granted_pager}
-        </section>
-        <section class="publicity" aria-labelledby="cancelled-title">
-            <h2 id="cancelled-title">"注销公示"</h2>
-            <p class="publicity-count">{format!("{period},共 {} 条", c.total)}{page_of(&c)}</p>
-            {if c.rows.is_empty() {
-                view! { <p class="empty">"这段时间没有注销许可证的记录。"</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data publicity-cancelled">
-                        <thead><tr><th>"证书编号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"经营方式"</th><th>"许可范围"</th><th>"注销日期"</th><th>"发证机关"</th><th>"注销原因"</th></tr></thead>
-                        <tbody>
-                            {c.rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <td>{r.number}</td>
-                                    <td>{r.enterprise}</td>
-                                    <td>{r.credit_code}</td>
-                                    <td>{r.mode}</td>
-                                    <td>{r.scope}</td>
-                                    <td>{r.date}</td>
-                                    <td>{r.issuer}</td>
-                                    <td>{r.reason}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-            {cancelled_pager}
+            {pager}
         </section>
     }
 }
@@ -198,7 +211,7 @@ pub fn NoticesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) => view! { <NoticeBoard l /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -238,13 +251,6 @@ fn NoticeBoard(l: NoticeList) -> impl IntoView {
     }
 }
 
-fn id_param() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
-    })
-}
-
 /// One notice (`/notices/:id`), with its writers' buttons: rendered by the
 /// server, no island (issue 13). The buttons are plain form posts; the
 /// server sends them back here, a success said in the page frame
@@ -252,10 +258,10 @@ fn id_param() -> Memo<i64> {
 /// comes here), a failure from the address (`__err`).
 #[component]
 pub fn NoticePage() -> impl IntoView {
-    let id = id_param();
+    let id = crate::pages::id_param("id");
     // A plain post that failed came back with its error in the address.
     let failed = plain_post_error::<ActOnNotice>();
-    let notice = Resource::new(move || id.get(), get_notice);
+    let notice = Resource::new(id, get_notice);
     view! {
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>
         {failed.map(|e| view! { <ErrorNotice error=e /> })}
@@ -342,8 +348,8 @@ fn NotAWriter() -> impl IntoView {
 /// the page is rendered by the server, only the form is an island.
 #[component]
 pub fn NoticeEditPage() -> impl IntoView {
-    let id = id_param();
-    let notice = Resource::new(move || id.get(), get_notice);
+    let id = crate::pages::id_param("id");
+    let notice = Resource::new(id, get_notice);
     view! {
         <Title text="编辑公告 - 通知公告" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
@@ -376,30 +382,29 @@ pub fn NoticeEditPage() -> impl IntoView {
 #[cfg_attr(not(island = "NoticeEditor"), component)]
 fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl IntoView {
     let title = RwSignal::new(title);
-    let body_text = body;
-    let body = RwSignal::new(body_text.clone());
+    let body = RwSignal::new(body);
     let base = RwSignal::new(version);
-    // The version someone else saved meanwhile, shown after a conflict.
-    let theirs = RwSignal::new(None::<NoticeView>);
     let save = ServerAction::<SaveNotice>::new();
     let preview = ServerAction::<PreviewNotice>::new();
     let form = FormState::for_action(save, move |saved: i64| {
         // The notice's page says it was saved (`save_notice` flashed it).
         go_to(&format!("/notices/{saved}"));
     });
-    Effect::new(move |_| {
-        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
-            if field == "body" && id != 0 {
-                leptos::task::spawn_local(async move {
-                    if let Ok(Some(now)) = get_notice(id).await {
-                        // The next save builds on what the writer has now seen.
-                        base.set(now.version);
-                        theirs.set(Some(now));
-                    }
-                });
-            }
-        }
-    });
+    // A new notice has no one else's version to show.
+    let theirs = theirs_after_conflict(
+        save,
+        move || {
+            (id != 0).then_some(async move {
+                get_notice(id).await.ok().flatten().map(|n| Saved {
+                    version: n.version,
+                    heading: format!("最新内容({})", n.updated_at),
+                    title: n.title,
+                    body: n.body,
+                })
+            })
+        },
+        base,
+    );
     let check = Callback::new(move |_| {
         NoticeText::parse(&title.get_untracked(), &body.get_untracked())
             .err()
@@ -416,88 +421,42 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
             });
         }
     };
-    let body_invalid = move || form.message("body").is_some();
-    let body_input = NodeRef::<leptos::html::Textarea>::new();
-    crate::components::field::keep_typed_in(body_input, body);
     let cancel = if id == 0 {
         "/notices".to_string()
     } else {
         format!("/notices/{id}")
     };
+    let count = Signal::derive(move || {
+        format!(
+            "最多{BODY_MAX}个字,现在{}个字。HTML 标签按原样显示为文字。",
+            body.with(|b| b.chars().count())
+        )
+    });
     view! {
         <form class="form wide" action=SaveNotice::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
             <TextField name="title" label="标题" value=title form check hint="最多60个字" />
-            <div class="field" class:invalid=body_invalid>
-                <label for="f-body">"正文(Markdown:## 小标题、- 列表、**加粗**、[链接](https://…)、| 表格 |)"</label>
-                <textarea
-                    id="f-body"
-                    name="body"
-                    rows="18"
-                    aria-invalid=move || body_invalid().then_some("true")
-                    aria-describedby=move || if body_invalid() { "f-body-msg f-body-hint" } else { "f-body-hint" }
-                    node_ref=body_input
-                    on:input=move |ev| {
-                        body.set(event_target_value(&ev));
-                        if form.live("body") {
-                            form.refresh("body", &check.run(()));
-                        }
-                    }
-                >
-                    {body_text}
-                </textarea>
-                <FieldMessage name="body" form />
-                <p class="field-hint" id="f-body-hint">
-                    {move || format!("最多{BODY_MAX}个字,现在{}个字。HTML 标签按原样显示为文字。", body.with(|b| b.chars().count()))}
-                </p>
-            </div>
-            <div class="form-actions">
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        preview.dispatch(PreviewNotice { body: body.get_untracked() });
-                    }
-                >
-                    "预览"
-                </button>
-                " "
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "正在保存……" } else if id == 0 { "发布" } else { "保存" }}
-                </button>
-                " "
-                <a href=cancel>"取消"</a>
-            </div>
+            <MarkdownBody
+                body
+                label="正文(Markdown:## 小标题、- 列表、**加粗**、[链接](https://…)、| 表格 |)"
+                rows=18
+                form
+                check
+                hint=count
+            />
+            <EditorActions
+                on_preview=Callback::new(move |_| {
+                    preview.dispatch(PreviewNotice { body: body.get_untracked() });
+                })
+                pending=save.pending().into()
+                label=if id == 0 { "发布" } else { "保存" }
+                cancel
+            />
         </form>
-        {move || {
-            theirs
-                .get()
-                .map(|t| view! {
-                    <section class="their-version" aria-labelledby="their-title">
-                        <h2 id="their-title">"最新内容(" {t.updated_at} ")"</h2>
-                        <p class="field-hint">"以下是对方保存的内容。请把需要保留的部分合并到上面的编辑框,再点“保存”。"</p>
-                        <p><strong>"标题:" {t.title}</strong></p>
-                        <pre class="markdown-source">{t.body}</pre>
-                    </section>
-                })
-        }}
-        {move || {
-            preview
-                .value()
-                .get()
-                .map(|r| match r {
-                    Ok(html) => Either::Left(view! {
-                        <section class="preview" aria-label="预览">
-                            <h2>"预览"</h2>
-                            <div class="article-body" inner_html=html></div>
-                        </section>
-                    }
-                        ),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /> }),
-                })
-        }}
+        <TheirVersion theirs />
+        <MarkdownPreview result=preview.value().into() />
     }
 }
 
