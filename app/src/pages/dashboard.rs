@@ -7,7 +7,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard::load_dashboard;
-use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::dashboard::{bar_lengths, Chart, Dashboard};
 
@@ -29,7 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <DashboardView d /><HydrationMarker /> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>

@@ -233,7 +233,7 @@ pub fn CaseInboxPage() -> impl IntoView {
                         let rows = list.len() as i64;
                         view! { {crate::pages::report::export_links("cases", query, rows)} <CaseList cases=list inbox=true /><HydrationMarker /> }.into_any()
                     }
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -246,8 +246,7 @@ pub fn CaseInboxPage() -> impl IntoView {
 /// server functions flash it). 撤回 and the issuer's steps are plain posts.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::pages::id_param("id");
     let case = Resource::new(id, get_case);
     // A plain post on this page that was refused (one at a time).
     let refused = StoredValue::new(
@@ -921,20 +920,10 @@ fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
     view! {
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
-            <input type="hidden" name="id" value=id />
-            <input type="hidden" name="base_version" value=version />
-            <div class="field" class:invalid=move || form.message("on").is_some()>
-                <label for="f-plan-on">"拟核查日期"</label>
-                <input id="f-plan-on" name="on" type="date" />
-                {message_at(form, "on".into())}
-            </div>
-            <div class="field" class:invalid=move || form.message("inspectors").is_some()>
-                <label for="f-plan-inspectors">"拟派人员(至少两人,每行一人)"</label>
-                <textarea id="f-plan-inspectors" name="inspectors" rows="2"></textarea>
-                {message_at(form, "inspectors".into())}
-            </div>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button" disabled=move || plan.pending().get()>"安排核查并通知申请人"</button>
+            {case_form_version(id, version)}
+            {onsite_field(form, "plan", "on", "拟核查日期", "date")}
+            {onsite_field(form, "plan", "inspectors", "拟派人员(至少两人,每行一人)", "textarea")}
+            {case_form_end(form, plan.pending().into(), "安排核查并通知申请人")}
         </ActionForm>
     }
 }
@@ -946,36 +935,61 @@ fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
     let record = ServerAction::<RecordOnsite>::new();
     reload_page_after_success(record);
     let form = FormState::for_island(record);
-    let field = move |name: &'static str, label: &'static str, kind: &'static str| {
-        view! {
-            <div class="field" class:invalid=move || form.message(name).is_some()>
-                <label for=format!("f-onsite-{name}")>{label}</label>
-                {if kind == "textarea" {
-                    view! { <textarea id=format!("f-onsite-{name}") name=name rows="3"></textarea> }.into_any()
-                } else {
-                    view! { <input id=format!("f-onsite-{name}") name=name type=kind /> }.into_any()
-                }}
-                {message_at(form, name.to_string())}
-            </div>
-        }
-    };
     view! {
         <ActionForm action=record attr:class="onsite-form">
             <h3>"登记现场核查"</h3>
-            <input type="hidden" name="id" value=id />
-            <input type="hidden" name="base_version" value=version />
-            {field("from", "核查开始日期", "date")}
-            {field("to", "核查结束日期", "date")}
-            {field("inspectors", "核查人员(至少两人,每行一人)", "textarea")}
-            {field("findings", "核查情况", "textarea")}
+            {case_form_version(id, version)}
+            {onsite_field(form, "onsite", "from", "核查开始日期", "date")}
+            {onsite_field(form, "onsite", "to", "核查结束日期", "date")}
+            {onsite_field(form, "onsite", "inspectors", "核查人员(至少两人,每行一人)", "textarea")}
+            {onsite_field(form, "onsite", "findings", "核查情况", "textarea")}
             <fieldset>
                 <legend>"结论"</legend>
                 <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked /> " 符合条件"</label>
                 <label class="choice"><input type="radio" name="passed" value=Answer::No.code() /> " 不符合条件"</label>
             </fieldset>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
-            <button type="submit" class="button" disabled=move || record.pending().get()>"登记现场核查"</button>
+            {case_form_end(form, record.pending().into(), "登记现场核查")}
         </ActionForm>
+    }
+}
+
+/// The case and the version a step's form acts on.
+fn case_form_version(id: i64, version: i64) -> impl IntoView {
+    view! {
+        <input type="hidden" name="id" value=id />
+        <input type="hidden" name="base_version" value=version />
+    }
+}
+
+/// A field of an on-site form (`f-{form_id}-{name}`): a date, or a text
+/// area for `kind` "textarea", with its message.
+fn onsite_field(
+    form: FormState,
+    form_id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+) -> impl IntoView {
+    let id = format!("f-{form_id}-{name}");
+    let input = if kind == "textarea" {
+        Either::Left(view! { <textarea id=id.clone() name=name rows="3"></textarea> })
+    } else {
+        Either::Right(view! { <input id=id.clone() name=name type=kind /> })
+    };
+    view! {
+        <div class="field" class:invalid=move || form.message(name).is_some()>
+            <label for=id>{label}</label>
+            {input}
+            {message_at(form, name.to_string())}
+        </div>
+    }
+}
+
+/// The end of a step's form: why it was refused, and its button.
+fn case_form_end(form: FormState, pending: Signal<bool>, label: &'static str) -> impl IntoView {
+    view! {
+        {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+        <button type="submit" class="button" disabled=move || pending.get()>{label}</button>
     }
 }
 
@@ -983,9 +997,8 @@ fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
 /// 副本 (A4 portrait), each with the QR code of the public check.
 #[component]
 pub fn CertificatePage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::pages::id_param("id");
     let copy = move || query.with(|q| q.get("copy").as_deref() == Some("1"));
     let cert = Resource::new(id, get_certificate);
     view! {
@@ -1002,7 +1015,7 @@ pub fn CertificatePage() -> impl IntoView {
                         {move || view! { <Certificate c=c.clone() public=false copy=copy() /> }}
                         <HydrationMarker />
                     }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -1013,22 +1026,15 @@ pub fn CertificatePage() -> impl IntoView {
 /// alone on an A4 page for printing; `n` counts from 1 in the case's list.
 #[component]
 pub fn CaseDocumentPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let n = move || {
-        params.with(|p| {
-            p.get("n")
-                .and_then(|s| s.parse::<usize>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let id = crate::pages::id_param("id");
+    let n = crate::pages::id_param("n");
     let case = Resource::new(id, get_case);
     view! {
         <Title text="文书 - 打印" />
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => match n().checked_sub(1).and_then(|i| c.documents.get(i).cloned()) {
+                    Ok(c) => match n().checked_sub(1).and_then(|i| usize::try_from(i).ok()).and_then(|i| c.documents.get(i).cloned()) {
                         Some(d) => view! {
                             <p class="no-print">
                                 <a href=format!("/cases/{}", c.summary.id)>"返回案件"</a> " "
@@ -1045,7 +1051,7 @@ pub fn CaseDocumentPage() -> impl IntoView {
                         }.into_any(),
                         None => view! { <p class="alert" role="alert">"没有这份文书。请从案件页面的“文书”中打开。"</p><HydrationMarker /> }.into_any(),
                     },
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -1102,7 +1108,7 @@ pub fn LicenceLookupPage() -> impl IntoView {
                         </table>
                         <HydrationMarker />
                     }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
@@ -1126,7 +1132,7 @@ pub fn VerifyPage() -> impl IntoView {
                         <p class="alert verify-status" role="alert">"未找到这张证书:二维码或链接不是本系统签发的,证书可能是伪造的。请向发证机关核实。"</p>
                         <HydrationMarker />
                     }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>

@@ -8,7 +8,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::messages::{list_messages, open_message, MessageList, ReadAllMessages};
 use crate::components::layout::{all_messages_read, ErrorNotice, HeaderRefresh};
@@ -106,8 +106,7 @@ fn List(l: MessageList, read_all: ServerAction<ReadAllMessages>) -> impl IntoVie
 /// `/messages/ID`: one message; opening it marks it read.
 #[component]
 pub fn MessagePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::pages::id_param("id");
     let message = Resource::new(id, open_message);
     // Once opened (in the browser), the header's count follows.
     let header = use_context::<HeaderRefresh>();

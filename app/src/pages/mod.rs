@@ -22,7 +22,25 @@ pub mod workspace;
 use leptos::prelude::*;
 
 use crate::components::help::SearchBox;
-use crate::components::layout::ServiceLine;
+use crate::components::layout::{ErrorNotice, ServiceLine};
+use crate::components::HydrationMarker;
+use crate::error::AppError;
+
+/// The route's `:name` as a number (0 when missing or not a number: no
+/// record has that id).
+pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
+}
+
+/// What a page shows when loading its data failed.
+pub fn load_failed(e: AppError) -> AnyView {
+    view! {
+        <ErrorNotice error=e />
+        <HydrationMarker />
+    }
+    .into_any()
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -35,6 +53,6 @@ pub fn NotFound() -> impl IntoView {
         <p>"您访问的地址不存在。请从" <a href="/">"首页"</a> "重新进入,或在帮助中心搜索您要办理的事项:"</p>
         <SearchBox />
         <ServiceLine />
-        <crate::components::HydrationMarker />
+        <HydrationMarker />
     }
 }

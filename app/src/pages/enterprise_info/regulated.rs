@@ -109,7 +109,7 @@ pub fn MaintenancePage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => view! { <ErrorNotice error=e /><HydrationMarker /> }.into_any(),
+                    Err(e) => crate::pages::load_failed(e),
                 }
             })}
         </Suspense>
