@@ -257,14 +257,8 @@ pub async fn export(
     app::server::audit::record(
         &state.db,
         app::server::audit::Entry {
-            actor: &actor,
             enterprise_id: job.enterprise,
-            subject: None,
-            action: "export.download",
-            summary: &summary,
-            changes: &[],
-            outcome: "ok",
-            now: now(),
+            ..app::server::audit::Entry::ok(&actor, "export.download", &summary, now())
         },
     )
     .await;

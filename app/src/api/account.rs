@@ -101,12 +101,7 @@ pub async fn change_password(
     use crate::domain::{FieldErrors, Password};
     use crate::server::{account, audit::Actor, http, now, session, AppState};
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user_any(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let token = crate::api::auth::ssr::session_token(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (user, token) = crate::api::auth::ssr::session_with_token(&state).await?;
     let (_, login) = account::password_hash(&state.db, user.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -23,9 +23,20 @@ pub struct RegulatorRow {
     pub must_change_password: bool,
 }
 
-/// A random initial password that meets the policy.
+/// A random initial password that meets the policy, and its hash.
 #[cfg(feature = "ssr")]
-fn initial_password() -> String {
+async fn initial_password(state: &crate::server::AppState) -> Result<(String, String), AppError> {
+    let password = random_password();
+    let hash = state
+        .hasher
+        .hash(password.clone())
+        .await
+        .map_err(AppError::log)?;
+    Ok((password, hash))
+}
+
+#[cfg(feature = "ssr")]
+fn random_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;
@@ -100,12 +111,7 @@ pub async fn create_regulator(
     else {
         return Err(AppError::Validation(errors));
     };
-    let password = initial_password();
-    let hash = state
-        .hasher
-        .hash(password.clone())
-        .await
-        .map_err(AppError::log)?;
+    let (password, hash) = initial_password(&state).await?;
     let actor = crate::server::audit::Actor::of(&admin, crate::server::http::client_ip().await);
     let new = crate::server::admin::NewStaff {
         login: &login,
@@ -192,12 +198,7 @@ pub async fn reset_regulator_password(user_id: i64) -> Result<String, AppError> 
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
     http::secret_needs_the_page()?;
     let login = regulator_login(&state, user_id).await?;
-    let password = initial_password();
-    let hash = state
-        .hasher
-        .hash(password.clone())
-        .await
-        .map_err(AppError::log)?;
+    let (password, hash) = initial_password(&state).await?;
     let actor = audit::Actor::of(&admin, http::client_ip().await);
     account::set_password(
         &state.db,

@@ -174,6 +174,43 @@ pub mod ssr {
 
     /// Checks the second factor of a login (a TOTP code of an unused step,
     /// or a recovery code), at most 5 wrong ones per 15 minutes.
+    /// The password of a locked account, after its second proof (spent
+    /// either way): a wrong one (or none usable) is refused with `wrong`, a
+    /// right one unlocks the account, recorded with `how`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn unlock(
+        state: &AppState,
+        user: &session::LoginRow,
+        password: String,
+        unusable: bool,
+        wrong: Message,
+        actor: &crate::server::audit::Actor,
+        how: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let ok = state
+            .hasher
+            .verify(password, user.password_hash.clone())
+            .await
+            .map_err(AppError::log)?;
+        if !ok || unusable {
+            return Err(AppError::Conflict {
+                field: "password".into(),
+                message: wrong,
+            });
+        }
+        crate::server::audit::security_event_now(
+            &state.db,
+            actor,
+            user.user_id,
+            "account.unlock",
+            how,
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
     pub async fn second_factor(
         state: &AppState,
         user: &session::LoginRow,
@@ -254,16 +291,7 @@ pub mod ssr {
         };
         crate::server::audit::record(
             &state.db,
-            crate::server::audit::Entry {
-                actor: &actor,
-                enterprise_id: None,
-                subject: None,
-                action: "auth.login",
-                summary: "登录成功",
-                changes: &[],
-                outcome: "ok",
-                now,
-            },
+            crate::server::audit::Entry::ok(&actor, "auth.login", "登录成功", now),
         )
         .await;
         http::set_cookie(state, cookie_name(state), &token, None);
@@ -308,6 +336,16 @@ pub mod ssr {
             return Ok(None);
         };
         Ok(session::lookup(&state.db, &token, now()).await?)
+    }
+
+    /// The logged-in user (whatever the account still has to do) and the
+    /// token of this session, for what acts on the session itself.
+    pub async fn session_with_token(state: &AppState) -> Result<(SessionUser, String), AppError> {
+        let token = session_token(state).await?.ok_or(AppError::Unauthorized)?;
+        let user = session::lookup(&state.db, &token, now())
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok((user, token))
     }
 
     /// The session token of this request, if any.
@@ -593,30 +631,12 @@ async fn login_attempt(
                     return Err(ssr::locked(regulator, until, false));
                 }
                 ssr::second_factor(&state, &user, &totp, &anonymous, t).await?;
-                let ok = state
-                    .hasher
-                    .verify(password, user.password_hash.clone())
-                    .await
-                    .map_err(AppError::log)?;
-                let ok = ok && !unusable;
-                if !ok {
-                    return Err(AppError::Conflict {
-                        field: "password".into(),
-                        message: Message::explained(
-                            "密码错误。账号仍处于锁定状态,请输入下一个动态码和正确密码再试,或请系统管理员解锁。",
-                            Faq::AccountLocked,
-                        ),
-                    });
-                }
-                security_event_now(
-                    &state.db,
-                    &anonymous,
-                    user.user_id,
-                    "account.unlock",
-                    "通过身份验证器动态码解锁账号并登录",
-                    t,
-                )
-                .await?;
+                let wrong = Message::explained(
+                    "密码错误。账号仍处于锁定状态,请输入下一个动态码和正确密码再试,或请系统管理员解锁。",
+                    Faq::AccountLocked,
+                );
+                let how = "通过身份验证器动态码解锁账号并登录";
+                ssr::unlock(&state, &user, password, unusable, wrong, &anonymous, how, t).await?;
                 ssr::check_status(&user, &state.config.service_phone)?;
                 return ssr::finish_login(&state, &user, &login, &key, &ip, t).await;
             }
@@ -647,30 +667,12 @@ async fn login_attempt(
                     message: sms_code::verify_message(&e),
                 });
             }
-            let ok = state
-                .hasher
-                .verify(password, user.password_hash.clone())
-                .await
-                .map_err(AppError::log)?;
-            let ok = ok && !unusable;
-            if !ok {
-                return Err(AppError::Conflict {
-                    field: "password".into(),
-                    message: Message::explained(
-                        "密码错误。解锁验证码已使用,请重新获取验证码后再试;如忘记密码,请点击“忘记密码”重置。",
-                        Faq::ForgotPassword,
-                    ),
-                });
-            }
-            security_event_now(
-                &state.db,
-                &anonymous,
-                user.user_id,
-                "account.unlock",
-                "通过经办人手机短信验证码解锁账号并登录",
-                t,
-            )
-            .await?;
+            let wrong = Message::explained(
+                "密码错误。解锁验证码已使用,请重新获取验证码后再试;如忘记密码,请点击“忘记密码”重置。",
+                Faq::ForgotPassword,
+            );
+            let how = "通过经办人手机短信验证码解锁账号并登录";
+            ssr::unlock(&state, &user, password, unusable, wrong, &anonymous, how, t).await?;
         }
     }
     ssr::check_status(&user, &state.config.service_phone)?;
@@ -782,16 +784,12 @@ pub async fn logout() -> Result<(), AppError> {
         let actor = crate::server::audit::Actor::of(&user, http::client_ip().await);
         crate::server::audit::record(
             &state.db,
-            crate::server::audit::Entry {
-                actor: &actor,
-                enterprise_id: None,
-                subject: None,
-                action: "auth.logout",
-                summary: "退出登录",
-                changes: &[],
-                outcome: "ok",
-                now: crate::server::now(),
-            },
+            crate::server::audit::Entry::ok(
+                &actor,
+                "auth.logout",
+                "退出登录",
+                crate::server::now(),
+            ),
         )
         .await;
     }

@@ -164,6 +164,57 @@ pub(crate) mod ssr {
     use crate::server::session::SessionUser;
     use crate::server::{cst_datetime, today, AppState};
 
+    /// Makes a move of a case today, as `actor`.
+    pub async fn make_move(
+        state: &AppState,
+        id: i64,
+        base: i64,
+        action: crate::domain::licence_case::Action,
+        input: &crate::server::licence_case::MoveInput,
+        actor: &crate::server::audit::Actor,
+    ) -> Result<crate::server::licence_case::Moved, AppError> {
+        use crate::server::{calendar, now, today};
+        crate::server::licence_case::make_move(
+            &state.db,
+            id,
+            base,
+            action,
+            input,
+            actor,
+            today(),
+            calendar(),
+            now(),
+        )
+        .await
+        .map_err(error)
+    }
+
+    /// Tells the applicant of a step of their case: `sms` to the
+    /// application's contact phone (when it is a mobile number), and the
+    /// message (`title`, `body`) to the enterprise's users.
+    pub async fn tell_applicant(state: &AppState, case: &Case, sms: &str, title: &str, body: &str) {
+        use crate::server::messages::{tell, NewMessage, To};
+        let now = crate::server::now();
+        if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
+            let _ = state.sms.send(&state.db, &m, "case_step", sms, now).await;
+        }
+        // The application's contact phone was texted above.
+        let message = NewMessage {
+            kind: crate::domain::message::MessageKind::CaseStep,
+            title,
+            body,
+            link: &format!("/cases/{}", case.id),
+        };
+        tell(
+            &state.db,
+            None,
+            To::Enterprise(case.enterprise_id),
+            message,
+            now,
+        )
+        .await;
+    }
+
     pub fn error(e: CaseError) -> AppError {
         match e {
             CaseError::Open(id) => AppError::Conflict {
@@ -560,8 +611,8 @@ pub async fn move_case(
 ) -> Result<String, AppError> {
     use crate::domain::licence_case::Holder;
     use crate::domain::normalize::normalize_text;
-    use crate::server::licence_case::{self as repo, MoveInput};
-    use crate::server::{calendar, now, today, AppState};
+    use crate::server::licence_case::MoveInput;
+    use crate::server::{today, AppState};
     let state = AppState::get()?;
     let action = Action::from_code(&action).ok_or(AppError::Forbidden)?;
     let (user, case) = match action.by() {
@@ -586,32 +637,14 @@ pub async fn move_case(
     }
     let actor = crate::api::enterprise_info::ssr::actor(&user).await;
     let input = MoveInput { text, onsite: None };
-    let moved = repo::make_move(
-        &state.db,
-        id,
-        base_version,
-        action,
-        &input,
-        &actor,
-        today(),
-        calendar(),
-        now(),
-    )
-    .await
-    .map_err(ssr::error)?;
+    let moved = ssr::make_move(&state, id, base_version, action, &input, &actor).await?;
     let label = moved.step.label(case.kind);
     // The applicant hears of every step by SMS (a submission as its receipt).
     if action != Action::Withdraw {
-        if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
-            let text = format!(
-                "【危化品经营安全监管系统】您单位的危险化学品经营许可{}申请(案件 {id})进度:{label}。请登录系统查看详情。",
-                case.kind.label()
-            );
-            let _ = state
-                .sms
-                .send(&state.db, &m, "case_step", &text, now())
-                .await;
-        }
+        let sms = format!(
+            "【危化品经营安全监管系统】您单位的危险化学品经营许可{}申请(案件 {id})进度:{label}。请登录系统查看详情。",
+            case.kind.label()
+        );
         let what = match (&moved.certificate, &moved.document) {
             (Some(c), _) if case.kind == CaseKind::Cancel => format!("许可证 {c} 已注销。"),
             (Some(c), _) => format!("已发证,证书编号 {c}。"),
@@ -623,28 +656,17 @@ pub async fn move_case(
         } else {
             format!("{}:{}", action.label(case.kind), input.text)
         };
-        // The application's contact phone was texted above.
-        crate::server::messages::tell_enterprise(
-            &state.db,
-            None,
-            case.enterprise_id,
-            crate::server::messages::NewMessage {
-                kind: crate::domain::message::MessageKind::CaseStep,
-                title: &format!("许可{}申请(案件 {id}):{label}", case.kind.label()),
-                body: &format!(
-                    "{}办理的危险化学品经营许可{}申请(案件 {id})进度:{label}。{what}{reason}",
-                    if case.issuer_name.is_empty() {
-                        "发证机关"
-                    } else {
-                        case.issuer_name.as_str()
-                    },
-                    case.kind.label()
-                ),
-                link: &format!("/cases/{id}"),
+        let title = format!("许可{}申请(案件 {id}):{label}", case.kind.label());
+        let body = format!(
+            "{}办理的危险化学品经营许可{}申请(案件 {id})进度:{label}。{what}{reason}",
+            if case.issuer_name.is_empty() {
+                "发证机关"
+            } else {
+                case.issuer_name.as_str()
             },
-            now(),
-        )
-        .await;
+            case.kind.label()
+        );
+        ssr::tell_applicant(&state, &case, &sms, &title, &body).await;
     }
     // The case page loads again after a step and says what was done.
     Ok(crate::server::http::flashed(
@@ -671,8 +693,8 @@ pub async fn record_onsite(
     findings: String,
     #[server(default)] passed: String,
 ) -> Result<String, AppError> {
-    use crate::server::licence_case::{self as repo, MoveInput};
-    use crate::server::{calendar, now, today, AppState};
+    use crate::server::licence_case::MoveInput;
+    use crate::server::{today, AppState};
     let state = AppState::get()?;
     let (user, case) = ssr::issuer(&state, id).await?;
     let check = OnSiteCheck {
@@ -701,19 +723,15 @@ pub async fn record_onsite(
         ),
         onsite: Some(check),
     };
-    repo::make_move(
-        &state.db,
+    ssr::make_move(
+        &state,
         id,
         base_version,
         Action::RecordOnSite,
         &input,
         &actor,
-        today(),
-        calendar(),
-        now(),
     )
-    .await
-    .map_err(ssr::error)?;
+    .await?;
     Ok(crate::server::http::flashed(
         "已登记现场核查。核查所用时间不计入审查期限。".into(),
     ))
@@ -774,39 +792,16 @@ pub async fn plan_onsite(
     repo::plan_onsite(&state.db, id, base_version, &note, &actor, now())
         .await
         .map_err(ssr::error)?;
-    if let Ok(m) = crate::domain::Mobile::parse(&case.application.contact_mobile) {
-        let text = format!(
-            "【危化品经营安全监管系统】{}将于 {} 对您单位的危险化学品经营许可{}申请(案件 {id})进行现场核查,核查人员:{}。请做好准备,详情请登录系统查看。",
-            case.issuer_name,
-            plan.on,
-            case.kind.label(),
-            plan.inspector_names().join("、")
-        );
-        let _ = state
-            .sms
-            .send(&state.db, &m, "case_step", &text, now())
-            .await;
-    }
-    // The application's contact phone was texted above.
-    crate::server::messages::tell_enterprise(
-        &state.db,
-        None,
-        case.enterprise_id,
-        crate::server::messages::NewMessage {
-            kind: crate::domain::message::MessageKind::CaseStep,
-            title: &format!("许可{}申请(案件 {id}):已安排现场核查", case.kind.label()),
-            body: &format!(
-                "{}将于 {} 对您单位的危险化学品经营许可{}申请(案件 {id})进行现场核查,核查人员:{}。请做好准备。",
-                case.issuer_name,
-                plan.on,
-                case.kind.label(),
-                plan.inspector_names().join("、")
-            ),
-            link: &format!("/cases/{id}"),
-        },
-        now(),
-    )
-    .await;
+    let body = format!(
+        "{}将于 {} 对您单位的危险化学品经营许可{}申请(案件 {id})进行现场核查,核查人员:{}。请做好准备。",
+        case.issuer_name,
+        plan.on,
+        case.kind.label(),
+        plan.inspector_names().join("、")
+    );
+    let sms = format!("【危化品经营安全监管系统】{body}详情请登录系统查看。");
+    let title = format!("许可{}申请(案件 {id}):已安排现场核查", case.kind.label());
+    ssr::tell_applicant(&state, &case, &sms, &title, &body).await;
     Ok(crate::server::http::flashed(format!(
         "已安排现场核查:{note}。已短信告知申请人。"
     )))

@@ -175,10 +175,10 @@ pub async fn decide_review(
     // cannot log in (and is replaced when it registers again): the SMS says why.
     if approve {
         // The registrant's phone gets the result's own SMS below.
-        crate::server::messages::tell_user(
+        crate::server::messages::tell(
             &state.db,
             None,
-            user_id,
+            crate::server::messages::To::User(user_id),
             crate::server::messages::NewMessage {
                 kind: crate::domain::message::MessageKind::Registration,
                 title: &format!("{name}的注册申请已审核通过"),

@@ -496,12 +496,7 @@ pub async fn accept_link(
 pub async fn account_overview() -> Result<AccountView, AppError> {
     use crate::server::{cst_datetime, now, session, team, AppState};
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user_any(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let token = crate::api::auth::ssr::session_token(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (user, token) = crate::api::auth::ssr::session_with_token(&state).await?;
     let current = session::hash_token(&token);
     let (mobile, totp, username) = team::own_account(&state.db, user.user_id).await?;
     let mobile = mobile.unwrap_or_default();
@@ -660,12 +655,7 @@ pub async fn end_own_session(
 ) -> Result<String, AppError> {
     use crate::server::{session, team, AppState};
     let state = AppState::get()?;
-    let user = crate::api::auth::ssr::session_user_any(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let token = crate::api::auth::ssr::session_token(&state)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (user, token) = crate::api::auth::ssr::session_with_token(&state).await?;
     if others {
         session::end_others(&state.db, user.user_id, &token).await?;
         return Ok("其他设备上的登录已全部结束。".into());

@@ -145,18 +145,5 @@ pub async fn unlock_staff(db: &Db, login: &str, now: i64) -> Result<Option<()>, 
 /// Records a command-line action that changes data (an import, the demo data).
 pub async fn cli_event(db: &Db, command: &str, action: &str, summary: &str, now: i64) {
     let actor = Actor::system(&format!("命令行(server {command})"));
-    audit::record(
-        db,
-        audit::Entry {
-            actor: &actor,
-            enterprise_id: None,
-            subject: None,
-            action,
-            summary,
-            changes: &[],
-            outcome: "ok",
-            now,
-        },
-    )
-    .await
+    audit::record(db, audit::Entry::ok(&actor, action, summary, now)).await
 }

@@ -2,7 +2,7 @@
 //! account in its organisation, enabling and disabling, each written with
 //! its audit row in one transaction.
 
-use super::audit::{audit, Actor};
+use super::audit::{audit, audit_ok, Actor};
 use super::db::{is_unique_violation, Db};
 
 /// One regulator account of the administrator's list.
@@ -108,14 +108,12 @@ pub async fn create(
             other?;
         }
     }
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         None,
         "account.create",
         &format!("创建监管用户 {}({})", new.login, new.org_name),
-        &[],
-        "ok",
         now,
     )
     .await?;

@@ -63,6 +63,23 @@ pub struct Entry<'a> {
     pub now: i64,
 }
 
+impl<'a> Entry<'a> {
+    /// An action that succeeded, about no enterprise or account in
+    /// particular and changing no record field.
+    pub fn ok(actor: &'a Actor, action: &'a str, summary: &'a str, now: i64) -> Entry<'a> {
+        Entry {
+            actor,
+            enterprise_id: None,
+            subject: None,
+            action,
+            summary,
+            changes: &[],
+            outcome: "ok",
+            now,
+        }
+    }
+}
+
 /// The fields a row's hash covers, in a fixed order (the id is not among
 /// them: the position in the chain is fixed by `prev_hash`).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -173,20 +190,25 @@ pub async fn audit(
     outcome: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    append(
-        exec,
-        Entry {
-            actor,
-            enterprise_id,
-            subject: None,
-            action,
-            summary,
-            changes,
-            outcome,
-            now,
-        },
-    )
-    .await
+    let entry = Entry {
+        enterprise_id,
+        changes,
+        outcome,
+        ..Entry::ok(actor, action, summary, now)
+    };
+    append(exec, entry).await
+}
+
+/// [`audit`] of an action that succeeded and changed no record field.
+pub async fn audit_ok(
+    exec: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    enterprise_id: Option<i64>,
+    action: &str,
+    summary: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    audit(exec, actor, enterprise_id, action, summary, &[], "ok", now).await
 }
 
 /// Appends a security event about the account `subject` (a lock, an unlock,
@@ -202,20 +224,13 @@ pub async fn security_event(
     changes: &[FieldChange],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    append(
-        exec,
-        Entry {
-            actor,
-            enterprise_id,
-            subject: Some(subject),
-            action,
-            summary,
-            changes,
-            outcome: "ok",
-            now,
-        },
-    )
-    .await
+    let entry = Entry {
+        enterprise_id,
+        subject: Some(subject),
+        changes,
+        ..Entry::ok(actor, action, summary, now)
+    };
+    append(exec, entry).await
 }
 
 /// Appends a row outside any transaction (a login, a download, a CLI

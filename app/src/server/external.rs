@@ -13,6 +13,41 @@ pub enum ExternalError {
     Unavailable(String),
 }
 
+/// The built-in stand-in of a service, for development and tests: it
+/// answers after `latency`; a simulated time-out takes `timeout`.
+#[derive(Clone, Copy, Debug)]
+pub struct Builtin {
+    pub latency: Duration,
+    pub timeout: Duration,
+}
+
+/// A service's HTTP endpoint: a client with the time-out, the URL and the
+/// bearer token.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    client: reqwest::Client,
+    url: String,
+    token: Option<String>,
+}
+
+impl Endpoint {
+    pub fn new(url: String, token: Option<String>, timeout: Duration) -> Result<Endpoint, String> {
+        Ok(Endpoint {
+            client: client(timeout)?,
+            url,
+            token,
+        })
+    }
+
+    /// POSTs `body` as JSON and decodes the reply (see [`post_json`]).
+    pub async fn post<B: serde::Serialize, R: serde::de::DeserializeOwned>(
+        &self,
+        body: &B,
+    ) -> Result<R, ExternalError> {
+        post_json(&self.client, &self.url, self.token.as_deref(), body).await
+    }
+}
+
 /// A client whose every request gives up after `timeout`.
 pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()

@@ -173,16 +173,7 @@ pub async fn store(
         .execute(&mut *tx)
         .await?;
         let actor = super::audit::Actor::of(user, String::new());
-        super::audit::audit(
-            &mut tx,
-            &actor,
-            Some(enterprise_id),
-            "licence.scan",
-            &format!("上传许可证扫描件 {}", display_name(name)),
-            &[],
-            "ok",
-            now,
-        )
+        super::audit::audit_ok(&mut tx, &actor, Some(enterprise_id), "licence.scan", &format!("上传许可证扫描件 {}", display_name(name)), now)
         .await?;
         tx.commit().await?;
         Ok(())

@@ -350,14 +350,12 @@ pub async fn save(
         Some(user_id),
     )
     .await?;
-    super::audit::audit(
+    super::audit::audit_ok(
         &mut tx,
         actor,
         None,
         "help.save",
         &format!("保存帮助文章“{}”为第{next}版({slug})", text.title),
-        &[],
-        "ok",
         now,
     )
     .await?;

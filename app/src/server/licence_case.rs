@@ -6,14 +6,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{audit, Actor};
+use super::audit::{audit_ok, Actor};
 use super::db::{Backend, Db, Tx};
 use super::query::Where;
 use crate::domain::calendar::Calendar;
 use crate::domain::enterprise_info::{EnterpriseRecord, LicenceEntry};
 use crate::domain::licence_case::{
     certificate_number, deadline, default_pattern, next_step, valid_until, Action, Application,
-    CaseEvent, CaseFacts, CaseKind, CertificateStatus, IssuerLevel, OnSiteCheck, Promise, Step,
+    CaseEvent, CaseFacts, CaseKind, CertificateStatus, Holder, IssuerLevel, OnSiteCheck, Promise,
+    Step,
 };
 use crate::domain::Date;
 
@@ -28,6 +29,17 @@ pub enum CaseError {
     Stale,
     NotFound,
     Db(sqlx::Error),
+}
+
+/// Writing a licence into the enterprise record failed: a database error
+/// stays one; anything else is a refusal of the case's move.
+impl From<super::enterprise_info::InfoError> for CaseError {
+    fn from(e: super::enterprise_info::InfoError) -> CaseError {
+        match e {
+            super::enterprise_info::InfoError::Db(d) => CaseError::Db(d),
+            other => CaseError::Refused(format!("{other:?}")),
+        }
+    }
 }
 
 impl From<sqlx::Error> for CaseError {
@@ -289,24 +301,20 @@ async fn issuer_for(
     if level == IssuerLevel::County {
         candidates.push(IssuerLevel::City.region(region));
     }
+    // A configured authority of the region, else its bureau.
+    let queries = [
+        "SELECT o.id, o.name FROM issuing_authorities a JOIN organizations o ON o.id = a.organization_id WHERE a.region_code = $1",
+        "SELECT id, name FROM organizations WHERE region_code = $1 AND level IN ('city', 'county') ORDER BY id LIMIT 1",
+    ];
     for r in candidates {
-        let configured = sqlx::query_as::<_, (i64, String)>(
-            "SELECT o.id, o.name FROM issuing_authorities a JOIN organizations o ON o.id = a.organization_id WHERE a.region_code = $1",
-        )
-        .bind(&r)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if configured.is_some() {
-            return Ok(configured);
-        }
-        let bureau = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, name FROM organizations WHERE region_code = $1 AND level IN ('city', 'county') ORDER BY id LIMIT 1",
-        )
-        .bind(&r)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if bureau.is_some() {
-            return Ok(bureau);
+        for sql in queries {
+            let found = sqlx::query_as::<_, (i64, String)>(sql)
+                .bind(&r)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if found.is_some() {
+                return Ok(found);
+            }
         }
     }
     Ok(None)
@@ -379,6 +387,22 @@ async fn event(
     Ok(())
 }
 
+/// The open case of an enterprise about a licence key, if any.
+async fn open_case(
+    conn: &mut sqlx::AnyConnection,
+    enterprise_id: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM licence_cases WHERE enterprise_id = $1 AND licence_key = $2 \
+         AND step IN ('draft', 'submitted', 'correction', 'accepted', 'approved')",
+    )
+    .bind(enterprise_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Starts a draft case; refuses a second open case for the same licence.
 pub async fn start(
     db: &Db,
@@ -390,15 +414,7 @@ pub async fn start(
 ) -> Result<i64, CaseError> {
     let key = licence_key(kind, &application.licence_number);
     let mut tx = db.write_tx().await?;
-    let open: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM licence_cases WHERE enterprise_id = $1 AND licence_key = $2 \
-         AND step IN ('draft', 'submitted', 'correction', 'accepted', 'approved')",
-    )
-    .bind(enterprise_id)
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = open {
+    if let Some(id) = open_case(&mut tx, enterprise_id, &key).await? {
         return Err(CaseError::Open(id));
     }
     let inserted = sqlx::query_scalar::<_, i64>(
@@ -417,15 +433,9 @@ pub async fn start(
         // Two starts at once: the other one won.
         Err(e) if super::db::is_unique_violation(&e, "licence_cases_one_open", "licence_key") => {
             drop(tx);
-            let id: i64 = sqlx::query_scalar(
-                "SELECT id FROM licence_cases WHERE enterprise_id = $1 AND licence_key = $2 \
-                 AND step IN ('draft', 'submitted', 'correction', 'accepted', 'approved')",
-            )
-            .bind(enterprise_id)
-            .bind(&key)
-            .fetch_one(db.reader())
-            .await?;
-            return Err(CaseError::Open(id));
+            let mut conn = db.reader().acquire().await?;
+            let open = open_case(&mut conn, enterprise_id, &key).await?;
+            return Err(open.map_or(CaseError::Stale, CaseError::Open));
         }
         Err(e) => return Err(e.into()),
     };
@@ -440,14 +450,12 @@ pub async fn start(
     )
     .await?;
     let summary = format!("开始办理许可证业务:{}(案件 {id})", kind.label());
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         Some(enterprise_id),
         "case.start",
         &summary,
-        &[],
-        "ok",
         now,
     )
     .await?;
@@ -471,6 +479,25 @@ async fn begin(db: &Db, id: i64, base: i64) -> Result<(Tx, Case), CaseError> {
     Ok((tx, case))
 }
 
+/// [`begin`] for what only `holder` does; refused with the step the case
+/// is at and `otherwise` (why it cannot be done now).
+async fn begin_held(
+    db: &Db,
+    id: i64,
+    base: i64,
+    holder: Holder,
+    otherwise: &str,
+) -> Result<(Tx, Case), CaseError> {
+    let (tx, case) = begin(db, id, base).await?;
+    if case.step.holder() != holder {
+        return Err(CaseError::Refused(format!(
+            "案件当前为“{}”,{otherwise}",
+            case.step.label(case.kind)
+        )));
+    }
+    Ok((tx, case))
+}
+
 /// The applicant saves the form (while it is theirs to edit).
 pub async fn save(
     db: &Db,
@@ -479,13 +506,8 @@ pub async fn save(
     application: &Application,
     now: i64,
 ) -> Result<i64, CaseError> {
-    let (mut tx, case) = begin(db, id, base).await?;
-    if case.step.holder() != crate::domain::licence_case::Holder::Applicant {
-        return Err(CaseError::Refused(format!(
-            "案件当前为“{}”,由发证机关办理,申请内容不能再修改。",
-            case.step.label(case.kind)
-        )));
-    }
+    let not_editable = "由发证机关办理,申请内容不能再修改。";
+    let (mut tx, _) = begin_held(db, id, base, Holder::Applicant, not_editable).await?;
     sqlx::query(
         "UPDATE licence_cases SET application = $2, version = version + 1, updated_at = $3 WHERE id = $1",
     )
@@ -532,13 +554,8 @@ pub async fn claim(
     actor: &Actor,
     now: i64,
 ) -> Result<i64, CaseError> {
-    let (mut tx, case) = begin(db, id, base).await?;
-    if case.step.holder() != crate::domain::licence_case::Holder::Issuer {
-        return Err(CaseError::Refused(format!(
-            "案件当前为“{}”,不由发证机关办理,不能认领或指派。",
-            case.step.label(case.kind)
-        )));
-    }
+    let not_claimable = "不由发证机关办理,不能认领或指派。";
+    let (mut tx, case) = begin_held(db, id, base, Holder::Issuer, not_claimable).await?;
     let holder = case.claimed_by_name.clone();
     let (user, note) = match claim {
         Claim::Take(me) => match case.claimed_by {
@@ -949,14 +966,12 @@ pub async fn make_move(
         action.label(case.kind),
         step.label(case.kind)
     );
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         Some(case.enterprise_id),
         &format!("case.{}", action.code()),
         &summary,
-        &[],
-        "ok",
         now,
     )
     .await?;
@@ -1050,13 +1065,35 @@ impl TryFrom<CertificateRow> for Certificate {
 
 const SELECT_CERTIFICATE: &str = "SELECT id, number, enterprise_id, status, issued_on, valid_until, data, token, ended_at FROM certificates";
 
-pub async fn certificate(db: &Db, id: i64) -> Result<Option<Certificate>, CaseError> {
-    sqlx::query_as::<_, CertificateRow>(&format!("{SELECT_CERTIFICATE} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.reader())
+/// How a single certificate is looked up.
+enum CertificateBy<'a> {
+    Id(i64),
+    /// The token of its QR code.
+    Token(&'a str),
+    /// The certificate valid under a number now.
+    ValidNumber(&'a str),
+}
+
+async fn certificate_by(db: &Db, by: CertificateBy<'_>) -> Result<Option<Certificate>, CaseError> {
+    let condition = match by {
+        CertificateBy::Id(_) => "id = $1",
+        CertificateBy::Token(_) => "token = $1",
+        CertificateBy::ValidNumber(_) => "number = $1 AND status = 'valid'",
+    };
+    let sql = format!("{SELECT_CERTIFICATE} WHERE {condition}");
+    let q = sqlx::query_as::<_, CertificateRow>(&sql);
+    let q = match by {
+        CertificateBy::Id(id) => q.bind(id),
+        CertificateBy::Token(v) | CertificateBy::ValidNumber(v) => q.bind(v),
+    };
+    q.fetch_optional(db.reader())
         .await?
         .map(Certificate::try_from)
         .transpose()
+}
+
+pub async fn certificate(db: &Db, id: i64) -> Result<Option<Certificate>, CaseError> {
+    certificate_by(db, CertificateBy::Id(id)).await
 }
 
 /// The public licence lookup: the current certificate (in force or
@@ -1093,24 +1130,12 @@ pub async fn lookup(db: &Db, query: &str) -> Result<Vec<Certificate>, CaseError>
 }
 
 pub async fn certificate_by_token(db: &Db, token: &str) -> Result<Option<Certificate>, CaseError> {
-    sqlx::query_as::<_, CertificateRow>(&format!("{SELECT_CERTIFICATE} WHERE token = $1"))
-        .bind(token)
-        .fetch_optional(db.reader())
-        .await?
-        .map(Certificate::try_from)
-        .transpose()
+    certificate_by(db, CertificateBy::Token(token)).await
 }
 
 /// The certificate valid under `number` now, if any.
 pub async fn valid_certificate(db: &Db, number: &str) -> Result<Option<Certificate>, CaseError> {
-    sqlx::query_as::<_, CertificateRow>(&format!(
-        "{SELECT_CERTIFICATE} WHERE number = $1 AND status = 'valid'"
-    ))
-    .bind(number)
-    .fetch_optional(db.reader())
-    .await?
-    .map(Certificate::try_from)
-    .transpose()
+    certificate_by(db, CertificateBy::ValidNumber(number)).await
 }
 
 /// Issues, replaces or cancels the certificate a finished case decides,
@@ -1214,11 +1239,7 @@ async fn settle_certificate(
                 actor,
                 now,
             )
-            .await
-            .map_err(|e| match e {
-                super::enterprise_info::InfoError::Db(d) => CaseError::Db(d),
-                other => CaseError::Refused(format!("{other:?}")),
-            })?;
+            .await?;
             return Ok((old.map(|o| o.id), key));
         }
     };
@@ -1291,11 +1312,7 @@ async fn settle_certificate(
         actor,
         now,
     )
-    .await
-    .map_err(|e| match e {
-        super::enterprise_info::InfoError::Db(d) => CaseError::Db(d),
-        other => CaseError::Refused(format!("{other:?}")),
-    })?;
+    .await?;
     Ok((Some(cid), number))
 }
 
@@ -1458,17 +1475,7 @@ pub async fn set_authority(
             super::regions::described(region_code)
         ),
     };
-    audit(
-        &mut tx,
-        actor,
-        None,
-        "case.authority",
-        &summary,
-        &[],
-        "ok",
-        now,
-    )
-    .await?;
+    audit_ok(&mut tx, actor, None, "case.authority", &summary, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -75,27 +75,44 @@ impl From<Line> for Message {
     }
 }
 
-/// Who receives a message, as `FROM users WHERE …` on `$1`: one user
-/// (whatever their status: a rejected registrant keeps the reason), an
-/// enterprise's active users, an organisation's active regulators.
-const TO_USER: &str = "FROM users WHERE id = $1";
-const TO_ENTERPRISE: &str =
-    "FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active'";
-const TO_ORGANIZATION: &str =
-    "FROM users WHERE organization_id = $1 AND kind = 'regulator' AND status = 'active'";
+/// Who receives a message: one user (whatever their status: a rejected
+/// registrant keeps the reason), an enterprise's active users whatever their
+/// role, an organisation's active regulators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    User(i64),
+    Enterprise(i64),
+    Organization(i64),
+}
 
-/// Inserts `m` for every user `selection` picks (a `FROM users WHERE …`
-/// clause on `$1`); returns how many received it.
-async fn deliver_where<'c, E>(
+impl To {
+    /// The recipients as `FROM users WHERE …` on `$1`, and `$1`.
+    fn selection(self) -> (&'static str, i64) {
+        match self {
+            To::User(id) => ("FROM users WHERE id = $1", id),
+            To::Enterprise(id) => (
+                "FROM users WHERE enterprise_id = $1 AND kind = 'enterprise' AND status = 'active'",
+                id,
+            ),
+            To::Organization(id) => (
+                "FROM users WHERE organization_id = $1 AND kind = 'regulator' AND status = 'active'",
+                id,
+            ),
+        }
+    }
+}
+
+/// Inserts `m` for every recipient; returns how many received it.
+pub async fn deliver<'c, E>(
     exec: E,
-    selection: &str,
-    key: i64,
+    to: To,
     m: &NewMessage<'_>,
     now: i64,
 ) -> Result<u64, sqlx::Error>
 where
     E: Executor<'c, Database = Any>,
 {
+    let (selection, key) = to.selection();
     let sql = format!(
         "INSERT INTO messages (user_id, kind, title, body, link, created_at) \
          SELECT id, $2, $3, $4, $5, $6 {selection}"
@@ -112,68 +129,21 @@ where
         .rows_affected())
 }
 
-/// To one user (whatever their status: a rejected registrant keeps the reason).
-pub async fn deliver_user<'c, E>(
-    exec: E,
-    user_id: i64,
-    m: &NewMessage<'_>,
-    now: i64,
-) -> Result<u64, sqlx::Error>
-where
-    E: Executor<'c, Database = Any>,
-{
-    deliver_where(exec, TO_USER, user_id, m, now).await
-}
-
-/// To every active user of an enterprise, whatever their role.
-pub async fn deliver_enterprise<'c, E>(
-    exec: E,
-    enterprise_id: i64,
-    m: &NewMessage<'_>,
-    now: i64,
-) -> Result<u64, sqlx::Error>
-where
-    E: Executor<'c, Database = Any>,
-{
-    deliver_where(exec, TO_ENTERPRISE, enterprise_id, m, now).await
-}
-
-/// To every active regulator of an organisation.
-pub async fn deliver_organization<'c, E>(
-    exec: E,
-    organization_id: i64,
-    m: &NewMessage<'_>,
-    now: i64,
-) -> Result<u64, sqlx::Error>
-where
-    E: Executor<'c, Database = Any>,
-{
-    deliver_where(exec, TO_ORGANIZATION, organization_id, m, now).await
-}
-
 fn logged(what: &str, r: Result<u64, sqlx::Error>) {
     if let Err(e) = r {
         tracing::error!(error = %e, what, "a message could not be stored");
     }
 }
 
-/// Stores `m` for the users `selection` picks and, given a gateway, sends
-/// its title by SMS to each of them with a phone on file (callers that
-/// already texted the person about the event pass none). The texts go out
-/// in the background: a slow gateway never delays the action that caused
-/// them, and a failure is only logged (the message centre has it anyway).
-async fn tell(
-    db: &Db,
-    sms: Option<&Gateway>,
-    selection: &str,
-    key: i64,
-    m: NewMessage<'_>,
-    now: i64,
-) {
-    logged(
-        m.kind.code(),
-        deliver_where(db.writer(), selection, key, &m, now).await,
-    );
+/// Tells the recipients, after the event committed: stores `m` for them
+/// and, given a gateway, sends its title by SMS to each of them with a
+/// phone on file (callers that already texted the person about the event
+/// pass none). The texts go out in the background: a slow gateway never
+/// delays the action that caused them, and a failure is only logged (the
+/// message centre has it anyway).
+pub async fn tell(db: &Db, sms: Option<&Gateway>, to: To, m: NewMessage<'_>, now: i64) {
+    logged(m.kind.code(), deliver(db.writer(), to, &m, now).await);
+    let (selection, key) = to.selection();
     let Some(sms) = sms else {
         return;
     };
@@ -217,24 +187,6 @@ fn sms_text(m: &NewMessage<'_>) -> String {
         "【危化品经营安全监管系统】{}。详情请登录系统,在“站内消息”中查看。",
         m.title.trim_end_matches('。')
     )
-}
-
-/// Tells one user (in the message centre and by SMS), after the event
-/// committed; a failure is only logged.
-pub async fn tell_user(db: &Db, sms: Option<&Gateway>, user_id: i64, m: NewMessage<'_>, now: i64) {
-    tell(db, sms, TO_USER, user_id, m, now).await
-}
-
-/// Tells an enterprise's users (in the message centre and by SMS), after
-/// the event committed; a failure is only logged.
-pub async fn tell_enterprise(
-    db: &Db,
-    sms: Option<&Gateway>,
-    enterprise_id: i64,
-    m: NewMessage<'_>,
-    now: i64,
-) {
-    tell(db, sms, TO_ENTERPRISE, enterprise_id, m, now).await
 }
 
 /// The organisation nearest to a region that has active regulators: the
@@ -283,7 +235,7 @@ pub async fn tell_regulators_of(
     }
     .await;
     match org {
-        Ok(Some(org)) => tell(db, sms, TO_ORGANIZATION, org, m, now).await,
+        Ok(Some(org)) => tell(db, sms, To::Organization(org), m, now).await,
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "the regulators of an enterprise could not be found"),
     }

@@ -4,7 +4,7 @@
 //! administrator all), the version the writer started from, and appends
 //! to the audit trail.
 
-use super::audit::{audit, Actor};
+use super::audit::{audit_ok, Actor};
 use super::db::Db;
 use crate::domain::notice::{NoticeAction, NoticeStatus, NoticeText};
 
@@ -187,14 +187,12 @@ pub async fn create(
     .bind(by)
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         None,
         "notice.create",
         &format!("发布通知公告“{}”(公告 {id})", text.title),
-        &[],
-        "ok",
         now,
     )
     .await?;
@@ -254,10 +252,7 @@ pub async fn save(
     .await?;
     if done.rows_affected() != 1 {
         drop(tx);
-        let now_stored = get(db, id, Some(Writer::Admin))
-            .await?
-            .ok_or(NoticeError::NotFound)?;
-        return Err(NoticeError::Stale(Box::new(now_stored)));
+        return Err(stale(db, id).await);
     }
     let summary = if before.title == text.title {
         format!("修改通知公告“{}”(公告 {id},第{}版)", text.title, base + 1)
@@ -269,19 +264,19 @@ pub async fn save(
             base + 1
         )
     };
-    audit(
-        &mut tx,
-        actor,
-        None,
-        "notice.save",
-        &summary,
-        &[],
-        "ok",
-        now,
-    )
-    .await?;
+    audit_ok(&mut tx, actor, None, "notice.save", &summary, now).await?;
     tx.commit().await?;
     Ok(base + 1)
+}
+
+/// Why a save from an old version was refused: the version now stored,
+/// to show the writer.
+async fn stale(db: &Db, id: i64) -> NoticeError {
+    match get(db, id, Some(Writer::Admin)).await {
+        Ok(Some(now_stored)) => NoticeError::Stale(Box::new(now_stored)),
+        Ok(None) => NoticeError::NotFound,
+        Err(e) => e.into(),
+    }
 }
 
 /// Pins, unpins, withdraws or republishes notice `id` (from version `base`);
@@ -325,19 +320,14 @@ pub async fn act(
     .await?;
     if done.rows_affected() != 1 {
         drop(tx);
-        let now_stored = get(db, id, Some(Writer::Admin))
-            .await?
-            .ok_or(NoticeError::NotFound)?;
-        return Err(NoticeError::Stale(Box::new(now_stored)));
+        return Err(stale(db, id).await);
     }
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         None,
         &format!("notice.{}", action.code()),
         &format!("通知公告“{}”(公告 {id}){}", n.title, action.done()),
-        &[],
-        "ok",
         now,
     )
     .await?;

@@ -309,14 +309,12 @@ pub async fn create_account(
         Verification::Registry => "注册企业账号(登记机关核验一致)",
         Verification::Manual => "注册企业账号(提交人工审核)",
     };
-    super::audit::audit(
+    super::audit::audit_ok(
         &mut tx,
         &actor,
         Some(enterprise_id),
         "account.register",
         summary,
-        &[],
-        "ok",
         now,
     )
     .await?;
@@ -494,17 +492,7 @@ pub async fn decide_review(
     } else {
         ("review.reject", format!("注册审核不通过:{reason}"))
     };
-    super::audit::audit(
-        &mut tx,
-        actor,
-        Some(p.enterprise_id),
-        action,
-        &summary,
-        &[],
-        "ok",
-        now,
-    )
-    .await?;
+    super::audit::audit_ok(&mut tx, actor, Some(p.enterprise_id), action, &summary, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use super::db::Db;
-use super::external::ExternalError;
+use super::external::{Builtin, Endpoint, ExternalError};
 use crate::domain::normalize::{normalize_code, normalize_text};
 use crate::domain::{CreditCode, IdDocType, IdDocument};
 
@@ -50,15 +50,8 @@ pub enum RegistryError {
 
 #[derive(Clone, Debug)]
 pub enum Registry {
-    Builtin {
-        latency: Duration,
-        timeout: Duration,
-    },
-    Http {
-        client: reqwest::Client,
-        url: String,
-        token: Option<String>,
-    },
+    Builtin(Builtin),
+    Http(Endpoint),
 }
 
 #[derive(serde::Deserialize)]
@@ -74,21 +67,20 @@ fn same_text(a: &str, b: &str) -> bool {
 
 impl Registry {
     pub fn builtin(timeout: Duration) -> Registry {
-        Registry::Builtin {
+        Registry::Builtin(Builtin {
             latency: Duration::from_millis(50),
             timeout,
-        }
+        })
     }
 
     pub fn http(url: String, token: Option<String>, timeout: Duration) -> Result<Registry, String> {
-        let client = super::external::client(timeout)?;
-        Ok(Registry::Http { client, url, token })
+        Endpoint::new(url, token, timeout).map(Registry::Http)
     }
 
     /// Checks a claim against the registry.
     pub async fn verify(&self, db: &Db, claim: &Claim) -> Result<Verdict, RegistryError> {
         match self {
-            Registry::Builtin { latency, timeout } => {
+            Registry::Builtin(Builtin { latency, timeout }) => {
                 tokio::time::sleep(*latency).await;
                 let row: Option<(String, String, String, String)> = sqlx::query_as(
                     "SELECT name, legal_rep_name, id_number, simulate FROM registry_entries WHERE credit_code = $1",
@@ -126,13 +118,11 @@ impl Registry {
                     Verdict::Mismatch(m)
                 })
             }
-            Registry::Http { client, url, token } => {
-                let reply: Reply = super::external::post_json(client, url, token.as_deref(), claim)
-                    .await
-                    .map_err(|e| match e {
-                        ExternalError::Timeout => RegistryError::Timeout,
-                        ExternalError::Unavailable(m) => RegistryError::Unavailable(m),
-                    })?;
+            Registry::Http(endpoint) => {
+                let reply: Reply = endpoint.post(claim).await.map_err(|e| match e {
+                    ExternalError::Timeout => RegistryError::Timeout,
+                    ExternalError::Unavailable(m) => RegistryError::Unavailable(m),
+                })?;
                 match reply.result.as_str() {
                     "match" => Ok(Verdict::Match),
                     "not_found" => Ok(Verdict::NotFound),

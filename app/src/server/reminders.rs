@@ -21,7 +21,7 @@
 //! licence leaves the record and is no longer a candidate.
 
 use super::db::Db;
-use super::messages::{deliver_enterprise, deliver_organization, NewMessage};
+use super::messages::{deliver, NewMessage, To};
 use super::sms::Gateway;
 use crate::domain::message::{
     reminder_plan, reminder_text, week_of, MessageKind, DIGEST_WINDOW_DAYS,
@@ -146,9 +146,9 @@ async fn remind_holders(
                 .rows_affected() as usize;
         }
         let (title, body) = reminder_text(&number, until, today);
-        deliver_enterprise(
+        deliver(
             &mut *tx,
-            enterprise_id,
+            To::Enterprise(enterprise_id),
             &NewMessage {
                 kind: MessageKind::ExpiryReminder,
                 title: &title,
@@ -233,9 +233,9 @@ async fn send_digests(
         let body = format!(
             "截至 {today},辖区内有 {expiring} 张危险化学品经营许可证将在120天内到期(企业应在到期前至少3个月申请延期换证),{expired} 张已过有效期(未延期的应依法办理注销)。请在“监管统计”中点击对应数字查看名单,并督促企业办理。"
         );
-        deliver_organization(
+        deliver(
             &mut *tx,
-            org,
+            To::Organization(org),
             &NewMessage {
                 kind: MessageKind::ExpiryDigest,
                 title: &title,

@@ -56,15 +56,23 @@ pub async fn annual(
     let base = |w: &mut Where| {
         w.region("e.region_code", scope);
     };
+    // The scope, and `cond` on the year's first and last second (`start`
+    // and `end` as bound parameters).
+    let in_year = |cond: &dyn Fn(&str, &str) -> String| {
+        let mut w = Where::new();
+        base(&mut w);
+        let (s, e) = (w.int(start), w.int(end));
+        w.and(cond(&s, &e));
+        w
+    };
 
     // Applications: cases first submitted in the year, by kind.
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!(
-        "EXISTS (SELECT 1 FROM licence_case_events v WHERE v.case_id = c.id AND v.action = 'submit' AND v.at >= {s} AND v.at < {e}) \
-         AND NOT EXISTS (SELECT 1 FROM licence_case_events v WHERE v.case_id = c.id AND v.action = 'submit' AND v.at < {s})"
-    ));
+    let w = in_year(&|s, e| {
+        format!(
+            "EXISTS (SELECT 1 FROM licence_case_events v WHERE v.case_id = c.id AND v.action = 'submit' AND v.at >= {s} AND v.at < {e}) \
+             AND NOT EXISTS (SELECT 1 FROM licence_case_events v WHERE v.case_id = c.id AND v.action = 'submit' AND v.at < {s})"
+        )
+    });
     grouped(
         db,
         &w,
@@ -76,12 +84,11 @@ pub async fn annual(
     .await?;
 
     // Decisions made in the year.
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!(
-        "v.at >= {s} AND v.at < {e} AND v.action IN ('accept', 'not_accept', 'approve', 'refuse')"
-    ));
+    let w = in_year(&|s, e| {
+        format!(
+            "v.at >= {s} AND v.at < {e} AND v.action IN ('accept', 'not_accept', 'approve', 'refuse')"
+        )
+    });
     grouped(
         db,
         &w,
@@ -107,12 +114,9 @@ pub async fn annual(
     let (a, b) = (w.text(first.to_string()), w.text(last.to_string()));
     w.and(format!("t.issued_on >= {a} AND t.issued_on <= {b}"));
     grouped(db, &w, certificates, |_| Some(Metric::Issued), &mut out).await?;
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!(
-        "t.status = 'cancelled' AND t.ended_at >= {s} AND t.ended_at < {e}"
-    ));
+    let w = in_year(&|s, e| {
+        format!("t.status = 'cancelled' AND t.ended_at >= {s} AND t.ended_at < {e}")
+    });
     grouped(db, &w, certificates, |_| Some(Metric::Cancelled), &mut out).await?;
     let mut w = Where::new();
     base(&mut w);
@@ -127,13 +131,12 @@ pub async fn annual(
     grouped(db, &w, certificates, |_| Some(Metric::InForce), &mut out).await?;
 
     // Enterprises registered (with an account in use) in the year.
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!(
-        "e.created_at >= {s} AND e.created_at < {e} \
-         AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status IN ('active', 'disabled'))"
-    ));
+    let w = in_year(&|s, e| {
+        format!(
+            "e.created_at >= {s} AND e.created_at < {e} \
+             AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id AND u.status IN ('active', 'disabled'))"
+        )
+    });
     grouped(
         db,
         &w,
@@ -144,12 +147,11 @@ pub async fn annual(
     .await?;
 
     // Records confirmed and returned, from the audit trail.
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!(
-        "a.at >= {s} AND a.at < {e} AND a.action IN ('info.confirm', 'info.return') AND a.outcome = 'ok'"
-    ));
+    let w = in_year(&|s, e| {
+        format!(
+            "a.at >= {s} AND a.at < {e} AND a.action IN ('info.confirm', 'info.return') AND a.outcome = 'ok'"
+        )
+    });
     grouped(
         db,
         &w,
@@ -170,10 +172,7 @@ pub async fn annual(
     .await?;
 
     // Regulators' proposals made in the year.
-    let mut w = Where::new();
-    base(&mut w);
-    let (s, e) = (w.int(start), w.int(end));
-    w.and(format!("p.created_at >= {s} AND p.created_at < {e}"));
+    let w = in_year(&|s, e| format!("p.created_at >= {s} AND p.created_at < {e}"));
     grouped(
         db,
         &w,

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use super::db::Db;
-use super::external::ExternalError;
+use super::external::{Builtin, Endpoint, ExternalError};
 use crate::domain::Mobile;
 
 /// Built-in gateway: mobiles ending in this fail as if the gateway refused them.
@@ -46,15 +46,8 @@ pub async fn outbox(
 
 #[derive(Clone, Debug)]
 pub enum Gateway {
-    Builtin {
-        latency: Duration,
-        timeout: Duration,
-    },
-    Http {
-        client: reqwest::Client,
-        url: String,
-        token: Option<String>,
-    },
+    Builtin(Builtin),
+    Http(Endpoint),
 }
 
 #[derive(serde::Deserialize)]
@@ -66,19 +59,18 @@ struct GatewayReply {
 
 impl Gateway {
     pub fn builtin(timeout: Duration) -> Gateway {
-        Gateway::Builtin {
+        Gateway::Builtin(Builtin {
             latency: Duration::from_millis(30),
             timeout,
-        }
+        })
     }
 
     pub fn http(url: String, token: Option<String>, timeout: Duration) -> Result<Gateway, String> {
-        let client = super::external::client(timeout)?;
-        Ok(Gateway::Http { client, url, token })
+        Endpoint::new(url, token, timeout).map(Gateway::Http)
     }
 
     pub fn is_builtin(&self) -> bool {
-        matches!(self, Gateway::Builtin { .. })
+        matches!(self, Gateway::Builtin(_))
     }
 
     /// Records and delivers one message; returns its id in `sms_messages`.
@@ -120,7 +112,7 @@ impl Gateway {
 
     async fn deliver(&self, mobile: &Mobile, text: &str) -> Result<(), SmsError> {
         match self {
-            Gateway::Builtin { latency, timeout } => {
+            Gateway::Builtin(Builtin { latency, timeout }) => {
                 if mobile.as_str().ends_with(BUILTIN_TIMEOUT_SUFFIX) {
                     tokio::time::sleep(*timeout).await;
                     return Err(SmsError::Timeout);
@@ -131,15 +123,12 @@ impl Gateway {
                 }
                 Ok(())
             }
-            Gateway::Http { client, url, token } => {
+            Gateway::Http(endpoint) => {
                 let body = serde_json::json!({ "mobile": mobile.as_str(), "text": text });
-                let reply: GatewayReply =
-                    super::external::post_json(client, url, token.as_deref(), &body)
-                        .await
-                        .map_err(|e| match e {
-                            ExternalError::Timeout => SmsError::Timeout,
-                            ExternalError::Unavailable(m) => SmsError::Refused(m),
-                        })?;
+                let reply: GatewayReply = endpoint.post(&body).await.map_err(|e| match e {
+                    ExternalError::Timeout => SmsError::Timeout,
+                    ExternalError::Unavailable(m) => SmsError::Refused(m),
+                })?;
                 if reply.ok {
                     Ok(())
                 } else {

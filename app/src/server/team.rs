@@ -7,7 +7,7 @@
 //! enterprise's user rows are locked first), so two 管理员 disabling each
 //! other at once leave one.
 
-use super::audit::{audit, security_event, Actor};
+use super::audit::{audit_ok, security_event, Actor};
 use super::db::{Backend, Db, Tx};
 use super::session;
 use crate::domain::team::{Role, LAST_MANAGER};
@@ -350,19 +350,18 @@ pub async fn invite(
     .fetch_one(&mut *tx)
     .await?;
     insert_link(&mut tx, id, "invite", inv.token_hash, actor.user_id, now).await?;
-    audit(
+    let summary = format!(
+        "邀请用户 {}({},{})",
+        inv.name,
+        inv.mobile.masked(),
+        inv.role.label()
+    );
+    audit_ok(
         &mut tx,
         actor,
         Some(inv.enterprise_id),
         "team.invite",
-        &format!(
-            "邀请用户 {}({},{})",
-            inv.name,
-            inv.mobile.masked(),
-            inv.role.label()
-        ),
-        &[],
-        "ok",
+        &summary,
         now,
     )
     .await?;

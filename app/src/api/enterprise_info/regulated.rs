@@ -141,10 +141,10 @@ pub async fn decide_info(
             format!("退回原因:{reason}。请在“完善信息”中按原因修改后重新提交。"),
         )
     };
-    crate::server::messages::tell_enterprise(
+    crate::server::messages::tell(
         &state.db,
         Some(&state.sms),
-        id,
+        crate::server::messages::To::Enterprise(id),
         crate::server::messages::NewMessage {
             kind,
             title: &title,
@@ -211,10 +211,10 @@ pub async fn propose_change(
     let changes = repo::propose(&state.db, id, base_version, &proposed, org, &actor, now())
         .await
         .map_err(ssr::error)?;
-    crate::server::messages::tell_enterprise(
+    crate::server::messages::tell(
         &state.db,
         Some(&state.sms),
-        id,
+        crate::server::messages::To::Enterprise(id),
         crate::server::messages::NewMessage {
             kind: crate::domain::message::MessageKind::Proposal,
             title: &format!("{}申请修改您单位的企业信息", user.belongs_to),

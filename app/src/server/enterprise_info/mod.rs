@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::audit::{audit, Actor};
+use super::audit::{audit, audit_ok, Actor};
 use super::db::{Db, Tx};
 use super::sms::Gateway;
 use crate::domain::enterprise_info::{
@@ -768,10 +768,10 @@ pub async fn lapse_stale_changes(db: &Db, sms: &Gateway, now: i64) -> Result<usi
             let _ = sms.send(db, &m, "info_change_lapsed", &text, now).await;
         }
         // Texted above.
-        super::messages::tell_enterprise(
+        super::messages::tell(
             db,
             None,
-            id,
+            super::messages::To::Enterprise(id),
             super::messages::NewMessage {
                 kind: crate::domain::message::MessageKind::InfoReminder,
                 title: "信息变更已自动作废",
@@ -842,23 +842,21 @@ pub async fn remind(
         ));
     }
     let mut tx = db.write_tx().await?;
-    audit(
+    audit_ok(
         &mut tx,
         actor,
         Some(enterprise_id),
         "info.remind",
         &format!("短信提醒企业提交信息变更(发送至 {})", mobile.masked()),
-        &[],
-        "ok",
         now,
     )
     .await?;
     tx.commit().await?;
     // Texted above.
-    super::messages::tell_enterprise(
+    super::messages::tell(
         db,
         None,
-        enterprise_id,
+        super::messages::To::Enterprise(enterprise_id),
         super::messages::NewMessage {
             kind: crate::domain::message::MessageKind::InfoReminder,
             title: &format!("{organization}提醒您提交信息变更"),
