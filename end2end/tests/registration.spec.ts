@@ -1,3 +1,4 @@
+import { type Page } from '@playwright/test';
 import { expect, expectPageErrors, test } from './fixtures';
 import { atAccountStep, creditCheckChar, fillOrgStep, freshCreditCode, gotoHydrated, GOOD_ID, lastSmsCode, recordRequests, registryAdd, SAME_ORIGIN, sql } from './helpers';
 
@@ -20,6 +21,17 @@ async function serverFieldErrors(request, fields: Record<string, string>) {
   expect(res.ok()).toBe(false);
   const body = await res.json();
   return body.Validation ?? body.Conflict;
+}
+
+/// A fresh enterprise, known to the registry, through the first step: its credit code.
+async function toAccountStep(page: Page, name = '南京测试化工有限公司'): Promise<string> {
+  await gotoHydrated(page, '/register');
+  const code = freshCreditCode();
+  registryAdd(code, name);
+  await fillOrgStep(page, code, name);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await atAccountStep(page);
+  return code;
 }
 
 test('a bad credit code is explained in the browser before any request, with the server’s words', async ({ page, request }) => {
@@ -94,12 +106,7 @@ test('a code typed with spaces and full-width characters is accepted in its norm
 });
 
 test('a good registration is stored, survives a reload and ends pending verification', async ({ page }) => {
-  await gotoHydrated(page, '/register');
-  const code = freshCreditCode();
-  registryAdd(code, '南京保存测试化工有限公司');
-  await fillOrgStep(page, code, '南京保存测试化工有限公司');
-  await page.getByRole('button', { name: '下一步' }).click();
-  await atAccountStep(page);
+  const code = await toAccountStep(page, '南京保存测试化工有限公司');
   await expect(page.getByText(`(${code})`)).toBeVisible();
   expect(page.url()).toMatch(/\/register$/);
 
@@ -150,12 +157,7 @@ test('a good registration is stored, survives a reload and ends pending verifica
 });
 
 test('the password checklist updates live and forbidden characters are refused before sending', async ({ page, request }) => {
-  await gotoHydrated(page, '/register');
-  const code = freshCreditCode();
-  registryAdd(code, '南京测试化工有限公司');
-  await fillOrgStep(page, code);
-  await page.getByRole('button', { name: '下一步' }).click();
-  await atAccountStep(page);
+  const code = await toAccountStep(page);
   await expect(page.getByLabel('设置密码')).toBeVisible();
   const sent = recordRequests(page);
   const pw = page.getByLabel('设置密码');
@@ -295,12 +297,7 @@ test('when the registry times out, manual review takes everything already typed'
 });
 
 test('a wrong SMS code is explained at its field and nothing is created', async ({ page }) => {
-  await gotoHydrated(page, '/register');
-  const code = freshCreditCode();
-  registryAdd(code, '南京测试化工有限公司');
-  await fillOrgStep(page, code);
-  await page.getByRole('button', { name: '下一步' }).click();
-  await atAccountStep(page);
+  const code = await toAccountStep(page);
   await page.getByLabel('经办人姓名').fill('赵六');
   await page.getByLabel('经办人手机号').fill('13912340099');
   await page.getByRole('button', { name: '获取验证码' }).click();
@@ -316,12 +313,7 @@ test('a wrong SMS code is explained at its field and nothing is created', async 
 });
 
 test('asking for a code again says exactly what happened and counts down, never as an error', async ({ page }) => {
-  await gotoHydrated(page, '/register');
-  const code = freshCreditCode();
-  registryAdd(code, '南京倒计时化工有限公司');
-  await fillOrgStep(page, code, '南京倒计时化工有限公司');
-  await page.getByRole('button', { name: '下一步' }).click();
-  await atAccountStep(page);
+  const code = await toAccountStep(page, '南京倒计时化工有限公司');
   await page.getByLabel('经办人姓名').fill('赵六');
   await page.getByLabel('经办人手机号').fill('13912340111');
   await page.getByRole('button', { name: '获取验证码' }).click();

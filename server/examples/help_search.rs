@@ -8,6 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "common/articles.rs"]
+mod articles;
 mod common;
 
 use app::server::db::Db;
@@ -36,23 +38,13 @@ fn ms(d: Duration) -> f64 {
 
 async fn fill(db: &Db) -> Result<(), String> {
     help::seed(db, 0).await.map_err(|e| e.to_string())?;
-    let shipped = help::seed_articles()?;
-    let mut tx = db.write_tx().await.map_err(|e| e.to_string())?;
-    for i in 0..ARTICLES {
-        let src = &shipped[i % shipped.len()];
-        sqlx::query(
-            "INSERT INTO help_articles (slug, category, position, title, body, version, updated_at)
-             VALUES ($1, 'faq', $2, $3, $4, 1, 0)",
+    articles::add_copies(db, "bench", 100, ARTICLES, |i, src| {
+        (
+            format!("{}(副本{i})", src.title),
+            format!("{}\n\n第{i}篇。", src.body),
         )
-        .bind(format!("bench-{i}"))
-        .bind(100 + i as i64)
-        .bind(format!("{}(副本{i})", src.title))
-        .bind(format!("{}\n\n第{i}篇。", src.body))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| e.to_string())?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())
+    })
+    .await
 }
 
 async fn run(name: &str, url: &str, iterations: usize) -> Result<bool, String> {

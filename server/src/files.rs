@@ -131,37 +131,27 @@ pub(crate) fn client_ip(
     app::server::http::client_address(peer, Some(&forwarded), &state.config.trusted_proxies)
 }
 
-/// Who looked at which file: a row in the audit trail of its enterprise.
-async fn audit_download(
-    state: &AppState,
-    user: &session::SessionUser,
+/// The logged-in user of a file download and the address they came from,
+/// for the audit row that says who looked.
+pub struct Viewer {
+    user: session::SessionUser,
     ip: String,
-    enterprise_id: Option<i64>,
-    what: &str,
-) {
-    let actor = app::server::audit::Actor::of(user, ip);
-    app::server::audit::record(
-        &state.db,
-        app::server::audit::Entry {
-            actor: &actor,
-            enterprise_id,
-            subject: None,
-            action: "file.download",
-            summary: what,
-            changes: &[],
-            outcome: "ok",
-            now: now(),
-        },
-    )
-    .await
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let ip = client_ip(state, &parts.extensions, &parts.headers);
+        Ok(Viewer { user, ip })
+    }
 }
 
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ext: axum::http::Extensions,
-    headers: HeaderMap,
-    CurrentUser(user): CurrentUser,
+    viewer: Viewer,
 ) -> Response {
     // Unknown and not-yours look the same.
     let stored = match files::find(&state.db, &id).await {
@@ -172,23 +162,44 @@ pub async fn download(
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法读取文件。");
         }
     };
-    if !files::may_read(&state.db, &user, &stored)
+    if !files::may_read(&state.db, &viewer.user, &stored)
         .await
         .unwrap_or(false)
     {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }
-    let response = serve_file(&state, &id, stored.kind, &stored.name).await;
+    let what = format!("查看许可证扫描件 {}", stored.name);
+    let file = (stored.kind, stored.name.as_str(), stored.enterprise_id);
+    serve_file(&state, &viewer, &id, file, &what).await
+}
+
+/// A stored file (its kind, name and enterprise) as an inline download
+/// that no browser caches or runs; once served, a row in the audit trail
+/// of its enterprise says who looked at it (`what`).
+async fn serve_file(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    (kind, name, enterprise_id): (files::Kind, &str, i64),
+    what: &str,
+) -> Response {
+    let response = read_file(state, id, kind, name).await;
     if response.status().is_success() {
-        let ip = client_ip(&state, &ext, &headers);
-        let what = format!("查看许可证扫描件 {}", stored.name);
-        audit_download(&state, &user, ip, Some(stored.enterprise_id), &what).await;
+        let actor = app::server::audit::Actor::of(&viewer.user, viewer.ip.clone());
+        app::server::audit::record(
+            &state.db,
+            app::server::audit::Entry {
+                enterprise_id: Some(enterprise_id),
+                ..app::server::audit::Entry::ok(&actor, "file.download", what, now())
+            },
+        )
+        .await;
     }
     response
 }
 
-/// A stored file as an inline download that no browser caches or runs.
-async fn serve_file(state: &AppState, id: &str, kind: files::Kind, name: &str) -> Response {
+/// A stored file's bytes with the headers of `serve_file`.
+async fn read_file(state: &AppState, id: &str, kind: files::Kind, name: &str) -> Response {
     match files::read(&state.config.upload_dir, id).await {
         Ok(bytes) => {
             let encoded = app::url::urlencode(name);
@@ -303,9 +314,7 @@ pub async fn upload_evidence(
 pub async fn download_evidence(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ext: axum::http::Extensions,
-    headers: HeaderMap,
-    CurrentUser(user): CurrentUser,
+    viewer: Viewer,
 ) -> Response {
     let found = match app::server::phone::evidence_file(&state.db, &id).await {
         Ok(f) => f,
@@ -318,17 +327,13 @@ pub async fn download_evidence(
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     };
     // Reviewers only (the enterprise sent the evidence, it need not read it back).
-    let allowed = guard::jurisdiction(&state.db, &user)
+    let allowed = guard::jurisdiction(&state.db, &viewer.user)
         .await
         .is_ok_and(|j| j.covers(&region));
     if !allowed {
         return refuse(StatusCode::NOT_FOUND, "文件不存在。");
     }
-    let response = serve_file(&state, &id, kind, &name).await;
-    if response.status().is_success() {
-        let ip = client_ip(&state, &ext, &headers);
-        let what = format!("查看更换手机号申请材料 {name}");
-        audit_download(&state, &user, ip, Some(enterprise_id), &what).await;
-    }
-    response
+    let what = format!("查看更换手机号申请材料 {name}");
+    let file = (kind, name.as_str(), enterprise_id);
+    serve_file(&state, &viewer, &id, file, &what).await
 }

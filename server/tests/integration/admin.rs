@@ -3,8 +3,6 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::api::admin::RegulatorRow;
-use app::api::auth::UserView;
 use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
@@ -13,52 +11,24 @@ use axum::http::StatusCode;
 async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/create",
-            &[
-                ("login", "nj-qinhuai-01"),
-                ("display_name", "钱七"),
-                ("region_county", "320104"),
-            ],
-            Some(&admin),
-        )
-        .await;
+        let r = create_regulator(&b, &admin, "nj-qinhuai-01", "钱七", "320104").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let msg: String = r.decode();
         assert!(msg.contains("南京市秦淮区应急管理局"), "{msg}");
-        let password = msg
-            .split("初始密码:")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_string();
+        let password = initial_password(&msg);
         assert!(
             app::domain::Password::parse(&password, None).is_ok(),
             "{password}"
         );
 
         let cookie = login_cookie(&b, "regulator", "nj-qinhuai-01", &password).await;
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
+        let user = me(&b, &cookie)
             .await
-            .decode();
-        let me = me.unwrap_or_else(|| panic!("{}: not logged in", b.name));
-        assert_eq!(me.belongs_to, "南京市秦淮区应急管理局", "{}", b.name);
+            .unwrap_or_else(|| panic!("{}: not logged in", b.name));
+        assert_eq!(user.belongs_to, "南京市秦淮区应急管理局", "{}", b.name);
 
         // The same user name again is refused at its field.
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/create",
-            &[
-                ("login", "nj-qinhuai-01"),
-                ("display_name", "钱八"),
-                ("region_county", "320104"),
-            ],
-            Some(&admin),
-        )
-        .await;
+        let r = create_regulator(&b, &admin, "nj-qinhuai-01", "钱八", "320104").await;
         assert!(
             matches!(r.decode(), AppError::Conflict { field, .. } if field == "login"),
             "{}: {}",
@@ -67,15 +37,7 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
         );
 
         // Disabling ends the session at once and blocks login.
-        let list: Vec<RegulatorRow> =
-            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-                .await
-                .decode();
-        let id = list
-            .iter()
-            .find(|u| u.login == "nj-qinhuai-01")
-            .unwrap()
-            .user_id;
+        let id = regulator_row(&b, &admin, "nj-qinhuai-01").await.user_id;
         let r = post_form(
             &b.router,
             "/api/admin/regulators/status",
@@ -97,25 +59,8 @@ async fn an_administrator_creates_a_regulator_who_can_log_in_and_be_disabled() {
                 b.name
             );
         }
-        assert!(
-            post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
-                .await
-                .decode::<Option<UserView>>()
-                .is_none(),
-            "{}",
-            b.name
-        );
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "regulator"),
-                ("account", "nj-qinhuai-01"),
-                ("password", &password),
-            ],
-            None,
-        )
-        .await;
+        assert!(me(&b, &cookie).await.is_none(), "{}", b.name);
+        let r = login_with(&b, "regulator", "nj-qinhuai-01", &password, &[]).await;
         assert!(
             matches!(r.decode(), AppError::Conflict { message, .. } if message.text.contains("停用")),
             "{}",
@@ -129,20 +74,10 @@ async fn only_administrators_manage_users() {
     for b in seeded().await {
         let regulator = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
         let enterprise = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
-        for cookie in [Some(regulator.as_str()), Some(enterprise.as_str())] {
-            let r = post_form(&b.router, "/api/admin/regulators", &[], cookie).await;
+        for cookie in [regulator.as_str(), enterprise.as_str()] {
+            let r = post_form(&b.router, "/api/admin/regulators", &[], Some(cookie)).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
-            let r = post_form(
-                &b.router,
-                "/api/admin/regulators/create",
-                &[
-                    ("login", "sneaky"),
-                    ("display_name", "某某"),
-                    ("region_county", "320102"),
-                ],
-                cookie,
-            )
-            .await;
+            let r = create_regulator(&b, cookie, "sneaky", "某某", "320102").await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         }
         assert_eq!(
@@ -151,17 +86,12 @@ async fn only_administrators_manage_users() {
                 .status,
             StatusCode::UNAUTHORIZED
         );
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = 'sneaky'")
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
-        assert_eq!(n, 0);
+        assert_eq!(accounts_named(&b, "sneaky").await, 0);
     }
 }
 
 #[tokio::test]
 async fn the_users_page_is_the_servers_and_a_password_never_goes_through_a_plain_post() {
-    use axum::http::header;
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let id = add_regulator(&b, &admin, "nj-gulou-01", "320106").await;
@@ -216,16 +146,9 @@ async fn the_users_page_is_the_servers_and_a_password_never_goes_through_a_plain
             ),
         ] {
             let r = post(path, fields).await;
-            assert_eq!(
-                r.status,
-                StatusCode::FOUND,
-                "{}: {path}: {}",
-                b.name,
-                r.body
-            );
+            expect_status(&r, StatusCode::FOUND, &format!("{}: {path}", b.name));
             assert_eq!(r.set_cookie("whp_flash="), None, "{}: {path}", b.name);
-            let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-            let body = page(&b, back.trim_start_matches(ORIGIN), &admin).await;
+            let body = page_back(&b, &r, &admin).await;
             assert!(
                 body.contains("新密码只在本页显示一次") && !body.contains("临时密码:"),
                 "{}: {path}: {body}",
@@ -233,10 +156,6 @@ async fn the_users_page_is_the_servers_and_a_password_never_goes_through_a_plain
             );
         }
         assert_eq!(hash_of().await, before, "{}", b.name);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = 'nj-gulou-02'")
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
-        assert_eq!(n, 0, "{}", b.name);
+        assert_eq!(accounts_named(&b, "nj-gulou-02").await, 0, "{}", b.name);
     }
 }

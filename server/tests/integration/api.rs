@@ -34,24 +34,13 @@ async fn health_check_reaches_the_database() {
 #[tokio::test]
 async fn registration_step_one_validates_and_stores_the_normalised_values() {
     for b in backends().await {
-        let code = fresh_code();
-        add_registry_entry(&b, &code, "").await;
+        let code = known_code(&b, "").await;
         let spaced = format!("{} {}", &code[..9], code[9..].to_lowercase());
         let mut fields = org_fields(&spaced);
         fields[3].1 = " 王五 ".into();
         let r = post_form(&b.router, "/api/register/org", &as_refs(&fields), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let cookie = r.cookie().expect("draft cookie");
-        assert!(cookie.starts_with("whp_reg="), "{cookie}");
-        let set = r
-            .headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-            "{set}"
-        );
+        let cookie = guarded_cookie(&r, "whp_reg", "draft cookie");
         let view: RegistrationView = r.decode();
         assert_eq!(view.org.credit_code, code, "{}", b.name);
         assert_eq!(view.org.legal_rep_name, "王五");
@@ -86,8 +75,7 @@ async fn the_register_page_shows_the_step_the_registration_is_at() {
         );
         // A plain post with a wrong code comes back to the form, the
         // message at its field and what was typed kept.
-        let code = fresh_code();
-        add_registry_entry(&b, &code, "").await;
+        let code = known_code(&b, "").await;
         let mut fields = org_fields(&code);
         // A check character other than the right one (never the code itself).
         let wrong = if code.ends_with('X') { 'Y' } else { 'X' };
@@ -102,8 +90,7 @@ async fn the_register_page_shows_the_step_the_registration_is_at() {
         .await;
         assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
         let cookie = r.cookie().expect("draft cookie");
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        let body = page(&b, back.trim_start_matches(ORIGIN), &cookie).await;
+        let body = page_back(&b, &r, &cookie).await;
         assert!(
             current(&body, 1, "机构信息")
                 && body.contains(r#"aria-invalid="true""#)
@@ -176,24 +163,16 @@ async fn invalid_input_is_refused_field_by_field_and_kept_as_typed() {
         assert_eq!(view.org.credit_code, "91350100M000100YO3");
         assert!(!view.org_accepted);
         assert_eq!(view.verification, None);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let n = scalar(&b, "SELECT COUNT(*) FROM enterprises", &[]).await;
         assert_eq!(n, 0, "{}", b.name);
     }
-}
-
-async fn register(b: &Backend, code: &str, password: &str) -> Reply {
-    add_registry_entry(b, code, "").await;
-    register_with(b, code, password, &[]).await
 }
 
 #[tokio::test]
 async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
     for b in backends().await {
-        let code = fresh_code();
-        let r = register(&b, &code, "Hx7%&+?=中文ab").await;
+        let code = known_code(&b, "").await;
+        let r = register_with(&b, &code, "Hx7%&+?=中文ab", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let submitted = r.decode::<RegistrationView>().submitted;
         assert_eq!(
@@ -240,28 +219,12 @@ async fn a_registry_confirmed_registration_is_active_with_an_argon2id_hash() {
 #[tokio::test]
 async fn forbidden_password_characters_are_refused_by_the_server() {
     for b in backends().await {
-        let code = fresh_code();
-        add_registry_entry(&b, &code, "").await;
-        let r = post_form(
-            &b.router,
-            "/api/register/org",
-            &as_refs(&org_fields(&code)),
-            None,
-        )
-        .await;
-        let cookie = r.cookie().unwrap();
-        post_form(
-            &b.router,
-            "/api/register/code",
-            &[("handler_mobile", "13912345678")],
-            Some(&cookie),
-        )
-        .await;
-        let sms = last_sms_code(&b, "13912345678").await;
+        let code = known_code(&b, "").await;
+        let (cookie, sms) = registration_sms(&b, &code, &[]).await;
         for pw in ["Hx7pass*word", "Hx7pass#word", "Hx7pass/word"] {
             let fields = [
                 ("handler_name", "赵六"),
-                ("handler_mobile", "13912345678"),
+                ("handler_mobile", HANDLER_MOBILE),
                 ("sms_code", sms.as_str()),
                 ("password", pw),
                 ("password_confirm", pw),
@@ -270,12 +233,7 @@ async fn forbidden_password_characters_are_refused_by_the_server() {
             let msg = r.validation_error("password");
             assert!(msg.contains("不含以下符号:# * /"), "{}: {msg}", b.name);
         }
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
-            .bind(&code)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
-        assert_eq!(n, 0);
+        assert_eq!(accounts_named(&b, &code).await, 0);
     }
 }
 
@@ -340,12 +298,7 @@ async fn two_simultaneous_registrations_of_one_code_create_one_account() {
             .filter(|r| matches!(r, Err(CreateError::AlreadyRegistered)))
             .count();
         assert_eq!((ok, dup), (1, 7), "{}: {results:?}", b.name);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
-            .bind(&code)
-            .fetch_one(db.reader())
-            .await
-            .unwrap();
-        assert_eq!(n, 1, "{}", b.name);
+        assert_eq!(accounts_named(&b, &code).await, 1, "{}", b.name);
     }
 }
 
@@ -476,11 +429,7 @@ async fn a_no_js_form_post_is_redirected_back_with_the_error() {
         .unwrap();
     let r = send(&b.router, req).await;
     assert_eq!(r.status, StatusCode::FOUND);
-    let location = r
-        .headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let location = r.location();
     assert!(
         location.starts_with("http://127.0.0.1:3000/register?"),
         "{location}"

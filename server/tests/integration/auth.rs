@@ -3,19 +3,12 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::api::auth::UserView;
 use app::domain::help::Faq;
 use app::domain::AccountStatus;
 use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-
-async fn me(b: &Backend, cookie: &str) -> Option<UserView> {
-    post_form(&b.router, "/api/auth/me", &[], Some(cookie))
-        .await
-        .decode()
-}
 
 #[tokio::test]
 async fn enterprise_logs_in_with_a_normalised_credit_code() {
@@ -34,33 +27,20 @@ async fn enterprise_logs_in_with_a_normalised_credit_code() {
             r.status,
             r.body
         );
-        let cookie = r.cookie().expect("session cookie");
-        assert!(cookie.starts_with("whp_session="), "{cookie}");
-        let set = r
-            .headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-            "{set}"
+        let cookie = guarded_cookie(&r, "whp_session", "session cookie");
+        assert_eq!(
+            r.location(),
+            "http://127.0.0.1:3000/workspace",
+            "{}",
+            b.name
         );
-        let location = r
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        assert_eq!(location, "http://127.0.0.1:3000/workspace", "{}", b.name);
         let user = me(&b, &cookie).await.expect("logged in");
         assert_eq!(user.login, "91320102MA1XYR7K61", "{}", b.name);
         assert_eq!(user.belongs_to, "南京玄武示例化工贸易有限公司");
         // The token is stored only as a hash.
         let token = cookie.trim_start_matches("whp_session=");
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
-            .bind(token)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let sql = "SELECT COUNT(*) FROM sessions WHERE token_hash = $1";
+        let n = scalar(&b, sql, &[token]).await;
         assert_eq!(n, 0, "{}: raw token stored", b.name);
     }
 }
@@ -68,14 +48,8 @@ async fn enterprise_logs_in_with_a_normalised_credit_code() {
 #[tokio::test]
 async fn each_login_gets_a_new_session_and_logout_ends_them_all() {
     for b in seeded().await {
-        let a = login(&b, "regulator", "nj-city", DEMO_PASSWORD)
-            .await
-            .cookie()
-            .unwrap();
-        let c = login(&b, "regulator", "nj-city", DEMO_PASSWORD)
-            .await
-            .cookie()
-            .unwrap();
+        let a = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let c = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         assert_ne!(a, c, "{}", b.name);
         assert_eq!(
             me(&b, &a).await.map(|u| u.belongs_to).as_deref(),
@@ -142,12 +116,12 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
         assert!(r.conflict().1.contains("锁定至"), "{}", b.name);
         assert!(r.cookie().is_none());
         // Fifteen minutes later (moved in the database) it works again.
-        sqlx::query(
+        exec(
+            &b,
             "UPDATE limit_counters SET window_start = window_start - 901, last_at = last_at - 901",
+            &[],
         )
-        .execute(b.state.db.writer())
-        .await
-        .unwrap();
+        .await;
         let r = login(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
         assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
     }
@@ -156,31 +130,22 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
 #[tokio::test]
 async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
     for b in seeded().await {
-        let cookie = login(&b, "regulator", "admin", DEMO_PASSWORD)
-            .await
-            .cookie()
-            .unwrap();
+        let cookie = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         assert!(me(&b, &cookie).await.is_some());
-        sqlx::query("UPDATE sessions SET last_seen = last_seen - 1801")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(&b, "UPDATE sessions SET last_seen = last_seen - 1801", &[]).await;
         assert!(
             me(&b, &cookie).await.is_none(),
             "{}: idle session still alive",
             b.name
         );
 
-        let cookie = login(&b, "regulator", "admin", DEMO_PASSWORD)
-            .await
-            .cookie()
-            .unwrap();
-        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE last_seen > $2")
-            .bind(app::server::now() - 1)
-            .bind(app::server::now() - 100)
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        let cookie = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        exec(
+            &b,
+            "UPDATE sessions SET expires_at = $1 WHERE last_seen > $2",
+            &[app::server::now() - 1, app::server::now() - 100],
+        )
+        .await;
         assert!(
             me(&b, &cookie).await.is_none(),
             "{}: expired session still alive",
@@ -261,17 +226,7 @@ async fn passwords_are_refused_in_a_query_string() {
 #[tokio::test]
 async fn a_credit_code_on_the_regulator_tab_is_sent_to_the_enterprise_tab() {
     for b in backends().await {
-        let r = post_form(
-            &b.router,
-            "/api/auth/login",
-            &[
-                ("tab", "regulator"),
-                ("account", "91320102MA1XYR7K61"),
-                ("password", "Whatever-1"),
-            ],
-            None,
-        )
-        .await;
+        let r = login_with(&b, "regulator", "91320102MA1XYR7K61", "Whatever-1", &[]).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("法人用户登录"), "{}: {}", b.name, r.body);
         assert!(r.body.contains("请切换"), "{}: {}", b.name, r.body);
@@ -302,13 +257,7 @@ async fn without_javascript_a_failed_login_or_reset_keeps_the_account() {
         ] {
             let typed = fields.iter().find(|(k, _)| *k == "account").unwrap().1;
             let r = post_page_form(&b.router, path, page, &fields, None).await;
-            assert_eq!(
-                r.status,
-                StatusCode::FOUND,
-                "{}: {path}: {}",
-                b.name,
-                r.body
-            );
+            expect_status(&r, StatusCode::FOUND, &format!("{}: {path}", b.name));
             let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
             let page_path = page.split('?').next().unwrap();
             assert!(

@@ -7,11 +7,11 @@
 
 use crate::common::*;
 use crate::info::{confirmed, form, licence_until, mine, upload, B};
-use app::api::licence_case::{CaseView, CasesOverview, CertificateView};
+use app::api::licence_case::{CaseView, CasesOverview, CertificateView, SavedCase};
 use app::components::upload::UploadAnswer;
 use app::domain::licence_case::{Action, Application, Attached, ChangeItem, Step};
 use app::server::seed::DEMO_PASSWORD;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use serde_json::json;
 
 const LICENCE: &str = "苏(宁)危化经字〔2024〕000123";
@@ -48,20 +48,38 @@ pub async fn save(b: &Backend, cookie: &str, c: &CaseView, app: &Application) ->
     .await
 }
 
-pub async fn mv(b: &Backend, cookie: &str, id: i64, action: Action, text: &str) -> Reply {
+/// Posts `fields` for case `id`, on the version `cookie`'s holder sees now,
+/// to `path`.
+async fn case_post(
+    b: &Backend,
+    cookie: &str,
+    id: i64,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let c = case(b, cookie, id).await;
-    form(
-        b,
-        "/api/case/move",
-        &[
-            ("id", &id.to_string()),
-            ("base_version", &c.version.to_string()),
-            ("action", action.code()),
-            ("text", text),
-        ],
-        cookie,
-    )
-    .await
+    let (id, version) = (id.to_string(), c.version.to_string());
+    let mut all = vec![("id", id.as_str()), ("base_version", version.as_str())];
+    all.extend_from_slice(fields);
+    form(b, path, &all, cookie).await
+}
+
+pub async fn mv(b: &Backend, cookie: &str, id: i64, action: Action, text: &str) -> Reply {
+    let fields = [("action", action.code()), ("text", text)];
+    case_post(b, cookie, id, "/api/case/move", &fields).await
+}
+
+/// Saves `app` for case `c` as `cookie`'s holder: the message the save
+/// answers with at `field` ("" for none).
+async fn save_error(
+    b: &Backend,
+    cookie: &str,
+    c: &CaseView,
+    app: &Application,
+    field: &str,
+) -> String {
+    let saved: SavedCase = save(b, cookie, c, app).await.decode();
+    saved.errors.get(field).unwrap_or_default().to_string()
 }
 
 /// Case `id`'s version, as `cookie`'s holder sees it.
@@ -116,31 +134,15 @@ pub async fn with_every_material(
 }
 
 pub async fn onsite(b: &Backend, cookie: &str, id: i64, inspectors: &str) -> Reply {
-    let c = case(b, cookie, id).await;
     let today = app::server::today().to_string();
-    form(
-        b,
-        "/api/case/onsite",
-        &[
-            ("id", &id.to_string()),
-            ("base_version", &c.version.to_string()),
-            ("from", &today),
-            ("to", &today),
-            ("inspectors", inspectors),
-            ("findings", "经营场所、储存设施与申请材料一致,安全设施完好"),
-            ("passed", "yes"),
-        ],
-        cookie,
-    )
-    .await
-}
-
-async fn sms_count(b: &Backend, mobile: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages WHERE mobile = $1")
-        .bind(mobile)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap()
+    let fields = [
+        ("from", today.as_str()),
+        ("to", today.as_str()),
+        ("inspectors", inspectors),
+        ("findings", "经营场所、储存设施与申请材料一致,安全设施完好"),
+        ("passed", "yes"),
+    ];
+    case_post(b, cookie, id, "/api/case/onsite", &fields).await
 }
 
 async fn verify(b: &Backend, token: &str) -> Option<CertificateView> {
@@ -206,7 +208,7 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
             let r = form(&b, "/api/case/get", &[("id", &id.to_string())], cookie).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {who}", b.name);
         }
-        let sms_before = sms_count(&b, "13812345678").await;
+        let sms_before = sms_sent_to(&b, "13812345678").await;
         moved(&b, &a, id, Action::Submit, "").await;
         let c = case(&b, &city, id).await;
         assert_eq!(c.summary.step, Step::Submitted);
@@ -239,7 +241,7 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
         .await;
         assert!(m.contains("文书编号"), "{m}");
         assert!(
-            sms_count(&b, "13812345678").await > sms_before,
+            sms_sent_to(&b, "13812345678").await > sms_before,
             "{}: the applicant is told by SMS",
             b.name
         );
@@ -304,11 +306,8 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
             b.name
         );
         assert_eq!(confirmed.multi_licence, "yes");
-        let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM licences WHERE number = $1")
-            .bind(&number)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let sql = "SELECT COUNT(*) FROM licences WHERE number = $1";
+        let indexed = scalar(&b, sql, &[number.as_str()]).await;
         assert_eq!(indexed, 1, "{}", b.name);
 
         // The print view carries a QR code to the public check, which shows
@@ -401,13 +400,8 @@ async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_
         let mut app = c.application.clone();
         app.changes = vec![ChangeItem::Principal, ChangeItem::BusinessMode];
         app.changed_on = app::server::today().add_days(-40).to_string();
-        let r = save(&b, &a, &c, &app).await;
-        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
-        assert!(
-            saved.errors.get("changes").unwrap().contains("首次申请"),
-            "{}",
-            b.name
-        );
+        let said = save_error(&b, &a, &c, &app, "changes").await;
+        assert!(said.contains("首次申请"), "{}: {said}", b.name);
         let r = mv(&b, &a, id, Action::Submit, "").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", b.name);
 
@@ -528,13 +522,12 @@ async fn the_inbox_shows_the_issuers_cases_oldest_deadline_first() {
 
         // Silence past the limit: the inbox says it counts as accepted, and
         // the authority can no longer refuse to accept or ask for 补正.
-        sqlx::query(
+        exec(
+            &b,
             "UPDATE licence_cases SET step_started_on = '2019-12-25', deadline = '2020-01-02' WHERE id = $1",
+            &[id],
         )
-            .bind(id)
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        .await;
         let list = inbox(city.clone(), "").await;
         assert!(list[0].overdue && list[0].deemed_accepted, "{:?}", list[0]);
         let r = mv(&b, &city, id, Action::RequestCorrection, "补充材料若干项").await;
@@ -884,27 +877,16 @@ async fn the_application_carries_the_storage_units_and_their_major_hazard_rule()
         // Choosing 不构成 against the arithmetic is refused at the field, by the server too.
         let mut app = c.application.clone();
         app.mode = "storage".into();
-        let r = save(&b, &a, &c, &app).await;
-        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
-        assert!(
-            saved.errors.get("mode").unwrap().contains("构成重大危险源"),
-            "{}: {:?}",
-            b.name,
-            saved.errors
-        );
+        let said = save_error(&b, &a, &c, &app, "mode").await;
+        assert!(said.contains("构成重大危险源"), "{}: {said}", b.name);
     }
 }
 
 /// 发证机关设置's form, posted as a page does.
 async fn set_issuer(b: &Backend, admin: &str, region: &str, org: &str) -> Reply {
-    post_page_form(
-        &b.router,
-        "/api/case/authorities/set",
-        "/admin/issuers",
-        &[("region_code", region), ("organization_id", org)],
-        Some(admin),
-    )
-    .await
+    let fields = [("region_code", region), ("organization_id", org)];
+    let path = "/api/case/authorities/set";
+    post_page_form(&b.router, path, "/admin/issuers", &fields, Some(admin)).await
 }
 
 #[tokio::test]
@@ -926,8 +908,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
         let r = set_issuer(&b, &admin, "3201", &org).await;
         assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        let body = page(&b, back.trim_start_matches(ORIGIN), &admin).await;
+        let body = page_back(&b, &r, &admin).await;
         assert!(
             body.contains(r#"aria-invalid="true" aria-describedby="f-region_code-msg""#)
                 && body.contains(r#"id="f-region_code-msg" role="alert" class="field-error">请填写6位行政区划代码"#),
@@ -949,12 +930,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
             "{}: {body}",
             b.name
         );
-        assert_eq!(
-            audit_rows(&b, "case.authority").await.len(),
-            1,
-            "{}",
-            b.name
-        );
+        assert_eq!(audit_count(&b, "case.authority").await, 1, "{}", b.name);
 
         let id = started(&b, &a, "new", "").await;
         with_every_material(&b, &a, id, |app| {
@@ -1050,27 +1026,12 @@ async fn city_colleague(b: &Backend) -> (i64, String) {
 }
 
 async fn claim(b: &Backend, cookie: &str, id: i64, fields: &[(&str, &str)]) -> Reply {
-    let c = case(b, cookie, id).await;
-    let (id, version) = (id.to_string(), c.version.to_string());
-    let mut all = vec![("id", id.as_str()), ("base_version", version.as_str())];
-    all.extend_from_slice(fields);
-    form(b, "/api/case/claim", &all, cookie).await
+    case_post(b, cookie, id, "/api/case/claim", fields).await
 }
 
 async fn plan(b: &Backend, cookie: &str, id: i64, on: &str, inspectors: &str) -> Reply {
-    let c = case(b, cookie, id).await;
-    form(
-        b,
-        "/api/case/onsite/plan",
-        &[
-            ("id", &id.to_string()),
-            ("base_version", &c.version.to_string()),
-            ("on", on),
-            ("inspectors", inspectors),
-        ],
-        cookie,
-    )
-    .await
+    let fields = [("on", on), ("inspectors", inspectors)];
+    case_post(b, cookie, id, "/api/case/onsite/plan", &fields).await
 }
 
 #[tokio::test]
@@ -1148,16 +1109,11 @@ async fn a_case_is_claimed_or_assigned_openly_and_its_on_site_check_announced() 
         assert!(r.body.contains("inspectors"), "{}", r.body);
         let r = plan(&b, &county, id, &day, "张三、李四").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
-        let sms_before = sms_count(&b, "13812345678").await;
+        let sms_before = sms_sent_to(&b, "13812345678").await;
         let r = plan(&b, &colleague, id, &day, "张三\n李四").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(sms_count(&b, "13812345678").await, sms_before + 1);
-        let text: String = sqlx::query_scalar(
-            "SELECT body FROM sms_messages WHERE mobile = '13812345678' ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        assert_eq!(sms_sent_to(&b, "13812345678").await, sms_before + 1);
+        let text = last_sms(&b, "13812345678").await;
         assert!(text.contains(&day) && text.contains("张三、李四"), "{text}");
         let c = case(&b, &a, id).await;
         assert_eq!(c.onsite_plan, format!("{day} 现场核查,核查人员:张三、李四"));
@@ -1211,8 +1167,7 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
         let r = post("").await;
         assert_eq!(r.status, StatusCode::FOUND, "{}", b.name);
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        let body = page(&b, back.trim_start_matches(ORIGIN), &city).await;
+        let body = page_back(&b, &r, &city).await;
         assert!(
             body.contains(
                 r#"<p role="alert" class="alert"><span class="message-text">请写明理由(至少4个字)"#
@@ -1313,17 +1268,8 @@ async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_reco
         // The record's own answer decides where no computation governs.
         let answered = c.application.major_hazard;
         app.major_hazard = !answered;
-        let r = save(&b, &a, &c, &app).await;
-        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
-        assert!(
-            saved
-                .errors
-                .get("mode")
-                .is_some_and(|m| m.contains("构成重大危险源")),
-            "{}: {:?}",
-            b.name,
-            saved.errors
-        );
+        let said = save_error(&b, &a, &c, &app, "mode").await;
+        assert!(said.contains("构成重大危险源"), "{}: {said}", b.name);
         let c = case(&b, &a, id).await;
         assert_eq!(c.application.storage_units.len(), 1, "{}", b.name);
         assert_eq!(c.application.major_hazard_report, "");
@@ -1331,16 +1277,8 @@ async fn a_posted_form_cannot_drop_the_storage_units_the_case_took_from_the_reco
         assert!(c.materials.iter().any(|m| m.code == "major_hazard_record"));
         // A major-hazard fuel station is no 加油站 either.
         app.mode = "fuel_station".into();
-        let r = save(&b, &a, &c, &app).await;
-        let saved: app::api::licence_case::SavedCase = serde_json::from_str(&r.body).unwrap();
-        assert!(
-            saved
-                .errors
-                .get("mode")
-                .is_some_and(|m| m.contains("加油站")),
-            "{:?}",
-            saved.errors
-        );
+        let said = save_error(&b, &a, &c, &app, "mode").await;
+        assert!(said.contains("加油站"), "{said}");
     }
 }
 

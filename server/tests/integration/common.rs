@@ -4,13 +4,15 @@
 //! when `WHP_TEST_PG_URL` names a PostgreSQL server (scripts/test starts one),
 //! a new database created on it. With `WHP_REQUIRE_PG=1` a missing server fails.
 
+use app::api::admin::RegulatorRow;
+use app::api::auth::UserView;
 use app::api::registration::RegistrationView;
 use app::domain::{AccountStatus, Message};
 use app::error::AppError;
 use app::server::config::Config;
 use app::server::AppState;
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, request, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -140,6 +142,48 @@ impl Reply {
             .find(|c| c.starts_with(prefix))
             .map(str::to_string)
     }
+
+    /// Where a redirect sends the browser ("" for no redirect).
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// The `name=value` of the first cookie `r` sets, which must be the cookie
+/// `name`, out of reach of scripts (HttpOnly) and of other sites' posts
+/// (SameSite=Lax); `what` names it when there is none.
+pub fn guarded_cookie(r: &Reply, name: &str, what: &str) -> String {
+    let cookie = r.cookie().expect(what);
+    let prefix = format!("{name}=");
+    assert!(cookie.starts_with(&prefix), "{cookie}");
+    let set = r.set_cookie(&prefix).unwrap_or_default();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    cookie
+}
+
+/// Fails unless `r` has `status`, showing `what` (the backend, the case)
+/// and the answer.
+#[track_caller]
+pub fn expect_status(r: &Reply, status: StatusCode, what: &str) {
+    assert_eq!(r.status, status, "{what}: {}", r.body);
+}
+
+/// Fails unless the change `r` answers went through: a success, or the
+/// redirect a page's form gets.
+#[track_caller]
+pub fn expect_done(b: &Backend, r: &Reply) {
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}: {}",
+        b.name,
+        r.body
+    );
 }
 
 /// The account status a registration's last step answers with (none:
@@ -159,15 +203,80 @@ pub async fn pending_registration(b: &Backend, code: &str) -> i64 {
         b.name,
         r.body
     );
+    user_id(b, code).await
+}
+
+/// The id of the account `login`.
+pub async fn user_id(b: &Backend, login: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-        .bind(code)
+        .bind(login)
         .fetch_one(b.state.db.reader())
         .await
-        .expect("the registered account")
+        .unwrap_or_else(|e| panic!("{}: no account {login}: {e}", b.name))
+}
+
+/// The number a one-number query (a `COUNT(*)`, say) answers, with
+/// `binds` for its `$1`, `$2`, ….
+pub async fn scalar(b: &Backend, sql: &str, binds: &[&str]) -> i64 {
+    let mut query = sqlx::query_scalar::<sqlx::Any, i64>(sql);
+    for v in binds {
+        query = query.bind(*v);
+    }
+    query
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap_or_else(|e| panic!("{}: {sql}: {e}", b.name))
+}
+
+/// An active account (login: the credit code) held by `holder` for each
+/// enterprise whose credit code is like `codes`.
+pub async fn open_accounts(b: &Backend, codes: &str, holder: &str) {
+    sqlx::query(
+        "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
+         SELECT 'enterprise', credit_code, $2, id, 'x', 'active', 0 FROM enterprises WHERE credit_code LIKE $1",
+    )
+    .bind(codes)
+    .bind(holder)
+    .execute(b.state.db.writer())
+    .await
+    .unwrap_or_else(|e| panic!("{}: accounts for {codes}: {e}", b.name));
+}
+
+/// Runs the statement `sql` on the writer, with `binds` (numbers: ids,
+/// times) for its `$1`, `$2`, ….
+pub async fn exec(b: &Backend, sql: &str, binds: &[i64]) {
+    let mut query = sqlx::query::<sqlx::Any>(sql);
+    for v in binds {
+        query = query.bind(*v);
+    }
+    query
+        .execute(b.state.db.writer())
+        .await
+        .unwrap_or_else(|e| panic!("{}: {sql}: {e}", b.name));
+}
+
+/// How many accounts have the login `login` (0 or 1).
+pub async fn accounts_named(b: &Backend, login: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_one(b.state.db.reader())
+        .await
+        .expect("a count")
 }
 
 /// The configured origin of the test servers: every POST of a page comes from it.
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
+
+/// Serves `app` on a free port of this machine: the address of `path` there
+/// (a stand-in for an outside service).
+pub async fn serve_locally(app: Router, path: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let addr = listener.local_addr().expect("its address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}{path}")
+}
 
 /// Sends one request through the real router, no network.
 /// A request that takes longer than a minute fails its test, naming itself
@@ -200,6 +309,32 @@ fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// A POST from a page of this system of a `content_type` body, accepting
+/// `accept`, with the `cookie` (a session, perhaps more) if any.
+fn post_request(
+    path: &str,
+    content_type: &str,
+    accept: &str,
+    cookie: Option<&str>,
+) -> request::Builder {
+    let req = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ACCEPT, accept);
+    match cookie {
+        Some(c) => req.header(header::COOKIE, c),
+        None => req,
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Sends the request `req` makes with `body`.
+async fn send_body(router: &Router, req: request::Builder, body: String) -> Reply {
+    send(router, req.body(Body::from(body)).expect("request")).await
+}
+
 /// POSTs a form to a server function, as the browser's fetch does.
 pub async fn post_form(
     router: &Router,
@@ -207,16 +342,8 @@ pub async fn post_form(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Reply {
-    let body = form_body(fields);
-    let mut req = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(router, req.body(Body::from(body)).expect("request")).await
+    let req = post_request(path, FORM, "application/json", cookie);
+    send_body(router, req, form_body(fields)).await
 }
 
 /// POSTs a form as a browser without JavaScript does: from the page at
@@ -228,17 +355,9 @@ pub async fn post_page_form(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Reply {
-    let body = form_body(fields);
-    let mut req = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::REFERER, format!("{ORIGIN}{page}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(router, req.body(Body::from(body)).expect("request")).await
+    let req = post_request(path, FORM, "text/html,application/xhtml+xml", cookie)
+        .header(header::REFERER, format!("{ORIGIN}{page}"));
+    send_body(router, req, form_body(fields)).await
 }
 
 /// A plain form post from `page` as the holder of `cookie` (owned values,
@@ -260,19 +379,8 @@ pub async fn post_json(
     body: &serde_json::Value,
     cookie: Option<&str>,
 ) -> Reply {
-    let mut req = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(
-        router,
-        req.body(Body::from(body.to_string())).expect("request"),
-    )
-    .await
+    let req = post_request(path, "application/json", "application/json", cookie);
+    send_body(router, req, body.to_string()).await
 }
 
 pub use app::url::urlencode;
@@ -293,11 +401,56 @@ pub fn get_as(path: &str, cookie: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// `n` requests at once, each the one `request` makes with a clone of the
+/// router: their answers.
+pub async fn at_once<F, Fut>(b: &Backend, n: usize, request: F) -> Vec<Reply>
+where
+    F: Fn(Router) -> Fut,
+    Fut: std::future::Future<Output = Reply> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n)
+        .map(|_| tokio::spawn(request(b.router.clone())))
+        .collect();
+    let mut answers = Vec::with_capacity(n);
+    for t in tasks {
+        answers.push(t.await.expect("a request task"));
+    }
+    answers
+}
+
 /// The page at `path` as the holder of `cookie` sees it (it must load).
 pub async fn page(b: &Backend, path: &str, cookie: &str) -> String {
     let r = send(&b.router, get_as(path, cookie)).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", b.name, r.body);
     r.body
+}
+
+/// The page that the plain post answered by `r` sends the browser back to,
+/// as the holder of `cookie` sees it.
+pub async fn page_back(b: &Backend, r: &Reply, cookie: &str) -> String {
+    let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+    page(b, back.trim_start_matches(ORIGIN), cookie).await
+}
+
+/// Fails unless the plain post answered by `r` sends the browser back to
+/// `path` (server functions leave an empty query behind).
+#[track_caller]
+pub fn expect_back_to(b: &Backend, r: &Reply, path: &str) {
+    let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
+    assert_eq!(
+        back.trim_end_matches('?'),
+        format!("{ORIGIN}{path}"),
+        "{}",
+        b.name
+    );
+}
+
+/// The page that the refused plain post answered by `r` sends the browser
+/// back to (its address carries the error), as `cookie`'s holder sees it.
+pub async fn page_back_refused(b: &Backend, r: &Reply, cookie: &str) -> String {
+    let back = r.location();
+    assert!(back.contains("__err="), "{}: {back}", b.name);
+    page_back(b, r, cookie).await
 }
 
 /// The confirmation cookie a reply set, as `name=value` to send along
@@ -369,16 +522,56 @@ pub async fn add_registry_entry(b: &Backend, code: &str, simulate: &str) {
     .expect("registry entry");
 }
 
+/// How many SMS the built-in gateway sent to `mobile`.
+pub async fn sms_sent_to(b: &Backend, mobile: &str) -> i64 {
+    let sql = "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1";
+    scalar(b, sql, &[mobile]).await
+}
+
+/// The newest SMS the built-in gateway sent to `mobile`.
+pub async fn last_sms(b: &Backend, mobile: &str) -> String {
+    sqlx::query_scalar("SELECT body FROM sms_messages WHERE mobile = $1 ORDER BY id DESC LIMIT 1")
+        .bind(mobile)
+        .fetch_one(b.state.db.reader())
+        .await
+        .unwrap_or_else(|e| panic!("{}: no SMS to {mobile}: {e}", b.name))
+}
+
 /// The newest code the built-in SMS gateway sent to `mobile`.
 pub async fn last_sms_code(b: &Backend, mobile: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT body FROM sms_messages WHERE mobile = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(mobile)
-    .fetch_one(b.state.db.reader())
-    .await
-    .expect("an SMS was sent");
+    let body = last_sms(b, mobile).await;
     body.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
+/// A fresh credit code that the built-in registry knows (`simulate` as for
+/// `add_registry_entry`).
+pub async fn known_code(b: &Backend, simulate: &str) -> String {
+    let code = fresh_code();
+    add_registry_entry(b, &code, simulate).await;
+    code
+}
+
+/// The handler's mobile of the registrations the tests make.
+pub const HANDLER_MOBILE: &str = "13912345678";
+
+/// Registration's step 1 for `code` (with the `extra` fields, e.g. manual
+/// review), then the SMS code sent to `HANDLER_MOBILE`: (the draft
+/// cookie, the code).
+pub async fn registration_sms(
+    b: &Backend,
+    code: &str,
+    extra: &[(&'static str, &str)],
+) -> (String, String) {
+    let org = org_fields(code);
+    let mut fields = as_refs(&org);
+    fields.extend_from_slice(extra);
+    let r = post_form(&b.router, "/api/register/org", &fields, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+    let cookie = r.cookie().expect("cookie");
+    let mobile = [("handler_mobile", HANDLER_MOBILE)];
+    let sent = post_form(&b.router, "/api/register/code", &mobile, Some(&cookie)).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}: {}", b.name, sent.body);
+    (cookie, last_sms_code(b, HANDLER_MOBILE).await)
 }
 
 /// Runs both registration steps (step 1 as `extra` says, e.g. manual review);
@@ -389,22 +582,7 @@ pub async fn register_with(
     password: &str,
     extra: &[(&'static str, &str)],
 ) -> Reply {
-    let org = org_fields(code);
-    let mut fields = as_refs(&org);
-    fields.extend_from_slice(extra);
-    let r = post_form(&b.router, "/api/register/org", &fields, None).await;
-    assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let cookie = r.cookie().expect("cookie");
-    let mobile = "13912345678";
-    let sent = post_form(
-        &b.router,
-        "/api/register/code",
-        &[("handler_mobile", mobile)],
-        Some(&cookie),
-    )
-    .await;
-    assert_eq!(sent.status, StatusCode::OK, "{}: {}", b.name, sent.body);
-    let sms = last_sms_code(b, mobile).await;
+    let (cookie, sms) = registration_sms(b, code, extra).await;
     let fields = [
         ("handler_name", "赵六"),
         ("handler_mobile", "+86 139 1234 5678"),
@@ -439,9 +617,18 @@ pub async fn seeded() -> Vec<Backend> {
     all
 }
 
-/// Posts the login form with exactly `fields` (no second factor added).
-pub async fn login_form(b: &Backend, fields: &[(&str, &str)]) -> Reply {
-    post_form(&b.router, "/api/auth/login", fields, None).await
+/// Posts the login form with `tab`, `account`, `password` and exactly the
+/// `extra` fields (no second factor added).
+pub async fn login_with(
+    b: &Backend,
+    tab: &str,
+    account: &str,
+    password: &str,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut fields = vec![("tab", tab), ("account", account), ("password", password)];
+    fields.extend_from_slice(extra);
+    post_form(&b.router, "/api/auth/login", &fields, None).await
 }
 
 /// Five wrong passwords in a row: the account is locked.
@@ -458,25 +645,31 @@ pub async fn login(b: &Backend, tab: &str, account: &str, password: &str) -> Rep
     } else {
         String::new()
     };
-    post_form(
-        &b.router,
-        "/api/auth/login",
-        &[
-            ("tab", tab),
-            ("account", account),
-            ("password", password),
-            ("totp", &totp),
-        ],
-        None,
-    )
-    .await
+    login_with(b, tab, account, password, &[("totp", &totp)]).await
+}
+
+/// The session cookie a successful login `r` of `who` set.
+fn session_of(b: &Backend, r: &Reply, who: &str) -> String {
+    r.cookie()
+        .unwrap_or_else(|| panic!("{}: login of {who} failed: {}", b.name, r.body))
 }
 
 /// Logs in (with the demo second factor on the regulator tab) and returns the session cookie.
 pub async fn login_cookie(b: &Backend, tab: &str, account: &str, password: &str) -> String {
-    let r = login(b, tab, account, password).await;
-    r.cookie()
-        .unwrap_or_else(|| panic!("{}: login of {account} failed: {}", b.name, r.body))
+    session_of(b, &login(b, tab, account, password).await, account)
+}
+
+/// Who `cookie`'s holder is (none: not logged in).
+pub async fn me(b: &Backend, cookie: &str) -> Option<UserView> {
+    post_form(&b.router, "/api/auth/me", &[], Some(cookie))
+        .await
+        .decode()
+}
+
+/// Asks `path` (/api/recovery/send, /api/auth/unlock-code) for a code to
+/// the phone on file of `account`.
+pub async fn ask_code(b: &Backend, path: &str, account: &str) -> Reply {
+    post_form(&b.router, path, &[("account", account)], None).await
 }
 
 /// The audit rows of `action`, oldest first: (actor, summary, changes JSON).
@@ -488,26 +681,55 @@ pub async fn audit_rows(b: &Backend, action: &str) -> Vec<(String, String, Strin
         .expect("audit rows")
 }
 
+/// `admin`'s 新增监管用户 of `login`, named `name`, in `county`: the answer.
+pub async fn create_regulator(
+    b: &Backend,
+    admin: &str,
+    login: &str,
+    name: &str,
+    county: &str,
+) -> Reply {
+    let fields = [
+        ("login", login),
+        ("display_name", name),
+        ("region_county", county),
+    ];
+    let path = "/api/admin/regulators/create";
+    post_form(&b.router, path, &fields, Some(admin)).await
+}
+
+/// The initial password that the answer of 新增监管用户 shows.
+pub fn initial_password(answer: &str) -> String {
+    answer
+        .split("初始密码:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no initial password in {answer}"))
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '(')
+        .collect()
+}
+
+/// The regulator `login` in the administrator's (`admin`'s) list.
+pub async fn regulator_row(b: &Backend, admin: &str, login: &str) -> RegulatorRow {
+    let list: Vec<RegulatorRow> = post_form(&b.router, "/api/admin/regulators", &[], Some(admin))
+        .await
+        .decode();
+    list.into_iter()
+        .find(|r| r.login == login)
+        .unwrap_or_else(|| panic!("{}: no regulator {login}", b.name))
+}
+
+/// How many audit rows of `action` there are.
+pub async fn audit_count(b: &Backend, action: &str) -> usize {
+    audit_rows(b, action).await.len()
+}
+
 /// A regulator of `county`, created by the administrator through the API and
 /// brought past its first-login steps (the demo password and second factor).
 pub async fn add_regulator(b: &Backend, admin: &str, login: &str, county: &str) -> i64 {
-    let r = post_form(
-        &b.router,
-        "/api/admin/regulators/create",
-        &[
-            ("login", login),
-            ("display_name", "测试"),
-            ("region_county", county),
-        ],
-        Some(admin),
-    )
-    .await;
+    let r = create_regulator(b, admin, login, "测试", county).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-        .bind(login)
-        .fetch_one(b.state.db.reader())
-        .await
-        .expect("the new regulator");
+    let id = user_id(b, login).await;
     let hash = b
         .state
         .hasher
@@ -541,25 +763,35 @@ pub async fn last_link(b: &Backend, mobile: &str) -> String {
 
 /// A team member's login attempt (credit code + mobile or user name).
 pub async fn member_login(b: &Backend, code: &str, member: &str, password: &str) -> Reply {
-    post_form(
-        &b.router,
-        "/api/auth/login",
-        &[
-            ("tab", "enterprise"),
-            ("account", code),
-            ("member", member),
-            ("password", password),
-        ],
-        None,
-    )
-    .await
+    login_with(b, "enterprise", code, password, &[("member", member)]).await
 }
 
 /// Logs in a team member (credit code + mobile or user name) and returns the cookie.
 pub async fn member_cookie(b: &Backend, code: &str, member: &str, password: &str) -> String {
-    let r = member_login(b, code, member, password).await;
-    r.cookie()
-        .unwrap_or_else(|| panic!("{}: login of {member} failed: {}", b.name, r.body))
+    session_of(b, &member_login(b, code, member, password).await, member)
+}
+
+/// `cookie`'s holder invites `name` at `mobile` as `role`.
+pub async fn invite(b: &Backend, cookie: &str, name: &str, mobile: &str, role: &str) -> Reply {
+    let fields = [("name", name), ("mobile", mobile), ("role", role)];
+    post_form(&b.router, "/api/team/invite", &fields, Some(cookie)).await
+}
+
+/// Sets `password` through the invitation or reset link `token` (with the
+/// `extra` fields, e.g. a user name).
+pub async fn accept_link(
+    b: &Backend,
+    token: &str,
+    password: &str,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut fields = vec![
+        ("t", token),
+        ("password", password),
+        ("password_confirm", password),
+    ];
+    fields.extend_from_slice(extra);
+    post_form(&b.router, "/api/team/accept", &fields, None).await
 }
 
 /// A user of the enterprise of `manager` (whose credit code is `code`),
@@ -572,27 +804,11 @@ pub async fn add_member(
     mobile: &str,
     role: &str,
 ) -> (i64, String) {
-    let r = post_form(
-        &b.router,
-        "/api/team/invite",
-        &[("name", "新同事"), ("mobile", mobile), ("role", role)],
-        Some(manager),
-    )
-    .await;
+    let r = invite(b, manager, "新同事", mobile, role).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     let token = last_link(b, mobile).await;
     let password = app::server::seed::DEMO_PASSWORD;
-    let r = post_form(
-        &b.router,
-        "/api/team/accept",
-        &[
-            ("t", &token),
-            ("password", password),
-            ("password_confirm", password),
-        ],
-        None,
-    )
-    .await;
+    let r = accept_link(b, &token, password, &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
     let id: i64 = sqlx::query_scalar(
         "SELECT u.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = $1 AND u.mobile = $2",

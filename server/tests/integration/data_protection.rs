@@ -9,13 +9,6 @@ use app::domain::AccountStatus;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
-async fn count(b: &Backend, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn two_reviewers_at_once_make_exactly_one_decision() {
     for b in seeded().await {
@@ -23,11 +16,8 @@ async fn two_reviewers_at_once_make_exactly_one_decision() {
         let id = pending_registration(&b, &code).await.to_string();
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let county = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
-        let sms_before = count(
-            &b,
-            "SELECT COUNT(*) FROM sms_messages WHERE purpose = 'review_result'",
-        )
-        .await;
+        let results = "SELECT COUNT(*) FROM sms_messages WHERE purpose = 'review_result'";
+        let sms_before = scalar(&b, results, &[]).await;
         let approve = [
             ("user_id", id.as_str()),
             ("decision", "approve"),
@@ -62,17 +52,11 @@ async fn two_reviewers_at_once_make_exactly_one_decision() {
             b.name,
             loser.body
         );
-        let sms_after = count(
-            &b,
-            "SELECT COUNT(*) FROM sms_messages WHERE purpose = 'review_result'",
-        )
-        .await;
+        let sms_after = scalar(&b, results, &[]).await;
         assert_eq!(sms_after - sms_before, 1, "{}: one SMS", b.name);
-        let rows = count(
-            &b,
-            "SELECT COUNT(*) FROM audit_log WHERE action IN ('review.approve', 'review.reject')",
-        )
-        .await;
+        let decisions =
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('review.approve', 'review.reject')";
+        let rows = scalar(&b, decisions, &[]).await;
         assert_eq!(rows, 1, "{}: one audit row", b.name);
     }
 }
@@ -143,15 +127,13 @@ async fn the_audit_trail_is_a_chain_that_names_the_altered_row() {
             let url = b.state.config.database_url.clone();
             let (ok, out) = verify_cli(&url);
             assert!(ok && out.contains("intact"), "{out}");
-            sqlx::query("DROP TRIGGER audit_log_no_update")
-                .execute(b.state.db.writer())
-                .await
-                .unwrap();
-            sqlx::query("UPDATE audit_log SET summary = '登录成功(已篡改)' WHERE id = $1")
-                .bind(middle)
-                .execute(b.state.db.writer())
-                .await
-                .unwrap();
+            exec(&b, "DROP TRIGGER audit_log_no_update", &[]).await;
+            exec(
+                &b,
+                "UPDATE audit_log SET summary = '登录成功(已篡改)' WHERE id = $1",
+                &[middle],
+            )
+            .await;
             let (ok, out) = verify_cli(&url);
             assert!(!ok, "verify passed an altered trail: {out}");
             assert!(
@@ -159,15 +141,13 @@ async fn the_audit_trail_is_a_chain_that_names_the_altered_row() {
                 "{out}"
             );
         } else {
-            sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
-                .execute(b.state.db.writer())
-                .await
-                .unwrap();
-            sqlx::query("DELETE FROM audit_log WHERE id = $1")
-                .bind(middle)
-                .execute(b.state.db.writer())
-                .await
-                .unwrap();
+            exec(
+                &b,
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+                &[],
+            )
+            .await;
+            exec(&b, "DELETE FROM audit_log WHERE id = $1", &[middle]).await;
             let broken = app::server::audit::verify(&b.state.db)
                 .await
                 .unwrap()
@@ -272,24 +252,8 @@ async fn no_regulator_can_take_an_administrators_login() {
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         for login in ["admin", "ADMIN", "Admin"] {
-            let r = post_form(
-                &b.router,
-                "/api/admin/regulators/create",
-                &[
-                    ("login", login),
-                    ("display_name", "冒名者"),
-                    ("region_county", "320102"),
-                ],
-                Some(&admin),
-            )
-            .await;
-            assert_eq!(
-                r.status,
-                StatusCode::CONFLICT,
-                "{}: {login}: {}",
-                b.name,
-                r.body
-            );
+            let r = create_regulator(&b, &admin, login, "冒名者", "320102").await;
+            expect_status(&r, StatusCode::CONFLICT, &format!("{}: {login}", b.name));
             assert!(r.body.contains("已被使用"), "{}", r.body);
         }
     }
@@ -297,31 +261,18 @@ async fn no_regulator_can_take_an_administrators_login() {
 
 #[tokio::test]
 async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
-    use crate::info::{complete_record, confirmed, form, mine, save_and_submit, version, A};
+    use crate::info::{complete_record, confirm_on, confirmed, mine, record_answer, regulated};
+    use crate::info::{save_and_submit, set_status, version, A};
     for b in backends().await {
         let (a, xuanwu) = confirmed(&b).await;
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         add_regulator(&b, &admin, "nj-qinhuai", "320104").await;
         let qinhuai = login_cookie(&b, "regulator", "nj-qinhuai", DEMO_PASSWORD).await;
-        assert_eq!(
-            form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
-                .await
-                .status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
+        let r = record_answer(&b, &qinhuai, A).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
 
         // The enterprise moves to 秦淮区: 信息变更, save, submit.
-        let v = mine(&b, &a).await;
-        let r = form(
-            &b,
-            "/api/info/status",
-            &[("action", "change"), ("base_version", &version(&v))],
-            &a,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        set_status(&b, &a, "change").await;
         let mut moved = complete_record("南京玄武示例化工贸易有限公司");
         moved.region_code = "320104".into();
         // A code outside the shipped table is refused by the server, at its field.
@@ -338,44 +289,15 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
 
         // Until it is confirmed, 玄武区 supervises it; after, 秦淮区 does.
-        assert_eq!(
-            form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai)
-                .await
-                .status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
-        let rec = crate::info::regulated(&b, &xuanwu, A).await;
-        let r = form(
-            &b,
-            "/api/info/decide",
-            &[
-                ("credit_code", A),
-                ("base_version", &version(&rec)),
-                ("approve", "true"),
-                ("reason", ""),
-            ],
-            &xuanwu,
-        )
-        .await;
+        let r = record_answer(&b, &qinhuai, A).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let rec = regulated(&b, &xuanwu, A).await;
+        let r = confirm_on(&b, &xuanwu, &version(&rec)).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        assert_eq!(
-            form(&b, "/api/info/record", &[("credit_code", A)], &xuanwu)
-                .await
-                .status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
-        let now_theirs = form(&b, "/api/info/record", &[("credit_code", A)], &qinhuai).await;
-        assert_eq!(
-            now_theirs.status,
-            StatusCode::OK,
-            "{}: {}",
-            b.name,
-            now_theirs.body
-        );
+        let r = record_answer(&b, &xuanwu, A).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        let now_theirs = record_answer(&b, &qinhuai, A).await;
+        expect_status(&now_theirs, StatusCode::OK, b.name);
         assert!(
             now_theirs.body.contains("监管移交") && now_theirs.body.contains("秦淮区应急管理局"),
             "{}: the handover is in the trail: {}",
@@ -392,7 +314,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
         }
 
         // A proposal cannot move it to a region that does not exist.
-        let rec = crate::info::regulated(&b, &qinhuai, A).await;
+        let rec = regulated(&b, &qinhuai, A).await;
         let r = post_json(
             &b.router,
             "/api/info/propose",
@@ -400,13 +322,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
             Some(&qinhuai),
         )
         .await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_status(&r, StatusCode::UNPROCESSABLE_ENTITY, b.name);
         assert!(r.body.contains("region_code"), "{}", r.body);
 
         // The enterprise's own trail names bureaus and people, never addresses.
@@ -445,10 +361,7 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
         // The enterprise itself, confirmed by the registry (its handler's
         // phone may be the same: the resend pause is not what is tested).
         add_registry_entry(&b, &code, "").await;
-        sqlx::query("DELETE FROM limit_counters")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(&b, "DELETE FROM limit_counters", &[]).await;
         let r = register_with(&b, &code, "Real-Owner-2026", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert_eq!(
@@ -458,12 +371,7 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
             b.name,
             r.body
         );
-        let accounts = count(
-            &b,
-            &format!("SELECT COUNT(*) FROM users WHERE login = '{code}'"),
-        )
-        .await;
-        assert_eq!(accounts, 1, "{}", b.name);
+        assert_eq!(accounts_named(&b, &code).await, 1, "{}", b.name);
         let told: String = sqlx::query_scalar(
             "SELECT body FROM sms_messages WHERE body LIKE '%注册申请已关闭%' ORDER BY id DESC LIMIT 1",
         )
@@ -487,12 +395,7 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
         .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("由系统关闭"), "{}", r.body);
-        assert_eq!(
-            audit_rows(&b, "review.superseded").await.len(),
-            1,
-            "{}",
-            b.name
-        );
+        assert_eq!(audit_count(&b, "review.superseded").await, 1, "{}", b.name);
     }
 }
 
@@ -508,18 +411,16 @@ async fn a_submitted_registration_keeps_no_personal_data_in_its_draft() {
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         // What the browser reads back: the status, not the ID number.
         assert!(!r.body.contains(GOOD_ID), "{}: {}", b.name, r.body);
-        let stored = count(
+        let stored = scalar(
             &b,
-            &format!("SELECT COUNT(*) FROM registration_drafts WHERE id_doc_number = '{GOOD_ID}' AND user_id IS NOT NULL"),
+            "SELECT COUNT(*) FROM registration_drafts WHERE id_doc_number = $1 AND user_id IS NOT NULL",
+            &[GOOD_ID],
         )
         .await;
         assert_eq!(stored, 0, "{}", b.name);
         // Drafts left for a week are deleted by the purge, also unsubmitted ones.
-        let unsubmitted = count(
-            &b,
-            "SELECT COUNT(*) FROM registration_drafts WHERE user_id IS NULL",
-        )
-        .await;
+        let unsubmitted_drafts = "SELECT COUNT(*) FROM registration_drafts WHERE user_id IS NULL";
+        let unsubmitted = scalar(&b, unsubmitted_drafts, &[]).await;
         assert!(unsubmitted >= 1, "{}", b.name);
         let purged = app::server::registration::purge_drafts(
             &b.state.db,
@@ -528,12 +429,8 @@ async fn a_submitted_registration_keeps_no_personal_data_in_its_draft() {
         .await
         .unwrap();
         assert!(purged >= 2, "{}: {purged}", b.name);
-        assert_eq!(
-            count(&b, "SELECT COUNT(*) FROM registration_drafts").await,
-            0,
-            "{}",
-            b.name
-        );
+        let left = scalar(&b, "SELECT COUNT(*) FROM registration_drafts", &[]).await;
+        assert_eq!(left, 0, "{}", b.name);
     }
 }
 
@@ -560,14 +457,13 @@ async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
             .await
             .unwrap();
         assert_eq!(removed, 1, "{}", b.name);
-        assert_eq!(
-            count(
-                &b,
-                &format!("SELECT COUNT(*) FROM uploads WHERE id = '{id}'")
-            )
-            .await,
-            0
-        );
+        let rows = scalar(
+            &b,
+            "SELECT COUNT(*) FROM uploads WHERE id = $1",
+            &[id.as_str()],
+        )
+        .await;
+        assert_eq!(rows, 0);
         assert!(!file.exists(), "{}: file deleted", b.name);
 
         // At the quota the next upload is refused with what to do.
@@ -591,10 +487,11 @@ async fn uploads_have_a_quota_and_unused_ones_are_deleted() {
 
 #[tokio::test]
 async fn a_regulator_never_sees_an_unsubmitted_draft_in_a_refusal() {
-    use crate::info::{complete_record, confirm_on, confirmed, mine, save, set_status, version, A};
+    use crate::info::{complete_record, confirm_on, confirmed, mine, regulated, save};
+    use crate::info::{set_status, version, A};
     for b in backends().await {
         let (a, county) = confirmed(&b).await;
-        let rec = crate::info::regulated(&b, &county, A).await;
+        let rec = regulated(&b, &county, A).await;
         // The enterprise starts a change and types something not yet submitted.
         set_status(&b, &a, "change").await;
         let mut draft = complete_record("南京玄武示例化工贸易有限公司");

@@ -66,14 +66,7 @@ async fn many_enterprises(b: &Backend, region: &str, prefix: &str, n: i64) {
     .execute(b.state.db.writer())
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
-         SELECT 'enterprise', credit_code, '张三', id, 'x', 'active', 0 FROM enterprises WHERE credit_code LIKE $1",
-    )
-    .bind(format!("X{region}-%"))
-    .execute(b.state.db.writer())
-    .await
-    .unwrap();
+    open_accounts(b, &format!("X{region}-%"), "张三").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

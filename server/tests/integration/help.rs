@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+#[path = "../../examples/common/articles.rs"]
+mod articles;
+
 use crate::common::*;
 use app::api::help::{ArticleView, SearchHit, VersionInfo};
 use app::domain::help::Segment;
@@ -98,24 +101,16 @@ async fn search_handles_short_terms_several_terms_case_and_wildcards() {
 #[tokio::test]
 async fn search_ranks_titles_first_among_a_thousand_articles() {
     for b in backends().await {
-        let filler = app::server::help::seed_articles().unwrap();
-        let mut tx = b.state.db.write_tx().await.unwrap();
-        for i in 0..1000 {
-            let src = &filler[i % filler.len()];
-            // Bodies full of the query words, titles without them.
-            sqlx::query(
-                "INSERT INTO help_articles (slug, category, position, title, body, version, updated_at)
-                 VALUES ($1, 'faq', $2, $3, $4, 1, 0)",
+        // Bodies full of the query words, titles without them.
+        articles::add_copies(&b.state.db, "bulk", 1000, 1000, |i, src| {
+            let words = "完善信息 一企多证 加油站 重大危险源 忘记密码";
+            (
+                format!("第{i}号常见问题"),
+                format!("{}\n\n{words}", src.body),
             )
-            .bind(format!("bulk-{i}"))
-            .bind(1000 + i as i64)
-            .bind(format!("第{i}号常见问题"))
-            .bind(format!("{}\n\n完善信息 一企多证 加油站 重大危险源 忘记密码", src.body))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-        tx.commit().await.unwrap();
+        })
+        .await
+        .unwrap();
         for (q, slug) in QUERIES {
             let hits = search(&b, q).await;
             assert_eq!(slugs(&hits)[0], *slug, "{}: {q}", b.name);
@@ -264,12 +259,12 @@ async fn an_administrator_edits_with_versions_and_never_overwrites_a_newer_save(
 
         // Starting again never overwrites an edited article, but brings an
         // unedited one up to its shipped text (here: as an older release had it).
-        sqlx::query(
+        exec(
+            &b,
             "UPDATE help_articles SET body = '每步自动保存草稿。' WHERE slug = 'faq-update-info'",
+            &[],
         )
-        .execute(b.state.db.writer())
-        .await
-        .unwrap();
+        .await;
         assert_eq!(app::server::help::seed(&b.state.db, 0).await.unwrap(), 1);
         assert_eq!(shown(&b, "faq-sms-code", None, None).await.version, 2);
         let refreshed = shown(&b, "faq-update-info", None, None).await;

@@ -8,7 +8,6 @@
 
 use crate::common::*;
 use crate::info::{confirmed, licence_until, A, B};
-use app::api::auth::UserView;
 use app::api::messages::MessageList;
 use app::domain::Date;
 use app::server::db::Db;
@@ -84,11 +83,10 @@ async fn events_reach_the_people_they_concern_and_nobody_reads_anothers() {
         assert_eq!(list(&b, &city).await.total, 0, "{}", b.name);
 
         // The header's count comes with the current user.
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&a))
+        let user = me(&b, &a)
             .await
-            .decode();
-        let me = me.unwrap_or_else(|| panic!("{}: not logged in", b.name));
-        assert_eq!(me.unread_messages, 1, "{}: {me:?}", b.name);
+            .unwrap_or_else(|| panic!("{}: not logged in", b.name));
+        assert_eq!(user.unread_messages, 1, "{}: {user:?}", b.name);
         let html = page(&b, "/workspace", &a).await;
         assert!(
             html.contains("消息 (1)"),
@@ -322,10 +320,7 @@ async fn a_renewed_or_cancelled_licence_gets_no_more_reminders() {
         assert_eq!(r.reminders, 1, "{}", b.name);
 
         // Cancelled (注销 removes it from the record): nothing more.
-        sqlx::query("DELETE FROM licences")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(&b, "DELETE FROM licences", &[]).await;
         let r = run_twice(&b, &other, renewed_until.add_days(-25)).await;
         assert_eq!(r.reminders, 0, "{}", b.name);
         let sms = reminder_sms(&b).await;
@@ -354,14 +349,9 @@ async fn the_demo_data_has_a_reminder_for_the_licensed_enterprise_and_digests_fo
             .unwrap();
         assert_eq!(r.reminders, 1, "{}: {r:?}", b.name);
         let code = app::server::seed::licensed_code();
-        let team: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
-             WHERE u.enterprise_id = (SELECT id FROM enterprises WHERE credit_code = $1) AND m.kind = 'expiry_reminder'",
-        )
-        .bind(&code)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let sql = "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+             WHERE u.enterprise_id = (SELECT id FROM enterprises WHERE credit_code = $1) AND m.kind = 'expiry_reminder'";
+        let team = scalar(&b, sql, &[code.as_str()]).await;
         assert_eq!(team, 3, "{}: each of the three users of the team", b.name);
         let sms = reminder_sms(&b).await;
         assert_eq!(sms.len(), 1, "{}: one SMS, to the 经办人", b.name);

@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use crate::common::*;
-use app::api::auth::UserView;
 use app::api::phone::{PhoneChangeItem, PhoneChangeView};
 use app::domain::help::Faq;
 use app::domain::phone_change::PhoneChangeStatus;
@@ -26,13 +25,13 @@ async fn seeded() -> Vec<Backend> {
     let all = crate::common::seeded().await;
     for b in &all {
         // The registry knows 福州 (confirms) but not 广州 (review fallback).
-        sqlx::query(
+        exec(
+            b,
             "INSERT INTO registry_entries (credit_code, name, legal_rep_name, id_number, imported_at) \
              VALUES ('91350100M000100Y43', '福州示例危险品储运有限公司', '林芳', '440106200012310025', 0)",
+            &[],
         )
-        .execute(b.state.db.writer())
-        .await
-        .unwrap();
+        .await;
     }
     all
 }
@@ -101,12 +100,8 @@ async fn status(b: &Backend, r: &str) -> PhoneChangeView {
 }
 
 async fn sms_count(b: &Backend, mobile: &str, like: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages WHERE mobile = $1 AND body LIKE $2")
-        .bind(mobile)
-        .bind(like)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap()
+    let sql = "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1 AND body LIKE $2";
+    scalar(b, sql, &[mobile, like]).await
 }
 
 #[tokio::test]
@@ -116,27 +111,14 @@ async fn public_data_and_an_attackers_phone_do_not_take_over_and_the_owner_cance
         // Everything an outsider knows, and a phone of their own.
         let attacker = "13912349901";
         let r = change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, attacker).await;
-        assert!(
-            r.status.is_success() || r.status.is_redirection(),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_done(&b, &r);
         // Nothing has changed yet, and the owner is still logged in.
         assert_eq!(mobile_of(&b, FUZHOU).await, FUZHOU_MOBILE, "{}", b.name);
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
-            .await
-            .decode();
-        assert_eq!(me.map(|m| m.login).as_deref(), Some(FUZHOU), "{}", b.name);
+        let user = me(&b, &owner).await;
+        assert_eq!(user.map(|m| m.login).as_deref(), Some(FUZHOU), "{}", b.name);
         // A reset code still goes to the phone on file, not to the attacker.
         let before = sms_count(&b, attacker, "%验证码是%").await;
-        post_form(
-            &b.router,
-            "/api/recovery/send",
-            &[("account", FUZHOU)],
-            None,
-        )
-        .await;
+        ask_code(&b, "/api/recovery/send", FUZHOU).await;
         assert_eq!(
             sms_count(&b, attacker, "%验证码是%").await,
             before,
@@ -194,13 +176,8 @@ async fn public_data_and_an_attackers_phone_do_not_take_over_and_the_owner_cance
         // Both steps are the owner's security events.
         let rows = audit_rows(&b, "account.phone_cancel").await;
         assert_eq!(rows.len(), 1, "{}", b.name);
-        let subject: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE subject_user_id = (SELECT id FROM users WHERE login = $1) AND action LIKE 'account.phone%'",
-        )
-        .bind(FUZHOU)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let sql = "SELECT COUNT(*) FROM audit_log WHERE subject_user_id = (SELECT id FROM users WHERE login = $1) AND action LIKE 'account.phone%'";
+        let subject = scalar(&b, sql, &[FUZHOU]).await;
         assert_eq!(subject, 2, "{}", b.name);
     }
 }
@@ -235,10 +212,11 @@ async fn an_uncancelled_change_takes_effect_once_after_the_waiting_period() {
         });
         assert_eq!(one.await.unwrap() + two.await.unwrap(), 1, "{}", b.name);
         assert_eq!(mobile_of(&b, FUZHOU).await, new, "{}", b.name);
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&owner))
-            .await
-            .decode();
-        assert!(me.is_none(), "{}: every session ends", b.name);
+        assert!(
+            me(&b, &owner).await.is_none(),
+            "{}: every session ends",
+            b.name
+        );
         // Both phones are told, once.
         assert_eq!(
             sms_count(&b, FUZHOU_MOBILE, "%已由%更换为%").await,
@@ -247,19 +225,10 @@ async fn an_uncancelled_change_takes_effect_once_after_the_waiting_period() {
             b.name
         );
         assert_eq!(sms_count(&b, new, "%已由%更换为%").await, 1, "{}", b.name);
-        assert_eq!(audit_rows(&b, "account.phone").await.len(), 1, "{}", b.name);
+        assert_eq!(audit_count(&b, "account.phone").await, 1, "{}", b.name);
         // Now the reset code goes to the new phone (once its 60 seconds have passed).
-        sqlx::query("UPDATE limit_counters SET last_at = 0")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
-        post_form(
-            &b.router,
-            "/api/recovery/send",
-            &[("account", FUZHOU)],
-            None,
-        )
-        .await;
+        exec(&b, "UPDATE limit_counters SET last_at = 0", &[]).await;
+        ask_code(&b, "/api/recovery/send", FUZHOU).await;
         assert_eq!(sms_count(&b, new, "%验证码是%").await, 2, "{}", b.name);
     }
 }
@@ -319,28 +288,19 @@ async fn typed_data_is_compared_only_after_the_code_and_only_five_times_a_day() 
                 .await;
             }
         }
-        sqlx::query("UPDATE limit_counters SET last_at = 0 WHERE key LIKE 'sms:%'")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE limit_counters SET last_at = 0 WHERE key LIKE 'sms:%'",
+            &[],
+        )
+        .await;
         let r = change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, requester).await;
-        assert_eq!(
-            r.status,
-            StatusCode::TOO_MANY_REQUESTS,
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_status(&r, StatusCode::TOO_MANY_REQUESTS, b.name);
         assert!(r.body.contains("核对次数已用完"), "{}", r.body);
         assert_eq!(mobile_of(&b, FUZHOU).await, FUZHOU_MOBILE, "{}", b.name);
         // Another requester's phone still gets its comparisons.
         let r = change(&b, FUZHOU, FUZHOU_NAME, FUZHOU_ID, "13912349928").await;
-        assert!(
-            r.status.is_success() || r.status.is_redirection(),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_done(&b, &r);
     }
 }
 
@@ -420,13 +380,7 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
             .await
             .decode();
         assert_eq!(queue.len(), 0, "{}", b.name);
-        let r = post_form(
-            &b.router,
-            "/api/phone/decide",
-            &[("request_id", &id.to_string()), ("approve", "true")],
-            Some(&nj),
-        )
-        .await;
+        let r = decide(&b, &nj, id, "true").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let queue: Vec<PhoneChangeItem> =
@@ -458,13 +412,7 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
             );
         }
         // A rejection needs its reason.
-        let r = post_form(
-            &b.router,
-            "/api/phone/decide",
-            &[("request_id", &id.to_string()), ("approve", "false")],
-            Some(&admin),
-        )
-        .await;
+        let r = decide(&b, &admin, id, "false").await;
         assert!(
             !r.validation_error("note").is_empty(),
             "{}: {}",
@@ -505,7 +453,7 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         }
         assert_eq!(ok, 1, "{}", b.name);
         assert_eq!(
-            audit_rows(&b, "account.phone_approve").await.len(),
+            audit_count(&b, "account.phone_approve").await,
             1,
             "{}",
             b.name
@@ -525,6 +473,13 @@ async fn without_the_registry_a_reviewer_of_that_region_checks_documents_first()
         );
         assert_eq!(mobile_of(&b, GUANGZHOU).await, "13800138006", "{}", b.name);
     }
+}
+
+/// `cookie`'s holder decides the phone change `id` (`approve`: "true" or "false").
+async fn decide(b: &Backend, cookie: &str, id: i64, approve: &str) -> Reply {
+    let id = id.to_string();
+    let fields = [("request_id", id.as_str()), ("approve", approve)];
+    post_form(&b.router, "/api/phone/decide", &fields, Some(cookie)).await
 }
 
 fn conflict_message(r: &Reply) -> String {
@@ -589,12 +544,9 @@ async fn the_logged_in_owner_sees_and_stops_a_change_and_stale_or_abandoned_ones
         app::server::phone::apply_due(&b.state.db, &b.state.sms, app::server::now() + 8 * DAY)
             .await
             .unwrap();
-        let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM phone_changes WHERE status IN ('evidence', 'review', 'waiting')",
-        )
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let sql =
+            "SELECT COUNT(*) FROM phone_changes WHERE status IN ('evidence', 'review', 'waiting')";
+        let open = scalar(&b, sql, &[]).await;
         assert_eq!(open, 0, "{}", b.name);
     }
 }
@@ -616,13 +568,7 @@ async fn no_code_is_sent_while_the_form_has_a_mistake() {
             None,
         )
         .await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_status(&r, StatusCode::UNPROCESSABLE_ENTITY, b.name);
         assert!(!r.validation_error("id_number").is_empty(), "{}", r.body);
         assert_eq!(
             sms_count(&b, "13912340088", "%").await,

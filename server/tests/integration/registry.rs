@@ -21,20 +21,13 @@ async fn step_one(b: &Backend, fields: &[(&'static str, &str)]) -> Reply {
 #[tokio::test]
 async fn each_mismatch_is_reported_at_its_field_in_the_national_wording() {
     for b in backends().await {
-        let code = fresh_code();
-        add_registry_entry(&b, &code, "").await;
+        let code = known_code(&b, "").await;
         let mut f = org_fields(&code);
         f[2].1 = "南京集成测试化工有限责任公司".into();
         f[3].1 = "王六".into();
         f[5].1 = "440524188001010014".into();
         let r = step_one(&b, &as_refs(&f)).await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        expect_status(&r, StatusCode::UNPROCESSABLE_ENTITY, b.name);
         let expected = [
             ("enterprise_name", "验证失败,输入的企业名称与库中匹配失败"),
             ("legal_rep_name", "机构信息认证失败,请输入准确的机构信息"),
@@ -66,8 +59,7 @@ async fn each_mismatch_is_reported_at_its_field_in_the_national_wording() {
 #[tokio::test]
 async fn a_registry_time_out_offers_manual_review_with_everything_kept() {
     for b in backends().await {
-        let code = fresh_code();
-        add_registry_entry(&b, &code, "timeout").await;
+        let code = known_code(&b, "timeout").await;
         let started = std::time::Instant::now();
         let r = step_one(&b, &as_refs(&org_fields(&code))).await;
         assert!(
@@ -105,8 +97,7 @@ async fn a_registry_time_out_offers_manual_review_with_everything_kept() {
 #[tokio::test]
 async fn an_outage_is_reported_too() {
     let b = backends().await.into_iter().next().unwrap();
-    let code = fresh_code();
-    add_registry_entry(&b, &code, "unavailable").await;
+    let code = known_code(&b, "unavailable").await;
     let r = step_one(&b, &as_refs(&org_fields(&code))).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.conflict().0, "verification", "{}", r.body);
@@ -118,18 +109,8 @@ async fn an_outage_is_reported_too() {
 #[tokio::test]
 async fn the_sms_code_must_match_the_phone_it_was_sent_to() {
     let b = backends().await.into_iter().next().unwrap();
-    let code = fresh_code();
-    add_registry_entry(&b, &code, "").await;
-    let r = step_one(&b, &as_refs(&org_fields(&code))).await;
-    let cookie = r.cookie().unwrap();
-    post_form(
-        &b.router,
-        "/api/register/code",
-        &[("handler_mobile", "13912345678")],
-        Some(&cookie),
-    )
-    .await;
-    let sms = last_sms_code(&b, "13912345678").await;
+    let code = known_code(&b, "").await;
+    let (cookie, sms) = registration_sms(&b, &code, &[]).await;
     let fields = [
         ("handler_name", "赵六"),
         ("handler_mobile", "13987654321"),
@@ -139,12 +120,7 @@ async fn the_sms_code_must_match_the_phone_it_was_sent_to() {
     ];
     let r = post_form(&b.router, "/api/register/account", &fields, Some(&cookie)).await;
     assert_eq!(r.conflict().0, "sms_code", "{}", r.body);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
-        .bind(&code)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(accounts_named(&b, &code).await, 0);
 }
 
 /// A local registry: codes ending in 1 match, 2 are not found, 3 mismatch the
@@ -166,12 +142,7 @@ async fn fake_registry() -> String {
             }
         }
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, Router::new().route("/verify", post(handle))).await
-    });
-    format!("http://{addr}/verify")
+    serve_locally(Router::new().route("/verify", post(handle)), "/verify").await
 }
 
 #[tokio::test]
@@ -247,10 +218,7 @@ async fn csv_import_checks_every_row_and_is_all_or_nothing() {
             "{problems:?}"
         );
         assert!(problems[1].starts_with("line 4:"), "{problems:?}");
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_entries")
-            .fetch_one(db.reader())
-            .await
-            .unwrap();
+        let n = scalar(&b, "SELECT COUNT(*) FROM registry_entries", &[]).await;
         assert_eq!(n, 2, "{}: a bad file must not be half imported", b.name);
     }
 }
@@ -261,12 +229,15 @@ fn the_cli_imports_a_csv_file() {
     let csv = dir.path().join("registry.csv");
     std::fs::write(&csv, "credit_code,name,legal_rep_name,id_number\n93510105MA62W7L15B,成都锦江示例农资专业合作社,周强,11010519491231002X\n").unwrap();
     let db = format!("sqlite://{}", dir.path().join("cli.db").display());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["registry", "import"])
-        .arg(&csv)
-        .env("DATABASE_URL", &db)
-        .output()
-        .unwrap();
+    let import = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["registry", "import"])
+            .arg(&csv)
+            .env("DATABASE_URL", &db)
+            .output()
+            .unwrap()
+    };
+    let out = import();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -280,12 +251,7 @@ fn the_cli_imports_a_csv_file() {
         "credit_code,name,legal_rep_name,id_number\nnot-a-code,x,y,z\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["registry", "import"])
-        .arg(&csv)
-        .env("DATABASE_URL", &db)
-        .output()
-        .unwrap();
+    let out = import();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2: credit code"));
 }

@@ -13,10 +13,12 @@ async fn seeded() -> Vec<Backend> {
     let all = crate::common::seeded().await;
     for b in &all {
         // A regulator of another county (秦淮区), to prove the jurisdiction filter.
-        sqlx::query("INSERT INTO organizations (name, level, region_code, created_at) VALUES ('南京市秦淮区应急管理局', 'county', '320104', 0)")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(
+            b,
+            "INSERT INTO organizations (name, level, region_code, created_at) VALUES ('南京市秦淮区应急管理局', 'county', '320104', 0)",
+            &[],
+        )
+        .await;
         let hash = b.state.hasher.hash(DEMO_PASSWORD.into()).await.unwrap();
         sqlx::query(
             "INSERT INTO users (kind, login, display_name, organization_id, password_hash, status, created_at, totp_secret) \
@@ -54,11 +56,28 @@ async fn pending(b: &Backend, code: &str) -> String {
     pending_registration(b, code).await.to_string()
 }
 
+/// A manual-review registration of a fresh credit code: (the code, its
+/// user id).
+async fn fresh_pending(b: &Backend) -> (String, String) {
+    let code = fresh_code();
+    let id = pending(b, &code).await;
+    (code, id)
+}
+
+/// The newest SMS that tells a handler the review's result.
+async fn last_result_sms(b: &Backend) -> String {
+    sqlx::query_scalar(
+        "SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(b.state.db.reader())
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn reviewers_see_their_jurisdiction_only_and_others_nothing() {
     for b in seeded().await {
-        let code = fresh_code();
-        pending(&b, &code).await;
+        let (code, _) = fresh_pending(&b).await;
         for (login, sees) in [
             ("admin", true),
             ("js-province", true),
@@ -82,40 +101,25 @@ async fn reviewers_see_their_jurisdiction_only_and_others_nothing() {
 
         // An enterprise and an anonymous visitor get nothing.
         let ent = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
-        assert_eq!(
-            queue(&b, Some(&ent)).await.status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
-        assert_eq!(
-            queue(&b, None).await.status,
-            StatusCode::UNAUTHORIZED,
-            "{}",
-            b.name
-        );
+        for (cookie, status) in [
+            (Some(ent.as_str()), StatusCode::FORBIDDEN),
+            (None, StatusCode::UNAUTHORIZED),
+        ] {
+            assert_eq!(queue(&b, cookie).await.status, status, "{}", b.name);
+        }
     }
 }
 
 #[tokio::test]
 async fn a_regulator_outside_the_county_cannot_decide() {
     for b in seeded().await {
-        let code = fresh_code();
-        let id = pending(&b, &code).await;
+        let (_, id) = fresh_pending(&b).await;
         let other = login_cookie(&b, "regulator", "nj-qinhuai", DEMO_PASSWORD).await;
-        assert_eq!(
-            decide(&b, &other, &id, "approve", "").await.status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
         let ent = login_cookie(&b, "enterprise", "91350100M000100Y43", DEMO_PASSWORD).await;
-        assert_eq!(
-            decide(&b, &ent, &id, "approve", "").await.status,
-            StatusCode::FORBIDDEN,
-            "{}",
-            b.name
-        );
+        for cookie in [&other, &ent] {
+            let r = decide(&b, cookie, &id, "approve", "").await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
+        }
         let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
             .bind(id.parse::<i64>().unwrap())
             .fetch_one(b.state.db.reader())
@@ -128,8 +132,7 @@ async fn a_regulator_outside_the_county_cannot_decide() {
 #[tokio::test]
 async fn approval_activates_the_account_and_tells_the_handler() {
     for b in seeded().await {
-        let code = fresh_code();
-        let id = pending(&b, &code).await;
+        let (code, id) = fresh_pending(&b).await;
         let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let r = decide(&b, &cookie, &id, "approve", "").await;
         assert!(
@@ -140,10 +143,7 @@ async fn approval_activates_the_account_and_tells_the_handler() {
         );
         // The page that called shows the answer itself: nothing for the next page.
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
-        let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let sms = last_result_sms(&b).await;
         assert!(sms.contains("已审核通过"), "{sms}");
         login_cookie(&b, "enterprise", &code, "Safe-Pass-2026").await;
         let rows = audit_rows(&b, "review.approve").await;
@@ -166,10 +166,8 @@ async fn approval_activates_the_account_and_tells_the_handler() {
 
 #[tokio::test]
 async fn a_decision_posted_without_javascript_is_confirmed_once_on_the_page_it_returns_to() {
-    use axum::http::header;
     for b in seeded().await {
-        let code = fresh_code();
-        let id = pending(&b, &code).await;
+        let (_, id) = fresh_pending(&b).await;
         let cookie = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         let fields = [
             ("user_id", id.as_str()),
@@ -188,13 +186,7 @@ async fn a_decision_posted_without_javascript_is_confirmed_once_on_the_page_it_r
         let r = post_plain().await;
         assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
         // Back to the page (server_fn leaves an empty query behind).
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        assert_eq!(
-            back.trim_end_matches('?'),
-            format!("{ORIGIN}/review"),
-            "{}",
-            b.name
-        );
+        expect_back_to(&b, &r, "/review");
         let flash = r
             .set_cookie("whp_flash=")
             .unwrap_or_else(|| panic!("{}: no confirmation cookie: {:?}", b.name, r.headers));
@@ -225,8 +217,12 @@ async fn a_decision_posted_without_javascript_is_confirmed_once_on_the_page_it_r
         assert!(!again.body.contains("已短信通知经办人"), "{}", b.name);
         // A failed plain post carries its error in the address, no confirmation.
         let r = post_plain().await;
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        assert!(back.contains("__err="), "{}: {back}", b.name);
+        assert!(
+            r.location().contains("__err="),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
     }
 }
@@ -234,8 +230,7 @@ async fn a_decision_posted_without_javascript_is_confirmed_once_on_the_page_it_r
 #[tokio::test]
 async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
     for b in seeded().await {
-        let code = fresh_code();
-        let id = pending(&b, &code).await;
+        let (code, id) = fresh_pending(&b).await;
         let cookie = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
         let r = decide(&b, &cookie, &id, "reject", "").await;
         assert!(r.validation_error("reason").contains("原因"), "{}", b.name);
@@ -247,10 +242,7 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
             "企业名称与营业执照不一致,请修改后重新注册。",
         )
         .await;
-        let sms: String = sqlx::query_scalar("SELECT body FROM sms_messages WHERE purpose = 'review_result' ORDER BY id DESC LIMIT 1")
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
+        let sms = last_result_sms(&b).await;
         assert!(sms.contains("企业名称与营业执照不一致"), "{sms}");
         // The reviewer's own "重新注册" is not repeated.
         assert_eq!(sms.matches("重新注册").count(), 1, "{sms}");
@@ -276,18 +268,11 @@ async fn a_rejection_needs_a_reason_is_shown_at_login_and_can_be_resubmitted() {
         assert_eq!(msg.help, Some(Faq::ManualReview), "{}", b.name);
 
         // The same code can register again (a while later); the rejected record gives way.
-        sqlx::query("UPDATE limit_counters SET last_at = last_at - 61")
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(&b, "UPDATE limit_counters SET last_at = last_at - 61", &[]).await;
         let id2 = pending(&b, &code).await;
         assert_ne!(id, id2);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises WHERE credit_code = $1")
-            .bind(&code)
-            .fetch_one(b.state.db.reader())
-            .await
-            .unwrap();
-        assert_eq!(n, 1, "{}", b.name);
+        let sql = "SELECT COUNT(*) FROM enterprises WHERE credit_code = $1";
+        assert_eq!(scalar(&b, sql, &[code.as_str()]).await, 1, "{}", b.name);
     }
 }
 

@@ -19,15 +19,7 @@ async fn enterprise(b: &Backend, code: &str, name: &str) -> i64 {
     .fetch_one(b.state.db.writer())
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
-         VALUES ('enterprise', $1, '孙三', $2, 'x', 'active', 0)",
-    )
-    .bind(code)
-    .bind(id)
-    .execute(b.state.db.writer())
-    .await
-    .unwrap();
+    open_accounts(b, code, "孙三").await;
     id
 }
 
@@ -47,11 +39,12 @@ async fn parts_of_names_codes_and_licence_numbers_are_found_and_ranked() {
         enterprise(&b, "91320115A00000002X", "测试宏达化工有限公司").await;
         enterprise(&b, "91320115A00000003X", "测试宏达").await;
         enterprise(&b, "91320115B00000004X", "江宁瑞丰石化销售有限公司").await;
-        sqlx::query("INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, '苏危化经字〔2025〕300777', '2028-01-01', 'storage')")
-            .bind(contains)
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, '苏危化经字〔2025〕300777', '2028-01-01', 'storage')",
+            &[contains],
+        )
+        .await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         // Exact, then starts with, then contains (by name that would be the
         // other way round: 南 sorts before 测).
@@ -89,11 +82,12 @@ async fn parts_of_names_codes_and_licence_numbers_are_found_and_ranked() {
         assert!(names(&b, &city, "测试%达").await.is_empty(), "{}", b.name);
         assert!(names(&b, &city, "测_宏").await.is_empty(), "{}", b.name);
         // A renamed enterprise is found by its new name only.
-        sqlx::query("UPDATE enterprises SET name = '江宁新名危化品有限公司' WHERE id = $1")
-            .bind(contains)
-            .execute(b.state.db.writer())
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE enterprises SET name = '江宁新名危化品有限公司' WHERE id = $1",
+            &[contains],
+        )
+        .await;
         assert_eq!(
             names(&b, &city, "新名危化").await,
             vec!["江宁新名危化品有限公司"],
@@ -180,48 +174,51 @@ async fn the_directory_table_stays_in_step_with_what_it_is_kept_from() {
             vec!["江宁在册测试有限公司"]
         );
         // Its only account disabled: no longer listed.
-        let w = db.writer();
-        sqlx::query("UPDATE users SET status = 'disabled' WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE users SET status = 'disabled' WHERE enterprise_id = $1",
+            &[id],
+        )
+        .await;
         in_step(&b, "account disabled").await;
-        sqlx::query("UPDATE users SET status = 'pending_review' WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE users SET status = 'pending_review' WHERE enterprise_id = $1",
+            &[id],
+        )
+        .await;
         in_step(&b, "account waiting for review").await;
         assert!(
             names(&b, &city, "江宁在册测试").await.is_empty(),
             "{}",
             b.name
         );
-        sqlx::query("UPDATE users SET status = 'active' WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE users SET status = 'active' WHERE enterprise_id = $1",
+            &[id],
+        )
+        .await;
         // Renamed, moved to another county, given a record and a licence.
-        sqlx::query("UPDATE enterprises SET name = '江宁改名测试有限公司', region_code = '320106' WHERE id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
-        sqlx::query(
+        exec(
+            &b,
+            "UPDATE enterprises SET name = '江宁改名测试有限公司', region_code = '320106' WHERE id = $1",
+            &[id],
+        )
+        .await;
+        exec(
+            &b,
             "INSERT INTO enterprise_info (enterprise_id, status, draft, confirmed, version, business_mode, next_expiry, updated_at, hazard_grade) \
              VALUES ($1, 'draft', '{}', '{}', 3, 'storage', '2027-03-01', 0, '2')",
+            &[id],
         )
-        .bind(id)
-        .execute(w)
-        .await
-        .unwrap();
-        sqlx::query("INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, '苏(宁)危化经字〔2025〕000901', '2027-03-01', 'storage')")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        .await;
+        exec(
+            &b,
+            "INSERT INTO licences (enterprise_id, number, valid_until, mode) VALUES ($1, '苏(宁)危化经字〔2025〕000901', '2027-03-01', 'storage')",
+            &[id],
+        )
+        .await;
         in_step(&b, "renamed, moved, a record").await;
         // A whole licence number: found by it alone.
         assert_eq!(
@@ -230,48 +227,38 @@ async fn the_directory_table_stays_in_step_with_what_it_is_kept_from() {
             "{}",
             b.name
         );
-        sqlx::query("UPDATE enterprise_info SET status = 'confirmed', next_expiry = NULL WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(
+            &b,
+            "UPDATE enterprise_info SET status = 'confirmed', next_expiry = NULL WHERE enterprise_id = $1",
+            &[id],
+        )
+        .await;
         in_step(&b, "confirmed, no licence").await;
         // A second account, then the first one gone: still listed.
-        sqlx::query(
+        exec(
+            &b,
             "INSERT INTO users (kind, login, display_name, enterprise_id, password_hash, status, created_at) \
              VALUES ('enterprise', 'second-x', '李四', $1, 'x', 'active', 0)",
+            &[id],
         )
-        .bind(id)
-        .execute(w)
-        .await
-        .unwrap();
-        sqlx::query("DELETE FROM users WHERE enterprise_id = $1 AND login <> 'second-x'")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        .await;
+        exec(
+            &b,
+            "DELETE FROM users WHERE enterprise_id = $1 AND login <> 'second-x'",
+            &[id],
+        )
+        .await;
         in_step(&b, "accounts replaced").await;
-        sqlx::query("DELETE FROM users WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
-        sqlx::query("DELETE FROM licences WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
-        sqlx::query("DELETE FROM enterprise_info WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(&b, "DELETE FROM users WHERE enterprise_id = $1", &[id]).await;
+        exec(&b, "DELETE FROM licences WHERE enterprise_id = $1", &[id]).await;
+        exec(
+            &b,
+            "DELETE FROM enterprise_info WHERE enterprise_id = $1",
+            &[id],
+        )
+        .await;
         in_step(&b, "record removed").await;
-        sqlx::query("DELETE FROM enterprises WHERE id = $1")
-            .bind(id)
-            .execute(w)
-            .await
-            .unwrap();
+        exec(&b, "DELETE FROM enterprises WHERE id = $1", &[id]).await;
         in_step(&b, "enterprise removed").await;
     }
 }

@@ -7,8 +7,6 @@
 
 use crate::common::*;
 use app::api::account::{SecurityEventView, TotpEnrolment};
-use app::api::admin::RegulatorRow;
-use app::api::auth::UserView;
 use app::api::code::CodeSent;
 use app::domain::help::Faq;
 use app::server::seed::DEMO_PASSWORD;
@@ -22,39 +20,65 @@ fn conflict(r: &Reply) -> String {
     r.conflict().1
 }
 
-async fn count(b: &Backend, sql: &str, bind: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(bind.to_string())
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap()
+/// Fails unless `r` is a refusal whose message contains `words`.
+#[track_caller]
+fn assert_refused(b: &Backend, r: &Reply, words: &str) {
+    assert!(conflict(r).contains(words), "{}: {}", b.name, r.body);
+}
+
+/// 福州's login with the right password and the unlock `code`.
+async fn unlock_login(b: &Backend, code: &str) -> Reply {
+    let unlock = [("unlock_code", code)];
+    login_with(b, "enterprise", FUZHOU, DEMO_PASSWORD, &unlock).await
+}
+
+/// A regulator's login with `password` and the second-factor (or recovery) `code`.
+async fn login_totp(b: &Backend, account: &str, password: &str, code: &str) -> Reply {
+    login_with(b, "regulator", account, password, &[("totp", code)]).await
+}
+
+/// Locks the regulator `account` out; then its password alone: the answer.
+async fn locked_regulator(b: &Backend, account: &str) -> Reply {
+    lock_out(b, "regulator", account).await;
+    login_with(b, "regulator", account, DEMO_PASSWORD, &[]).await
+}
+
+/// `cookie`'s holder changes their password from `current` to `new`.
+async fn change_password(b: &Backend, cookie: &str, current: &str, new: &str) -> Reply {
+    post_form(
+        &b.router,
+        "/api/account/password",
+        &[
+            ("current", current),
+            ("password", new),
+            ("password_confirm", new),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+/// The administrator's `path` (…/unlock, …/reset-password) for the
+/// regulator `user_id`, as `cookie`'s holder.
+async fn on_regulator(b: &Backend, path: &str, user_id: &str, cookie: &str) -> Reply {
+    post_form(&b.router, path, &[("user_id", user_id)], Some(cookie)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forty_parallel_wrong_passwords_get_at_most_five_checks() {
     for b in seeded().await {
-        let tasks: Vec<_> = (0..40)
-            .map(|_| {
-                let router = b.router.clone();
-                tokio::spawn(async move {
-                    post_form(
-                        &router,
-                        "/api/auth/login",
-                        &[
-                            ("tab", "enterprise"),
-                            ("account", FUZHOU),
-                            ("password", "Wrong-Pass-1"),
-                        ],
-                        None,
-                    )
-                    .await
-                })
-            })
-            .collect();
+        let answers = at_once(&b, 40, |router| async move {
+            let fields = [
+                ("tab", "enterprise"),
+                ("account", FUZHOU),
+                ("password", "Wrong-Pass-1"),
+            ];
+            post_form(&router, "/api/auth/login", &fields, None).await
+        })
+        .await;
         let mut checked = 0;
         let mut locked = 0;
-        for t in tasks {
-            let r = t.await.unwrap();
+        for r in answers {
             let m = conflict(&r);
             if m.starts_with("密码错误") {
                 checked += 1;
@@ -67,17 +91,9 @@ async fn forty_parallel_wrong_passwords_get_at_most_five_checks() {
         assert_eq!(checked, 5, "{}: {checked} passwords were checked", b.name);
         assert_eq!(locked, 35, "{}", b.name);
         // One lock event for the account holder, not 35.
-        assert_eq!(
-            count(
-                &b,
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'account.lock' AND actor LIKE $1",
-                "%"
-            )
-            .await,
-            1,
-            "{}",
-            b.name
-        );
+        let locks =
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.lock' AND actor LIKE $1";
+        assert_eq!(scalar(&b, locks, &["%"]).await, 1, "{}", b.name);
     }
 }
 
@@ -89,20 +105,9 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         let r = login(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
         let locked = r.message_at("unlock_code");
         assert_eq!(locked.help, Some(Faq::AccountLocked), "{}", b.name);
-        assert!(
-            conflict(&r).contains("获取解锁验证码"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        assert_refused(&b, &r, "获取解锁验证码");
         assert!(r.cookie().is_none());
-        let sent = post_form(
-            &b.router,
-            "/api/auth/unlock-code",
-            &[("account", FUZHOU)],
-            None,
-        )
-        .await;
+        let sent = ask_code(&b, "/api/auth/unlock-code", FUZHOU).await;
         assert!(
             sent.decode::<CodeSent>().message.contains("138****8005"),
             "{}: {}",
@@ -111,27 +116,9 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         );
         let code = last_sms_code(&b, FUZHOU_MOBILE).await;
         // A wrong code does not open it.
-        let r = login_form(
-            &b,
-            &[
-                ("tab", "enterprise"),
-                ("account", FUZHOU),
-                ("password", DEMO_PASSWORD),
-                ("unlock_code", "000000"),
-            ],
-        )
-        .await;
+        let r = unlock_login(&b, "000000").await;
         assert!(r.cookie().is_none(), "{}: {}", b.name, r.body);
-        let r = login_form(
-            &b,
-            &[
-                ("tab", "enterprise"),
-                ("account", FUZHOU),
-                ("password", DEMO_PASSWORD),
-                ("unlock_code", &code),
-            ],
-        )
-        .await;
+        let r = unlock_login(&b, &code).await;
         let cookie = r
             .cookie()
             .unwrap_or_else(|| panic!("{}: {}", b.name, r.body));
@@ -147,92 +134,42 @@ async fn a_locked_enterprise_comes_in_with_a_code_to_its_phone_and_sees_what_hap
         assert!(!text.contains("unknown"), "{}: {text}", b.name);
         // The lock is gone: the next wrong password has all tries again.
         let r = login(&b, "enterprise", FUZHOU, "Wrong-Pass-1").await;
-        assert!(
-            conflict(&r).contains("还可再试4次"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        assert_refused(&b, &r, "还可再试4次");
     }
 }
 
 #[tokio::test]
 async fn an_administrator_unlocks_a_regulator() {
     for b in seeded().await {
-        lock_out(&b, "regulator", "nj-city").await;
         // Without the second factor at hand, only the administrator helps.
-        let r = login_form(
-            &b,
-            &[
-                ("tab", "regulator"),
-                ("account", "nj-city"),
-                ("password", DEMO_PASSWORD),
-            ],
-        )
-        .await;
-        assert!(
-            conflict(&r).contains("请系统管理员"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        let r = locked_regulator(&b, "nj-city").await;
+        assert_refused(&b, &r, "请系统管理员");
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let list: Vec<RegulatorRow> =
-            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-                .await
-                .decode();
-        let row = list.into_iter().find(|r| r.login == "nj-city").unwrap();
+        let row = regulator_row(&b, &admin, "nj-city").await;
         assert!(row.locked, "{}", b.name);
         // Nobody else may unlock.
         let other = login_cookie(&b, "regulator", "js-province", DEMO_PASSWORD).await;
-        let id = row.user_id.to_string();
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/unlock",
-            &[("user_id", &id)],
-            Some(&other),
-        )
-        .await;
+        let (unlock, id) = ("/api/admin/regulators/unlock", row.user_id.to_string());
+        let r = on_regulator(&b, unlock, &id, &other).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/unlock",
-            &[("user_id", &id)],
-            Some(&admin),
-        )
-        .await;
+        let r = on_regulator(&b, unlock, &id, &admin).await;
         assert!(r.status.is_success(), "{}: {}", b.name, r.body);
         let r = login(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
-        assert_eq!(
-            count(&b, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.unlock' AND summary LIKE $1", "%nj-city%").await,
-            1,
-            "{}",
-            b.name
-        );
+        let unlocks =
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.unlock' AND summary LIKE $1";
+        assert_eq!(scalar(&b, unlocks, &["%nj-city%"]).await, 1, "{}", b.name);
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifteen_parallel_code_requests_send_one_code() {
     for b in seeded().await {
-        let tasks: Vec<_> = (0..15)
-            .map(|_| {
-                let router = b.router.clone();
-                tokio::spawn(async move {
-                    post_form(&router, "/api/recovery/send", &[("account", FUZHOU)], None).await
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.unwrap();
-        }
-        let sent = count(
-            &b,
-            "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1",
-            FUZHOU_MOBILE,
-        )
+        at_once(&b, 15, |router| async move {
+            post_form(&router, "/api/recovery/send", &[("account", FUZHOU)], None).await
+        })
         .await;
+        let sent = sms_sent_to(&b, FUZHOU_MOBILE).await;
         assert_eq!(sent, 1, "{}: {sent} codes sent", b.name);
     }
 }
@@ -300,11 +237,7 @@ async fn state_changes_from_another_origin_are_refused() {
         let r = send(&b.router, post(Some("https://evil.example"), None)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         assert!(r.cookie().is_none());
-        assert!(
-            conflict(&r).contains("不是从本系统的页面发出"),
-            "{}",
-            r.body
-        );
+        assert_refused(&b, &r, "不是从本系统的页面发出");
         let r = send(&b.router, post(Some("null"), None)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", b.name);
         let r = send(&b.router, post(None, None)).await;
@@ -343,32 +276,11 @@ async fn state_changes_from_another_origin_are_refused() {
 async fn a_regulator_must_replace_the_administrators_password_first() {
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/create",
-            &[
-                ("login", "nj-gulou"),
-                ("display_name", "钱进"),
-                ("region_county", "320106"),
-            ],
-            Some(&admin),
-        )
-        .await;
+        let r = create_regulator(&b, &admin, "nj-gulou", "钱进", "320106").await;
         let text = r.text();
-        let initial: String = text
-            .split("初始密码:")
-            .nth(1)
-            .unwrap()
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '(')
-            .collect();
+        let initial = initial_password(&text);
         let r = login(&b, "regulator", "nj-gulou", &initial).await;
-        let location = r
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let location = r.location();
         assert!(
             location.ends_with("/account/password?first=1"),
             "{}: {location} {} {:?} {} / {text}",
@@ -380,75 +292,27 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
         let cookie = r.cookie().unwrap();
         // Nothing else works before the change.
         let queue = post_form(&b.router, "/api/review/queue", &[], Some(&cookie)).await;
-        assert_eq!(
-            queue.status,
-            StatusCode::UNAUTHORIZED,
-            "{}: {}",
-            b.name,
-            queue.body
+        expect_status(&queue, StatusCode::UNAUTHORIZED, b.name);
+        let must_change = me(&b, &cookie).await;
+        assert!(
+            must_change.is_some_and(|m| m.must_change_password),
+            "{}",
+            b.name
         );
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
-            .await
-            .decode();
-        assert!(me.is_some_and(|m| m.must_change_password), "{}", b.name);
         // The administrator's password is not accepted as the new one; a wrong current one is refused.
-        let r = post_form(
-            &b.router,
-            "/api/account/password",
-            &[
-                ("current", &initial),
-                ("password", &initial),
-                ("password_confirm", &initial),
-            ],
-            Some(&cookie),
-        )
-        .await;
+        let r = change_password(&b, &cookie, &initial, &initial).await;
         assert!(
             !r.validation_error("password").is_empty(),
             "{}: {}",
             b.name,
             r.body
         );
-        let r = post_form(
-            &b.router,
-            "/api/account/password",
-            &[
-                ("current", "Wrong-Pass-1"),
-                ("password", "Qian-Jin-2026x"),
-                ("password_confirm", "Qian-Jin-2026x"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-        assert!(
-            conflict(&r).contains("当前密码不正确"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
-        let r = post_form(
-            &b.router,
-            "/api/account/password",
-            &[
-                ("current", &initial),
-                ("password", "Qian-Jin-2026x"),
-                ("password_confirm", "Qian-Jin-2026x"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-        assert!(
-            r.status.is_success() || r.status.is_redirection(),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        let r = change_password(&b, &cookie, "Wrong-Pass-1", "Qian-Jin-2026x").await;
+        assert_refused(&b, &r, "当前密码不正确");
+        let r = change_password(&b, &cookie, &initial, "Qian-Jin-2026x").await;
+        expect_done(&b, &r);
         // Next, the second factor: still nothing else works.
-        let location = r
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let location = r.location();
         assert!(
             location.ends_with("/account/totp?first=1"),
             "{}: {location}",
@@ -461,51 +325,22 @@ async fn a_regulator_must_replace_the_administrators_password_first() {
         assert_eq!(queue.status, StatusCode::OK, "{}: {}", b.name, queue.body);
         // The administrator's password is gone for good.
         let code = app::server::totp::code_at(&secret, app::server::now() + 30).unwrap();
-        let fields = |pw: &str, code: &str| {
-            vec![
-                ("tab", "regulator".to_string()),
-                ("account", "nj-gulou".to_string()),
-                ("password", pw.to_string()),
-                ("totp", code.to_string()),
-            ]
-        };
-        let try_login = |f: Vec<(&'static str, String)>| {
-            let router = b.router.clone();
-            async move {
-                let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                post_form(&router, "/api/auth/login", &refs, None).await
-            }
-        };
-        assert!(try_login(fields(&initial, &code)).await.cookie().is_none());
-        assert!(try_login(fields("Qian-Jin-2026x", &code))
-            .await
-            .cookie()
-            .is_some());
+        let r = login_totp(&b, "nj-gulou", &initial, &code).await;
+        assert!(r.cookie().is_none());
+        let r = login_totp(&b, "nj-gulou", "Qian-Jin-2026x", &code).await;
+        assert!(r.cookie().is_some());
         // A reset by the administrator makes the user choose again.
-        let list: Vec<RegulatorRow> =
-            post_form(&b.router, "/api/admin/regulators", &[], Some(&admin))
-                .await
-                .decode();
-        let id = list
-            .iter()
-            .find(|r| r.login == "nj-gulou")
-            .unwrap()
+        let id = regulator_row(&b, &admin, "nj-gulou")
+            .await
             .user_id
             .to_string();
-        let r = post_form(
-            &b.router,
-            "/api/admin/regulators/reset-password",
-            &[("user_id", &id)],
-            Some(&admin),
-        )
-        .await;
+        let reset = "/api/admin/regulators/reset-password";
+        let r = on_regulator(&b, reset, &id, &admin).await;
         assert!(r.text().contains("临时密码"), "{}: {}", b.name, r.body);
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&cookie))
-            .await
-            .decode();
+        let after = me(&b, &cookie).await;
         assert!(
-            me.is_none(),
-            "{}: the reset ends every session: {me:?}",
+            after.is_none(),
+            "{}: the reset ends every session: {after:?}",
             b.name
         );
     }
@@ -516,47 +351,20 @@ async fn changing_ones_password_ends_the_other_sessions() {
     for b in seeded().await {
         let here = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
         let there = login_cookie(&b, "enterprise", FUZHOU, DEMO_PASSWORD).await;
-        let r = post_form(
-            &b.router,
-            "/api/account/password",
-            &[
-                ("current", DEMO_PASSWORD),
-                ("password", "Fu-Zhou-2026x"),
-                ("password_confirm", "Fu-Zhou-2026x"),
-            ],
-            Some(&here),
-        )
-        .await;
+        let r = change_password(&b, &here, DEMO_PASSWORD, "Fu-Zhou-2026x").await;
+        expect_done(&b, &r);
         assert!(
-            r.status.is_success() || r.status.is_redirection(),
-            "{}: {}",
-            b.name,
-            r.body
-        );
-        let me = |c: String| {
-            let router = b.router.clone();
-            async move {
-                post_form(&router, "/api/auth/me", &[], Some(&c))
-                    .await
-                    .decode::<Option<UserView>>()
-            }
-        };
-        assert!(
-            me(here.clone()).await.is_some(),
+            me(&b, &here).await.is_some(),
             "{}: this session stays",
             b.name
         );
         assert!(
-            me(there.clone()).await.is_none(),
+            me(&b, &there).await.is_none(),
             "{}: the other one ends",
             b.name
         );
-        assert_eq!(
-            count(&b, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.password_change' AND summary LIKE $1", "%").await,
-            1,
-            "{}",
-            b.name
-        );
+        let changes = "SELECT COUNT(*) FROM audit_log WHERE action = 'account.password_change' AND summary LIKE $1";
+        assert_eq!(scalar(&b, changes, &["%"]).await, 1, "{}", b.name);
     }
 }
 
@@ -625,80 +433,28 @@ async fn enrol_totp(b: &Backend, cookie: &str, current: &str) -> String {
 #[tokio::test]
 async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_once() {
     for b in seeded().await {
-        let post = |fields: Vec<(&'static str, String)>| {
-            let router = b.router.clone();
-            async move {
-                let refs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                post_form(&router, "/api/auth/login", &refs, None).await
-            }
-        };
-        let with = |code: &str| {
-            vec![
-                ("tab", "regulator".to_string()),
-                ("account", "nj-city".to_string()),
-                ("password", DEMO_PASSWORD.to_string()),
-                ("totp", code.to_string()),
-            ]
-        };
+        let with = |code: &'static str| login_totp(&b, "nj-city", DEMO_PASSWORD, code);
         // The password alone is not enough; a wrong code neither.
-        let r = post(with("")).await;
+        let r = with("").await;
         assert_eq!(r.conflict().0, "totp", "{}: {}", b.name, r.body);
         assert!(r.cookie().is_none());
-        let r = post(with("000000")).await;
-        assert!(
-            conflict(&r).contains("动态码不正确"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
+        let r = with("000000").await;
+        assert_refused(&b, &r, "动态码不正确");
         // The right one once; the same code again is refused.
         let code = demo_totp(&b, "nj-city").await;
-        assert!(post(with(&code)).await.cookie().is_some(), "{}", b.name);
-        let r = post(with(&code)).await;
-        assert!(conflict(&r).contains("刚刚用过"), "{}: {}", b.name, r.body);
+        let r = login_totp(&b, "nj-city", DEMO_PASSWORD, &code).await;
+        assert!(r.cookie().is_some(), "{}", b.name);
+        let r = login_totp(&b, "nj-city", DEMO_PASSWORD, &code).await;
+        assert_refused(&b, &r, "刚刚用过");
         // A recovery code, once (a new regulator enrols and gets them).
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let created = post_form(
-            &b.router,
-            "/api/admin/regulators/create",
-            &[
-                ("login", "nj-pukou"),
-                ("display_name", "陆远"),
-                ("region_county", "320111"),
-            ],
-            Some(&admin),
-        )
-        .await;
-        let initial: String = created
-            .text()
-            .split("初始密码:")
-            .nth(1)
-            .unwrap()
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let r = post(vec![
-            ("tab", "regulator".into()),
-            ("account", "nj-pukou".into()),
-            ("password", initial.clone()),
-            ("totp", String::new()),
-        ])
-        .await;
+        let created = create_regulator(&b, &admin, "nj-pukou", "陆远", "320111").await;
+        let initial = initial_password(&created.text());
+        let r = login_totp(&b, "nj-pukou", &initial, "").await;
         let cookie = r
             .cookie()
             .unwrap_or_else(|| panic!("{}: {}", b.name, r.body));
-        post_form(
-            &b.router,
-            "/api/account/password",
-            &[
-                ("current", &initial),
-                ("password", "Lu-Yuan-2026x"),
-                ("password_confirm", "Lu-Yuan-2026x"),
-            ],
-            Some(&cookie),
-        )
-        .await;
+        change_password(&b, &cookie, &initial, "Lu-Yuan-2026x").await;
         let e: TotpEnrolment = post_form(&b.router, "/api/account/totp/begin", &[], Some(&cookie))
             .await
             .decode();
@@ -713,26 +469,12 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
         .await
         .decode::<Vec<String>>();
         let recovery = codes[0].to_lowercase();
-        let pukou = |code: &str| {
-            vec![
-                ("tab", "regulator".to_string()),
-                ("account", "nj-pukou".to_string()),
-                ("password", "Lu-Yuan-2026x".to_string()),
-                ("totp", code.to_string()),
-            ]
-        };
-        assert!(
-            post(pukou(&recovery)).await.cookie().is_some(),
-            "{}",
-            b.name
-        );
-        assert!(
-            post(pukou(&recovery)).await.cookie().is_none(),
-            "{}: used once",
-            b.name
-        );
+        let r = login_totp(&b, "nj-pukou", "Lu-Yuan-2026x", &recovery).await;
+        assert!(r.cookie().is_some(), "{}", b.name);
+        let r = login_totp(&b, "nj-pukou", "Lu-Yuan-2026x", &recovery).await;
+        assert!(r.cookie().is_none(), "{}: used once", b.name);
         assert_eq!(
-            audit_rows(&b, "account.recovery_code").await.len(),
+            audit_count(&b, "account.recovery_code").await,
             1,
             "{}",
             b.name
@@ -743,60 +485,20 @@ async fn regulators_need_their_second_factor_each_step_once_and_recovery_codes_o
 #[tokio::test]
 async fn a_locked_regulator_comes_in_with_the_second_factor() {
     for b in seeded().await {
-        lock_out(&b, "regulator", "nj-xuanwu").await;
-        let plain = login_form(
-            &b,
-            &[
-                ("tab", "regulator"),
-                ("account", "nj-xuanwu"),
-                ("password", DEMO_PASSWORD),
-            ],
-        )
-        .await;
-        assert!(
-            conflict(&plain).contains("已锁定至"),
-            "{}: {}",
-            b.name,
-            plain.body
-        );
+        let plain = locked_regulator(&b, "nj-xuanwu").await;
+        assert_refused(&b, &plain, "已锁定至");
         let r = login(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
         assert!(r.cookie().is_some(), "{}: {}", b.name, r.body);
-        assert_eq!(
-            audit_rows(&b, "account.unlock").await.len(),
-            1,
-            "{}",
-            b.name
-        );
+        assert_eq!(audit_count(&b, "account.unlock").await, 1, "{}", b.name);
     }
 }
 
 #[tokio::test]
 async fn unlock_codes_go_only_to_locked_accounts_and_registry_checks_are_counted() {
     for b in seeded().await {
-        let r = post_form(
-            &b.router,
-            "/api/auth/unlock-code",
-            &[("account", FUZHOU)],
-            None,
-        )
-        .await;
-        assert!(
-            conflict(&r).contains("没有被锁定"),
-            "{}: {}",
-            b.name,
-            r.body
-        );
-        assert_eq!(
-            count(
-                &b,
-                "SELECT COUNT(*) FROM sms_messages WHERE mobile = $1",
-                FUZHOU_MOBILE
-            )
-            .await,
-            0,
-            "{}",
-            b.name
-        );
+        let r = ask_code(&b, "/api/auth/unlock-code", FUZHOU).await;
+        assert_refused(&b, &r, "没有被锁定");
+        assert_eq!(sms_sent_to(&b, FUZHOU_MOBILE).await, 0, "{}", b.name);
         // Registration: per-field registry answers, ten per credit code an hour.
         let code = fresh_code();
         let mut last = String::new();

@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use crate::common::*;
-use app::api::auth::UserView;
 use app::domain::help::Faq;
 use app::domain::Mobile;
 use app::server::seed::DEMO_PASSWORD;
@@ -33,12 +32,7 @@ async fn fake_gateway() -> String {
             _ => Json(serde_json::json!({ "ok": false, "error": "blacklisted" })).into_response(),
         }
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(
-        async move { axum::serve(listener, Router::new().route("/send", post(handle))).await },
-    );
-    format!("http://{addr}/send")
+    serve_locally(Router::new().route("/send", post(handle)), "/send").await
 }
 
 #[tokio::test]
@@ -179,10 +173,7 @@ async fn at_most_ten_codes_a_day_and_failed_sends_do_not_count() {
         sms_code::issue(db, &gw, "test", "x", &failing, 10).await,
         Err(IssueError::Send(SmsError::Refused(_)))
     ));
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_codes")
-        .fetch_one(db.reader())
-        .await
-        .unwrap();
+    let n = scalar(&b, "SELECT COUNT(*) FROM sms_codes", &[]).await;
     assert_eq!(n, 0, "an undelivered code must not linger");
     let timeout = Mobile::parse("13912340001").unwrap();
     assert!(matches!(
@@ -210,53 +201,16 @@ async fn at_most_ten_codes_a_day_and_failed_sends_do_not_count() {
 #[tokio::test]
 async fn forgot_password_resets_by_sms_and_ends_every_session() {
     for b in seeded().await {
-        let login = |pw: &'static str| {
-            let router = b.router.clone();
-            async move {
-                post_form(
-                    &router,
-                    "/api/auth/login",
-                    &[
-                        ("tab", "enterprise"),
-                        ("account", "91350100M000100Y43"),
-                        ("password", pw),
-                    ],
-                    None,
-                )
-                .await
-            }
-        };
+        let login = |pw: &'static str| login_with(&b, "enterprise", "91350100M000100Y43", pw, &[]);
         let old_session = login(DEMO_PASSWORD).await.cookie().unwrap();
 
-        let r = post_form(
-            &b.router,
-            "/api/recovery/send",
-            &[("account", "9135 0100 M000 100Y 43")],
-            None,
-        )
-        .await;
-        assert!(
-            r.status.is_success() || r.status.is_redirection(),
-            "{}: {}",
-            b.name,
-            r.body
-        );
-        let location = r
-            .headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let r = ask_code(&b, "/api/recovery/send", "9135 0100 M000 100Y 43").await;
+        expect_done(&b, &r);
         assert_eq!(
-            location,
+            r.location(),
             "http://127.0.0.1:3000/forgot-password?account=91350100M000100Y43&sent=1"
         );
-        let body: String = sqlx::query_scalar(
-            "SELECT body FROM sms_messages WHERE mobile = '13800138005' ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
-        let code: String = body.chars().filter(char::is_ascii_digit).take(6).collect();
+        let code = last_sms_code(&b, "13800138005").await;
 
         let reset = |code: String, pw: &'static str| {
             let router = b.router.clone();
@@ -286,22 +240,16 @@ async fn forgot_password_resets_by_sms_and_ends_every_session() {
         assert!(m.text.contains("验证码不正确"), "{}", b.name);
         assert_eq!(m.help, Some(Faq::SmsCode), "{}", b.name);
         let r = reset(code.clone(), "New-Pass-2026").await;
-        let location = r
-            .headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
         assert_eq!(
-            location, "http://127.0.0.1:3000/login?reset=1&account=91350100M000100Y43",
+            r.location(),
+            "http://127.0.0.1:3000/login?reset=1&account=91350100M000100Y43",
             "{}: {}",
-            b.name, r.body
+            b.name,
+            r.body
         );
 
-        let me: Option<UserView> = post_form(&b.router, "/api/auth/me", &[], Some(&old_session))
-            .await
-            .decode();
         assert!(
-            me.is_none(),
+            me(&b, &old_session).await.is_none(),
             "{}: the old session survived the reset",
             b.name
         );

@@ -24,18 +24,19 @@ async fn set(b: &Backend, cookie: &str, path: &str, fields: &[(&str, &str)]) -> 
     form(b, path, fields, cookie).await
 }
 
-/// A's first 管理员, logged in, after the demo data.
-/// `cookie`'s holder invites `name` at `mobile` as `role`.
-async fn invite(b: &Backend, cookie: &str, name: &str, mobile: &str, role: &str) -> Reply {
-    set(
-        b,
-        cookie,
-        "/api/team/invite",
-        &[("name", name), ("mobile", mobile), ("role", role)],
-    )
-    .await
+/// `cookie`'s holder sets `field` to `value` for the member `user_id` at
+/// `path` (…/role, …/active, …/reset).
+async fn set_member(
+    b: &Backend,
+    cookie: &str,
+    path: &str,
+    user_id: &str,
+    (field, value): (&str, &str),
+) -> Reply {
+    set(b, cookie, path, &[("user_id", user_id), (field, value)]).await
 }
 
+/// A's first 管理员, logged in, after the demo data.
 async fn manager(b: &Backend) -> String {
     seed_demo(&b.state.db, &b.state.hasher, app::server::now())
         .await
@@ -100,13 +101,8 @@ async fn roles_decide_who_submits_reads_and_manages() {
         }
 
         // Disabling a user ends their session at once.
-        let r = set(
-            &b,
-            &a,
-            "/api/team/active",
-            &[("user_id", &filler_id.to_string()), ("active", "false")],
-        )
-        .await;
+        let off = ("active", "false");
+        let r = set_member(&b, &a, "/api/team/active", &filler_id.to_string(), off).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let r = form(&b, "/api/info/mine", &[], &filler).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
@@ -134,7 +130,7 @@ async fn at_least_one_active_manager_always_remains() {
             ("/api/team/role", "role", "filler"),
             ("/api/team/active", "active", "false"),
         ] {
-            let r = set(&b, &a, path, &[("user_id", &me), (field, value)]).await;
+            let r = set_member(&b, &a, path, &me, (field, value)).await;
             assert_eq!(r.status, StatusCode::CONFLICT, "{} {path}", b.name);
             assert!(r.body.contains(LAST_MANAGER), "{}", r.body);
         }
@@ -154,30 +150,12 @@ async fn at_least_one_active_manager_always_remains() {
         }
         // The 经办人 steps down; another 管理员 may give the role back.
         let (third_id, third) = add_member(&b, &a, A, "13711112222", "manager").await;
-        let r = set(
-            &b,
-            &a,
-            "/api/team/role",
-            &[("user_id", &me), ("role", "viewer")],
-        )
-        .await;
+        let r = set_member(&b, &a, "/api/team/role", &me, ("role", "viewer")).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert!(!team(&b, &a).await.can_manage);
-        let r = set(
-            &b,
-            &second,
-            "/api/team/role",
-            &[("user_id", &me), ("role", "manager")],
-        )
-        .await;
+        let r = set_member(&b, &second, "/api/team/role", &me, ("role", "manager")).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
-        let r = set(
-            &b,
-            &a,
-            "/api/team/role",
-            &[("user_id", &me), ("role", "viewer")],
-        )
-        .await;
+        let r = set_member(&b, &a, "/api/team/role", &me, ("role", "viewer")).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
 
         // The two remaining 管理员 disable each other at once: exactly one does.
@@ -193,14 +171,9 @@ async fn at_least_one_active_manager_always_remains() {
             .filter(|r| r.status == StatusCode::OK)
             .count();
         assert_eq!(ok, 1, "{}: {} / {}", b.name, x.body, y.body);
-        let active: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
-             WHERE e.credit_code = $1 AND COALESCE(u.role, 'manager') = 'manager' AND u.status = 'active'",
-        )
-        .bind(A)
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let sql = "SELECT COUNT(*) FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+             WHERE e.credit_code = $1 AND COALESCE(u.role, 'manager') = 'manager' AND u.status = 'active'";
+        let active = scalar(&b, sql, &[A]).await;
         assert_eq!(active, 1, "{}: one 管理员 left", b.name);
     }
 }
@@ -213,39 +186,17 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
         let id = id.to_string();
         // Nobody resets themselves here, and only to a real mobile.
         let me = team(&b, &a).await.me.to_string();
-        let r = set(
-            &b,
-            &a,
-            "/api/team/reset",
-            &[("user_id", &me), ("mobile", "13711112239")],
-        )
-        .await;
+        let reset = "/api/team/reset";
+        let r = set_member(&b, &a, reset, &me, ("mobile", "13711112239")).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", b.name);
-        let r = set(
-            &b,
-            &a,
-            "/api/team/reset",
-            &[("user_id", &id), ("mobile", "137")],
-        )
-        .await;
+        let r = set_member(&b, &a, reset, &id, ("mobile", "137")).await;
         assert!(r.body.contains("\"mobile\""), "{}", r.body);
 
-        let r = set(
-            &b,
-            &a,
-            "/api/team/reset",
-            &[("user_id", &id), ("mobile", "13711112232")],
-        )
-        .await;
+        let r = set_member(&b, &a, reset, &id, ("mobile", "13711112232")).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert!(!r.body.contains("t="), "the 管理员 never sees the link");
         // The old phone is told; the old session is over.
-        let notice: String = sqlx::query_scalar(
-            "SELECT body FROM sms_messages WHERE mobile = '13711112231' ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let notice = last_sms(&b, "13711112231").await;
         assert!(notice.contains("137****2232"), "{notice}");
         let r = form(&b, "/api/info/mine", &[], &lost).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", b.name);
@@ -258,18 +209,7 @@ async fn a_manager_resets_a_colleague_who_lost_their_phone() {
         let r = form(&b, "/api/team/link", &[("t", &token)], &a).await;
         let link: app::api::team::LinkView = serde_json::from_str(&r.body).unwrap();
         assert!(!link.invite && link.mobile == "137****2232", "{link:?}");
-        let accept = |pw: &'static str| {
-            let (b, token) = (&b, token.clone());
-            async move {
-                post_form(
-                    &b.router,
-                    "/api/team/accept",
-                    &[("t", &token), ("password", pw), ("password_confirm", pw)],
-                    None,
-                )
-                .await
-            }
-        };
+        let accept = |pw: &'static str| accept_link(&b, &token, pw, &[]);
         let r = accept("Fresh-Pass-2027").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let r = accept("Other-Pass-2027").await;
@@ -299,18 +239,8 @@ async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins()
         let r = member_login(&b, A, "13711112241", "!").await;
         assert!(r.cookie().is_none());
         let token = last_link(&b, "13711112241").await;
-        let r = post_form(
-            &b.router,
-            "/api/team/accept",
-            &[
-                ("t", &token),
-                ("password", DEMO_PASSWORD),
-                ("password_confirm", DEMO_PASSWORD),
-                ("username", "Wang.Fang"),
-            ],
-            None,
-        )
-        .await;
+        let user_name = [("username", "Wang.Fang")];
+        let r = accept_link(&b, &token, DEMO_PASSWORD, &user_name).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let first = member_cookie(&b, A, "wang.fang", DEMO_PASSWORD).await;
         let second = member_cookie(&b, A, "13711112241", DEMO_PASSWORD).await;
@@ -372,12 +302,7 @@ async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins()
         let r = change(DEMO_PASSWORD).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         assert_eq!(overview(first.clone()).await.mobile, "137****2242");
-        let notice: String = sqlx::query_scalar(
-            "SELECT body FROM sms_messages WHERE mobile = '13711112241' ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_one(b.state.db.reader())
-        .await
-        .unwrap();
+        let notice = last_sms(&b, "13711112241").await;
         assert!(notice.contains("已改为 137****2242"), "{notice}");
         member_cookie(&b, A, "13711112242", DEMO_PASSWORD).await;
         let r = form(&b, "/api/account/name", &[("name", "王芳芳")], &first).await;
@@ -392,7 +317,6 @@ async fn an_invitation_sets_a_user_name_and_the_account_page_ends_other_logins()
 
 #[tokio::test]
 async fn the_team_page_is_the_servers_and_its_buttons_are_plain_posts() {
-    use axum::http::header;
     for b in backends().await {
         let a = manager(&b).await;
         let (filler_id, _) = add_member(&b, &a, A, "13711112231", "filler").await;
@@ -420,9 +344,7 @@ async fn the_team_page_is_the_servers_and_its_buttons_are_plain_posts() {
         .await;
         assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
-        let back = r.headers[header::LOCATION].to_str().unwrap_or_default();
-        assert!(back.contains("__err="), "{}: {back}", b.name);
-        let body = page(&b, back.trim_start_matches(ORIGIN), &a).await;
+        let body = page_back_refused(&b, &r, &a).await;
         assert!(body.contains(LAST_MANAGER), "{}: {body}", b.name);
         // A role changed: the page says so and shows it.
         let r = post(
