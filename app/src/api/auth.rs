@@ -172,8 +172,6 @@ pub mod ssr {
         }
     }
 
-    /// Checks the second factor of a login (a TOTP code of an unused step,
-    /// or a recovery code), at most 5 wrong ones per 15 minutes.
     /// The password of a locked account, after its second proof (spent
     /// either way): a wrong one (or none usable) is refused with `wrong`, a
     /// right one unlocks the account, recorded with `how`.
@@ -211,6 +209,8 @@ pub mod ssr {
         Ok(())
     }
 
+    /// Checks the second factor of a login (a TOTP code of an unused step,
+    /// or a recovery code), at most 5 wrong ones per 15 minutes.
     pub async fn second_factor(
         state: &AppState,
         user: &session::LoginRow,

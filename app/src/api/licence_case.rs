@@ -799,7 +799,10 @@ pub async fn plan_onsite(
         case.kind.label(),
         plan.inspector_names().join("、")
     );
-    let sms = format!("【危化品经营安全监管系统】{body}详情请登录系统查看。");
+    let sms = format!(
+        "【危化品经营安全监管系统】{},详情请登录系统查看。",
+        body.trim_end_matches('。')
+    );
     let title = format!("许可{}申请(案件 {id}):已安排现场核查", case.kind.label());
     ssr::tell_applicant(&state, &case, &sms, &title, &body).await;
     Ok(crate::server::http::flashed(format!(

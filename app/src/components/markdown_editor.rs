@@ -22,6 +22,10 @@ pub fn MarkdownBody(
     /// Shown under the field, e.g. how many characters are left.
     #[prop(optional, into)]
     hint: Option<Signal<String>>,
+    /// Checked again as it is typed once its message shows (off where the
+    /// message is one the next save answers, e.g. a stale save's).
+    #[prop(default = true)]
+    recheck: bool,
 ) -> impl IntoView {
     let invalid = move || form.message("body").is_some();
     let input = NodeRef::<leptos::html::Textarea>::new();
@@ -39,7 +43,7 @@ pub fn MarkdownBody(
                 node_ref=input
                 on:input=move |ev| {
                     body.set(event_target_value(&ev));
-                    if form.live("body") {
+                    if recheck && form.live("body") {
                         form.refresh("body", &check.run(()));
                     }
                 }

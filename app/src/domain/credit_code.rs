@@ -281,10 +281,30 @@ pub fn complete_with_check_char(first17: &str) -> Option<String> {
     check_char(&chars).map(|c| format!("{first17}{c}"))
 }
 
+/// A valid code of an enterprise (91) registered in `region` (6 digits),
+/// from the 8 digits of its organisation code's body: the GB 11714 check
+/// character, then GB 32100's (tests and demo data).
+pub fn enterprise_code(region: &str, digits: &str) -> Option<String> {
+    let body: Vec<char> = digits.chars().collect();
+    if body.len() != 8 || region.len() != 6 {
+        return None;
+    }
+    let org = org_check_char(&body)?;
+    complete_with_check_char(&format!("91{region}{digits}{org}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_enterprise_code_built_from_its_parts_is_valid() {
+        let code = enterprise_code("320102", "70000001").expect("8 digits");
+        assert!(code.starts_with("9132010270000001"));
+        assert!(CreditCode::parse(&code).is_ok(), "{code}");
+        assert_eq!(enterprise_code("320102", "7000001"), None);
+    }
 
     #[test]
     fn valid_vectors() {

@@ -304,6 +304,7 @@ fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl I
                 rows=24
                 form
                 check
+                recheck=false
             />
             <EditorActions
                 on_preview=Callback::new(move |_| {

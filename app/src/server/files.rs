@@ -173,8 +173,9 @@ pub async fn store(
         .execute(&mut *tx)
         .await?;
         let actor = super::audit::Actor::of(user, String::new());
-        super::audit::audit_ok(&mut tx, &actor, Some(enterprise_id), "licence.scan", &format!("上传许可证扫描件 {}", display_name(name)), now)
-        .await?;
+        let summary = format!("上传许可证扫描件 {}", display_name(name));
+        super::audit::audit_ok(&mut tx, &actor, Some(enterprise_id), "licence.scan", &summary, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

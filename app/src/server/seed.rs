@@ -206,21 +206,9 @@ const CASE_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// A valid 统一社会信用代码 of an enterprise (91) in `region` from 8 digits:
-/// the organisation code's check character (GB 11714), then GB 32100's.
+/// A valid 统一社会信用代码 of an enterprise (91) in `region` from 8 digits.
 fn demo_code(region: &str, digits: &str) -> Option<String> {
-    let weights = [3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = digits
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    let org = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        n => char::from_digit(n, 10)?,
-    };
-    crate::domain::credit_code::complete_with_check_char(&format!("91{region}{digits}{org}"))
+    crate::domain::credit_code::enterprise_code(region, digits)
 }
 
 /// Demo licence cases for 南京市应急管理局's inbox, in several steps: one

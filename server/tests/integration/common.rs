@@ -468,21 +468,7 @@ pub fn fresh_code() -> String {
         .take(8)
         .collect();
     let digits = format!("{digits:0<8}");
-    let body = format!("91320102{digits}");
-    // organisation-code check character over positions 9-16
-    let weights = [3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = digits
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    let org = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        n => char::from_digit(n, 10).unwrap_or('0'),
-    };
-    app::domain::credit_code::complete_with_check_char(&format!("{body}{org}"))
-        .expect("17 characters")
+    app::domain::credit_code::enterprise_code("320102", &digits).expect("8 digits")
 }
 
 pub const GOOD_ID: &str = "11010519491231002X";
