@@ -107,6 +107,9 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await staff.getByLabel('核查情况').fill('储存设施与申请材料一致');
   await staff.getByRole('button', { name: '登记现场核查' }).click();
   await expect(staff.getByText('现场核查须由至少两名工作人员进行')).toBeVisible();
+  // The message is the field's own description, and the field says it is wrong.
+  await expect(staff.getByLabel(/核查人员/)).toHaveAccessibleDescription(/现场核查须由至少两名工作人员进行/);
+  await expect(staff.getByLabel(/核查人员/)).toHaveAttribute('aria-invalid', 'true');
   await staff.getByLabel(/核查人员/).fill('刘洋\n陈晨');
   await staff.getByRole('button', { name: '登记现场核查' }).click();
   await expect(staff.locator('.onsite-record')).toContainText('刘洋、陈晨');

@@ -737,6 +737,12 @@ pub fn aria_describedby_at(
 /// group), with its help link, where its `aria-describedby` points.
 pub fn message_at(form: FormState, key: String) -> impl IntoView {
     let id = message_id(&key);
+    message_as(form, key, id)
+}
+
+/// [`message_at`] under an id of the caller's (where two forms of a page
+/// have a field of the same name).
+pub fn message_as(form: FormState, key: String, id: String) -> impl IntoView {
     move || {
         form.message(&key).map(|m| {
             let field = key.clone();

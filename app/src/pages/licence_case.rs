@@ -17,7 +17,7 @@ use crate::api::licence_case::{
     RecordOnsite, StartCase,
 };
 use crate::components::field::{
-    bind_checked, field_error, keep_typed_in, message_at, FormState, TextField,
+    bind_checked, field_error, keep_typed_in, message_as, message_at, FormState, TextField,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
@@ -971,16 +971,26 @@ fn onsite_field(
     kind: &'static str,
 ) -> impl IntoView {
     let id = format!("f-{form_id}-{name}");
+    let msg = format!("{id}-msg");
+    let invalid = move || form.message(name).is_some();
+    let described = {
+        let msg = msg.clone();
+        move || invalid().then(|| msg.clone())
+    };
     let input = if kind == "textarea" {
-        Either::Left(view! { <textarea id=id.clone() name=name rows="3"></textarea> })
+        Either::Left(view! {
+            <textarea id=id.clone() name=name rows="3" aria-invalid=move || invalid().then_some("true") aria-describedby=described></textarea>
+        })
     } else {
-        Either::Right(view! { <input id=id.clone() name=name type=kind /> })
+        Either::Right(view! {
+            <input id=id.clone() name=name type=kind aria-invalid=move || invalid().then_some("true") aria-describedby=described />
+        })
     };
     view! {
-        <div class="field" class:invalid=move || form.message(name).is_some()>
+        <div class="field" class:invalid=invalid>
             <label for=id>{label}</label>
             {input}
-            {message_at(form, name.to_string())}
+            {message_as(form, name.to_string(), msg)}
         </div>
     }
 }
