@@ -257,11 +257,7 @@ pub async fn exec(b: &Backend, sql: &str, binds: &[i64]) {
 
 /// How many accounts have the login `login` (0 or 1).
 pub async fn accounts_named(b: &Backend, login: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
-        .bind(login)
-        .fetch_one(b.state.db.reader())
-        .await
-        .expect("a count")
+    scalar(b, "SELECT COUNT(*) FROM users WHERE login = $1", &[login]).await
 }
 
 /// The configured origin of the test servers: every POST of a page comes from it.
