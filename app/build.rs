@@ -4,8 +4,9 @@
 //! Every island is written `#[cfg_attr(island = "Name", island)]` (and a plain
 //! component otherwise) and belongs to one bundle of [`BUNDLES`] (its page's). The server and the default wasm build (feature `islands`) make every
 //! island an island. A wasm build with the feature `bundle-<name>` makes only
-//! that bundle's islands islands: the others become components nothing in the
-//! browser calls, and the linker drops them. `scripts/bundles` builds one such
+//! that bundle's islands islands, and compiles neither the others nor what
+//! only the server renders (`cfg(whole_pages)` is set for the server and
+//! the whole-page build only). `scripts/bundles` builds one such
 //! wasm per bundle; the server tells each page's loader which one its islands
 //! are in (`bundles.rs` in `OUT_DIR`, written here).
 
@@ -70,6 +71,13 @@ fn main() {
         "cargo::rustc-check-cfg=cfg(island, values({}))",
         names.join(", ")
     );
+    // Whole pages are rendered by the server, and hydrated by the
+    // whole-page build; an islands build in the browser only needs its
+    // islands (and what they use), so it does not compile the rest.
+    println!("cargo::rustc-check-cfg=cfg(whole_pages)");
+    if on("SSR") || !on("ISLANDS") {
+        println!("cargo::rustc-cfg=whole_pages");
+    }
     for (bundle, islands) in BUNDLES {
         if on("ISLANDS") && (on("SSR") || !one_bundle || on(&feature(bundle))) {
             for island in *islands {

@@ -1,5 +1,6 @@
 //! 修改密码: every user changes their own password (the current one is
 //! required); a user on an administrator's password must do it first.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
@@ -16,6 +17,7 @@ use crate::components::HydrationMarker;
 use crate::domain::password::PasswordError;
 use crate::domain::{FieldErrors, Password};
 
+#[cfg(whole_pages)]
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let query = use_query_map();
@@ -30,6 +32,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     }
 }
 
+#[cfg(any(whole_pages, island = "PasswordArea"))]
 #[cfg_attr(island = "PasswordArea", island)]
 #[cfg_attr(not(island = "PasswordArea"), component)]
 fn PasswordArea() -> impl IntoView {
@@ -106,6 +109,7 @@ fn PasswordForm(login: String) -> impl IntoView {
 
 /// `/account/totp`: enrol an authenticator app (required for regulators and
 /// administrators, optional for enterprises) and receive recovery codes.
+#[cfg(whole_pages)]
 #[component]
 pub fn TotpPage() -> impl IntoView {
     let query = use_query_map();
@@ -121,6 +125,7 @@ pub fn TotpPage() -> impl IntoView {
 }
 
 /// The enrolment and, once confirmed, the recovery codes.
+#[cfg(any(whole_pages, island = "TotpEnrolment"))]
 #[cfg_attr(island = "TotpEnrolment", island)]
 #[cfg_attr(not(island = "TotpEnrolment"), component)]
 fn TotpEnrolment() -> impl IntoView {

@@ -4,6 +4,7 @@
 //! (the page they come back to says what was done). 新增监管用户 and a
 //! user's 重置密码 are islands: their answer is a one-time password, shown
 //! in place and never carried through the address or a cookie.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -28,6 +29,7 @@ use crate::domain::registration::parse_person_name;
 use crate::domain::FieldErrors;
 
 /// `/admin/users`: the regulator users and the form that adds one.
+#[cfg(whole_pages)]
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     // A plain post that failed came back with its error in the address
@@ -61,6 +63,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 fn users_table(list: Vec<RegulatorRow>) -> impl IntoView {
     view! {
         <table class="users">
@@ -90,6 +93,7 @@ fn users_table(list: Vec<RegulatorRow>) -> impl IntoView {
 }
 
 /// 解锁 and 停用/启用 (plain posts) and 重置密码 (an island) of one user.
+#[cfg(whole_pages)]
 fn user_actions(u: RegulatorRow) -> impl IntoView {
     let (id, login) = (u.user_id, u.login);
     let toggle = if u.active { "停用" } else { "启用" };
@@ -128,6 +132,7 @@ fn answer(result: Option<Result<String, crate::error::AppError>>) -> impl IntoVi
 }
 
 /// 重置密码 of user `user_id`: the temporary password is shown here, once.
+#[cfg(any(whole_pages, island = "ResetRegulator"))]
 #[cfg_attr(island = "ResetRegulator", island)]
 #[cfg_attr(not(island = "ResetRegulator"), component)]
 fn ResetRegulator(user_id: i64, login: String) -> impl IntoView {
@@ -158,6 +163,7 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
 
 /// 新增监管用户: checked before sending; the initial password is shown here,
 /// once, and the list shows the new user after 刷新列表.
+#[cfg(any(whole_pages, island = "NewRegulatorForm"))]
 #[cfg_attr(island = "NewRegulatorForm", island)]
 #[cfg_attr(not(island = "NewRegulatorForm"), component)]
 fn NewRegulatorForm(choices: RegionLists) -> impl IntoView {

@@ -1,5 +1,6 @@
 //! 帮助中心: the index, search results, an article (current or an older
 //! version), its history, and the administrators' editor with a preview.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -19,8 +20,10 @@ use crate::components::markdown_editor::{
 use crate::components::{go_to, HydrationMarker, PrintButton};
 use crate::domain::help::{manual, ArticleText};
 use crate::error::AppError;
+#[cfg(whole_pages)]
 use crate::pages::NotFound;
 
+#[cfg(whole_pages)]
 fn links(items: Vec<ArticleLink>) -> impl IntoView {
     view! {
         <ul class="article-list">
@@ -32,6 +35,7 @@ fn links(items: Vec<ArticleLink>) -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn HelpIndexPage() -> impl IntoView {
     let index = Resource::new(|| (), |_| help_index());
@@ -64,6 +68,7 @@ pub fn HelpIndexPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn HelpSearchPage() -> impl IntoView {
     let query = use_query_map();
@@ -118,11 +123,13 @@ pub fn HelpSearchPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 fn slug_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()))
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn HelpArticlePage() -> impl IntoView {
     let slug = slug_param();
@@ -146,6 +153,7 @@ pub fn HelpArticlePage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn Article(a: ArticleView, saved: Option<String>) -> impl IntoView {
     let base = format!("/help/{}", a.slug);
@@ -174,6 +182,7 @@ fn Article(a: ArticleView, saved: Option<String>) -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn HelpHistoryPage() -> impl IntoView {
     let slug = slug_param();
@@ -209,6 +218,7 @@ pub fn HelpHistoryPage() -> impl IntoView {
 
 /// 编辑帮助文章 (`/help/:slug/edit`), for administrators: the page is
 /// rendered by the server, only the form is an island.
+#[cfg(whole_pages)]
 #[component]
 pub fn HelpEditPage() -> impl IntoView {
     let slug = slug_param();
@@ -243,6 +253,7 @@ pub fn HelpEditPage() -> impl IntoView {
 /// a preview and a version check on saving (a stale save shows the newer
 /// text and keeps the administrator's): the page's island, started from the
 /// article it is handed.
+#[cfg(any(whole_pages, island = "HelpEditor"))]
 #[cfg_attr(island = "HelpEditor", island)]
 #[cfg_attr(not(island = "HelpEditor"), component)]
 fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl IntoView {

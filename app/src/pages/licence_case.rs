@@ -5,6 +5,7 @@
 //!
 //! The interactive parts take their data as props and read no router
 //! context, so they can become islands unchanged.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -45,6 +46,7 @@ const WHICH_CASE: &[(&str, &str)] = &[
 ];
 
 /// The enterprise's 许可证业务: start a case, open one.
+#[cfg(any(whole_pages, island = "LicencesPage"))]
 #[cfg_attr(island = "LicencesPage", island)]
 #[cfg_attr(not(island = "LicencesPage"), component)]
 pub fn LicencesPage() -> impl IntoView {
@@ -179,6 +181,7 @@ fn CaseList(cases: Vec<CaseSummary>, inbox: bool) -> impl IntoView {
 }
 
 /// The issuing authority's inbox, filtered by step and overdue (a GET form).
+#[cfg(whole_pages)]
 #[component]
 pub fn CaseInboxPage() -> impl IntoView {
     let query = use_query_map();
@@ -244,6 +247,7 @@ pub fn CaseInboxPage() -> impl IntoView {
 /// server, with the applicant's form an island started from the case (it
 /// loads the page again after each step, which says what was done: the
 /// server functions flash it). 撤回 and the issuer's steps are plain posts.
+#[cfg(whole_pages)]
 #[component]
 pub fn CasePage() -> impl IntoView {
     let id = crate::pages::id_param("id");
@@ -273,6 +277,7 @@ pub fn CasePage() -> impl IntoView {
 /// page, which says what was done (the server functions flash it) or, from
 /// the address, what was refused. Only the on-site forms, of several
 /// fields, are islands.
+#[cfg(whole_pages)]
 fn case_actions(c: CaseView) -> impl IntoView {
     view! {
         {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
@@ -282,10 +287,12 @@ fn case_actions(c: CaseView) -> impl IntoView {
 
 /// 撤回 is offered once the case is submitted (never on a draft being
 /// edited, as before).
+#[cfg(whole_pages)]
 fn withdraws(c: &CaseView) -> bool {
     c.actions.contains(&Action::Withdraw) && !c.actions.contains(&Action::Submit)
 }
 
+#[cfg(whole_pages)]
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
     // The applicant's form while the case may be edited, with its
@@ -370,6 +377,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 fn mode_label(code: &str) -> String {
     BusinessMode::from_code(code)
         .map(|m| m.label().to_string())
@@ -377,6 +385,7 @@ fn mode_label(code: &str) -> String {
 }
 
 /// The application as filed (read-only), with its materials.
+#[cfg(whole_pages)]
 #[component]
 fn ApplicationView(c: CaseView) -> impl IntoView {
     let a = c.application.clone();
@@ -502,6 +511,7 @@ impl Fields {
 /// does without the GB 18218 tables, and the application comes without its
 /// storage units and report (the server keeps the case's own whatever a
 /// save sends).
+#[cfg(any(whole_pages, island = "CaseForm"))]
 #[cfg_attr(island = "CaseForm", island)]
 #[cfg_attr(not(island = "CaseForm"), component)]
 fn CaseForm(
@@ -808,6 +818,7 @@ fn MaterialItem(
 
 /// A move without input (submit is the form's; withdraw, accept, approve, issue).
 /// A step as a plain form post.
+#[cfg(whole_pages)]
 fn move_form(c: &CaseView, action: Action) -> impl IntoView {
     let primary = matches!(action, Action::Accept | Action::Approve | Action::Issue);
     view! {
@@ -820,6 +831,7 @@ fn move_form(c: &CaseView, action: Action) -> impl IntoView {
 }
 
 /// The case and the version a plain post acts on.
+#[cfg(whole_pages)]
 fn case_fields(c: &CaseView) -> impl IntoView {
     view! {
         <input type="hidden" name="id" value=c.summary.id />
@@ -829,6 +841,7 @@ fn case_fields(c: &CaseView) -> impl IntoView {
 
 /// A step with a text (补正 notice, reasons), checked by the browser before
 /// sending (at least 4 characters, as the server checks it again).
+#[cfg(whole_pages)]
 fn move_with_text(c: &CaseView, action: Action, label: &'static str) -> impl IntoView {
     let missing = if action == Action::RequestCorrection {
         CORRECTION_TEXT_MISSING
@@ -848,6 +861,7 @@ fn move_with_text(c: &CaseView, action: Action, label: &'static str) -> impl Int
 /// A plain form's text: checked by the browser before sending (`required`,
 /// at least 4 characters; `islands.js` shows `missing` under it). The
 /// server checks it again; a refusal is said at the top of the page.
+#[cfg(whole_pages)]
 fn move_text(id: String, label: &'static str, missing: &'static str) -> impl IntoView {
     let message_id = format!("{id}-msg");
     view! {
@@ -860,6 +874,7 @@ fn move_text(id: String, label: &'static str, missing: &'static str) -> impl Int
 }
 
 /// What the issuing authority can do with the case now.
+#[cfg(whole_pages)]
 fn issuer_actions(c: CaseView) -> impl IntoView {
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
@@ -911,6 +926,7 @@ fn issuer_actions(c: CaseView) -> impl IntoView {
 /// Schedules the on-site check; the applicant is told by SMS. An island
 /// (several fields: a refusal keeps what was typed), started from the case
 /// and its version; it loads the page again once done.
+#[cfg(any(whole_pages, island = "OnSitePlanForm"))]
 #[cfg_attr(island = "OnSitePlanForm", island)]
 #[cfg_attr(not(island = "OnSitePlanForm"), component)]
 fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
@@ -929,6 +945,7 @@ fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
 }
 
 /// 登记现场核查: an island, as [`OnSitePlanForm`].
+#[cfg(any(whole_pages, island = "OnSiteForm"))]
 #[cfg_attr(island = "OnSiteForm", island)]
 #[cfg_attr(not(island = "OnSiteForm"), component)]
 fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
@@ -1005,6 +1022,7 @@ fn case_form_end(form: FormState, pending: Signal<bool>, label: &'static str) ->
 
 /// The certificate's print views: 正本 (A3 landscape) and, with `?copy=1`,
 /// 副本 (A4 portrait), each with the QR code of the public check.
+#[cfg(whole_pages)]
 #[component]
 pub fn CertificatePage() -> impl IntoView {
     let query = use_query_map();
@@ -1034,6 +1052,7 @@ pub fn CertificatePage() -> impl IntoView {
 
 /// One numbered document of a case (受理通知书, 补正材料通知书, decisions),
 /// alone on an A4 page for printing; `n` counts from 1 in the case's list.
+#[cfg(whole_pages)]
 #[component]
 pub fn CaseDocumentPage() -> impl IntoView {
     let id = crate::pages::id_param("id");
@@ -1070,6 +1089,7 @@ pub fn CaseDocumentPage() -> impl IntoView {
 
 /// 许可证查询 (`/lookup?q=…`): anyone looks a licence up by its number,
 /// the credit code or part of the enterprise's name (a GET form).
+#[cfg(whole_pages)]
 #[component]
 pub fn LicenceLookupPage() -> impl IntoView {
     let query = use_query_map();
@@ -1126,6 +1146,7 @@ pub fn LicenceLookupPage() -> impl IntoView {
 }
 
 /// The public check of a certificate, opened from its QR code.
+#[cfg(whole_pages)]
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
@@ -1149,6 +1170,7 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn Certificate(
     c: CertificateView,
@@ -1203,6 +1225,7 @@ fn Certificate(
 /// Static: in the applicant's form it is the island's server-rendered
 /// children, which the browser never hydrates (nothing in it may need to
 /// be interactive).
+#[cfg(whole_pages)]
 #[component]
 fn HazardSummary(app: Application) -> impl IntoView {
     use crate::components::storage_units::Arithmetic;
@@ -1227,6 +1250,7 @@ fn HazardSummary(app: Application) -> impl IntoView {
 /// posts; the page they come back to says what was done
 /// (`set_case_authority` flashes it) or, from the address, what was wrong,
 /// at its field.
+#[cfg(whole_pages)]
 #[component]
 pub fn IssuersPage() -> impl IntoView {
     use crate::api::licence_case::{case_authorities, SetCaseAuthority, REGION_CODE_MESSAGE};

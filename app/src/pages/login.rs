@@ -1,4 +1,5 @@
 //! 登录: 法人用户登录 and 监管用户登录 on one page.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use crate::domain::help::manual;
 use crate::domain::{CreditCode, FieldErrors};
 use crate::url::with_account;
 
+#[cfg(whole_pages)]
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
@@ -52,6 +54,7 @@ pub fn LoginPage() -> impl IntoView {
 
 const MEMBER_LABEL: &str = "手机号或用户名(选填)";
 
+#[cfg(any(whole_pages, island = "LoginForm"))]
 #[cfg_attr(island = "LoginForm", island)]
 #[cfg_attr(not(island = "LoginForm"), component)]
 fn LoginForm(

@@ -4,6 +4,7 @@
 //!
 //! Server-side rendered: links and one `ActionForm`, so it works without
 //! JavaScript; with it, the header's unread count follows at once.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::components::{reload_after_success, HydrationMarker};
 use crate::domain::message::is_local_link;
 
 /// `/messages?page=N`.
+#[cfg(whole_pages)]
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
@@ -30,6 +32,7 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 /// One page of messages, with 全部标为已读.
+#[cfg(any(whole_pages, island = "Inbox"))]
 #[cfg_attr(island = "Inbox", island)]
 #[cfg_attr(not(island = "Inbox"), component)]
 fn Inbox(page: i64) -> impl IntoView {
@@ -104,6 +107,7 @@ fn List(l: MessageList, read_all: ServerAction<ReadAllMessages>) -> impl IntoVie
 }
 
 /// `/messages/ID`: one message; opening it marks it read.
+#[cfg(whole_pages)]
 #[component]
 pub fn MessagePage() -> impl IntoView {
     let id = crate::pages::id_param("id");

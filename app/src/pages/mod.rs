@@ -1,11 +1,21 @@
 //! Route-level components.
+//!
+//! What only the server renders is `#[cfg(whole_pages)]`, and an island is
+//! compiled where it is an island or its page is whole (app/build.rs): an
+//! islands build for the browser compiles its islands and what they use,
+//! nothing else. There, what only other bundles' islands use is unused, hence
+//! each page file's `allow(dead_code, unused_imports)` in that build only.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 pub mod account;
 pub mod admin;
+#[cfg(whole_pages)]
 pub mod dashboard;
+#[cfg(whole_pages)]
 pub mod dev_sms;
 pub mod enterprise_info;
 pub mod help;
+#[cfg(whole_pages)]
 pub mod home;
 pub mod licence_case;
 pub mod login;
@@ -14,7 +24,9 @@ pub mod phone;
 pub mod publicity;
 pub mod recovery;
 pub mod registration;
+#[cfg(whole_pages)]
 pub mod report;
+#[cfg(whole_pages)]
 pub mod review;
 pub mod team;
 pub mod workspace;
@@ -28,12 +40,14 @@ use crate::error::AppError;
 
 /// The route's `:name` as a number (0 when missing or not a number: no
 /// record has that id).
+#[cfg(whole_pages)]
 pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
     move || params.with(|p| p.get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
 /// What a page shows when loading its data failed.
+#[cfg(whole_pages)]
 pub fn load_failed(e: AppError) -> AnyView {
     view! {
         <ErrorNotice error=e />
@@ -42,6 +56,7 @@ pub fn load_failed(e: AppError) -> AnyView {
     .into_any()
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

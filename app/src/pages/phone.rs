@@ -1,5 +1,6 @@
 //! 手机号码无法接收短信? Ask to change the handler's phone; follow the
 //! request on its status page; the phone on file cancels it from its own page.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -37,6 +38,7 @@ fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> Field
     e
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn ChangePhonePage() -> impl IntoView {
     // The account typed on the page before, carried in the link.
@@ -44,6 +46,7 @@ pub fn ChangePhonePage() -> impl IntoView {
     view! { <ChangePhoneForm carried /> }
 }
 
+#[cfg(any(whole_pages, island = "ChangePhoneForm"))]
 #[cfg_attr(island = "ChangePhoneForm", island)]
 #[cfg_attr(not(island = "ChangePhoneForm"), component)]
 fn ChangePhoneForm(carried: String) -> impl IntoView {
@@ -166,12 +169,14 @@ where
 
 /// `/change-phone/status?r=…`: where the requester's change stands, and the
 /// documents a review needs.
+#[cfg(whole_pages)]
 #[component]
 pub fn PhoneChangeStatusPage() -> impl IntoView {
     let query = use_query_map();
     move || view! { <PhoneChangeProgress token=query.with(|q| q.get("r").unwrap_or_default()) /> }
 }
 
+#[cfg(any(whole_pages, island = "PhoneChangeProgress"))]
 #[cfg_attr(island = "PhoneChangeProgress", island)]
 #[cfg_attr(not(island = "PhoneChangeProgress"), component)]
 fn PhoneChangeProgress(token: String) -> impl IntoView {
@@ -309,12 +314,14 @@ fn EvidenceField(
 }
 
 /// `/change-phone/cancel?t=…`: the phone on file stops a change it did not ask for.
+#[cfg(whole_pages)]
 #[component]
 pub fn PhoneChangeCancelPage() -> impl IntoView {
     let query = use_query_map();
     move || view! { <PhoneChangeCancel token=query.with(|q| q.get("t").unwrap_or_default()) /> }
 }
 
+#[cfg(any(whole_pages, island = "PhoneChangeCancel"))]
 #[cfg_attr(island = "PhoneChangeCancel", island)]
 #[cfg_attr(not(island = "PhoneChangeCancel"), component)]
 fn PhoneChangeCancel(token: String) -> impl IntoView {

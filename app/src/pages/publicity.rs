@@ -2,6 +2,7 @@
 //! the last days, per issuing authority) and 通知公告 (the notice board),
 //! with the writers' editor for notices. Lists are GET forms and links, so
 //! they work without JavaScript.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
@@ -21,9 +22,11 @@ use crate::components::markdown_editor::{
 use crate::components::{go_to, plain_post_error, HydrationMarker};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
+#[cfg(whole_pages)]
 use crate::pages::NotFound;
 
 /// 许可公示 (`/publicity?days=30&issuer=0&gp=1&cp=1`).
+#[cfg(whole_pages)]
 #[component]
 pub fn PublicityPage() -> impl IntoView {
     let query = use_query_map();
@@ -54,6 +57,7 @@ pub fn PublicityPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn PublicityFilters(p: Publicity) -> impl IntoView {
     view! {
@@ -79,6 +83,7 @@ fn PublicityFilters(p: Publicity) -> impl IntoView {
 }
 
 /// The address of the page with these list pages, keeping the filters.
+#[cfg(whole_pages)]
 fn publicity_link(p: &Publicity, gp: i64, cp: i64) -> String {
     format!(
         "/publicity?days={}&issuer={}&gp={gp}&cp={cp}",
@@ -86,6 +91,7 @@ fn publicity_link(p: &Publicity, gp: i64, cp: i64) -> String {
     )
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn PublicityLists(p: Publicity) -> impl IntoView {
     let period = format!("{} 至 {}", p.from, p.to);
@@ -107,6 +113,7 @@ fn PublicityLists(p: Publicity) -> impl IntoView {
 
 /// One list of 许可公示 (the licences granted, or those cancelled): its
 /// heading, count, table (or that there is nothing) and pager.
+#[cfg(whole_pages)]
 fn publicity_section(
     t: PublicityTable,
     cancelled: bool,
@@ -171,16 +178,19 @@ fn publicity_section(
     }
 }
 
+#[cfg(whole_pages)]
 fn page_of(t: &PublicityTable) -> Option<String> {
     (t.pages > 1).then(|| format!(",第 {} / {} 页", t.page, t.pages))
 }
 
+#[cfg(whole_pages)]
 fn pager(t: &PublicityTable, link: impl Fn(i64) -> String, label: &'static str) -> AnyView {
     let prev = (t.page > 1).then(|| link(t.page - 1));
     let next = (t.page < t.pages).then(|| link(t.page + 1));
     pager_view(prev, next, label).into_any()
 }
 
+#[cfg(whole_pages)]
 fn pager_view(prev: Option<String>, next: Option<String>, label: &'static str) -> impl IntoView {
     (prev.is_some() || next.is_some()).then(|| {
         view! {
@@ -193,6 +203,7 @@ fn pager_view(prev: Option<String>, next: Option<String>, label: &'static str) -
 }
 
 /// 通知公告 (`/notices?page=N`): pinned first, newest first.
+#[cfg(whole_pages)]
 #[component]
 pub fn NoticesPage() -> impl IntoView {
     let query = use_query_map();
@@ -218,6 +229,7 @@ pub fn NoticesPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn NoticeBoard(l: NoticeList) -> impl IntoView {
     let prev = (l.page > 1).then(|| format!("/notices?page={}", l.page - 1));
@@ -256,6 +268,7 @@ fn NoticeBoard(l: NoticeList) -> impl IntoView {
 /// server sends them back here, a success said in the page frame
 /// (`act_on_notice` flashes it, as `save_notice` does before the editor
 /// comes here), a failure from the address (`__err`).
+#[cfg(whole_pages)]
 #[component]
 pub fn NoticePage() -> impl IntoView {
     let id = crate::pages::id_param("id");
@@ -277,6 +290,7 @@ pub fn NoticePage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 fn notice_article(n: NoticeView) -> impl IntoView {
     let button = move |action: NoticeAction| {
         view! {
@@ -314,6 +328,7 @@ fn notice_article(n: NoticeView) -> impl IntoView {
 
 /// 新建公告 (`/notices/new`), for administrators and issuing authorities:
 /// the page is rendered by the server, only the form is an island.
+#[cfg(whole_pages)]
 #[component]
 pub fn NoticeNewPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_notices(1));
@@ -336,6 +351,7 @@ pub fn NoticeNewPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn NotAWriter() -> impl IntoView {
     view! {
@@ -346,6 +362,7 @@ fn NotAWriter() -> impl IntoView {
 
 /// 编辑公告 (`/notices/:id/edit`), for its publisher and administrators:
 /// the page is rendered by the server, only the form is an island.
+#[cfg(whole_pages)]
 #[component]
 pub fn NoticeEditPage() -> impl IntoView {
     let id = crate::pages::id_param("id");
@@ -378,6 +395,7 @@ pub fn NoticeEditPage() -> impl IntoView {
 /// server's own rules, a preview, and a version check on saving (a stale
 /// save shows the newer text and keeps the writer's). The island of
 /// 新建公告 and 编辑公告, started from the notice the page hands it.
+#[cfg(any(whole_pages, island = "NoticeEditor"))]
 #[cfg_attr(island = "NoticeEditor", island)]
 #[cfg_attr(not(island = "NoticeEditor"), component)]
 fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl IntoView {
@@ -460,5 +478,6 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
     }
 }
 
+#[cfg(whole_pages)]
 // The title's limit is stated in its hint; keep them in step.
 const _: () = assert!(TITLE_MAX == 60);

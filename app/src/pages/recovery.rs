@@ -1,4 +1,5 @@
 //! 忘记密码: request a code, then set a new password.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -27,6 +28,7 @@ fn account_errors(account: &str) -> FieldErrors {
     e
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
@@ -50,6 +52,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
+#[cfg(any(whole_pages, island = "RequestStep"))]
 #[cfg_attr(island = "RequestStep", island)]
 #[cfg_attr(not(island = "RequestStep"), component)]
 fn RequestStep(initial: String) -> impl IntoView {
@@ -91,6 +94,7 @@ fn RequestStep(initial: String) -> impl IntoView {
     }
 }
 
+#[cfg(any(whole_pages, island = "ResetStep"))]
 #[cfg_attr(island = "ResetStep", island)]
 #[cfg_attr(not(island = "ResetStep"), component)]
 fn ResetStep(account: String) -> impl IntoView {

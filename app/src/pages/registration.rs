@@ -1,5 +1,6 @@
 //! 企业注册: step 1 机构信息, step 2 经办人与密码, then the submitted state.
 //! Each step's form is an island of its own (its own bundle).
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
@@ -31,6 +32,7 @@ use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 use crate::error::AppError;
 
 /// Where a registration is: what the page shows.
+#[cfg(whole_pages)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
     Org,
@@ -43,6 +45,7 @@ enum Step {
 /// `?step=org` goes back to 机构信息). Each step's form is an island of its
 /// own, started from what the server holds, and a step done loads the page
 /// again: the next step. The submitted state needs no island.
+#[cfg(whole_pages)]
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let edit_org = use_query_map().with_untracked(|q| q.get("step").as_deref() == Some("org"));
@@ -105,6 +108,7 @@ where
     form
 }
 
+#[cfg(whole_pages)]
 fn steps(here: Step) -> impl IntoView {
     let steps = [
         (Step::Org, "机构信息"),
@@ -131,6 +135,7 @@ fn steps(here: Step) -> impl IntoView {
 }
 
 /// 机构信息: checked against the registry (or left to manual review).
+#[cfg(any(whole_pages, island = "OrgStepForm"))]
 #[cfg_attr(island = "OrgStepForm", island)]
 #[cfg_attr(not(island = "OrgStepForm"), component)]
 fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>) -> impl IntoView {
@@ -337,6 +342,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
 }
 
 /// 经办人与密码: what the organisation step left, then the step's form.
+#[cfg(whole_pages)]
 fn account_step(v: RegistrationView, failed: Option<AppError>) -> impl IntoView {
     let verified = v.verification == Some(Verification::Registry);
     let account = v.org.credit_code.clone();
@@ -357,6 +363,7 @@ fn account_step(v: RegistrationView, failed: Option<AppError>) -> impl IntoView 
     }
 }
 
+#[cfg(any(whole_pages, island = "AccountStepForm"))]
 #[cfg_attr(island = "AccountStepForm", island)]
 #[cfg_attr(not(island = "AccountStepForm"), component)]
 fn AccountStepForm(
@@ -482,6 +489,7 @@ fn AccountStepForm(
 }
 
 /// 提交完成: what was registered and what happens next.
+#[cfg(whole_pages)]
 fn done(submitted: Option<Submitted>) -> impl IntoView {
     submitted.map(|s| {
         let active = s.status == crate::domain::AccountStatus::Active;

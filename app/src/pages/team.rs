@@ -6,6 +6,7 @@
 //! the forms that take a mobile number are islands. 设置密码 and 账号设置
 //! are islands of `ActionForm`s: without JavaScript they post and the page
 //! comes back; with it, the answer shows in place and the data reloads.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -73,6 +74,7 @@ fn role_options(selected: Role) -> impl IntoView {
 /// what was refused). The two forms that take a mobile number, 邀请用户 and
 /// a user's 重置密码, are islands: they check it by the server's own rule
 /// before sending and load the page again once done.
+#[cfg(whole_pages)]
 #[component]
 pub fn TeamPage() -> impl IntoView {
     // A plain post that failed (also 邀请用户's or 重置密码's, sent before
@@ -98,6 +100,7 @@ pub fn TeamPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 fn team_table(t: TeamView) -> impl IntoView {
     let manage = t.can_manage;
     let me = t.me;
@@ -141,6 +144,7 @@ fn team_table(t: TeamView) -> impl IntoView {
 
 /// A 管理员's actions on one user: role, disable or enable, end logins (plain
 /// posts), and a reset link to the user's new phone (an island).
+#[cfg(whole_pages)]
 fn member_actions(m: MemberView) -> impl IntoView {
     let id = m.id;
     let name = m.name.clone();
@@ -179,6 +183,7 @@ fn typed(input: NodeRef<leptos::html::Input>) -> String {
 
 /// 重置密码 (or 重发邀请) of user `user_id`: the one-time link goes to the
 /// mobile typed here, checked before sending.
+#[cfg(any(whole_pages, island = "ResetForm"))]
 #[cfg_attr(island = "ResetForm", island)]
 #[cfg_attr(not(island = "ResetForm"), component)]
 fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
@@ -213,6 +218,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
 }
 
 /// 邀请用户: name, mobile and role, checked before sending.
+#[cfg(any(whole_pages, island = "InviteForm"))]
 #[cfg_attr(island = "InviteForm", island)]
 #[cfg_attr(not(island = "InviteForm"), component)]
 fn InviteForm() -> impl IntoView {
@@ -256,12 +262,14 @@ fn InviteForm() -> impl IntoView {
 }
 
 /// `/team/link?t=…`: the invited (or reset) user sets their own password.
+#[cfg(whole_pages)]
 #[component]
 pub fn TeamLinkPage() -> impl IntoView {
     let query = use_query_map();
     move || view! { <TeamLinkArea token=query.with(|q| q.get("t").unwrap_or_default()) /> }
 }
 
+#[cfg(any(whole_pages, island = "TeamLinkArea"))]
 #[cfg_attr(island = "TeamLinkArea", island)]
 #[cfg_attr(not(island = "TeamLinkArea"), component)]
 fn TeamLinkArea(token: String) -> impl IntoView {
@@ -335,6 +343,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
 }
 
 /// `/account` (and `/settings`): 账号设置 for every user.
+#[cfg(any(whole_pages, island = "AccountPage"))]
 #[cfg_attr(island = "AccountPage", island)]
 #[cfg_attr(not(island = "AccountPage"), component)]
 pub fn AccountPage() -> impl IntoView {

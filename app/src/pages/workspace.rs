@@ -1,4 +1,5 @@
 //! The page a user lands on after login.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +11,7 @@ use crate::api::auth::{current_user, PASSWORD_PAGE_FIRST, TOTP_PAGE};
 use crate::components::HydrationMarker;
 use crate::domain::UserKind;
 
+#[cfg(whole_pages)]
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
@@ -90,6 +92,7 @@ pub fn WorkspacePage() -> impl IntoView {
 }
 
 /// The enterprise's status at a glance: information, licences, what waits for it.
+#[cfg(whole_pages)]
 #[component]
 fn EnterpriseSummary() -> impl IntoView {
     use crate::api::enterprise_info::my_info;
@@ -123,6 +126,7 @@ fn EnterpriseSummary() -> impl IntoView {
 
 /// What happened to the account since the previous login (locks, unlocks,
 /// password and phone changes), so the holder notices what they did not do.
+#[cfg(whole_pages)]
 #[component]
 fn SecuritySinceLastLogin() -> impl IntoView {
     let events = Resource::new(|| (), |_| security_events(false));
@@ -148,6 +152,7 @@ fn SecuritySinceLastLogin() -> impl IntoView {
 /// An open request to change this account's phone: shown at the top, with
 /// a button that stops it, so the owner needs no SMS to object. Rendered by
 /// the server; only an open request brings its (small) island.
+#[cfg(whole_pages)]
 #[component]
 fn PendingPhoneChange() -> impl IntoView {
     use crate::api::phone::my_phone_change;
@@ -161,6 +166,7 @@ fn PendingPhoneChange() -> impl IntoView {
     }
 }
 
+#[cfg(any(whole_pages, island = "PendingPhoneChangeNotice"))]
 #[cfg_attr(island = "PendingPhoneChangeNotice", island)]
 #[cfg_attr(not(island = "PendingPhoneChangeNotice"), component)]
 fn PendingPhoneChangeNotice(change: crate::api::phone::PhoneChangeView) -> impl IntoView {

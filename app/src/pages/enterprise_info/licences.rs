@@ -1,4 +1,5 @@
 //! 完善信息's 许可证 step: each licence, its 许可范围 and its certificate scan.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use super::steps::YesNo;
 use super::*;

@@ -6,6 +6,7 @@
 //! own, in a bundle of its own (issue 13: a page downloads the code of the
 //! step it shows, not the other three). Going to another step saves the
 //! draft first when something was typed, so nothing is lost on the way.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::{EitherOf3, EitherOf4};
 use leptos::prelude::*;
@@ -67,6 +68,7 @@ fn row_label(key: &str) -> Option<String> {
 /// 完善信息: the record's status, its lock and its history are rendered by
 /// the server (its decisions are plain form posts, as on /review), and only
 /// the step's editor is an island, started from the draft it is handed.
+#[cfg(whole_pages)]
 #[component]
 pub fn InfoPage() -> impl IntoView {
     let query = use_query_map();
@@ -114,6 +116,7 @@ pub fn InfoPage() -> impl IntoView {
 }
 
 /// The errors of the page's plain posts, from the address.
+#[cfg(whole_pages)]
 #[derive(Clone, Default)]
 struct Failed {
     /// 撤回 or 信息变更.
@@ -153,6 +156,7 @@ struct StepContext {
 }
 
 /// 基础信息.
+#[cfg(any(whole_pages, island = "InfoBasic"))]
 #[cfg_attr(island = "InfoBasic", island)]
 #[cfg_attr(not(island = "InfoBasic"), component)]
 fn InfoBasic(start: StepStart) -> impl IntoView {
@@ -167,6 +171,7 @@ fn InfoBasic(start: StepStart) -> impl IntoView {
 }
 
 /// 经营方式 (with the storage units).
+#[cfg(any(whole_pages, island = "InfoMode"))]
 #[cfg_attr(island = "InfoMode", island)]
 #[cfg_attr(not(island = "InfoMode"), component)]
 fn InfoMode(start: StepStart) -> impl IntoView {
@@ -181,6 +186,7 @@ fn InfoMode(start: StepStart) -> impl IntoView {
 }
 
 /// 许可证.
+#[cfg(any(whole_pages, island = "InfoLicences"))]
 #[cfg_attr(island = "InfoLicences", island)]
 #[cfg_attr(not(island = "InfoLicences"), component)]
 fn InfoLicences(start: StepStart) -> impl IntoView {
@@ -195,6 +201,7 @@ fn InfoLicences(start: StepStart) -> impl IntoView {
 }
 
 /// 提交: the completeness check and the review.
+#[cfg(any(whole_pages, island = "InfoSubmit"))]
 #[cfg_attr(island = "InfoSubmit", island)]
 #[cfg_attr(not(island = "InfoSubmit"), component)]
 fn InfoSubmit(start: StepStart) -> impl IntoView {
@@ -210,6 +217,7 @@ fn InfoSubmit(start: StepStart) -> impl IntoView {
 
 /// The record's status, lock, notes and history around the step's editor
 /// (an island of its own: `StepStart`).
+#[cfg(whole_pages)]
 fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) -> impl IntoView {
     let editable = v.status == RecordStatus::Draft && v.lock.is_none();
     let start = StepStart {
@@ -267,6 +275,7 @@ fn info_record(v: InfoView, step: InfoStep, saved: Option<i64>, failed: Failed) 
 /// A regulator's proposal that locks the record, with the enterprise's
 /// answer as two plain forms; a rejection's reason is checked by the
 /// browser before sending and again by the server (said at its field).
+#[cfg(whole_pages)]
 fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
     let reason_error = failed
         .as_ref()
@@ -306,6 +315,7 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
 /// 撤回 or 信息变更: a disclosure that says what follows (its summary closes
 /// it again), with the action as a plain form post (the page it comes back
 /// to says what was done).
+#[cfg(whole_pages)]
 fn status_panel(action: StatusChange, base: i64) -> impl IntoView {
     let (label, question, explanation, confirm) = match action {
         StatusChange::Withdraw => (
@@ -642,6 +652,7 @@ fn info_editor<V: IntoView + 'static>(
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn InfoTrail(trail: Vec<crate::api::enterprise_info::AuditView>) -> impl IntoView {
     (!trail.is_empty()).then(|| {

@@ -1,5 +1,6 @@
 //! 许可证业务 → 信息维护 (regulators): the enterprises of the jurisdiction,
 //! one enterprise's record, confirming submissions and proposing changes.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -23,11 +24,13 @@ use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::domain::record_field::RecordField;
 use crate::error::AppError;
+#[cfg(whole_pages)]
 use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
 
+#[cfg(whole_pages)]
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
     let query = use_query_map();
@@ -118,6 +121,7 @@ pub fn MaintenancePage() -> impl IntoView {
 
 /// Why 申请修改 is not offered while the enterprise changes its record, who
 /// holds the change and since when, when it lapses, and a reminder by SMS.
+#[cfg(whole_pages)]
 #[component]
 fn OpenChangeNotice(c: OpenChange, code: String, failed: Option<AppError>) -> impl IntoView {
     let by = if c.by.is_empty() {
@@ -145,10 +149,12 @@ fn OpenChangeNotice(c: OpenChange, code: String, failed: Option<AppError>) -> im
 }
 
 /// The directory's filters, as the page's address and the export's have them.
+#[cfg(whole_pages)]
 const FILTER_KEYS: [&str; 7] = [
     "q", "region", "mode", "status", "expiring", "sort", "hazard",
 ];
 
+#[cfg(whole_pages)]
 #[component]
 fn Directory(p: DirectoryPage) -> impl IntoView {
     let query = use_query_map();
@@ -246,6 +252,7 @@ fn Directory(p: DirectoryPage) -> impl IntoView {
 /// comes back here: a success says so in the page frame (`take_flash`), a
 /// failure with its error in the address (each `ServerAction::new` below
 /// reads it), over the record as it now is. 申请修改 has a page of its own.
+#[cfg(whole_pages)]
 #[component]
 pub fn EnterpriseRecordPage() -> impl IntoView {
     let code = use_params_map().with_untracked(|p| p.get("code").unwrap_or_default());
@@ -284,6 +291,7 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -> impl IntoView {
     let name = r.name.clone();
@@ -390,6 +398,7 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
     }
 }
 
+#[cfg(whole_pages)]
 #[component]
 pub fn ProposePage() -> impl IntoView {
     let params = use_params_map();
@@ -399,6 +408,7 @@ pub fn ProposePage() -> impl IntoView {
 /// 申请修改 on a page of its own: the form keeps what was typed and says
 /// each problem at its field; once sent, the record's page shows the pending
 /// proposal.
+#[cfg(any(whole_pages, island = "ProposeArea"))]
 #[cfg_attr(island = "ProposeArea", island)]
 #[cfg_attr(not(island = "ProposeArea"), component)]
 fn ProposeArea(code: String) -> impl IntoView {

@@ -1,5 +1,6 @@
 //! The steps of 完善信息 with one-value fields: 基础信息, 经营方式 (with the
 //! storage units) and 提交's completeness check.
+#![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
 use super::*;
 
