@@ -1,6 +1,6 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { enrolTotp, gotoHydrated, loginAs, totpCode } from './helpers';
+import { enrolTotp, gotoHydrated, loginAs, sql, totpCode } from './helpers';
 
 async function loginRegulator(page: Page, login: string, password: string, code = '') {
   await gotoHydrated(page, '/login?tab=regulator');
@@ -58,4 +58,34 @@ test('an administrator creates a regulator, who logs in, and disables them', asy
   await expect(admin.locator('tr', { hasText: 'nj-jianye-01' })).toContainText('已停用');
   await loginRegulator(regulator, 'nj-jianye-01', temporary, totpCode(secret, Math.floor(Date.now() / 30000) + 1));
   await expect(regulator.getByRole('textbox', { name: '用户名' })).toHaveAccessibleDescription(/该账号已停用/);
+});
+
+test('a plain post refused by the server keeps what was typed: 创建用户 and 发证机关设置', async ({ browser }) => {
+  const admin = await browser.newContext();
+  await loginAs(await admin.newPage(), 'regulator', 'admin');
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await admin.storageState() });
+  const page = await plain.newPage();
+
+  // 创建用户 answers a one-time password, which only a live page shows.
+  await page.goto('/admin/users');
+  await page.getByRole('textbox', { name: '用户名' }).fill('nj-plain-01');
+  await page.getByLabel('姓名').fill('周九');
+  await page.getByLabel('省份').selectOption({ label: '江苏省' });
+  await page.getByRole('button', { name: '创建用户' }).click();
+  await expect(page.getByRole('alert')).toContainText('新密码只在本页显示一次');
+  await expect(page.getByRole('textbox', { name: '用户名' })).toHaveValue('nj-plain-01');
+  await expect(page.getByLabel('姓名')).toHaveValue('周九');
+  await expect(page.getByLabel('省份')).toHaveValue('320000');
+  // The chosen province's cities are there to choose from.
+  await page.getByLabel('城市').selectOption({ label: '南京市' });
+  expect(sql('SELECT count(*) FROM users WHERE login = ?', 'nj-plain-01')).toEqual([['0']]);
+
+  // A province is not a region cases are routed for: said at the field, the code kept.
+  await page.goto('/admin/issuers');
+  await page.getByLabel('地区代码').fill('320000');
+  await page.getByRole('button', { name: '保存设置' }).click();
+  await expect(page.getByLabel('地区代码')).toHaveAccessibleDescription(/请填写6位行政区划代码/);
+  await expect(page.getByLabel('地区代码')).toHaveValue('320000');
+  await plain.close();
+  await admin.close();
 });

@@ -80,7 +80,9 @@ pub async fn list_regulators() -> Result<Vec<RegulatorRow>, AppError> {
     Ok(out)
 }
 
-/// Creates a regulator user; returns the one-time initial password.
+/// Creates a regulator user; returns the one-time initial password. A
+/// refused plain post (the password is never sent in an address) goes back
+/// with what was typed: the form starts from it (`AdminUsersPage`).
 #[server(endpoint = "admin/regulators/create", output = crate::api::TextJson)]
 pub async fn create_regulator(
     login: String,
@@ -89,6 +91,29 @@ pub async fn create_regulator(
     #[server(default)] region_city: String,
     #[server(default)] region_county: String,
 ) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn as _;
+    // The most specific level chosen.
+    let region = [region_county, region_city, region_province]
+        .into_iter()
+        .find(|c| !c.is_empty())
+        .unwrap_or_default();
+    let result = create_regulator_attempt(&login, &display_name, &region).await;
+    let typed = [
+        ("login", &*login),
+        ("display_name", &display_name),
+        ("region", &region),
+    ];
+    crate::server::http::keep_typed_after_error(CreateRegulator::PATH, &result, &typed).await;
+    result
+}
+
+/// The body of [`create_regulator`].
+#[cfg(feature = "ssr")]
+async fn create_regulator_attempt(
+    login: &str,
+    display_name: &str,
+    region: &str,
+) -> Result<String, AppError> {
     use crate::domain::registration::parse_person_name;
     use crate::domain::FieldErrors;
     use crate::server::{now, AppState};
@@ -96,13 +121,9 @@ pub async fn create_regulator(
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
     crate::server::http::secret_needs_the_page()?;
     let mut errors = FieldErrors::new();
-    let login = errors.take("login", crate::domain::account::parse_staff_login(&login));
-    let name = errors.take("display_name", parse_person_name(&display_name, "用户"));
-    let region = [region_county, region_city, region_province]
-        .into_iter()
-        .find(|c| !c.is_empty())
-        .unwrap_or_default();
-    let org = crate::server::regions::organization_name(&region);
+    let login = errors.take("login", crate::domain::account::parse_staff_login(login));
+    let name = errors.take("display_name", parse_person_name(display_name, "用户"));
+    let org = crate::server::regions::organization_name(region);
     if org.is_none() {
         errors.add("region_code", crate::domain::account::STAFF_REGION_MISSING);
     }
@@ -118,7 +139,7 @@ pub async fn create_regulator(
         display_name: &name,
         org_name: &org_name,
         org_level: level,
-        region: &region,
+        region,
         password_hash: &hash,
     };
     if !crate::server::admin::create(&state.db, &actor, &new, now()).await? {

@@ -466,7 +466,8 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use leptos::server_fn::ServerFn as _;
     let result = login_attempt(tab, account.clone(), password, unlock_code, totp, member).await;
-    crate::server::http::keep_typed_after_error(Login::PATH, &result, "account", &account).await;
+    crate::server::http::keep_typed_after_error(Login::PATH, &result, &[("account", &account)])
+        .await;
     result
 }
 

@@ -969,17 +969,32 @@ pub const REGION_CODE_MESSAGE: &str =
 
 /// Routes the cases of a region (a city, for city-level cases, or a county)
 /// to an organisation such as a 行政审批局; `organization_id` 0 restores the
-/// region's own bureau.
+/// region's own bureau. A refused plain post goes back with what was chosen:
+/// the page's form starts from it.
 #[server(endpoint = "case/authorities/set", output = crate::api::TextJson)]
 pub async fn set_case_authority(
     region_code: String,
+    organization_id: i64,
+) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn as _;
+    let result = set_case_authority_attempt(region_code.trim(), organization_id).await;
+    let org = organization_id.to_string();
+    let typed = [("region_code", &*region_code), ("organization_id", &org)];
+    crate::server::http::keep_typed_after_error(SetCaseAuthority::PATH, &result, &typed).await;
+    result
+}
+
+/// The body of [`set_case_authority`].
+#[cfg(feature = "ssr")]
+async fn set_case_authority_attempt(
+    region_code: &str,
     organization_id: i64,
 ) -> Result<String, AppError> {
     use crate::server::licence_case as repo;
     use crate::server::{http, now, regions, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
-    let region_code = region_code.trim().to_string();
+    let region_code = region_code.to_string();
     let known = region_code.len() == 6
         && regions::get(&region_code).is_some_and(|r| r.level == "city" || r.level == "county");
     if !known {

@@ -89,8 +89,12 @@ mod ssr {
 pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppError> {
     use leptos::server_fn::ServerFn as _;
     let result = send_reset_code_attempt(account.clone()).await;
-    crate::server::http::keep_typed_after_error(SendResetCode::PATH, &result, "account", &account)
-        .await;
+    crate::server::http::keep_typed_after_error(
+        SendResetCode::PATH,
+        &result,
+        &[("account", &account)],
+    )
+    .await;
     result
 }
 

@@ -11,6 +11,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{
     list_regulators, CreateRegulator, RegulatorRow, ResetRegulatorPassword, SetRegulatorActive,
@@ -38,19 +39,27 @@ pub fn AdminUsersPage() -> impl IntoView {
         .or_else(plain_post_error::<UnlockRegulator>)
         .or_else(plain_post_error::<ResetRegulatorPassword>)
         .or_else(plain_post_error::<CreateRegulator>);
+    // What a refused 创建用户 post had typed (`create_regulator`).
+    let typed = use_query_map().with_untracked(|q| {
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        (get("login"), get("display_name"), get("region"))
+    });
+    let (login, display_name, region) = typed;
     let users = Resource::new(|| (), |_| list_regulators());
-    let regions = Resource::new(|| (), |_| region_choices(String::new()));
+    let regions = Resource::new(move || region.clone(), region_choices);
     view! {
         <Title text="用户管理 - 危化品经营安全监管系统" />
         <h1>"用户管理 " <HelpTip link=manual::USERS topic="用户管理" /></h1>
         {refusal(failed)}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let (login, display_name) = (login.clone(), display_name.clone());
+                Suspend::new(async move {
                 match (users.await, regions.await) {
                     (Ok(list), Ok(choices)) => Either::Left(view! {
                         {users_table(list)}
                         // Only an administrator gets here (the list is theirs alone).
-                        <NewRegulatorForm choices />
+                        <NewRegulatorForm choices login display_name />
                         <HydrationMarker />
                     }),
                     (Err(e), _) | (_, Err(e)) => Either::Right(view! {
@@ -58,7 +67,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                         <HydrationMarker />
                     }),
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
@@ -162,15 +172,23 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
 }
 
 /// 新增监管用户: checked before sending; the initial password is shown here,
-/// once, and the list shows the new user after 刷新列表.
+/// once, and the list shows the new user after 刷新列表. It starts from what
+/// a refused plain post had typed (`login`, `display_name`, and the region
+/// `choices` are for).
 #[cfg(any(whole_pages, island = "NewRegulatorForm"))]
 #[cfg_attr(island = "NewRegulatorForm", island)]
 #[cfg_attr(not(island = "NewRegulatorForm"), component)]
-fn NewRegulatorForm(choices: RegionLists) -> impl IntoView {
+fn NewRegulatorForm(choices: RegionLists, login: String, display_name: String) -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
-    let login = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let region = RwSignal::new(String::new());
+    // A code the lists know (none is chosen for any other).
+    let known = !choices.province.is_empty();
+    let region = RwSignal::new(if known {
+        choices.code.clone()
+    } else {
+        String::new()
+    });
+    let login = RwSignal::new(login);
+    let name = RwSignal::new(display_name);
     let check = Callback::new(move |_| {
         check_new_user(
             &login.get_untracked(),

@@ -1264,6 +1264,13 @@ pub fn IssuersPage() -> impl IntoView {
         .map(|e| view! { <ErrorNotice error=e /> });
     let region_error = errors.get("region_code").map(str::to_string);
     let org_error = errors.get("organization_id").map(str::to_string);
+    // What the refused post had chosen (`set_case_authority`).
+    let (typed_region, typed_org) = use_query_map().with_untracked(|q| {
+        (
+            q.get("region_code").unwrap_or_default(),
+            q.get("organization_id").and_then(|o| o.parse::<i64>().ok()),
+        )
+    });
     let data = Resource::new(|| (), |_| case_authorities());
     view! {
         <Title text="发证机关设置 - 危化品经营安全监管系统" />
@@ -1273,6 +1280,7 @@ pub fn IssuersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || {
                 let (region_error, org_error) = (region_error.clone(), org_error.clone());
+                let typed_region = typed_region.clone();
                 let (region_invalid, org_invalid) = (region_error.is_some(), org_error.is_some());
                 Suspend::new(async move {
                 match data.await {
@@ -1311,6 +1319,7 @@ pub fn IssuersPage() -> impl IntoView {
                                     maxlength="6"
                                     required
                                     pattern="[0-9]{6}"
+                                    value=typed_region
                                     data-message=REGION_CODE_MESSAGE
                                     aria-invalid=region_invalid.then_some("true")
                                     aria-describedby=region_invalid.then_some("f-region_code-msg")
@@ -1325,7 +1334,7 @@ pub fn IssuersPage() -> impl IntoView {
                                     aria-invalid=org_invalid.then_some("true")
                                     aria-describedby=org_invalid.then_some("f-organization_id-msg")
                                 >
-                                    {d.organizations.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                    {d.organizations.into_iter().map(|(id, name)| view! { <option value=id selected=typed_org == Some(id)>{name}</option> }).collect_view()}
                                 </select>
                                 {org_error.map(|m| view! { <p class="field-error" id="f-organization_id-msg" role="alert">{m}</p> })}
                             </div>

@@ -173,16 +173,17 @@ pub fn take_flash() -> Option<String> {
     flash_text(hex)
 }
 
-/// A plain form post (no JavaScript) that failed goes back to its page with
-/// the error in the address (server_fn's `__path`/`__err`). This sends it
-/// back with what was typed in `field` as well (`account=…`, which the login
-/// and recovery pages start from), so nothing is typed twice. Only for a
-/// page of our own origin; a JavaScript call is left alone.
+/// A plain form post (no JavaScript, or sent before the page was live) that
+/// failed goes back to its page with the error in the address (server_fn's
+/// `__path`/`__err`). This sends it back with what was typed as well, each
+/// `(field, typed)` as `field=…` (the login and recovery pages start from
+/// `account`, 用户管理 and 发证机关设置 from their fields), so nothing is
+/// typed twice. Never for a secret: what is typed stands in the address.
+/// Only for a page of our own origin; a JavaScript call is left alone.
 pub async fn keep_typed_after_error<T>(
     fn_path: &str,
     result: &Result<T, AppError>,
-    field: &str,
-    typed: &str,
+    typed: &[(&str, &str)],
 ) {
     let Err(err) = result else { return };
     let (Ok(h), Ok(state)) = (headers().await, AppState::get()) else {
@@ -197,7 +198,7 @@ pub async fn keep_typed_after_error<T>(
     else {
         return;
     };
-    let target = back_with(page, field, typed);
+    let target = back_with(page, typed);
     if let (Ok(url), Some(res)) = (
         leptos::server_fn::error::ServerFnUrlError::new(fn_path, err.clone()).to_url(&target),
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
@@ -208,22 +209,28 @@ pub async fn keep_typed_after_error<T>(
     }
 }
 
-/// `page` without an earlier error or value of `field`, with `field=typed`.
-fn back_with(page: &str, field: &str, typed: &str) -> String {
+/// `page` without an earlier error or value of the fields, with each
+/// `field=typed`.
+fn back_with(page: &str, typed: &[(&str, &str)]) -> String {
     let (path, query) = page.split_once('?').unwrap_or((page, ""));
     let mut pairs: Vec<String> = query
         .split('&')
         .filter(|kv| {
             let key = kv.split('=').next().unwrap_or("");
-            !kv.is_empty() && key != field && key != "__path" && key != "__err"
+            !kv.is_empty()
+                && key != "__path"
+                && key != "__err"
+                && typed.iter().all(|(field, _)| key != *field)
         })
         .map(str::to_string)
         .collect();
-    // An account is at most a few dozen characters; anything longer is not
-    // carried into an address.
-    let typed = typed.trim();
-    if !typed.is_empty() && typed.chars().count() <= 64 {
-        pairs.push(format!("{field}={}", crate::url::urlencode(typed)));
+    // What is carried is short (an account, a name, a code); anything longer
+    // than a few dozen characters is not carried into an address.
+    for (field, value) in typed {
+        let value = value.trim();
+        if !value.is_empty() && value.chars().count() <= 64 {
+            pairs.push(format!("{field}={}", crate::url::urlencode(value)));
+        }
     }
     if pairs.is_empty() {
         path.to_string()
@@ -353,22 +360,32 @@ mod tests {
         assert_eq!(
             back_with(
                 &format!("{origin}/login"),
-                "account",
-                " 91320102MA1XYR7K61 "
+                &[("account", " 91320102MA1XYR7K61 ")]
             ),
             format!("{origin}/login?account=91320102MA1XYR7K61")
         );
         assert_eq!(
             back_with(
                 &format!("{origin}/login?tab=regulator&account=old&__path=x&__err=y"),
-                "account",
-                "nj 玄武"
+                &[("account", "nj 玄武")]
             ),
             format!("{origin}/login?tab=regulator&account=nj%20%E7%8E%84%E6%AD%A6")
         );
         assert_eq!(
-            back_with(&format!("{origin}/login?account=old"), "account", ""),
+            back_with(&format!("{origin}/login?account=old"), &[("account", "")]),
             format!("{origin}/login")
+        );
+        // Several fields: each replaces its earlier value, an empty one goes.
+        assert_eq!(
+            back_with(
+                &format!("{origin}/admin/users?login=a&x=1&region=1"),
+                &[
+                    ("login", "nj-li"),
+                    ("display_name", "李 明"),
+                    ("region", "")
+                ]
+            ),
+            format!("{origin}/admin/users?x=1&login=nj-li&display_name=%E6%9D%8E%20%E6%98%8E")
         );
     }
     use std::net::IpAddr;
