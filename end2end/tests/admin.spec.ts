@@ -80,6 +80,19 @@ test('a plain post refused by the server keeps what was typed: 创建用户 and 
   await page.getByLabel('城市').selectOption({ label: '南京市' });
   expect(sql('SELECT count(*) FROM users WHERE login = ?', 'nj-plain-01')).toEqual([['0']]);
 
+  // The same page once live (as after a post sent before it was): the
+  // refusal is the form's, and trying again there replaces it.
+  const live = await admin.newPage();
+  await gotoHydrated(live, page.url());
+  await expect(live.getByRole('alert')).toContainText('新密码只在本页显示一次');
+  await expect(live.getByRole('textbox', { name: '用户名' })).toHaveValue('nj-plain-01');
+  await live.getByLabel('城市').selectOption({ label: '南京市' });
+  await live.getByLabel('区县').selectOption({ label: '鼓楼区' });
+  await live.getByRole('button', { name: '创建用户' }).click();
+  await expect(live.getByRole('status')).toContainText('已创建监管用户 nj-plain-01(南京市鼓楼区应急管理局)');
+  await expect(live.getByRole('alert')).toHaveCount(0);
+  expect(sql('SELECT count(*) FROM users WHERE login = ?', 'nj-plain-01')).toEqual([['1']]);
+
   // A province is not a region cases are routed for: said at the field, the code kept.
   await page.goto('/admin/issuers');
   await page.getByLabel('地区代码').fill('320000');

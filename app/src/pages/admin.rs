@@ -28,17 +28,19 @@ use crate::domain::help::manual;
 use crate::domain::region::RegionLists;
 use crate::domain::registration::parse_person_name;
 use crate::domain::FieldErrors;
+use crate::error::AppError;
 
 /// `/admin/users`: the regulator users and the form that adds one.
 #[cfg(whole_pages)]
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     // A plain post that failed came back with its error in the address
-    // (the islands' posts too, when sent before the page was live).
+    // (the islands' posts too, when sent before the page was live). 创建用户's
+    // is its form's, which a later try there replaces.
     let failed = plain_post_error::<SetRegulatorActive>()
         .or_else(plain_post_error::<UnlockRegulator>)
-        .or_else(plain_post_error::<ResetRegulatorPassword>)
-        .or_else(plain_post_error::<CreateRegulator>);
+        .or_else(plain_post_error::<ResetRegulatorPassword>);
+    let create_failed = plain_post_error::<CreateRegulator>();
     // What a refused 创建用户 post had typed (`create_regulator`).
     let typed = use_query_map().with_untracked(|q| {
         let get = |k: &str| q.get(k).unwrap_or_default();
@@ -54,12 +56,13 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || {
                 let (login, display_name) = (login.clone(), display_name.clone());
+                let failed = create_failed.clone();
                 Suspend::new(async move {
                 match (users.await, regions.await) {
                     (Ok(list), Ok(choices)) => Either::Left(view! {
                         {users_table(list)}
                         // Only an administrator gets here (the list is theirs alone).
-                        <NewRegulatorForm choices login display_name />
+                        <NewRegulatorForm choices login display_name failed />
                         <HydrationMarker />
                     }),
                     (Err(e), _) | (_, Err(e)) => Either::Right(view! {
@@ -129,7 +132,7 @@ const NOTE_IT_DOWN: &str = "离开或刷新本页后不再显示,请先记下。
 
 /// A server function's answer shown in place: the one-time password (and
 /// how to see the list as it now is), or why not.
-fn answer(result: Option<Result<String, crate::error::AppError>>) -> impl IntoView {
+fn answer(result: Option<Result<String, AppError>>) -> impl IntoView {
     result.map(|r| match r {
         Ok(m) => Either::Left(view! {
             <div class="notice success">
@@ -174,11 +177,16 @@ fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
 /// 新增监管用户: checked before sending; the initial password is shown here,
 /// once, and the list shows the new user after 刷新列表. It starts from what
 /// a refused plain post had typed (`login`, `display_name`, and the region
-/// `choices` are for).
+/// `choices` are for), and why it was refused (`failed`).
 #[cfg(any(whole_pages, island = "NewRegulatorForm"))]
 #[cfg_attr(island = "NewRegulatorForm", island)]
 #[cfg_attr(not(island = "NewRegulatorForm"), component)]
-fn NewRegulatorForm(choices: RegionLists, login: String, display_name: String) -> impl IntoView {
+fn NewRegulatorForm(
+    choices: RegionLists,
+    login: String,
+    display_name: String,
+    failed: Option<AppError>,
+) -> impl IntoView {
     let create = ServerAction::<CreateRegulator>::new();
     // A code the lists know (none is chosen for any other).
     let known = !choices.province.is_empty();
@@ -197,6 +205,9 @@ fn NewRegulatorForm(choices: RegionLists, login: String, display_name: String) -
         )
     });
     let form = FormState::for_island(create);
+    if let Some(e) = failed {
+        form.show(&e);
+    }
     // Ready for the next user once this one is created.
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
