@@ -134,8 +134,8 @@ mod bundles {
         })
     }
 
-    /// Whether `bundles.stamp` names the whole wasm the site has.
-    #[cfg(feature = "ssr")]
+    /// Whether `bundles.stamp` names the whole wasm the site has (an
+    /// islands build's shell is the server's only).
     fn current(pkg: &std::path::Path, output_name: &str) -> bool {
         use sha2::{Digest, Sha256};
         let (Ok(stamp), Ok(whole)) = (
@@ -149,11 +149,6 @@ mod bundles {
             .map(|b| format!("{b:02x}"))
             .collect();
         stamp.trim() == hash
-    }
-
-    #[cfg(not(feature = "ssr"))]
-    fn current(_: &std::path::Path, _: &str) -> bool {
-        false
     }
 }
 

@@ -101,7 +101,7 @@ pub async fn create_regulator(
     let typed = [
         ("login", &*login),
         ("display_name", &display_name),
-        ("region", &region),
+        ("region_code", &region),
     ];
     crate::server::http::keep_typed_after_error(CreateRegulator::PATH, &result, &typed).await;
     result

@@ -348,8 +348,8 @@ impl FormState {
     /// The state of an island's form that submits to `action`: it starts
     /// empty, on the server and in the browser alike (an island has no
     /// router in the browser to read a plain post's error from the address;
-    /// its page shows that error outside the island), and shows every later
-    /// error at its fields.
+    /// its page shows that error, or hands it to the island as a prop that
+    /// [`FormState::show`] shows), and shows every later error at its fields.
     pub fn for_island<S>(action: ServerAction<S>) -> FormState
     where
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,

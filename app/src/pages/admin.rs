@@ -44,7 +44,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     // What a refused 创建用户 post had typed (`create_regulator`).
     let typed = use_query_map().with_untracked(|q| {
         let get = |k: &str| q.get(k).unwrap_or_default();
-        (get("login"), get("display_name"), get("region"))
+        (get("login"), get("display_name"), get("region_code"))
     });
     let (login, display_name, region) = typed;
     let users = Resource::new(|| (), |_| list_regulators());
@@ -208,11 +208,18 @@ fn NewRegulatorForm(
     if let Some(e) = failed {
         form.show(&e);
     }
-    // Ready for the next user once this one is created.
+    // Ready for the next user once this one is created; the address no
+    // longer names an earlier refusal or what it had typed (a later plain
+    // post on this page goes back to it).
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             login.set(String::new());
             name.set(String::new());
+            #[cfg(feature = "hydrate")]
+            if let (Ok(h), Ok(path)) = (window().history(), window().location().pathname()) {
+                let _ =
+                    h.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
         }
     });
     let on_submit = move |ev: SubmitEvent| {

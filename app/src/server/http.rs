@@ -114,8 +114,42 @@ pub fn flashed(message: String) -> String {
 pub fn confirm(message: String) -> String {
     if plain_post() {
         flash(&message);
+        back_without_refusal();
     }
     message
+}
+
+/// What a page's form starts from after a refused plain post
+/// ([`keep_typed_after_error`], besides the login pages' `account`): a later
+/// success goes back without it.
+const CARRIED: [&str; 4] = ["login", "display_name", "region_code", "organization_id"];
+
+/// Sends a plain post that succeeded back to its page without an earlier
+/// refusal (`__path`, `__err`) or what that refusal carried ([`CARRIED`]):
+/// neither is about the page as it now is.
+fn back_without_refusal() {
+    let (Some(parts), Ok(state)) = (
+        leptos::prelude::use_context::<axum::http::request::Parts>(),
+        AppState::get(),
+    ) else {
+        return;
+    };
+    let origin = format!("{}/", state.config.public_base_url.trim_end_matches('/'));
+    let Some(page) = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|r| r.starts_with(&origin))
+    else {
+        return;
+    };
+    let target = back_with(page, &CARRIED.map(|field| (field, "")));
+    if let (Some(res), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&target),
+    ) {
+        res.insert_header(header::LOCATION, v);
+    }
 }
 
 /// Refuses a plain post to a server function that answers a one-time secret
@@ -177,8 +211,8 @@ pub fn take_flash() -> Option<String> {
 /// failed goes back to its page with the error in the address (server_fn's
 /// `__path`/`__err`). This sends it back with what was typed as well, each
 /// `(field, typed)` as `field=…` (the login and recovery pages start from
-/// `account`, 用户管理 and 发证机关设置 from their fields), so nothing is
-/// typed twice. Never for a secret: what is typed stands in the address.
+/// `account`, 用户管理 and 发证机关设置 from their fields, which are
+/// [`CARRIED`]), so nothing is typed twice. Never for a secret: what is typed stands in the address.
 /// Only for a page of our own origin; a JavaScript call is left alone.
 pub async fn keep_typed_after_error<T>(
     fn_path: &str,
