@@ -128,25 +128,29 @@ const CARRIED: [&str; 4] = ["login", "display_name", "region_code", "organizatio
 /// refusal (`__path`, `__err`) or what that refusal carried ([`CARRIED`]):
 /// neither is about the page as it now is.
 fn back_without_refusal() {
-    let (Some(parts), Ok(state)) = (
-        leptos::prelude::use_context::<axum::http::request::Parts>(),
-        AppState::get(),
-    ) else {
-        return;
-    };
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+    if let Some(page) = parts.and_then(|p| form_page(&p.headers)) {
+        set_location(&back_with(&page, &CARRIED.map(|field| (field, ""))));
+    }
+}
+
+/// The page a plain form post was sent from: its Referer, when that is a
+/// page of our own origin and the post is a form's (not a JavaScript call).
+fn form_page(h: &HeaderMap) -> Option<String> {
+    let state = AppState::get().ok()?;
     let origin = format!("{}/", state.config.public_base_url.trim_end_matches('/'));
-    let Some(page) = parts
-        .headers
-        .get(header::REFERER)
+    h.get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .filter(|r| r.starts_with(&origin))
-    else {
-        return;
-    };
-    let target = back_with(page, &CARRIED.map(|field| (field, "")));
+        .filter(|r| accepts_html(h) && r.starts_with(&origin))
+        .map(str::to_string)
+}
+
+/// Where the browser goes after this post (leptos_axum's `Location`, which
+/// it otherwise sets to the post's Referer).
+fn set_location(to: &str) {
     if let (Some(res), Ok(v)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&target),
+        HeaderValue::from_str(to),
     ) {
         res.insert_header(header::LOCATION, v);
     }
@@ -177,14 +181,8 @@ fn plain_post() -> bool {
 /// its page: where what it made is (a new notice's page, not the empty
 /// form it was written in). A JavaScript caller is left alone.
 pub fn plain_post_goes_to(path: &str) {
-    if !plain_post() {
-        return;
-    }
-    if let (Some(res), Ok(v)) = (
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(path),
-    ) {
-        res.insert_header(header::LOCATION, v);
+    if plain_post() {
+        set_location(path);
     }
 }
 
@@ -212,34 +210,23 @@ pub fn take_flash() -> Option<String> {
 /// `__path`/`__err`). This sends it back with what was typed as well, each
 /// `(field, typed)` as `field=…` (the login and recovery pages start from
 /// `account`, 用户管理 and 发证机关设置 from their fields, which are
-/// [`CARRIED`]), so nothing is typed twice. Never for a secret: what is typed stands in the address.
-/// Only for a page of our own origin; a JavaScript call is left alone.
+/// [`CARRIED`]), so nothing is typed twice. Never for a secret: what is
+/// typed stands in the address. Only for a page of our own origin; a
+/// JavaScript call is left alone.
 pub async fn keep_typed_after_error<T>(
     fn_path: &str,
     result: &Result<T, AppError>,
     typed: &[(&str, &str)],
 ) {
     let Err(err) = result else { return };
-    let (Ok(h), Ok(state)) = (headers().await, AppState::get()) else {
+    let Some(page) = headers().await.ok().and_then(|h| form_page(&h)) else {
         return;
     };
-    let accepts_html = accepts_html(&h);
-    let origin = format!("{}/", state.config.public_base_url.trim_end_matches('/'));
-    let Some(page) = h
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|r| accepts_html && r.starts_with(&origin))
-    else {
-        return;
-    };
-    let target = back_with(page, typed);
-    if let (Ok(url), Some(res)) = (
-        leptos::server_fn::error::ServerFnUrlError::new(fn_path, err.clone()).to_url(&target),
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(v) = HeaderValue::from_str(url.as_str()) {
-            res.insert_header(header::LOCATION, v);
-        }
+    let target = back_with(&page, typed);
+    if let Ok(url) =
+        leptos::server_fn::error::ServerFnUrlError::new(fn_path, err.clone()).to_url(&target)
+    {
+        set_location(url.as_str());
     }
 }
 
