@@ -453,13 +453,29 @@ test('the regulator is told why 申请修改 is not offered during a change, can
   await expect(county.getByLabel('退回原因')).toHaveAccessibleDescription('请填写退回原因,企业会看到并据此修改。');
   expect(requests.filter((r) => r.url().includes('/api/info/decide'))).toHaveLength(0);
 
-  // Withdrawn meanwhile: 确认 says so in a regulator's words, and the stale buttons go.
-  const mine = await (await enterprise.request.post('/api/info/mine', { headers: { Accept: 'application/json', ...SAME_ORIGIN } })).json();
-  await enterprise.request.post('/api/info/status', { form: { action: 'withdraw', base_version: String(mine.version) }, headers: { Accept: 'application/json', ...SAME_ORIGIN } });
-  await county.getByRole('button', { name: '确认', exact: true }).click();
+  // Withdrawn meanwhile: 退回 says so in a regulator's words, the stale
+  // buttons go, and the reason written is kept to copy.
+  const json = { Accept: 'application/json', ...SAME_ORIGIN };
+  const mine = async () => (await enterprise.request.post('/api/info/mine', { headers: json })).json();
+  await enterprise.request.post('/api/info/status', { form: { action: 'withdraw', base_version: String((await mine()).version) }, headers: json });
+  const reason = '储存场所面积与附件不符,请核对后重新提交';
+  await county.getByLabel('退回原因').fill(reason);
+  await county.getByRole('button', { name: '退回' }).click();
   await expect(county.getByRole('alert').filter({ hasText: '操作未完成' })).toBeVisible();
   await expect(county.getByRole('button', { name: '确认', exact: true })).toHaveCount(0);
   await expect(county.getByRole('region', { name: '企业正在变更信息,暂不能申请修改' })).toBeVisible();
+  await expect(county.locator('.kept-text')).toContainText(`您上次未能提交的退回原因`);
+  await expect(county.locator('.kept-text')).toContainText(reason);
+
+  // Submitted again: the reason is back in its field, said so, and goes through.
+  await enterprise.request.post('/api/info/submit', { form: { base_version: String((await mine()).version) }, headers: json });
+  await gotoHydrated(county, `/maintenance/${code}`);
+  await expect(county.getByLabel('退回原因')).toHaveValue(reason);
+  await expect(county.locator('.kept-note')).toContainText('上次提交未成功时填写的内容');
+  await expect(county.locator('.kept-text')).toHaveCount(0);
+  await county.getByRole('button', { name: '退回' }).click();
+  await expect(county.locator('main > .flash')).toContainText('已退回');
+  expect(sql("SELECT COUNT(*) FROM kept_text k JOIN enterprises e ON k.form = 'return/' || e.id WHERE e.credit_code = ?", code)[0][0]).toBe('0');
   await enterprise.close();
   await county.close();
 });

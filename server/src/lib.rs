@@ -424,6 +424,11 @@ pub fn spawn_background_jobs(state: AppState) {
                 Ok(n) => tracing::info!(n, "expired registration drafts deleted"),
                 Err(e) => tracing::error!(error = %e, "purging registration drafts failed"),
             }
+            match app::server::kept_text::purge(&state.db, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "day-old kept form texts deleted"),
+                Err(e) => tracing::error!(error = %e, "purging kept form texts failed"),
+            }
             match app::server::audit::head(&state.db).await {
                 Ok(Some((id, hash))) => {
                     tracing::info!(last_id = id, head_hash = %hash, "audit chain head")

@@ -114,6 +114,9 @@ pub struct CaseView {
     pub colleagues: Vec<(i64, String)>,
     /// The scheduled on-site check, in words ("" = none).
     pub onsite_plan: String,
+    /// The viewer's refused texts of this case's steps (a 补正通知, a
+    /// reason), the latest first: each goes back in its step's field.
+    pub kept: Vec<(Action, String)>,
 }
 
 /// What a saved form reports: the new version and the form's problems
@@ -482,6 +485,7 @@ pub async fn start_case(kind: String, #[server(default)] licence: String) -> Res
 /// One case, for whoever may see it.
 #[server(endpoint = "case/get", output = crate::api::TextJson)]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
+    use crate::domain::kept_text::KeptForm;
     use crate::server::licence_case as repo;
     use crate::server::{cst_datetime, AppState};
     let state = AppState::get()?;
@@ -499,6 +503,23 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
     let colleagues = match (issuer, case.issuer_org_id) {
         (true, Some(org)) => repo::colleagues(&state.db, org).await?,
         _ => Vec::new(),
+    };
+    let kept = if issuer {
+        crate::server::kept_text::kept(
+            &state.db,
+            user.user_id,
+            &KeptForm::case_prefix(id),
+            crate::server::now(),
+        )
+        .await?
+        .into_iter()
+        .filter_map(|(form, text)| match form {
+            KeptForm::CaseStep { action, .. } => Some((action, text)),
+            _ => None,
+        })
+        .collect()
+    } else {
+        Vec::new()
     };
     let onsite_plan = events
         .iter()
@@ -558,6 +579,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         claimed_by_me: case.claimed_by == Some(user.user_id),
         colleagues,
         onsite_plan,
+        kept,
         application: case.application,
     })
 }
@@ -609,17 +631,38 @@ pub async fn move_case(
     action: String,
     #[server(default)] text: String,
 ) -> Result<String, AppError> {
+    use crate::domain::kept_text::KeptForm;
     use crate::domain::licence_case::Holder;
-    use crate::domain::normalize::normalize_text;
-    use crate::server::licence_case::MoveInput;
-    use crate::server::{today, AppState};
+    use crate::server::AppState;
     let state = AppState::get()?;
     let action = Action::from_code(&action).ok_or(AppError::Forbidden)?;
     let (user, case) = match action.by() {
         Holder::Applicant => ssr::applicant(&state, id).await?,
         _ => ssr::issuer(&state, id).await?,
     };
-    let text = normalize_text(&text);
+    let text = crate::domain::normalize::normalize_text(&text);
+    let result = move_as(&state, &user, case, base_version, action, &text).await;
+    // A refused plain post's 补正通知 or reason comes back in its field.
+    if let Some(form) = KeptForm::case_step(id, action) {
+        crate::server::http::keep_text_after(&state.db, user.user_id, form, &result, &text).await;
+    }
+    result
+}
+
+/// [`move_case`] once its caller may make the move on `case`: checks the
+/// text, moves, tells the applicant and says what was done.
+#[cfg(feature = "ssr")]
+async fn move_as(
+    state: &crate::server::AppState,
+    user: &crate::server::session::SessionUser,
+    case: crate::server::licence_case::Case,
+    base_version: i64,
+    action: Action,
+    text: &str,
+) -> Result<String, AppError> {
+    use crate::server::licence_case::MoveInput;
+    use crate::server::today;
+    let id = case.id;
     let mut errors = FieldErrors::new();
     match action {
         Action::Submit => errors = case.application.check_submit(case.kind, today()),
@@ -635,9 +678,12 @@ pub async fn move_case(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
-    let input = MoveInput { text, onsite: None };
-    let moved = ssr::make_move(&state, id, base_version, action, &input, &actor).await?;
+    let actor = crate::api::enterprise_info::ssr::actor(user).await;
+    let input = MoveInput {
+        text: text.to_string(),
+        onsite: None,
+    };
+    let moved = ssr::make_move(state, id, base_version, action, &input, &actor).await?;
     let label = moved.step.label(case.kind);
     // The applicant hears of every step by SMS (a submission as its receipt).
     if action != Action::Withdraw {
@@ -666,7 +712,7 @@ pub async fn move_case(
             },
             case.kind.label()
         );
-        ssr::tell_applicant(&state, &case, &sms, &title, &body).await;
+        ssr::tell_applicant(state, &case, &sms, &title, &body).await;
     }
     // The case page loads again after a step and says what was done.
     Ok(crate::server::http::flashed(

@@ -26,6 +26,11 @@ pub struct ReviewItem {
     /// "已等待 3 小时" and whether the one-working-day promise is broken.
     pub waited: String,
     pub overdue: bool,
+    /// The viewer's refused 不通过原因 for this account, back in its field.
+    pub kept_reason: Option<String>,
+    /// That reason is the viewer's latest refused one (the page's refusal
+    /// is said at its field).
+    pub kept_latest: bool,
 }
 
 pub fn waited_text(submitted: i64, now: i64) -> String {
@@ -43,15 +48,19 @@ pub fn waited_text(submitted: i64, now: i64) -> String {
 #[server(endpoint = "review/queue", output = crate::api::TextJson)]
 pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<ReviewItem>, AppError> {
     use crate::domain::id_document::mask_id_number;
+    use crate::domain::kept_text::KeptForm;
     use crate::domain::registration::LegalType;
     use crate::domain::{IdDocType, Mobile};
     use crate::server::{cst_datetime, now, regions, AppState};
     let state = AppState::get()?;
-    let (_, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
+    let (reviewer, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let region = region.trim();
     let narrow = (regions::get(region).is_some() && scope.covers(region)).then_some(region);
     let rows = crate::server::registration::review_queue(&state.db).await?;
     let t = now();
+    let kept =
+        crate::server::kept_text::kept(&state.db, reviewer.user_id, KeptForm::REVIEW_PREFIX, t)
+            .await?;
     let mut items = vec![];
     for r in rows {
         if !scope.covers(&r.region_code)
@@ -59,7 +68,12 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
         {
             continue;
         }
+        let kept_at = kept
+            .iter()
+            .position(|(form, _)| *form == KeptForm::ReviewReject { user: r.user_id });
         items.push(ReviewItem {
+            kept_reason: kept_at.map(|i| kept[i].1.clone()),
+            kept_latest: kept_at == Some(0),
             user_id: r.user_id,
             credit_code: r.credit_code,
             name: r.name,
@@ -97,11 +111,29 @@ pub async fn decide_review(
     decision: ReviewDecision,
     reason: String,
 ) -> Result<String, AppError> {
-    use crate::domain::registration::reject_reason;
-    use crate::domain::{FieldErrors, Mobile};
-    use crate::server::{cst_datetime, now, registration, AppState};
+    use crate::server::AppState;
     let state = AppState::get()?;
     let (reviewer, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
+    let result = decide_as(&state, &reviewer, &scope, user_id, decision, &reason).await;
+    // A refused plain post's 不通过原因 comes back in its field.
+    let form = crate::domain::kept_text::KeptForm::ReviewReject { user: user_id };
+    crate::server::http::keep_text_after(&state.db, reviewer.user_id, form, &result, &reason).await;
+    result
+}
+
+/// [`decide_review`] by `reviewer`, whose jurisdiction is `scope`.
+#[cfg(feature = "ssr")]
+async fn decide_as(
+    state: &crate::server::AppState,
+    reviewer: &crate::server::session::SessionUser,
+    scope: &crate::server::guard::Jurisdiction,
+    user_id: i64,
+    decision: ReviewDecision,
+    reason: &str,
+) -> Result<String, AppError> {
+    use crate::domain::registration::reject_reason;
+    use crate::domain::{FieldErrors, Mobile};
+    use crate::server::{cst_datetime, now, registration};
     let Some(p) = registration::registration(&state.db, user_id).await? else {
         // Replaced by a registration the registry confirmed: say so.
         if let Some(at) = registration::superseded_at(&state.db, user_id).await? {
@@ -126,13 +158,13 @@ pub async fn decide_review(
     let reason = if approve {
         String::new()
     } else {
-        reject_reason(&reason).map_err(|m| {
+        reject_reason(reason).map_err(|m| {
             let mut f = FieldErrors::new();
             f.add("reason", m);
             AppError::Validation(f)
         })?
     };
-    let actor = crate::server::audit::Actor::of(&reviewer, crate::server::http::client_ip().await);
+    let actor = crate::server::audit::Actor::of(reviewer, crate::server::http::client_ip().await);
     if let Err(first) =
         registration::decide_review(&state.db, &p, approve, &reason, &actor, now()).await?
     {

@@ -248,12 +248,14 @@ pub fn at_least(min: usize) -> String {
 
 /// A plain form's required `reason` (a refusal's, a return's): checked by
 /// the browser before sending (`islands.js` shows `missing` under it) and,
-/// when the server refused it, its `error` shown there.
+/// when the server refused it, its `error` shown there. `kept`: the text
+/// the server refused before, back in the field with a note saying so.
 pub fn required_reason(
     id: &'static str,
     label: &'static str,
     missing: &'static str,
     error: Option<String>,
+    kept: Option<String>,
 ) -> impl IntoView {
     let invalid = error.is_some();
     let message_id = format!("{id}-msg");
@@ -267,11 +269,33 @@ pub fn required_reason(
             pattern=at_least(1)
             maxlength="500"
             data-message=missing
+            value=kept.clone()
             aria-invalid=invalid.then_some("true")
             aria-describedby=invalid.then_some(message_id.clone())
         />
+        {kept_note(kept.is_some())}
         {field_error(message_id, missing, error)}
     }
+}
+
+/// A text the server refused before (`domain::kept_text`) whose form the
+/// page no longer shows (its object moved on meanwhile), `what` it was:
+/// shown to copy, so nothing written is lost.
+pub fn kept_elsewhere(what: String, text: String) -> impl IntoView {
+    view! {
+        <div class="notice kept-text">
+            <p>{format!("您上次未能提交的{what}(现已不能这样提交,可复制留用,保留一天):")}</p>
+            <p class="kept-body">{text}</p>
+        </div>
+    }
+}
+
+/// The note under a field the page has filled with a text the server
+/// refused before (`domain::kept_text`), when `shown`.
+pub fn kept_note(shown: bool) -> impl IntoView {
+    shown.then(|| {
+        view! { <p class="field-note kept-note">{crate::domain::kept_text::KEPT_TEXT_NOTE}</p> }
+    })
 }
 
 /// The message under a plain form's field `{id}` (its id `{id}-msg`): the

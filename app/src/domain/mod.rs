@@ -17,6 +17,7 @@ pub mod enterprise_info;
 pub mod fields;
 pub mod help;
 pub mod id_document;
+pub mod kept_text;
 pub mod licence;
 pub mod licence_case;
 pub mod major_hazard;

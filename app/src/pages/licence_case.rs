@@ -18,7 +18,8 @@ use crate::api::licence_case::{
     RecordOnsite, StartCase,
 };
 use crate::components::field::{
-    bind_checked, field_error, keep_typed_in, message_as, message_at, FormState, TextField,
+    bind_checked, field_error, keep_typed_in, kept_elsewhere, kept_note, message_as, message_at,
+    FormState, TextField,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
@@ -278,10 +279,10 @@ pub fn CasePage() -> impl IntoView {
 /// the address, what was refused. Only the on-site forms, of several
 /// fields, are islands.
 #[cfg(whole_pages)]
-fn case_actions(c: CaseView) -> impl IntoView {
+fn case_actions(c: CaseView, text_error: Option<String>) -> impl IntoView {
     view! {
         {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
-        {c.issuer_view.then(|| issuer_actions(c.clone()))}
+        {c.issuer_view.then(|| issuer_actions(c.clone(), text_error))}
     }
 }
 
@@ -295,6 +296,13 @@ fn withdraws(c: &CaseView) -> bool {
 #[cfg(whole_pages)]
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
+    // A step's text the server refused is said at its field, which has the
+    // text back (the latest of `c.kept`); anything else where the page begins.
+    let text_error = refused
+        .as_ref()
+        .and_then(|e| e.field_errors().get("text").map(str::to_string))
+        .filter(|_| c.kept.first().is_some_and(|(a, _)| c.actions.contains(a)));
+    let refused = refused.filter(|_| text_error.is_none());
     // The applicant's form while the case may be edited, with its
     // 重大危险源辨识 computed here (see CaseForm); else what was filed.
     let body = if c.actions.contains(&Action::Submit) {
@@ -349,7 +357,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
         {body}
-        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone()))}
+        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone(), text_error))}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -840,42 +848,91 @@ fn case_fields(c: &CaseView) -> impl IntoView {
 }
 
 /// A step with a text (补正 notice, reasons), checked by the browser before
-/// sending (at least 4 characters, as the server checks it again).
+/// sending (at least 4 characters, as the server checks it again). What
+/// the server refused comes back in it (`c.kept`), the latest with
+/// `error`, the server's message about it.
 #[cfg(whole_pages)]
-fn move_with_text(c: &CaseView, action: Action, label: &'static str) -> impl IntoView {
+fn move_with_text(
+    c: &CaseView,
+    action: Action,
+    label: &'static str,
+    error: Option<String>,
+) -> impl IntoView {
     let missing = if action == Action::RequestCorrection {
         CORRECTION_TEXT_MISSING
     } else {
         REASON_TEXT_MISSING
     };
+    let kept = kept_text(c, action);
+    let error = error.filter(|_| c.kept.first().is_some_and(|(a, _)| *a == action));
     view! {
         <form action=MoveCase::url() method="post" class="move-form">
             {case_fields(c)}
             <input type="hidden" name="action" value=action.code() />
-            {move_text(format!("f-text-{}", action.code()), label, missing)}
+            {move_text(format!("f-text-{}", action.code()), label, missing, kept, error)}
             <button type="submit" class="button">{action.label(c.summary.kind)}</button>
         </form>
     }
 }
 
+/// The viewer's refused text for `action` of this case, if any.
+#[cfg(whole_pages)]
+fn kept_text(c: &CaseView, action: Action) -> Option<String> {
+    c.kept
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, text)| text.clone())
+}
+
 /// A plain form's text: checked by the browser before sending (`required`,
 /// at least 4 characters; `islands.js` shows `missing` under it). The
-/// server checks it again; a refusal is said at the top of the page.
+/// server checks it again; a refused text comes back in it (`kept`, with
+/// a note saying so) and the server's `error` under it.
 #[cfg(whole_pages)]
-fn move_text(id: String, label: &'static str, missing: &'static str) -> impl IntoView {
+fn move_text(
+    id: String,
+    label: &'static str,
+    missing: &'static str,
+    kept: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
     let message_id = format!("{id}-msg");
+    let invalid = error.is_some();
+    let note = kept_note(kept.is_some());
     view! {
-        <div class="field">
+        <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
-            <textarea id=id name="text" rows="4" required minlength="4" data-message=missing></textarea>
-            {field_error(message_id, missing, None)}
+            <textarea
+                id=id
+                name="text"
+                rows="4"
+                required
+                minlength="4"
+                data-message=missing
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then_some(message_id.clone())
+            >{kept.unwrap_or_default()}</textarea>
+            {note}
+            {field_error(message_id, missing, error)}
         </div>
     }
 }
 
+/// The viewer's refused texts of steps the case no longer offers (it moved
+/// on meanwhile): shown to copy, so nothing written is lost.
+#[cfg(whole_pages)]
+fn kept_steps_elsewhere(c: &CaseView) -> impl IntoView {
+    let kind = c.summary.kind;
+    c.kept
+        .iter()
+        .filter(|(a, _)| !c.actions.contains(a))
+        .map(|(a, text)| kept_elsewhere(format!("“{}”内容", a.label(kind)), text.clone()))
+        .collect_view()
+}
+
 /// What the issuing authority can do with the case now.
 #[cfg(whole_pages)]
-fn issuer_actions(c: CaseView) -> impl IntoView {
+fn issuer_actions(c: CaseView, text_error: Option<String>) -> impl IntoView {
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()
@@ -905,11 +962,12 @@ fn issuer_actions(c: CaseView) -> impl IntoView {
                 </form>
             })}
             {plain.into_iter().map(|a| move_form(&c, a)).collect_view()}
-            {has(Action::RequestCorrection).then(|| move_with_text(&c, Action::RequestCorrection, "补正通知:逐项写明需要补正的全部材料和内容(只能发一次)"))}
-            {has(Action::NotAccept).then(|| move_with_text(&c, Action::NotAccept, "不予受理的理由"))}
+            {kept_steps_elsewhere(&c)}
+            {has(Action::RequestCorrection).then(|| move_with_text(&c, Action::RequestCorrection, "补正通知:逐项写明需要补正的全部材料和内容(只能发一次)", text_error.clone()))}
+            {has(Action::NotAccept).then(|| move_with_text(&c, Action::NotAccept, "不予受理的理由", text_error.clone()))}
             {plan_open.then(|| view! { <OnSitePlanForm id=c.summary.id version=c.version /> })}
             {has(Action::RecordOnSite).then(|| view! { <OnSiteForm id=c.summary.id version=c.version /> })}
-            {has(Action::Refuse).then(|| move_with_text(&c, Action::Refuse, "不予许可的理由"))}
+            {has(Action::Refuse).then(|| move_with_text(&c, Action::Refuse, "不予许可的理由", text_error.clone()))}
             {c.onsite.clone().map(|o| view! {
                 <div class="onsite-record">
                     <h3>"现场核查记录"</h3>

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::phone::{phone_change_queue, DecidePhoneChange, NOTE_MISSING};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
-use crate::components::field::at_least;
+use crate::components::field::{at_least, kept_note};
 use crate::components::help::message_with_help;
 use crate::components::help::HelpTip;
 use crate::components::layout::{refusal, ErrorNotice};
@@ -33,18 +33,28 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
+/// What a refusal's reason field starts from: the text the server refused
+/// before (`kept`, with a note saying so) and its message (`error`).
+#[derive(Default)]
+struct Refused {
+    kept: Option<String>,
+    error: Option<String>,
+}
+
 /// A refusal's reason: checked by the browser before sending (the message
 /// `missing`, with its help article, shown under the field by islands.js)
-/// and again by the server.
+/// and again by the server, whose refusal shows there too.
 fn reason_input(
     id: String,
     name: &'static str,
     label: &'static str,
-    min: usize,
-    missing: &'static str,
+    (min, missing): (usize, &'static str),
     placeholder: Option<&'static str>,
+    refused: Refused,
 ) -> impl IntoView {
     let message_id = format!("{id}-msg");
+    let invalid = refused.error.is_some();
+    let note = kept_note(refused.kept.is_some());
     view! {
         <label for=id.clone()>{label}</label>
         <input
@@ -56,8 +66,14 @@ fn reason_input(
             maxlength="200"
             placeholder=placeholder
             data-message=missing
+            value=refused.kept
+            aria-invalid=invalid.then_some("true")
+            aria-describedby=invalid.then_some(message_id.clone())
         />
-        <p class="field-error" id=message_id role="alert" hidden>{message_with_help(name, missing)}</p>
+        {note}
+        <p class="field-error" id=message_id role="alert" hidden=!invalid>
+            {message_with_help(name, refused.error.unwrap_or_else(|| missing.into()))}
+        </p>
     }
 }
 
@@ -74,23 +90,39 @@ fn ReviewQueue(region: String) -> impl IntoView {
         }
     });
     let queue = Resource::new(move || region.clone(), review_queue);
+    let refused = StoredValue::new(decide.value().get_untracked().and_then(Result::err));
     view! {
         <Title text="注册审核 - 危化品经营安全监管系统" />
         <h1>"注册审核 " <HelpTip link=manual::REVIEW topic="注册审核" /></h1>
         <p class="form-intro">"承诺在一个工作日内完成审核;超时的申请标为红色。通过或不通过,都会以短信通知经办人。"</p>
         {narrowed}
-        {refusal(decide.value().get_untracked().and_then(Result::err))}
         <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
             {move || Suspend::new(async move {
+                let refused = refused.get_value();
                 match queue.await {
                     Ok(items) if items.is_empty() => EitherOf3::A(view! {
+                        {refusal(refused)}
                         <p class="empty">"没有待审核的注册申请。"</p>
                     }),
-                    Ok(items) => EitherOf3::B(view! {
-                        <ul class="review-list">
-                            {items.into_iter().map(|item| view! { <ReviewCard item /> }).collect_view()}
-                        </ul>
-                    }),
+                    Ok(items) => {
+                        // A refused reason is said at its field, which has
+                        // it back (the viewer's latest); anything else above
+                        // the list.
+                        let reason_error = refused
+                            .as_ref()
+                            .and_then(|e| e.field_errors().get("reason").map(str::to_string))
+                            .filter(|_| items.iter().any(|i| i.kept_latest));
+                        let top = refused.filter(|_| reason_error.is_none());
+                        EitherOf3::B(view! {
+                            {refusal(top)}
+                            <ul class="review-list">
+                                {items.into_iter().map(|item| {
+                                    let error = reason_error.clone().filter(|_| item.kept_latest);
+                                    view! { <ReviewCard item error /> }
+                                }).collect_view()}
+                            </ul>
+                        })
+                    }
                     Err(e) => EitherOf3::C(view! {
                         <ErrorNotice error=e />
                         <p><a href="/login?tab=regulator">"以监管用户登录"</a></p>
@@ -101,8 +133,10 @@ fn ReviewQueue(region: String) -> impl IntoView {
     }
 }
 
+/// One registration and its decision; `error`, the server's refusal of the
+/// reason kept in its field.
 #[component]
-fn ReviewCard(item: ReviewItem) -> impl IntoView {
+fn ReviewCard(item: ReviewItem, error: Option<String>) -> impl IntoView {
     let id = item.user_id.to_string();
     view! {
         <li class="review-card" class:overdue=item.overdue>
@@ -129,7 +163,7 @@ fn ReviewCard(item: ReviewItem) -> impl IntoView {
                 <form class="reject-form" action=DecideReview::url() method="post">
                     <input type="hidden" name="user_id" value=id.clone() />
                     <input type="hidden" name="decision" value=ReviewDecision::Reject.code() />
-                    {reason_input(format!("reason-{id}"), "reason", "不通过原因", MIN_REJECT_REASON, REJECT_REASON_MISSING, Some("如:企业名称与营业执照不一致"))}
+                    {reason_input(format!("reason-{id}"), "reason", "不通过原因", (MIN_REJECT_REASON, REJECT_REASON_MISSING), Some("如:企业名称与营业执照不一致"), Refused { kept: item.kept_reason.clone(), error })}
                     <button type="submit" class="button">"不通过"</button>
                 </form>
             </div>
@@ -187,7 +221,7 @@ fn PhoneChanges() -> impl IntoView {
                                                 <form action=DecidePhoneChange::url() method="post">
                                                     <input type="hidden" name="request_id" value=id.clone() />
                                                     <input type="hidden" name="approve" value="false" />
-                                                    {reason_input(format!("note-{id}"), "note", "不同意的原因(短信告知申请人)", 1, NOTE_MISSING, None)}
+                                                    {reason_input(format!("note-{id}"), "note", "不同意的原因(短信告知申请人)", (1, NOTE_MISSING), None, Refused::default())}
                                                     <button type="submit" class="button">"不同意"</button>
                                                 </form>
                                             </div>

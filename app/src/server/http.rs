@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 
 use super::AppState;
+use crate::domain::kept_text::KeptForm;
 use crate::error::AppError;
 
 /// The request's headers.
@@ -227,6 +228,38 @@ pub async fn keep_typed_after_error<T>(
         leptos::server_fn::error::ServerFnUrlError::new(fn_path, err.clone()).to_url(&target)
     {
         set_location(url.as_str());
+    }
+}
+
+/// The most of a refused text kept ([`keep_text_after`]): more than any
+/// 补正通知 or reason needs.
+const KEPT_TEXT_MAX_CHARS: usize = 5_000;
+
+/// After the server function of a plain form with a text (a [`KeptForm`],
+/// called once its caller `user_id` is known): a refused plain post keeps
+/// `text` for that user, and the page puts it back in its field (a text is
+/// too long to go back in the address, see [`back_with`]); a success
+/// forgets it. A JavaScript caller's form keeps its own text.
+pub async fn keep_text_after<T>(
+    db: &super::db::Db,
+    user_id: i64,
+    form: KeptForm,
+    result: &Result<T, AppError>,
+    text: &str,
+) {
+    use super::kept_text;
+    let outcome = match result {
+        Ok(_) => kept_text::forget(db, user_id, form).await,
+        // Refused on the object itself (not the caller's): nothing kept.
+        Err(AppError::Forbidden) => Ok(()),
+        Err(_) if plain_post() && !text.trim().is_empty() => {
+            let text: String = text.chars().take(KEPT_TEXT_MAX_CHARS).collect();
+            kept_text::keep(db, user_id, form, &text, super::now()).await
+        }
+        Err(_) => Ok(()),
+    };
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, "keeping or forgetting a refused form's text failed");
     }
 }
 

@@ -14,6 +14,7 @@ pub mod files;
 pub mod guard;
 pub mod help;
 pub mod http;
+pub mod kept_text;
 pub mod licence_case;
 pub mod limits;
 pub mod messages;

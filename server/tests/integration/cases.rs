@@ -1337,3 +1337,93 @@ async fn a_late_renewal_is_escalated_to_the_top_of_the_inbox_and_due_filters_app
         assert_eq!(inbox("30").await.len(), 2, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_only() {
+    use app::domain::kept_text::KEPT_TEXT_NOTE;
+    use app::domain::licence_case::CORRECTION_TEXT_MISSING;
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let id = started(&b, &a, "new", "").await;
+        with_every_material(&b, &a, id, |app| {
+            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+        })
+        .await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        let case_page = format!("/cases/{id}");
+        let post = |version: i64, action: Action, text: &str| {
+            let fields = vec![
+                ("id", id.to_string()),
+                ("base_version", version.to_string()),
+                ("action", action.code().to_string()),
+                ("text", text.to_string()),
+            ];
+            plain_post(&b, "/api/case/move", &case_page, fields, &city)
+        };
+        let version = case(&b, &city, id).await.version;
+        let notice = "请补充:1. 营业执照副本;2. 储存设施平面图。";
+
+        // Sent from a page that was out of date: refused where the page
+        // begins, and the notice is back in its field.
+        let r = post(version - 1, Action::RequestCorrection, notice).await;
+        let page = page_back_refused(&b, &r, &city).await;
+        assert!(page.contains("案件刚刚被他人处理过"), "{}: {page}", b.name);
+        assert!(
+            page.contains(&format!(">{notice}</textarea>")),
+            "{}: {page}",
+            b.name
+        );
+        assert!(page.contains(KEPT_TEXT_NOTE), "{}", b.name);
+        let c = case(&b, &city, id).await;
+        assert_eq!(
+            c.kept,
+            vec![(Action::RequestCorrection, notice.to_string())]
+        );
+        assert_eq!(c.version, version, "{}: nothing moved", b.name);
+        // Its writer's only: the applicant's view has none of it.
+        assert!(case(&b, &a, id).await.kept.is_empty(), "{}", b.name);
+        let theirs = crate::common::page(&b, &case_page, &a).await;
+        assert!(!theirs.contains(notice), "{}", b.name);
+
+        // A step the case does not offer now: its text is shown to copy.
+        let reason = "经营场所与申请材料不符,不予许可。";
+        let r = post(version, Action::Refuse, reason).await;
+        let page = page_back_refused(&b, &r, &city).await;
+        let kept_block = page
+            .split(r#"class="notice kept-text""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no kept text block: {page}", b.name));
+        assert!(kept_block.contains(reason), "{}: {kept_block}", b.name);
+        assert!(!page.contains(r#"id="f-text-refuse""#), "{}", b.name);
+
+        // Too short for the server: its message stands under the field.
+        let r = post(version, Action::RequestCorrection, "补正").await;
+        let page = page_back_refused(&b, &r, &city).await;
+        assert!(page.contains(">补正</textarea>"), "{}: {page}", b.name);
+        assert!(
+            page.contains(&format!(
+                r#"<p id="f-text-correction-msg" role="alert" class="field-error">{CORRECTION_TEXT_MISSING}"#
+            )),
+            "{}: {page}",
+            b.name
+        );
+        assert!(
+            !page.contains(r#"<p class="alert" role="alert">"#),
+            "{}",
+            b.name
+        );
+
+        // Once it goes through, its text is forgotten (the other stays).
+        let r = post(version, Action::RequestCorrection, notice).await;
+        assert!(
+            !r.location().contains("__err="),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
+        let c = case(&b, &city, id).await;
+        assert_eq!(c.correction_notice, notice, "{}", b.name);
+        assert_eq!(c.kept, vec![(Action::Refuse, reason.to_string())]);
+    }
+}

@@ -1338,3 +1338,68 @@ async fn parallel_first_opens_of_a_record_create_it_once() {
         assert_eq!(versions, 1, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn a_refused_return_reason_sent_without_javascript_comes_back_in_its_field() {
+    use app::domain::kept_text::KEPT_TEXT_NOTE;
+    for b in seeded().await {
+        let (a, county) = submitted(&b).await;
+        let base = version(&regulated(&b, &county, A).await);
+        let record_page = format!("/maintenance/{A}");
+        let reason = "储存场所面积与附件不符,请核对后重新提交。";
+        let send_back = |base: String| {
+            let fields = vec![
+                ("credit_code", A.to_string()),
+                ("base_version", base),
+                ("approve", "false".to_string()),
+                ("reason", reason.to_string()),
+            ];
+            plain_post(&b, "/api/info/decide", &record_page, fields, &county)
+        };
+        // The page was out of date: refused where the page begins, and the
+        // reason is back in its field.
+        let stale = (base.parse::<i64>().unwrap() - 1).to_string();
+        let page = page_back_refused(&b, &send_back(stale).await, &county).await;
+        let input = page
+            .split(r#"id="return-reason""#)
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .unwrap_or_else(|| panic!("{}: no reason field: {page}", b.name));
+        assert!(
+            input.contains(&format!(r#"value="{reason}""#)),
+            "{}: {input}",
+            b.name
+        );
+        assert!(page.contains(KEPT_TEXT_NOTE), "{}", b.name);
+        assert_eq!(
+            regulated(&b, &county, A).await.kept_reason.as_deref(),
+            Some(reason)
+        );
+        // The enterprise withdraws meanwhile: no form, the reason to copy.
+        set_status(&b, &a, "withdraw").await;
+        let page = crate::common::page(&b, &record_page, &county).await;
+        assert!(!page.contains(r#"id="return-reason""#), "{}", b.name);
+        let kept = page
+            .split(r#"class="notice kept-text""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no kept text: {page}", b.name));
+        assert!(kept.contains(reason), "{}: {kept}", b.name);
+        // Submitted again: once the return goes through, it is forgotten.
+        let r = submit(&b, &a, &version(&mine(&b, &a).await)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        let base = version(&regulated(&b, &county, A).await);
+        let r = send_back(base).await;
+        assert!(
+            !r.location().contains("__err="),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
+        assert_eq!(
+            regulated(&b, &county, A).await.kept_reason,
+            None,
+            "{}",
+            b.name
+        );
+    }
+}

@@ -300,3 +300,68 @@ fn create_admin_makes_a_working_administrator() {
     let again = run("Root-Admin-2026");
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+#[tokio::test]
+async fn a_refused_reason_sent_without_javascript_comes_back_in_its_field_for_its_writer_only() {
+    use app::domain::kept_text::KEPT_TEXT_NOTE;
+    for b in seeded().await {
+        let (_, id) = fresh_pending(&b).await;
+        let xuanwu = login_cookie(&b, "regulator", "nj-xuanwu", DEMO_PASSWORD).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let reject = |reason: &str| {
+            let fields = vec![
+                ("user_id", id.clone()),
+                ("decision", "reject".to_string()),
+                ("reason", reason.to_string()),
+            ];
+            plain_post(&b, "/api/review/decide", "/review", fields, &xuanwu)
+        };
+        // Too short for the server (an old browser did not check it).
+        let r = reject("不符").await;
+        let page = page_back_refused(&b, &r, &xuanwu).await;
+        let field = format!(r#"id="reason-{id}""#);
+        let input = page
+            .split(&field)
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .unwrap_or_else(|| panic!("{}: no reason field: {page}", b.name));
+        assert!(input.contains(r#"value="不符""#), "{}: {input}", b.name);
+        assert!(
+            input.contains(r#"aria-invalid="true""#),
+            "{}: {input}",
+            b.name
+        );
+        assert!(page.contains(KEPT_TEXT_NOTE), "{}", b.name);
+        // The message stands under the field, not above the list.
+        let message = format!(r#"id="reason-{id}-msg" role="alert" class="field-error">"#);
+        assert!(page.contains(&message), "{}: {page}", b.name);
+        assert!(
+            !page.contains(r#"<p class="alert" role="alert">"#),
+            "{}",
+            b.name
+        );
+        // Nothing was decided; another reviewer of the same queue sees the
+        // registration but not the text.
+        let other = crate::common::page(&b, "/review", &city).await;
+        assert!(other.contains(&field), "{}", b.name);
+        assert!(!other.contains(r#"value="不符""#), "{}", b.name);
+        assert!(!other.contains(KEPT_TEXT_NOTE), "{}", b.name);
+        // Shown again on a later visit (the writer may come back to it) ...
+        let later = crate::common::page(&b, "/review", &xuanwu).await;
+        assert!(later.contains(r#"value="不符""#), "{}", b.name);
+        // ... until the decision goes through.
+        let r = reject("企业名称与营业执照不一致").await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}: {}", b.name, r.body);
+        assert!(
+            !r.location().contains("__err="),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kept_text")
+            .fetch_one(b.state.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(kept, 0, "{}", b.name);
+    }
+}

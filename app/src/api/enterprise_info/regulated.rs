@@ -41,6 +41,9 @@ pub struct RecordView {
     pub trail_total: i64,
     /// Whether the viewer may propose changes (a regulator with an organisation).
     pub can_propose: bool,
+    /// The viewer's refused 退回原因 for this record, back in its field.
+    #[serde(default)]
+    pub kept_reason: Option<String>,
 }
 
 #[server(endpoint = "info/record", output = crate::api::TextJson)]
@@ -98,6 +101,13 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
         trail: trail.into_iter().map(ssr::audit_view).collect(),
         trail_total: crate::server::audit::trail_count(&state.db, id).await?,
         can_propose: user.kind == crate::domain::UserKind::Regulator,
+        kept_reason: crate::server::kept_text::kept_for(
+            &state.db,
+            user.user_id,
+            crate::domain::kept_text::KeptForm::ReturnRecord { enterprise: id },
+            crate::server::now(),
+        )
+        .await?,
     })
 }
 
@@ -112,18 +122,36 @@ pub async fn decide_info(
     approve: bool,
     reason: String,
 ) -> Result<String, AppError> {
-    use crate::server::enterprise_info as repo;
-    use crate::server::{now, AppState};
+    use crate::server::AppState;
     let state = AppState::get()?;
     let (user, id) = ssr::regulated(&state, &credit_code).await?;
     let reason = crate::domain::normalize::normalize_text(&reason);
+    let result = decide_as(&state, &user, id, base_version, approve, &reason).await;
+    // A refused plain post's 退回原因 comes back in its field.
+    let form = crate::domain::kept_text::KeptForm::ReturnRecord { enterprise: id };
+    crate::server::http::keep_text_after(&state.db, user.user_id, form, &result, &reason).await;
+    result
+}
+
+/// [`decide_info`] by `user`, who supervises the enterprise `id`.
+#[cfg(feature = "ssr")]
+async fn decide_as(
+    state: &crate::server::AppState,
+    user: &crate::server::session::SessionUser,
+    id: i64,
+    base_version: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<String, AppError> {
+    use crate::server::enterprise_info as repo;
+    use crate::server::now;
     if !approve && reason.is_empty() {
         let mut e = FieldErrors::new();
         e.add("reason", RETURN_REASON_MISSING);
         return Err(AppError::Validation(e));
     }
-    let actor = ssr::actor(&user).await;
-    repo::decide(&state.db, id, base_version, approve, &reason, &actor, now())
+    let actor = ssr::actor(user).await;
+    repo::decide(&state.db, id, base_version, approve, reason, &actor, now())
         .await
         .map_err(ssr::error)?;
     let organization = user.belongs_to.clone();

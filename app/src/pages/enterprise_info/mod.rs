@@ -304,7 +304,7 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
                 <form class="reject-form" action=AnswerProposal::url() method="post">
                     <input type="hidden" name="proposal_id" value=id />
                     <input type="hidden" name="accept" value="false" />
-                    {required_reason("proposal-reason", "拒绝理由", PROPOSAL_REASON_MISSING, reason_error)}
+                    {required_reason("proposal-reason", "拒绝理由", PROPOSAL_REASON_MISSING, reason_error, None)}
                     <button type="submit" class="button">"拒绝"</button>
                 </form>
             </div>

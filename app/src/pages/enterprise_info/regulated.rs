@@ -12,7 +12,7 @@ use crate::api::enterprise_info::{
     info_directory, regulated_record, DecideInfo, DirectoryPage, OpenChange, ProposeChange,
     RecordView, RemindEnterprise, WithdrawProposal, RETURN_REASON_MISSING,
 };
-use crate::components::field::{keep_typed_in, required_reason};
+use crate::components::field::{keep_typed_in, kept_elsewhere, required_reason};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
@@ -317,6 +317,7 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
         <h1>{name} " " <span class="status-badge">{r.status_label.clone()}</span></h1>
         <p class="summary-line">"统一社会信用代码:" {r.credit_code.clone()}</p>
         {outcome}
+        {r.kept_reason.clone().filter(|_| r.submitted.is_none()).map(|text| kept_elsewhere("退回原因".into(), text))}
         {r.proposal.clone().map(|p| {
             view! {
                 <section class="lock-notice" aria-labelledby="proposal-title">
@@ -351,7 +352,7 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
                             <input type="hidden" name="credit_code" value=code.clone() />
                             <input type="hidden" name="base_version" value=r.version />
                             <input type="hidden" name="approve" value="false" />
-                            {required_reason("return-reason", "退回原因", RETURN_REASON_MISSING, reason_error.clone())}
+                            {required_reason("return-reason", "退回原因", RETURN_REASON_MISSING, reason_error.clone(), r.kept_reason.clone())}
                             <button type="submit" class="button">"退回"</button>
                         </form>
                     </div>
