@@ -16,21 +16,27 @@
   // the message shows under the field, as an island shows it, instead of the
   // browser's bubble (the page may have rendered it there, with its help
   // link, hidden).
+  // Other descriptions of the field (a note that it holds a text the
+  // server refused before) stay.
   for (const input of document.querySelectorAll("[data-message]")) {
     const note = document.getElementById(`${input.id}-msg`);
     if (!note) continue;
+    const others = () =>
+      (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== note.id);
+    const describe = (ids) =>
+      ids.length ? input.setAttribute("aria-describedby", ids.join(" ")) : input.removeAttribute("aria-describedby");
     input.addEventListener("invalid", (e) => {
       e.preventDefault();
       if (!note.textContent.trim()) note.textContent = input.dataset.message;
       note.hidden = false;
       input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", note.id);
+      describe([note.id, ...others()]);
       input.focus();
     });
     input.addEventListener("input", () => {
       note.hidden = true;
       input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
+      describe(others());
     });
   }
   // A plain post (outside islands) is sent once: its buttons are disabled

@@ -511,7 +511,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
             &KeptForm::case_prefix(id),
             crate::server::now(),
         )
-        .await?
+        .await
         .into_iter()
         .filter_map(|(form, text)| match form {
             KeptForm::CaseStep { action, .. } => Some((action, text)),
@@ -634,17 +634,20 @@ pub async fn move_case(
     use crate::domain::kept_text::KeptForm;
     use crate::domain::licence_case::Holder;
     use crate::server::AppState;
+    use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
     let action = Action::from_code(&action).ok_or(AppError::Forbidden)?;
     let (user, case) = match action.by() {
         Holder::Applicant => ssr::applicant(&state, id).await?,
         _ => ssr::issuer(&state, id).await?,
     };
-    let text = crate::domain::normalize::normalize_text(&text);
-    let result = move_as(&state, &user, case, base_version, action, &text).await;
+    // A 补正通知 lists item by item: its lines are kept.
+    let normalized = crate::domain::normalize::normalize_lines(&text);
+    let result = move_as(&state, &user, case, base_version, action, &normalized).await;
     // A refused plain post's 补正通知 or reason comes back in its field.
     if let Some(form) = KeptForm::case_step(id, action) {
-        crate::server::http::keep_text_after(&state.db, user.user_id, form, &result, &text).await;
+        let by = (&state.db, user.user_id);
+        crate::server::http::keep_text_after(MoveCase::PATH, by, form, &result, &text).await;
     }
     result
 }

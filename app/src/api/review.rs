@@ -28,9 +28,6 @@ pub struct ReviewItem {
     pub overdue: bool,
     /// The viewer's refused 不通过原因 for this account, back in its field.
     pub kept_reason: Option<String>,
-    /// That reason is the viewer's latest refused one (the page's refusal
-    /// is said at its field).
-    pub kept_latest: bool,
 }
 
 pub fn waited_text(submitted: i64, now: i64) -> String {
@@ -60,7 +57,7 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
     let t = now();
     let kept =
         crate::server::kept_text::kept(&state.db, reviewer.user_id, KeptForm::REVIEW_PREFIX, t)
-            .await?;
+            .await;
     let mut items = vec![];
     for r in rows {
         if !scope.covers(&r.region_code)
@@ -68,12 +65,12 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
         {
             continue;
         }
-        let kept_at = kept
-            .iter()
-            .position(|(form, _)| *form == KeptForm::ReviewReject { user: r.user_id });
+        let form = KeptForm::ReviewReject { user: r.user_id };
         items.push(ReviewItem {
-            kept_reason: kept_at.map(|i| kept[i].1.clone()),
-            kept_latest: kept_at == Some(0),
+            kept_reason: kept
+                .iter()
+                .find(|(f, _)| *f == form)
+                .map(|(_, t)| t.clone()),
             user_id: r.user_id,
             credit_code: r.credit_code,
             name: r.name,
@@ -112,12 +109,18 @@ pub async fn decide_review(
     reason: String,
 ) -> Result<String, AppError> {
     use crate::server::AppState;
+    use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
     let (reviewer, scope) = crate::api::auth::ssr::require_reviewer(&state).await?;
     let result = decide_as(&state, &reviewer, &scope, user_id, decision, &reason).await;
-    // A refused plain post's 不通过原因 comes back in its field.
-    let form = crate::domain::kept_text::KeptForm::ReviewReject { user: user_id };
-    crate::server::http::keep_text_after(&state.db, reviewer.user_id, form, &result, &reason).await;
+    // A refused plain post's 不通过原因 comes back in its field, unless the
+    // registration has been decided or closed meanwhile (a conflict, said
+    // above the list): then there is no field, and no use, for it.
+    if !matches!(result, Err(AppError::Conflict { .. })) {
+        let form = crate::domain::kept_text::KeptForm::ReviewReject { user: user_id };
+        let by = (&state.db, reviewer.user_id);
+        crate::server::http::keep_text_after(DecideReview::PATH, by, form, &result, &reason).await;
+    }
     result
 }
 

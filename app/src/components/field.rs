@@ -271,11 +271,23 @@ pub fn required_reason(
             data-message=missing
             value=kept.clone()
             aria-invalid=invalid.then_some("true")
-            aria-describedby=invalid.then_some(message_id.clone())
+            aria-describedby=plain_described_by(id, invalid, kept.is_some())
         />
-        {kept_note(kept.is_some())}
+        {kept_note(id, kept.is_some())}
         {field_error(message_id, missing, error)}
     }
+}
+
+/// A plain form field's `aria-describedby`: its message (`{id}-msg`) when
+/// the server refused it, the note that it holds a kept text
+/// (`{id}-kept`, [`kept_note`]) when it does.
+pub fn plain_described_by(id: &str, invalid: bool, kept: bool) -> Option<String> {
+    let ids: Vec<String> = [(invalid, "msg"), (kept, "kept")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, what)| format!("{id}-{what}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
 }
 
 /// A text the server refused before (`domain::kept_text`) whose form the
@@ -290,11 +302,12 @@ pub fn kept_elsewhere(what: String, text: String) -> impl IntoView {
     }
 }
 
-/// The note under a field the page has filled with a text the server
-/// refused before (`domain::kept_text`), when `shown`.
-pub fn kept_note(shown: bool) -> impl IntoView {
+/// The note under the field `{id}` when the page has filled it with a
+/// text the server refused before (`domain::kept_text`), when `shown`.
+pub fn kept_note(id: &str, shown: bool) -> impl IntoView {
+    let note_id = format!("{id}-kept");
     shown.then(|| {
-        view! { <p class="field-note kept-note">{crate::domain::kept_text::KEPT_TEXT_NOTE}</p> }
+        view! { <p class="field-note kept-note" id=note_id>{crate::domain::kept_text::KEPT_TEXT_NOTE}</p> }
     })
 }
 

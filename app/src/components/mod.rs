@@ -85,6 +85,20 @@ where
         .and_then(Result::err)
 }
 
+/// The message at `field` of a plain post refused on this page, when the
+/// post came from the form of a refused text that the server kept
+/// (`server::http::keep_text_after` names it in the address, `kept`):
+/// that form and the message, said at its field. `None` when the refusal
+/// is about something else (said where the page begins).
+pub fn refusal_at_kept_form(
+    refused: Option<&crate::error::AppError>,
+    field: &str,
+) -> Option<(crate::domain::kept_text::KeptForm, String)> {
+    let key = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("kept"))?;
+    let form = crate::domain::kept_text::KeptForm::parse(&key)?;
+    Some((form, refused?.field_errors().get(field)?.to_string()))
+}
+
 /// Loads the page at `href` (in the browser; nothing on the server): after
 /// a save, the page the server renders next shows what was done. A page
 /// load in either build (islands have no router in the browser).

@@ -55,6 +55,24 @@ pub fn normalize_text(input: &str) -> String {
     out
 }
 
+/// Normalises a text of several lines (a 补正通知 that lists item by
+/// item): each line as [`normalize_text`], blank lines at either end
+/// dropped and runs of them kept as one, so the list stays a list.
+/// Idempotent.
+pub fn normalize_lines(input: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in input.lines().map(normalize_text) {
+        let after_blank = lines.last().is_some_and(String::is_empty);
+        if !(line.is_empty() && (lines.is_empty() || after_blank)) {
+            lines.push(line);
+        }
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +91,15 @@ mod tests {
         assert_eq!(normalize_text("（张三）"), "(张三)");
     }
 
+    #[test]
+    fn a_list_keeps_its_lines() {
+        assert_eq!(
+            normalize_lines("\r\n  1. 营业执照  副本\r\n\n\n\u{3000}2. 平面图 \n \n"),
+            "1. 营业执照 副本\n\n2. 平面图"
+        );
+        assert_eq!(normalize_lines(" \n\t\n"), "");
+    }
+
     proptest::proptest! {
         #[test]
         fn normalisation_is_idempotent(s in "\\PC{0,40}") {
@@ -80,6 +107,8 @@ mod tests {
             proptest::prop_assert_eq!(normalize_code(&once), once.clone());
             let t = normalize_text(&s);
             proptest::prop_assert_eq!(normalize_text(&t), t.clone());
+            let l = normalize_lines(&s);
+            proptest::prop_assert_eq!(normalize_lines(&l), l.clone());
         }
     }
 }

@@ -19,17 +19,19 @@ use crate::api::licence_case::{
 };
 use crate::components::field::{
     bind_checked, field_error, keep_typed_in, kept_elsewhere, kept_note, message_as, message_at,
-    FormState, TextField,
+    plain_described_by, FormState, TextField,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
 use crate::components::{
-    go_to, plain_post_error, reload_page_after_success, HydrationMarker, PrintButton,
+    go_to, plain_post_error, refusal_at_kept_form, reload_page_after_success, HydrationMarker,
+    PrintButton,
 };
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Answer, HazardVerdict};
+use crate::domain::kept_text::KeptForm;
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
     CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
@@ -279,7 +281,7 @@ pub fn CasePage() -> impl IntoView {
 /// the address, what was refused. Only the on-site forms, of several
 /// fields, are islands.
 #[cfg(whole_pages)]
-fn case_actions(c: CaseView, text_error: Option<String>) -> impl IntoView {
+fn case_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl IntoView {
     view! {
         {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
         {c.issuer_view.then(|| issuer_actions(c.clone(), text_error))}
@@ -296,12 +298,16 @@ fn withdraws(c: &CaseView) -> bool {
 #[cfg(whole_pages)]
 fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     let s = c.summary.clone();
-    // A step's text the server refused is said at its field, which has the
-    // text back (the latest of `c.kept`); anything else where the page begins.
-    let text_error = refused
-        .as_ref()
-        .and_then(|e| e.field_errors().get("text").map(str::to_string))
-        .filter(|_| c.kept.first().is_some_and(|(a, _)| c.actions.contains(a)));
+    // A step's text the server refused is said at that step's field (which
+    // has the text back, `c.kept`); anything else where the page begins.
+    let text_error = match refusal_at_kept_form(refused.as_ref(), "text") {
+        Some((KeptForm::CaseStep { case, action }, message))
+            if case == s.id && c.actions.contains(&action) =>
+        {
+            Some((action, message))
+        }
+        _ => None,
+    };
     let refused = refused.filter(|_| text_error.is_none());
     // The applicant's form while the case may be edited, with its
     // 重大危险源辨识 computed here (see CaseForm); else what was filed.
@@ -849,14 +855,14 @@ fn case_fields(c: &CaseView) -> impl IntoView {
 
 /// A step with a text (补正 notice, reasons), checked by the browser before
 /// sending (at least 4 characters, as the server checks it again). What
-/// the server refused comes back in it (`c.kept`), the latest with
-/// `error`, the server's message about it.
+/// the server refused comes back in it (`c.kept`), with the server's
+/// message when `text_error` is this step's.
 #[cfg(whole_pages)]
 fn move_with_text(
     c: &CaseView,
     action: Action,
     label: &'static str,
-    error: Option<String>,
+    text_error: Option<(Action, String)>,
 ) -> impl IntoView {
     let missing = if action == Action::RequestCorrection {
         CORRECTION_TEXT_MISSING
@@ -864,7 +870,9 @@ fn move_with_text(
         REASON_TEXT_MISSING
     };
     let kept = kept_text(c, action);
-    let error = error.filter(|_| c.kept.first().is_some_and(|(a, _)| *a == action));
+    let error = text_error
+        .filter(|(a, _)| *a == action)
+        .map(|(_, message)| message);
     view! {
         <form action=MoveCase::url() method="post" class="move-form">
             {case_fields(c)}
@@ -898,9 +906,10 @@ fn move_text(
 ) -> impl IntoView {
     let message_id = format!("{id}-msg");
     let invalid = error.is_some();
-    let note = kept_note(kept.is_some());
+    let described = plain_described_by(&id, invalid, kept.is_some());
+    let note = kept_note(&id, kept.is_some());
     view! {
-        <div class="field" class:invalid=invalid>
+        <div class="field">
             <label for=id.clone()>{label}</label>
             <textarea
                 id=id
@@ -910,7 +919,7 @@ fn move_text(
                 minlength="4"
                 data-message=missing
                 aria-invalid=invalid.then_some("true")
-                aria-describedby=invalid.then_some(message_id.clone())
+                aria-describedby=described
             >{kept.unwrap_or_default()}</textarea>
             {note}
             {field_error(message_id, missing, error)}
@@ -932,7 +941,7 @@ fn kept_steps_elsewhere(c: &CaseView) -> impl IntoView {
 
 /// What the issuing authority can do with the case now.
 #[cfg(whole_pages)]
-fn issuer_actions(c: CaseView, text_error: Option<String>) -> impl IntoView {
+fn issuer_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl IntoView {
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()

@@ -16,11 +16,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::phone::{phone_change_queue, DecidePhoneChange, NOTE_MISSING};
 use crate::api::review::{review_queue, DecideReview, ReviewItem};
-use crate::components::field::{at_least, kept_note};
+use crate::components::field::{at_least, kept_note, plain_described_by};
 use crate::components::help::message_with_help;
 use crate::components::help::HelpTip;
 use crate::components::layout::{refusal, ErrorNotice};
+use crate::components::refusal_at_kept_form;
 use crate::domain::help::manual;
+use crate::domain::kept_text::KeptForm;
 use crate::domain::registration::{ReviewDecision, MIN_REJECT_REASON, REJECT_REASON_MISSING};
 
 #[component]
@@ -54,7 +56,8 @@ fn reason_input(
 ) -> impl IntoView {
     let message_id = format!("{id}-msg");
     let invalid = refused.error.is_some();
-    let note = kept_note(refused.kept.is_some());
+    let described = plain_described_by(&id, invalid, refused.kept.is_some());
+    let note = kept_note(&id, refused.kept.is_some());
     view! {
         <label for=id.clone()>{label}</label>
         <input
@@ -68,7 +71,7 @@ fn reason_input(
             data-message=missing
             value=refused.kept
             aria-invalid=invalid.then_some("true")
-            aria-describedby=invalid.then_some(message_id.clone())
+            aria-describedby=described
         />
         {note}
         <p class="field-error" id=message_id role="alert" hidden=!invalid>
@@ -106,24 +109,31 @@ fn ReviewQueue(region: String) -> impl IntoView {
                     }),
                     Ok(items) => {
                         // A refused reason is said at its field, which has
-                        // it back (the viewer's latest); anything else above
-                        // the list.
-                        let reason_error = refused
-                            .as_ref()
-                            .and_then(|e| e.field_errors().get("reason").map(str::to_string))
-                            .filter(|_| items.iter().any(|i| i.kept_latest));
+                        // it back; anything else above the list.
+                        let reason_error = match refusal_at_kept_form(refused.as_ref(), "reason") {
+                            Some((KeptForm::ReviewReject { user }, message))
+                                if items.iter().any(|i| i.user_id == user) =>
+                            {
+                                Some((user, message))
+                            }
+                            _ => None,
+                        };
                         let top = refused.filter(|_| reason_error.is_none());
                         EitherOf3::B(view! {
                             {refusal(top)}
                             <ul class="review-list">
                                 {items.into_iter().map(|item| {
-                                    let error = reason_error.clone().filter(|_| item.kept_latest);
+                                    let error = reason_error
+                                        .clone()
+                                        .filter(|(user, _)| *user == item.user_id)
+                                        .map(|(_, message)| message);
                                     view! { <ReviewCard item error /> }
                                 }).collect_view()}
                             </ul>
                         })
                     }
                     Err(e) => EitherOf3::C(view! {
+                        {refusal(refused)}
                         <ErrorNotice error=e />
                         <p><a href="/login?tab=regulator">"以监管用户登录"</a></p>
                     }),

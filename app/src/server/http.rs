@@ -123,7 +123,13 @@ pub fn confirm(message: String) -> String {
 /// What a page's form starts from after a refused plain post
 /// ([`keep_typed_after_error`], besides the login pages' `account`): a later
 /// success goes back without it.
-const CARRIED: [&str; 4] = ["login", "display_name", "region_code", "organization_id"];
+const CARRIED: [&str; 5] = [
+    "login",
+    "display_name",
+    "region_code",
+    "organization_id",
+    "kept",
+];
 
 /// Sends a plain post that succeeded back to its page without an earlier
 /// refusal (`__path`, `__err`) or what that refusal carried ([`CARRIED`]):
@@ -231,18 +237,20 @@ pub async fn keep_typed_after_error<T>(
     }
 }
 
-/// The most of a refused text kept ([`keep_text_after`]): more than any
-/// 补正通知 or reason needs.
-const KEPT_TEXT_MAX_CHARS: usize = 5_000;
+/// The most of a refused text kept ([`keep_text_after`]): far more than
+/// any 补正通知 or reason needs (a longer one is cut there).
+const KEPT_TEXT_MAX_CHARS: usize = 20_000;
 
-/// After the server function of a plain form with a text (a [`KeptForm`],
-/// called once its caller `user_id` is known): a refused plain post keeps
-/// `text` for that user, and the page puts it back in its field (a text is
-/// too long to go back in the address, see [`back_with`]); a success
-/// forgets it. A JavaScript caller's form keeps its own text.
+/// After the server function `fn_path` of a plain form with a text (a
+/// [`KeptForm`], called once its caller `user_id` may act on the form's
+/// object): a refused plain post keeps `text`, as typed, for that user and
+/// goes back to its page with the form's key as `kept`, so the page says
+/// the refusal at that form's field and puts the text back there (a text
+/// is too long for the address, see [`back_with`]). A success forgets it.
+/// A JavaScript caller's form keeps its own text.
 pub async fn keep_text_after<T>(
-    db: &super::db::Db,
-    user_id: i64,
+    fn_path: &str,
+    (db, user_id): (&super::db::Db, i64),
     form: KeptForm,
     result: &Result<T, AppError>,
     text: &str,
@@ -252,9 +260,14 @@ pub async fn keep_text_after<T>(
         Ok(_) => kept_text::forget(db, user_id, form).await,
         // Refused on the object itself (not the caller's): nothing kept.
         Err(AppError::Forbidden) => Ok(()),
-        Err(_) if plain_post() && !text.trim().is_empty() => {
-            let text: String = text.chars().take(KEPT_TEXT_MAX_CHARS).collect();
-            kept_text::keep(db, user_id, form, &text, super::now()).await
+        Err(_) if plain_post() => {
+            keep_typed_after_error(fn_path, result, &[("kept", &form.key())]).await;
+            if text.trim().is_empty() {
+                Ok(())
+            } else {
+                let text: String = text.chars().take(KEPT_TEXT_MAX_CHARS).collect();
+                kept_text::keep(db, user_id, form, &text, super::now()).await
+            }
         }
         Err(_) => Ok(()),
     };

@@ -4,7 +4,11 @@
 use super::db::Db;
 use crate::domain::kept_text::{KeptForm, KEPT_TEXT_LIFETIME_SECS};
 
-/// Keeps `text` as `user_id`'s for `form`, replacing what was kept before.
+/// How many forms' texts one user has kept at the most: the oldest go.
+const KEPT_PER_USER: i64 = 50;
+
+/// Keeps `text` as `user_id`'s for `form`, replacing what was kept before
+/// (and the user's oldest beyond [`KEPT_PER_USER`]).
 pub async fn keep(
     db: &Db,
     user_id: i64,
@@ -12,6 +16,7 @@ pub async fn keep(
     text: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.write_tx().await?;
     sqlx::query(
         "INSERT INTO kept_text (user_id, form, text, at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, form) DO UPDATE SET text = excluded.text, at = excluded.at",
@@ -20,9 +25,17 @@ pub async fn keep(
     .bind(form.key())
     .bind(text)
     .bind(now)
-    .execute(db.writer())
-    .await
-    .map(|_| ())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM kept_text WHERE user_id = $1 AND form NOT IN \
+         (SELECT form FROM kept_text WHERE user_id = $1 ORDER BY at DESC, form LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(KEPT_PER_USER)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 /// Forgets what was kept for `user_id`'s `form` (it has gone through).
@@ -38,14 +51,10 @@ pub async fn forget(db: &Db, user_id: i64, form: KeptForm) -> Result<(), sqlx::E
 /// What `user_id` has kept, not older than a day, for the forms whose key
 /// begins with `prefix` (`KeptForm::case_prefix`, `REVIEW_PREFIX`: no `%`,
 /// and what `_` might match besides itself is dropped after): the latest
-/// first.
-pub async fn kept(
-    db: &Db,
-    user_id: i64,
-    prefix: &str,
-    now: i64,
-) -> Result<Vec<(KeptForm, String)>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+/// first. A page shows it besides its own content: if it cannot be read,
+/// the page goes without it (and the log says why).
+pub async fn kept(db: &Db, user_id: i64, prefix: &str, now: i64) -> Vec<(KeptForm, String)> {
+    let rows: Result<Vec<(String, String)>, _> = sqlx::query_as(
         "SELECT form, text FROM kept_text WHERE user_id = $1 AND form LIKE $2 AND at >= $3 \
          ORDER BY at DESC, form",
     )
@@ -53,27 +62,24 @@ pub async fn kept(
     .bind(format!("{prefix}%"))
     .bind(now - KEPT_TEXT_LIFETIME_SECS)
     .fetch_all(db.reader())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|(key, _)| key.starts_with(prefix))
-        .filter_map(|(key, text)| Some((KeptForm::parse(&key)?, text)))
-        .collect())
+    .await;
+    rows.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "reading kept form texts failed");
+        Vec::new()
+    })
+    .into_iter()
+    .filter(|(key, _)| key.starts_with(prefix))
+    .filter_map(|(key, text)| Some((KeptForm::parse(&key)?, text)))
+    .collect()
 }
 
-/// What `user_id` has kept for `form`, not older than a day.
-pub async fn kept_for(
-    db: &Db,
-    user_id: i64,
-    form: KeptForm,
-    now: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT text FROM kept_text WHERE user_id = $1 AND form = $2 AND at >= $3")
-        .bind(user_id)
-        .bind(form.key())
-        .bind(now - KEPT_TEXT_LIFETIME_SECS)
-        .fetch_optional(db.reader())
+/// What `user_id` has kept for `form`, not older than a day (as [`kept`]).
+pub async fn kept_for(db: &Db, user_id: i64, form: KeptForm, now: i64) -> Option<String> {
+    kept(db, user_id, &form.key(), now)
         .await
+        .into_iter()
+        .find(|(f, _)| *f == form)
+        .map(|(_, text)| text)
 }
 
 /// Deletes what is older than a day (run by the background jobs); returns how many.

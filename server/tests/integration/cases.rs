@@ -1341,10 +1341,11 @@ async fn a_late_renewal_is_escalated_to_the_top_of_the_inbox_and_due_filters_app
 #[tokio::test]
 async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_only() {
     use app::domain::kept_text::KEPT_TEXT_NOTE;
-    use app::domain::licence_case::CORRECTION_TEXT_MISSING;
+    use app::domain::licence_case::{CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING};
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (_, colleague) = city_colleague(&b).await;
         let id = started(&b, &a, "new", "").await;
         with_every_material(&b, &a, id, |app| {
             app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
@@ -1362,16 +1363,30 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             plain_post(&b, "/api/case/move", &case_page, fields, &city)
         };
         let version = case(&b, &city, id).await.version;
-        let notice = "请补充:1. 营业执照副本;2. 储存设施平面图。";
+        // Item by item, in full-width punctuation, as a notice is written.
+        let notice = "请补充以下材料：\n1. 营业执照副本；\n2. 储存设施平面图。";
 
         // Sent from a page that was out of date: refused where the page
-        // begins, and the notice is back in its field.
+        // begins, and the notice is back in its field as it was typed.
         let r = post(version - 1, Action::RequestCorrection, notice).await;
+        assert!(
+            r.location().contains("kept=case%2F"),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
         let page = page_back_refused(&b, &r, &city).await;
         assert!(page.contains("案件刚刚被他人处理过"), "{}: {page}", b.name);
         assert!(
             page.contains(&format!(">{notice}</textarea>")),
             "{}: {page}",
+            b.name
+        );
+        assert!(
+            page.contains(&format!(
+                r#"aria-describedby="f-text-correction-kept">{notice}"#
+            )),
+            "{}: the note describes the field: {page}",
             b.name
         );
         assert!(page.contains(KEPT_TEXT_NOTE), "{}", b.name);
@@ -1381,10 +1396,12 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             vec![(Action::RequestCorrection, notice.to_string())]
         );
         assert_eq!(c.version, version, "{}: nothing moved", b.name);
-        // Its writer's only: the applicant's view has none of it.
-        assert!(case(&b, &a, id).await.kept.is_empty(), "{}", b.name);
-        let theirs = crate::common::page(&b, &case_page, &a).await;
-        assert!(!theirs.contains(notice), "{}", b.name);
+        // Its writer's only: a colleague of the same authority, who may make
+        // the same step, sees none of it.
+        assert!(case(&b, &colleague, id).await.kept.is_empty(), "{}", b.name);
+        let theirs = crate::common::page(&b, &case_page, &colleague).await;
+        assert!(!theirs.contains("储存设施平面图"), "{}", b.name);
+        assert!(!theirs.contains(KEPT_TEXT_NOTE), "{}", b.name);
 
         // A step the case does not offer now: its text is shown to copy.
         let reason = "经营场所与申请材料不符,不予许可。";
@@ -1409,12 +1426,30 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             b.name
         );
         assert!(
-            !page.contains(r#"<p class="alert" role="alert">"#),
+            !page.contains(r#"<p role="alert" class="alert">"#),
             "{}",
             b.name
         );
 
-        // Once it goes through, its text is forgotten (the other stays).
+        // Spaces only (nothing to keep): the refusal is still said at the
+        // form that sent it, not at another one holding a kept text.
+        let r = post(version, Action::NotAccept, "    ").await;
+        let page = page_back_refused(&b, &r, &city).await;
+        assert!(
+            page.contains(&format!(
+                r#"<p id="f-text-not_accept-msg" role="alert" class="field-error">{REASON_TEXT_MISSING}"#
+            )),
+            "{}: {page}",
+            b.name
+        );
+        assert!(
+            !page.contains(r#"<p id="f-text-correction-msg" role="alert" class="field-error">"#),
+            "{}: {page}",
+            b.name
+        );
+
+        // Once it goes through, its text is forgotten (the other stays), and
+        // the notice keeps its lines.
         let r = post(version, Action::RequestCorrection, notice).await;
         assert!(
             !r.location().contains("__err="),
@@ -1423,7 +1458,47 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             r.location()
         );
         let c = case(&b, &city, id).await;
-        assert_eq!(c.correction_notice, notice, "{}", b.name);
+        assert_eq!(
+            c.correction_notice, "请补充以下材料:\n1. 营业执照副本;\n2. 储存设施平面图。",
+            "{}",
+            b.name
+        );
         assert_eq!(c.kept, vec![(Action::Refuse, reason.to_string())]);
+    }
+}
+
+#[tokio::test]
+async fn a_kept_text_lasts_a_day_and_a_user_keeps_fifty_at_most() {
+    use app::domain::kept_text::{KeptForm, KEPT_TEXT_LIFETIME_SECS};
+    use app::server::kept_text::{keep, kept, kept_for, purge};
+    for b in crate::common::seeded().await {
+        let db = &b.state.db;
+        let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        let now = app::server::now();
+        let form = |case| KeptForm::CaseStep {
+            case,
+            action: Action::Refuse,
+        };
+        let old = now - KEPT_TEXT_LIFETIME_SECS - 1;
+        keep(db, user, form(1), "昨天的理由", old).await.unwrap();
+        assert_eq!(kept_for(db, user, form(1), now).await, None, "{}", b.name);
+        assert_eq!(purge(db, now).await.unwrap(), 1, "{}", b.name);
+        // Fifty-five forms: the five oldest go.
+        for case in 1..=55 {
+            keep(db, user, form(case), "理由", now - 100 + case)
+                .await
+                .unwrap();
+        }
+        let all = kept(db, user, "case/", now).await;
+        assert_eq!(all.len(), 50, "{}", b.name);
+        assert_eq!(all[0].0, form(55), "{}: the latest first", b.name);
+        assert!(!all.iter().any(|(f, _)| *f == form(5)), "{}", b.name);
+        assert!(all.iter().any(|(f, _)| *f == form(6)), "{}", b.name);
+        // case/6's forms are not case/60's: the key's own slash separates them.
+        let six = kept(db, user, &KeptForm::case_prefix(6), now).await;
+        assert_eq!(six, vec![(form(6), "理由".to_string())], "{}", b.name);
     }
 }

@@ -1375,6 +1375,14 @@ async fn a_refused_return_reason_sent_without_javascript_comes_back_in_its_field
             regulated(&b, &county, A).await.kept_reason.as_deref(),
             Some(reason)
         );
+        // The writer's only: the city bureau, which supervises it too, sees none.
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        assert_eq!(
+            regulated(&b, &city, A).await.kept_reason,
+            None,
+            "{}",
+            b.name
+        );
         // The enterprise withdraws meanwhile: no form, the reason to copy.
         set_status(&b, &a, "withdraw").await;
         let page = crate::common::page(&b, &record_page, &county).await;

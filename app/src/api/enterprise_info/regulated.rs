@@ -42,7 +42,6 @@ pub struct RecordView {
     /// Whether the viewer may propose changes (a regulator with an organisation).
     pub can_propose: bool,
     /// The viewer's refused 退回原因 for this record, back in its field.
-    #[serde(default)]
     pub kept_reason: Option<String>,
 }
 
@@ -107,7 +106,7 @@ pub async fn regulated_record(credit_code: String) -> Result<RecordView, AppErro
             crate::domain::kept_text::KeptForm::ReturnRecord { enterprise: id },
             crate::server::now(),
         )
-        .await?,
+        .await,
     })
 }
 
@@ -123,13 +122,15 @@ pub async fn decide_info(
     reason: String,
 ) -> Result<String, AppError> {
     use crate::server::AppState;
+    use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
     let (user, id) = ssr::regulated(&state, &credit_code).await?;
-    let reason = crate::domain::normalize::normalize_text(&reason);
-    let result = decide_as(&state, &user, id, base_version, approve, &reason).await;
-    // A refused plain post's 退回原因 comes back in its field.
+    let normalized = crate::domain::normalize::normalize_text(&reason);
+    let result = decide_as(&state, &user, id, base_version, approve, &normalized).await;
+    // A refused plain post's 退回原因 comes back in its field, as typed.
     let form = crate::domain::kept_text::KeptForm::ReturnRecord { enterprise: id };
-    crate::server::http::keep_text_after(&state.db, user.user_id, form, &result, &reason).await;
+    let by = (&state.db, user.user_id);
+    crate::server::http::keep_text_after(DecideInfo::PATH, by, form, &result, &reason).await;
     result
 }
 
