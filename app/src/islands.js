@@ -11,6 +11,20 @@
   for (const b of document.querySelectorAll("button[data-print]")) {
     if (!b.closest("leptos-island")) b.addEventListener("click", () => window.print());
   }
+  // What a plain post came back with is read out: its confirmation
+  // (`.flash`), or its refusal: the field it refused, else the message
+  // where the page begins (the address carries `__err`). A screen reader
+  // does not announce a live region already there when the page loads, so
+  // focus moves to it, as GOV.UK's notification banners do, unless
+  // something has focus already.
+  const refused = new URLSearchParams(location.search).has("__err");
+  const said =
+    document.querySelector("main .flash") ||
+    (refused && (document.querySelector("main [aria-invalid=true]") || document.querySelector("main [role=alert]:not([hidden])")));
+  if (said && document.activeElement === document.body) {
+    if (!said.matches("input, textarea, select")) said.tabIndex = -1;
+    said.focus();
+  }
   // A plain form's field with a `data-message` (outside islands): the
   // browser checks its constraints (required, pattern) before sending, and
   // the message shows under the field, as an island shows it, instead of the

@@ -462,6 +462,8 @@ test('the regulator is told why 申请修改 is not offered during a change, can
   await county.getByLabel('退回原因').fill(reason);
   await county.getByRole('button', { name: '退回' }).click();
   await expect(county.getByRole('alert').filter({ hasText: '操作未完成' })).toBeVisible();
+  // Read out at once: the refusal has the focus.
+  await expect(county.getByRole('alert').filter({ hasText: '操作未完成' })).toBeFocused();
   await expect(county.getByRole('button', { name: '确认', exact: true })).toHaveCount(0);
   await expect(county.getByRole('region', { name: '企业正在变更信息,暂不能申请修改' })).toBeVisible();
   await expect(county.locator('.kept-text')).toContainText(`您上次未能提交的退回原因`);
@@ -475,6 +477,7 @@ test('the regulator is told why 申请修改 is not offered during a change, can
   await expect(county.locator('.kept-text')).toHaveCount(0);
   await county.getByRole('button', { name: '退回' }).click();
   await expect(county.locator('main > .flash')).toContainText('已退回');
+  await expect(county.locator('main > .flash')).toBeFocused();
   expect(sql("SELECT COUNT(*) FROM kept_text k JOIN enterprises e ON k.form = 'return/' || e.id WHERE e.credit_code = ?", code)[0][0]).toBe('0');
   await enterprise.close();
   await county.close();
