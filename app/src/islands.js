@@ -12,15 +12,19 @@
     if (!b.closest("leptos-island")) b.addEventListener("click", () => window.print());
   }
   // What a plain post came back with is read out: its confirmation
-  // (`.flash`), or its refusal: the field it refused, else the message
-  // where the page begins (the address carries `__err`). A screen reader
+  // (`.flash`), or its refusal: a form's error summary, else the field it
+  // refused, else the message where the page begins (the address carries
+  // `__err`). A screen reader
   // does not announce a live region already there when the page loads, so
   // focus moves to it, as GOV.UK's notification banners do, unless
   // something has focus already.
   const refused = new URLSearchParams(location.search).has("__err");
   const said =
     document.querySelector("main .flash") ||
-    (refused && (document.querySelector("main [aria-invalid=true]") || document.querySelector("main [role=alert]:not([hidden])")));
+    (refused &&
+      (document.querySelector("main .error-summary") ||
+        document.querySelector("main [aria-invalid=true]") ||
+        document.querySelector("main [role=alert]:not([hidden])")));
   if (said && document.activeElement === document.body) {
     if (!said.matches("input, textarea, select")) said.tabIndex = -1;
     said.focus();

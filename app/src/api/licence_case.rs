@@ -666,13 +666,15 @@ async fn move_as(
     use crate::server::licence_case::MoveInput;
     use crate::server::today;
     let id = case.id;
+    // Line breaks are no characters of a reason.
+    let chars = text.chars().filter(|c| *c != '\n').count();
     let mut errors = FieldErrors::new();
     match action {
         Action::Submit => errors = case.application.check_submit(case.kind, today()),
-        Action::RequestCorrection if text.chars().count() < 4 => {
+        Action::RequestCorrection if chars < 4 => {
             errors.add("text", crate::domain::licence_case::CORRECTION_TEXT_MISSING)
         }
-        Action::NotAccept | Action::Refuse if text.chars().count() < 4 => {
+        Action::NotAccept | Action::Refuse if chars < 4 => {
             errors.add("text", crate::domain::licence_case::REASON_TEXT_MISSING)
         }
         Action::RecordOnSite => return Err(AppError::Forbidden),

@@ -25,13 +25,15 @@ pub(crate) fn hint_id(name: &str) -> String {
 }
 
 pub(crate) fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
-    let mut ids = vec![];
-    if has_error {
-        ids.push(message_id(name));
-    }
-    if has_hint {
-        ids.push(hint_id(name));
-    }
+    join_ids([
+        has_error.then(|| message_id(name)),
+        has_hint.then(|| hint_id(name)),
+    ])
+}
+
+/// The ids present, as an `aria-describedby` value (`None` for none).
+fn join_ids<const N: usize>(ids: [Option<String>; N]) -> Option<String> {
+    let ids: Vec<String> = ids.into_iter().flatten().collect();
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
@@ -282,12 +284,10 @@ pub fn required_reason(
 /// the server refused it, the note that it holds a kept text
 /// (`{id}-kept`, [`kept_note`]) when it does.
 pub fn plain_described_by(id: &str, invalid: bool, kept: bool) -> Option<String> {
-    let ids: Vec<String> = [(invalid, "msg"), (kept, "kept")]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, what)| format!("{id}-{what}"))
-        .collect();
-    (!ids.is_empty()).then(|| ids.join(" "))
+    join_ids([
+        invalid.then(|| format!("{id}-msg")),
+        kept.then(|| format!("{id}-kept")),
+    ])
 }
 
 /// A text the server refused before (`domain::kept_text`) whose form the

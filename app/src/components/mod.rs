@@ -94,8 +94,9 @@ pub fn refusal_at_kept_form(
     refused: Option<&crate::error::AppError>,
     field: &str,
 ) -> Option<(crate::domain::kept_text::KeptForm, String)> {
-    let key = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("kept"))?;
-    let form = crate::domain::kept_text::KeptForm::parse(&key)?;
+    use crate::domain::kept_text::{KeptForm, KEPT_PARAM};
+    let key = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(KEPT_PARAM))?;
+    let form = KeptForm::parse(&key)?;
     Some((form, refused?.field_errors().get(field)?.to_string()))
 }
 

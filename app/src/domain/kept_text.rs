@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::licence_case::Action;
 
+/// The address parameter that names the form a refused plain post came
+/// from (its [`KeptForm::key`]): its page says the refusal at that form.
+pub const KEPT_PARAM: &str = "kept";
+
 /// How long a refused text is kept for its form (and shown again).
 pub const KEPT_TEXT_LIFETIME_SECS: i64 = 24 * 3600;
 

@@ -358,7 +358,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
                 <p class="pre">{c.correction_notice.clone()}</p>
             </section>
         })}
-        {(!c.decision_reason.is_empty()).then(|| view! { <p class="alert">"理由:" {c.decision_reason.clone()}</p> })}
+        {(!c.decision_reason.is_empty()).then(|| view! { <p class="alert pre">"理由:" {c.decision_reason.clone()}</p> })}
         {c.certificate.clone().map(|(id, number)| view! {
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}

@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 
 use super::AppState;
-use crate::domain::kept_text::KeptForm;
+use crate::domain::kept_text::{KeptForm, KEPT_PARAM};
 use crate::error::AppError;
 
 /// The request's headers.
@@ -128,7 +128,7 @@ const CARRIED: [&str; 5] = [
     "display_name",
     "region_code",
     "organization_id",
-    "kept",
+    KEPT_PARAM,
 ];
 
 /// Sends a plain post that succeeded back to its page without an earlier
@@ -257,11 +257,18 @@ pub async fn keep_text_after<T>(
 ) {
     use super::kept_text;
     let outcome = match result {
-        Ok(_) => kept_text::forget(db, user_id, form).await,
+        Ok(_) => {
+            // Back without the refusal and its `kept` (a `flashed` answer
+            // leaves the address as it was).
+            if plain_post() {
+                back_without_refusal();
+            }
+            kept_text::forget(db, user_id, form).await
+        }
         // Refused on the object itself (not the caller's): nothing kept.
         Err(AppError::Forbidden) => Ok(()),
         Err(_) if plain_post() => {
-            keep_typed_after_error(fn_path, result, &[("kept", &form.key())]).await;
+            keep_typed_after_error(fn_path, result, &[(KEPT_PARAM, &form.key())]).await;
             if text.trim().is_empty() {
                 Ok(())
             } else {

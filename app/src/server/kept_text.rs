@@ -28,11 +28,12 @@ pub async fn keep(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "DELETE FROM kept_text WHERE user_id = $1 AND form NOT IN \
+        "DELETE FROM kept_text WHERE user_id = $1 AND at < $3 AND form NOT IN \
          (SELECT form FROM kept_text WHERE user_id = $1 ORDER BY at DESC, form LIMIT $2)",
     )
     .bind(user_id)
     .bind(KEPT_PER_USER)
+    .bind(now)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
