@@ -100,6 +100,11 @@ pub async fn moved(b: &Backend, cookie: &str, id: i64, action: Action, text: &st
 }
 
 /// Uploads one scan for every checklist item and saves `app` with them.
+/// The scope most tests apply for: 硫酸 (CAS 7664-93-9).
+pub fn sulphuric_acid(app: &mut Application) {
+    app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
+}
+
 pub async fn with_every_material(
     b: &Backend,
     cookie: &str,
@@ -487,10 +492,7 @@ async fn the_inbox_shows_the_issuers_cases_oldest_deadline_first() {
         let (a, county) = confirmed(&b).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
         let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, |app| {
-            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-        })
-        .await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
         let inbox = |cookie: String, step: &'static str| {
             let b = &b;
             async move {
@@ -714,11 +716,8 @@ async fn certificate_numbers_stay_unique_under_twenty_parallel_issues() {
 /// certificate, then a second one submitted: (open case, certificate id).
 pub async fn issued_and_open(b: &Backend, a: &str) -> (i64, i64) {
     let city = login_cookie(b, "regulator", "nj-city", DEMO_PASSWORD).await;
-    let scope = |app: &mut Application| {
-        app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-    };
     let id = started(b, a, "new", "").await;
-    with_every_material(b, a, id, scope).await;
+    with_every_material(b, a, id, sulphuric_acid).await;
     moved(b, a, id, Action::Submit, "").await;
     moved(b, &city, id, Action::Accept, "").await;
     let r = onsite(b, &city, id, "张三、李四").await;
@@ -727,7 +726,7 @@ pub async fn issued_and_open(b: &Backend, a: &str) -> (i64, i64) {
     moved(b, &city, id, Action::Issue, "").await;
     let certificate = case(b, a, id).await.certificate.unwrap().0;
     let open = started(b, a, "new", "").await;
-    with_every_material(b, a, open, scope).await;
+    with_every_material(b, a, open, sulphuric_acid).await;
     moved(b, a, open, Action::Submit, "").await;
     (open, certificate)
 }
@@ -933,10 +932,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
         assert_eq!(audit_count(&b, "case.authority").await, 1, "{}", b.name);
 
         let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, |app| {
-            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-        })
-        .await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
         moved(&b, &a, id, Action::Submit, "").await;
         assert_eq!(
             case(&b, &a, id).await.summary.issuer,
@@ -1047,10 +1043,7 @@ async fn a_case_is_claimed_or_assigned_openly_and_its_on_site_check_announced() 
             StatusCode::FORBIDDEN,
             "a draft is the applicant's"
         );
-        with_every_material(&b, &a, id, |app| {
-            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-        })
-        .await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
         moved(&b, &a, id, Action::Submit, "").await;
 
         // One claims; a colleague's claim does not silently take it over.
@@ -1208,10 +1201,7 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
 
         // 不予许可 after the on-site check found the conditions unmet.
         let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, |app| {
-            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-        })
-        .await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
         moved(&b, &a, id, Action::Submit, "").await;
         moved(&b, &city, id, Action::Accept, "").await;
         onsite(&b, &city, id, "张三、李四").await;
@@ -1349,12 +1339,8 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        let (_, colleague) = city_colleague(&b).await;
         let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, |app| {
-            app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
-        })
-        .await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
         moved(&b, &a, id, Action::Submit, "").await;
         let case_page = format!("/cases/{id}");
         let post = |version: i64, action: Action, text: &str| {
@@ -1402,6 +1388,7 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
         assert_eq!(c.version, version, "{}: nothing moved", b.name);
         // Its writer's only: a colleague of the same authority, who may make
         // the same step, sees none of it.
+        let (_, colleague) = city_colleague(&b).await;
         assert!(case(&b, &colleague, id).await.kept.is_empty(), "{}", b.name);
         let theirs = crate::common::page(&b, &case_page, &colleague).await;
         assert!(!theirs.contains("储存设施平面图"), "{}", b.name);
