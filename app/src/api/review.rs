@@ -138,8 +138,12 @@ async fn decide_as(
     use crate::domain::{FieldErrors, Mobile};
     use crate::server::{cst_datetime, now, registration};
     let Some(p) = registration::registration(&state.db, user_id).await? else {
-        // Replaced by a registration the registry confirmed: say so.
-        if let Some(at) = registration::superseded_at(&state.db, user_id).await? {
+        // Replaced by a registration the registry confirmed: say so, to a
+        // reviewer of its region only.
+        if let Some((at, region)) = registration::superseded_at(&state.db, user_id).await? {
+            if !scope.covers(&region) {
+                return Err(AppError::Forbidden);
+            }
             return Err(AppError::Conflict {
                 field: "decision".into(),
                 message: format!(

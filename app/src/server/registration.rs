@@ -340,10 +340,12 @@ pub async fn create_account(
 }
 
 /// Why a registration is no longer in the review queue, when a
-/// registry-confirmed one replaced it: when.
-pub async fn superseded_at(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT at FROM audit_log WHERE action = 'review.superseded' AND subject_user_id = $1 ORDER BY id DESC LIMIT 1",
+/// registry-confirmed one replaced it: when, and the region of the
+/// enterprise that replaced it (whose reviewers may be told).
+pub async fn superseded_at(db: &Db, user_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.at, e.region_code FROM audit_log a JOIN enterprises e ON e.id = a.enterprise_id \
+         WHERE a.action = 'review.superseded' AND a.subject_user_id = $1 ORDER BY a.id DESC LIMIT 1",
     )
     .bind(user_id)
     .fetch_optional(db.reader())

@@ -339,7 +339,7 @@ async fn a_confirmed_move_hands_the_enterprise_to_the_new_county() {
 
 #[tokio::test]
 async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
-    for b in seeded().await {
+    for b in crate::review::seeded().await {
         let code = fresh_code();
         // Someone with public data files a manual-review registration first.
         let squatter = pending_registration(&b, &code).await;
@@ -380,21 +380,27 @@ async fn a_registry_confirmed_registration_replaces_a_squatters_pending_one() {
         .unwrap();
         assert!(told.contains("登记机关核验一致"), "{told}");
 
-        // A reviewer with the old queue open learns why it is gone.
+        // A reviewer with the old queue open learns why it is gone; one of
+        // another county learns nothing.
+        let decide = |cookie: String| {
+            let (router, user) = (b.router.clone(), squatter.to_string());
+            async move {
+                let fields = [
+                    ("user_id", user.as_str()),
+                    ("decision", "approve"),
+                    ("reason", ""),
+                ];
+                post_form(&router, "/api/review/decide", &fields, Some(&cookie)).await
+            }
+        };
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        let r = post_form(
-            &b.router,
-            "/api/review/decide",
-            &[
-                ("user_id", &squatter.to_string()),
-                ("decision", "approve"),
-                ("reason", ""),
-            ],
-            Some(&admin),
-        )
-        .await;
+        let r = decide(admin).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}: {}", b.name, r.body);
         assert!(r.body.contains("由系统关闭"), "{}", r.body);
+        let elsewhere = login_cookie(&b, "regulator", "nj-qinhuai", DEMO_PASSWORD).await;
+        let r = decide(elsewhere).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", b.name, r.body);
+        assert!(!r.body.contains("由系统关闭"), "{}", r.body);
         assert_eq!(audit_count(&b, "review.superseded").await, 1, "{}", b.name);
     }
 }

@@ -9,7 +9,8 @@ use app::error::AppError;
 use app::server::seed::DEMO_PASSWORD;
 use axum::http::StatusCode;
 
-async fn seeded() -> Vec<Backend> {
+/// The demo, and a regulator of another county (秦淮区, `nj-qinhuai`).
+pub async fn seeded() -> Vec<Backend> {
     let all = crate::common::seeded().await;
     for b in &all {
         // A regulator of another county (秦淮区), to prove the jurisdiction filter.
