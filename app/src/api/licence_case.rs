@@ -12,6 +12,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::enterprise_info::LicenceSummary;
+use crate::domain::kept_text::{KeptFields, OnSiteStage};
 use crate::domain::licence_case::{Action, Application, Attached, CaseKind, OnSiteCheck, Step};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -117,6 +118,8 @@ pub struct CaseView {
     /// The viewer's refused texts of this case's steps (a 补正通知, a
     /// reason), the latest first: each goes back in its step's field.
     pub kept: Vec<(Action, String)>,
+    /// The viewer's refused on-site forms of this case, field by field.
+    pub kept_onsite: Vec<(OnSiteStage, KeptFields)>,
 }
 
 /// What a saved form reports: the new version and the form's problems
@@ -504,23 +507,23 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         (true, Some(org)) => repo::colleagues(&state.db, org).await?,
         _ => Vec::new(),
     };
-    let kept = if issuer {
-        crate::server::kept_text::kept(
-            &state.db,
-            user.user_id,
-            &KeptForm::case_prefix(id),
-            crate::server::now(),
-        )
-        .await
-        .into_iter()
-        .filter_map(|(form, text)| match form {
-            KeptForm::CaseStep { action, .. } => Some((action, text)),
-            _ => None,
-        })
-        .collect()
+    let mine = if issuer {
+        let (db, prefix) = (&state.db, KeptForm::case_prefix(id));
+        crate::server::kept_text::kept(db, user.user_id, &prefix, crate::server::now()).await
     } else {
         Vec::new()
     };
+    let mut kept = Vec::new();
+    let mut kept_onsite = Vec::new();
+    for (form, text) in mine {
+        match form {
+            KeptForm::CaseStep { action, .. } => kept.push((action, text)),
+            KeptForm::OnSite { stage, .. } => {
+                kept_onsite.extend(KeptFields::from_text(&text).map(|f| (stage, f)))
+            }
+            _ => {}
+        }
+    }
     let onsite_plan = events
         .iter()
         .rev()
@@ -580,6 +583,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
         colleagues,
         onsite_plan,
         kept,
+        kept_onsite,
         application: case.application,
     })
 }
@@ -744,23 +748,55 @@ pub async fn record_onsite(
     findings: String,
     #[server(default)] passed: String,
 ) -> Result<String, AppError> {
-    use crate::server::licence_case::MoveInput;
+    use crate::domain::kept_text::KeptForm;
     use crate::server::{today, AppState};
+    use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
     let (user, case) = ssr::issuer(&state, id).await?;
     let check = OnSiteCheck {
         from: from.trim().to_string(),
         to: to.trim().to_string(),
-        inspectors,
+        inspectors: inspectors.clone(),
         findings: crate::domain::normalize::normalize_text(&findings),
         passed: crate::domain::enterprise_info::Answer::Yes.is(&passed),
     };
     let accepted = case.accepted_on.unwrap_or_else(today);
-    let errors = check.check(accepted, today());
+    let result = record_onsite_as(&state, &user, id, base_version, check, accepted).await;
+    // A refused plain post's fields come back in the form.
+    let typed = [
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("inspectors", inspectors.as_str()),
+        ("findings", findings.as_str()),
+        ("passed", passed.as_str()),
+    ];
+    let form = KeptForm::OnSite {
+        case: id,
+        stage: OnSiteStage::Record,
+    };
+    let text = KeptFields::new(&typed).to_text();
+    let by = (&state.db, user.user_id);
+    crate::server::http::keep_text_after(RecordOnsite::PATH, by, form, &result, &text).await;
+    result
+}
+
+/// [`record_onsite`] once its caller may record the check of case `id`,
+/// accepted on `accepted`.
+#[cfg(feature = "ssr")]
+async fn record_onsite_as(
+    state: &crate::server::AppState,
+    user: &crate::server::session::SessionUser,
+    id: i64,
+    base_version: i64,
+    check: OnSiteCheck,
+    accepted: crate::domain::Date,
+) -> Result<String, AppError> {
+    use crate::server::licence_case::MoveInput;
+    let errors = check.check(accepted, crate::server::today());
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    let actor = crate::api::enterprise_info::ssr::actor(user).await;
     let input = MoveInput {
         text: format!(
             "核查人员:{};{};结论:{}",
@@ -774,15 +810,8 @@ pub async fn record_onsite(
         ),
         onsite: Some(check),
     };
-    ssr::make_move(
-        &state,
-        id,
-        base_version,
-        Action::RecordOnSite,
-        &input,
-        &actor,
-    )
-    .await?;
+    let action = Action::RecordOnSite;
+    ssr::make_move(state, id, base_version, action, &input, &actor).await?;
     Ok(crate::server::http::flashed(
         "已登记现场核查。核查所用时间不计入审查期限。".into(),
     ))
@@ -826,19 +855,45 @@ pub async fn plan_onsite(
     on: String,
     inspectors: String,
 ) -> Result<String, AppError> {
-    use crate::server::licence_case as repo;
-    use crate::server::{now, today, AppState};
+    use crate::domain::kept_text::KeptForm;
+    use crate::server::AppState;
+    use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
     let (user, case) = ssr::issuer(&state, id).await?;
     let plan = crate::domain::licence_case::OnSitePlan {
         on: on.trim().to_string(),
-        inspectors,
+        inspectors: inspectors.clone(),
     };
+    let result = plan_onsite_as(&state, &user, &case, base_version, plan).await;
+    // A refused plain post's fields come back in the form.
+    let typed = [("on", on.as_str()), ("inspectors", inspectors.as_str())];
+    let form = KeptForm::OnSite {
+        case: id,
+        stage: OnSiteStage::Plan,
+    };
+    let text = KeptFields::new(&typed).to_text();
+    let by = (&state.db, user.user_id);
+    crate::server::http::keep_text_after(PlanOnsite::PATH, by, form, &result, &text).await;
+    result
+}
+
+/// [`plan_onsite`] once its caller may schedule the check of `case`.
+#[cfg(feature = "ssr")]
+async fn plan_onsite_as(
+    state: &crate::server::AppState,
+    user: &crate::server::session::SessionUser,
+    case: &crate::server::licence_case::Case,
+    base_version: i64,
+    plan: crate::domain::licence_case::OnSitePlan,
+) -> Result<String, AppError> {
+    use crate::server::licence_case as repo;
+    use crate::server::{now, today};
+    let id = case.id;
     let errors = plan.check(today());
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let actor = crate::api::enterprise_info::ssr::actor(&user).await;
+    let actor = crate::api::enterprise_info::ssr::actor(user).await;
     let note = plan.note();
     repo::plan_onsite(&state.db, id, base_version, &note, &actor, now())
         .await
@@ -855,7 +910,7 @@ pub async fn plan_onsite(
         body.trim_end_matches('。')
     );
     let title = format!("许可{}申请(案件 {id}):已安排现场核查", case.kind.label());
-    ssr::tell_applicant(&state, &case, &sms, &title, &body).await;
+    ssr::tell_applicant(state, case, &sms, &title, &body).await;
     Ok(crate::server::http::flashed(format!(
         "已安排现场核查:{note}。已短信告知申请人。"
     )))

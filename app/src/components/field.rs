@@ -383,16 +383,20 @@ impl FormState {
     }
 
     /// The state of an island's form that submits to `action`: it starts
-    /// empty, on the server and in the browser alike (an island has no
-    /// router in the browser to read a plain post's error from the address;
-    /// its page shows that error, or hands it to the island as a prop that
-    /// [`FormState::show`] shows), and shows every later error at its fields.
-    pub fn for_island<S>(action: ServerAction<S>) -> FormState
+    /// with `failed`, the error its plain post came back with (an island
+    /// has no router in the browser to read it from the address: its page
+    /// hands it over as a prop, so the same on the server and in the
+    /// browser; `None` when the page says it), and shows every later error
+    /// at its fields.
+    pub fn for_island<S>(action: ServerAction<S>, failed: Option<AppError>) -> FormState
     where
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Clone + Send + Sync + 'static,
     {
         let form = FormState::new(FieldErrors::new(), None);
+        if let Some(e) = failed {
+            form.show(&e);
+        }
         form.follow(action, |_| ());
         form
     }

@@ -94,10 +94,17 @@ pub fn refusal_at_kept_form(
     refused: Option<&crate::error::AppError>,
     field: &str,
 ) -> Option<(crate::domain::kept_text::KeptForm, String)> {
+    let form = kept_form_in_address()?;
+    Some((form, refused?.field_errors().get(field)?.to_string()))
+}
+
+/// The form a refused plain post on this page came from, when the server
+/// kept what it held (`server::http::keep_text_after` names it in the
+/// address, `kept`).
+pub fn kept_form_in_address() -> Option<crate::domain::kept_text::KeptForm> {
     use crate::domain::kept_text::{KeptForm, KEPT_PARAM};
     let key = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(KEPT_PARAM))?;
-    let form = KeptForm::parse(&key)?;
-    Some((form, refused?.field_errors().get(field)?.to_string()))
+    KeptForm::parse(&key)
 }
 
 /// Loads the page at `href` (in the browser; nothing on the server): after

@@ -1182,7 +1182,8 @@ pub const CORRECTION_TEXT_MISSING: &str =
 pub const REASON_TEXT_MISSING: &str =
     "请写明理由(至少4个字):决定书将载明理由,并告知申请人依法申请行政复议或者提起行政诉讼的权利。";
 
-const TWO_INSPECTORS: &str = "现场核查须由至少两名工作人员进行:请填写全部核查人员姓名(每行一人)。";
+pub const TWO_INSPECTORS: &str =
+    "现场核查须由至少两名工作人员进行:请填写全部核查人员姓名(每行一人)。";
 
 /// The on-site check announced to the applicant: its day and inspectors.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -204,7 +204,7 @@ fn NewRegulatorForm(
             &region.get_untracked(),
         )
     });
-    let form = FormState::for_island(create);
+    let form = FormState::for_island(create, None);
     if let Some(e) = failed {
         form.show(&e);
     }

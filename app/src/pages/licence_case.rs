@@ -26,12 +26,12 @@ use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
 use crate::components::{
-    go_to, plain_post_error, refusal_at_kept_form, reload_page_after_success, HydrationMarker,
-    PrintButton,
+    go_to, kept_form_in_address, plain_post_error, refusal_at_kept_form, reload_page_after_success,
+    HydrationMarker, PrintButton,
 };
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Answer, HazardVerdict};
-use crate::domain::kept_text::KeptForm;
+use crate::domain::kept_text::{KeptFields, KeptForm, OnSiteStage};
 use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
     CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
@@ -281,11 +281,58 @@ pub fn CasePage() -> impl IntoView {
 /// the address, what was refused. Only the on-site forms, of several
 /// fields, are islands.
 #[cfg(whole_pages)]
-fn case_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl IntoView {
+fn case_actions(c: CaseView, at_form: AtForm) -> impl IntoView {
     view! {
         {withdraws(&c).then(|| move_form(&c, Action::Withdraw))}
-        {c.issuer_view.then(|| issuer_actions(c.clone(), text_error))}
+        {c.issuer_view.then(|| issuer_actions(c.clone(), at_form))}
     }
+}
+
+/// A plain post of the case page that the server refused, said at the
+/// form it came from (which has what was typed back): a step's text
+/// (the message at its field) or an on-site form (its error).
+#[cfg(whole_pages)]
+#[derive(Clone, Default)]
+struct AtForm {
+    text: Option<(Action, String)>,
+    onsite: Option<(OnSiteStage, AppError)>,
+}
+
+#[cfg(whole_pages)]
+impl AtForm {
+    fn is_empty(&self) -> bool {
+        self.text.is_none() && self.onsite.is_none()
+    }
+
+    /// The error the on-site form `stage` starts with.
+    fn onsite(&self, stage: OnSiteStage) -> Option<AppError> {
+        self.onsite
+            .as_ref()
+            .filter(|(s, _)| *s == stage)
+            .map(|(_, e)| e.clone())
+    }
+}
+
+/// Whether the case offers the on-site form `stage` to its issuer now.
+#[cfg(whole_pages)]
+fn onsite_offered(c: &CaseView, stage: OnSiteStage) -> bool {
+    match stage {
+        OnSiteStage::Plan => {
+            c.summary.step == Step::Accepted && c.onsite_needed && c.onsite.is_none()
+        }
+        OnSiteStage::Record => c.actions.contains(&Action::RecordOnSite),
+    }
+}
+
+/// What the viewer typed in the on-site form `stage` that the server
+/// refused (empty when nothing is kept).
+#[cfg(whole_pages)]
+fn kept_onsite(c: &CaseView, stage: OnSiteStage) -> KeptFields {
+    c.kept_onsite
+        .iter()
+        .find(|(s, _)| *s == stage)
+        .map(|(_, fields)| fields.clone())
+        .unwrap_or_default()
 }
 
 /// 撤回 is offered once the case is submitted (never on a draft being
@@ -308,7 +355,20 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
         }
         _ => None,
     };
-    let refused = refused.filter(|_| text_error.is_none());
+    // An on-site form's refusal is said by that form (it has its fields back).
+    let onsite_failed = match (kept_form_in_address(), &refused) {
+        (Some(KeptForm::OnSite { case, stage }), Some(e))
+            if case == s.id && onsite_offered(&c, stage) =>
+        {
+            Some((stage, e.clone()))
+        }
+        _ => None,
+    };
+    let at_form = AtForm {
+        text: text_error,
+        onsite: onsite_failed,
+    };
+    let refused = refused.filter(|_| at_form.is_empty());
     // The applicant's form while the case may be edited, with its
     // 重大危险源辨识 computed here (see CaseForm); else what was filed.
     let body = if c.actions.contains(&Action::Submit) {
@@ -363,7 +423,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
             <p class="notice success">{format!("证书编号 {number}")} " " <a class="button" href=format!("/certificates/{id}")>"查看、打印证书"</a></p>
         })}
         {body}
-        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone(), text_error))}
+        {(withdraws(&c) || c.issuer_view).then(|| case_actions(c.clone(), at_form))}
         <section aria-labelledby="docs-title">
             <h2 id="docs-title">"文书"</h2>
             {if c.documents.is_empty() {
@@ -932,23 +992,33 @@ fn move_text(
 #[cfg(whole_pages)]
 fn kept_steps_elsewhere(c: &CaseView) -> impl IntoView {
     let kind = c.summary.kind;
-    c.kept
+    let steps = c
+        .kept
         .iter()
         .filter(|(a, _)| !c.actions.contains(a))
-        .map(|(a, text)| kept_elsewhere(format!("“{}”内容", a.label(kind)), text.clone()))
+        .map(|(a, text)| (a.label(kind), text.clone()));
+    let onsite = c
+        .kept_onsite
+        .iter()
+        .filter(|(stage, _)| !onsite_offered(c, *stage))
+        .map(|(stage, fields)| (stage.label(), fields.to_lines(&onsite_labels(*stage))));
+    steps
+        .chain(onsite)
+        .map(|(what, text)| kept_elsewhere(format!("“{what}”内容"), text))
         .collect_view()
 }
 
 /// What the issuing authority can do with the case now.
 #[cfg(whole_pages)]
-fn issuer_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl IntoView {
+fn issuer_actions(c: CaseView, at_form: AtForm) -> impl IntoView {
     let has = |a: Action| c.actions.contains(&a);
     let plain: Vec<Action> = [Action::Accept, Action::Approve, Action::Issue]
         .into_iter()
         .filter(|a| has(*a))
         .collect();
     let issuer_holds = c.summary.step.holder() == crate::domain::licence_case::Holder::Issuer;
-    let plan_open = c.summary.step == Step::Accepted && c.onsite_needed && c.onsite.is_none();
+    let plan_open = onsite_offered(&c, OnSiteStage::Plan);
+    let text_error = at_form.text.clone();
     let colleagues = c.colleagues.clone();
     view! {
         <section class="issuer-actions" aria-labelledby="actions-title">
@@ -974,8 +1044,12 @@ fn issuer_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl Int
             {kept_steps_elsewhere(&c)}
             {has(Action::RequestCorrection).then(|| move_with_text(&c, Action::RequestCorrection, "补正通知:逐项写明需要补正的全部材料和内容(只能发一次)", text_error.clone()))}
             {has(Action::NotAccept).then(|| move_with_text(&c, Action::NotAccept, "不予受理的理由", text_error.clone()))}
-            {plan_open.then(|| view! { <OnSitePlanForm id=c.summary.id version=c.version /> })}
-            {has(Action::RecordOnSite).then(|| view! { <OnSiteForm id=c.summary.id version=c.version /> })}
+            {plan_open.then(|| view! {
+                <OnSitePlanForm id=c.summary.id version=c.version kept=kept_onsite(&c, OnSiteStage::Plan) failed=at_form.onsite(OnSiteStage::Plan) />
+            })}
+            {has(Action::RecordOnSite).then(|| view! {
+                <OnSiteForm id=c.summary.id version=c.version kept=kept_onsite(&c, OnSiteStage::Record) failed=at_form.onsite(OnSiteStage::Record) />
+            })}
             {has(Action::Refuse).then(|| move_with_text(&c, Action::Refuse, "不予许可的理由", text_error.clone()))}
             {c.onsite.clone().map(|o| view! {
                 <div class="onsite-record">
@@ -992,20 +1066,25 @@ fn issuer_actions(c: CaseView, text_error: Option<(Action, String)>) -> impl Int
 
 /// Schedules the on-site check; the applicant is told by SMS. An island
 /// (several fields: a refusal keeps what was typed), started from the case
-/// and its version; it loads the page again once done.
+/// and its version, and, after a refused plain post, from what the server
+/// kept of it (`kept`) and why it was refused (`failed`); it loads the page
+/// again once done.
 #[cfg(any(whole_pages, island = "OnSitePlanForm"))]
 #[cfg_attr(island = "OnSitePlanForm", island)]
 #[cfg_attr(not(island = "OnSitePlanForm"), component)]
-fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
+fn OnSitePlanForm(
+    id: i64,
+    version: i64,
+    kept: KeptFields,
+    failed: Option<AppError>,
+) -> impl IntoView {
     let plan = ServerAction::<PlanOnsite>::new();
     reload_page_after_success(plan);
-    let form = FormState::for_island(plan);
+    let form = FormState::for_island(plan, failed);
     view! {
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
-            {case_form_version(id, version)}
-            {onsite_field(form, "plan", "on", "拟核查日期", "date")}
-            {onsite_field(form, "plan", "inspectors", "拟派人员(至少两人,每行一人)", "textarea")}
+            {onsite_fields(form, id, version, OnSiteStage::Plan, &kept)}
             {case_form_end(form, plan.pending().into(), "安排核查并通知申请人")}
         </ActionForm>
     }
@@ -1015,44 +1094,85 @@ fn OnSitePlanForm(id: i64, version: i64) -> impl IntoView {
 #[cfg(any(whole_pages, island = "OnSiteForm"))]
 #[cfg_attr(island = "OnSiteForm", island)]
 #[cfg_attr(not(island = "OnSiteForm"), component)]
-fn OnSiteForm(id: i64, version: i64) -> impl IntoView {
+fn OnSiteForm(id: i64, version: i64, kept: KeptFields, failed: Option<AppError>) -> impl IntoView {
     let record = ServerAction::<RecordOnsite>::new();
     reload_page_after_success(record);
-    let form = FormState::for_island(record);
+    let form = FormState::for_island(record, failed);
+    let not_passed = kept.get("passed") == Answer::No.code();
     view! {
         <ActionForm action=record attr:class="onsite-form">
             <h3>"登记现场核查"</h3>
-            {case_form_version(id, version)}
-            {onsite_field(form, "onsite", "from", "核查开始日期", "date")}
-            {onsite_field(form, "onsite", "to", "核查结束日期", "date")}
-            {onsite_field(form, "onsite", "inspectors", "核查人员(至少两人,每行一人)", "textarea")}
-            {onsite_field(form, "onsite", "findings", "核查情况", "textarea")}
+            {onsite_fields(form, id, version, OnSiteStage::Record, &kept)}
             <fieldset>
                 <legend>"结论"</legend>
-                <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked /> " 符合条件"</label>
-                <label class="choice"><input type="radio" name="passed" value=Answer::No.code() /> " 不符合条件"</label>
+                <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked=!not_passed /> " 符合条件"</label>
+                <label class="choice"><input type="radio" name="passed" value=Answer::No.code() checked=not_passed /> " 不符合条件"</label>
             </fieldset>
             {case_form_end(form, record.pending().into(), "登记现场核查")}
         </ActionForm>
     }
 }
 
-/// The case and the version a step's form acts on.
-fn case_form_version(id: i64, version: i64) -> impl IntoView {
+/// The fields of the on-site form `stage`: (name, label, input type, or
+/// "textarea").
+fn onsite_form_fields(stage: OnSiteStage) -> &'static [(&'static str, &'static str, &'static str)] {
+    match stage {
+        OnSiteStage::Plan => &[
+            ("on", "拟核查日期", "date"),
+            ("inspectors", "拟派人员(至少两人,每行一人)", "textarea"),
+        ],
+        OnSiteStage::Record => &[
+            ("from", "核查开始日期", "date"),
+            ("to", "核查结束日期", "date"),
+            ("inspectors", "核查人员(至少两人,每行一人)", "textarea"),
+            ("findings", "核查情况", "textarea"),
+        ],
+    }
+}
+
+/// The fields of the on-site form `stage` and their labels, to show what
+/// was typed in them.
+#[cfg(whole_pages)]
+fn onsite_labels(stage: OnSiteStage) -> Vec<(&'static str, &'static str)> {
+    onsite_form_fields(stage)
+        .iter()
+        .map(|(name, label, _)| (*name, *label))
+        .collect()
+}
+
+/// The case and version an on-site form acts on, then its fields, filled
+/// with what the server `kept` of a refused post (and a note saying so).
+fn onsite_fields(
+    form: FormState,
+    id: i64,
+    version: i64,
+    stage: OnSiteStage,
+    kept: &KeptFields,
+) -> impl IntoView {
+    let form_id = match stage {
+        OnSiteStage::Plan => "plan",
+        OnSiteStage::Record => "onsite",
+    };
     view! {
         <input type="hidden" name="id" value=id />
         <input type="hidden" name="base_version" value=version />
+        {kept_note(&format!("f-{form_id}"), !kept.is_empty())}
+        {onsite_form_fields(stage)
+            .iter()
+            .map(|(name, label, kind)| onsite_field(form, form_id, name, label, kind, kept.get(name)))
+            .collect_view()}
     }
 }
 
 /// A field of an on-site form (`f-{form_id}-{name}`): a date, or a text
-/// area for `kind` "textarea", with its message.
+/// area for `kind` "textarea", starting from `value`, with its message.
 fn onsite_field(
     form: FormState,
     form_id: &'static str,
     name: &'static str,
     label: &'static str,
     kind: &'static str,
+    value: String,
 ) -> impl IntoView {
     let id = format!("f-{form_id}-{name}");
     let msg = format!("{id}-msg");
@@ -1063,11 +1183,11 @@ fn onsite_field(
     };
     let input = if kind == "textarea" {
         Either::Left(view! {
-            <textarea id=id.clone() name=name rows="3" aria-invalid=move || invalid().then_some("true") aria-describedby=described></textarea>
+            <textarea id=id.clone() name=name rows="3" aria-invalid=move || invalid().then_some("true") aria-describedby=described>{value}</textarea>
         })
     } else {
         Either::Right(view! {
-            <input id=id.clone() name=name type=kind aria-invalid=move || invalid().then_some("true") aria-describedby=described />
+            <input id=id.clone() name=name type=kind value=value aria-invalid=move || invalid().then_some("true") aria-describedby=described />
         })
     };
     view! {

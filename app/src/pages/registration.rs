@@ -92,22 +92,6 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// A step's form: it starts with the error its plain post came back with
-/// (a prop, so the same on the server and in the browser), and a step done
-/// loads the page again, which shows the next step.
-fn island_form<S>(action: ServerAction<S>, failed: Option<AppError>) -> FormState
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let form = FormState::for_island(action);
-    if let Some(e) = failed {
-        form.show(&e);
-    }
-    reload_page_after_success(action);
-    form
-}
-
 #[cfg(whole_pages)]
 fn steps(here: Step) -> impl IntoView {
     let steps = [
@@ -170,7 +154,9 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
     let check = Callback::new(move |_| input().validate(today()).err().unwrap_or_default());
 
     let action = ServerAction::<SaveOrgInfo>::new();
-    let form = island_form(action, failed);
+    // A step done loads the page again, which shows the next step.
+    let form = FormState::for_island(action, failed);
+    reload_page_after_success(action);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -390,7 +376,9 @@ fn AccountStepForm(
     };
 
     let action = ServerAction::<SubmitAccount>::new();
-    let form = island_form(action, failed);
+    // A step done loads the page again, which shows the next step.
+    let form = FormState::for_island(action, failed);
+    reload_page_after_success(action);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.validate(check) {

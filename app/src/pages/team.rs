@@ -189,7 +189,7 @@ fn typed(input: NodeRef<leptos::html::Input>) -> String {
 fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
     let reset = ServerAction::<ResetMember>::new();
     reload_page_after_success(reset);
-    let form = FormState::for_island(reset);
+    let form = FormState::for_island(reset, None);
     let mobile_input = NodeRef::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -224,7 +224,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
 fn InviteForm() -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     reload_page_after_success(invite);
-    let form = FormState::for_island(invite);
+    let form = FormState::for_island(invite, None);
     let (name_input, mobile_input) = (NodeRef::new(), NodeRef::new());
     let role_input = NodeRef::<leptos::html::Select>::new();
     let on_submit = move |ev: SubmitEvent| {

@@ -1503,3 +1503,168 @@ async fn a_kept_text_lasts_a_day_and_a_user_keeps_fifty_at_most() {
         assert_eq!(six, vec![(form(6), "理由".to_string())], "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_their_writer_only() {
+    use app::domain::kept_text::{OnSiteStage, KEPT_TEXT_NOTE};
+    use app::domain::licence_case::TWO_INSPECTORS;
+    for b in backends().await {
+        let (a, _) = confirmed(&b).await;
+        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let id = started(&b, &a, "new", "").await;
+        with_every_material(&b, &a, id, sulphuric_acid).await;
+        moved(&b, &a, id, Action::Submit, "").await;
+        moved(&b, &city, id, Action::Accept, "").await;
+        let case_page = format!("/cases/{id}");
+        let version = case(&b, &city, id).await.version;
+        let base = |mut fields: Vec<(&'static str, String)>| {
+            fields.push(("id", id.to_string()));
+            fields.push(("base_version", version.to_string()));
+            fields
+        };
+        let today = app::server::today();
+        let day = today.add_days(3).to_string();
+
+        // 安排现场核查 with one inspector: the form is back as it was
+        // typed, with the message at its field and a note saying so.
+        let fields = base(vec![("on", day.clone()), ("inspectors", "张三".into())]);
+        let r = plain_post(&b, "/api/case/onsite/plan", &case_page, fields, &city).await;
+        assert!(
+            r.location()
+                .contains(&format!("kept=case%2F{id}%2Fonsite_plan")),
+            "{}: {}",
+            b.name,
+            r.location()
+        );
+        let page = page_back_refused(&b, &r, &city).await;
+        let plan_form = page
+            .split(r#"class="onsite-plan-form""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no plan form: {page}", b.name));
+        assert!(
+            plan_form.contains(&format!(r#"value="{day}""#)),
+            "{}: {plan_form}",
+            b.name
+        );
+        assert!(
+            plan_form.contains(">张三</textarea>"),
+            "{}: {plan_form}",
+            b.name
+        );
+        assert!(
+            plan_form.contains(r#"id="f-plan-inspectors-msg""#),
+            "{}",
+            b.name
+        );
+        assert!(
+            plan_form.contains(TWO_INSPECTORS),
+            "{}: {plan_form}",
+            b.name
+        );
+        assert!(plan_form.contains(KEPT_TEXT_NOTE), "{}", b.name);
+        assert!(
+            !page.contains(r#"<p role="alert" class="alert">"#),
+            "{}: said at the form, not at the top: {page}",
+            b.name
+        );
+
+        // 登记现场核查 ending before it began, found not to meet the
+        // conditions: its dates, findings and conclusion are back.
+        let findings = "储存设施与申请材料不一致,\n未设置防泄漏围堰。";
+        let fields = base(vec![
+            ("from", today.to_string()),
+            ("to", today.add_days(-1).to_string()),
+            ("inspectors", "张三\n李四".into()),
+            ("findings", findings.into()),
+            ("passed", "no".into()),
+        ]);
+        let r = plain_post(&b, "/api/case/onsite", &case_page, fields, &city).await;
+        let refused_at = r.location().trim_start_matches(ORIGIN).to_string();
+        assert!(refused_at.contains("onsite"), "{}: {refused_at}", b.name);
+        let page = page_back_refused(&b, &r, &city).await;
+        let record_form = page
+            .split(r#"class="onsite-form""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no record form: {page}", b.name));
+        assert!(
+            record_form.contains(&format!(">{findings}</textarea>")),
+            "{}: {record_form}",
+            b.name
+        );
+        assert!(record_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+        assert!(
+            record_form.contains("结束日期不能早于开始日期"),
+            "{}",
+            b.name
+        );
+        let no = record_form
+            .split(r#"value="no""#)
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .unwrap_or_default();
+        assert!(
+            no.contains("checked"),
+            "{}: 不符合条件 stays chosen: {record_form}",
+            b.name
+        );
+        // The plan form still has its own text back, without a message.
+        assert!(page.contains(">张三</textarea>"), "{}", b.name);
+        assert!(!page.contains(TWO_INSPECTORS), "{}", b.name);
+        let c = case(&b, &city, id).await;
+        assert_eq!(c.version, version, "{}: nothing was written", b.name);
+        let stages: Vec<OnSiteStage> = c.kept_onsite.iter().map(|(s, _)| *s).collect();
+        assert_eq!(
+            stages,
+            [OnSiteStage::Record, OnSiteStage::Plan],
+            "{}",
+            b.name
+        );
+        assert_eq!(c.kept_onsite[0].1.get("findings"), findings);
+
+        // Its writer's only: a colleague sees none of it.
+        let (_, colleague) = city_colleague(&b).await;
+        assert!(case(&b, &colleague, id).await.kept_onsite.is_empty());
+        let theirs = crate::common::page(&b, &case_page, &colleague).await;
+        assert!(!theirs.contains("防泄漏围堰") && !theirs.contains(KEPT_TEXT_NOTE));
+
+        // Sent again, correct, from the refused address: recorded, back
+        // without the refusal, and its fields forgotten. The plan, no
+        // longer offered, is shown to copy.
+        let fields = base(vec![
+            ("from", today.to_string()),
+            ("to", today.to_string()),
+            ("inspectors", "张三\n李四".into()),
+            ("findings", findings.into()),
+            ("passed", "no".into()),
+        ]);
+        let r = plain_post(&b, "/api/case/onsite", &refused_at, fields, &city).await;
+        let back = r.location();
+        assert!(
+            !back.contains("__err=") && !back.contains("kept="),
+            "{}: {back}",
+            b.name
+        );
+        let c = case(&b, &city, id).await;
+        assert!(c.onsite.is_some_and(|o| !o.passed), "{}", b.name);
+        let stages: Vec<OnSiteStage> = c.kept_onsite.iter().map(|(s, _)| *s).collect();
+        assert_eq!(stages, [OnSiteStage::Plan], "{}", b.name);
+        let page = crate::common::page(&b, &case_page, &city).await;
+        let kept_block = page
+            .split(r#"class="notice kept-text""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: no kept block: {page}", b.name));
+        assert!(
+            kept_block.contains("“安排现场核查”内容"),
+            "{}: {kept_block}",
+            b.name
+        );
+        assert!(
+            kept_block.contains(&format!(
+                "拟核查日期:{day}\n拟派人员(至少两人,每行一人):张三"
+            )),
+            "{}: {kept_block}",
+            b.name
+        );
+        assert!(!page.contains("onsite-plan-form"), "{}", b.name);
+    }
+}
