@@ -2,6 +2,9 @@ import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { gotoHydrated, licenceDates, loginAs, makeEnterprise, makeRegulator, recordRequests, sql } from './helpers';
 
+/** The note under a field the page filled with a refused post's text. */
+const KEPT_NOTE = '这是您上次提交未成功时填写的内容,已放回:请核对后再提交(保留一天)。';
+
 const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%material\n') });
 
 /** Opens the case page as the current user and waits for it to be live. */
@@ -73,13 +76,28 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await page.getByRole('button', { name: '提交申请' }).click();
   await expect(page.locator('.case-step')).toHaveText('待受理');
 
+  // The same officer, without JavaScript, on a page opened before the claim below.
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await staff.context().storageState() });
+  const noJs = await plain.newPage();
+  await noJs.goto(`/cases/${id}`);
   await openCase(staff, id);
   // Claimed openly: the case names who handles it.
   await staff.getByRole('button', { name: '认领本案' }).click();
   await expect(staff.getByRole('button', { name: '放弃认领' })).toBeVisible();
+  // The out-of-date page's 不予受理 is refused, and its reason comes back as typed.
+  const reason = '经营场所证明材料\n与实际不符';
+  await noJs.getByLabel('不予受理的理由').fill(reason);
+  await noJs.getByRole('button', { name: '不予受理', exact: true }).click();
+  await expect(noJs.locator('main p.alert').first()).toContainText('案件刚刚被他人处理过');
+  await expect(noJs.getByLabel('不予受理的理由')).toHaveValue(reason);
+  await expect(noJs.getByLabel('不予受理的理由')).toHaveAccessibleDescription(/上次提交未成功时填写的内容,已放回/);
+  expect(sql('SELECT step FROM licence_cases WHERE id = ?', id)[0][0]).toBe('submitted');
   await expect(staff.locator('dl.case-facts')).toContainText('承办人');
   await staff.getByRole('button', { name: '受理', exact: true }).click();
   await expect(staff.locator('.case-step')).toHaveText('审查中');
+  // 不予受理 is no longer offered: its refused reason is there to copy.
+  await expect(staff.locator('.kept-text')).toContainText('“不予受理”内容');
+  await expect(staff.locator('.kept-text .kept-body')).toHaveText(reason);
   await expect(staff.locator('article.document').filter({ hasText: '受理通知书' })).toBeVisible();
   // The acceptance notice prints alone, with its number.
   const notice = staff.locator('article.document').filter({ hasText: '受理通知书' });
@@ -90,12 +108,29 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await openCase(staff, id);
   // The on-site check is announced ahead: the applicant sees the day and who comes.
   const inThreeDays = new Date(Date.now() + (8 + 72) * 3600 * 1000).toISOString().slice(0, 10);
-  await staff.getByLabel('拟核查日期').fill(inThreeDays);
+  // Sent without JavaScript with one inspector: the form comes back filled,
+  // its message at the field; the live page then starts from it too.
+  await noJs.goto(`/cases/${id}`);
+  await noJs.getByLabel('拟核查日期').fill(inThreeDays);
+  await noJs.getByLabel(/拟派人员/).fill('刘洋');
+  await noJs.getByRole('button', { name: '安排核查并通知申请人' }).click();
+  await expect(noJs).toHaveURL(/kept=case%2F\d+%2Fonsite_plan/);
+  await expect(noJs.locator('#f-plan-inspectors-msg')).toContainText('现场核查须由至少两名工作人员进行');
+  await expect(noJs.getByLabel(/拟派人员/)).toHaveValue('刘洋');
+  await expect(noJs.getByLabel('拟核查日期')).toHaveValue(inThreeDays);
+  await expect(noJs.locator('.onsite-plan-form .kept-note')).toHaveText(KEPT_NOTE);
+  await expect(noJs.locator('main p.alert')).toHaveCount(0);
+  await plain.close();
+  await openCase(staff, id);
+  await expect(staff.getByLabel(/拟派人员/)).toHaveValue('刘洋');
+  await expect(staff.getByLabel('拟核查日期')).toHaveValue(inThreeDays);
   await staff.getByLabel(/拟派人员/).fill('刘洋\n陈晨');
   await staff.getByRole('button', { name: '安排核查并通知申请人' }).click();
   await expect(staff.locator('.onsite-plan')).toContainText(`${inThreeDays} 现场核查,核查人员:刘洋、陈晨`);
   await openCase(page, id);
   await expect(page.locator('.onsite-plan')).toContainText(inThreeDays);
+  // Done: nothing of the refused plan is kept.
+  expect(sql("SELECT COUNT(*) FROM kept_text WHERE form LIKE ?", `case/${id}/onsite%`)[0][0]).toBe('0');
   expect(sql("SELECT COUNT(*) FROM sms_messages WHERE mobile = '13900001111' AND body LIKE '%现场核查%'")[0][0]).toBe('1');
   // No approval before the on-site check: the page says what is missing.
   await expect(staff.getByText('准予许可前须登记现场核查')).toBeVisible();

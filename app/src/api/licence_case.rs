@@ -198,6 +198,23 @@ pub(crate) mod ssr {
     /// Tells the applicant of a step of their case: `sms` to the
     /// application's contact phone (when it is a mobile number), and the
     /// message (`title`, `body`) to the enterprise's users.
+    /// After the on-site form `stage` of case `case` (its caller `user_id`
+    /// may act on it): a refused plain post's fields, `typed`, come back
+    /// in the form ([`crate::server::http::keep_text_after`]).
+    pub async fn keep_onsite_after<T>(
+        fn_path: &str,
+        (db, user_id): (&crate::server::db::Db, i64),
+        case: i64,
+        stage: OnSiteStage,
+        result: &Result<T, AppError>,
+        typed: &[(&str, &str)],
+    ) {
+        use crate::domain::kept_text::KeptForm;
+        let form = KeptForm::OnSite { case, stage };
+        let text = KeptFields::new(typed).to_text();
+        crate::server::http::keep_text_after(fn_path, (db, user_id), form, result, &text).await;
+    }
+
     pub async fn tell_applicant(state: &AppState, case: &Case, sms: &str, title: &str, body: &str) {
         use crate::server::messages::{tell, NewMessage, To};
         let now = crate::server::now();
@@ -748,7 +765,6 @@ pub async fn record_onsite(
     findings: String,
     #[server(default)] passed: String,
 ) -> Result<String, AppError> {
-    use crate::domain::kept_text::KeptForm;
     use crate::server::{today, AppState};
     use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
@@ -770,13 +786,9 @@ pub async fn record_onsite(
         ("findings", findings.as_str()),
         ("passed", passed.as_str()),
     ];
-    let form = KeptForm::OnSite {
-        case: id,
-        stage: OnSiteStage::Record,
-    };
-    let text = KeptFields::new(&typed).to_text();
     let by = (&state.db, user.user_id);
-    crate::server::http::keep_text_after(RecordOnsite::PATH, by, form, &result, &text).await;
+    let stage = OnSiteStage::Record;
+    ssr::keep_onsite_after(RecordOnsite::PATH, by, id, stage, &result, &typed).await;
     result
 }
 
@@ -855,7 +867,6 @@ pub async fn plan_onsite(
     on: String,
     inspectors: String,
 ) -> Result<String, AppError> {
-    use crate::domain::kept_text::KeptForm;
     use crate::server::AppState;
     use leptos::server_fn::ServerFn as _;
     let state = AppState::get()?;
@@ -867,13 +878,9 @@ pub async fn plan_onsite(
     let result = plan_onsite_as(&state, &user, &case, base_version, plan).await;
     // A refused plain post's fields come back in the form.
     let typed = [("on", on.as_str()), ("inspectors", inspectors.as_str())];
-    let form = KeptForm::OnSite {
-        case: id,
-        stage: OnSiteStage::Plan,
-    };
-    let text = KeptFields::new(&typed).to_text();
     let by = (&state.db, user.user_id);
-    crate::server::http::keep_text_after(PlanOnsite::PATH, by, form, &result, &text).await;
+    let stage = OnSiteStage::Plan;
+    ssr::keep_onsite_after(PlanOnsite::PATH, by, id, stage, &result, &typed).await;
     result
 }
 

@@ -105,6 +105,15 @@ pub fn sulphuric_acid(app: &mut Application) {
     app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
 }
 
+/// A first application of the enterprise `cookie` (sulphuric acid, with
+/// every material), submitted: the city bureau issues it.
+async fn submitted_first(b: &Backend, cookie: &str) -> i64 {
+    let id = started(b, cookie, "new", "").await;
+    with_every_material(b, cookie, id, sulphuric_acid).await;
+    moved(b, cookie, id, Action::Submit, "").await;
+    id
+}
+
 pub async fn with_every_material(
     b: &Backend,
     cookie: &str,
@@ -931,9 +940,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
         );
         assert_eq!(audit_count(&b, "case.authority").await, 1, "{}", b.name);
 
-        let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, sulphuric_acid).await;
-        moved(&b, &a, id, Action::Submit, "").await;
+        let id = submitted_first(&b, &a).await;
         assert_eq!(
             case(&b, &a, id).await.summary.issuer,
             "江苏省应急管理厅",
@@ -1200,9 +1207,7 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
         assert!(c.actions.is_empty(), "{:?}", c.actions);
 
         // 不予许可 after the on-site check found the conditions unmet.
-        let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, sulphuric_acid).await;
-        moved(&b, &a, id, Action::Submit, "").await;
+        let id = submitted_first(&b, &a).await;
         moved(&b, &city, id, Action::Accept, "").await;
         onsite(&b, &city, id, "张三、李四").await;
         moved(&b, &city, id, Action::Refuse, "储存设施与申请材料不符").await;
@@ -1339,9 +1344,7 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, sulphuric_acid).await;
-        moved(&b, &a, id, Action::Submit, "").await;
+        let id = submitted_first(&b, &a).await;
         let case_page = format!("/cases/{id}");
         let post = |version: i64, action: Action, text: &str| {
             let fields = vec![
@@ -1511,9 +1514,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
     for b in backends().await {
         let (a, _) = confirmed(&b).await;
         let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
-        let id = started(&b, &a, "new", "").await;
-        with_every_material(&b, &a, id, sulphuric_acid).await;
-        moved(&b, &a, id, Action::Submit, "").await;
+        let id = submitted_first(&b, &a).await;
         moved(&b, &city, id, Action::Accept, "").await;
         let case_page = format!("/cases/{id}");
         let version = case(&b, &city, id).await.version;
