@@ -195,9 +195,6 @@ pub(crate) mod ssr {
         .map_err(error)
     }
 
-    /// Tells the applicant of a step of their case: `sms` to the
-    /// application's contact phone (when it is a mobile number), and the
-    /// message (`title`, `body`) to the enterprise's users.
     /// After the on-site form `stage` of case `case` (its caller `user_id`
     /// may act on it): a refused plain post's fields, `typed`, come back
     /// in the form ([`crate::server::http::keep_text_after`]).
@@ -215,6 +212,9 @@ pub(crate) mod ssr {
         crate::server::http::keep_text_after(fn_path, (db, user_id), form, result, &text).await;
     }
 
+    /// Tells the applicant of a step of their case: `sms` to the
+    /// application's contact phone (when it is a mobile number), and the
+    /// message (`title`, `body`) to the enterprise's users.
     pub async fn tell_applicant(state: &AppState, case: &Case, sms: &str, title: &str, body: &str) {
         use crate::server::messages::{tell, NewMessage, To};
         let now = crate::server::now();
@@ -776,6 +776,7 @@ pub async fn record_onsite(
         findings: crate::domain::normalize::normalize_text(&findings),
         passed: crate::domain::enterprise_info::Answer::Yes.is(&passed),
     };
+    let not_passed = !check.passed;
     let accepted = case.accepted_on.unwrap_or_else(today);
     let result = record_onsite_as(&state, &user, id, base_version, check, accepted).await;
     // A refused plain post's fields come back in the form.
@@ -784,7 +785,8 @@ pub async fn record_onsite(
         ("to", to.as_str()),
         ("inspectors", inspectors.as_str()),
         ("findings", findings.as_str()),
-        ("passed", passed.as_str()),
+        // 符合条件 is the form's default: only the other answer is kept.
+        ("passed", if not_passed { passed.as_str() } else { "" }),
     ];
     let by = (&state.db, user.user_id);
     let stage = OnSiteStage::Record;

@@ -5,7 +5,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::field::{described_by, hint_id, keep_typed_in, FieldMessage, FormState};
+use super::field::{described_by, hint_id, keep_typed_in, textarea_text, FieldMessage, FormState};
 use super::layout::ErrorNotice;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -48,7 +48,7 @@ pub fn MarkdownBody(
                     }
                 }
             >
-                {body.get_untracked()}
+                {textarea_text(body.get_untracked())}
             </textarea>
             <FieldMessage name="body" form />
             {hint.map(|h| view! { <p class="field-hint" id=hint_id("body")>{move || h.get()}</p> })}

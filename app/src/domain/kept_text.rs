@@ -122,13 +122,20 @@ impl OnSiteStage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeptFields(Vec<(String, String)>);
 
+/// The most of one field kept in [`KeptFields`]: far more than an on-site
+/// form's text needs, and five of them stay a text that is kept whole.
+pub const KEPT_FIELD_MAX_CHARS: usize = 2_000;
+
 impl KeptFields {
     pub fn new(typed: &[(&str, &str)]) -> KeptFields {
         KeptFields(
             typed
                 .iter()
                 .filter(|(_, value)| !value.trim().is_empty())
-                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .map(|(name, value)| {
+                    let value = value.chars().take(KEPT_FIELD_MAX_CHARS).collect();
+                    (name.to_string(), value)
+                })
                 .collect(),
         )
     }
@@ -254,5 +261,8 @@ mod tests {
         );
         assert_eq!(KeptFields::new(&[("on", ""), ("x", " ")]).to_text(), "");
         assert_eq!(KeptFields::from_text("补正通知"), None);
+        let long = "很".repeat(KEPT_FIELD_MAX_CHARS + 5);
+        let cut = KeptFields::new(&[("findings", &long)]);
+        assert_eq!(cut.get("findings").chars().count(), KEPT_FIELD_MAX_CHARS);
     }
 }

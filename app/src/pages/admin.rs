@@ -204,10 +204,7 @@ fn NewRegulatorForm(
             &region.get_untracked(),
         )
     });
-    let form = FormState::for_island(create, None);
-    if let Some(e) = failed {
-        form.show(&e);
-    }
+    let form = FormState::for_island(create, failed);
     // Ready for the next user once this one is created; the address no
     // longer names an earlier refusal or what it had typed (a later plain
     // post on this page goes back to it).

@@ -19,7 +19,7 @@ use crate::api::licence_case::{
 };
 use crate::components::field::{
     bind_checked, field_error, keep_typed_in, kept_elsewhere, kept_note, message_as, message_at,
-    plain_described_by, FormState, TextField,
+    plain_described_by, textarea_text, FormState, TextField,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
@@ -316,12 +316,13 @@ impl AtForm {
 /// Whether the case offers the on-site form `stage` to its issuer now.
 #[cfg(whole_pages)]
 fn onsite_offered(c: &CaseView, stage: OnSiteStage) -> bool {
-    match stage {
-        OnSiteStage::Plan => {
-            c.summary.step == Step::Accepted && c.onsite_needed && c.onsite.is_none()
+    c.issuer_view
+        && match stage {
+            OnSiteStage::Plan => {
+                c.summary.step == Step::Accepted && c.onsite_needed && c.onsite.is_none()
+            }
+            OnSiteStage::Record => c.actions.contains(&Action::RecordOnSite),
         }
-        OnSiteStage::Record => c.actions.contains(&Action::RecordOnSite),
-    }
 }
 
 /// What the viewer typed in the on-site form `stage` that the server
@@ -356,11 +357,13 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
         _ => None,
     };
     // An on-site form's refusal is said by that form (it has its fields back).
-    let onsite_failed = match (kept_form_in_address(), &refused) {
-        (Some(KeptForm::OnSite { case, stage }), Some(e))
-            if case == s.id && onsite_offered(&c, stage) =>
-        {
-            Some((stage, e.clone()))
+    let onsite_failed = match kept_form_in_address() {
+        Some(KeptForm::OnSite { case, stage }) if case == s.id && onsite_offered(&c, stage) => {
+            let failed = match stage {
+                OnSiteStage::Plan => plain_post_error::<PlanOnsite>(),
+                OnSiteStage::Record => plain_post_error::<RecordOnsite>(),
+            };
+            failed.map(|e| (stage, e))
         }
         _ => None,
     };
@@ -734,7 +737,7 @@ fn CaseForm(
                         } on:blur=move |_| {
                             form.touch("scope");
                             form.refresh("scope", &check.run(()));
-                        }>{f.scope.get_untracked()}</textarea>
+                        }>{textarea_text(f.scope.get_untracked())}</textarea>
                         {message_at(form, "scope".into())}
                         {move || {
                             let errs = form.errors.get();
@@ -980,7 +983,7 @@ fn move_text(
                 data-message=missing
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=described
-            >{kept.unwrap_or_default()}</textarea>
+            >{textarea_text(kept.unwrap_or_default())}</textarea>
             {note}
             {field_error(message_id, missing, error)}
         </div>
@@ -1001,9 +1004,10 @@ fn kept_steps_elsewhere(c: &CaseView) -> impl IntoView {
         .kept_onsite
         .iter()
         .filter(|(stage, _)| !onsite_offered(c, *stage))
-        .map(|(stage, fields)| (stage.label(), fields.to_lines(&onsite_labels(*stage))));
+        .map(|(stage, fields)| (stage.label(), onsite_copy(*stage, fields)));
     steps
         .chain(onsite)
+        .filter(|(_, text)| !text.trim().is_empty())
         .map(|(what, text)| kept_elsewhere(format!("“{what}”内容"), text))
         .collect_view()
 }
@@ -1085,7 +1089,7 @@ fn OnSitePlanForm(
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
             {onsite_fields(form, id, version, OnSiteStage::Plan, &kept)}
-            {case_form_end(form, plan.pending().into(), "安排核查并通知申请人")}
+            {onsite_form_end(form, OnSiteStage::Plan, plan.pending().into(), "安排核查并通知申请人")}
         </ActionForm>
     }
 }
@@ -1108,7 +1112,7 @@ fn OnSiteForm(id: i64, version: i64, kept: KeptFields, failed: Option<AppError>)
                 <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked=!not_passed /> " 符合条件"</label>
                 <label class="choice"><input type="radio" name="passed" value=Answer::No.code() checked=not_passed /> " 不符合条件"</label>
             </fieldset>
-            {case_form_end(form, record.pending().into(), "登记现场核查")}
+            {onsite_form_end(form, OnSiteStage::Record, record.pending().into(), "登记现场核查")}
         </ActionForm>
     }
 }
@@ -1130,14 +1134,19 @@ fn onsite_form_fields(stage: OnSiteStage) -> &'static [(&'static str, &'static s
     }
 }
 
-/// The fields of the on-site form `stage` and their labels, to show what
-/// was typed in them.
+/// What was typed in the on-site form `stage`, field by field with its
+/// label (and 登记's conclusion when it was 不符合条件), to copy.
 #[cfg(whole_pages)]
-fn onsite_labels(stage: OnSiteStage) -> Vec<(&'static str, &'static str)> {
-    onsite_form_fields(stage)
+fn onsite_copy(stage: OnSiteStage, fields: &KeptFields) -> String {
+    let labels: Vec<(&str, &str)> = onsite_form_fields(stage)
         .iter()
         .map(|(name, label, _)| (*name, *label))
-        .collect()
+        .collect();
+    let mut text = fields.to_lines(&labels);
+    if fields.get("passed") == Answer::No.code() {
+        text.push_str("\n结论:不符合条件");
+    }
+    text
 }
 
 /// The case and version an on-site form acts on, then its fields, filled
@@ -1159,31 +1168,41 @@ fn onsite_fields(
         {kept_note(&format!("f-{form_id}"), !kept.is_empty())}
         {onsite_form_fields(stage)
             .iter()
-            .map(|(name, label, kind)| onsite_field(form, form_id, name, label, kind, kept.get(name)))
+            .map(|(name, label, kind)| {
+                let note = (!kept.is_empty()).then(|| format!("f-{form_id}-kept"));
+                onsite_field(form, form_id, (name, label, kind), kept.get(name), note)
+            })
             .collect_view()}
     }
 }
 
 /// A field of an on-site form (`f-{form_id}-{name}`): a date, or a text
-/// area for `kind` "textarea", starting from `value`, with its message.
+/// area for `kind` "textarea", starting from `value`, with its message,
+/// described by the form's `note` (when it was filled from a refused post).
 fn onsite_field(
     form: FormState,
     form_id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    kind: &'static str,
+    (name, label, kind): (&'static str, &'static str, &'static str),
     value: String,
+    note: Option<String>,
 ) -> impl IntoView {
     let id = format!("f-{form_id}-{name}");
     let msg = format!("{id}-msg");
     let invalid = move || form.message(name).is_some();
     let described = {
         let msg = msg.clone();
-        move || invalid().then(|| msg.clone())
+        move || {
+            let ids: Vec<String> = note
+                .iter()
+                .cloned()
+                .chain(invalid().then(|| msg.clone()))
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
     };
     let input = if kind == "textarea" {
         Either::Left(view! {
-            <textarea id=id.clone() name=name rows="3" aria-invalid=move || invalid().then_some("true") aria-describedby=described>{value}</textarea>
+            <textarea id=id.clone() name=name rows="3" aria-invalid=move || invalid().then_some("true") aria-describedby=described>{textarea_text(value)}</textarea>
         })
     } else {
         Either::Right(view! {
@@ -1199,10 +1218,27 @@ fn onsite_field(
     }
 }
 
-/// The end of a step's form: why it was refused, and its button.
-fn case_form_end(form: FormState, pending: Signal<bool>, label: &'static str) -> impl IntoView {
+/// The end of the on-site form `stage`: why it was refused, when that is
+/// not about one of its fields (the case moved on, the page was out of
+/// date), and its button.
+fn onsite_form_end(
+    form: FormState,
+    stage: OnSiteStage,
+    pending: Signal<bool>,
+    label: &'static str,
+) -> impl IntoView {
+    let elsewhere = move || {
+        form.alert.get().or_else(|| {
+            form.errors.with(|e| {
+                let fields = onsite_form_fields(stage);
+                e.0.iter()
+                    .find(|(name, _)| !fields.iter().any(|(field, _, _)| field == name))
+                    .map(|(_, m)| m.clone())
+            })
+        })
+    };
     view! {
-        {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+        {move || elsewhere().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
         <button type="submit" class="button" disabled=move || pending.get()>{label}</button>
     }
 }

@@ -269,8 +269,10 @@ pub async fn keep_text_after<T>(
         Err(AppError::Forbidden) => Ok(()),
         Err(_) if plain_post() => {
             keep_typed_after_error(fn_path, result, &[(KEPT_PARAM, &form.key())]).await;
+            // Sent empty: what an earlier refusal kept is not what the
+            // form held last.
             if text.trim().is_empty() {
-                Ok(())
+                kept_text::forget(db, user_id, form).await
             } else {
                 let text: String = text.chars().take(KEPT_TEXT_MAX_CHARS).collect();
                 kept_text::keep(db, user_id, form, &text, super::now()).await

@@ -1569,9 +1569,30 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             b.name
         );
 
+        // Sent from a page out of date: the refusal is the form's too.
+        let fields = vec![
+            ("id", id.to_string()),
+            ("base_version", (version - 1).to_string()),
+            ("on", day.clone()),
+            ("inspectors", "张三\n李四".into()),
+        ];
+        let r = plain_post(&b, "/api/case/onsite/plan", &case_page, fields, &city).await;
+        let page = page_back_refused(&b, &r, &city).await;
+        let (before, plan_form) = page
+            .split_once(r#"class="onsite-plan-form""#)
+            .unwrap_or_else(|| panic!("{}: no plan form: {page}", b.name));
+        assert!(
+            plan_form.contains("案件刚刚被他人处理过"),
+            "{}: {plan_form}",
+            b.name
+        );
+        assert!(!before.contains("案件刚刚被他人处理过"), "{}", b.name);
+        assert!(plan_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+
         // 登记现场核查 ending before it began, found not to meet the
         // conditions: its dates, findings and conclusion are back.
-        let findings = "储存设施与申请材料不一致,\n未设置防泄漏围堰。";
+        // Nothing typed becomes markup: the page has it back as typed.
+        let findings = "储存设施与申请材料不一致,\n未设置防泄漏围堰</textarea><p id=\"typed\">&lt;";
         let fields = base(vec![
             ("from", today.to_string()),
             ("to", today.add_days(-1).to_string()),
@@ -1581,17 +1602,19 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
         ]);
         let r = plain_post(&b, "/api/case/onsite", &case_page, fields, &city).await;
         let refused_at = r.location().trim_start_matches(ORIGIN).to_string();
-        assert!(refused_at.contains("onsite"), "{}: {refused_at}", b.name);
+        assert!(
+            refused_at.contains(&format!("kept=case%2F{id}%2Fonsite&")),
+            "{}: {refused_at}",
+            b.name
+        );
         let page = page_back_refused(&b, &r, &city).await;
         let record_form = page
             .split(r#"class="onsite-form""#)
             .nth(1)
             .unwrap_or_else(|| panic!("{}: no record form: {page}", b.name));
-        assert!(
-            record_form.contains(&format!(">{findings}</textarea>")),
-            "{}: {record_form}",
-            b.name
-        );
+        let escaped = "未设置防泄漏围堰&lt;/textarea>&lt;p id=\"typed\">&amp;lt;</textarea>";
+        assert!(record_form.contains(escaped), "{}: {record_form}", b.name);
+        assert!(!page.contains(r#"<p id="typed">"#), "{}", b.name);
         assert!(record_form.contains(">张三\n李四</textarea>"), "{}", b.name);
         assert!(
             record_form.contains("结束日期不能早于开始日期"),
@@ -1609,8 +1632,17 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             b.name
         );
         // The plan form still has its own text back, without a message.
-        assert!(page.contains(">张三</textarea>"), "{}", b.name);
-        assert!(!page.contains(TWO_INSPECTORS), "{}", b.name);
+        let plan_form = page
+            .split_once(r#"class="onsite-plan-form""#)
+            .and_then(|(_, rest)| rest.split_once(r#"class="onsite-form""#))
+            .map(|(plan, _)| plan)
+            .unwrap_or_default();
+        assert!(plan_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+        assert!(
+            !plan_form.contains(r#"role="alert""#),
+            "{}: {plan_form}",
+            b.name
+        );
         let c = case(&b, &city, id).await;
         assert_eq!(c.version, version, "{}: nothing was written", b.name);
         let stages: Vec<OnSiteStage> = c.kept_onsite.iter().map(|(s, _)| *s).collect();
@@ -1661,11 +1693,32 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
         );
         assert!(
             kept_block.contains(&format!(
-                "拟核查日期:{day}\n拟派人员(至少两人,每行一人):张三"
+                "拟核查日期:{day}\n拟派人员(至少两人,每行一人):张三\n李四"
             )),
             "{}: {kept_block}",
             b.name
         );
         assert!(!page.contains("onsite-plan-form"), "{}", b.name);
+
+        // A plan sent now, the form no longer offered: refused where the
+        // page begins, and what it held is there to copy.
+        let version = case(&b, &city, id).await.version;
+        let fields = vec![
+            ("id", id.to_string()),
+            ("base_version", version.to_string()),
+            ("on", day.clone()),
+            ("inspectors", "王五\n赵六".into()),
+        ];
+        let r = plain_post(&b, "/api/case/onsite/plan", &case_page, fields, &city).await;
+        let page = page_back_refused(&b, &r, &city).await;
+        let (top, _) = page
+            .split_once(r#"class="notice kept-text""#)
+            .unwrap_or_else(|| panic!("{}: no kept block: {page}", b.name));
+        assert!(top.contains("才能安排现场核查"), "{}: {top}", b.name);
+        assert!(
+            page.contains("拟派人员(至少两人,每行一人):王五\n赵六"),
+            "{}",
+            b.name
+        );
     }
 }
