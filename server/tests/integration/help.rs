@@ -293,3 +293,22 @@ async fn the_help_pages_render_on_the_server() {
         assert!(r.body.contains("客服电话"), "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn an_article_body_is_never_markup_in_its_editor() {
+    for b in seeded().await {
+        let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
+        // Markdown source that closes the editor's textarea, and an entity.
+        let body = "正文</textarea><p id=\"typed\">&lt;";
+        let r = save(&b, Some(&admin), "收不到短信验证码", body, "1").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        // The editor has the source back as written; none of it is markup.
+        let page = crate::common::page(&b, "/help/faq-sms-code/edit", &admin).await;
+        assert!(
+            page.contains("正文&lt;/textarea>&lt;p id=\"typed\">&amp;lt;</textarea>"),
+            "{}: {page}",
+            b.name
+        );
+        assert!(!page.contains("<p id=\"typed\">"), "{}", b.name);
+    }
+}
