@@ -31,20 +31,14 @@ pub(crate) fn described_by(name: &str, has_hint: bool, has_error: bool) -> Optio
     ])
 }
 
-/// The ids present, as an `aria-describedby` value (`None` for none).
-/// A text as a `<textarea>`'s content. Leptos writes a textarea's
-/// children into the server's HTML unescaped (its content is raw text to
-/// the HTML parser, up to `</textarea`): escaped here on the server, so a
-/// typed `</textarea>` or `&lt;` comes back as typed and nothing typed
-/// becomes markup. In the browser the text is a DOM text node, never
-/// parsed: left as it is.
+/// A text as a `<textarea>`'s content: see [`super::raw_text`] (the
+/// server writes a textarea's children unescaped).
 pub fn textarea_text(text: String) -> String {
-    #[cfg(feature = "ssr")]
-    let text = text.replace('&', "&amp;").replace('<', "&lt;");
-    text
+    super::raw_text(text)
 }
 
-fn join_ids<const N: usize>(ids: [Option<String>; N]) -> Option<String> {
+/// The ids present, as an `aria-describedby` value (`None` for none).
+pub fn join_ids<const N: usize>(ids: [Option<String>; N]) -> Option<String> {
     let ids: Vec<String> = ids.into_iter().flatten().collect();
     (!ids.is_empty()).then(|| ids.join(" "))
 }
@@ -807,6 +801,7 @@ pub fn message_as(form: FormState, key: String, id: String) -> impl IntoView {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::domain::record_field::RecordField;
 
     #[test]
     fn a_textarea_text_cannot_end_its_textarea_or_turn_into_an_entity() {
@@ -816,7 +811,6 @@ mod tests {
         );
         assert_eq!(textarea_text("补正\n通知".into()), "补正\n通知");
     }
-    use crate::domain::record_field::RecordField;
 
     #[test]
     fn a_reason_pattern_counts_as_the_server_does() {

@@ -107,6 +107,19 @@ pub fn kept_form_in_address() -> Option<crate::domain::kept_text::KeptForm> {
     KeptForm::parse(&key)
 }
 
+/// A text for an element whose content the server writes into its HTML
+/// unescaped (Leptos: a `<textarea>`'s children; leptos_meta: the
+/// `<title>`), which the HTML parser reads as raw text up to its end tag:
+/// escaped on the server, so a typed `</textarea>`, `</title>` or `&lt;`
+/// shows as typed and nothing typed becomes markup. In the browser the
+/// text goes into the DOM as it is (a text node, `document.title`): left
+/// as it is.
+pub fn raw_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = text.replace('&', "&amp;").replace('<', "&lt;");
+    text
+}
+
 /// Loads the page at `href` (in the browser; nothing on the server): after
 /// a save, the page the server renders next shows what was done. A page
 /// load in either build (islands have no router in the browser).

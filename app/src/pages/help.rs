@@ -159,7 +159,7 @@ fn Article(a: ArticleView, saved: Option<String>) -> impl IntoView {
     let base = format!("/help/{}", a.slug);
     let old = a.version != a.latest;
     view! {
-        <Title text=format!("{} - 帮助中心", a.title) />
+        <Title text=crate::components::raw_text(format!("{} - 帮助中心", a.title)) />
         <div class="help-top no-print">
             <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " {a.category.clone()}</p>
             <SearchBox />

@@ -18,8 +18,8 @@ use crate::api::licence_case::{
     RecordOnsite, StartCase,
 };
 use crate::components::field::{
-    bind_checked, field_error, keep_typed_in, kept_elsewhere, kept_note, message_as, message_at,
-    plain_described_by, textarea_text, FormState, TextField,
+    bind_checked, field_error, join_ids, keep_typed_in, kept_elsewhere, kept_note, message_as,
+    message_at, plain_described_by, textarea_text, FormState, TextField,
 };
 use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
@@ -1142,11 +1142,13 @@ fn onsite_copy(stage: OnSiteStage, fields: &KeptFields) -> String {
         .iter()
         .map(|(name, label, _)| (*name, *label))
         .collect();
-    let mut text = fields.to_lines(&labels);
-    if fields.get("passed") == Answer::No.code() {
-        text.push_str("\n结论:不符合条件");
+    let lines = fields.to_lines(&labels);
+    let conclusion = (fields.get("passed") == Answer::No.code()).then_some("结论:不符合条件");
+    match conclusion {
+        Some(c) if lines.is_empty() => c.to_string(),
+        Some(c) => format!("{lines}\n{c}"),
+        None => lines,
     }
-    text
 }
 
 /// The case and version an on-site form acts on, then its fields, filled
@@ -1191,14 +1193,7 @@ fn onsite_field(
     let invalid = move || form.message(name).is_some();
     let described = {
         let msg = msg.clone();
-        move || {
-            let ids: Vec<String> = note
-                .iter()
-                .cloned()
-                .chain(invalid().then(|| msg.clone()))
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        move || join_ids([note.clone(), invalid().then(|| msg.clone())])
     };
     let input = if kind == "textarea" {
         Either::Left(view! {

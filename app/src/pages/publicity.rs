@@ -312,7 +312,7 @@ fn notice_article(n: NoticeView) -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} - 通知公告", n.title) />
+        <Title text=crate::components::raw_text(format!("{} - 通知公告", n.title)) />
         {n.withdrawn.then(|| view! { <p class="notice warning" role="status">"这条公告已撤回,公众看不到;重新发布后恢复公开。"</p> })}
         <article class="help-article notice-article">
             <h1>{n.title.clone()}</h1>

@@ -269,10 +269,10 @@ pub async fn keep_text_after<T>(
         Err(AppError::Forbidden) => Ok(()),
         Err(_) if plain_post() => {
             keep_typed_after_error(fn_path, result, &[(KEPT_PARAM, &form.key())]).await;
-            // Sent empty: what an earlier refusal kept is not what the
-            // form held last.
+            // Nothing to keep, and nothing forgotten: an approval sends the
+            // form of its rejection without a reason.
             if text.trim().is_empty() {
-                kept_text::forget(db, user_id, form).await
+                Ok(())
             } else {
                 let text: String = text.chars().take(KEPT_TEXT_MAX_CHARS).collect();
                 kept_text::keep(db, user_id, form, &text, super::now()).await

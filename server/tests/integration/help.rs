@@ -295,13 +295,25 @@ async fn the_help_pages_render_on_the_server() {
 }
 
 #[tokio::test]
-async fn an_article_body_is_never_markup_in_its_editor() {
+async fn an_article_title_and_body_are_never_markup() {
     for b in seeded().await {
         let admin = login_cookie(&b, "regulator", "admin", DEMO_PASSWORD).await;
-        // Markdown source that closes the editor's textarea, and an entity.
+        // Markdown source that closes the editor's textarea, and an entity;
+        // a title that closes the page's <title>.
         let body = "正文</textarea><p id=\"typed\">&lt;";
-        let r = save(&b, Some(&admin), "收不到短信验证码", body, "1").await;
+        let title = "收不到</title><meta name=\"typed\">";
+        let r = save(&b, Some(&admin), title, body, "1").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
+        // Anyone reading the article sees the title as written.
+        let r = send(&b.router, get("/help/faq-sms-code")).await;
+        assert!(
+            r.body
+                .contains("<title>收不到&lt;/title>&lt;meta name=\"typed\"> - 帮助中心</title>"),
+            "{}: {}",
+            b.name,
+            r.body
+        );
+        assert!(!r.body.contains("<meta name=\"typed\">"), "{}", b.name);
         // The editor has the source back as written; none of it is markup.
         let page = crate::common::page(&b, "/help/faq-sms-code/edit", &admin).await;
         assert!(
@@ -310,5 +322,6 @@ async fn an_article_body_is_never_markup_in_its_editor() {
             b.name
         );
         assert!(!page.contains("<p id=\"typed\">"), "{}", b.name);
+        assert!(!page.contains("<meta name=\"typed\">"), "{}", b.name);
     }
 }
