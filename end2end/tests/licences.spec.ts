@@ -184,6 +184,28 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await expect(page.locator('.licence-list')).toContainText('苏(宁)危化经字〔');
 });
 
+test('a case saved in another tab meanwhile: this tab says so, and keeps what was typed', async ({ page }) => {
+  const code = makeEnterprise('南京两窗口测试化工有限公司', '13900001122');
+  await loginAs(page, 'enterprise', code);
+  await gotoHydrated(page, '/licences');
+  await page.getByRole('button', { name: '首次申请' }).click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  const id = page.url().split('/').pop() as string;
+  const other = await page.context().newPage();
+  await openCase(other, id);
+  await other.getByLabel('主要负责人', { exact: true }).fill('李强');
+  await other.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(other.getByText('已保存。可以随时回来继续填写。')).toBeVisible();
+
+  await page.getByLabel('主要负责人', { exact: true }).fill('张伟');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(page.locator('.case-form').getByRole('alert').first()).toContainText('案件刚刚被他人处理过');
+  await expect(page.getByLabel('主要负责人', { exact: true })).toHaveValue('张伟');
+  // What the other tab saved stands.
+  expect(sql('SELECT application FROM licence_cases WHERE id = ?', id)[0][0]).toContain('李强');
+});
+
 test('a 经营方式 change is not a 变更: the case says so and starts the first application instead', async ({ page }) => {
   const code = makeEnterprise('南京变更经营方式测试化工有限公司');
   const record = JSON.stringify({

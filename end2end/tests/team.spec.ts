@@ -88,6 +88,13 @@ test('the last 管理员 cannot remove themselves; a colleague who lost their ph
   await row(page, '(我)').getByRole('button', { name: '停用' }).click();
   await expect(page.getByText('本单位至少要保留一名正常使用的管理员')).toBeVisible();
   await expect(row(page, '(我)').locator('.status')).toHaveText('正常');
+  // Nor reset their own password here: the refusal says why and where instead.
+  const me = row(page, '(我)');
+  await me.getByText('重置密码').click();
+  await me.getByLabel('接收链接的手机号(本人新手机号)').fill('13900002212');
+  await me.getByRole('button', { name: '发送链接' }).click();
+  await expect(me.getByRole('alert')).toContainText('只能由本人办理');
+  expect(sql("SELECT COUNT(*) FROM sms_messages WHERE mobile = '13900002212'")[0][0]).toBe('0');
 
   await invite(page, '李雷', '13900002213', '填报员');
   const lost = await newPage(browser);

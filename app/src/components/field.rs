@@ -465,6 +465,21 @@ pub fn form_alert(e: &AppError) -> Option<Message> {
     e.field_errors().is_empty().then(|| e.message())
 }
 
+/// A form's refusal that is not at one of its inputs: its alert, else a
+/// message at one of `elsewhere`, the keys the server may refuse at that
+/// the form has no input for (a case's `version` when another acted
+/// first, a member's `user_id`). Said above the button, so no refusal is
+/// shown nowhere.
+pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl IntoView {
+    move || {
+        let message = form
+            .alert
+            .get()
+            .or_else(|| elsewhere.iter().find_map(|k| form.message(k)));
+        message.map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })
+    }
+}
+
 /// The message of field `name`, with its help link, when there is one.
 #[component]
 pub fn FieldMessage(name: &'static str, form: FormState) -> impl IntoView {

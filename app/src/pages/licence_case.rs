@@ -18,10 +18,9 @@ use crate::api::licence_case::{
     RecordOnsite, StartCase,
 };
 use crate::components::field::{
-    bind_checked, field_error, join_ids, keep_typed_in, kept_elsewhere, kept_note, message_as,
-    message_at, plain_described_by, textarea_text, FormState, TextField,
+    bind_checked, field_error, form_refusal, join_ids, keep_typed_in, kept_elsewhere, kept_note,
+    message_as, message_at, plain_described_by, textarea_text, FormState, TextField,
 };
-use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::unsaved::guard_unsaved;
 use crate::components::upload::on_scan_chosen;
@@ -696,7 +695,7 @@ fn CaseForm(
             ev.prevent_default();
             save_click(true);
         }>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+            {form_refusal(form, CASE_REFUSED_AT)}
             {full_form.then(|| view! {
                 <fieldset>
                     <legend>"申请人"</legend>
@@ -1089,7 +1088,7 @@ fn OnSitePlanForm(
         <ActionForm action=plan attr:class="onsite-plan-form">
             <h3>"安排现场核查(短信告知申请人)"</h3>
             {onsite_fields(form, id, version, OnSiteStage::Plan, &kept)}
-            {onsite_form_end(form, OnSiteStage::Plan, plan.pending().into(), "安排核查并通知申请人")}
+            {onsite_form_end(form, plan.pending().into(), "安排核查并通知申请人")}
         </ActionForm>
     }
 }
@@ -1112,7 +1111,7 @@ fn OnSiteForm(id: i64, version: i64, kept: KeptFields, failed: Option<AppError>)
                 <label class="choice"><input type="radio" name="passed" value=Answer::Yes.code() checked=!not_passed /> " 符合条件"</label>
                 <label class="choice"><input type="radio" name="passed" value=Answer::No.code() checked=not_passed /> " 不符合条件"</label>
             </fieldset>
-            {onsite_form_end(form, OnSiteStage::Record, record.pending().into(), "登记现场核查")}
+            {onsite_form_end(form, record.pending().into(), "登记现场核查")}
         </ActionForm>
     }
 }
@@ -1213,27 +1212,16 @@ fn onsite_field(
     }
 }
 
-/// The end of the on-site form `stage`: why it was refused, when that is
-/// not about one of its fields (the case moved on, the page was out of
-/// date), and its button.
-fn onsite_form_end(
-    form: FormState,
-    stage: OnSiteStage,
-    pending: Signal<bool>,
-    label: &'static str,
-) -> impl IntoView {
-    let elsewhere = move || {
-        form.alert.get().or_else(|| {
-            form.errors.with(|e| {
-                let fields = onsite_form_fields(stage);
-                e.0.iter()
-                    .find(|(name, _)| !fields.iter().any(|(field, _, _)| field == name))
-                    .map(|(_, m)| m.clone())
-            })
-        })
-    };
+/// Where the server refuses a step of a case for the case itself (another
+/// acted first, it moved on, it is gone), not for an input of the form:
+/// [`form_refusal`] says it above the form's button.
+const CASE_REFUSED_AT: &[&str] = &["version", "step", "id"];
+
+/// The end of an on-site form: why it was refused, when not at one of its
+/// fields, and its button.
+fn onsite_form_end(form: FormState, pending: Signal<bool>, label: &'static str) -> impl IntoView {
     view! {
-        {move || elsewhere().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+        {form_refusal(form, CASE_REFUSED_AT)}
         <button type="submit" class="button" disabled=move || pending.get()>{label}</button>
     }
 }

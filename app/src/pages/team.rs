@@ -22,10 +22,9 @@ use crate::api::team::{
     SetMemberRole, SetOwnMobile, SetOwnName, TeamView,
 };
 use crate::components::field::{
-    aria_describedby_at, aria_invalid_at, keep_typed_in, message_at, FormState, PasswordChecklist,
-    SendCodeButton,
+    aria_describedby_at, aria_invalid_at, form_refusal, keep_typed_in, message_at, FormState,
+    PasswordChecklist, SendCodeButton,
 };
-use crate::components::help::message_with_help;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::{
     plain_post_error, prop_getter, reload_after_success, reload_page_after_success, HydrationMarker,
@@ -211,7 +210,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
             <input type="hidden" name="user_id" value=user_id />
             {input(form, "mobile", format!("reset-mobile-{user_id}"), "接收链接的手机号(本人新手机号)", "tel", mobile, mobile_input)}
             <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
-            {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+            {form_refusal(form, &["user_id"])}
             <button type="submit" class="button" disabled=move || reset.pending().get()>"发送链接"</button>
         </form>
     }
@@ -253,7 +252,7 @@ fn InviteForm() -> impl IntoView {
                     <select id="invite-role" name="role" node_ref=role_input>{role_options(Role::Filler)}</select>
                     {message_at(form, "role".into())}
                 </div>
-                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+                {form_refusal(form, &["user_id"])}
                 <p class="field-hint">"对方会收到含一次性链接的短信(72小时内有效),打开后自行设置密码;管理员不设置、也看不到他人的密码。"</p>
                 <button type="submit" class="button primary" disabled=move || invite.pending().get()>"发送邀请"</button>
             </form>
@@ -333,7 +332,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                     </div>
                     <PasswordChecklist password account=l.credit_code.clone() />
                     {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new(), NodeRef::new())}
-                    {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+                    {form_refusal(form, &[])}
                     <button type="submit" class="button primary">"设置密码"</button>
                 </ActionForm>
             }.into_any()
@@ -395,6 +394,7 @@ fn Account(
             <h2 id="name-title">"姓名"</h2>
             <ActionForm action=name attr:class="form inline">
                 {input(name_form, "name", "own-name".into(), "姓名", "text", a.name.clone(), NodeRef::new())}
+                {form_refusal(name_form, &[])}
                 <button type="submit" class="button">"保存姓名"</button>
             </ActionForm>
         </section>
@@ -480,7 +480,7 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
                 {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new(), NodeRef::new())}
                 {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new(), NodeRef::new())}
-                {move || form.alert.get().map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })}
+                {form_refusal(form, &[])}
                 <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
                 <button type="submit" class="button">"更换手机号"</button>
             </ActionForm>
