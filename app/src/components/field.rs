@@ -31,10 +31,15 @@ pub(crate) fn described_by(name: &str, has_hint: bool, has_error: bool) -> Optio
     ])
 }
 
-/// A text as a `<textarea>`'s content: see [`super::raw_text`] (the
-/// server writes a textarea's children unescaped).
+/// A text as a `<textarea>`'s content: escaped as [`super::raw_text`] says
+/// (the server writes a textarea's children unescaped), and on the server
+/// after a line break, which the HTML parser drops from the start of a
+/// textarea's content: a text that begins with a line break keeps it.
 pub fn textarea_text(text: String) -> String {
-    super::raw_text(text)
+    let text = super::raw_text(text);
+    #[cfg(feature = "ssr")]
+    let text = format!("\n{text}");
+    text
 }
 
 /// The ids present, as an `aria-describedby` value (`None` for none).
@@ -822,9 +827,11 @@ mod tests {
     fn a_textarea_text_cannot_end_its_textarea_or_turn_into_an_entity() {
         assert_eq!(
             textarea_text("a</textarea><p>&lt;b".into()),
-            "a&lt;/textarea>&lt;p>&amp;lt;b"
+            "\na&lt;/textarea>&lt;p>&amp;lt;b"
         );
-        assert_eq!(textarea_text("补正\n通知".into()), "补正\n通知");
+        assert_eq!(textarea_text("补正\n通知".into()), "\n补正\n通知");
+        // The parser drops the first line break: a text's own stays.
+        assert_eq!(textarea_text("\n补正".into()), "\n\n补正");
     }
 
     #[test]

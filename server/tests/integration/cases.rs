@@ -1371,13 +1371,13 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
         let page = page_back_refused(&b, &r, &city).await;
         assert!(page.contains("案件刚刚被他人处理过"), "{}: {page}", b.name);
         assert!(
-            page.contains(&format!(">{notice}</textarea>")),
+            page.contains(&format!(">\n{notice}</textarea>")),
             "{}: {page}",
             b.name
         );
         assert!(
             page.contains(&format!(
-                r#"aria-describedby="f-text-correction-kept">{notice}"#
+                "aria-describedby=\"f-text-correction-kept\">\n{notice}"
             )),
             "{}: the note describes the field: {page}",
             b.name
@@ -1412,7 +1412,7 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
         // message stands under the field.
         let r = post(version, Action::RequestCorrection, "补\n\n正").await;
         let page = page_back_refused(&b, &r, &city).await;
-        assert!(page.contains(">补\n\n正</textarea>"), "{}: {page}", b.name);
+        assert!(page.contains(">\n补\n\n正</textarea>"), "{}: {page}", b.name);
         assert!(
             page.contains(&format!(
                 r#"<p id="f-text-correction-msg" role="alert" class="field-error">{CORRECTION_TEXT_MISSING}"#
@@ -1548,7 +1548,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             b.name
         );
         assert!(
-            plan_form.contains(">张三</textarea>"),
+            plan_form.contains(">\n张三</textarea>"),
             "{}: {plan_form}",
             b.name
         );
@@ -1587,7 +1587,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             b.name
         );
         assert!(!before.contains("案件刚刚被他人处理过"), "{}", b.name);
-        assert!(plan_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+        assert!(plan_form.contains(">\n张三\n李四</textarea>"), "{}", b.name);
 
         // 登记现场核查 ending before it began, found not to meet the
         // conditions: its dates, findings and conclusion are back.
@@ -1615,7 +1615,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
         let escaped = "未设置防泄漏围堰&lt;/textarea>&lt;p id=\"typed\">&amp;lt;</textarea>";
         assert!(record_form.contains(escaped), "{}: {record_form}", b.name);
         assert!(!page.contains(r#"<p id="typed">"#), "{}", b.name);
-        assert!(record_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+        assert!(record_form.contains(">\n张三\n李四</textarea>"), "{}", b.name);
         assert!(
             record_form.contains("结束日期不能早于开始日期"),
             "{}",
@@ -1637,7 +1637,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             .and_then(|(_, rest)| rest.split_once(r#"class="onsite-form""#))
             .map(|(plan, _)| plan)
             .unwrap_or_default();
-        assert!(plan_form.contains(">张三\n李四</textarea>"), "{}", b.name);
+        assert!(plan_form.contains(">\n张三\n李四</textarea>"), "{}", b.name);
         assert!(
             !plan_form.contains(r#"role="alert""#),
             "{}: {plan_form}",
