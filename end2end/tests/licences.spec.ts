@@ -89,6 +89,8 @@ test('a first application with storage: checklist, one 补正 round, on-site che
   await noJs.getByLabel('不予受理的理由').fill(reason);
   await noJs.getByRole('button', { name: '不予受理', exact: true }).click();
   await expect(noJs.locator('main p.alert').first()).toContainText('案件刚刚被他人处理过');
+  // The page it came back to is up to date: nothing to reload.
+  await expect(noJs.getByRole('button', { name: '刷新页面,查看最新进度' })).toHaveCount(0);
   await expect(noJs.getByLabel('不予受理的理由')).toHaveValue(reason);
   await expect(noJs.getByLabel('不予受理的理由')).toHaveAccessibleDescription(/上次提交未成功时填写的内容,已放回/);
   expect(sql('SELECT step FROM licence_cases WHERE id = ?', id)[0][0]).toBe('submitted');
@@ -201,6 +203,8 @@ test('a case saved in another tab meanwhile: this tab says so, and keeps what wa
   await page.getByLabel('主要负责人', { exact: true }).fill('张伟');
   await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page.locator('.case-form').getByRole('alert').first()).toContainText('案件刚刚被他人处理过');
+  // This page is out of date: it offers to load the latest.
+  await expect(page.locator('.case-form').getByRole('button', { name: '刷新页面,查看最新进度' })).toBeVisible();
   await expect(page.getByLabel('主要负责人', { exact: true })).toHaveValue('张伟');
   // What the other tab saved stands.
   expect(sql('SELECT application FROM licence_cases WHERE id = ?', id)[0][0]).toContain('李强');

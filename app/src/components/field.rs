@@ -352,6 +352,9 @@ pub struct FormState {
     pub submitted: RwSignal<bool>,
     /// A message for the whole form (not tied to a field).
     pub alert: RwSignal<Option<Message>>,
+    /// Whether an answer to this page's own sending was shown (not one that
+    /// came back with a plain post, whose page is already fresh).
+    pub answered: RwSignal<bool>,
 }
 
 impl FormState {
@@ -361,6 +364,7 @@ impl FormState {
             touched: RwSignal::new(vec![]),
             submitted: RwSignal::new(false),
             alert: RwSignal::new(alert),
+            answered: RwSignal::new(false),
         }
     }
 
@@ -439,7 +443,10 @@ impl FormState {
             if prev.is_some_and(|p| p != v) {
                 match action.value().get_untracked() {
                     Some(Ok(out)) => on_ok(out),
-                    Some(Err(e)) => self.show(&e),
+                    Some(Err(e)) => {
+                        self.answered.set(true);
+                        self.show(&e);
+                    }
                     None => {}
                 }
             }
@@ -474,14 +481,29 @@ pub fn form_alert(e: &AppError) -> Option<Message> {
 /// message at one of `elsewhere`, the keys the server may refuse at that
 /// the form has no input for (a case's `version` when another acted
 /// first, a member's `user_id`). Said above the button, so no refusal is
-/// shown nowhere.
+/// shown nowhere. Such a refusal says the page is out of date: after this
+/// page's own sending it offers to load the page again (a plain post came
+/// back to a page that is already up to date).
 pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl IntoView {
     move || {
-        let message = form
-            .alert
-            .get()
-            .or_else(|| elsewhere.iter().find_map(|k| form.message(k)));
-        message.map(|m| view! { <p class="alert" role="alert">{message_with_help("", m)}</p> })
+        if let Some(m) = form.alert.get() {
+            return Some(
+                view! { <p class="alert" role="alert">{message_with_help("", m)}</p> }.into_any(),
+            );
+        }
+        let m = elsewhere.iter().find_map(|k| form.message(k))?;
+        let reload = form.answered.get().then(|| {
+            view! {
+                " "
+                <button type="button" class="button" on:click=|_| {
+                    let _ = window().location().reload();
+                }>"刷新页面,查看最新进度"</button>
+            }
+        });
+        Some(
+            view! { <p class="alert" role="alert">{message_with_help("", m)} {reload}</p> }
+                .into_any(),
+        )
     }
 }
 
@@ -832,6 +854,26 @@ mod tests {
         assert_eq!(textarea_text("补正\n通知".into()), "\n补正\n通知");
         // The parser drops the first line break: a text's own stays.
         assert_eq!(textarea_text("\n补正".into()), "\n\n补正");
+    }
+
+    #[test]
+    fn a_refusal_elsewhere_offers_a_reload_only_after_the_page_sent_the_form() {
+        let owner = Owner::new();
+        owner.set();
+        let mut errors = FieldErrors::new();
+        errors.add("version", "案件刚刚被他人处理过。");
+        let form = FormState::new(errors, None);
+        let came_back = view! { {form_refusal(form, &["version"])} }.to_html();
+        assert!(came_back.contains("案件刚刚被他人处理过。"), "{came_back}");
+        assert!(!came_back.contains("刷新页面"), "{came_back}");
+        form.answered.set(true);
+        let answered = view! { {form_refusal(form, &["version"])} }.to_html();
+        assert!(answered.contains("刷新页面,查看最新进度"), "{answered}");
+        // Not at one of the keys: nothing.
+        let other = FormState::new(FieldErrors::new(), None);
+        assert!(!view! { {form_refusal(other, &["version"])} }
+            .to_html()
+            .contains("alert"));
     }
 
     #[test]

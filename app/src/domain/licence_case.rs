@@ -271,7 +271,7 @@ pub fn next_step(f: CaseFacts, action: Action) -> Result<Step, String> {
     use Step as S;
     let not_now = || {
         format!(
-            "案件当前为“{}”,不能{}。请刷新页面查看最新进度。",
+            "案件当前为“{}”,不能{}。请按最新进度办理。",
             f.step.label(f.kind),
             action.label(f.kind)
         )

@@ -308,7 +308,7 @@ pub async fn withdraw_proposal(credit_code: String, proposal_id: i64) -> Result<
         _ => {
             return Err(AppError::Conflict {
                 field: "proposal".into(),
-                message: "该修改申请已被处理或撤回,请刷新页面。".into(),
+                message: "该修改申请已被处理或撤回,本页显示的是它现在的状态。".into(),
             })
         }
     }

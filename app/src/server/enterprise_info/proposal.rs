@@ -160,7 +160,9 @@ pub async fn close_proposal(
     let p = pending_tx(&mut tx, enterprise_id)
         .await?
         .filter(|p| p.id == proposal_id)
-        .ok_or_else(|| InfoError::WrongStatus("该修改申请已被处理或撤回,请刷新页面。".into()))?;
+        .ok_or_else(|| {
+            InfoError::WrongStatus("该修改申请已被处理或撤回,本页显示的是它现在的状态。".into())
+        })?;
     let closed = sqlx::query(
         "UPDATE change_proposals SET status = $1, decided_at = $2, decided_by = $3, reason = $4 WHERE id = $5 AND status = 'pending'",
     )
@@ -173,7 +175,7 @@ pub async fn close_proposal(
     .await?;
     if closed.rows_affected() != 1 {
         return Err(InfoError::WrongStatus(
-            "该修改申请已被处理或撤回,请刷新页面。".into(),
+            "该修改申请已被处理或撤回,本页显示的是它现在的状态。".into(),
         ));
     }
     let action = outcome.action();
