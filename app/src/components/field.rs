@@ -640,6 +640,23 @@ pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl In
     }
 }
 
+/// A form's primary button, disabled and saying `busy` while the form is
+/// being sent.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    idle: &'static str,
+    busy: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button primary" disabled=move || pending.get()>
+                {move || if pending.get() { busy } else { idle }}
+            </button>
+        </div>
+    }
+}
+
 /// Seconds left before `action`'s next code may be asked for, counting
 /// down once a second after each answer (`retry_in` of [`CodeSent`]).
 pub fn countdown<S>(action: ServerAction<S>, retry_in: fn(&S::Output) -> i64) -> RwSignal<i64>

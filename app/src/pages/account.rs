@@ -11,7 +11,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::account::{begin_totp, ChangePassword, ConfirmTotp};
 use crate::api::auth::current_user;
-use crate::components::field::{ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::field::{
+    ErrorSummary, FormState, PasswordChecklist, SubmitButton, TextField,
+};
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::password::PasswordError;
@@ -98,11 +100,7 @@ fn PasswordForm(login: String) -> impl IntoView {
             <PasswordChecklist password account=login.clone() />
             <TextField name="password_confirm" label="确认新密码" value=confirm form check input_type="password" autocomplete="new-password" maxlength=64 />
             <p class="field-hint">"修改后,您在其他设备和浏览器上的登录会全部退出。"</p>
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在提交……" } else { "修改密码" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="修改密码" busy="正在提交……" />
         </form>
     }
 }

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, SendUnlockCode};
-use crate::components::field::{ErrorSummary, FormState, SendCodeButton, TextField};
+use crate::components::field::{ErrorSummary, FormState, SendCodeButton, SubmitButton, TextField};
 use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
 use crate::domain::help::manual;
@@ -175,11 +175,7 @@ fn LoginForm(
                 <SendCodeButton action=send on_click=Callback::new(send_unlock) label="获取解锁验证码" />
                 <TextField name="unlock_code" label="解锁验证码(发送到经办人手机)" value=unlock form check maxlength=10 autocomplete="one-time-code" />
             })}
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在登录……" } else { "登录" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="登录" busy="正在登录……" />
             <p class="form-links">
                 {(!regulator)
                     .then(|| {

@@ -9,7 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::recovery::{reset_target, ResetPassword, SendResetCode};
-use crate::components::field::{countdown, ErrorSummary, FormState, PasswordChecklist, TextField};
+use crate::components::field::{
+    countdown, ErrorSummary, FormState, PasswordChecklist, SubmitButton, TextField,
+};
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
@@ -82,11 +84,7 @@ fn RequestStep(initial: String) -> impl IntoView {
                 maxlength=40
                 hint="验证码将发送到注册时填写的经办人手机。"
             />
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在发送……" } else { "获取验证码" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="获取验证码" busy="正在发送……" />
             <p class="form-links">
                 <a href=move || with_account("/change-phone", &account.get())>"手机号码无法接收短信?"</a>
             </p>
@@ -199,11 +197,7 @@ fn ResetStep(account: String) -> impl IntoView {
                 autocomplete="new-password"
                 maxlength=64
             />
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在提交……" } else { "重置密码" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="重置密码" busy="正在提交……" />
         </form>
         <ActionForm action=resend attr:class="inline">
             <input type="hidden" name="account" value=account.clone() />

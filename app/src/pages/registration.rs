@@ -16,7 +16,7 @@ use crate::api::registration::{
 use crate::clock::today;
 use crate::components::field::{
     submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
-    TextField,
+    SubmitButton, TextField,
 };
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
@@ -318,11 +318,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                         }
                     })
             }}
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在核验……" } else { "下一步" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="下一步" busy="正在核验……" />
         </form>
     }
 }
@@ -467,11 +463,7 @@ fn AccountStepForm(
                 maxlength=64
                 autocomplete="new-password"
             />
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "正在提交……" } else { "提交注册" }}
-                </button>
-            </div>
+            <SubmitButton pending=action.pending() idle="提交注册" busy="正在提交……" />
         </form>
     }
 }
