@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard::load_dashboard;
-use crate::components::HydrationMarker;
 use crate::domain::dashboard::{bar_lengths, Chart, Dashboard};
+use crate::pages::loaded;
 
 /// Chart geometry, in SVG units.
 const LABEL_WIDTH: f64 = 190.0;
@@ -18,20 +17,12 @@ const ROW: f64 = 26.0;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let query = use_query_map();
-    let region = move || query.with(|q| q.get("region").unwrap_or_default());
+    let region = crate::pages::query_text("region");
     let data = Resource::new(region, load_dashboard);
     view! {
         <Title text="监管统计 - 危化品经营安全监管系统" />
         <p class="breadcrumbs">"监管统计"</p>
-        <Suspense fallback=|| view! { <p>"正在统计……"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <DashboardView d /><HydrationMarker /> }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在统计……", data, |d| view! { <DashboardView d /> })}
     }
 }
 

@@ -17,11 +17,11 @@ use crate::components::layout::{ErrorNotice, ServiceLine};
 use crate::components::markdown_editor::{
     theirs_after_conflict, EditorActions, MarkdownBody, MarkdownPreview, Saved, TheirVersion,
 };
-use crate::components::{go_to, HydrationMarker, PrintButton};
+use crate::components::{go_to, PrintButton};
 use crate::domain::help::{manual, ArticleText};
 use crate::error::AppError;
 #[cfg(whole_pages)]
-use crate::pages::NotFound;
+use crate::pages::{loaded, NotFound};
 
 #[cfg(whole_pages)]
 fn links(items: Vec<ArticleLink>) -> impl IntoView {
@@ -43,83 +43,67 @@ pub fn HelpIndexPage() -> impl IntoView {
         <Title text="帮助中心 - 危化品经营安全监管系统" />
         <h1>"帮助中心"</h1>
         <SearchBox />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match index.await {
-                    Ok(i) => view! {
-                        <div class="help-columns">
-                            <section>
-                                <h2>"操作手册"</h2>
-                                {links(i.manuals)}
-                            </section>
-                            <section>
-                                <h2>"常见问题"</h2>
-                                {links(i.faqs)}
-                            </section>
-                        </div>
-                        <div class="notice"><p>"没有找到答案?"</p><ServiceLine /></div>
-                        <HydrationMarker />
-                    }
-                        .into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", index, |i| view! {
+            <div class="help-columns">
+                <section>
+                    <h2>"操作手册"</h2>
+                    {links(i.manuals)}
+                </section>
+                <section>
+                    <h2>"常见问题"</h2>
+                    {links(i.faqs)}
+                </section>
+            </div>
+            <div class="notice"><p>"没有找到答案?"</p><ServiceLine /></div>
+        })}
     }
 }
 
 #[cfg(whole_pages)]
 #[component]
 pub fn HelpSearchPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.with(|p| p.get("q").unwrap_or_default());
+    let q = crate::pages::query_text("q");
     let results = Resource::new(q, search_help);
     view! {
         <Title text="搜索帮助 - 危化品经营安全监管系统" />
         <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › 搜索"</p>
         <h1>"搜索帮助"</h1>
         {move || view! { <SearchBox value=q() /> }}
-        <Suspense fallback=|| view! { <p>"正在搜索……"</p> }>
-            {move || Suspend::new(async move {
-                let hits = results.await;
-                let q = q();
-                let body = match hits {
-                    _ if q.trim().is_empty() => view! {
-                        <p>"请输入要查找的内容,例如“完善信息”“忘记密码”“一企多证”。"</p>
-                    }
-                        .into_any(),
-                    Ok(hits) if hits.is_empty() => view! {
-                        <div class="notice" role="status">
-                            <p>"没有找到包含“" {q.clone()} "”的文章。请换一个说法或只输入关键的几个字(例如“密码”“许可证”),或浏览"
-                                <a href="/help">"帮助中心目录"</a> "。"</p>
-                            <ServiceLine />
-                        </div>
-                    }
-                        .into_any(),
-                    Ok(hits) => view! {
-                        <p role="status">"找到 " {hits.len()} " 篇与“" {q.clone()} "”相关的文章:"</p>
-                        <ol class="search-results">
-                            {hits
-                                .into_iter()
-                                .map(|h| {
-                                    view! {
-                                        <li>
-                                            <a class="result-title" href=format!("/help/{}", h.slug)>{highlighted(h.title)}</a>
-                                            " "
-                                            <span class="tag">{crate::api::help::category_label(&h.category)}</span>
-                                            <p class="snippet">{highlighted(h.snippet)}</p>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    }
-                        .into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                };
-                view! { {body} <HydrationMarker /> }
-            })}
-        </Suspense>
+        {loaded("正在搜索……", results, move |hits| {
+            let q = q();
+            if q.trim().is_empty() {
+                view! { <p>"请输入要查找的内容,例如“完善信息”“忘记密码”“一企多证”。"</p> }.into_any()
+            } else if hits.is_empty() {
+                view! {
+                    <div class="notice" role="status">
+                        <p>"没有找到包含“" {q.clone()} "”的文章。请换一个说法或只输入关键的几个字(例如“密码”“许可证”),或浏览"
+                            <a href="/help">"帮助中心目录"</a> "。"</p>
+                        <ServiceLine />
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p role="status">"找到 " {hits.len()} " 篇与“" {q.clone()} "”相关的文章:"</p>
+                    <ol class="search-results">
+                        {hits
+                            .into_iter()
+                            .map(|h| {
+                                view! {
+                                    <li>
+                                        <a class="result-title" href=format!("/help/{}", h.slug)>{highlighted(h.title)}</a>
+                                        " "
+                                        <span class="tag">{crate::api::help::category_label(&h.category)}</span>
+                                        <p class="snippet">{highlighted(h.snippet)}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }
+        })}
     }
 }
 
@@ -141,15 +125,10 @@ pub fn HelpArticlePage() -> impl IntoView {
         |(slug, version, _)| help_article(slug, version),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match article.await {
-                    Ok(Some(a)) => view! { <Article a saved=saved() /><HydrationMarker /> }.into_any(),
-                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", article, move |a| match a {
+            Some(a) => view! { <Article a saved=saved() /> }.into_any(),
+            None => view! { <NotFound /> }.into_any(),
+        })}
     }
 }
 
@@ -191,28 +170,23 @@ pub fn HelpHistoryPage() -> impl IntoView {
         <Title text="历史版本 - 帮助中心" />
         <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=move || format!("/help/{}", slug.get())>"文章"</a> " › 历史版本"</p>
         <h1>"历史版本"</h1>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match history.await {
-                    Ok(v) if v.is_empty() => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Ok(v) => view! {
-                        <ol class="versions" reversed>
-                            {v.into_iter()
-                                .map(|i| view! {
-                                    <li>
-                                        <a href=format!("/help/{}?version={}", slug.get_untracked(), i.version)>"第" {i.version} "版"</a>
-                                        " · " {i.edited}
-                                    </li>
-                                })
-                                .collect_view()}
-                        </ol>
-                        <HydrationMarker />
-                    }
-                        .into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", history, move |v| if v.is_empty() {
+            view! { <NotFound /> }.into_any()
+        } else {
+            view! {
+                <ol class="versions" reversed>
+                    {v.into_iter()
+                        .map(|i| view! {
+                            <li>
+                                <a href=format!("/help/{}?version={}", slug.get_untracked(), i.version)>"第" {i.version} "版"</a>
+                                " · " {i.edited}
+                            </li>
+                        })
+                        .collect_view()}
+                </ol>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -225,27 +199,20 @@ pub fn HelpEditPage() -> impl IntoView {
     let article = Resource::new(move || slug.get(), |s| help_article(s, None));
     view! {
         <Title text="编辑帮助文章 - 帮助中心" />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match article.await {
-                    Ok(Some(a)) if a.editable => view! {
-                        <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{}", a.slug)>{a.title.clone()}</a> " › 编辑"</p>
-                        <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
-                        <HelpEditor slug=a.slug title=a.title body=a.body version=a.version />
-                        <HydrationMarker />
-                    }
-                        .into_any(),
-                    Ok(Some(_)) => view! {
-                        <ErrorNotice error=AppError::Forbidden />
-                        <p>"帮助文章由系统管理员编辑。" <a href="/login?tab=regulator">"以管理员身份登录"</a></p>
-                        <HydrationMarker />
-                    }
-                        .into_any(),
-                    Ok(None) => view! { <NotFound /><HydrationMarker /> }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", article, |a| match a {
+            Some(a) if a.editable => view! {
+                <p class="breadcrumbs"><a href="/help">"帮助中心"</a> " › " <a href=format!("/help/{}", a.slug)>{a.title.clone()}</a> " › 编辑"</p>
+                <h1>"编辑帮助文章" <HelpTip link=manual::HELP_EDITING topic="编辑帮助文章" /></h1>
+                <HelpEditor slug=a.slug title=a.title body=a.body version=a.version />
+            }
+            .into_any(),
+            Some(_) => view! {
+                <ErrorNotice error=AppError::Forbidden />
+                <p>"帮助文章由系统管理员编辑。" <a href="/login?tab=regulator">"以管理员身份登录"</a></p>
+            }
+            .into_any(),
+            None => view! { <NotFound /> }.into_any(),
+        })}
     }
 }
 

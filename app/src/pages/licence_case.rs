@@ -10,7 +10,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::licence_case::{
     case_inbox, get_case, get_certificate, lookup_licences, my_cases, save_case,
@@ -36,6 +36,7 @@ use crate::domain::licence_case::{
     CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
 };
 use crate::error::AppError;
+use crate::pages::loaded;
 use leptos::server_fn::ServerFn;
 
 /// Which case to start when, in the words of the national guides.
@@ -56,14 +57,7 @@ pub fn LicencesPage() -> impl IntoView {
     view! {
         <Title text="许可证业务 - 危化品经营安全监管系统" />
         <h1>"许可证业务"</h1>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => Either::Left(view! { <StartPanel licences=d.licences /> <CaseList cases=d.cases inbox=false /> <HydrationMarker /> }),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", data, |d| view! { <StartPanel licences=d.licences /> <CaseList cases=d.cases inbox=false /> })}
     }
 }
 
@@ -223,25 +217,18 @@ pub fn CaseInboxPage() -> impl IntoView {
             <button type="submit" class="button">"筛选"</button>
         </form>
         <p class="field-note">"按期限先后排列:最早到期的在最前;逾期提出的延期申请(许可证即将到期)排在最前,优先审查。"</p>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match cases.await {
-                    Ok(list) => {
-                        // The filters as the address has them.
-                        let query = query.with_untracked(|q| {
-                            crate::pages::report::query_string(&[
-                                ("step", q.get("step").unwrap_or_default()),
-                                ("overdue", q.get("overdue").unwrap_or_default()),
-                                ("due", q.get("due").unwrap_or_default()),
-                            ])
-                        });
-                        let rows = list.len() as i64;
-                        view! { {crate::pages::report::export_links("cases", query, rows)} <CaseList cases=list inbox=true /><HydrationMarker /> }.into_any()
-                    }
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", cases, move |list| {
+            // The filters as the address has them.
+            let query = query.with_untracked(|q| {
+                crate::pages::report::query_string(&[
+                    ("step", q.get("step").unwrap_or_default()),
+                    ("overdue", q.get("overdue").unwrap_or_default()),
+                    ("due", q.get("due").unwrap_or_default()),
+                ])
+            });
+            let rows = list.len() as i64;
+            view! { {crate::pages::report::export_links("cases", query, rows)} <CaseList cases=list inbox=true /> }
+        })}
     }
 }
 
@@ -263,14 +250,7 @@ pub fn CasePage() -> impl IntoView {
     );
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match case.await {
-                    Ok(c) => Either::Left(view! { {case_detail(c, refused.get_value())}<HydrationMarker /> }),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", case, move |c| case_detail(c, refused.get_value()))}
     }
 }
 
@@ -1237,22 +1217,14 @@ pub fn CertificatePage() -> impl IntoView {
     let cert = Resource::new(id, get_certificate);
     view! {
         <Title text="危险化学品经营许可证 - 打印" />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match cert.await {
-                    Ok(c) => view! {
-                        <p class="no-print print-choice">
-                            <a href=format!("/certificates/{}", id()) aria-current=move || (!copy()).then_some("page")>"正本(A3 横向)"</a>
-                            " · "
-                            <a href=format!("/certificates/{}?copy=1", id()) aria-current=move || copy().then_some("page")>"副本(A4 纵向)"</a>
-                        </p>
-                        {move || view! { <Certificate c=c.clone() public=false copy=copy() /> }}
-                        <HydrationMarker />
-                    }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", cert, move |c| view! {
+            <p class="no-print print-choice">
+                <a href=format!("/certificates/{}", id()) aria-current=move || (!copy()).then_some("page")>"正本(A3 横向)"</a>
+                " · "
+                <a href=format!("/certificates/{}?copy=1", id()) aria-current=move || copy().then_some("page")>"副本(A4 纵向)"</a>
+            </p>
+            {move || view! { <Certificate c=c.clone() public=false copy=copy() /> }}
+        })}
     }
 }
 
@@ -1266,30 +1238,24 @@ pub fn CaseDocumentPage() -> impl IntoView {
     let case = Resource::new(id, get_case);
     view! {
         <Title text="文书 - 打印" />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match case.await {
-                    Ok(c) => match n().checked_sub(1).and_then(|i| usize::try_from(i).ok()).and_then(|i| c.documents.get(i).cloned()) {
-                        Some(d) => view! {
-                            <p class="no-print">
-                                <a href=format!("/cases/{}", c.summary.id)>"返回案件"</a> " "
-                                <PrintButton primary=true />
-                            </p>
-                            <article class="document printable-document">
-                                <p class="document-issuer">{d.issuer.clone()}</p>
-                                <h1>{d.title}</h1>
-                                <p class="document-number">{d.number}</p>
-                                <p class="pre">{d.body}</p>
-                                <p class="document-foot">{d.issuer} <br/> {d.issued_at}</p>
-                            </article>
-                            <HydrationMarker />
-                        }.into_any(),
-                        None => view! { <p class="alert" role="alert">"没有这份文书。请从案件页面的“文书”中打开。"</p><HydrationMarker /> }.into_any(),
-                    },
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", case, move |c| {
+            match n().checked_sub(1).and_then(|i| usize::try_from(i).ok()).and_then(|i| c.documents.get(i).cloned()) {
+                Some(d) => view! {
+                    <p class="no-print">
+                        <a href=format!("/cases/{}", c.summary.id)>"返回案件"</a> " "
+                        <PrintButton primary=true />
+                    </p>
+                    <article class="document printable-document">
+                        <p class="document-issuer">{d.issuer.clone()}</p>
+                        <h1>{d.title}</h1>
+                        <p class="document-number">{d.number}</p>
+                        <p class="pre">{d.body}</p>
+                        <p class="document-foot">{d.issuer} <br/> {d.issued_at}</p>
+                    </article>
+                }.into_any(),
+                None => view! { <p class="alert" role="alert">"没有这份文书。请从案件页面的“文书”中打开。"</p> }.into_any(),
+            }
+        })}
     }
 }
 
@@ -1298,8 +1264,7 @@ pub fn CaseDocumentPage() -> impl IntoView {
 #[cfg(whole_pages)]
 #[component]
 pub fn LicenceLookupPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.with(|m| m.get("q").unwrap_or_default());
+    let q = crate::pages::query_text("q");
     let found = Resource::new(q, |q| async move {
         if q.trim().is_empty() {
             Ok(None)
@@ -1316,38 +1281,31 @@ pub fn LicenceLookupPage() -> impl IntoView {
             <button type="submit" class="button primary">"查询"</button>
         </form>
         <p class="field-note">"只显示本系统发放的许可证的现状(有效、已过期、已注销),不含个人信息。纸质证书请以扫码核验为准。"</p>
-        <Suspense fallback=|| view! { <p>"正在查询……"</p> }>
-            {move || Suspend::new(async move {
-                match found.await {
-                    Ok(None) => view! { <HydrationMarker /> }.into_any(),
-                    Ok(Some(list)) if list.is_empty() => view! {
-                        <p class="empty" role="status">"没有找到。请核对编号或代码;按名称查询时,输入名称中连续的几个字即可(如“鼓楼示例”)。"</p>
-                        <HydrationMarker />
-                    }.into_any(),
-                    Ok(Some(list)) => view! {
-                        <table class="data lookup-results">
-                            <caption>{format!("找到 {} 张许可证", list.len())}</caption>
-                            <thead><tr><th>"证书编号"</th><th>"企业"</th><th>"经营方式"</th><th>"许可范围"</th><th>"有效期"</th><th>"发证机关"</th><th>"状态"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|c| view! {
-                                    <tr class:invalid=!c.valid>
-                                        <td>{c.number}</td>
-                                        <td>{c.name}<br/><small>{c.credit_code}</small></td>
-                                        <td>{c.mode}</td>
-                                        <td>{c.scope.join("、")}</td>
-                                        <td>{format!("{} 至 {}", c.valid_from, c.valid_until)}</td>
-                                        <td>{c.issuer}</td>
-                                        <td class="status">{c.status}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <HydrationMarker />
-                    }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在查询……", found, |found| match found {
+            None => ().into_any(),
+            Some(list) if list.is_empty() => view! {
+                <p class="empty" role="status">"没有找到。请核对编号或代码;按名称查询时,输入名称中连续的几个字即可(如“鼓楼示例”)。"</p>
+            }.into_any(),
+            Some(list) => view! {
+                <table class="data lookup-results">
+                    <caption>{format!("找到 {} 张许可证", list.len())}</caption>
+                    <thead><tr><th>"证书编号"</th><th>"企业"</th><th>"经营方式"</th><th>"许可范围"</th><th>"有效期"</th><th>"发证机关"</th><th>"状态"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|c| view! {
+                            <tr class:invalid=!c.valid>
+                                <td>{c.number}</td>
+                                <td>{c.name}<br/><small>{c.credit_code}</small></td>
+                                <td>{c.mode}</td>
+                                <td>{c.scope.join("、")}</td>
+                                <td>{format!("{} 至 {}", c.valid_from, c.valid_until)}</td>
+                                <td>{c.issuer}</td>
+                                <td class="status">{c.status}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        })}
     }
 }
 
@@ -1355,24 +1313,17 @@ pub fn LicenceLookupPage() -> impl IntoView {
 #[cfg(whole_pages)]
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let token = crate::pages::route_text("token");
     let cert = Resource::new(token, verify_certificate);
     view! {
         <Title text="许可证核验 - 危化品经营安全监管系统" />
         <h1>"危险化学品经营许可证核验"</h1>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match cert.await {
-                    Ok(Some(c)) => view! { <Certificate c public=true /><HydrationMarker /> }.into_any(),
-                    Ok(None) => view! {
-                        <p class="alert verify-status" role="alert">"未找到这张证书:二维码或链接不是本系统签发的,证书可能是伪造的。请向发证机关核实。"</p>
-                        <HydrationMarker />
-                    }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", cert, |c| match c {
+            Some(c) => view! { <Certificate c public=true /> }.into_any(),
+            None => view! {
+                <p class="alert verify-status" role="alert">"未找到这张证书:二维码或链接不是本系统签发的,证书可能是伪造的。请向发证机关核实。"</p>
+            }.into_any(),
+        })}
     }
 }
 

@@ -38,6 +38,20 @@ use crate::components::layout::{ErrorNotice, ServiceLine};
 use crate::components::HydrationMarker;
 use crate::error::AppError;
 
+/// The address's `?name=` (empty when missing).
+#[cfg(whole_pages)]
+pub fn query_text(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.with(|q| q.get(name).unwrap_or_default())
+}
+
+/// The route's `:name` (empty when missing).
+#[cfg(whole_pages)]
+pub fn route_text(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get(name).unwrap_or_default())
+}
+
 /// The route's `:name` as a number (0 when missing or not a number: no
 /// record has that id).
 #[cfg(whole_pages)]
@@ -46,8 +60,34 @@ pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + '
     move || params.with(|p| p.get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
+/// A page's data: `waiting` until it has come, then what `show` makes of
+/// it, or why it could not be loaded ([`load_failed`]); either way followed
+/// by the [`HydrationMarker`].
+pub fn loaded<T, V>(
+    waiting: &'static str,
+    data: Resource<Result<T, AppError>>,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=move || view! { <p>{waiting}</p> }>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => view! { {show(v)} <HydrationMarker /> }.into_any(),
+                        Err(e) => load_failed(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// What a page shows when loading its data failed.
-#[cfg(whole_pages)]
 pub fn load_failed(e: AppError) -> AnyView {
     view! {
         <ErrorNotice error=e />

@@ -172,8 +172,8 @@ where
 #[cfg(whole_pages)]
 #[component]
 pub fn PhoneChangeStatusPage() -> impl IntoView {
-    let query = use_query_map();
-    move || view! { <PhoneChangeProgress token=query.with(|q| q.get("r").unwrap_or_default()) /> }
+    let token = crate::pages::query_text("r");
+    move || view! { <PhoneChangeProgress token=token() /> }
 }
 
 #[cfg(any(whole_pages, island = "PhoneChangeProgress"))]
@@ -317,8 +317,8 @@ fn EvidenceField(
 #[cfg(whole_pages)]
 #[component]
 pub fn PhoneChangeCancelPage() -> impl IntoView {
-    let query = use_query_map();
-    move || view! { <PhoneChangeCancel token=query.with(|q| q.get("t").unwrap_or_default()) /> }
+    let token = crate::pages::query_text("t");
+    move || view! { <PhoneChangeCancel token=token() /> }
 }
 
 #[cfg(any(whole_pages, island = "PhoneChangeCancel"))]

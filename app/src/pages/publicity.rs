@@ -4,7 +4,7 @@
 //! they work without JavaScript.
 #![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
-use leptos::either::{Either, EitherOf3, EitherOf4};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -19,11 +19,11 @@ use crate::components::layout::ErrorNotice;
 use crate::components::markdown_editor::{
     theirs_after_conflict, EditorActions, MarkdownBody, MarkdownPreview, Saved, TheirVersion,
 };
-use crate::components::{go_to, plain_post_error, HydrationMarker};
+use crate::components::{go_to, plain_post_error};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 #[cfg(whole_pages)]
-use crate::pages::NotFound;
+use crate::pages::{loaded, NotFound};
 
 /// 许可公示 (`/publicity?days=30&issuer=0&gp=1&cp=1`).
 #[cfg(whole_pages)]
@@ -46,14 +46,7 @@ pub fn PublicityPage() -> impl IntoView {
         <Title text="许可公示 - 危化品经营安全监管系统" />
         <h1>"危险化学品经营许可公示"</h1>
         <p class="intro">"依照《危险化学品经营许可证管理办法》,发证机关向社会公布准予许可和注销许可的情况。本页列出本系统各发证机关的公示信息,不含个人信息。"</p>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <PublicityFilters p=p.clone() /><PublicityLists p /><HydrationMarker /> }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", data, |p| view! { <PublicityFilters p=p.clone() /><PublicityLists p /> })}
     }
 }
 
@@ -218,14 +211,7 @@ pub fn NoticesPage() -> impl IntoView {
     view! {
         <Title text="通知公告 - 危化品经营安全监管系统" />
         <h1>"通知公告"</h1>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(l) => view! { <NoticeBoard l /><HydrationMarker /> }.into_any(),
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", list, |l| view! { <NoticeBoard l /> })}
     }
 }
 
@@ -278,15 +264,10 @@ pub fn NoticePage() -> impl IntoView {
     view! {
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 公告"</p>
         {failed.map(|e| view! { <ErrorNotice error=e /> })}
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match notice.await {
-                    Ok(Some(n)) => EitherOf3::A(view! { {notice_article(n)}<HydrationMarker /> }),
-                    Ok(None) => EitherOf3::B(view! { <NotFound /><HydrationMarker /> }),
-                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", notice, |n| match n {
+            Some(n) => Either::Left(notice_article(n)),
+            None => Either::Right(view! { <NotFound /> }),
+        })}
     }
 }
 
@@ -336,18 +317,11 @@ pub fn NoticeNewPage() -> impl IntoView {
         <Title text="新建公告 - 通知公告" />
         <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › 新建公告"</p>
         <h1>"新建公告"</h1>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(l) if l.can_write => EitherOf3::A(view! {
-                        <NoticeEditor id=0 title=String::new() body=String::new() version=0 />
-                        <HydrationMarker />
-                    }),
-                    Ok(_) => EitherOf3::B(view! { <NotAWriter /><HydrationMarker /> }),
-                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", list, |l| if l.can_write {
+            Either::Left(view! { <NoticeEditor id=0 title=String::new() body=String::new() version=0 /> })
+        } else {
+            Either::Right(view! { <NotAWriter /> })
+        })}
     }
 }
 
@@ -369,25 +343,18 @@ pub fn NoticeEditPage() -> impl IntoView {
     let notice = Resource::new(id, get_notice);
     view! {
         <Title text="编辑公告 - 通知公告" />
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match notice.await {
-                    Ok(Some(n)) if n.editable => EitherOf4::A(view! {
-                        <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › " <a href=format!("/notices/{}", n.id)>{n.title.clone()}</a> " › 编辑"</p>
-                        <h1>"编辑公告"</h1>
-                        <NoticeEditor id=n.id title=n.title body=n.body version=n.version />
-                        <HydrationMarker />
-                    }),
-                    Ok(Some(_)) => EitherOf4::B(view! {
-                        <h1>"编辑公告"</h1>
-                        <ErrorNotice error=AppError::NotAllowed("这条公告由其他单位发布,只有发布单位和系统管理员可以修改。".into()) />
-                        <HydrationMarker />
-                    }),
-                    Ok(None) => EitherOf4::C(view! { <NotFound /><HydrationMarker /> }),
-                    Err(e) => EitherOf4::D(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", notice, |n| match n {
+            Some(n) if n.editable => EitherOf3::A(view! {
+                <p class="breadcrumbs"><a href="/notices">"通知公告"</a> " › " <a href=format!("/notices/{}", n.id)>{n.title.clone()}</a> " › 编辑"</p>
+                <h1>"编辑公告"</h1>
+                <NoticeEditor id=n.id title=n.title body=n.body version=n.version />
+            }),
+            Some(_) => EitherOf3::B(view! {
+                <h1>"编辑公告"</h1>
+                <ErrorNotice error=AppError::NotAllowed("这条公告由其他单位发布,只有发布单位和系统管理员可以修改。".into()) />
+            }),
+            None => EitherOf3::C(view! { <NotFound /> }),
+        })}
     }
 }
 

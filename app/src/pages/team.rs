@@ -13,7 +13,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::account::security_events;
 use crate::api::team::{
@@ -88,14 +87,7 @@ pub fn TeamPage() -> impl IntoView {
         <Title text="本单位用户 - 危化品经营安全监管系统" />
         <h1>"本单位用户"</h1>
         {refusal(failed)}
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(t) => Either::Left(view! { {team_table(t)}<HydrationMarker /> }),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {crate::pages::loaded("正在加载……", team, team_table)}
     }
 }
 
@@ -264,8 +256,8 @@ fn InviteForm() -> impl IntoView {
 #[cfg(whole_pages)]
 #[component]
 pub fn TeamLinkPage() -> impl IntoView {
-    let query = use_query_map();
-    move || view! { <TeamLinkArea token=query.with(|q| q.get("t").unwrap_or_default()) /> }
+    let token = crate::pages::query_text("t");
+    move || view! { <TeamLinkArea token=token() /> }
 }
 
 #[cfg(any(whole_pages, island = "TeamLinkArea"))]

@@ -2,7 +2,7 @@
 //! one enterprise's record, confirming submissions and proposing changes.
 #![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -17,13 +17,14 @@ use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::record::{audit_list, changes_table, expiry_notices, licence_list};
 use crate::components::storage_units::Arithmetic;
-use crate::components::{go_to, prop_getter, HydrationMarker};
+use crate::components::{go_to, prop_getter};
 use crate::domain::business_mode::BusinessMode;
 use crate::domain::enterprise_info::{Expiry, RecordStatus, Scalar, StatusFilter, ECONOMIC_TYPES};
 use crate::domain::help::HelpLink;
 use crate::domain::major_hazard::HazardFilter;
 use crate::domain::record_field::RecordField;
 use crate::error::AppError;
+use crate::pages::loaded;
 #[cfg(whole_pages)]
 use crate::pages::report::{export_links, query_string};
 use crate::url::urlencode;
@@ -54,68 +55,59 @@ pub fn MaintenancePage() -> impl IntoView {
         <Title text="信息维护 - 危化品经营安全监管系统" />
         <p class="breadcrumbs">"许可证业务 › 信息维护"</p>
         <h1>"信息维护 " <HelpTip link=MAINTENANCE_HELP topic="信息维护" /></h1>
-        <Suspense fallback=|| view! { <p>"正在查询……"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => {
-                        let [q, region, mode, status, expiring, sort, hazard] = FILTERS.map(param);
-                        let regions = p.regions.clone();
-                        view! {
-                            <form class="filters" method="get" action="/maintenance" role="search">
-                                <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
-                                <input id="dir-q" type="search" name="q" value=q aria-describedby="dir-q-hint" />
-                                <span class="field-hint" id="dir-q-hint">"可只输入一部分:名称中的字词、信用代码的前几位或许可证编号中的一段数字。"</span>
-                                {(!regions.is_empty()).then(|| view! {
-                                    <label for="dir-region">"地区"</label>
-                                    <select id="dir-region" name="region">
-                                        <option value="">"本辖区全部"</option>
-                                        {regions.into_iter().map(|(code, name)| {
-                                            let selected = region == code;
-                                            view! { <option value=code selected=selected>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                })}
-                                <label for="dir-mode">"经营方式"</label>
-                                <select id="dir-mode" name="mode">
-                                    <option value="">"全部"</option>
-                                    {BusinessMode::ALL.iter().map(|m| {
-                                        let selected = mode == m.code();
-                                        view! { <option value=m.code() selected=selected>{m.label()}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <label for="dir-status">"状态"</label>
-                                <select id="dir-status" name="status">
-                                    <option value="">"全部状态"</option>
-                                    {StatusFilter::ALL.iter().map(|f| {
-                                        let selected = status == f.code();
-                                        view! { <option value=f.code() selected=selected>{f.label()}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <label for="dir-hazard">"重大危险源"</label>
-                                <select id="dir-hazard" name="hazard">
-                                    {HazardFilter::all().into_iter().map(|f| {
-                                        let selected = hazard == f.code();
-                                        view! { <option value=f.code() selected=selected>{f.label()}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <label for="dir-expiring">"许可证在多少天内到期"</label>
-                                <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
-                                <label for="dir-sort">"排序"</label>
-                                <select id="dir-sort" name="sort">
-                                    <option value="" selected=sort.is_empty()>"按企业名称"</option>
-                                    <option value="expiry" selected=sort == "expiry">"按许可证到期日(最近的在前)"</option>
-                                </select>
-                                <button type="submit" class="button">"查询"</button>
-                            </form>
-                            <Directory p />
-                            <HydrationMarker />
-                        }
-                            .into_any()
-                    }
-                    Err(e) => crate::pages::load_failed(e),
-                }
-            })}
-        </Suspense>
+        {loaded("正在查询……", page, move |p| {
+            let [q, region, mode, status, expiring, sort, hazard] = FILTERS.map(param);
+            let regions = p.regions.clone();
+            view! {
+                <form class="filters" method="get" action="/maintenance" role="search">
+                    <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
+                    <input id="dir-q" type="search" name="q" value=q aria-describedby="dir-q-hint" />
+                    <span class="field-hint" id="dir-q-hint">"可只输入一部分:名称中的字词、信用代码的前几位或许可证编号中的一段数字。"</span>
+                    {(!regions.is_empty()).then(|| view! {
+                        <label for="dir-region">"地区"</label>
+                        <select id="dir-region" name="region">
+                            <option value="">"本辖区全部"</option>
+                            {regions.into_iter().map(|(code, name)| {
+                                let selected = region == code;
+                                view! { <option value=code selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    })}
+                    <label for="dir-mode">"经营方式"</label>
+                    <select id="dir-mode" name="mode">
+                        <option value="">"全部"</option>
+                        {BusinessMode::ALL.iter().map(|m| {
+                            let selected = mode == m.code();
+                            view! { <option value=m.code() selected=selected>{m.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="dir-status">"状态"</label>
+                    <select id="dir-status" name="status">
+                        <option value="">"全部状态"</option>
+                        {StatusFilter::ALL.iter().map(|f| {
+                            let selected = status == f.code();
+                            view! { <option value=f.code() selected=selected>{f.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="dir-hazard">"重大危险源"</label>
+                    <select id="dir-hazard" name="hazard">
+                        {HazardFilter::all().into_iter().map(|f| {
+                            let selected = hazard == f.code();
+                            view! { <option value=f.code() selected=selected>{f.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="dir-expiring">"许可证在多少天内到期"</label>
+                    <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
+                    <label for="dir-sort">"排序"</label>
+                    <select id="dir-sort" name="sort">
+                        <option value="" selected=sort.is_empty()>"按企业名称"</option>
+                        <option value="expiry" selected=sort == "expiry">"按许可证到期日(最近的在前)"</option>
+                    </select>
+                    <button type="submit" class="button">"查询"</button>
+                </form>
+                <Directory p />
+            }
+        })}
     }
 }
 
@@ -277,17 +269,9 @@ pub fn EnterpriseRecordPage() -> impl IntoView {
     view! {
         <Title text="企业信息 - 信息维护" />
         <p class="breadcrumbs"><a href="/maintenance">"信息维护"</a> " › 企业信息"</p>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(r) => Either::Left(view! {
-                        <Record r failed=failed.get_value() reminded=reminded.get_value() />
-                        <HydrationMarker />
-                    }),
-                    Err(e) => Either::Right(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", record, move |r| view! {
+            <Record r failed=failed.get_value() reminded=reminded.get_value() />
+        })}
     }
 }
 
@@ -402,8 +386,8 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
 #[cfg(whole_pages)]
 #[component]
 pub fn ProposePage() -> impl IntoView {
-    let params = use_params_map();
-    move || view! { <ProposeArea code=params.with(|p| p.get("code").unwrap_or_default()) /> }
+    let code = crate::pages::route_text("code");
+    move || view! { <ProposeArea code=code() /> }
 }
 
 /// 申请修改 on a page of its own: the form keeps what was typed and says
@@ -421,29 +405,23 @@ fn ProposeArea(code: String) -> impl IntoView {
             <a href="/maintenance">"信息维护"</a> " › "
             <a href=move || format!("/maintenance/{}", code())>"企业信息"</a> " › 申请修改"
         </p>
-        <Suspense fallback=|| view! { <p>"正在加载……"</p> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(r) if r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none() => {
-                        let rec = r.record.clone().unwrap_or_default();
-                        EitherOf3::A(view! {
-                            <h1>"申请修改:" {r.name.clone()}</h1>
-                            <ProposeForm code=r.credit_code.clone() version=r.version rec />
-                            <HydrationMarker />
-                        })
-                    }
-                    Ok(r) => EitherOf3::B(view! {
-                        <h1>"申请修改:" {r.name.clone()}</h1>
-                        <p class="alert" role="alert">
-                            "现在不能申请修改:企业信息须已确认、没有待确认的修改申请,且企业没有正在进行的信息变更。"
-                            <a href=format!("/maintenance/{}", r.credit_code)>"返回企业信息"</a>
-                        </p>
-                        <HydrationMarker />
-                    }),
-                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e /><HydrationMarker /> }),
-                }
-            })}
-        </Suspense>
+        {loaded("正在加载……", record, |r| {
+            if r.can_propose && r.status == RecordStatus::Confirmed && r.proposal.is_none() {
+                let rec = r.record.clone().unwrap_or_default();
+                Either::Left(view! {
+                    <h1>"申请修改:" {r.name.clone()}</h1>
+                    <ProposeForm code=r.credit_code.clone() version=r.version rec />
+                })
+            } else {
+                Either::Right(view! {
+                    <h1>"申请修改:" {r.name.clone()}</h1>
+                    <p class="alert" role="alert">
+                        "现在不能申请修改:企业信息须已确认、没有待确认的修改申请,且企业没有正在进行的信息变更。"
+                        <a href=format!("/maintenance/{}", r.credit_code)>"返回企业信息"</a>
+                    </p>
+                })
+            }
+        })}
     }
 }
 
