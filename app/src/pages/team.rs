@@ -32,16 +32,24 @@ use crate::domain::team::{parse_invitee, Role};
 use crate::domain::{FieldErrors, Mobile};
 
 /// A labelled input, with its message (from the browser's check or the
-/// server); `node_ref` reads what was typed.
+/// server); `node_ref` reads what was typed, and `follow`, when given,
+/// follows it as it is typed (also what was typed before the page was live).
 fn input(
     form: FormState,
-    name: &'static str,
+    (name, label, kind): (&'static str, &'static str, &'static str),
     id: String,
-    label: &'static str,
-    kind: &'static str,
     value: String,
     node_ref: NodeRef<leptos::html::Input>,
+    follow: Option<RwSignal<String>>,
 ) -> impl IntoView {
+    if let Some(v) = follow {
+        keep_typed_in(node_ref, v);
+    }
+    let autocomplete = match (kind, name) {
+        ("password", "current") => Some("current-password"),
+        ("password", _) => Some("new-password"),
+        _ => None,
+    };
     view! {
         <div class="field" class:invalid=move || form.message(name).is_some()>
             <label for=id.clone()>{label}</label>
@@ -49,8 +57,14 @@ fn input(
                 id=id
                 name=name
                 type=kind
+                autocomplete=autocomplete
                 value=value
                 node_ref=node_ref
+                on:input=move |ev| {
+                    if let Some(v) = follow {
+                        v.set(event_target_value(&ev));
+                    }
+                }
                 aria-invalid=aria_invalid_at(form, name.into())
                 aria-describedby=aria_describedby_at(form, name.into())
             />
@@ -200,7 +214,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
     view! {
         <form class="reset-form" action=ResetMember::url() method="post" novalidate on:submit=on_submit>
             <input type="hidden" name="user_id" value=user_id />
-            {input(form, "mobile", format!("reset-mobile-{user_id}"), "接收链接的手机号(本人新手机号)", "tel", mobile, mobile_input)}
+            {input(form, ("mobile", "接收链接的手机号(本人新手机号)", "tel"), format!("reset-mobile-{user_id}"), mobile, mobile_input, None)}
             <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
             {form_refusal(form, &["user_id"])}
             <button type="submit" class="button" disabled=move || reset.pending().get()>"发送链接"</button>
@@ -237,8 +251,8 @@ fn InviteForm() -> impl IntoView {
         <section aria-labelledby="invite-title">
             <h2 id="invite-title">"邀请用户"</h2>
             <form class="form invite-form" action=InviteMember::url() method="post" novalidate on:submit=on_submit>
-                {input(form, "name", "invite-name".into(), "姓名", "text", String::new(), name_input)}
-                {input(form, "mobile", "invite-mobile".into(), "手机号(接收邀请短信)", "tel", String::new(), mobile_input)}
+                {input(form, ("name", "姓名", "text"), "invite-name".into(), String::new(), name_input, None)}
+                {input(form, ("mobile", "手机号(接收邀请短信)", "tel"), "invite-mobile".into(), String::new(), mobile_input, None)}
                 <div class="field" class:invalid=move || form.message("role").is_some()>
                     <label for="invite-role">"角色"</label>
                     <select id="invite-role" name="role" node_ref=role_input>{role_options(Role::Filler)}</select>
@@ -288,10 +302,8 @@ fn TeamLinkArea(token: String) -> impl IntoView {
 fn LinkForm(l: LinkView, token: String) -> impl IntoView {
     let accept = ServerAction::<AcceptLink>::new();
     let form = FormState::for_action(accept, |_| ());
+    // Followed as typed (also before the island was live) by the checklist.
     let password = RwSignal::new(String::new());
-    // Typed before the island was live: kept, and the checklist follows it.
-    let password_input = NodeRef::<leptos::html::Input>::new();
-    keep_typed_in(password_input, password);
     let done = move || accept.value().get().and_then(Result::ok);
     let code = l.credit_code.clone();
     view! {
@@ -313,17 +325,10 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                 <ActionForm action=accept attr:class="form">
                     <input type="hidden" name="t" value=token.clone() />
                     <input type="hidden" name="account" autocomplete="username" value=l.credit_code.clone() />
-                    {(l.invite && l.username.is_empty()).then(|| input(form, "username", "link-username".into(), "用户名(选填,可代替手机号登录)", "text", String::new(), NodeRef::new()))}
-                    <div class="field" class:invalid=move || form.message("password").is_some()>
-                        <label for="link-password">"新密码"</label>
-                        <input id="link-password" name="password" type="password" autocomplete="new-password" node_ref=password_input
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                            aria-invalid=aria_invalid_at(form, "password".into())
-                            aria-describedby=aria_describedby_at(form, "password".into()) />
-                        {message_at(form, "password".into())}
-                    </div>
+                    {(l.invite && l.username.is_empty()).then(|| input(form, ("username", "用户名(选填,可代替手机号登录)", "text"), "link-username".into(), String::new(), NodeRef::new(), None))}
+                    {input(form, ("password", "新密码", "password"), "link-password".into(), String::new(), NodeRef::new(), Some(password))}
                     <PasswordChecklist password account=l.credit_code.clone() />
-                    {input(form, "password_confirm", "link-password-confirm".into(), "确认新密码", "password", String::new(), NodeRef::new())}
+                    {input(form, ("password_confirm", "确认新密码", "password"), "link-password-confirm".into(), String::new(), NodeRef::new(), None)}
                     {form_refusal(form, &[])}
                     <button type="submit" class="button primary">"设置密码"</button>
                 </ActionForm>
@@ -385,7 +390,7 @@ fn Account(
         <section aria-labelledby="name-title">
             <h2 id="name-title">"姓名"</h2>
             <ActionForm action=name attr:class="form inline">
-                {input(name_form, "name", "own-name".into(), "姓名", "text", a.name.clone(), NodeRef::new())}
+                {input(name_form, ("name", "姓名", "text"), "own-name".into(), a.name.clone(), NodeRef::new(), None)}
                 {form_refusal(name_form, &[])}
                 <button type="submit" class="button">"保存姓名"</button>
             </ActionForm>
@@ -446,10 +451,8 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
     reload_after_success(set, reload, move |m| flash.set(Some(m)));
     let form = FormState::for_action(set, |_| ());
     form.follow(code, |_| ());
+    // Followed as typed (also before the island was live): the code goes to it.
     let mobile = RwSignal::new(String::new());
-    // Typed before the island was live: kept, and the code goes to it.
-    let mobile_input = NodeRef::<leptos::html::Input>::new();
-    keep_typed_in(mobile_input, mobile);
     let send = Callback::new(move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         code.dispatch(OwnMobileCode {
@@ -460,18 +463,11 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
         <section aria-labelledby="mobile-title">
             <h2 id="mobile-title">"更换手机号"</h2>
             <ActionForm action=set attr:class="form mobile-form">
-                <div class="field" class:invalid=move || form.message("mobile").is_some()>
-                    <label for="own-mobile">"新手机号"</label>
-                    <input id="own-mobile" name="mobile" type="tel" autocomplete="tel" node_ref=mobile_input
-                        on:input=move |ev| mobile.set(event_target_value(&ev))
-                        aria-invalid=aria_invalid_at(form, "mobile".into())
-                        aria-describedby=aria_describedby_at(form, "mobile".into()) />
-                    {message_at(form, "mobile".into())}
-                </div>
+                {input(form, ("mobile", "新手机号", "tel"), "own-mobile".into(), String::new(), NodeRef::new(), Some(mobile))}
                 <SendCodeButton action=code on_click=send />
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
-                {input(form, "code", "own-mobile-code".into(), "短信验证码(发送到新手机)", "text", String::new(), NodeRef::new())}
-                {input(form, "current", "own-mobile-current".into(), "当前密码", "password", String::new(), NodeRef::new())}
+                {input(form, ("code", "短信验证码(发送到新手机)", "text"), "own-mobile-code".into(), String::new(), NodeRef::new(), None)}
+                {input(form, ("current", "当前密码", "password"), "own-mobile-current".into(), String::new(), NodeRef::new(), None)}
                 {form_refusal(form, &[])}
                 <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
                 <button type="submit" class="button">"更换手机号"</button>
