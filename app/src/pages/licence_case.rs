@@ -241,12 +241,26 @@ pub fn CaseInboxPage() -> impl IntoView {
 pub fn CasePage() -> impl IntoView {
     let id = crate::pages::id_param("id");
     let case = Resource::new(id, get_case);
-    // A plain post on this page that was refused (one at a time).
+    // A plain post on this page that was refused (one at a time), and
+    // which on-site form sent it, if one did.
+    let from_onsite = |stage, e| Refused {
+        onsite: Some(stage),
+        error: e,
+    };
     let refused = StoredValue::new(
-        plain_post_error::<MoveCase>()
-            .or_else(plain_post_error::<ClaimCase>)
-            .or_else(plain_post_error::<PlanOnsite>)
-            .or_else(plain_post_error::<RecordOnsite>),
+        plain_post_error::<PlanOnsite>()
+            .map(|e| from_onsite(OnSiteStage::Plan, e))
+            .or_else(|| {
+                plain_post_error::<RecordOnsite>().map(|e| from_onsite(OnSiteStage::Record, e))
+            })
+            .or_else(|| {
+                plain_post_error::<MoveCase>()
+                    .or_else(plain_post_error::<ClaimCase>)
+                    .map(|error| Refused {
+                        onsite: None,
+                        error,
+                    })
+            }),
     );
     view! {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
@@ -267,11 +281,20 @@ fn case_actions(c: CaseView, at_form: AtForm) -> impl IntoView {
     }
 }
 
+/// A plain post of the case page that the server refused, and the on-site
+/// form that sent it (`None`: a step or 认领).
+#[cfg(whole_pages)]
+#[derive(Clone)]
+struct Refused {
+    onsite: Option<OnSiteStage>,
+    error: AppError,
+}
+
 /// A plain post of the case page that the server refused, said at the
 /// form it came from (which has what was typed back): a step's text
 /// (the message at its field) or an on-site form (its error).
 #[cfg(whole_pages)]
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct AtForm {
     text: Option<(Action, String)>,
     onsite: Option<(OnSiteStage, AppError)>,
@@ -323,11 +346,11 @@ fn withdraws(c: &CaseView) -> bool {
 }
 
 #[cfg(whole_pages)]
-fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
+fn case_detail(c: CaseView, refused: Option<Refused>) -> impl IntoView {
     let s = c.summary.clone();
     // A step's text the server refused is said at that step's field (which
     // has the text back, `c.kept`); anything else where the page begins.
-    let text_error = match refusal_at_kept_form(refused.as_ref(), "text") {
+    let text_error = match refusal_at_kept_form(refused.as_ref().map(|r| &r.error), "text") {
         Some((KeptForm::CaseStep { case, action }, message))
             if case == s.id && c.actions.contains(&action) =>
         {
@@ -338,11 +361,10 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
     // An on-site form's refusal is said by that form (it has its fields back).
     let onsite_failed = match kept_form_in_address() {
         Some(KeptForm::OnSite { case, stage }) if case == s.id && onsite_offered(&c, stage) => {
-            let failed = match stage {
-                OnSiteStage::Plan => plain_post_error::<PlanOnsite>(),
-                OnSiteStage::Record => plain_post_error::<RecordOnsite>(),
-            };
-            failed.map(|e| (stage, e))
+            refused
+                .as_ref()
+                .filter(|r| r.onsite == Some(stage))
+                .map(|r| (stage, r.error.clone()))
         }
         _ => None,
     };
@@ -350,7 +372,7 @@ fn case_detail(c: CaseView, refused: Option<AppError>) -> impl IntoView {
         text: text_error,
         onsite: onsite_failed,
     };
-    let refused = refused.filter(|_| at_form.is_empty());
+    let refused = refused.filter(|_| at_form.is_empty()).map(|r| r.error);
     // The applicant's form while the case may be edited, with its
     // 重大危险源辨识 computed here (see CaseForm); else what was filed.
     let body = if c.actions.contains(&Action::Submit) {
