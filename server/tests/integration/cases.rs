@@ -105,6 +105,16 @@ pub fn sulphuric_acid(app: &mut Application) {
     app.scope = app::domain::licence_case::parse_scope("硫酸,7664-93-9");
 }
 
+/// A confirmed enterprise and the city bureau that issues its licence,
+/// each logged in: their cookies.
+async fn with_issuer(b: &Backend) -> (String, String) {
+    let (a, _) = confirmed(b).await;
+    (
+        a,
+        login_cookie(b, "regulator", "nj-city", DEMO_PASSWORD).await,
+    )
+}
+
 /// A first application of the enterprise `cookie` (sulphuric acid, with
 /// every material), submitted: the city bureau issues it.
 async fn submitted_first(b: &Backend, cookie: &str) -> i64 {
@@ -352,8 +362,7 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
 #[tokio::test]
 async fn renewal_change_and_cancellation_keep_the_record_and_the_certificate_in_step() {
     for b in backends().await {
-        let (a, _) = confirmed(&b).await;
-        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (a, city) = with_issuer(&b).await;
 
         // 延期, simplified: four items, no on-site check, three more years.
         let id = started(&b, &a, "renewal", LICENCE).await;
@@ -1133,8 +1142,7 @@ async fn a_case_is_claimed_or_assigned_openly_and_its_on_site_check_announced() 
 #[tokio::test]
 async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
     for b in backends().await {
-        let (a, _) = confirmed(&b).await;
-        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (a, city) = with_issuer(&b).await;
         let (open, certificate) = issued_and_open(&b, &a).await;
         let number = case(&b, &a, open).await.application.licence_number;
         assert!(number.is_empty(), "a first application names no licence");
@@ -1342,8 +1350,7 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
     use app::domain::kept_text::KEPT_TEXT_NOTE;
     use app::domain::licence_case::{CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING};
     for b in backends().await {
-        let (a, _) = confirmed(&b).await;
-        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (a, city) = with_issuer(&b).await;
         let id = submitted_first(&b, &a).await;
         let case_page = format!("/cases/{id}");
         let post = |version: i64, action: Action, text: &str| {
@@ -1412,7 +1419,11 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
         // message stands under the field.
         let r = post(version, Action::RequestCorrection, "补\n\n正").await;
         let page = page_back_refused(&b, &r, &city).await;
-        assert!(page.contains(">\n补\n\n正</textarea>"), "{}: {page}", b.name);
+        assert!(
+            page.contains(">\n补\n\n正</textarea>"),
+            "{}: {page}",
+            b.name
+        );
         assert!(
             page.contains(&format!(
                 r#"<p id="f-text-correction-msg" role="alert" class="field-error">{CORRECTION_TEXT_MISSING}"#
@@ -1512,8 +1523,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
     use app::domain::kept_text::{OnSiteStage, KEPT_TEXT_NOTE};
     use app::domain::licence_case::TWO_INSPECTORS;
     for b in backends().await {
-        let (a, _) = confirmed(&b).await;
-        let city = login_cookie(&b, "regulator", "nj-city", DEMO_PASSWORD).await;
+        let (a, city) = with_issuer(&b).await;
         let id = submitted_first(&b, &a).await;
         moved(&b, &city, id, Action::Accept, "").await;
         let case_page = format!("/cases/{id}");
@@ -1615,7 +1625,11 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
         let escaped = "未设置防泄漏围堰&lt;/textarea>&lt;p id=\"typed\">&amp;lt;</textarea>";
         assert!(record_form.contains(escaped), "{}: {record_form}", b.name);
         assert!(!page.contains(r#"<p id="typed">"#), "{}", b.name);
-        assert!(record_form.contains(">\n张三\n李四</textarea>"), "{}", b.name);
+        assert!(
+            record_form.contains(">\n张三\n李四</textarea>"),
+            "{}",
+            b.name
+        );
         assert!(
             record_form.contains("结束日期不能早于开始日期"),
             "{}",
