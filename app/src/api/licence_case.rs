@@ -252,7 +252,7 @@ pub(crate) mod ssr {
             },
             CaseError::Stale => AppError::Conflict {
                 field: "version".into(),
-                message: "案件刚刚被他人处理过(或在另一个窗口中修改过)。请按最新进度办理;您填写的内容仍在页面上。".into(),
+                message: "案件刚刚被他人处理过(或在另一个窗口中修改过)。请按最新进度办理;如已填写内容,仍保留在页面上。".into(),
             },
             CaseError::NotFound => AppError::Conflict {
                 field: "id".into(),

@@ -443,15 +443,20 @@ impl FormState {
             if prev.is_some_and(|p| p != v) {
                 match action.value().get_untracked() {
                     Some(Ok(out)) => on_ok(out),
-                    Some(Err(e)) => {
-                        self.answered.set(true);
-                        self.show(&e);
-                    }
+                    Some(Err(e)) => self.answer(&e),
                     None => {}
                 }
             }
             v
         });
+    }
+
+    /// Shows the server's answer to this page's own sending: as
+    /// [`FormState::show`], and the page is now known to be out of date
+    /// where the server says so ([`form_refusal`]).
+    pub fn answer(&self, e: &AppError) {
+        self.answered.set(true);
+        self.show(e);
     }
 
     /// Shows a server error: field messages at their fields, anything else at the top.
@@ -481,9 +486,9 @@ pub fn form_alert(e: &AppError) -> Option<Message> {
 /// message at one of `elsewhere`, the keys the server may refuse at that
 /// the form has no input for (a case's `version` when another acted
 /// first, a member's `user_id`). Said above the button, so no refusal is
-/// shown nowhere. Such a refusal says the page is out of date: after this
-/// page's own sending it offers to load the page again (a plain post came
-/// back to a page that is already up to date).
+/// shown nowhere. A refusal at `version` (another acted first) says the
+/// page is out of date: after this page's own sending it offers to load
+/// the page again (a plain post came back to a page that is up to date).
 pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl IntoView {
     move || {
         if let Some(m) = form.alert.get() {
@@ -491,8 +496,10 @@ pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl
                 view! { <p class="alert" role="alert">{message_with_help("", m)}</p> }.into_any(),
             );
         }
-        let m = elsewhere.iter().find_map(|k| form.message(k))?;
-        let reload = form.answered.get().then(|| {
+        let (key, m) = elsewhere
+            .iter()
+            .find_map(|k| form.message(k).map(|m| (*k, m)))?;
+        let reload = (key == "version" && form.answered.get()).then(|| {
             view! {
                 " "
                 <button type="button" class="button" on:click=|_| {
@@ -874,7 +881,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_elsewhere_offers_a_reload_only_after_the_page_sent_the_form() {
+    fn a_stale_refusal_offers_a_reload_only_after_the_page_sent_the_form() {
         let owner = Owner::new();
         owner.set();
         let mut errors = FieldErrors::new();
@@ -886,6 +893,16 @@ mod tests {
         form.answered.set(true);
         let answered = view! { {form_refusal(form, &["version"])} }.to_html();
         assert!(answered.contains("刷新页面,查看最新进度"), "{answered}");
+        // A refusal a reload cannot mend (one's own row, say): no button.
+        let mut own = FieldErrors::new();
+        own.add("user_id", "不能为自己重置密码。");
+        let own = FormState::new(own, None);
+        own.answered.set(true);
+        let html = view! { {form_refusal(own, &["user_id"])} }.to_html();
+        assert!(
+            html.contains("不能为自己重置密码。") && !html.contains("刷新页面"),
+            "{html}"
+        );
         // Not at one of the keys: nothing.
         let other = FormState::new(FieldErrors::new(), None);
         assert!(!view! { {form_refusal(other, &["version"])} }

@@ -670,13 +670,13 @@ fn CaseForm(
                         }
                         Err(e) => {
                             busy.set(false);
-                            form.show(&e);
+                            form.answer(&e);
                         }
                     }
                 }
                 Err(e) => {
                     busy.set(false);
-                    form.show(&e);
+                    form.answer(&e);
                 }
             }
         });

@@ -510,7 +510,7 @@ fn info_editor<V: IntoView + 'static>(
                 match submit.value().get_untracked() {
                     // The page shows the record as submitted.
                     Some(Ok(_)) => go_to(&step_href(step, None)),
-                    Some(Err(e)) => form.show(&e),
+                    Some(Err(e)) => form.answer(&e),
                     None => {}
                 }
             }
