@@ -45,6 +45,16 @@ test('a 管理员 invites a 填报员, who sets a password by the SMS link, logs
   await gotoHydrated(filler, teamLink('13900002202'));
   await expect(filler.locator('dl.profile')).toContainText('南京团队测试化工有限公司');
   await expect(filler.locator('dl.profile')).toContainText('填报员');
+  // A refused sending keeps the form as typed, with the message at its field.
+  await filler.getByLabel('用户名(选填,可代替手机号登录)').fill('wang.fang');
+  await filler.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+  await filler.getByLabel('确认新密码').fill('Other-Pass-2027');
+  await filler.getByRole('button', { name: '设置密码' }).click();
+  await expect(filler.locator('.field-error', { hasText: '两次输入的密码不一致' })).toBeVisible();
+  await expect(filler.getByLabel('用户名(选填,可代替手机号登录)')).toHaveValue('wang.fang');
+  await expect(filler.getByLabel('新密码', { exact: true })).toHaveValue(PASSWORD);
+  await expect(filler.getByLabel('确认新密码')).toHaveValue('Other-Pass-2027');
+  expect(sql("SELECT status FROM users WHERE mobile = '13900002202'")[0][0]).not.toBe('active');
   await setPassword(filler, '13900002202', 'wang.fang');
   await loginMember(filler, code, 'wang.fang', PASSWORD);
   await completeViaApi(filler);

@@ -31,12 +31,13 @@ use crate::components::{
 use crate::domain::team::{parse_invitee, Role};
 use crate::domain::{FieldErrors, Mobile};
 
-/// A labelled input, with its message (from the browser's check or the
-/// server); `node_ref` reads what was typed, and `follow`, when given,
-/// follows it as it is typed (also what was typed before the page was live).
+/// A labelled input (`name`, label, `type` and `autocomplete`), with its
+/// message (from the browser's check or the server); `node_ref` reads what
+/// was typed, and `follow`, when given, follows it as it is typed (also what
+/// was typed before the page was live).
 fn input(
     form: FormState,
-    (name, label, kind): (&'static str, &'static str, &'static str),
+    (name, label, kind, autocomplete): (&'static str, &'static str, &'static str, &'static str),
     id: String,
     value: String,
     node_ref: NodeRef<leptos::html::Input>,
@@ -45,11 +46,6 @@ fn input(
     if let Some(v) = follow {
         keep_typed_in(node_ref, v);
     }
-    let autocomplete = match (kind, name) {
-        ("password", "current") => Some("current-password"),
-        ("password", _) => Some("new-password"),
-        _ => None,
-    };
     view! {
         <div class="field" class:invalid=move || form.message(name).is_some()>
             <label for=id.clone()>{label}</label>
@@ -214,7 +210,7 @@ fn ResetForm(user_id: i64, mobile: String) -> impl IntoView {
     view! {
         <form class="reset-form" action=ResetMember::url() method="post" novalidate on:submit=on_submit>
             <input type="hidden" name="user_id" value=user_id />
-            {input(form, ("mobile", "接收链接的手机号(本人新手机号)", "tel"), format!("reset-mobile-{user_id}"), mobile, mobile_input, None)}
+            {input(form, ("mobile", "接收链接的手机号(本人新手机号)", "tel", "off"), format!("reset-mobile-{user_id}"), mobile, mobile_input, None)}
             <p class="field-hint">"一次性链接只发到这个手机号,由本人设置新密码;您看不到链接和密码。号码改变时,原手机会收到通知。"</p>
             {form_refusal(form, &["user_id"])}
             <button type="submit" class="button" disabled=move || reset.pending().get()>"发送链接"</button>
@@ -251,8 +247,8 @@ fn InviteForm() -> impl IntoView {
         <section aria-labelledby="invite-title">
             <h2 id="invite-title">"邀请用户"</h2>
             <form class="form invite-form" action=InviteMember::url() method="post" novalidate on:submit=on_submit>
-                {input(form, ("name", "姓名", "text"), "invite-name".into(), String::new(), name_input, None)}
-                {input(form, ("mobile", "手机号(接收邀请短信)", "tel"), "invite-mobile".into(), String::new(), mobile_input, None)}
+                {input(form, ("name", "姓名", "text", "off"), "invite-name".into(), String::new(), name_input, None)}
+                {input(form, ("mobile", "手机号(接收邀请短信)", "tel", "off"), "invite-mobile".into(), String::new(), mobile_input, None)}
                 <div class="field" class:invalid=move || form.message("role").is_some()>
                     <label for="invite-role">"角色"</label>
                     <select id="invite-role" name="role" node_ref=role_input>{role_options(Role::Filler)}</select>
@@ -304,7 +300,9 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
     let form = FormState::for_action(accept, |_| ());
     // Followed as typed (also before the island was live) by the checklist.
     let password = RwSignal::new(String::new());
-    let done = move || accept.value().get().and_then(Result::ok);
+    // Changes once, on success: a refused sending keeps the form (and what
+    // was typed in it).
+    let done = Memo::new(move |_| accept.value().get().and_then(Result::ok));
     let code = l.credit_code.clone();
     view! {
         <dl class="profile">
@@ -314,7 +312,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
             <dt>"手机号"</dt><dd>{l.mobile.clone()}</dd>
             <dt>"角色"</dt><dd>{l.role.label()} <small>{format!("({})", l.role.describe())}</small></dd>
         </dl>
-        {move || match done() {
+        {move || match done.get() {
             Some(m) => view! {
                 <p class="notice success" role="status">{m}</p>
                 <p><a class="button primary" href=format!("/login?account={}", code.clone())>"前往登录"</a></p>
@@ -325,10 +323,10 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                 <ActionForm action=accept attr:class="form">
                     <input type="hidden" name="t" value=token.clone() />
                     <input type="hidden" name="account" autocomplete="username" value=l.credit_code.clone() />
-                    {(l.invite && l.username.is_empty()).then(|| input(form, ("username", "用户名(选填,可代替手机号登录)", "text"), "link-username".into(), String::new(), NodeRef::new(), None))}
-                    {input(form, ("password", "新密码", "password"), "link-password".into(), String::new(), NodeRef::new(), Some(password))}
+                    {(l.invite && l.username.is_empty()).then(|| input(form, ("username", "用户名(选填,可代替手机号登录)", "text", "off"), "link-username".into(), String::new(), NodeRef::new(), None))}
+                    {input(form, ("password", "新密码", "password", "new-password"), "link-password".into(), String::new(), NodeRef::new(), Some(password))}
                     <PasswordChecklist password account=l.credit_code.clone() />
-                    {input(form, ("password_confirm", "确认新密码", "password"), "link-password-confirm".into(), String::new(), NodeRef::new(), None)}
+                    {input(form, ("password_confirm", "确认新密码", "password", "new-password"), "link-password-confirm".into(), String::new(), NodeRef::new(), None)}
                     {form_refusal(form, &[])}
                     <button type="submit" class="button primary">"设置密码"</button>
                 </ActionForm>
@@ -390,7 +388,7 @@ fn Account(
         <section aria-labelledby="name-title">
             <h2 id="name-title">"姓名"</h2>
             <ActionForm action=name attr:class="form inline">
-                {input(name_form, ("name", "姓名", "text"), "own-name".into(), a.name.clone(), NodeRef::new(), None)}
+                {input(name_form, ("name", "姓名", "text", "name"), "own-name".into(), a.name.clone(), NodeRef::new(), None)}
                 {form_refusal(name_form, &[])}
                 <button type="submit" class="button">"保存姓名"</button>
             </ActionForm>
@@ -463,11 +461,11 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
         <section aria-labelledby="mobile-title">
             <h2 id="mobile-title">"更换手机号"</h2>
             <ActionForm action=set attr:class="form mobile-form">
-                {input(form, ("mobile", "新手机号", "tel"), "own-mobile".into(), String::new(), NodeRef::new(), Some(mobile))}
+                {input(form, ("mobile", "新手机号", "tel", "tel"), "own-mobile".into(), String::new(), NodeRef::new(), Some(mobile))}
                 <SendCodeButton action=code on_click=send />
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
-                {input(form, ("code", "短信验证码(发送到新手机)", "text"), "own-mobile-code".into(), String::new(), NodeRef::new(), None)}
-                {input(form, ("current", "当前密码", "password"), "own-mobile-current".into(), String::new(), NodeRef::new(), None)}
+                {input(form, ("code", "短信验证码(发送到新手机)", "text", "one-time-code"), "own-mobile-code".into(), String::new(), NodeRef::new(), None)}
+                {input(form, ("current", "当前密码", "password", "current-password"), "own-mobile-current".into(), String::new(), NodeRef::new(), None)}
                 {form_refusal(form, &[])}
                 <p class="field-hint">"更换后,原手机号会收到通知短信。"</p>
                 <button type="submit" class="button">"更换手机号"</button>
