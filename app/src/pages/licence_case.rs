@@ -37,6 +37,8 @@ use crate::domain::licence_case::{
 };
 use crate::error::AppError;
 use crate::pages::loaded;
+#[cfg(whole_pages)]
+use crate::pages::{filter_select, option};
 use leptos::server_fn::ServerFn;
 
 /// Which case to start when, in the words of the national guides.
@@ -198,21 +200,19 @@ pub fn CaseInboxPage() -> impl IntoView {
         <Title text="许可证案件 - 危化品经营安全监管系统" />
         <h1>"许可证案件"</h1>
         <form method="get" action="/cases" class="filters">
-            <label for="f-step">"进度"</label>
-            <select id="f-step" name="step">
-                <option value="" selected=move || step().is_empty()>"全部未办结"</option>
-                {[Step::Submitted, Step::Correction, Step::Accepted, Step::Approved, Step::Done, Step::NotAccepted, Step::Refused]
-                    .into_iter()
-                    .map(|s| view! { <option value=s.code() selected=move || step() == s.code()>{s.label(CaseKind::New)}</option> })
-                    .collect_view()}
-            </select>
-            <label for="f-due">"期限"</label>
-            <select id="f-due" name="due">
-                {[(0, "不限"), (3, "3天内到期"), (7, "7天内到期"), (15, "15天内到期")]
-                    .into_iter()
-                    .map(|(d, label)| view! { <option value=d.to_string() selected=move || due() == d>{label}</option> })
-                    .collect_view()}
-            </select>
+            {filter_select(
+                ("f-step", "step", "进度"),
+                std::iter::once(option("", "全部未办结")).chain(
+                    [Step::Submitted, Step::Correction, Step::Accepted, Step::Approved, Step::Done, Step::NotAccepted, Step::Refused]
+                        .map(|s| option(s.code(), s.label(CaseKind::New))),
+                ),
+                step,
+            )}
+            {filter_select(
+                ("f-due", "due", "期限"),
+                [(0, "不限"), (3, "3天内到期"), (7, "7天内到期"), (15, "15天内到期")].map(|(d, t)| option(d, t)),
+                move || due().to_string(),
+            )}
             <label><input type="checkbox" name="overdue" value="1" checked=overdue /> "只看已超期"</label>
             <button type="submit" class="button">"筛选"</button>
         </form>

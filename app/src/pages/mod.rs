@@ -60,6 +60,34 @@ pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + '
     move || params.with(|p| p.get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
+/// A labelled `<select>` of a search form (sent with GET): `options` are
+/// (value, text), and the one whose value `chosen` returns is selected.
+#[cfg(whole_pages)]
+pub fn filter_select(
+    (id, name, label): (&'static str, &'static str, &'static str),
+    options: impl IntoIterator<Item = (String, String)>,
+    chosen: impl Fn() -> String + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let chosen = chosen.clone();
+            let this = value.clone();
+            view! { <option value=value selected=move || chosen() == this>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for=id>{label}</label>
+        <select id=id name=name>{options}</select>
+    }
+}
+
+/// (value, text) of a select's option.
+#[cfg(whole_pages)]
+pub fn option(value: impl ToString, text: impl ToString) -> (String, String) {
+    (value.to_string(), text.to_string())
+}
+
 /// A page's data: `waiting` until it has come, then what `show` makes of
 /// it, or why it could not be loaded ([`load_failed`]); either way followed
 /// by the [`HydrationMarker`].

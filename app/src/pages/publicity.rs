@@ -23,7 +23,7 @@ use crate::components::{go_to, plain_post_error};
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 #[cfg(whole_pages)]
-use crate::pages::{loaded, NotFound};
+use crate::pages::{filter_select, loaded, option, NotFound};
 
 /// 许可公示 (`/publicity?days=30&issuer=0&gp=1&cp=1`).
 #[cfg(whole_pages)]
@@ -55,21 +55,16 @@ pub fn PublicityPage() -> impl IntoView {
 fn PublicityFilters(p: Publicity) -> impl IntoView {
     view! {
         <form class="filters" method="get" action="/publicity" role="search">
-            <label for="pub-days">"时间范围"</label>
-            <select id="pub-days" name="days">
-                {PUBLICITY_WINDOWS.iter().map(|d| {
-                    let d = *d;
-                    view! { <option value=d.to_string() selected=p.days == d>{format!("近{d}天")}</option> }
-                }).collect_view()}
-            </select>
-            <label for="pub-issuer">"发证机关"</label>
-            <select id="pub-issuer" name="issuer">
-                <option value="0" selected=p.issuer == 0>"全部发证机关"</option>
-                {p.issuers.iter().map(|(id, name)| {
-                    let selected = p.issuer == *id;
-                    view! { <option value=id.to_string() selected=selected>{name.clone()}</option> }
-                }).collect_view()}
-            </select>
+            {filter_select(
+                ("pub-days", "days", "时间范围"),
+                PUBLICITY_WINDOWS.map(|d| option(d, format!("近{d}天"))),
+                move || p.days.to_string(),
+            )}
+            {filter_select(
+                ("pub-issuer", "issuer", "发证机关"),
+                std::iter::once(option(0, "全部发证机关")).chain(p.issuers.iter().map(|(id, name)| option(id, name)).collect::<Vec<_>>()),
+                move || p.issuer.to_string(),
+            )}
             <button type="submit" class="button">"查询"</button>
         </form>
     }

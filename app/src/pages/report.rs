@@ -8,6 +8,7 @@ use crate::api::report::{get_annual_report, AnnualReport};
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
 use crate::domain::annual_report::{Figures, Metric};
+use crate::pages::{filter_select, option};
 use crate::url::urlencode;
 
 /// 导出 CSV / 导出 Excel for a list: plain links (they work without
@@ -117,10 +118,11 @@ fn Report(r: AnnualReport) -> impl IntoView {
             <h1>{format!("{year}年度危险化学品经营许可年度报告")}</h1>
             <p class="report-region">"地区:" <strong>{r.region.clone()}</strong> " · 统计期间:" {format!("{year}年1月1日至12月31日")}</p>
             <form class="filters no-print" method="get" action="/reports/annual">
-                <label for="report-year">"年份"</label>
-                <select id="report-year" name="year">
-                    {(2020..=r.this_year).rev().map(|y| view! { <option value=y.to_string() selected=y == year>{format!("{y}年")}</option> }).collect_view()}
-                </select>
+                {filter_select(
+                    ("report-year", "year", "年份"),
+                    (2020..=r.this_year).rev().map(|y| option(y, format!("{y}年"))),
+                    move || year.to_string(),
+                )}
                 <input type="hidden" name="region" value=code.clone() />
                 <button type="submit" class="button">"查看"</button>
             </form>

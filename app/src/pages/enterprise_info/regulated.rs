@@ -27,6 +27,8 @@ use crate::error::AppError;
 use crate::pages::loaded;
 #[cfg(whole_pages)]
 use crate::pages::report::{export_links, query_string};
+#[cfg(whole_pages)]
+use crate::pages::{filter_select, option};
 use crate::url::urlencode;
 
 const MAINTENANCE_HELP: HelpLink = HelpLink::section("regulator-manual", "maintenance");
@@ -63,46 +65,32 @@ pub fn MaintenancePage() -> impl IntoView {
                     <label for="dir-q">"名称、统一社会信用代码或许可证编号"</label>
                     <input id="dir-q" type="search" name="q" value=q aria-describedby="dir-q-hint" />
                     <span class="field-hint" id="dir-q-hint">"可只输入一部分:名称中的字词、信用代码的前几位或许可证编号中的一段数字。"</span>
-                    {(!regions.is_empty()).then(|| view! {
-                        <label for="dir-region">"地区"</label>
-                        <select id="dir-region" name="region">
-                            <option value="">"本辖区全部"</option>
-                            {regions.into_iter().map(|(code, name)| {
-                                let selected = region == code;
-                                view! { <option value=code selected=selected>{name}</option> }
-                            }).collect_view()}
-                        </select>
+                    {(!regions.is_empty()).then(|| {
+                        let all = std::iter::once(option("", "本辖区全部"));
+                        filter_select(("dir-region", "region", "地区"), all.chain(regions), move || region.clone())
                     })}
-                    <label for="dir-mode">"经营方式"</label>
-                    <select id="dir-mode" name="mode">
-                        <option value="">"全部"</option>
-                        {BusinessMode::ALL.iter().map(|m| {
-                            let selected = mode == m.code();
-                            view! { <option value=m.code() selected=selected>{m.label()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="dir-status">"状态"</label>
-                    <select id="dir-status" name="status">
-                        <option value="">"全部状态"</option>
-                        {StatusFilter::ALL.iter().map(|f| {
-                            let selected = status == f.code();
-                            view! { <option value=f.code() selected=selected>{f.label()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="dir-hazard">"重大危险源"</label>
-                    <select id="dir-hazard" name="hazard">
-                        {HazardFilter::all().into_iter().map(|f| {
-                            let selected = hazard == f.code();
-                            view! { <option value=f.code() selected=selected>{f.label()}</option> }
-                        }).collect_view()}
-                    </select>
+                    {filter_select(
+                        ("dir-mode", "mode", "经营方式"),
+                        std::iter::once(option("", "全部")).chain(BusinessMode::ALL.map(|m| option(m.code(), m.label()))),
+                        move || mode.clone(),
+                    )}
+                    {filter_select(
+                        ("dir-status", "status", "状态"),
+                        std::iter::once(option("", "全部状态")).chain(StatusFilter::ALL.map(|f| option(f.code(), f.label()))),
+                        move || status.clone(),
+                    )}
+                    {filter_select(
+                        ("dir-hazard", "hazard", "重大危险源"),
+                        HazardFilter::all().into_iter().map(|f| option(f.code(), f.label())),
+                        move || hazard.clone(),
+                    )}
                     <label for="dir-expiring">"许可证在多少天内到期"</label>
                     <input id="dir-expiring" name="expiring" type="number" min="0" max="3650" value=expiring />
-                    <label for="dir-sort">"排序"</label>
-                    <select id="dir-sort" name="sort">
-                        <option value="" selected=sort.is_empty()>"按企业名称"</option>
-                        <option value="expiry" selected=sort == "expiry">"按许可证到期日(最近的在前)"</option>
-                    </select>
+                    {filter_select(
+                        ("dir-sort", "sort", "排序"),
+                        [option("", "按企业名称"), option("expiry", "按许可证到期日(最近的在前)")],
+                        move || sort.clone(),
+                    )}
                     <button type="submit" class="button">"查询"</button>
                 </form>
                 <Directory p />
