@@ -394,6 +394,29 @@ test('a save based on a stale version is refused, shows what changed, and keeps 
   expect(JSON.parse(after[0])).toMatchObject({ principal_name: '吴十', safety_name: '郑十一' });
 });
 
+test('a 提交 refused because the record changed meanwhile goes through the second time', async ({ page }) => {
+  const code = makeEnterprise('南京提交并发测试化工有限公司');
+  await loginAs(page, 'enterprise', code);
+  await completeViaApi(page);
+  await gotoHydrated(page, '/info?step=submit');
+  // Another tab (here: the database) changes the record between 提交's save and its submission.
+  let changed = false;
+  await page.route('**/api/info/submit', async (route) => {
+    if (!changed) {
+      changed = true;
+      sql('UPDATE enterprise_info SET version = version + 1 WHERE enterprise_id = (SELECT id FROM enterprises WHERE credit_code = ?)', code);
+    }
+    await route.continue();
+  });
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.locator('.error-summary')).toContainText('未成功');
+  await expect(page.locator('.status-badge')).not.toHaveText('已提交,待确认');
+  // Having been told, the second 提交 builds on the newest version.
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
+  expect(sql('SELECT i.status FROM enterprise_info i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.credit_code = ?', code)).toEqual([['submitted']]);
+});
+
 test('a county regulator cannot see an enterprise of another county', async ({ page }) => {
   await loginAs(page, 'regulator', makeRegulator());
   await gotoHydrated(page, '/maintenance/91350100M000100Y43');

@@ -484,16 +484,20 @@ fn info_editor<V: IntoView + 'static>(
             form.errors.set(out.errors);
         }
     });
-    // A stale save: keep what was typed, build on the newest version next time.
+    // A stale save or 提交: keep what was typed, build on the newest
+    // version next time.
+    let catch_up = move |e: &AppError| {
+        if matches!(e, AppError::Conflict { field, .. } if field == "version") {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = info_version().await {
+                    version.set(now);
+                }
+            });
+        }
+    };
     Effect::new(move |_| {
-        if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
-            if field == "version" {
-                leptos::task::spawn_local(async move {
-                    if let Ok(now) = info_version().await {
-                        version.set(now);
-                    }
-                });
-            }
+        if let Some(Err(e)) = save.value().get() {
+            catch_up(&e);
         }
     });
     // The address names the step (a reload reopens it), and the saved note
@@ -510,7 +514,10 @@ fn info_editor<V: IntoView + 'static>(
                 match submit.value().get_untracked() {
                     // The page shows the record as submitted.
                     Some(Ok(_)) => go_to(&step_href(step, None)),
-                    Some(Err(e)) => form.answer(&e),
+                    Some(Err(e)) => {
+                        catch_up(&e);
+                        form.answer(&e);
+                    }
                     None => {}
                 }
             }
