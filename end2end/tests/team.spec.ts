@@ -54,7 +54,7 @@ test('a 管理员 invites a 填报员, who sets a password by the SMS link, logs
   await expect(filler.getByLabel('用户名(选填,可代替手机号登录)')).toHaveValue('wang.fang');
   await expect(filler.getByLabel('新密码', { exact: true })).toHaveValue(PASSWORD);
   await expect(filler.getByLabel('确认新密码')).toHaveValue('Other-Pass-2027');
-  expect(sql("SELECT status FROM users WHERE mobile = '13900002202'")[0][0]).not.toBe('active');
+  expect(sql("SELECT u.status FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.credit_code = ? AND u.mobile = '13900002202'", code)).toEqual([['pending_verification']]);
   await setPassword(filler, '13900002202', 'wang.fang');
   await loginMember(filler, code, 'wang.fang', PASSWORD);
   await completeViaApi(filler);

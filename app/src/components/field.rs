@@ -485,21 +485,22 @@ pub fn form_alert(e: &AppError) -> Option<Message> {
 /// A form's refusal that is not at one of its inputs: its alert, else a
 /// message at one of `elsewhere`, the keys the server may refuse at that
 /// the form has no input for (a case's `version` when another acted
-/// first, a member's `user_id`). Said above the button, so no refusal is
-/// shown nowhere. A refusal at `version` (another acted first) says the
-/// page is out of date: after this page's own sending it offers to load
-/// the page again (a plain post came back to a page that is up to date).
+/// first, a member's `user_id`), so no refusal is shown nowhere. A refusal
+/// at `version` says the page is out of date: after this page's own
+/// sending it offers to load the page again (a plain post came back to a
+/// page that is up to date).
 pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl IntoView {
     move || {
-        if let Some(m) = form.alert.get() {
-            return Some(
-                view! { <p class="alert" role="alert">{message_with_help("", m)}</p> }.into_any(),
-            );
-        }
-        let (key, m) = elsewhere
-            .iter()
-            .find_map(|k| form.message(k).map(|m| (*k, m)))?;
-        let reload = (key == "version" && form.answered.get()).then(|| {
+        let (m, stale) = match form.alert.get() {
+            Some(m) => (m, false),
+            None => {
+                let (key, m) = elsewhere
+                    .iter()
+                    .find_map(|k| form.message(k).map(|m| (*k, m)))?;
+                (m, key == "version" && form.answered.get())
+            }
+        };
+        let reload = stale.then(|| {
             view! {
                 " "
                 <button type="button" class="button" on:click=|_| {
@@ -507,10 +508,7 @@ pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl
                 }>"刷新页面,查看最新进度"</button>
             }
         });
-        Some(
-            view! { <p class="alert" role="alert">{message_with_help("", m)} {reload}</p> }
-                .into_any(),
-        )
+        Some(view! { <p class="alert" role="alert">{message_with_help("", m)} {reload}</p> })
     }
 }
 
@@ -651,7 +649,8 @@ pub fn PasswordChecklist(password: RwSignal<String>, account: String) -> impl In
 /// being sent.
 #[component]
 pub fn SubmitButton(
-    #[prop(into)] pending: Signal<bool>,
+    /// The action's `pending()`.
+    pending: Memo<bool>,
     idle: &'static str,
     busy: &'static str,
 ) -> impl IntoView {

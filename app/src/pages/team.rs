@@ -33,8 +33,9 @@ use crate::domain::{FieldErrors, Mobile};
 
 /// A labelled input (`name`, label, `type` and `autocomplete`), with its
 /// message (from the browser's check or the server); `node_ref` reads what
-/// was typed, and `follow`, when given, follows it as it is typed (also what
-/// was typed before the page was live).
+/// was typed, and `follow`, when given, follows it as it is typed (with
+/// [`keep_typed_in`] on `node_ref` by the caller, also what was typed
+/// before the page was live: only the islands that need it link it).
 fn input(
     form: FormState,
     (name, label, kind, autocomplete): (&'static str, &'static str, &'static str, &'static str),
@@ -43,9 +44,6 @@ fn input(
     node_ref: NodeRef<leptos::html::Input>,
     follow: Option<RwSignal<String>>,
 ) -> impl IntoView {
-    if let Some(v) = follow {
-        keep_typed_in(node_ref, v);
-    }
     view! {
         <div class="field" class:invalid=move || form.message(name).is_some()>
             <label for=id.clone()>{label}</label>
@@ -300,6 +298,8 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
     let form = FormState::for_action(accept, |_| ());
     // Followed as typed (also before the island was live) by the checklist.
     let password = RwSignal::new(String::new());
+    let password_input = NodeRef::new();
+    keep_typed_in(password_input, password);
     // Changes once, on success: a refused sending keeps the form (and what
     // was typed in it).
     let done = Memo::new(move |_| accept.value().get().and_then(Result::ok));
@@ -324,7 +324,7 @@ fn LinkForm(l: LinkView, token: String) -> impl IntoView {
                     <input type="hidden" name="t" value=token.clone() />
                     <input type="hidden" name="account" autocomplete="username" value=l.credit_code.clone() />
                     {(l.invite && l.username.is_empty()).then(|| input(form, ("username", "用户名(选填,可代替手机号登录)", "text", "off"), "link-username".into(), String::new(), NodeRef::new(), None))}
-                    {input(form, ("password", "新密码", "password", "new-password"), "link-password".into(), String::new(), NodeRef::new(), Some(password))}
+                    {input(form, ("password", "新密码", "password", "new-password"), "link-password".into(), String::new(), password_input, Some(password))}
                     <PasswordChecklist password account=l.credit_code.clone() />
                     {input(form, ("password_confirm", "确认新密码", "password", "new-password"), "link-password-confirm".into(), String::new(), NodeRef::new(), None)}
                     {form_refusal(form, &[])}
@@ -451,6 +451,8 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
     form.follow(code, |_| ());
     // Followed as typed (also before the island was live): the code goes to it.
     let mobile = RwSignal::new(String::new());
+    let mobile_input = NodeRef::new();
+    keep_typed_in(mobile_input, mobile);
     let send = Callback::new(move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         code.dispatch(OwnMobileCode {
@@ -461,7 +463,7 @@ fn MobileForm(reload: RwSignal<i32>, flash: RwSignal<Option<String>>) -> impl In
         <section aria-labelledby="mobile-title">
             <h2 id="mobile-title">"更换手机号"</h2>
             <ActionForm action=set attr:class="form mobile-form">
-                {input(form, ("mobile", "新手机号", "tel", "tel"), "own-mobile".into(), String::new(), NodeRef::new(), Some(mobile))}
+                {input(form, ("mobile", "新手机号", "tel", "tel"), "own-mobile".into(), String::new(), mobile_input, Some(mobile))}
                 <SendCodeButton action=code on_click=send />
                 {move || code.value().get().and_then(Result::ok).map(|c| view! { <p class="field-hint" role="status">{c.message}</p> })}
                 {input(form, ("code", "短信验证码(发送到新手机)", "text", "one-time-code"), "own-mobile-code".into(), String::new(), NodeRef::new(), None)}
