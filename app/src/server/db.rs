@@ -126,11 +126,24 @@ impl Db {
     }
 
     /// A transaction that may read and then write: `BEGIN IMMEDIATE` on SQLite.
+    ///
+    /// Begun in a task of its own, which runs to the end even when the
+    /// caller is dropped (a client that went away mid-request): sqlx 0.8
+    /// loses a transaction whose `begin` is dropped between the database's
+    /// BEGIN and the `Transaction` it returns, and the connection goes back
+    /// to the pool inside it. On SQLite that keeps the write lock, and every
+    /// later write fails. A transaction the task begins for nobody is
+    /// dropped there, which rolls it back.
     pub async fn write_tx(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.writer.begin().await,
-        }
+        let (writer, backend) = (self.writer.clone(), self.backend);
+        tokio::spawn(async move {
+            match backend {
+                Backend::Sqlite => writer.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => writer.begin().await,
+            }
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
     }
 
     /// A cheap query on both pools, for `/healthz`.

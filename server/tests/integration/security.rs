@@ -510,3 +510,39 @@ async fn unlock_codes_go_only_to_locked_accounts_and_registry_checks_are_counted
         assert!(last.contains("核验的次数过多"), "{}: {last}", b.name);
     }
 }
+
+/// A client that goes away mid-request drops the request's future, at any
+/// moment of beginning its write. None of those moments may leave the
+/// writer in a transaction nobody ends: on SQLite that would hold the write
+/// lock, and every later write of every user would be refused.
+#[tokio::test]
+async fn writes_go_on_after_requests_are_dropped_while_their_write_begins() {
+    use std::future::{poll_fn, Future};
+    use std::task::Poll;
+    for b in backends().await {
+        let db = &b.state.db;
+        for i in 0..400u64 {
+            let mut begun = Box::pin(db.write_tx());
+            // Polled a different number of times, a different while apart,
+            // each round, then dropped.
+            for _ in 0..1 + i % 8 {
+                let ready = poll_fn(|cx| Poll::Ready(begun.as_mut().poll(cx).is_ready())).await;
+                if ready {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_micros(i * 7 % 300));
+            }
+        }
+        let mut tx = db
+            .write_tx()
+            .await
+            .unwrap_or_else(|e| panic!("{}: no write after dropped requests: {e}", b.name));
+        sqlx::query("UPDATE users SET display_name = display_name WHERE id = 0")
+            .execute(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        tx.commit()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+    }
+}
