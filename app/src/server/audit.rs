@@ -234,11 +234,16 @@ pub async fn security_event(
 }
 
 /// Appends a row outside any transaction (a login, a download, a CLI
-/// action); a failure is logged, never shown to the user.
+/// action); a failure is logged, never shown to the user. In a transaction
+/// of its own from [`Db::write_tx`], whose beginning a dropped request
+/// cannot leave half-done (sqlx would lose a PostgreSQL BEGIN dropped
+/// mid-way on a bare connection, which then goes back to the pool inside
+/// it).
 pub async fn record(db: &Db, e: Entry<'_>) {
     let result = async {
-        let mut conn = db.writer().acquire().await?;
-        append(&mut conn, e.clone()).await
+        let mut tx = db.write_tx().await?;
+        append(&mut tx, e.clone()).await?;
+        tx.commit().await
     }
     .await;
     if let Err(err) = result {
@@ -246,7 +251,8 @@ pub async fn record(db: &Db, e: Entry<'_>) {
     }
 }
 
-/// `security_event` outside any transaction (a lock happens without one).
+/// `security_event` outside any transaction (a lock happens without one),
+/// in one of its own as [`record`].
 pub async fn security_event_now(
     db: &Db,
     actor: &Actor,
@@ -255,15 +261,15 @@ pub async fn security_event_now(
     summary: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut conn = db.writer().acquire().await?;
+    let mut tx = db.write_tx().await?;
     let enterprise_id: Option<i64> =
         sqlx::query_scalar("SELECT enterprise_id FROM users WHERE id = $1")
             .bind(subject)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&mut *tx)
             .await?
             .flatten();
     security_event(
-        &mut conn,
+        &mut tx,
         actor,
         subject,
         enterprise_id,
@@ -272,7 +278,8 @@ pub async fn security_event_now(
         &[],
         now,
     )
-    .await
+    .await?;
+    tx.commit().await
 }
 
 /// One security event as its account holder sees it (no addresses).

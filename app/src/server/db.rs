@@ -135,15 +135,23 @@ impl Db {
     /// later write fails. A transaction the task begins for nobody is
     /// dropped there, which rolls it back.
     pub async fn write_tx(&self) -> Result<Tx, sqlx::Error> {
+        use tracing::Instrument as _;
         let (writer, backend) = (self.writer.clone(), self.backend);
-        tokio::spawn(async move {
-            match backend {
-                Backend::Sqlite => writer.begin_with("BEGIN IMMEDIATE").await,
-                Backend::Postgres => writer.begin().await,
+        let begun = tokio::spawn(
+            async move {
+                match backend {
+                    Backend::Sqlite => writer.begin_with("BEGIN IMMEDIATE").await,
+                    Backend::Postgres => writer.begin().await,
+                }
             }
-        })
-        .await
-        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+            .in_current_span(),
+        )
+        .await;
+        match begun {
+            Ok(tx) => tx,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(sqlx::Error::Io(std::io::Error::other(e))),
+        }
     }
 
     /// A cheap query on both pools, for `/healthz`.

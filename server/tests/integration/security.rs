@@ -515,12 +515,24 @@ async fn unlock_codes_go_only_to_locked_accounts_and_registry_checks_are_counted
 /// moment of beginning its write. None of those moments may leave the
 /// writer in a transaction nobody ends: on SQLite that would hold the write
 /// lock, and every later write of every user would be refused.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_go_on_after_requests_are_dropped_while_their_write_begins() {
     use std::future::{poll_fn, Future};
     use std::task::Poll;
     for b in backends().await {
         let db = &b.state.db;
+        let write = |round: u64| async move {
+            let mut tx = db.write_tx().await.unwrap_or_else(|e| {
+                panic!("{}: no write after {round} dropped requests: {e}", b.name)
+            });
+            sqlx::query("UPDATE users SET display_name = display_name WHERE id = 0")
+                .execute(&mut *tx)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            tx.commit()
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        };
         for i in 0..400u64 {
             let mut begun = Box::pin(db.write_tx());
             // Polled a different number of times, a different while apart,
@@ -532,17 +544,10 @@ async fn writes_go_on_after_requests_are_dropped_while_their_write_begins() {
                 }
                 std::thread::sleep(std::time::Duration::from_micros(i * 7 % 300));
             }
+            drop(begun);
+            if i % 25 == 24 {
+                write(i + 1).await;
+            }
         }
-        let mut tx = db
-            .write_tx()
-            .await
-            .unwrap_or_else(|e| panic!("{}: no write after dropped requests: {e}", b.name));
-        sqlx::query("UPDATE users SET display_name = display_name WHERE id = 0")
-            .execute(&mut *tx)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
-        tx.commit()
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
     }
 }
