@@ -409,8 +409,9 @@ test('a 提交 refused because the record changed meanwhile goes through the sec
     await route.continue();
   });
   await page.getByRole('button', { name: '提交', exact: true }).click();
-  await expect(page.locator('.error-summary')).toContainText('未成功');
-  await expect(page.locator('.status-badge')).not.toHaveText('已提交,待确认');
+  // Said in the step's list of what stands in the way, with what happened.
+  await expect(page.locator('main')).toContainText('保存未成功:您打开页面后');
+  await expect(page.locator('.status-badge')).toHaveText('待完善');
   // Having been told, the second 提交 builds on the newest version.
   await page.getByRole('button', { name: '提交', exact: true }).click();
   await expect(page.locator('.status-badge')).toHaveText('已提交,待确认');
