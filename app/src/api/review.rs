@@ -60,8 +60,8 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
             .await;
     let mut items = vec![];
     for r in rows {
-        if !scope.covers(&r.region_code)
-            || narrow.is_some_and(|n| !regions::within(&r.region_code, n))
+        if !scope.covers(&r.org.region_code)
+            || narrow.is_some_and(|n| !regions::within(&r.org.region_code, n))
         {
             continue;
         }
@@ -72,23 +72,23 @@ pub async fn review_queue(#[server(default)] region: String) -> Result<Vec<Revie
                 .find(|(f, _)| *f == form)
                 .map(|(_, t)| t.clone()),
             user_id: r.user_id,
-            credit_code: r.credit_code,
-            name: r.name,
-            legal_type: LegalType::from_code(&r.legal_type)
+            credit_code: r.org.credit_code,
+            name: r.org.enterprise_name,
+            legal_type: LegalType::from_code(&r.org.legal_type)
                 .map(|l| l.label().to_string())
-                .unwrap_or(r.legal_type),
-            legal_rep_name: r.legal_rep_name,
+                .unwrap_or(r.org.legal_type),
+            legal_rep_name: r.org.legal_rep_name,
             id_doc: format!(
                 "{} {}",
-                IdDocType::from_code(&r.id_doc_type)
+                IdDocType::from_code(&r.org.id_doc_type)
                     .map(|d| d.label())
                     .unwrap_or(""),
-                mask_id_number(&r.id_doc_number)
+                mask_id_number(&r.org.id_doc_number)
             ),
-            address: r.address,
-            region: regions::full_name(&r.region_code),
-            established: r.established,
-            industry: r.industry,
+            address: r.org.address,
+            region: regions::full_name(&r.org.region_code),
+            established: r.org.established,
+            industry: r.org.industry,
             handler_name: r.handler_name,
             mobile_masked: Mobile::parse(&r.mobile)
                 .map(|m| m.masked())

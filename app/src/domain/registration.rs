@@ -96,8 +96,10 @@ pub fn parse_person_name(input: &str, what: &str) -> Result<String, String> {
     }
 }
 
-/// Step 1 as typed (form field names are the struct's field names).
+/// Step 1 as typed (form field names are the struct's field names, and
+/// the column names where it is stored or read back).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgInfoInput {
     pub legal_type: String,
     pub credit_code: String,

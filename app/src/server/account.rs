@@ -50,15 +50,9 @@ pub async fn set_password(
     .bind(i64::from(must_change))
     .fetch_one(&mut *tx)
     .await?;
-    audit::security_event(
+    audit::append(
         &mut tx,
-        actor,
-        user_id,
-        enterprise_id,
-        action,
-        summary,
-        &[],
-        now,
+        audit::Entry::ok(actor, action, summary, now).about(user_id, enterprise_id),
     )
     .await?;
     tx.commit().await
@@ -92,15 +86,15 @@ pub async fn create_admin(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        audit::security_event(
+        audit::append(
             &mut tx,
-            &Actor::system("命令行(server create-admin)"),
-            id,
-            None,
-            "account.create",
-            &format!("在服务器上创建系统管理员 {login}({name})"),
-            &[],
-            now,
+            audit::Entry::ok(
+                &Actor::system("命令行(server create-admin)"),
+                "account.create",
+                &format!("在服务器上创建系统管理员 {login}({name})"),
+                now,
+            )
+            .about(id, None),
         )
         .await?;
         tx.commit().await

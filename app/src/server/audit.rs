@@ -78,6 +78,21 @@ impl<'a> Entry<'a> {
             now,
         }
     }
+
+    /// A security event about the account `subject` (a lock, an unlock, a
+    /// password or phone change): its holder sees it at the next login.
+    pub fn about(self, subject: i64, enterprise_id: Option<i64>) -> Entry<'a> {
+        Entry {
+            subject: Some(subject),
+            enterprise_id,
+            ..self
+        }
+    }
+
+    /// With the record fields the action changed.
+    pub fn changing(self, changes: &'a [FieldChange]) -> Entry<'a> {
+        Entry { changes, ..self }
+    }
 }
 
 /// The fields a row's hash covers, in a fixed order (the id is not among
@@ -211,28 +226,6 @@ pub async fn audit_ok(
     audit(exec, actor, enterprise_id, action, summary, &[], "ok", now).await
 }
 
-/// Appends a security event about the account `subject` (a lock, an unlock,
-/// a password or phone change); the account holder sees it at the next login.
-#[allow(clippy::too_many_arguments)]
-pub async fn security_event(
-    exec: &mut sqlx::AnyConnection,
-    actor: &Actor,
-    subject: i64,
-    enterprise_id: Option<i64>,
-    action: &str,
-    summary: &str,
-    changes: &[FieldChange],
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let entry = Entry {
-        enterprise_id,
-        subject: Some(subject),
-        changes,
-        ..Entry::ok(actor, action, summary, now)
-    };
-    append(exec, entry).await
-}
-
 /// Appends a row outside any transaction (a login, a download, a CLI
 /// action); a failure is logged, never shown to the user. In a transaction
 /// of its own from [`Db::write_tx`], whose beginning a dropped request
@@ -251,8 +244,8 @@ pub async fn record(db: &Db, e: Entry<'_>) {
     }
 }
 
-/// `security_event` outside any transaction (a lock happens without one),
-/// in one of its own as [`record`].
+/// A security event ([`Entry::about`]) outside any transaction (a lock
+/// happens without one), in one of its own as [`record`].
 pub async fn security_event_now(
     db: &Db,
     actor: &Actor,
@@ -268,15 +261,9 @@ pub async fn security_event_now(
             .fetch_optional(&mut *tx)
             .await?
             .flatten();
-    security_event(
+    append(
         &mut tx,
-        actor,
-        subject,
-        enterprise_id,
-        action,
-        summary,
-        &[],
-        now,
+        Entry::ok(actor, action, summary, now).about(subject, enterprise_id),
     )
     .await?;
     tx.commit().await

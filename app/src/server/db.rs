@@ -154,6 +154,19 @@ impl Db {
         }
     }
 
+    /// The decision another reviewer made first, after a guarded update of
+    /// `tx` found nothing to decide: `tx` is rolled back, and `sql` (`$1` =
+    /// the row's id) reads the row's status, the decider's name and when.
+    pub async fn decided_first(
+        &self,
+        tx: Tx,
+        sql: &'static str,
+        id: i64,
+    ) -> Result<(String, String, Option<i64>), sqlx::Error> {
+        tx.rollback().await?;
+        sqlx::query_as(sql).bind(id).fetch_one(&self.reader).await
+    }
+
     /// A cheap query on both pools, for `/healthz`.
     pub async fn health(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;

@@ -5,7 +5,7 @@
 //! to the audit trail.
 
 use super::audit::{audit_ok, Actor};
-use super::db::Db;
+use super::db::{Db, Tx};
 use crate::domain::notice::{NoticeAction, NoticeStatus, NoticeText};
 
 /// Who writes.
@@ -176,17 +176,17 @@ pub async fn create(
     };
     let by = Some(actor.user_id).filter(|&u| u != 0);
     let mut tx = db.write_tx().await?;
+    // Created empty at version 0, then written as every later version is.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notices (organization_id, title, body, pinned, status, version, published_at, updated_at, created_by, updated_by) \
-         VALUES ($1, $2, $3, 0, 'published', 1, $4, $4, $5, $5) RETURNING id",
+         VALUES ($1, '', '', 0, 'published', 0, $2, $2, $3, $3) RETURNING id",
     )
     .bind(org)
-    .bind(&text.title)
-    .bind(&text.body)
     .bind(now)
     .bind(by)
     .fetch_one(&mut *tx)
     .await?;
+    write_text(&mut tx, id, 0, text, now, by).await?;
     audit_ok(
         &mut tx,
         actor,
@@ -224,6 +224,31 @@ async fn begin(
     Ok((tx, row))
 }
 
+/// Writes a notice's text over version `base`, as version `base + 1`;
+/// false when it is no longer at `base` (another changed it meanwhile).
+async fn write_text(
+    tx: &mut Tx,
+    id: i64,
+    base: i64,
+    text: &NoticeText,
+    now: i64,
+    by: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE notices SET title = $3, body = $4, version = version + 1, updated_at = $5, updated_by = $6 \
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(base)
+    .bind(&text.title)
+    .bind(&text.body)
+    .bind(now)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Saves an edit made on version `base`; returns the new version. Two
 /// writers at once: the update is guarded by the version, so exactly one
 /// wins and the other is told who saved when.
@@ -238,19 +263,7 @@ pub async fn save(
 ) -> Result<i64, NoticeError> {
     let (mut tx, before) = begin(db, id, base, writer).await?;
     let by = Some(actor.user_id).filter(|&u| u != 0);
-    let done = sqlx::query(
-        "UPDATE notices SET title = $3, body = $4, version = version + 1, updated_at = $5, updated_by = $6 \
-         WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(base)
-    .bind(&text.title)
-    .bind(&text.body)
-    .bind(now)
-    .bind(by)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
+    if !write_text(&mut tx, id, base, text, now, by).await? {
         drop(tx);
         return Err(stale(db, id).await);
     }

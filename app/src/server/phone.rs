@@ -268,15 +268,11 @@ pub async fn open(
         Proof::Registry => "申请更换经办人手机号(登记机关核验一致,公示期后生效)",
         Proof::NeedsReview => "申请更换经办人手机号(登记机关无法确认,需上传材料人工审核)",
     };
-    audit::security_event(
+    audit::append(
         &mut tx,
-        actor,
-        user_id,
-        Some(enterprise_id),
-        "account.phone_request",
-        summary,
-        &[mobile_change(old_mobile, new_mobile.as_str())],
-        now,
+        audit::Entry::ok(actor, "account.phone_request", summary, now)
+            .about(user_id, Some(enterprise_id))
+            .changing(&[mobile_change(old_mobile, new_mobile.as_str())]),
     )
     .await?;
     tx.commit().await?;
@@ -456,15 +452,11 @@ pub async fn cancel(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    audit::security_event(
+    audit::append(
         &mut tx,
-        actor,
-        change.user_id,
-        Some(change.enterprise_id),
-        "account.phone_cancel",
-        summary,
-        &[mobile_change(&change.old_mobile, &change.new_mobile)],
-        now,
+        audit::Entry::ok(actor, "account.phone_cancel", summary, now)
+            .about(change.user_id, Some(change.enterprise_id))
+            .changing(&[mobile_change(&change.old_mobile, &change.new_mobile)]),
     )
     .await?;
     tx.commit().await?;
@@ -519,14 +511,10 @@ pub async fn decide(
         .await?
     };
     if done.rows_affected() != 1 {
-        tx.rollback().await?;
-        let (status, by, at): (String, String, Option<i64>) = sqlx::query_as(
+        let sql =
             "SELECT p.status, COALESCE(u.display_name, ''), p.decided_at FROM phone_changes p \
-             LEFT JOIN users u ON u.id = p.decided_by WHERE p.id = $1",
-        )
-        .bind(change.id)
-        .fetch_one(db.reader())
-        .await?;
+                   LEFT JOIN users u ON u.id = p.decided_by WHERE p.id = $1";
+        let (status, by, at) = db.decided_first(tx, sql, change.id).await?;
         return Ok(Err(AlreadyDecided {
             status: Status::from_code(&status).unwrap_or(Status::Cancelled),
             by,
@@ -541,15 +529,11 @@ pub async fn decide(
     } else {
         ("account.phone_reject", "手机号更换申请审核不通过")
     };
-    audit::security_event(
+    audit::append(
         &mut tx,
-        reviewer,
-        change.user_id,
-        Some(change.enterprise_id),
-        action,
-        summary,
-        &[mobile_change(&change.old_mobile, &change.new_mobile)],
-        now,
+        audit::Entry::ok(reviewer, action, summary, now)
+            .about(change.user_id, Some(change.enterprise_id))
+            .changing(&[mobile_change(&change.old_mobile, &change.new_mobile)]),
     )
     .await?;
     tx.commit().await?;
@@ -614,20 +598,18 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
             .await?;
             continue;
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(change.user_id)
-            .execute(&mut *tx)
-            .await?;
+        super::session::end_all_in(&mut tx, change.user_id).await?;
         let system = Actor::system("系统(公示期满自动生效)");
-        audit::security_event(
+        audit::append(
             &mut tx,
-            &system,
-            change.user_id,
-            Some(change.enterprise_id),
-            "account.phone",
-            "更换经办人手机号生效,原有登录已全部退出",
-            &[mobile_change(&change.old_mobile, &change.new_mobile)],
-            now,
+            audit::Entry::ok(
+                &system,
+                "account.phone",
+                "更换经办人手机号生效,原有登录已全部退出",
+                now,
+            )
+            .about(change.user_id, Some(change.enterprise_id))
+            .changing(&[mobile_change(&change.old_mobile, &change.new_mobile)]),
         )
         .await?;
         tx.commit().await?;

@@ -20,20 +20,12 @@ pub struct Draft {
 /// A row of `registration_drafts` as stored.
 #[derive(sqlx::FromRow)]
 struct DraftRow {
-    legal_type: String,
-    credit_code: String,
-    enterprise_name: String,
-    legal_rep_name: String,
-    id_doc_type: String,
-    id_doc_number: String,
+    #[sqlx(flatten)]
+    org: OrgInfoInput,
     verification: String,
     handler_name: String,
     handler_mobile: String,
     user_id: Option<i64>,
-    address: String,
-    region_code: String,
-    established: String,
-    industry: String,
 }
 
 pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
@@ -47,18 +39,7 @@ pub async fn load_draft(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Err
     .fetch_optional(db.reader())
     .await?;
     Ok(row.map(|r| Draft {
-        org: OrgInfoInput {
-            legal_type: r.legal_type,
-            credit_code: r.credit_code,
-            enterprise_name: r.enterprise_name,
-            legal_rep_name: r.legal_rep_name,
-            id_doc_type: r.id_doc_type,
-            id_doc_number: r.id_doc_number,
-            address: r.address,
-            region_code: r.region_code,
-            established: r.established,
-            industry: r.industry,
-        },
+        org: r.org,
         verification: Verification::from_code(&r.verification),
         handler_name: r.handler_name,
         handler_mobile: r.handler_mobile,
@@ -238,10 +219,7 @@ pub async fn create_account(
             .bind(user)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        super::session::end_all_in(&mut tx, user).await?;
         sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(user)
             .execute(&mut *tx)
@@ -392,16 +370,9 @@ pub async fn submitted_summary(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Queued {
     pub user_id: i64,
-    pub credit_code: String,
-    pub name: String,
-    pub legal_type: String,
-    pub legal_rep_name: String,
-    pub id_doc_type: String,
-    pub id_doc_number: String,
-    pub address: String,
-    pub region_code: String,
-    pub established: String,
-    pub industry: String,
+    /// As step 1 stored it (normalised).
+    #[sqlx(flatten)]
+    pub org: OrgInfoInput,
     pub handler_name: String,
     pub mobile: String,
     pub submitted_at: i64,
@@ -410,7 +381,7 @@ pub struct Queued {
 /// Every registration waiting for review, oldest first.
 pub async fn review_queue(db: &Db) -> Result<Vec<Queued>, sqlx::Error> {
     sqlx::query_as::<_, Queued>(
-        "SELECT u.id AS user_id, e.credit_code, e.name, e.legal_type, e.legal_rep_name, e.id_doc_type, \
+        "SELECT u.id AS user_id, e.credit_code, e.name AS enterprise_name, e.legal_type, e.legal_rep_name, e.id_doc_type, \
          e.id_doc_number, e.address, COALESCE(e.region_code, '') AS region_code, e.established, e.industry, \
          u.display_name AS handler_name, COALESCE(u.mobile, '') AS mobile, u.created_at AS submitted_at \
          FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
@@ -474,14 +445,9 @@ pub async fn decide_review(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
-        tx.rollback().await?;
-        let (status, by, at): (String, String, Option<i64>) = sqlx::query_as(
-            "SELECT u.status, COALESCE(r.display_name, ''), u.reviewed_at FROM users u \
-             LEFT JOIN users r ON r.id = u.reviewed_by WHERE u.id = $1",
-        )
-        .bind(p.user_id)
-        .fetch_one(db.reader())
-        .await?;
+        let sql = "SELECT u.status, COALESCE(r.display_name, ''), u.reviewed_at FROM users u \
+                   LEFT JOIN users r ON r.id = u.reviewed_by WHERE u.id = $1";
+        let (status, by, at) = db.decided_first(tx, sql, p.user_id).await?;
         let status = super::session::account_status(&status)?;
         return Ok(Err(AlreadyDecided {
             approved: status != AccountStatus::Rejected,

@@ -20,7 +20,7 @@
 //! changes the licence's expiry, so the old series stops; a cancelled
 //! licence leaves the record and is no longer a candidate.
 
-use super::db::Db;
+use super::db::{Db, Tx};
 use super::messages::{deliver, NewMessage, To};
 use super::sms::Gateway;
 use crate::domain::message::{
@@ -118,21 +118,17 @@ async fn remind_holders(
         }
         let claim = "INSERT INTO licence_reminders (enterprise_id, licence_number, valid_until, stage, outcome, at) \
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-        let claimed = sqlx::query(claim)
+        let first = sqlx::query(claim)
             .bind(enterprise_id)
             .bind(&number)
             .bind(&until_text)
             .bind(plan.send)
             .bind("sent")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if claimed != 1 {
-            // Another instance sent it.
-            tx.rollback().await?;
+            .bind(now);
+        // None: another instance sent it.
+        let Some(mut tx) = claimed(tx, first).await? else {
             continue;
-        }
+        };
         for stage in &plan.skip {
             report.skipped += sqlx::query(claim)
                 .bind(enterprise_id)
@@ -215,20 +211,15 @@ async fn send_digests(
         if expired + expiring == 0 {
             continue;
         }
-        let mut tx = db.write_tx().await?;
-        let claimed = sqlx::query(
+        let first = sqlx::query(
             "INSERT INTO reminder_digests (organization_id, week, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(org)
         .bind(&week)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            tx.rollback().await?;
+        .bind(now);
+        let Some(mut tx) = claimed(db.write_tx().await?, first).await? else {
             continue;
-        }
+        };
         let title = format!("本周许可证到期汇总:{expiring} 张将在120天内到期,{expired} 张已过期");
         let body = format!(
             "截至 {today},辖区内有 {expiring} 张危险化学品经营许可证将在120天内到期(企业应在到期前至少3个月申请延期换证),{expired} 张已过有效期(未延期的应依法办理注销)。请在“监管统计”中点击对应数字查看名单,并督促企业办理。"
@@ -249,4 +240,19 @@ async fn send_digests(
         report.digests += 1;
     }
     Ok(())
+}
+
+/// Runs `claim` (an INSERT … ON CONFLICT DO NOTHING) in `tx`: the
+/// transaction to go on in when it inserted the row, None (rolled back)
+/// when another instance had claimed the row first.
+async fn claimed<'q>(
+    mut tx: Tx,
+    claim: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<Option<Tx>, sqlx::Error> {
+    if claim.execute(&mut *tx).await?.rows_affected() == 1 {
+        Ok(Some(tx))
+    } else {
+        tx.rollback().await?;
+        Ok(None)
+    }
 }

@@ -7,7 +7,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::db::Db;
+use super::db::{Db, Tx};
 use super::limits::{self, Limit};
 use crate::domain::{AccountStatus, UserKind};
 
@@ -159,6 +159,15 @@ pub async fn end_all(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user within a write transaction.
+pub async fn end_all_in(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

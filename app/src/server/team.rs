@@ -7,7 +7,7 @@
 //! enterprise's user rows are locked first), so two 管理员 disabling each
 //! other at once leave one.
 
-use super::audit::{audit_ok, security_event, Actor};
+use super::audit::{append, audit_ok, Actor, Entry};
 use super::db::{Backend, Db, Tx};
 use super::session;
 use crate::domain::team::{Role, LAST_MANAGER};
@@ -55,15 +55,9 @@ pub async fn rename(
     .bind(name)
     .fetch_one(&mut *tx)
     .await?;
-    security_event(
+    append(
         &mut tx,
-        actor,
-        user_id,
-        enterprise_id,
-        "account.name",
-        summary,
-        &[],
-        now,
+        Entry::ok(actor, "account.name", summary, now).about(user_id, enterprise_id),
     )
     .await?;
     tx.commit().await
@@ -408,15 +402,9 @@ async fn commit_with_event(
     summary: &str,
     now: i64,
 ) -> Result<(), TeamError> {
-    security_event(
+    append(
         &mut tx,
-        actor,
-        user_id,
-        Some(enterprise_id),
-        action,
-        summary,
-        &[],
-        now,
+        Entry::ok(actor, action, summary, now).about(user_id, Some(enterprise_id)),
     )
     .await?;
     tx.commit().await?;
@@ -493,10 +481,7 @@ pub async fn set_active(
         .await?;
     if !active {
         a_manager_remains(&mut tx, enterprise_id).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        super::session::end_all_in(&mut tx, user_id).await?;
         sqlx::query("UPDATE team_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)
             .bind(now)
@@ -521,10 +506,7 @@ pub async fn end_sessions(
 ) -> Result<(), TeamError> {
     let mut tx = lock_team(db, enterprise_id, actor).await?;
     let name = member_in(&mut tx, enterprise_id, user_id).await?.name;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    super::session::end_all_in(&mut tx, user_id).await?;
     commit_with_event(
         tx,
         actor,
@@ -577,10 +559,7 @@ pub async fn start_reset(
         .bind(mobile.as_str())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    super::session::end_all_in(&mut tx, user_id).await?;
     let purpose = if status == AccountStatus::PendingVerification {
         "invite"
     } else {
@@ -595,15 +574,9 @@ pub async fn start_reset(
             mobile.masked()
         )
     };
-    security_event(
+    append(
         &mut tx,
-        actor,
-        user_id,
-        Some(enterprise_id),
-        "team.reset",
-        &summary,
-        &[],
-        now,
+        Entry::ok(actor, "team.reset", &summary, now).about(user_id, Some(enterprise_id)),
     )
     .await?;
     tx.commit().await?;
@@ -693,19 +666,16 @@ pub async fn use_link(
     .bind(username)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    security_event(
+    super::session::end_all_in(&mut tx, user_id).await?;
+    append(
         &mut tx,
-        &Actor::system("本人(短信链接)"),
-        user_id,
-        Some(enterprise_id),
-        "team.password_set",
-        "通过短信链接设置了密码",
-        &[],
-        now,
+        Entry::ok(
+            &Actor::system("本人(短信链接)"),
+            "team.password_set",
+            "通过短信链接设置了密码",
+            now,
+        )
+        .about(user_id, Some(enterprise_id)),
     )
     .await?;
     tx.commit().await?;

@@ -169,15 +169,15 @@ pub async fn confirm(
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
-    audit::security_event(
+    audit::append(
         &mut tx,
-        actor,
-        user_id,
-        enterprise_id,
-        "account.totp_enable",
-        "绑定身份验证器(动态码),生成恢复码",
-        &[],
-        now,
+        audit::Entry::ok(
+            actor,
+            "account.totp_enable",
+            "绑定身份验证器(动态码),生成恢复码",
+            now,
+        )
+        .about(user_id, enterprise_id),
     )
     .await?;
     tx.commit().await?;
