@@ -160,6 +160,17 @@ pub struct CertificateView {
     pub verify_url: String,
 }
 
+impl CertificateView {
+    /// 注册地址, 经营场所 and 储存场所.
+    pub fn places(&self) -> [&str; 3] {
+        [
+            &self.registered_address,
+            &self.business_address,
+            &self.storage_address,
+        ]
+    }
+}
+
 /// The message when a case of another enterprise (or none) is named.
 pub const NO_SUCH_CASE: &str = "没有找到这个案件,或您无权查看。请从“许可证业务”列表打开。";
 
@@ -395,9 +406,7 @@ pub(crate) mod ssr {
             registered_address: c.data.registered_address,
             business_address: c.data.business_address,
             storage_address: c.data.storage_address,
-            mode: BusinessMode::from_code(&c.data.mode)
-                .map(|m| m.label().to_string())
-                .unwrap_or(c.data.mode),
+            mode: BusinessMode::label_of(&c.data.mode),
             scope: c
                 .data
                 .scope

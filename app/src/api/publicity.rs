@@ -131,9 +131,7 @@ pub async fn get_publicity(
                         number: p.number,
                         enterprise: p.data.name,
                         credit_code: p.data.credit_code,
-                        mode: BusinessMode::from_code(&p.data.mode)
-                            .map(|m| m.label().to_string())
-                            .unwrap_or(p.data.mode),
+                        mode: BusinessMode::label_of(&p.data.mode),
                         scope: short_scope(&scope),
                         kind: match listing {
                             Listing::Granted => {

@@ -56,6 +56,12 @@ impl BusinessMode {
         BusinessMode::ALL.into_iter().find(|m| m.code() == code)
     }
 
+    /// The label of a stored code, or the code itself when it names no mode
+    /// (a value kept from before the modes were fixed).
+    pub fn label_of(code: &str) -> String {
+        BusinessMode::from_code(code).map_or_else(|| code.to_string(), |m| m.label().to_string())
+    }
+
     fn has_storage(self) -> bool {
         !matches!(self, BusinessMode::NoStorage)
     }

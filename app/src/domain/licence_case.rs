@@ -811,6 +811,15 @@ pub struct Attached {
 }
 
 impl Application {
+    /// 注册地址, 经营场所 and 储存场所.
+    pub fn places(&self) -> [&str; 3] {
+        [
+            &self.registered_address,
+            &self.business_address,
+            &self.storage_address,
+        ]
+    }
+
     pub fn business_mode(&self) -> Option<BusinessMode> {
         BusinessMode::from_code(&self.mode)
     }

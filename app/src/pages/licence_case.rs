@@ -65,6 +65,29 @@ pub fn LicencesPage() -> impl IntoView {
 
 #[component]
 fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> impl IntoView {
+    let start = start_case();
+    let error = move || {
+        start
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <ErrorNotice error=e /> })
+    };
+    view! {
+        <section aria-labelledby="start-title">
+            <h2 id="start-title">"办理新业务"</h2>
+            {error}
+            <dl class="which-case">
+                {WHICH_CASE.iter().map(|(k, t)| view! { <dt>{*k}</dt><dd>{*t}</dd> }).collect_view()}
+            </dl>
+            <div class="start-new">{start_button(start, CaseKind::New, String::new())}</div>
+            {held_licences(start, licences)}
+        </section>
+    }
+}
+
+/// The action that starts a case, and goes to the case once started.
+fn start_case() -> ServerAction<StartCase> {
     let start = ServerAction::<StartCase>::new();
     Effect::new(move |prev: Option<usize>| {
         let n = start.version().get();
@@ -75,58 +98,51 @@ fn StartPanel(licences: Vec<crate::api::enterprise_info::LicenceSummary>) -> imp
         }
         n
     });
-    let error = move || {
-        start
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| view! { <ErrorNotice error=e /> })
-    };
-    let button = move |kind: CaseKind, licence: String| {
-        view! {
-            <ActionForm action=start attr:class="inline-form">
-                <input type="hidden" name="kind" value=kind.code() />
-                <input type="hidden" name="licence" value=licence />
-                <button type="submit" class="button" class:primary=kind == CaseKind::New>{kind.label()}</button>
-            </ActionForm>
-        }
-    };
+    start
+}
+
+/// The button that starts a case of `kind` (on the licence `licence`).
+fn start_button(start: ServerAction<StartCase>, kind: CaseKind, licence: String) -> impl IntoView {
     view! {
-        <section aria-labelledby="start-title">
-            <h2 id="start-title">"办理新业务"</h2>
-            {error}
-            <dl class="which-case">
-                {WHICH_CASE.iter().map(|(k, t)| view! { <dt>{*k}</dt><dd>{*t}</dd> }).collect_view()}
-            </dl>
-            <div class="start-new">{button(CaseKind::New, String::new())}</div>
-            {if licences.is_empty() {
-                view! { <p class="field-note">"本企业在“完善信息”中还没有登记许可证;延期、变更、注销和补证须先登记所持许可证。"</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data" id="licences-held">
-                        <caption>"所持许可证"</caption>
-                        <thead><tr><th>"许可证编号"</th><th>"有效期至"</th><th>"办理"</th></tr></thead>
-                        <tbody>
-                            {licences.into_iter().map(|l| {
-                                let n = l.number.clone();
-                                view! {
-                                    <tr>
-                                        <td>{l.number.clone()}</td>
-                                        <td>{l.valid_until.clone()}</td>
-                                        <td class="actions">
-                                            {[CaseKind::Renewal, CaseKind::Change, CaseKind::Cancel, CaseKind::Reissue]
-                                                .into_iter()
-                                                .map(|k| button(k, n.clone()))
-                                                .collect_view()}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <ActionForm action=start attr:class="inline-form">
+            <input type="hidden" name="kind" value=kind.code() />
+            <input type="hidden" name="licence" value=licence />
+            <button type="submit" class="button" class:primary=kind == CaseKind::New>{kind.label()}</button>
+        </ActionForm>
+    }
+}
+
+/// The licences held, each with the cases it can start.
+fn held_licences(
+    start: ServerAction<StartCase>,
+    licences: Vec<crate::api::enterprise_info::LicenceSummary>,
+) -> AnyView {
+    if licences.is_empty() {
+        view! { <p class="field-note">"本企业在“完善信息”中还没有登记许可证;延期、变更、注销和补证须先登记所持许可证。"</p> }.into_any()
+    } else {
+        view! {
+            <table class="data" id="licences-held">
+                <caption>"所持许可证"</caption>
+                <thead><tr><th>"许可证编号"</th><th>"有效期至"</th><th>"办理"</th></tr></thead>
+                <tbody>
+                    {licences.into_iter().map(|l| {
+                        let n = l.number.clone();
+                        view! {
+                            <tr>
+                                <td>{l.number.clone()}</td>
+                                <td>{l.valid_until.clone()}</td>
+                                <td class="actions">
+                                    {[CaseKind::Renewal, CaseKind::Change, CaseKind::Cancel, CaseKind::Reissue]
+                                        .into_iter()
+                                        .map(|k| start_button(start, k, n.clone()))
+                                        .collect_view()}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any()
     }
 }
 
@@ -455,11 +471,23 @@ fn case_detail(c: CaseView, refused: Option<Refused>) -> impl IntoView {
     }
 }
 
+/// The three places an application and a certificate name.
 #[cfg(whole_pages)]
-fn mode_label(code: &str) -> String {
-    BusinessMode::from_code(code)
-        .map(|m| m.label().to_string())
-        .unwrap_or_else(|| code.to_string())
+fn places([registered, business, storage]: [&str; 3]) -> [(&'static str, String); 3] {
+    [
+        ("注册地址", registered.to_string()),
+        ("经营场所", business.to_string()),
+        ("储存场所", storage.to_string()),
+    ]
+}
+
+/// Label–value rows as the items of a definition list, empty ones left out.
+#[cfg(whole_pages)]
+fn described(rows: Vec<(&'static str, String)>) -> impl IntoView {
+    rows.into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+        .collect_view()
 }
 
 /// The application as filed (read-only), with its materials.
@@ -467,14 +495,13 @@ fn mode_label(code: &str) -> String {
 #[component]
 fn ApplicationView(c: CaseView) -> impl IntoView {
     let a = c.application.clone();
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows = vec![
         ("企业名称", a.name.clone()),
         ("法定代表人", a.legal_rep.clone()),
-        ("主要负责人", a.principal_name.clone()),
-        ("注册地址", a.registered_address.clone()),
-        ("经营场所", a.business_address.clone()),
-        ("储存场所", a.storage_address.clone()),
-        ("经营方式", mode_label(&a.mode)),
+    ];
+    rows.extend(places(a.places()));
+    rows.extend([
+        ("经营方式", BusinessMode::label_of(&a.mode)),
         ("许可范围", scope_text(&a.scope).replace('\n', ";")),
         (
             "变更事项",
@@ -486,14 +513,13 @@ fn ApplicationView(c: CaseView) -> impl IntoView {
         ),
         ("变更日期", a.changed_on.clone()),
         ("原因", a.reason.clone()),
+        ("主要负责人", a.principal_name.clone()),
         ("联系人", format!("{} {}", a.contact_name, a.contact_mobile)),
-    ];
+    ]);
     view! {
         <section aria-labelledby="app-title">
             <h2 id="app-title">"申请内容"</h2>
-            <dl class="profile record">
-                {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
-            </dl>
+            <dl class="profile record">{described(rows)}</dl>
             <HazardSummary app=c.application.clone() />
             <h3>"申请材料"</h3>
             <ul class="materials">
@@ -820,16 +846,7 @@ fn CaseForm(
 /// From a 变更 that is no 变更: start the first application instead.
 #[component]
 fn StartNewInstead() -> impl IntoView {
-    let start = ServerAction::<StartCase>::new();
-    Effect::new(move |prev: Option<usize>| {
-        let n = start.version().get();
-        if prev.is_some_and(|p| p != n) {
-            if let Some(Ok(id)) = start.value().get_untracked() {
-                go_to(&format!("/cases/{id}"));
-            }
-        }
-        n
-    });
+    let start = start_case();
     view! {
         <ActionForm action=start attr:class="inline-form">
             <input type="hidden" name="kind" value="new" />
@@ -1358,14 +1375,14 @@ fn Certificate(
     #[prop(optional)]
     copy: bool,
 ) -> impl IntoView {
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows = vec![
         ("证书编号", c.number.clone()),
         ("企业名称", c.name.clone()),
         ("统一社会信用代码", c.credit_code.clone()),
         ("法定代表人", c.legal_rep.clone()),
-        ("注册地址", c.registered_address.clone()),
-        ("经营场所", c.business_address.clone()),
-        ("储存场所", c.storage_address.clone()),
+    ];
+    rows.extend(places(c.places()));
+    rows.extend([
         ("经营方式", c.mode.clone()),
         ("许可范围", c.scope.join("、")),
         ("有效期限", format!("{} 至 {}", c.valid_from, c.valid_until)),
@@ -1373,7 +1390,7 @@ fn Certificate(
         ("发证日期", c.issued_on.clone()),
         ("变更日期", c.changed_on.clone()),
         ("有效期延续情况", c.history.join(";")),
-    ];
+    ]);
     view! {
         <div class="certificate" class:public=public class:original=!public && !copy class:duplicate=!public && copy>
             {public.then(|| view! {
@@ -1385,9 +1402,7 @@ fn Certificate(
                 <h1 class="certificate-title">"危险化学品经营许可证"</h1>
                 <p class="certificate-copy">{if copy { "(副本)" } else { "(正本)" }}</p>
             })}
-            <dl class="certificate-items">
-                {rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
-            </dl>
+            <dl class="certificate-items">{described(rows)}</dl>
             {(!public).then(|| view! {
                 <div class="certificate-qr">
                     <div inner_html=c.qr_svg.clone()></div>

@@ -2,7 +2,6 @@
 //! request on its status page; the phone on file cancels it from its own page.
 #![cfg_attr(not(whole_pages), allow(dead_code, unused_imports))]
 
-use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -23,6 +22,7 @@ use crate::domain::id_document::parse_any_id_number;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
 use crate::domain::registration::parse_enterprise_name;
 use crate::domain::{CreditCode, FieldErrors, Mobile, SmsCode};
+use crate::pages::loaded;
 
 fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
@@ -200,51 +200,43 @@ fn PhoneChangeProgress(token: String) -> impl IntoView {
         <h1>"更换经办人手机号:申请进度 " <HelpTip link=manual::CHANGE_PHONE topic="更换经办人手机号" /></h1>
         {outcome(submit)}
         {outcome(withdraw)}
-        <Suspense fallback=|| view! { <p>"正在读取申请……"</p> }>
-            <HydrationMarker />
-            {move || Suspend::new(async move {
-                match state.await {
-                    Err(e) => Either::Left(view! { <ErrorNotice error=e /> }),
-                    Ok(v) => {
-                        let r = token();
-                        let evidence = (v.status == PhoneChangeStatus::Evidence).then(|| {
-                            let r2 = r.clone();
-                            view! {
-                                <section class="evidence">
-                                    <h2>"证明材料"</h2>
-                                    <p class="form-intro">"每类材料可上传PDF、JPG或PNG文件(每个不超过5MB)。材料只供审核的监管部门查看。"</p>
-                                    {EvidenceDocument::ALL
-                                        .into_iter()
-                                        .map(|d| {
-                                            let names: Vec<String> = v
-                                                .evidence
-                                                .iter()
-                                                .filter(|e| e.document == d)
-                                                .map(|e| e.name.clone())
-                                                .collect();
-                                            view! { <EvidenceField token=r.clone() document=d names uploaded /> }
-                                        })
-                                        .collect_view()}
-                                    <ActionForm action=submit>
-                                        <input type="hidden" name="r" value=r2 />
-                                        <button type="submit" class="button primary">"提交审核"</button>
-                                    </ActionForm>
-                                </section>
-                            }
-                        });
-                        let open = v.status.is_open().then(|| {
-                            view! {
-                                <ActionForm action=withdraw>
-                                    <input type="hidden" name="r" value=r.clone() />
-                                    <button type="submit" class="button">"撤回申请"</button>
-                                </ActionForm>
-                            }
-                        });
-                        Either::Right(view! { <ChangeFacts v=v.clone() /> {evidence} {open} })
-                    }
+        {loaded("正在读取申请……", state, move |v| {
+            let r = token();
+            let evidence = (v.status == PhoneChangeStatus::Evidence).then(|| {
+                let r2 = r.clone();
+                view! {
+                    <section class="evidence">
+                        <h2>"证明材料"</h2>
+                        <p class="form-intro">"每类材料可上传PDF、JPG或PNG文件(每个不超过5MB)。材料只供审核的监管部门查看。"</p>
+                        {EvidenceDocument::ALL
+                            .into_iter()
+                            .map(|d| {
+                                let names: Vec<String> = v
+                                    .evidence
+                                    .iter()
+                                    .filter(|e| e.document == d)
+                                    .map(|e| e.name.clone())
+                                    .collect();
+                                view! { <EvidenceField token=r.clone() document=d names uploaded /> }
+                            })
+                            .collect_view()}
+                        <ActionForm action=submit>
+                            <input type="hidden" name="r" value=r2 />
+                            <button type="submit" class="button primary">"提交审核"</button>
+                        </ActionForm>
+                    </section>
                 }
-            })}
-        </Suspense>
+            });
+            let open = v.status.is_open().then(|| {
+                view! {
+                    <ActionForm action=withdraw>
+                        <input type="hidden" name="r" value=r.clone() />
+                        <button type="submit" class="button">"撤回申请"</button>
+                    </ActionForm>
+                }
+            });
+            view! { <ChangeFacts v=v.clone() /> {evidence} {open} }
+        })}
         <p><a href="/login">"返回登录"</a></p>
     }
 }
@@ -335,23 +327,15 @@ fn PhoneChangeCancel(token: String) -> impl IntoView {
         <Title text="取消更换手机号 - 危化品经营安全监管系统" />
         <h1>"取消更换经办人手机号"</h1>
         {outcome(cancel)}
-        <Suspense fallback=|| view! { <p>"正在读取申请……"</p> }>
-            <HydrationMarker />
-            {move || Suspend::new(async move {
-                match state.await {
-                    Err(e) => Either::Left(view! { <ErrorNotice error=e /> }),
-                    Ok(v) => {
-                        let action = v.status.is_open().then(|| view! {
-                            <p>"如果这不是本单位提出的申请,请点击下面的按钮取消,手机号将不会更换。"</p>
-                            <ActionForm action=cancel>
-                                <input type="hidden" name="t" value=token() />
-                                <button type="submit" class="button primary">"取消这次更换"</button>
-                            </ActionForm>
-                        });
-                        Either::Right(view! { <ChangeFacts v /> {action} })
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded("正在读取申请……", state, move |v| {
+            let action = v.status.is_open().then(|| view! {
+                <p>"如果这不是本单位提出的申请,请点击下面的按钮取消,手机号将不会更换。"</p>
+                <ActionForm action=cancel>
+                    <input type="hidden" name="t" value=token() />
+                    <button type="submit" class="button primary">"取消这次更换"</button>
+                </ActionForm>
+            });
+            view! { <ChangeFacts v /> {action} }
+        })}
     }
 }
