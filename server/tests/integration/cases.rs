@@ -928,7 +928,7 @@ async fn an_administrator_routes_a_regions_cases_to_another_authority() {
         let body = page_back(&b, &r, &admin).await;
         assert!(
             body.contains(r#"aria-invalid="true" aria-describedby="f-region_code-msg""#)
-                && body.contains(r#"id="f-region_code-msg" role="alert" class="field-error">请填写6位行政区划代码"#),
+                && body.contains(&field_message("f-region_code", "请填写6位行政区划代码")),
             "{}: {body}",
             b.name
         );
@@ -1178,7 +1178,7 @@ async fn refusals_withdrawal_and_a_reissue_run_to_their_end() {
         // Said at the reason's field (the form that was sent), not above.
         let body = page_back(&b, &r, &city).await;
         assert!(
-            body.contains(r#"<p id="f-text-not_accept-msg" role="alert" class="field-error">请写明理由(至少4个字)"#),
+            body.contains(&field_message("f-text-not_accept", "请写明理由(至少4个字)")),
             "{}: {body}",
             b.name
         );
@@ -1424,13 +1424,8 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             "{}: {page}",
             b.name
         );
-        assert!(
-            page.contains(&format!(
-                r#"<p id="f-text-correction-msg" role="alert" class="field-error">{CORRECTION_TEXT_MISSING}"#
-            )),
-            "{}: {page}",
-            b.name
-        );
+        let message = field_message("f-text-correction", CORRECTION_TEXT_MISSING);
+        assert!(page.contains(&message), "{}: {page}", b.name);
         assert!(
             !page.contains(r#"<p role="alert" class="alert">"#),
             "{}",
@@ -1443,18 +1438,10 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
         let refused_at = r.location().trim_start_matches(ORIGIN).to_string();
         assert!(refused_at.contains("kept="), "{}: {refused_at}", b.name);
         let page = page_back_refused(&b, &r, &city).await;
-        assert!(
-            page.contains(&format!(
-                r#"<p id="f-text-not_accept-msg" role="alert" class="field-error">{REASON_TEXT_MISSING}"#
-            )),
-            "{}: {page}",
-            b.name
-        );
-        assert!(
-            !page.contains(r#"<p id="f-text-correction-msg" role="alert" class="field-error">"#),
-            "{}: {page}",
-            b.name
-        );
+        let message = field_message("f-text-not_accept", REASON_TEXT_MISSING);
+        assert!(page.contains(&message), "{}: {page}", b.name);
+        let other = field_message("f-text-correction", "");
+        assert!(!page.contains(&other), "{}: {page}", b.name);
 
         // Once it goes through, its text is forgotten (the other stays), and
         // the notice keeps its lines.
@@ -1465,13 +1452,7 @@ async fn a_refused_step_text_sent_without_javascript_comes_back_for_its_writer_o
             ("action", Action::RequestCorrection.code().to_string()),
             ("text", notice.to_string()),
         ];
-        let r = plain_post(&b, "/api/case/move", &refused_at, fields, &city).await;
-        let back = r.location();
-        assert!(
-            !back.contains("__err=") && !back.contains("kept="),
-            "{}: {back}",
-            b.name
-        );
+        post_clean(&b, "/api/case/move", &refused_at, fields, &city).await;
         let c = case(&b, &city, id).await;
         assert_eq!(
             c.correction_notice, "请补充以下材料:\n1. 营业执照副本;\n2. 储存设施平面图。",
@@ -1684,13 +1665,7 @@ async fn refused_on_site_forms_sent_without_javascript_come_back_filled_for_thei
             ("findings", findings.into()),
             ("passed", "no".into()),
         ]);
-        let r = plain_post(&b, "/api/case/onsite", &refused_at, fields, &city).await;
-        let back = r.location();
-        assert!(
-            !back.contains("__err=") && !back.contains("kept="),
-            "{}: {back}",
-            b.name
-        );
+        post_clean(&b, "/api/case/onsite", &refused_at, fields, &city).await;
         let c = case(&b, &city, id).await;
         assert!(c.onsite.is_some_and(|o| !o.passed), "{}", b.name);
         let stages: Vec<OnSiteStage> = c.kept_onsite.iter().map(|(s, _)| *s).collect();

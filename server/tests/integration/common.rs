@@ -368,6 +368,24 @@ pub async fn plain_post(
     post_page_form(&b.router, path, page, &as_refs(&fields), Some(cookie)).await
 }
 
+/// A [`plain_post`] that goes through: the browser is sent back without
+/// an error or a kept text.
+pub async fn post_clean(
+    b: &Backend,
+    path: &str,
+    page: &str,
+    fields: Vec<(&'static str, String)>,
+    cookie: &str,
+) {
+    let r = plain_post(b, path, page, fields, cookie).await;
+    let back = r.location();
+    assert!(
+        !back.contains("__err=") && !back.contains("kept="),
+        "{}: {back}",
+        b.name
+    );
+}
+
 /// POSTs a JSON body to a server function that takes JSON input.
 pub async fn post_json(
     router: &Router,
@@ -447,6 +465,12 @@ pub async fn page_back_refused(b: &Backend, r: &Reply, cookie: &str) -> String {
     let back = r.location();
     assert!(back.contains("__err="), "{}: {back}", b.name);
     page_back(b, r, cookie).await
+}
+
+/// The start of the message a page shows under the field `id`: `text`
+/// (empty: any message).
+pub fn field_message(id: &str, text: &str) -> String {
+    format!(r#"<p id="{id}-msg" role="alert" class="field-error">{text}"#)
 }
 
 /// The confirmation cookie a reply set, as `name=value` to send along

@@ -643,7 +643,7 @@ async fn a_proposal_is_answered_by_plain_posts_and_a_missing_reason_is_said_at_i
         assert!(
             body.contains(r#"id="proposal-reason" name="reason" type="text" required"#)
                 && body.contains(r#"data-message="请填写拒绝的理由,监管部门会看到。" aria-invalid="true" aria-describedby="proposal-reason-msg">"#)
-                && body.contains(r#"<p id="proposal-reason-msg" role="alert" class="field-error">请填写拒绝的理由"#),
+                && body.contains(&field_message("proposal-reason", "请填写拒绝的理由")),
             "{}: {body}",
             b.name
         );

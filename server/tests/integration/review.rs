@@ -334,7 +334,7 @@ async fn a_refused_reason_sent_without_javascript_comes_back_in_its_field_for_it
         );
         assert!(page.contains(KEPT_TEXT_NOTE), "{}", b.name);
         // The message stands under the field, not above the list.
-        let message = format!(r#"id="reason-{id}-msg" role="alert" class="field-error">"#);
+        let message = field_message(&format!("reason-{id}"), "");
         assert!(page.contains(&message), "{}: {page}", b.name);
         assert!(
             !page.contains(r#"<p role="alert" class="alert">"#),
