@@ -410,7 +410,8 @@ test('a 提交 refused because the record changed meanwhile goes through the sec
   });
   await page.getByRole('button', { name: '提交', exact: true }).click();
   // Said in the step's list of what stands in the way, with what happened.
-  await expect(page.locator('main')).toContainText('保存未成功:您打开页面后');
+  await expect(page.locator('main')).toContainText('提交未成功:您打开页面后');
+  await expect(page.locator('main')).toContainText('请核对后再提交');
   await expect(page.locator('.status-badge')).toHaveText('待完善');
   // Having been told, the second 提交 builds on the newest version.
   await page.getByRole('button', { name: '提交', exact: true }).click();

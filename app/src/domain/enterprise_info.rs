@@ -126,6 +126,14 @@ impl StatusChange {
     }
 
     /// What the enterprise is told once it is done.
+    /// The action by name, as its button says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusChange::Withdraw => "撤回",
+            StatusChange::Change => "信息变更",
+        }
+    }
+
     pub fn done(self) -> &'static str {
         match self {
             StatusChange::Withdraw => {

@@ -332,6 +332,16 @@ async fn draft_submit_withdraw_confirm_with_an_audit_row_for_each_step() {
         .await;
         let saved: SavedStep = r.decode();
         assert!(saved.errors.is_empty(), "{saved:?}");
+        // On a version the page no longer shows: the 提交 is refused as such.
+        let r = submit(&b, &a, &(saved.version - 1).to_string()).await;
+        let (field, message) = r.conflict();
+        assert_eq!(field, "version", "{}", b.name);
+        assert!(
+            message.starts_with("提交未成功:您打开页面后") && message.contains("请核对后再提交"),
+            "{}: {message}",
+            b.name
+        );
+        assert_eq!(mine(&b, &a).await.status, RecordStatus::Draft, "{}", b.name);
         let r = submit(&b, &a, &version(&saved)).await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", b.name, r.body);
         let v = mine(&b, &a).await;
@@ -592,6 +602,7 @@ async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_di
         let r = post().await;
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
         let (_, message) = form(&b, "/api/info/status", &fields, &a).await.conflict();
+        assert!(message.starts_with("信息变更未成功"), "{}: {message}", b.name);
         let body = page_back_refused(&b, &r, &a).await;
         assert!(
             body.contains(r#"<div role="alert" class="alert">"#) && body.contains(&message),

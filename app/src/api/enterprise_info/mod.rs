@@ -192,8 +192,14 @@ pub(crate) mod ssr {
             .collect()
     }
 
-    /// The message of a refusal.
+    /// The message of a refusal of a save.
     pub fn error(e: InfoError) -> AppError {
+        error_of("保存", e)
+    }
+
+    /// The message of a refusal of `attempt` (保存, 提交, 撤回…): a page out
+    /// of date names what was refused, not always the save.
+    pub fn error_of(attempt: &str, e: InfoError) -> AppError {
         match e {
             InfoError::Locked(p) => AppError::Conflict {
                 field: "lock".into(),
@@ -225,7 +231,7 @@ pub(crate) mod ssr {
             InfoError::Stale { changes, by, at, .. } => AppError::Conflict {
                 field: "version".into(),
                 message: Message::explained(format!(
-                    "保存未成功:您打开页面后,{by}于{}修改了这份信息:{}。您填写的内容仍在页面上,没有丢失;请核对后再保存(将以最新版本为基础)。",
+                    "{attempt}未成功:您打开页面后,{by}于{}修改了这份信息:{}。{}",
                     cst_datetime(at),
                     if changes.is_empty() {
                         "状态有变化".to_string()
@@ -235,6 +241,11 @@ pub(crate) mod ssr {
                             .map(|c| format!("{}“{}”→“{}”", c.label, c.before, c.after))
                             .collect::<Vec<_>>()
                             .join(";")
+                    },
+                    if matches!(attempt, "保存" | "提交") {
+                        format!("您填写的内容仍在页面上,没有丢失;请核对后再{attempt}(将以最新版本为基础)。")
+                    } else {
+                        "请核对最新内容后再操作。".to_string()
                     }
                 ), Faq::CannotEdit),
             },
@@ -340,7 +351,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     let submit = repo::EnterpriseStep::Submit;
     let version = repo::enterprise_step(&state.db, id, base_version, submit, &actor, now())
         .await
-        .map_err(ssr::error)?;
+        .map_err(|e| ssr::error_of("提交", e))?;
     crate::server::messages::tell_submitted(&state.db, id, now()).await;
     Ok(version)
 }
@@ -363,7 +374,7 @@ pub async fn change_info_status(
     };
     let version = repo::enterprise_step(&state.db, id, base_version, step, &actor, now())
         .await
-        .map_err(ssr::error)?;
+        .map_err(|e| ssr::error_of(action.label(), e))?;
     // 完善信息 posts this as a plain form: its page says what was done.
     crate::server::http::confirm(action.done().into());
     Ok(version)

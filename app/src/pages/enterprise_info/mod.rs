@@ -317,15 +317,13 @@ fn lock_notice(p: ProposalView, failed: Option<AppError>) -> impl IntoView {
 /// to says what was done).
 #[cfg(whole_pages)]
 fn status_panel(action: StatusChange, base: i64) -> impl IntoView {
-    let (label, question, explanation, confirm) = match action {
+    let (question, explanation, confirm) = match action {
         StatusChange::Withdraw => (
-            "撤回",
             "撤回这次提交?",
             "撤回后信息恢复为草稿,监管部门将不再看到这次提交;修改后需要重新提交。",
             "确定撤回",
         ),
         StatusChange::Change => (
-            "信息变更",
             "开始信息变更?",
             "点击“确定”后将生成一份可编辑的变更草稿。变更提交并被监管部门确认之前,原已确认的信息继续有效。",
             "确定",
@@ -334,7 +332,7 @@ fn status_panel(action: StatusChange, base: i64) -> impl IntoView {
     let title_id = format!("confirm-{}-title", action.code());
     view! {
         <details class="confirm">
-            <summary class="button">{label}</summary>
+            <summary class="button">{action.label()}</summary>
             <section class="confirm-panel" aria-labelledby=title_id.clone()>
                 <h2 id=title_id.clone()>{question}</h2>
                 <p>{explanation}</p>
