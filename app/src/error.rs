@@ -36,6 +36,10 @@ pub enum AppError {
     Transport(String),
 }
 
+/// The key a refusal because the page is out of date is said at (the
+/// version the page was opened on; no form has an input for it).
+pub const STALE: &str = "version";
+
 impl AppError {
     /// The messages by field, for forms (empty for non-field errors).
     pub fn field_errors(&self) -> FieldErrors {
@@ -51,6 +55,17 @@ impl AppError {
     }
 
     /// A refusal at `field`, saying why and what to do.
+    /// A refusal because the page is out of date: another acted first (or
+    /// the same user in another window). Said at [`STALE`].
+    pub fn stale(message: impl Into<Message>) -> AppError {
+        AppError::conflict(STALE, message)
+    }
+
+    /// Whether this is a refusal because the page is out of date.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, AppError::Conflict { field, .. } if field == STALE)
+    }
+
     pub fn conflict(field: &str, message: impl Into<Message>) -> AppError {
         AppError::Conflict {
             field: field.to_string(),

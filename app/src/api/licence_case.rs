@@ -261,10 +261,9 @@ pub(crate) mod ssr {
                 field: "step".into(),
                 message: message.into(),
             },
-            CaseError::Stale => AppError::Conflict {
-                field: "version".into(),
-                message: "案件刚刚被他人处理过(或在另一个窗口中修改过)。请按最新进度办理;如已填写内容,仍保留在页面上。".into(),
-            },
+            CaseError::Stale => AppError::stale(
+                "案件刚刚被他人处理过(或在另一个窗口中修改过)。请按最新进度办理;如已填写内容,仍保留在页面上。",
+            ),
             CaseError::NotFound => AppError::Conflict {
                 field: "id".into(),
                 message: NO_SUCH_CASE.into(),

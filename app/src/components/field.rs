@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::code::CodeSent;
 use crate::components::help::message_with_help;
 use crate::domain::{FieldErrors, Message};
-use crate::error::AppError;
+use crate::error::{AppError, STALE};
 
 /// The DOM id of a field's input.
 pub fn input_id(name: &str) -> String {
@@ -497,7 +497,7 @@ pub fn form_refusal(form: FormState, elsewhere: &'static [&'static str]) -> impl
                 let (key, m) = elsewhere
                     .iter()
                     .find_map(|k| form.message(k).map(|m| (*k, m)))?;
-                (m, key == "version" && form.answered.get())
+                (m, key == STALE && form.answered.get())
             }
         };
         let reload = stale.then(|| {
@@ -884,13 +884,13 @@ mod tests {
         let owner = Owner::new();
         owner.set();
         let mut errors = FieldErrors::new();
-        errors.add("version", "案件刚刚被他人处理过。");
+        errors.add(STALE, "案件刚刚被他人处理过。");
         let form = FormState::new(errors, None);
-        let came_back = view! { {form_refusal(form, &["version"])} }.to_html();
+        let came_back = view! { {form_refusal(form, &[STALE])} }.to_html();
         assert!(came_back.contains("案件刚刚被他人处理过。"), "{came_back}");
         assert!(!came_back.contains("刷新页面"), "{came_back}");
         form.answered.set(true);
-        let answered = view! { {form_refusal(form, &["version"])} }.to_html();
+        let answered = view! { {form_refusal(form, &[STALE])} }.to_html();
         assert!(answered.contains("刷新页面,查看最新进度"), "{answered}");
         // A refusal a reload cannot mend (one's own row, say): no button.
         let mut own = FieldErrors::new();
@@ -904,7 +904,7 @@ mod tests {
         );
         // Not at one of the keys: nothing.
         let other = FormState::new(FieldErrors::new(), None);
-        assert!(!view! { {form_refusal(other, &["version"])} }
+        assert!(!view! { {form_refusal(other, &[STALE])} }
             .to_html()
             .contains("alert"));
     }

@@ -35,7 +35,7 @@ use crate::domain::licence_case::{
     parse_scope, scope_text, Action, Application, Attached, CaseKind, ChangeItem, Step,
     CORRECTION_TEXT_MISSING, REASON_TEXT_MISSING,
 };
-use crate::error::AppError;
+use crate::error::{AppError, STALE};
 use crate::pages::loaded;
 #[cfg(whole_pages)]
 use crate::pages::{filter_select, option};
@@ -1234,7 +1234,7 @@ fn onsite_field(
 /// Where the server refuses a step of a case for the case itself (another
 /// acted first, it moved on, it is gone), not for an input of the form:
 /// [`form_refusal`] says it above the form's button.
-const CASE_REFUSED_AT: &[&str] = &["version", "step", "id"];
+const CASE_REFUSED_AT: &[&str] = &[STALE, "step", "id"];
 
 /// The end of an on-site form: why it was refused, when not at one of its
 /// fields, and its button.

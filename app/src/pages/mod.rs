@@ -56,8 +56,8 @@ pub fn route_text(name: &'static str) -> impl Fn() -> String + Copy + Send + Syn
 /// record has that id).
 #[cfg(whole_pages)]
 pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = leptos_router::hooks::use_params_map();
-    move || params.with(|p| p.get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
+    let text = route_text(name);
+    move || text().parse().unwrap_or(0)
 }
 
 /// A labelled `<select>` of a search form (sent with GET): `options` are
@@ -116,7 +116,7 @@ where
 }
 
 /// What a page shows when loading its data failed.
-pub fn load_failed(e: AppError) -> AnyView {
+fn load_failed(e: AppError) -> AnyView {
     view! {
         <ErrorNotice error=e />
         <HydrationMarker />

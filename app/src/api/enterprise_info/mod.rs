@@ -221,16 +221,14 @@ pub(crate) mod ssr {
                 at,
                 regulator: true,
                 ..
-            } => AppError::Conflict {
-                field: "version".into(),
-                message: format!(
+            } => AppError::stale(
+                format!(
                     "操作未完成:您打开页面后,{by}于{}更改了这份信息(例如企业撤回或重新提交,或其他监管人员已处理)。页面已更新为最新状态,请核对后再操作。",
                     cst_datetime(at)
-                ).into(),
-            },
-            InfoError::Stale { changes, by, at, .. } => AppError::Conflict {
-                field: "version".into(),
-                message: Message::explained(format!(
+                ),
+            ),
+            InfoError::Stale { changes, by, at, .. } => AppError::stale(
+                Message::explained(format!(
                     "{attempt}未成功:您打开页面后,{by}于{}修改了这份信息:{}。{}",
                     cst_datetime(at),
                     if changes.is_empty() {
@@ -248,7 +246,7 @@ pub(crate) mod ssr {
                         "请核对最新内容后再操作。".to_string()
                     }
                 ), Faq::CannotEdit),
-            },
+            ),
             InfoError::WrongStatus(message) => AppError::conflict("status", message),
             InfoError::Db(e) => e.into(),
         }

@@ -48,16 +48,14 @@ mod steps;
 use licences::LicencesStep;
 use steps::{BasicStep, ModeStep, SubmitStep};
 
-/// The fields the error summary lists: conflicts first, then every scalar field.
+/// The fields the error summary lists: conflicts first, then every scalar
+/// field. A refusal because the page is out of date names what was refused
+/// itself ("提交未成功:…"), so it is listed without a label.
 fn summary_labels() -> Vec<(&'static str, &'static str)> {
-    [
-        ("version", "保存"),
-        ("lock", "企业信息"),
-        ("status", "企业信息"),
-    ]
-    .into_iter()
-    .chain(Scalar::ALL.map(|f| (f.key(), f.label())))
-    .collect()
+    [("lock", "企业信息"), ("status", "企业信息")]
+        .into_iter()
+        .chain(Scalar::ALL.map(|f| (f.key(), f.label())))
+        .collect()
 }
 
 /// The label of a licence's or storage unit's field in the error summary.
@@ -485,7 +483,7 @@ fn info_editor<V: IntoView + 'static>(
     // A stale save or 提交: keep what was typed, build on the newest
     // version next time.
     let catch_up = move |e: &AppError| {
-        if matches!(e, AppError::Conflict { field, .. } if field == "version") {
+        if e.is_stale() {
             leptos::task::spawn_local(async move {
                 if let Ok(now) = info_version().await {
                     version.set(now);

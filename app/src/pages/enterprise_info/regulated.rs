@@ -278,7 +278,7 @@ fn Record(r: RecordView, failed: Option<AppError>, reminded: Option<AppError>) -
         .filter(|e| e.field_errors().get("reason").is_none())
         .map(|e| {
             let fields = e.field_errors();
-            if fields.get("version").is_some() || fields.get("status").is_some() {
+            if e.is_stale() || fields.get("status").is_some() {
                 Either::Left(view! { <p class="alert" role="alert">{e.to_string()}</p> })
             } else {
                 Either::Right(view! { <ErrorNotice error=e /> })
