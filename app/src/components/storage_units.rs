@@ -212,7 +212,12 @@ fn UnitCard(
                 <caption>"储存的危险化学品"</caption>
                 <thead>
                     <tr>
-                        {column_heads(&["品名", "CAS号", "危险性类别(表1未列明时)", "设计最大储存量", "单位", "密度(吨/立方米)"])}
+                        <th scope="col">"品名"</th>
+                        <th scope="col">"CAS号"</th>
+                        <th scope="col">"危险性类别(表1未列明时)"</th>
+                        <th scope="col">"设计最大储存量"</th>
+                        <th scope="col">"单位"</th>
+                        <th scope="col">"密度(吨/立方米)"</th>
                         <th scope="col"><span class="sr-only">"操作"</span></th>
                     </tr>
                 </thead>
@@ -489,14 +494,6 @@ fn ClassPicker(
     }
 }
 
-/// A table's column headings.
-fn column_heads(heads: &'static [&'static str]) -> impl IntoView {
-    heads
-        .iter()
-        .map(|h| view! { <th scope="col">{*h}</th> })
-        .collect_view()
-}
-
 /// The unit's arithmetic, line by line, as a regulator would check it.
 #[component]
 pub fn Arithmetic(id: Identification) -> impl IntoView {
@@ -506,7 +503,14 @@ pub fn Arithmetic(id: Identification) -> impl IntoView {
         <table class="hazard-arithmetic">
             <caption>"辨识计算"</caption>
             <thead>
-                <tr>{column_heads(&["危险化学品", "q(吨)", "临界量 Q(吨)", "q/Q", "Q 的依据", "校正系数 β"])}</tr>
+                <tr>
+                    <th scope="col">"危险化学品"</th>
+                    <th scope="col">"q(吨)"</th>
+                    <th scope="col">"临界量 Q(吨)"</th>
+                    <th scope="col">"q/Q"</th>
+                    <th scope="col">"Q 的依据"</th>
+                    <th scope="col">"校正系数 β"</th>
+                </tr>
             </thead>
             <tbody>
                 {id.shares.iter().map(|s| view! {
