@@ -130,30 +130,14 @@ pub struct ArticleText {
 impl ArticleText {
     /// Checks an edit; the messages are keyed by field (`title`, `body`).
     pub fn parse(title: &str, body: &str) -> Result<ArticleText, super::FieldErrors> {
-        let mut errors = super::FieldErrors::new();
-        let title = normalize_text(title);
-        let n = title.chars().count();
-        if n == 0 {
-            errors.add("title", "请输入文章标题。");
-        } else if n > TITLE_MAX {
-            errors.add("title", format!("标题最多{TITLE_MAX}个字,现在有{n}个字。"));
-        }
-        // Keep the author's line breaks; only trailing white space goes.
-        let body = body.replace("\r\n", "\n").trim_end().to_string();
-        let n = body.chars().count();
-        if body.trim().is_empty() {
-            errors.add("body", "请输入正文(Markdown 格式)。");
-        } else if n > BODY_MAX {
-            errors.add(
-                "body",
-                format!("正文最多{BODY_MAX}个字,现在有{n}个字,请拆分为多篇文章。"),
-            );
-        }
-        if errors.is_empty() {
-            Ok(ArticleText { title, body })
-        } else {
-            Err(errors)
-        }
+        let limits = super::normalize::TextLimits {
+            noun: "文章",
+            title_max: TITLE_MAX,
+            body_max: BODY_MAX,
+            too_long: "请拆分为多篇文章",
+        };
+        super::normalize::titled_text(title, body, &limits)
+            .map(|(title, body)| ArticleText { title, body })
     }
 }
 

@@ -73,6 +73,58 @@ pub fn normalize_lines(input: &str) -> String {
     lines.join("\n")
 }
 
+/// What a title-and-Markdown text (a help article, a notice) may hold.
+pub struct TextLimits {
+    /// What it is called in its messages: 文章, 公告.
+    pub noun: &'static str,
+    pub title_max: usize,
+    pub body_max: usize,
+    /// What to do with a body that is too long.
+    pub too_long: &'static str,
+}
+
+/// A title (normalised as [`normalize_text`]) and a Markdown body (the
+/// author's line breaks kept, trailing white space dropped), checked
+/// against `limits`; the messages are keyed by field (`title`, `body`).
+pub fn titled_text(
+    title: &str,
+    body: &str,
+    limits: &TextLimits,
+) -> Result<(String, String), super::FieldErrors> {
+    let TextLimits {
+        noun,
+        title_max,
+        body_max,
+        too_long,
+    } = limits;
+    let mut errors = super::FieldErrors::new();
+    let title = normalize_text(title);
+    let n = title.chars().count();
+    if n == 0 {
+        errors.add("title", format!("请输入{noun}标题。"));
+    } else if n > *title_max {
+        errors.add(
+            "title",
+            format!("标题最多{title_max}个字,现在有{n}个字,请精简。"),
+        );
+    }
+    let body = body.replace("\r\n", "\n").trim_end().to_string();
+    let n = body.chars().count();
+    if body.trim().is_empty() {
+        errors.add("body", format!("请输入{noun}正文(Markdown 格式)。"));
+    } else if n > *body_max {
+        errors.add(
+            "body",
+            format!("正文最多{body_max}个字,现在有{n}个字,{too_long}。"),
+        );
+    }
+    if errors.is_empty() {
+        Ok((title, body))
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

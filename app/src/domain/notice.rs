@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::normalize_text;
+use super::normalize::{titled_text, TextLimits};
 use super::FieldErrors;
 
 /// Longest notice title, in characters.
@@ -22,33 +22,13 @@ pub struct NoticeText {
 impl NoticeText {
     /// Checks a notice; the messages are keyed by field (`title`, `body`).
     pub fn parse(title: &str, body: &str) -> Result<NoticeText, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = normalize_text(title);
-        let n = title.chars().count();
-        if n == 0 {
-            errors.add("title", "请输入公告标题。");
-        } else if n > TITLE_MAX {
-            errors.add(
-                "title",
-                format!("标题最多{TITLE_MAX}个字,现在有{n}个字,请精简。"),
-            );
-        }
-        // Keep the author's line breaks; only trailing white space goes.
-        let body = body.replace("\r\n", "\n").trim_end().to_string();
-        let n = body.chars().count();
-        if body.trim().is_empty() {
-            errors.add("body", "请输入公告正文(Markdown 格式)。");
-        } else if n > BODY_MAX {
-            errors.add(
-                "body",
-                format!("正文最多{BODY_MAX}个字,现在有{n}个字,请精简或改为附件链接。"),
-            );
-        }
-        if errors.is_empty() {
-            Ok(NoticeText { title, body })
-        } else {
-            Err(errors)
-        }
+        let limits = TextLimits {
+            noun: "公告",
+            title_max: TITLE_MAX,
+            body_max: BODY_MAX,
+            too_long: "请精简或改为附件链接",
+        };
+        titled_text(title, body, &limits).map(|(title, body)| NoticeText { title, body })
     }
 }
 

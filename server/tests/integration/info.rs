@@ -602,7 +602,11 @@ async fn the_page_is_rendered_by_the_server_and_its_plain_posts_say_what_they_di
         let r = post().await;
         assert_eq!(r.set_cookie("whp_flash="), None, "{}", b.name);
         let (_, message) = form(&b, "/api/info/status", &fields, &a).await.conflict();
-        assert!(message.starts_with("信息变更未成功"), "{}: {message}", b.name);
+        assert!(
+            message.starts_with("信息变更未成功"),
+            "{}: {message}",
+            b.name
+        );
         let body = page_back_refused(&b, &r, &a).await;
         assert!(
             body.contains(r#"<div role="alert" class="alert">"#) && body.contains(&message),
