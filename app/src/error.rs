@@ -54,7 +54,6 @@ impl AppError {
         }
     }
 
-    /// A refusal at `field`, saying why and what to do.
     /// A refusal because the page is out of date: another acted first (or
     /// the same user in another window). Said at [`STALE`].
     pub fn stale(message: impl Into<Message>) -> AppError {
@@ -66,6 +65,7 @@ impl AppError {
         matches!(self, AppError::Conflict { field, .. } if field == STALE)
     }
 
+    /// A refusal at `field`, saying why and what to do.
     pub fn conflict(field: &str, message: impl Into<Message>) -> AppError {
         AppError::Conflict {
             field: field.to_string(),

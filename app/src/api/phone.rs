@@ -52,7 +52,9 @@ pub struct PhoneChangeView {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::{EvidenceView, PhoneChangeView};
-    use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
+    use crate::domain::phone_change::{
+        EvidenceDocument, PhoneChangeEnd, PhoneChangeStatus as Status,
+    };
     use crate::domain::{help::Faq, Message};
     use crate::domain::{CreditCode, FieldErrors};
     use crate::error::AppError;
@@ -159,14 +161,10 @@ pub(crate) mod ssr {
                 masked(&c.old_mobile)
             ),
             Status::Done => "已生效:经办人手机号已更换,原有登录已全部退出;找回密码等验证码将发送到新手机。".into(),
-            Status::Cancelled => match c.closed_how.as_str() {
-                "old_phone" => "已被原手机号取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。".into(),
-                "owner" => "已被登录本账号的经办人取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。".into(),
-                "expired" => "证明材料超过7天未提交,申请已自动关闭,手机号未更换。如需更换,请重新申请。".into(),
-                "stale" => "申请期间经办人手机号已有变化,本申请未生效。如仍需更换,请重新申请。".into(),
-                "requester" => "申请人已撤回,手机号未更换。".into(),
-                _ => "已取消,手机号未更换。".into(),
-            },
+            Status::Cancelled => c
+                .closed_how
+                .map_or("已取消,手机号未更换。", PhoneChangeEnd::cancelled_text)
+                .into(),
             Status::Rejected => format!(
                 "审核未通过,手机号未更换。原因:{}。可按原因准备材料后重新申请。",
                 if c.review_note.is_empty() { "未说明" } else { c.review_note.as_str() }
@@ -460,23 +458,15 @@ pub async fn submit_phone_evidence(r: String) -> Result<String, AppError> {
 /// The requester withdraws their own request.
 #[server(endpoint = "phone/withdraw", output = crate::api::TextJson)]
 pub async fn withdraw_phone_change(r: String) -> Result<String, AppError> {
-    use crate::server::{http, now, AppState};
+    use crate::domain::phone_change::PhoneChangeEnd;
+    use crate::server::audit::Actor;
+    use crate::server::http::client_ip;
+    use crate::server::phone as repo;
+    use crate::server::{now, AppState};
     let state = AppState::get()?;
     let c = ssr::by_request(&state, &r).await?;
-    let actor = crate::server::audit::Actor::anonymous(
-        format!("{} · 申请人", c.enterprise_name),
-        http::client_ip().await,
-    );
-    if !crate::server::phone::cancel(
-        &state.db,
-        &c,
-        &actor,
-        "requester",
-        "申请人撤回手机号更换申请",
-        now(),
-    )
-    .await?
-    {
+    let actor = Actor::anonymous(format!("{} · 申请人", c.enterprise_name), client_ip().await);
+    if !repo::cancel(&state.db, &c, &actor, PhoneChangeEnd::Withdrawn, now()).await? {
         return Err(AppError::Conflict {
             field: "request".into(),
             message: format!("这个申请已经是“{}”,无法撤回。", c.status.label()).into(),
@@ -499,21 +489,22 @@ pub async fn phone_change_to_cancel(t: String) -> Result<PhoneChangeView, AppErr
 /// The phone on file cancels a change (its SMS carried the token).
 #[server(endpoint = "phone/cancel", output = crate::api::TextJson)]
 pub async fn cancel_phone_change(t: String) -> Result<String, AppError> {
-    use crate::server::{http, now, AppState};
+    use crate::domain::phone_change::PhoneChangeEnd;
+    use crate::server::audit::Actor;
+    use crate::server::http::client_ip;
+    use crate::server::phone as repo;
+    use crate::server::{now, AppState};
     let state = AppState::get()?;
-    let c = crate::server::phone::by_cancel_token(&state.db, &t)
+    let c = repo::by_cancel_token(&state.db, &t)
         .await?
         .ok_or_else(ssr::not_found)?;
-    let actor = crate::server::audit::Actor::anonymous(
-        format!("{} · 原经办人手机(短信链接)", c.enterprise_name),
-        http::client_ip().await,
-    );
-    if !crate::server::phone::cancel(
+    let name = format!("{} · 原经办人手机(短信链接)", c.enterprise_name);
+    let actor = Actor::anonymous(name, client_ip().await);
+    if !repo::cancel(
         &state.db,
         &c,
         &actor,
-        "old_phone",
-        "原手机号取消了手机号更换申请",
+        PhoneChangeEnd::CancelledByOldPhone,
         now(),
     )
     .await?
@@ -697,22 +688,25 @@ pub async fn my_phone_change() -> Result<Option<PhoneChangeView>, AppError> {
 /// The logged-in owner cancels the open phone change of their account.
 #[server(endpoint = "phone/cancel-mine", output = crate::api::TextJson)]
 pub async fn cancel_my_phone_change() -> Result<String, AppError> {
-    use crate::server::{http, now, AppState};
+    use crate::domain::phone_change::PhoneChangeEnd;
+    use crate::server::audit::Actor;
+    use crate::server::http::client_ip;
+    use crate::server::phone as repo;
+    use crate::server::{now, AppState};
     let state = AppState::get()?;
     let user = crate::api::auth::ssr::require_user(&state).await?;
     if user.kind != crate::domain::UserKind::Enterprise {
         return Err(AppError::Forbidden);
     }
-    let c = crate::server::phone::open_of_user(&state.db, user.user_id)
+    let c = repo::open_of_user(&state.db, user.user_id)
         .await?
         .ok_or_else(ssr::not_found)?;
-    let actor = crate::server::audit::Actor::of(&user, http::client_ip().await);
-    if !crate::server::phone::cancel(
+    let actor = Actor::of(&user, client_ip().await);
+    if !repo::cancel(
         &state.db,
         &c,
         &actor,
-        "owner",
-        "登录的经办人取消了手机号更换申请",
+        PhoneChangeEnd::CancelledByOwner,
         now(),
     )
     .await?

@@ -125,7 +125,6 @@ impl StatusChange {
         }
     }
 
-    /// What the enterprise is told once it is done.
     /// The action by name, as its button says it.
     pub fn label(self) -> &'static str {
         match self {
@@ -134,6 +133,7 @@ impl StatusChange {
         }
     }
 
+    /// What the enterprise is told once it is done.
     pub fn done(self) -> &'static str {
         match self {
             StatusChange::Withdraw => {

@@ -63,6 +63,78 @@ impl PhoneChangeStatus {
     }
 }
 
+/// How a request was closed, stored in `phone_changes.closed_how` ("" while
+/// it is open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhoneChangeEnd {
+    /// The requester withdrew it (on its progress page).
+    Withdrawn,
+    /// The phone on file cancelled it (by the link its SMS carried).
+    CancelledByOldPhone,
+    /// The handler logged in to the account cancelled it.
+    CancelledByOwner,
+    /// Its documents were not uploaded in time.
+    Expired,
+    /// The handler's phone changed while it waited.
+    Stale,
+    Rejected,
+    Effective,
+}
+
+impl PhoneChangeEnd {
+    pub const ALL: [PhoneChangeEnd; 7] = [
+        Self::Withdrawn,
+        Self::CancelledByOldPhone,
+        Self::CancelledByOwner,
+        Self::Expired,
+        Self::Stale,
+        Self::Rejected,
+        Self::Effective,
+    ];
+
+    /// The value stored in `phone_changes.closed_how`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Withdrawn => "requester",
+            Self::CancelledByOldPhone => "old_phone",
+            Self::CancelledByOwner => "owner",
+            Self::Expired => "expired",
+            Self::Stale => "stale",
+            Self::Rejected => "rejected",
+            Self::Effective => "effective",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.code() == code)
+    }
+
+    /// What the audit trail says happened.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Withdrawn => "申请人撤回手机号更换申请",
+            Self::CancelledByOldPhone => "原手机号取消了手机号更换申请",
+            Self::CancelledByOwner => "登录的经办人取消了手机号更换申请",
+            Self::Expired => "证明材料超过7天未提交,手机号更换申请自动关闭",
+            Self::Stale => "经办人手机号已有变化,手机号更换申请未生效",
+            Self::Rejected => "手机号更换申请审核不通过",
+            Self::Effective => "更换经办人手机号生效",
+        }
+    }
+
+    /// What the requester is told about a cancelled request.
+    pub fn cancelled_text(self) -> &'static str {
+        match self {
+            Self::CancelledByOldPhone => "已被原手机号取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。",
+            Self::CancelledByOwner => "已被登录本账号的经办人取消,手机号未更换。如确需更换,请与原经办人联系,或重新申请并按提示上传证明材料。",
+            Self::Expired => "证明材料超过7天未提交,申请已自动关闭,手机号未更换。如需更换,请重新申请。",
+            Self::Stale => "申请期间经办人手机号已有变化,本申请未生效。如仍需更换,请重新申请。",
+            Self::Withdrawn => "申请人已撤回,手机号未更换。",
+            Self::Rejected | Self::Effective => "已取消,手机号未更换。",
+        }
+    }
+}
+
 /// The documents a reviewer needs when the registry cannot confirm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EvidenceDocument {
@@ -117,6 +189,11 @@ mod tests {
         for d in EvidenceDocument::ALL {
             assert_eq!(EvidenceDocument::from_code(d.code()), Some(d));
         }
+        for h in PhoneChangeEnd::ALL {
+            assert_eq!(PhoneChangeEnd::from_code(h.code()), Some(h));
+        }
+        // An open request has no end yet.
+        assert_eq!(PhoneChangeEnd::from_code(""), None);
         assert_eq!(PhoneChangeStatus::from_code("pending"), None);
         assert!(PhoneChangeStatus::Waiting.is_open());
         assert!(!PhoneChangeStatus::Done.is_open());

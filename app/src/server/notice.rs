@@ -186,7 +186,11 @@ pub async fn create(
     .bind(by)
     .fetch_one(&mut *tx)
     .await?;
-    write_text(&mut tx, id, 0, text, now, by).await?;
+    if !write_text(&mut tx, id, 0, text, now, by).await? {
+        // Not possible (the row was inserted in this transaction): an
+        // internal error rather than an empty notice.
+        return Err(NoticeError::Db(sqlx::Error::RowNotFound));
+    }
     audit_ok(
         &mut tx,
         actor,

@@ -14,7 +14,7 @@ use super::db::Db;
 use super::files;
 use super::sms::Gateway;
 use crate::domain::enterprise_info::FieldChange;
-use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus as Status};
+use crate::domain::phone_change::{EvidenceDocument, PhoneChangeEnd, PhoneChangeStatus as Status};
 use crate::domain::Mobile;
 
 /// The active enterprise account logging in with `credit_code`: user id,
@@ -64,7 +64,8 @@ pub struct Change {
     pub created_at: i64,
     pub effective_at: Option<i64>,
     pub review_note: String,
-    pub closed_how: String,
+    /// How it was closed (None while open).
+    pub closed_how: Option<PhoneChangeEnd>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -109,7 +110,7 @@ fn change_of(r: &super::db::Row) -> Result<Change, sqlx::Error> {
         created_at: r.created_at,
         effective_at: r.effective_at,
         review_note: r.review_note,
-        closed_how: r.closed_how,
+        closed_how: PhoneChangeEnd::from_code(&r.closed_how),
         evidence: vec![],
     })
 }
@@ -435,8 +436,7 @@ pub async fn cancel(
     db: &Db,
     change: &Change,
     actor: &Actor,
-    how: &str,
-    summary: &str,
+    how: PhoneChangeEnd,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.write_tx().await?;
@@ -446,7 +446,7 @@ pub async fn cancel(
     )
     .bind(change.id)
     .bind(now)
-    .bind(how)
+    .bind(how.code())
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -454,7 +454,7 @@ pub async fn cancel(
     }
     audit::append(
         &mut tx,
-        audit::Entry::ok(actor, "account.phone_cancel", summary, now)
+        audit::Entry::ok(actor, "account.phone_cancel", how.summary(), now)
             .about(change.user_id, Some(change.enterprise_id))
             .changing(&[mobile_change(&change.old_mobile, &change.new_mobile)]),
     )
