@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::enterprise_info::LicenceSummary;
 use crate::domain::kept_text::{KeptFields, OnSiteStage};
-use crate::domain::licence_case::{Action, Application, Attached, CaseKind, OnSiteCheck, Step};
+use crate::domain::licence_case::{
+    Action, Application, Attached, CaseKind, Licensee, OnSiteCheck, Step,
+};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 
@@ -137,13 +139,7 @@ pub struct CertificateView {
     /// valid, expired, replaced or cancelled, in words.
     pub status: String,
     pub valid: bool,
-    pub name: String,
-    pub credit_code: String,
-    /// Empty on the public check (personal data).
-    pub legal_rep: String,
-    pub registered_address: String,
-    pub business_address: String,
-    pub storage_address: String,
+    pub licensee: Licensee,
     pub mode: String,
     pub scope: Vec<String>,
     /// 发证日期.
@@ -158,17 +154,6 @@ pub struct CertificateView {
     /// The QR code (SVG) leading to the public check; print view only.
     pub qr_svg: String,
     pub verify_url: String,
-}
-
-impl CertificateView {
-    /// 注册地址, 经营场所 and 储存场所.
-    pub fn places(&self) -> [&str; 3] {
-        [
-            &self.registered_address,
-            &self.business_address,
-            &self.storage_address,
-        ]
-    }
 }
 
 /// The message when a case of another enterprise (or none) is named.
@@ -395,16 +380,14 @@ pub(crate) mod ssr {
             number: c.number,
             status,
             valid,
-            name: c.data.name,
-            credit_code: c.data.credit_code,
-            legal_rep: if public {
-                String::new()
-            } else {
-                c.data.legal_rep
+            licensee: Licensee {
+                legal_rep: if public {
+                    String::new()
+                } else {
+                    c.data.licensee.legal_rep
+                },
+                ..c.data.licensee
             },
-            registered_address: c.data.registered_address,
-            business_address: c.data.business_address,
-            storage_address: c.data.storage_address,
             mode: BusinessMode::label_of(&c.data.mode),
             scope: c
                 .data

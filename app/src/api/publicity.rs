@@ -129,8 +129,8 @@ pub async fn get_publicity(
                     let scope: Vec<String> = p.data.scope.iter().map(|s| s.name.clone()).collect();
                     PublicityRow {
                         number: p.number,
-                        enterprise: p.data.name,
-                        credit_code: p.data.credit_code,
+                        enterprise: p.data.licensee.name,
+                        credit_code: p.data.licensee.credit_code,
                         mode: BusinessMode::label_of(&p.data.mode),
                         scope: short_scope(&scope),
                         kind: match listing {

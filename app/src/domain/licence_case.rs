@@ -765,6 +765,30 @@ impl IssuerLevel {
     }
 }
 
+/// The enterprise as a certificate names it (the first items of 55号令's
+/// list), stored with the certificate and shown on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Licensee {
+    pub name: String,
+    pub credit_code: String,
+    /// Empty on the public check (personal data).
+    pub legal_rep: String,
+    pub registered_address: String,
+    pub business_address: String,
+    pub storage_address: String,
+}
+
+impl Licensee {
+    /// 注册地址, 经营场所 and 储存场所.
+    pub fn places(&self) -> [&str; 3] {
+        [
+            &self.registered_address,
+            &self.business_address,
+            &self.storage_address,
+        ]
+    }
+}
+
 /// What the applicant fills in. Starts from the enterprise record and the
 /// licence concerned, so nothing known is retyped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -818,6 +842,19 @@ impl Application {
             &self.business_address,
             &self.storage_address,
         ]
+    }
+
+    /// The enterprise of `credit_code` as a certificate issued on this
+    /// application names it.
+    pub fn licensee(&self, credit_code: &str) -> Licensee {
+        Licensee {
+            name: self.name.clone(),
+            credit_code: credit_code.to_string(),
+            legal_rep: self.legal_rep.clone(),
+            registered_address: self.registered_address.clone(),
+            business_address: self.business_address.clone(),
+            storage_address: self.storage_address.clone(),
+        }
     }
 
     pub fn business_mode(&self) -> Option<BusinessMode> {

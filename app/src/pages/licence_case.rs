@@ -1333,7 +1333,7 @@ pub fn LicenceLookupPage() -> impl IntoView {
                         {list.into_iter().map(|c| view! {
                             <tr class:invalid=!c.valid>
                                 <td>{c.number}</td>
-                                <td>{c.name}<br/><small>{c.credit_code}</small></td>
+                                <td>{c.licensee.name}<br/><small>{c.licensee.credit_code}</small></td>
                                 <td>{c.mode}</td>
                                 <td>{c.scope.join("、")}</td>
                                 <td>{format!("{} 至 {}", c.valid_from, c.valid_until)}</td>
@@ -1377,11 +1377,11 @@ fn Certificate(
 ) -> impl IntoView {
     let mut rows = vec![
         ("证书编号", c.number.clone()),
-        ("企业名称", c.name.clone()),
-        ("统一社会信用代码", c.credit_code.clone()),
-        ("法定代表人", c.legal_rep.clone()),
+        ("企业名称", c.licensee.name.clone()),
+        ("统一社会信用代码", c.licensee.credit_code.clone()),
+        ("法定代表人", c.licensee.legal_rep.clone()),
     ];
-    rows.extend(places(c.places()));
+    rows.extend(places(c.licensee.places()));
     rows.extend([
         ("经营方式", c.mode.clone()),
         ("许可范围", c.scope.join("、")),

@@ -13,8 +13,8 @@ use crate::domain::calendar::Calendar;
 use crate::domain::enterprise_info::{EnterpriseRecord, LicenceEntry};
 use crate::domain::licence_case::{
     certificate_number, deadline, default_pattern, next_step, valid_until, Action, Application,
-    CaseEvent, CaseFacts, CaseKind, CertificateStatus, Holder, IssuerLevel, OnSiteCheck, Promise,
-    Step,
+    CaseEvent, CaseFacts, CaseKind, CertificateStatus, Holder, IssuerLevel, Licensee, OnSiteCheck,
+    Promise, Step,
 };
 use crate::domain::Date;
 
@@ -987,12 +987,9 @@ pub async fn make_move(
 /// What a certificate prints (the nine items of 55号令 plus the credit code).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateData {
-    pub name: String,
-    pub credit_code: String,
-    pub legal_rep: String,
-    pub registered_address: String,
-    pub business_address: String,
-    pub storage_address: String,
+    /// Stored as fields of their own (the JSON stays as it was).
+    #[serde(flatten)]
+    pub licensee: Licensee,
     pub mode: String,
     pub scope: Vec<crate::domain::enterprise_info::ScopeItem>,
     pub issuer: String,
@@ -1253,12 +1250,7 @@ async fn settle_certificate(
     };
     let data = CertificateData {
         valid_from,
-        name: a.name.clone(),
-        credit_code: case.credit_code.clone(),
-        legal_rep: a.legal_rep.clone(),
-        registered_address: a.registered_address.clone(),
-        business_address: a.business_address.clone(),
-        storage_address: a.storage_address.clone(),
+        licensee: a.licensee(&case.credit_code),
         mode: a.mode.clone(),
         scope: a.scope.clone(),
         issuer: case.issuer_name.clone(),
@@ -1478,4 +1470,24 @@ pub async fn set_authority(
     audit_ok(&mut tx, actor, None, "case.authority", &summary, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_data_is_stored_as_flat_as_before() {
+        let stored = r#"{"name":"某化工有限公司","credit_code":"91320102MA1X00001A","legal_rep":"张明",
+            "registered_address":"注册地","business_address":"经营地","storage_address":"",
+            "mode":"storage","scope":[],"issuer":"南京市应急管理局","history":[],
+            "changed_on":"","cancel_reason":""}"#;
+        let data: CertificateData = serde_json::from_str(stored).unwrap_or_default();
+        assert_eq!(data.licensee.name, "某化工有限公司");
+        assert_eq!(data.licensee.places(), ["注册地", "经营地", ""]);
+        assert_eq!(data.mode, "storage");
+        let again = serde_json::to_value(&data).unwrap_or_default();
+        assert_eq!(again["legal_rep"], "张明");
+        assert!(again.get("licensee").is_none(), "{again}");
+    }
 }

@@ -340,7 +340,7 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
         let r = form(&b, "/api/certificate/get", &[("id", &cid.to_string())], &a).await;
         let print: CertificateView = serde_json::from_str(&r.body).unwrap();
         assert!(print.qr_svg.starts_with("<svg"), "{}", b.name);
-        assert_eq!(print.legal_rep, "张明");
+        assert_eq!(print.licensee.legal_rep, "张明");
         let r = form(
             &b,
             "/api/certificate/get",
@@ -353,7 +353,10 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
         assert!(print.verify_url.ends_with(&format!("/verify/{token}")));
         let public = verify(&b, &token).await.unwrap();
         assert!(public.valid && public.status == "有效", "{public:?}");
-        assert_eq!(public.legal_rep, "", "no personal data on the public check");
+        assert_eq!(
+            public.licensee.legal_rep, "",
+            "no personal data on the public check"
+        );
         assert_eq!(public.mode, "有储存经营(不构成重大危险源)");
         assert!(verify(&b, &"0".repeat(64)).await.is_none());
     }
@@ -826,7 +829,7 @@ async fn the_demo_has_cases_in_several_steps_one_of_them_overdue() {
             assert_eq!(found.len(), 1, "{} {q}: {found:?}", b.name);
             assert_eq!(found[0].number, number);
             assert!(found[0].valid && found[0].scope.iter().any(|s| s.contains("硫酸")));
-            assert_eq!(found[0].legal_rep, "", "no personal data");
+            assert_eq!(found[0].licensee.legal_rep, "", "no personal data");
             assert_eq!(found[0].verify_url, "", "no QR token");
         }
         let r = lookup("鼓".into()).await;
