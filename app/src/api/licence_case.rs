@@ -139,6 +139,9 @@ pub struct CertificateView {
     /// valid, expired, replaced or cancelled, in words.
     pub status: String,
     pub valid: bool,
+    /// Its fields on the wire, as before it was one struct; `legal_rep` is
+    /// empty on the public check (personal data).
+    #[serde(flatten)]
     pub licensee: Licensee,
     pub mode: String,
     pub scope: Vec<String>,

@@ -771,7 +771,6 @@ impl IssuerLevel {
 pub struct Licensee {
     pub name: String,
     pub credit_code: String,
-    /// Empty on the public check (personal data).
     pub legal_rep: String,
     pub registered_address: String,
     pub business_address: String,

@@ -109,7 +109,9 @@ impl PhoneChangeEnd {
         Self::ALL.into_iter().find(|h| h.code() == code)
     }
 
-    /// What the audit trail says happened.
+    /// What the audit trail says happened (an expiry or a request gone
+    /// stale is housekeeping, closed without an audit row: the requester
+    /// reads it on the progress page).
     pub fn summary(self) -> &'static str {
         match self {
             Self::Withdrawn => "申请人撤回手机号更换申请",
@@ -118,7 +120,7 @@ impl PhoneChangeEnd {
             Self::Expired => "证明材料超过7天未提交,手机号更换申请自动关闭",
             Self::Stale => "经办人手机号已有变化,手机号更换申请未生效",
             Self::Rejected => "手机号更换申请审核不通过",
-            Self::Effective => "更换经办人手机号生效",
+            Self::Effective => "更换经办人手机号生效,原有登录已全部退出",
         }
     }
 

@@ -189,7 +189,9 @@ pub async fn create(
     if !write_text(&mut tx, id, 0, text, now, by).await? {
         // Not possible (the row was inserted in this transaction): an
         // internal error rather than an empty notice.
-        return Err(NoticeError::Db(sqlx::Error::RowNotFound));
+        return Err(NoticeError::Db(sqlx::Error::Protocol(format!(
+            "notice {id} was inserted but its text could not be written"
+        ))));
     }
     audit_ok(
         &mut tx,

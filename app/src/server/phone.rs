@@ -500,13 +500,14 @@ pub async fn decide(
         .await?
     } else {
         sqlx::query(
-            "UPDATE phone_changes SET status = 'rejected', decided_at = $2, decided_by = $3, review_note = $4, closed_at = $2, closed_how = 'rejected' \
+            "UPDATE phone_changes SET status = 'rejected', decided_at = $2, decided_by = $3, review_note = $4, closed_at = $2, closed_how = $5 \
              WHERE id = $1 AND status = 'review'",
         )
         .bind(change.id)
         .bind(now)
         .bind(reviewer.user_id)
         .bind(note)
+        .bind(PhoneChangeEnd::Rejected.code())
         .execute(&mut *tx)
         .await?
     };
@@ -527,7 +528,7 @@ pub async fn decide(
             "手机号更换申请审核通过(公示期后生效)",
         )
     } else {
-        ("account.phone_reject", "手机号更换申请审核不通过")
+        ("account.phone_reject", PhoneChangeEnd::Rejected.summary())
     };
     audit::append(
         &mut tx,
@@ -548,11 +549,12 @@ pub async fn decide(
 pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::Error> {
     // Requests whose documents never came close after EVIDENCE_DAYS.
     sqlx::query(
-        "UPDATE phone_changes SET status = 'cancelled', closed_at = $1, closed_how = 'expired' \
+        "UPDATE phone_changes SET status = 'cancelled', closed_at = $1, closed_how = $3 \
          WHERE status = 'evidence' AND created_at <= $2",
     )
     .bind(now)
     .bind(now - EVIDENCE_DAYS * 86_400)
+    .bind(PhoneChangeEnd::Expired.code())
     .execute(db.writer())
     .await?;
     let due: Vec<i64> = sqlx::query_scalar(
@@ -568,11 +570,12 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
         };
         let mut tx = db.write_tx().await?;
         let done = sqlx::query(
-            "UPDATE phone_changes SET status = 'done', closed_at = $2, closed_how = 'effective' \
+            "UPDATE phone_changes SET status = 'done', closed_at = $2, closed_how = $3 \
              WHERE id = $1 AND status = 'waiting' AND effective_at <= $2",
         )
         .bind(id)
         .bind(now)
+        .bind(PhoneChangeEnd::Effective.code())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -590,10 +593,11 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
         if moved.rows_affected() != 1 {
             tx.rollback().await?;
             sqlx::query(
-                "UPDATE phone_changes SET status = 'cancelled', closed_at = $2, closed_how = 'stale' WHERE id = $1 AND status = 'waiting'",
+                "UPDATE phone_changes SET status = 'cancelled', closed_at = $2, closed_how = $3 WHERE id = $1 AND status = 'waiting'",
             )
             .bind(id)
             .bind(now)
+            .bind(PhoneChangeEnd::Stale.code())
             .execute(db.writer())
             .await?;
             continue;
@@ -605,7 +609,7 @@ pub async fn apply_due(db: &Db, sms: &Gateway, now: i64) -> Result<usize, sqlx::
             audit::Entry::ok(
                 &system,
                 "account.phone",
-                "更换经办人手机号生效,原有登录已全部退出",
+                PhoneChangeEnd::Effective.summary(),
                 now,
             )
             .about(change.user_id, Some(change.enterprise_id))

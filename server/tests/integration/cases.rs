@@ -341,6 +341,11 @@ async fn a_first_application_with_storage_runs_from_draft_to_a_verified_certific
         let print: CertificateView = serde_json::from_str(&r.body).unwrap();
         assert!(print.qr_svg.starts_with("<svg"), "{}", b.name);
         assert_eq!(print.licensee.legal_rep, "张明");
+        // Its fields stand flat on the wire (clients of the public check
+        // read them by these names).
+        let wire: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(wire["legal_rep"], "张明", "{}", r.body);
+        assert_eq!(wire["credit_code"], c.summary.credit_code, "{}", r.body);
         let r = form(
             &b,
             "/api/certificate/get",
