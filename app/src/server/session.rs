@@ -7,7 +7,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::db::{Db, Tx};
+use super::db::{Db, Flag, Tx};
 use super::limits::{self, Limit};
 use crate::domain::{AccountStatus, UserKind};
 
@@ -99,8 +99,10 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
         organization_id: Option<i64>,
         belongs_to: String,
         last_seen: i64,
-        must_change_password: i64,
-        needs_totp_enrolment: i64,
+        #[sqlx(try_from = "Flag")]
+        must_change_password: bool,
+        #[sqlx(try_from = "Flag")]
+        needs_totp_enrolment: bool,
         role: Option<String>,
     }
     let hash = hash_token(token);
@@ -135,8 +137,8 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionUser
         enterprise_id: r.enterprise_id,
         organization_id: r.organization_id,
         belongs_to: r.belongs_to,
-        must_change_password: r.must_change_password != 0,
-        needs_totp_enrolment: r.needs_totp_enrolment != 0,
+        must_change_password: r.must_change_password,
+        needs_totp_enrolment: r.needs_totp_enrolment,
         role: r
             .role
             .as_deref()
@@ -211,19 +213,24 @@ pub async fn record_login(db: &Db, user_id: i64, now: i64) -> Result<Option<i64>
 }
 
 /// A user as the login needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoginRow {
     pub user_id: i64,
+    #[sqlx(try_from = "String")]
     pub status: AccountStatus,
     pub password_hash: String,
     /// A reviewer's reason for rejecting the registration.
     pub review_note: String,
     pub mobile: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub must_change_password: bool,
     /// A confirmed second factor.
+    #[sqlx(try_from = "Flag")]
     pub totp_enrolled: bool,
+    #[sqlx(try_from = "String")]
     pub kind: UserKind,
     /// Invited by a 管理员 of the enterprise (not its registered 经办人).
+    #[sqlx(try_from = "Flag")]
     pub invited: bool,
 }
 
@@ -250,22 +257,7 @@ pub async fn find_login(
     } else {
         "('enterprise')"
     };
-    /// The row as stored (flags as integers, as both engines return them).
-    #[derive(sqlx::FromRow)]
-    struct Found {
-        user_id: i64,
-        #[sqlx(try_from = "String")]
-        status: AccountStatus,
-        password_hash: String,
-        review_note: String,
-        mobile: Option<String>,
-        must_change_password: i64,
-        totp_enrolled: i64,
-        #[sqlx(try_from = "String")]
-        kind: UserKind,
-        invited: i64,
-    }
-    let row: Option<Found> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT id AS user_id, status, password_hash, review_note, mobile, must_change_password, \
          CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS totp_enrolled, kind, \
          CASE WHEN invited_by IS NULL THEN 0 ELSE 1 END AS invited \
@@ -274,16 +266,5 @@ pub async fn find_login(
     ))
     .bind(login)
     .fetch_optional(db.reader())
-    .await?;
-    Ok(row.map(|r| LoginRow {
-        user_id: r.user_id,
-        status: r.status,
-        password_hash: r.password_hash,
-        review_note: r.review_note,
-        mobile: r.mobile,
-        must_change_password: r.must_change_password != 0,
-        totp_enrolled: r.totp_enrolled != 0,
-        kind: r.kind,
-        invited: r.invited != 0,
-    }))
+    .await
 }

@@ -8,7 +8,7 @@
 //! other at once leave one.
 
 use super::audit::{append, audit_ok, Actor, Entry};
-use super::db::{Backend, Db, Tx};
+use super::db::{Backend, Db, Flag, Tx};
 use super::session;
 use crate::domain::team::{Role, LAST_MANAGER};
 use crate::domain::{AccountStatus, Mobile};
@@ -90,41 +90,28 @@ fn refused(field: &'static str, message: impl Into<String>) -> TeamError {
 }
 
 /// A user of the enterprise as its 管理员 sees them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Member {
     pub id: i64,
     pub display_name: String,
     pub mobile: String,
     pub username: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Active, PendingVerification (invited, no password yet) or Disabled.
+    #[sqlx(try_from = "String")]
     pub status: AccountStatus,
     /// The registered 经办人, who logs in with the credit code alone.
+    #[sqlx(try_from = "Flag")]
     pub first: bool,
     pub last_login_at: Option<i64>,
     pub sessions: i64,
 }
 
-/// A row of [`members`] (`first`: 1 or 0, as both engines return it).
-#[derive(sqlx::FromRow)]
-struct MemberRow {
-    id: i64,
-    display_name: String,
-    mobile: String,
-    username: String,
-    #[sqlx(try_from = "String")]
-    role: Role,
-    #[sqlx(try_from = "String")]
-    status: AccountStatus,
-    first: i64,
-    last_login_at: Option<i64>,
-    sessions: i64,
-}
-
 /// Every user of an enterprise that is or was part of the team (not the
 /// rejected registrations), the first 管理员 first.
 pub async fn members(db: &Db, enterprise_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows: Vec<MemberRow> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT u.id, u.display_name, COALESCE(u.mobile, '') AS mobile, COALESCE(u.username, '') AS username, \
          COALESCE(u.role, 'manager') AS role, u.status, CASE WHEN u.login = e.credit_code THEN 1 ELSE 0 END AS first, \
          u.last_login_at, (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) AS sessions \
@@ -135,21 +122,7 @@ pub async fn members(db: &Db, enterprise_id: i64) -> Result<Vec<Member>, sqlx::E
     )
     .bind(enterprise_id)
     .fetch_all(db.reader())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Member {
-            id: r.id,
-            display_name: r.display_name,
-            mobile: r.mobile,
-            username: r.username,
-            role: r.role,
-            status: r.status,
-            first: r.first != 0,
-            last_login_at: r.last_login_at,
-            sessions: r.sessions,
-        })
-        .collect())
+    .await
 }
 
 /// Whether `user_id` is a user of the enterprise's team.
