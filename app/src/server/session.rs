@@ -158,18 +158,21 @@ pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<(), sqlx::E
 
 /// Ends every session of a user (logout, password or phone change, disabling).
 pub async fn end_all(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(db.writer())
-        .await?;
-    Ok(())
+    end_all_on(db.writer(), user_id).await
 }
 
 /// Ends every session of a user within a write transaction.
 pub async fn end_all_in(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    end_all_on(&mut **tx, user_id).await
+}
+
+async fn end_all_on<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(exec)
         .await?;
     Ok(())
 }

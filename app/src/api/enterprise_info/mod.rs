@@ -192,14 +192,38 @@ pub(crate) mod ssr {
             .collect()
     }
 
-    /// The message of a refusal of a save.
-    pub fn error(e: InfoError) -> AppError {
-        error_of("保存", e)
+    /// What an enterprise tried when it was refused: a page out of date
+    /// names it, not always the save.
+    #[derive(Debug, Clone, Copy)]
+    pub enum Attempt {
+        Save,
+        Submit,
+        Status(crate::domain::enterprise_info::StatusChange),
     }
 
-    /// The message of a refusal of `attempt` (保存, 提交, 撤回…): a page out
-    /// of date names what was refused, not always the save.
-    pub fn error_of(attempt: &str, e: InfoError) -> AppError {
+    impl Attempt {
+        fn name(self) -> &'static str {
+            match self {
+                Attempt::Save => "保存",
+                Attempt::Submit => "提交",
+                Attempt::Status(s) => s.label(),
+            }
+        }
+
+        /// Whether the page holds what the user typed for it.
+        fn keeps_typed(self) -> bool {
+            matches!(self, Attempt::Save | Attempt::Submit)
+        }
+    }
+
+    /// The message of a refusal of a save.
+    pub fn error(e: InfoError) -> AppError {
+        error_of(Attempt::Save, e)
+    }
+
+    /// The message of a refusal of `attempt`.
+    pub fn error_of(attempt: Attempt, e: InfoError) -> AppError {
+        let verb = attempt.name();
         match e {
             InfoError::Locked(p) => AppError::Conflict {
                 field: "lock".into(),
@@ -229,7 +253,7 @@ pub(crate) mod ssr {
             ),
             InfoError::Stale { changes, by, at, .. } => AppError::stale(
                 Message::explained(format!(
-                    "{attempt}未成功:您打开页面后,{by}于{}修改了这份信息:{}。{}",
+                    "{verb}未成功:您打开页面后,{by}于{}修改了这份信息:{}。{}",
                     cst_datetime(at),
                     if changes.is_empty() {
                         "状态有变化".to_string()
@@ -240,8 +264,8 @@ pub(crate) mod ssr {
                             .collect::<Vec<_>>()
                             .join(";")
                     },
-                    if matches!(attempt, "保存" | "提交") {
-                        format!("您填写的内容仍在页面上,没有丢失;请核对后再{attempt}(将以最新版本为基础)。")
+                    if attempt.keeps_typed() {
+                        format!("您填写的内容仍在页面上,没有丢失;请核对后再{verb}(将以最新版本为基础)。")
                     } else {
                         "请核对最新内容后再操作。".to_string()
                     }
@@ -349,7 +373,7 @@ pub async fn submit_info(base_version: i64) -> Result<i64, AppError> {
     let submit = repo::EnterpriseStep::Submit;
     let version = repo::enterprise_step(&state.db, id, base_version, submit, &actor, now())
         .await
-        .map_err(|e| ssr::error_of("提交", e))?;
+        .map_err(|e| ssr::error_of(ssr::Attempt::Submit, e))?;
     crate::server::messages::tell_submitted(&state.db, id, now()).await;
     Ok(version)
 }
@@ -372,7 +396,7 @@ pub async fn change_info_status(
     };
     let version = repo::enterprise_step(&state.db, id, base_version, step, &actor, now())
         .await
-        .map_err(|e| ssr::error_of(action.label(), e))?;
+        .map_err(|e| ssr::error_of(ssr::Attempt::Status(action), e))?;
     // 完善信息 posts this as a plain form: its page says what was done.
     crate::server::http::confirm(action.done().into());
     Ok(version)
