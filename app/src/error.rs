@@ -66,7 +66,7 @@ impl AppError {
     }
 
     /// A refusal at `field`, saying why and what to do.
-    pub fn conflict(field: &str, message: impl Into<Message>) -> AppError {
+    pub fn conflict(field: impl std::fmt::Display, message: impl Into<Message>) -> AppError {
         AppError::Conflict {
             field: field.to_string(),
             message: message.into(),

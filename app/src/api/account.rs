@@ -12,6 +12,8 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    // Both forms that ask for the current password name it so.
+    use crate::domain::account::ChangePasswordField;
     use crate::error::AppError;
     use crate::server::session::{self, SessionUser};
     use crate::server::{account, limits, now, AppState};
@@ -32,7 +34,7 @@ pub(crate) mod ssr {
             .is_err()
         {
             return Err(AppError::Conflict {
-                field: "current".into(),
+                field: ChangePasswordField::Current.to_string(),
                 message: "当前密码已连续输错多次,请15分钟后再试;忘记密码请退出后点击“忘记密码”。"
                     .into(),
             });
@@ -44,7 +46,7 @@ pub(crate) mod ssr {
             .map_err(AppError::log)?
         {
             return Err(AppError::Conflict {
-                field: "current".into(),
+                field: ChangePasswordField::Current.to_string(),
                 message: "当前密码不正确。".into(),
             });
         }
@@ -97,32 +99,27 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::domain::password::PasswordError;
-    use crate::domain::{FieldErrors, Password};
+    use crate::domain::account::ChangePasswordInput;
     use crate::server::{account, audit::Actor, http, now, session, AppState};
     let state = AppState::get()?;
     let (user, token) = crate::api::auth::ssr::session_with_token(&state).await?;
     let (_, login) = account::password_hash(&state.db, user.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let mut errors = FieldErrors::new();
-    if current.is_empty() {
-        errors.add("current", "请输入当前密码。");
-    }
-    match Password::parse_confirmed(&password, &password_confirm, Some(&login)) {
-        Ok(_) if password == current => errors.add("password", "新密码不能与当前密码相同。"),
-        Ok(_) => {}
-        Err(PasswordError::Mismatch) => {
-            errors.add("password_confirm", PasswordError::Mismatch.to_string())
-        }
-        Err(e) => errors.add("password", e.to_string()),
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let typed = ChangePasswordInput {
+        current,
+        password,
+        password_confirm,
+    };
+    let password = typed.validate(&login)?;
+    let current = typed.current;
     let t = now();
     ssr::check_password(&state, &user, current).await?;
-    let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
+    let hash = state
+        .hasher
+        .hash(password.expose().to_string())
+        .await
+        .map_err(AppError::log)?;
     let actor = Actor::of(&user, http::client_ip().await);
     let summary = if user.must_change_password {
         "首次登录,将管理员设置的初始密码改为本人密码"
@@ -201,29 +198,21 @@ pub async fn begin_totp() -> Result<TotpEnrolment, AppError> {
 /// computer must not be able to bind someone else's authenticator.
 #[server(endpoint = "account/totp/confirm", output = crate::api::TextJson)]
 pub async fn confirm_totp(current: String, code: String) -> Result<Vec<String>, AppError> {
+    use crate::domain::account::{check_totp_confirm, TotpConfirmField};
     use crate::server::totp::{self, Refused};
     use crate::server::{audit::Actor, http, now, AppState};
     let state = AppState::get()?;
     let user = crate::api::auth::ssr::session_user_any(&state)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    check_totp_confirm(&current, &code)?;
     let code = code.trim();
-    let mut f = crate::domain::FieldErrors::new();
-    if current.is_empty() {
-        f.add("current", "请输入当前密码。");
-    }
-    if code.chars().filter(char::is_ascii_digit).count() != 6 {
-        f.add("code", "请输入身份验证器App中显示的6位数字。");
-    }
-    if !f.is_empty() {
-        return Err(AppError::Validation(f));
-    }
     ssr::check_password(&state, &user, current).await?;
     let actor = Actor::of(&user, http::client_ip().await);
     totp::confirm(&state.db, &actor, user.user_id, code, now())
         .await?
         .map_err(|e| AppError::Conflict {
-            field: "code".into(),
+            field: TotpConfirmField::Code.to_string(),
             message: match e {
                 Refused::NotEnrolled => "绑定已过期,请刷新本页,用新的二维码重新绑定。".into(),
                 _ => "动态码不正确。请确认扫描的是本页当前的二维码,且手机时间准确,再输入App中显示的6位数字。".into(),

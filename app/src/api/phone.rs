@@ -16,6 +16,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::domain::phone_change::PhoneChangeField;
 use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
 use crate::error::AppError;
 
@@ -53,7 +55,7 @@ pub struct PhoneChangeView {
 pub(crate) mod ssr {
     use super::{EvidenceView, PhoneChangeView};
     use crate::domain::phone_change::{
-        EvidenceDocument, PhoneChangeEnd, PhoneChangeStatus as Status,
+        EvidenceDocument, PhoneChangeEnd, PhoneChangeField, PhoneChangeStatus as Status,
     };
     use crate::domain::{help::Faq, Message};
     use crate::domain::{CreditCode, FieldErrors};
@@ -115,7 +117,7 @@ pub(crate) mod ssr {
             Err(e) if e.manual_review_possible() => crate::domain::normalize::normalize_code(typed),
             Err(e) => {
                 let mut f = FieldErrors::new();
-                f.add("account", e.to_string());
+                f.add(PhoneChangeField::Account, e.to_string());
                 return Err(AppError::Validation(f));
             }
         };
@@ -123,7 +125,7 @@ pub(crate) mod ssr {
         let (user_id, name, legal_rep_name, id_doc_number, enterprise_id, mobile) = row
             .ok_or_else(|| {
                 AppError::conflict(
-                    "account",
+                    PhoneChangeField::Account,
                     Message::explained(super::super::auth::NO_SUCH_ACCOUNT, Faq::AccountNotFound),
                 )
             })?;
@@ -237,9 +239,15 @@ pub async fn send_phone_code(
     // The form's own rules first (never a comparison with the record: that
     // comes only after the code, so this tells an outsider nothing).
     let mut f = FieldErrors::new();
-    let mobile = f.take("new_mobile", Mobile::parse(&new_mobile));
-    f.take("enterprise_name", parse_enterprise_name(&enterprise_name));
-    f.take("id_number", parse_any_id_number(&id_number, today()));
+    let mobile = f.take(PhoneChangeField::NewMobile, Mobile::parse(&new_mobile));
+    f.take(
+        PhoneChangeField::EnterpriseName,
+        parse_enterprise_name(&enterprise_name),
+    );
+    f.take(
+        PhoneChangeField::IdNumber,
+        parse_any_id_number(&id_number, today()),
+    );
     let (Some(mobile), true) = (mobile, f.is_empty()) else {
         return Err(AppError::Validation(f));
     };
@@ -254,7 +262,7 @@ pub async fn send_phone_code(
         what: "验证码",
         place: "新手机",
         mobile: &mobile,
-        field: "new_mobile",
+        field: PhoneChangeField::NewMobile.name(),
     }
     .outcome(sent, &state.config.service_phone)
 }
@@ -278,12 +286,15 @@ pub async fn change_phone(
     use crate::server::{cst_datetime, http, now, sms_code as codes, AppState};
     let state = AppState::get()?;
     let mut f = FieldErrors::new();
-    let name = f.take("enterprise_name", parse_enterprise_name(&enterprise_name));
+    let name = f.take(
+        PhoneChangeField::EnterpriseName,
+        parse_enterprise_name(&enterprise_name),
+    );
     if normalize_code(&id_number).is_empty() {
-        f.add("id_number", "请输入法定代表人的证件号码。");
+        f.add(PhoneChangeField::IdNumber, "请输入法定代表人的证件号码。");
     }
-    let mobile = f.take("new_mobile", Mobile::parse(&new_mobile));
-    let code = f.take("sms_code", SmsCode::parse(&sms_code));
+    let mobile = f.take(PhoneChangeField::NewMobile, Mobile::parse(&new_mobile));
+    let code = f.take(PhoneChangeField::SmsCode, SmsCode::parse(&sms_code));
     let a = ssr::account(&state, &account).await?;
     let (Some(name), Some(mobile), Some(code), true) = (name, mobile, code, f.is_empty()) else {
         return Err(AppError::Validation(f));
@@ -293,7 +304,7 @@ pub async fn change_phone(
     let subject = ssr::subject(a.user_id, mobile.as_str());
     if let Err(e) = codes::verify(&state.db, PURPOSE, &subject, code.as_str(), t).await? {
         return Err(AppError::Conflict {
-            field: "sms_code".into(),
+            field: PhoneChangeField::SmsCode.to_string(),
             message: codes::verify_message(&e),
         });
     }
@@ -314,7 +325,7 @@ pub async fn change_phone(
     );
     if normalize_text(&name) != normalize_text(&a.name) {
         f.add(
-            "enterprise_name",
+            PhoneChangeField::EnterpriseName,
             crate::domain::Message::explained(
                 format!("企业名称与注册时的信息不一致,请填写营业执照上的完整名称。{stuck}"),
                 crate::domain::help::Faq::PhoneNoSms,
@@ -323,7 +334,7 @@ pub async fn change_phone(
     }
     if typed_id != normalize_code(&a.id_doc_number) {
         f.add(
-            "id_number",
+            PhoneChangeField::IdNumber,
             crate::domain::Message::explained(
                 format!("法定代表人证件号码与注册时的信息不一致,请核对(注意末位X)。{stuck}"),
                 crate::domain::help::Faq::PhoneNoSms,
@@ -369,7 +380,7 @@ pub async fn change_phone(
     )
     .await?
     .map_err(|_| AppError::Conflict {
-        field: "account".into(),
+        field: PhoneChangeField::Account.to_string(),
         message: "该账号已有一个手机号更换申请正在处理。请使用申请时短信中的链接查看进度;原经办人也可在原手机收到的短信中取消它。"
             .into(),
     })?;

@@ -24,7 +24,11 @@ pub struct ResetDestination {
 }
 
 #[cfg(feature = "ssr")]
+use crate::domain::account::ResetRequestField;
+
+#[cfg(feature = "ssr")]
 mod ssr {
+    use crate::domain::account::ResetRequestField;
     use crate::domain::{help::Faq, Message};
     use crate::domain::{CreditCode, FieldErrors, Mobile};
     use crate::error::AppError;
@@ -45,12 +49,12 @@ mod ssr {
             }
             Err(e) => {
                 let mut f = FieldErrors::new();
-                f.add("account", e.to_string());
+                f.add(ResetRequestField::Account, e.to_string());
                 return Err(AppError::Validation(f));
             }
         };
         let no_account = || AppError::Conflict {
-            field: "account".into(),
+            field: ResetRequestField::Account.to_string(),
             message: Message::explained(
                 format!(
                     "{}忘记密码只适用于已注册的企业账号。",
@@ -67,7 +71,7 @@ mod ssr {
             mobile
                 .and_then(|m| Mobile::parse(&m).ok())
                 .ok_or_else(|| AppError::Conflict {
-                    field: "account".into(),
+                    field: ResetRequestField::Account.to_string(),
                     message: Message::explained(
                         format!(
                             "该账号没有可用的经办人手机号,无法通过短信找回。请拨打客服电话 {}。",
@@ -92,7 +96,7 @@ pub async fn send_reset_code(account: String) -> Result<ResetDestination, AppErr
     crate::server::http::keep_typed_after_error(
         SendResetCode::PATH,
         &result,
-        &[("account", &account)],
+        &[(ResetRequestField::Account.name(), &account)],
     )
     .await;
     result
@@ -123,7 +127,7 @@ async fn send_reset_code_attempt(account: String) -> Result<ResetDestination, Ap
         Err(sms_code::IssueError::TooSoon(s)) => (false, s),
         Err(e) => {
             return Err(AppError::Conflict {
-                field: "account".into(),
+                field: ResetRequestField::Account.to_string(),
                 message: sms_code::issue_message(&e, &state.config.service_phone),
             })
         }
@@ -161,23 +165,16 @@ pub async fn reset_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::domain::password::PasswordError;
-    use crate::domain::{FieldErrors, Password, SmsCode};
+    use crate::domain::account::{ResetField, ResetInput};
     use crate::server::{now, session, sms_code, AppState};
     let state = AppState::get()?;
     let t = ssr::target(&state, &account).await?;
-    let mut errors = FieldErrors::new();
-    let code = errors.take("code", SmsCode::parse(&code));
-    match Password::parse_confirmed(&password, &password_confirm, Some(&t.account)) {
-        Ok(_) => {}
-        Err(PasswordError::Mismatch) => {
-            errors.add("password_confirm", PasswordError::Mismatch.to_string())
-        }
-        Err(e) => errors.add("password", e.to_string()),
-    }
-    let (Some(code), true) = (code, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+    let typed = ResetInput {
+        code,
+        password,
+        password_confirm,
     };
+    let (code, password) = typed.validate(&t.account)?;
     if let Err(e) = sms_code::verify(
         &state.db,
         PURPOSE,
@@ -188,11 +185,15 @@ pub async fn reset_password(
     .await?
     {
         return Err(AppError::Conflict {
-            field: "code".into(),
+            field: ResetField::Code.to_string(),
             message: sms_code::verify_message(&e),
         });
     }
-    let hash = state.hasher.hash(password).await.map_err(AppError::log)?;
+    let hash = state
+        .hasher
+        .hash(password.expose().to_string())
+        .await
+        .map_err(AppError::log)?;
     let actor = crate::server::audit::Actor {
         user_id: t.user_id,
         name: format!("{} · 经办人(短信验证)", t.account),

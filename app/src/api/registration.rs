@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::region::RegionLists;
 use crate::domain::registration::OrgInfoInput;
 #[cfg(feature = "ssr")]
+use crate::domain::registration::{AccountInfoField, OrgInfoField};
+#[cfg(feature = "ssr")]
 use crate::domain::{help::Faq, Message};
 use crate::error::AppError;
 
@@ -54,10 +56,6 @@ pub fn under_review(since: i64, service_phone: &str) -> String {
 }
 
 pub const ALREADY_REGISTERED: &str = "该统一社会信用代码已被注册,无需再次注册。请直接登录(登录账号就是统一社会信用代码);如不记得密码,请在登录页点击“忘记密码”找回。";
-
-/// The form field that carries registry problems (not an input: the page
-/// shows the 转人工审核 offer when it has a message).
-pub const VERIFICATION_FIELD: &str = "verification";
 
 pub const SMS_PURPOSE: &str = "register";
 
@@ -167,7 +165,7 @@ mod ssr {
 
     pub fn not_started() -> AppError {
         AppError::Conflict {
-            field: "handler_name".into(),
+            field: AccountInfoField::HandlerName.to_string(),
             message: "未找到第一步填写的机构信息(可能已超过7天或浏览器清除了Cookie),请返回第一步重新填写。".into(),
         }
     }
@@ -184,7 +182,7 @@ mod ssr {
         match verdict {
             Verdict::Match => {}
             Verdict::NotFound => f.add(
-                "credit_code",
+                OrgInfoField::CreditCode,
                 Message::explained(
                     "验证失败,根据统一社会信用代码未查询到信息。请对照营业执照核对代码;新设立的企业可能尚未同步到登记库。",
                     Faq::RegistryMismatch,
@@ -194,21 +192,21 @@ mod ssr {
                 for m in fields {
                     match m {
                         Mismatch::Name => f.add(
-                            "enterprise_name",
+                            OrgInfoField::EnterpriseName,
                             Message::explained(
                                 "验证失败,输入的企业名称与库中匹配失败。请填写营业执照上的完整名称(括号、“有限公司”等都要一致)。",
                                 Faq::RegistryMismatch,
                             ),
                         ),
                         Mismatch::LegalRepName => f.add(
-                            "legal_rep_name",
+                            OrgInfoField::LegalRepName,
                             Message::explained(
                                 "机构信息认证失败,请输入准确的机构信息:法定代表人姓名与登记信息不一致,请按营业执照填写。",
                                 Faq::RegistryMismatch,
                             ),
                         ),
                         Mismatch::IdNumber => f.add(
-                            "id_doc_number",
+                            OrgInfoField::IdDocNumber,
                             Message::explained(
                                 "验证失败,法人证件号码与库中匹配失败。请核对法定代表人的证件号码(注意末位的X)。",
                                 Faq::RegistryMismatch,
@@ -220,7 +218,7 @@ mod ssr {
         }
         if !f.is_empty() {
             f.add(
-                VERIFICATION_FIELD,
+                OrgInfoField::Verification,
                 Message::explained(
                     format!("填写的机构信息与登记机关的数据不一致(见标出的项目)。{OFFER}"),
                     Faq::RegistryMismatch,
@@ -307,7 +305,7 @@ pub async fn save_org_info(
         .is_some()
     {
         return Err(AppError::Conflict {
-            field: "credit_code".into(),
+            field: OrgInfoField::CreditCode.to_string(),
             message: "此浏览器中的注册申请已提交,无法再修改。".into(),
         });
     }
@@ -316,7 +314,7 @@ pub async fn save_org_info(
     let org = input.validate(today())?;
     if let Some(message) = crate::server::regions::problem(&org.region_code) {
         let mut f = crate::domain::FieldErrors::new();
-        f.add("region_code", message);
+        f.add(OrgInfoField::RegionCode, message);
         return Err(AppError::Validation(f));
     }
     let manual = manual_review.as_deref() == Some("1")
@@ -328,7 +326,7 @@ pub async fn save_org_info(
         repo::Registered::PendingReview { .. } if !manual => {}
         repo::Registered::PendingReview { since } => {
             return Err(AppError::Conflict {
-                field: "credit_code".into(),
+                field: OrgInfoField::CreditCode.to_string(),
                 message: Message::explained(
                     under_review(since, &state.config.service_phone),
                     Faq::ManualReview,
@@ -337,7 +335,7 @@ pub async fn save_org_info(
         }
         repo::Registered::Yes => {
             return Err(AppError::Conflict {
-                field: "credit_code".into(),
+                field: OrgInfoField::CreditCode.to_string(),
                 message: Message::explained(ALREADY_REGISTERED, Faq::AlreadyRegistered),
             })
         }
@@ -360,7 +358,7 @@ pub async fn save_org_info(
         ] {
             if limits::hit(&state.db, &key, limit, now()).await?.is_err() {
                 return Err(AppError::Conflict {
-                    field: VERIFICATION_FIELD.into(),
+                    field: OrgInfoField::Verification.to_string(),
                     message: "登记机关核验的次数过多,请一小时后再试。您填写的内容都已保留;如确认填写无误,也可以点击“转人工审核”直接提交。".into(),
                 });
             }
@@ -384,7 +382,7 @@ pub async fn save_org_info(
                 RegistryError::Unavailable(_) => "登记机关的数据服务暂时无法使用。",
             };
             Err(AppError::Conflict {
-                field: VERIFICATION_FIELD.into(),
+                field: OrgInfoField::Verification.to_string(),
                 message: Message::explained(
                     format!("{what}您填写的内容都已保留:可稍后再点“下一步”重试,或点击“转人工审核”直接提交,由管理员在一个工作日内审核。"),
                     Faq::RegistryTimeout,
@@ -417,7 +415,7 @@ pub async fn send_register_code(handler_mobile: String) -> Result<super::code::C
     .await?;
     let mobile = Mobile::parse(&handler_mobile).map_err(|e| {
         let mut f = FieldErrors::new();
-        f.add("handler_mobile", e.to_string());
+        f.add(AccountInfoField::HandlerMobile, e.to_string());
         AppError::Validation(f)
     })?;
     let ip = http::client_ip().await;
@@ -430,7 +428,7 @@ pub async fn send_register_code(handler_mobile: String) -> Result<super::code::C
         what: "验证码",
         place: "",
         mobile: &mobile,
-        field: "handler_mobile",
+        field: AccountInfoField::HandlerMobile.name(),
     }
     .outcome(sent, &state.config.service_phone)
 }
@@ -464,7 +462,7 @@ pub async fn submit_account(
         .unwrap_or_default();
     let (Some(verification), Ok(org)) = (draft.verification, draft.org.validate(today())) else {
         return Err(AppError::Conflict {
-            field: "handler_name".into(),
+            field: AccountInfoField::HandlerName.to_string(),
             message: "请先完成第一步“机构信息”。".into(),
         });
     };
@@ -491,7 +489,7 @@ pub async fn submit_account(
     .await?
     {
         return Err(AppError::Conflict {
-            field: "sms_code".into(),
+            field: AccountInfoField::SmsCode.to_string(),
             message: codes::verify_message(&e),
         });
     }
@@ -519,7 +517,7 @@ pub async fn submit_account(
             ssr::view_of(&state, Some(&token)).await
         }
         Err(repo::CreateError::AlreadyRegistered) => Err(AppError::Conflict {
-            field: "handler_name".into(),
+            field: AccountInfoField::HandlerName.to_string(),
             message: Message::explained(ALREADY_REGISTERED, Faq::AlreadyRegistered),
         }),
         Err(repo::CreateError::Db(e)) => Err(e.into()),

@@ -439,9 +439,9 @@ pub async fn accept_link(
     password_confirm: String,
     #[server(default)] username: String,
 ) -> Result<String, AppError> {
-    use crate::domain::password::PasswordError;
+    use crate::domain::password::take_new_password;
     use crate::domain::team::Username;
-    use crate::domain::{FieldErrors, Password};
+    use crate::domain::FieldErrors;
     use crate::server::{now, session, team, AppState};
     let state = AppState::get()?;
     let gone = || AppError::Conflict {
@@ -463,11 +463,12 @@ pub async fn accept_link(
             .map_err(|e| errors.add("username", e.to_string()))
             .ok()
     };
-    match Password::parse_confirmed(&password, &password_confirm, Some(&link.credit_code)) {
-        Ok(_) => {}
-        Err(e @ PasswordError::Mismatch) => errors.add("password_confirm", e.to_string()),
-        Err(e) => errors.add("password", e.to_string()),
-    }
+    take_new_password(
+        &mut errors,
+        ("password", "password_confirm"),
+        (&password, &password_confirm),
+        &link.credit_code,
+    );
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

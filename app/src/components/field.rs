@@ -8,6 +8,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::code::CodeSent;
 use crate::components::help::message_with_help;
+use crate::domain::fields::FieldName;
 use crate::domain::{FieldErrors, Message};
 use crate::error::{AppError, STALE};
 
@@ -522,8 +523,9 @@ pub fn FieldMessage(name: &'static str, form: FormState) -> impl IntoView {
 /// so each field's message comes from the same rules the server runs.
 #[component]
 pub fn TextField(
-    name: &'static str,
-    label: &'static str,
+    /// The input's name and label: a form's typed field, or (name, label).
+    #[prop(into)]
+    field: FieldName,
     value: RwSignal<String>,
     form: FormState,
     check: Callback<(), FieldErrors>,
@@ -535,6 +537,7 @@ pub fn TextField(
     #[prop(optional, into)]
     note: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
+    let FieldName { name, label } = field;
     let has_error = move || form.message(name).is_some();
     let input = NodeRef::<leptos::html::Input>::new();
     keep_typed_in(input, value);
@@ -576,14 +579,16 @@ pub fn TextField(
 /// A labelled `<select>` bound to `value`; `options` are (code, label).
 #[component]
 pub fn SelectField(
-    name: &'static str,
-    label: &'static str,
+    /// The select's name and label, as [`TextField`]'s.
+    #[prop(into)]
+    field: FieldName,
     value: RwSignal<String>,
     form: FormState,
     check: Callback<(), FieldErrors>,
     options: Vec<(&'static str, &'static str)>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
+    let FieldName { name, label } = field;
     let has_error = move || form.message(name).is_some();
     let select = NodeRef::<leptos::html::Select>::new();
     keep_typed_in(select, value);

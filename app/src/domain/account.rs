@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::{form_fields, FieldErrors};
+use super::mobile::SmsCode;
+use super::password::{take_new_password, Password};
+
 /// The kind of an account: it decides which login tab it uses, which pages
 /// it sees and which guard admits it. Stored in `users.kind` and sent to the
 /// browser as its [`code`](UserKind::code).
@@ -138,6 +142,114 @@ pub fn parse_staff_login(input: &str) -> Result<String, &'static str> {
     }
 }
 
+form_fields! {
+    /// 修改密码 (账号设置).
+    pub enum ChangePasswordField {
+        Current = ("current", "当前密码"),
+        Password = ("password", "新密码"),
+        Confirm = ("password_confirm", "确认新密码"),
+    }
+}
+
+const CURRENT_MISSING: &str = "请输入当前密码。";
+
+/// 修改密码 as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ChangePasswordInput {
+    pub current: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl ChangePasswordInput {
+    /// The new password (`login` may not be in it), or every field's
+    /// problem. Whether `current` is right only the server can tell.
+    pub fn validate(&self, login: &str) -> Result<Password, FieldErrors> {
+        use ChangePasswordField as F;
+        let mut e = FieldErrors::new();
+        if self.current.is_empty() {
+            e.add(F::Current, CURRENT_MISSING);
+        }
+        let new = take_new_password(
+            &mut e,
+            (F::Password, F::Confirm),
+            (&self.password, &self.password_confirm),
+            login,
+        );
+        if new.is_some() && self.password == self.current {
+            e.add(F::Password, "新密码不能与当前密码相同。");
+        }
+        new.filter(|_| e.is_empty()).ok_or(e)
+    }
+}
+
+form_fields! {
+    /// 绑定身份验证器: the current password and the app's first code.
+    pub enum TotpConfirmField {
+        Current = ("current", "当前密码"),
+        Code = ("code", "动态码"),
+    }
+}
+
+/// Checks 绑定身份验证器 as typed: both filled, the code six digits.
+pub fn check_totp_confirm(current: &str, code: &str) -> Result<(), FieldErrors> {
+    use TotpConfirmField as F;
+    let mut e = FieldErrors::new();
+    if current.is_empty() {
+        e.add(F::Current, CURRENT_MISSING);
+    }
+    if code.trim().chars().filter(char::is_ascii_digit).count() != 6 {
+        e.add(F::Code, "请输入身份验证器App中显示的6位数字。");
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+form_fields! {
+    /// 忘记密码, step 1: whose password.
+    pub enum ResetRequestField {
+        Account = ("account", "账号(统一社会信用代码)"),
+    }
+}
+
+form_fields! {
+    /// 忘记密码, step 2: the code sent to the handler's phone and the new
+    /// password.
+    pub enum ResetField {
+        Code = ("code", "短信验证码"),
+        Password = ("password", "新密码"),
+        Confirm = ("password_confirm", "确认新密码"),
+    }
+}
+
+/// 忘记密码 step 2 as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ResetInput {
+    pub code: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl ResetInput {
+    /// The code and the new password (`account` may not be in it), or
+    /// every field's problem.
+    pub fn validate(&self, account: &str) -> Result<(SmsCode, Password), FieldErrors> {
+        use ResetField as F;
+        let mut e = FieldErrors::new();
+        let code = e.take(F::Code, SmsCode::parse(&self.code));
+        let new = take_new_password(
+            &mut e,
+            (F::Password, F::Confirm),
+            (&self.password, &self.password_confirm),
+            account,
+        );
+        code.zip(new).ok_or(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +294,84 @@ mod tests {
             assert!(!s.label().is_empty());
         }
         assert_eq!(AccountStatus::from_code("locked"), None);
+    }
+
+    #[test]
+    fn a_form_field_is_named_and_labelled_once() {
+        use ChangePasswordField as F;
+        assert_eq!(F::Confirm.name(), "password_confirm");
+        assert_eq!(F::Confirm.label(), "确认新密码");
+        assert_eq!(F::Confirm.to_string(), "password_confirm");
+        assert_eq!(
+            F::LABELS,
+            &[
+                ("current", "当前密码"),
+                ("password", "新密码"),
+                ("password_confirm", "确认新密码")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_password_must_differ_from_the_current_one_and_be_confirmed() {
+        let typed = |current: &str, password: &str, confirm: &str| ChangePasswordInput {
+            current: current.into(),
+            password: password.into(),
+            password_confirm: confirm.into(),
+        };
+        let login = "91320102MA1XYR7K61";
+        let ok = typed("Old-Pass-2025", "Safe-Pass-2026", "Safe-Pass-2026").validate(login);
+        assert_eq!(
+            ok.map(|p| p.expose().to_string()),
+            Ok("Safe-Pass-2026".into())
+        );
+        let e = typed("", "Safe-Pass-2026", "Safe-Pass-2026")
+            .validate(login)
+            .unwrap_err();
+        assert_eq!(e.get("current"), Some(CURRENT_MISSING));
+        let e = typed("Safe-Pass-2026", "Safe-Pass-2026", "Safe-Pass-2026")
+            .validate(login)
+            .unwrap_err();
+        assert_eq!(e.get("password"), Some("新密码不能与当前密码相同。"));
+        let e = typed("Old-Pass-2025", "Safe-Pass-2026", "Safe-Pass-2027")
+            .validate(login)
+            .unwrap_err();
+        assert!(e.get("password_confirm").is_some());
+        assert_eq!(e.iter().count(), 1);
+        let e = typed("x", &format!("A{login}!"), "")
+            .validate(login)
+            .unwrap_err();
+        assert!(e.get("password").is_some_and(|m| m.contains("账号")));
+    }
+
+    #[test]
+    fn a_reset_needs_the_code_and_a_confirmed_password() {
+        let typed = |code: &str, password: &str, confirm: &str| ResetInput {
+            code: code.into(),
+            password: password.into(),
+            password_confirm: confirm.into(),
+        };
+        let (code, password) = typed(" 123456 ", "Safe-Pass-2026", "Safe-Pass-2026")
+            .validate("91320102MA1XYR7K61")
+            .unwrap();
+        assert_eq!(
+            (code.as_str(), password.expose()),
+            ("123456", "Safe-Pass-2026")
+        );
+        let e = typed("", "Safe-Pass-2026", "Safe-Pass-2025")
+            .validate("91320102MA1XYR7K61")
+            .unwrap_err();
+        assert!(e.get("code").is_some());
+        assert!(e.get("password_confirm").is_some());
+        assert_eq!(e.get("password"), None);
+    }
+
+    #[test]
+    fn binding_an_authenticator_needs_the_password_and_six_digits() {
+        assert_eq!(check_totp_confirm("pw", " 123 456 "), Ok(()));
+        let e = check_totp_confirm("", "12345").unwrap_err();
+        assert_eq!(e.get("current"), Some(CURRENT_MISSING));
+        assert!(e.get("code").is_some_and(|m| m.contains("6位数字")));
     }
 
     #[test]

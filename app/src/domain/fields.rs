@@ -91,6 +91,81 @@ pub trait Explain: std::fmt::Display {
 impl Explain for String {}
 impl Explain for &str {}
 
+/// What an input shows and sends: its `name` (the key of its message) and
+/// its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldName {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+/// A field named here, with its label (a form without a typed field list).
+impl From<(&'static str, &'static str)> for FieldName {
+    fn from((name, label): (&'static str, &'static str)) -> FieldName {
+        FieldName { name, label }
+    }
+}
+
+/// Declares a small form's fields as an enum: each its input `name` (the
+/// key of its message in [`FieldErrors`], on the wire and in a plain post)
+/// and its label, written once for the input, the error summary and the
+/// rules that check it in the browser and in the server function.
+///
+/// ```ignore
+/// form_fields! {
+///     /// 修改密码.
+///     pub enum ChangePasswordField {
+///         Current = ("current", "当前密码"),
+///         Password = ("password", "新密码"),
+///     }
+/// }
+/// ```
+macro_rules! form_fields {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $($(#[$vmeta:meta])* $variant:ident = ($name:literal, $label:literal),)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $ty {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $ty {
+            /// (name, label) of every field, in form order: the error
+            /// summary's list.
+            pub const LABELS: &'static [(&'static str, &'static str)] = &[$(($name, $label),)+];
+
+            /// The input's `name`, and the key of its message.
+            pub const fn name(self) -> &'static str {
+                Self::LABELS[self as usize].0
+            }
+
+            pub const fn label(self) -> &'static str {
+                Self::LABELS[self as usize].1
+            }
+        }
+
+        impl From<$ty> for $crate::domain::fields::FieldName {
+            fn from(f: $ty) -> Self {
+                $crate::domain::fields::FieldName {
+                    name: f.name(),
+                    label: f.label(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+pub(crate) use form_fields;
+
 /// Messages per form field, in a stable order. Sent from the server to the
 /// browser unchanged, so both sides show the same text at the same field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

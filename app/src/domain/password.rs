@@ -235,22 +235,25 @@ impl Password {
         }
     }
 
-    /// As [`Password::parse`], and the confirmation must be identical.
-    pub fn parse_confirmed(
-        password: &str,
-        confirmation: &str,
-        account: Option<&str>,
-    ) -> Result<Password, PasswordError> {
-        let p = Password::parse(password, account)?;
-        if password != confirmation {
-            return Err(PasswordError::Mismatch);
-        }
-        Ok(p)
-    }
-
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// A new password typed twice: the policy's problems at `fields.0`, a
+/// confirmation that differs at `fields.1`. `account` may not be in it.
+pub fn take_new_password(
+    errors: &mut super::FieldErrors,
+    fields: (impl std::fmt::Display, impl std::fmt::Display),
+    (password, confirmation): (&str, &str),
+    account: &str,
+) -> Option<Password> {
+    let p = errors.take(fields.0, Password::parse(password, Some(account)))?;
+    if password != confirmation {
+        errors.add(fields.1, PasswordError::Mismatch.to_string());
+        return None;
+    }
+    Some(p)
 }
 
 impl super::Explain for PasswordError {}
@@ -284,10 +287,36 @@ mod tests {
         assert_eq!(unmet("ADMIN@123"), vec![NotCommon]);
         assert_eq!(unmet("x91320102ma1xyr7k61!"), vec![NotContainingAccount]);
         assert_eq!(Password::parse("", None), Err(PasswordError::Empty));
+    }
+
+    #[test]
+    fn a_new_password_is_refused_at_the_field_that_is_wrong() {
+        let mut e = super::super::FieldErrors::new();
+        let typed = ("Safe-Pass-2026", "Safe-Pass-2025");
+        assert!(take_new_password(&mut e, ("p", "c"), typed, "x").is_none());
         assert_eq!(
-            Password::parse_confirmed("Safe-Pass-2026", "Safe-Pass-2025", None),
-            Err(PasswordError::Mismatch)
+            e.get("c"),
+            Some("两次输入的密码不一致,请重新输入确认密码。")
         );
+        assert_eq!(e.get("p"), None);
+        // A weak password is one problem, at the password: the confirmation
+        // is not compared until there is something to confirm.
+        let mut e = super::super::FieldErrors::new();
+        assert!(take_new_password(&mut e, ("p", "c"), ("abc", "abd"), "x").is_none());
+        assert!(e.get("p").is_some_and(|m| m.starts_with("密码须满足")));
+        assert_eq!(e.get("c"), None);
+        let mut e = super::super::FieldErrors::new();
+        let ok = take_new_password(
+            &mut e,
+            ("p", "c"),
+            ("Safe-Pass-2026", "Safe-Pass-2026"),
+            "x",
+        );
+        assert_eq!(
+            ok.map(|p| p.expose().to_string()),
+            Some("Safe-Pass-2026".into())
+        );
+        assert!(e.is_empty());
     }
 
     #[test]

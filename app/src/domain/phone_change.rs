@@ -3,6 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::form_fields;
+
+form_fields! {
+    /// 更换经办人手机号: whose account, the facts that prove it, the new
+    /// phone and its code.
+    pub enum PhoneChangeField {
+        Account = ("account", "账号(统一社会信用代码)"),
+        EnterpriseName = ("enterprise_name", "企业名称"),
+        IdNumber = ("id_number", "法定代表人证件号码"),
+        NewMobile = ("new_mobile", "新手机号"),
+        SmsCode = ("sms_code", "短信验证码"),
+    }
+}
+
 /// The steps of a phone change. Nothing changes before `Waiting` has run its
 /// course; the phone on file can stop every open step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -166,6 +166,15 @@ impl Scalar {
     }
 }
 
+impl From<Scalar> for super::fields::FieldName {
+    fn from(f: Scalar) -> Self {
+        super::fields::FieldName {
+            name: f.key(),
+            label: f.label(),
+        }
+    }
+}
+
 impl fmt::Display for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

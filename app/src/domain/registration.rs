@@ -4,11 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::credit_code::{CreditCode, CreditCodeFinding};
 use super::date::Date;
-use super::fields::FieldErrors;
+use super::fields::{form_fields, FieldErrors};
 use super::id_document::{IdDocType, IdDocument};
 use super::mobile::{Mobile, SmsCode};
 use super::normalize::normalize_text;
-use super::password::Password;
+use super::password::{take_new_password, Password};
 
 /// 法人类型, as offered on the registration page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -187,22 +187,41 @@ pub fn check_credit_code_for(
     Ok((code.clone(), code.org_code_finding().into_iter().collect()))
 }
 
+form_fields! {
+    /// Step 1, 机构信息.
+    pub enum OrgInfoField {
+        LegalType = ("legal_type", "法人类型"),
+        CreditCode = ("credit_code", "统一社会信用代码"),
+        EnterpriseName = ("enterprise_name", "企业名称"),
+        LegalRepName = ("legal_rep_name", "法定代表人姓名"),
+        IdDocType = ("id_doc_type", "法人证件类型"),
+        IdDocNumber = ("id_doc_number", "法人证件号码"),
+        Address = ("address", "住所"),
+        RegionCode = ("region_code", "所属地区"),
+        Established = ("established", "成立日期(选填)"),
+        Industry = ("industry", "所属系统(选填)"),
+        /// The registry's answer (its time-out offers manual review).
+        Verification = ("verification", "机构信息核验"),
+    }
+}
+
 impl OrgInfoInput {
     pub fn validate(&self, today: Date) -> Result<OrgInfo, FieldErrors> {
+        use OrgInfoField as F;
         let mut errors = FieldErrors::new();
         let legal_type = errors.take(
-            "legal_type",
+            F::LegalType,
             LegalType::from_code(&self.legal_type).ok_or("请选择法人类型。"),
         );
         let code = errors.take(
-            "credit_code",
+            F::CreditCode,
             check_credit_code_for(legal_type, &self.credit_code),
         );
         if let (Some(t), Some((c, _))) = (legal_type, &code) {
             if let Some(prefix) = t.code_prefix() {
                 if !c.as_str().starts_with(prefix) {
                     errors.add(
-                        "legal_type",
+                        F::LegalType,
                         format!(
                             "“{}”的统一社会信用代码以{prefix}开头,您输入的代码以{}开头。请核对法人类型;如都与营业执照一致,请选择“其它(人工审核)”。",
                             t.label(),
@@ -213,27 +232,27 @@ impl OrgInfoInput {
             }
         }
         let enterprise_name = errors.take(
-            "enterprise_name",
+            F::EnterpriseName,
             parse_enterprise_name(&self.enterprise_name),
         );
         let legal_rep_name = errors.take(
-            "legal_rep_name",
+            F::LegalRepName,
             parse_person_name(&self.legal_rep_name, "法定代表人"),
         );
         let doc_type = errors.take(
-            "id_doc_type",
+            F::IdDocType,
             IdDocType::from_code(&self.id_doc_type).ok_or("请选择法人证件类型。"),
         );
-        let address = errors.take("address", parse_address(&self.address));
-        let region_code = errors.take("region_code", parse_region(&self.region_code));
-        let established = errors.take("established", parse_established(&self.established, today));
+        let address = errors.take(F::Address, parse_address(&self.address));
+        let region_code = errors.take(F::RegionCode, parse_region(&self.region_code));
+        let established = errors.take(F::Established, parse_established(&self.established, today));
         let industry = self.industry.trim().to_string();
         if !industry.is_empty() && !INDUSTRIES.contains(&industry.as_str()) {
-            errors.add("industry", "请从列表中选择所属系统,或不选。");
+            errors.add(F::Industry, "请从列表中选择所属系统,或不选。");
         }
         let id_document = doc_type.and_then(|t| {
             errors.take(
-                "id_doc_number",
+                F::IdDocNumber,
                 IdDocument::parse(t, &self.id_doc_number, today),
             )
         });
@@ -267,6 +286,17 @@ impl OrgInfoInput {
     }
 }
 
+form_fields! {
+    /// Step 2, 经办人与密码.
+    pub enum AccountInfoField {
+        HandlerName = ("handler_name", "经办人姓名"),
+        HandlerMobile = ("handler_mobile", "经办人手机号"),
+        SmsCode = ("sms_code", "短信验证码"),
+        Password = ("password", "设置密码"),
+        Confirm = ("password_confirm", "确认密码"),
+    }
+}
+
 /// Step 2 as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountInput {
@@ -290,20 +320,20 @@ pub struct AccountInfo {
 impl AccountInput {
     /// `account` is the credit code the password must not contain.
     pub fn validate(&self, account: &str) -> Result<AccountInfo, FieldErrors> {
+        use AccountInfoField as F;
         let mut errors = FieldErrors::new();
         let handler_name = errors.take(
-            "handler_name",
+            F::HandlerName,
             parse_person_name(&self.handler_name, "经办人"),
         );
-        let handler_mobile = errors.take("handler_mobile", Mobile::parse(&self.handler_mobile));
-        let sms_code = errors.take("sms_code", SmsCode::parse(&self.sms_code));
-        let password = errors.take("password", Password::parse(&self.password, Some(account)));
-        if password.is_some() && self.password != self.password_confirm {
-            errors.add(
-                "password_confirm",
-                super::password::PasswordError::Mismatch.to_string(),
-            );
-        }
+        let handler_mobile = errors.take(F::HandlerMobile, Mobile::parse(&self.handler_mobile));
+        let sms_code = errors.take(F::SmsCode, SmsCode::parse(&self.sms_code));
+        let password = take_new_password(
+            &mut errors,
+            (F::Password, F::Confirm),
+            (&self.password, &self.password_confirm),
+            account,
+        );
         match (handler_name, handler_mobile, sms_code, password) {
             (Some(handler_name), Some(handler_mobile), Some(sms_code), Some(password))
                 if errors.is_empty() =>

@@ -16,8 +16,9 @@ use crate::components::field::{
 };
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
-use crate::domain::password::PasswordError;
-use crate::domain::{FieldErrors, Password};
+use crate::domain::account::{
+    check_totp_confirm, ChangePasswordField as P, ChangePasswordInput, TotpConfirmField as T,
+};
 
 #[cfg(whole_pages)]
 #[component]
@@ -64,22 +65,12 @@ fn PasswordForm(login: String) -> impl IntoView {
     let form = FormState::for_action(action, |_| ());
     let account = login.clone();
     let check = Callback::new(move |_| {
-        let mut e = FieldErrors::new();
-        if current.get_untracked().is_empty() {
-            e.add("current", "请输入当前密码。");
-        }
-        let (p, c) = (password.get_untracked(), confirm.get_untracked());
-        match Password::parse_confirmed(&p, &c, Some(&account)) {
-            Ok(_) if p == current.get_untracked() => {
-                e.add("password", "新密码不能与当前密码相同。")
-            }
-            Ok(_) => {}
-            Err(PasswordError::Mismatch) => {
-                e.add("password_confirm", PasswordError::Mismatch.to_string())
-            }
-            Err(err) => e.add("password", err.to_string()),
-        }
-        e
+        let typed = ChangePasswordInput {
+            current: current.get_untracked(),
+            password: password.get_untracked(),
+            password_confirm: confirm.get_untracked(),
+        };
+        typed.validate(&account).err().unwrap_or_default()
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -93,12 +84,12 @@ fn PasswordForm(login: String) -> impl IntoView {
     };
     view! {
         <form class="form" action=ChangePassword::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("current", "当前密码"), ("password", "新密码"), ("password_confirm", "确认新密码")] />
+            <ErrorSummary form labels=P::LABELS.to_vec() />
             <input type="hidden" name="username" value=login.clone() autocomplete="username" />
-            <TextField name="current" label="当前密码" value=current form check input_type="password" autocomplete="current-password" maxlength=64 />
-            <TextField name="password" label="新密码" value=password form check input_type="password" autocomplete="new-password" maxlength=64 />
+            <TextField field=P::Current value=current form check input_type="password" autocomplete="current-password" maxlength=64 />
+            <TextField field=P::Password value=password form check input_type="password" autocomplete="new-password" maxlength=64 />
             <PasswordChecklist password account=login.clone() />
-            <TextField name="password_confirm" label="确认新密码" value=confirm form check input_type="password" autocomplete="new-password" maxlength=64 />
+            <TextField field=P::Confirm value=confirm form check input_type="password" autocomplete="new-password" maxlength=64 />
             <p class="field-hint">"修改后,您在其他设备和浏览器上的登录会全部退出。"</p>
             <SubmitButton pending=action.pending() idle="修改密码" busy="正在提交……" />
         </form>
@@ -182,14 +173,9 @@ fn ConfirmTotpForm(confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
     let current = RwSignal::new(String::new());
     let form = FormState::for_action(confirm, |_| ());
     let check = Callback::new(move |_| {
-        let mut e = FieldErrors::new();
-        if current.with_untracked(String::is_empty) {
-            e.add("current", "请输入当前密码。");
-        }
-        if code.with_untracked(|c| c.chars().filter(char::is_ascii_digit).count()) != 6 {
-            e.add("code", "请输入身份验证器App中显示的6位数字。");
-        }
-        e
+        check_totp_confirm(&current.get_untracked(), &code.get_untracked())
+            .err()
+            .unwrap_or_default()
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -202,9 +188,9 @@ fn ConfirmTotpForm(confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
     };
     view! {
         <form class="form" action=ConfirmTotp::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("current", "当前密码"), ("code", "动态码")] />
-            <TextField name="current" label="当前密码" value=current form check input_type="password" autocomplete="current-password" maxlength=64 />
-            <TextField name="code" label="动态码" value=code form check maxlength=10 autocomplete="one-time-code" input_type="text" />
+            <ErrorSummary form labels=T::LABELS.to_vec() />
+            <TextField field=T::Current value=current form check input_type="password" autocomplete="current-password" maxlength=64 />
+            <TextField field=T::Code value=code form check maxlength=10 autocomplete="one-time-code" input_type="text" />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || confirm.pending().get()>"完成绑定"</button>
             </div>

@@ -241,8 +241,8 @@ fn NewRegulatorForm(
         {created}
         <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
-            <TextField name="login" label="用户名" value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
-            <TextField name="display_name" label="姓名" value=name form check maxlength=50 />
+            <TextField field=("login", "用户名") value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
+            <TextField field=("display_name", "姓名") value=name form check maxlength=50 />
             <RegionPicker value=region form check choices=RwSignal::new(choices) />
             <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
             <div class="form-actions">

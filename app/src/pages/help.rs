@@ -275,7 +275,7 @@ fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl I
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="slug" value=slug.clone() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
-            <TextField name="title" label="标题" value=title form check maxlength=100 />
+            <TextField field=("title", "标题") value=title form check maxlength=100 />
             <MarkdownBody
                 body
                 label="正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"

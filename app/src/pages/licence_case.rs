@@ -709,7 +709,7 @@ fn CaseForm(
     };
     let save_click = save.clone();
     let text = move |name: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! { <TextField name label value form check /> }
+        view! { <TextField field=(name, label) value form check /> }
     };
     let full_form = kind != CaseKind::Cancel && kind != CaseKind::Reissue;
     let scope_input = NodeRef::<leptos::html::Textarea>::new();

@@ -145,11 +145,10 @@ fn LoginForm(
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
             <ErrorSummary form labels=vec![("account", label), ("member", MEMBER_LABEL), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
-            <TextField name="account" label=label value=account form check hint=hint autocomplete="username" maxlength=40 />
+            <TextField field=("account", label) value=account form check hint=hint autocomplete="username" maxlength=40 />
             {(!regulator).then(|| view! {
                 <TextField
-                    name="member"
-                    label=MEMBER_LABEL
+                    field=("member", MEMBER_LABEL)
                     value=member
                     form
                     check
@@ -158,11 +157,10 @@ fn LoginForm(
                     hint="本单位管理员邀请的用户填写自己的手机号或用户名;注册时的经办人(首位管理员)不填。"
                 />
             })}
-            <TextField name="password" label="密码" value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
+            <TextField field=("password", "密码") value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
             {move || asks_totp().then(|| view! {
                 <TextField
-                    name="totp"
-                    label="动态验证码(身份验证器App)"
+                    field=("totp", "动态验证码(身份验证器App)")
                     value=totp
                     form
                     check
@@ -173,7 +171,7 @@ fn LoginForm(
             })}
             {move || locked().then(|| view! {
                 <SendCodeButton action=send on_click=Callback::new(send_unlock) label="获取解锁验证码" />
-                <TextField name="unlock_code" label="解锁验证码(发送到经办人手机)" value=unlock form check maxlength=10 autocomplete="one-time-code" />
+                <TextField field=("unlock_code", "解锁验证码(发送到经办人手机)") value=unlock form check maxlength=10 autocomplete="one-time-code" />
             })}
             <SubmitButton pending=action.pending() idle="登录" busy="正在登录……" />
             <p class="form-links">

@@ -19,7 +19,7 @@ use crate::components::layout::ErrorNotice;
 use crate::components::{prop_getter, HydrationMarker};
 use crate::domain::help::manual;
 use crate::domain::id_document::parse_any_id_number;
-use crate::domain::phone_change::{EvidenceDocument, PhoneChangeStatus};
+use crate::domain::phone_change::{EvidenceDocument, PhoneChangeField as F, PhoneChangeStatus};
 use crate::domain::registration::parse_enterprise_name;
 use crate::domain::{CreditCode, FieldErrors, Mobile, SmsCode};
 use crate::pages::loaded;
@@ -28,13 +28,13 @@ fn check(account: &str, name: &str, id: &str, mobile: &str, code: &str) -> Field
     let mut e = FieldErrors::new();
     if let Err(err) = CreditCode::parse(account) {
         if !err.manual_review_possible() {
-            e.add("account", err.to_string());
+            e.add(F::Account, err.to_string());
         }
     }
-    e.take("enterprise_name", parse_enterprise_name(name));
-    e.take("id_number", parse_any_id_number(id, crate::clock::today()));
-    e.take("new_mobile", Mobile::parse(mobile));
-    e.take("sms_code", SmsCode::parse(code));
+    e.take(F::EnterpriseName, parse_enterprise_name(name));
+    e.take(F::IdNumber, parse_any_id_number(id, crate::clock::today()));
+    e.take(F::NewMobile, Mobile::parse(mobile));
+    e.take(F::SmsCode, SmsCode::parse(code));
     e
 }
 
@@ -77,7 +77,7 @@ fn ChangePhoneForm(carried: String) -> impl IntoView {
                 .into_iter()
                 // Everything but the code itself: nobody waits for an SMS
                 // only to learn that the ID number had a typo.
-                .filter(|(k, _)| k != "sms_code")
+                .filter(|(k, _)| k != F::SmsCode.name())
                 .collect(),
         );
         if !blocking.is_empty() {
@@ -114,22 +114,13 @@ fn ChangePhoneForm(carried: String) -> impl IntoView {
         >
             <p class="form-intro">"经办人手机号停用或更换时,请核对以下企业信息,并用新手机号接收验证码。为防止他人冒用企业信息,申请提交后会立即以短信告知原手机号,原手机号可随时取消:登记机关核验一致的,公示24小时后生效;登记机关无法确认的,需上传营业执照、法人授权书和新经办人身份证件,人工审核通过并公示后生效。"</p>
             <form class="form" action=ChangePhone::url() method="post" novalidate on:submit=on_submit>
-                <ErrorSummary
-                    form
-                    labels=vec![
-                        ("account", "账号(统一社会信用代码)"),
-                        ("enterprise_name", "企业名称"),
-                        ("id_number", "法定代表人证件号码"),
-                        ("new_mobile", "新手机号"),
-                        ("sms_code", "短信验证码"),
-                    ]
-                />
-                <TextField name="account" label="账号(统一社会信用代码)" value=account form check maxlength=40 autocomplete="username" />
-                <TextField name="enterprise_name" label="企业名称" value=name form check maxlength=120 />
-                <TextField name="id_number" label="法定代表人证件号码" value=id_number form check maxlength=40 autocomplete="off" />
-                <TextField name="new_mobile" label="新手机号" value=new_mobile form check input_type="tel" maxlength=20 />
+                <ErrorSummary form labels=F::LABELS.to_vec() />
+                <TextField field=F::Account value=account form check maxlength=40 autocomplete="username" />
+                <TextField field=F::EnterpriseName value=name form check maxlength=120 />
+                <TextField field=F::IdNumber value=id_number form check maxlength=40 autocomplete="off" />
+                <TextField field=F::NewMobile value=new_mobile form check input_type="tel" maxlength=20 />
                 <SendCodeButton action=send on_click=Callback::new(send_code) />
-                <TextField name="sms_code" label="短信验证码" value=sms_code form check maxlength=10 autocomplete="one-time-code" />
+                <TextField field=F::SmsCode value=sms_code form check maxlength=10 autocomplete="one-time-code" />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || change.pending().get()>"确认更换"</button>
                 </div>

@@ -417,7 +417,7 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
             <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
-            <TextField name="title" label="标题" value=title form check hint="最多60个字" />
+            <TextField field=("title", "标题") value=title form check hint="最多60个字" />
             <MarkdownBody
                 body
                 label="正文(Markdown:## 小标题、- 列表、**加粗**、[链接](https://…)、| 表格 |)"

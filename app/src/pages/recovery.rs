@@ -15,9 +15,9 @@ use crate::components::field::{
 use crate::components::help::HelpTip;
 use crate::components::layout::ErrorNotice;
 use crate::components::HydrationMarker;
+use crate::domain::account::{ResetField as F, ResetInput, ResetRequestField};
 use crate::domain::help::manual;
-use crate::domain::password::PasswordError;
-use crate::domain::{CreditCode, FieldErrors, Password, SmsCode};
+use crate::domain::{CreditCode, FieldErrors};
 use crate::url::with_account;
 
 fn account_errors(account: &str) -> FieldErrors {
@@ -25,7 +25,7 @@ fn account_errors(account: &str) -> FieldErrors {
     match CreditCode::parse(account) {
         Ok(_) => {}
         Err(err) if err.manual_review_possible() => {}
-        Err(err) => e.add("account", err.to_string()),
+        Err(err) => e.add(ResetRequestField::Account, err.to_string()),
     }
     e
 }
@@ -73,10 +73,9 @@ fn RequestStep(initial: String) -> impl IntoView {
     view! {
         <HydrationMarker />
         <form class="form" action=SendResetCode::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("account", "账号(统一社会信用代码)")] />
+            <ErrorSummary form labels=ResetRequestField::LABELS.to_vec() />
             <TextField
-                name="account"
-                label="账号(统一社会信用代码)"
+                field=ResetRequestField::Account
                 value=account
                 form
                 check
@@ -109,17 +108,12 @@ fn ResetStep(account: String) -> impl IntoView {
     let check = {
         let account = account.clone();
         Callback::new(move |_| {
-            let mut e = FieldErrors::new();
-            e.take("code", SmsCode::parse(&code.get_untracked()));
-            let (p, c) = (password.get_untracked(), password_confirm.get_untracked());
-            match Password::parse_confirmed(&p, &c, Some(&account)) {
-                Ok(_) => {}
-                Err(PasswordError::Mismatch) => {
-                    e.add("password_confirm", PasswordError::Mismatch.to_string())
-                }
-                Err(err) => e.add("password", err.to_string()),
-            }
-            e
+            let typed = ResetInput {
+                code: code.get_untracked(),
+                password: password.get_untracked(),
+                password_confirm: password_confirm.get_untracked(),
+            };
+            typed.validate(&account).err().unwrap_or_default()
         })
     };
     let on_submit = {
@@ -170,15 +164,11 @@ fn ResetStep(account: String) -> impl IntoView {
             })}
         </Suspense>
         <form class="form" action=ResetPassword::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary
-                form
-                labels=vec![("code", "短信验证码"), ("password", "新密码"), ("password_confirm", "确认新密码")]
-            />
+            <ErrorSummary form labels=F::LABELS.to_vec() />
             <input type="hidden" name="account" value=account.clone() autocomplete="username" />
-            <TextField name="code" label="短信验证码" value=code form check input_type="text" autocomplete="one-time-code" maxlength=10 />
+            <TextField field=F::Code value=code form check input_type="text" autocomplete="one-time-code" maxlength=10 />
             <TextField
-                name="password"
-                label="新密码"
+                field=F::Password
                 value=password
                 form
                 check
@@ -188,8 +178,7 @@ fn ResetStep(account: String) -> impl IntoView {
             />
             <PasswordChecklist password account=account.clone() />
             <TextField
-                name="password_confirm"
-                label="确认新密码"
+                field=F::Confirm
                 value=password_confirm
                 form
                 check

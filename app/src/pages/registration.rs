@@ -11,12 +11,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{
     get_registration, RegistrationView, SaveOrgInfo, SendRegisterCode, SubmitAccount, Submitted,
-    VERIFICATION_FIELD,
 };
 use crate::clock::today;
 use crate::components::field::{
-    submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField, SendCodeButton,
-    SubmitButton, TextField,
+    input_id, submitted_by, ErrorSummary, FormState, PasswordChecklist, SelectField,
+    SendCodeButton, SubmitButton, TextField,
 };
 use crate::components::help::{message_with_help, HelpTip};
 use crate::components::layout::ErrorNotice;
@@ -26,7 +25,8 @@ use crate::domain::help::{manual, Faq};
 use crate::domain::normalize::normalize_code;
 use crate::domain::region::RegionLists;
 use crate::domain::registration::{
-    AccountInput, LegalType, OrgInfoInput, Verification, INDUSTRIES,
+    AccountInfoField as A, AccountInput, LegalType, OrgInfoField as O, OrgInfoInput, Verification,
+    INDUSTRIES,
 };
 use crate::domain::{CreditCode, FieldErrors, IdDocType, Mobile};
 use crate::error::AppError;
@@ -191,7 +191,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
     // A check-character failure must not dead-end: offer the manual-review path in place.
     let offer_manual = move || {
         legal_type.get() != LegalType::ManualReview.code()
-            && form.message("credit_code").is_some()
+            && form.message(O::CreditCode.name()).is_some()
             && CreditCode::parse(&credit_code.get()).is_err_and(|e| e.manual_review_possible())
     };
     let switch_to_manual = move |_| {
@@ -209,27 +209,11 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
         .collect::<Vec<_>>();
     view! {
         <form class="form" action=SaveOrgInfo::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary
-                form
-                labels=vec![
-                    ("legal_type", "法人类型"),
-                    ("credit_code", "统一社会信用代码"),
-                    ("enterprise_name", "企业名称"),
-                    ("legal_rep_name", "法定代表人姓名"),
-                    ("id_doc_type", "法人证件类型"),
-                    ("id_doc_number", "法人证件号码"),
-                    ("address", "住所"),
-                    ("region_code", "所属地区"),
-                    ("established", "成立日期"),
-                    ("industry", "所属系统"),
-                    (VERIFICATION_FIELD, "机构信息核验"),
-                ]
-            />
+            <ErrorSummary form labels=O::LABELS.to_vec() />
             <h2 class="step-title">"机构信息" <HelpTip link=manual::REGISTER_ORG topic="填写机构信息" /></h2>
             <p class="form-intro">"请按营业执照填写。带空格或全角字符的代码会自动规范化。"</p>
             <SelectField
-                name="legal_type"
-                label="法人类型"
+                field=O::LegalType
                 value=legal_type
                 form
                 check
@@ -237,8 +221,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                 hint="信息与登记机关数据核对不上、或代码校验不通过时,可选择“其它(人工审核)”,由管理员一个工作日内人工审核。"
             />
             <TextField
-                name="credit_code"
-                label="统一社会信用代码"
+                field=O::CreditCode
                 value=credit_code
                 form
                 check
@@ -248,7 +231,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                 note=normalised_note
             />
             {move || {
-                form.message("credit_code")
+                form.message(O::CreditCode.name())
                     .filter(|m| m.help == Some(Faq::AlreadyRegistered))
                     .map(|_| {
                         let code = normalize_code(&credit_code.get_untracked());
@@ -268,17 +251,16 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                     </button>
                 </p>
             </Show>
-            <TextField name="enterprise_name" label="企业名称" value=enterprise_name form check maxlength=120 autocomplete="organization" />
-            <TextField name="legal_rep_name" label="法定代表人姓名" value=legal_rep_name form check maxlength=60 />
-            <SelectField name="id_doc_type" label="法人证件类型" value=id_doc_type form check options=doc_types />
-            <TextField name="id_doc_number" label="法人证件号码" value=id_doc_number form check maxlength=40 autocomplete="off" />
+            <TextField field=O::EnterpriseName value=enterprise_name form check maxlength=120 autocomplete="organization" />
+            <TextField field=O::LegalRepName value=legal_rep_name form check maxlength=60 />
+            <SelectField field=O::IdDocType value=id_doc_type form check options=doc_types />
+            <TextField field=O::IdDocNumber value=id_doc_number form check maxlength=40 autocomplete="off" />
             <p class="section-help">
                 "以下为人工审核时需要的营业执照信息 "
                 <HelpTip link=manual::REGISTER_MANUAL_REVIEW topic="人工审核注册" />
             </p>
             <TextField
-                name="address"
-                label="住所"
+                field=O::Address
                 value=address
                 form
                 check
@@ -288,8 +270,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
             />
             <RegionPicker value=region_code form check choices=regions />
             <TextField
-                name="established"
-                label="成立日期(选填)"
+                field=O::Established
                 value=established
                 form
                 check
@@ -297,8 +278,7 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                 hint="营业执照上的成立日期。"
             />
             <SelectField
-                name="industry"
-                label="所属系统(选填)"
+                field=O::Industry
                 value=industry
                 form
                 check
@@ -306,11 +286,11 @@ fn OrgStepForm(org: OrgInfoInput, regions: RegionLists, failed: Option<AppError>
                 hint="可不选;不影响注册和审核。"
             />
             {move || {
-                form.message(VERIFICATION_FIELD)
+                form.message(O::Verification.name())
                     .map(|m| {
                         view! {
-                            <div class="verification-offer" id="f-verification" tabindex="-1" role="alert">
-                                <p>{message_with_help(VERIFICATION_FIELD, m)}</p>
+                            <div class="verification-offer" id=input_id(O::Verification.name()) tabindex="-1" role="alert">
+                                <p>{message_with_help(O::Verification.name(), m)}</p>
                                 <button type="submit" name="manual_review" value="1" class="button">
                                     "转人工审核(已填内容保留)"
                                 </button>
@@ -392,36 +372,26 @@ fn AccountStepForm(
     let send = ServerAction::<SendRegisterCode>::new();
     let send_code = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        form.touch("handler_mobile");
+        form.touch(A::HandlerMobile.name());
         match Mobile::parse(&handler_mobile.get_untracked()) {
             Ok(_) => {
-                form.refresh("handler_mobile", &FieldErrors::new());
+                form.refresh(A::HandlerMobile.name(), &FieldErrors::new());
                 send.dispatch(SendRegisterCode {
                     handler_mobile: handler_mobile.get_untracked(),
                 });
             }
             Err(e) => form.errors.update(|f| {
-                f.0.insert("handler_mobile".into(), e.to_string().into());
+                f.0.insert(A::HandlerMobile.name().into(), e.to_string().into());
             }),
         }
     };
     form.follow(send, |_| ());
     view! {
         <form class="form" action=SubmitAccount::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary
-                form
-                labels=vec![
-                    ("handler_name", "经办人姓名"),
-                    ("handler_mobile", "经办人手机号"),
-                    ("sms_code", "短信验证码"),
-                    ("password", "密码"),
-                    ("password_confirm", "确认密码"),
-                ]
-            />
-            <TextField name="handler_name" label="经办人姓名" value=handler_name form check maxlength=60 autocomplete="name" />
+            <ErrorSummary form labels=A::LABELS.to_vec() />
+            <TextField field=A::HandlerName value=handler_name form check maxlength=60 autocomplete="name" />
             <TextField
-                name="handler_mobile"
-                label="经办人手机号"
+                field=A::HandlerMobile
                 value=handler_mobile
                 form
                 check
@@ -432,8 +402,7 @@ fn AccountStepForm(
             />
             <SendCodeButton action=send on_click=Callback::new(send_code) />
             <TextField
-                name="sms_code"
-                label="短信验证码"
+                field=A::SmsCode
                 value=sms_code
                 form
                 check
@@ -442,8 +411,7 @@ fn AccountStepForm(
             />
             <input type="hidden" name="account" value=account.clone() autocomplete="username" />
             <TextField
-                name="password"
-                label="设置密码"
+                field=A::Password
                 value=password
                 form
                 check
@@ -454,8 +422,7 @@ fn AccountStepForm(
             />
             <PasswordChecklist password account=account.clone() />
             <TextField
-                name="password_confirm"
-                label="确认密码"
+                field=A::Confirm
                 value=password_confirm
                 form
                 check

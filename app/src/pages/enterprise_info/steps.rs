@@ -13,17 +13,17 @@ pub(super) fn BasicStep(
 ) -> impl IntoView {
     let f = |k| fields.get(k);
     view! {
-        <TextField name=Scalar::Name.key() label=Scalar::Name.label() value=f(Scalar::Name) form check maxlength=120 />
-        <TextField name=Scalar::LegalRep.key() label=Scalar::LegalRep.label() value=f(Scalar::LegalRep) form check maxlength=60 />
-        <TextField name=Scalar::PrincipalName.key() label=Scalar::PrincipalName.label() value=f(Scalar::PrincipalName) form check maxlength=60 />
-        <TextField name=Scalar::PrincipalMobile.key() label=Scalar::PrincipalMobile.label() value=f(Scalar::PrincipalMobile) form check maxlength=20 input_type="tel" />
-        <TextField name=Scalar::SafetyName.key() label=Scalar::SafetyName.label() value=f(Scalar::SafetyName) form check maxlength=60 />
-        <TextField name=Scalar::SafetyMobile.key() label=Scalar::SafetyMobile.label() value=f(Scalar::SafetyMobile) form check maxlength=20 input_type="tel" />
-        <TextField name=Scalar::RegisteredAddress.key() label=Scalar::RegisteredAddress.label() value=f(Scalar::RegisteredAddress) form check maxlength=200 hint="营业执照上的住所。" />
-        <TextField name=Scalar::BusinessAddress.key() label=Scalar::BusinessAddress.label() value=f(Scalar::BusinessAddress) form check maxlength=200 />
-        <TextField name=Scalar::StorageAddress.key() label="储存场所(有储存设施时必填)" value=f(Scalar::StorageAddress) form check maxlength=200 />
+        <TextField field=Scalar::Name value=f(Scalar::Name) form check maxlength=120 />
+        <TextField field=Scalar::LegalRep value=f(Scalar::LegalRep) form check maxlength=60 />
+        <TextField field=Scalar::PrincipalName value=f(Scalar::PrincipalName) form check maxlength=60 />
+        <TextField field=Scalar::PrincipalMobile value=f(Scalar::PrincipalMobile) form check maxlength=20 input_type="tel" />
+        <TextField field=Scalar::SafetyName value=f(Scalar::SafetyName) form check maxlength=60 />
+        <TextField field=Scalar::SafetyMobile value=f(Scalar::SafetyMobile) form check maxlength=20 input_type="tel" />
+        <TextField field=Scalar::RegisteredAddress value=f(Scalar::RegisteredAddress) form check maxlength=200 hint="营业执照上的住所。" />
+        <TextField field=Scalar::BusinessAddress value=f(Scalar::BusinessAddress) form check maxlength=200 />
+        <TextField field=(Scalar::StorageAddress.key(), "储存场所(有储存设施时必填)") value=f(Scalar::StorageAddress) form check maxlength=200 />
         <RegionPicker value=f(Scalar::RegionCode) form check choices=regions />
-        <SelectField name=Scalar::EconomicType.key() label=Scalar::EconomicType.label() value=f(Scalar::EconomicType) form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
+        <SelectField field=Scalar::EconomicType value=f(Scalar::EconomicType) form check options=ECONOMIC_TYPES.iter().map(|t| (*t, *t)).collect() />
     }
 }
 
@@ -121,7 +121,7 @@ pub(super) fn ModeStep(
             }}
             // Only an answer that differs from the computed one needs its report.
             {move || asks_report.get().then(|| view! {
-                <TextField name=Scalar::MajorHazardReport.key() label=Scalar::MajorHazardReport.label() value=fields.get(Scalar::MajorHazardReport) form check maxlength=60
+                <TextField field=Scalar::MajorHazardReport value=fields.get(Scalar::MajorHazardReport) form check maxlength=60
                     hint="回答与按储存单元计算的结果不同时填写经评审的辨识(评估)报告编号;监管部门会看到并核实。" />
             })}
         })}
@@ -151,8 +151,7 @@ pub(super) fn ModeStep(
             }}
         </div>
         <SelectField
-            name="business_mode"
-            label="经营方式"
+            field=Scalar::BusinessMode
             value=mode
             form
             check
