@@ -98,10 +98,11 @@ pub async fn create_regulator(
         .find(|c| !c.is_empty())
         .unwrap_or_default();
     let result = create_regulator_attempt(&login, &display_name, &region).await;
+    use crate::domain::account::NewStaffField as F;
     let typed = [
-        ("login", &*login),
-        ("display_name", &display_name),
-        ("region_code", &region),
+        (F::Login.name(), &*login),
+        (F::DisplayName.name(), &display_name),
+        (F::RegionCode.name(), &region),
     ];
     crate::server::http::keep_typed_after_error(CreateRegulator::PATH, &result, &typed).await;
     result
@@ -114,21 +115,19 @@ async fn create_regulator_attempt(
     display_name: &str,
     region: &str,
 ) -> Result<String, AppError> {
-    use crate::domain::registration::parse_person_name;
+    use crate::domain::account::{check_new_staff, NewStaffField as F, STAFF_REGION_MISSING};
     use crate::domain::FieldErrors;
     use crate::server::{now, AppState};
     let state = AppState::get()?;
     let admin = crate::api::auth::ssr::require_admin(&state).await?;
     crate::server::http::secret_needs_the_page()?;
     let mut errors = FieldErrors::new();
-    let login = errors.take("login", crate::domain::account::parse_staff_login(login));
-    let name = errors.take("display_name", parse_person_name(display_name, "用户"));
+    let typed = check_new_staff(login, display_name, &mut errors);
     let org = crate::server::regions::organization_name(region);
     if org.is_none() {
-        errors.add("region_code", crate::domain::account::STAFF_REGION_MISSING);
+        errors.add(F::RegionCode, STAFF_REGION_MISSING);
     }
-    let (Some(login), Some(name), Some((org_name, level)), true) =
-        (login, name, org, errors.is_empty())
+    let (Some((login, name)), Some((org_name, level)), true) = (typed, org, errors.is_empty())
     else {
         return Err(AppError::Validation(errors));
     };
@@ -144,7 +143,7 @@ async fn create_regulator_attempt(
     };
     if !crate::server::admin::create(&state.db, &actor, &new, now()).await? {
         return Err(AppError::Conflict {
-            field: "login".into(),
+            field: F::Login.to_string(),
             message: format!("用户名“{login}”已被使用,请换一个。").into(),
         });
     }

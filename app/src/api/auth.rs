@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+use crate::domain::account::{check_login, login_name, LoginField, LoginName};
+#[cfg(feature = "ssr")]
 use crate::domain::{help::Faq, Message};
 use crate::error::AppError;
 
@@ -35,6 +37,7 @@ pub const NO_SUCH_ACCOUNT: &str = "此账号不存在。请确认:①企业请�
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use crate::domain::account::LoginField;
     use crate::domain::{help::Faq, Message};
     use crate::error::AppError;
     use crate::server::guard::{self, Jurisdiction};
@@ -53,33 +56,6 @@ pub mod ssr {
         }
     }
 
-    /// The login of a typed account: a normalised credit code or a user name.
-    pub fn login_name(
-        regulator: bool,
-        account: &str,
-        errors: &mut crate::domain::FieldErrors,
-    ) -> String {
-        use crate::domain::normalize::normalize_code;
-        use crate::domain::CreditCode;
-        let login = if regulator {
-            account.trim().to_string()
-        } else {
-            match CreditCode::parse(account) {
-                Ok(code) => code.to_string(),
-                // A code that fails the check may still be a genuine (manually reviewed) account.
-                Err(e) if e.manual_review_possible() => normalize_code(account),
-                Err(e) => {
-                    errors.add("account", e.to_string());
-                    return String::new();
-                }
-            }
-        };
-        if login.is_empty() {
-            errors.add("account", "请输入账号。");
-        }
-        login
-    }
-
     pub fn no_such_account(regulator: bool, login: &str) -> AppError {
         // A credit code on the 监管用户 tab: say which tab it belongs on (a
         // code's form is public, so this tells nobody whether it is registered).
@@ -88,7 +64,7 @@ pub mod ssr {
         } else {
             Message::explained(super::NO_SUCH_ACCOUNT, Faq::AccountNotFound)
         };
-        AppError::conflict("account", message)
+        AppError::conflict(LoginField::Account, message)
     }
 
     /// Counts one login attempt of `key` before its password is checked. An
@@ -128,7 +104,7 @@ pub mod ssr {
         };
         if regulator {
             AppError::Conflict {
-                field: "password".into(),
+                field: LoginField::Password.to_string(),
                 message: Message::explained(
                     format!("{head}请到时再试,或请系统管理员在“用户管理”中解锁。"),
                     Faq::AccountLocked,
@@ -136,7 +112,7 @@ pub mod ssr {
             }
         } else {
             AppError::Conflict {
-                field: "unlock_code".into(),
+                field: LoginField::UnlockCode.to_string(),
                 message: Message::explained(
                     format!("{head}如是本人操作,可点击“获取解锁验证码”,用经办人手机收到的验证码和正确密码立即登录;忘记密码请点击“忘记密码”。"),
                     Faq::AccountLocked,
@@ -149,7 +125,7 @@ pub mod ssr {
     /// team: the same words, so the answer tells nobody who is a member.
     pub fn member_wrong(left: i64) -> AppError {
         AppError::Conflict {
-            field: "password".into(),
+            field: LoginField::Password.to_string(),
             message: Message::explained(
                 format!("手机号(用户名)或密码错误,还可再试{left}次。注册时的经办人(首位管理员)登录时不填手机号;忘记密码或换了手机,请本单位管理员在“本单位用户”中为您重置。"),
                 Faq::ForgotPassword,
@@ -160,7 +136,7 @@ pub mod ssr {
     /// A team member's account after too many wrong passwords.
     pub fn member_locked(until: i64) -> AppError {
         AppError::Conflict {
-            field: "password".into(),
+            field: LoginField::Password.to_string(),
             message: Message::explained(
                 format!(
                     "手机号(用户名)或密码连续输错{}次,已锁定至 {}(北京时间)。请到时再试,或请本单位管理员在“本单位用户”中为您重置密码。",
@@ -193,7 +169,7 @@ pub mod ssr {
             .map_err(AppError::log)?;
         if !ok || unusable {
             return Err(AppError::Conflict {
-                field: "password".into(),
+                field: LoginField::Password.to_string(),
                 message: wrong,
             });
         }
@@ -221,7 +197,7 @@ pub mod ssr {
         use crate::server::limits::{self, Limit};
         use crate::server::totp::{self, Refused};
         let fail = |message: &str| AppError::Conflict {
-            field: "totp".into(),
+            field: LoginField::Totp.to_string(),
             message: message.into(),
         };
         if code.trim().is_empty() {
@@ -327,7 +303,7 @@ pub mod ssr {
             ),
             AccountStatus::Disabled => "该账号已停用。如有疑问请联系客服。".into(),
         };
-        Err(AppError::conflict("account", message))
+        Err(AppError::conflict(LoginField::Account, message))
     }
 
     /// The user of this request's session, if any, whatever the account still has to do.
@@ -466,8 +442,12 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use leptos::server_fn::ServerFn as _;
     let result = login_attempt(tab, account.clone(), password, unlock_code, totp, member).await;
-    crate::server::http::keep_typed_after_error(Login::PATH, &result, &[("account", &account)])
-        .await;
+    crate::server::http::keep_typed_after_error(
+        Login::PATH,
+        &result,
+        &[(LoginField::Account.name(), &account)],
+    )
+    .await;
     result
 }
 
@@ -481,7 +461,7 @@ async fn login_attempt(
     totp: String,
     member: String,
 ) -> Result<(), AppError> {
-    use crate::domain::{FieldErrors, SmsCode};
+    use crate::domain::SmsCode;
     use crate::server::audit::{security_event_now, Actor};
     use crate::server::limits::{self, Denied};
     use crate::server::{http, now, session, sms_code, AppState};
@@ -503,22 +483,8 @@ async fn login_attempt(
             "登录尝试过于频繁,请5分钟后再试。".into(),
         ));
     }
-    let mut errors = FieldErrors::new();
-    let mut login = ssr::login_name(regulator, &account, &mut errors);
     // A team member names themselves too; the registered 经办人 does not.
-    let member = if regulator || member.trim().is_empty() {
-        None
-    } else {
-        crate::domain::team::Member::parse(&member)
-            .map_err(|m| errors.add("member", m))
-            .ok()
-    };
-    if password.is_empty() {
-        errors.add("password", "请输入密码。");
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let LoginName { mut login, member } = check_login(regulator, &account, &member, &password)?;
     if let Some(m) = &member {
         match crate::server::team::member_login(&state.db, &login, m.as_str()).await? {
             Some(l) => login = l,
@@ -611,7 +577,7 @@ async fn login_attempt(
                     return Err(ssr::member_wrong(left));
                 }
                 return Err(AppError::Conflict {
-                    field: "password".into(),
+                    field: LoginField::Password.to_string(),
                     message: Message::explained(
                         format!("密码错误,还可再试{left}次。如忘记密码,请点击“忘记密码”通过经办人手机重置(密码中不能含 # * / 符号)。"),
                         Faq::ForgotPassword,
@@ -652,7 +618,10 @@ async fn login_attempt(
                 return Err(ssr::locked(regulator, until, false));
             }
             let code = SmsCode::parse(&unlock_code).map_err(|e| {
-                AppError::conflict("unlock_code", crate::domain::Explain::explained(&e))
+                AppError::conflict(
+                    LoginField::UnlockCode,
+                    crate::domain::Explain::explained(&e),
+                )
             })?;
             if let Err(e) = sms_code::verify(
                 &state.db,
@@ -664,7 +633,7 @@ async fn login_attempt(
             .await?
             {
                 return Err(AppError::Conflict {
-                    field: "unlock_code".into(),
+                    field: LoginField::UnlockCode.to_string(),
                     message: sms_code::verify_message(&e),
                 });
             }
@@ -705,10 +674,9 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
         return Err(sms_code::ip_limited());
     }
     let mut errors = FieldErrors::new();
-    let login = ssr::login_name(false, &account, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let Some(login) = errors.take(LoginField::Account, login_name(false, &account)) else {
+        return Err(errors.into());
+    };
     let user = session::find_login(&state.db, false, &login)
         .await?
         .ok_or_else(|| ssr::no_such_account(false, &login))?;
@@ -721,7 +689,7 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
         .is_none()
     {
         return Err(AppError::Conflict {
-            field: "unlock_code".into(),
+            field: LoginField::UnlockCode.to_string(),
             message: "账号没有被锁定,请直接输入密码登录。".into(),
         });
     }
@@ -735,7 +703,7 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
     .is_err()
     {
         return Err(AppError::Conflict {
-            field: "unlock_code".into(),
+            field: LoginField::UnlockCode.to_string(),
             message: "今天已发送过3次解锁验证码。请等锁定结束后再登录,或点击“忘记密码”重置。"
                 .into(),
         });
@@ -745,7 +713,7 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
         .as_deref()
         .and_then(|m| Mobile::parse(m).ok())
         .ok_or_else(|| AppError::Conflict {
-            field: "unlock_code".into(),
+            field: LoginField::UnlockCode.to_string(),
             message: format!(
                 "该账号没有可用的经办人手机号,请等待锁定结束,或拨打客服电话 {}。",
                 state.config.service_phone
@@ -765,7 +733,7 @@ pub async fn send_unlock_code(account: String) -> Result<super::code::CodeSent, 
         what: "解锁验证码",
         place: "经办人手机",
         mobile: &mobile,
-        field: "unlock_code",
+        field: LoginField::UnlockCode.name(),
     }
     .outcome(sent, &state.config.service_phone)
 }

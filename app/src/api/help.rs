@@ -189,11 +189,11 @@ pub async fn save_help(
             Ok(v)
         }
         Err(SaveError::NotFound) => Err(AppError::Conflict {
-            field: "title".into(),
+            field: crate::domain::normalize::TitledField::Title.to_string(),
             message: "这篇文章不存在,可能地址有误。请从帮助中心重新打开。".into(),
         }),
         Err(SaveError::Stale(now)) => Err(AppError::Conflict {
-            field: "body".into(),
+            field: crate::domain::normalize::TitledField::Body.to_string(),
             message: format!(
                 "保存未成功:您编辑期间,{}保存了第{}版({})。您的内容仍在编辑框中,没有丢失;请参照下方的最新版本合并后再保存。",
                 now.edited_by.as_deref().unwrap_or("其他管理员"),

@@ -132,14 +132,14 @@ pub(crate) mod ssr {
     pub fn error(e: NoticeError) -> AppError {
         match e {
             NoticeError::NotFound => AppError::Conflict {
-                field: "title".into(),
+                field: crate::domain::normalize::TitledField::Title.to_string(),
                 message: "这条公告不存在,可能地址有误。请从通知公告列表重新打开。".into(),
             },
             NoticeError::NotYours => AppError::NotAllowed(
                 "这条公告由其他单位发布,只有发布单位和系统管理员可以修改。".into(),
             ),
             NoticeError::Stale(now) => AppError::Conflict {
-                field: "body".into(),
+                field: crate::domain::normalize::TitledField::Body.to_string(),
                 message: format!(
                     "保存未成功:您打开这条公告之后,{}于 {} 修改了它。您填写的内容仍在页面上,没有丢失;请参照最新内容合并后再保存。",
                     now.updated_by.as_deref().unwrap_or("其他人"),

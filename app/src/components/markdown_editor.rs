@@ -5,10 +5,16 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::field::{described_by, hint_id, keep_typed_in, textarea_text, FieldMessage, FormState};
+use super::field::{
+    described_by, hint_id, input_id, keep_typed_in, textarea_text, FieldMessage, FormState,
+};
 use super::layout::ErrorNotice;
+use crate::domain::normalize::TitledField;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+
+/// The body's `name`.
+const BODY: &str = TitledField::Body.name();
 
 /// The Markdown body (`body`), checked by `check` as it is typed once its
 /// message shows, and kept when typed before the page is live.
@@ -27,31 +33,31 @@ pub fn MarkdownBody(
     #[prop(default = true)]
     recheck: bool,
 ) -> impl IntoView {
-    let invalid = move || form.message("body").is_some();
+    let invalid = move || form.message(BODY).is_some();
     let input = NodeRef::<leptos::html::Textarea>::new();
     keep_typed_in(input, body);
     let has_hint = hint.is_some();
     view! {
         <div class="field" class:invalid=invalid>
-            <label for="f-body">{label}</label>
+            <label for=input_id(BODY)>{label}</label>
             <textarea
-                id="f-body"
-                name="body"
+                id=input_id(BODY)
+                name=BODY
                 rows=rows
                 aria-invalid=move || invalid().then_some("true")
-                aria-describedby=move || described_by("body", has_hint, invalid())
+                aria-describedby=move || described_by(BODY, has_hint, invalid())
                 node_ref=input
                 on:input=move |ev| {
                     body.set(event_target_value(&ev));
-                    if recheck && form.live("body") {
-                        form.refresh("body", &check.run(()));
+                    if recheck && form.live(BODY) {
+                        form.refresh(BODY, &check.run(()));
                     }
                 }
             >
                 {textarea_text(body.get_untracked())}
             </textarea>
-            <FieldMessage name="body" form />
-            {hint.map(|h| view! { <p class="field-hint" id=hint_id("body")>{move || h.get()}</p> })}
+            <FieldMessage name=BODY form />
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id(BODY)>{move || h.get()}</p> })}
         </div>
     }
 }
@@ -107,7 +113,7 @@ where
     let theirs = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Err(AppError::Conflict { field, .. })) = save.value().get() {
-            if let Some(fetch) = (field == "body").then(&latest).flatten() {
+            if let Some(fetch) = (field == BODY).then(&latest).flatten() {
                 leptos::task::spawn_local(async move {
                     if let Some(now) = fetch.await {
                         base.set(now.version);

@@ -2,9 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::credit_code::CreditCode;
 use super::fields::{form_fields, FieldErrors};
 use super::mobile::SmsCode;
+use super::normalize::normalize_code;
 use super::password::{take_new_password, Password};
+use super::registration::parse_person_name;
+use super::team::Member;
 
 /// The kind of an account: it decides which login tab it uses, which pages
 /// it sees and which guard admits it. Stored in `users.kind` and sent to the
@@ -139,6 +143,98 @@ pub fn parse_staff_login(input: &str) -> Result<String, &'static str> {
         Ok(login.to_string())
     } else {
         Err(STAFF_LOGIN_RULE)
+    }
+}
+
+form_fields! {
+    /// 新增监管用户 (用户管理).
+    pub enum NewStaffField {
+        Login = ("login", "用户名"),
+        DisplayName = ("display_name", "姓名"),
+        RegionCode = ("region_code", "所属地区"),
+    }
+}
+
+/// A new regulator's 用户名 and 姓名 as typed, each problem at its field
+/// (whether the region is one the server knows only the server can tell).
+pub fn check_new_staff(
+    login: &str,
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<(String, String)> {
+    let login = errors.take(NewStaffField::Login, parse_staff_login(login));
+    let name = errors.take(NewStaffField::DisplayName, parse_person_name(name, "用户"));
+    login.zip(name)
+}
+
+form_fields! {
+    /// 登录, on both tabs (on 监管用户登录 the account is the 用户名).
+    pub enum LoginField {
+        Account = ("account", "账号(统一社会信用代码)"),
+        Member = ("member", "手机号或用户名(选填)"),
+        Password = ("password", "密码"),
+        Totp = ("totp", "动态验证码(身份验证器App)"),
+        UnlockCode = ("unlock_code", "解锁验证码(发送到经办人手机)"),
+    }
+}
+
+/// The account's label on 监管用户登录.
+pub const STAFF_ACCOUNT_LABEL: &str = "用户名";
+
+/// The login a typed account names: a regulator's 用户名, trimmed, or an
+/// enterprise's credit code, normalised (a code that fails its check may
+/// still be a genuine, manually reviewed account: it is looked up as typed).
+pub fn login_name(regulator: bool, account: &str) -> Result<String, String> {
+    let login = if regulator {
+        account.trim().to_string()
+    } else {
+        match CreditCode::parse(account) {
+            Ok(code) => code.to_string(),
+            Err(e) if e.manual_review_possible() => normalize_code(account),
+            Err(e) if !account.trim().is_empty() => return Err(e.to_string()),
+            Err(_) => String::new(),
+        }
+    };
+    if login.is_empty() {
+        return Err(if regulator {
+            "请输入用户名。"
+        } else {
+            "请输入账号(统一社会信用代码)。"
+        }
+        .into());
+    }
+    Ok(login)
+}
+
+/// Whom a login names: the account and, for a member of an enterprise's
+/// team, the member (the registered 经办人 names nobody).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginName {
+    pub login: String,
+    pub member: Option<Member>,
+}
+
+/// Checks 登录 as typed (the password only for being there).
+pub fn check_login(
+    regulator: bool,
+    account: &str,
+    member: &str,
+    password: &str,
+) -> Result<LoginName, FieldErrors> {
+    use LoginField as F;
+    let mut e = FieldErrors::new();
+    let login = e.take(F::Account, login_name(regulator, account));
+    let member = if regulator || member.trim().is_empty() {
+        None
+    } else {
+        e.take(F::Member, Member::parse(member))
+    };
+    if password.is_empty() {
+        e.add(F::Password, "请输入密码。");
+    }
+    match login {
+        Some(login) if e.is_empty() => Ok(LoginName { login, member }),
+        _ => Err(e),
     }
 }
 
@@ -310,6 +406,29 @@ mod tests {
                 ("password_confirm", "确认新密码")
             ]
         );
+    }
+
+    #[test]
+    fn a_login_names_an_account_and_perhaps_a_member() {
+        let ok = check_login(false, " 9132 0102 ma1x yr7k 61 ", "", "x").unwrap();
+        assert_eq!(ok.login, "91320102MA1XYR7K61");
+        assert_eq!(ok.member, None);
+        // A code that fails its check may be a manually reviewed account.
+        let ok = check_login(false, "91350211M0000XUF46", "", "x").unwrap();
+        assert_eq!(ok.login, "91350211M0000XUF46");
+        let ok = check_login(false, "91320102MA1XYR7K61", "13912340099", "x").unwrap();
+        assert_eq!(ok.member, Some(Member::parse("13912340099").unwrap()));
+        let e = check_login(false, " ", "1391234", "").unwrap_err();
+        assert_eq!(e.get("account"), Some("请输入账号(统一社会信用代码)。"));
+        assert!(e.get("member").is_some());
+        assert_eq!(e.get("password"), Some("请输入密码。"));
+        let e = check_login(false, "9132010", "", "x").unwrap_err();
+        assert!(e.get("account").is_some_and(|m| m.contains("18位")));
+        // A regulator's 用户名 is looked up as typed; nobody is a member.
+        let ok = check_login(true, " nj-xuanwu ", "13912340099", "x").unwrap();
+        assert_eq!((ok.login.as_str(), ok.member), ("nj-xuanwu", None));
+        let e = check_login(true, "", "", "x").unwrap_err();
+        assert_eq!(e.get("account"), Some("请输入用户名。"));
     }
 
     #[test]

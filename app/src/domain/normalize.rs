@@ -9,6 +9,8 @@
 //! full-width ASCII block U+FF01–U+FF5E and U+3000), so the browser does not
 //! carry Unicode normalisation tables.
 
+use super::fields::form_fields;
+
 /// Maps one full-width ASCII variant (U+FF01–U+FF5E) or the ideographic
 /// space (U+3000) to its half-width form; every other character is unchanged.
 pub fn to_half_width(c: char) -> char {
@@ -73,6 +75,14 @@ pub fn normalize_lines(input: &str) -> String {
     lines.join("\n")
 }
 
+form_fields! {
+    /// A help article's or a notice's editor.
+    pub enum TitledField {
+        Title = ("title", "标题"),
+        Body = ("body", "正文"),
+    }
+}
+
 /// What a title-and-Markdown text (a help article, a notice) may hold.
 pub struct TextLimits {
     /// What it is called in its messages: 文章, 公告.
@@ -85,7 +95,7 @@ pub struct TextLimits {
 
 /// A title (normalised as [`normalize_text`]) and a Markdown body (the
 /// author's line breaks kept, trailing white space dropped), checked
-/// against `limits`; the messages are keyed by field (`title`, `body`).
+/// against `limits`; the messages are keyed by [`TitledField`].
 pub fn titled_text(
     title: &str,
     body: &str,
@@ -101,20 +111,23 @@ pub fn titled_text(
     let title = normalize_text(title);
     let n = title.chars().count();
     if n == 0 {
-        errors.add("title", format!("请输入{noun}标题。"));
+        errors.add(TitledField::Title, format!("请输入{noun}标题。"));
     } else if n > *title_max {
         errors.add(
-            "title",
+            TitledField::Title,
             format!("标题最多{title_max}个字,现在有{n}个字,请精简。"),
         );
     }
     let body = body.replace("\r\n", "\n").trim_end().to_string();
     let n = body.chars().count();
     if body.trim().is_empty() {
-        errors.add("body", format!("请输入{noun}正文(Markdown 格式)。"));
+        errors.add(
+            TitledField::Body,
+            format!("请输入{noun}正文(Markdown 格式)。"),
+        );
     } else if n > *body_max {
         errors.add(
-            "body",
+            TitledField::Body,
             format!("正文最多{body_max}个字,现在有{n}个字,{too_long}。"),
         );
     }

@@ -23,10 +23,9 @@ use crate::components::help::HelpTip;
 use crate::components::layout::{refusal, ErrorNotice};
 use crate::components::region_picker::RegionPicker;
 use crate::components::{plain_post_error, HydrationMarker};
-use crate::domain::account::{parse_staff_login, STAFF_REGION_MISSING};
+use crate::domain::account::{check_new_staff, NewStaffField as F, STAFF_REGION_MISSING};
 use crate::domain::help::manual;
 use crate::domain::region::RegionLists;
-use crate::domain::registration::parse_person_name;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 
@@ -44,7 +43,11 @@ pub fn AdminUsersPage() -> impl IntoView {
     // What a refused 创建用户 post had typed (`create_regulator`).
     let typed = use_query_map().with_untracked(|q| {
         let get = |k: &str| q.get(k).unwrap_or_default();
-        (get("login"), get("display_name"), get("region_code"))
+        (
+            get(F::Login.name()),
+            get(F::DisplayName.name()),
+            get(F::RegionCode.name()),
+        )
     });
     let (login, display_name, region) = typed;
     let users = Resource::new(|| (), |_| list_regulators());
@@ -166,10 +169,9 @@ fn ResetRegulator(user_id: i64, login: String) -> impl IntoView {
 
 fn check_new_user(login: &str, name: &str, region: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
-    e.take("login", parse_staff_login(login));
-    e.take("display_name", parse_person_name(name, "用户"));
+    check_new_staff(login, name, &mut e);
     if region.len() != 6 {
-        e.add("region_code", STAFF_REGION_MISSING);
+        e.add(F::RegionCode, STAFF_REGION_MISSING);
     }
     e
 }
@@ -240,9 +242,9 @@ fn NewRegulatorForm(
         <h2>"新增监管用户"</h2>
         {created}
         <form class="form" action=CreateRegulator::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("login", "用户名"), ("display_name", "姓名"), ("region_code", "所属地区")] />
-            <TextField field=("login", "用户名") value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
-            <TextField field=("display_name", "姓名") value=name form check maxlength=50 />
+            <ErrorSummary form labels=F::LABELS.to_vec() />
+            <TextField field=F::Login value=login form check maxlength=32 autocomplete="off" hint="3–32位字母、数字、“-”或“_”。" />
+            <TextField field=F::DisplayName value=name form check maxlength=50 />
             <RegionPicker value=region form check choices=RwSignal::new(choices) />
             <p class="field-hint">"所属单位按所选地区自动确定:选到省为应急管理厅,选到市或区县为该级应急管理局。"</p>
             <div class="form-actions">

@@ -19,6 +19,7 @@ use crate::components::markdown_editor::{
 };
 use crate::components::{go_to, PrintButton};
 use crate::domain::help::{manual, ArticleText};
+use crate::domain::normalize::TitledField;
 use crate::error::AppError;
 #[cfg(whole_pages)]
 use crate::pages::{loaded, NotFound};
@@ -272,10 +273,10 @@ fn HelpEditor(slug: String, title: String, body: String, version: i64) -> impl I
     };
     view! {
         <form class="form wide" action=SaveHelp::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
+            <ErrorSummary form labels=TitledField::LABELS.to_vec() />
             <input type="hidden" name="slug" value=slug.clone() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
-            <TextField field=("title", "标题") value=title form check maxlength=100 />
+            <TextField field=TitledField::Title value=title form check maxlength=100 />
             <MarkdownBody
                 body
                 label="正文(Markdown:## 小标题 {#锚点}、- 列表、**加粗**、[链接](/help/…)、| 表格 |)"

@@ -11,8 +11,8 @@ use crate::api::auth::{Login, SendUnlockCode};
 use crate::components::field::{ErrorSummary, FormState, SendCodeButton, SubmitButton, TextField};
 use crate::components::help::HelpTip;
 use crate::components::HydrationMarker;
+use crate::domain::account::{check_login, LoginField as L, STAFF_ACCOUNT_LABEL};
 use crate::domain::help::manual;
-use crate::domain::{CreditCode, FieldErrors};
 use crate::url::with_account;
 
 #[cfg(whole_pages)]
@@ -52,8 +52,6 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-const MEMBER_LABEL: &str = "手机号或用户名(选填)";
-
 #[cfg(any(whole_pages, island = "LoginForm"))]
 #[cfg_attr(island = "LoginForm", island)]
 #[cfg_attr(not(island = "LoginForm"), component)]
@@ -74,14 +72,16 @@ fn LoginForm(
     // A locked enterprise account asks for a code sent to the phone on file.
     let locked = move || {
         !regulator
-            && (form.errors.with(|e| e.get("unlock_code").is_some())
+            && (form.errors.with(|e| e.get(L::UnlockCode.name()).is_some())
                 || send.value().with(Option::is_some)
                 || !unlock.with(String::is_empty))
     };
     // Regulators and administrators always have a second factor; an
     // enterprise that chose one is asked for it by the server.
     let asks_totp = move || {
-        regulator || form.errors.with(|e| e.get("totp").is_some()) || !totp.with(String::is_empty)
+        regulator
+            || form.errors.with(|e| e.get(L::Totp.name()).is_some())
+            || !totp.with(String::is_empty)
     };
     let send_unlock = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -90,34 +90,14 @@ fn LoginForm(
         });
     };
     let check = Callback::new(move |_| {
-        let mut e = FieldErrors::new();
-        let a = account.get_untracked();
-        if a.trim().is_empty() {
-            e.add(
-                "account",
-                if regulator {
-                    "请输入用户名。"
-                } else {
-                    "请输入账号(统一社会信用代码)。"
-                },
-            );
-        } else if !regulator {
-            if let Err(err) = CreditCode::parse(&a) {
-                if !err.manual_review_possible() {
-                    e.add("account", err.to_string());
-                }
-            }
-        }
-        let m = member.get_untracked();
-        if !regulator && !m.trim().is_empty() {
-            if let Err(msg) = crate::domain::team::Member::parse(&m) {
-                e.add("member", msg);
-            }
-        }
-        if password.get_untracked().is_empty() {
-            e.add("password", "请输入密码。");
-        }
-        e
+        check_login(
+            regulator,
+            &account.get_untracked(),
+            &member.get_untracked(),
+            &password.get_untracked(),
+        )
+        .err()
+        .unwrap_or_default()
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -133,22 +113,30 @@ fn LoginForm(
         }
     };
     let (label, hint) = if regulator {
-        ("用户名", "监管部门和系统管理员使用管理员分配的用户名登录。")
+        (
+            STAFF_ACCOUNT_LABEL,
+            "监管部门和系统管理员使用管理员分配的用户名登录。",
+        )
     } else {
         (
-            "账号(统一社会信用代码)",
+            L::Account.label(),
             "企业的登录账号就是营业执照上的18位统一社会信用代码;空格、全角字符和大小写会自动处理。",
         )
     };
+    // The account's label is the tab's.
+    let labels = L::LABELS
+        .iter()
+        .map(|&(name, l)| (name, if name == L::Account.name() { label } else { l }))
+        .collect::<Vec<_>>();
     view! {
         <HydrationMarker />
         <form class="form" action=Login::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("account", label), ("member", MEMBER_LABEL), ("password", "密码"), ("unlock_code", "解锁验证码"), ("totp", "动态验证码")] />
+            <ErrorSummary form labels />
             <input type="hidden" name="tab" value=if regulator { "regulator" } else { "enterprise" } />
-            <TextField field=("account", label) value=account form check hint=hint autocomplete="username" maxlength=40 />
+            <TextField field=(L::Account.name(), label) value=account form check hint=hint autocomplete="username" maxlength=40 />
             {(!regulator).then(|| view! {
                 <TextField
-                    field=("member", MEMBER_LABEL)
+                    field=L::Member
                     value=member
                     form
                     check
@@ -157,10 +145,10 @@ fn LoginForm(
                     hint="本单位管理员邀请的用户填写自己的手机号或用户名;注册时的经办人(首位管理员)不填。"
                 />
             })}
-            <TextField field=("password", "密码") value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
+            <TextField field=L::Password value=password form check input_type="password" autocomplete="current-password" maxlength=64 />
             {move || asks_totp().then(|| view! {
                 <TextField
-                    field=("totp", "动态验证码(身份验证器App)")
+                    field=L::Totp
                     value=totp
                     form
                     check
@@ -171,7 +159,7 @@ fn LoginForm(
             })}
             {move || locked().then(|| view! {
                 <SendCodeButton action=send on_click=Callback::new(send_unlock) label="获取解锁验证码" />
-                <TextField field=("unlock_code", "解锁验证码(发送到经办人手机)") value=unlock form check maxlength=10 autocomplete="one-time-code" />
+                <TextField field=L::UnlockCode value=unlock form check maxlength=10 autocomplete="one-time-code" />
             })}
             <SubmitButton pending=action.pending() idle="登录" busy="正在登录……" />
             <p class="form-links">

@@ -20,6 +20,7 @@ use crate::components::markdown_editor::{
     theirs_after_conflict, EditorActions, MarkdownBody, MarkdownPreview, Saved, TheirVersion,
 };
 use crate::components::{go_to, plain_post_error};
+use crate::domain::normalize::TitledField;
 use crate::domain::notice::{NoticeAction, NoticeText, BODY_MAX, PUBLICITY_WINDOWS, TITLE_MAX};
 use crate::error::AppError;
 #[cfg(whole_pages)]
@@ -414,10 +415,10 @@ fn NoticeEditor(id: i64, title: String, body: String, version: i64) -> impl Into
     });
     view! {
         <form class="form wide" action=SaveNotice::url() method="post" novalidate on:submit=on_submit>
-            <ErrorSummary form labels=vec![("title", "标题"), ("body", "正文")] />
+            <ErrorSummary form labels=TitledField::LABELS.to_vec() />
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="base_version" value=move || base.get().to_string() />
-            <TextField field=("title", "标题") value=title form check hint="最多60个字" />
+            <TextField field=TitledField::Title value=title form check hint="最多60个字" />
             <MarkdownBody
                 body
                 label="正文(Markdown:## 小标题、- 列表、**加粗**、[链接](https://…)、| 表格 |)"
