@@ -114,6 +114,7 @@ test('a good registration is stored, survives a reload and ends pending verifica
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByText(`南京保存测试化工有限公司(${code})`)).toBeVisible();
   await expect(page.locator('[aria-current=step]')).toContainText('经办人与密码');
+  await expect(page.locator('.steps li.done')).toHaveText([/机构信息/]);
   await expect(page.getByText('机构信息已通过登记机关核验')).toBeVisible();
   // 修改机构信息 goes back with everything kept, and 下一步 comes back here.
   await page.getByRole('link', { name: '修改机构信息' }).click();

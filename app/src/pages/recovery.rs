@@ -190,7 +190,7 @@ fn ResetStep(account: String) -> impl IntoView {
         </form>
         <ActionForm action=resend attr:class="inline">
             <input type="hidden" name="account" value=account.clone() />
-            <button type="submit" class="button link" disabled=move || wait.get() > 0 || resend.pending().get()>
+            <button type="submit" class="button link" disabled=move || { wait.get() > 0 || resend.pending().get() }>
                 {move || match wait.get() {
                     0 => "没收到?重新获取验证码".to_string(),
                     n => format!("{n}秒后可重新获取验证码"),

@@ -107,7 +107,7 @@ fn steps(here: Step) -> impl IntoView {
                 .enumerate()
                 .map(|(i, (s, label))| {
                     view! {
-                        <li class:current=*s == here class:done=i < at aria-current=(*s == here).then_some("step")>
+                        <li class:current=*s == here class:done={i < at} aria-current=(*s == here).then_some("step")>
                             <span class="step-no">{i + 1}</span>
                             {*label}
                         </li>
